@@ -1,0 +1,32 @@
+/* NTP-style clock offset estimation (pure). Both sides use it: the client
+ * to convert server time, the server to estimate each connection's delay. */
+#ifndef QUIZ_CLOCKSYNC_H
+#define QUIZ_CLOCKSYNC_H
+
+#include <stdint.h>
+
+#define CLOCKSYNC_WINDOW 16
+
+struct clocksync_sample {
+	int64_t offset; /* theta: server clock - client clock */
+	int64_t delay;  /* delta: round trip minus server processing */
+};
+
+/* Sliding window of the last CLOCKSYNC_WINDOW samples; the estimate is the
+ * sample with the lowest delay in the window. Zero-initialise to start. */
+struct clocksync {
+	struct clocksync_sample s[CLOCKSYNC_WINDOW];
+	unsigned n;    /* samples held, <= CLOCKSYNC_WINDOW */
+	unsigned next; /* slot the next sample goes to */
+};
+
+/* Adds one exchange: t0 client send, t1 server receive, t2 server send,
+ * t3 client receive (t0, t3 on the client clock; t1, t2 on the server's).
+ * Returns 0, or -EINVAL when the times are inconsistent (negative delay). */
+int clocksync_add(struct clocksync *cs, int64_t t0, int64_t t1, int64_t t2,
+		  int64_t t3);
+/* Returns 1 and fills *best with the lowest-delay sample, or 0 if empty. */
+int clocksync_best(const struct clocksync *cs, struct clocksync_sample *best);
+/* One-way delay estimate (best delay / 2), 0 if no sample. */
+int64_t clocksync_one_way(const struct clocksync *cs);
+#endif

@@ -1,0 +1,108 @@
+/* The SQLite store. One writer thread owns the write connection and commits
+ * queued operations in batched transactions; the event loop only enqueues
+ * (never waits on the disk). Operations with a non-zero notify token are
+ * reported through store_poll() once their transaction has committed; the
+ * wake callback (called on the writer thread) tells the loop to poll.
+ *
+ * Schema (PRAGMA user_version, forward migrations): questions, matches,
+ * match_questions, players, answers, results. See docs/STORAGE.md. */
+#ifndef QUIZ_STORE_H
+#define QUIZ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "item.h"
+
+struct store;
+
+/* Opens (creating if needed) the database at path in WAL mode, migrates it
+ * to the current schema and starts the writer thread. wake(arg) is called
+ * from the writer thread whenever completions are ready. Returns NULL and
+ * sets *err (static string or message the caller frees with free(); see
+ * store_errfree) on failure. */
+struct store *store_open(const char *path, void (*wake)(void *), void *arg,
+			 char **err);
+/* Commits everything queued, stops the writer thread, closes the database.
+ * Accepts NULL. */
+void store_close(struct store *s);
+
+/* Schema version the code migrates to. */
+int store_schema_version(void);
+
+/* Synchronous, for start-up and the `quizd bank import` command only (not
+ * from the event loop): inserts or updates the bank's items (keyed by item
+ * id), in one transaction. Returns the number of items written, or a
+ * negative error. */
+int store_import_bank(struct store *s, const struct bank *b);
+/* Synchronous: number of rows in questions, or negative on error. */
+int64_t store_question_count(struct store *s);
+
+/* --- Asynchronous operations (event loop thread). Each copies what it
+ * needs; none blocks on the disk. notify != 0 asks for a completion. --- */
+
+struct store_match {
+	const char *code;
+	const char *title;
+	int format;
+	uint32_t question_count;
+	int64_t time_limit_us;
+	uint32_t points;
+	uint64_t seed;
+	const char *const *question_ids; /* question_count item ids, draw order */
+	const uint8_t (*perms)[ITEM_MAX_OPTIONS]; /* display order per question */
+};
+/* Records a new match; returns its id (allocated in memory, so it is known
+ * at once) or 0 on allocation failure. */
+uint64_t store_match_begin(struct store *s, const struct store_match *m);
+void store_player(struct store *s, uint64_t match, uint32_t player,
+		  const char *nick, const char *team);
+
+struct store_answer {
+	uint64_t match;
+	uint32_t player;
+	uint32_t q;
+	uint32_t choice_mask; /* display order */
+	const char *text;     /* FILL, may be NULL */
+	int64_t recv_us;      /* server monotonic receive time */
+	int64_t one_way_us;   /* compensation applied */
+	int64_t rt_us;        /* compensated response time */
+	bool correct;
+	uint32_t points;
+};
+void store_answer(struct store *s, const struct store_answer *a,
+		  uint64_t notify);
+/* The host voided question q: its answers score 0. */
+void store_void_question(struct store *s, uint64_t match, uint32_t q);
+/* Question q is closed; the match can resume after it. */
+void store_question_closed(struct store *s, uint64_t match, uint32_t q,
+			   uint64_t notify);
+
+struct store_result {
+	uint64_t match;
+	uint32_t player;
+	uint32_t rank;
+	int64_t score;
+	uint32_t correct;
+	int64_t total_time_us;
+};
+void store_result(struct store *s, const struct store_result *r);
+/* The match ended (finished = played to the end, else ended by host). */
+void store_match_end(struct store *s, uint64_t match, bool finished);
+/* Completion only: notify once everything queued before it committed. */
+void store_barrier(struct store *s, uint64_t notify);
+
+/* Takes up to max committed notify tokens (in commit order) into out.
+ * Returns how many. Thread-safe; call from the loop after a wake. */
+size_t store_poll(struct store *s, uint64_t *out, size_t max);
+
+/* Counters since open: batches committed, operations written, failures. */
+struct store_stats {
+	uint64_t batches;
+	uint64_t ops;
+	uint64_t failures;
+};
+void store_stats(struct store *s, struct store_stats *out);
+
+#endif
