@@ -115,6 +115,7 @@ struct room_effect {
 	/* FX_ANSWER */
 	int64_t recv_us;
 	int64_t rt_us;
+	int64_t comp_us; /* one-way delay compensation applied */
 	uint32_t choice_mask;
 	bool correct;
 	uint32_t points;

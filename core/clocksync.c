@@ -1,0 +1,45 @@
+/* NTP-style offset and delay estimation over a sliding window. */
+#include "clocksync.h"
+
+#include <errno.h>
+
+/* Adds one Ping/Pong exchange to the window. */
+int clocksync_add(struct clocksync *cs, int64_t t0, int64_t t1, int64_t t2,
+		  int64_t t3)
+{
+	struct clocksync_sample smp;
+
+	smp.delay = (t3 - t0) - (t2 - t1);
+	if (t3 < t0 || t2 < t1 || smp.delay < 0)
+		return -EINVAL;
+	smp.offset = ((t1 - t0) + (t2 - t3)) / 2;
+	cs->s[cs->next] = smp;
+	cs->next = (cs->next + 1) % CLOCKSYNC_WINDOW;
+	if (cs->n < CLOCKSYNC_WINDOW)
+		cs->n++;
+	return 0;
+}
+
+/* The lowest-delay sample: the one least disturbed by queueing. */
+int clocksync_best(const struct clocksync *cs, struct clocksync_sample *best)
+{
+	unsigned i, b = 0;
+
+	if (cs->n == 0)
+		return 0;
+	for (i = 1; i < cs->n; i++)
+		if (cs->s[i].delay < cs->s[b].delay)
+			b = i;
+	*best = cs->s[b];
+	return 1;
+}
+
+/* Half the best round-trip delay. */
+int64_t clocksync_one_way(const struct clocksync *cs)
+{
+	struct clocksync_sample b;
+
+	if (!clocksync_best(cs, &b))
+		return 0;
+	return b.delay / 2;
+}
