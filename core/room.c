@@ -673,10 +673,12 @@ uint32_t room_progress(const struct room *r, uint32_t *dist)
 bool room_lobby_dirty(const struct room *r) { return r->lobby_dirty; }
 bool room_progress_dirty(const struct room *r) { return r->progress_dirty; }
 
-void room_clear_dirty(struct room *r)
+void room_clear_dirty(struct room *r, bool lobby, bool progress)
 {
-	r->lobby_dirty = false;
-	r->progress_dirty = false;
+	if (lobby)
+		r->lobby_dirty = false;
+	if (progress)
+		r->progress_dirty = false;
 }
 
 size_t room_standings(const struct room *r, uint32_t *out, size_t max)

@@ -193,7 +193,7 @@ uint32_t room_progress(const struct room *r, uint32_t *dist);
  * broadcasts and clears them. */
 bool room_lobby_dirty(const struct room *r);
 bool room_progress_dirty(const struct room *r);
-void room_clear_dirty(struct room *r);
+void room_clear_dirty(struct room *r, bool lobby, bool progress);
 
 /* Standings as of the last reveal: players sorted by score desc, total
  * response time asc, join order asc. Returns how many were written (at

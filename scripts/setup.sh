@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages quizd needs, only those missing.
+set -euo pipefail
+
+pkgs=(cmake gcc make pkg-config
+      libuv1-dev libprotobuf-c-dev protobuf-c-compiler
+      libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
+      gettext tmux sqlite3 jq)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

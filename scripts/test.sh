@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds with warnings as
+# errors, runs the unit and integration tests, then the same again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+run_suite() { # dir, extra cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DQUIZ_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs" >/dev/null
+  (cd "$dir" && ctest --output-on-failure --timeout 300)
+}
+
+echo "== build and test (warnings are errors)"
+run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== build and test under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON

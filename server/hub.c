@@ -1,0 +1,1027 @@
+/* Live rooms: registry, effects to messages, timers, store completions. */
+#include "hub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "errors.h"
+#include "log.h"
+#include "room.h"
+#include "store.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define COALESCE_MS 100   /* progress to host/screens: at most 10 a second */
+#define LOBBY_EVERY 3     /* lobby counts: every 3rd tick, about 3 a second */
+#define CODE_MAX 16
+#define TITLE_MAX 128
+#define CATEGORY_MAX 64
+#define TEXT_MAX 128
+
+enum pend_kind { PEND_ACK, PEND_CLOSED };
+
+/* Something waiting for the store to commit (FIFO: tokens rise). */
+struct pending {
+	uint64_t token;
+	enum pend_kind kind;
+	struct lroom *room;
+	uint32_t player, q, seq;
+	int64_t rt_us, recv_us;
+};
+
+struct lroom {
+	struct hub *hub;
+	struct lroom *next;
+	struct room *room;
+	char code[8];
+	char tag[12];
+	char host_token[33];
+	uint64_t match_id;
+	bool ended_by_host;
+	struct session **seats; /* by player id; NULL while disconnected */
+	size_t nseats;
+	struct session *watchers; /* host and screens */
+	uv_timer_t timer;
+	uv_timer_t coalesce;
+	unsigned ticks;
+	uint32_t cur_seq;     /* seq of the request being handled */
+	const char *cur_text; /* its FILL text, for the store */
+};
+
+/* A resume token and the seat it was given for. */
+struct seat_ref {
+	char token[33];
+	struct lroom *room; /* NULL: free or revoked */
+	uint32_t player;    /* 0 for the host */
+};
+
+struct hub {
+	struct server *srv;
+	struct lroom *rooms;
+	uint32_t nrooms;
+	struct seat_ref *refs; /* open addressing by token */
+	size_t nrefs, refcap;
+	struct pending *pend; /* ring */
+	size_t phead, plen, pcap;
+	uint64_t next_token;
+};
+
+const char *hub_room_code(const struct lroom *r) { return r->code; }
+uint32_t hub_room_count(const struct hub *h) { return h->nrooms; }
+
+struct hub *hub_new(struct server *srv)
+{
+	struct hub *h = xcalloc(1, sizeof(*h));
+
+	h->srv = srv;
+	return h;
+}
+
+/* ---- resume tokens ---------------------------------------------------- */
+
+static uint32_t token_hash(const char *s)
+{
+	uint32_t x = 2166136261u;
+
+	while (*s)
+		x = (x ^ (uint8_t)*s++) * 16777619u;
+	return x;
+}
+
+static struct seat_ref *ref_find(struct hub *h, const char *token)
+{
+	size_t i, mask;
+
+	if (!h->refcap)
+		return NULL;
+	mask = h->refcap - 1;
+	for (i = token_hash(token) & mask; h->refs[i].token[0];
+	     i = (i + 1) & mask)
+		if (strcmp(h->refs[i].token, token) == 0)
+			return &h->refs[i];
+	return NULL;
+}
+
+static void ref_put(struct hub *h, const char *token, struct lroom *lr,
+		    uint32_t player)
+{
+	struct seat_ref *old;
+	size_t i, mask;
+
+	if ((h->nrefs + 1) * 2 > h->refcap) {
+		old = h->refs;
+		size_t oldcap = h->refcap;
+
+		h->refcap = h->refcap ? h->refcap * 2 : 256;
+		h->refs = xcalloc(h->refcap, sizeof(*h->refs));
+		h->nrefs = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i].token[0])
+				ref_put(h, old[i].token, old[i].room,
+					old[i].player);
+		free(old);
+	}
+	mask = h->refcap - 1;
+	for (i = token_hash(token) & mask; h->refs[i].token[0];
+	     i = (i + 1) & mask)
+		if (strcmp(h->refs[i].token, token) == 0)
+			break;
+	if (!h->refs[i].token[0])
+		h->nrefs++;
+	snprintf(h->refs[i].token, sizeof(h->refs[i].token), "%s", token);
+	h->refs[i].room = lr;
+	h->refs[i].player = player;
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+/* Packs a push once and writes the same bytes to every seat and watcher. */
+static void bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
+		  bool contestants, bool watchers)
+{
+	struct wbuf *b = server_pack(env);
+	struct session *w;
+	size_t i;
+
+	if (!b) {
+		log_error(lr->tag, "broadcast too large to frame");
+		return;
+	}
+	for (i = 1; contestants && i < lr->nseats; i++)
+		if (lr->seats[i])
+			session_send(lr->seats[i], b);
+	for (w = lr->watchers; watchers && w; w = w->wnext)
+		session_send(w, b);
+	wbuf_unref(b);
+}
+
+static void settings_to_pb(const struct room_settings *s,
+			   Quiz__V1__RoomSettings *o)
+{
+	o->format = (Quiz__V1__RoundFormat)s->format;
+	o->title = (char *)s->title;
+	o->question_count = s->question_count;
+	o->time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
+	o->points = s->points;
+	o->seed = s->seed;
+	o->max_players = s->max_players;
+	o->auto_advance = s->auto_advance;
+	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
+	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
+	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
+	o->category = "";
+}
+
+/* Builds the Question push; never includes which option is correct. */
+static void send_question(struct lroom *lr, uint32_t q, struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Question m = QUIZ__V1__QUESTION__INIT;
+	const struct room_question *qq = room_question(lr->room, q);
+	const struct room_settings *s = room_settings(lr->room);
+	char *opts[ITEM_MAX_OPTIONS];
+	unsigned i;
+
+	for (i = 0; i < qq->n_options; i++)
+		opts[i] = qq->item->options[qq->perm[i]];
+	m.index = q;
+	m.count = room_question_count(lr->room);
+	m.kind = (Quiz__V1__QuestionKind)qq->item->kind;
+	m.stem = qq->item->stem;
+	m.n_options = qq->n_options;
+	m.options = opts;
+	m.reveal_at_us = (uint64_t)room_reveal_at(lr->room);
+	m.deadline_at_us = (uint64_t)room_deadline_at(lr->room);
+	m.time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
+	m.points = s->points;
+	m.category = qq->item->category ? qq->item->category : "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_QUESTION;
+	env.question = &m;
+	m.sent_at_us = (uint64_t)net_now_us();
+	if (only)
+		session_send_env(only, &env);
+	else
+		bcast(lr, &env, true, true);
+}
+
+static void send_countdown(struct lroom *lr, const struct room_effect *e)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Countdown m = QUIZ__V1__COUNTDOWN__INIT;
+
+	m.question_index = e->q;
+	m.question_count = room_question_count(lr->room);
+	m.start_at_us = (uint64_t)e->at_us;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_COUNTDOWN;
+	env.countdown = &m;
+	bcast(lr, &env, true, true);
+}
+
+/* The reveal to everyone, then each contestant's own result. */
+static void send_reveal(struct lroom *lr, uint32_t q)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Reveal m = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
+	const struct room_question *qq = room_question(lr->room, q);
+	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
+	bool voided = room_question_voided(lr->room);
+	unsigned i;
+
+	m.question_index = q;
+	m.answered = room_progress(lr->room, dist);
+	m.players = room_player_count(lr->room);
+	for (i = 0; i < qq->n_options; i++)
+		if (qq->correct_mask & (1u << i))
+			correct[nc++] = i;
+	m.n_correct = nc;
+	m.correct = correct;
+	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
+	m.distribution = dist;
+	m.voided = voided;
+	m.explanation = qq->item->explanation ? qq->item->explanation : "";
+	m.correct_text = qq->item->kind == ITEM_FILL && qq->item->n_fills
+				 ? qq->item->fills[0] : "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_REVEAL;
+	env.reveal = &m;
+	m.sent_at_us = (uint64_t)net_now_us();
+	bcast(lr, &env, true, true);
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
+	env.result = &res;
+	res.question_index = q;
+	res.players = m.players;
+	for (i = 1; i < lr->nseats; i++) {
+		const struct room_player *p = room_player(lr->room, i);
+		bool answered;
+
+		if (!lr->seats[i] || !p || p->kicked)
+			continue;
+		answered = p->answered_q == (int32_t)q;
+		res.answered = answered;
+		res.correct = answered && !voided && p->last_correct;
+		res.points = answered && !voided ? p->last_points : 0;
+		res.response_time_us = answered ? (uint32_t)p->last_rt_us : 0;
+		res.total = p->score;
+		res.rank = p->rank;
+		session_send_env(lr->seats[i], &env);
+	}
+}
+
+/* Top standings (at most ROOM_TOP_N). */
+static void build_leaderboard(struct lroom *lr, uint32_t q, bool final,
+			      Quiz__V1__Envelope *env, Quiz__V1__Leaderboard *m,
+			      Quiz__V1__Standing *st, Quiz__V1__Standing **pst)
+{
+	uint32_t ids[ROOM_TOP_N];
+	size_t i, n = room_standings(lr->room, ids, ROOM_TOP_N);
+
+	for (i = 0; i < n; i++) {
+		const struct room_player *p = room_player(lr->room, ids[i]);
+
+		quiz__v1__standing__init(&st[i]);
+		st[i].rank = p->rank;
+		st[i].player_id = p->id;
+		st[i].nickname = (char *)p->nick;
+		st[i].team = (char *)(p->team >= 0
+			? room_team_name(lr->room, (size_t)p->team) : "");
+		st[i].score = p->score;
+		st[i].total_time_us = (uint64_t)p->total_time_us;
+		st[i].correct = p->correct;
+		pst[i] = &st[i];
+	}
+	m->question_index = q;
+	m->n_top = n;
+	m->top = pst;
+	m->final = final;
+	m->players = room_player_count(lr->room);
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_LEADERBOARD;
+	env->leaderboard = m;
+}
+
+static void send_leaderboard(struct lroom *lr, uint32_t q, bool final,
+			     struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Leaderboard m = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing st[ROOM_TOP_N], *pst[ROOM_TOP_N];
+
+	build_leaderboard(lr, q, final, &env, &m, st, pst);
+	if (only)
+		session_send_env(only, &env);
+	else
+		bcast(lr, &env, true, true);
+}
+
+static void send_state(struct lroom *lr, enum room_state st,
+		       int64_t remaining)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
+
+	m.state = (Quiz__V1__RoomState)st;
+	m.at_us = (uint64_t)net_now_us();
+	m.remaining_us = remaining > 0 ? (uint64_t)remaining : 0;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
+	env.state_change = &m;
+	bcast(lr, &env, true, true);
+}
+
+/* ---- store completions ------------------------------------------------ */
+
+static void pend_push(struct hub *h, const struct pending *p)
+{
+	if (h->plen == h->pcap) {
+		size_t i, ncap = h->pcap ? h->pcap * 2 : 1024;
+		struct pending *n = xmalloc(ncap * sizeof(*n));
+
+		for (i = 0; i < h->plen; i++)
+			n[i] = h->pend[(h->phead + i) % h->pcap];
+		free(h->pend);
+		h->pend = n;
+		h->pcap = ncap;
+		h->phead = 0;
+	}
+	h->pend[(h->phead + h->plen) % h->pcap] = *p;
+	h->plen++;
+}
+
+static void lroom_flush(struct lroom *lr);
+
+/* One pending item's commit is done: ack the answer or reveal. */
+static void pend_done(struct hub *h, const struct pending *p)
+{
+	struct lroom *lr = p->room;
+
+	if (p->kind == PEND_ACK) {
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__AnswerAck m = QUIZ__V1__ANSWER_ACK__INIT;
+
+		if (p->player >= lr->nseats || !lr->seats[p->player])
+			return;
+		m.question_index = p->q;
+		m.response_time_us = (uint32_t)p->rt_us;
+		m.received_at_us = (uint64_t)p->recv_us;
+		env.seq = p->seq;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK;
+		env.answer_ack = &m;
+		session_send_env(lr->seats[p->player], &env);
+	} else {
+		room_committed(lr->room, net_now_us(), p->q);
+		lroom_flush(lr);
+	}
+	(void)h;
+}
+
+void hub_store_ready(struct hub *h)
+{
+	uint64_t toks[256];
+	size_t n, i;
+
+	while ((n = store_poll(h->srv->store, toks, 256)) > 0) {
+		for (i = 0; i < n; i++) {
+			while (h->plen && h->pend[h->phead].token <= toks[i]) {
+				struct pending p = h->pend[h->phead];
+
+				h->phead = (h->phead + 1) % h->pcap;
+				h->plen--;
+				pend_done(h, &p);
+			}
+		}
+	}
+}
+
+/* ---- effects ----------------------------------------------------------- */
+
+static void on_room_timer(uv_timer_t *t);
+
+/* Arms the room's one timer at the time the core asked for. libuv timers
+ * count whole milliseconds, so round up; an early wake-up is harmless (the
+ * core ignores it and the timer is armed again). */
+static void lroom_arm(struct lroom *lr)
+{
+	int64_t at = room_timer_at(lr->room), now;
+	uint64_t delay_ms = 0;
+
+	if (!at) {
+		uv_timer_stop(&lr->timer);
+		return;
+	}
+	uv_update_time(lr->hub->srv->loop);
+	now = net_now_us();
+	if (at > now)
+		delay_ms = (uint64_t)((at - now + 999) / 1000);
+	uv_timer_start(&lr->timer, on_room_timer, delay_ms, 0);
+}
+
+static void kick_seat(struct lroom *lr, uint32_t pid)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Kicked m = QUIZ__V1__KICKED__INIT;
+	struct session *ss;
+
+	if (pid >= lr->nseats || !(ss = lr->seats[pid]))
+		return;
+	m.reason = "removed by the host";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
+	env.kicked = &m;
+	session_send_env(ss, &env);
+	lr->seats[pid] = NULL;
+	ss->room = NULL;
+	ss->role = ROLE_NONE;
+	conn_close(ss->conn, 1);
+}
+
+/* Persists the final results of every contestant. */
+static void store_results(struct lroom *lr)
+{
+	struct store *st = lr->hub->srv->store;
+	size_t i, n = room_player_slots(lr->room);
+
+	for (i = 1; i <= n; i++) {
+		const struct room_player *p = room_player(lr->room, (uint32_t)i);
+		struct store_result r;
+
+		if (p->kicked)
+			continue;
+		r.match = lr->match_id;
+		r.player = p->id;
+		r.rank = p->rank;
+		r.score = p->score;
+		r.correct = p->correct;
+		r.total_time_us = p->total_time_us;
+		store_result(st, &r);
+	}
+	store_match_end(st, lr->match_id, !lr->ended_by_host);
+}
+
+/* Turns every effect the core produced into messages and store writes. */
+static void lroom_flush(struct lroom *lr)
+{
+	struct hub *h = lr->hub;
+	struct store *st = h->srv->store;
+	const struct room_effect *fx;
+	struct pending p;
+	size_t i, n;
+
+	fx = room_effects(lr->room, &n);
+	for (i = 0; i < n; i++) {
+		const struct room_effect *e = &fx[i];
+
+		switch (e->kind) {
+		case FX_COUNTDOWN:
+			send_countdown(lr, e);
+			break;
+		case FX_QUESTION:
+			send_question(lr, e->q, NULL);
+			break;
+		case FX_ANSWER: {
+			struct store_answer a = {
+				.match = lr->match_id, .player = e->player,
+				.q = e->q, .choice_mask = e->choice_mask,
+				.text = lr->cur_text, .recv_us = e->recv_us,
+				.one_way_us = e->comp_us, .rt_us = e->rt_us,
+				.correct = e->correct, .points = e->points,
+			};
+
+			memset(&p, 0, sizeof(p));
+			p.token = ++h->next_token;
+			p.kind = PEND_ACK;
+			p.room = lr;
+			p.player = e->player;
+			p.q = e->q;
+			p.seq = lr->cur_seq;
+			p.rt_us = e->rt_us;
+			p.recv_us = e->recv_us;
+			store_answer(st, &a, p.token);
+			pend_push(h, &p);
+			break;
+		}
+		case FX_CLOSED:
+			if (e->voided)
+				store_void_question(st, lr->match_id, e->q);
+			memset(&p, 0, sizeof(p));
+			p.token = ++h->next_token;
+			p.kind = PEND_CLOSED;
+			p.room = lr;
+			p.q = e->q;
+			store_question_closed(st, lr->match_id, e->q, p.token);
+			pend_push(h, &p);
+			break;
+		case FX_REVEAL:
+			send_reveal(lr, e->q);
+			break;
+		case FX_LEADERBOARD:
+			send_leaderboard(lr, e->q, e->final, NULL);
+			break;
+		case FX_PAUSED:
+			send_state(lr, ROOM_PAUSED, e->remaining_us);
+			break;
+		case FX_RESUMED:
+			send_state(lr, room_state(lr->room), 0);
+			break;
+		case FX_KICKED:
+			kick_seat(lr, e->player);
+			break;
+		case FX_FINISHED:
+			store_results(lr);
+			send_state(lr, ROOM_FINISHED, 0);
+			log_info(lr->tag, "match %llu finished",
+				 (unsigned long long)lr->match_id);
+			break;
+		}
+	}
+	room_effects_clear(lr->room);
+	lroom_arm(lr);
+}
+
+static void on_room_timer(uv_timer_t *t)
+{
+	struct lroom *lr = t->data;
+
+	room_tick(lr->room, net_now_us());
+	lroom_flush(lr);
+}
+
+/* Coalesced pushes: live progress to host and screens, lobby counts to all. */
+static void on_coalesce(uv_timer_t *t)
+{
+	struct lroom *lr = t->data;
+	bool lobby = room_lobby_dirty(lr->room) && ++lr->ticks % LOBBY_EVERY == 0;
+	bool progress = room_progress_dirty(lr->room) &&
+			room_state(lr->room) == ROOM_OPEN;
+
+	if (progress && lr->watchers) {
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
+		const struct room_question *qq;
+		uint32_t dist[ITEM_MAX_OPTIONS];
+
+		qq = room_question(lr->room, room_question_index(lr->room));
+		m.question_index = room_question_index(lr->room);
+		m.answered = room_progress(lr->room, dist);
+		m.players = room_player_count(lr->room);
+		m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
+		m.distribution = dist;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
+		env.progress = &m;
+		bcast(lr, &env, false, true);
+	}
+	if (lobby) {
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;
+		Quiz__V1__TeamTally tt[ROOM_TEAMS_MAX], *ptt[ROOM_TEAMS_MAX];
+		size_t i, nt = room_team_count(lr->room);
+
+		for (i = 0; i < nt; i++) {
+			uint32_t members;
+			int64_t mean;
+
+			room_team_tally(lr->room, i, &members, &mean);
+			quiz__v1__team_tally__init(&tt[i]);
+			tt[i].team = (char *)room_team_name(lr->room, i);
+			tt[i].players = members;
+			tt[i].score = mean;
+			ptt[i] = &tt[i];
+		}
+		m.players = room_player_count(lr->room);
+		m.n_teams = nt;
+		m.teams = ptt;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
+		env.lobby_update = &m;
+		bcast(lr, &env, true, true);
+	}
+	room_clear_dirty(lr->room, lobby, progress || !lr->watchers);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static struct lroom *find_room(struct hub *h, const char *code)
+{
+	struct lroom *lr;
+
+	for (lr = h->rooms; lr; lr = lr->next)
+		if (strcmp(lr->code, code) == 0)
+			return lr;
+	return NULL;
+}
+
+static void random_bytes(void *buf, size_t n)
+{
+	if (uv_random(NULL, NULL, buf, n, 0, NULL) < 0)
+		memset(buf, 0x5a, n); /* not expected on Linux */
+}
+
+/* A fresh 6-digit code no live room uses. */
+static void new_code(struct hub *h, char out[8])
+{
+	uint32_t x;
+
+	do {
+		random_bytes(&x, sizeof(x));
+		snprintf(out, 8, "%06u", (unsigned)(x % 1000000u));
+	} while (find_room(h, out));
+}
+
+static void watcher_add(struct lroom *lr, struct session *ss)
+{
+	ss->wprev = NULL;
+	ss->wnext = lr->watchers;
+	if (lr->watchers)
+		lr->watchers->wprev = ss;
+	lr->watchers = ss;
+}
+
+static void watcher_remove(struct lroom *lr, struct session *ss)
+{
+	if (ss->wprev)
+		ss->wprev->wnext = ss->wnext;
+	else if (lr->watchers == ss)
+		lr->watchers = ss->wnext;
+	if (ss->wnext)
+		ss->wnext->wprev = ss->wprev;
+	ss->wprev = ss->wnext = NULL;
+}
+
+/* Checks and converts the requested settings (zero = default). */
+static int settings_from_pb(const Quiz__V1__RoomSettings *in,
+			    struct room_settings *s, const char **category)
+{
+	room_settings_default(s);
+	s->question_count = 0;
+	s->time_limit_us = s->points = 0;
+	*category = NULL;
+	if (!in)
+		return room_settings_normalize(s);
+	if (strlen(in->title) > TITLE_MAX || strlen(in->category) > CATEGORY_MAX ||
+	    !text_utf8_valid(in->title, strlen(in->title)))
+		return -QE_BAD_MESSAGE;
+	s->format = (int)in->format;
+	snprintf(s->title, sizeof(s->title), "%s", in->title);
+	s->question_count = in->question_count;
+	s->time_limit_us = (int64_t)in->time_limit_ms * 1000;
+	s->points = in->points;
+	s->seed = in->seed;
+	s->max_players = in->max_players;
+	s->auto_advance = in->auto_advance;
+	s->countdown_us = (int64_t)in->countdown_ms * 1000;
+	s->reveal_us = (int64_t)in->reveal_ms * 1000;
+	s->leaderboard_us = (int64_t)in->leaderboard_ms * 1000;
+	*category = in->category[0] ? in->category : NULL;
+	return room_settings_normalize(s);
+}
+
+int hub_create_room(struct hub *h, struct session *ss,
+		    const Quiz__V1__CreateRoom *m, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	struct room_question qs[ROOM_MAX_QUESTIONS];
+	const char *ids[ROOM_MAX_QUESTIONS];
+	uint8_t perms[ROOM_MAX_QUESTIONS][ITEM_MAX_OPTIONS];
+	struct draw_filter f;
+	struct store_match sm;
+	struct room_settings s;
+	struct lroom *lr;
+	const char *category;
+	int r, i;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	if (h->nrooms >= h->srv->cfg.max_rooms)
+		return -QE_SERVER_FULL;
+	r = settings_from_pb(m->settings, &s, &category);
+	if (r < 0)
+		return r;
+	while (!s.seed)
+		random_bytes(&s.seed, sizeof(s.seed));
+	memset(&f, 0, sizeof(f));
+	f.category = category;
+	r = draw_questions(h->srv->bank, &f, s.question_count, s.seed, qs);
+	if (r <= 0)
+		return r < 0 ? -QE_INTERNAL : -QE_BAD_MESSAGE;
+	s.question_count = (uint32_t)r;
+
+	lr = xcalloc(1, sizeof(*lr));
+	lr->hub = h;
+	new_code(h, lr->code);
+	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
+	random_bytes(lr->host_token, 16);
+	for (i = 15; i >= 0; i--) { /* hex in place, back to front */
+		uint8_t v = (uint8_t)lr->host_token[i];
+
+		lr->host_token[2 * i] = "0123456789abcdef"[v >> 4];
+		lr->host_token[2 * i + 1] = "0123456789abcdef"[v & 15];
+	}
+	lr->host_token[32] = '\0';
+	lr->room = room_new(&s, qs, (size_t)r, lr->host_token);
+	for (i = 0; i < r; i++) {
+		ids[i] = qs[i].item->id;
+		memcpy(perms[i], qs[i].perm, ITEM_MAX_OPTIONS);
+	}
+	sm.code = lr->code;
+	sm.title = s.title;
+	sm.format = s.format;
+	sm.question_count = s.question_count;
+	sm.time_limit_us = s.time_limit_us;
+	sm.points = s.points;
+	sm.seed = s.seed;
+	sm.question_ids = ids;
+	sm.perms = (const uint8_t(*)[ITEM_MAX_OPTIONS])perms;
+	lr->match_id = store_match_begin(h->srv->store, &sm);
+	uv_timer_init(h->srv->loop, &lr->timer);
+	lr->timer.data = lr;
+	uv_timer_init(h->srv->loop, &lr->coalesce);
+	lr->coalesce.data = lr;
+	uv_timer_start(&lr->coalesce, on_coalesce, COALESCE_MS, COALESCE_MS);
+	lr->next = h->rooms;
+	h->rooms = lr;
+	h->nrooms++;
+
+	ss->room = lr;
+	ss->role = ROLE_HOST;
+	watcher_add(lr, ss);
+	ref_put(h, ss->token, lr, 0);
+
+	settings_to_pb(&s, &rs);
+	rs.category = (char *)(category ? category : "");
+	rc.code = lr->code;
+	rc.host_token = lr->host_token;
+	rc.settings = &rs;
+	rc.match_id = lr->match_id;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
+	env.room_created = &rc;
+	session_send_env(ss, &env);
+	log_info(lr->tag, "created by %s: %u questions, match %llu",
+		 conn_tag(ss->conn), s.question_count,
+		 (unsigned long long)lr->match_id);
+	return 0;
+}
+
+/* Seats a session on a player id, growing the seat table. */
+static void seat(struct lroom *lr, uint32_t pid, struct session *ss)
+{
+	if (pid >= lr->nseats) {
+		size_t n = lr->nseats ? lr->nseats : 64;
+
+		while (n <= pid)
+			n *= 2;
+		lr->seats = xrealloc(lr->seats, n * sizeof(*lr->seats));
+		memset(lr->seats + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->seats));
+		lr->nseats = n;
+	}
+	lr->seats[pid] = ss;
+	ss->room = lr;
+	ss->player = pid;
+	ss->role = ROLE_PLAYER;
+}
+
+static void send_joined(struct lroom *lr, struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	settings_to_pb(room_settings(lr->room), &rs);
+	j.player_id = ss->player;
+	j.code = lr->code;
+	j.settings = &rs;
+	j.state = (Quiz__V1__RoomState)room_state(lr->room);
+	j.players = room_player_count(lr->room);
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOINED;
+	env.joined = &j;
+	session_send_env(ss, &env);
+}
+
+static void send_watching(struct lroom *lr, struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	settings_to_pb(room_settings(lr->room), &rs);
+	w.code = lr->code;
+	w.settings = &rs;
+	w.state = (Quiz__V1__RoomState)room_state(lr->room);
+	w.host = ss->role == ROLE_HOST;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCHING;
+	env.watching = &w;
+	session_send_env(ss, &env);
+}
+
+/* What a late or returning member needs to catch up. */
+static void catch_up(struct lroom *lr, struct session *ss)
+{
+	enum room_state st = room_state(lr->room);
+	uint32_t q = room_question_index(lr->room);
+
+	if (st == ROOM_OPEN)
+		send_question(lr, q, ss);
+	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
+		send_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+}
+
+int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
+	     uint32_t seq)
+{
+	struct lroom *lr;
+	int64_t pid;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	if (strlen(m->code) > CODE_MAX)
+		return -QE_BAD_MESSAGE;
+	lr = find_room(h, m->code);
+	if (!lr)
+		return -QE_ROOM_NOT_FOUND;
+	pid = room_join(lr->room, net_now_us(), m->nickname, m->team);
+	if (pid < 0)
+		return (int)pid;
+	seat(lr, (uint32_t)pid, ss);
+	ref_put(h, ss->token, lr, (uint32_t)pid);
+	store_player(h->srv->store, lr->match_id, (uint32_t)pid, m->nickname,
+		     m->team);
+	send_joined(lr, ss, seq);
+	catch_up(lr, ss);
+	log_debug(lr->tag, "%s joined as player %lld", conn_tag(ss->conn),
+		  (long long)pid);
+	return 0;
+}
+
+int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
+	      uint32_t seq)
+{
+	struct lroom *lr;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	if (strlen(m->code) > CODE_MAX || strlen(m->host_token) > 64)
+		return -QE_BAD_MESSAGE;
+	lr = find_room(h, m->code);
+	if (!lr)
+		return -QE_ROOM_NOT_FOUND;
+	if (m->host_token[0]) {
+		if (strcmp(m->host_token, lr->host_token) != 0)
+			return -QE_WRONG_PIN;
+		ss->role = ROLE_HOST;
+		ref_put(h, ss->token, lr, 0);
+	} else {
+		ss->role = ROLE_SCREEN;
+	}
+	ss->room = lr;
+	watcher_add(lr, ss);
+	send_watching(lr, ss, seq);
+	catch_up(lr, ss);
+	return 0;
+}
+
+int hub_command(struct hub *h, struct session *ss,
+		const Quiz__V1__HostCommand *m, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
+	struct lroom *lr = ss->room;
+	int r;
+
+	(void)h;
+	if (!lr)
+		return -QE_NOT_HOST;
+	if ((unsigned)m->action > CMD_END)
+		return -QE_BAD_MESSAGE;
+	r = room_command(lr->room, net_now_us(),
+			 ss->role == ROLE_HOST ? lr->host_token : NULL,
+			 (enum room_cmd)m->action, m->player_id);
+	if (r < 0)
+		return r;
+	if (m->action == CMD_END)
+		lr->ended_by_host = true;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
+	env.ok = &ok;
+	session_send_env(ss, &env);
+	log_info(lr->tag, "host command %d", (int)m->action);
+	lroom_flush(lr);
+	return 0;
+}
+
+int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
+	       int64_t recv_us, uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	uint32_t mask = 0;
+	int64_t rt;
+	size_t i;
+	int r;
+
+	(void)h;
+	if (!lr || ss->role != ROLE_PLAYER)
+		return -QE_BAD_STATE;
+	if (m->n_choices > ITEM_MAX_OPTIONS || strlen(m->text) > TEXT_MAX ||
+	    !text_utf8_valid(m->text, strlen(m->text)))
+		return -QE_BAD_MESSAGE;
+	for (i = 0; i < m->n_choices; i++) {
+		if (m->choices[i] >= ITEM_MAX_OPTIONS ||
+		    (mask & (1u << m->choices[i])))
+			return -QE_BAD_MESSAGE;
+		mask |= 1u << m->choices[i];
+	}
+	lr->cur_seq = seq;
+	lr->cur_text = m->text[0] ? m->text : NULL;
+	r = room_answer(lr->room, recv_us, ss->player, m->question_index, mask,
+			m->text, clocksync_one_way(&ss->cs), &rt);
+	if (r == 0)
+		lroom_flush(lr);
+	lr->cur_text = NULL;
+	return r;
+}
+
+int hub_resume(struct hub *h, struct session *ss, const char *token)
+{
+	struct seat_ref *ref = ref_find(h, token);
+	struct lroom *lr;
+
+	if (!ref || !ref->room)
+		return 0;
+	lr = ref->room;
+	if (ref->player == 0) {
+		ss->room = lr;
+		ss->role = ROLE_HOST;
+		watcher_add(lr, ss);
+		return 1;
+	}
+	if (room_player(lr->room, ref->player)->kicked)
+		return 0;
+	if (ref->player < lr->nseats && lr->seats[ref->player]) {
+		/* the old connection is still around: the newer one wins */
+		struct session *old = lr->seats[ref->player];
+
+		old->room = NULL;
+		old->role = ROLE_NONE;
+		conn_close(old->conn, 0);
+	}
+	seat(lr, ref->player, ss);
+	return 1;
+}
+
+void hub_snapshot(struct hub *h, struct session *ss)
+{
+	(void)h;
+	if (!ss->room)
+		return;
+	if (ss->role == ROLE_PLAYER)
+		send_joined(ss->room, ss, 0);
+	else
+		send_watching(ss->room, ss, 0);
+	catch_up(ss->room, ss);
+}
+
+void hub_detach(struct hub *h, struct session *ss)
+{
+	struct lroom *lr = ss->room;
+
+	(void)h;
+	if (!lr)
+		return;
+	if (ss->role == ROLE_PLAYER) {
+		if (ss->player < lr->nseats && lr->seats[ss->player] == ss)
+			lr->seats[ss->player] = NULL;
+	} else {
+		watcher_remove(lr, ss);
+	}
+	ss->room = NULL;
+	ss->role = ROLE_NONE;
+}
+
+void hub_close(struct hub *h)
+{
+	struct lroom *lr;
+
+	for (lr = h->rooms; lr; lr = lr->next) {
+		uv_close((uv_handle_t *)&lr->timer, NULL);
+		uv_close((uv_handle_t *)&lr->coalesce, NULL);
+	}
+}
+
+void hub_free(struct hub *h)
+{
+	struct lroom *lr, *next;
+
+	if (!h)
+		return;
+	for (lr = h->rooms; lr; lr = next) {
+		next = lr->next;
+		room_free(lr->room);
+		free(lr->seats);
+		free(lr);
+	}
+	free(h->refs);
+	free(h->pend);
+	free(h);
+}

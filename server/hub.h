@@ -1,0 +1,47 @@
+/* Live rooms: the registry by code, the bridge from the pure room core to
+ * messages (effects -> broadcasts), timers, and the store. Each function
+ * that answers a request sends its own reply on success and returns 0, or
+ * returns a negative quiz error code for the caller to send as Error. */
+#ifndef QUIZ_HUB_H
+#define QUIZ_HUB_H
+
+#include <stdint.h>
+
+#include "server.h"
+
+struct hub *hub_new(struct server *srv);
+/* Closes every room's timers (libuv handles). */
+void hub_close(struct hub *h);
+/* Frees the hub and its rooms after the loop has closed their handles.
+ * Accepts NULL. */
+void hub_free(struct hub *h);
+/* The code of a live room. */
+const char *hub_room_code(const struct lroom *r);
+
+int hub_create_room(struct hub *h, struct session *ss,
+		    const Quiz__V1__CreateRoom *m, uint32_t seq);
+int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
+	     uint32_t seq);
+int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
+	      uint32_t seq);
+int hub_command(struct hub *h, struct session *ss,
+		const Quiz__V1__HostCommand *m, uint32_t seq);
+int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
+	       int64_t recv_us, uint32_t seq);
+
+/* Takes back the seat that token was given for. Returns 1 if a seat was
+ * found (ss is attached to it), 0 if not. */
+int hub_resume(struct hub *h, struct session *ss, const char *token);
+/* Sends a resumed session what it needs to redraw: the room, and the open
+ * question if any. */
+void hub_snapshot(struct hub *h, struct session *ss);
+/* The session is closing: free its seat for a later resume. */
+void hub_detach(struct hub *h, struct session *ss);
+
+/* The store reported commits: ack answers and reveal closed questions. */
+void hub_store_ready(struct hub *h);
+
+/* Counters for logs and tests. */
+uint32_t hub_room_count(const struct hub *h);
+
+#endif

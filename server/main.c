@@ -1,0 +1,361 @@
+/* quizd: command line, start-up (store, bank), the event loop, shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "bank_cli.h"
+#include "bank_csv.h"
+#include "hub.h"
+#include "item.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+#ifndef QUIZ_DATA_DIR
+#define QUIZ_DATA_DIR "data"
+#endif
+#define DEFAULT_LISTEN "127.0.0.1:7878"
+#define DEFAULT_DB "quizd.db"
+
+struct options {
+	const char *listen;
+	const char *db;
+	const char *bank_dir;
+	const char *port_file;
+	struct server_config cfg;
+};
+
+static uv_async_t store_async;
+static uv_signal_t sig_int, sig_term;
+static struct server *the_server;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: quizd [options]\n"
+		"       quizd bank check FILE|DIR...\n"
+		"       quizd bank import FILE|DIR... [--db PATH]\n"
+		"\n"
+		"Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
+		"\n"
+		"Options:\n"
+		"  --listen HOST:PORT   address to listen on (default %s;\n"
+		"                       port 0 picks a free port)\n"
+		"  --db PATH            SQLite database, created if missing\n"
+		"                       (default %s)\n"
+		"  --bank DIR           bank imported on first start when the\n"
+		"                       database has no questions (default %s/bank)\n"
+		"  --port-file PATH     write the bound port there once listening\n"
+		"  --max-conns N        connections before SERVER_FULL (default 20000)\n"
+		"  --max-rooms N        live rooms (default 1000)\n"
+		"  --log-level LEVEL    error, warn, info (default) or debug\n"
+		"  --help               this text\n"
+		"  --version            print the version\n",
+		DEFAULT_LISTEN, DEFAULT_DB, QUIZ_DATA_DIR);
+}
+
+/* Splits HOST:PORT ([v6]:PORT accepted). Returns 0 or -EINVAL. */
+static int parse_listen(const char *s, char *host, size_t cap, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long p;
+	size_t n;
+
+	if (!colon)
+		return -EINVAL;
+	n = (size_t)(colon - s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= cap)
+		return -EINVAL;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p < 0 || p > 65535)
+		return -EINVAL;
+	*port = (int)p;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v == 0 || v > 10000000UL)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Parses argv; returns 0 to run, 1 to exit 0 (help/version), -1 on error. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	enum { O_LISTEN = 1, O_DB, O_BANK, O_PORTFILE, O_CONNS, O_ROOMS,
+	       O_LOG, O_HELP, O_VERSION };
+	static const struct option longs[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "db", required_argument, NULL, O_DB },
+		{ "bank", required_argument, NULL, O_BANK },
+		{ "port-file", required_argument, NULL, O_PORTFILE },
+		{ "max-conns", required_argument, NULL, O_CONNS },
+		{ "max-rooms", required_argument, NULL, O_ROOMS },
+		{ "log-level", required_argument, NULL, O_LOG },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, lvl;
+
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case O_LISTEN: o->listen = optarg; break;
+		case O_DB: o->db = optarg; break;
+		case O_BANK: o->bank_dir = optarg; break;
+		case O_PORTFILE: o->port_file = optarg; break;
+		case O_CONNS:
+			if (parse_uint(optarg, &o->cfg.max_conns) < 0)
+				goto bad;
+			break;
+		case O_ROOMS:
+			if (parse_uint(optarg, &o->cfg.max_rooms) < 0)
+				goto bad;
+			break;
+		case O_LOG:
+			lvl = log_parse_level(optarg);
+			if (lvl < 0)
+				goto bad;
+			log_set_level((enum log_level)lvl);
+			break;
+		case O_HELP:
+			usage(stdout);
+			return 1;
+		case O_VERSION:
+			printf("quizd %s (protocol 1, schema %d)\n", QUIZ_VERSION,
+			       store_schema_version());
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "quizd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "quizd: bad value '%s' for --%s\n", optarg,
+		longs[c - 1].name);
+	return -1;
+}
+
+static void on_store_async(uv_async_t *a)
+{
+	(void)a;
+	if (the_server)
+		hub_store_ready(the_server->hub);
+}
+
+/* Called on the writer thread: wake the loop. */
+static void store_wake(void *arg)
+{
+	(void)arg;
+	uv_async_send(&store_async);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	(void)h;
+	log_info("main", "signal %d: shutting down", signum);
+	uv_signal_stop(&sig_int);
+	uv_signal_stop(&sig_term);
+	server_close(the_server);
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+	uv_close((uv_handle_t *)&store_async, NULL);
+}
+
+/* Loads a bank from a CSV file or a directory of them, printing errors. */
+static int load_bank(const char *path, struct bank *b)
+{
+	struct bank_errors errs;
+	int r;
+
+	bank_errors_init(&errs);
+	r = bank_csv_load_path(path, b, &errs);
+	bank_errors_print(&errs, stderr);
+	bank_errors_free(&errs);
+	return r;
+}
+
+/* `quizd bank import FILE|DIR... [--db PATH]`. */
+static int bank_import_main(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	struct bank *b = bank_new();
+	struct store *st;
+	char *err = NULL;
+	int i, n, bad = 0, files = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("Usage: quizd bank import FILE|DIR... [--db PATH]\n"
+			       "Checks the bank files, then inserts or updates their "
+			       "items (by id) in the database.\n");
+			bank_free(b);
+			return 0;
+		}
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+			continue;
+		}
+		files++;
+		if (load_bank(argv[i], b) < 0)
+			bad = 1;
+	}
+	if (!files || bad) {
+		if (!files)
+			fprintf(stderr, "Usage: quizd bank import FILE|DIR... [--db PATH]\n");
+		else
+			fprintf(stderr, "quizd: bank has errors; nothing imported\n");
+		bank_free(b);
+		return files ? 1 : 2;
+	}
+	st = store_open(db, NULL, NULL, &err);
+	if (!st) {
+		fprintf(stderr, "quizd: %s: %s\n", db, err ? err : "cannot open");
+		free(err);
+		bank_free(b);
+		return 1;
+	}
+	n = store_import_bank(st, b);
+	store_close(st);
+	bank_free(b);
+	if (n < 0) {
+		fprintf(stderr, "quizd: import failed\n");
+		return 1;
+	}
+	printf("imported %d items into %s\n", n, db);
+	return 0;
+}
+
+static int run_server(struct options *o)
+{
+	char host[256], *err = NULL;
+	struct bank *bank = bank_new();
+	struct store *st = NULL;
+	uv_loop_t *loop = uv_default_loop();
+	int port, bound = 0, r, rc = 1;
+	int64_t have;
+
+	if (parse_listen(o->listen, host, sizeof(host), &port) < 0) {
+		fprintf(stderr, "quizd: --listen wants HOST:PORT, got '%s'\n",
+			o->listen);
+		goto out;
+	}
+	uv_async_init(loop, &store_async, on_store_async);
+	st = store_open(o->db, store_wake, NULL, &err);
+	if (!st) {
+		fprintf(stderr, "quizd: %s: %s\n", o->db, err ? err : "cannot open");
+		free(err);
+		uv_close((uv_handle_t *)&store_async, NULL);
+		uv_run(loop, UV_RUN_DEFAULT);
+		goto out;
+	}
+	have = store_question_count(st);
+	if (have == 0) {
+		struct bank *seed = bank_new();
+
+		if (load_bank(o->bank_dir, seed) < 0 ||
+		    store_import_bank(st, seed) < 0) {
+			fprintf(stderr, "quizd: cannot import the bank %s\n",
+				o->bank_dir);
+			bank_free(seed);
+			goto out_store;
+		}
+		log_info("main", "first start: imported %zu questions from %s",
+			 seed->n, o->bank_dir);
+		bank_free(seed);
+	}
+	if (store_load_bank(st, bank) < 0 || bank->n == 0) {
+		fprintf(stderr, "quizd: no questions in %s\n", o->db);
+		goto out_store;
+	}
+	the_server = server_new(loop, &o->cfg, st, bank);
+	r = server_listen(the_server, host, port, &bound);
+	if (r < 0) {
+		fprintf(stderr, "quizd: cannot listen on %s: %s\n", o->listen,
+			uv_strerror(r));
+		server_close(the_server);
+		uv_close((uv_handle_t *)&store_async, NULL);
+		uv_run(loop, UV_RUN_DEFAULT);
+		goto out_server;
+	}
+	if (o->port_file) {
+		FILE *f = fopen(o->port_file, "w");
+
+		if (f) {
+			fprintf(f, "%d\n", bound);
+			fclose(f);
+		}
+	}
+	uv_signal_init(loop, &sig_int);
+	uv_signal_init(loop, &sig_term);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	log_info("main", "quizd %s listening on %s:%d, %zu questions, db %s",
+		 QUIZ_VERSION, host, bound, bank->n, o->db);
+	uv_run(loop, UV_RUN_DEFAULT);
+	rc = 0;
+out_server:
+	server_free(the_server);
+	the_server = NULL;
+out_store:
+	store_close(st); /* commits what is still queued */
+	if (!uv_is_closing((uv_handle_t *)&store_async))
+		uv_close((uv_handle_t *)&store_async, NULL);
+	uv_run(loop, UV_RUN_DEFAULT);
+	if (rc == 0)
+		log_info("main", "stopped cleanly");
+out:
+	uv_loop_close(loop);
+	bank_free(bank);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {
+		.listen = DEFAULT_LISTEN,
+		.db = DEFAULT_DB,
+		.bank_dir = QUIZ_DATA_DIR "/bank",
+	};
+	int r;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && strcmp(argv[1], "bank") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "check") == 0)
+			return bank_cli_check(argc - 3, argv + 3);
+		if (argc >= 3 && strcmp(argv[2], "import") == 0)
+			return bank_import_main(argc - 3, argv + 3);
+		fprintf(stderr, "Usage: quizd bank check|import FILE|DIR...\n");
+		return 2;
+	}
+	server_config_default(&o.cfg);
+	r = parse_args(argc, argv, &o);
+	if (r)
+		return r > 0 ? 0 : 2;
+	return run_server(&o);
+}

@@ -1,0 +1,391 @@
+/* Listener, connections, input framing and output queues. */
+#include "net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define READ_CHUNK (FRAME_HEADER + FRAME_MAX)
+
+struct net {
+	uv_loop_t *loop;
+	uv_tcp_t listener;
+	uv_check_t check;
+	struct net_limits lim;
+	struct net_callbacks cb;
+	void *arg;
+	struct conn *conns; /* doubly linked list of live connections */
+	uint32_t nconns;
+	uint64_t next_id;
+	int64_t stamp;     /* receive time of this loop iteration, 0 if unset */
+	uint8_t *chunk;    /* shared read buffer */
+	int closing;
+	int handles_open;
+};
+
+struct conn {
+	uv_tcp_t tcp;
+	struct net *net;
+	struct conn *prev, *next;
+	uint64_t id;
+	char tag[24];
+	void *data;
+	uint8_t *in; /* partial frame carried over between reads */
+	size_t in_len, in_cap;
+	size_t out_bytes;
+	int closing;
+	int announced; /* on_open was called */
+	uv_shutdown_t shut;
+};
+
+struct wreq {
+	uv_write_t req;
+	struct conn *c;
+	struct wbuf *b;
+};
+
+struct wbuf *wbuf_new(size_t len)
+{
+	struct wbuf *b = xmalloc(sizeof(*b) + len);
+
+	b->refs = 1;
+	b->len = len;
+	return b;
+}
+
+void wbuf_ref(struct wbuf *b) { b->refs++; }
+
+void wbuf_unref(struct wbuf *b)
+{
+	if (b && --b->refs == 0)
+		free(b);
+}
+
+int64_t net_now_us(void) { return (int64_t)(uv_hrtime() / 1000); }
+
+uint64_t conn_id(const struct conn *c) { return c->id; }
+const char *conn_tag(const struct conn *c) { return c->tag; }
+void conn_set_data(struct conn *c, void *data) { c->data = data; }
+void *conn_data(const struct conn *c) { return c->data; }
+size_t conn_queued(const struct conn *c) { return c->out_bytes; }
+uint32_t net_conn_count(const struct net *n) { return n->nconns; }
+
+/* The read stamp is taken once per loop iteration, at the first read after
+ * the poll returned; the check phase (after poll) clears it. So every frame
+ * that arrived in one poll gets the same time however long the callbacks
+ * before it took: a score never depends on how busy the server is. */
+static int64_t net_stamp(struct net *n)
+{
+	if (!n->stamp)
+		n->stamp = net_now_us();
+	return n->stamp;
+}
+
+static void on_check(uv_check_t *h)
+{
+	struct net *n = h->data;
+
+	n->stamp = 0;
+}
+
+/* Frees the net once it is closing and nothing of it is left open. */
+static void net_maybe_free(struct net *n)
+{
+	if (n->closing && n->handles_open == 0 && n->nconns == 0) {
+		free(n->chunk);
+		free(n);
+	}
+}
+
+/* Frees a connection once libuv has closed its handle. */
+static void on_conn_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+	struct net *n = c->net;
+
+	if (c->announced && n->cb.on_close)
+		n->cb.on_close(c, n->arg);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		n->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	n->nconns--;
+	free(c->in);
+	free(c);
+	net_maybe_free(n);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	struct conn *c = req->data;
+
+	(void)status;
+	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
+void conn_close(struct conn *c, int graceful)
+{
+	if (c->closing)
+		return;
+	c->closing = 1;
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	c->shut.data = c;
+	if (graceful &&
+	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0)
+		return;
+	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+	struct wreq *w = (struct wreq *)req;
+
+	w->c->out_bytes -= w->b->len;
+	wbuf_unref(w->b);
+	if (status < 0 && !w->c->closing) {
+		log_debug(w->c->tag, "write failed: %s", uv_strerror(status));
+		conn_close(w->c, 0);
+	}
+	free(w);
+}
+
+int conn_send(struct conn *c, struct wbuf *b)
+{
+	struct wreq *w;
+	uv_buf_t buf;
+	int r;
+
+	if (c->closing)
+		return -EPIPE;
+	buf = uv_buf_init((char *)b->data, (unsigned)b->len);
+	if (c->out_bytes == 0) {
+		/* nothing queued: try to write it all now without allocating */
+		r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+		if (r == (int)b->len)
+			return 0;
+		if (r > 0) {
+			buf.base += r;
+			buf.len -= (size_t)r;
+		} else if (r != UV_EAGAIN) {
+			conn_close(c, 0);
+			return -EPIPE;
+		}
+	}
+	if (c->out_bytes + b->len > c->net->lim.max_out_bytes) {
+		log_warn(c->tag, "output queue over %zu bytes: dropping slow peer",
+			 c->net->lim.max_out_bytes);
+		conn_close(c, 0);
+		return -ENOBUFS;
+	}
+	w = xmalloc(sizeof(*w));
+	w->c = c;
+	w->b = b;
+	wbuf_ref(b);
+	c->out_bytes += b->len;
+	r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
+	if (r < 0) {
+		c->out_bytes -= b->len;
+		wbuf_unref(b);
+		free(w);
+		conn_close(c, 0);
+		return -EPIPE;
+	}
+	return 0;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+
+	(void)suggested;
+	buf->base = (char *)c->net->chunk;
+	buf->len = READ_CHUNK;
+}
+
+/* Hands every whole frame in buf upward; returns bytes consumed or -1 when
+ * the connection must close (bad frame, or closed by the callback). */
+static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
+			   int64_t stamp)
+{
+	struct net *n = c->net;
+	size_t off = 0;
+
+	while (off < len && !c->closing) {
+		const uint8_t *payload;
+		size_t plen;
+		int64_t r = frame_parse(buf + off, len - off, &payload, &plen);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			n->cb.on_bad_frame(c, n->arg);
+			return -1;
+		}
+		n->cb.on_frame(c, payload, plen, stamp, n->arg);
+		off += (size_t)r;
+	}
+	return c->closing ? -1 : (int64_t)off;
+}
+
+/* Keeps the unparsed tail of a read for the next one. */
+static void conn_keep(struct conn *c, const uint8_t *p, size_t len)
+{
+	if (len > c->in_cap) {
+		c->in_cap = len < 256 ? 256 : len;
+		c->in = xrealloc(c->in, c->in_cap);
+	}
+	memmove(c->in, p, len);
+	c->in_len = len;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+	int64_t stamp, used;
+	const uint8_t *p = (const uint8_t *)buf->base;
+	size_t len = nread > 0 ? (size_t)nread : 0;
+
+	if (nread < 0) {
+		if (nread != UV_EOF)
+			log_debug(c->tag, "read: %s", uv_strerror((int)nread));
+		conn_close(c, 0);
+		return;
+	}
+	if (len == 0)
+		return;
+	stamp = net_stamp(c->net);
+	if (c->in_len) {
+		/* a frame is split across reads: append what completes it */
+		size_t need = c->in_len + len;
+
+		if (need > c->in_cap) {
+			c->in_cap = need;
+			c->in = xrealloc(c->in, c->in_cap);
+		}
+		memcpy(c->in + c->in_len, p, len);
+		c->in_len = need;
+		used = conn_frames(c, c->in, c->in_len, stamp);
+		if (used < 0)
+			return;
+		conn_keep(c, c->in + used, c->in_len - (size_t)used);
+		if (c->in_len == 0 && c->in_cap > 4096) {
+			free(c->in);
+			c->in = NULL;
+			c->in_cap = 0;
+		}
+		return;
+	}
+	used = conn_frames(c, p, len, stamp);
+	if (used >= 0 && (size_t)used < len)
+		conn_keep(c, p + used, len - (size_t)used);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct net *n = server->data;
+	struct conn *c;
+
+	if (status < 0) {
+		log_warn("net", "accept: %s", uv_strerror(status));
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->net = n;
+	c->id = ++n->next_id;
+	snprintf(c->tag, sizeof(c->tag), "c%llu", (unsigned long long)c->id);
+	uv_tcp_init(n->loop, &c->tcp);
+	c->tcp.data = c;
+	c->next = n->conns;
+	if (n->conns)
+		n->conns->prev = c;
+	n->conns = c;
+	n->nconns++;
+	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
+		conn_close(c, 0);
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	if (n->nconns > n->lim.max_conns) {
+		n->cb.on_full(c, n->arg);
+		conn_close(c, 1);
+		return;
+	}
+	c->announced = 1;
+	n->cb.on_open(c, n->arg);
+	if (!c->closing)
+		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+}
+
+struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
+		    const struct net_callbacks *cb, void *arg)
+{
+	struct net *n = xcalloc(1, sizeof(*n));
+
+	n->loop = loop;
+	n->lim = *lim;
+	n->cb = *cb;
+	n->arg = arg;
+	n->chunk = xmalloc(READ_CHUNK);
+	uv_tcp_init(loop, &n->listener);
+	n->listener.data = n;
+	uv_check_init(loop, &n->check);
+	n->check.data = n;
+	uv_check_start(&n->check, on_check);
+	uv_unref((uv_handle_t *)&n->check);
+	n->handles_open = 2;
+	return n;
+}
+
+int net_listen(struct net *n, const char *host, int port, int *bound)
+{
+	struct sockaddr_storage ss;
+	int r, len = sizeof(ss);
+
+	r = uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+	if (r < 0)
+		r = uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss);
+	if (r < 0)
+		return r;
+	r = uv_tcp_bind(&n->listener, (struct sockaddr *)&ss, 0);
+	if (r < 0)
+		return r;
+	r = uv_listen((uv_stream_t *)&n->listener, 4096, on_connection);
+	if (r < 0)
+		return r;
+	r = uv_tcp_getsockname(&n->listener, (struct sockaddr *)&ss, &len);
+	if (r < 0)
+		return r;
+	*bound = ntohs(ss.ss_family == AF_INET6
+			       ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			       : ((struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
+/* Frees the net once its own handles are closed. */
+static void on_net_handle_closed(uv_handle_t *h)
+{
+	struct net *n = h->data;
+
+	n->handles_open--;
+	net_maybe_free(n);
+}
+
+void net_close(struct net *n)
+{
+	struct conn *c, *next;
+
+	n->closing = 1;
+	for (c = n->conns; c; c = next) {
+		next = c->next;
+		conn_close(c, 0);
+	}
+	uv_close((uv_handle_t *)&n->listener, on_net_handle_closed);
+	uv_close((uv_handle_t *)&n->check, on_net_handle_closed);
+}

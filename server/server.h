@@ -1,0 +1,86 @@
+/* quizd internals shared by the session (per-connection dispatch) and hub
+ * (live rooms) modules. Layering: net (sockets, frames) -> session (decode,
+ * validate, dispatch) -> hub (rooms, effects to messages, store) -> room
+ * (pure core) / store. */
+#ifndef QUIZ_SERVER_H
+#define QUIZ_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "clocksync.h"
+#include "item.h"
+#include "net.h"
+#include "quiz.pb-c.h"
+
+struct store;
+struct hub;
+struct lroom;
+
+struct server_config {
+	uint32_t max_conns;
+	size_t max_out_bytes;
+	uint32_t max_rooms;
+	uint32_t rate_per_sec;   /* requests per second per connection */
+	uint32_t rate_burst;
+};
+
+/* Fills the defaults documented in README (quizd --help). */
+void server_config_default(struct server_config *c);
+
+enum session_role { ROLE_NONE, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN };
+
+struct session {
+	struct conn *conn;
+	struct server *srv;
+	struct session *prev, *next; /* all sessions (ping round robin) */
+	bool hello;
+	char token[33];               /* resume token given in Welcome */
+	struct clocksync cs;          /* server-side: this peer's delay */
+	int64_t ping_t0;              /* last Ping we sent, 0 if none pending */
+	unsigned pongs;
+	double bucket;                /* rate limit tokens */
+	int64_t bucket_at;
+	struct lroom *room;
+	uint32_t player;
+	enum session_role role;
+	struct session *wprev, *wnext; /* room watcher list (host, screens) */
+};
+
+struct server {
+	uv_loop_t *loop;
+	struct server_config cfg;
+	struct net *net;
+	struct store *store;
+	const struct bank *bank;
+	struct hub *hub;
+	struct session *sessions;
+	struct session *ping_cursor;
+	uv_timer_t ping_timer;
+	uint32_t nsessions;
+};
+
+/* session.c */
+struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
+			  struct store *store, const struct bank *bank);
+int server_listen(struct server *s, const char *host, int port, int *bound);
+/* Closes the listener, every connection and every room's handles. Run the
+ * loop until it returns, then server_free(). */
+void server_close(struct server *s);
+/* Frees the server and its rooms once the loop has no handles of it left.
+ * Accepts NULL. */
+void server_free(struct server *s);
+
+/* Sends a packed frame to one session (drops a slow peer). */
+void session_send(struct session *ss, struct wbuf *b);
+/* Packs env (seq given) and sends it to one session. */
+void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
+/* Sends Error{code, message, ref_seq}. */
+void session_error(struct session *ss, int code, uint32_t ref_seq,
+		   const char *msg);
+
+/* Packs a push (seq 0) once into a shareable buffer; NULL if too large. */
+struct wbuf *server_pack(const Quiz__V1__Envelope *env);
+
+#endif

@@ -1,0 +1,395 @@
+/* Per-connection dispatch: the handshake, validation of every request and
+ * the switch that hands it to the hub; clock-sync pings. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "hub.h"
+#include "log.h"
+#include "wire.h"
+#include "xalloc.h"
+
+#define PING_BURST 5           /* samples taken back to back after Welcome */
+#define PING_TICK_MS 100       /* round-robin refresh tick */
+#define PING_REFRESH_US 5000000 /* each session re-pinged about this often */
+#define CLIENT_NAME_MAX 64
+#define TOKEN_MAX 64
+
+void server_config_default(struct server_config *c)
+{
+	c->max_conns = 20000;
+	c->max_out_bytes = 256 * 1024;
+	c->max_rooms = 1000;
+	c->rate_per_sec = 20;
+	c->rate_burst = 40;
+}
+
+struct wbuf *server_pack(const Quiz__V1__Envelope *env)
+{
+	size_t n = wire_frame_size(env);
+	struct wbuf *b;
+
+	if (n <= 4 || n > 4 + 65536)
+		return NULL;
+	b = wbuf_new(n);
+	if (wire_pack_at(env, b->data, 0, n) < 0) {
+		wbuf_unref(b);
+		return NULL;
+	}
+	return b;
+}
+
+void session_send(struct session *ss, struct wbuf *b)
+{
+	if (ss->conn)
+		(void)conn_send(ss->conn, b);
+}
+
+void session_send_env(struct session *ss, Quiz__V1__Envelope *env)
+{
+	struct wbuf *b = server_pack(env);
+
+	if (!b) {
+		log_error(conn_tag(ss->conn), "reply too large to frame");
+		return;
+	}
+	session_send(ss, b);
+	wbuf_unref(b);
+}
+
+void session_error(struct session *ss, int code, uint32_t ref_seq,
+		   const char *msg)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
+
+	if (code < 0)
+		code = -code;
+	e.code = (Quiz__V1__ErrorCode)code;
+	e.message = (char *)(msg ? msg : quiz_error_name(code));
+	e.ref_seq = ref_seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	session_send_env(ss, &env);
+	log_debug(conn_tag(ss->conn), "error %s: %s", quiz_error_name(code),
+		  e.message);
+}
+
+/* Sends Error and closes the connection once it is written. */
+static void session_fail(struct session *ss, int code, uint32_t ref_seq,
+			 const char *msg)
+{
+	log_info(conn_tag(ss->conn), "closing: %s (%s)", quiz_error_name(code),
+		 msg);
+	session_error(ss, code, ref_seq, msg);
+	conn_close(ss->conn, 1);
+}
+
+/* Sends a Ping carrying our clock; the Pong gives this peer's delay. */
+static void session_ping(struct session *ss)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
+
+	ss->ping_t0 = net_now_us();
+	p.t0 = (uint64_t)ss->ping_t0;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
+	env.ping = &p;
+	session_send_env(ss, &env);
+}
+
+/* Random hex string of 2*nbytes characters. */
+static void random_hex(char *out, size_t nbytes)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t raw[32];
+	size_t i;
+
+	if (nbytes > sizeof(raw))
+		nbytes = sizeof(raw);
+	if (uv_random(NULL, NULL, raw, nbytes, 0, NULL) < 0) {
+		for (i = 0; i < nbytes; i++) /* not expected on Linux */
+			raw[i] = (uint8_t)rand();
+	}
+	for (i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[2 * nbytes] = '\0';
+}
+
+/* The handshake: Hello must come first and speak our version. */
+static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
+{
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	const Quiz__V1__Hello *h = env->hello;
+	char sess[24];
+
+	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO) {
+		session_fail(ss, QE_BAD_MESSAGE, env->seq,
+			     "the first message must be Hello");
+		return;
+	}
+	if (h->protocol_version != QUIZ_PROTOCOL_VERSION) {
+		session_fail(ss, QE_UNSUPPORTED_VERSION, env->seq,
+			     "protocol version 1 only");
+		return;
+	}
+	if (strlen(h->client) > CLIENT_NAME_MAX ||
+	    strlen(h->resume_token) > TOKEN_MAX) {
+		session_fail(ss, QE_BAD_MESSAGE, env->seq, "field too long");
+		return;
+	}
+	ss->hello = true;
+	random_hex(ss->token, 16);
+	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
+		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
+	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
+	w.session = sess;
+	w.resume_token = ss->token;
+	w.protocol_version = QUIZ_PROTOCOL_VERSION;
+	w.player_id = ss->player;
+	w.host = ss->role == ROLE_HOST;
+	w.room_code = (char *)(ss->room ? hub_room_code(ss->room) : "");
+	out.seq = env->seq;
+	out.body_case = QUIZ__V1__ENVELOPE__BODY_WELCOME;
+	out.welcome = &w;
+	w.server_time_us = (uint64_t)net_now_us();
+	session_send_env(ss, &out);
+	log_debug(conn_tag(ss->conn), "hello from '%s'%s", h->client,
+		  ss->room ? " (resumed)" : "");
+	if (ss->room)
+		hub_snapshot(ss->srv->hub, ss);
+	session_ping(ss);
+}
+
+/* Token bucket per connection; a flood gets RATE_LIMITED. */
+static bool session_rate_ok(struct session *ss, int64_t now)
+{
+	const struct server_config *c = &ss->srv->cfg;
+
+	ss->bucket += (double)(now - ss->bucket_at) * c->rate_per_sec / 1e6;
+	ss->bucket_at = now;
+	if (ss->bucket > c->rate_burst)
+		ss->bucket = c->rate_burst;
+	if (ss->bucket < 1.0)
+		return false;
+	ss->bucket -= 1.0;
+	return true;
+}
+
+/* A Pong to one of our Pings: one more delay sample for this peer. */
+static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
+			 int64_t recv_us)
+{
+	if (!ss->ping_t0 || (int64_t)p->t0 != ss->ping_t0)
+		return; /* stale or forged: ignore */
+	ss->ping_t0 = 0;
+	if (clocksync_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
+			  (int64_t)p->t2, recv_us) < 0)
+		return;
+	if (++ss->pongs < PING_BURST)
+		session_ping(ss);
+}
+
+/* Dispatches one decoded request after the handshake. */
+static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
+			     int64_t recv_us)
+{
+	struct hub *h = ss->srv->hub;
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+	int r = 0;
+
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_PING:
+		pong.t0 = env->ping->t0;
+		pong.t1 = (uint64_t)recv_us;
+		pong.t2 = (uint64_t)net_now_us();
+		out.seq = env->seq;
+		out.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+		out.pong = &pong;
+		session_send_env(ss, &out);
+		return;
+	case QUIZ__V1__ENVELOPE__BODY_PONG:
+		session_pong(ss, env->pong, recv_us);
+		return;
+	default:
+		break;
+	}
+	if (!session_rate_ok(ss, recv_us)) {
+		session_error(ss, QE_RATE_LIMITED, env->seq, NULL);
+		return;
+	}
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM:
+		r = hub_create_room(h, ss, env->create_room, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM:
+		r = hub_join(h, ss, env->join_room, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM:
+		r = hub_watch(h, ss, env->watch_room, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND:
+		r = hub_command(h, ss, env->host_command, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER:
+		r = hub_answer(h, ss, env->answer, recv_us, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_HELLO:
+		r = -QE_BAD_STATE;
+		break;
+	default:
+		r = -QE_BAD_MESSAGE; /* a server-to-client message, or empty */
+		break;
+	}
+	if (r < 0)
+		session_error(ss, r, env->seq, NULL);
+}
+
+static void on_open(struct conn *c, void *arg)
+{
+	struct server *s = arg;
+	struct session *ss = xcalloc(1, sizeof(*ss));
+
+	ss->conn = c;
+	ss->srv = s;
+	ss->bucket = s->cfg.rate_burst;
+	ss->bucket_at = net_now_us();
+	ss->next = s->sessions;
+	if (s->sessions)
+		s->sessions->prev = ss;
+	s->sessions = ss;
+	s->nsessions++;
+	conn_set_data(c, ss);
+	log_debug(conn_tag(c), "connected");
+}
+
+static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
+		     int64_t recv_us, void *arg)
+{
+	struct session *ss = conn_data(c);
+	Quiz__V1__Envelope *env = wire_unpack(payload, len);
+
+	(void)arg;
+	if (!env) {
+		session_fail(ss, QE_BAD_MESSAGE, 0, "undecodable message");
+		return;
+	}
+	if (!ss->hello)
+		session_hello(ss, env);
+	else
+		session_dispatch(ss, env, recv_us);
+	wire_free(env);
+}
+
+static void on_bad_frame(struct conn *c, void *arg)
+{
+	(void)arg;
+	session_fail(conn_data(c), QE_BAD_FRAME, 0,
+		     "frame length must be 1..65536");
+}
+
+static void on_full(struct conn *c, void *arg)
+{
+	struct session tmp;
+
+	(void)arg;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.conn = c;
+	session_error(&tmp, QE_SERVER_FULL, 0, "server full");
+}
+
+static void on_close(struct conn *c, void *arg)
+{
+	struct server *s = arg;
+	struct session *ss = conn_data(c);
+
+	if (!ss)
+		return;
+	if (ss->room && s->hub)
+		hub_detach(s->hub, ss);
+	if (s->ping_cursor == ss)
+		s->ping_cursor = ss->next;
+	if (ss->prev)
+		ss->prev->next = ss->next;
+	else
+		s->sessions = ss->next;
+	if (ss->next)
+		ss->next->prev = ss->prev;
+	s->nsessions--;
+	log_debug(conn_tag(c), "closed");
+	free(ss);
+}
+
+/* Re-pings a slice of the sessions each tick so every peer's delay
+ * estimate stays fresh without a burst of pings at once. */
+static void on_ping_tick(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	uint32_t per_tick = s->nsessions * PING_TICK_MS * 1000 / PING_REFRESH_US + 1;
+	uint32_t i;
+
+	for (i = 0; i < per_tick && s->sessions; i++) {
+		struct session *ss = s->ping_cursor ? s->ping_cursor : s->sessions;
+
+		s->ping_cursor = ss->next;
+		if (ss->hello && !ss->ping_t0)
+			session_ping(ss);
+		else if (ss->ping_t0 && net_now_us() - ss->ping_t0 > PING_REFRESH_US)
+			ss->ping_t0 = 0; /* lost: allow a new one next round */
+	}
+}
+
+struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
+			  struct store *store, const struct bank *bank)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	struct net_limits lim;
+	struct net_callbacks cb = {
+		.on_open = on_open,
+		.on_frame = on_frame,
+		.on_bad_frame = on_bad_frame,
+		.on_full = on_full,
+		.on_close = on_close,
+	};
+
+	s->loop = loop;
+	s->cfg = *cfg;
+	s->store = store;
+	s->bank = bank;
+	lim.max_conns = cfg->max_conns;
+	lim.max_out_bytes = cfg->max_out_bytes;
+	s->net = net_new(loop, &lim, &cb, s);
+	s->hub = hub_new(s);
+	uv_timer_init(loop, &s->ping_timer);
+	s->ping_timer.data = s;
+	uv_timer_start(&s->ping_timer, on_ping_tick, PING_TICK_MS, PING_TICK_MS);
+	return s;
+}
+
+int server_listen(struct server *s, const char *host, int port, int *bound)
+{
+	return net_listen(s->net, host, port, bound);
+}
+
+void server_close(struct server *s)
+{
+	uv_timer_stop(&s->ping_timer);
+	net_close(s->net);
+	hub_close(s->hub);
+	uv_close((uv_handle_t *)&s->ping_timer, NULL);
+}
+
+void server_free(struct server *s)
+{
+	if (!s)
+		return;
+	hub_free(s->hub);
+	free(s);
+}

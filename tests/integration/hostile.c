@@ -1,0 +1,153 @@
+/* A hostile client for the integration test: connects to quizd, misbehaves
+ * in one way, and checks that the server answers with the expected Error
+ * code and closes the connection.
+ *
+ *   quiz-hostile PORT garbage|oversize|zero|nohello|badversion
+ *
+ * Exit 0 when the server reacted as the protocol says, 1 otherwise. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "frame.h"
+#include "wire.h"
+
+static int send_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads until EOF (or 5 s). Returns the Error code seen (0 if none) and
+ * sets *closed when the server closed the connection. */
+static int read_reply(int fd, int *closed)
+{
+	static uint8_t buf[1 << 17];
+	size_t len = 0;
+	int code = 0;
+
+	*closed = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&pfd, 1, 5000) <= 0)
+			return code;
+		r = recv(fd, buf + len, sizeof(buf) - len, 0);
+		if (r <= 0) {
+			*closed = 1;
+			return code;
+		}
+		len += (size_t)r;
+		for (;;) {
+			const uint8_t *payload;
+			size_t plen;
+			int64_t n = frame_parse(buf, len, &payload, &plen);
+			Quiz__V1__Envelope *env;
+
+			if (n <= 0)
+				break;
+			env = wire_unpack(payload, plen);
+			if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+				code = env->error->code;
+			wire_free(env);
+			memmove(buf, buf + n, len - (size_t)n);
+			len -= (size_t)n;
+		}
+	}
+}
+
+static int send_env(int fd, Quiz__V1__Envelope *env)
+{
+	size_t n;
+	uint8_t *b = wire_pack(env, &n);
+	int r;
+
+	if (!b)
+		return -1;
+	r = send_all(fd, b, n);
+	free(b);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa;
+	const char *mode;
+	int fd, want, got, closed;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion\n");
+		return 2;
+	}
+	mode = argv[2];
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(argv[1]));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("connect");
+		return 1;
+	}
+	if (strcmp(mode, "garbage") == 0) {
+		/* a plausible length, then bytes that are no Envelope */
+		static const uint8_t g[] = { 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff, 0xff };
+		want = QE_BAD_MESSAGE;
+		send_all(fd, g, sizeof(g));
+	} else if (strcmp(mode, "oversize") == 0) {
+		static const uint8_t g[] = { 0x7f, 0xff, 0xff, 0xff, 1, 2, 3 };
+		want = QE_BAD_FRAME;
+		send_all(fd, g, sizeof(g));
+	} else if (strcmp(mode, "zero") == 0) {
+		static const uint8_t g[] = { 0, 0, 0, 0 };
+		want = QE_BAD_FRAME;
+		send_all(fd, g, sizeof(g));
+	} else if (strcmp(mode, "nohello") == 0) {
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+
+		j.code = "000000";
+		j.nickname = "intruder";
+		env.seq = 1;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+		env.join_room = &j;
+		want = QE_BAD_MESSAGE;
+		send_env(fd, &env);
+	} else if (strcmp(mode, "badversion") == 0) {
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+
+		h.protocol_version = 99;
+		h.client = "hostile";
+		env.seq = 1;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+		env.hello = &h;
+		want = QE_UNSUPPORTED_VERSION;
+		send_env(fd, &env);
+	} else {
+		fprintf(stderr, "unknown mode %s\n", mode);
+		return 2;
+	}
+	got = read_reply(fd, &closed);
+	close(fd);
+	printf("hostile %s: error %s, %s\n", mode, quiz_error_name(got),
+	       closed ? "closed" : "NOT closed");
+	return got == want && closed ? 0 : 1;
+}
