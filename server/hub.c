@@ -893,7 +893,7 @@ int hub_command(struct hub *h, struct session *ss,
 	(void)h;
 	if (!lr)
 		return -QE_NOT_HOST;
-	if ((unsigned)m->action > CMD_END)
+	if ((unsigned)m->action > (unsigned)CMD_END)
 		return -QE_BAD_MESSAGE;
 	r = room_command(lr->room, net_now_us(),
 			 ss->role == ROLE_HOST ? lr->host_token : NULL,

@@ -36,6 +36,10 @@ int store_schema_version(void);
  * id), in one transaction. Returns the number of items written, or a
  * negative error. */
 int store_import_bank(struct store *s, const struct bank *b);
+/* Synchronous, start-up only: appends every question in the database to b
+ * (the bank quizd draws from). Returns the number loaded or a negative
+ * error. */
+int store_load_bank(struct store *s, struct bank *b);
 /* Synchronous: number of rows in questions, or negative on error. */
 int64_t store_question_count(struct store *s);
 
