@@ -1,0 +1,1249 @@
+/* The SQLite store: schema migrations, one writer thread that commits queued
+ * operations in batched transactions, and the synchronous bank import.
+ *
+ * Two connections: the writer connection belongs to the writer thread (it is
+ * only touched by store_open before the thread starts and by store_close
+ * after it is joined); the sync connection serves store_import_bank and
+ * store_question_count under sync_lock. Both use BEGIN IMMEDIATE, so they
+ * wait for each other through busy_timeout instead of deadlocking. */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "xalloc.h"
+
+#define STORE_BATCH_MAX 4096   /* operations per transaction */
+#define STORE_BUSY_MS 10000    /* wait this long for the database lock */
+#define STORE_STR_MAX 4096     /* longest string accepted into an op */
+#define STORE_QUESTIONS_MAX 10000 /* questions per match */
+
+/* Forward migrations: migrations[v - 1] takes the schema from v - 1 to v.
+ * Never edit a released entry; append a new one. */
+static const char *const store_migrations[] = {
+	/* 1: initial schema */
+	"CREATE TABLE questions ("
+	" id TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" stem TEXT NOT NULL,"
+	" options TEXT NOT NULL,"
+	" correct_mask INTEGER NOT NULL,"
+	" fills TEXT NOT NULL,"
+	" explanation TEXT,"
+	" category TEXT,"
+	" difficulty INTEGER NOT NULL,"
+	" sources TEXT NOT NULL,"
+	" basis TEXT,"
+	" updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE matches ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL,"
+	" title TEXT,"
+	" format INTEGER NOT NULL,"
+	" question_count INTEGER NOT NULL,"
+	" time_limit_us INTEGER NOT NULL,"
+	" points INTEGER NOT NULL,"
+	" seed INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'running'"
+	"  CHECK (state IN ('running', 'finished', 'ended')),"
+	" last_closed_q INTEGER,"
+	" created_at INTEGER NOT NULL,"
+	" ended_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX matches_code ON matches(code);"
+	"CREATE INDEX matches_state ON matches(state);"
+	"CREATE TABLE match_questions ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" question_id TEXT NOT NULL,"
+	" perm TEXT,"
+	" PRIMARY KEY (match_id, idx)"
+	") STRICT;"
+	"CREATE TABLE players ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" player_id INTEGER NOT NULL,"
+	" nick TEXT NOT NULL,"
+	" team TEXT,"
+	" joined_at INTEGER NOT NULL,"
+	" PRIMARY KEY (match_id, player_id)"
+	") STRICT;"
+	"CREATE TABLE answers ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" player_id INTEGER NOT NULL,"
+	" q INTEGER NOT NULL,"
+	" choice_mask INTEGER NOT NULL,"
+	" text TEXT,"
+	" recv_us INTEGER NOT NULL,"
+	" one_way_us INTEGER NOT NULL,"
+	" rt_us INTEGER NOT NULL,"
+	" correct INTEGER NOT NULL,"
+	" points INTEGER NOT NULL,"
+	" voided INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (match_id, player_id, q)"
+	") STRICT;"
+	"CREATE INDEX answers_question ON answers(match_id, q);"
+	"CREATE TABLE results ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" player_id INTEGER NOT NULL,"
+	" rank INTEGER NOT NULL,"
+	" score INTEGER NOT NULL,"
+	" correct INTEGER NOT NULL,"
+	" total_time_us INTEGER NOT NULL,"
+	" PRIMARY KEY (match_id, player_id)"
+	") STRICT;"
+	"CREATE INDEX results_rank ON results(match_id, rank);",
+};
+
+#define STORE_SCHEMA_VERSION \
+	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/* Statements of the writer connection. */
+enum wst {
+	WST_BEGIN,
+	WST_COMMIT,
+	WST_ROLLBACK,
+	WST_MATCH,
+	WST_MATCH_Q,
+	WST_PLAYER,
+	WST_ANSWER,
+	WST_VOID,
+	WST_CLOSED,
+	WST_RESULT,
+	WST_END,
+	WST__COUNT
+};
+
+static const char *const wst_sql[WST__COUNT] = {
+	[WST_BEGIN] = "BEGIN IMMEDIATE",
+	[WST_COMMIT] = "COMMIT",
+	[WST_ROLLBACK] = "ROLLBACK",
+	[WST_MATCH] = "INSERT INTO matches (id, code, title, format,"
+		      " question_count, time_limit_us, points, seed, state,"
+		      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		      " 'running', ?9)",
+	[WST_MATCH_Q] = "INSERT INTO match_questions (match_id, idx,"
+			" question_id, perm) VALUES (?1, ?2, ?3, ?4)",
+	[WST_PLAYER] = "INSERT INTO players (match_id, player_id, nick, team,"
+		       " joined_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+		       " ON CONFLICT (match_id, player_id) DO UPDATE SET"
+		       " nick = excluded.nick, team = excluded.team",
+	[WST_ANSWER] = "INSERT INTO answers (match_id, player_id, q,"
+		       " choice_mask, text, recv_us, one_way_us, rt_us,"
+		       " correct, points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		       " ?8, ?9, ?10)",
+	[WST_VOID] = "UPDATE answers SET voided = 1, points = 0"
+		     " WHERE match_id = ?1 AND q = ?2",
+	[WST_CLOSED] = "UPDATE matches SET last_closed_q = ?2 WHERE id = ?1",
+	[WST_RESULT] = "INSERT INTO results (match_id, player_id, rank, score,"
+		       " correct, total_time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		       " ON CONFLICT (match_id, player_id) DO UPDATE SET"
+		       " rank = excluded.rank, score = excluded.score,"
+		       " correct = excluded.correct,"
+		       " total_time_us = excluded.total_time_us",
+	[WST_END] = "UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
+};
+
+/* Statements of the sync connection. */
+enum sst { SST_BEGIN, SST_COMMIT, SST_ROLLBACK, SST_UPSERT, SST_COUNT, SST__COUNT };
+
+static const char *const sst_sql[SST__COUNT] = {
+	[SST_BEGIN] = "BEGIN IMMEDIATE",
+	[SST_COMMIT] = "COMMIT",
+	[SST_ROLLBACK] = "ROLLBACK",
+	/* updated_at moves only when the content changed */
+	[SST_UPSERT] = "INSERT INTO questions (id, kind, stem, options,"
+		       " correct_mask, fills, explanation, category, difficulty,"
+		       " sources, basis, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+		       " ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		       " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+		       " stem = excluded.stem, options = excluded.options,"
+		       " correct_mask = excluded.correct_mask,"
+		       " fills = excluded.fills,"
+		       " explanation = excluded.explanation,"
+		       " category = excluded.category,"
+		       " difficulty = excluded.difficulty,"
+		       " sources = excluded.sources, basis = excluded.basis,"
+		       " updated_at = excluded.updated_at"
+		       " WHERE kind IS NOT excluded.kind"
+		       " OR stem IS NOT excluded.stem"
+		       " OR options IS NOT excluded.options"
+		       " OR correct_mask IS NOT excluded.correct_mask"
+		       " OR fills IS NOT excluded.fills"
+		       " OR explanation IS NOT excluded.explanation"
+		       " OR category IS NOT excluded.category"
+		       " OR difficulty IS NOT excluded.difficulty"
+		       " OR sources IS NOT excluded.sources"
+		       " OR basis IS NOT excluded.basis",
+	[SST_COUNT] = "SELECT count(*) FROM questions",
+};
+
+enum op_kind {
+	OP_MATCH,
+	OP_PLAYER,
+	OP_ANSWER,
+	OP_VOID,
+	OP_CLOSED,
+	OP_RESULT,
+	OP_END,
+	OP_BARRIER,
+};
+
+static const char *const op_names[] = {
+	[OP_MATCH] = "match", [OP_PLAYER] = "player",
+	[OP_ANSWER] = "answer", [OP_VOID] = "void",
+	[OP_CLOSED] = "closed", [OP_RESULT] = "result",
+	[OP_END] = "end", [OP_BARRIER] = "barrier",
+};
+
+/* One queued operation; owns copies of everything it writes. */
+struct op {
+	struct op *next;
+	enum op_kind kind;
+	uint64_t notify;
+	uint64_t match;
+	uint32_t player;
+	uint32_t q;
+	char *s1; /* code, nick, answer text */
+	char *s2; /* title, team */
+	int64_t wall_us; /* created_at, joined_at, ended_at */
+	union {
+		struct {
+			int format;
+			uint32_t count;
+			int64_t time_limit_us;
+			uint32_t points;
+			uint64_t seed;
+			char **ids;
+			uint8_t (*perms)[ITEM_MAX_OPTIONS];
+		} m;
+		struct {
+			uint32_t choice_mask;
+			int64_t recv_us;
+			int64_t one_way_us;
+			int64_t rt_us;
+			bool correct;
+			uint32_t points;
+		} a;
+		struct {
+			uint32_t rank;
+			int64_t score;
+			uint32_t correct;
+			int64_t total_time_us;
+		} r;
+		bool finished;
+	} u;
+};
+
+struct store {
+	sqlite3 *wdb; /* writer thread only */
+	sqlite3_stmt *wst[WST__COUNT];
+
+	pthread_mutex_t sync_lock; /* guards sdb and its statements */
+	sqlite3 *sdb;
+	sqlite3_stmt *sst[SST__COUNT];
+
+	void (*wake)(void *);
+	void *wake_arg;
+	pthread_t thread;
+	bool thread_started;
+	bool locks_ready;
+
+	pthread_mutex_t lock; /* guards everything below */
+	pthread_cond_t cond;
+	struct op *head, *tail;
+	bool stopping;
+	uint64_t *done; /* committed notify tokens, done[done_head..done_n) */
+	size_t done_head, done_n, done_cap;
+	uint64_t next_match;
+	struct store_stats stats;
+};
+
+/* Wall-clock time in microseconds since the Unix epoch. */
+static int64_t store_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Sets *err to a heap copy of a formatted message (NULL if that fails). */
+static void store_set_err(char **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void store_set_err(char **err, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	*err = strdup(buf);
+}
+
+/* Maps an SQLite result code to a negative errno. */
+static int store_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+/* Steps a statement that returns no rows, then resets it for reuse.
+ * Returns SQLITE_OK or the error code (logged with what). */
+static int store_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		rc = SQLITE_OK;
+	} else {
+		fprintf(stderr, "store: %s failed: %s (%d)\n", what,
+			sqlite3_errmsg(db), rc);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* Binds a string, or NULL for a NULL pointer. */
+static int store_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Opens one connection with the per-connection settings. */
+static int store_connect(const char *path, int flags, sqlite3 **out,
+			 char **err)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_set_err(err, "store: cannot open %s: %s", path,
+			      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	/* NORMAL in WAL mode: a commit is in the OS once COMMIT returns, so it
+	 * survives kill -9; only power loss can lose the last ones
+	 * (docs/STORAGE.md). */
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON;"
+			      "PRAGMA synchronous = NORMAL;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		store_set_err(err, "store: %s: %s", path,
+			      msg ? msg : sqlite3_errstr(rc));
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	return -1;
+}
+
+/* Reads one integer from a pragma or query. */
+static int store_query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Switches the file to WAL; refuses anything that stays in another mode. */
+static int store_set_wal(sqlite3 *db, const char *path, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *mode;
+	int rc, ret = -1;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
+				NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_set_err(err, "store: %s: cannot enable WAL: %s", path,
+			      sqlite3_errmsg(db));
+		goto out;
+	}
+	mode = sqlite3_column_text(st, 0);
+	if (!mode || strcmp((const char *)mode, "wal") != 0) {
+		store_set_err(err, "store: %s: journal mode is %s, not wal",
+			      path, mode ? (const char *)mode : "?");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Applies the missing migrations, one transaction each; refuses a database
+ * newer than this code. */
+static int store_migrate(sqlite3 *db, const char *path, char **err)
+{
+	char *msg = NULL;
+	char sql[64];
+	int64_t v;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		/* read inside the transaction: another process may migrate */
+		rc = store_query_int(db, "PRAGMA user_version", &v);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		if (v > STORE_SCHEMA_VERSION) {
+			store_set_err(err,
+				      "store: %s has schema version %" PRId64
+				      ", newer than this program knows (%d);"
+				      " use a newer quizd",
+				      path, v, STORE_SCHEMA_VERSION);
+			goto fail;
+		}
+		if (v < 0) {
+			store_set_err(err, "store: %s: bad schema version %" PRId64,
+				      path, v);
+			goto fail;
+		}
+		if (v == STORE_SCHEMA_VERSION)
+			break;
+		rc = sqlite3_exec(db, store_migrations[v], NULL, NULL, &msg);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+			 (int)v + 1);
+		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+		if (rc != SQLITE_OK)
+			goto sql_fail;
+	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return 0;
+sql_fail:
+	store_set_err(err, "store: %s: migration failed: %s", path,
+		      msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+fail:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Prepares a table of persistent statements. */
+static int store_prepare(sqlite3 *db, const char *const *sql, size_t n,
+			 sqlite3_stmt **out, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &out[i], NULL) != SQLITE_OK) {
+			store_set_err(err, "store: prepare \"%.60s\": %s",
+				      sql[i], sqlite3_errmsg(db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Frees one operation and its copies. */
+static void op_free(struct op *op)
+{
+	uint32_t i;
+
+	if (!op)
+		return;
+	if (op->kind == OP_MATCH) {
+		for (i = 0; op->u.m.ids && i < op->u.m.count; i++)
+			free(op->u.m.ids[i]);
+		free(op->u.m.ids);
+		free(op->u.m.perms);
+	}
+	free(op->s1);
+	free(op->s2);
+	free(op);
+}
+
+/* Appends "[a,b,...]" for a display permutation. */
+static void store_perm_json(const uint8_t *perm, char *out, size_t cap)
+{
+	size_t i, n = 0;
+
+	out[n++] = '[';
+	for (i = 0; i < ITEM_MAX_OPTIONS && n + 5 < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%u", i ? "," : "",
+				      (unsigned)perm[i]);
+	out[n++] = ']';
+	out[n] = '\0';
+}
+
+/* Runs the statements of one operation on the writer connection. Returns
+ * SQLITE_OK or the first error. */
+static int store_exec_op(struct store *s, struct op *op)
+{
+	sqlite3_stmt *st;
+	char perm[64];
+	uint32_t i;
+	int rc;
+
+	switch (op->kind) {
+	case OP_MATCH:
+		st = s->wst[WST_MATCH];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		store_bind_text(st, 2, op->s1);
+		store_bind_text(st, 3, op->s2);
+		sqlite3_bind_int(st, 4, op->u.m.format);
+		sqlite3_bind_int64(st, 5, op->u.m.count);
+		sqlite3_bind_int64(st, 6, op->u.m.time_limit_us);
+		sqlite3_bind_int64(st, 7, op->u.m.points);
+		/* two's complement bit pattern: SQLite has no unsigned type */
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)op->u.m.seed);
+		sqlite3_bind_int64(st, 9, op->wall_us);
+		rc = store_step(s->wdb, st, "match insert");
+		for (i = 0; rc == SQLITE_OK && i < op->u.m.count; i++) {
+			st = s->wst[WST_MATCH_Q];
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+			sqlite3_bind_int64(st, 2, i);
+			store_bind_text(st, 3, op->u.m.ids[i]);
+			if (op->u.m.perms) {
+				store_perm_json(op->u.m.perms[i], perm,
+						sizeof(perm));
+				store_bind_text(st, 4, perm);
+			}
+			rc = store_step(s->wdb, st, "match question insert");
+		}
+		return rc;
+	case OP_PLAYER:
+		st = s->wst[WST_PLAYER];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		sqlite3_bind_int64(st, 2, op->player);
+		store_bind_text(st, 3, op->s1);
+		store_bind_text(st, 4, op->s2);
+		sqlite3_bind_int64(st, 5, op->wall_us);
+		return store_step(s->wdb, st, "player insert");
+	case OP_ANSWER:
+		st = s->wst[WST_ANSWER];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		sqlite3_bind_int64(st, 2, op->player);
+		sqlite3_bind_int64(st, 3, op->q);
+		sqlite3_bind_int64(st, 4, op->u.a.choice_mask);
+		store_bind_text(st, 5, op->s1);
+		sqlite3_bind_int64(st, 6, op->u.a.recv_us);
+		sqlite3_bind_int64(st, 7, op->u.a.one_way_us);
+		sqlite3_bind_int64(st, 8, op->u.a.rt_us);
+		sqlite3_bind_int(st, 9, op->u.a.correct ? 1 : 0);
+		sqlite3_bind_int64(st, 10, op->u.a.points);
+		return store_step(s->wdb, st, "answer insert");
+	case OP_VOID:
+		st = s->wst[WST_VOID];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		sqlite3_bind_int64(st, 2, op->q);
+		return store_step(s->wdb, st, "void question");
+	case OP_CLOSED:
+		st = s->wst[WST_CLOSED];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		sqlite3_bind_int64(st, 2, op->q);
+		rc = store_step(s->wdb, st, "question closed");
+		break;
+	case OP_RESULT:
+		st = s->wst[WST_RESULT];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		sqlite3_bind_int64(st, 2, op->player);
+		sqlite3_bind_int64(st, 3, op->u.r.rank);
+		sqlite3_bind_int64(st, 4, op->u.r.score);
+		sqlite3_bind_int64(st, 5, op->u.r.correct);
+		sqlite3_bind_int64(st, 6, op->u.r.total_time_us);
+		return store_step(s->wdb, st, "result insert");
+	case OP_END:
+		st = s->wst[WST_END];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
+		store_bind_text(st, 2, op->u.finished ? "finished" : "ended");
+		sqlite3_bind_int64(st, 3, op->wall_us);
+		rc = store_step(s->wdb, st, "match end");
+		break;
+	case OP_BARRIER:
+	default:
+		return SQLITE_OK;
+	}
+	/* an update of a match that was never recorded is a caller bug */
+	if (rc == SQLITE_OK && sqlite3_changes(s->wdb) == 0) {
+		fprintf(stderr, "store: %s: no match %" PRIu64 "\n",
+			op_names[op->kind], op->match);
+		rc = SQLITE_NOTFOUND;
+	}
+	return rc;
+}
+
+/* One try at committing a batch. Counts statement failures into *failed.
+ * Returns 0 once committed, -1 if the transaction was lost. */
+static int store_attempt(struct store *s, struct op *batch, uint64_t *failed)
+{
+	struct op *op;
+
+	*failed = 0;
+	if (store_step(s->wdb, s->wst[WST_BEGIN], "begin") != SQLITE_OK)
+		return -1;
+	for (op = batch; op; op = op->next) {
+		if (op->kind == OP_BARRIER)
+			continue;
+		if (store_exec_op(s, op) == SQLITE_OK)
+			continue;
+		fprintf(stderr, "store: %s op (match %" PRIu64 " player %" PRIu32
+				" q %" PRIu32 ") not written\n",
+			op_names[op->kind], op->match, op->player, op->q);
+		(*failed)++;
+		/* I/O errors and the like roll the whole transaction back */
+		if (sqlite3_get_autocommit(s->wdb))
+			return -1;
+	}
+	if (store_step(s->wdb, s->wst[WST_COMMIT], "commit") != SQLITE_OK) {
+		if (!sqlite3_get_autocommit(s->wdb))
+			store_step(s->wdb, s->wst[WST_ROLLBACK], "rollback");
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends a token to the completed list (lock held). */
+static void store_done_push(struct store *s, uint64_t token)
+{
+	if (s->done_n == s->done_cap && s->done_head > 0) {
+		memmove(s->done, s->done + s->done_head,
+			(s->done_n - s->done_head) * sizeof(*s->done));
+		s->done_n -= s->done_head;
+		s->done_head = 0;
+	}
+	if (s->done_n == s->done_cap) {
+		s->done_cap = s->done_cap ? s->done_cap * 2 : 64;
+		s->done = xrealloc(s->done, s->done_cap * sizeof(*s->done));
+	}
+	s->done[s->done_n++] = token;
+}
+
+/* Commits one batch (retrying once), publishes its tokens, frees it. */
+static void store_run_batch(struct store *s, struct op *batch)
+{
+	uint64_t writes = 0, failed = 0, tokens = 0;
+	bool committed = false;
+	struct op *op, *next;
+	int attempt;
+
+	for (op = batch; op; op = op->next)
+		if (op->kind != OP_BARRIER)
+			writes++;
+	if (writes) {
+		for (attempt = 0; attempt < 2 && !committed; attempt++) {
+			committed = store_attempt(s, batch, &failed) == 0;
+			if (!committed)
+				fprintf(stderr, "store: batch of %" PRIu64
+						" ops not committed (attempt %d)\n",
+					writes, attempt + 1);
+		}
+		if (!committed)
+			failed = writes;
+	}
+
+	pthread_mutex_lock(&s->lock);
+	if (committed)
+		s->stats.batches++;
+	s->stats.ops += writes - failed;
+	s->stats.failures += failed;
+	/* Tokens go out even for a lost batch: the loop must not wait
+	 * forever; the failure is logged and counted. */
+	for (op = batch; op; op = op->next) {
+		if (op->notify) {
+			store_done_push(s, op->notify);
+			tokens++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+
+	for (op = batch; op; op = next) {
+		next = op->next;
+		op_free(op);
+	}
+	if (tokens && s->wake)
+		s->wake(s->wake_arg);
+}
+
+/* The writer thread: takes everything queued (up to a batch) and commits
+ * it, until store_close asks it to stop and the queue is empty. */
+static void *store_writer(void *arg)
+{
+	struct store *s = arg;
+	struct op *batch, *last;
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->cond, &s->lock);
+		if (!s->head) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		batch = last = s->head;
+		for (n = 1; n < STORE_BATCH_MAX && last->next; n++)
+			last = last->next;
+		s->head = last->next;
+		if (!s->head)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->lock);
+		store_run_batch(s, batch);
+	}
+	return NULL;
+}
+
+/* Queues an operation for the writer thread. */
+static void store_push(struct store *s, struct op *op)
+{
+	pthread_mutex_lock(&s->lock);
+	op->next = NULL;
+	if (s->tail) {
+		s->tail->next = op;
+	} else {
+		s->head = op;
+		/* the writer only sleeps on an empty queue */
+		pthread_cond_signal(&s->cond);
+	}
+	s->tail = op;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Allocates an operation. */
+static struct op *op_new(enum op_kind kind, uint64_t match, uint64_t notify)
+{
+	struct op *op = xcalloc(1, sizeof(*op));
+
+	op->kind = kind;
+	op->match = match;
+	op->notify = notify;
+	return op;
+}
+
+/* True if s is NULL or at most STORE_STR_MAX bytes. */
+static bool store_str_ok(const char *str)
+{
+	return !str || strnlen(str, STORE_STR_MAX + 1) <= STORE_STR_MAX;
+}
+
+/* Copies a string that passed store_str_ok (NULL stays NULL). */
+static char *store_strdup(const char *str)
+{
+	return str ? xstrdup(str) : NULL;
+}
+
+/* Refuses an operation with bad input: logs, counts, and still delivers its
+ * token (in order) so the caller is not left waiting. */
+static void store_reject(struct store *s, const char *what, uint64_t match,
+			 uint64_t notify)
+{
+	fprintf(stderr, "store: %s for match %" PRIu64 " refused: bad input\n",
+		what, match);
+	pthread_mutex_lock(&s->lock);
+	s->stats.failures++;
+	pthread_mutex_unlock(&s->lock);
+	if (notify)
+		store_push(s, op_new(OP_BARRIER, match, notify));
+}
+
+int store_schema_version(void)
+{
+	return STORE_SCHEMA_VERSION;
+}
+
+struct store *store_open(const char *path, void (*wake)(void *), void *arg,
+			 char **err)
+{
+	struct store *s;
+	int64_t max_id = 0;
+
+	if (err)
+		*err = NULL;
+	if (!path || !*path) {
+		store_set_err(err, "store: no database path");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		store_set_err(err, "store: out of memory");
+		return NULL;
+	}
+	s->wake = wake;
+	s->wake_arg = arg;
+	if (pthread_mutex_init(&s->lock, NULL) != 0) {
+		free(s);
+		store_set_err(err, "store: mutex init failed");
+		return NULL;
+	}
+	if (pthread_mutex_init(&s->sync_lock, NULL) != 0) {
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		store_set_err(err, "store: mutex init failed");
+		return NULL;
+	}
+	if (pthread_cond_init(&s->cond, NULL) != 0) {
+		pthread_mutex_destroy(&s->sync_lock);
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		store_set_err(err, "store: condition init failed");
+		return NULL;
+	}
+	s->locks_ready = true;
+
+	if (store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			  &s->wdb, err) < 0)
+		goto fail;
+	if (store_set_wal(s->wdb, path, err) < 0)
+		goto fail;
+	if (store_migrate(s->wdb, path, err) < 0)
+		goto fail;
+	if (store_connect(path, SQLITE_OPEN_READWRITE, &s->sdb, err) < 0)
+		goto fail;
+	if (store_prepare(s->wdb, wst_sql, WST__COUNT, s->wst, err) < 0 ||
+	    store_prepare(s->sdb, sst_sql, SST__COUNT, s->sst, err) < 0)
+		goto fail;
+	if (store_query_int(s->wdb, "SELECT coalesce(max(id), 0) FROM matches",
+			    &max_id) != SQLITE_OK || max_id < 0) {
+		store_set_err(err, "store: %s: cannot read match ids: %s", path,
+			      sqlite3_errmsg(s->wdb));
+		goto fail;
+	}
+	s->next_match = (uint64_t)max_id + 1;
+	if (pthread_create(&s->thread, NULL, store_writer, s) != 0) {
+		store_set_err(err, "store: cannot start the writer thread");
+		goto fail;
+	}
+	s->thread_started = true;
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void store_close(struct store *s)
+{
+	struct op *op, *next;
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->thread_started) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	for (op = s->head; op; op = next) {
+		next = op->next;
+		op_free(op);
+	}
+	for (i = 0; i < WST__COUNT; i++)
+		sqlite3_finalize(s->wst[i]);
+	for (i = 0; i < SST__COUNT; i++)
+		sqlite3_finalize(s->sst[i]);
+	if (s->sdb && sqlite3_close(s->sdb) != SQLITE_OK)
+		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->sdb));
+	/* last connection: checkpoints the WAL into the main file */
+	if (s->wdb && sqlite3_close(s->wdb) != SQLITE_OK)
+		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->wdb));
+	free(s->done);
+	if (s->locks_ready) {
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->sync_lock);
+		pthread_mutex_destroy(&s->lock);
+	}
+	free(s);
+}
+
+/* A growable string for JSON arrays. */
+struct jbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* Appends n bytes. */
+static void jbuf_put(struct jbuf *j, const char *src, size_t n)
+{
+	if (j->n + n + 1 > j->cap) {
+		while (j->n + n + 1 > j->cap)
+			j->cap = j->cap ? j->cap * 2 : 128;
+		j->p = xrealloc(j->p, j->cap);
+	}
+	memcpy(j->p + j->n, src, n);
+	j->n += n;
+	j->p[j->n] = '\0';
+}
+
+/* Appends a JSON string literal (UTF-8 passes through). */
+static void jbuf_str(struct jbuf *j, const char *str)
+{
+	char esc[8];
+	const unsigned char *c;
+
+	jbuf_put(j, "\"", 1);
+	for (c = (const unsigned char *)str; *c; c++) {
+		if (*c == '"' || *c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*c;
+			jbuf_put(j, esc, 2);
+		} else if (*c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *c);
+			jbuf_put(j, esc, 6);
+		} else {
+			jbuf_put(j, (const char *)c, 1);
+		}
+	}
+	jbuf_put(j, "\"", 1);
+}
+
+/* Builds a JSON array of n strings into j (reset first). */
+static int jbuf_strings(struct jbuf *j, char *const *v, unsigned n)
+{
+	unsigned i;
+
+	j->n = 0;
+	jbuf_put(j, "[", 1);
+	for (i = 0; i < n; i++) {
+		if (!v[i] || !store_str_ok(v[i]))
+			return -EINVAL;
+		if (i)
+			jbuf_put(j, ",", 1);
+		jbuf_str(j, v[i]);
+	}
+	jbuf_put(j, "]", 1);
+	return 0;
+}
+
+/* Binds one bank item to the upsert statement. */
+static int store_bind_item(sqlite3_stmt *st, const struct item *it,
+			   int64_t now_us, struct jbuf *opts,
+			   struct jbuf *fills, char *sources, size_t cap)
+{
+	const char *kind = item_kind_name(it->kind);
+	size_t n = 0;
+	unsigned i;
+
+	if (!it->id || !*it->id || !it->stem || !kind ||
+	    it->n_options > ITEM_MAX_OPTIONS || it->n_fills > ITEM_MAX_FILLS ||
+	    it->n_sources > ITEM_MAX_SOURCES || !store_str_ok(it->id) ||
+	    !store_str_ok(it->stem) || !store_str_ok(it->explanation) ||
+	    !store_str_ok(it->category) || !store_str_ok(it->basis))
+		return -EINVAL;
+	if (jbuf_strings(opts, it->options, it->n_options) < 0 ||
+	    jbuf_strings(fills, it->fills, it->n_fills) < 0)
+		return -EINVAL;
+	sources[n++] = '[';
+	for (i = 0; i < it->n_sources; i++)
+		n += (size_t)snprintf(sources + n, cap - n, "%s%u",
+				      i ? "," : "", it->sources[i]);
+	sources[n++] = ']';
+	sources[n] = '\0';
+
+	store_bind_text(st, 1, it->id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, it->stem);
+	store_bind_text(st, 4, opts->p);
+	sqlite3_bind_int64(st, 5, it->correct_mask);
+	store_bind_text(st, 6, fills->p);
+	store_bind_text(st, 7, it->explanation);
+	store_bind_text(st, 8, it->category);
+	sqlite3_bind_int(st, 9, it->difficulty);
+	store_bind_text(st, 10, sources);
+	store_bind_text(st, 11, it->basis);
+	sqlite3_bind_int64(st, 12, now_us);
+	return 0;
+}
+
+int store_import_bank(struct store *s, const struct bank *b)
+{
+	struct jbuf opts = { 0 }, fills = { 0 };
+	char sources[ITEM_MAX_SOURCES * 12 + 4];
+	int64_t now_us = store_wall_us();
+	sqlite3_stmt *up;
+	size_t i;
+	int rc, ret;
+
+	if (!s || !b || b->n > INT32_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&s->sync_lock);
+	up = s->sst[SST_UPSERT];
+	rc = store_step(s->sdb, s->sst[SST_BEGIN], "import begin");
+	if (rc != SQLITE_OK) {
+		ret = store_errno(rc);
+		goto out;
+	}
+	for (i = 0; i < b->n; i++) {
+		ret = store_bind_item(up, &b->items[i], now_us, &opts, &fills,
+				      sources, sizeof(sources));
+		if (ret < 0) {
+			sqlite3_clear_bindings(up);
+			fprintf(stderr, "store: import: item %zu (%s) invalid\n",
+				i, b->items[i].id ? b->items[i].id : "?");
+			goto rollback;
+		}
+		rc = store_step(s->sdb, up, "question upsert");
+		if (rc != SQLITE_OK) {
+			ret = store_errno(rc);
+			goto rollback;
+		}
+	}
+	rc = store_step(s->sdb, s->sst[SST_COMMIT], "import commit");
+	if (rc != SQLITE_OK) {
+		ret = store_errno(rc);
+		goto rollback;
+	}
+	ret = (int)b->n;
+	goto out;
+rollback:
+	if (!sqlite3_get_autocommit(s->sdb))
+		store_step(s->sdb, s->sst[SST_ROLLBACK], "import rollback");
+out:
+	pthread_mutex_unlock(&s->sync_lock);
+	free(opts.p);
+	free(fills.p);
+	return ret;
+}
+
+int64_t store_question_count(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = -EIO;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	pthread_mutex_lock(&s->sync_lock);
+	st = s->sst[SST_COUNT];
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		n = store_errno(rc);
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&s->sync_lock);
+	return n;
+}
+
+uint64_t store_match_begin(struct store *s, const struct store_match *m)
+{
+	struct op *op;
+	uint64_t id;
+	uint32_t i;
+
+	if (!s || !m || !m->code || m->question_count > STORE_QUESTIONS_MAX ||
+	    (m->question_count && !m->question_ids) ||
+	    !store_str_ok(m->code) || !store_str_ok(m->title))
+		return 0;
+	for (i = 0; i < m->question_count; i++)
+		if (!m->question_ids[i] || !store_str_ok(m->question_ids[i]))
+			return 0;
+
+	op = op_new(OP_MATCH, 0, 0);
+	op->s1 = xstrdup(m->code);
+	op->s2 = store_strdup(m->title);
+	op->wall_us = store_wall_us();
+	op->u.m.format = m->format;
+	op->u.m.count = m->question_count;
+	op->u.m.time_limit_us = m->time_limit_us;
+	op->u.m.points = m->points;
+	op->u.m.seed = m->seed;
+	op->u.m.ids = xcalloc(m->question_count, sizeof(*op->u.m.ids));
+	for (i = 0; i < m->question_count; i++)
+		op->u.m.ids[i] = xstrdup(m->question_ids[i]);
+	if (m->perms && m->question_count) {
+		op->u.m.perms = xcalloc(m->question_count,
+					sizeof(*op->u.m.perms));
+		memcpy(op->u.m.perms, m->perms,
+		       m->question_count * sizeof(*op->u.m.perms));
+	}
+
+	pthread_mutex_lock(&s->lock);
+	id = s->next_match++;
+	pthread_mutex_unlock(&s->lock);
+	op->match = id;
+	store_push(s, op);
+	return id;
+}
+
+void store_player(struct store *s, uint64_t match, uint32_t player,
+		  const char *nick, const char *team)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!nick || !store_str_ok(nick) || !store_str_ok(team)) {
+		store_reject(s, "player", match, 0);
+		return;
+	}
+	op = op_new(OP_PLAYER, match, 0);
+	op->player = player;
+	op->s1 = xstrdup(nick);
+	op->s2 = store_strdup(team);
+	op->wall_us = store_wall_us();
+	store_push(s, op);
+}
+
+void store_answer(struct store *s, const struct store_answer *a,
+		  uint64_t notify)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!a || !store_str_ok(a->text)) {
+		store_reject(s, "answer", a ? a->match : 0, notify);
+		return;
+	}
+	op = op_new(OP_ANSWER, a->match, notify);
+	op->player = a->player;
+	op->q = a->q;
+	op->s1 = store_strdup(a->text);
+	op->u.a.choice_mask = a->choice_mask;
+	op->u.a.recv_us = a->recv_us;
+	op->u.a.one_way_us = a->one_way_us;
+	op->u.a.rt_us = a->rt_us;
+	op->u.a.correct = a->correct;
+	op->u.a.points = a->points;
+	store_push(s, op);
+}
+
+void store_void_question(struct store *s, uint64_t match, uint32_t q)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(OP_VOID, match, 0);
+	op->q = q;
+	store_push(s, op);
+}
+
+void store_question_closed(struct store *s, uint64_t match, uint32_t q,
+			   uint64_t notify)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(OP_CLOSED, match, notify);
+	op->q = q;
+	store_push(s, op);
+}
+
+void store_result(struct store *s, const struct store_result *r)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!r) {
+		store_reject(s, "result", 0, 0);
+		return;
+	}
+	op = op_new(OP_RESULT, r->match, 0);
+	op->player = r->player;
+	op->u.r.rank = r->rank;
+	op->u.r.score = r->score;
+	op->u.r.correct = r->correct;
+	op->u.r.total_time_us = r->total_time_us;
+	store_push(s, op);
+}
+
+void store_match_end(struct store *s, uint64_t match, bool finished)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(OP_END, match, 0);
+	op->u.finished = finished;
+	op->wall_us = store_wall_us();
+	store_push(s, op);
+}
+
+void store_barrier(struct store *s, uint64_t notify)
+{
+	if (!s || !notify)
+		return;
+	store_push(s, op_new(OP_BARRIER, 0, notify));
+}
+
+size_t store_poll(struct store *s, uint64_t *out, size_t max)
+{
+	size_t n;
+
+	if (!s || !out)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	n = s->done_n - s->done_head;
+	if (n > max)
+		n = max;
+	if (n)
+		memcpy(out, s->done + s->done_head, n * sizeof(*out));
+	s->done_head += n;
+	if (s->done_head == s->done_n)
+		s->done_head = s->done_n = 0;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void store_stats(struct store *s, struct store_stats *out)
+{
+	if (!out)
+		return;
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}

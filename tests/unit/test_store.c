@@ -1,0 +1,724 @@
+/* Tests of the SQLite store: migrations, bank import, the writer thread's
+ * batching and notify tokens, and what is on disk afterwards (read back
+ * through a separate sqlite3 connection). */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "item.h"
+#include "store.h"
+
+static char db_path[64];
+
+/* Counts wake-ups so a test can sleep until the writer has news. */
+struct waker {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned wakes;
+};
+
+static struct waker waker = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0
+};
+
+static void on_wake(void *arg)
+{
+	struct waker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->wakes++;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void db_setup(void)
+{
+	int fd;
+
+	strcpy(db_path, "/tmp/quiz_store_test_XXXXXX");
+	fd = mkstemp(db_path);
+	cr_assert(fd >= 0, "mkstemp: %s", strerror(errno));
+	close(fd); /* an empty file is a valid empty database */
+	waker.wakes = 0;
+}
+
+static void db_teardown(void)
+{
+	char p[96];
+
+	unlink(db_path);
+	snprintf(p, sizeof(p), "%s-wal", db_path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db_path);
+	unlink(p);
+}
+
+static struct store *open_store(void)
+{
+	char *err = NULL;
+	struct store *s = store_open(db_path, on_wake, &waker, &err);
+
+	cr_assert_not_null(s, "store_open: %s", err ? err : "?");
+	return s;
+}
+
+/* Collects want tokens into out, waiting on the wake callback; fails the
+ * test after 20 s. */
+static void wait_tokens(struct store *s, uint64_t *out, size_t want)
+{
+	struct timespec deadline;
+	size_t n = 0;
+	unsigned seen;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 20;
+	for (;;) {
+		pthread_mutex_lock(&waker.lock);
+		seen = waker.wakes;
+		pthread_mutex_unlock(&waker.lock);
+		n += store_poll(s, out + n, want - n);
+		if (n == want)
+			return;
+		pthread_mutex_lock(&waker.lock);
+		while (waker.wakes == seen) {
+			if (pthread_cond_timedwait(&waker.cond, &waker.lock,
+						   &deadline) == ETIMEDOUT)
+				break;
+		}
+		pthread_mutex_unlock(&waker.lock);
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		cr_assert(now.tv_sec < deadline.tv_sec,
+			  "timed out with %zu of %zu tokens", n, want);
+	}
+}
+
+/* Waits for one barrier's token. */
+static void sync_store(struct store *s, uint64_t token)
+{
+	uint64_t got = 0;
+
+	store_barrier(s, token);
+	wait_tokens(s, &got, 1);
+	cr_assert_eq(got, token);
+}
+
+static sqlite3 *open_reader(void)
+{
+	sqlite3 *db = NULL;
+
+	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL),
+		     SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+/* Runs a query returning one integer. */
+static int64_t q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v;
+
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK,
+		     "%s: %s", sql, sqlite3_errmsg(db));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: %s", sql,
+		     sqlite3_errmsg(db));
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Runs a query returning one string (copied into buf; "(null)" for NULL). */
+static const char *q_text(sqlite3 *db, const char *sql, char *buf, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *t;
+
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK,
+		     "%s: %s", sql, sqlite3_errmsg(db));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+	t = sqlite3_column_text(st, 0);
+	snprintf(buf, cap, "%s", t ? (const char *)t : "(null)");
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static void add_item(struct bank *b, const char *id, enum item_kind kind,
+		     const char *stem, unsigned n_opts, const char *const *opts,
+		     uint32_t mask)
+{
+	struct item it;
+	unsigned i;
+
+	memset(&it, 0, sizeof(it));
+	it.id = strdup(id);
+	it.kind = kind;
+	it.stem = strdup(stem);
+	for (i = 0; i < n_opts; i++)
+		it.options[i] = strdup(opts[i]);
+	it.n_options = n_opts;
+	it.correct_mask = mask;
+	it.explanation = strdup("因为 \"引号\" 和 \\ 反斜杠");
+	it.category = strdup("党章");
+	it.difficulty = 2;
+	it.sources[0] = 3;
+	it.sources[1] = 17;
+	it.n_sources = 2;
+	if (kind == ITEM_TRUE_FALSE)
+		it.basis = strdup("党的基层组织是党在社会基层组织中的战斗堡垒");
+	if (kind == ITEM_FILL) {
+		it.fills[0] = strdup("三");
+		it.fills[1] = strdup("3");
+		it.n_fills = 2;
+	}
+	cr_assert_eq(bank_add(b, &it), 0);
+}
+
+static struct bank *sample_bank(void)
+{
+	static const char *const abcd[] = { "甲", "乙", "丙", "丁" };
+	static const char *const tf[] = { "正确", "错误" };
+	struct bank *b = bank_new();
+
+	cr_assert_not_null(b);
+	add_item(b, "q001", ITEM_SINGLE, "单选题？", 4, abcd, 1u << 2);
+	add_item(b, "q002", ITEM_MULTI, "多选题？", 4, abcd, 0x5);
+	add_item(b, "q003", ITEM_TRUE_FALSE, "判断题。", 2, tf, 1u);
+	add_item(b, "q004", ITEM_FILL, "填空：___ 人以上", 0, NULL, 0);
+	return b;
+}
+
+/* Records a match with two questions and returns its id. */
+static uint64_t begin_match(struct store *s)
+{
+	static const char *const ids[] = { "q001", "q002" };
+	static const uint8_t perms[2][ITEM_MAX_OPTIONS] = {
+		{ 2, 0, 3, 1 }, { 1, 0, 2, 3 },
+	};
+	struct store_match m = {
+		.code = "482913",
+		.title = "支部知识赛",
+		.format = 0,
+		.question_count = 2,
+		.time_limit_us = 20000000,
+		.points = 1000,
+		.seed = 0xfedcba9876543210ull,
+		.question_ids = ids,
+		.perms = perms,
+	};
+	uint64_t id = store_match_begin(s, &m);
+
+	cr_assert_neq(id, 0);
+	return id;
+}
+
+static struct store_answer answer(uint64_t match, uint32_t player,
+				  uint32_t q, uint32_t points)
+{
+	struct store_answer a = {
+		.match = match, .player = player, .q = q,
+		.choice_mask = 1u << (player % 4), .text = NULL,
+		.recv_us = 1000000 + player, .one_way_us = 1500,
+		.rt_us = 2000 + player, .correct = points > 0,
+		.points = points,
+	};
+	return a;
+}
+
+TestSuite(store, .init = db_setup, .fini = db_teardown, .timeout = 60);
+
+Test(store, fresh_db_gets_current_version)
+{
+	struct store *s = open_store();
+	sqlite3 *db;
+	char buf[32];
+
+	cr_assert_geq(store_schema_version(), 1);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), store_schema_version());
+	cr_expect_str_eq(q_text(db, "PRAGMA journal_mode", buf, sizeof(buf)),
+			 "wal");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+			       "type = 'table' AND name IN ('questions',"
+			       " 'matches', 'match_questions', 'players',"
+			       " 'answers', 'results')"),
+		     6);
+	cr_expect_eq(store_question_count(s), 0);
+	sqlite3_close(db);
+	store_close(s);
+}
+
+Test(store, reopen_is_noop)
+{
+	struct store *s = open_store();
+	struct bank *b = sample_bank();
+	sqlite3 *db;
+
+	cr_assert_eq(store_import_bank(s, b), 4);
+	store_close(s);
+	s = open_store();
+	cr_expect_eq(store_question_count(s), 4);
+	store_close(s);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), store_schema_version());
+	sqlite3_close(db);
+	bank_free(b);
+}
+
+Test(store, too_new_version_refused)
+{
+	struct store *s = open_store();
+	sqlite3 *db;
+	char sql[64], *err = NULL;
+
+	store_close(s);
+	db = open_reader();
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		 store_schema_version() + 1);
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	s = store_open(db_path, NULL, NULL, &err);
+	cr_expect_null(s);
+	cr_assert_not_null(err);
+	cr_expect(strstr(err, "newer") != NULL, "message: %s", err);
+	free(err);
+	store_close(s);
+}
+
+Test(store, bad_path_refused)
+{
+	char *err = NULL;
+	struct store *s;
+
+	s = store_open("/nonexistent-dir/quiz.db", NULL, NULL, &err);
+	cr_expect_null(s);
+	cr_expect_not_null(err);
+	free(err);
+	err = NULL;
+	cr_expect_null(store_open(NULL, NULL, NULL, &err));
+	free(err);
+	store_close(NULL);
+}
+
+Test(store, import_is_idempotent)
+{
+	struct store *s = open_store();
+	struct bank *b = sample_bank();
+	sqlite3 *db;
+	int64_t t1, t2;
+	char buf[256];
+
+	cr_assert_eq(store_import_bank(s, b), 4);
+	cr_expect_eq(store_question_count(s), 4);
+	db = open_reader();
+	t1 = q_int(db, "SELECT updated_at FROM questions WHERE id = 'q002'");
+	sleep_ms(2);
+	cr_assert_eq(store_import_bank(s, b), 4);
+	cr_expect_eq(store_question_count(s), 4);
+	/* unchanged content keeps its timestamp */
+	t2 = q_int(db, "SELECT updated_at FROM questions WHERE id = 'q002'");
+	cr_expect_eq(t1, t2);
+
+	cr_expect_str_eq(q_text(db, "SELECT options FROM questions WHERE"
+				    " id = 'q001'", buf, sizeof(buf)),
+			 "[\"甲\",\"乙\",\"丙\",\"丁\"]");
+	cr_expect_str_eq(q_text(db, "SELECT fills FROM questions WHERE"
+				    " id = 'q004'", buf, sizeof(buf)),
+			 "[\"三\",\"3\"]");
+	cr_expect_str_eq(q_text(db, "SELECT sources FROM questions WHERE"
+				    " id = 'q004'", buf, sizeof(buf)),
+			 "[3,17]");
+	cr_expect_str_eq(q_text(db, "SELECT kind FROM questions WHERE"
+				    " id = 'q003'", buf, sizeof(buf)),
+			 item_kind_name(ITEM_TRUE_FALSE));
+	cr_expect_eq(q_int(db, "SELECT correct_mask FROM questions WHERE"
+			       " id = 'q002'"), 5);
+	cr_expect_eq(q_int(db, "SELECT basis IS NULL FROM questions WHERE"
+			       " id = 'q001'"), 1);
+	cr_expect_eq(q_int(db, "SELECT json_valid(options) AND json_valid(fills)"
+			       " AND json_valid(sources) FROM questions"
+			       " WHERE id = 'q001'"), 1);
+	cr_expect_str_eq(q_text(db, "SELECT explanation FROM questions WHERE"
+				    " id = 'q001'", buf, sizeof(buf)),
+			 "因为 \"引号\" 和 \\ 反斜杠");
+
+	/* a changed item is updated in place */
+	free(b->items[1].stem);
+	b->items[1].stem = strdup("改过的多选题？");
+	cr_assert_eq(store_import_bank(s, b), 4);
+	cr_expect_eq(store_question_count(s), 4);
+	cr_expect_str_eq(q_text(db, "SELECT stem FROM questions WHERE"
+				    " id = 'q002'", buf, sizeof(buf)),
+			 "改过的多选题？");
+	cr_expect_gt(q_int(db, "SELECT updated_at FROM questions WHERE"
+			       " id = 'q002'"), t1);
+	sqlite3_close(db);
+	store_close(s);
+	bank_free(b);
+}
+
+Test(store, import_rejects_bad_item_atomically)
+{
+	struct store *s = open_store();
+	struct bank *b = sample_bank();
+
+	free(b->items[3].stem);
+	b->items[3].stem = NULL;
+	cr_expect_lt(store_import_bank(s, b), 0);
+	/* one transaction: nothing of the batch is kept */
+	cr_expect_eq(store_question_count(s), 0);
+	store_close(s);
+	bank_free(b);
+}
+
+Test(store, match_round_trip)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_result r = {
+		.rank = 1, .score = 1875, .correct = 2, .total_time_us = 4321,
+	};
+	uint64_t id, tok[2];
+	sqlite3 *db;
+	char buf[128];
+
+	id = begin_match(s);
+	cr_expect_eq(begin_match(s), id + 1);
+	store_player(s, id, 1, "小王", "一支部");
+	store_player(s, id, 2, "老李", NULL);
+	a = answer(id, 1, 0, 875);
+	store_answer(s, &a, 0);
+	a = answer(id, 2, 0, 0);
+	a.text = "三";
+	store_answer(s, &a, 0);
+	store_question_closed(s, id, 0, 7);
+	r.match = id;
+	r.player = 1;
+	store_result(s, &r);
+	store_match_end(s, id, true);
+	store_match_end(s, id + 1, false);
+	store_barrier(s, 8);
+	wait_tokens(s, tok, 2);
+	cr_expect_eq(tok[0], 7);
+	cr_expect_eq(tok[1], 8);
+
+	db = open_reader();
+	cr_expect_str_eq(q_text(db, "SELECT code || '|' || title || '|' || state"
+				    " FROM matches WHERE id = 1", buf,
+				    sizeof(buf)),
+			 "482913|支部知识赛|finished");
+	cr_expect_eq(id, 1);
+	cr_expect_eq(q_int(db, "SELECT seed FROM matches WHERE id = 1"),
+		     (int64_t)0xfedcba9876543210ull);
+	cr_expect_eq(q_int(db, "SELECT time_limit_us FROM matches WHERE id = 1"),
+		     20000000);
+	cr_expect_eq(q_int(db, "SELECT points * 10 + question_count FROM"
+			       " matches WHERE id = 1"), 10002);
+	cr_expect_eq(q_int(db, "SELECT last_closed_q FROM matches WHERE id = 1"),
+		     0);
+	cr_expect_eq(q_int(db, "SELECT ended_at >= created_at AND created_at >"
+			       " 1600000000000000 FROM matches WHERE id = 1"),
+		     1);
+	cr_expect_str_eq(q_text(db, "SELECT state FROM matches WHERE id = 2",
+				buf, sizeof(buf)), "ended");
+	cr_expect_str_eq(q_text(db, "SELECT group_concat(question_id || perm,"
+				    " ';') FROM (SELECT * FROM match_questions"
+				    " WHERE match_id = 1 ORDER BY idx)", buf,
+				sizeof(buf)),
+			 "q001[2,0,3,1,0,0,0,0];q002[1,0,2,3,0,0,0,0]");
+	cr_expect_str_eq(q_text(db, "SELECT nick || '/' || team FROM players"
+				    " WHERE match_id = 1 AND player_id = 1",
+				buf, sizeof(buf)), "小王/一支部");
+	cr_expect_eq(q_int(db, "SELECT team IS NULL FROM players WHERE"
+			       " match_id = 1 AND player_id = 2"), 1);
+	cr_expect_eq(q_int(db, "SELECT choice_mask FROM answers WHERE"
+			       " match_id = 1 AND player_id = 1 AND q = 0"), 2);
+	cr_expect_eq(q_int(db, "SELECT recv_us FROM answers WHERE"
+			       " match_id = 1 AND player_id = 1"), 1000001);
+	cr_expect_eq(q_int(db, "SELECT one_way_us + rt_us FROM answers WHERE"
+			       " match_id = 1 AND player_id = 1"), 1500 + 2001);
+	cr_expect_eq(q_int(db, "SELECT points * 10 + correct FROM answers"
+			       " WHERE match_id = 1 AND player_id = 1"), 8751);
+	cr_expect_eq(q_int(db, "SELECT text IS NULL FROM answers WHERE"
+			       " match_id = 1 AND player_id = 1"), 1);
+	cr_expect_str_eq(q_text(db, "SELECT text FROM answers WHERE"
+				    " match_id = 1 AND player_id = 2", buf,
+				sizeof(buf)), "三");
+	cr_expect_eq(q_int(db, "SELECT rank * 10000 + score FROM results WHERE"
+			       " match_id = 1 AND player_id = 1"), 11875);
+	cr_expect_eq(q_int(db, "SELECT total_time_us FROM results WHERE"
+			       " match_id = 1 AND player_id = 1"), 4321);
+
+	struct store_stats st;
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 0);
+	cr_expect_eq(st.ops, 10);
+	sqlite3_close(db);
+	store_close(s);
+}
+
+Test(store, void_question_zeroes_points)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id;
+	sqlite3 *db;
+
+	id = begin_match(s);
+	a = answer(id, 1, 0, 900);
+	store_answer(s, &a, 0);
+	a = answer(id, 2, 0, 800);
+	store_answer(s, &a, 0);
+	a = answer(id, 1, 1, 700);
+	store_answer(s, &a, 0);
+	store_void_question(s, id, 0);
+	sync_store(s, 1);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers WHERE q = 0 AND"
+			       " points = 0 AND voided = 1"), 2);
+	cr_expect_eq(q_int(db, "SELECT points * 10 + voided FROM answers"
+			       " WHERE q = 1"), 7000);
+	/* the answer itself is kept */
+	cr_expect_eq(q_int(db, "SELECT sum(correct) FROM answers WHERE q = 0"),
+		     2);
+	sqlite3_close(db);
+	store_close(s);
+}
+
+Test(store, batches_commit_many_ops)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_stats st;
+	uint64_t id;
+	uint32_t i;
+	sqlite3 *db;
+
+	id = begin_match(s);
+	for (i = 1; i <= 10000; i++) {
+		a = answer(id, i, 0, 500);
+		store_answer(s, &a, 0);
+	}
+	sync_store(s, 42);
+	store_stats(s, &st);
+	cr_expect_eq(st.ops, 10001);
+	cr_expect_eq(st.failures, 0);
+	cr_expect_geq(st.batches, 3); /* 4096 ops per batch at most */
+	cr_expect_lt(st.batches, 1000, "batches = %llu",
+		     (unsigned long long)st.batches);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 10000);
+	cr_expect_eq(q_int(db, "SELECT sum(player_id) FROM answers"),
+		     10000LL * 10001 / 2);
+	sqlite3_close(db);
+	store_close(s);
+}
+
+Test(store, tokens_come_back_in_order)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id, got[200], t;
+	size_t n = 0;
+
+	id = begin_match(s);
+	for (t = 1; t <= 200; t++) {
+		if (t % 3 == 0) {
+			store_barrier(s, t);
+		} else if (t % 3 == 1) {
+			a = answer(id, (uint32_t)t, 0, 10);
+			store_answer(s, &a, t);
+		} else {
+			store_question_closed(s, id, (uint32_t)t, t);
+		}
+	}
+	/* take them in small bites to exercise partial polls */
+	while (n < 200) {
+		size_t want = n + 7 <= 200 ? 7 : 200 - n;
+
+		wait_tokens(s, got + n, want);
+		n += want;
+	}
+	for (t = 0; t < 200; t++)
+		cr_expect_eq(got[t], t + 1, "token %llu is %llu",
+			     (unsigned long long)t, (unsigned long long)got[t]);
+	cr_expect_eq(store_poll(s, got, 200), 0);
+	store_close(s);
+}
+
+Test(store, close_commits_pending_ops)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id;
+	uint32_t i;
+	sqlite3 *db;
+
+	id = begin_match(s);
+	store_player(s, id, 1, "a", NULL);
+	for (i = 1; i <= 100; i++) {
+		a = answer(id, i, 0, 100);
+		store_answer(s, &a, 0);
+	}
+	store_match_end(s, id, false);
+	store_close(s);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 100);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE"
+			       " state = 'ended'"), 1);
+	sqlite3_close(db);
+
+	/* match ids continue after a restart */
+	s = open_store();
+	cr_expect_eq(begin_match(s), id + 1);
+	store_close(s);
+}
+
+Test(store, failing_op_keeps_rest_of_batch)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_stats st;
+	uint64_t id;
+	sqlite3 *blocker, *db;
+
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	cr_assert_eq(st.batches, 1);
+
+	/* Hold the write lock so the writer stalls on its next batch while
+	 * the ops under test queue up behind it as one batch. */
+	blocker = open_reader();
+	cr_assert_eq(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		     SQLITE_OK);
+	store_player(s, id, 9, "first", NULL);
+	sleep_ms(200);
+	a = answer(id, 1, 0, 111);
+	store_answer(s, &a, 0);
+	a = answer(id, 1, 0, 999); /* same primary key */
+	store_answer(s, &a, 0);
+	a = answer(id, 2, 0, 222);
+	store_answer(s, &a, 0);
+	cr_assert_eq(sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(blocker);
+	sync_store(s, 2);
+
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 1);
+	cr_expect_leq(st.batches, 3);
+	cr_expect_eq(st.ops, 4); /* match, player, two answers */
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 2);
+	cr_expect_eq(q_int(db, "SELECT points FROM answers WHERE"
+			       " player_id = 1"), 111);
+	cr_expect_eq(q_int(db, "SELECT points FROM answers WHERE"
+			       " player_id = 2"), 222);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM players"), 1);
+	sqlite3_close(db);
+	store_close(s);
+}
+
+Test(store, update_of_unknown_match_fails)
+{
+	struct store *s = open_store();
+	struct store_stats st;
+
+	store_question_closed(s, 999, 0, 0);
+	store_match_end(s, 999, true);
+	sync_store(s, 5);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 2);
+	cr_expect_eq(st.ops, 0);
+	store_close(s);
+}
+
+Test(store, oversized_input_refused_but_token_delivered)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_stats st;
+	uint64_t id, tok = 0;
+	char *big;
+	sqlite3 *db;
+
+	id = begin_match(s);
+	big = malloc(100000);
+	cr_assert_not_null(big);
+	memset(big, 'x', 99999);
+	big[99999] = '\0';
+	a = answer(id, 1, 0, 10);
+	a.text = big;
+	store_answer(s, &a, 77);
+	store_player(s, id, 1, big, NULL);
+	wait_tokens(s, &tok, 1);
+	cr_expect_eq(tok, 77);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 2);
+	free(big);
+	store_close(s);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 0);
+	sqlite3_close(db);
+}
+
+/* The durability promise: once a token came back, the rows survive the
+ * process being killed with SIGKILL (no close, no checkpoint). */
+Test(store, acknowledged_rows_survive_kill9)
+{
+	sqlite3 *db;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct store *s = store_open(db_path, on_wake, &waker, NULL);
+		struct store_answer a;
+		uint64_t id, tok = 0;
+		uint32_t i;
+
+		if (!s)
+			_exit(3);
+		id = begin_match(s);
+		for (i = 1; i <= 500; i++) {
+			a = answer(id, i, 0, 100);
+			store_answer(s, &a, 0);
+		}
+		store_barrier(s, 1);
+		while (store_poll(s, &tok, 1) == 0)
+			sleep_ms(1);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		  "child status %d", status);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 500);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches"), 1);
+	sqlite3_close(db);
+}
