@@ -153,7 +153,16 @@ static const char *const wst_sql[WST__COUNT] = {
 };
 
 /* Statements of the sync connection. */
-enum sst { SST_BEGIN, SST_COMMIT, SST_ROLLBACK, SST_UPSERT, SST_COUNT, SST__COUNT };
+enum sst {
+	SST_BEGIN,
+	SST_COMMIT,
+	SST_ROLLBACK,
+	SST_UPSERT,
+	SST_COUNT,
+	SST_LOAD,
+	SST_EACH,
+	SST__COUNT
+};
 
 static const char *const sst_sql[SST__COUNT] = {
 	[SST_BEGIN] = "BEGIN IMMEDIATE",
@@ -184,6 +193,13 @@ static const char *const sst_sql[SST__COUNT] = {
 		       " OR sources IS NOT excluded.sources"
 		       " OR basis IS NOT excluded.basis",
 	[SST_COUNT] = "SELECT count(*) FROM questions",
+	/* by id: the draw depends on bank order, which must not depend on
+	 * the history of imports */
+	[SST_LOAD] = "SELECT id, kind, stem, options, correct_mask, fills,"
+		     " explanation, category, difficulty, sources, basis"
+		     " FROM questions ORDER BY id",
+	/* unpacks a JSON array column without a JSON parser in C */
+	[SST_EACH] = "SELECT value FROM json_each(?1) ORDER BY key",
 };
 
 enum op_kind {
@@ -669,7 +685,7 @@ static void store_done_push(struct store *s, uint64_t token)
 static void store_run_batch(struct store *s, struct op *batch)
 {
 	uint64_t writes = 0, failed = 0, tokens = 0;
-	bool committed = false;
+	bool committed = false, stopping;
 	struct op *op, *next;
 	int attempt;
 
@@ -701,13 +717,16 @@ static void store_run_batch(struct store *s, struct op *batch)
 			tokens++;
 		}
 	}
+	stopping = s->stopping;
 	pthread_mutex_unlock(&s->lock);
 
 	for (op = batch; op; op = next) {
 		next = op->next;
 		op_free(op);
 	}
-	if (tokens && s->wake)
+	/* nobody polls once store_close has begun, and the loop may be
+	 * tearing its wake-up handle down */
+	if (tokens && s->wake && !stopping)
 		s->wake(s->wake_arg);
 }
 
@@ -1050,6 +1069,129 @@ out:
 	free(opts.p);
 	free(fills.p);
 	return ret;
+}
+
+/* Copies a nullable text column (NULL stays NULL). */
+static char *store_column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Unpacks the JSON array in column col of row into at most max strings
+ * (strs) or unsigned numbers (nums). Returns the count or a negative
+ * error. */
+static int store_unpack(struct store *s, sqlite3_stmt *row, int col,
+			char **strs, unsigned *nums, unsigned max)
+{
+	sqlite3_stmt *each = s->sst[SST_EACH];
+	const unsigned char *t;
+	unsigned n = 0;
+	int rc, ret = 0;
+
+	t = sqlite3_column_text(row, col);
+	if (!t)
+		return 0;
+	sqlite3_bind_text(each, 1, (const char *)t, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
+		if (n == max) {
+			ret = -EINVAL;
+			break;
+		}
+		if (strs) {
+			t = sqlite3_column_text(each, 0);
+			if (!t) {
+				ret = -EINVAL;
+				break;
+			}
+			strs[n++] = xstrdup((const char *)t);
+		} else {
+			nums[n++] = (unsigned)sqlite3_column_int64(each, 0);
+		}
+	}
+	if (!ret && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_errno(rc);
+	sqlite3_reset(each);
+	sqlite3_clear_bindings(each);
+	if (ret < 0) {
+		/* the caller's counts do not cover these yet */
+		while (strs && n > 0) {
+			n--;
+			free(strs[n]);
+			strs[n] = NULL;
+		}
+		return ret;
+	}
+	return (int)n;
+}
+
+/* Rebuilds one item from the current row of SST_LOAD into it. */
+static int store_row_item(struct store *s, sqlite3_stmt *st, struct item *it)
+{
+	const unsigned char *kind = sqlite3_column_text(st, 1);
+	int k, n;
+
+	memset(it, 0, sizeof(*it));
+	for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
+		if (kind && item_kind_name((enum item_kind)k) &&
+		    strcmp((const char *)kind,
+			   item_kind_name((enum item_kind)k)) == 0)
+			break;
+	if (k > ITEM_FILL)
+		return -EINVAL;
+	it->kind = (enum item_kind)k;
+	it->id = store_column_dup(st, 0);
+	it->stem = store_column_dup(st, 2);
+	if (!it->id || !it->stem)
+		return -EINVAL;
+	n = store_unpack(s, st, 3, it->options, NULL, ITEM_MAX_OPTIONS);
+	if (n < 0)
+		return n;
+	it->n_options = (unsigned)n;
+	it->correct_mask = (uint32_t)sqlite3_column_int64(st, 4);
+	n = store_unpack(s, st, 5, it->fills, NULL, ITEM_MAX_FILLS);
+	if (n < 0)
+		return n;
+	it->n_fills = (unsigned)n;
+	it->explanation = store_column_dup(st, 6);
+	it->category = store_column_dup(st, 7);
+	it->difficulty = sqlite3_column_int(st, 8);
+	n = store_unpack(s, st, 9, NULL, it->sources, ITEM_MAX_SOURCES);
+	if (n < 0)
+		return n;
+	it->n_sources = (unsigned)n;
+	it->basis = store_column_dup(st, 10);
+	return 0;
+}
+
+int store_load_bank(struct store *s, struct bank *b)
+{
+	sqlite3_stmt *st;
+	struct item it;
+	int rc, ret = 0, n = 0;
+
+	if (!s || !b)
+		return -EINVAL;
+	pthread_mutex_lock(&s->sync_lock);
+	st = s->sst[SST_LOAD];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ret = store_row_item(s, st, &it);
+		if (ret == 0)
+			ret = bank_add(b, &it);
+		if (ret < 0) {
+			fprintf(stderr, "store: load: question %s unusable\n",
+				it.id ? it.id : "?");
+			item_clear(&it);
+			break;
+		}
+		n++;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_errno(rc);
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&s->sync_lock);
+	return ret < 0 ? ret : n;
 }
 
 int64_t store_question_count(struct store *s)

@@ -375,6 +375,84 @@ Test(store, import_is_idempotent)
 	bank_free(b);
 }
 
+/* Compares two items field by field. */
+static void expect_same_item(const struct item *a, const struct item *b)
+{
+	unsigned i;
+
+	cr_expect_str_eq(a->id, b->id);
+	cr_expect_eq(a->kind, b->kind, "%s kind", a->id);
+	cr_expect_str_eq(a->stem, b->stem);
+	cr_assert_eq(a->n_options, b->n_options, "%s options", a->id);
+	for (i = 0; i < a->n_options; i++)
+		cr_expect_str_eq(a->options[i], b->options[i]);
+	cr_expect_eq(a->correct_mask, b->correct_mask);
+	cr_assert_eq(a->n_fills, b->n_fills, "%s fills", a->id);
+	for (i = 0; i < a->n_fills; i++)
+		cr_expect_str_eq(a->fills[i], b->fills[i]);
+	cr_expect_str_eq(a->explanation, b->explanation);
+	cr_expect_str_eq(a->category, b->category);
+	cr_expect_eq(a->difficulty, b->difficulty);
+	cr_assert_eq(a->n_sources, b->n_sources);
+	for (i = 0; i < a->n_sources; i++)
+		cr_expect_eq(a->sources[i], b->sources[i]);
+	if (a->basis && b->basis)
+		cr_expect_str_eq(a->basis, b->basis);
+	else
+		cr_expect(!a->basis && !b->basis, "%s basis", a->id);
+}
+
+Test(store, load_bank_returns_imported_items)
+{
+	struct store *s = open_store();
+	struct bank *b = sample_bank(), *got = bank_new();
+	size_t i;
+
+	cr_assert_not_null(got);
+	/* reversed import order: loading is by id, not by history */
+	struct item tmp = b->items[0];
+	b->items[0] = b->items[3];
+	b->items[3] = tmp;
+	cr_assert_eq(store_import_bank(s, b), 4);
+	cr_assert_eq(store_load_bank(s, got), 4);
+	cr_assert_eq(got->n, 4);
+	cr_expect_str_eq(got->items[0].id, "q001");
+	cr_expect_str_eq(got->items[3].id, "q004");
+	for (i = 0; i < got->n; i++) {
+		const struct item *want = bank_find(b, got->items[i].id);
+
+		cr_assert_not_null(want, "%s", got->items[i].id);
+		expect_same_item(want, &got->items[i]);
+	}
+	bank_free(got);
+	store_close(s);
+	bank_free(b);
+}
+
+Test(store, load_bank_refuses_corrupt_row)
+{
+	struct store *s = open_store();
+	struct bank *b = sample_bank(), *got = bank_new();
+	sqlite3 *db;
+
+	cr_assert_eq(store_import_bank(s, b), 4);
+	db = open_reader();
+	cr_assert_eq(sqlite3_exec(db, "UPDATE questions SET options ="
+				      " '[\"1\",\"2\",\"3\",\"4\",\"5\","
+				      "\"6\",\"7\",\"8\",\"9\"]'"
+				      " WHERE id = 'q002'", NULL, NULL, NULL),
+		     SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "UPDATE questions SET kind = 'essay'"
+				      " WHERE id = 'q004'", NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(db);
+	cr_expect_lt(store_load_bank(s, got), 0);
+	cr_expect_eq(got->n, 1); /* q001 loaded before q002 was refused */
+	bank_free(got);
+	store_close(s);
+	bank_free(b);
+}
+
 Test(store, import_rejects_bad_item_atomically)
 {
 	struct store *s = open_store();
