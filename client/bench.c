@@ -1,0 +1,1567 @@
+/* quiz-bench: headless contestants in one process and one libuv loop. It
+ * hosts a speed round (or joins one by code), answers every question on the
+ * synced clock, measures fan-out and reveal skew, checks what the server
+ * reports against the scoring formula and its own measurements, and prints
+ * one JSON object. Exit status: 0 all good, 1 mismatches or an incomplete
+ * match, 2 usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <uv.h>
+
+#include "errors.h"
+#include "item.h"
+#include "qconn.h"
+#include "scoring.h"
+#include "wire.h"
+
+/* --bank wiring: the CSV loader lives in server/bank_csv.h (library
+ * quizbank). Its include directory is only visible when quiz-bench links
+ * quizbank, so the bank support switches itself on with that link. */
+#if defined(__has_include)
+#if __has_include("bank_csv.h")
+#include "bank_csv.h"
+#define BENCH_HAVE_BANK 1
+#endif
+#endif
+
+#ifndef QUIZ_VERSION
+#define QUIZ_VERSION "0"
+#endif
+
+#define BENCH_RT_TOLERANCE_US 5000 /* |server rt - measured rt| allowed */
+#define BENCH_MAX_EXAMPLES 10      /* mismatch examples printed */
+#define BENCH_MAX_PLAYERS 100000
+#define BENCH_CODE_MAX 15
+#define BENCH_TOP_MAX 10
+#define BENCH_NCODES 16            /* error codes counted (0..15) */
+
+struct bench_opts {
+	const char *connect;
+	struct sockaddr_storage addr;
+	unsigned players;
+	unsigned questions;
+	double accuracy;
+	unsigned think_min, think_max; /* ms */
+	const char *code;
+	const char *bank_dir;
+	unsigned time_limit_ms;
+	uint64_t seed;
+	const char *json_out;
+	unsigned timeout_s;
+	unsigned ramp;                 /* connections in flight at most */
+	int results;
+};
+
+/* One contestant's view of one question. */
+struct pq {
+	uint8_t got_question, sent, acked, refused, result;
+	uint8_t res_answered, res_correct;
+	int8_t want;                   /* 1 chose right, 0 chose wrong, -1 unknown */
+	uint32_t seq;                  /* Answer seq */
+	uint32_t ack_rt;
+	uint32_t res_points, res_rt;
+	int64_t measured_rt;
+	int64_t res_total;
+};
+
+/* What the bench knows of one question (the same for every contestant). */
+struct bq {
+	int seen;
+	int kind;
+	unsigned n_options;
+	uint64_t reveal_at, deadline_at, sent_at;
+	uint32_t time_limit_ms, points;
+	int resolved;                  /* bank lookup done */
+	const struct item *item;
+	int mask_known;
+	uint32_t mask;                 /* correct options by question index */
+	int revealed, voided;
+	int64_t *fan_q, *fan_r, *skew; /* samples, one per contestant */
+	unsigned n_fan_q, n_fan_r, n_skew;
+	unsigned sent, acked;
+	uint64_t first_send, last_ack; /* local clock */
+};
+
+enum player_state { P_IDLE, P_CONNECTING, P_JOINING, P_JOINED, P_GONE };
+
+struct player {
+	struct bench *b;
+	struct qconn *c;
+	unsigned idx;
+	enum player_state state;
+	uint32_t id;
+	uint32_t join_seq;
+	int finished;
+	int timer_live;
+	uv_timer_t timer;
+	int cur;                       /* question the timer is for */
+	int phase;                     /* 0: reveal pending, 1: answer pending */
+	uint64_t answer_local;
+	struct pq *pq;
+};
+
+struct standing {
+	uint32_t rank, player_id;
+	int64_t score;
+	char nickname[64];
+};
+
+struct bench {
+	uv_loop_t *loop;
+	struct bench_opts o;
+	struct bank *bank;
+	uint64_t rng;
+	struct player *players;
+	struct qconn *host;
+	int host_finished;
+	uint32_t create_seq, start_seq;
+	char code[BENCH_CODE_MAX + 1];
+	unsigned nq;
+	struct bq *q;
+	uv_timer_t ramp_timer, timeout_timer;
+	unsigned next, inflight, joined, failed, finished, dropped;
+	int started, stopping, timed_out, fatal;
+	uint64_t sent, acked, refused[BENCH_NCODES], errors[BENCH_NCODES];
+	uint64_t errors_total, refused_total;
+	uint64_t mm_score, mm_rt, mm_ack, mm_correct, examples;
+	uint64_t t_start, t_end;
+	struct standing top[BENCH_TOP_MAX];
+	unsigned n_top;
+	int have_final;
+};
+
+/* splitmix64: small, seedable, good enough for think times and choices. */
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double rng_unit(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+/* Uniform in [0, n); n >= 1. */
+static unsigned rng_below(uint64_t *s, unsigned n)
+{
+	return (unsigned)(rng_next(s) % n);
+}
+
+/* Orders int64 samples ascending. */
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of n ascending-sorted samples: the smallest value
+ * with at least p% of the samples at or below it. n must be >= 1. */
+static int64_t pct_sorted(const int64_t *v, size_t n, unsigned p)
+{
+	size_t rank = (p * n + 99) / 100;
+
+	if (rank == 0)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+struct stats {
+	size_t n;
+	int64_t p50, p99, max;
+};
+
+/* Sorts v in place and takes p50, p99 and max. */
+static struct stats stats_of(int64_t *v, size_t n)
+{
+	struct stats s = { 0, 0, 0, 0 };
+
+	if (n == 0)
+		return s;
+	qsort(v, n, sizeof(*v), cmp_i64);
+	s.n = n;
+	s.p50 = pct_sorted(v, n, 50);
+	s.p99 = pct_sorted(v, n, 99);
+	s.max = v[n - 1];
+	return s;
+}
+
+/* Prints a mismatch example to stderr (the first few only). */
+static void example(struct bench *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void example(struct bench *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->examples++ >= BENCH_MAX_EXAMPLES)
+		return;
+	va_start(ap, fmt);
+	fputs("quiz-bench: mismatch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* --bank wiring: loads the bank CSVs from dir (or one CSV file). Records
+ * with errors are reported and left out; the valid ones are used. */
+static struct bank *bench_load_bank(const char *dir)
+{
+#ifdef BENCH_HAVE_BANK
+	struct bank_errors errs = { 0 };
+	struct bank *bk = bank_new();
+	size_t i;
+	int rc;
+
+	if (!bk)
+		return NULL;
+	rc = bank_csv_load_path(dir, bk, &errs);
+	for (i = 0; i < errs.n && i < BENCH_MAX_EXAMPLES; i++)
+		fprintf(stderr, "quiz-bench: %s:%u: %s\n", errs.v[i].file,
+			errs.v[i].line, errs.v[i].message);
+	bank_errors_clear(&errs);
+	if ((rc < 0 && rc != -EINVAL) || bk->n == 0) {
+		fprintf(stderr, "quiz-bench: no usable bank in %s\n", dir);
+		bank_free(bk);
+		return NULL;
+	}
+	return bk;
+#else
+	(void)dir;
+	fprintf(stderr, "quiz-bench: built without the bank library "
+			"(quizbank, server/bank_csv.h): --bank is unavailable\n");
+	return NULL;
+#endif
+}
+
+/* Releases a loaded bank. */
+static void bench_free_bank(struct bank *bk)
+{
+#ifdef BENCH_HAVE_BANK
+	bank_free(bk);
+#else
+	(void)bk;
+#endif
+}
+
+static void bench_stop(struct bench *b);
+
+/* Stops the run when every contestant is done and the host saw the end. */
+static void bench_check_end(struct bench *b)
+{
+	if (b->stopping || b->next < b->o.players || b->inflight)
+		return;
+	if (b->finished + b->dropped + b->failed < b->o.players)
+		return;
+	if (b->host && !b->host_finished && b->finished)
+		return;
+	bench_stop(b);
+}
+
+/* Asks the host to start once every contestant has joined or failed. */
+static void bench_maybe_start(struct bench *b)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
+	int64_t seq;
+
+	if (!b->host || b->started || b->joined + b->failed < b->o.players)
+		return;
+	b->started = 1;
+	if (b->joined == 0) {
+		fprintf(stderr, "quiz-bench: no contestant joined\n");
+		bench_stop(b);
+		return;
+	}
+	hc.action = QUIZ__V1__HOST_COMMAND__ACTION__START;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND;
+	env.host_command = &hc;
+	seq = qconn_send(b->host, &env);
+	if (seq < 0) {
+		fprintf(stderr, "quiz-bench: cannot send START: %" PRId64 "\n",
+			seq);
+		b->fatal = 1;
+		bench_stop(b);
+		return;
+	}
+	b->start_seq = (uint32_t)seq;
+}
+
+/* Allocates the per-question tables once the question count is known. */
+static int bench_set_questions(struct bench *b, unsigned nq)
+{
+	if (b->q)
+		return 0;
+	if (nq == 0 || nq > 1000)
+		return -EINVAL;
+	b->q = calloc(nq, sizeof(*b->q));
+	if (!b->q)
+		return -ENOMEM;
+	b->nq = nq;
+	return 0;
+}
+
+/* Finds the bank item of a question by its stem and maps its correct
+ * options onto the question's option order (by text, or by position when
+ * the texts are not in the bank item). */
+static void bq_resolve(struct bench *b, struct bq *q,
+		       const Quiz__V1__Question *m)
+{
+	const struct item *it = NULL;
+	size_t i;
+	unsigned k, j;
+
+	q->resolved = 1;
+	if (!b->bank)
+		return;
+	for (i = 0; i < b->bank->n; i++) {
+		if (b->bank->items[i].stem &&
+		    strcmp(b->bank->items[i].stem, m->stem) == 0) {
+			it = &b->bank->items[i];
+			break;
+		}
+	}
+	q->item = it;
+	if (!it || m->kind == QUIZ__V1__QUESTION_KIND__FILL)
+		return;
+	q->mask = 0;
+	q->mask_known = 1;
+	for (k = 0; k < m->n_options && k < 32; k++) {
+		for (j = 0; j < it->n_options; j++)
+			if (it->options[j] && !strcmp(it->options[j], m->options[k]))
+				break;
+		if (j == it->n_options) {
+			q->mask_known = 0;
+			break;
+		}
+		if (it->correct_mask & (1u << j))
+			q->mask |= 1u << k;
+	}
+	if (!q->mask_known && m->kind == QUIZ__V1__QUESTION_KIND__TRUE_FALSE) {
+		/* 正确/错误 not spelled out in the item: by position */
+		q->mask = it->correct_mask;
+		q->mask_known = 1;
+	}
+	if (q->mask == 0)
+		q->mask_known = 0;
+}
+
+/* Time at which a player's timer should fire, on the loop's clock. */
+static void player_arm(struct player *p, uint64_t local_us, uv_timer_cb cb)
+{
+	uv_loop_t *loop = p->b->loop;
+	uint64_t now_ms, at_ms;
+
+	uv_update_time(loop);
+	now_ms = uv_now(loop);
+	at_ms = (local_us + 999) / 1000; /* never early */
+	uv_timer_start(&p->timer, cb, at_ms > now_ms ? at_ms - now_ms : 0, 0);
+}
+
+/* Fills the Answer for question q: right with probability --accuracy when
+ * the bank knows the answer, otherwise random. */
+static void player_choose(struct player *p, struct bq *q, struct pq *a,
+			  uint32_t *choices, size_t *n_choices,
+			  const char **text)
+{
+	struct bench *b = p->b;
+	unsigned n = q->n_options, i, k;
+	uint32_t pick;
+
+	*n_choices = 0;
+	*text = NULL;
+	a->want = -1;
+	if (q->kind == QUIZ__V1__QUESTION_KIND__FILL) {
+		if (q->item && q->item->n_fills &&
+		    rng_unit(&b->rng) < b->o.accuracy) {
+			*text = q->item->fills[0];
+			a->want = 1;
+		} else {
+			*text = "x";
+		}
+		return;
+	}
+	if (n == 0)
+		return;
+	if (n > 32)
+		n = 32;
+	if (q->mask_known)
+		a->want = rng_unit(&b->rng) < b->o.accuracy;
+	if (q->kind == QUIZ__V1__QUESTION_KIND__MULTI) {
+		uint32_t all = n == 32 ? 0xffffffffu : (1u << n) - 1;
+
+		if (a->want == 1) {
+			pick = q->mask;
+		} else {
+			for (k = 0; k < 16; k++) {
+				pick = (uint32_t)rng_next(&b->rng) & all;
+				if (pick && (a->want != 0 || pick != q->mask))
+					break;
+			}
+			if (!pick || (a->want == 0 && pick == q->mask)) {
+				pick = 1;
+				a->want = -1;
+			}
+		}
+		for (i = 0; i < n; i++)
+			if (pick & (1u << i))
+				choices[(*n_choices)++] = i;
+		return;
+	}
+	if (a->want == 1) {
+		for (i = 0; i < n && !(q->mask & (1u << i)); i++)
+			;
+	} else if (a->want == 0) {
+		unsigned wrong = 0;
+
+		for (i = 0; i < n; i++)
+			wrong += !(q->mask & (1u << i));
+		if (wrong == 0) {
+			a->want = -1;
+			i = rng_below(&b->rng, n);
+		} else {
+			k = rng_below(&b->rng, wrong);
+			for (i = 0; i < n; i++)
+				if (!(q->mask & (1u << i)) && k-- == 0)
+					break;
+		}
+	} else {
+		i = rng_below(&b->rng, n);
+	}
+	choices[(*n_choices)++] = i < n ? i : 0;
+}
+
+/* The think time is over: send the answer and note when, in server time. */
+static void player_answer(struct player *p)
+{
+	struct bench *b = p->b;
+	struct bq *q = &b->q[p->cur];
+	struct pq *a = &p->pq[p->cur];
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer ans = QUIZ__V1__ANSWER__INIT;
+	uint32_t choices[32];
+	size_t n_choices;
+	const char *text;
+	uint64_t now;
+	int64_t seq;
+
+	player_choose(p, q, a, choices, &n_choices, &text);
+	if (!n_choices && !text)
+		return;
+	ans.question_index = (uint32_t)p->cur;
+	ans.choices = choices;
+	ans.n_choices = n_choices;
+	ans.text = (char *)(text ? text : "");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+	env.answer = &ans;
+	now = qconn_now_us();
+	seq = qconn_send(p->c, &env);
+	if (seq < 0)
+		return;
+	a->sent = 1;
+	a->seq = (uint32_t)seq;
+	a->measured_rt = (int64_t)qconn_to_server(p->c, now) -
+			 (int64_t)q->reveal_at;
+	b->sent++;
+	q->sent++;
+	if (!q->first_send || now < q->first_send)
+		q->first_send = now;
+}
+
+/* The player's timer: first the reveal moment (skew sample), then the end
+ * of the think time (answer). */
+static void on_player_timer(uv_timer_t *t)
+{
+	struct player *p = t->data;
+	struct bench *b = p->b;
+	struct bq *q;
+	unsigned think, cap;
+
+	if (!p->c || p->cur < 0)
+		return;
+	q = &b->q[p->cur];
+	if (p->phase == 0) {
+		int64_t skew = (int64_t)qconn_server_now(p->c) -
+			       (int64_t)q->reveal_at;
+
+		if (q->n_skew < b->o.players)
+			q->skew[q->n_skew++] = skew < 0 ? -skew : skew;
+		think = b->o.think_min;
+		if (b->o.think_max > b->o.think_min)
+			think += rng_below(&b->rng,
+					   b->o.think_max - b->o.think_min + 1);
+		cap = q->time_limit_ms > 1000 ? q->time_limit_ms - 500 :
+						q->time_limit_ms / 2;
+		if (think > cap)
+			think = cap;
+		p->phase = 1;
+		p->answer_local = qconn_to_local(p->c, q->reveal_at +
+						 (uint64_t)think * 1000);
+		player_arm(p, p->answer_local, on_player_timer);
+		return;
+	}
+	player_answer(p);
+	p->cur = -1;
+}
+
+/* A Question: fan-out sample, then the reveal timer. */
+static void player_question(struct player *p, const Quiz__V1__Question *m,
+			    uint64_t recv)
+{
+	struct bench *b = p->b;
+	struct bq *q;
+
+	if (!p->pq || m->index >= b->nq) {
+		example(b, "question index %u out of range (bench knows %u)",
+			m->index, b->nq);
+		return;
+	}
+	q = &b->q[m->index];
+	if (!q->seen) {
+		q->seen = 1;
+		q->kind = m->kind;
+		q->n_options = (unsigned)m->n_options;
+		q->reveal_at = m->reveal_at_us;
+		q->deadline_at = m->deadline_at_us;
+		q->sent_at = m->sent_at_us;
+		q->time_limit_ms = m->time_limit_ms;
+		q->points = m->points;
+		q->fan_q = calloc(b->o.players, sizeof(int64_t));
+		q->fan_r = calloc(b->o.players, sizeof(int64_t));
+		q->skew = calloc(b->o.players, sizeof(int64_t));
+		if (!q->fan_q || !q->fan_r || !q->skew) {
+			fprintf(stderr, "quiz-bench: out of memory\n");
+			exit(1);
+		}
+		bq_resolve(b, q, m);
+	}
+	if (p->pq[m->index].got_question)
+		return; /* a resend (snapshot): measured once */
+	p->pq[m->index].got_question = 1;
+	if (q->n_fan_q < b->o.players)
+		q->fan_q[q->n_fan_q++] = (int64_t)qconn_to_server(p->c, recv) -
+					 (int64_t)m->sent_at_us;
+	p->cur = (int)m->index;
+	p->phase = 0;
+	player_arm(p, qconn_to_local(p->c, m->reveal_at_us), on_player_timer);
+}
+
+/* Checks one Result against the formula, the ack and our measurement. */
+static void player_result(struct player *p, const Quiz__V1__Result *r)
+{
+	struct bench *b = p->b;
+	struct bq *q;
+	struct pq *a;
+	uint32_t expect;
+	int64_t d;
+
+	if (!p->pq || r->question_index >= b->nq)
+		return;
+	q = &b->q[r->question_index];
+	a = &p->pq[r->question_index];
+	if (a->result)
+		return;
+	a->result = 1;
+	a->res_answered = r->answered;
+	a->res_correct = r->correct;
+	a->res_points = r->points;
+	a->res_rt = r->response_time_us;
+	a->res_total = r->total;
+	if (!r->answered) {
+		if (a->acked) {
+			b->mm_ack++;
+			example(b, "bench-%u q%u: answer acked but Result says "
+				   "not answered", p->idx, r->question_index);
+		}
+		return;
+	}
+	if (!a->sent || !a->acked) {
+		b->mm_ack++;
+		example(b, "bench-%u q%u: Result answered but the answer was %s",
+			p->idx, r->question_index,
+			a->sent ? "not acked" : "never sent");
+		return;
+	}
+	expect = r->correct ? scoring_speed(q->points,
+					     (int64_t)q->time_limit_ms * 1000,
+					     r->response_time_us) : 0;
+	if (q->voided)
+		expect = 0;
+	if (r->points != expect) {
+		b->mm_score++;
+		example(b, "bench-%u q%u: points %u, formula gives %u "
+			   "(correct %d, rt %u us, P %u, T %u ms)",
+			p->idx, r->question_index, r->points, expect,
+			r->correct, r->response_time_us, q->points,
+			q->time_limit_ms);
+	}
+	d = (int64_t)r->response_time_us - a->measured_rt;
+	if (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US) {
+		b->mm_rt++;
+		example(b, "bench-%u q%u: server rt %u us, measured %" PRId64
+			   " us (diff %" PRId64 ")",
+			p->idx, r->question_index, r->response_time_us,
+			a->measured_rt, d);
+	}
+	if (r->response_time_us != a->ack_rt) {
+		b->mm_ack++;
+		example(b, "bench-%u q%u: Result rt %u us, AnswerAck rt %u us",
+			p->idx, r->question_index, r->response_time_us,
+			a->ack_rt);
+	}
+	if (!q->voided && a->want >= 0 && (int)r->correct != a->want) {
+		b->mm_correct++;
+		example(b, "bench-%u q%u: answered %s by the bank, server says "
+			   "%s", p->idx, r->question_index,
+			a->want ? "right" : "wrong",
+			r->correct ? "correct" : "wrong");
+	}
+}
+
+/* Keeps the standings of the final leaderboard. */
+static void bench_final(struct bench *b, const Quiz__V1__Leaderboard *l)
+{
+	size_t i;
+
+	if (b->have_final)
+		return;
+	b->have_final = 1;
+	for (i = 0; i < l->n_top && i < BENCH_TOP_MAX; i++) {
+		struct standing *s = &b->top[i];
+
+		s->rank = l->top[i]->rank;
+		s->player_id = l->top[i]->player_id;
+		s->score = l->top[i]->score;
+		snprintf(s->nickname, sizeof(s->nickname), "%s",
+			 l->top[i]->nickname);
+	}
+	b->n_top = (unsigned)i;
+}
+
+/* Reveal: fan-out sample; the first copy also checks the correct options
+ * against the bank. */
+static void bench_reveal(struct bench *b, struct qconn *c,
+			 const Quiz__V1__Reveal *m, uint64_t recv, int sample)
+{
+	struct bq *q;
+	uint32_t mask = 0;
+	size_t i;
+
+	if (!b->q || m->question_index >= b->nq)
+		return;
+	q = &b->q[m->question_index];
+	if (sample && q->fan_r && q->n_fan_r < b->o.players)
+		q->fan_r[q->n_fan_r++] = (int64_t)qconn_to_server(c, recv) -
+					 (int64_t)m->sent_at_us;
+	if (q->revealed)
+		return;
+	q->revealed = 1;
+	q->voided = m->voided;
+	if (!q->mask_known || m->voided)
+		return;
+	for (i = 0; i < m->n_correct; i++)
+		if (m->correct[i] < 32)
+			mask |= 1u << m->correct[i];
+	if (mask != q->mask) {
+		b->mm_correct++;
+		example(b, "q%u: Reveal correct set 0x%x, bank says 0x%x",
+			m->question_index, mask, q->mask);
+	}
+}
+
+/* Counts an Error that refused something other than an answer. */
+static void bench_error(struct bench *b, const char *who,
+			const Quiz__V1__Error *e)
+{
+	unsigned code = (unsigned)e->code;
+
+	b->errors_total++;
+	b->errors[code < BENCH_NCODES ? code : 0]++;
+	if (b->errors_total <= BENCH_MAX_EXAMPLES)
+		fprintf(stderr, "quiz-bench: %s: error %s: %s\n", who,
+			quiz_error_name((int)code), e->message);
+}
+
+/* Finds which question an answer reply refers to, by seq. */
+static int player_answer_by_seq(struct player *p, uint32_t seq)
+{
+	unsigned i;
+
+	for (i = p->b->nq; i-- > 0;)
+		if (p->pq[i].sent && p->pq[i].seq == seq)
+			return (int)i;
+	return -1;
+}
+
+/* Joins the room once the handshake is done. */
+static void player_join(struct player *p)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	char nick[32];
+	int64_t seq;
+
+	snprintf(nick, sizeof(nick), "bench-%u", p->idx);
+	j.code = p->b->code;
+	j.nickname = nick;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	seq = qconn_send(p->c, &env);
+	if (seq < 0) {
+		qconn_close(p->c);
+		return;
+	}
+	p->join_seq = (uint32_t)seq;
+	p->state = P_JOINING;
+}
+
+/* Joined: the seat is ours. */
+static void player_joined(struct player *p, const Quiz__V1__Joined *m)
+{
+	struct bench *b = p->b;
+	unsigned nq = m->settings && m->settings->question_count ?
+			      m->settings->question_count : b->o.questions;
+
+	if (bench_set_questions(b, nq) < 0 || !(p->pq = calloc(b->nq,
+							      sizeof(*p->pq)))) {
+		fprintf(stderr, "quiz-bench: bad question count %u\n", nq);
+		qconn_close(p->c);
+		return;
+	}
+	p->id = m->player_id;
+	p->state = P_JOINED;
+	b->inflight--;
+	b->joined++;
+	bench_maybe_start(b);
+}
+
+static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
+			      uint64_t recv)
+{
+	struct player *p = qconn_data(c);
+	struct bench *b = p->b;
+	int qi;
+	char who[32];
+
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		player_join(p);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_JOINED:
+		if (p->state == P_JOINING)
+			player_joined(p, env->joined);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		qi = p->pq ? player_answer_by_seq(p, env->error->ref_seq) : -1;
+		if (qi >= 0 && env->error->ref_seq) {
+			unsigned code = (unsigned)env->error->code;
+
+			p->pq[qi].refused = 1;
+			b->refused_total++;
+			b->refused[code < BENCH_NCODES ? code : 0]++;
+			break;
+		}
+		snprintf(who, sizeof(who), "bench-%u", p->idx);
+		bench_error(b, who, env->error);
+		if (p->state == P_JOINING)
+			qconn_close(c);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_QUESTION:
+		player_question(p, env->question, recv);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK:
+		qi = p->pq ? player_answer_by_seq(p, env->seq) : -1;
+		if (qi < 0 || p->pq[qi].acked ||
+		    (unsigned)qi != env->answer_ack->question_index) {
+			b->mm_ack++;
+			example(b, "bench-%u: AnswerAck seq %u q%u matches no "
+				   "answer", p->idx, env->seq,
+				env->answer_ack->question_index);
+			break;
+		}
+		p->pq[qi].acked = 1;
+		p->pq[qi].ack_rt = env->answer_ack->response_time_us;
+		b->acked++;
+		b->q[qi].acked++;
+		if (recv > b->q[qi].last_ack)
+			b->q[qi].last_ack = recv;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
+		bench_reveal(b, c, env->reveal, recv, 1);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_RESULT:
+		player_result(p, env->result);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
+		if (env->leaderboard->final)
+			bench_final(b, env->leaderboard);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
+		if (env->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED &&
+		    !p->finished) {
+			p->finished = 1;
+			b->finished++;
+			qconn_close(c);
+		}
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_KICKED:
+		snprintf(who, sizeof(who), "bench-%u", p->idx);
+		fprintf(stderr, "quiz-bench: %s kicked: %s\n", who,
+			env->kicked->reason);
+		break;
+	default:
+		break;
+	}
+}
+
+static void player_on_close(struct qconn *c, int reason)
+{
+	struct player *p = qconn_data(c);
+	struct bench *b = p->b;
+
+	(void)reason;
+	p->c = NULL;
+	if (p->timer_live)
+		uv_timer_stop(&p->timer);
+	if (p->state == P_CONNECTING || p->state == P_JOINING) {
+		b->inflight--;
+		b->failed++;
+		if (!b->stopping && b->failed <= BENCH_MAX_EXAMPLES)
+			fprintf(stderr, "quiz-bench: bench-%u: connection "
+					"failed before joining (%s)\n",
+				p->idx, reason < 0 ? uv_strerror(reason) :
+						     "closed");
+		bench_maybe_start(b);
+	} else if (p->state == P_JOINED && !p->finished) {
+		b->dropped++;
+		if (!b->stopping)
+			fprintf(stderr, "quiz-bench: bench-%u: dropped (%s)\n",
+				p->idx, reason < 0 ? uv_strerror(reason) :
+						     "closed");
+	}
+	p->state = P_GONE;
+	bench_check_end(b);
+}
+
+/* Opens one contestant connection. */
+static void player_start(struct bench *b, struct player *p)
+{
+	static const struct qconn_callbacks cb = {
+		.on_message = player_on_message,
+		.on_close = player_on_close,
+	};
+	struct qconn_options opt = { .client = "quiz-bench/" QUIZ_VERSION };
+
+	p->state = P_CONNECTING;
+	p->cur = -1;
+	b->inflight++;
+	uv_timer_init(b->loop, &p->timer);
+	p->timer.data = p;
+	p->timer_live = 1;
+	p->c = qconn_new(b->loop, &cb, p);
+	if (!p->c) {
+		b->inflight--;
+		b->failed++;
+		p->state = P_GONE;
+		return;
+	}
+	qconn_configure(p->c, &opt);
+	if (qconn_connect(p->c, (const struct sockaddr *)&b->o.addr) < 0)
+		qconn_close(p->c);
+}
+
+/* Opens connections a batch per loop turn, keeping at most --ramp of them
+ * between connect and Joined so the listen backlog never overflows. */
+static void on_ramp(uv_timer_t *t)
+{
+	struct bench *b = t->data;
+
+	while (b->next < b->o.players && b->inflight < b->o.ramp)
+		player_start(b, &b->players[b->next++]);
+	if (b->next == b->o.players) {
+		uv_timer_stop(t);
+		bench_maybe_start(b);
+		bench_check_end(b);
+	}
+}
+
+static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
+			    uint64_t recv)
+{
+	struct bench *b = qconn_data(c);
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
+	const Quiz__V1__RoomCreated *rc;
+	int64_t seq;
+
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		st.format = QUIZ__V1__ROUND_FORMAT__SPEED;
+		st.title = "quiz-bench";
+		st.question_count = b->o.questions;
+		st.time_limit_ms = b->o.time_limit_ms;
+		st.seed = b->o.seed;
+		st.auto_advance = 1;
+		st.countdown_ms = 1000;
+		st.reveal_ms = 1000;
+		st.leaderboard_ms = 1000;
+		cr.settings = &st;
+		out.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+		out.create_room = &cr;
+		seq = qconn_send(c, &out);
+		if (seq < 0) {
+			b->fatal = 1;
+			bench_stop(b);
+			return;
+		}
+		b->create_seq = (uint32_t)seq;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
+		rc = env->room_created;
+		if (strlen(rc->code) > BENCH_CODE_MAX ||
+		    bench_set_questions(b, rc->settings &&
+						   rc->settings->question_count ?
+					       rc->settings->question_count :
+					       b->o.questions) < 0) {
+			fprintf(stderr, "quiz-bench: bad RoomCreated\n");
+			b->fatal = 1;
+			bench_stop(b);
+			return;
+		}
+		snprintf(b->code, sizeof(b->code), "%s", rc->code);
+		uv_timer_start(&b->ramp_timer, on_ramp, 0, 1);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		bench_error(b, "host", env->error);
+		if (env->error->ref_seq == b->create_seq ||
+		    env->error->ref_seq == b->start_seq) {
+			b->fatal = 1;
+			bench_stop(b);
+		}
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
+		bench_reveal(b, c, env->reveal, recv, 0);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
+		if (env->leaderboard->final)
+			bench_final(b, env->leaderboard);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
+		if (env->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED) {
+			b->host_finished = 1;
+			bench_check_end(b);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void host_on_close(struct qconn *c, int reason)
+{
+	struct bench *b = qconn_data(c);
+
+	b->host = NULL;
+	if (!b->stopping && !b->host_finished) {
+		fprintf(stderr, "quiz-bench: host connection closed (%s)\n",
+			reason < 0 ? uv_strerror(reason) : "closed");
+		b->fatal = 1;
+		bench_stop(b);
+	}
+}
+
+/* Global timeout: report what we have and fail. */
+static void on_timeout(uv_timer_t *t)
+{
+	struct bench *b = t->data;
+
+	fprintf(stderr, "quiz-bench: timeout after %u s\n", b->o.timeout_s);
+	b->timed_out = 1;
+	bench_stop(b);
+}
+
+/* Closes every connection and timer; the loop then runs dry. */
+static void bench_stop(struct bench *b)
+{
+	unsigned i;
+
+	if (b->stopping)
+		return;
+	b->stopping = 1;
+	b->t_end = qconn_now_us();
+	uv_close((uv_handle_t *)&b->ramp_timer, NULL);
+	uv_close((uv_handle_t *)&b->timeout_timer, NULL);
+	qconn_close(b->host);
+	for (i = 0; i < b->o.players; i++) {
+		struct player *p = &b->players[i];
+
+		qconn_close(p->c);
+		if (p->timer_live) {
+			p->timer_live = 0;
+			uv_close((uv_handle_t *)&p->timer, NULL);
+		}
+	}
+}
+
+/* Writes s as a JSON string: escapes, and replaces invalid UTF-8. */
+static void json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	while (*p) {
+		unsigned n = 0, i;
+
+		if (*p == '"' || *p == '\\') {
+			fprintf(f, "\\%c", *p++);
+			continue;
+		}
+		if (*p < 0x20) {
+			fprintf(f, "\\u%04x", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			fputc(*p++, f);
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		for (i = 1; n && i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n + 1, f);
+		p += n + 1;
+	}
+	fputc('"', f);
+}
+
+/* {"n":..,"p50":..,"p99":..,"max":..}, nulls when there is no sample. */
+static void json_stats(FILE *f, struct stats s)
+{
+	if (!s.n) {
+		fputs("{\"n\":0,\"p50\":null,\"p99\":null,\"max\":null}", f);
+		return;
+	}
+	fprintf(f, "{\"n\":%zu,\"p50\":%" PRId64 ",\"p99\":%" PRId64
+		   ",\"max\":%" PRId64 "}", s.n, s.p50, s.p99, s.max);
+}
+
+/* Stats over the union of one sample kind of every question. */
+static struct stats stats_all(struct bench *b, int which)
+{
+	size_t n = 0, k;
+	unsigned i;
+	int64_t *all;
+	struct stats s = { 0, 0, 0, 0 };
+
+	for (i = 0; i < b->nq; i++)
+		n += which == 0 ? b->q[i].n_fan_q :
+		     which == 1 ? b->q[i].n_fan_r : b->q[i].n_skew;
+	if (!n || !(all = malloc(n * sizeof(*all))))
+		return s;
+	for (i = 0, k = 0; i < b->nq; i++) {
+		struct bq *q = &b->q[i];
+		const int64_t *v = which == 0 ? q->fan_q :
+				   which == 1 ? q->fan_r : q->skew;
+		size_t m = which == 0 ? q->n_fan_q :
+			   which == 1 ? q->n_fan_r : q->n_skew;
+
+		if (m)
+			memcpy(all + k, v, m * sizeof(*v));
+		k += m;
+	}
+	s = stats_of(all, n);
+	free(all);
+	return s;
+}
+
+/* Prints the named error counters as a JSON object. */
+static void json_codes(FILE *f, const uint64_t *counts)
+{
+	unsigned i;
+	int first = 1;
+
+	fputc('{', f);
+	for (i = 0; i < BENCH_NCODES; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(f, "%s", first ? "" : ",");
+		json_str(f, quiz_error_name((int)i));
+		fprintf(f, ":%" PRIu64, counts[i]);
+		first = 0;
+	}
+	fputc('}', f);
+}
+
+/* Counts Results that never came for a question that was revealed. */
+static uint64_t bench_missing(const struct bench *b)
+{
+	uint64_t missing = 0;
+	unsigned i, k;
+
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+
+		if (!p->pq)
+			continue;
+		for (k = 0; k < b->nq; k++)
+			if (b->q[k].revealed && !p->pq[k].result)
+				missing++;
+	}
+	return missing;
+}
+
+/* Writes the JSON summary. */
+static void bench_report(struct bench *b, FILE *f, int complete,
+			 uint64_t missing)
+{
+	uint64_t mm = b->mm_score + b->mm_rt + b->mm_ack + b->mm_correct;
+	uint64_t window = 0;
+	unsigned i, k;
+	int first;
+
+	for (i = 0; i < b->nq; i++)
+		if (b->q[i].last_ack > b->q[i].first_send)
+			window += b->q[i].last_ack - b->q[i].first_send;
+	fprintf(f, "{\"players\":%u,\"joined\":%u,\"connections_failed\":%u,"
+		   "\"dropped\":%u,\"finished\":%u,\"complete\":%s,"
+		   "\"timed_out\":%s,\"code\":",
+		b->o.players, b->joined, b->failed, b->dropped, b->finished,
+		complete ? "true" : "false", b->timed_out ? "true" : "false");
+	json_str(f, b->code);
+	fprintf(f, ",\"questions\":%u,\"bank\":%s,", b->nq,
+		b->bank ? "true" : "false");
+	fprintf(f, "\"answers\":{\"sent\":%" PRIu64 ",\"acked\":%" PRIu64
+		   ",\"refused_total\":%" PRIu64 ",\"refused\":",
+		b->sent, b->acked, b->refused_total);
+	json_codes(f, b->refused);
+	fprintf(f, "},\"errors\":%" PRIu64 ",\"error_codes\":",
+		b->errors_total);
+	json_codes(f, b->errors);
+	fprintf(f, ",\"results_missing\":%" PRIu64 ",", missing);
+	fprintf(f, "\"mismatches\":{\"score\":%" PRIu64 ",\"rt\":%" PRIu64
+		   ",\"ack\":%" PRIu64 ",\"correct\":%" PRIu64
+		   ",\"total\":%" PRIu64 "},",
+		b->mm_score, b->mm_rt, b->mm_ack, b->mm_correct, mm);
+	fputs("\"fanout_us\":{\"question\":", f);
+	json_stats(f, stats_all(b, 0));
+	fputs(",\"reveal\":", f);
+	json_stats(f, stats_all(b, 1));
+	fputs("},\"reveal_skew_us\":", f);
+	json_stats(f, stats_all(b, 2));
+	fputs(",\"per_question\":[", f);
+	for (i = 0, first = 1; i < b->nq; i++) {
+		struct bq *q = &b->q[i];
+		struct stats fq, fr, sk;
+
+		if (!q->seen)
+			continue;
+		fq = stats_of(q->fan_q, q->n_fan_q);
+		fr = stats_of(q->fan_r, q->n_fan_r);
+		sk = stats_of(q->skew, q->n_skew);
+		fprintf(f, "%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
+			   ",\"fanout_p99_us\":%" PRId64
+			   ",\"fanout_max_us\":%" PRId64
+			   ",\"reveal_fanout_p50_us\":%" PRId64
+			   ",\"reveal_fanout_p99_us\":%" PRId64
+			   ",\"reveal_fanout_max_us\":%" PRId64
+			   ",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
+			   ",\"skew_max_us\":%" PRId64
+			   ",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
+			first ? "" : ",", i, fq.p50, fq.p99, fq.max, fr.p50,
+			fr.p99, fr.max, sk.p50, sk.p99, sk.max, q->sent,
+			q->acked, q->item ? "true" : "false");
+		first = 0;
+	}
+	fprintf(f, "],\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
+		   "\"duration_s\":%.3f,\"final_leaderboard\":[",
+		window ? (double)b->acked * 1e6 / (double)window : 0.0,
+		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6);
+	for (i = 0; i < b->n_top; i++) {
+		fprintf(f, "%s{\"rank\":%u,\"player_id\":%u,\"nickname\":",
+			i ? "," : "", b->top[i].rank, b->top[i].player_id);
+		json_str(f, b->top[i].nickname);
+		fprintf(f, ",\"score\":%" PRId64 "}", b->top[i].score);
+	}
+	fputc(']', f);
+	if (b->o.results) {
+		fputs(",\"results\":[", f);
+		for (i = 0, first = 1; i < b->o.players; i++) {
+			const struct player *p = &b->players[i];
+
+			for (k = 0; p->pq && k < b->nq; k++) {
+				const struct pq *a = &p->pq[k];
+
+				if (!a->result)
+					continue;
+				fprintf(f, "%s{\"player_id\":%u,\"nickname\":"
+					   "\"bench-%u\",\"q\":%u,\"answered\":%s,"
+					   "\"correct\":%s,\"points\":%u,"
+					   "\"response_time_us\":%u,\"total\":%"
+					   PRId64 "}",
+					first ? "" : ",", p->id, p->idx, k,
+					a->res_answered ? "true" : "false",
+					a->res_correct ? "true" : "false",
+					a->res_points, a->res_rt, a->res_total);
+				first = 0;
+			}
+		}
+		fputc(']', f);
+	}
+	fputs("}\n", f);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: quiz-bench --connect HOST:PORT --players N --questions Q\n"
+	      "                  [--accuracy P] [--think-ms MIN-MAX] [--code CODE]\n"
+	      "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
+	      "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
+	      "                  [--results] [--help] [--version]\n"
+	      "\n"
+	      "Runs N headless contestants in one process against quizd. Without\n"
+	      "--code it also hosts: creates a speed-round room (auto advance) and\n"
+	      "starts it once everyone joined. Prints one JSON summary on stdout.\n"
+	      "\n"
+	      "  --connect HOST:PORT   server (IPv4, [IPv6] or localhost)\n"
+	      "  --players N           contestants (1..100000)\n"
+	      "  --questions Q         questions in the room (1..200)\n"
+	      "  --accuracy P          chance of a right answer when --bank knows it (0.7)\n"
+	      "  --think-ms MIN-MAX    think time after the reveal (300-3000)\n"
+	      "  --code CODE           join this room instead of hosting one\n"
+	      "  --bank DIR            bank CSVs: answer right with probability P\n"
+	      "  --time-limit-ms T     question time limit when hosting (10000)\n"
+	      "  --seed S              draw seed and bench randomness (0: random)\n"
+	      "  --json-out FILE       also write the JSON summary to FILE\n"
+	      "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
+	      "  --ramp N              connections between connect and Joined (256)\n"
+	      "  --results             add every contestant's Result to the JSON\n"
+	      "\n"
+	      "Exit status: 0 when the match finished, every contestant joined and\n"
+	      "no check failed; 1 on a mismatch or an incomplete match; 2 on usage.\n"
+	      "answers_per_second = acked answers / sum over questions of the time\n"
+	      "from the first answer sent to the last AnswerAck received.\n",
+	      f);
+}
+
+/* Parses an unsigned decimal in [min, max]. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Parses an unsigned int option or complains. */
+static int opt_uint(const char *name, const char *s, unsigned min,
+		    unsigned max, unsigned *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, min, max, &v) < 0) {
+		fprintf(stderr, "quiz-bench: --%s wants a number in %u..%u\n",
+			name, min, max);
+		return -EINVAL;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* "MIN-MAX" or "N" in milliseconds. */
+static int parse_think(const char *s, unsigned *lo, unsigned *hi)
+{
+	char buf[32];
+	char *dash;
+	uint64_t a, b;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (parse_u64(buf, 0, 300000, &a) < 0)
+		return -EINVAL;
+	b = a;
+	if (dash && parse_u64(dash + 1, 0, 300000, &b) < 0)
+		return -EINVAL;
+	if (b < a)
+		return -EINVAL;
+	*lo = (unsigned)a;
+	*hi = (unsigned)b;
+	return 0;
+}
+
+/* Parses the command line; returns 0, 1 for --help/--version (done), or
+ * -EINVAL on a usage error (message printed). */
+static int parse_args(int argc, char **argv, struct bench_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "players", required_argument, NULL, 'n' },
+		{ "questions", required_argument, NULL, 'q' },
+		{ "accuracy", required_argument, NULL, 'a' },
+		{ "think-ms", required_argument, NULL, 't' },
+		{ "code", required_argument, NULL, 'C' },
+		{ "bank", required_argument, NULL, 'b' },
+		{ "time-limit-ms", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "json-out", required_argument, NULL, 'j' },
+		{ "timeout-s", required_argument, NULL, 'o' },
+		{ "ramp", required_argument, NULL, 'r' },
+		{ "results", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->accuracy = 0.7;
+	o->think_min = 300;
+	o->think_max = 3000;
+	o->time_limit_ms = 10000;
+	o->timeout_s = 300;
+	o->ramp = 256;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->connect = optarg;
+			break;
+		case 'n':
+			if (opt_uint("players", optarg, 1, BENCH_MAX_PLAYERS,
+				     &o->players) < 0)
+				return -EINVAL;
+			break;
+		case 'q':
+			if (opt_uint("questions", optarg, 1, 200,
+				     &o->questions) < 0)
+				return -EINVAL;
+			break;
+		case 'a':
+			errno = 0;
+			o->accuracy = strtod(optarg, &end);
+			if (errno || *end || end == optarg ||
+			    !(o->accuracy >= 0.0 && o->accuracy <= 1.0)) {
+				fprintf(stderr, "quiz-bench: --accuracy wants "
+						"0..1\n");
+				return -EINVAL;
+			}
+			break;
+		case 't':
+			if (parse_think(optarg, &o->think_min,
+					&o->think_max) < 0) {
+				fprintf(stderr, "quiz-bench: --think-ms wants "
+						"MIN-MAX (ms)\n");
+				return -EINVAL;
+			}
+			break;
+		case 'C':
+			if (!*optarg || strlen(optarg) > BENCH_CODE_MAX) {
+				fprintf(stderr, "quiz-bench: bad --code\n");
+				return -EINVAL;
+			}
+			o->code = optarg;
+			break;
+		case 'b':
+			o->bank_dir = optarg;
+			break;
+		case 'T':
+			if (opt_uint("time-limit-ms", optarg, 3000, 300000,
+				     &o->time_limit_ms) < 0)
+				return -EINVAL;
+			break;
+		case 's':
+			if (parse_u64(optarg, 0, UINT64_MAX, &o->seed) < 0) {
+				fprintf(stderr, "quiz-bench: bad --seed\n");
+				return -EINVAL;
+			}
+			break;
+		case 'j':
+			o->json_out = optarg;
+			break;
+		case 'o':
+			if (opt_uint("timeout-s", optarg, 1, 86400,
+				     &o->timeout_s) < 0)
+				return -EINVAL;
+			break;
+		case 'r':
+			if (opt_uint("ramp", optarg, 1, 100000, &o->ramp) < 0)
+				return -EINVAL;
+			break;
+		case 'R':
+			o->results = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("quiz-bench %s (protocol %d)\n", QUIZ_VERSION,
+			       QUIZ_PROTOCOL_VERSION);
+			return 1;
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "quiz-bench: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->connect || !o->players || (!o->questions && !o->code)) {
+		fprintf(stderr, "quiz-bench: --connect, --players and "
+				"--questions are required (see --help)\n");
+		return -EINVAL;
+	}
+	if (qconn_parse_addr(o->connect, &o->addr) < 0) {
+		fprintf(stderr, "quiz-bench: bad --connect '%s' (HOST:PORT)\n",
+			o->connect);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Thousands of sockets need a high descriptor limit. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Releases everything after the loop has closed every handle. */
+static void bench_free(struct bench *b)
+{
+	unsigned i;
+
+	for (i = 0; b->players && i < b->o.players; i++)
+		free(b->players[i].pq);
+	for (i = 0; b->q && i < b->nq; i++) {
+		free(b->q[i].fan_q);
+		free(b->q[i].fan_r);
+		free(b->q[i].skew);
+	}
+	free(b->q);
+	free(b->players);
+	bench_free_bank(b->bank);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct qconn_callbacks host_cb = {
+		.on_message = host_on_message,
+		.on_close = host_on_close,
+	};
+	struct qconn_options hopt = { .client = "quiz-bench-host/" QUIZ_VERSION };
+	struct bench b;
+	uv_loop_t loop;
+	uint64_t missing;
+	int rc, complete, status;
+	unsigned i;
+
+	memset(&b, 0, sizeof(b));
+	rc = parse_args(argc, argv, &b.o);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	if (b.o.bank_dir && !(b.bank = bench_load_bank(b.o.bank_dir)))
+		return 2;
+	b.rng = b.o.seed ? b.o.seed : uv_hrtime();
+	b.players = calloc(b.o.players, sizeof(*b.players));
+	if (!b.players || uv_loop_init(&loop) < 0) {
+		fprintf(stderr, "quiz-bench: cannot allocate\n");
+		return 1;
+	}
+	b.loop = &loop;
+	for (i = 0; i < b.o.players; i++) {
+		b.players[i].b = &b;
+		b.players[i].idx = i;
+		b.players[i].cur = -1;
+	}
+	uv_timer_init(&loop, &b.ramp_timer);
+	uv_timer_init(&loop, &b.timeout_timer);
+	b.ramp_timer.data = &b;
+	b.timeout_timer.data = &b;
+	uv_timer_start(&b.timeout_timer, on_timeout,
+		       (uint64_t)b.o.timeout_s * 1000, 0);
+	b.t_start = qconn_now_us();
+	if (b.o.code) {
+		snprintf(b.code, sizeof(b.code), "%s", b.o.code);
+		uv_timer_start(&b.ramp_timer, on_ramp, 0, 1);
+	} else {
+		b.host = qconn_new(&loop, &host_cb, &b);
+		if (!b.host) {
+			fprintf(stderr, "quiz-bench: cannot allocate\n");
+			return 1;
+		}
+		qconn_configure(b.host, &hopt);
+		rc = qconn_connect(b.host, (const struct sockaddr *)&b.o.addr);
+		if (rc < 0) {
+			fprintf(stderr, "quiz-bench: connect: %s\n",
+				uv_strerror(rc));
+			qconn_close(b.host);
+			b.fatal = 1;
+			bench_stop(&b);
+		}
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&loop) < 0)
+		fprintf(stderr, "quiz-bench: loop still has handles\n");
+	missing = bench_missing(&b);
+	complete = !b.fatal && !b.timed_out && b.joined == b.o.players &&
+		   b.finished == b.o.players && b.q && missing == 0;
+	bench_report(&b, stdout, complete, missing);
+	if (b.o.json_out) {
+		FILE *f = fopen(b.o.json_out, "w");
+
+		if (f) {
+			bench_report(&b, f, complete, missing);
+			fclose(f);
+		} else {
+			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
+				b.o.json_out, strerror(errno));
+			complete = 0;
+		}
+	}
+	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct == 0 ?
+			 0 : 1;
+	bench_free(&b);
+	return status;
+}
