@@ -21,13 +21,14 @@
 
 #include "xalloc.h"
 
-#define STORE_BATCH_MAX 4096   /* operations per transaction */
-#define STORE_BUSY_MS 10000    /* wait this long for the database lock */
-#define STORE_STR_MAX 4096     /* longest string accepted into an op */
+#define STORE_BATCH_MAX	    4096  /* operations per transaction */
+#define STORE_BUSY_MS	    10000 /* wait this long for the database lock */
+#define STORE_STR_MAX	    4096  /* longest string accepted into an op */
 #define STORE_QUESTIONS_MAX 10000 /* questions per match */
 
 /* Forward migrations: migrations[v - 1] takes the schema from v - 1 to v.
  * Never edit a released entry; append a new one. */
+/* clang-format off */
 static const char *const store_migrations[] = {
 	/* 1: initial schema */
 	"CREATE TABLE questions ("
@@ -102,8 +103,9 @@ static const char *const store_migrations[] = {
 	") STRICT;"
 	"CREATE INDEX results_rank ON results(match_id, rank);",
 };
+/* clang-format on */
 
-#define STORE_SCHEMA_VERSION \
+#define STORE_SCHEMA_VERSION                                                   \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
 /* Statements of the writer connection. */
@@ -122,6 +124,7 @@ enum wst {
 	WST__COUNT
 };
 
+/* clang-format off */
 static const char *const wst_sql[WST__COUNT] = {
 	[WST_BEGIN] = "BEGIN IMMEDIATE",
 	[WST_COMMIT] = "COMMIT",
@@ -151,6 +154,7 @@ static const char *const wst_sql[WST__COUNT] = {
 		       " total_time_us = excluded.total_time_us",
 	[WST_END] = "UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
 };
+/* clang-format on */
 
 /* Statements of the sync connection. */
 enum sst {
@@ -164,6 +168,7 @@ enum sst {
 	SST__COUNT
 };
 
+/* clang-format off */
 static const char *const sst_sql[SST__COUNT] = {
 	[SST_BEGIN] = "BEGIN IMMEDIATE",
 	[SST_COMMIT] = "COMMIT",
@@ -201,6 +206,7 @@ static const char *const sst_sql[SST__COUNT] = {
 	/* unpacks a JSON array column without a JSON parser in C */
 	[SST_EACH] = "SELECT value FROM json_each(?1) ORDER BY key",
 };
+/* clang-format on */
 
 enum op_kind {
 	OP_MATCH,
@@ -213,12 +219,14 @@ enum op_kind {
 	OP_BARRIER,
 };
 
+/* clang-format off */
 static const char *const op_names[] = {
 	[OP_MATCH] = "match", [OP_PLAYER] = "player",
 	[OP_ANSWER] = "answer", [OP_VOID] = "void",
 	[OP_CLOSED] = "closed", [OP_RESULT] = "result",
 	[OP_END] = "end", [OP_BARRIER] = "barrier",
 };
+/* clang-format on */
 
 /* One queued operation; owns copies of everything it writes. */
 struct op {
@@ -228,8 +236,8 @@ struct op {
 	uint64_t match;
 	uint32_t player;
 	uint32_t q;
-	char *s1; /* code, nick, answer text */
-	char *s2; /* title, team */
+	char *s1;	 /* code, nick, answer text */
+	char *s2;	 /* title, team */
 	int64_t wall_us; /* created_at, joined_at, ended_at */
 	union {
 		struct {
@@ -294,7 +302,7 @@ static int64_t store_wall_us(void)
 
 /* Sets *err to a heap copy of a formatted message (NULL if that fails). */
 static void store_set_err(char **err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void store_set_err(char **err, const char *fmt, ...)
 {
 	char buf[512];
@@ -354,8 +362,7 @@ static int store_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* Opens one connection with the per-connection settings. */
-static int store_connect(const char *path, int flags, sqlite3 **out,
-			 char **err)
+static int store_connect(const char *path, int flags, sqlite3 **out, char **err)
 {
 	sqlite3 *db = NULL;
 	char *msg = NULL;
@@ -372,8 +379,9 @@ static int store_connect(const char *path, int flags, sqlite3 **out,
 	/* NORMAL in WAL mode: a commit is in the OS once COMMIT returns, so it
 	 * survives kill -9; only power loss can lose the last ones
 	 * (docs/STORAGE.md). */
-	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON;"
-			      "PRAGMA synchronous = NORMAL;",
+	rc = sqlite3_exec(db,
+			  "PRAGMA foreign_keys = ON;"
+			  "PRAGMA synchronous = NORMAL;",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		store_set_err(err, "store: %s: %s", path,
@@ -413,8 +421,7 @@ static int store_set_wal(sqlite3 *db, const char *path, char **err)
 	const unsigned char *mode;
 	int rc, ret = -1;
 
-	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
-				NULL);
+	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -460,7 +467,8 @@ static int store_migrate(sqlite3 *db, const char *path, char **err)
 			goto fail;
 		}
 		if (v < 0) {
-			store_set_err(err, "store: %s: bad schema version %" PRId64,
+			store_set_err(err,
+				      "store: %s: bad schema version %" PRId64,
 				      path, v);
 			goto fail;
 		}
@@ -497,8 +505,9 @@ static int store_prepare(sqlite3 *db, const char *const *sql, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &out[i], NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(db, sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &out[i],
+				       NULL) != SQLITE_OK) {
 			store_set_err(err, "store: prepare \"%.60s\": %s",
 				      sql[i], sqlite3_errmsg(db));
 			return -1;
@@ -649,8 +658,9 @@ static int store_attempt(struct store *s, struct op *batch, uint64_t *failed)
 			continue;
 		if (store_exec_op(s, op) == SQLITE_OK)
 			continue;
-		fprintf(stderr, "store: %s op (match %" PRIu64 " player %" PRIu32
-				" q %" PRIu32 ") not written\n",
+		fprintf(stderr,
+			"store: %s op (match %" PRIu64 " player %" PRIu32
+			" q %" PRIu32 ") not written\n",
 			op_names[op->kind], op->match, op->player, op->q);
 		(*failed)++;
 		/* I/O errors and the like roll the whole transaction back */
@@ -696,8 +706,9 @@ static void store_run_batch(struct store *s, struct op *batch)
 		for (attempt = 0; attempt < 2 && !committed; attempt++) {
 			committed = store_attempt(s, batch, &failed) == 0;
 			if (!committed)
-				fprintf(stderr, "store: batch of %" PRIu64
-						" ops not committed (attempt %d)\n",
+				fprintf(stderr,
+					"store: batch of %" PRIu64
+					" ops not committed (attempt %d)\n",
 					writes, attempt + 1);
 		}
 		if (!committed)
@@ -869,7 +880,8 @@ struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 	    store_prepare(s->sdb, sst_sql, SST__COUNT, s->sst, err) < 0)
 		goto fail;
 	if (store_query_int(s->wdb, "SELECT coalesce(max(id), 0) FROM matches",
-			    &max_id) != SQLITE_OK || max_id < 0) {
+			    &max_id) != SQLITE_OK ||
+	    max_id < 0) {
 		store_set_err(err, "store: %s: cannot read match ids: %s", path,
 			      sqlite3_errmsg(s->wdb));
 		goto fail;
@@ -1023,7 +1035,7 @@ static int store_bind_item(sqlite3_stmt *st, const struct item *it,
 
 int store_import_bank(struct store *s, const struct bank *b)
 {
-	struct jbuf opts = { 0 }, fills = { 0 };
+	struct jbuf opts = {0}, fills = {0};
 	char sources[ITEM_MAX_SOURCES * 12 + 4];
 	int64_t now_us = store_wall_us();
 	sqlite3_stmt *up;
@@ -1044,8 +1056,9 @@ int store_import_bank(struct store *s, const struct bank *b)
 				      sources, sizeof(sources));
 		if (ret < 0) {
 			sqlite3_clear_bindings(up);
-			fprintf(stderr, "store: import: item %zu (%s) invalid\n",
-				i, b->items[i].id ? b->items[i].id : "?");
+			fprintf(stderr,
+				"store: import: item %zu (%s) invalid\n", i,
+				b->items[i].id ? b->items[i].id : "?");
 			goto rollback;
 		}
 		rc = store_step(s->sdb, up, "question upsert");
@@ -1221,8 +1234,8 @@ uint64_t store_match_begin(struct store *s, const struct store_match *m)
 	uint32_t i;
 
 	if (!s || !m || !m->code || m->question_count > STORE_QUESTIONS_MAX ||
-	    (m->question_count && !m->question_ids) ||
-	    !store_str_ok(m->code) || !store_str_ok(m->title))
+	    (m->question_count && !m->question_ids) || !store_str_ok(m->code) ||
+	    !store_str_ok(m->title))
 		return 0;
 	for (i = 0; i < m->question_count; i++)
 		if (!m->question_ids[i] || !store_str_ok(m->question_ids[i]))
@@ -1241,8 +1254,8 @@ uint64_t store_match_begin(struct store *s, const struct store_match *m)
 	for (i = 0; i < m->question_count; i++)
 		op->u.m.ids[i] = xstrdup(m->question_ids[i]);
 	if (m->perms && m->question_count) {
-		op->u.m.perms = xcalloc(m->question_count,
-					sizeof(*op->u.m.perms));
+		op->u.m.perms =
+		    xcalloc(m->question_count, sizeof(*op->u.m.perms));
 		memcpy(op->u.m.perms, m->perms,
 		       m->question_count * sizeof(*op->u.m.perms));
 	}

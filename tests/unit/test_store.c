@@ -27,9 +27,8 @@ struct waker {
 	unsigned wakes;
 };
 
-static struct waker waker = {
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0
-};
+static struct waker waker = {PTHREAD_MUTEX_INITIALIZER,
+			     PTHREAD_COND_INITIALIZER, 0};
 
 static void on_wake(void *arg)
 {
@@ -43,7 +42,7 @@ static void on_wake(void *arg)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -193,8 +192,8 @@ static void add_item(struct bank *b, const char *id, enum item_kind kind,
 
 static struct bank *sample_bank(void)
 {
-	static const char *const abcd[] = { "甲", "乙", "丙", "丁" };
-	static const char *const tf[] = { "正确", "错误" };
+	static const char *const abcd[] = {"甲", "乙", "丙", "丁"};
+	static const char *const tf[] = {"正确", "错误"};
 	struct bank *b = bank_new();
 
 	cr_assert_not_null(b);
@@ -208,20 +207,21 @@ static struct bank *sample_bank(void)
 /* Records a match with two questions and returns its id. */
 static uint64_t begin_match(struct store *s)
 {
-	static const char *const ids[] = { "q001", "q002" };
+	static const char *const ids[] = {"q001", "q002"};
 	static const uint8_t perms[2][ITEM_MAX_OPTIONS] = {
-		{ 2, 0, 3, 1 }, { 1, 0, 2, 3 },
+	    {2, 0, 3, 1},
+	    {1, 0, 2, 3},
 	};
 	struct store_match m = {
-		.code = "482913",
-		.title = "支部知识赛",
-		.format = 0,
-		.question_count = 2,
-		.time_limit_us = 20000000,
-		.points = 1000,
-		.seed = 0xfedcba9876543210ull,
-		.question_ids = ids,
-		.perms = perms,
+	    .code = "482913",
+	    .title = "支部知识赛",
+	    .format = 0,
+	    .question_count = 2,
+	    .time_limit_us = 20000000,
+	    .points = 1000,
+	    .seed = 0xfedcba9876543210ull,
+	    .question_ids = ids,
+	    .perms = perms,
 	};
 	uint64_t id = store_match_begin(s, &m);
 
@@ -229,15 +229,20 @@ static uint64_t begin_match(struct store *s)
 	return id;
 }
 
-static struct store_answer answer(uint64_t match, uint32_t player,
-				  uint32_t q, uint32_t points)
+static struct store_answer answer(uint64_t match, uint32_t player, uint32_t q,
+				  uint32_t points)
 {
 	struct store_answer a = {
-		.match = match, .player = player, .q = q,
-		.choice_mask = 1u << (player % 4), .text = NULL,
-		.recv_us = 1000000 + player, .one_way_us = 1500,
-		.rt_us = 2000 + player, .correct = points > 0,
-		.points = points,
+	    .match = match,
+	    .player = player,
+	    .q = q,
+	    .choice_mask = 1u << (player % 4),
+	    .text = NULL,
+	    .recv_us = 1000000 + player,
+	    .one_way_us = 1500,
+	    .rt_us = 2000 + player,
+	    .correct = points > 0,
+	    .points = points,
 	};
 	return a;
 }
@@ -337,27 +342,41 @@ Test(store, import_is_idempotent)
 	t2 = q_int(db, "SELECT updated_at FROM questions WHERE id = 'q002'");
 	cr_expect_eq(t1, t2);
 
-	cr_expect_str_eq(q_text(db, "SELECT options FROM questions WHERE"
-				    " id = 'q001'", buf, sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT options FROM questions WHERE"
+				" id = 'q001'",
+				buf, sizeof(buf)),
 			 "[\"甲\",\"乙\",\"丙\",\"丁\"]");
-	cr_expect_str_eq(q_text(db, "SELECT fills FROM questions WHERE"
-				    " id = 'q004'", buf, sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT fills FROM questions WHERE"
+				" id = 'q004'",
+				buf, sizeof(buf)),
 			 "[\"三\",\"3\"]");
-	cr_expect_str_eq(q_text(db, "SELECT sources FROM questions WHERE"
-				    " id = 'q004'", buf, sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT sources FROM questions WHERE"
+				" id = 'q004'",
+				buf, sizeof(buf)),
 			 "[3,17]");
-	cr_expect_str_eq(q_text(db, "SELECT kind FROM questions WHERE"
-				    " id = 'q003'", buf, sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT kind FROM questions WHERE"
+				" id = 'q003'",
+				buf, sizeof(buf)),
 			 item_kind_name(ITEM_TRUE_FALSE));
 	cr_expect_eq(q_int(db, "SELECT correct_mask FROM questions WHERE"
-			       " id = 'q002'"), 5);
+			       " id = 'q002'"),
+		     5);
 	cr_expect_eq(q_int(db, "SELECT basis IS NULL FROM questions WHERE"
-			       " id = 'q001'"), 1);
-	cr_expect_eq(q_int(db, "SELECT json_valid(options) AND json_valid(fills)"
-			       " AND json_valid(sources) FROM questions"
-			       " WHERE id = 'q001'"), 1);
-	cr_expect_str_eq(q_text(db, "SELECT explanation FROM questions WHERE"
-				    " id = 'q001'", buf, sizeof(buf)),
+			       " id = 'q001'"),
+		     1);
+	cr_expect_eq(q_int(db,
+			   "SELECT json_valid(options) AND json_valid(fills)"
+			   " AND json_valid(sources) FROM questions"
+			   " WHERE id = 'q001'"),
+		     1);
+	cr_expect_str_eq(q_text(db,
+				"SELECT explanation FROM questions WHERE"
+				" id = 'q001'",
+				buf, sizeof(buf)),
 			 "因为 \"引号\" 和 \\ 反斜杠");
 
 	/* a changed item is updated in place */
@@ -365,11 +384,14 @@ Test(store, import_is_idempotent)
 	b->items[1].stem = strdup("改过的多选题？");
 	cr_assert_eq(store_import_bank(s, b), 4);
 	cr_expect_eq(store_question_count(s), 4);
-	cr_expect_str_eq(q_text(db, "SELECT stem FROM questions WHERE"
-				    " id = 'q002'", buf, sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT stem FROM questions WHERE"
+				" id = 'q002'",
+				buf, sizeof(buf)),
 			 "改过的多选题？");
 	cr_expect_gt(q_int(db, "SELECT updated_at FROM questions WHERE"
-			       " id = 'q002'"), t1);
+			       " id = 'q002'"),
+		     t1);
 	sqlite3_close(db);
 	store_close(s);
 	bank_free(b);
@@ -437,13 +459,17 @@ Test(store, load_bank_refuses_corrupt_row)
 
 	cr_assert_eq(store_import_bank(s, b), 4);
 	db = open_reader();
-	cr_assert_eq(sqlite3_exec(db, "UPDATE questions SET options ="
-				      " '[\"1\",\"2\",\"3\",\"4\",\"5\","
-				      "\"6\",\"7\",\"8\",\"9\"]'"
-				      " WHERE id = 'q002'", NULL, NULL, NULL),
+	cr_assert_eq(sqlite3_exec(db,
+				  "UPDATE questions SET options ="
+				  " '[\"1\",\"2\",\"3\",\"4\",\"5\","
+				  "\"6\",\"7\",\"8\",\"9\"]'"
+				  " WHERE id = 'q002'",
+				  NULL, NULL, NULL),
 		     SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "UPDATE questions SET kind = 'essay'"
-				      " WHERE id = 'q004'", NULL, NULL, NULL),
+	cr_assert_eq(sqlite3_exec(db,
+				  "UPDATE questions SET kind = 'essay'"
+				  " WHERE id = 'q004'",
+				  NULL, NULL, NULL),
 		     SQLITE_OK);
 	sqlite3_close(db);
 	cr_expect_lt(store_load_bank(s, got), 0);
@@ -472,7 +498,10 @@ Test(store, match_round_trip)
 	struct store *s = open_store();
 	struct store_answer a;
 	struct store_result r = {
-		.rank = 1, .score = 1875, .correct = 2, .total_time_us = 4321,
+	    .rank = 1,
+	    .score = 1875,
+	    .correct = 2,
+	    .total_time_us = 4321,
 	};
 	uint64_t id, tok[2];
 	sqlite3 *db;
@@ -499,51 +528,68 @@ Test(store, match_round_trip)
 	cr_expect_eq(tok[1], 8);
 
 	db = open_reader();
-	cr_expect_str_eq(q_text(db, "SELECT code || '|' || title || '|' || state"
-				    " FROM matches WHERE id = 1", buf,
-				    sizeof(buf)),
+	cr_expect_str_eq(q_text(db,
+				"SELECT code || '|' || title || '|' || state"
+				" FROM matches WHERE id = 1",
+				buf, sizeof(buf)),
 			 "482913|支部知识赛|finished");
 	cr_expect_eq(id, 1);
 	cr_expect_eq(q_int(db, "SELECT seed FROM matches WHERE id = 1"),
 		     (int64_t)0xfedcba9876543210ull);
-	cr_expect_eq(q_int(db, "SELECT time_limit_us FROM matches WHERE id = 1"),
-		     20000000);
+	cr_expect_eq(
+	    q_int(db, "SELECT time_limit_us FROM matches WHERE id = 1"),
+	    20000000);
 	cr_expect_eq(q_int(db, "SELECT points * 10 + question_count FROM"
-			       " matches WHERE id = 1"), 10002);
-	cr_expect_eq(q_int(db, "SELECT last_closed_q FROM matches WHERE id = 1"),
-		     0);
+			       " matches WHERE id = 1"),
+		     10002);
+	cr_expect_eq(
+	    q_int(db, "SELECT last_closed_q FROM matches WHERE id = 1"), 0);
 	cr_expect_eq(q_int(db, "SELECT ended_at >= created_at AND created_at >"
 			       " 1600000000000000 FROM matches WHERE id = 1"),
 		     1);
 	cr_expect_str_eq(q_text(db, "SELECT state FROM matches WHERE id = 2",
-				buf, sizeof(buf)), "ended");
-	cr_expect_str_eq(q_text(db, "SELECT group_concat(question_id || perm,"
-				    " ';') FROM (SELECT * FROM match_questions"
-				    " WHERE match_id = 1 ORDER BY idx)", buf,
-				sizeof(buf)),
+				buf, sizeof(buf)),
+			 "ended");
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(question_id || perm,"
+				" ';') FROM (SELECT * FROM match_questions"
+				" WHERE match_id = 1 ORDER BY idx)",
+				buf, sizeof(buf)),
 			 "q001[2,0,3,1,0,0,0,0];q002[1,0,2,3,0,0,0,0]");
-	cr_expect_str_eq(q_text(db, "SELECT nick || '/' || team FROM players"
-				    " WHERE match_id = 1 AND player_id = 1",
-				buf, sizeof(buf)), "小王/一支部");
+	cr_expect_str_eq(q_text(db,
+				"SELECT nick || '/' || team FROM players"
+				" WHERE match_id = 1 AND player_id = 1",
+				buf, sizeof(buf)),
+			 "小王/一支部");
 	cr_expect_eq(q_int(db, "SELECT team IS NULL FROM players WHERE"
-			       " match_id = 1 AND player_id = 2"), 1);
+			       " match_id = 1 AND player_id = 2"),
+		     1);
 	cr_expect_eq(q_int(db, "SELECT choice_mask FROM answers WHERE"
-			       " match_id = 1 AND player_id = 1 AND q = 0"), 2);
+			       " match_id = 1 AND player_id = 1 AND q = 0"),
+		     2);
 	cr_expect_eq(q_int(db, "SELECT recv_us FROM answers WHERE"
-			       " match_id = 1 AND player_id = 1"), 1000001);
+			       " match_id = 1 AND player_id = 1"),
+		     1000001);
 	cr_expect_eq(q_int(db, "SELECT one_way_us + rt_us FROM answers WHERE"
-			       " match_id = 1 AND player_id = 1"), 1500 + 2001);
+			       " match_id = 1 AND player_id = 1"),
+		     1500 + 2001);
 	cr_expect_eq(q_int(db, "SELECT points * 10 + correct FROM answers"
-			       " WHERE match_id = 1 AND player_id = 1"), 8751);
+			       " WHERE match_id = 1 AND player_id = 1"),
+		     8751);
 	cr_expect_eq(q_int(db, "SELECT text IS NULL FROM answers WHERE"
-			       " match_id = 1 AND player_id = 1"), 1);
-	cr_expect_str_eq(q_text(db, "SELECT text FROM answers WHERE"
-				    " match_id = 1 AND player_id = 2", buf,
-				sizeof(buf)), "三");
+			       " match_id = 1 AND player_id = 1"),
+		     1);
+	cr_expect_str_eq(q_text(db,
+				"SELECT text FROM answers WHERE"
+				" match_id = 1 AND player_id = 2",
+				buf, sizeof(buf)),
+			 "三");
 	cr_expect_eq(q_int(db, "SELECT rank * 10000 + score FROM results WHERE"
-			       " match_id = 1 AND player_id = 1"), 11875);
+			       " match_id = 1 AND player_id = 1"),
+		     11875);
 	cr_expect_eq(q_int(db, "SELECT total_time_us FROM results WHERE"
-			       " match_id = 1 AND player_id = 1"), 4321);
+			       " match_id = 1 AND player_id = 1"),
+		     4321);
 
 	struct store_stats st;
 	store_stats(s, &st);
@@ -572,9 +618,11 @@ Test(store, void_question_zeroes_points)
 
 	db = open_reader();
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers WHERE q = 0 AND"
-			       " points = 0 AND voided = 1"), 2);
+			       " points = 0 AND voided = 1"),
+		     2);
 	cr_expect_eq(q_int(db, "SELECT points * 10 + voided FROM answers"
-			       " WHERE q = 1"), 7000);
+			       " WHERE q = 1"),
+		     7000);
 	/* the answer itself is kept */
 	cr_expect_eq(q_int(db, "SELECT sum(correct) FROM answers WHERE q = 0"),
 		     2);
@@ -664,7 +712,8 @@ Test(store, close_commits_pending_ops)
 	db = open_reader();
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 100);
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE"
-			       " state = 'ended'"), 1);
+			       " state = 'ended'"),
+		     1);
 	sqlite3_close(db);
 
 	/* match ids continue after a restart */
@@ -711,9 +760,11 @@ Test(store, failing_op_keeps_rest_of_batch)
 	db = open_reader();
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 2);
 	cr_expect_eq(q_int(db, "SELECT points FROM answers WHERE"
-			       " player_id = 1"), 111);
+			       " player_id = 1"),
+		     111);
 	cr_expect_eq(q_int(db, "SELECT points FROM answers WHERE"
-			       " player_id = 2"), 222);
+			       " player_id = 2"),
+		     222);
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM players"), 1);
 	sqlite3_close(db);
 	store_close(s);
