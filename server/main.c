@@ -320,10 +320,12 @@ static int run_server(struct options *o)
 	uv_run(loop, UV_RUN_DEFAULT);
 	rc = 0;
 out_server:
+	store_close(st); /* commits what is still queued, joins the writer */
+	st = NULL;
 	server_free(the_server);
 	the_server = NULL;
 out_store:
-	store_close(st); /* commits what is still queued */
+	store_close(st);
 	if (!uv_is_closing((uv_handle_t *)&store_async))
 		uv_close((uv_handle_t *)&store_async, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
