@@ -20,8 +20,8 @@ struct store;
 /* Opens (creating if needed) the database at path in WAL mode, migrates it
  * to the current schema and starts the writer thread. wake(arg) is called
  * from the writer thread whenever completions are ready. Returns NULL and
- * sets *err (static string or message the caller frees with free(); see
- * store_errfree) on failure. */
+ * sets *err to a message the caller frees with free() (may be NULL) on
+ * failure. wake may be NULL (no completions wanted). */
 struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 			 char **err);
 /* Commits everything queued, stops the writer thread, closes the database.
