@@ -1,0 +1,194 @@
+/* Tests of the NTP-style clock sync: offset and delay of one exchange, the
+ * lowest-delay sample of the sliding window, rejection of impossible times
+ * and the one-way delay estimate. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "clocksync.h"
+
+/* One simulated exchange: the server clock runs `offset` ahead of the
+ * client's; the ping takes `up` µs, the server holds it `proc` µs, the pong
+ * takes `down` µs. The client sends at client time t0. */
+static int exchange(struct clocksync *cs, int64_t offset, int64_t t0,
+		    int64_t up, int64_t proc, int64_t down)
+{
+	int64_t t1 = t0 + up + offset;
+	int64_t t2 = t1 + proc;
+	int64_t t3 = t2 - offset + down;
+
+	return clocksync_add(cs, t0, t1, t2, t3);
+}
+
+struct sync_case {
+	int64_t offset, t0, up, proc, down;
+	int64_t want_offset, want_delay;
+};
+
+ParameterizedTestParameters(clocksync, one_exchange)
+{
+	static struct sync_case cases[] = {
+		/* symmetric paths: the offset comes out exactly */
+		{1000, 0, 50, 10, 50, 1000, 100},
+		{-250000, 5000000, 1200, 300, 1200, -250000, 2400},
+		{0, 123456789, 0, 0, 0, 0, 0},
+		{7777777777LL, 42, 400, 0, 400, 7777777777LL, 800},
+		/* asymmetric: off by half the difference of the paths */
+		{1000, 0, 80, 10, 20, 1030, 100},
+		{1000, 0, 20, 10, 80, 970, 100},
+		{-5000, 1000000, 3000, 500, 1000, -4000, 4000},
+	};
+
+	return cr_make_param_array(struct sync_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct sync_case *c, clocksync, one_exchange)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+
+	cr_assert_eq(exchange(&cs, c->offset, c->t0, c->up, c->proc, c->down),
+		     0);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.offset, c->want_offset, "offset %lld, want %lld",
+		     (long long)b.offset, (long long)c->want_offset);
+	cr_expect_eq(b.delay, c->want_delay, "delay %lld, want %lld",
+		     (long long)b.delay, (long long)c->want_delay);
+	cr_expect_eq(clocksync_one_way(&cs), c->want_delay / 2);
+}
+
+Test(clocksync, direct_formula)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+
+	/* theta = ((t1-t0)+(t2-t3))/2 = ((1500-100)+(1600-400))/2 = 1300
+	 * delta = (t3-t0)-(t2-t1) = 300-100 = 200 */
+	cr_assert_eq(clocksync_add(&cs, 100, 1500, 1600, 400), 0);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.offset, 1300);
+	cr_expect_eq(b.delay, 200);
+	cr_expect_eq(clocksync_one_way(&cs), 100);
+}
+
+Test(clocksync, empty)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b = {11, 22};
+
+	cr_expect_eq(clocksync_best(&cs, &b), 0);
+	cr_expect_eq(clocksync_one_way(&cs), 0);
+}
+
+Test(clocksync, lowest_delay_wins)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+
+	/* true offset 1000; queueing on the way up skews the noisy ones */
+	cr_assert_eq(exchange(&cs, 1000, 0, 900, 10, 100), 0);     /* d 1000 */
+	cr_assert_eq(exchange(&cs, 1000, 10000, 60, 10, 40), 0);   /* d 100 */
+	cr_assert_eq(exchange(&cs, 1000, 20000, 100, 10, 400), 0); /* d 500 */
+	cr_assert_eq(exchange(&cs, 1000, 30000, 300, 10, 30), 0);  /* d 330 */
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.delay, 100);
+	cr_expect_eq(b.offset, 1010);
+	cr_expect_eq(clocksync_one_way(&cs), 50);
+}
+
+Test(clocksync, window_slides)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+	int i;
+
+	/* the best sample ever (delay 20) first ... */
+	cr_assert_eq(exchange(&cs, 500, 0, 10, 0, 10), 0);
+	/* ... then CLOCKSYNC_WINDOW - 1 worse ones: it is still held */
+	for (i = 1; i < CLOCKSYNC_WINDOW; i++) {
+		cr_assert_eq(exchange(&cs, 500, i * 10000, 100 + i, 5, 100),
+			     0);
+		cr_assert_eq(clocksync_best(&cs, &b), 1);
+		cr_assert_eq(b.delay, 20, "after %d more: delay %lld", i,
+			     (long long)b.delay);
+	}
+	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
+	cr_expect_eq(clocksync_one_way(&cs), 10);
+	/* one more (the 16th after it) pushes it out of the window */
+	cr_assert_eq(exchange(&cs, 500, 999000, 300, 5, 300), 0);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.delay, 201, "best of the window is the 1st worse one");
+	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
+	cr_expect_eq(clocksync_one_way(&cs), 100);
+}
+
+Test(clocksync, window_keeps_new_best_after_wrap)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+	int i;
+
+	for (i = 0; i < 3 * CLOCKSYNC_WINDOW + 5; i++)
+		cr_assert_eq(exchange(&cs, 0, i * 1000, 500, 0, 500), 0);
+	/* a better sample lands in some middle slot of the ring */
+	cr_assert_eq(exchange(&cs, -70, 999000, 30, 0, 30), 0);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.delay, 60);
+	cr_expect_eq(b.offset, -70);
+	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
+}
+
+struct bad_case {
+	int64_t t0, t1, t2, t3;
+};
+
+ParameterizedTestParameters(clocksync, inconsistent_rejected)
+{
+	static struct bad_case cases[] = {
+		{1000, 5000, 5100, 900},   /* reply before the request */
+		{1000, 5000, 4900, 1500},  /* server sent before receiving */
+		{1000, 5000, 5600, 1500},  /* server held it longer than RTT */
+		{0, 0, 1, 0},              /* negative delay by 1 */
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, clocksync, inconsistent_rejected)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+
+	/* one good sample first: a rejected one must not disturb it */
+	cr_assert_eq(clocksync_add(&cs, 0, 100, 110, 30), 0);
+	cr_expect_eq(clocksync_add(&cs, c->t0, c->t1, c->t2, c->t3), -EINVAL);
+	cr_expect_eq(cs.n, 1);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.delay, 20);
+}
+
+Test(clocksync, zero_delay_accepted)
+{
+	struct clocksync cs = {0};
+
+	/* t3-t0 == t2-t1: delay 0 is consistent (loopback granularity) */
+	cr_expect_eq(clocksync_add(&cs, 10, 20, 25, 15), 0);
+	cr_expect_eq(clocksync_one_way(&cs), 0);
+	cr_expect_eq(cs.n, 1);
+}
+
+Test(clocksync, one_way_is_half_of_best_delay)
+{
+	struct clocksync cs = {0};
+
+	cr_assert_eq(exchange(&cs, 0, 0, 3000, 0, 3000), 0); /* d 6000 */
+	cr_expect_eq(clocksync_one_way(&cs), 3000);
+	cr_assert_eq(exchange(&cs, 0, 100000, 700, 50, 301), 0); /* d 1001 */
+	cr_expect_eq(clocksync_one_way(&cs), 500);
+	cr_assert_eq(exchange(&cs, 0, 200000, 800, 0, 800), 0); /* d 1600 */
+	cr_expect_eq(clocksync_one_way(&cs), 500);
+}
