@@ -900,7 +900,7 @@ int hub_command(struct hub *h, struct session *ss,
 			 (enum room_cmd)m->action, m->player_id);
 	if (r < 0)
 		return r;
-	if (m->action == CMD_END)
+	if (m->action == QUIZ__V1__HOST_COMMAND__ACTION__END)
 		lr->ended_by_host = true;
 	env.seq = seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;

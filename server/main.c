@@ -190,13 +190,23 @@ static void on_signal(uv_signal_t *h, int signum)
 /* Loads a bank from a CSV file or a directory of them, printing errors. */
 static int load_bank(const char *path, struct bank *b)
 {
-	struct bank_errors errs;
+	struct bank_errors errs = { 0 };
+	size_t i;
 	int r;
 
-	bank_errors_init(&errs);
 	r = bank_csv_load_path(path, b, &errs);
-	bank_errors_print(&errs, stderr);
-	bank_errors_free(&errs);
+	for (i = 0; i < errs.n; i++) {
+		if (errs.v[i].line)
+			fprintf(stderr, "%s:%u: %s\n", errs.v[i].file,
+				errs.v[i].line, errs.v[i].message);
+		else
+			fprintf(stderr, "%s: %s\n", errs.v[i].file,
+				errs.v[i].message);
+	}
+	if (errs.total > errs.n)
+		fprintf(stderr, "... and %zu more problems\n",
+			errs.total - errs.n);
+	bank_errors_clear(&errs);
 	return r;
 }
 
@@ -349,7 +359,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "bank") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "check") == 0)
-			return bank_cli_check(argc - 3, argv + 3);
+			return bank_cli_check(argc - 2, argv + 2);
 		if (argc >= 3 && strcmp(argv[2], "import") == 0)
 			return bank_import_main(argc - 3, argv + 3);
 		fprintf(stderr, "Usage: quizd bank check|import FILE|DIR...\n");
