@@ -1,0 +1,1666 @@
+/* Tests of the room state machine (core/room.c) with a fake clock, and of
+ * the reproducible question draw (core/draw.c). The clock is a plain int64
+ * the tests move; timers fire when the test says so, and every FX_CLOSED
+ * barrier is answered with room_committed the way the server does once the
+ * store has committed. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "errors.h"
+#include "item.h"
+#include "room.h"
+#include "scoring.h"
+#include "xalloc.h"
+
+#define MS 1000LL
+#define SEC 1000000LL
+#define TOKEN "host-7f3a9c"
+#define LOG_MAX 2048
+
+/* Bank items, in bank order. Options are used in their own order (display
+ * slot i shows option i) so masks read the same in both orders. */
+enum { Q_SINGLE, Q_MULTI, Q_TF, Q_FILL, N_ITEMS };
+#define SINGLE_OK 0x1u /* 1921年 */
+#define MULTI_OK 0x5u  /* options 0 and 2 */
+#define TF_OK 0x2u     /* 错误 */
+
+static struct bank *bank;
+static struct room *R;
+static int64_t now;
+static bool auto_commit;
+
+/* Every effect seen, with the fake time at which it came out. */
+static struct room_effect fxlog[LOG_MAX];
+static int64_t fxtime[LOG_MAX];
+static size_t nfx;
+
+/* ---- fixtures -------------------------------------------------------- */
+
+/* Adds one item to the bank through bank_add (the bank owns the strings). */
+static void add_item(const char *id, enum item_kind kind,
+		     const char *const *opts, unsigned nopt, uint32_t mask,
+		     const char *const *fills, unsigned nfill)
+{
+	struct item it;
+	unsigned i;
+
+	memset(&it, 0, sizeof(it));
+	it.id = xstrdup(id);
+	it.kind = kind;
+	it.stem = xstrdup("stem");
+	for (i = 0; i < nopt; i++)
+		it.options[i] = xstrdup(opts[i]);
+	it.n_options = nopt;
+	it.correct_mask = mask;
+	for (i = 0; i < nfill; i++)
+		it.fills[i] = xstrdup(fills[i]);
+	it.n_fills = nfill;
+	it.category = xstrdup(kind == ITEM_FILL ? "history" : "party");
+	it.difficulty = 1 + (int)kind % 3;
+	cr_assert_eq(bank_add(bank, &it), 0);
+}
+
+static void make_bank(void)
+{
+	static const char *const single[] = {"1921年", "1935年", "1949年",
+					     "1978年"};
+	static const char *const multi[] = {"A", "B", "C", "D"};
+	static const char *const tf[] = {"正确", "错误"};
+	static const char *const fills[] = {"中国共产党", "CPC"};
+
+	bank = bank_new();
+	cr_assert_not_null(bank);
+	add_item("s1", ITEM_SINGLE, single, 4, SINGLE_OK, NULL, 0);
+	add_item("m1", ITEM_MULTI, multi, 4, MULTI_OK, NULL, 0);
+	add_item("t1", ITEM_TRUE_FALSE, tf, 2, TF_OK, NULL, 0);
+	add_item("f1", ITEM_FILL, NULL, 0, 0, fills, 2);
+}
+
+static void setup(void)
+{
+	make_bank();
+	R = NULL;
+	now = 1000 * SEC;
+	auto_commit = true;
+	nfx = 0;
+}
+
+static void teardown(void)
+{
+	room_free(R);
+	bank_free(bank);
+}
+
+TestSuite(room, .init = setup, .fini = teardown);
+
+/* Default settings, host-driven. */
+static struct room_settings settings(void)
+{
+	struct room_settings s;
+
+	room_settings_default(&s);
+	return s;
+}
+
+/* Creates R with the bank items idx[0..n-1] as its questions. */
+static void new_room(const struct room_settings *s, const int *idx, size_t n)
+{
+	struct room_question qs[8];
+	size_t i;
+	unsigned k;
+
+	cr_assert_leq(n, 8);
+	memset(qs, 0, sizeof(qs));
+	for (i = 0; i < n; i++) {
+		const struct item *it = &bank->items[idx[i]];
+
+		qs[i].item = it;
+		qs[i].n_options = it->n_options;
+		for (k = 0; k < it->n_options; k++)
+			qs[i].perm[k] = (uint8_t)k;
+		qs[i].correct_mask = it->correct_mask;
+	}
+	R = room_new(s, qs, n, TOKEN);
+	cr_assert_not_null(R);
+}
+
+/* The usual room: one question of each kind, in bank order. */
+static void new_room4(const struct room_settings *s)
+{
+	static const int all[] = {Q_SINGLE, Q_MULTI, Q_TF, Q_FILL};
+
+	new_room(s, all, 4);
+}
+
+/* Moves the room's effects into the log, answering FX_CLOSED barriers. */
+static void drain(void)
+{
+	for (;;) {
+		const struct room_effect *e;
+		size_t n, i, first = nfx;
+
+		e = room_effects(R, &n);
+		if (n == 0)
+			return;
+		cr_assert_leq(nfx + n, LOG_MAX);
+		memcpy(&fxlog[nfx], e, n * sizeof(*e));
+		for (i = 0; i < n; i++)
+			fxtime[nfx + i] = now;
+		nfx += n;
+		room_effects_clear(R);
+		for (i = first; i < nfx; i++)
+			if (fxlog[i].kind == FX_CLOSED && auto_commit)
+				room_committed(R, now, fxlog[i].q);
+	}
+}
+
+/* Fires the armed timer: the clock jumps to it. */
+static void fire(void)
+{
+	int64_t t = room_timer_at(R);
+
+	cr_assert_neq(t, 0, "no timer armed (state %d)", room_state(R));
+	cr_assert_geq(t, now, "timer in the past");
+	now = t;
+	room_tick(R, now);
+	drain();
+}
+
+/* Lets the clock run to t, firing every timer due on the way. */
+static void run_until(int64_t t)
+{
+	int guard = 0;
+
+	while (room_timer_at(R) && room_timer_at(R) <= t) {
+		cr_assert_lt(guard++, 1000, "timers never settle");
+		fire();
+	}
+	now = t;
+}
+
+static int cmd(enum room_cmd c, uint32_t arg)
+{
+	int rc = room_command(R, now, TOKEN, c, arg);
+
+	drain();
+	return rc;
+}
+
+static uint32_t join(const char *nick)
+{
+	int64_t id = room_join(R, now, nick, NULL);
+
+	drain();
+	cr_assert_gt(id, 0, "join %s: %lld", nick, (long long)id);
+	return (uint32_t)id;
+}
+
+/* An answer received now from a connection with that one-way delay. */
+static int answer_ow(uint32_t pid, uint32_t q, uint32_t mask,
+		     const char *text, int64_t one_way, int64_t *rt)
+{
+	int64_t dummy = -777;
+	int rc = room_answer(R, now, pid, q, mask, text, one_way,
+			     rt ? rt : &dummy);
+
+	drain();
+	return rc;
+}
+
+static int answer(uint32_t pid, uint32_t q, uint32_t mask, const char *text)
+{
+	return answer_ow(pid, q, mask, text, 0, NULL);
+}
+
+static size_t count_fx(enum room_effect_kind k)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < nfx; i++)
+		c += fxlog[i].kind == k;
+	return c;
+}
+
+/* The last logged effect of kind k, or NULL. */
+static const struct room_effect *last_fx(enum room_effect_kind k)
+{
+	size_t i;
+
+	for (i = nfx; i-- > 0;)
+		if (fxlog[i].kind == k)
+			return &fxlog[i];
+	return NULL;
+}
+
+static const struct room_player *player(uint32_t id)
+{
+	const struct room_player *p = room_player(R, id);
+
+	cr_assert_not_null(p, "player %u", id);
+	return p;
+}
+
+/* START, then the countdown timer: question 0 is open. */
+static void start_and_open(void)
+{
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_COUNTDOWN);
+	fire();
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+}
+
+/* From the reveal (or the leaderboard) of the current question to the next
+ * one open, by host commands. */
+static void next_question_open(void)
+{
+	if (room_state(R) == ROOM_CLOSED)
+		cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_LEADERBOARD);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_COUNTDOWN);
+	fire();
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+}
+
+/* Lets the open question run out: closed, committed and revealed. */
+static void run_out(void)
+{
+	run_until(room_deadline_at(R) + room_settings(R)->comp_cap_us);
+	cr_assert_eq(room_state(R), ROOM_CLOSED);
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+Test(room, settings_defaults)
+{
+	struct room_settings s;
+
+	room_settings_default(&s);
+	cr_expect_eq(s.question_count, 10);
+	cr_expect_eq(s.time_limit_us, 20 * SEC);
+	cr_expect_eq(s.points, 1000);
+	cr_expect_eq(s.countdown_us, 3 * SEC);
+	cr_expect_eq(s.reveal_us, 4 * SEC);
+	cr_expect_eq(s.leaderboard_us, 4 * SEC);
+	cr_expect_eq(s.lead_us, 250 * MS);
+	cr_expect_eq(s.comp_cap_us, 150 * MS);
+	cr_expect_eq(s.max_players, 10000);
+	cr_expect_eq(s.format, 0);
+
+	memset(&s, 0, sizeof(s));
+	cr_assert_eq(room_settings_normalize(&s), 0);
+	cr_expect_eq(s.question_count, 10);
+	cr_expect_eq(s.time_limit_us, 20 * SEC);
+	cr_expect_eq(s.points, 1000);
+	cr_expect_eq(s.lead_us, 250 * MS);
+	cr_expect_eq(s.comp_cap_us, 150 * MS);
+}
+
+Test(room, settings_out_of_range)
+{
+	struct room_settings s;
+
+	room_settings_default(&s);
+	s.format = 2; /* BUZZ: not in v1 */
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
+	room_settings_default(&s);
+	s.question_count = ROOM_MAX_QUESTIONS + 1;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
+	room_settings_default(&s);
+	s.time_limit_us = 1 * SEC;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
+	room_settings_default(&s);
+	s.time_limit_us = -5 * SEC;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
+	room_settings_default(&s);
+	s.countdown_us = 100 * MS; /* shorter than the lead */
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
+}
+
+/* ---- a whole host-driven match ----------------------------------------- */
+
+Test(room, whole_match)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	uint32_t alice, bob, carol, dave, order[8];
+	int64_t t0, R0, D0, rt;
+	size_t i, k, n;
+	/* every effect but answers, in order, for the whole match */
+	static const enum room_effect_kind want[] = {
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_FINISHED,
+	};
+
+	new_room4(&s);
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+	cr_expect_eq(room_timer_at(R), 0);
+	cr_expect_eq(room_question_count(R), 4);
+	alice = join("alice");
+	bob = join("bob");
+	carol = join("carol");
+	dave = join("dave");
+	cr_expect_eq(alice, 1);
+	cr_expect_eq(bob, 2);
+	cr_expect_eq(carol, 3);
+	cr_expect_eq(dave, 4);
+	cr_expect_eq(room_player_count(R), 4);
+	cr_expect_str_eq(player(bob)->nick, "bob");
+	cr_expect_eq(answer(alice, 0, SINGLE_OK, NULL), -QE_BAD_STATE);
+
+	/* START: countdown to question 0 */
+	t0 = now;
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_COUNTDOWN);
+	e = last_fx(FX_COUNTDOWN);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect_eq(e->at_us, t0 + s.countdown_us);
+	cr_expect_eq(answer(alice, 0, SINGLE_OK, NULL), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_START, 0), -QE_BAD_STATE);
+
+	/* the question goes out lead_us before its reveal */
+	fire();
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+	e = last_fx(FX_QUESTION);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	R0 = e->reveal_at_us;
+	D0 = e->deadline_at_us;
+	cr_expect_eq(R0, t0 + s.countdown_us);
+	cr_expect_eq(D0, R0 + s.time_limit_us);
+	cr_expect_eq(now, R0 - s.lead_us);
+	cr_expect_eq(room_reveal_at(R), R0);
+	cr_expect_eq(room_deadline_at(R), D0);
+	cr_expect_eq(room_question_index(R), 0);
+	/* the close timer leaves room for compensated answers, no more */
+	cr_expect_geq(room_timer_at(R), D0);
+	cr_expect_leq(room_timer_at(R), D0 + s.comp_cap_us);
+
+	/* not shown yet */
+	now = R0 - 1;
+	cr_expect_eq(answer(alice, 0, SINGLE_OK, NULL), -QE_BAD_STATE);
+
+	/* carol: 100 ms after reveal, one-way 200 ms (capped 150): rt 0 */
+	now = R0 + 100 * MS;
+	cr_assert_eq(answer_ow(carol, 0, SINGLE_OK, NULL, 200 * MS, &rt), 0);
+	cr_expect_eq(rt, 0);
+	e = last_fx(FX_ANSWER);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->player, carol);
+	cr_expect_eq(e->q, 0);
+	cr_expect_eq(e->recv_us, now);
+	cr_expect_eq(e->rt_us, 0);
+	cr_expect_eq(e->comp_us, s.comp_cap_us);
+	cr_expect_eq(e->choice_mask, SINGLE_OK);
+	cr_expect(e->correct);
+	cr_expect_eq(e->points, 1000);
+
+	/* bob: wrong, 1 s, one-way 500 ms capped at 150: rt 850 ms */
+	now = R0 + 1 * SEC;
+	cr_assert_eq(answer_ow(bob, 0, 0x2, NULL, 500 * MS, &rt), 0);
+	cr_expect_eq(rt, 850 * MS);
+	e = last_fx(FX_ANSWER);
+	cr_expect_eq(e->player, bob);
+	cr_expect_eq(e->rt_us, 850 * MS);
+	cr_expect_eq(e->comp_us, 150 * MS);
+	cr_expect_not(e->correct);
+	cr_expect_eq(e->points, 0);
+
+	/* alice: right, 2 s, one-way 40 ms: rt 1.96 s, 951 points */
+	now = R0 + 2 * SEC;
+	cr_assert_eq(answer_ow(alice, 0, SINGLE_OK, NULL, 40 * MS, &rt), 0);
+	cr_expect_eq(rt, 1960 * MS);
+	e = last_fx(FX_ANSWER);
+	cr_expect_eq(e->player, alice);
+	cr_expect_eq(e->rt_us, rt);
+	cr_expect_eq(e->comp_us, 40 * MS);
+	cr_expect(e->correct);
+	cr_expect_eq(e->points, 951);
+	cr_expect_eq(e->points, scoring_speed(s.points, s.time_limit_us, rt));
+
+	/* one answer per contestant per question */
+	now = R0 + 3 * SEC;
+	cr_expect_eq(answer(alice, 0, SINGLE_OK, NULL), -QE_ALREADY_ANSWERED);
+	cr_expect_eq(answer(bob, 0, SINGLE_OK, NULL), -QE_ALREADY_ANSWERED);
+	cr_expect_eq(count_fx(FX_ANSWER), 3);
+	cr_expect_eq(count_fx(FX_CLOSED), 0);
+
+	/* dave is silent; the deadline passes: closed, committed, revealed */
+	run_out();
+	e = last_fx(FX_CLOSED);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect_not(e->voided);
+	e = last_fx(FX_REVEAL);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect_not(e->voided);
+	cr_expect_not(room_question_voided(R));
+	cr_expect_eq(player(carol)->score, 1000);
+	cr_expect_eq(player(alice)->score, 951);
+	cr_expect_eq(player(bob)->score, 0);
+	cr_expect_eq(player(dave)->score, 0);
+	cr_expect_eq(player(alice)->correct, 1);
+	cr_expect_eq(player(bob)->correct, 0);
+	cr_expect_eq(player(alice)->last_points, 951);
+	cr_expect_eq(player(alice)->last_rt_us, 1960 * MS);
+	cr_expect(player(alice)->last_correct);
+	cr_expect_eq(player(alice)->answered_q, 0);
+	cr_expect_eq(player(dave)->answered_q, -1);
+	cr_expect_eq(player(carol)->rank, 1);
+	cr_expect_eq(player(alice)->rank, 2);
+	cr_expect_eq(player(bob)->rank, 3);
+	cr_expect_eq(player(dave)->rank, 4);
+	cr_expect_eq(room_timer_at(R), 0, "host-driven: waits for NEXT");
+	cr_expect_eq(answer(dave, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+
+	/* NEXT: leaderboard; NEXT: countdown to question 1 */
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_LEADERBOARD);
+	e = last_fx(FX_LEADERBOARD);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect_not(e->final);
+	cr_expect_eq(answer(dave, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_COUNTDOWN);
+	cr_expect_eq(room_question_index(R), 1);
+	cr_expect_eq(last_fx(FX_COUNTDOWN)->q, 1);
+	cr_expect_eq(answer(dave, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	cr_expect_eq(answer(dave, 1, MULTI_OK, NULL), -QE_BAD_STATE);
+
+	/* question 1 (multi, all or nothing), closed early by NEXT */
+	fire();
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+	e = last_fx(FX_QUESTION);
+	cr_expect_eq(e->q, 1);
+	R0 = e->reveal_at_us;
+	now = R0 + 4 * SEC;
+	cr_expect_eq(answer(alice, 1, MULTI_OK, NULL), 0);        /* 900 */
+	cr_expect_eq(answer(bob, 1, 0x1, NULL), 0);               /* part */
+	cr_expect_eq(answer(carol, 1, 0xf, NULL), 0);             /* all */
+	now = R0 + 10 * SEC;
+	cr_expect_eq(answer(dave, 1, MULTI_OK, NULL), 0);         /* 750 */
+	now = R0 + 12 * SEC;
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(last_fx(FX_CLOSED)->q, 1);
+	cr_expect_eq(last_fx(FX_REVEAL)->q, 1);
+	cr_expect_eq(player(alice)->score, 951 + 900);
+	cr_expect_eq(player(bob)->score, 0);
+	cr_expect_eq(player(carol)->score, 1000);
+	cr_expect_eq(player(dave)->score, 750);
+
+	/* question 2 (true/false) */
+	next_question_open();
+	cr_expect_eq(room_question_index(R), 2);
+	R0 = room_reveal_at(R);
+	now = R0;
+	cr_expect_eq(answer(alice, 2, TF_OK, NULL), 0);           /* 1000 */
+	cr_expect_eq(answer(bob, 2, 0x1, NULL), 0);               /* wrong */
+	cr_expect_eq(answer(carol, 2, 0x3, NULL), -QE_BAD_MESSAGE);
+	now = room_deadline_at(R);
+	cr_expect_eq(answer(carol, 2, TF_OK, NULL), 0);           /* 500 */
+	run_out();
+	cr_expect_eq(player(alice)->score, 951 + 900 + 1000);
+	cr_expect_eq(player(carol)->score, 1000 + 500);
+
+	/* question 3 (fill) */
+	next_question_open();
+	cr_expect_eq(room_question_index(R), 3);
+	R0 = room_reveal_at(R);
+	now = R0;
+	cr_expect_eq(answer(alice, 3, 0, "cpc"), 0);              /* 1000 */
+	cr_expect_eq(answer(carol, 3, 0, NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(answer(carol, 3, 0, ""), -QE_BAD_MESSAGE);
+	now = R0 + 2 * SEC;
+	cr_expect_eq(answer(bob, 3, 0, "中国 共产党"), 0);        /* 950 */
+	cr_expect(last_fx(FX_ANSWER)->correct);
+	cr_expect_eq(answer(carol, 3, 0, "国民党"), 0);           /* wrong */
+	cr_expect_not(last_fx(FX_ANSWER)->correct);
+	run_out();
+	cr_expect_eq(last_fx(FX_REVEAL)->q, 3);
+
+	/* NEXT after the last reveal: final leaderboard, finished */
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+	cr_expect_eq(room_timer_at(R), 0);
+	e = last_fx(FX_LEADERBOARD);
+	cr_assert_not_null(e);
+	cr_expect(e->final);
+	cr_expect_eq(fxlog[nfx - 1].kind, FX_FINISHED);
+
+	cr_expect_eq(player(alice)->score, 3851);
+	cr_expect_eq(player(carol)->score, 1500);
+	cr_expect_eq(player(bob)->score, 950);
+	cr_expect_eq(player(dave)->score, 750);
+	cr_expect_eq(player(alice)->correct, 4);
+	cr_expect_eq(player(bob)->correct, 1);
+	cr_expect_eq(player(carol)->correct, 2);
+	cr_expect_eq(player(dave)->correct, 1);
+	n = room_standings(R, order, 8);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(order[0], alice);
+	cr_expect_eq(order[1], carol);
+	cr_expect_eq(order[2], bob);
+	cr_expect_eq(order[3], dave);
+	cr_expect_eq(room_standings(R, order, 2), 2);
+	cr_expect_eq(player(alice)->rank, 1);
+	cr_expect_eq(player(dave)->rank, 4);
+
+	/* the effect sequence of the whole match */
+	for (i = 0, k = 0; i < nfx; i++) {
+		if (fxlog[i].kind == FX_ANSWER)
+			continue;
+		cr_assert_lt(k, sizeof(want) / sizeof(want[0]));
+		cr_expect_eq(fxlog[i].kind, want[k], "effect %zu: %d, want %d",
+			     k, fxlog[i].kind, want[k]);
+		k++;
+	}
+	cr_expect_eq(k, sizeof(want) / sizeof(want[0]));
+
+	/* nothing moves a finished room */
+	cr_expect_eq(room_join(R, now, "erin", NULL), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_START, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_NEXT, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_PAUSE, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_END, 0), -QE_BAD_STATE);
+	cr_expect_eq(answer(dave, 3, 0, "cpc"), -QE_TOO_LATE);
+}
+
+/* ---- answers ---------------------------------------------------------- */
+
+struct timing_case {
+	int64_t after_reveal; /* receive time - reveal_at */
+	int64_t one_way;
+	int err;              /* 0 or the negated error */
+	int64_t rt;
+	uint32_t points;
+};
+
+ParameterizedTestParameters(room, answer_timing)
+{
+	/* T = 20 s, cap 150 ms; rt = recv - reveal - min(one_way, cap) >= 0 */
+	static struct timing_case cases[] = {
+		{2 * SEC, 40 * MS, 0, 1960 * MS, 951},
+		{1 * SEC, 500 * MS, 0, 850 * MS, 979},        /* 978.75 */
+		{1 * SEC, 150 * MS, 0, 850 * MS, 979},
+		{1 * SEC, 149 * MS, 0, 851 * MS, 979},        /* 978.725 */
+		{100 * MS, 200 * MS, 0, 0, 1000},             /* clamped */
+		{0, 0, 0, 0, 1000},
+		{5 * SEC, 0, 0, 5 * SEC, 875},
+		{-1, 0, -QE_BAD_STATE, 0, 0},                 /* before reveal */
+		{-1, 150 * MS, -QE_BAD_STATE, 0, 0},
+		{20 * SEC, 0, 0, 20 * SEC, 500},              /* at the deadline */
+		{20 * SEC + 1, 0, -QE_TOO_LATE, 0, 0},
+		/* arrived late, but on time once its delay is taken off */
+		{20 * SEC + 100 * MS, 100 * MS, 0, 20 * SEC, 500},
+		{20 * SEC + 100 * MS, 500 * MS, 0, 19950 * MS, 501},
+		{20 * SEC + 150 * MS + 1, 1 * SEC, -QE_TOO_LATE, 0, 0},
+	};
+
+	return cr_make_param_array(struct timing_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct timing_case *c, room, answer_timing)
+{
+	struct room_settings s = settings();
+	static const int one[] = {Q_SINGLE};
+	int64_t rt = -777, R0;
+	uint32_t p;
+	int rc;
+
+	new_room(&s, one, 1);
+	p = join("p");
+	start_and_open();
+	R0 = room_reveal_at(R);
+	now = R0 + c->after_reveal;
+	rc = answer_ow(p, 0, SINGLE_OK, NULL, c->one_way, &rt);
+	cr_assert_eq(rc, c->err, "+%lld ow %lld: rc %d, want %d",
+		     (long long)c->after_reveal, (long long)c->one_way, rc,
+		     c->err);
+	if (c->err) {
+		cr_expect_eq(count_fx(FX_ANSWER), 0);
+		cr_expect_eq(player(p)->answered_q, -1);
+		return;
+	}
+	cr_expect_eq(rt, c->rt, "rt %lld, want %lld", (long long)rt,
+		     (long long)c->rt);
+	cr_expect_eq(last_fx(FX_ANSWER)->rt_us, c->rt);
+	cr_expect_eq(last_fx(FX_ANSWER)->points, c->points);
+	run_out();
+	cr_expect_eq(player(p)->score, c->points);
+	cr_expect_eq(player(p)->last_rt_us, c->rt);
+}
+
+/* Parameters are copied into each test's own process: no pointers in
+ * them, text inline ("\x01" stands for a NULL text). */
+#define NO_TEXT "\x01"
+
+struct shape_case {
+	int kind;
+	uint32_t mask;
+	char text[32];
+	int err;
+	bool correct;
+};
+
+ParameterizedTestParameters(room, answer_shape)
+{
+	static struct shape_case cases[] = {
+		{Q_SINGLE, SINGLE_OK, NO_TEXT, 0, true},
+		{Q_SINGLE, 0x8, NO_TEXT, 0, false},
+		{Q_SINGLE, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_SINGLE, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false},   /* two choices */
+		{Q_SINGLE, 0x9, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_SINGLE, 0x10, NO_TEXT, -QE_BAD_MESSAGE, false},  /* option 4 of 4 */
+		{Q_SINGLE, 0x80, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_SINGLE, 0x80000000u, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_SINGLE, 0xffffffffu, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_MULTI, MULTI_OK, NO_TEXT, 0, true},
+		{Q_MULTI, 0x1, NO_TEXT, 0, false},                  /* part of it */
+		{Q_MULTI, 0xf, NO_TEXT, 0, false},                  /* too much */
+		{Q_MULTI, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_MULTI, 0x15, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_MULTI, 0x10, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_TF, TF_OK, NO_TEXT, 0, true},
+		{Q_TF, 0x1, NO_TEXT, 0, false},
+		{Q_TF, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_TF, 0x4, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_TF, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_FILL, 0, "中国共产党", 0, true},
+		{Q_FILL, 0, "  cpc。", 0, true},
+		{Q_FILL, 0, "ＣＰＣ", 0, true},
+		{Q_FILL, 0, "共产党", 0, false},
+		{Q_FILL, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+		{Q_FILL, 0, "", -QE_BAD_MESSAGE, false},
+	};
+
+	return cr_make_param_array(struct shape_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct shape_case *c, room, answer_shape)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	const char *text;
+	uint32_t p;
+	int rc;
+
+	new_room(&s, &c->kind, 1);
+	p = join("p");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	text = strcmp(c->text, NO_TEXT) == 0 ? NULL : c->text;
+	rc = answer(p, 0, c->mask, text);
+	cr_assert_eq(rc, c->err, "kind %d mask %#x: rc %d, want %d", c->kind,
+		     c->mask, rc, c->err);
+	if (c->err) {
+		/* a malformed answer uses nothing up: a good one still goes */
+		cr_expect_eq(count_fx(FX_ANSWER), 0);
+		cr_expect_eq(answer(p, 0, c->kind == Q_FILL ? 0 : 0x1,
+				    c->kind == Q_FILL ? "x" : NULL),
+			     0);
+		return;
+	}
+	e = last_fx(FX_ANSWER);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->correct, c->correct);
+	cr_expect_eq(e->points, c->correct ? 975u : 0u);
+}
+
+Test(room, answer_bad_question_or_player)
+{
+	struct room_settings s = settings();
+	uint32_t p;
+
+	new_room4(&s);
+	p = join("p");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_expect_eq(answer(p, 4, SINGLE_OK, NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(answer(p, UINT32_MAX, SINGLE_OK, NULL), -QE_BAD_MESSAGE);
+	/* a later question that exists but is not open */
+	cr_expect_eq(answer(p, 1, MULTI_OK, NULL), -QE_BAD_STATE);
+	cr_expect_lt(answer(0, 0, SINGLE_OK, NULL), 0);
+	cr_expect_lt(answer(99, 0, SINGLE_OK, NULL), 0);
+	cr_expect_eq(count_fx(FX_ANSWER), 0);
+	cr_expect_eq(answer(p, 0, SINGLE_OK, NULL), 0);
+}
+
+Test(room, too_late_after_deadline_and_for_past_questions)
+{
+	struct room_settings s = settings();
+	uint32_t a, b;
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	start_and_open();
+	now = room_deadline_at(R) + 1;
+	cr_expect_eq(room_state(R), ROOM_OPEN, "close timer not due yet");
+	cr_expect_eq(answer(a, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	run_out();
+	cr_expect_eq(answer(a, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	cr_expect_eq(player(a)->score, 0);
+	next_question_open();
+	now = room_reveal_at(R) + SEC;
+	cr_expect_eq(answer(b, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	cr_expect_eq(answer(b, 1, MULTI_OK, NULL), 0);
+}
+
+/* ---- joining ------------------------------------------------------------ */
+
+Test(room, name_taken)
+{
+	struct room_settings s = settings();
+	char nick[16];
+	int i;
+
+	new_room4(&s);
+	join("alice");
+	cr_expect_eq(room_join(R, now, "alice", NULL), -QE_NAME_TAKEN);
+	cr_expect_eq(room_join(R, now, "alice", "red"), -QE_NAME_TAKEN);
+	cr_expect_eq(join("Alice"), 2);
+	/* enough names to make any table grow several times */
+	for (i = 0; i < 300; i++) {
+		snprintf(nick, sizeof(nick), "p%d", i);
+		cr_assert_eq(room_join(R, now, nick, NULL), i + 3);
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(nick, sizeof(nick), "p%d", i);
+		cr_assert_eq(room_join(R, now, nick, NULL), -QE_NAME_TAKEN);
+	}
+	cr_expect_eq(room_player_count(R), 302);
+	cr_expect_eq(room_player_slots(R), 302);
+	cr_expect_str_eq(player(299 + 3)->nick, "p299");
+}
+
+Test(room, bad_names)
+{
+	struct room_settings s = settings();
+	char longest[ROOM_NAME_MAX + 1], too_long[ROOM_NAME_MAX + 2];
+
+	new_room4(&s);
+	memset(longest, 'x', ROOM_NAME_MAX);
+	longest[ROOM_NAME_MAX] = '\0';
+	memset(too_long, 'y', ROOM_NAME_MAX + 1);
+	too_long[ROOM_NAME_MAX + 1] = '\0';
+	cr_expect_eq(room_join(R, now, NULL, NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "", NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "   ", NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "a\nb", NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "\xff\xfe", NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, too_long, NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "ok", "bad\tteam"), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_player_count(R), 0);
+	cr_expect_eq(join(longest), 1);
+	cr_expect_eq(join("张三"), 2);
+}
+
+Test(room, room_full)
+{
+	struct room_settings s = settings();
+	uint32_t b;
+
+	s.max_players = 2;
+	new_room4(&s);
+	join("a");
+	b = join("b");
+	cr_expect_eq(room_join(R, now, "c", NULL), -QE_ROOM_FULL);
+	cr_expect_eq(room_player_count(R), 2);
+	/* a kicked contestant gives the seat back */
+	cr_assert_eq(cmd(CMD_KICK, b), 0);
+	cr_expect_gt(room_join(R, now, "c", NULL), 0);
+	cr_expect_eq(room_join(R, now, "d", NULL), -QE_ROOM_FULL);
+}
+
+Test(room, late_join_during_open_question)
+{
+	struct room_settings s = settings();
+	uint32_t late;
+	int64_t rt;
+
+	new_room4(&s);
+	join("early");
+	start_and_open();
+	now = room_reveal_at(R) + 1 * SEC;
+	late = join("late");
+	cr_expect_eq(room_player_count(R), 2);
+	now = room_reveal_at(R) + 3 * SEC;
+	cr_assert_eq(answer_ow(late, 0, SINGLE_OK, NULL, 0, &rt), 0);
+	cr_expect_eq(rt, 3 * SEC);
+	run_out();
+	cr_expect_eq(player(late)->score, 925);
+	cr_expect_eq(player(late)->rank, 1);
+}
+
+/* ---- host commands ---------------------------------------------------- */
+
+struct token_case {
+	char token[32]; /* NO_TEXT: a contestant (NULL token) */
+};
+
+ParameterizedTestParameters(room, not_host)
+{
+	static struct token_case cases[] = {
+		{NO_TEXT}, {""}, {"wrong"}, {"host-7f3a9"}, {"host-7f3a9c "},
+		{"host-7f3a9cx"}, {"HOST-7F3A9C"}, {"host-7f3a9d"},
+	};
+
+	return cr_make_param_array(struct token_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct token_case *c, room, not_host)
+{
+	struct room_settings s = settings();
+	enum room_cmd all[] = {CMD_START, CMD_NEXT, CMD_PAUSE, CMD_RESUME,
+			       CMD_SKIP, CMD_KICK, CMD_END};
+	const char *tok = strcmp(c->token, NO_TEXT) == 0 ? NULL : c->token;
+	size_t i, n;
+	uint32_t p;
+
+	new_room4(&s);
+	p = join("p");
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		cr_expect_eq(room_command(R, now, tok, all[i], p),
+			     -QE_NOT_HOST, "cmd %d", all[i]);
+	room_effects(R, &n);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+	cr_expect_not(player(p)->kicked);
+	/* and during a running question */
+	start_and_open();
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		cr_expect_eq(room_command(R, now, tok, all[i], p),
+			     -QE_NOT_HOST, "cmd %d", all[i]);
+	room_effects(R, &n);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+	cr_expect_eq(room_player_count(R), 1);
+}
+
+Test(room, start_needs_questions)
+{
+	struct room_settings s = settings();
+
+	R = room_new(&s, NULL, 0, TOKEN);
+	cr_assert_not_null(R);
+	join("p");
+	cr_expect_eq(cmd(CMD_START, 0), -QE_BAD_STATE);
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+}
+
+Test(room, commands_out_of_place)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("p");
+	cr_expect_eq(cmd(CMD_NEXT, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_PAUSE, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_RESUME, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_SKIP, 0), -QE_BAD_STATE);
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+	start_and_open();
+	cr_expect_eq(cmd(CMD_RESUME, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_START, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd((enum room_cmd)42, 0), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+}
+
+Test(room, pause_and_resume_open_question)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	int64_t R0, D0, R1, D1, paused_at, resumed_at, rt;
+	uint32_t a, b;
+	size_t n;
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	start_and_open();
+	R0 = room_reveal_at(R);
+	D0 = room_deadline_at(R);
+
+	/* 5 s into the question */
+	paused_at = now = R0 + 5 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	e = last_fx(FX_PAUSED);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect_eq(e->remaining_us, D0 - paused_at);
+	cr_expect_eq(room_timer_at(R), 0, "no timer while paused");
+	cr_expect_eq(answer(a, 0, SINGLE_OK, NULL), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_PAUSE, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_NEXT, 0), -QE_BAD_STATE);
+	/* a stray tick long after the old deadline changes nothing */
+	nfx = 0;
+	room_tick(R, D0 + 60 * SEC);
+	room_effects(R, &n);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+
+	/* 100 s later: the question is sent again with shifted times */
+	resumed_at = now = paused_at + 100 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+	cr_expect_eq(count_fx(FX_RESUMED), 1);
+	e = last_fx(FX_QUESTION);
+	cr_assert_not_null(e, "question re-sent on resume");
+	cr_expect_eq(e->q, 0);
+	R1 = e->reveal_at_us;
+	D1 = e->deadline_at_us;
+	cr_expect_eq(D1 - R1, s.time_limit_us);
+	/* shown again lead_us from now, with the 5 s used before the pause
+	 * still used and the 100 s of pause not counted */
+	cr_expect_eq(R1 + 5 * SEC, resumed_at + s.lead_us);
+	cr_expect_eq(D1, resumed_at + s.lead_us + (D0 - paused_at));
+	cr_expect_eq(room_reveal_at(R), R1);
+	cr_expect_eq(room_deadline_at(R), D1);
+	cr_expect_geq(room_timer_at(R), D1);
+
+	/* 1 s after it is back on screen: 6 s in all */
+	now = resumed_at + s.lead_us + 1 * SEC;
+	cr_assert_eq(answer_ow(a, 0, SINGLE_OK, NULL, 0, &rt), 0);
+	cr_expect_eq(rt, 6 * SEC);
+	cr_expect_eq(last_fx(FX_ANSWER)->points, 850);
+	/* the old deadline no longer applies, the new one does */
+	now = D1 + 1;
+	cr_expect_eq(answer(b, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	run_out();
+	cr_expect_eq(player(a)->score, 850);
+	cr_expect_eq(player(b)->score, 0);
+}
+
+Test(room, pause_and_resume_countdown)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	int64_t t0, at;
+
+	new_room4(&s);
+	join("a");
+	t0 = now;
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	now = t0 + 1 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	e = last_fx(FX_PAUSED);
+	cr_assert_not_null(e);
+	/* 2 s were left to the reveal (the question itself goes out lead_us
+	 * before that) */
+	cr_expect_geq(e->remaining_us, 2 * SEC - s.lead_us);
+	cr_expect_leq(e->remaining_us, 2 * SEC);
+	cr_expect_eq(room_timer_at(R), 0);
+
+	now = t0 + 61 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_COUNTDOWN);
+	e = last_fx(FX_COUNTDOWN);
+	cr_assert_not_null(e);
+	at = e->at_us;
+	cr_expect_eq(at, now + 2 * SEC, "the 2 s left of the countdown");
+	fire();
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+	cr_expect_eq(last_fx(FX_QUESTION)->reveal_at_us, at);
+	cr_expect_eq(now, at - s.lead_us);
+}
+
+Test(room, pause_refused_between_close_and_reveal)
+{
+	struct room_settings s = settings();
+	uint32_t a;
+	size_t n0;
+
+	auto_commit = false;
+	new_room4(&s);
+	a = join("a");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	run_out();
+	cr_expect_eq(count_fx(FX_CLOSED), 1);
+	cr_expect_eq(count_fx(FX_REVEAL), 0, "no reveal before the commit");
+	cr_expect_eq(cmd(CMD_PAUSE, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_NEXT, 0), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_SKIP, 0), -QE_BAD_STATE);
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	/* a commit for another question is not this one's */
+	n0 = nfx;
+	room_committed(R, now, 1);
+	drain();
+	cr_expect_eq(nfx, n0);
+	room_committed(R, now, 0);
+	drain();
+	cr_expect_eq(count_fx(FX_REVEAL), 1);
+	cr_expect_eq(last_fx(FX_REVEAL)->q, 0);
+	cr_expect_eq(player(a)->rank, 1);
+	/* a duplicate commit reveals nothing twice */
+	room_committed(R, now, 0);
+	drain();
+	cr_expect_eq(count_fx(FX_REVEAL), 1);
+	/* the reveal itself can be paused */
+	cr_expect_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_expect_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	cr_expect_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_LEADERBOARD);
+}
+
+Test(room, pause_keeps_remaining_wait_in_auto_rooms)
+{
+	struct room_settings s = settings();
+	int64_t lb_at;
+
+	s.auto_advance = true;
+	new_room4(&s);
+	join("a");
+	start_and_open();
+	run_out();
+	cr_assert_eq(room_timer_at(R), now + s.reveal_us);
+	fire();
+	cr_assert_eq(room_state(R), ROOM_LEADERBOARD);
+	lb_at = now;
+	cr_assert_eq(room_timer_at(R), lb_at + s.leaderboard_us);
+	now = lb_at + 1 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_expect_eq(last_fx(FX_PAUSED)->remaining_us, s.leaderboard_us - SEC);
+	now += 100 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_LEADERBOARD);
+	cr_expect_eq(room_timer_at(R), now + s.leaderboard_us - SEC);
+	fire();
+	cr_expect_eq(room_state(R), ROOM_COUNTDOWN);
+	cr_expect_eq(room_question_index(R), 1);
+}
+
+Test(room, skip_voids_the_question)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	uint32_t a, b;
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	start_and_open();
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	cr_assert_eq(answer(b, 0, 0x2, NULL), 0);
+	now += 1 * SEC;
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	e = last_fx(FX_CLOSED);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->q, 0);
+	cr_expect(e->voided);
+	e = last_fx(FX_REVEAL);
+	cr_assert_not_null(e);
+	cr_expect(e->voided);
+	cr_expect(room_question_voided(R));
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect_eq(player(a)->correct, 0);
+	cr_expect_eq(player(b)->score, 0);
+	cr_expect_eq(answer(b, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+	/* the next question is a normal one again */
+	next_question_open();
+	cr_expect_not(room_question_voided(R));
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(a, 1, MULTI_OK, NULL), 0);
+	run_out();
+	cr_expect_not(last_fx(FX_CLOSED)->voided);
+	cr_expect_eq(player(a)->score, 1000);
+}
+
+Test(room, skip_outside_a_question_moves_on)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("a");
+	start_and_open();
+	run_out();
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_LEADERBOARD);
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_COUNTDOWN);
+	cr_expect_eq(room_question_index(R), 1);
+	cr_expect_eq(count_fx(FX_CLOSED), 1);
+}
+
+Test(room, next_closes_early_and_scores)
+{
+	struct room_settings s = settings();
+	uint32_t a, b;
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	start_and_open();
+	now = room_reveal_at(R) + 2 * SEC;
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	now += 1 * SEC;
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	cr_expect_not(last_fx(FX_CLOSED)->voided);
+	cr_expect_eq(count_fx(FX_REVEAL), 1);
+	cr_expect_eq(player(a)->score, 950);
+	cr_expect_eq(answer(b, 0, SINGLE_OK, NULL), -QE_TOO_LATE);
+}
+
+Test(room, next_during_countdown_reveals_lead_from_now)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+
+	new_room4(&s);
+	join("a");
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	now += 500 * MS;
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+	e = last_fx(FX_QUESTION);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->reveal_at_us, now + s.lead_us);
+	cr_expect_eq(e->deadline_at_us, now + s.lead_us + s.time_limit_us);
+}
+
+Test(room, kick)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	uint32_t a, b, c, order[4];
+	size_t n;
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	c = join("c");
+	start_and_open();
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	now += 1 * SEC;
+	cr_assert_eq(cmd(CMD_KICK, a), 0);
+	e = last_fx(FX_KICKED);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->player, a);
+	cr_expect_eq(room_player_count(R), 2);
+	cr_expect(player(a)->kicked);
+	cr_expect_lt(answer(a, 0, SINGLE_OK, NULL), 0);
+	cr_expect_eq(cmd(CMD_KICK, a), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_KICK, 0), -QE_BAD_MESSAGE);
+	cr_expect_eq(cmd(CMD_KICK, 99), -QE_BAD_MESSAGE);
+	cr_assert_eq(answer(b, 0, SINGLE_OK, NULL), 0);
+	run_out();
+	/* a kicked contestant is out of the standings */
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect_eq(player(a)->rank, 0);
+	n = room_standings(R, order, 4);
+	cr_assert_eq(n, 2);
+	cr_expect_eq(order[0], b);
+	cr_expect_eq(order[1], c);
+	/* and stays out in the next question */
+	next_question_open();
+	now = room_reveal_at(R);
+	cr_expect_lt(answer(a, 1, MULTI_OK, NULL), 0);
+	cr_expect_eq(room_player_count(R), 2);
+}
+
+Test(room, end_during_open_question)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	uint32_t a;
+
+	new_room4(&s);
+	a = join("a");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	nfx = 0;
+	cr_assert_eq(cmd(CMD_END, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+	cr_expect_eq(room_timer_at(R), 0);
+	e = last_fx(FX_CLOSED);
+	cr_assert_not_null(e, "the open question is closed, void");
+	cr_expect(e->voided);
+	e = last_fx(FX_LEADERBOARD);
+	cr_assert_not_null(e);
+	cr_expect(e->final);
+	cr_assert_gt(nfx, 0);
+	cr_expect_eq(fxlog[nfx - 1].kind, FX_FINISHED);
+	cr_expect_eq(count_fx(FX_FINISHED), 1);
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect_eq(player(a)->rank, 1);
+	cr_expect_lt(answer(a, 0, SINGLE_OK, NULL), 0);
+	cr_expect_eq(cmd(CMD_END, 0), -QE_BAD_STATE);
+}
+
+Test(room, end_from_lobby_and_from_pause)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("a");
+	cr_assert_eq(cmd(CMD_END, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+	cr_expect_eq(count_fx(FX_FINISHED), 1);
+	cr_expect_eq(count_fx(FX_CLOSED), 0);
+	room_free(R);
+
+	new_room4(&s);
+	nfx = 0;
+	join("a");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_assert_eq(cmd(CMD_END, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+	cr_assert_not_null(last_fx(FX_CLOSED));
+	cr_expect(last_fx(FX_CLOSED)->voided);
+	cr_expect_eq(count_fx(FX_FINISHED), 1);
+}
+
+/* ---- ranking ----------------------------------------------------------- */
+
+Test(room, ranking_score_then_time_then_join_order)
+{
+	struct room_settings s = settings();
+	uint32_t p[6], order[8];
+	size_t n;
+	int i;
+
+	new_room4(&s);
+	p[1] = join("p1");
+	p[2] = join("p2");
+	p[3] = join("p3");
+	p[4] = join("p4");
+	p[5] = join("p5");
+	start_and_open();
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(p[2], 0, SINGLE_OK, NULL), 0); /* 1000, 0 */
+	cr_assert_eq(answer(p[3], 0, SINGLE_OK, NULL), 0); /* 1000, 0 */
+	now += 10 * MS;
+	cr_assert_eq(answer(p[1], 0, SINGLE_OK, NULL), 0); /* 1000, 10ms */
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(p[5], 0, 0x2, NULL), 0);       /* 0, 1 s */
+	cr_assert_eq(answer(p[4], 0, 0x4, NULL), 0);       /* 0, 1 s */
+	run_out();
+	for (i = 1; i <= 3; i++)
+		cr_expect_eq(player(p[i])->score, 1000, "p%d", i);
+	n = room_standings(R, order, 8);
+	cr_assert_eq(n, 5);
+	/* equal scores: lower total time first; equal times: who joined
+	 * first */
+	cr_expect_eq(order[0], p[2]);
+	cr_expect_eq(order[1], p[3]);
+	cr_expect_eq(order[2], p[1]);
+	cr_expect_eq(order[3], p[4]);
+	cr_expect_eq(order[4], p[5]);
+	cr_expect_eq(player(p[2])->rank, 1);
+	cr_expect_eq(player(p[3])->rank, 2);
+	cr_expect_eq(player(p[1])->rank, 3);
+	cr_expect_eq(player(p[4])->rank, 4);
+	cr_expect_eq(player(p[5])->rank, 5);
+	cr_expect_eq(player(p[1])->total_time_us, 10 * MS);
+	cr_expect_eq(player(p[4])->total_time_us, 1 * SEC);
+}
+
+Test(room, ranking_score_beats_time)
+{
+	struct room_settings s = settings();
+	uint32_t slow, fast, order[2];
+
+	new_room4(&s);
+	slow = join("slow");
+	fast = join("fast");
+	start_and_open();
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(fast, 0, 0x2, NULL), 0);
+	now += 19 * SEC;
+	cr_assert_eq(answer(slow, 0, SINGLE_OK, NULL), 0);
+	run_out();
+	cr_assert_eq(room_standings(R, order, 2), 2);
+	cr_expect_eq(order[0], slow);
+	cr_expect_eq(order[1], fast);
+}
+
+/* Staying silent must not win a tie-break over answering: a question left
+ * unanswered weighs at least as much as any answer time in the total. */
+Test(room, ranking_silence_is_not_faster)
+{
+	struct room_settings s = settings();
+	uint32_t silent, wrong, order[2];
+
+	new_room4(&s);
+	silent = join("silent");
+	wrong = join("wrong");
+	start_and_open();
+	now = room_reveal_at(R) + 15 * SEC;
+	cr_assert_eq(answer(wrong, 0, 0x2, NULL), 0);
+	run_out();
+	cr_assert_eq(room_standings(R, order, 2), 2);
+	cr_expect_eq(order[0], wrong);
+	cr_expect_eq(order[1], silent);
+}
+
+/* ---- live progress, dirty flags, teams ---------------------------------- */
+
+Test(room, progress_and_dirty_flags)
+{
+	struct room_settings s = settings();
+	static const int multi_first[] = {Q_MULTI, Q_FILL};
+	uint32_t a, b, c, dist[ITEM_MAX_OPTIONS];
+
+	new_room(&s, multi_first, 2);
+	cr_expect_not(room_lobby_dirty(R));
+	a = join("a");
+	cr_expect(room_lobby_dirty(R));
+	room_clear_dirty(R, true, false);
+	cr_expect_not(room_lobby_dirty(R));
+	b = join("b");
+	c = join("c");
+	start_and_open();
+	room_clear_dirty(R, true, true);
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, 0x5, NULL), 0);
+	cr_expect(room_progress_dirty(R));
+	cr_assert_eq(answer(b, 0, 0x1, NULL), 0);
+	cr_expect_eq(room_progress(R, dist), 2);
+	cr_expect_eq(dist[0], 2);
+	cr_expect_eq(dist[1], 0);
+	cr_expect_eq(dist[2], 1);
+	cr_expect_eq(dist[3], 0);
+	room_clear_dirty(R, false, true);
+	cr_expect_not(room_progress_dirty(R));
+	/* a refused answer is no progress */
+	cr_expect_eq(answer(a, 0, 0x5, NULL), -QE_ALREADY_ANSWERED);
+	cr_expect_eq(room_progress(R, dist), 2);
+	run_out();
+	/* the next question starts from zero */
+	next_question_open();
+	cr_expect_eq(room_progress(R, dist), 0);
+	cr_expect_eq(dist[0] + dist[1] + dist[2] + dist[3], 0);
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(c, 1, 0, "cpc"), 0);
+	cr_expect_eq(room_progress(R, dist), 1);
+}
+
+Test(room, teams)
+{
+	struct room_settings s = settings();
+	uint32_t a, b, c, members;
+	int64_t mean;
+
+	new_room4(&s);
+	a = (uint32_t)room_join(R, now, "a", "red");
+	b = (uint32_t)room_join(R, now, "b", "red");
+	c = (uint32_t)room_join(R, now, "c", "blue");
+	join("d");
+	cr_assert_eq(room_team_count(R), 2);
+	cr_expect_str_eq(room_team_name(R, 0), "red");
+	cr_expect_str_eq(room_team_name(R, 1), "blue");
+	cr_expect_null(room_team_name(R, 2));
+	cr_expect_eq(player(a)->team, 0);
+	cr_expect_eq(player(c)->team, 1);
+	cr_expect_eq(player(4)->team, -1);
+	start_and_open();
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0); /* 1000 */
+	cr_assert_eq(answer(b, 0, 0x2, NULL), 0);       /* 0 */
+	now += SEC;
+	cr_assert_eq(answer(c, 0, SINGLE_OK, NULL), 0); /* 975 */
+	run_out();
+	room_team_tally(R, 0, &members, &mean);
+	cr_expect_eq(members, 2);
+	cr_expect_eq(mean, 500);
+	room_team_tally(R, 1, &members, &mean);
+	cr_expect_eq(members, 1);
+	cr_expect_eq(mean, 975);
+	cr_assert_eq(cmd(CMD_KICK, b), 0);
+	room_team_tally(R, 0, &members, &mean);
+	cr_expect_eq(members, 1);
+	cr_expect_eq(mean, 1000);
+}
+
+/* ---- auto-advance: the whole match on timers alone ---------------------- */
+
+Test(room, auto_advance_runs_the_whole_match)
+{
+	struct room_settings s = settings();
+	static const enum room_effect_kind want[] = {
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+		FX_FINISHED,
+	};
+	size_t i, k, seen = 0;
+	int64_t t0, last_cd = 0, last_reveal = 0, last_closed = 0;
+	int64_t last_lb = 0, deadline = 0;
+	uint32_t a, b;
+	int guard = 0;
+
+	s.auto_advance = true;
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	t0 = now;
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	while (room_state(R) != ROOM_FINISHED) {
+		cr_assert_lt(guard++, 100, "stuck in state %d", room_state(R));
+		fire();
+		/* answer each question 1 s after it shows, as a would */
+		for (i = seen; i < nfx; i++) {
+			const struct room_effect *e = &fxlog[i];
+			const struct room_question *q;
+
+			if (e->kind != FX_QUESTION)
+				continue;
+			q = room_question(R, e->q);
+			cr_assert_not_null(q);
+			now = e->reveal_at_us + SEC;
+			cr_assert_eq(answer(a, e->q, q->correct_mask,
+					    q->item->kind == ITEM_FILL ? "CPC"
+								       : NULL),
+				     0);
+		}
+		seen = nfx;
+	}
+	cr_expect_eq(room_timer_at(R), 0);
+
+	/* the effects, in order, and the time each came out */
+	for (i = 0, k = 0; i < nfx; i++) {
+		const struct room_effect *e = &fxlog[i];
+		int64_t t = fxtime[i];
+
+		if (e->kind == FX_ANSWER)
+			continue;
+		cr_assert_lt(k, sizeof(want) / sizeof(want[0]));
+		cr_expect_eq(e->kind, want[k], "effect %zu", k);
+		k++;
+		switch (e->kind) {
+		case FX_COUNTDOWN:
+			cr_expect_eq(t, last_lb ? last_lb + s.leaderboard_us
+						: t0);
+			cr_expect_eq(e->at_us, t + s.countdown_us);
+			last_cd = t;
+			break;
+		case FX_QUESTION:
+			cr_expect_eq(e->reveal_at_us, last_cd + s.countdown_us);
+			cr_expect_eq(t, e->reveal_at_us - s.lead_us);
+			deadline = e->deadline_at_us;
+			break;
+		case FX_CLOSED:
+			cr_expect_geq(t, deadline);
+			cr_expect_leq(t, deadline + s.comp_cap_us);
+			cr_expect_not(e->voided);
+			last_closed = t;
+			break;
+		case FX_REVEAL:
+			cr_expect_eq(t, last_closed, "committed at once");
+			last_reveal = t;
+			break;
+		case FX_LEADERBOARD:
+			cr_expect_eq(t, last_reveal + s.reveal_us);
+			cr_expect_eq(e->final, e->q == 3);
+			last_lb = t;
+			break;
+		case FX_FINISHED:
+			cr_expect_eq(t, last_lb);
+			break;
+		default:
+			break;
+		}
+	}
+	cr_expect_eq(k, sizeof(want) / sizeof(want[0]));
+	cr_expect_eq(count_fx(FX_ANSWER), 4);
+	cr_expect_eq(player(a)->score, 4 * 975);
+	cr_expect_eq(player(a)->correct, 4);
+	cr_expect_eq(player(b)->score, 0);
+	cr_expect_eq(player(a)->rank, 1);
+	cr_expect_eq(player(b)->rank, 2);
+}
+
+/* ---- draw ------------------------------------------------------------- */
+
+TestSuite(draw, .init = setup, .fini = teardown);
+
+/* A bank of n single-choice items with 2..8 options (one correct), plus
+ * one true/false and one multi. */
+static void big_bank(int n)
+{
+	static const char *const opts[] = {"o0", "o1", "o2", "o3",
+					   "o4", "o5", "o6", "o7"};
+	static const char *const tf[] = {"正确", "错误"};
+	char id[16];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "b%d", i);
+		add_item(id, ITEM_SINGLE, opts, 2 + (unsigned)i % 7,
+			 1u << (i % 2), NULL, 0);
+	}
+	add_item("tf2", ITEM_TRUE_FALSE, tf, 2, 0x1, NULL, 0);
+	add_item("mu2", ITEM_MULTI, opts, 8, 0xa5, NULL, 0);
+}
+
+Test(draw, reproducible_and_distinct)
+{
+	struct room_question x[40], y[40];
+	int n, i, j, differ = 0;
+
+	big_bank(30);
+	n = draw_questions(bank, NULL, 20, 42, x);
+	cr_assert_eq(n, 20);
+	cr_assert_eq(draw_questions(bank, NULL, 20, 42, y), 20);
+	for (i = 0; i < n; i++) {
+		cr_expect_eq(x[i].item, y[i].item, "slot %d", i);
+		cr_expect_eq(x[i].n_options, y[i].n_options);
+		cr_expect_arr_eq(x[i].perm, y[i].perm, sizeof(x[i].perm));
+		cr_expect_eq(x[i].correct_mask, y[i].correct_mask);
+		for (j = 0; j < i; j++)
+			cr_expect_neq(x[i].item, x[j].item, "%d and %d", i, j);
+	}
+	cr_assert_eq(draw_questions(bank, NULL, 20, 43, y), 20);
+	for (i = 0; i < n; i++)
+		differ += x[i].item != y[i].item;
+	cr_expect_gt(differ, 0, "another seed, another draw");
+}
+
+Test(draw, correct_mask_follows_the_shuffle)
+{
+	struct room_question q[40];
+	int n, i, shuffled = 0;
+	unsigned k;
+
+	big_bank(30);
+	n = draw_questions(bank, NULL, 40, 7, q);
+	cr_assert_eq(n, 36, "fewer items than asked: all of them");
+	for (i = 0; i < n; i++) {
+		const struct item *it = q[i].item;
+		uint32_t seen = 0;
+
+		cr_assert_not_null(it);
+		cr_expect_eq(q[i].n_options, it->n_options);
+		for (k = 0; k < q[i].n_options; k++) {
+			bool want = it->correct_mask >> q[i].perm[k] & 1;
+
+			cr_assert_lt(q[i].perm[k], it->n_options);
+			seen |= 1u << q[i].perm[k];
+			cr_expect_eq((bool)(q[i].correct_mask >> k & 1), want,
+				     "%s slot %u", it->id, k);
+			shuffled += q[i].perm[k] != k;
+		}
+		cr_expect_eq(seen, (1u << it->n_options) - 1,
+			     "%s: perm is a permutation", it->id);
+		cr_expect_eq(q[i].correct_mask >> it->n_options, 0);
+		if (it->kind == ITEM_TRUE_FALSE) {
+			cr_expect_eq(q[i].perm[0], 0, "正确 stays first");
+			cr_expect_eq(q[i].perm[1], 1);
+		}
+	}
+	cr_expect_gt(shuffled, 0, "options are shuffled");
+}
+
+Test(draw, filter)
+{
+	struct draw_filter f;
+	struct room_question q[8];
+	int n, i;
+
+	memset(&f, 0, sizeof(f));
+	f.kinds = 1u << ITEM_FILL | 1u << ITEM_TRUE_FALSE;
+	n = draw_questions(bank, &f, 8, 1, q);
+	cr_assert_eq(n, 2);
+	for (i = 0; i < n; i++)
+		cr_expect(q[i].item->kind == ITEM_FILL ||
+			  q[i].item->kind == ITEM_TRUE_FALSE);
+
+	memset(&f, 0, sizeof(f));
+	f.category = "history";
+	cr_assert_eq(draw_questions(bank, &f, 8, 1, q), 1);
+	cr_expect_str_eq(q[0].item->id, "f1");
+
+	memset(&f, 0, sizeof(f));
+	f.min_difficulty = 2;
+	f.max_difficulty = 2;
+	cr_assert_eq(draw_questions(bank, &f, 8, 1, q), 1);
+	cr_expect_str_eq(q[0].item->id, "m1");
+	f.max_difficulty = 0; /* no upper bound: m1 and t1 */
+	cr_assert_eq(draw_questions(bank, &f, 8, 1, q), 2);
+	for (i = 0; i < 2; i++)
+		cr_expect_geq(q[i].item->difficulty, 2);
+
+	memset(&f, 0, sizeof(f));
+	f.category = "nope";
+	cr_expect_eq(draw_questions(bank, &f, 8, 1, q), 0);
+	cr_expect_eq(draw_questions(bank, NULL, 0, 1, q), 0);
+	cr_expect_eq(draw_questions(bank, NULL, 2, 1, q), 2);
+}
+
+Test(draw, rand_is_splitmix64)
+{
+	uint64_t st = 0;
+
+	/* reference outputs of splitmix64 seeded with 0 */
+	cr_expect_eq(draw_rand(&st), 0xe220a8397b1dcdafULL);
+	cr_expect_eq(draw_rand(&st), 0x6e789e6aa1b965f4ULL);
+	cr_expect_eq(draw_rand(&st), 0x06c45d188009454fULL);
+}
