@@ -647,17 +647,29 @@ static void watcher_remove(struct lroom *lr, struct session *ss)
 
 /* Checks and converts the requested settings (zero = default). */
 static int settings_from_pb(const Quiz__V1__RoomSettings *in,
-			    struct room_settings *s, const char **category)
+			    struct room_settings *s, struct draw_filter *f)
 {
+	size_t i;
+
 	room_settings_default(s);
 	s->question_count = 0;
 	s->time_limit_us = s->points = 0;
-	*category = NULL;
+	memset(f, 0, sizeof(*f));
 	if (!in)
 		return room_settings_normalize(s);
 	if (strlen(in->title) > TITLE_MAX || strlen(in->category) > CATEGORY_MAX ||
-	    !text_utf8_valid(in->title, strlen(in->title)))
+	    !text_utf8_valid(in->title, strlen(in->title)) ||
+	    in->n_kinds > 4 || in->min_difficulty > 3 ||
+	    in->max_difficulty > 3 ||
+	    (in->max_difficulty && in->min_difficulty > in->max_difficulty))
 		return -QE_BAD_MESSAGE;
+	for (i = 0; i < in->n_kinds; i++) {
+		if ((unsigned)in->kinds[i] > ITEM_FILL)
+			return -QE_BAD_MESSAGE;
+		f->kinds |= 1u << in->kinds[i];
+	}
+	f->min_difficulty = (int)in->min_difficulty;
+	f->max_difficulty = (int)in->max_difficulty;
 	s->format = (int)in->format;
 	snprintf(s->title, sizeof(s->title), "%s", in->title);
 	s->question_count = in->question_count;
@@ -669,7 +681,7 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 	s->countdown_us = (int64_t)in->countdown_ms * 1000;
 	s->reveal_us = (int64_t)in->reveal_ms * 1000;
 	s->leaderboard_us = (int64_t)in->leaderboard_ms * 1000;
-	*category = in->category[0] ? in->category : NULL;
+	f->category = in->category[0] ? in->category : NULL;
 	return room_settings_normalize(s);
 }
 
@@ -686,20 +698,17 @@ int hub_create_room(struct hub *h, struct session *ss,
 	struct store_match sm;
 	struct room_settings s;
 	struct lroom *lr;
-	const char *category;
 	int r, i;
 
 	if (ss->room)
 		return -QE_BAD_STATE;
 	if (h->nrooms >= h->srv->cfg.max_rooms)
 		return -QE_SERVER_FULL;
-	r = settings_from_pb(m->settings, &s, &category);
+	r = settings_from_pb(m->settings, &s, &f);
 	if (r < 0)
 		return r;
 	while (!s.seed)
 		random_bytes(&s.seed, sizeof(s.seed));
-	memset(&f, 0, sizeof(f));
-	f.category = category;
 	r = draw_questions(h->srv->bank, &f, s.question_count, s.seed, qs);
 	if (r <= 0)
 		return r < 0 ? -QE_INTERNAL : -QE_BAD_MESSAGE;
@@ -747,7 +756,9 @@ int hub_create_room(struct hub *h, struct session *ss,
 	ref_put(h, ss->token, lr, 0);
 
 	settings_to_pb(&s, &rs);
-	rs.category = (char *)(category ? category : "");
+	rs.category = (char *)(f.category ? f.category : "");
+	rs.min_difficulty = (uint32_t)f.min_difficulty;
+	rs.max_difficulty = (uint32_t)f.max_difficulty;
 	rc.code = lr->code;
 	rc.host_token = lr->host_token;
 	rc.settings = &rs;
