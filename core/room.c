@@ -412,9 +412,11 @@ static int pause_room(struct room *r, int64_t now)
 	if (r->state == ROOM_CLOSED && r->awaiting_commit)
 		return -QE_BAD_STATE;
 	r->paused_from = r->state;
-	r->paused_remaining = r->timer_at ? r->timer_at - now : -1;
-	if (r->paused_remaining < -1)
-		r->paused_remaining = 0;
+	/* -1 means "no timer"; an overdue timer (by any amount) fires at once
+	 * on resume */
+	r->paused_remaining = -1;
+	if (r->timer_at)
+		r->paused_remaining = r->timer_at > now ? r->timer_at - now : 0;
 	r->paused_elapsed = now - r->reveal_at;
 	r->timer_at = 0;
 	r->state = ROOM_PAUSED;

@@ -1090,6 +1090,35 @@ Test(room, pause_keeps_remaining_wait_in_auto_rooms)
 	cr_expect_eq(room_question_index(R), 1);
 }
 
+/* Regression: a PAUSE that arrives when the wait timer is overdue by
+ * exactly 1 µs (the host command handled before the timer callback in the
+ * same loop turn) stored "-1", the marker for "no timer", and the resumed
+ * auto-advancing room never moved again. */
+Test(room, pause_with_timer_overdue_by_one_us)
+{
+	struct room_settings s = settings();
+	int64_t due;
+
+	s.auto_advance = true;
+	new_room4(&s);
+	join("a");
+	start_and_open();
+	run_out();
+	fire();
+	cr_assert_eq(room_state(R), ROOM_LEADERBOARD);
+	due = room_timer_at(R);
+	now = due + 1;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 10 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_LEADERBOARD);
+	cr_assert_neq(room_timer_at(R), 0, "resumed room has no timer");
+	cr_expect_leq(room_timer_at(R), now);
+	room_tick(R, now);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_COUNTDOWN);
+}
+
 Test(room, skip_voids_the_question)
 {
 	struct room_settings s = settings();
