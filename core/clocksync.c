@@ -3,12 +3,26 @@
 
 #include <errno.h>
 
+/* Timestamps beyond +-2^61 us (73,000 years) are refused: within it no
+ * difference or sum below can overflow int64. Two of the four come from the
+ * peer, so they are untrusted. */
+#define CLOCKSYNC_TIME_MAX ((int64_t)1 << 61)
+
+/* Whether t lies in the range the arithmetic below is safe for. */
+static int clocksync_time_ok(int64_t t)
+{
+	return t > -CLOCKSYNC_TIME_MAX && t < CLOCKSYNC_TIME_MAX;
+}
+
 /* Adds one Ping/Pong exchange to the window. */
 int clocksync_add(struct clocksync *cs, int64_t t0, int64_t t1, int64_t t2,
 		  int64_t t3)
 {
 	struct clocksync_sample smp;
 
+	if (!clocksync_time_ok(t0) || !clocksync_time_ok(t1) ||
+	    !clocksync_time_ok(t2) || !clocksync_time_ok(t3))
+		return -EINVAL;
 	smp.delay = (t3 - t0) - (t2 - t1);
 	if (t3 < t0 || t2 < t1 || smp.delay < 0)
 		return -EINVAL;

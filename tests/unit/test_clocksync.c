@@ -192,3 +192,48 @@ Test(clocksync, one_way_is_half_of_best_delay)
 	cr_assert_eq(exchange(&cs, 0, 200000, 800, 0, 800), 0); /* d 1600 */
 	cr_expect_eq(clocksync_one_way(&cs), 500);
 }
+
+/* Regression: t1 and t2 come from the peer (a Pong's fields, cast from
+ * uint64), and (t2 - t1), (t1 - t0) + (t2 - t3) overflowed int64 for hostile
+ * values; the wrapped result even passed the negative-delay check and the
+ * sample was kept. Times that far apart are refused. */
+ParameterizedTestParameters(clocksync, hostile_times_rejected)
+{
+	static struct bad_case cases[] = {
+		{0, INT64_MIN, INT64_MAX, 10},
+		{1000, INT64_MAX, INT64_MAX, 1010},
+		{1000, INT64_MIN, INT64_MIN, 1010},
+		{INT64_MIN, 5000, 5010, INT64_MAX},
+		{INT64_MAX - 10, 5000, 5005, INT64_MAX},
+		{1000, -9000000000000000000LL, -9000000000000000000LL + 5, 1010},
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, clocksync, hostile_times_rejected)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+
+	cr_assert_eq(clocksync_add(&cs, 0, 100, 110, 30), 0);
+	cr_expect_eq(clocksync_add(&cs, c->t0, c->t1, c->t2, c->t3), -EINVAL);
+	cr_expect_eq(cs.n, 1);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.delay, 20);
+	cr_expect_eq(b.offset, 90);
+}
+
+Test(clocksync, large_but_sane_times_accepted)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+	int64_t day = 86400LL * 1000000LL;
+
+	/* a server up for ten years, a client clock near zero */
+	cr_assert_eq(exchange(&cs, 3650 * day, 5, 700, 30, 700), 0);
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	cr_expect_eq(b.offset, 3650 * day);
+	cr_expect_eq(b.delay, 1400);
+}
