@@ -103,7 +103,8 @@ struct player {
 	uv_timer_t timer;
 	int cur;                       /* question the timer is for */
 	int phase;                     /* 0: reveal pending, 1: answer pending */
-	uint64_t answer_local;
+	uint64_t reveal_local, answer_local;
+	int64_t sum, last_total;       /* points of the Results so far, last total */
 	struct pq *pq;
 };
 
@@ -359,16 +360,41 @@ static void bq_resolve(struct bench *b, struct bq *q,
 		q->mask_known = 0;
 }
 
-/* Time at which a player's timer should fire, on the loop's clock. */
-static void player_arm(struct player *p, uint64_t local_us, uv_timer_cb cb)
+#define BENCH_SPIN_US 2500 /* longest busy wait for a reveal moment */
+
+/* Arms the player's timer for a local time. libuv timers count whole
+ * milliseconds from a truncated loop clock, so a timer armed for the floor
+ * may fire up to 2 ms early and never late by that rounding; with early
+ * set the callback then waits out the rest (player_wait_until), which keeps
+ * the reveal moment precise to the microsecond instead of ~1 ms late. */
+static void player_arm(struct player *p, uint64_t local_us, int early,
+		       uv_timer_cb cb)
 {
 	uv_loop_t *loop = p->b->loop;
-	uint64_t now_ms, at_ms;
+	uint64_t now, ms;
 
 	uv_update_time(loop);
-	now_ms = uv_now(loop);
-	at_ms = (local_us + 999) / 1000; /* never early */
-	uv_timer_start(&p->timer, cb, at_ms > now_ms ? at_ms - now_ms : 0, 0);
+	now = qconn_now_us();
+	if (local_us <= now)
+		ms = 0;
+	else if (early)
+		ms = (local_us - now) / 1000;
+	else
+		ms = (local_us - now + 999) / 1000 + 1;
+	uv_timer_start(&p->timer, cb, ms, 0);
+}
+
+/* Busy-waits until local_us if it is at most BENCH_SPIN_US away. Returns 0
+ * when the moment is reached, -EAGAIN when it is further (re-arm). */
+static int player_wait_until(uint64_t local_us)
+{
+	uint64_t now = qconn_now_us();
+
+	if (now + BENCH_SPIN_US < local_us)
+		return -EAGAIN;
+	while (now < local_us)
+		now = qconn_now_us();
+	return 0;
 }
 
 /* Fills the Answer for question q: right with probability --accuracy when
@@ -494,8 +520,13 @@ static void on_player_timer(uv_timer_t *t)
 		return;
 	q = &b->q[p->cur];
 	if (p->phase == 0) {
-		int64_t skew = (int64_t)qconn_server_now(p->c) -
-			       (int64_t)q->reveal_at;
+		int64_t skew;
+
+		if (player_wait_until(p->reveal_local) < 0) {
+			player_arm(p, p->reveal_local, 1, on_player_timer);
+			return;
+		}
+		skew = (int64_t)qconn_server_now(p->c) - (int64_t)q->reveal_at;
 
 		if (q->n_skew < b->o.players)
 			q->skew[q->n_skew++] = skew < 0 ? -skew : skew;
@@ -510,7 +541,7 @@ static void on_player_timer(uv_timer_t *t)
 		p->phase = 1;
 		p->answer_local = qconn_to_local(p->c, q->reveal_at +
 						 (uint64_t)think * 1000);
-		player_arm(p, p->answer_local, on_player_timer);
+		player_arm(p, p->answer_local, 0, on_player_timer);
 		return;
 	}
 	player_answer(p);
@@ -556,7 +587,8 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 					 (int64_t)m->sent_at_us;
 	p->cur = (int)m->index;
 	p->phase = 0;
-	player_arm(p, qconn_to_local(p->c, m->reveal_at_us), on_player_timer);
+	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
+	player_arm(p, p->reveal_local, 1, on_player_timer);
 }
 
 /* Checks one Result against the formula, the ack and our measurement. */
@@ -580,6 +612,14 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	a->res_points = r->points;
 	a->res_rt = r->response_time_us;
 	a->res_total = r->total;
+	p->sum += r->points;
+	p->last_total = r->total;
+	if (r->total != p->sum) {
+		b->mm_score++;
+		example(b, "bench-%u q%u: total %" PRId64 ", sum of its points "
+			   "%" PRId64, p->idx, r->question_index, r->total,
+			p->sum);
+	}
 	if (!r->answered) {
 		if (a->acked) {
 			b->mm_ack++;
@@ -1116,6 +1156,29 @@ static void json_codes(FILE *f, const uint64_t *counts)
 	fputc('}', f);
 }
 
+/* The final standings must carry the totals the players were told. */
+static void bench_check_final(struct bench *b)
+{
+	unsigned i, k;
+
+	for (i = 0; i < b->n_top; i++) {
+		for (k = 0; k < b->o.players; k++) {
+			const struct player *p = &b->players[k];
+
+			if (!p->pq || p->id != b->top[i].player_id)
+				continue;
+			if (p->last_total != b->top[i].score) {
+				b->mm_score++;
+				example(b, "final leaderboard: %s score %" PRId64
+					   ", its last Result total %" PRId64,
+					b->top[i].nickname, b->top[i].score,
+					p->last_total);
+			}
+			break;
+		}
+	}
+}
+
 /* Counts Results that never came for a question that was revealed. */
 static uint64_t bench_missing(const struct bench *b)
 {
@@ -1545,6 +1608,7 @@ int main(int argc, char **argv)
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
 	missing = bench_missing(&b);
+	bench_check_final(&b);
 	complete = !b.fatal && !b.timed_out && b.joined == b.o.players &&
 		   b.finished == b.o.players && b.q && missing == 0;
 	bench_report(&b, stdout, complete, missing);
