@@ -46,6 +46,8 @@ struct lroom {
 	uv_timer_t timer;
 	uv_timer_t coalesce;
 	unsigned ticks;
+	int64_t finished_at;  /* 0 while the match runs */
+	int closing_handles;  /* removal: handles still closing */
 	uint32_t cur_seq;     /* seq of the request being handled */
 	const char *cur_text; /* its FILL text, for the store */
 };
@@ -528,6 +530,7 @@ static void lroom_flush(struct lroom *lr)
 		case FX_FINISHED:
 			store_results(lr);
 			send_state(lr, ROOM_FINISHED, 0);
+			lr->finished_at = net_now_us();
 			log_info(lr->tag, "match %llu finished",
 				 (unsigned long long)lr->match_id);
 			break;
@@ -545,11 +548,79 @@ static void on_room_timer(uv_timer_t *t)
 	lroom_flush(lr);
 }
 
+static void on_lroom_handle_closed(uv_handle_t *hd)
+{
+	struct lroom *lr = hd->data;
+
+	if (--lr->closing_handles == 0) {
+		room_free(lr->room);
+		free(lr->seats);
+		free(lr);
+	}
+}
+
+/* Whether a store completion still refers to the room. */
+static bool lroom_pending(const struct lroom *lr)
+{
+	const struct hub *h = lr->hub;
+	size_t i;
+
+	for (i = 0; i < h->plen; i++)
+		if (h->pend[(h->phead + i) % h->pcap].room == lr)
+			return true;
+	return false;
+}
+
+/* Forgets a finished room after its linger time: members are detached (they
+ * stay connected and may join another room), resume tokens revoked, and
+ * the room freed once libuv has closed its timers. */
+static void lroom_remove(struct lroom *lr)
+{
+	struct hub *h = lr->hub;
+	struct lroom **pp;
+	struct session *w, *wn;
+	size_t i;
+
+	if (lroom_pending(lr))
+		return; /* try again next tick */
+	for (pp = &h->rooms; *pp && *pp != lr; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = lr->next;
+	h->nrooms--;
+	for (i = 1; i < lr->nseats; i++) {
+		if (lr->seats[i]) {
+			lr->seats[i]->room = NULL;
+			lr->seats[i]->role = ROLE_NONE;
+		}
+	}
+	for (w = lr->watchers; w; w = wn) {
+		wn = w->wnext;
+		w->room = NULL;
+		w->role = ROLE_NONE;
+		w->wprev = w->wnext = NULL;
+	}
+	for (i = 0; i < h->refcap; i++)
+		if (h->refs[i].room == lr)
+			h->refs[i].room = NULL;
+	log_info(lr->tag, "removed (finished %llds ago)",
+		 (long long)((net_now_us() - lr->finished_at) / 1000000));
+	lr->closing_handles = 2;
+	uv_close((uv_handle_t *)&lr->timer, on_lroom_handle_closed);
+	uv_close((uv_handle_t *)&lr->coalesce, on_lroom_handle_closed);
+}
+
 /* Coalesced pushes: live progress to host and screens, lobby counts to all. */
 static void on_coalesce(uv_timer_t *t)
 {
 	struct lroom *lr = t->data;
 	bool lobby = room_lobby_dirty(lr->room) && ++lr->ticks % LOBBY_EVERY == 0;
+
+	if (lr->finished_at && net_now_us() - lr->finished_at >
+				       (int64_t)lr->hub->srv->cfg.room_linger_s * 1000000) {
+		lroom_remove(lr);
+		return;
+	}
 	bool progress = room_progress_dirty(lr->room) &&
 			room_state(lr->room) == ROOM_OPEN;
 

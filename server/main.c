@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		"  --port-file PATH     write the bound port there once listening\n"
 		"  --max-conns N        connections before SERVER_FULL (default 20000)\n"
 		"  --max-rooms N        live rooms (default 1000)\n"
+		"  --room-linger-s N    forget a finished room after N seconds\n"
+		"                       (default 300)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  --help               this text\n"
 		"  --version            print the version\n",
@@ -102,7 +104,7 @@ static int parse_uint(const char *s, uint32_t *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 1, O_DB, O_BANK, O_PORTFILE, O_CONNS, O_ROOMS,
-	       O_LOG, O_HELP, O_VERSION };
+	       O_LINGER, O_LOG, O_HELP, O_VERSION };
 	static const struct option longs[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -110,6 +112,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "port-file", required_argument, NULL, O_PORTFILE },
 		{ "max-conns", required_argument, NULL, O_CONNS },
 		{ "max-rooms", required_argument, NULL, O_ROOMS },
+		{ "room-linger-s", required_argument, NULL, O_LINGER },
 		{ "log-level", required_argument, NULL, O_LOG },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -129,6 +132,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_ROOMS:
 			if (parse_uint(optarg, &o->cfg.max_rooms) < 0)
+				goto bad;
+			break;
+		case O_LINGER:
+			if (parse_uint(optarg, &o->cfg.room_linger_s) < 0)
 				goto bad;
 			break;
 		case O_LOG:

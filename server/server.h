@@ -24,6 +24,7 @@ struct server_config {
 	uint32_t max_rooms;
 	uint32_t rate_per_sec;   /* requests per second per connection */
 	uint32_t rate_burst;
+	uint32_t room_linger_s;  /* a finished room is forgotten after this */
 };
 
 /* Fills the defaults documented in README (quizd --help). */

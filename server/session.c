@@ -25,6 +25,7 @@ void server_config_default(struct server_config *c)
 	c->max_rooms = 1000;
 	c->rate_per_sec = 20;
 	c->rate_burst = 40;
+	c->room_linger_s = 300;
 }
 
 struct wbuf *server_pack(const Quiz__V1__Envelope *env)

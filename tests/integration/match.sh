@@ -17,7 +17,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- quizd log"; tail -n 40 "$tmp/quizd.log" || true; exit 1; }
 
 "$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
-  --port-file "$tmp/port" --log-level info 2>"$tmp/quizd.log" &
+  --port-file "$tmp/port" --room-linger-s 2 --log-level info 2>"$tmp/quizd.log" &
 qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "quizd did not start"
@@ -62,6 +62,11 @@ diff -u "$tmp/res.txt" "$tmp/sum.txt" || fail "results table differs from the su
 [ "$(wc -l <"$tmp/res.txt")" -eq 50 ] || fail "expected 50 result rows"
 state=$(sqlite3 "$tmp/quiz.db" "select state from matches where id=$match")
 [ "$state" = "finished" ] || fail "match state is '$state', want finished"
+
+# the finished room is forgotten after its linger time; quizd keeps serving
+for _ in $(seq 50); do grep -q "removed (finished" "$tmp/quizd.log" && break; sleep 0.1; done
+grep -q "removed (finished" "$tmp/quizd.log" || fail "finished room not removed after --room-linger-s"
+"$hostile" "$port" badversion >/dev/null || fail "quizd not serving after the room was removed"
 
 # clean shutdown on SIGTERM
 kill -TERM "$qpid"
