@@ -92,6 +92,9 @@ int room_settings_normalize(struct room_settings *s)
 		s->lead_us = d.lead_us;
 	if (!s->comp_cap_us)
 		s->comp_cap_us = d.comp_cap_us;
+	if (s->countdown_us < 0 || s->reveal_us < 0 || s->leaderboard_us < 0 ||
+	    s->lead_us < 0 || s->comp_cap_us < 0)
+		return -QE_BAD_MESSAGE;
 	if (s->question_count > ROOM_MAX_QUESTIONS ||
 	    s->time_limit_us < 3 * SEC || s->time_limit_us > 300 * SEC ||
 	    s->points > 100000 || s->max_players > 100000 ||

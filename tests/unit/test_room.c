@@ -324,6 +324,33 @@ Test(room, settings_out_of_range)
 	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE);
 }
 
+/* Regression: negative durations passed room_settings_normalize (only
+ * upper bounds were checked, and countdown >= lead let a negative lead
+ * through), so a room could send its question after the reveal or close it
+ * before the deadline. */
+Test(room, settings_negative_times_rejected)
+{
+	struct room_settings s;
+
+	room_settings_default(&s);
+	s.lead_us = -1 * SEC;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE, "lead");
+	room_settings_default(&s);
+	s.comp_cap_us = -100 * MS;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE, "cap");
+	room_settings_default(&s);
+	s.reveal_us = -1;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE, "reveal");
+	room_settings_default(&s);
+	s.leaderboard_us = -1;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE, "board");
+	room_settings_default(&s);
+	s.countdown_us = -1;
+	cr_expect_eq(room_settings_normalize(&s), -QE_BAD_MESSAGE, "countdown");
+	room_settings_default(&s);
+	cr_expect_eq(room_settings_normalize(&s), 0);
+}
+
 /* ---- a whole host-driven match ----------------------------------------- */
 
 Test(room, whole_match)
