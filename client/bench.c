@@ -1284,11 +1284,13 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 					   "\"bench-%u\",\"q\":%u,\"answered\":%s,"
 					   "\"correct\":%s,\"points\":%u,"
 					   "\"response_time_us\":%u,\"total\":%"
-					   PRId64 "}",
+					   PRId64 ",\"measured_rt_us\":%" PRId64
+					   "}",
 					first ? "" : ",", p->id, p->idx, k,
 					a->res_answered ? "true" : "false",
 					a->res_correct ? "true" : "false",
-					a->res_points, a->res_rt, a->res_total);
+					a->res_points, a->res_rt, a->res_total,
+					a->sent ? a->measured_rt : -1);
 				first = 0;
 			}
 		}
@@ -1320,7 +1322,7 @@ static void usage(FILE *f)
 	      "  --seed S              draw seed and bench randomness (0: random)\n"
 	      "  --json-out FILE       also write the JSON summary to FILE\n"
 	      "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
-	      "  --ramp N              connections between connect and Joined (256)\n"
+	      "  --ramp N              connections between connect and Joined (64)\n"
 	      "  --results             add every contestant's Result to the JSON\n"
 	      "\n"
 	      "Exit status: 0 when the match finished, every contestant joined and\n"
@@ -1417,7 +1419,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	o->think_max = 3000;
 	o->time_limit_ms = 10000;
 	o->timeout_s = 300;
-	o->ramp = 256;
+	o->ramp = 64;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
