@@ -30,15 +30,15 @@ struct sync_case {
 ParameterizedTestParameters(clocksync, one_exchange)
 {
 	static struct sync_case cases[] = {
-		/* symmetric paths: the offset comes out exactly */
-		{1000, 0, 50, 10, 50, 1000, 100},
-		{-250000, 5000000, 1200, 300, 1200, -250000, 2400},
-		{0, 123456789, 0, 0, 0, 0, 0},
-		{7777777777LL, 42, 400, 0, 400, 7777777777LL, 800},
-		/* asymmetric: off by half the difference of the paths */
-		{1000, 0, 80, 10, 20, 1030, 100},
-		{1000, 0, 20, 10, 80, 970, 100},
-		{-5000, 1000000, 3000, 500, 1000, -4000, 4000},
+	    /* symmetric paths: the offset comes out exactly */
+	    {1000, 0, 50, 10, 50, 1000, 100},
+	    {-250000, 5000000, 1200, 300, 1200, -250000, 2400},
+	    {0, 123456789, 0, 0, 0, 0, 0},
+	    {7777777777LL, 42, 400, 0, 400, 7777777777LL, 800},
+	    /* asymmetric: off by half the difference of the paths */
+	    {1000, 0, 80, 10, 20, 1030, 100},
+	    {1000, 0, 20, 10, 80, 970, 100},
+	    {-5000, 1000000, 3000, 500, 1000, -4000, 4000},
 	};
 
 	return cr_make_param_array(struct sync_case, cases,
@@ -89,7 +89,7 @@ Test(clocksync, lowest_delay_wins)
 	struct clocksync_sample b;
 
 	/* true offset 1000; queueing on the way up skews the noisy ones */
-	cr_assert_eq(exchange(&cs, 1000, 0, 900, 10, 100), 0);     /* d 1000 */
+	cr_assert_eq(exchange(&cs, 1000, 0, 900, 10, 100), 0);	   /* d 1000 */
 	cr_assert_eq(exchange(&cs, 1000, 10000, 60, 10, 40), 0);   /* d 100 */
 	cr_assert_eq(exchange(&cs, 1000, 20000, 100, 10, 400), 0); /* d 500 */
 	cr_assert_eq(exchange(&cs, 1000, 30000, 300, 10, 30), 0);  /* d 330 */
@@ -109,8 +109,7 @@ Test(clocksync, window_slides)
 	cr_assert_eq(exchange(&cs, 500, 0, 10, 0, 10), 0);
 	/* ... then CLOCKSYNC_WINDOW - 1 worse ones: it is still held */
 	for (i = 1; i < CLOCKSYNC_WINDOW; i++) {
-		cr_assert_eq(exchange(&cs, 500, i * 10000, 100 + i, 5, 100),
-			     0);
+		cr_assert_eq(exchange(&cs, 500, i * 10000, 100 + i, 5, 100), 0);
 		cr_assert_eq(clocksync_best(&cs, &b), 1);
 		cr_assert_eq(b.delay, 20, "after %d more: delay %lld", i,
 			     (long long)b.delay);
@@ -148,10 +147,10 @@ struct bad_case {
 ParameterizedTestParameters(clocksync, inconsistent_rejected)
 {
 	static struct bad_case cases[] = {
-		{1000, 5000, 5100, 900},   /* reply before the request */
-		{1000, 5000, 4900, 1500},  /* server sent before receiving */
-		{1000, 5000, 5600, 1500},  /* server held it longer than RTT */
-		{0, 0, 1, 0},              /* negative delay by 1 */
+	    {1000, 5000, 5100, 900},  /* reply before the request */
+	    {1000, 5000, 4900, 1500}, /* server sent before receiving */
+	    {1000, 5000, 5600, 1500}, /* server held it longer than RTT */
+	    {0, 0, 1, 0},	      /* negative delay by 1 */
 	};
 
 	return cr_make_param_array(struct bad_case, cases,
@@ -200,12 +199,12 @@ Test(clocksync, one_way_is_half_of_best_delay)
 ParameterizedTestParameters(clocksync, hostile_times_rejected)
 {
 	static struct bad_case cases[] = {
-		{0, INT64_MIN, INT64_MAX, 10},
-		{1000, INT64_MAX, INT64_MAX, 1010},
-		{1000, INT64_MIN, INT64_MIN, 1010},
-		{INT64_MIN, 5000, 5010, INT64_MAX},
-		{INT64_MAX - 10, 5000, 5005, INT64_MAX},
-		{1000, -9000000000000000000LL, -9000000000000000000LL + 5, 1010},
+	    {0, INT64_MIN, INT64_MAX, 10},
+	    {1000, INT64_MAX, INT64_MAX, 1010},
+	    {1000, INT64_MIN, INT64_MIN, 1010},
+	    {INT64_MIN, 5000, 5010, INT64_MAX},
+	    {INT64_MAX - 10, 5000, 5005, INT64_MAX},
+	    {1000, -9000000000000000000LL, -9000000000000000000LL + 5, 1010},
 	};
 
 	return cr_make_param_array(struct bad_case, cases,

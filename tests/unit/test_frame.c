@@ -22,10 +22,10 @@ struct hdr_case {
 ParameterizedTestParameters(frame, header_golden)
 {
 	static struct hdr_case cases[] = {
-		{1, {0x00, 0x00, 0x00, 0x01}},
-		{300, {0x00, 0x00, 0x01, 0x2c}},
-		{65535, {0x00, 0x00, 0xff, 0xff}},
-		{65536, {0x00, 0x01, 0x00, 0x00}},
+	    {1, {0x00, 0x00, 0x00, 0x01}},
+	    {300, {0x00, 0x00, 0x01, 0x2c}},
+	    {65535, {0x00, 0x00, 0xff, 0xff}},
+	    {65536, {0x00, 0x01, 0x00, 0x00}},
 	};
 
 	return cr_make_param_array(struct hdr_case, cases,
@@ -59,7 +59,8 @@ ParameterizedTest(size_t *len, frame, header_rejects)
 	cr_expect_eq(frame_header(out, *len), -QE_BAD_FRAME, "len %zu", *len);
 }
 
-/* ---- frame_parse ---------------------------------------------------------- */
+/* ---- frame_parse ----------------------------------------------------------
+ */
 
 Test(frame, parse_complete)
 {
@@ -116,8 +117,8 @@ Test(frame, parse_partial_payload_needs_more)
 
 Test(frame, parse_two_frames_back_to_back)
 {
-	static const uint8_t buf[] = {0, 0, 0, 2, 'h', 'i', 0, 0, 0, 3,
-				      'y', 'o', '!'};
+	static const uint8_t buf[] = {0, 0, 0, 2,   'h', 'i', 0,
+				      0, 0, 3, 'y', 'o', '!'};
 	const uint8_t *p = NULL;
 	size_t plen = 0;
 	int64_t n1, n2;
@@ -156,12 +157,12 @@ struct bad_len_case {
 ParameterizedTestParameters(frame, parse_rejects_length_from_header_alone)
 {
 	static struct bad_len_case cases[] = {
-		{{0x00, 0x00, 0x00, 0x00}}, /* 0 */
-		{{0x00, 0x01, 0x00, 0x01}}, /* 65537 */
-		{{0x00, 0x02, 0x00, 0x00}}, /* 131072 */
-		{{0x7f, 0xff, 0xff, 0xff}},
-		{{0x80, 0x00, 0x00, 0x00}}, /* would be negative as int32 */
-		{{0xff, 0xff, 0xff, 0xff}},
+	    {{0x00, 0x00, 0x00, 0x00}}, /* 0 */
+	    {{0x00, 0x01, 0x00, 0x01}}, /* 65537 */
+	    {{0x00, 0x02, 0x00, 0x00}}, /* 131072 */
+	    {{0x7f, 0xff, 0xff, 0xff}},
+	    {{0x80, 0x00, 0x00, 0x00}}, /* would be negative as int32 */
+	    {{0xff, 0xff, 0xff, 0xff}},
 	};
 
 	return cr_make_param_array(struct bad_len_case, cases,
@@ -183,7 +184,8 @@ ParameterizedTest(struct bad_len_case *c, frame,
 	cr_expect_eq(frame_parse(buf, sizeof(buf), &p, &plen), -QE_BAD_FRAME);
 }
 
-/* ---- wire: golden bytes of a packed envelope ------------------------------ */
+/* ---- wire: golden bytes of a packed envelope ------------------------------
+ */
 
 /* Envelope{seq=1, hello={protocol_version=1, client="t"}}:
  *   08 01           field 1 (seq) varint 1
@@ -191,9 +193,8 @@ ParameterizedTest(struct bad_len_case *c, frame,
  *     08 01         field 1 (protocol_version) varint 1
  *     12 01 74      field 2 (client) length 1, "t"
  * (resume_token is empty: proto3 leaves it out). Framed: length 9. */
-static const uint8_t hello_golden[] = {0x00, 0x00, 0x00, 0x09, 0x08,
-				       0x01, 0x12, 0x05, 0x08, 0x01,
-				       0x12, 0x01, 0x74};
+static const uint8_t hello_golden[] = {0x00, 0x00, 0x00, 0x09, 0x08, 0x01, 0x12,
+				       0x05, 0x08, 0x01, 0x12, 0x01, 0x74};
 
 /* Fills env/hello with the golden message (strings are borrowed). */
 static void golden_hello(Quiz__V1__Envelope *env, Quiz__V1__Hello *hello)
@@ -318,24 +319,25 @@ struct garbage_case {
 ParameterizedTestParameters(wire, unpack_garbage_fails)
 {
 	static struct garbage_case cases[] = {
-		/* varint that never ends */
-		{11, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		      0xff, 0xff}},
-		/* tag with field number 0 */
-		{2, {0x00, 0x01}},
-		/* wire types 6 and 7 do not exist */
-		{2, {0x0e, 0x01}},
-		{2, {0x0f, 0x01}},
-		/* group start (wire type 3) without end */
-		{1, {0x0b}},
-		/* length-delimited field claiming more bytes than there are */
-		{3, {0x12, 0x7f, 0x00}},
-		/* length 2^32-1 */
-		{6, {0x12, 0xff, 0xff, 0xff, 0xff, 0x0f}},
-		/* hello body that is itself garbage */
-		{4, {0x12, 0x02, 0xff, 0xff}},
-		/* fixed64 cut short */
-		{4, {0x09, 0x01, 0x02, 0x03}},
+	    /* varint that never ends */
+	    {11,
+	     {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	      0xff}},
+	    /* tag with field number 0 */
+	    {2, {0x00, 0x01}},
+	    /* wire types 6 and 7 do not exist */
+	    {2, {0x0e, 0x01}},
+	    {2, {0x0f, 0x01}},
+	    /* group start (wire type 3) without end */
+	    {1, {0x0b}},
+	    /* length-delimited field claiming more bytes than there are */
+	    {3, {0x12, 0x7f, 0x00}},
+	    /* length 2^32-1 */
+	    {6, {0x12, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+	    /* hello body that is itself garbage */
+	    {4, {0x12, 0x02, 0xff, 0xff}},
+	    /* fixed64 cut short */
+	    {4, {0x09, 0x01, 0x02, 0x03}},
 	};
 
 	return cr_make_param_array(struct garbage_case, cases,
@@ -346,8 +348,8 @@ ParameterizedTest(struct garbage_case *c, wire, unpack_garbage_fails)
 {
 	Quiz__V1__Envelope *env = wire_unpack(c->b, c->len);
 
-	cr_expect_null(env, "garbage of %zu bytes decoded (first %02x)",
-		       c->len, c->b[0]);
+	cr_expect_null(env, "garbage of %zu bytes decoded (first %02x)", c->len,
+		       c->b[0]);
 	wire_free(env);
 }
 

@@ -19,17 +19,17 @@
 #include "scoring.h"
 #include "xalloc.h"
 
-#define MS 1000LL
-#define SEC 1000000LL
-#define TOKEN "host-7f3a9c"
+#define MS	1000LL
+#define SEC	1000000LL
+#define TOKEN	"host-7f3a9c"
 #define LOG_MAX 2048
 
 /* Bank items, in bank order. Options are used in their own order (display
  * slot i shows option i) so masks read the same in both orders. */
 enum { Q_SINGLE, Q_MULTI, Q_TF, Q_FILL, N_ITEMS };
 #define SINGLE_OK 0x1u /* 1921年 */
-#define MULTI_OK 0x5u  /* options 0 and 2 */
-#define TF_OK 0x2u     /* 错误 */
+#define MULTI_OK  0x5u /* options 0 and 2 */
+#define TF_OK	  0x2u /* 错误 */
 
 static struct bank *bank;
 static struct room *R;
@@ -203,12 +203,12 @@ static uint32_t join(const char *nick)
 }
 
 /* An answer received now from a connection with that one-way delay. */
-static int answer_ow(uint32_t pid, uint32_t q, uint32_t mask,
-		     const char *text, int64_t one_way, int64_t *rt)
+static int answer_ow(uint32_t pid, uint32_t q, uint32_t mask, const char *text,
+		     int64_t one_way, int64_t *rt)
 {
 	int64_t dummy = -777;
-	int rc = room_answer(R, now, pid, q, mask, text, one_way,
-			     rt ? rt : &dummy);
+	int rc =
+	    room_answer(R, now, pid, q, mask, text, one_way, rt ? rt : &dummy);
 
 	drain();
 	return rc;
@@ -362,11 +362,11 @@ Test(room, whole_match)
 	size_t i, k, n;
 	/* every effect but answers, in order, for the whole match */
 	static const enum room_effect_kind want[] = {
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_FINISHED,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_FINISHED,
 	};
 
 	new_room4(&s);
@@ -514,11 +514,11 @@ Test(room, whole_match)
 	cr_expect_eq(e->q, 1);
 	R0 = e->reveal_at_us;
 	now = R0 + 4 * SEC;
-	cr_expect_eq(answer(alice, 1, MULTI_OK, NULL), 0);        /* 900 */
-	cr_expect_eq(answer(bob, 1, 0x1, NULL), 0);               /* part */
-	cr_expect_eq(answer(carol, 1, 0xf, NULL), 0);             /* all */
+	cr_expect_eq(answer(alice, 1, MULTI_OK, NULL), 0); /* 900 */
+	cr_expect_eq(answer(bob, 1, 0x1, NULL), 0);	   /* part */
+	cr_expect_eq(answer(carol, 1, 0xf, NULL), 0);	   /* all */
 	now = R0 + 10 * SEC;
-	cr_expect_eq(answer(dave, 1, MULTI_OK, NULL), 0);         /* 750 */
+	cr_expect_eq(answer(dave, 1, MULTI_OK, NULL), 0); /* 750 */
 	now = R0 + 12 * SEC;
 	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
 	cr_expect_eq(last_fx(FX_CLOSED)->q, 1);
@@ -533,11 +533,11 @@ Test(room, whole_match)
 	cr_expect_eq(room_question_index(R), 2);
 	R0 = room_reveal_at(R);
 	now = R0;
-	cr_expect_eq(answer(alice, 2, TF_OK, NULL), 0);           /* 1000 */
-	cr_expect_eq(answer(bob, 2, 0x1, NULL), 0);               /* wrong */
+	cr_expect_eq(answer(alice, 2, TF_OK, NULL), 0); /* 1000 */
+	cr_expect_eq(answer(bob, 2, 0x1, NULL), 0);	/* wrong */
 	cr_expect_eq(answer(carol, 2, 0x3, NULL), -QE_BAD_MESSAGE);
 	now = room_deadline_at(R);
-	cr_expect_eq(answer(carol, 2, TF_OK, NULL), 0);           /* 500 */
+	cr_expect_eq(answer(carol, 2, TF_OK, NULL), 0); /* 500 */
 	run_out();
 	cr_expect_eq(player(alice)->score, 951 + 900 + 1000);
 	cr_expect_eq(player(carol)->score, 1000 + 500);
@@ -547,13 +547,13 @@ Test(room, whole_match)
 	cr_expect_eq(room_question_index(R), 3);
 	R0 = room_reveal_at(R);
 	now = R0;
-	cr_expect_eq(answer(alice, 3, 0, "cpc"), 0);              /* 1000 */
+	cr_expect_eq(answer(alice, 3, 0, "cpc"), 0); /* 1000 */
 	cr_expect_eq(answer(carol, 3, 0, NULL), -QE_BAD_MESSAGE);
 	cr_expect_eq(answer(carol, 3, 0, ""), -QE_BAD_MESSAGE);
 	now = R0 + 2 * SEC;
-	cr_expect_eq(answer(bob, 3, 0, "中国 共产党"), 0);        /* 950 */
+	cr_expect_eq(answer(bob, 3, 0, "中国 共产党"), 0); /* 950 */
 	cr_expect(last_fx(FX_ANSWER)->correct);
-	cr_expect_eq(answer(carol, 3, 0, "国民党"), 0);           /* wrong */
+	cr_expect_eq(answer(carol, 3, 0, "国民党"), 0); /* wrong */
 	cr_expect_not(last_fx(FX_ANSWER)->correct);
 	run_out();
 	cr_expect_eq(last_fx(FX_REVEAL)->q, 3);
@@ -610,7 +610,7 @@ Test(room, whole_match)
 struct timing_case {
 	int64_t after_reveal; /* receive time - reveal_at */
 	int64_t one_way;
-	int err;              /* 0 or the negated error */
+	int err; /* 0 or the negated error */
 	int64_t rt;
 	uint32_t points;
 };
@@ -619,21 +619,21 @@ ParameterizedTestParameters(room, answer_timing)
 {
 	/* T = 20 s, cap 150 ms; rt = recv - reveal - min(one_way, cap) >= 0 */
 	static struct timing_case cases[] = {
-		{2 * SEC, 40 * MS, 0, 1960 * MS, 951},
-		{1 * SEC, 500 * MS, 0, 850 * MS, 979},        /* 978.75 */
-		{1 * SEC, 150 * MS, 0, 850 * MS, 979},
-		{1 * SEC, 149 * MS, 0, 851 * MS, 979},        /* 978.725 */
-		{100 * MS, 200 * MS, 0, 0, 1000},             /* clamped */
-		{0, 0, 0, 0, 1000},
-		{5 * SEC, 0, 0, 5 * SEC, 875},
-		{-1, 0, -QE_BAD_STATE, 0, 0},                 /* before reveal */
-		{-1, 150 * MS, -QE_BAD_STATE, 0, 0},
-		{20 * SEC, 0, 0, 20 * SEC, 500},              /* at the deadline */
-		{20 * SEC + 1, 0, -QE_TOO_LATE, 0, 0},
-		/* arrived late, but on time once its delay is taken off */
-		{20 * SEC + 100 * MS, 100 * MS, 0, 20 * SEC, 500},
-		{20 * SEC + 100 * MS, 500 * MS, 0, 19950 * MS, 501},
-		{20 * SEC + 150 * MS + 1, 1 * SEC, -QE_TOO_LATE, 0, 0},
+	    {2 * SEC, 40 * MS, 0, 1960 * MS, 951},
+	    {1 * SEC, 500 * MS, 0, 850 * MS, 979}, /* 978.75 */
+	    {1 * SEC, 150 * MS, 0, 850 * MS, 979},
+	    {1 * SEC, 149 * MS, 0, 851 * MS, 979}, /* 978.725 */
+	    {100 * MS, 200 * MS, 0, 0, 1000},	   /* clamped */
+	    {0, 0, 0, 0, 1000},
+	    {5 * SEC, 0, 0, 5 * SEC, 875},
+	    {-1, 0, -QE_BAD_STATE, 0, 0}, /* before reveal */
+	    {-1, 150 * MS, -QE_BAD_STATE, 0, 0},
+	    {20 * SEC, 0, 0, 20 * SEC, 500}, /* at the deadline */
+	    {20 * SEC + 1, 0, -QE_TOO_LATE, 0, 0},
+	    /* arrived late, but on time once its delay is taken off */
+	    {20 * SEC + 100 * MS, 100 * MS, 0, 20 * SEC, 500},
+	    {20 * SEC + 100 * MS, 500 * MS, 0, 19950 * MS, 501},
+	    {20 * SEC + 150 * MS + 1, 1 * SEC, -QE_TOO_LATE, 0, 0},
 	};
 
 	return cr_make_param_array(struct timing_case, cases,
@@ -686,32 +686,33 @@ struct shape_case {
 ParameterizedTestParameters(room, answer_shape)
 {
 	static struct shape_case cases[] = {
-		{Q_SINGLE, SINGLE_OK, NO_TEXT, 0, true},
-		{Q_SINGLE, 0x8, NO_TEXT, 0, false},
-		{Q_SINGLE, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_SINGLE, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false},   /* two choices */
-		{Q_SINGLE, 0x9, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_SINGLE, 0x10, NO_TEXT, -QE_BAD_MESSAGE, false},  /* option 4 of 4 */
-		{Q_SINGLE, 0x80, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_SINGLE, 0x80000000u, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_SINGLE, 0xffffffffu, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_MULTI, MULTI_OK, NO_TEXT, 0, true},
-		{Q_MULTI, 0x1, NO_TEXT, 0, false},                  /* part of it */
-		{Q_MULTI, 0xf, NO_TEXT, 0, false},                  /* too much */
-		{Q_MULTI, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_MULTI, 0x15, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_MULTI, 0x10, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_TF, TF_OK, NO_TEXT, 0, true},
-		{Q_TF, 0x1, NO_TEXT, 0, false},
-		{Q_TF, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_TF, 0x4, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_TF, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_FILL, 0, "中国共产党", 0, true},
-		{Q_FILL, 0, "  cpc。", 0, true},
-		{Q_FILL, 0, "ＣＰＣ", 0, true},
-		{Q_FILL, 0, "共产党", 0, false},
-		{Q_FILL, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
-		{Q_FILL, 0, "", -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, SINGLE_OK, NO_TEXT, 0, true},
+	    {Q_SINGLE, 0x8, NO_TEXT, 0, false},
+	    {Q_SINGLE, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false}, /* two choices */
+	    {Q_SINGLE, 0x9, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, 0x10, NO_TEXT, -QE_BAD_MESSAGE,
+	     false}, /* option 4 of 4 */
+	    {Q_SINGLE, 0x80, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, 0x80000000u, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, 0xffffffffu, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_MULTI, MULTI_OK, NO_TEXT, 0, true},
+	    {Q_MULTI, 0x1, NO_TEXT, 0, false}, /* part of it */
+	    {Q_MULTI, 0xf, NO_TEXT, 0, false}, /* too much */
+	    {Q_MULTI, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_MULTI, 0x15, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_MULTI, 0x10, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_TF, TF_OK, NO_TEXT, 0, true},
+	    {Q_TF, 0x1, NO_TEXT, 0, false},
+	    {Q_TF, 0x3, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_TF, 0x4, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_TF, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_FILL, 0, "中国共产党", 0, true},
+	    {Q_FILL, 0, "  cpc。", 0, true},
+	    {Q_FILL, 0, "ＣＰＣ", 0, true},
+	    {Q_FILL, 0, "共产党", 0, false},
+	    {Q_FILL, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_FILL, 0, "", -QE_BAD_MESSAGE, false},
 	};
 
 	return cr_make_param_array(struct shape_case, cases,
@@ -883,8 +884,10 @@ struct token_case {
 ParameterizedTestParameters(room, not_host)
 {
 	static struct token_case cases[] = {
-		{NO_TEXT}, {""}, {"wrong"}, {"host-7f3a9"}, {"host-7f3a9c "},
-		{"host-7f3a9cx"}, {"HOST-7F3A9C"}, {"host-7f3a9d"},
+	    {NO_TEXT},	      {""},
+	    {"wrong"},	      {"host-7f3a9"},
+	    {"host-7f3a9c "}, {"host-7f3a9cx"},
+	    {"HOST-7F3A9C"},  {"host-7f3a9d"},
 	};
 
 	return cr_make_param_array(struct token_case, cases,
@@ -895,7 +898,7 @@ ParameterizedTest(struct token_case *c, room, not_host)
 {
 	struct room_settings s = settings();
 	enum room_cmd all[] = {CMD_START, CMD_NEXT, CMD_PAUSE, CMD_RESUME,
-			       CMD_SKIP, CMD_KICK, CMD_END};
+			       CMD_SKIP,  CMD_KICK, CMD_END};
 	const char *tok = strcmp(c->token, NO_TEXT) == 0 ? NULL : c->token;
 	size_t i, n;
 	uint32_t p;
@@ -903,8 +906,8 @@ ParameterizedTest(struct token_case *c, room, not_host)
 	new_room4(&s);
 	p = join("p");
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		cr_expect_eq(room_command(R, now, tok, all[i], p),
-			     -QE_NOT_HOST, "cmd %d", all[i]);
+		cr_expect_eq(room_command(R, now, tok, all[i], p), -QE_NOT_HOST,
+			     "cmd %d", all[i]);
 	room_effects(R, &n);
 	cr_expect_eq(n, 0);
 	cr_expect_eq(room_state(R), ROOM_LOBBY);
@@ -912,8 +915,8 @@ ParameterizedTest(struct token_case *c, room, not_host)
 	/* and during a running question */
 	start_and_open();
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		cr_expect_eq(room_command(R, now, tok, all[i], p),
-			     -QE_NOT_HOST, "cmd %d", all[i]);
+		cr_expect_eq(room_command(R, now, tok, all[i], p), -QE_NOT_HOST,
+			     "cmd %d", all[i]);
 	room_effects(R, &n);
 	cr_expect_eq(n, 0);
 	cr_expect_eq(room_state(R), ROOM_OPEN);
@@ -1355,8 +1358,8 @@ Test(room, ranking_score_then_time_then_join_order)
 	now += 10 * MS;
 	cr_assert_eq(answer(p[1], 0, SINGLE_OK, NULL), 0); /* 1000, 10ms */
 	now = room_reveal_at(R) + 1 * SEC;
-	cr_assert_eq(answer(p[5], 0, 0x2, NULL), 0);       /* 0, 1 s */
-	cr_assert_eq(answer(p[4], 0, 0x4, NULL), 0);       /* 0, 1 s */
+	cr_assert_eq(answer(p[5], 0, 0x2, NULL), 0); /* 0, 1 s */
+	cr_assert_eq(answer(p[4], 0, 0x4, NULL), 0); /* 0, 1 s */
 	run_out();
 	for (i = 1; i <= 3; i++)
 		cr_expect_eq(player(p[i])->score, 1000, "p%d", i);
@@ -1479,7 +1482,7 @@ Test(room, teams)
 	start_and_open();
 	now = room_reveal_at(R);
 	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0); /* 1000 */
-	cr_assert_eq(answer(b, 0, 0x2, NULL), 0);       /* 0 */
+	cr_assert_eq(answer(b, 0, 0x2, NULL), 0);	/* 0 */
 	now += SEC;
 	cr_assert_eq(answer(c, 0, SINGLE_OK, NULL), 0); /* 975 */
 	run_out();
@@ -1501,11 +1504,11 @@ Test(room, auto_advance_runs_the_whole_match)
 {
 	struct room_settings s = settings();
 	static const enum room_effect_kind want[] = {
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
-		FX_FINISHED,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_COUNTDOWN, FX_QUESTION, FX_CLOSED, FX_REVEAL, FX_LEADERBOARD,
+	    FX_FINISHED,
 	};
 	size_t i, k, seen = 0;
 	int64_t t0, last_cd = 0, last_reveal = 0, last_closed = 0;
@@ -1532,10 +1535,10 @@ Test(room, auto_advance_runs_the_whole_match)
 			q = room_question(R, e->q);
 			cr_assert_not_null(q);
 			now = e->reveal_at_us + SEC;
-			cr_assert_eq(answer(a, e->q, q->correct_mask,
-					    q->item->kind == ITEM_FILL ? "CPC"
-								       : NULL),
-				     0);
+			cr_assert_eq(
+			    answer(a, e->q, q->correct_mask,
+				   q->item->kind == ITEM_FILL ? "CPC" : NULL),
+			    0);
 		}
 		seen = nfx;
 	}
@@ -1553,8 +1556,8 @@ Test(room, auto_advance_runs_the_whole_match)
 		k++;
 		switch (e->kind) {
 		case FX_COUNTDOWN:
-			cr_expect_eq(t, last_lb ? last_lb + s.leaderboard_us
-						: t0);
+			cr_expect_eq(t,
+				     last_lb ? last_lb + s.leaderboard_us : t0);
 			cr_expect_eq(e->at_us, t + s.countdown_us);
 			last_cd = t;
 			break;
