@@ -36,11 +36,11 @@
 #endif
 
 #define BENCH_RT_TOLERANCE_US 5000 /* |server rt - measured rt| allowed */
-#define BENCH_MAX_EXAMPLES 10      /* mismatch examples printed */
-#define BENCH_MAX_PLAYERS 100000
-#define BENCH_CODE_MAX 15
-#define BENCH_TOP_MAX 10
-#define BENCH_NCODES 16            /* error codes counted (0..15) */
+#define BENCH_MAX_EXAMPLES    10   /* mismatch examples printed */
+#define BENCH_MAX_PLAYERS     100000
+#define BENCH_CODE_MAX	      15
+#define BENCH_TOP_MAX	      10
+#define BENCH_NCODES	      16 /* error codes counted (0..15) */
 
 struct bench_opts {
 	const char *connect;
@@ -55,7 +55,7 @@ struct bench_opts {
 	uint64_t seed;
 	const char *json_out;
 	unsigned timeout_s;
-	unsigned ramp;                 /* connections in flight at most */
+	unsigned ramp; /* connections in flight at most */
 	int results;
 };
 
@@ -63,8 +63,8 @@ struct bench_opts {
 struct pq {
 	uint8_t got_question, sent, acked, refused, result;
 	uint8_t res_answered, res_correct;
-	int8_t want;                   /* 1 chose right, 0 chose wrong, -1 unknown */
-	uint32_t seq;                  /* Answer seq */
+	int8_t want;  /* 1 chose right, 0 chose wrong, -1 unknown */
+	uint32_t seq; /* Answer seq */
 	uint32_t ack_rt;
 	uint32_t res_points, res_rt;
 	int64_t measured_rt;
@@ -78,10 +78,10 @@ struct bq {
 	unsigned n_options;
 	uint64_t reveal_at, deadline_at, sent_at;
 	uint32_t time_limit_ms, points;
-	int resolved;                  /* bank lookup done */
+	int resolved; /* bank lookup done */
 	const struct item *item;
 	int mask_known;
-	uint32_t mask;                 /* correct options by question index */
+	uint32_t mask; /* correct options by question index */
 	int revealed, voided;
 	int64_t *fan_q, *fan_r, *skew; /* samples, one per contestant */
 	unsigned n_fan_q, n_fan_r, n_skew;
@@ -101,10 +101,10 @@ struct player {
 	int finished;
 	int timer_live;
 	uv_timer_t timer;
-	int cur;                       /* question the timer is for */
-	int phase;                     /* 0: reveal pending, 1: answer pending */
+	int cur;   /* question the timer is for */
+	int phase; /* 0: reveal pending, 1: answer pending */
 	uint64_t reveal_local, answer_local;
-	int64_t sum, last_total;       /* points of the Results so far, last total */
+	int64_t sum, last_total; /* points of the Results so far, last total */
 	struct pq *pq;
 };
 
@@ -189,7 +189,7 @@ struct stats {
 /* Sorts v in place and takes p50, p99 and max. */
 static struct stats stats_of(int64_t *v, size_t n)
 {
-	struct stats s = { 0, 0, 0, 0 };
+	struct stats s = {0, 0, 0, 0};
 
 	if (n == 0)
 		return s;
@@ -203,7 +203,7 @@ static struct stats stats_of(int64_t *v, size_t n)
 
 /* Prints a mismatch example to stderr (the first few only). */
 static void example(struct bench *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void example(struct bench *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -222,7 +222,7 @@ static void example(struct bench *b, const char *fmt, ...)
 static struct bank *bench_load_bank(const char *dir)
 {
 #ifdef BENCH_HAVE_BANK
-	struct bank_errors errs = { 0 };
+	struct bank_errors errs = {0};
 	struct bank *bk = bank_new();
 	size_t i;
 	int rc;
@@ -242,8 +242,9 @@ static struct bank *bench_load_bank(const char *dir)
 	return bk;
 #else
 	(void)dir;
-	fprintf(stderr, "quiz-bench: built without the bank library "
-			"(quizbank, server/bank_csv.h): --bank is unavailable\n");
+	fprintf(stderr,
+		"quiz-bench: built without the bank library "
+		"(quizbank, server/bank_csv.h): --bank is unavailable\n");
 	return NULL;
 #endif
 }
@@ -342,7 +343,8 @@ static void bq_resolve(struct bench *b, struct bq *q,
 	q->mask_known = 1;
 	for (k = 0; k < m->n_options && k < 32; k++) {
 		for (j = 0; j < it->n_options; j++)
-			if (it->options[j] && !strcmp(it->options[j], m->options[k]))
+			if (it->options[j] &&
+			    !strcmp(it->options[j], m->options[k]))
 				break;
 		if (j == it->n_options) {
 			q->mask_known = 0;
@@ -499,8 +501,8 @@ static void player_answer(struct player *p)
 		return;
 	a->sent = 1;
 	a->seq = (uint32_t)seq;
-	a->measured_rt = (int64_t)qconn_to_server(p->c, now) -
-			 (int64_t)q->reveal_at;
+	a->measured_rt =
+	    (int64_t)qconn_to_server(p->c, now) - (int64_t)q->reveal_at;
 	b->sent++;
 	q->sent++;
 	if (!q->first_send || now < q->first_send)
@@ -534,13 +536,13 @@ static void on_player_timer(uv_timer_t *t)
 		if (b->o.think_max > b->o.think_min)
 			think += rng_below(&b->rng,
 					   b->o.think_max - b->o.think_min + 1);
-		cap = q->time_limit_ms > 1000 ? q->time_limit_ms - 500 :
-						q->time_limit_ms / 2;
+		cap = q->time_limit_ms > 1000 ? q->time_limit_ms - 500
+					      : q->time_limit_ms / 2;
 		if (think > cap)
 			think = cap;
 		p->phase = 1;
-		p->answer_local = qconn_to_local(p->c, q->reveal_at +
-						 (uint64_t)think * 1000);
+		p->answer_local =
+		    qconn_to_local(p->c, q->reveal_at + (uint64_t)think * 1000);
 		player_arm(p, p->answer_local, 0, on_player_timer);
 		return;
 	}
@@ -616,34 +618,40 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	p->last_total = r->total;
 	if (r->total != p->sum) {
 		b->mm_score++;
-		example(b, "bench-%u q%u: total %" PRId64 ", sum of its points "
-			   "%" PRId64, p->idx, r->question_index, r->total,
-			p->sum);
+		example(b,
+			"bench-%u q%u: total %" PRId64 ", sum of its points "
+			"%" PRId64,
+			p->idx, r->question_index, r->total, p->sum);
 	}
 	if (!r->answered) {
 		if (a->acked) {
 			b->mm_ack++;
-			example(b, "bench-%u q%u: answer acked but Result says "
-				   "not answered", p->idx, r->question_index);
+			example(b,
+				"bench-%u q%u: answer acked but Result says "
+				"not answered",
+				p->idx, r->question_index);
 		}
 		return;
 	}
 	if (!a->sent || !a->acked) {
 		b->mm_ack++;
-		example(b, "bench-%u q%u: Result answered but the answer was %s",
+		example(b,
+			"bench-%u q%u: Result answered but the answer was %s",
 			p->idx, r->question_index,
 			a->sent ? "not acked" : "never sent");
 		return;
 	}
 	expect = r->correct ? scoring_speed(q->points,
-					     (int64_t)q->time_limit_ms * 1000,
-					     r->response_time_us) : 0;
+					    (int64_t)q->time_limit_ms * 1000,
+					    r->response_time_us)
+			    : 0;
 	if (q->voided)
 		expect = 0;
 	if (r->points != expect) {
 		b->mm_score++;
-		example(b, "bench-%u q%u: points %u, formula gives %u "
-			   "(correct %d, rt %u us, P %u, T %u ms)",
+		example(b,
+			"bench-%u q%u: points %u, formula gives %u "
+			"(correct %d, rt %u us, P %u, T %u ms)",
 			p->idx, r->question_index, r->points, expect,
 			r->correct, r->response_time_us, q->points,
 			q->time_limit_ms);
@@ -651,8 +659,9 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	d = (int64_t)r->response_time_us - a->measured_rt;
 	if (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US) {
 		b->mm_rt++;
-		example(b, "bench-%u q%u: server rt %u us, measured %" PRId64
-			   " us (diff %" PRId64 ")",
+		example(b,
+			"bench-%u q%u: server rt %u us, measured %" PRId64
+			" us (diff %" PRId64 ")",
 			p->idx, r->question_index, r->response_time_us,
 			a->measured_rt, d);
 	}
@@ -664,9 +673,10 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	}
 	if (!q->voided && a->want >= 0 && (int)r->correct != a->want) {
 		b->mm_correct++;
-		example(b, "bench-%u q%u: answered %s by the bank, server says "
-			   "%s", p->idx, r->question_index,
-			a->want ? "right" : "wrong",
+		example(b,
+			"bench-%u q%u: answered %s by the bank, server says "
+			"%s",
+			p->idx, r->question_index, a->want ? "right" : "wrong",
 			r->correct ? "correct" : "wrong");
 	}
 }
@@ -704,8 +714,8 @@ static void bench_reveal(struct bench *b, struct qconn *c,
 		return;
 	q = &b->q[m->question_index];
 	if (sample && q->fan_r && q->n_fan_r < b->o.players)
-		q->fan_r[q->n_fan_r++] = (int64_t)qconn_to_server(c, recv) -
-					 (int64_t)m->sent_at_us;
+		q->fan_r[q->n_fan_r++] =
+		    (int64_t)qconn_to_server(c, recv) - (int64_t)m->sent_at_us;
 	if (q->revealed)
 		return;
 	q->revealed = 1;
@@ -772,11 +782,12 @@ static void player_join(struct player *p)
 static void player_joined(struct player *p, const Quiz__V1__Joined *m)
 {
 	struct bench *b = p->b;
-	unsigned nq = m->settings && m->settings->question_count ?
-			      m->settings->question_count : b->o.questions;
+	unsigned nq = m->settings && m->settings->question_count
+			  ? m->settings->question_count
+			  : b->o.questions;
 
-	if (bench_set_questions(b, nq) < 0 || !(p->pq = calloc(b->nq,
-							      sizeof(*p->pq)))) {
+	if (bench_set_questions(b, nq) < 0 ||
+	    !(p->pq = calloc(b->nq, sizeof(*p->pq)))) {
 		fprintf(stderr, "quiz-bench: bad question count %u\n", nq);
 		qconn_close(p->c);
 		return;
@@ -827,8 +838,10 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		if (qi < 0 || p->pq[qi].acked ||
 		    (unsigned)qi != env->answer_ack->question_index) {
 			b->mm_ack++;
-			example(b, "bench-%u: AnswerAck seq %u q%u matches no "
-				   "answer", p->idx, env->seq,
+			example(b,
+				"bench-%u: AnswerAck seq %u q%u matches no "
+				"answer",
+				p->idx, env->seq,
 				env->answer_ack->question_index);
 			break;
 		}
@@ -850,7 +863,8 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			bench_final(b, env->leaderboard);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
-		if (env->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED &&
+		if (env->state_change->state ==
+			QUIZ__V1__ROOM_STATE__FINISHED &&
 		    !p->finished) {
 			p->finished = 1;
 			b->finished++;
@@ -880,17 +894,18 @@ static void player_on_close(struct qconn *c, int reason)
 		b->inflight--;
 		b->failed++;
 		if (!b->stopping && b->failed <= BENCH_MAX_EXAMPLES)
-			fprintf(stderr, "quiz-bench: bench-%u: connection "
-					"failed before joining (%s)\n",
-				p->idx, reason < 0 ? uv_strerror(reason) :
-						     "closed");
+			fprintf(stderr,
+				"quiz-bench: bench-%u: connection "
+				"failed before joining (%s)\n",
+				p->idx,
+				reason < 0 ? uv_strerror(reason) : "closed");
 		bench_maybe_start(b);
 	} else if (p->state == P_JOINED && !p->finished) {
 		b->dropped++;
 		if (!b->stopping)
 			fprintf(stderr, "quiz-bench: bench-%u: dropped (%s)\n",
-				p->idx, reason < 0 ? uv_strerror(reason) :
-						     "closed");
+				p->idx,
+				reason < 0 ? uv_strerror(reason) : "closed");
 	}
 	p->state = P_GONE;
 	bench_check_end(b);
@@ -900,10 +915,10 @@ static void player_on_close(struct qconn *c, int reason)
 static void player_start(struct bench *b, struct player *p)
 {
 	static const struct qconn_callbacks cb = {
-		.on_message = player_on_message,
-		.on_close = player_on_close,
+	    .on_message = player_on_message,
+	    .on_close = player_on_close,
 	};
-	struct qconn_options opt = { .client = "quiz-bench/" QUIZ_VERSION };
+	struct qconn_options opt = {.client = "quiz-bench/" QUIZ_VERSION};
 
 	p->state = P_CONNECTING;
 	p->cur = -1;
@@ -974,9 +989,9 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		rc = env->room_created;
 		if (strlen(rc->code) > BENCH_CODE_MAX ||
 		    bench_set_questions(b, rc->settings &&
-						   rc->settings->question_count ?
-					       rc->settings->question_count :
-					       b->o.questions) < 0) {
+						   rc->settings->question_count
+					       ? rc->settings->question_count
+					       : b->o.questions) < 0) {
 			fprintf(stderr, "quiz-bench: bad RoomCreated\n");
 			b->fatal = 1;
 			bench_stop(b);
@@ -1001,7 +1016,8 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			bench_final(b, env->leaderboard);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
-		if (env->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED) {
+		if (env->state_change->state ==
+		    QUIZ__V1__ROOM_STATE__FINISHED) {
 			b->host_finished = 1;
 			bench_check_end(b);
 		}
@@ -1105,8 +1121,10 @@ static void json_stats(FILE *f, struct stats s)
 		fputs("{\"n\":0,\"p50\":null,\"p99\":null,\"max\":null}", f);
 		return;
 	}
-	fprintf(f, "{\"n\":%zu,\"p50\":%" PRId64 ",\"p99\":%" PRId64
-		   ",\"max\":%" PRId64 "}", s.n, s.p50, s.p99, s.max);
+	fprintf(f,
+		"{\"n\":%zu,\"p50\":%" PRId64 ",\"p99\":%" PRId64
+		",\"max\":%" PRId64 "}",
+		s.n, s.p50, s.p99, s.max);
 }
 
 /* Stats over the union of one sample kind of every question. */
@@ -1115,19 +1133,22 @@ static struct stats stats_all(struct bench *b, int which)
 	size_t n = 0, k;
 	unsigned i;
 	int64_t *all;
-	struct stats s = { 0, 0, 0, 0 };
+	struct stats s = {0, 0, 0, 0};
 
 	for (i = 0; i < b->nq; i++)
-		n += which == 0 ? b->q[i].n_fan_q :
-		     which == 1 ? b->q[i].n_fan_r : b->q[i].n_skew;
+		n += which == 0	  ? b->q[i].n_fan_q
+		     : which == 1 ? b->q[i].n_fan_r
+				  : b->q[i].n_skew;
 	if (!n || !(all = malloc(n * sizeof(*all))))
 		return s;
 	for (i = 0, k = 0; i < b->nq; i++) {
 		struct bq *q = &b->q[i];
-		const int64_t *v = which == 0 ? q->fan_q :
-				   which == 1 ? q->fan_r : q->skew;
-		size_t m = which == 0 ? q->n_fan_q :
-			   which == 1 ? q->n_fan_r : q->n_skew;
+		const int64_t *v = which == 0	? q->fan_q
+				   : which == 1 ? q->fan_r
+						: q->skew;
+		size_t m = which == 0	? q->n_fan_q
+			   : which == 1 ? q->n_fan_r
+					: q->n_skew;
 
 		if (m)
 			memcpy(all + k, v, m * sizeof(*v));
@@ -1169,8 +1190,9 @@ static void bench_check_final(struct bench *b)
 				continue;
 			if (p->last_total != b->top[i].score) {
 				b->mm_score++;
-				example(b, "final leaderboard: %s score %" PRId64
-					   ", its last Result total %" PRId64,
+				example(b,
+					"final leaderboard: %s score %" PRId64
+					", its last Result total %" PRId64,
 					b->top[i].nickname, b->top[i].score,
 					p->last_total);
 			}
@@ -1209,25 +1231,28 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 	for (i = 0; i < b->nq; i++)
 		if (b->q[i].last_ack > b->q[i].first_send)
 			window += b->q[i].last_ack - b->q[i].first_send;
-	fprintf(f, "{\"players\":%u,\"joined\":%u,\"connections_failed\":%u,"
-		   "\"dropped\":%u,\"finished\":%u,\"complete\":%s,"
-		   "\"timed_out\":%s,\"code\":",
+	fprintf(f,
+		"{\"players\":%u,\"joined\":%u,\"connections_failed\":%u,"
+		"\"dropped\":%u,\"finished\":%u,\"complete\":%s,"
+		"\"timed_out\":%s,\"code\":",
 		b->o.players, b->joined, b->failed, b->dropped, b->finished,
 		complete ? "true" : "false", b->timed_out ? "true" : "false");
 	json_str(f, b->code);
 	fprintf(f, ",\"questions\":%u,\"bank\":%s,", b->nq,
 		b->bank ? "true" : "false");
-	fprintf(f, "\"answers\":{\"sent\":%" PRIu64 ",\"acked\":%" PRIu64
-		   ",\"refused_total\":%" PRIu64 ",\"refused\":",
+	fprintf(f,
+		"\"answers\":{\"sent\":%" PRIu64 ",\"acked\":%" PRIu64
+		",\"refused_total\":%" PRIu64 ",\"refused\":",
 		b->sent, b->acked, b->refused_total);
 	json_codes(f, b->refused);
-	fprintf(f, "},\"errors\":%" PRIu64 ",\"error_codes\":",
-		b->errors_total);
+	fprintf(f,
+		"},\"errors\":%" PRIu64 ",\"error_codes\":", b->errors_total);
 	json_codes(f, b->errors);
 	fprintf(f, ",\"results_missing\":%" PRIu64 ",", missing);
-	fprintf(f, "\"mismatches\":{\"score\":%" PRIu64 ",\"rt\":%" PRIu64
-		   ",\"ack\":%" PRIu64 ",\"correct\":%" PRIu64
-		   ",\"total\":%" PRIu64 "},",
+	fprintf(f,
+		"\"mismatches\":{\"score\":%" PRIu64 ",\"rt\":%" PRIu64
+		",\"ack\":%" PRIu64 ",\"correct\":%" PRIu64
+		",\"total\":%" PRIu64 "},",
 		b->mm_score, b->mm_rt, b->mm_ack, b->mm_correct, mm);
 	fputs("\"fanout_us\":{\"question\":", f);
 	json_stats(f, stats_all(b, 0));
@@ -1245,22 +1270,24 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 		fq = stats_of(q->fan_q, q->n_fan_q);
 		fr = stats_of(q->fan_r, q->n_fan_r);
 		sk = stats_of(q->skew, q->n_skew);
-		fprintf(f, "%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
-			   ",\"fanout_p99_us\":%" PRId64
-			   ",\"fanout_max_us\":%" PRId64
-			   ",\"reveal_fanout_p50_us\":%" PRId64
-			   ",\"reveal_fanout_p99_us\":%" PRId64
-			   ",\"reveal_fanout_max_us\":%" PRId64
-			   ",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
-			   ",\"skew_max_us\":%" PRId64
-			   ",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
+		fprintf(f,
+			"%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
+			",\"fanout_p99_us\":%" PRId64
+			",\"fanout_max_us\":%" PRId64
+			",\"reveal_fanout_p50_us\":%" PRId64
+			",\"reveal_fanout_p99_us\":%" PRId64
+			",\"reveal_fanout_max_us\":%" PRId64
+			",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
+			",\"skew_max_us\":%" PRId64
+			",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
 			first ? "" : ",", i, fq.p50, fq.p99, fq.max, fr.p50,
 			fr.p99, fr.max, sk.p50, sk.p99, sk.max, q->sent,
 			q->acked, q->item ? "true" : "false");
 		first = 0;
 	}
-	fprintf(f, "],\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
-		   "\"duration_s\":%.3f,\"final_leaderboard\":[",
+	fprintf(f,
+		"],\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
+		"\"duration_s\":%.3f,\"final_leaderboard\":[",
 		window ? (double)b->acked * 1e6 / (double)window : 0.0,
 		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6);
 	for (i = 0; i < b->n_top; i++) {
@@ -1280,17 +1307,18 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 
 				if (!a->result)
 					continue;
-				fprintf(f, "%s{\"player_id\":%u,\"nickname\":"
-					   "\"bench-%u\",\"q\":%u,\"answered\":%s,"
-					   "\"correct\":%s,\"points\":%u,"
-					   "\"response_time_us\":%u,\"total\":%"
-					   PRId64 ",\"measured_rt_us\":%" PRId64
-					   "}",
-					first ? "" : ",", p->id, p->idx, k,
-					a->res_answered ? "true" : "false",
-					a->res_correct ? "true" : "false",
-					a->res_points, a->res_rt, a->res_total,
-					a->sent ? a->measured_rt : -1);
+				fprintf(
+				    f,
+				    "%s{\"player_id\":%u,\"nickname\":"
+				    "\"bench-%u\",\"q\":%u,\"answered\":%s,"
+				    "\"correct\":%s,\"points\":%u,"
+				    "\"response_time_us\":%u,\"total\":%" PRId64
+				    ",\"measured_rt_us\":%" PRId64 "}",
+				    first ? "" : ",", p->id, p->idx, k,
+				    a->res_answered ? "true" : "false",
+				    a->res_correct ? "true" : "false",
+				    a->res_points, a->res_rt, a->res_total,
+				    a->sent ? a->measured_rt : -1);
 				first = 0;
 			}
 		}
@@ -1301,35 +1329,48 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 
 static void usage(FILE *f)
 {
-	fputs("usage: quiz-bench --connect HOST:PORT --players N --questions Q\n"
-	      "                  [--accuracy P] [--think-ms MIN-MAX] [--code CODE]\n"
-	      "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
-	      "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
-	      "                  [--results] [--help] [--version]\n"
-	      "\n"
-	      "Runs N headless contestants in one process against quizd. Without\n"
-	      "--code it also hosts: creates a speed-round room (auto advance) and\n"
-	      "starts it once everyone joined. Prints one JSON summary on stdout.\n"
-	      "\n"
-	      "  --connect HOST:PORT   server (IPv4, [IPv6] or localhost)\n"
-	      "  --players N           contestants (1..100000)\n"
-	      "  --questions Q         questions in the room (1..200)\n"
-	      "  --accuracy P          chance of a right answer when --bank knows it (0.7)\n"
-	      "  --think-ms MIN-MAX    think time after the reveal (300-3000)\n"
-	      "  --code CODE           join this room instead of hosting one\n"
-	      "  --bank DIR            bank CSVs: answer right with probability P\n"
-	      "  --time-limit-ms T     question time limit when hosting (10000)\n"
-	      "  --seed S              draw seed and bench randomness (0: random)\n"
-	      "  --json-out FILE       also write the JSON summary to FILE\n"
-	      "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
-	      "  --ramp N              connections between connect and Joined (64)\n"
-	      "  --results             add every contestant's Result to the JSON\n"
-	      "\n"
-	      "Exit status: 0 when the match finished, every contestant joined and\n"
-	      "no check failed; 1 on a mismatch or an incomplete match; 2 on usage.\n"
-	      "answers_per_second = acked answers / sum over questions of the time\n"
-	      "from the first answer sent to the last AnswerAck received.\n",
-	      f);
+	fputs(
+	    "usage: quiz-bench --connect HOST:PORT --players N --questions Q\n"
+	    "                  [--accuracy P] [--think-ms MIN-MAX] [--code "
+	    "CODE]\n"
+	    "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
+	    "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
+	    "                  [--results] [--help] [--version]\n"
+	    "\n"
+	    "Runs N headless contestants in one process against quizd. "
+	    "Without\n"
+	    "--code it also hosts: creates a speed-round room (auto advance) "
+	    "and\n"
+	    "starts it once everyone joined. Prints one JSON summary on "
+	    "stdout.\n"
+	    "\n"
+	    "  --connect HOST:PORT   server (IPv4, [IPv6] or localhost)\n"
+	    "  --players N           contestants (1..100000)\n"
+	    "  --questions Q         questions in the room (1..200)\n"
+	    "  --accuracy P          chance of a right answer when --bank "
+	    "knows it (0.7)\n"
+	    "  --think-ms MIN-MAX    think time after the reveal (300-3000)\n"
+	    "  --code CODE           join this room instead of hosting one\n"
+	    "  --bank DIR            bank CSVs: answer right with probability "
+	    "P\n"
+	    "  --time-limit-ms T     question time limit when hosting (10000)\n"
+	    "  --seed S              draw seed and bench randomness (0: "
+	    "random)\n"
+	    "  --json-out FILE       also write the JSON summary to FILE\n"
+	    "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
+	    "  --ramp N              connections between connect and Joined "
+	    "(64)\n"
+	    "  --results             add every contestant's Result to the "
+	    "JSON\n"
+	    "\n"
+	    "Exit status: 0 when the match finished, every contestant joined "
+	    "and\n"
+	    "no check failed; 1 on a mismatch or an incomplete match; 2 on "
+	    "usage.\n"
+	    "answers_per_second = acked answers / sum over questions of the "
+	    "time\n"
+	    "from the first answer sent to the last AnswerAck received.\n",
+	    f);
 }
 
 /* Parses an unsigned decimal in [min, max]. */
@@ -1349,8 +1390,8 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 /* Parses an unsigned int option or complains. */
-static int opt_uint(const char *name, const char *s, unsigned min,
-		    unsigned max, unsigned *out)
+static int opt_uint(const char *name, const char *s, unsigned min, unsigned max,
+		    unsigned *out)
 {
 	uint64_t v;
 
@@ -1393,22 +1434,22 @@ static int parse_think(const char *s, unsigned *lo, unsigned *hi)
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "connect", required_argument, NULL, 'c' },
-		{ "players", required_argument, NULL, 'n' },
-		{ "questions", required_argument, NULL, 'q' },
-		{ "accuracy", required_argument, NULL, 'a' },
-		{ "think-ms", required_argument, NULL, 't' },
-		{ "code", required_argument, NULL, 'C' },
-		{ "bank", required_argument, NULL, 'b' },
-		{ "time-limit-ms", required_argument, NULL, 'T' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "json-out", required_argument, NULL, 'j' },
-		{ "timeout-s", required_argument, NULL, 'o' },
-		{ "ramp", required_argument, NULL, 'r' },
-		{ "results", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"connect", required_argument, NULL, 'c'},
+	    {"players", required_argument, NULL, 'n'},
+	    {"questions", required_argument, NULL, 'q'},
+	    {"accuracy", required_argument, NULL, 'a'},
+	    {"think-ms", required_argument, NULL, 't'},
+	    {"code", required_argument, NULL, 'C'},
+	    {"bank", required_argument, NULL, 'b'},
+	    {"time-limit-ms", required_argument, NULL, 'T'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"json-out", required_argument, NULL, 'j'},
+	    {"timeout-s", required_argument, NULL, 'o'},
+	    {"ramp", required_argument, NULL, 'r'},
+	    {"results", no_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	char *end;
 	int ch;
@@ -1446,8 +1487,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			}
 			break;
 		case 't':
-			if (parse_think(optarg, &o->think_min,
-					&o->think_max) < 0) {
+			if (parse_think(optarg, &o->think_min, &o->think_max) <
+			    0) {
 				fprintf(stderr, "quiz-bench: --think-ms wants "
 						"MIN-MAX (ms)\n");
 				return -EINVAL;
@@ -1550,10 +1591,10 @@ static void bench_free(struct bench *b)
 int main(int argc, char **argv)
 {
 	static const struct qconn_callbacks host_cb = {
-		.on_message = host_on_message,
-		.on_close = host_on_close,
+	    .on_message = host_on_message,
+	    .on_close = host_on_close,
 	};
-	struct qconn_options hopt = { .client = "quiz-bench-host/" QUIZ_VERSION };
+	struct qconn_options hopt = {.client = "quiz-bench-host/" QUIZ_VERSION};
 	struct bench b;
 	uv_loop_t loop;
 	uint64_t missing;
@@ -1626,8 +1667,9 @@ int main(int argc, char **argv)
 			complete = 0;
 		}
 	}
-	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct == 0 ?
-			 0 : 1;
+	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct == 0
+		     ? 0
+		     : 1;
 	bench_free(&b);
 	return status;
 }

@@ -14,10 +14,10 @@
 #define QUIZ_VERSION "0"
 #endif
 
-#define QCONN_READ_CHUNK 4096          /* read buffer grows by this much */
-#define QCONN_IN_MAX (FRAME_HEADER + FRAME_MAX)
-#define QCONN_CLIENT_MAX 64            /* Hello.client limit */
-#define QCONN_TOKEN_MAX 64             /* resume token and session limit */
+#define QCONN_READ_CHUNK     4096 /* read buffer grows by this much */
+#define QCONN_IN_MAX	     (FRAME_HEADER + FRAME_MAX)
+#define QCONN_CLIENT_MAX     64 /* Hello.client limit */
+#define QCONN_TOKEN_MAX	     64 /* resume token and session limit */
 #define QCONN_DEFAULT_CLIENT "quizclient/" QUIZ_VERSION
 
 enum qconn_phase { QC_NEW, QC_CONNECTING, QC_HELLO, QC_READY };
@@ -31,7 +31,7 @@ struct qconn {
 	void *data;
 	enum qconn_phase phase;
 	int closing;
-	int pending_close;   /* handles not yet closed */
+	int pending_close; /* handles not yet closed */
 	int close_reason;
 	struct sockaddr_storage peer;
 
@@ -333,9 +333,9 @@ static void take_welcome(struct qconn *c, const Quiz__V1__Welcome *w)
 {
 	copy_bounded(c->session, QCONN_TOKEN_MAX,
 		     strlen(w->session) <= QCONN_TOKEN_MAX ? w->session : "");
-	copy_bounded(c->token, QCONN_TOKEN_MAX,
-		     strlen(w->resume_token) <= QCONN_TOKEN_MAX ?
-			     w->resume_token : "");
+	copy_bounded(
+	    c->token, QCONN_TOKEN_MAX,
+	    strlen(w->resume_token) <= QCONN_TOKEN_MAX ? w->resume_token : "");
 	c->phase = QC_READY;
 	c->pings_sent = 0;
 	if (c->ping_burst)
@@ -411,8 +411,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	while (!c->closing) {
 		const uint8_t *payload;
 		size_t plen;
-		int64_t n = frame_parse(c->in + off, c->in_len - off, &payload,
-					&plen);
+		int64_t n =
+		    frame_parse(c->in + off, c->in_len - off, &payload, &plen);
 		Quiz__V1__Envelope *env;
 
 		if (n == 0)
@@ -454,8 +454,8 @@ static void on_connected(uv_connect_t *req, int status)
 	if (c->closing)
 		return; /* UV_ECANCELED after qconn_close() */
 	if (status == 0)
-		status = uv_read_start((uv_stream_t *)&c->tcp, on_alloc,
-				       on_read);
+		status =
+		    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 	if (status == 0) {
 		c->phase = QC_HELLO;
 		uv_tcp_nodelay(&c->tcp, 1);
@@ -476,8 +476,8 @@ static void on_connected(uv_connect_t *req, int status)
 
 int qconn_connect(struct qconn *c, const struct sockaddr *addr)
 {
-	size_t len = addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-						   sizeof(struct sockaddr_in);
+	size_t len = addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						 : sizeof(struct sockaddr_in);
 	int rc;
 
 	if (c->phase != QC_NEW || c->closing)

@@ -47,12 +47,15 @@ struct qconn_callbacks {
 };
 
 struct qconn_options {
-	const char *client;       /* Hello.client, at most 64 bytes; NULL: "quizclient/VERSION" */
-	const char *resume_token; /* Hello.resume_token; NULL or "": new session */
-	unsigned ping_burst;      /* Pings right after Welcome (default 5) */
-	unsigned ping_burst_ms;   /* spacing of those (default 50) */
-	unsigned ping_interval_ms; /* then one every this often (default 2000); 0: none */
-	size_t out_cap;           /* cap on queued output bytes (default 1 MiB) */
+	const char *client; /* Hello.client, at most 64 bytes; NULL:
+			       "quizclient/VERSION" */
+	const char
+	    *resume_token;   /* Hello.resume_token; NULL or "": new session */
+	unsigned ping_burst; /* Pings right after Welcome (default 5) */
+	unsigned ping_burst_ms;	   /* spacing of those (default 50) */
+	unsigned ping_interval_ms; /* then one every this often (default 2000);
+				      0: none */
+	size_t out_cap; /* cap on queued output bytes (default 1 MiB) */
 };
 
 /* Local monotonic clock in microseconds (uv_hrtime() / 1000). */
