@@ -22,7 +22,8 @@ struct clocksync {
 
 /* Adds one exchange: t0 client send, t1 server receive, t2 server send,
  * t3 client receive (t0, t3 on the client clock; t1, t2 on the server's).
- * Returns 0, or -EINVAL when the times are inconsistent (negative delay). */
+ * Returns 0, or -EINVAL when the times are inconsistent (negative delay)
+ * or one lies outside +-2^61 us (hostile input cannot overflow). */
 int clocksync_add(struct clocksync *cs, int64_t t0, int64_t t1, int64_t t2,
 		  int64_t t3);
 /* Returns 1 and fills *best with the lowest-delay sample, or 0 if empty. */

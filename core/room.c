@@ -30,6 +30,9 @@ struct room {
 	int64_t timer_at;
 	int64_t paused_remaining; /* -1: no timer was armed */
 	int64_t paused_elapsed;   /* OPEN: time since reveal at the pause */
+	int64_t rt_floor;         /* time used before a pause: no answer after
+				     the resume can be faster than this */
+	uint32_t scored;          /* questions closed and scored so far */
 
 	struct room_player *players;
 	size_t np, cap;
@@ -237,6 +240,9 @@ int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 	snprintf(p->nick, sizeof(p->nick), "%s", nick);
 	p->team = t;
 	p->answered_q = -1;
+	/* a late joiner missed the questions scored so far: like a contestant
+	 * who stayed silent, each counts the full limit toward tie-breaks */
+	p->total_time_us = (int64_t)r->scored * r->s.time_limit_us;
 	r->nick_ht[slot] = p->id;
 	r->active++;
 	r->lobby_dirty = true;
@@ -312,6 +318,7 @@ static void open_question(struct room *r, int64_t now)
 	r->timer_at = r->deadline_at + r->s.comp_cap_us;
 	r->state = ROOM_OPEN;
 	r->voided = false;
+	r->rt_floor = 0;
 	r->answered = 0;
 	memset(r->dist, 0, sizeof(r->dist));
 	r->progress_dirty = true;
@@ -331,6 +338,8 @@ static void close_question(struct room *r, bool voided)
 	r->awaiting_commit = true;
 	r->voided = voided;
 	r->timer_at = 0;
+	if (!voided)
+		r->scored++;
 	for (i = 0; i < r->np && !voided; i++) {
 		struct room_player *p = &r->players[i];
 
@@ -442,6 +451,7 @@ static int resume_room(struct room *r, int64_t now)
 	switch (r->state) {
 	case ROOM_OPEN:
 		r->reveal_at = now + r->s.lead_us - r->paused_elapsed;
+		r->rt_floor = r->paused_elapsed > 0 ? r->paused_elapsed : 0;
 		r->deadline_at = r->reveal_at + r->s.time_limit_us;
 		r->timer_at = r->deadline_at + r->s.comp_cap_us;
 		e = fx_push(r, FX_QUESTION, r->q);
@@ -580,8 +590,8 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id,
 	if (comp > r->s.comp_cap_us)
 		comp = r->s.comp_cap_us;
 	rt = recv_us - r->reveal_at - comp;
-	if (rt < 0)
-		rt = 0;
+	if (rt < r->rt_floor)
+		rt = r->rt_floor;
 	if (rt > r->s.time_limit_us)
 		return -QE_TOO_LATE;
 

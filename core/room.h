@@ -80,7 +80,10 @@ struct room_player {
 	int team;    /* index into the room's teams, -1 for none */
 	bool kicked;
 	int64_t score;
-	int64_t total_time_us; /* sum of response times of answered questions */
+	int64_t total_time_us; /* tie-break: response times of answered
+				  questions plus the full limit for each scored
+				  question not answered (also those before a
+				  late join) */
 	uint32_t correct;
 	uint32_t rank; /* as of the last reveal (1-based) */
 	/* the current question */
@@ -135,8 +138,8 @@ struct room *room_new(const struct room_settings *s,
 void room_free(struct room *r);
 
 /* A contestant joins (any state but FINISHED). Returns the new player id
- * (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL, -QE_BAD_MESSAGE (bad name or
- * team), -QE_BAD_STATE. */
+ * (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL (players, or 64 teams),
+ * -QE_BAD_MESSAGE (bad name or team), -QE_BAD_STATE. */
 int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 		  const char *team);
 
@@ -150,8 +153,13 @@ int room_command(struct room *r, int64_t now_us, const char *host_token,
  * connection whose one-way delay is estimated at one_way_us. choice_mask
  * has bit i for display option i; text is the FILL answer (may be NULL).
  * On success returns 0 and sets *rt_us to the recorded (compensated)
- * response time. Errors: -QE_BAD_STATE, -QE_TOO_LATE, -QE_ALREADY_ANSWERED,
- * -QE_BAD_MESSAGE (wrong question index, empty or out-of-range choice). */
+ * response time: recv - reveal_at - min(one_way, cap), at least 0 and at
+ * least the time used before a pause of this question. The deadline is
+ * judged on that compensated time, so an answer that arrives after
+ * deadline_at but within the compensation is accepted. Errors:
+ * -QE_BAD_STATE (not open, before reveal_at, paused, kicked player),
+ * -QE_TOO_LATE, -QE_ALREADY_ANSWERED, -QE_BAD_MESSAGE (unknown player,
+ * wrong question index, empty or out-of-range choice). */
 int room_answer(struct room *r, int64_t recv_us, uint32_t player_id,
 		uint32_t q, uint32_t choice_mask, const char *text,
 		int64_t one_way_us, int64_t *rt_us);

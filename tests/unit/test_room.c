@@ -1419,6 +1419,48 @@ Test(room, ranking_silence_is_not_faster)
 	cr_expect_eq(order[1], silent);
 }
 
+/* Regression: a late joiner started with no tie-break time, so after a
+ * wrong answer they beat everyone who had played the earlier questions. */
+Test(room, late_joiner_counts_missed_questions)
+{
+	struct room_settings s = settings();
+	const struct room_player *late;
+	uint32_t early, lj;
+
+	new_room4(&s);
+	early = join("early");
+	start_and_open();
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(early, 0, SINGLE_OK, NULL), 0);
+	run_out();
+	lj = join("late");
+	late = player(lj);
+	cr_expect_eq(late->total_time_us, s.time_limit_us,
+		     "one scored question missed counts the full limit");
+	cr_expect_eq(player(early)->total_time_us, 1 * SEC);
+}
+
+/* Regression: right after a resume the re-sent reveal_at lies in the past
+ * by the time used before the pause; an answer could get less than that. */
+Test(room, resume_never_gives_back_time_used)
+{
+	struct room_settings s = settings();
+	int64_t rt;
+	uint32_t a;
+
+	new_room4(&s);
+	a = join("a");
+	start_and_open();
+	now = room_reveal_at(R) + 5 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 30 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	/* at once, before the re-sent question is even on screen */
+	now += 1;
+	cr_assert_eq(answer_ow(a, 0, SINGLE_OK, NULL, 0, &rt), 0);
+	cr_expect_eq(rt, 5 * SEC, "floor: the 5 s used before the pause");
+}
+
 /* ---- live progress, dirty flags, teams ---------------------------------- */
 
 Test(room, progress_and_dirty_flags)
