@@ -17,3 +17,31 @@ const char *quiz_error_name(int code)
 		return "UNKNOWN";
 	return names[code];
 }
+
+/* Returns the default human-readable message of an error code. */
+const char *quiz_error_text(int code)
+{
+	static const char *const texts[] = {
+		"ok",
+		"frame length must be 1..65536",
+		"malformed message or field out of range",
+		"protocol version not supported",
+		"no room has that code",
+		"the room is full",
+		"that nickname is taken in this room",
+		"wrong host token",
+		"only the host can do that",
+		"not possible in the room's current state",
+		"too late: the question is closed",
+		"you already answered this question",
+		"too many requests: slow down",
+		"the server is full",
+		"internal server error",
+	};
+
+	if (code < 0)
+		code = -code;
+	if (code >= (int)(sizeof(texts) / sizeof(texts[0])))
+		return "unknown error";
+	return texts[code];
+}

@@ -23,5 +23,7 @@ enum quiz_error {
 
 /* Stable upper-case name of a code ("TOO_LATE"), "UNKNOWN" otherwise. */
 const char *quiz_error_name(int code);
+/* A short English sentence for people ("no room has that code"). */
+const char *quiz_error_text(int code);
 
 #endif

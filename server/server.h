@@ -39,7 +39,8 @@ struct session {
 	bool hello;
 	char token[33];               /* resume token given in Welcome */
 	struct clocksync cs;          /* server-side: this peer's delay */
-	int64_t ping_t0;              /* last Ping we sent, 0 if none pending */
+	int64_t ping_t0;              /* Ping awaiting its Pong, 0 if none */
+	int64_t ping_at;              /* when the last Ping was sent */
 	unsigned pongs;
 	double bucket;                /* rate limit tokens */
 	int64_t bucket_at;
@@ -57,7 +58,6 @@ struct server {
 	const struct bank *bank;
 	struct hub *hub;
 	struct session *sessions;
-	struct session *ping_cursor;
 	uv_timer_t ping_timer;
 	uint32_t nsessions;
 };

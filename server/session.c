@@ -12,9 +12,12 @@
 #include "wire.h"
 #include "xalloc.h"
 
-#define PING_BURST 5           /* samples taken back to back after Welcome */
-#define PING_TICK_MS 100       /* round-robin refresh tick */
-#define PING_REFRESH_US 5000000 /* each session re-pinged about this often */
+#define PING_BURST 5             /* warm-up samples after Welcome ... */
+#define PING_BURST_US 150000      /* ... spread this far apart, so one busy
+				     moment cannot spoil them all */
+#define PING_TICK_MS 50           /* how often the schedule is checked */
+#define PING_REFRESH_US 5000000   /* then each session is re-pinged this often */
+#define PING_LOST_US 10000000     /* a Ping unanswered this long is dropped */
 #define CLIENT_NAME_MAX 64
 #define TOKEN_MAX 64
 
@@ -70,7 +73,7 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 	if (code < 0)
 		code = -code;
 	e.code = (Quiz__V1__ErrorCode)code;
-	e.message = (char *)(msg ? msg : quiz_error_name(code));
+	e.message = (char *)(msg ? msg : quiz_error_text(code));
 	e.ref_seq = ref_seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
 	env.error = &e;
@@ -96,6 +99,7 @@ static void session_ping(struct session *ss)
 	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
 
 	ss->ping_t0 = net_now_us();
+	ss->ping_at = ss->ping_t0;
 	p.t0 = (uint64_t)ss->ping_t0;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
 	env.ping = &p;
@@ -193,8 +197,7 @@ static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
 	if (clocksync_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
 			  (int64_t)p->t2, recv_us) < 0)
 		return;
-	if (++ss->pongs < PING_BURST)
-		session_ping(ss);
+	ss->pongs++;
 }
 
 /* Dispatches one decoded request after the handshake. */
@@ -315,8 +318,6 @@ static void on_close(struct conn *c, void *arg)
 		return;
 	if (ss->room && s->hub)
 		hub_detach(s->hub, ss);
-	if (s->ping_cursor == ss)
-		s->ping_cursor = ss->next;
 	if (ss->prev)
 		ss->prev->next = ss->next;
 	else
@@ -328,22 +329,26 @@ static void on_close(struct conn *c, void *arg)
 	free(ss);
 }
 
-/* Re-pings a slice of the sessions each tick so every peer's delay
- * estimate stays fresh without a burst of pings at once. */
+/* Keeps every peer's delay estimate fresh: a few warm-up pings spread
+ * over the first second, then one every PING_REFRESH_US. The estimate is
+ * the lowest-delay sample of the window, so one ping taken while either
+ * side was busy does not distort it. */
 static void on_ping_tick(uv_timer_t *t)
 {
 	struct server *s = t->data;
-	uint32_t per_tick = s->nsessions * PING_TICK_MS * 1000 / PING_REFRESH_US + 1;
-	uint32_t i;
+	int64_t now = net_now_us();
+	struct session *ss;
 
-	for (i = 0; i < per_tick && s->sessions; i++) {
-		struct session *ss = s->ping_cursor ? s->ping_cursor : s->sessions;
+	for (ss = s->sessions; ss; ss = ss->next) {
+		int64_t every = ss->pongs < PING_BURST ? PING_BURST_US
+						      : PING_REFRESH_US;
 
-		s->ping_cursor = ss->next;
-		if (ss->hello && !ss->ping_t0)
+		if (!ss->hello)
+			continue;
+		if (ss->ping_t0 && now - ss->ping_t0 > PING_LOST_US)
+			ss->ping_t0 = 0;
+		if (!ss->ping_t0 && now - ss->ping_at >= every)
 			session_ping(ss);
-		else if (ss->ping_t0 && net_now_us() - ss->ping_t0 > PING_REFRESH_US)
-			ss->ping_t0 = 0; /* lost: allow a new one next round */
 	}
 }
 
