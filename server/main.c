@@ -12,6 +12,7 @@
 #include "hub.h"
 #include "item.h"
 #include "log.h"
+#include "net.h"
 #include "server.h"
 #include "store.h"
 
@@ -171,8 +172,10 @@ bad:
 static void on_store_async(uv_async_t *a)
 {
 	(void)a;
-	if (the_server)
+	if (the_server) {
+		net_mark(the_server->net);
 		hub_store_ready(the_server->hub);
+	}
 }
 
 /* Called on the writer thread: wake the loop. */

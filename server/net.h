@@ -46,6 +46,11 @@ struct net;
 /* Server monotonic clock in microseconds (the only clock that decides). */
 int64_t net_now_us(void);
 
+/* Takes this loop iteration's receive stamp now, if not yet taken. Call it
+ * first in any other poll-phase callback (the store's wake-up) so frames
+ * read after that callback keep the time the poll returned. */
+void net_mark(struct net *n);
+
 struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 		    const struct net_callbacks *cb, void *arg);
 /* Binds and listens on host:port (port 0 = ephemeral). Sets *bound to the

@@ -330,25 +330,33 @@ static void on_close(struct conn *c, void *arg)
 }
 
 /* Keeps every peer's delay estimate fresh: a few warm-up pings spread
- * over the first second, then one every PING_REFRESH_US. The estimate is
- * the lowest-delay sample of the window, so one ping taken while either
- * side was busy does not distort it. */
+ * over the first second, then one every PING_REFRESH_US. Refresh pings are
+ * rationed per tick so peers that joined together are not all pinged in
+ * the same instant (a burst of pings and pongs would delay the answers
+ * arriving then). The estimate is the lowest-delay sample of the window, so
+ * one sample taken while either side was busy does not distort it. */
 static void on_ping_tick(uv_timer_t *t)
 {
 	struct server *s = t->data;
 	int64_t now = net_now_us();
+	uint32_t budget = s->nsessions / (PING_REFRESH_US / 1000 / PING_TICK_MS) + 1;
 	struct session *ss;
 
 	for (ss = s->sessions; ss; ss = ss->next) {
-		int64_t every = ss->pongs < PING_BURST ? PING_BURST_US
-						      : PING_REFRESH_US;
+		bool warm = ss->pongs < PING_BURST;
 
 		if (!ss->hello)
 			continue;
 		if (ss->ping_t0 && now - ss->ping_t0 > PING_LOST_US)
 			ss->ping_t0 = 0;
-		if (!ss->ping_t0 && now - ss->ping_at >= every)
+		if (ss->ping_t0)
+			continue;
+		if (warm && now - ss->ping_at >= PING_BURST_US) {
 			session_ping(ss);
+		} else if (!warm && budget && now - ss->ping_at >= PING_REFRESH_US) {
+			session_ping(ss);
+			budget--;
+		}
 	}
 }
 
