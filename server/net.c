@@ -5,12 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "frame.h"
 #include "log.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (FRAME_HEADER + FRAME_MAX)
+#if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
+#define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
+#endif
 
 struct net {
 	uv_loop_t *loop;
@@ -35,6 +40,8 @@ struct conn {
 	uint64_t id;
 	char tag[24];
 	void *data;
+	int64_t kstamp; /* kernel receive time of the bytes about to be read */
+	int kstamps;    /* the socket delivers kernel receive timestamps */
 	uint8_t *in; /* partial frame carried over between reads */
 	size_t in_len, in_cap;
 	size_t out_bytes;
@@ -205,11 +212,80 @@ int conn_send(struct conn *c, struct wbuf *b)
 	return 0;
 }
 
+/* Asks the kernel to timestamp each received segment (SO_TIMESTAMPNS). */
+static void conn_enable_kstamps(struct conn *c)
+{
+#ifdef SO_TIMESTAMPNS
+	uv_os_fd_t fd;
+	int on = 1;
+
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0)
+		c->kstamps = 1;
+#else
+	(void)c;
+#endif
+}
+
+/* Peeks at the socket for the kernel's receive time of the bytes the next
+ * read returns, on our monotonic clock; 0 if unknown. libuv's stream reads
+ * drop ancillary data, so this one-byte MSG_PEEK recvmsg fetches it just
+ * before libuv reads. An answer is then timed from when it reached the
+ * machine, however busy the loop was. */
+static int64_t conn_peek_kstamp(struct conn *c)
+{
+#ifdef SO_TIMESTAMPNS
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	struct timespec rt, mono;
+	char byte;
+	uv_os_fd_t fd;
+
+	if (!c->kstamps || uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0)
+		return 0;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = &byte;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	if (recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT) <= 0)
+		return 0;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			int64_t real_now, mono_now, k;
+
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			clock_gettime(CLOCK_REALTIME, &rt);
+			clock_gettime(CLOCK_MONOTONIC, &mono);
+			real_now = (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000;
+			mono_now = (int64_t)mono.tv_sec * 1000000 +
+				   mono.tv_nsec / 1000;
+			k = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+			/* the same instant on the monotonic clock (uv_hrtime) */
+			return k - real_now + mono_now;
+		}
+	}
+#else
+	(void)c;
+#endif
+	return 0;
+}
+
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	struct conn *c = h->data;
 
 	(void)suggested;
+	c->kstamp = conn_peek_kstamp(c);
 	buf->base = (char *)c->net->chunk;
 	buf->len = READ_CHUNK;
 }
@@ -266,6 +342,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (len == 0)
 		return;
 	stamp = net_stamp(c->net);
+	/* the kernel's time, when it has one that makes sense: never later
+	 * than the poll and not from before a clock step */
+	if (c->kstamp > 0 && c->kstamp <= stamp && stamp - c->kstamp < 1000000)
+		stamp = c->kstamp;
 	if (c->in_len) {
 		/* a frame is split across reads: append what completes it */
 		size_t need = c->in_len + len;
@@ -317,6 +397,7 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
+	conn_enable_kstamps(c);
 	if (n->nconns > n->lim.max_conns) {
 		n->cb.on_full(c, n->arg);
 		conn_close(c, 1);
