@@ -1,5 +1,7 @@
 /* Live rooms: registry, effects to messages, timers, store completions. */
 #include "hub.h"
+#include "hub_int.h"
+#include "push.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,65 +15,21 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define COALESCE_MS 100   /* progress to host/screens: at most 10 a second */
-#define LOBBY_EVERY 3     /* lobby counts: every 3rd tick, about 3 a second */
-#define CODE_MAX 16
-#define TITLE_MAX 128
+#define COALESCE_MS  100 /* progress to host/screens: at most 10 a second */
+#define LOBBY_EVERY  3	 /* lobby counts: every 3rd tick, about 3 a second */
+#define CODE_MAX     16
+#define TITLE_MAX    128
 #define CATEGORY_MAX 64
-#define TEXT_MAX 128
+#define TEXT_MAX     128
 
-enum pend_kind { PEND_ACK, PEND_CLOSED };
-
-/* Something waiting for the store to commit (FIFO: tokens rise). */
-struct pending {
-	uint64_t token;
-	enum pend_kind kind;
-	struct lroom *room;
-	uint32_t player, q, seq;
-	int64_t rt_us, recv_us;
-};
-
-struct lroom {
-	struct hub *hub;
-	struct lroom *next;
-	struct room *room;
-	char code[8];
-	char tag[12];
-	char host_token[33];
-	uint64_t match_id;
-	bool ended_by_host;
-	struct session **seats; /* by player id; NULL while disconnected */
-	size_t nseats;
-	struct session *watchers; /* host and screens */
-	uv_timer_t timer;
-	uv_timer_t coalesce;
-	unsigned ticks;
-	int64_t finished_at;  /* 0 while the match runs */
-	int closing_handles;  /* removal: handles still closing */
-	uint32_t cur_seq;     /* seq of the request being handled */
-	const char *cur_text; /* its FILL text, for the store */
-};
-
-/* A resume token and the seat it was given for. */
-struct seat_ref {
-	char token[33];
-	struct lroom *room; /* NULL: free or revoked */
-	uint32_t player;    /* 0 for the host */
-};
-
-struct hub {
-	struct server *srv;
-	struct lroom *rooms;
-	uint32_t nrooms;
-	struct seat_ref *refs; /* open addressing by token */
-	size_t nrefs, refcap;
-	struct pending *pend; /* ring */
-	size_t phead, plen, pcap;
-	uint64_t next_token;
-};
-
-const char *hub_room_code(const struct lroom *r) { return r->code; }
-uint32_t hub_room_count(const struct hub *h) { return h->nrooms; }
+const char *hub_room_code(const struct lroom *r)
+{
+	return r->code;
+}
+uint32_t hub_room_count(const struct hub *h)
+{
+	return h->nrooms;
+}
 
 struct hub *hub_new(struct server *srv)
 {
@@ -135,200 +93,6 @@ static void ref_put(struct hub *h, const char *token, struct lroom *lr,
 	snprintf(h->refs[i].token, sizeof(h->refs[i].token), "%s", token);
 	h->refs[i].room = lr;
 	h->refs[i].player = player;
-}
-
-/* ---- sending ---------------------------------------------------------- */
-
-/* Packs a push once and writes the same bytes to every seat and watcher. */
-static void bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
-		  bool contestants, bool watchers)
-{
-	struct wbuf *b = server_pack(env);
-	struct session *w;
-	size_t i;
-
-	if (!b) {
-		log_error(lr->tag, "broadcast too large to frame");
-		return;
-	}
-	for (i = 1; contestants && i < lr->nseats; i++)
-		if (lr->seats[i])
-			session_send(lr->seats[i], b);
-	for (w = lr->watchers; watchers && w; w = w->wnext)
-		session_send(w, b);
-	wbuf_unref(b);
-}
-
-static void settings_to_pb(const struct room_settings *s,
-			   Quiz__V1__RoomSettings *o)
-{
-	o->format = (Quiz__V1__RoundFormat)s->format;
-	o->title = (char *)s->title;
-	o->question_count = s->question_count;
-	o->time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
-	o->points = s->points;
-	o->seed = s->seed;
-	o->max_players = s->max_players;
-	o->auto_advance = s->auto_advance;
-	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
-	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
-	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
-	o->category = "";
-}
-
-/* Builds the Question push; never includes which option is correct. */
-static void send_question(struct lroom *lr, uint32_t q, struct session *only)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Question m = QUIZ__V1__QUESTION__INIT;
-	const struct room_question *qq = room_question(lr->room, q);
-	const struct room_settings *s = room_settings(lr->room);
-	char *opts[ITEM_MAX_OPTIONS];
-	unsigned i;
-
-	for (i = 0; i < qq->n_options; i++)
-		opts[i] = qq->item->options[qq->perm[i]];
-	m.index = q;
-	m.count = room_question_count(lr->room);
-	m.kind = (Quiz__V1__QuestionKind)qq->item->kind;
-	m.stem = qq->item->stem;
-	m.n_options = qq->n_options;
-	m.options = opts;
-	m.reveal_at_us = (uint64_t)room_reveal_at(lr->room);
-	m.deadline_at_us = (uint64_t)room_deadline_at(lr->room);
-	m.time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
-	m.points = s->points;
-	m.category = qq->item->category ? qq->item->category : "";
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_QUESTION;
-	env.question = &m;
-	m.sent_at_us = (uint64_t)net_now_us();
-	if (only)
-		session_send_env(only, &env);
-	else
-		bcast(lr, &env, true, true);
-}
-
-static void send_countdown(struct lroom *lr, const struct room_effect *e)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Countdown m = QUIZ__V1__COUNTDOWN__INIT;
-
-	m.question_index = e->q;
-	m.question_count = room_question_count(lr->room);
-	m.start_at_us = (uint64_t)e->at_us;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_COUNTDOWN;
-	env.countdown = &m;
-	bcast(lr, &env, true, true);
-}
-
-/* The reveal to everyone, then each contestant's own result. */
-static void send_reveal(struct lroom *lr, uint32_t q)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Reveal m = QUIZ__V1__REVEAL__INIT;
-	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
-	const struct room_question *qq = room_question(lr->room, q);
-	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
-	bool voided = room_question_voided(lr->room);
-	unsigned i;
-
-	m.question_index = q;
-	m.answered = room_progress(lr->room, dist);
-	m.players = room_player_count(lr->room);
-	for (i = 0; i < qq->n_options; i++)
-		if (qq->correct_mask & (1u << i))
-			correct[nc++] = i;
-	m.n_correct = nc;
-	m.correct = correct;
-	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
-	m.distribution = dist;
-	m.voided = voided;
-	m.explanation = qq->item->explanation ? qq->item->explanation : "";
-	m.correct_text = qq->item->kind == ITEM_FILL && qq->item->n_fills
-				 ? qq->item->fills[0] : "";
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_REVEAL;
-	env.reveal = &m;
-	m.sent_at_us = (uint64_t)net_now_us();
-	bcast(lr, &env, true, true);
-
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
-	env.result = &res;
-	res.question_index = q;
-	res.players = m.players;
-	for (i = 1; i < lr->nseats; i++) {
-		const struct room_player *p = room_player(lr->room, i);
-		bool answered;
-
-		if (!lr->seats[i] || !p || p->kicked)
-			continue;
-		answered = p->answered_q == (int32_t)q;
-		res.answered = answered;
-		res.correct = answered && !voided && p->last_correct;
-		res.points = answered && !voided ? p->last_points : 0;
-		res.response_time_us = answered ? (uint32_t)p->last_rt_us : 0;
-		res.total = p->score;
-		res.rank = p->rank;
-		session_send_env(lr->seats[i], &env);
-	}
-}
-
-/* Top standings (at most ROOM_TOP_N). */
-static void build_leaderboard(struct lroom *lr, uint32_t q, bool final,
-			      Quiz__V1__Envelope *env, Quiz__V1__Leaderboard *m,
-			      Quiz__V1__Standing *st, Quiz__V1__Standing **pst)
-{
-	uint32_t ids[ROOM_TOP_N];
-	size_t i, n = room_standings(lr->room, ids, ROOM_TOP_N);
-
-	for (i = 0; i < n; i++) {
-		const struct room_player *p = room_player(lr->room, ids[i]);
-
-		quiz__v1__standing__init(&st[i]);
-		st[i].rank = p->rank;
-		st[i].player_id = p->id;
-		st[i].nickname = (char *)p->nick;
-		st[i].team = (char *)(p->team >= 0
-			? room_team_name(lr->room, (size_t)p->team) : "");
-		st[i].score = p->score;
-		st[i].total_time_us = (uint64_t)p->total_time_us;
-		st[i].correct = p->correct;
-		pst[i] = &st[i];
-	}
-	m->question_index = q;
-	m->n_top = n;
-	m->top = pst;
-	m->final = final;
-	m->players = room_player_count(lr->room);
-	env->body_case = QUIZ__V1__ENVELOPE__BODY_LEADERBOARD;
-	env->leaderboard = m;
-}
-
-static void send_leaderboard(struct lroom *lr, uint32_t q, bool final,
-			     struct session *only)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Leaderboard m = QUIZ__V1__LEADERBOARD__INIT;
-	Quiz__V1__Standing st[ROOM_TOP_N], *pst[ROOM_TOP_N];
-
-	build_leaderboard(lr, q, final, &env, &m, st, pst);
-	if (only)
-		session_send_env(only, &env);
-	else
-		bcast(lr, &env, true, true);
-}
-
-static void send_state(struct lroom *lr, enum room_state st,
-		       int64_t remaining)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
-
-	m.state = (Quiz__V1__RoomState)st;
-	m.at_us = (uint64_t)net_now_us();
-	m.remaining_us = remaining > 0 ? (uint64_t)remaining : 0;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
-	env.state_change = &m;
-	bcast(lr, &env, true, true);
 }
 
 /* ---- store completions ------------------------------------------------ */
@@ -443,7 +207,8 @@ static void store_results(struct lroom *lr)
 	size_t i, n = room_player_slots(lr->room);
 
 	for (i = 1; i <= n; i++) {
-		const struct room_player *p = room_player(lr->room, (uint32_t)i);
+		const struct room_player *p =
+		    room_player(lr->room, (uint32_t)i);
 		struct store_result r;
 
 		if (p->kicked)
@@ -474,18 +239,23 @@ static void lroom_flush(struct lroom *lr)
 
 		switch (e->kind) {
 		case FX_COUNTDOWN:
-			send_countdown(lr, e);
+			push_countdown(lr, e);
 			break;
 		case FX_QUESTION:
-			send_question(lr, e->q, NULL);
+			push_question(lr, e->q, NULL);
 			break;
 		case FX_ANSWER: {
 			struct store_answer a = {
-				.match = lr->match_id, .player = e->player,
-				.q = e->q, .choice_mask = e->choice_mask,
-				.text = lr->cur_text, .recv_us = e->recv_us,
-				.one_way_us = e->comp_us, .rt_us = e->rt_us,
-				.correct = e->correct, .points = e->points,
+			    .match = lr->match_id,
+			    .player = e->player,
+			    .q = e->q,
+			    .choice_mask = e->choice_mask,
+			    .text = lr->cur_text,
+			    .recv_us = e->recv_us,
+			    .one_way_us = e->comp_us,
+			    .rt_us = e->rt_us,
+			    .correct = e->correct,
+			    .points = e->points,
 			};
 
 			memset(&p, 0, sizeof(p));
@@ -513,23 +283,23 @@ static void lroom_flush(struct lroom *lr)
 			pend_push(h, &p);
 			break;
 		case FX_REVEAL:
-			send_reveal(lr, e->q);
+			push_reveal(lr, e->q);
 			break;
 		case FX_LEADERBOARD:
-			send_leaderboard(lr, e->q, e->final, NULL);
+			push_leaderboard(lr, e->q, e->final, NULL);
 			break;
 		case FX_PAUSED:
-			send_state(lr, ROOM_PAUSED, e->remaining_us);
+			push_state(lr, ROOM_PAUSED, e->remaining_us);
 			break;
 		case FX_RESUMED:
-			send_state(lr, room_state(lr->room), 0);
+			push_state(lr, room_state(lr->room), 0);
 			break;
 		case FX_KICKED:
 			kick_seat(lr, e->player);
 			break;
 		case FX_FINISHED:
 			store_results(lr);
-			send_state(lr, ROOM_FINISHED, 0);
+			push_state(lr, ROOM_FINISHED, 0);
 			lr->finished_at = net_now_us();
 			log_info(lr->tag, "match %llu finished",
 				 (unsigned long long)lr->match_id);
@@ -614,15 +384,17 @@ static void lroom_remove(struct lroom *lr)
 static void on_coalesce(uv_timer_t *t)
 {
 	struct lroom *lr = t->data;
-	bool lobby = room_lobby_dirty(lr->room) && ++lr->ticks % LOBBY_EVERY == 0;
+	bool lobby =
+	    room_lobby_dirty(lr->room) && ++lr->ticks % LOBBY_EVERY == 0;
 
-	if (lr->finished_at && net_now_us() - lr->finished_at >
-				       (int64_t)lr->hub->srv->cfg.room_linger_s * 1000000) {
+	if (lr->finished_at &&
+	    net_now_us() - lr->finished_at >
+		(int64_t)lr->hub->srv->cfg.room_linger_s * 1000000) {
 		lroom_remove(lr);
 		return;
 	}
-	bool progress = room_progress_dirty(lr->room) &&
-			room_state(lr->room) == ROOM_OPEN;
+	bool progress =
+	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
 
 	if (progress && lr->watchers) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
@@ -634,11 +406,12 @@ static void on_coalesce(uv_timer_t *t)
 		m.question_index = room_question_index(lr->room);
 		m.answered = room_progress(lr->room, dist);
 		m.players = room_player_count(lr->room);
-		m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
+		m.n_distribution =
+		    qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
 		m.distribution = dist;
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 		env.progress = &m;
-		bcast(lr, &env, false, true);
+		push_bcast(lr, &env, false, true);
 	}
 	if (lobby) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
@@ -662,7 +435,7 @@ static void on_coalesce(uv_timer_t *t)
 		m.teams = ptt;
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
 		env.lobby_update = &m;
-		bcast(lr, &env, true, true);
+		push_bcast(lr, &env, true, true);
 	}
 	room_clear_dirty(lr->room, lobby, progress || !lr->watchers);
 }
@@ -728,10 +501,10 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 	memset(f, 0, sizeof(*f));
 	if (!in)
 		return room_settings_normalize(s);
-	if (strlen(in->title) > TITLE_MAX || strlen(in->category) > CATEGORY_MAX ||
-	    !text_utf8_valid(in->title, strlen(in->title)) ||
-	    in->n_kinds > 4 || in->min_difficulty > 3 ||
-	    in->max_difficulty > 3 ||
+	if (strlen(in->title) > TITLE_MAX ||
+	    strlen(in->category) > CATEGORY_MAX ||
+	    !text_utf8_valid(in->title, strlen(in->title)) || in->n_kinds > 4 ||
+	    in->min_difficulty > 3 || in->max_difficulty > 3 ||
 	    (in->max_difficulty && in->min_difficulty > in->max_difficulty))
 		return -QE_BAD_MESSAGE;
 	for (i = 0; i < in->n_kinds; i++) {
@@ -826,7 +599,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	watcher_add(lr, ss);
 	ref_put(h, ss->token, lr, 0);
 
-	settings_to_pb(&s, &rs);
+	push_settings(&s, &rs);
 	rs.category = (char *)(f.category ? f.category : "");
 	rs.min_difficulty = (uint32_t)f.min_difficulty;
 	rs.max_difficulty = (uint32_t)f.max_difficulty;
@@ -863,53 +636,6 @@ static void seat(struct lroom *lr, uint32_t pid, struct session *ss)
 	ss->role = ROLE_PLAYER;
 }
 
-static void send_joined(struct lroom *lr, struct session *ss, uint32_t seq)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
-	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
-
-	settings_to_pb(room_settings(lr->room), &rs);
-	j.player_id = ss->player;
-	j.code = lr->code;
-	j.settings = &rs;
-	j.state = (Quiz__V1__RoomState)room_state(lr->room);
-	j.players = room_player_count(lr->room);
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOINED;
-	env.joined = &j;
-	session_send_env(ss, &env);
-}
-
-static void send_watching(struct lroom *lr, struct session *ss, uint32_t seq)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
-	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
-
-	settings_to_pb(room_settings(lr->room), &rs);
-	w.code = lr->code;
-	w.settings = &rs;
-	w.state = (Quiz__V1__RoomState)room_state(lr->room);
-	w.host = ss->role == ROLE_HOST;
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCHING;
-	env.watching = &w;
-	session_send_env(ss, &env);
-}
-
-/* What a late or returning member needs to catch up. */
-static void catch_up(struct lroom *lr, struct session *ss)
-{
-	enum room_state st = room_state(lr->room);
-	uint32_t q = room_question_index(lr->room);
-
-	if (st == ROOM_OPEN)
-		send_question(lr, q, ss);
-	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
-		send_leaderboard(lr, q, st == ROOM_FINISHED, ss);
-}
-
 int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 	     uint32_t seq)
 {
@@ -930,8 +656,8 @@ int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 	ref_put(h, ss->token, lr, (uint32_t)pid);
 	store_player(h->srv->store, lr->match_id, (uint32_t)pid, m->nickname,
 		     m->team);
-	send_joined(lr, ss, seq);
-	catch_up(lr, ss);
+	push_joined(lr, ss, seq);
+	push_catch_up(lr, ss);
 	log_debug(lr->tag, "%s joined as player %lld", conn_tag(ss->conn),
 		  (long long)pid);
 	return 0;
@@ -959,8 +685,8 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	}
 	ss->room = lr;
 	watcher_add(lr, ss);
-	send_watching(lr, ss, seq);
-	catch_up(lr, ss);
+	push_watching(lr, ss, seq);
+	push_catch_up(lr, ss);
 	return 0;
 }
 
@@ -1058,10 +784,10 @@ void hub_snapshot(struct hub *h, struct session *ss)
 	if (!ss->room)
 		return;
 	if (ss->role == ROLE_PLAYER)
-		send_joined(ss->room, ss, 0);
+		push_joined(ss->room, ss, 0);
 	else
-		send_watching(ss->room, ss, 0);
-	catch_up(ss->room, ss);
+		push_watching(ss->room, ss, 0);
+	push_catch_up(ss->room, ss);
 }
 
 void hub_detach(struct hub *h, struct session *ss)

@@ -1,0 +1,62 @@
+/* Private to the hub and push modules: the live room and hub structs. */
+#ifndef QUIZ_HUB_INT_H
+#define QUIZ_HUB_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "room.h"
+#include "server.h"
+
+enum pend_kind { PEND_ACK, PEND_CLOSED };
+
+/* Something waiting for the store to commit (FIFO: tokens rise). */
+struct pending {
+	uint64_t token;
+	enum pend_kind kind;
+	struct lroom *room;
+	uint32_t player, q, seq;
+	int64_t rt_us, recv_us;
+};
+
+struct lroom {
+	struct hub *hub;
+	struct lroom *next;
+	struct room *room;
+	char code[8];
+	char tag[12];
+	char host_token[33];
+	uint64_t match_id;
+	bool ended_by_host;
+	struct session **seats; /* by player id; NULL while disconnected */
+	size_t nseats;
+	struct session *watchers; /* host and screens */
+	uv_timer_t timer;
+	uv_timer_t coalesce;
+	unsigned ticks;
+	int64_t finished_at;  /* 0 while the match runs */
+	int closing_handles;  /* removal: handles still closing */
+	uint32_t cur_seq;     /* seq of the request being handled */
+	const char *cur_text; /* its FILL text, for the store */
+};
+
+/* A resume token and the seat it was given for. */
+struct seat_ref {
+	char token[33];
+	struct lroom *room; /* NULL: free or revoked */
+	uint32_t player;    /* 0 for the host */
+};
+
+struct hub {
+	struct server *srv;
+	struct lroom *rooms;
+	uint32_t nrooms;
+	struct seat_ref *refs; /* open addressing by token */
+	size_t nrefs, refcap;
+	struct pending *pend; /* ring */
+	size_t phead, plen, pcap;
+	uint64_t next_token;
+};
+
+#endif

@@ -1,0 +1,248 @@
+/* Messages built from a live room's state: see push.h. */
+#include "push.h"
+
+#include <string.h>
+
+#include "log.h"
+
+/* Packs a push once and writes the same bytes to every seat and watcher. */
+void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
+		bool contestants, bool watchers)
+{
+	struct wbuf *b = server_pack(env);
+	struct session *w;
+	size_t i;
+
+	if (!b) {
+		log_error(lr->tag, "broadcast too large to frame");
+		return;
+	}
+	for (i = 1; contestants && i < lr->nseats; i++)
+		if (lr->seats[i])
+			session_send(lr->seats[i], b);
+	for (w = lr->watchers; watchers && w; w = w->wnext)
+		session_send(w, b);
+	wbuf_unref(b);
+}
+
+void push_settings(const struct room_settings *s, Quiz__V1__RoomSettings *o)
+{
+	o->format = (Quiz__V1__RoundFormat)s->format;
+	o->title = (char *)s->title;
+	o->question_count = s->question_count;
+	o->time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
+	o->points = s->points;
+	o->seed = s->seed;
+	o->max_players = s->max_players;
+	o->auto_advance = s->auto_advance;
+	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
+	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
+	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
+	o->category = "";
+}
+
+/* Builds the Question push; never includes which option is correct. */
+void push_question(struct lroom *lr, uint32_t q, struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Question m = QUIZ__V1__QUESTION__INIT;
+	const struct room_question *qq = room_question(lr->room, q);
+	const struct room_settings *s = room_settings(lr->room);
+	char *opts[ITEM_MAX_OPTIONS];
+	unsigned i;
+
+	for (i = 0; i < qq->n_options; i++)
+		opts[i] = qq->item->options[qq->perm[i]];
+	m.index = q;
+	m.count = room_question_count(lr->room);
+	m.kind = (Quiz__V1__QuestionKind)qq->item->kind;
+	m.stem = qq->item->stem;
+	m.n_options = qq->n_options;
+	m.options = opts;
+	m.reveal_at_us = (uint64_t)room_reveal_at(lr->room);
+	m.deadline_at_us = (uint64_t)room_deadline_at(lr->room);
+	m.time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
+	m.points = s->points;
+	m.category = qq->item->category ? qq->item->category : "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_QUESTION;
+	env.question = &m;
+	m.sent_at_us = (uint64_t)net_now_us();
+	if (only)
+		session_send_env(only, &env);
+	else
+		push_bcast(lr, &env, true, true);
+}
+
+void push_countdown(struct lroom *lr, const struct room_effect *e)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Countdown m = QUIZ__V1__COUNTDOWN__INIT;
+
+	m.question_index = e->q;
+	m.question_count = room_question_count(lr->room);
+	m.start_at_us = (uint64_t)e->at_us;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_COUNTDOWN;
+	env.countdown = &m;
+	push_bcast(lr, &env, true, true);
+}
+
+/* The reveal to everyone, then each contestant's own result. */
+void push_reveal(struct lroom *lr, uint32_t q)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Reveal m = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
+	const struct room_question *qq = room_question(lr->room, q);
+	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
+	bool voided = room_question_voided(lr->room);
+	unsigned i;
+
+	m.question_index = q;
+	m.answered = room_progress(lr->room, dist);
+	m.players = room_player_count(lr->room);
+	for (i = 0; i < qq->n_options; i++)
+		if (qq->correct_mask & (1u << i))
+			correct[nc++] = i;
+	m.n_correct = nc;
+	m.correct = correct;
+	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
+	m.distribution = dist;
+	m.voided = voided;
+	m.explanation = qq->item->explanation ? qq->item->explanation : "";
+	m.correct_text = qq->item->kind == ITEM_FILL && qq->item->n_fills
+			     ? qq->item->fills[0]
+			     : "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_REVEAL;
+	env.reveal = &m;
+	m.sent_at_us = (uint64_t)net_now_us();
+	push_bcast(lr, &env, true, true);
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
+	env.result = &res;
+	res.question_index = q;
+	res.players = m.players;
+	for (i = 1; i < lr->nseats; i++) {
+		const struct room_player *p = room_player(lr->room, i);
+		bool answered;
+
+		if (!lr->seats[i] || !p || p->kicked)
+			continue;
+		answered = p->answered_q == (int32_t)q;
+		res.answered = answered;
+		res.correct = answered && !voided && p->last_correct;
+		res.points = answered && !voided ? p->last_points : 0;
+		res.response_time_us = answered ? (uint32_t)p->last_rt_us : 0;
+		res.total = p->score;
+		res.rank = p->rank;
+		session_send_env(lr->seats[i], &env);
+	}
+}
+
+/* Top standings (at most ROOM_TOP_N). */
+static void push_build_leaderboard(struct lroom *lr, uint32_t q, bool final,
+				   Quiz__V1__Envelope *env,
+				   Quiz__V1__Leaderboard *m,
+				   Quiz__V1__Standing *st,
+				   Quiz__V1__Standing **pst)
+{
+	uint32_t ids[ROOM_TOP_N];
+	size_t i, n = room_standings(lr->room, ids, ROOM_TOP_N);
+
+	for (i = 0; i < n; i++) {
+		const struct room_player *p = room_player(lr->room, ids[i]);
+
+		quiz__v1__standing__init(&st[i]);
+		st[i].rank = p->rank;
+		st[i].player_id = p->id;
+		st[i].nickname = (char *)p->nick;
+		st[i].team =
+		    (char *)(p->team >= 0
+				 ? room_team_name(lr->room, (size_t)p->team)
+				 : "");
+		st[i].score = p->score;
+		st[i].total_time_us = (uint64_t)p->total_time_us;
+		st[i].correct = p->correct;
+		pst[i] = &st[i];
+	}
+	m->question_index = q;
+	m->n_top = n;
+	m->top = pst;
+	m->final = final;
+	m->players = room_player_count(lr->room);
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_LEADERBOARD;
+	env->leaderboard = m;
+}
+
+void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
+		      struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Leaderboard m = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing st[ROOM_TOP_N], *pst[ROOM_TOP_N];
+
+	push_build_leaderboard(lr, q, final, &env, &m, st, pst);
+	if (only)
+		session_send_env(only, &env);
+	else
+		push_bcast(lr, &env, true, true);
+}
+
+void push_state(struct lroom *lr, enum room_state st, int64_t remaining)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
+
+	m.state = (Quiz__V1__RoomState)st;
+	m.at_us = (uint64_t)net_now_us();
+	m.remaining_us = remaining > 0 ? (uint64_t)remaining : 0;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
+	env.state_change = &m;
+	push_bcast(lr, &env, true, true);
+}
+
+void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	push_settings(room_settings(lr->room), &rs);
+	j.player_id = ss->player;
+	j.code = lr->code;
+	j.settings = &rs;
+	j.state = (Quiz__V1__RoomState)room_state(lr->room);
+	j.players = room_player_count(lr->room);
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOINED;
+	env.joined = &j;
+	session_send_env(ss, &env);
+}
+
+void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	push_settings(room_settings(lr->room), &rs);
+	w.code = lr->code;
+	w.settings = &rs;
+	w.state = (Quiz__V1__RoomState)room_state(lr->room);
+	w.host = ss->role == ROLE_HOST;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCHING;
+	env.watching = &w;
+	session_send_env(ss, &env);
+}
+
+/* What a late or returning member needs to catch up. */
+void push_catch_up(struct lroom *lr, struct session *ss)
+{
+	enum room_state st = room_state(lr->room);
+	uint32_t q = room_question_index(lr->room);
+
+	if (st == ROOM_OPEN)
+		push_question(lr, q, ss);
+	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
+		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+}
