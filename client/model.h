@@ -18,6 +18,7 @@
 #define MODEL_TOP_MAX 10
 #define MODEL_TEAMS_MAX 64
 #define MODEL_MISSING_MAX 32   /* host panel: who has not answered yet */
+#define MODEL_FILL_MAX 128     /* typed fill-in answer (bytes, protocol limit) */
 
 enum model_mode { MODE_JOIN, MODE_HOST, MODE_SCREEN };
 
@@ -89,6 +90,8 @@ struct model {
 
 	/* this contestant's answer */
 	uint32_t selected;   /* mask being composed (multi) or cursor choice */
+	unsigned cursor;     /* highlighted option (MODEL_KEY_UP/DOWN) */
+	bool cursor_on;      /* the cursor was moved: Enter takes it (single) */
 	bool locked;         /* sent */
 	uint32_t locked_mask;
 	char fill[MODEL_OPTION_MAX]; /* typed text (fill-in) */
@@ -98,6 +101,7 @@ struct model {
 	/* host/screen live progress */
 	uint32_t answered;
 	uint32_t dist[MODEL_OPTIONS_MAX];
+	unsigned n_dist;     /* entries of dist sent (FILL reveal: 2) */
 
 	/* reveal */
 	uint32_t correct_mask;
@@ -137,6 +141,13 @@ enum {
 	MODEL_QUIT = 1 << 2,
 };
 
+/* Keys for model_key besides characters (above any Unicode code point):
+ * the UI maps KEY_UP/KEY_DOWN to these. */
+enum {
+	MODEL_KEY_UP = 0x110000,
+	MODEL_KEY_DOWN,
+};
+
 /* Applies one received envelope. Returns MODEL_* flags. Every string is
  * copied (truncated to fit, never past a UTF-8 boundary), counts are
  * clamped to the arrays: a hostile server cannot overrun the model. */
@@ -157,14 +168,22 @@ unsigned model_time_left_pm(const struct model *m, uint64_t now);
 /* Contestant input during a question: key is an option letter/digit
  * ('a'..'h', 'A'..'H', '1'..'8'), ' ' to toggle in multi-select, '\n' to
  * confirm. Returns MODEL_* flags (MODEL_ANSWER when the answer is to be
- * sent now: single/true-false lock on the key itself, multi on Enter). */
+ * sent now: single/true-false lock on the key itself, multi on Enter).
+ * MODEL_KEY_UP/DOWN move the cursor: ' ' toggles the cursor's option
+ * (multi), Enter locks it (single/true-false, once the cursor was moved).
+ * '\r' counts as Enter. Keys do nothing outside the QUESTION phase at now,
+ * after deadline_at, once locked, or in host/screen mode. */
 int model_key(struct model *m, int key, uint64_t now);
-/* Fill-in text editing: append one UTF-8 character / delete the last. */
+/* Fill-in text editing: append one UTF-8 character / delete the last.
+ * Input is refused (0 returned) when it is not valid UTF-8, holds a control
+ * character, would pass MODEL_FILL_MAX bytes, or the question is not an
+ * open, unlocked fill-in. Return MODEL_REDRAW when the text changed. */
 int model_fill_input(struct model *m, const char *utf8_char);
 int model_fill_backspace(struct model *m);
 
 /* Builds the Answer for the locked choice into a (choices must hold
- * MODEL_OPTIONS_MAX). Returns 0, or -1 when nothing is locked. */
+ * MODEL_OPTIONS_MAX). a->choices points at choices and a->text at m->fill:
+ * pack a before m changes. Returns 0, or -1 when nothing is locked. */
 int model_answer(const struct model *m, Quiz__V1__Answer *a,
 		 uint32_t *choices);
 

@@ -1,0 +1,650 @@
+/* The terminal client's model: applies protocol messages and contestant
+ * input to struct model (see model.h). Every string from the server is
+ * copied with a bound and every count is clamped, so a hostile server can
+ * only make the screen show nonsense, never overrun it. */
+#include "model.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* Copies src into dst (cap bytes, NUL included), cut at a UTF-8 character
+ * boundary when it does not fit; an invalid byte counts as one character. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t len, pos = 0;
+
+	if (!cap)
+		return;
+	if (!src) {
+		dst[0] = '\0';
+		return;
+	}
+	len = strlen(src);
+	while (pos < len) {
+		uint32_t cp;
+		int n = text_utf8_next(src + pos, len - pos, &cp);
+
+		if (n < 1)
+			n = 1;
+		if (pos + (size_t)n > cap - 1)
+			break;
+		pos += (size_t)n;
+	}
+	memcpy(dst, src, pos);
+	dst[pos] = '\0';
+}
+
+/* Local time of a server time (identity without a converter). */
+static uint64_t local_time(model_to_local_fn to_local, void *arg,
+			   uint64_t server_us)
+{
+	return to_local ? to_local(arg, server_us) : server_us;
+}
+
+/* Starts a model for a mode; nick may be NULL (host, screen). */
+void model_init(struct model *m, enum model_mode mode, const char *nick)
+{
+	memset(m, 0, sizeof(*m));
+	m->mode = mode;
+	m->conn = CONN_CONNECTING;
+	m->phase = PHASE_CONNECTING;
+	m->phase_before_pause = PHASE_LOBBY;
+	m->kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	copy_text(m->nick, sizeof(m->nick), nick);
+}
+
+/* Connection events. */
+void model_set_conn(struct model *m, enum model_conn c)
+{
+	m->conn = c;
+}
+
+/* The phase a room state shows (the current phase for an unknown value). */
+static enum model_phase phase_of_state(const struct model *m, int state)
+{
+	switch (state) {
+	case QUIZ__V1__ROOM_STATE__LOBBY:
+		return PHASE_LOBBY;
+	case QUIZ__V1__ROOM_STATE__COUNTDOWN:
+		return PHASE_COUNTDOWN;
+	case QUIZ__V1__ROOM_STATE__QUESTION_OPEN:
+		return PHASE_QUESTION;
+	case QUIZ__V1__ROOM_STATE__QUESTION_CLOSED:
+		return PHASE_REVEAL;
+	case QUIZ__V1__ROOM_STATE__LEADERBOARD:
+		return PHASE_LEADERBOARD;
+	case QUIZ__V1__ROOM_STATE__PAUSED:
+		return PHASE_PAUSED;
+	case QUIZ__V1__ROOM_STATE__FINISHED:
+		return PHASE_FINISHED;
+	default:
+		return m->phase;
+	}
+}
+
+/* Enters the phase of a room state given by Joined/Watching. */
+static void enter_state(struct model *m, int state)
+{
+	enum model_phase p = phase_of_state(m, state);
+
+	if (p == PHASE_PAUSED && m->phase != PHASE_PAUSED) {
+		/* joined a paused room: what it was doing is not known */
+		m->phase_before_pause = m->phase == PHASE_CONNECTING
+						? PHASE_LOBBY : m->phase;
+	}
+	m->phase = p;
+}
+
+/* Takes the room settings the server filled in. */
+static void apply_settings(struct model *m, const Quiz__V1__RoomSettings *s)
+{
+	if (!s)
+		return;
+	copy_text(m->title, sizeof(m->title), s->title);
+	m->question_count = s->question_count;
+	m->time_limit_ms = s->time_limit_ms;
+	m->points = s->points;
+}
+
+/* Clears the status line's refusal once a later request succeeded. */
+static void clear_error(struct model *m)
+{
+	m->error[0] = '\0';
+	m->error_code = 0;
+}
+
+/* Forgets the previous question's answer, progress, reveal and result (and
+ * a refusal about it). */
+static void reset_question(struct model *m)
+{
+	if (m->phase != PHASE_KICKED)
+		clear_error(m);
+	m->selected = 0;
+	m->cursor = 0;
+	m->cursor_on = false;
+	m->locked = false;
+	m->locked_mask = 0;
+	m->fill[0] = '\0';
+	m->acked = false;
+	m->ack_rt_us = 0;
+	m->answered = 0;
+	memset(m->dist, 0, sizeof(m->dist));
+	m->n_dist = 0;
+	m->correct_mask = 0;
+	m->voided = false;
+	m->explanation[0] = '\0';
+	m->correct_text[0] = '\0';
+	m->have_result = false;
+	m->r_answered = false;
+	m->r_correct = false;
+	m->r_points = 0;
+	m->r_rt_us = 0;
+	m->r_rank = 0;
+}
+
+/* Copies a distribution, clamped to the array. */
+static void copy_dist(struct model *m, const uint32_t *d, size_t n)
+{
+	size_t i;
+
+	if (n > MODEL_OPTIONS_MAX)
+		n = MODEL_OPTIONS_MAX;
+	memset(m->dist, 0, sizeof(m->dist));
+	for (i = 0; i < n && d; i++)
+		m->dist[i] = d[i];
+	m->n_dist = d ? (unsigned)n : 0;
+}
+
+/* 1 when a push refers to the question on screen. */
+static int same_question(const struct model *m, uint32_t index)
+{
+	return m->have_q && m->q == index;
+}
+
+/* Error: kept for the status line; the phase stays. A refused answer that
+ * can still be retried (not TOO_LATE / ALREADY_ANSWERED) is unlocked. */
+static int apply_error(struct model *m, const Quiz__V1__Error *e)
+{
+	copy_text(m->error, sizeof(m->error), e->message);
+	m->error_code = (int)e->code;
+	if (m->mode == MODE_JOIN && m->locked && !m->acked &&
+	    m->phase == PHASE_QUESTION &&
+	    (e->code == QUIZ__V1__ERROR_CODE__BAD_STATE ||
+	     e->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE ||
+	     e->code == QUIZ__V1__ERROR_CODE__RATE_LIMITED ||
+	     e->code == QUIZ__V1__ERROR_CODE__INTERNAL)) {
+		m->locked = false;
+		m->locked_mask = 0;
+	}
+	return MODEL_REDRAW;
+}
+
+/* Welcome: online; a resumed seat names its room and player. */
+static int apply_welcome(struct model *m, const Quiz__V1__Welcome *w)
+{
+	m->conn = CONN_ONLINE;
+	if (w->room_code && w->room_code[0])
+		copy_text(m->code, sizeof(m->code), w->room_code);
+	if (w->player_id)
+		m->player_id = w->player_id;
+	return MODEL_REDRAW;
+}
+
+/* LobbyUpdate: player count and team tallies. */
+static int apply_lobby(struct model *m, const Quiz__V1__LobbyUpdate *u)
+{
+	size_t i, n = u->n_teams;
+
+	m->players = u->players;
+	if (n > MODEL_TEAMS_MAX)
+		n = MODEL_TEAMS_MAX;
+	m->n_teams = 0;
+	for (i = 0; i < n && u->teams; i++) {
+		const Quiz__V1__TeamTally *t = u->teams[i];
+		struct model_team *mt = &m->teams[m->n_teams];
+
+		if (!t)
+			continue;
+		copy_text(mt->name, sizeof(mt->name), t->team);
+		mt->players = t->players;
+		mt->score = t->score;
+		m->n_teams++;
+	}
+	return MODEL_REDRAW;
+}
+
+/* Countdown to the next question. */
+static int apply_countdown(struct model *m, const Quiz__V1__Countdown *c,
+			   model_to_local_fn to_local, void *arg)
+{
+	m->next_q = c->question_index;
+	m->q_count = c->question_count;
+	m->countdown_to = local_time(to_local, arg, c->start_at_us);
+	if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_COUNTDOWN;
+	else
+		m->phase = PHASE_COUNTDOWN;
+	return MODEL_REDRAW;
+}
+
+/* Question: a new index resets the answer; the same index (re-sent after a
+ * resume or a reconnect) only moves the times and keeps the answer. */
+static int apply_question(struct model *m, const Quiz__V1__Question *q,
+			  model_to_local_fn to_local, void *arg)
+{
+	size_t i, n = q->n_options;
+	int kind = (int)q->kind;
+
+	if (kind < QUIZ__V1__QUESTION_KIND__SINGLE ||
+	    kind > QUIZ__V1__QUESTION_KIND__FILL)
+		kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	if (!same_question(m, q->index) || m->kind != kind)
+		reset_question(m);
+	m->have_q = true;
+	m->q = q->index;
+	m->q_count = q->count;
+	m->kind = kind;
+	copy_text(m->stem, sizeof(m->stem), q->stem);
+	copy_text(m->category, sizeof(m->category), q->category);
+	if (kind == QUIZ__V1__QUESTION_KIND__FILL || !q->options)
+		n = 0;
+	if (n > MODEL_OPTIONS_MAX)
+		n = MODEL_OPTIONS_MAX;
+	m->n_options = (unsigned)n;
+	for (i = 0; i < n; i++)
+		copy_text(m->options[i], sizeof(m->options[i]), q->options[i]);
+	for (; i < MODEL_OPTIONS_MAX; i++)
+		m->options[i][0] = '\0';
+	/* a shorter option list must not leave choices past its end */
+	m->selected &= (n ? (1u << n) - 1 : 0);
+	m->locked_mask &= (n ? (1u << n) - 1 : 0);
+	if (m->cursor >= n)
+		m->cursor = 0;
+	m->reveal_at = local_time(to_local, arg, q->reveal_at_us);
+	m->deadline_at = local_time(to_local, arg, q->deadline_at_us);
+	if (m->deadline_at < m->reveal_at)
+		m->deadline_at = m->reveal_at;
+	m->q_points = q->points;
+	m->q_limit_ms = q->time_limit_ms;
+	m->next_q = q->index;
+	m->countdown_to = m->reveal_at;
+	if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_QUESTION;
+	else
+		m->phase = PHASE_QUESTION;
+	return MODEL_REDRAW;
+}
+
+/* AnswerAck: the server committed our answer. */
+static int apply_ack(struct model *m, const Quiz__V1__AnswerAck *a)
+{
+	if (!same_question(m, a->question_index))
+		return 0;
+	m->acked = true;
+	m->ack_rt_us = a->response_time_us;
+	return MODEL_REDRAW;
+}
+
+/* Progress (host, screens): answers so far. */
+static int apply_progress(struct model *m, const Quiz__V1__Progress *p)
+{
+	if (!same_question(m, p->question_index))
+		return 0;
+	m->answered = p->answered;
+	m->players = p->players;
+	copy_dist(m, p->distribution, p->n_distribution);
+	return MODEL_REDRAW;
+}
+
+/* Reveal: the correct answer, the final distribution, the explanation. */
+static int apply_reveal(struct model *m, const Quiz__V1__Reveal *r)
+{
+	size_t i;
+
+	if (!same_question(m, r->question_index))
+		return 0;
+	m->correct_mask = 0;
+	for (i = 0; i < r->n_correct && r->correct; i++)
+		if (r->correct[i] < m->n_options)
+			m->correct_mask |= 1u << r->correct[i];
+	copy_dist(m, r->distribution, r->n_distribution);
+	m->answered = r->answered;
+	m->players = r->players;
+	m->voided = r->voided;
+	copy_text(m->explanation, sizeof(m->explanation), r->explanation);
+	copy_text(m->correct_text, sizeof(m->correct_text), r->correct_text);
+	if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_REVEAL;
+	else
+		m->phase = PHASE_REVEAL;
+	return MODEL_REDRAW;
+}
+
+/* Result: this contestant's points for the question just revealed. */
+static int apply_result(struct model *m, const Quiz__V1__Result *r)
+{
+	if (!same_question(m, r->question_index))
+		return 0;
+	m->have_result = true;
+	m->r_answered = r->answered;
+	m->r_correct = r->correct;
+	m->r_points = r->points;
+	m->r_rt_us = r->response_time_us;
+	m->r_total = r->total;
+	m->r_rank = r->rank;
+	if (r->players)
+		m->players = r->players;
+	return MODEL_REDRAW;
+}
+
+/* Leaderboard: top standings; the final one ends the match. */
+static int apply_leaderboard(struct model *m, const Quiz__V1__Leaderboard *l)
+{
+	size_t i, n = l->n_top;
+
+	if (n > MODEL_TOP_MAX)
+		n = MODEL_TOP_MAX;
+	m->n_top = 0;
+	for (i = 0; i < n && l->top; i++) {
+		const Quiz__V1__Standing *s = l->top[i];
+		struct model_standing *ms = &m->top[m->n_top];
+
+		if (!s)
+			continue;
+		ms->rank = s->rank;
+		ms->player_id = s->player_id;
+		ms->correct = s->correct;
+		ms->score = s->score;
+		ms->total_time_us = s->total_time_us;
+		copy_text(ms->nick, sizeof(ms->nick), s->nickname);
+		copy_text(ms->team, sizeof(ms->team), s->team);
+		m->n_top++;
+	}
+	if (l->players)
+		m->players = l->players;
+	m->final = l->final;
+	if (l->final)
+		m->phase = PHASE_FINISHED;
+	else if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_LEADERBOARD;
+	else
+		m->phase = PHASE_LEADERBOARD;
+	return MODEL_REDRAW;
+}
+
+/* StateChange: pause, resume or finish. */
+static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
+		       model_to_local_fn to_local, void *arg)
+{
+	enum model_phase p = phase_of_state(m, (int)s->state);
+
+	if (m->phase == PHASE_KICKED)
+		return 0;
+	if (p == PHASE_PAUSED) {
+		if (m->phase != PHASE_PAUSED)
+			m->phase_before_pause = m->phase;
+		m->paused_remaining_us = s->remaining_us;
+		m->phase = PHASE_PAUSED;
+		return MODEL_REDRAW;
+	}
+	if (p == PHASE_COUNTDOWN && m->phase == PHASE_PAUSED)
+		/* until the re-sent Countdown arrives */
+		m->countdown_to = local_time(to_local, arg, s->at_us) +
+				  m->paused_remaining_us;
+	if (p == PHASE_FINISHED)
+		m->final = true;
+	m->phase = p;
+	return MODEL_REDRAW;
+}
+
+/* Kicked: the seat is gone and the connection closed for good. */
+static int apply_kicked(struct model *m, const Quiz__V1__Kicked *k)
+{
+	copy_text(m->error, sizeof(m->error), k->reason);
+	m->phase = PHASE_KICKED;
+	m->conn = CONN_CLOSED;
+	return MODEL_REDRAW;
+}
+
+/* Applies one received envelope. Returns MODEL_* flags. */
+int model_apply(struct model *m, const Quiz__V1__Envelope *env,
+		model_to_local_fn to_local, void *arg)
+{
+	if (!env)
+		return 0;
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		return env->welcome ? apply_welcome(m, env->welcome) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		return env->error ? apply_error(m, env->error) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
+		if (!env->room_created)
+			return 0;
+		copy_text(m->code, sizeof(m->code), env->room_created->code);
+		copy_text(m->host_token, sizeof(m->host_token),
+			  env->room_created->host_token);
+		apply_settings(m, env->room_created->settings);
+		m->conn = CONN_ONLINE;
+		clear_error(m);
+		m->phase = PHASE_LOBBY;
+		return MODEL_REDRAW;
+	case QUIZ__V1__ENVELOPE__BODY_JOINED:
+		if (!env->joined)
+			return 0;
+		m->player_id = env->joined->player_id;
+		copy_text(m->code, sizeof(m->code), env->joined->code);
+		apply_settings(m, env->joined->settings);
+		m->players = env->joined->players;
+		m->conn = CONN_ONLINE;
+		clear_error(m);
+		enter_state(m, (int)env->joined->state);
+		return MODEL_REDRAW;
+	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		if (!env->watching)
+			return 0;
+		copy_text(m->code, sizeof(m->code), env->watching->code);
+		apply_settings(m, env->watching->settings);
+		m->conn = CONN_ONLINE;
+		clear_error(m);
+		enter_state(m, (int)env->watching->state);
+		return MODEL_REDRAW;
+	case QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE:
+		return env->lobby_update ? apply_lobby(m, env->lobby_update) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_COUNTDOWN:
+		return env->countdown ? apply_countdown(m, env->countdown,
+							to_local, arg) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_QUESTION:
+		return env->question ? apply_question(m, env->question,
+						      to_local, arg) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK:
+		return env->answer_ack ? apply_ack(m, env->answer_ack) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_PROGRESS:
+		return env->progress ? apply_progress(m, env->progress) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
+		return env->reveal ? apply_reveal(m, env->reveal) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_RESULT:
+		return env->result ? apply_result(m, env->result) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
+		return env->leaderboard ? apply_leaderboard(m, env->leaderboard)
+					: 0;
+	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
+		return env->state_change ? apply_state(m, env->state_change,
+						       to_local, arg) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_KICKED:
+		return env->kicked ? apply_kicked(m, env->kicked) : 0;
+	default:
+		return 0; /* Ok, Pong and requests: nothing to show */
+	}
+}
+
+/* The phase to draw at local time now. */
+enum model_phase model_phase_at(const struct model *m, uint64_t now)
+{
+	if (m->phase == PHASE_QUESTION && (!m->have_q || now < m->reveal_at))
+		return PHASE_COUNTDOWN;
+	return m->phase;
+}
+
+/* Fraction of the question's time left at now, per mille. */
+unsigned model_time_left_pm(const struct model *m, uint64_t now)
+{
+	uint64_t total, left;
+
+	if (model_phase_at(m, now) != PHASE_QUESTION || now >= m->deadline_at)
+		return 0;
+	total = m->deadline_at - m->reveal_at;
+	left = m->deadline_at - now; /* <= total: now >= reveal_at */
+	if (!total)
+		return 0;
+	if (left > UINT64_MAX / 1000)
+		return (unsigned)(left / (total / 1000));
+	return (unsigned)(left * 1000 / total);
+}
+
+/* Option index of a key, or -1. */
+static int key_option(int key)
+{
+	if (key >= 'a' && key <= 'h')
+		return key - 'a';
+	if (key >= 'A' && key <= 'H')
+		return key - 'A';
+	if (key >= '1' && key <= '8')
+		return key - '1';
+	return -1;
+}
+
+/* Locks mask as the answer. */
+static int lock(struct model *m, uint32_t mask)
+{
+	m->selected = mask;
+	m->locked = true;
+	m->locked_mask = mask;
+	return MODEL_ANSWER | MODEL_REDRAW;
+}
+
+/* 1 when the fill-in text has something besides ASCII spaces. */
+static int fill_nonblank(const struct model *m)
+{
+	const char *s;
+
+	for (s = m->fill; *s; s++)
+		if (*s != ' ')
+			return 1;
+	return 0;
+}
+
+/* Contestant input during a question. */
+int model_key(struct model *m, int key, uint64_t now)
+{
+	bool choice = m->kind == QUIZ__V1__QUESTION_KIND__SINGLE ||
+		      m->kind == QUIZ__V1__QUESTION_KIND__TRUE_FALSE;
+	bool enter = key == '\n' || key == '\r';
+	int opt;
+
+	if (m->mode != MODE_JOIN || m->locked ||
+	    model_phase_at(m, now) != PHASE_QUESTION || now > m->deadline_at)
+		return 0;
+	if (m->kind == QUIZ__V1__QUESTION_KIND__FILL)
+		return enter && fill_nonblank(m) ? lock(m, 0) : 0;
+	if (!m->n_options)
+		return 0;
+	if (key == MODEL_KEY_UP || key == MODEL_KEY_DOWN) {
+		if (m->cursor_on)
+			m->cursor = (m->cursor + (key == MODEL_KEY_UP
+				? m->n_options - 1 : 1)) % m->n_options;
+		m->cursor_on = true;
+		return MODEL_REDRAW;
+	}
+	if (enter) {
+		if (choice)
+			return m->cursor_on ? lock(m, 1u << m->cursor) : 0;
+		return m->selected ? lock(m, m->selected) : 0;
+	}
+	if (key == ' ') {
+		if (choice || !m->cursor_on)
+			return 0;
+		m->selected ^= 1u << m->cursor;
+		return MODEL_REDRAW;
+	}
+	opt = key_option(key);
+	if (opt < 0 || (unsigned)opt >= m->n_options)
+		return 0;
+	m->cursor = (unsigned)opt;
+	if (choice)
+		return lock(m, 1u << opt);
+	m->selected ^= 1u << opt;
+	return MODEL_REDRAW;
+}
+
+/* 1 when typing into the fill-in answer is possible now. */
+static int fill_open(const struct model *m)
+{
+	return m->mode == MODE_JOIN && m->have_q && !m->locked &&
+	       m->phase == PHASE_QUESTION &&
+	       m->kind == QUIZ__V1__QUESTION_KIND__FILL;
+}
+
+/* Appends one UTF-8 character to the fill-in answer. */
+int model_fill_input(struct model *m, const char *utf8_char)
+{
+	size_t n, have, pos;
+
+	if (!utf8_char || !fill_open(m))
+		return 0;
+	n = strlen(utf8_char);
+	if (!n || !text_utf8_valid(utf8_char, n))
+		return 0;
+	for (pos = 0; pos < n;) {
+		uint32_t cp;
+		int k = text_utf8_next(utf8_char + pos, n - pos, &cp);
+
+		if (k < 1 || text_is_control(cp))
+			return 0;
+		pos += (size_t)k;
+	}
+	have = strlen(m->fill);
+	if (have + n > MODEL_FILL_MAX)
+		return 0;
+	memcpy(m->fill + have, utf8_char, n + 1);
+	return MODEL_REDRAW;
+}
+
+/* Deletes the last character of the fill-in answer. */
+int model_fill_backspace(struct model *m)
+{
+	size_t len;
+
+	if (!fill_open(m))
+		return 0;
+	len = strlen(m->fill);
+	if (!len)
+		return 0;
+	do
+		len--;
+	while (len > 0 && ((unsigned char)m->fill[len] & 0xC0) == 0x80);
+	m->fill[len] = '\0';
+	return MODEL_REDRAW;
+}
+
+/* Builds the Answer for the locked choice. */
+int model_answer(const struct model *m, Quiz__V1__Answer *a,
+		 uint32_t *choices)
+{
+	unsigned i, n = 0;
+
+	if (!m->locked || !m->have_q)
+		return -1;
+	quiz__v1__answer__init(a);
+	a->question_index = m->q;
+	if (m->kind == QUIZ__V1__QUESTION_KIND__FILL) {
+		a->text = (char *)m->fill;
+		return 0;
+	}
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX; i++)
+		if (m->locked_mask & (1u << i))
+			choices[n++] = i;
+	a->n_choices = n;
+	a->choices = choices;
+	return 0;
+}
