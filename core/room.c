@@ -126,20 +126,10 @@ static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
 	return e;
 }
 
-/* FNV-1a over a NUL-terminated string. */
-static uint32_t nick_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
-}
-
 /* Finds the slot of nick in the table: its id or the empty slot. */
 static size_t nick_slot(const struct room *r, const char *nick)
 {
-	size_t mask = r->ht_cap - 1, i = nick_hash(nick) & mask;
+	size_t mask = r->ht_cap - 1, i = text_hash(nick) & mask;
 
 	while (r->nick_ht[i] &&
 	       strcmp(r->players[r->nick_ht[i] - 1].nick, nick) != 0)

@@ -403,3 +403,12 @@ size_t text_display_width(const char *s)
 	}
 	return w;
 }
+
+uint32_t text_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}

@@ -44,4 +44,8 @@ size_t text_display_width(const char *s);
 /* Returns the display width of one code point (0, 1 or 2), as above. */
 int text_cp_width(uint32_t cp);
 
+/* FNV-1a hash of a NUL-terminated string (hash tables keyed by names and
+ * tokens). */
+uint32_t text_hash(const char *s);
+
 #endif

@@ -121,7 +121,6 @@ int bank_cli_check(int argc, char **argv)
 	struct bank *b = NULL;
 	int i, operands = 0, options_done = 0, rc;
 	char **paths;
-	size_t k;
 
 	if (argc < 1)
 		return 2;
@@ -160,17 +159,7 @@ int bank_cli_check(int argc, char **argv)
 	}
 	for (i = 0; i < operands; i++)
 		bank_csv_load_path(paths[i], b, &errs);
-	for (k = 0; k < errs.n; k++) {
-		if (errs.v[k].line)
-			fprintf(stderr, "%s:%u: %s\n", errs.v[k].file,
-				errs.v[k].line, errs.v[k].message);
-		else
-			fprintf(stderr, "%s: %s\n", errs.v[k].file,
-				errs.v[k].message);
-	}
-	if (errs.total > errs.n)
-		fprintf(stderr, "... and %zu more errors\n",
-			errs.total - errs.n);
+	bank_errors_print(&errs, stderr);
 
 	bank_cli_summary(stdout, b);
 	if (errs.total == 0 && b->n == 0)

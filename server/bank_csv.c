@@ -561,3 +561,18 @@ int bank_csv_load_path(const char *path, struct bank *into,
 		return bank_csv_load_dir(path, into, errs);
 	return bank_csv_load(path, into, errs);
 }
+
+void bank_errors_print(const struct bank_errors *e, FILE *out)
+{
+	size_t k;
+
+	for (k = 0; k < e->n; k++) {
+		if (e->v[k].line)
+			fprintf(out, "%s:%u: %s\n", e->v[k].file, e->v[k].line,
+				e->v[k].message);
+		else
+			fprintf(out, "%s: %s\n", e->v[k].file, e->v[k].message);
+	}
+	if (e->total > e->n)
+		fprintf(out, "... and %zu more errors\n", e->total - e->n);
+}

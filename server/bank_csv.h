@@ -9,6 +9,7 @@
 #define QUIZ_BANK_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "item.h"
 
@@ -47,6 +48,10 @@ struct bank_errors {
 /* Frees every message and empties the list (it can be reused). Accepts
  * NULL. */
 void bank_errors_clear(struct bank_errors *e);
+
+/* Prints each kept problem as "FILE:LINE: message" (or "FILE: message" for
+ * whole-file problems), then how many more were counted but not kept. */
+void bank_errors_print(const struct bank_errors *e, FILE *out);
 
 /* Loads one bank file: appends its valid items to into (after the items
  * already there; an id already in into is a duplicate) and appends one

@@ -41,15 +41,6 @@ struct hub *hub_new(struct server *srv)
 
 /* ---- resume tokens ---------------------------------------------------- */
 
-static uint32_t token_hash(const char *s)
-{
-	uint32_t x = 2166136261u;
-
-	while (*s)
-		x = (x ^ (uint8_t)*s++) * 16777619u;
-	return x;
-}
-
 static struct seat_ref *ref_find(struct hub *h, const char *token)
 {
 	size_t i, mask;
@@ -57,7 +48,7 @@ static struct seat_ref *ref_find(struct hub *h, const char *token)
 	if (!h->refcap)
 		return NULL;
 	mask = h->refcap - 1;
-	for (i = token_hash(token) & mask; h->refs[i].token[0];
+	for (i = text_hash(token) & mask; h->refs[i].token[0];
 	     i = (i + 1) & mask)
 		if (strcmp(h->refs[i].token, token) == 0)
 			return &h->refs[i];
@@ -84,7 +75,7 @@ static void ref_put(struct hub *h, const char *token, struct lroom *lr,
 		free(old);
 	}
 	mask = h->refcap - 1;
-	for (i = token_hash(token) & mask; h->refs[i].token[0];
+	for (i = text_hash(token) & mask; h->refs[i].token[0];
 	     i = (i + 1) & mask)
 		if (strcmp(h->refs[i].token, token) == 0)
 			break;

@@ -201,21 +201,10 @@ static void on_signal(uv_signal_t *h, int signum)
 static int load_bank(const char *path, struct bank *b)
 {
 	struct bank_errors errs = { 0 };
-	size_t i;
 	int r;
 
 	r = bank_csv_load_path(path, b, &errs);
-	for (i = 0; i < errs.n; i++) {
-		if (errs.v[i].line)
-			fprintf(stderr, "%s:%u: %s\n", errs.v[i].file,
-				errs.v[i].line, errs.v[i].message);
-		else
-			fprintf(stderr, "%s: %s\n", errs.v[i].file,
-				errs.v[i].message);
-	}
-	if (errs.total > errs.n)
-		fprintf(stderr, "... and %zu more problems\n",
-			errs.total - errs.n);
+	bank_errors_print(&errs, stderr);
 	bank_errors_clear(&errs);
 	return r;
 }
