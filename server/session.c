@@ -209,6 +209,11 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 	Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
 	int r = 0;
 
+	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_PONG &&
+	    !session_rate_ok(ss, recv_us)) {
+		session_error(ss, QE_RATE_LIMITED, env->seq, NULL);
+		return;
+	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_PING:
 		pong.t0 = env->ping->t0;
@@ -224,10 +229,6 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 		return;
 	default:
 		break;
-	}
-	if (!session_rate_ok(ss, recv_us)) {
-		session_error(ss, QE_RATE_LIMITED, env->seq, NULL);
-		return;
 	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM:

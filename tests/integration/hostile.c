@@ -2,16 +2,21 @@
  * in one way, and checks that the server answers with the expected Error
  * code and closes the connection.
  *
- *   quiz-hostile PORT garbage|oversize|zero|nohello|badversion
+ *   quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread
+ *
+ * noread: says Hello, then floods requests without ever reading the
+ * replies; the server must drop it once its queued output passes the cap.
  *
  * Exit 0 when the server reacted as the protocol says, 1 otherwise. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -85,6 +90,46 @@ static int send_env(int fd, Quiz__V1__Envelope *env)
 	return r;
 }
 
+/* Floods Pings without reading; returns 0 once the server has closed the
+ * connection (the send fails), 1 if it still accepts bytes after 20 s. */
+static int flood_noread(int fd)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
+	static uint8_t batch[1000 * 16];
+	size_t n, one, off = 0;
+	uint8_t *b;
+	time_t start = time(NULL);
+	int i, small = 4096;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	h.protocol_version = QUIZ_PROTOCOL_VERSION;
+	h.client = "hostile-noread";
+	env.seq = 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	if (send_env(fd, &env) < 0)
+		return 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
+	env.ping = &p;
+	p.t0 = 1;
+	b = wire_pack(&env, &one);
+	for (i = 0; i < 1000 && off + one <= sizeof(batch); i++, off += one)
+		memcpy(batch + off, b, one);
+	free(b);
+	n = off;
+	while (time(NULL) - start < 20) {
+		if (send_all(fd, batch, n) < 0) {
+			printf("hostile noread: dropped by the server after %ld s (%s)\n",
+			       (long)(time(NULL) - start), strerror(errno));
+			return 0;
+		}
+	}
+	printf("hostile noread: NOT dropped\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
@@ -92,7 +137,7 @@ int main(int argc, char **argv)
 	int fd, want, got, closed;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion\n");
+		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -104,6 +149,12 @@ int main(int argc, char **argv)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("connect");
 		return 1;
+	}
+	if (strcmp(mode, "noread") == 0) {
+		int r = flood_noread(fd);
+
+		close(fd);
+		return r;
 	}
 	if (strcmp(mode, "garbage") == 0) {
 		/* a plausible length, then bytes that are no Envelope */

@@ -2,7 +2,8 @@
 # Integration: a real quizd on an ephemeral port with a temporary database.
 # quiz-bench plays a 50-contestant, 5-question match; meanwhile hostile
 # clients send garbage, an oversized frame, a zero-length frame, a request
-# before Hello and a wrong version: each must get its Error and be closed,
+# before Hello and a wrong version: each must get its Error and be closed;
+# one floods requests and never reads: it must be dropped at the output cap,
 # and the match must finish undisturbed with zero mismatches. Then the
 # database must hold exactly what the contestants were told.
 set -euo pipefail
@@ -30,7 +31,7 @@ echo "quizd on port $port"
 bpid=$!
 
 sleep 1.5 # the match is under way
-for mode in garbage oversize zero nohello badversion; do
+for mode in garbage oversize zero nohello badversion noread; do
   "$hostile" "$port" "$mode" || fail "hostile client '$mode' not refused and closed"
 done
 
@@ -38,6 +39,7 @@ brc=0
 wait "$bpid" || brc=$?
 cat "$tmp/bench.err" >&2 || true
 [ "$brc" -eq 0 ] || { cat "$tmp/bench.json"; fail "quiz-bench exited $brc"; }
+grep -q "dropping slow peer" "$tmp/quizd.log" || fail "the non-reading client was not dropped at the output cap"
 jq -e '.joined == 50 and .mismatches.total == 0' "$tmp/bench.json" >/dev/null \
   || { cat "$tmp/bench.json"; fail "bench summary: not all joined or mismatches"; }
 jq -c '{joined, answers, mismatches, reveal_skew_us, fanout_us}' "$tmp/bench.json"
