@@ -90,8 +90,8 @@ static void enter_state(struct model *m, int state)
 
 	if (p == PHASE_PAUSED && m->phase != PHASE_PAUSED) {
 		/* joined a paused room: what it was doing is not known */
-		m->phase_before_pause = m->phase == PHASE_CONNECTING
-						? PHASE_LOBBY : m->phase;
+		m->phase_before_pause =
+		    m->phase == PHASE_CONNECTING ? PHASE_LOBBY : m->phase;
 	}
 	m->phase = p;
 }
@@ -450,13 +450,16 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		enter_state(m, (int)env->watching->state);
 		return MODEL_REDRAW;
 	case QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE:
-		return env->lobby_update ? apply_lobby(m, env->lobby_update) : 0;
+		return env->lobby_update ? apply_lobby(m, env->lobby_update)
+					 : 0;
 	case QUIZ__V1__ENVELOPE__BODY_COUNTDOWN:
-		return env->countdown ? apply_countdown(m, env->countdown,
-							to_local, arg) : 0;
+		return env->countdown
+			   ? apply_countdown(m, env->countdown, to_local, arg)
+			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_QUESTION:
-		return env->question ? apply_question(m, env->question,
-						      to_local, arg) : 0;
+		return env->question
+			   ? apply_question(m, env->question, to_local, arg)
+			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK:
 		return env->answer_ack ? apply_ack(m, env->answer_ack) : 0;
 	case QUIZ__V1__ENVELOPE__BODY_PROGRESS:
@@ -469,8 +472,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		return env->leaderboard ? apply_leaderboard(m, env->leaderboard)
 					: 0;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
-		return env->state_change ? apply_state(m, env->state_change,
-						       to_local, arg) : 0;
+		return env->state_change
+			   ? apply_state(m, env->state_change, to_local, arg)
+			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_KICKED:
 		return env->kicked ? apply_kicked(m, env->kicked) : 0;
 	default:
@@ -551,8 +555,10 @@ int model_key(struct model *m, int key, uint64_t now)
 		return 0;
 	if (key == MODEL_KEY_UP || key == MODEL_KEY_DOWN) {
 		if (m->cursor_on)
-			m->cursor = (m->cursor + (key == MODEL_KEY_UP
-				? m->n_options - 1 : 1)) % m->n_options;
+			m->cursor =
+			    (m->cursor +
+			     (key == MODEL_KEY_UP ? m->n_options - 1 : 1)) %
+			    m->n_options;
 		m->cursor_on = true;
 		return MODEL_REDRAW;
 	}
@@ -628,8 +634,7 @@ int model_fill_backspace(struct model *m)
 }
 
 /* Builds the Answer for the locked choice. */
-int model_answer(const struct model *m, Quiz__V1__Answer *a,
-		 uint32_t *choices)
+int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices)
 {
 	unsigned i, n = 0;
 

@@ -1,0 +1,1214 @@
+/* Tests of the terminal client's model (client/model.c): envelopes built in
+ * C are fed to it the way quiz.c does, with a fake clock conversion (the
+ * server runs OFFSET ahead of the client), and the model is checked after
+ * each: a whole match as a contestant, multi-select, fill-in typing with
+ * CJK, the host's live progress, pause/resume, kick, refusals, hostile
+ * messages and the countdown bar. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "model.h"
+#include "text.h"
+
+#define MS     1000ULL
+#define SEC    1000000ULL
+#define OFFSET (100 * SEC) /* server clock - client clock */
+
+/* Server clock: question q is revealed at REVEAL(q) with a 20 s limit. */
+#define REVEAL(q)   ((1000 + 60 * (uint64_t)(q)) * SEC)
+#define DEADLINE(q) (REVEAL(q) + 20 * SEC)
+#define LOCAL(t)    ((t)-OFFSET)
+
+static struct model M;
+
+/* The clock sync of the tests: local = server - OFFSET. */
+static uint64_t to_local(void *arg, uint64_t server_us)
+{
+	(void)arg;
+	return server_us - OFFSET;
+}
+
+/* Feeds one envelope carrying body (of the type body_case names). */
+static int feed(struct model *m, Quiz__V1__Envelope__BodyCase bc, void *body)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+
+	env.body_case = bc;
+	switch (bc) {
+	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		env.welcome = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		env.error = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
+		env.room_created = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_JOINED:
+		env.joined = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		env.watching = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK:
+		env.answer_ack = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE:
+		env.lobby_update = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_COUNTDOWN:
+		env.countdown = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_QUESTION:
+		env.question = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_PROGRESS:
+		env.progress = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
+		env.reveal = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_RESULT:
+		env.result = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
+		env.leaderboard = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
+		env.state_change = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_KICKED:
+		env.kicked = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_OK:
+		env.ok = body;
+		break;
+	default:
+		cr_assert_fail("feed: body case %d not handled", (int)bc);
+	}
+	return model_apply(m, &env, to_local, NULL);
+}
+
+#define BODY(X) QUIZ__V1__ENVELOPE__BODY_##X
+
+static char *opt4[] = {"1919年", "1921年", "1927年", "1949年"};
+static char *opt_tf[] = {"正确", "错误"};
+
+/* Sends Question q of kind with the given options (server times). */
+static int feed_question(struct model *m, uint32_t q, int kind, char **opts,
+			 size_t n, uint64_t reveal, uint64_t deadline)
+{
+	Quiz__V1__Question b = QUIZ__V1__QUESTION__INIT;
+
+	b.index = q;
+	b.count = 3;
+	b.kind = (Quiz__V1__QuestionKind)kind;
+	b.stem = "中国共产党成立于哪一年？";
+	b.options = opts;
+	b.n_options = n;
+	b.reveal_at_us = reveal;
+	b.deadline_at_us = deadline;
+	b.time_limit_ms = 20000;
+	b.points = 1000;
+	b.category = "党史";
+	b.sent_at_us = reveal - 250 * MS;
+	return feed(m, BODY(QUESTION), &b);
+}
+
+/* Sends a StateChange. */
+static int feed_state(struct model *m, int state, uint64_t at,
+		      uint64_t remaining)
+{
+	Quiz__V1__StateChange b = QUIZ__V1__STATE_CHANGE__INIT;
+
+	b.state = (Quiz__V1__RoomState)state;
+	b.at_us = at;
+	b.remaining_us = remaining;
+	return feed(m, BODY(STATE_CHANGE), &b);
+}
+
+/* Sends an Error. */
+static int feed_error(struct model *m, int code, char *msg)
+{
+	Quiz__V1__Error b = QUIZ__V1__ERROR__INIT;
+
+	b.code = (Quiz__V1__ErrorCode)code;
+	b.message = msg;
+	return feed(m, BODY(ERROR), &b);
+}
+
+/* A contestant joined to a lobby. */
+static void joined(struct model *m, const char *nick)
+{
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__RoomSettings s = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	model_init(m, MODE_JOIN, nick);
+	w.session = "s1";
+	w.resume_token = "tok";
+	w.server_time_us = 900 * SEC;
+	w.protocol_version = 1;
+	feed(m, BODY(WELCOME), &w);
+	s.title = "党史知识竞赛";
+	s.question_count = 3;
+	s.time_limit_ms = 20000;
+	s.points = 1000;
+	j.player_id = 7;
+	j.code = "428113";
+	j.settings = &s;
+	j.state = QUIZ__V1__ROOM_STATE__LOBBY;
+	j.players = 1;
+	cr_assert_eq(feed(m, BODY(JOINED), &j), MODEL_REDRAW);
+}
+
+/* A contestant looking at question q (kind), revealed locally. */
+static uint64_t in_question(struct model *m, uint32_t q, int kind)
+{
+	joined(m, "小明");
+	if (kind == QUIZ__V1__QUESTION_KIND__FILL)
+		feed_question(m, q, kind, NULL, 0, REVEAL(q), DEADLINE(q));
+	else if (kind == QUIZ__V1__QUESTION_KIND__TRUE_FALSE)
+		feed_question(m, q, kind, opt_tf, 2, REVEAL(q), DEADLINE(q));
+	else
+		feed_question(m, q, kind, opt4, 4, REVEAL(q), DEADLINE(q));
+	return LOCAL(REVEAL(q)) + 2 * SEC;
+}
+
+Test(model, init)
+{
+	model_init(&M, MODE_JOIN, "小明");
+	cr_expect_eq(M.mode, MODE_JOIN);
+	cr_expect_eq(M.conn, CONN_CONNECTING);
+	cr_expect_eq(M.phase, PHASE_CONNECTING);
+	cr_expect_str_eq(M.nick, "小明");
+	cr_expect_eq(M.n_options, 0);
+	cr_expect_not(M.have_q);
+	cr_expect_eq(model_time_left_pm(&M, 12345), 0);
+	cr_expect_eq(model_key(&M, 'a', 12345), 0);
+
+	model_init(&M, MODE_SCREEN, NULL);
+	cr_expect_str_eq(M.nick, "");
+}
+
+/* A whole three-question match as contestant 7. */
+Test(model, match_as_contestant)
+{
+	Quiz__V1__LobbyUpdate lu = QUIZ__V1__LOBBY_UPDATE__INIT;
+	Quiz__V1__TeamTally t1 = QUIZ__V1__TEAM_TALLY__INIT;
+	Quiz__V1__TeamTally t2 = QUIZ__V1__TEAM_TALLY__INIT;
+	Quiz__V1__TeamTally *teams[] = {&t1, &t2};
+	Quiz__V1__Countdown cd = QUIZ__V1__COUNTDOWN__INIT;
+	Quiz__V1__AnswerAck ack = QUIZ__V1__ANSWER_ACK__INIT;
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result rs = QUIZ__V1__RESULT__INIT;
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing s1 = QUIZ__V1__STANDING__INIT;
+	Quiz__V1__Standing s2 = QUIZ__V1__STANDING__INIT;
+	Quiz__V1__Standing *top[] = {&s1, &s2};
+	Quiz__V1__Answer a;
+	uint32_t choices[MODEL_OPTIONS_MAX];
+	uint32_t correct[] = {1}, dist[] = {1, 3, 0, 1};
+	uint64_t r0 = LOCAL(REVEAL(0)), now;
+
+	joined(&M, "小明");
+	cr_expect_eq(M.conn, CONN_ONLINE);
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+	cr_expect_eq(M.player_id, 7);
+	cr_expect_str_eq(M.code, "428113");
+	cr_expect_str_eq(M.title, "党史知识竞赛");
+	cr_expect_eq(M.question_count, 3);
+	cr_expect_eq(M.time_limit_ms, 20000);
+	cr_expect_eq(M.points, 1000);
+	cr_expect_eq(M.players, 1);
+
+	t1.team = "一支部";
+	t1.players = 3;
+	t2.team = "二支部";
+	t2.players = 2;
+	lu.players = 5;
+	lu.teams = teams;
+	lu.n_teams = 2;
+	cr_expect_eq(feed(&M, BODY(LOBBY_UPDATE), &lu), MODEL_REDRAW);
+	cr_expect_eq(M.players, 5);
+	cr_assert_eq(M.n_teams, 2);
+	cr_expect_str_eq(M.teams[1].name, "二支部");
+	cr_expect_eq(M.teams[0].players, 3);
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+
+	cd.question_index = 0;
+	cd.question_count = 3;
+	cd.start_at_us = REVEAL(0);
+	cr_expect_eq(feed(&M, BODY(COUNTDOWN), &cd), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_COUNTDOWN);
+	cr_expect_eq(M.next_q, 0);
+	cr_expect_eq(M.q_count, 3);
+	cr_expect_eq(M.countdown_to, r0);
+
+	/* the question arrives 250 ms early: still the countdown on screen */
+	cr_expect_eq(feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4,
+				   4, REVEAL(0), DEADLINE(0)),
+		     MODEL_REDRAW);
+	cr_expect(M.have_q);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	cr_expect_eq(M.reveal_at, r0);
+	cr_expect_eq(M.deadline_at, LOCAL(DEADLINE(0)));
+	cr_expect_eq(M.n_options, 4);
+	cr_expect_str_eq(M.options[1], "1921年");
+	cr_expect_str_eq(M.stem, "中国共产党成立于哪一年？");
+	cr_expect_str_eq(M.category, "党史");
+	cr_expect_eq(M.q_points, 1000);
+	cr_expect_eq(M.q_limit_ms, 20000);
+	cr_expect_eq(model_phase_at(&M, r0 - 250 * MS), PHASE_COUNTDOWN);
+	cr_expect_eq(model_phase_at(&M, r0 - 1), PHASE_COUNTDOWN);
+	cr_expect_eq(model_time_left_pm(&M, r0 - 1), 0);
+	cr_expect_eq(model_key(&M, 'b', r0 - 1), 0,
+		     "no answer before reveal_at");
+	cr_expect_not(M.locked);
+	cr_expect_eq(model_phase_at(&M, r0), PHASE_QUESTION);
+	cr_expect_eq(model_time_left_pm(&M, r0), 1000);
+
+	now = r0 + 3 * SEC;
+	cr_expect_eq(model_key(&M, 'b', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect(M.locked);
+	cr_expect_eq(M.locked_mask, 0x2);
+	cr_expect_eq(model_key(&M, 'c', now), 0, "locked: no second answer");
+	cr_expect_eq(M.locked_mask, 0x2);
+	cr_assert_eq(model_answer(&M, &a, choices), 0);
+	cr_expect_eq(a.question_index, 0);
+	cr_assert_eq(a.n_choices, 1);
+	cr_expect_eq(a.choices[0], 1);
+
+	ack.question_index = 0;
+	ack.response_time_us = 2900000;
+	cr_expect_eq(feed(&M, BODY(ANSWER_ACK), &ack), MODEL_REDRAW);
+	cr_expect(M.acked);
+	cr_expect_eq(M.ack_rt_us, 2900000);
+
+	rv.question_index = 0;
+	rv.correct = correct;
+	rv.n_correct = 1;
+	rv.distribution = dist;
+	rv.n_distribution = 4;
+	rv.answered = 5;
+	rv.players = 5;
+	rv.explanation = "1921年7月，中共一大在上海召开。";
+	cr_expect_eq(feed(&M, BODY(REVEAL), &rv), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_REVEAL);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_REVEAL);
+	cr_expect_eq(M.correct_mask, 0x2);
+	cr_expect_eq(M.n_dist, 4);
+	cr_expect_eq(M.dist[1], 3);
+	cr_expect_eq(M.answered, 5);
+	cr_expect_not(M.voided);
+	cr_expect_str_eq(M.explanation, "1921年7月，中共一大在上海召开。");
+	cr_expect_eq(model_time_left_pm(&M, now), 0);
+
+	rs.question_index = 0;
+	rs.answered = true;
+	rs.correct = true;
+	rs.points = 928;
+	rs.response_time_us = 2900000;
+	rs.total = 928;
+	rs.rank = 1;
+	rs.players = 5;
+	cr_expect_eq(feed(&M, BODY(RESULT), &rs), MODEL_REDRAW);
+	cr_expect(M.have_result);
+	cr_expect(M.r_answered);
+	cr_expect(M.r_correct);
+	cr_expect_eq(M.r_points, 928);
+	cr_expect_eq(M.r_rt_us, 2900000);
+	cr_expect_eq(M.r_total, 928);
+	cr_expect_eq(M.r_rank, 1);
+
+	s1.rank = 1;
+	s1.player_id = 7;
+	s1.nickname = "小明";
+	s1.team = "一支部";
+	s1.score = 928;
+	s1.correct = 1;
+	s2.rank = 2;
+	s2.player_id = 3;
+	s2.nickname = "李华";
+	s2.score = 900;
+	lb.question_index = 0;
+	lb.top = top;
+	lb.n_top = 2;
+	lb.players = 5;
+	cr_expect_eq(feed(&M, BODY(LEADERBOARD), &lb), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_LEADERBOARD);
+	cr_expect_not(M.final);
+	cr_assert_eq(M.n_top, 2);
+	cr_expect_str_eq(M.top[0].nick, "小明");
+	cr_expect_str_eq(M.top[0].team, "一支部");
+	cr_expect_str_eq(M.top[1].nick, "李华");
+	cr_expect_str_eq(M.top[1].team, "");
+	cr_expect_eq(M.top[1].score, 900);
+
+	/* question 1: a new index forgets the previous answer and result */
+	cd.question_index = 1;
+	cd.start_at_us = REVEAL(1);
+	feed(&M, BODY(COUNTDOWN), &cd);
+	cr_expect_eq(M.phase, PHASE_COUNTDOWN);
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__TRUE_FALSE, opt_tf, 2,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect_eq(M.q, 1);
+	cr_expect_not(M.locked);
+	cr_expect_not(M.acked);
+	cr_expect_not(M.have_result);
+	cr_expect_eq(M.correct_mask, 0);
+	cr_expect_str_eq(M.explanation, "");
+	cr_expect_eq(M.n_options, 2);
+	now = LOCAL(REVEAL(1)) + SEC;
+	cr_expect_eq(model_key(&M, 'c', now), 0, "only two options");
+	cr_expect_eq(model_key(&M, '2', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect_eq(M.locked_mask, 0x2);
+
+	/* a reveal without an answer from us (question 2 unanswered) */
+	feed_question(&M, 2, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(2), DEADLINE(2));
+	rv.question_index = 2;
+	feed(&M, BODY(REVEAL), &rv);
+	rs.question_index = 2;
+	rs.answered = false;
+	rs.correct = false;
+	rs.points = 0;
+	feed(&M, BODY(RESULT), &rs);
+	cr_expect(M.have_result);
+	cr_expect_not(M.r_answered);
+	cr_expect_not(M.locked);
+
+	lb.question_index = 2;
+	lb.final = true;
+	cr_expect_eq(feed(&M, BODY(LEADERBOARD), &lb), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_FINISHED);
+	cr_expect(M.final);
+	cr_expect_eq(feed_state(&M, QUIZ__V1__ROOM_STATE__FINISHED, 0, 0),
+		     MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_FINISHED);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_FINISHED);
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+}
+
+/* Pushes about another question index change nothing. */
+Test(model, stale_pushes_ignored)
+{
+	Quiz__V1__AnswerAck ack = QUIZ__V1__ANSWER_ACK__INIT;
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result rs = QUIZ__V1__RESULT__INIT;
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	model_key(&M, 'a', now);
+	ack.question_index = 0;
+	cr_expect_eq(feed(&M, BODY(ANSWER_ACK), &ack), 0);
+	cr_expect_not(M.acked);
+	rv.question_index = 0;
+	cr_expect_eq(feed(&M, BODY(REVEAL), &rv), 0);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	rs.question_index = 5;
+	cr_expect_eq(feed(&M, BODY(RESULT), &rs), 0);
+	cr_expect_not(M.have_result);
+}
+
+Test(model, multi_toggle_and_confirm)
+{
+	Quiz__V1__Answer a;
+	uint32_t choices[MODEL_OPTIONS_MAX];
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__MULTI);
+
+	cr_expect_eq(model_key(&M, '\n', now), 0, "nothing selected");
+	cr_expect_not(M.locked);
+	cr_expect_eq(model_key(&M, 'a', now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, 'C', now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, '4', now), MODEL_REDRAW);
+	cr_expect_eq(M.selected, 0xD);
+	cr_expect_eq(model_key(&M, 'd', now), MODEL_REDRAW);
+	cr_expect_eq(M.selected, 0x5, "a second press toggles off");
+	cr_expect_not(M.locked);
+	cr_expect_eq(model_key(&M, 'e', now), 0, "no option E");
+	cr_expect_eq(model_answer(&M, &a, choices), -1, "not locked yet");
+
+	/* cursor: down moves past A, space toggles B */
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, MODEL_KEY_UP, now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(M.cursor, 3, "cursor starts at the last key (D)");
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(M.cursor, 0, "wraps");
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, ' ', now), MODEL_REDRAW);
+	cr_expect_eq(M.selected, 0x7);
+
+	cr_expect_eq(model_key(&M, '\n', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect(M.locked);
+	cr_expect_eq(M.locked_mask, 0x7);
+	cr_expect_eq(model_key(&M, 'd', now), 0);
+	cr_expect_eq(M.locked_mask, 0x7);
+	cr_assert_eq(model_answer(&M, &a, choices), 0);
+	cr_assert_eq(a.n_choices, 3);
+	cr_expect_eq(a.choices[0], 0);
+	cr_expect_eq(a.choices[1], 1);
+	cr_expect_eq(a.choices[2], 2);
+}
+
+Test(model, single_cursor_enter)
+{
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	cr_expect_eq(model_key(&M, '\n', now), 0,
+		     "Enter without a cursor does not pick A by accident");
+	cr_expect_eq(model_key(&M, ' ', now), 0);
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, MODEL_KEY_DOWN, now), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, '\r', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect_eq(M.locked_mask, 0x2);
+}
+
+Test(model, fill_typing_cjk_backspace)
+{
+	Quiz__V1__Answer a;
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	uint32_t choices[MODEL_OPTIONS_MAX], dist[] = {3, 2};
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__FILL);
+	int i;
+
+	cr_expect_eq(M.n_options, 0);
+	cr_expect_eq(model_key(&M, '\n', now), 0, "empty text");
+	cr_expect_eq(model_fill_input(&M, " "), MODEL_REDRAW);
+	cr_expect_eq(model_key(&M, '\n', now), 0, "blank text");
+	cr_expect_eq(model_fill_backspace(&M), MODEL_REDRAW);
+	cr_expect_eq(model_fill_backspace(&M), 0, "nothing to delete");
+
+	cr_expect_eq(model_fill_input(&M, "遵"), MODEL_REDRAW);
+	cr_expect_eq(model_fill_input(&M, "义"), MODEL_REDRAW);
+	cr_expect_eq(model_fill_input(&M, "x"), MODEL_REDRAW);
+	cr_expect_eq(model_fill_input(&M, "😀"), MODEL_REDRAW);
+	cr_expect_str_eq(M.fill, "遵义x😀");
+	cr_expect_eq(model_fill_backspace(&M), MODEL_REDRAW);
+	cr_expect_str_eq(M.fill, "遵义x", "4-byte character removed whole");
+	cr_expect_eq(model_fill_backspace(&M), MODEL_REDRAW);
+	cr_expect_eq(model_fill_backspace(&M), MODEL_REDRAW);
+	cr_expect_str_eq(M.fill, "遵", "3-byte character removed whole");
+	cr_expect_eq(model_fill_input(&M, "义会议"), MODEL_REDRAW,
+		     "pasted text");
+
+	/* refused: invalid UTF-8, controls, half a character, empty */
+	cr_expect_eq(model_fill_input(&M, "\xe4\xb9"), 0);
+	cr_expect_eq(model_fill_input(&M, "\xff"), 0);
+	cr_expect_eq(model_fill_input(&M, "\x1b"), 0);
+	cr_expect_eq(model_fill_input(&M, "\n"), 0);
+	cr_expect_eq(model_fill_input(&M, "\xe2\x80\xae"), 0, "RLO");
+	cr_expect_eq(model_fill_input(&M, ""), 0);
+	cr_expect_eq(model_fill_input(&M, NULL), 0);
+	cr_expect_str_eq(M.fill, "遵义会议");
+
+	/* letters are text here, not option keys */
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+
+	cr_expect_eq(model_key(&M, '\n', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect(M.locked);
+	cr_expect_eq(model_fill_input(&M, "a"), 0, "locked");
+	cr_expect_eq(model_fill_backspace(&M), 0, "locked");
+	cr_assert_eq(model_answer(&M, &a, choices), 0);
+	cr_expect_eq(a.question_index, 0);
+	cr_expect_eq(a.n_choices, 0);
+	cr_expect_str_eq(a.text, "遵义会议");
+
+	rv.question_index = 0;
+	rv.distribution = dist;
+	rv.n_distribution = 2;
+	rv.correct_text = "遵义会议";
+	feed(&M, BODY(REVEAL), &rv);
+	cr_expect_str_eq(M.correct_text, "遵义会议");
+	cr_expect_eq(M.n_dist, 2);
+	cr_expect_eq(M.dist[0], 3);
+
+	/* the length limit: 42 three-byte characters fit in 128, not 43 */
+	in_question(&M, 1, QUIZ__V1__QUESTION_KIND__FILL);
+	for (i = 0; i < 42; i++)
+		cr_assert_eq(model_fill_input(&M, "中"), MODEL_REDRAW);
+	cr_expect_eq(model_fill_input(&M, "中"), 0);
+	cr_expect_eq(model_fill_input(&M, "ab"), MODEL_REDRAW);
+	cr_expect_eq(strlen(M.fill), MODEL_FILL_MAX);
+	cr_expect_eq(model_fill_input(&M, "c"), 0);
+}
+
+Test(model, fill_input_only_for_fill_questions)
+{
+	in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_expect_eq(model_fill_input(&M, "a"), 0);
+	cr_expect_eq(model_fill_backspace(&M), 0);
+	cr_expect_str_eq(M.fill, "");
+}
+
+/* The host sees live progress and never answers. */
+Test(model, host_progress)
+{
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+	Quiz__V1__RoomSettings s = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__Progress p = QUIZ__V1__PROGRESS__INIT;
+	uint32_t d1[] = {0, 1, 0, 0}, d2[] = {2, 5, 1, 0};
+	uint64_t now;
+
+	model_init(&M, MODE_HOST, NULL);
+	s.title = "支部竞赛";
+	s.question_count = 10;
+	s.time_limit_ms = 20000;
+	s.points = 1000;
+	rc.code = "123456";
+	rc.host_token = "host-7f3a9c";
+	rc.settings = &s;
+	rc.match_id = 9;
+	cr_expect_eq(feed(&M, BODY(ROOM_CREATED), &rc), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+	cr_expect_eq(M.conn, CONN_ONLINE);
+	cr_expect_str_eq(M.code, "123456");
+	cr_expect_str_eq(M.host_token, "host-7f3a9c");
+	cr_expect_str_eq(M.title, "支部竞赛");
+	cr_expect_eq(M.question_count, 10);
+
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	now = LOCAL(REVEAL(0)) + SEC;
+	cr_expect_eq(model_key(&M, 'a', now), 0, "the host never answers");
+	cr_expect_not(M.locked);
+	cr_expect_eq(model_key(&M, '\n', now), 0);
+
+	p.question_index = 0;
+	p.answered = 1;
+	p.players = 8;
+	p.distribution = d1;
+	p.n_distribution = 4;
+	cr_expect_eq(feed(&M, BODY(PROGRESS), &p), MODEL_REDRAW);
+	cr_expect_eq(M.answered, 1);
+	cr_expect_eq(M.players, 8);
+	cr_expect_eq(M.dist[1], 1);
+	p.answered = 8;
+	p.distribution = d2;
+	feed(&M, BODY(PROGRESS), &p);
+	cr_expect_eq(M.answered, 8);
+	cr_expect_eq(M.dist[0], 2);
+	cr_expect_eq(M.dist[1], 5);
+	cr_expect_eq(M.dist[2], 1);
+	cr_expect_eq(M.n_dist, 4);
+
+	p.question_index = 1;
+	p.answered = 99;
+	cr_expect_eq(feed(&M, BODY(PROGRESS), &p), 0, "another question");
+	cr_expect_eq(M.answered, 8);
+}
+
+/* A screen watches and never answers. */
+Test(model, screen_watching)
+{
+	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+
+	model_init(&M, MODE_SCREEN, NULL);
+	w.code = "654321";
+	w.state = QUIZ__V1__ROOM_STATE__COUNTDOWN;
+	cr_expect_eq(feed(&M, BODY(WATCHING), &w), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_COUNTDOWN);
+	cr_expect_str_eq(M.code, "654321");
+	cr_expect_str_eq(M.title, "", "no settings sent: nothing copied");
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	cr_expect_eq(model_key(&M, 'a', LOCAL(REVEAL(0)) + SEC), 0);
+}
+
+/* Pause in a question, resume, the question re-sent with new times. */
+Test(model, pause_resume_resend)
+{
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__MULTI);
+	uint64_t shift = 30 * SEC;
+
+	model_key(&M, 'b', now);
+	model_key(&M, 'c', now);
+	cr_expect_eq(model_key(&M, '\n', now), MODEL_ANSWER | MODEL_REDRAW);
+
+	cr_expect_eq(feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED,
+				REVEAL(1) + 2 * SEC, 18 * SEC),
+		     MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.phase_before_pause, PHASE_QUESTION);
+	cr_expect_eq(M.paused_remaining_us, 18 * SEC);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_PAUSED);
+	cr_expect_eq(model_time_left_pm(&M, now), 0);
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+	/* a second PAUSED keeps what was interrupted */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, REVEAL(1), 17 * SEC);
+	cr_expect_eq(M.phase_before_pause, PHASE_QUESTION);
+	cr_expect_eq(M.paused_remaining_us, 17 * SEC);
+
+	cr_expect_eq(feed_state(&M, QUIZ__V1__ROOM_STATE__QUESTION_OPEN,
+				REVEAL(1) + shift, 0),
+		     MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__MULTI, opt4, 4,
+		      REVEAL(1) + shift, DEADLINE(1) + shift);
+	cr_expect(M.locked, "same index: the locked answer stays");
+	cr_expect_eq(M.locked_mask, 0x6);
+	cr_expect_eq(M.reveal_at, LOCAL(REVEAL(1) + shift));
+	cr_expect_eq(M.deadline_at, LOCAL(DEADLINE(1) + shift));
+	now = LOCAL(REVEAL(1) + shift) + 10 * SEC;
+	cr_expect_eq(model_time_left_pm(&M, now), 500);
+	cr_expect_eq(model_key(&M, 'a', now), 0, "still locked");
+}
+
+/* Pause before answering: the answer can be given after the resume. */
+Test(model, pause_resume_unlocked)
+{
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, REVEAL(0), 10 * SEC);
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__QUESTION_OPEN, REVEAL(0), 0);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0) - 5 * SEC, DEADLINE(0) - 5 * SEC);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_QUESTION,
+		     "reveal_at moved into the past: shown at once");
+	cr_expect_eq(model_key(&M, 'a', now), MODEL_ANSWER | MODEL_REDRAW);
+}
+
+/* Pause during a countdown; resume restarts it from the time left. */
+Test(model, pause_resume_countdown)
+{
+	Quiz__V1__Countdown cd = QUIZ__V1__COUNTDOWN__INIT;
+
+	joined(&M, "小明");
+	cd.question_index = 0;
+	cd.question_count = 3;
+	cd.start_at_us = REVEAL(0);
+	feed(&M, BODY(COUNTDOWN), &cd);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, REVEAL(0) - SEC, SEC);
+	cr_expect_eq(M.phase_before_pause, PHASE_COUNTDOWN);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__COUNTDOWN, REVEAL(0) + 50 * SEC,
+		   0);
+	cr_expect_eq(M.phase, PHASE_COUNTDOWN);
+	cr_expect_eq(M.countdown_to, LOCAL(REVEAL(0) + 51 * SEC));
+	/* the re-sent Countdown wins */
+	cd.start_at_us = REVEAL(0) + 52 * SEC;
+	feed(&M, BODY(COUNTDOWN), &cd);
+	cr_expect_eq(M.countdown_to, LOCAL(REVEAL(0) + 52 * SEC));
+
+	/* pause on the leaderboard, resume to the leaderboard */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__LEADERBOARD, 0, 0);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, 0, 2 * SEC);
+	cr_expect_eq(M.phase_before_pause, PHASE_LEADERBOARD);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__LEADERBOARD, 0, 0);
+	cr_expect_eq(M.phase, PHASE_LEADERBOARD);
+}
+
+/* Joining a room already paused mid-question. */
+Test(model, join_paused_room)
+{
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+
+	model_init(&M, MODE_JOIN, "小红");
+	j.player_id = 4;
+	j.code = "428113";
+	j.state = QUIZ__V1__ROOM_STATE__PAUSED;
+	feed(&M, BODY(JOINED), &j);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.phase_before_pause, PHASE_LOBBY);
+	feed_question(&M, 2, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(2), DEADLINE(2));
+	cr_expect_eq(M.phase, PHASE_PAUSED, "still paused");
+	cr_expect_eq(M.phase_before_pause, PHASE_QUESTION);
+	cr_expect(M.have_q);
+}
+
+Test(model, kicked)
+{
+	Quiz__V1__Kicked k = QUIZ__V1__KICKED__INIT;
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	k.reason = "主持人已将你移出房间";
+	cr_expect_eq(feed(&M, BODY(KICKED), &k), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_KICKED);
+	cr_expect_eq(M.conn, CONN_CLOSED);
+	cr_expect_str_eq(M.error, "主持人已将你移出房间");
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_KICKED);
+	cr_expect_eq(feed_state(&M, QUIZ__V1__ROOM_STATE__QUESTION_OPEN, 0, 0),
+		     0);
+	cr_expect_eq(M.phase, PHASE_KICKED);
+}
+
+Test(model, connection_events)
+{
+	joined(&M, "小明");
+	model_set_conn(&M, CONN_RECONNECTING);
+	cr_expect_eq(M.conn, CONN_RECONNECTING);
+	cr_expect_eq(M.phase, PHASE_LOBBY, "the screen stays");
+	model_set_conn(&M, CONN_CLOSED);
+	cr_expect_eq(M.conn, CONN_CLOSED);
+}
+
+/* A resumed session: Welcome names the seat, Joined and the question
+ * follow; the answer locked before the drop stays. */
+Test(model, resume_after_reconnect)
+{
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	model_key(&M, 'c', now);
+	model_set_conn(&M, CONN_RECONNECTING);
+	w.room_code = "428113";
+	w.player_id = 7;
+	cr_expect_eq(feed(&M, BODY(WELCOME), &w), MODEL_REDRAW);
+	cr_expect_eq(M.conn, CONN_ONLINE);
+	cr_expect_eq(M.player_id, 7);
+	j.player_id = 7;
+	j.code = "428113";
+	j.state = QUIZ__V1__ROOM_STATE__QUESTION_OPEN;
+	j.players = 5;
+	feed(&M, BODY(JOINED), &j);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect(M.locked);
+	cr_expect_eq(M.locked_mask, 0x4);
+}
+
+Test(model, errors_keep_phase)
+{
+	uint64_t now;
+
+	model_init(&M, MODE_JOIN, "小明");
+	cr_expect_eq(
+	    feed_error(&M, QUIZ__V1__ERROR_CODE__NAME_TAKEN, "昵称已被使用"),
+	    MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_CONNECTING);
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__NAME_TAKEN);
+	cr_expect_str_eq(M.error, "昵称已被使用");
+	feed_error(&M, QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND, "no such room");
+	cr_expect_eq(M.phase, PHASE_CONNECTING);
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND);
+	cr_expect_str_eq(M.error, "no such room");
+
+	/* a later success clears the status line */
+	joined(&M, "小明");
+	feed_error(&M, QUIZ__V1__ERROR_CODE__RATE_LIMITED, "slow down");
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	cr_expect_str_eq(M.error, "");
+	cr_expect_eq(M.error_code, 0);
+
+	/* TOO_LATE keeps the lock; BAD_STATE lets the contestant retry */
+	now = LOCAL(REVEAL(0)) + SEC;
+	model_key(&M, 'a', now);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__TOO_LATE, "too late");
+	cr_expect(M.locked);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED, "again");
+	cr_expect(M.locked);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__BAD_STATE, "not open");
+	cr_expect_not(M.locked);
+	cr_expect_eq(model_key(&M, 'b', now), MODEL_ANSWER | MODEL_REDRAW);
+
+	/* once acknowledged, no refusal unlocks it */
+	{
+		Quiz__V1__AnswerAck ack = QUIZ__V1__ANSWER_ACK__INIT;
+
+		feed(&M, BODY(ANSWER_ACK), &ack);
+		feed_error(&M, QUIZ__V1__ERROR_CODE__BAD_STATE, "x");
+		cr_expect(M.locked);
+	}
+	/* an empty message is stored empty, with its code */
+	feed_error(&M, QUIZ__V1__ERROR_CODE__INTERNAL, "");
+	cr_expect_str_eq(M.error, "");
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__INTERNAL);
+}
+
+/* Messages with nothing to show change nothing. */
+Test(model, ignored_messages)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
+
+	joined(&M, "小明");
+	cr_expect_eq(feed(&M, BODY(OK), &ok), 0);
+	cr_expect_eq(model_apply(&M, &env, to_local, NULL), 0, "no body");
+	cr_expect_eq(model_apply(&M, NULL, to_local, NULL), 0);
+	env.body_case = BODY(QUESTION); /* body case set, pointer NULL */
+	cr_expect_eq(model_apply(&M, &env, to_local, NULL), 0);
+	env.body_case = (Quiz__V1__Envelope__BodyCase)99;
+	cr_expect_eq(model_apply(&M, &env, to_local, NULL), 0);
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+	cr_expect_not(M.have_q);
+	/* no converter: server times are taken as local */
+	{
+		Quiz__V1__Countdown cd = QUIZ__V1__COUNTDOWN__INIT;
+
+		cd.start_at_us = 77;
+		env.body_case = BODY(COUNTDOWN);
+		env.countdown = &cd;
+		model_apply(&M, &env, NULL, NULL);
+		cr_expect_eq(M.countdown_to, 77);
+	}
+}
+
+/* n copies of unit after prefix, in buf. */
+static char *repeat(char *buf, size_t cap, const char *prefix, const char *unit,
+		    size_t n)
+{
+	size_t i;
+
+	cr_assert_lt(strlen(prefix) + n * strlen(unit), cap);
+	strcpy(buf, prefix);
+	for (i = 0; i < n; i++)
+		strcat(buf, unit);
+	return buf;
+}
+
+/* Over-long strings are cut at a UTF-8 boundary and stay valid. */
+Test(model, hostile_long_strings)
+{
+	static char stem[8192], opt[2048], title[1024], nick[512], code[256],
+	    expl[8192];
+	Quiz__V1__Question q = QUIZ__V1__QUESTION__INIT;
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+	Quiz__V1__RoomSettings s = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing st = QUIZ__V1__STANDING__INIT;
+	Quiz__V1__Standing *top[] = {&st};
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Error er = QUIZ__V1__ERROR__INIT;
+	char *opts[1] = {opt};
+
+	model_init(&M, MODE_HOST, NULL);
+	s.title = repeat(title, sizeof(title), "", "中", 50);
+	rc.code = repeat(code, sizeof(code), "", "9", 100);
+	rc.host_token = repeat(nick, sizeof(nick), "", "t", 200);
+	rc.settings = &s;
+	feed(&M, BODY(ROOM_CREATED), &rc);
+	cr_expect_eq(strlen(M.title), 126, "42 of 50 characters fit in 127");
+	cr_expect(text_utf8_valid(M.title, strlen(M.title)));
+	cr_expect_eq(strlen(M.code), sizeof(M.code) - 1);
+	cr_expect_eq(strlen(M.host_token), sizeof(M.host_token) - 1);
+
+	q.stem = repeat(stem, sizeof(stem), "a", "中", 2000);
+	q.options = opts;
+	q.n_options = 1;
+	repeat(opt, sizeof(opt), "ab", "国", 500);
+	q.category = repeat(nick, sizeof(nick), "", "😀", 100);
+	q.deadline_at_us = 10 * SEC;
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_eq(strlen(M.stem), 1 + 3 * 340);
+	cr_expect(text_utf8_valid(M.stem, strlen(M.stem)));
+	cr_expect_eq(strlen(M.options[0]), 2 + 3 * 84);
+	cr_expect(text_utf8_valid(M.options[0], strlen(M.options[0])));
+	cr_expect_eq(strlen(M.category), 60, "15 four-byte characters");
+	cr_expect(text_utf8_valid(M.category, strlen(M.category)));
+
+	rv.explanation = repeat(expl, sizeof(expl), "", "é", 3000);
+	rv.correct_text = opt;
+	feed(&M, BODY(REVEAL), &rv);
+	cr_expect_eq(strlen(M.explanation), MODEL_TEXT_MAX - 2,
+		     "two-byte characters: 1022 of 1023");
+	cr_expect(text_utf8_valid(M.explanation, strlen(M.explanation)));
+	cr_expect_eq(strlen(M.correct_text), 2 + 3 * 84);
+
+	st.nickname = repeat(nick, sizeof(nick), "x", "李", 100);
+	st.team = title;
+	lb.top = top;
+	lb.n_top = 1;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_expect_eq(strlen(M.top[0].nick), 1 + 3 * 20);
+	cr_expect_eq(strlen(M.top[0].team), 63);
+	cr_expect(text_utf8_valid(M.top[0].nick, strlen(M.top[0].nick)));
+
+	er.message = stem;
+	feed(&M, BODY(ERROR), &er);
+	cr_expect_eq(strlen(M.error), 1 + 3 * 52);
+	cr_expect(text_utf8_valid(M.error, strlen(M.error)));
+
+	/* invalid bytes are kept as single bytes; NULL strings become "" */
+	er.message = "\xff\xfe ok";
+	feed(&M, BODY(ERROR), &er);
+	cr_expect_str_eq(M.error, "\xff\xfe ok");
+	er.message = NULL;
+	feed(&M, BODY(ERROR), &er);
+	cr_expect_str_eq(M.error, "");
+}
+
+/* Counts and indexes past the arrays are clamped or ignored. */
+Test(model, hostile_counts)
+{
+	static char *opts[50];
+	static uint32_t big[1000];
+	static Quiz__V1__TeamTally tt[1000], *tp[1000];
+	static Quiz__V1__Standing st[50], *sp[50];
+	Quiz__V1__LobbyUpdate lu = QUIZ__V1__LOBBY_UPDATE__INIT;
+	Quiz__V1__Progress p = QUIZ__V1__PROGRESS__INIT;
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	uint32_t correct[] = {9, 100, UINT32_MAX, 2, 31, 32};
+	uint64_t now;
+	size_t i;
+
+	for (i = 0; i < 50; i++)
+		opts[i] = "选项";
+	for (i = 0; i < 1000; i++) {
+		big[i] = (uint32_t)i + 1;
+		quiz__v1__team_tally__init(&tt[i]);
+		tt[i].team = "队";
+		tp[i] = &tt[i];
+	}
+	for (i = 0; i < 50; i++) {
+		quiz__v1__standing__init(&st[i]);
+		st[i].rank = (uint32_t)i + 1;
+		st[i].nickname = "某";
+		sp[i] = &st[i];
+	}
+
+	joined(&M, "小明");
+	lu.players = UINT32_MAX;
+	lu.teams = tp;
+	lu.n_teams = 1000;
+	feed(&M, BODY(LOBBY_UPDATE), &lu);
+	cr_expect_eq(M.n_teams, MODEL_TEAMS_MAX);
+	cr_expect_eq(M.players, UINT32_MAX);
+
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opts, 50,
+		      REVEAL(0), DEADLINE(0));
+	cr_expect_eq(M.n_options, MODEL_OPTIONS_MAX);
+	now = LOCAL(REVEAL(0)) + SEC;
+	cr_expect_eq(model_key(&M, 'h', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect_eq(M.locked_mask, 0x80);
+
+	p.question_index = 0;
+	p.distribution = big;
+	p.n_distribution = 1000;
+	feed(&M, BODY(PROGRESS), &p);
+	cr_expect_eq(M.n_dist, MODEL_OPTIONS_MAX);
+	cr_expect_eq(M.dist[7], 8);
+
+	rv.question_index = 0;
+	rv.correct = correct;
+	rv.n_correct = 6;
+	rv.distribution = big;
+	rv.n_distribution = 1000;
+	feed(&M, BODY(REVEAL), &rv);
+	cr_expect_eq(M.correct_mask, 0x4, "out-of-range indexes ignored");
+	cr_expect_eq(M.n_dist, MODEL_OPTIONS_MAX);
+
+	lb.top = sp;
+	lb.n_top = 50;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_expect_eq(M.n_top, MODEL_TOP_MAX);
+	cr_expect_eq(M.top[9].rank, 10);
+
+	/* NULL entries in repeated fields are skipped */
+	tp[0] = NULL;
+	lu.n_teams = 3;
+	feed(&M, BODY(LOBBY_UPDATE), &lu);
+	cr_expect_eq(M.n_teams, 2);
+	tp[0] = &tt[0];
+}
+
+/* Unknown kinds, missing options, a deadline before the reveal. */
+Test(model, hostile_question_fields)
+{
+	char *opts[] = {"甲", NULL, "丙"};
+	uint64_t now;
+
+	joined(&M, "小明");
+	feed_question(&M, 0, 99, opts, 3, REVEAL(0), DEADLINE(0));
+	cr_expect_eq(M.kind, QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_expect_eq(M.n_options, 3);
+	cr_expect_str_eq(M.options[1], "");
+
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, NULL, 4,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect_eq(M.n_options, 0, "count without an array");
+	now = LOCAL(REVEAL(1)) + SEC;
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+
+	feed_question(&M, 2, QUIZ__V1__QUESTION_KIND__FILL, opts, 3, REVEAL(2),
+		      DEADLINE(2));
+	cr_expect_eq(M.n_options, 0, "fill-in has no options");
+
+	feed_question(&M, 3, QUIZ__V1__QUESTION_KIND__SINGLE, opts, 3,
+		      REVEAL(3), REVEAL(3) - SEC);
+	cr_expect_eq(M.deadline_at, M.reveal_at);
+	now = LOCAL(REVEAL(3));
+	cr_expect_eq(model_time_left_pm(&M, now), 0);
+
+	/* a re-sent index with fewer options drops choices past the end */
+	in_question(&M, 4, QUIZ__V1__QUESTION_KIND__MULTI);
+	now = LOCAL(REVEAL(4)) + SEC;
+	model_key(&M, 'a', now);
+	model_key(&M, 'd', now);
+	feed_question(&M, 4, QUIZ__V1__QUESTION_KIND__MULTI, opts, 3, REVEAL(4),
+		      DEADLINE(4));
+	cr_expect_eq(M.selected, 0x1);
+}
+
+/* The countdown bar: per mille of the question's time left. */
+struct pm_case {
+	uint64_t reveal, deadline, now; /* local */
+	bool question;			/* phase QUESTION (else REVEAL) */
+	unsigned pm;
+};
+
+ParameterizedTestParameters(model, time_left_pm)
+{
+	static struct pm_case cases[] = {
+	    {1000, 21000, 999, true, 0}, /* before reveal_at */
+	    {1000, 21000, 1000, true, 1000},
+	    {1000, 21000, 11000, true, 500},
+	    {1000, 21000, 16000, true, 250},
+	    {1000, 21000, 20980, true, 1},
+	    {1000, 21000, 20999, true, 0}, /* rounds down */
+	    {1000, 21000, 21000, true, 0},
+	    {1000, 21000, 99000, true, 0},  /* after the deadline */
+	    {1000, 21000, 11000, false, 0}, /* revealed */
+	    {1000, 1000, 1000, true, 0},    /* zero-length question */
+	    {0, UINT64_MAX, 0, true, 1000}, /* no overflow */
+	    {0, UINT64_MAX, UINT64_MAX / 2, true, 500},
+	    {0, UINT64_MAX, UINT64_MAX - 1, true, 0},
+	    {5, 300000005, 150000005, true, 500},
+	};
+
+	return cr_make_param_array(struct pm_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct pm_case *c, model, time_left_pm)
+{
+	model_init(&M, MODE_SCREEN, NULL);
+	M.have_q = true;
+	M.phase = c->question ? PHASE_QUESTION : PHASE_REVEAL;
+	M.reveal_at = c->reveal;
+	M.deadline_at = c->deadline;
+	cr_expect_eq(
+	    model_time_left_pm(&M, c->now), c->pm,
+	    "reveal %llu deadline %llu now %llu: %u, expected %u",
+	    (unsigned long long)c->reveal, (unsigned long long)c->deadline,
+	    (unsigned long long)c->now, model_time_left_pm(&M, c->now), c->pm);
+}
+
+/* Key handling: one key on a fresh question (or after a setup). */
+enum key_when {
+	AT_OPEN,
+	BEFORE_REVEAL,
+	AFTER_DEADLINE,
+	WHEN_LOCKED,
+	IN_REVEAL
+};
+
+struct key_case {
+	int mode;
+	int kind;
+	unsigned n_options;
+	enum key_when when;
+	int key;
+	int flags;     /* expected return */
+	uint32_t mask; /* expected locked_mask (locked) or selected */
+	bool locked;
+};
+
+#define KS QUIZ__V1__QUESTION_KIND__SINGLE
+#define KM QUIZ__V1__QUESTION_KIND__MULTI
+#define KT QUIZ__V1__QUESTION_KIND__TRUE_FALSE
+#define KF QUIZ__V1__QUESTION_KIND__FILL
+#define AR (MODEL_ANSWER | MODEL_REDRAW)
+
+ParameterizedTestParameters(model, keys)
+{
+	static struct key_case cases[] = {
+	    /* single: letters, upper case, digits lock at once */
+	    {MODE_JOIN, KS, 4, AT_OPEN, 'a', AR, 0x1, true},
+	    {MODE_JOIN, KS, 4, AT_OPEN, 'D', AR, 0x8, true},
+	    {MODE_JOIN, KS, 4, AT_OPEN, '3', AR, 0x4, true},
+	    {MODE_JOIN, KS, 4, AT_OPEN, 'e', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, '5', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, '0', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, 'z', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, 'i', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, '9', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, '\n', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, ' ', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, -1, 0, 0, false},
+	    {MODE_JOIN, KS, 4, AT_OPEN, 0x4e2d, 0, 0, false},
+	    {MODE_JOIN, KS, 8, AT_OPEN, 'h', AR, 0x80, true},
+	    {MODE_JOIN, KS, 8, AT_OPEN, 'H', AR, 0x80, true},
+	    {MODE_JOIN, KS, 8, AT_OPEN, '8', AR, 0x80, true},
+	    {MODE_JOIN, KS, 4, BEFORE_REVEAL, 'a', 0, 0, false},
+	    {MODE_JOIN, KS, 4, AFTER_DEADLINE, 'a', 0, 0, false},
+	    {MODE_JOIN, KS, 4, WHEN_LOCKED, 'c', 0, 0x2, true},
+	    {MODE_JOIN, KS, 4, IN_REVEAL, 'a', 0, 0, false},
+	    /* true/false */
+	    {MODE_JOIN, KT, 2, AT_OPEN, 'a', AR, 0x1, true},
+	    {MODE_JOIN, KT, 2, AT_OPEN, '2', AR, 0x2, true},
+	    {MODE_JOIN, KT, 2, AT_OPEN, 'c', 0, 0, false},
+	    /* multi: keys toggle, nothing is sent */
+	    {MODE_JOIN, KM, 4, AT_OPEN, 'b', MODEL_REDRAW, 0x2, false},
+	    {MODE_JOIN, KM, 4, AT_OPEN, '4', MODEL_REDRAW, 0x8, false},
+	    {MODE_JOIN, KM, 4, AT_OPEN, '\n', 0, 0, false},
+	    {MODE_JOIN, KM, 4, AT_OPEN, 'e', 0, 0, false},
+	    {MODE_JOIN, KM, 4, WHEN_LOCKED, '\n', 0, 0x2, true},
+	    {MODE_JOIN, KM, 4, BEFORE_REVEAL, 'a', 0, 0, false},
+	    /* fill: option keys are not answers */
+	    {MODE_JOIN, KF, 0, AT_OPEN, 'a', 0, 0, false},
+	    {MODE_JOIN, KF, 0, AT_OPEN, '1', 0, 0, false},
+	    {MODE_JOIN, KF, 0, AT_OPEN, '\n', 0, 0, false},
+	    /* host and screen never answer */
+	    {MODE_HOST, KS, 4, AT_OPEN, 'a', 0, 0, false},
+	    {MODE_HOST, KM, 4, AT_OPEN, 'a', 0, 0, false},
+	    {MODE_SCREEN, KS, 4, AT_OPEN, 'a', 0, 0, false},
+	    {MODE_SCREEN, KT, 2, AT_OPEN, '1', 0, 0, false},
+	};
+
+	return cr_make_param_array(struct key_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct key_case *c, model, keys)
+{
+	static char *opts[8] = {"一", "二", "三", "四", "五", "六", "七", "八"};
+	uint64_t r = LOCAL(REVEAL(0)), now;
+	int got;
+
+	model_init(&M, (enum model_mode)c->mode, "小明");
+	feed_question(&M, 0, c->kind, opts, c->n_options, REVEAL(0),
+		      DEADLINE(0));
+	cr_assert_eq(M.n_options, c->n_options);
+	now = r + SEC;
+	switch (c->when) {
+	case AT_OPEN:
+		break;
+	case BEFORE_REVEAL:
+		now = r - 1;
+		break;
+	case AFTER_DEADLINE:
+		now = LOCAL(DEADLINE(0)) + 1;
+		break;
+	case WHEN_LOCKED:
+		model_key(&M, 'b', now);
+		if (c->kind == KM)
+			model_key(&M, '\n', now);
+		cr_assert(M.locked);
+		break;
+	case IN_REVEAL: {
+		Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+
+		feed(&M, BODY(REVEAL), &rv);
+		break;
+	}
+	}
+	got = model_key(&M, c->key, now);
+	cr_expect_eq(got, c->flags, "key %d: flags %d, expected %d", c->key,
+		     got, c->flags);
+	cr_expect_eq(M.locked, c->locked);
+	cr_expect_eq(c->locked ? M.locked_mask : M.selected, c->mask,
+		     "key %d: mask %#x, expected %#x", c->key,
+		     c->locked ? M.locked_mask : M.selected, c->mask);
+}
