@@ -8,6 +8,9 @@
 
 #include "text.h"
 
+/* Marks a string for xgettext; the UI translates it with _() at use. */
+#define N_(s) (s)
+
 /* Copies src into dst (cap bytes, NUL included), cut at a UTF-8 character
  * boundary when it does not fit; an invalid byte counts as one character. */
 static void copy_text(char *dst, size_t cap, const char *src)
@@ -652,4 +655,30 @@ int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices)
 	a->n_choices = n;
 	a->choices = choices;
 	return 0;
+}
+
+/* An English sentence for a refusal code, marked for translation. */
+const char *model_error_text(int code)
+{
+	static const char *const texts[] = {
+	    N_("Error"),
+	    N_("The server refused a malformed frame"),
+	    N_("The server could not read a message"),
+	    N_("This client's protocol version is not supported"),
+	    N_("No room has that code"),
+	    N_("The room is full"),
+	    N_("That nickname is already taken in this room"),
+	    N_("Wrong host token"),
+	    N_("Only the host can do that"),
+	    N_("Not possible right now"),
+	    N_("Too late: the question is closed"),
+	    N_("You have already answered this question"),
+	    N_("Too many requests: slow down"),
+	    N_("The server is full"),
+	    N_("Internal server error"),
+	};
+
+	if (code < 0 || code >= (int)(sizeof(texts) / sizeof(texts[0])))
+		return texts[0];
+	return texts[code];
 }

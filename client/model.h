@@ -187,4 +187,10 @@ int model_fill_backspace(struct model *m);
 int model_answer(const struct model *m, Quiz__V1__Answer *a,
 		 uint32_t *choices);
 
+/* An English sentence for a refusal (quiz.v1.ErrorCode, e.g. error_code),
+ * marked for translation but not translated: the UI shows
+ * _(model_error_text(code)) so the status line follows LANG whatever
+ * language the server's Error.message is in. Never NULL. */
+const char *model_error_text(int code);
+
 #endif

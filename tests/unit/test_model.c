@@ -1212,3 +1212,22 @@ ParameterizedTest(struct key_case *c, model, keys)
 		     "key %d: mask %#x, expected %#x", c->key,
 		     c->locked ? M.locked_mask : M.selected, c->mask);
 }
+
+/* Every refusal code has its own sentence; unknown codes a generic one. */
+Test(model, error_text)
+{
+	int i, j;
+
+	for (i = 1; i <= QUIZ__V1__ERROR_CODE__INTERNAL; i++) {
+		cr_assert_not_null(model_error_text(i));
+		cr_expect_str_neq(model_error_text(i), model_error_text(0));
+		for (j = 1; j < i; j++)
+			cr_expect_str_neq(model_error_text(i),
+					  model_error_text(j));
+	}
+	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NAME_TAKEN),
+			 "That nickname is already taken in this room");
+	cr_expect_str_eq(model_error_text(-1), model_error_text(0));
+	cr_expect_str_eq(model_error_text(15), model_error_text(0));
+	cr_expect_str_eq(model_error_text(1 << 30), model_error_text(0));
+}
