@@ -1,0 +1,787 @@
+/* quiz: the terminal client. One libuv loop drives the server connection
+ * (qconn), the keyboard (stdin through uv_poll), signals (resize, Ctrl-C)
+ * and the countdown redraw timer. Messages go into the curses-free model;
+ * keys go through small handlers that return action flags; ui_draw()
+ * paints the model. A dropped connection is retried with backoff and the
+ * seat taken back with the first Welcome's resume token. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <uv.h>
+
+#include "i18n.h"
+#include "model.h"
+#include "qconn.h"
+#include "text.h"
+#include "ui.h"
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 8000
+#define TICK_MS 100
+#define APP_HOST_CMD (1 << 8) /* a host command is pending: send it */
+
+struct app {
+	uv_loop_t *loop;
+	enum model_mode mode;
+	struct model m;
+	struct ui_view v;
+	struct sockaddr_storage addr;
+	struct qconn *c;
+
+	/* options */
+	const char *code, *name, *team, *title, *category;
+	uint32_t questions, time_limit_ms, points;
+	uint64_t seed;
+	bool auto_adv;
+
+	char token[65];	/* resume token of the first Welcome */
+	unsigned backoff_ms;
+	int cmd;	/* pending host command action */
+	uint32_t cmd_pid;
+	uint32_t cmd_seq;
+	const char *cmd_name;
+	unsigned idle_reads;
+
+	uv_timer_t tick, retry;
+	uv_poll_t in;
+	uv_signal_t sig[4];
+	bool ticking, quitting;
+	int stdin_flags;
+};
+
+static void app_connect(struct app *a);
+static void app_after(struct app *a, int flags);
+
+/* Usage of one mode (NULL: the whole program). */
+static void usage(FILE *f, const char *mode)
+{
+	if (!mode || strcmp(mode, "join") == 0)
+		fprintf(f, "%s\n  %s\n\n",
+			_("Usage: quiz join HOST:PORT CODE --name NAME "
+			  "[--team TEAM]"),
+			_("Join a room as a contestant."));
+	if (!mode || strcmp(mode, "host") == 0)
+		fprintf(f, "%s\n  %s\n\n",
+			_("Usage: quiz host HOST:PORT [--title T] "
+			  "[--questions N] [--time-limit-ms T] [--points P] "
+			  "[--seed S] [--category C] [--auto]"),
+			_("Create a room and run it from the host console."));
+	if (!mode || strcmp(mode, "screen") == 0)
+		fprintf(f, "%s\n  %s\n\n",
+			_("Usage: quiz screen HOST:PORT CODE"),
+			_("Show a room on the big screen (read-only)."));
+	fprintf(f, "%s\n  --help     %s\n  --version  %s\n",
+		_("Options of every mode:"), _("this text"),
+		_("print the version"));
+	if (!mode)
+		fprintf(f, "\n%s\n", _("LANG selects the language; NO_COLOR "
+				       "turns colour off."));
+}
+
+/* Parses an unsigned number within [lo, hi]. */
+static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Parses the mode's arguments into a. Returns 0, 1 after --help or
+ * --version (exit 0), or -EINVAL (message printed). */
+static int parse_args(int argc, char **argv, struct app *a)
+{
+	enum { O_TITLE = 256, O_QUESTIONS, O_TIME, O_POINTS, O_SEED, O_CAT,
+	       O_AUTO, O_TEAM };
+	static const struct option opts[] = {
+	    {"name", required_argument, NULL, 'n'},
+	    {"team", required_argument, NULL, O_TEAM},
+	    {"title", required_argument, NULL, O_TITLE},
+	    {"questions", required_argument, NULL, O_QUESTIONS},
+	    {"time-limit-ms", required_argument, NULL, O_TIME},
+	    {"points", required_argument, NULL, O_POINTS},
+	    {"seed", required_argument, NULL, O_SEED},
+	    {"category", required_argument, NULL, O_CAT},
+	    {"auto", no_argument, NULL, O_AUTO},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *mode = argc > 1 ? argv[1] : NULL, *pos[3];
+	unsigned npos = 0;
+	uint64_t v;
+	int c;
+
+	if (!mode) {
+		usage(stderr, NULL);
+		return -EINVAL;
+	}
+	if (strcmp(mode, "--help") == 0 || strcmp(mode, "-h") == 0) {
+		usage(stdout, NULL);
+		return 1;
+	}
+	if (strcmp(mode, "--version") == 0) {
+		printf("quiz %s\n", QUIZ_VERSION);
+		return 1;
+	}
+	if (strcmp(mode, "join") == 0)
+		a->mode = MODE_JOIN;
+	else if (strcmp(mode, "host") == 0)
+		a->mode = MODE_HOST;
+	else if (strcmp(mode, "screen") == 0)
+		a->mode = MODE_SCREEN;
+	else {
+		fprintf(stderr, "quiz: %s '%s'\n\n", _("unknown mode"), mode);
+		usage(stderr, NULL);
+		return -EINVAL;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "n:hV", opts, NULL)) !=
+	       -1) {
+		int bad = 0;
+
+		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
+			bad = 1;
+		if (a->mode != MODE_HOST && c >= O_TITLE && c <= O_AUTO)
+			bad = 1;
+		if (bad) {
+			fprintf(stderr, "quiz %s: %s\n", mode,
+				_("option not valid in this mode"));
+			return -EINVAL;
+		}
+		switch (c) {
+		case 'n':
+			a->name = optarg;
+			break;
+		case O_TEAM:
+			a->team = optarg;
+			break;
+		case O_TITLE:
+			a->title = optarg;
+			break;
+		case O_CAT:
+			a->category = optarg;
+			break;
+		case O_QUESTIONS:
+			if (parse_u64(optarg, 1, 200, &v) < 0)
+				goto badnum;
+			a->questions = (uint32_t)v;
+			break;
+		case O_TIME:
+			if (parse_u64(optarg, 3000, 300000, &v) < 0)
+				goto badnum;
+			a->time_limit_ms = (uint32_t)v;
+			break;
+		case O_POINTS:
+			if (parse_u64(optarg, 1, 100000, &v) < 0)
+				goto badnum;
+			a->points = (uint32_t)v;
+			break;
+		case O_SEED:
+			if (parse_u64(optarg, 1, UINT64_MAX, &v) < 0)
+				goto badnum;
+			a->seed = v;
+			break;
+		case O_AUTO:
+			a->auto_adv = true;
+			break;
+		case 'h':
+			usage(stdout, mode);
+			return 1;
+		case 'V':
+			printf("quiz %s\n", QUIZ_VERSION);
+			return 1;
+		default:
+			usage(stderr, mode);
+			return -EINVAL;
+		}
+		continue;
+	badnum:
+		fprintf(stderr, "quiz %s: %s '%s'\n", mode,
+			_("number out of range:"), optarg);
+		return -EINVAL;
+	}
+	while (optind < argc - 1 && npos < 3)
+		pos[npos++] = argv[1 + optind++];
+	if (optind < argc - 1 || npos != (a->mode == MODE_HOST ? 1u : 2u)) {
+		usage(stderr, mode);
+		return -EINVAL;
+	}
+	a->v.server = pos[0];
+	if (qconn_parse_addr(pos[0], &a->addr) < 0) {
+		fprintf(stderr, "quiz: %s '%s'\n",
+			_("bad server address (HOST:PORT)"), pos[0]);
+		return -EINVAL;
+	}
+	if (npos > 1) {
+		a->code = pos[1];
+		if (strlen(a->code) < 1 || strlen(a->code) > 15) {
+			fprintf(stderr, "quiz: %s\n", _("bad room code"));
+			return -EINVAL;
+		}
+	}
+	if (a->mode == MODE_JOIN) {
+		if (!a->name || !text_valid_name(a->name, 32)) {
+			fprintf(stderr, "quiz join: %s\n",
+				_("--name NAME is required (1-32 bytes, "
+				  "printable)"));
+			return -EINVAL;
+		}
+		if (a->team && !text_valid_name(a->team, 32)) {
+			fprintf(stderr, "quiz join: %s\n",
+				_("--team must be 1-32 bytes, printable"));
+			return -EINVAL;
+		}
+	}
+	if (a->title && strlen(a->title) > 128) {
+		fprintf(stderr, "quiz host: %s\n", _("--title too long"));
+		return -EINVAL;
+	}
+	if (a->category && strlen(a->category) > 64) {
+		fprintf(stderr, "quiz host: %s\n", _("--category too long"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Paints the screen now. */
+static void app_draw(struct app *a)
+{
+	ui_draw(&a->m, &a->v, qconn_now_us());
+}
+
+/* Redraws 10 times a second while something counts down. */
+static void on_tick(uv_timer_t *t)
+{
+	struct app *a = t->data;
+
+	app_after(a, MODEL_REDRAW);
+}
+
+/* Starts or stops the countdown timer for what is on screen. */
+static void app_schedule(struct app *a)
+{
+	uint64_t now = qconn_now_us();
+	enum model_phase ph = model_phase_at(&a->m, now);
+	bool need = ph == PHASE_COUNTDOWN || ph == PHASE_QUESTION ||
+		    a->m.phase == PHASE_COUNTDOWN ||
+		    a->m.phase == PHASE_QUESTION || a->v.reconnecting;
+
+	if (a->quitting)
+		return;
+	if (need && !a->ticking)
+		uv_timer_start(&a->tick, on_tick, TICK_MS, TICK_MS);
+	else if (!need && a->ticking)
+		uv_timer_stop(&a->tick);
+	a->ticking = need;
+}
+
+/* Sends env on the live connection; returns the seq or a negative error. */
+static int64_t app_send(struct app *a, Quiz__V1__Envelope *env)
+{
+	if (!a->c || !qconn_welcomed(a->c))
+		return -ENOTCONN;
+	return qconn_send(a->c, env);
+}
+
+/* Sends the locked answer. */
+static void app_send_answer(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer ans = QUIZ__V1__ANSWER__INIT;
+	uint32_t choices[MODEL_OPTIONS_MAX];
+
+	if (model_answer(&a->m, &ans, choices) < 0)
+		return;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+	env.answer = &ans;
+	a->m.error[0] = 0;
+	if (app_send(a, &env) < 0)
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Not connected: the answer was not sent"));
+}
+
+/* Sends the pending host command. */
+static void app_send_cmd(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
+	int64_t seq;
+
+	hc.action = (Quiz__V1__HostCommand__Action)a->cmd;
+	hc.player_id = a->cmd_pid;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND;
+	env.host_command = &hc;
+	a->m.error[0] = 0;
+	seq = app_send(a, &env);
+	if (seq < 0) {
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Not connected: the command was not sent"));
+		return;
+	}
+	a->cmd_seq = (uint32_t)seq;
+	snprintf(a->v.notice, sizeof(a->v.notice), _("Sent: %s"),
+		 a->cmd_name);
+}
+
+/* The first request of the mode on a fresh (not re-seated) session. */
+static void app_first_request(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
+
+	switch (a->mode) {
+	case MODE_JOIN:
+		j.code = (char *)a->code;
+		j.nickname = (char *)a->name;
+		j.team = (char *)(a->team ? a->team : "");
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+		env.join_room = &j;
+		break;
+	case MODE_SCREEN:
+		w.code = (char *)a->code;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+		env.watch_room = &w;
+		break;
+	case MODE_HOST:
+		if (a->m.code[0] && a->m.host_token[0]) {
+			/* the seat was not resumed: take it back by token */
+			w.code = a->m.code;
+			w.host_token = a->m.host_token;
+			env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+			env.watch_room = &w;
+			break;
+		}
+		st.format = QUIZ__V1__ROUND_FORMAT__SPEED;
+		st.title = (char *)(a->title ? a->title : "");
+		st.category = (char *)(a->category ? a->category : "");
+		st.question_count = a->questions;
+		st.time_limit_ms = a->time_limit_ms;
+		st.points = a->points;
+		st.seed = a->seed;
+		st.auto_advance = a->auto_adv;
+		cr.settings = &st;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+		env.create_room = &cr;
+		break;
+	}
+	app_send(a, &env);
+}
+
+/* Welcome: keep the first resume token, then join/create/watch unless the
+ * token already put us back on our seat. */
+static void app_welcome(struct app *a, const Quiz__V1__Welcome *w)
+{
+	bool seated = w->room_code && w->room_code[0];
+
+	if (!a->token[0] && w->resume_token)
+		snprintf(a->token, sizeof(a->token), "%s", w->resume_token);
+	a->backoff_ms = BACKOFF_MIN_MS;
+	a->v.reconnecting = false;
+	model_set_conn(&a->m, CONN_ONLINE);
+	if (!seated)
+		app_first_request(a);
+}
+
+static uint64_t app_to_local(void *arg, uint64_t server_us)
+{
+	struct app *a = arg;
+
+	return a->c ? qconn_to_local(a->c, server_us) : server_us;
+}
+
+static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
+		       uint64_t recv_us)
+{
+	struct app *a = qconn_data(c);
+	int flags;
+
+	(void)recv_us;
+	if (a->quitting)
+		return;
+	flags = model_apply(&a->m, env, app_to_local, a);
+	switch (env->body_case) {
+	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		app_welcome(a, env->welcome);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_OK:
+		if (env->seq && env->seq == a->cmd_seq && a->cmd_name)
+			snprintf(a->v.notice, sizeof(a->v.notice),
+				 _("Done: %s"), a->cmd_name);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		a->v.notice[0] = 0;
+		break;
+	default:
+		break;
+	}
+	app_after(a, flags | MODEL_REDRAW);
+}
+
+/* Tries the connection again after the backoff. */
+static void on_retry(uv_timer_t *t)
+{
+	struct app *a = t->data;
+
+	if (!a->quitting && !a->c)
+		app_connect(a);
+}
+
+static void on_close(struct qconn *c, int reason)
+{
+	struct app *a = qconn_data(c);
+	uint64_t now = qconn_now_us();
+
+	(void)reason;
+	if (a->c == c)
+		a->c = NULL;
+	if (a->quitting)
+		return;
+	if (a->m.conn == CONN_CLOSED || a->m.phase == PHASE_KICKED ||
+	    a->m.phase == PHASE_FINISHED) {
+		model_set_conn(&a->m, CONN_CLOSED);
+		a->v.reconnecting = false;
+		app_after(a, MODEL_REDRAW);
+		return;
+	}
+	model_set_conn(&a->m, CONN_RECONNECTING);
+	a->v.reconnecting = true;
+	a->v.retry_at = now + (uint64_t)a->backoff_ms * 1000;
+	uv_timer_start(&a->retry, on_retry, a->backoff_ms, 0);
+	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS
+			    ? BACKOFF_MAX_MS
+			    : a->backoff_ms * 2;
+	app_after(a, MODEL_REDRAW);
+}
+
+/* Opens a connection (the first, or a retry with the resume token). */
+static void app_connect(struct app *a)
+{
+	static const struct qconn_callbacks cb = {
+	    .on_message = on_message,
+	    .on_close = on_close,
+	};
+	struct qconn_options opt = {
+	    .client = "quiz/" QUIZ_VERSION,
+	    .resume_token = a->token[0] ? a->token : NULL,
+	};
+
+	a->c = qconn_new(a->loop, &cb, a);
+	if (!a->c) {
+		uv_timer_start(&a->retry, on_retry, a->backoff_ms, 0);
+		return;
+	}
+	qconn_configure(a->c, &opt);
+	if (qconn_connect(a->c, (const struct sockaddr *)&a->addr) < 0)
+		qconn_close(a->c); /* on_close schedules the retry */
+}
+
+/* Encodes a code point as UTF-8 into buf (5 bytes). */
+static void utf8_put(char *buf, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		buf[1] = 0;
+	} else if (cp < 0x800) {
+		buf[0] = (char)(0xc0 | (cp >> 6));
+		buf[1] = (char)(0x80 | (cp & 0x3f));
+		buf[2] = 0;
+	} else if (cp < 0x10000) {
+		buf[0] = (char)(0xe0 | (cp >> 12));
+		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[2] = (char)(0x80 | (cp & 0x3f));
+		buf[3] = 0;
+	} else {
+		buf[0] = (char)(0xf0 | (cp >> 18));
+		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[3] = (char)(0x80 | (cp & 0x3f));
+		buf[4] = 0;
+	}
+}
+
+static bool key_enter(int rc, wint_t k)
+{
+	return (rc == OK && (k == '\r' || k == '\n')) ||
+	       (rc == KEY_CODE_YES && k == KEY_ENTER);
+}
+
+static bool key_backspace(int rc, wint_t k)
+{
+	return (rc == OK && (k == 127 || k == 8)) ||
+	       (rc == KEY_CODE_YES && k == KEY_BACKSPACE);
+}
+
+/* Contestant keys: option letters/digits, multi-select toggles and Enter,
+ * typed fill-in text (any UTF-8), q to quit outside typing. */
+static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
+{
+	struct model *m = &a->m;
+	enum model_phase ph = model_phase_at(m, now);
+	char u[5];
+
+	if (ph == PHASE_QUESTION && !m->locked && m->kind == 3) {
+		if (key_backspace(rc, k))
+			return model_fill_backspace(m) | MODEL_REDRAW;
+		if (key_enter(rc, k))
+			return model_key(m, '\n', now);
+		if (rc == OK && k >= 0x20 && k != 127 && k <= 0x10ffff &&
+		    !text_is_control((uint32_t)k)) {
+			utf8_put(u, (uint32_t)k);
+			return model_fill_input(m, u) | MODEL_REDRAW;
+		}
+		return 0;
+	}
+	if (rc == OK && (k == 'q' || k == 'Q'))
+		return MODEL_QUIT;
+	if (ph != PHASE_QUESTION)
+		return 0;
+	if (key_enter(rc, k))
+		return model_key(m, '\n', now);
+	if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_DOWN))
+		return model_key(m, k == KEY_UP ? MODEL_KEY_UP : MODEL_KEY_DOWN,
+				 now);
+	if (rc == OK && k < 128)
+		return model_key(m, (int)k, now);
+	return 0;
+}
+
+/* Sets the pending host command. */
+static int host_cmd(struct app *a, int action, const char *name)
+{
+	a->cmd = action;
+	a->cmd_pid = 0;
+	a->cmd_name = name;
+	return APP_HOST_CMD | MODEL_REDRAW;
+}
+
+/* Host keys: s n p k x e q, and the player id after x. */
+static int key_host(struct app *a, int rc, wint_t k)
+{
+	struct ui_view *v = &a->v;
+	size_t n = strlen(v->kick_buf);
+
+	if (v->kick_prompt) {
+		if (rc == OK && k >= '0' && k <= '9' &&
+		    n + 1 < sizeof(v->kick_buf) && n < 9) {
+			v->kick_buf[n] = (char)k;
+			v->kick_buf[n + 1] = 0;
+		} else if (key_backspace(rc, k) && n) {
+			v->kick_buf[n - 1] = 0;
+		} else if (key_enter(rc, k) && n) {
+			v->kick_prompt = false;
+			host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__KICK,
+				 _("kick"));
+			a->cmd_pid = (uint32_t)strtoul(v->kick_buf, NULL, 10);
+			return APP_HOST_CMD | MODEL_REDRAW;
+		} else if (rc == OK && k == 27) {
+			v->kick_prompt = false;
+		}
+		return MODEL_REDRAW;
+	}
+	if (rc != OK)
+		return 0;
+	switch (k) {
+	case 's':
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__START,
+				_("start"));
+	case 'n':
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__NEXT,
+				_("next"));
+	case 'p':
+		if (a->m.phase == PHASE_PAUSED)
+			return host_cmd(a,
+					QUIZ__V1__HOST_COMMAND__ACTION__RESUME,
+					_("resume"));
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE,
+				_("pause"));
+	case 'k':
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__SKIP,
+				_("skip"));
+	case 'e':
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__END,
+				_("end"));
+	case 'x':
+		v->kick_prompt = true;
+		v->kick_buf[0] = 0;
+		return MODEL_REDRAW;
+	case 'q':
+	case 'Q':
+		return MODEL_QUIT;
+	default:
+		return 0;
+	}
+}
+
+/* One key: Ctrl-C and resize for every mode, then the mode's keys. */
+static int app_key(struct app *a, int rc, wint_t k, uint64_t now)
+{
+	if (rc == OK && k == 3)
+		return MODEL_QUIT;
+	if (rc == KEY_CODE_YES && k == KEY_RESIZE)
+		return MODEL_REDRAW;
+	switch (a->mode) {
+	case MODE_JOIN:
+		return key_join(a, rc, k, now);
+	case MODE_HOST:
+		return key_host(a, rc, k);
+	default:
+		return rc == OK && (k == 'q' || k == 'Q') ? MODEL_QUIT : 0;
+	}
+}
+
+/* Stops everything: the loop ends once the handles are closed. */
+static void app_quit(struct app *a)
+{
+	size_t i;
+
+	if (a->quitting)
+		return;
+	a->quitting = true;
+	qconn_close(a->c);
+	uv_close((uv_handle_t *)&a->tick, NULL);
+	uv_close((uv_handle_t *)&a->retry, NULL);
+	uv_close((uv_handle_t *)&a->in, NULL);
+	for (i = 0; i < sizeof(a->sig) / sizeof(a->sig[0]); i++)
+		uv_close((uv_handle_t *)&a->sig[i], NULL);
+}
+
+/* Acts on flags from a handler: send, quit, redraw, timer. */
+static void app_after(struct app *a, int flags)
+{
+	if (a->quitting)
+		return;
+	if (flags & MODEL_ANSWER)
+		app_send_answer(a);
+	if (flags & APP_HOST_CMD)
+		app_send_cmd(a);
+	if (flags & MODEL_QUIT) {
+		app_quit(a);
+		return;
+	}
+	if (flags)
+		app_draw(a);
+	app_schedule(a);
+}
+
+static void on_stdin(uv_poll_t *h, int status, int events)
+{
+	struct app *a = h->data;
+	uint64_t now = qconn_now_us();
+	int rc, flags = 0, n = 0;
+	wint_t k;
+
+	(void)events;
+	if (status < 0) {
+		app_quit(a);
+		return;
+	}
+	while (!(flags & MODEL_QUIT) && (rc = ui_getkey(&k)) != ERR) {
+		flags |= app_key(a, rc, k, now);
+		n++;
+	}
+	/* a hung-up terminal reads as endless nothing: give up */
+	a->idle_reads = n ? 0 : a->idle_reads + 1;
+	if (a->idle_reads > 1000)
+		flags |= MODEL_QUIT;
+	app_after(a, flags);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct app *a = s->data;
+
+	if (signum == SIGWINCH) {
+		ui_resize();
+		app_after(a, MODEL_REDRAW);
+		return;
+	}
+	app_after(a, MODEL_QUIT);
+}
+
+/* A line on the normal screen after the UI is gone. */
+static void app_summary(const struct app *a)
+{
+	if (a->mode == MODE_HOST && a->m.code[0])
+		printf("quiz: %s %s\n", _("room"), a->m.code);
+	if (a->mode == MODE_JOIN && a->m.have_result)
+		printf(_("quiz: rank %u of %u, %lld points\n"), a->m.r_rank,
+		       a->m.players, (long long)a->m.r_total);
+	if (a->m.error[0])
+		printf("quiz: %s\n", a->m.error);
+}
+
+int main(int argc, char **argv)
+{
+	static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+	struct app a;
+	uv_loop_t loop;
+	size_t i;
+	int rc;
+
+	i18n_init();
+	memset(&a, 0, sizeof(a));
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	signal(SIGPIPE, SIG_IGN);
+	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
+	a.backoff_ms = BACKOFF_MIN_MS;
+	if (uv_loop_init(&loop) < 0) {
+		fprintf(stderr, "quiz: cannot start the event loop\n");
+		return 1;
+	}
+	a.loop = &loop;
+	if (ui_start() < 0)
+		return 1;
+	a.stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
+	uv_timer_init(&loop, &a.tick);
+	uv_timer_init(&loop, &a.retry);
+	a.tick.data = a.retry.data = &a;
+	if (uv_poll_init(&loop, &a.in, STDIN_FILENO) < 0) {
+		ui_stop();
+		fprintf(stderr, "quiz: cannot poll the terminal\n");
+		return 1;
+	}
+	/* libuv made the terminal non-blocking, which would also make the
+	 * shared stdout drop output: put it back (curses reads in nodelay
+	 * mode only when poll said readable) */
+	if (a.stdin_flags >= 0)
+		fcntl(STDIN_FILENO, F_SETFL, a.stdin_flags);
+	a.in.data = &a;
+	uv_poll_start(&a.in, UV_READABLE, on_stdin);
+	for (i = 0; i < 4; i++) {
+		uv_signal_init(&loop, &a.sig[i]);
+		a.sig[i].data = &a;
+		uv_signal_start(&a.sig[i], on_signal, sigs[i]);
+	}
+	app_connect(&a);
+	app_after(&a, MODEL_REDRAW);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ui_stop();
+	if (a.stdin_flags >= 0)
+		fcntl(STDIN_FILENO, F_SETFL, a.stdin_flags);
+	uv_loop_close(&loop);
+	app_summary(&a);
+	return 0;
+}

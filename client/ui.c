@@ -1,0 +1,544 @@
+/* The curses session of the terminal client: the one place that starts and
+ * restores the terminal, plus the drawing primitives that measure text in
+ * terminal columns (CJK characters take two). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui.h"
+
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "i18n.h"
+#include "text.h"
+
+static bool ui_on;
+static bool ui_is_utf8;
+static bool ui_colour;
+static int ui_roles[UI_ROLES];
+
+/* Restores the terminal and re-raises the fatal signal (SA_RESETHAND put
+ * the default action back), so a crash never leaves the terminal raw. */
+static void ui_crash(int sig)
+{
+	if (ui_on)
+		endwin();
+	ui_on = false;
+	raise(sig);
+}
+
+/* Sets up the colour pairs, or the monochrome stand-ins. */
+static void ui_colours(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	int i;
+
+	for (i = 0; i < UI_ROLES; i++)
+		ui_roles[i] = (int)A_NORMAL;
+	ui_roles[UI_HEADER] = A_REVERSE;
+	ui_roles[UI_GOOD] = A_BOLD;
+	ui_roles[UI_BAD] = A_UNDERLINE;
+	ui_roles[UI_ACCENT] = A_BOLD;
+	ui_roles[UI_BAR] = A_NORMAL;
+	ui_roles[UI_DIM] = A_DIM;
+	ui_roles[UI_SELECT] = A_REVERSE;
+	ui_colour = has_colors() && !(nc && *nc);
+	if (!ui_colour || start_color() == ERR) {
+		ui_colour = false;
+		return;
+	}
+	use_default_colors();
+	init_pair(1, COLOR_BLACK, COLOR_CYAN);
+	init_pair(2, COLOR_GREEN, -1);
+	init_pair(3, COLOR_RED, -1);
+	init_pair(4, COLOR_YELLOW, -1);
+	init_pair(5, COLOR_CYAN, -1);
+	init_pair(6, COLOR_BLACK, COLOR_YELLOW);
+	ui_roles[UI_HEADER] = COLOR_PAIR(1);
+	ui_roles[UI_GOOD] = COLOR_PAIR(2) | A_BOLD;
+	ui_roles[UI_BAD] = COLOR_PAIR(3) | A_BOLD;
+	ui_roles[UI_ACCENT] = COLOR_PAIR(4) | A_BOLD;
+	ui_roles[UI_BAR] = COLOR_PAIR(5);
+	ui_roles[UI_SELECT] = COLOR_PAIR(6);
+}
+
+int ui_start(void)
+{
+	static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+	struct sigaction sa;
+	const char *cs;
+	size_t i;
+
+	if (ui_on)
+		return 0;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "quiz: %s\n", _("needs a terminal"));
+		return -1;
+	}
+	cs = nl_langinfo(CODESET);
+	ui_is_utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "quiz: %s\n", _("cannot start the terminal"));
+		return -1;
+	}
+	ui_on = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_crash;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+	atexit(ui_stop);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui_colours();
+	return 0;
+}
+
+void ui_stop(void)
+{
+	if (!ui_on)
+		return;
+	ui_on = false;
+	curs_set(1);
+	endwin();
+}
+
+void ui_resize(void)
+{
+	struct winsize ws;
+
+	if (!ui_on)
+		return;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+int ui_getkey(wint_t *wch)
+{
+	if (!ui_on)
+		return ERR;
+	return wget_wch(stdscr, wch);
+}
+
+bool ui_utf8(void)
+{
+	return ui_is_utf8;
+}
+
+int ui_attr(enum ui_role r)
+{
+	return r < UI_ROLES ? ui_roles[r] : (int)A_NORMAL;
+}
+
+/* Decodes the next displayable unit of s: its byte length, code point and
+ * column width (an invalid byte is one '?' column; control characters
+ * take 0 columns and are not drawn). */
+static int ui_next(const char *s, size_t len, uint32_t *cp, int *w)
+{
+	int n = text_utf8_next(s, len, cp);
+
+	if (n < 0) {
+		*cp = '?';
+		*w = 1;
+		return 1;
+	}
+	if (text_is_control(*cp)) {
+		*w = 0;
+		*cp = 0;
+		return n;
+	}
+	*w = text_cp_width(*cp);
+	return n;
+}
+
+/* Draws one decoded unit at the cursor. */
+static void ui_put(const char *s, int n, uint32_t cp)
+{
+	if (!cp)
+		return;
+	if (cp == '?' && (unsigned char)*s >= 0x80)
+		addch('?');
+	else if (!ui_is_utf8 && cp >= 0x80)
+		addch('?');
+	else
+		addnstr(s, n);
+}
+
+int ui_width(const char *s)
+{
+	size_t len = strlen(s);
+	int total = 0, w;
+	uint32_t cp;
+
+	while (len) {
+		int n = ui_next(s, len, &cp, &w);
+
+		if (!ui_is_utf8 && cp >= 0x80)
+			w = 1;
+		total += w;
+		s += n;
+		len -= (size_t)n;
+	}
+	return total;
+}
+
+/* Draws s from the cursor in at most w columns; with ell, ends with an
+ * ellipsis when it does not fit. Returns the columns used. */
+static int ui_run(const char *s, size_t len, int w, bool ell)
+{
+	const char *p = s;
+	size_t left = len;
+	int used = 0, cw, fits;
+	uint32_t cp;
+
+	if (w <= 0)
+		return 0;
+	/* does it all fit? */
+	fits = 1;
+	{
+		int total = 0;
+
+		while (left) {
+			int n = ui_next(p, left, &cp, &cw);
+
+			if (!ui_is_utf8 && cp >= 0x80)
+				cw = 1;
+			total += cw;
+			if (total > w) {
+				fits = 0;
+				break;
+			}
+			p += n;
+			left -= (size_t)n;
+		}
+	}
+	if (!fits && ell)
+		w -= 1;
+	p = s;
+	left = len;
+	while (left) {
+		int n = ui_next(p, left, &cp, &cw);
+
+		if (!ui_is_utf8 && cp >= 0x80)
+			cw = 1;
+		if (used + cw > w)
+			break;
+		ui_put(p, n, cp);
+		used += cw;
+		p += n;
+		left -= (size_t)n;
+	}
+	if (!fits && ell) {
+		if (ui_is_utf8)
+			addstr("\u2026");
+		else
+			addch('.');
+		used++;
+	}
+	return used;
+}
+
+int ui_text(int y, int x, int w, const char *s)
+{
+	if (y < 0 || y >= LINES || x >= COLS || w <= 0 || !s)
+		return 0;
+	if (x + w > COLS)
+		w = COLS - x;
+	move(y, x);
+	return ui_run(s, strlen(s), w, true);
+}
+
+void ui_text_pad(int y, int x, int w, const char *s)
+{
+	int used = ui_text(y, x, w, s);
+
+	if (y < 0 || y >= LINES)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	for (; used < w; used++)
+		mvaddch(y, x + used, ' ');
+}
+
+void ui_text_center(int y, int x, int w, const char *s)
+{
+	int sw = ui_width(s);
+
+	if (sw < w)
+		x += (w - sw) / 2;
+	ui_text(y, x, w, s);
+}
+
+/* Finds the bytes of s that fill one line of w columns: returns the byte
+ * count to draw, and in *skip the bytes consumed (the line plus the break
+ * character). */
+static size_t ui_line(const char *s, size_t len, int w, size_t *skip)
+{
+	size_t i = 0, brk = 0, brk_skip = 0;
+	int used = 0, cw;
+	uint32_t cp;
+
+	while (i < len) {
+		int n = ui_next(s + i, len - i, &cp, &cw);
+
+		if (s[i] == '\n') {
+			*skip = i + 1;
+			return i;
+		}
+		if (!ui_is_utf8 && cp >= 0x80)
+			cw = 1;
+		if (used + cw > w) {
+			if (cp == ' ') {
+				*skip = i + 1;
+				return i;
+			}
+			if (brk) {
+				*skip = brk_skip;
+				return brk;
+			}
+			*skip = i ? i : (size_t)n;
+			return i ? i : (size_t)n;
+		}
+		if (cp == ' ') {
+			brk = i;
+			brk_skip = i + 1;
+		} else if (cw == 2) {
+			/* a wide character may start the next line */
+			brk = i;
+			brk_skip = i;
+		}
+		used += cw;
+		i += (size_t)n;
+	}
+	*skip = len;
+	return len;
+}
+
+int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw)
+{
+	size_t len = strlen(s), take, skip;
+	int lines = 0;
+
+	if (w <= 0 || maxl <= 0)
+		return 0;
+	while (len && lines < maxl) {
+		take = ui_line(s, len, w, &skip);
+		if (lines == maxl - 1 && skip < len) {
+			/* last line: what remains, cut with an ellipsis */
+			if (draw && y + lines < LINES) {
+				char buf[MODEL_TEXT_MAX];
+				size_t i, o = 0;
+
+				for (i = 0; i < len && o < sizeof(buf) - 1; i++)
+					buf[o++] = s[i] == '\n' ? ' ' : s[i];
+				buf[o] = 0;
+				ui_text(y + lines, x, w, buf);
+			}
+			return lines + 1;
+		}
+		if (draw && y + lines < LINES) {
+			move(y + lines, x);
+			ui_run(s, take, w, false);
+		}
+		lines++;
+		s += skip;
+		len -= skip;
+	}
+	return lines;
+}
+
+void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr)
+{
+	static const char *part[] = {"",
+				     "\u258f",
+				     "\u258e",
+				     "\u258d",
+				     "\u258c",
+				     "\u258b",
+				     "\u258a",
+				     "\u2589"};
+	uint64_t eighths;
+	int i, full, rem;
+
+	if (w <= 0 || y < 0 || y >= LINES)
+		return;
+	if (num > den)
+		num = den;
+	eighths = den ? num * (uint64_t)w * 8 / den : 0;
+	full = (int)(eighths / 8);
+	rem = (int)(eighths % 8);
+	move(y, x);
+	attron(attr);
+	for (i = 0; i < full; i++)
+		addstr(ui_is_utf8 ? "\u2588" : "#");
+	if (rem && full < w) {
+		if (ui_is_utf8)
+			addstr(part[rem]);
+		else
+			addch(rem >= 4 ? '#' : ' ');
+		full++;
+	}
+	attroff(attr);
+	attron(ui_attr(UI_DIM));
+	for (i = full; i < w; i++)
+		addstr(ui_is_utf8 ? "\u2591" : "-");
+	attroff(ui_attr(UI_DIM));
+}
+
+/* 3x5 glyphs for the big digits: one string per row, '#' is a block. */
+static const char *ui_glyph(char c)
+{
+	static const char *digits[10] = {
+	    "###"
+	    "# #"
+	    "# #"
+	    "# #"
+	    "###",
+	    " # "
+	    "## "
+	    " # "
+	    " # "
+	    "###",
+	    "###"
+	    "  #"
+	    "###"
+	    "#  "
+	    "###",
+	    "###"
+	    "  #"
+	    "###"
+	    "  #"
+	    "###",
+	    "# #"
+	    "# #"
+	    "###"
+	    "  #"
+	    "  #",
+	    "###"
+	    "#  "
+	    "###"
+	    "  #"
+	    "###",
+	    "###"
+	    "#  "
+	    "###"
+	    "# #"
+	    "###",
+	    "###"
+	    "  #"
+	    "  #"
+	    "  #"
+	    "  #",
+	    "###"
+	    "# #"
+	    "###"
+	    "# #"
+	    "###",
+	    "###"
+	    "# #"
+	    "###"
+	    "  #"
+	    "###",
+	};
+	static const char colon[] = "   "
+				    " # "
+				    "   "
+				    " # "
+				    "   ";
+	static const char dot[] = "   "
+				  "   "
+				  "   "
+				  "   "
+				  " # ";
+	static const char blank[] = "   "
+				    "   "
+				    "   "
+				    "   "
+				    "   ";
+
+	if (c >= '0' && c <= '9')
+		return digits[c - '0'];
+	if (c == ':')
+		return colon;
+	if (c == '.')
+		return dot;
+	return blank;
+}
+
+int ui_big_width(size_t n)
+{
+	/* each cell is two columns wide, glyphs 3 cells, 2 columns apart */
+	return n ? (int)(n * 8 - 2) : 0;
+}
+
+int ui_big(int y, int x, int w, const char *s, int attr)
+{
+	size_t n = strlen(s), i;
+	int bw = ui_big_width(n), r, c;
+
+	if (bw > w || y < 0 || y + 5 > LINES)
+		return -1;
+	x += (w - bw) / 2;
+	attron(attr);
+	for (r = 0; r < 5; r++) {
+		for (i = 0; i < n; i++) {
+			const char *g = ui_glyph(s[i]);
+
+			for (c = 0; c < 3; c++) {
+				int cx = x + (int)i * 8 + c * 2;
+
+				if (g[r * 3 + c] != '#')
+					continue;
+				mvaddstr(y + r, cx,
+					 ui_is_utf8 ? "\u2588\u2588" : "##");
+			}
+		}
+	}
+	attroff(attr);
+	return 0;
+}
+
+void ui_secs(char *buf, size_t len, uint64_t us)
+{
+	uint64_t tenths = (us + 50000) / 100000;
+
+	snprintf(buf, len, "%llu.%llu", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10));
+}
+
+char ui_opt_key(unsigned i)
+{
+	return (char)('A' + (i < 26 ? i : 25));
+}
+
+void ui_draw(const struct model *m, const struct ui_view *v, uint64_t now)
+{
+	if (!ui_on)
+		return;
+	erase();
+	if (LINES < 10 || COLS < 30) {
+		ui_text(0, 0, COLS, _("Terminal too small"));
+		refresh();
+		return;
+	}
+	ui_draw_header(m, v);
+	if (m->mode == MODE_JOIN)
+		ui_draw_play(m, v, now);
+	else
+		ui_draw_host(m, v, now);
+	ui_draw_status(m, v, now);
+	refresh();
+}

@@ -1,0 +1,113 @@
+/* The terminal client's screens (private to quiz): ui.c owns the curses
+ * session (setup, teardown on every exit path, colours, key reading) and the
+ * drawing primitives that measure text in terminal columns; ui_play.c draws
+ * the contestant's screens, ui_host.c the host console and the projector
+ * view. Drawing only reads the model: input is handled in quiz.c. */
+#ifndef QUIZ_UI_H
+#define QUIZ_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "model.h"
+
+/* What the screens show besides the model: local UI state of quiz.c. */
+struct ui_view {
+	const char *server;	   /* HOST:PORT as given */
+	bool kick_prompt;	   /* host: typing a player id to kick */
+	char kick_buf[12];
+	char notice[160];	   /* last local event ("start sent") */
+	uint64_t retry_at;	   /* local time of the next reconnect attempt */
+	bool reconnecting;	   /* shown while the connection is down */
+};
+
+/* Colour roles; each has a monochrome attribute as well. */
+enum ui_role {
+	UI_NORMAL,
+	UI_HEADER,
+	UI_GOOD,
+	UI_BAD,
+	UI_ACCENT,
+	UI_BAR,
+	UI_DIM,
+	UI_SELECT,
+	UI_ROLES,
+};
+
+/* --- ui.c: curses session ------------------------------------------- */
+
+/* Starts curses on the terminal (locale must be set): raw keys, no echo,
+ * non-blocking reads, colour unless NO_COLOR is set or the terminal has
+ * none. Installs crash handlers that restore the terminal. Returns 0, or
+ * -1 when the terminal cannot be driven (message printed to stderr). */
+int ui_start(void);
+/* Restores the terminal (idempotent; safe from atexit). */
+void ui_stop(void);
+/* Takes the new terminal size after SIGWINCH. */
+void ui_resize(void);
+/* Reads one key without blocking: returns OK (a character in *wch),
+ * KEY_CODE_YES (a function key in *wch) or ERR (nothing pending). */
+int ui_getkey(wint_t *wch);
+/* Draws the whole screen for the model at local time now. */
+void ui_draw(const struct model *m, const struct ui_view *v, uint64_t now);
+
+/* --- ui.c: drawing primitives (columns, never bytes) ----------------- */
+
+/* 1 when the terminal speaks UTF-8 (block characters available). */
+bool ui_utf8(void);
+/* Attribute for a role (colour or its monochrome stand-in). */
+int ui_attr(enum ui_role r);
+/* Writes s at (y, x) in at most w columns, ending with an ellipsis when it
+ * does not fit; control characters are skipped, invalid bytes shown as
+ * '?'. Returns the columns used. */
+int ui_text(int y, int x, int w, const char *s);
+/* Same, padded with spaces to exactly w columns. */
+void ui_text_pad(int y, int x, int w, const char *s);
+/* Centres s on row y within columns [x, x + w). */
+void ui_text_center(int y, int x, int w, const char *s);
+/* Wraps s to lines of w columns from row y, at most maxl lines (the last
+ * ends with an ellipsis if text remains); breaks at spaces where it can and
+ * anywhere between CJK characters. Draws nothing when draw is false.
+ * Returns the lines used. */
+int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw);
+/* Columns taken by s as ui_text draws it. */
+int ui_width(const char *s);
+/* A horizontal bar of w columns filled to num/den (den 0: empty). */
+void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr);
+/* Columns needed by ui_big for n characters. */
+int ui_big_width(size_t n);
+/* Big digits (and ':' '.' ' ') of s in block characters, 5 rows high,
+ * centred within [x, x + w) from row y. Returns 0, or -1 when it does not
+ * fit (nothing drawn). */
+int ui_big(int y, int x, int w, const char *s, int attr);
+/* Formats microseconds as seconds with one decimal ("12.3"). */
+void ui_secs(char *buf, size_t len, uint64_t us);
+/* Option label for index i in the contestant's key scheme: "A".."H". */
+char ui_opt_key(unsigned i);
+
+/* --- shared views (ui_play.c) ----------------------------------------- */
+
+/* The header line (row 0): title, room, who, question, connection. */
+void ui_draw_header(const struct model *m, const struct ui_view *v);
+/* The status line above the keys: errors, reconnecting, notices. */
+void ui_draw_status(const struct model *m, const struct ui_view *v,
+		    uint64_t now);
+/* Leaderboard as bars in rows [y, y + h). */
+void ui_draw_board(const struct model *m, int y, int h, bool podium_first);
+/* Final podium (top three) then the rest, rows [y, y + h). */
+void ui_draw_podium(const struct model *m, int y, int h);
+/* Seconds-left bar of the open question on row y. */
+void ui_draw_timebar(const struct model *m, int y, uint64_t now);
+
+/* Contestant screens, rows [1, LINES - 2). */
+void ui_draw_play(const struct model *m, const struct ui_view *v,
+		  uint64_t now);
+
+/* --- ui_host.c --------------------------------------------------------- */
+
+/* Host console and projector view, rows [1, LINES - 2). */
+void ui_draw_host(const struct model *m, const struct ui_view *v,
+		  uint64_t now);
+
+#endif

@@ -1,0 +1,341 @@
+/* The host console (room code in big digits, live answer panel, team
+ * tallies, keys always on screen) and the read-only projector view (big
+ * countdown, question, distribution after close, leaderboard). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "i18n.h"
+
+#define KIND_FILL 3
+
+/* The room code, big, with how to join under it. Returns the next row. */
+static int ui_code(const struct model *m, const struct ui_view *v, int y)
+{
+	char buf[256];
+
+	ui_text_center(y, 0, COLS, _("Room code"));
+	if (!m->code[0]) {
+		ui_text_center(y + 2, 0, COLS, _("Creating the room…"));
+		return y + 4;
+	}
+	if (ui_big(y + 1, 0, COLS, m->code, ui_attr(UI_ACCENT)) < 0) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(y + 2, 0, COLS, m->code);
+		attroff(ui_attr(UI_ACCENT));
+		y += 4;
+	} else {
+		y += 7;
+	}
+	snprintf(buf, sizeof(buf), _("Join: quiz join %s %s --name NAME"),
+		 v->server ? v->server : "HOST:PORT", m->code);
+	ui_text_center(y, 0, COLS, buf);
+	return y + 2;
+}
+
+/* Team tallies on one row each (as many as fit). Returns the next row. */
+static int ui_teams(const struct model *m, int y, int maxy)
+{
+	unsigned i;
+	char buf[64];
+
+	if (!m->n_teams || y >= maxy)
+		return y;
+	attron(A_BOLD);
+	ui_text_pad(y, 4, 30, _("Team"));
+	ui_text(y, 36, 10, _("Players"));
+	ui_text(y, 48, 12, _("Score"));
+	attroff(A_BOLD);
+	for (i = 0; i < m->n_teams && ++y < maxy; i++) {
+		ui_text_pad(y, 4, 30, m->teams[i].name);
+		snprintf(buf, sizeof(buf), "%u", m->teams[i].players);
+		ui_text(y, 36, 10, buf);
+		snprintf(buf, sizeof(buf), "%lld",
+			 (long long)m->teams[i].score);
+		ui_text(y, 48, 12, buf);
+	}
+	return y + 1;
+}
+
+/* Lobby of the host and the screen: the code to join and who is in. */
+static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
+{
+	char buf[160];
+
+	if (m->title[0]) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(y, 0, COLS, m->title);
+		attroff(ui_attr(UI_ACCENT));
+		y++;
+	}
+	y = ui_code(m, v, y + 1);
+	snprintf(buf, sizeof(buf), _("Players in the room: %u"), m->players);
+	attron(A_BOLD);
+	ui_text_center(y, 0, COLS, buf);
+	attroff(A_BOLD);
+	y = ui_teams(m, y + 2, LINES - 3);
+	if (m->mode == MODE_HOST) {
+		attron(ui_attr(UI_DIM));
+		ui_text_center(LINES - 3, 0, COLS,
+			       _("Press s to start the match"));
+		attroff(ui_attr(UI_DIM));
+	}
+}
+
+/* Answer distribution as a histogram; reveal marks the correct options.
+ * Returns the next free row. */
+static int ui_hist(const struct model *m, int y, int maxy, bool reveal)
+{
+	uint32_t top = 0;
+	int labw = 8, lw, barw;
+	unsigned i;
+	char lead[16], cnt[16];
+
+	if (m->kind == KIND_FILL || !m->n_options)
+		return y;
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX; i++) {
+		if (m->dist[i] > top)
+			top = m->dist[i];
+		lw = ui_width(m->options[i]);
+		if (lw > labw)
+			labw = lw;
+	}
+	if (labw > COLS / 3)
+		labw = COLS / 3;
+	barw = COLS - labw - 20;
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX && y < maxy;
+	     i++, y++) {
+		bool right = reveal && (m->correct_mask & (1u << i));
+		int attr = right ? ui_attr(UI_GOOD) : (int)A_NORMAL;
+
+		snprintf(lead, sizeof(lead), "%s %c ",
+			 right ? (ui_utf8() ? "\u2713" : "+") : " ",
+			 ui_opt_key(i));
+		attron(attr);
+		mvaddstr(y, 2, lead);
+		ui_text_pad(y, 2 + ui_width(lead), labw, m->options[i]);
+		attroff(attr);
+		ui_bar(y, 8 + labw, barw, m->dist[i], top,
+		       right ? ui_attr(UI_GOOD) : ui_attr(UI_BAR));
+		snprintf(cnt, sizeof(cnt), "%u", m->dist[i]);
+		ui_text(y, 9 + labw + barw, 8, cnt);
+	}
+	return y;
+}
+
+/* Answered so far out of the players, with a bar. */
+static void ui_answered(const struct model *m, int y)
+{
+	char buf[96];
+
+	snprintf(buf, sizeof(buf), _("Answered %u / %u"), m->answered,
+		 m->players);
+	attron(A_BOLD);
+	ui_text(y, 2, 24, buf);
+	attroff(A_BOLD);
+	ui_bar(y, 26, COLS - 28, m->answered, m->players, ui_attr(UI_BAR));
+}
+
+/* Question header: number, category, points. */
+static void ui_qline(const struct model *m, int y)
+{
+	char buf[256];
+
+	if (m->category[0])
+		snprintf(buf, sizeof(buf), _("Question %u of %u · %s · %u points"),
+			 m->q + 1, m->q_count, m->category, m->q_points);
+	else
+		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
+			 m->q + 1, m->q_count, m->q_points);
+	attron(A_BOLD);
+	ui_text(y, 2, COLS - 4, buf);
+	attroff(A_BOLD);
+}
+
+/* Options as the contestants see them (screen, before the close). */
+static int ui_opts(const struct model *m, int y, int maxy)
+{
+	unsigned i;
+	char lead[8];
+
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX && y < maxy;
+	     i++) {
+		snprintf(lead, sizeof(lead), " %c ", ui_opt_key(i));
+		attron(A_BOLD);
+		mvaddstr(y, 2, lead);
+		attroff(A_BOLD);
+		y += ui_wrap(y, 6, COLS - 8, 1, m->options[i], true);
+	}
+	return y;
+}
+
+/* Open question on the host console: stem, time, live panel. */
+static void ui_host_question(const struct model *m, int y, uint64_t now)
+{
+	int maxy = LINES - 3;
+
+	ui_qline(m, y);
+	ui_draw_timebar(m, y + 1, now);
+	y += 3;
+	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true) + 1;
+	ui_answered(m, y);
+	y += 2;
+	if (m->kind == KIND_FILL) {
+		attron(ui_attr(UI_DIM));
+		ui_text(y++, 4, COLS - 8, _("Fill-in question: typed answers"));
+		attroff(ui_attr(UI_DIM));
+	} else {
+		y = ui_hist(m, y, maxy, false);
+	}
+	ui_teams(m, y + 1, maxy);
+}
+
+/* Projector view of the open question: big seconds, stem, options. */
+static void ui_screen_question(const struct model *m, int y, uint64_t now)
+{
+	uint64_t left = m->deadline_at > now ? m->deadline_at - now : 0;
+	char secs[16];
+	int maxy = LINES - 3;
+
+	ui_qline(m, y);
+	snprintf(secs, sizeof(secs), "%llu",
+		 (unsigned long long)((left + 999999) / 1000000));
+	if (ui_big(y + 1, 0, COLS, secs,
+		   model_time_left_pm(m, now) < 200 ? ui_attr(UI_BAD)
+						    : ui_attr(UI_ACCENT)) == 0)
+		y += 7;
+	else
+		y += 2;
+	ui_draw_timebar(m, y - 1, now);
+	y++;
+	y += ui_wrap(y, 2, COLS - 4, 4, m->stem, true) + 1;
+	if (m->kind != KIND_FILL)
+		y = ui_opts(m, y, maxy);
+	if (m->answered && y < maxy) {
+		ui_answered(m, y < maxy - 1 ? y + 1 : y);
+	}
+}
+
+/* Reveal on host and screen: correct answer, distribution, explanation. */
+static void ui_host_reveal(const struct model *m, int y)
+{
+	int maxy = LINES - 3;
+	char buf[MODEL_OPTION_MAX + 64];
+
+	ui_qline(m, y);
+	y += 2;
+	y += ui_wrap(y, 2, COLS - 4, 2, m->stem, true) + 1;
+	if (m->voided) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text(y++, 2, COLS - 4, _("Voided: nobody scores."));
+		attroff(ui_attr(UI_ACCENT));
+	}
+	if (m->kind == KIND_FILL) {
+		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
+			 m->correct_text);
+		attron(ui_attr(UI_GOOD));
+		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+		attroff(ui_attr(UI_GOOD));
+		if (m->n_dist >= 2) {
+			snprintf(buf, sizeof(buf), _("Right: %u  Wrong: %u"),
+				 m->dist[0], m->dist[1]);
+			ui_text(y++, 4, COLS - 8, buf);
+		}
+	} else {
+		y = ui_hist(m, y, maxy, true);
+	}
+	ui_answered(m, y++);
+	if (m->explanation[0] && y + 2 < maxy) {
+		y++;
+		attron(ui_attr(UI_DIM));
+		ui_text(y++, 2, COLS - 4, _("Explanation:"));
+		attroff(ui_attr(UI_DIM));
+		ui_wrap(y, 4, COLS - 6, maxy - y, m->explanation, true);
+	}
+}
+
+/* Countdown before a question: big seconds. */
+static void ui_host_countdown(const struct model *m, int y, uint64_t now)
+{
+	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
+	char buf[128], secs[16];
+
+	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
+		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
+	ui_text_center(y + 1, 0, COLS, buf);
+	snprintf(secs, sizeof(secs), "%llu",
+		 (unsigned long long)((left + 999999) / 1000000));
+	if (ui_big(y + 3, 0, COLS, secs, ui_attr(UI_ACCENT)) < 0)
+		ui_text_center(y + 3, 0, COLS, secs);
+	ui_teams(m, y + 10, LINES - 3);
+}
+
+void ui_draw_host(const struct model *m, const struct ui_view *v,
+		  uint64_t now)
+{
+	enum model_phase ph = model_phase_at(m, now);
+	char buf[160], s[16];
+	int y = 2;
+
+	switch (ph) {
+	case PHASE_CONNECTING:
+		snprintf(buf, sizeof(buf), _("Connecting to %s…"),
+			 v->server ? v->server : "");
+		ui_text_center(LINES / 2, 0, COLS, buf);
+		break;
+	case PHASE_LOBBY:
+		ui_lobby(m, v, y);
+		break;
+	case PHASE_COUNTDOWN:
+		ui_host_countdown(m, y, now);
+		break;
+	case PHASE_QUESTION:
+		if (m->mode == MODE_SCREEN)
+			ui_screen_question(m, 1, now);
+		else
+			ui_host_question(m, y - 1, now);
+		break;
+	case PHASE_REVEAL:
+		ui_host_reveal(m, y - 1);
+		break;
+	case PHASE_LEADERBOARD:
+		attron(ui_attr(UI_ACCENT));
+		snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
+			 m->q + 1, m->q_count);
+		ui_text_center(y, 0, COLS, buf);
+		attroff(ui_attr(UI_ACCENT));
+		ui_draw_board(m, y + 2, LINES - y - 6, false);
+		break;
+	case PHASE_PAUSED:
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(LINES / 2 - 1, 0, COLS, _("Paused"));
+		attroff(ui_attr(UI_ACCENT));
+		if (m->paused_remaining_us) {
+			ui_secs(s, sizeof(s), m->paused_remaining_us);
+			snprintf(buf, sizeof(buf), _("%s s left on the clock"),
+				 s);
+			ui_text_center(LINES / 2 + 1, 0, COLS, buf);
+		}
+		if (m->mode == MODE_HOST)
+			ui_text_center(LINES / 2 + 3, 0, COLS,
+				       _("Press p to resume"));
+		break;
+	case PHASE_FINISHED:
+		ui_draw_podium(m, y, LINES - y - 3);
+		break;
+	case PHASE_KICKED:
+		ui_text_center(LINES / 2, 0, COLS, _("Closed by the server."));
+		break;
+	}
+	if (v->kick_prompt) {
+		snprintf(buf, sizeof(buf), "%s %s_", _("Kick player id:"),
+			 v->kick_buf);
+		attron(ui_attr(UI_SELECT));
+		ui_text_pad(LINES - 3, 2, 40, buf);
+		attroff(ui_attr(UI_SELECT));
+	}
+}

@@ -1,0 +1,566 @@
+/* The contestant's screens (lobby, countdown, question, reveal, leaderboard,
+ * podium) and the pieces every mode shares: header, status line, bars. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "i18n.h"
+#include "text.h"
+
+#define KIND_SINGLE 0
+#define KIND_MULTI 1
+#define KIND_TF 2
+#define KIND_FILL 3
+
+/* Connection state in a word for the header. */
+static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
+{
+	if (v->reconnecting || m->conn == CONN_RECONNECTING)
+		return _("reconnecting");
+	switch (m->conn) {
+	case CONN_CONNECTING:
+		return _("connecting");
+	case CONN_ONLINE:
+		return _("online");
+	default:
+		return _("offline");
+	}
+}
+
+void ui_draw_header(const struct model *m, const struct ui_view *v)
+{
+	char right[200], left[200];
+	int rw, hattr = ui_attr(UI_HEADER);
+	size_t o = 0;
+
+	if (m->code[0])
+		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s %s · ",
+				      _("Room"), m->code);
+	if (m->mode == MODE_JOIN && m->nick[0])
+		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
+				      m->nick);
+	else if (m->mode == MODE_HOST)
+		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
+				      _("host"));
+	else if (m->mode == MODE_SCREEN)
+		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
+				      _("screen"));
+	if (m->have_q && m->q_count && o < sizeof(right))
+		o += (size_t)snprintf(right + o, sizeof(right) - o,
+				      _("Q %u/%u"), m->q + 1, m->q_count);
+	if (o < sizeof(right))
+		snprintf(right + o, sizeof(right) - o, "%s%s ",
+			 m->have_q && m->q_count ? " · " : "",
+			 ui_conn_word(m, v));
+	snprintf(left, sizeof(left), " quiz · %s",
+		 m->title[0] ? m->title : _("live quiz"));
+	attron(hattr);
+	mvhline(0, 0, ' ', COLS);
+	rw = ui_width(right);
+	if (rw > COLS / 2 + 10)
+		rw = COLS / 2 + 10;
+	ui_text(0, 0, COLS - rw - 1, left);
+	ui_text(0, COLS - rw, rw, right);
+	attroff(hattr);
+}
+
+/* The key help of each mode and phase. */
+static const char *ui_keys(const struct model *m, const struct ui_view *v,
+			   enum model_phase ph)
+{
+	if (m->mode == MODE_HOST) {
+		if (v->kick_prompt)
+			return _("Kick: type the player id, Enter to kick, "
+				 "Esc to cancel");
+		return _("s start  n next  p pause/resume  k skip  x kick  "
+			 "e end  q quit");
+	}
+	if (m->mode == MODE_SCREEN)
+		return _("q quit");
+	if (ph == PHASE_QUESTION && !m->locked) {
+		if (m->kind == KIND_FILL)
+			return _("Type your answer, Enter to submit, "
+				 "Backspace to erase  Ctrl-C quit");
+		if (m->kind == KIND_MULTI)
+			return _("A-H or 1-8 toggle (or arrows and Space)  "
+				 "Enter confirm  q quit");
+		return _("A-H or 1-8 answer (or arrows and Enter)  q quit");
+	}
+	return _("q quit");
+}
+
+void ui_draw_status(const struct model *m, const struct ui_view *v,
+		    uint64_t now)
+{
+	enum model_phase ph = model_phase_at(m, now);
+	char buf[256];
+	int y = LINES - 2;
+
+	if (v->reconnecting || m->conn == CONN_RECONNECTING) {
+		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
+		char s[16];
+
+		ui_secs(s, sizeof(s), left);
+		snprintf(buf, sizeof(buf), _("Reconnecting… (next try in %s s)"),
+			 s);
+		attron(ui_attr(UI_ACCENT));
+		ui_text(y, 1, COLS - 2, buf);
+		attroff(ui_attr(UI_ACCENT));
+	} else if (m->error[0]) {
+		snprintf(buf, sizeof(buf), "%s",
+			 m->error_code ? _(model_error_text(m->error_code))
+				       : m->error);
+		attron(ui_attr(UI_BAD));
+		ui_text(y, 1, COLS - 2, buf);
+		attroff(ui_attr(UI_BAD));
+	} else if (v->notice[0]) {
+		attron(ui_attr(UI_DIM));
+		ui_text(y, 1, COLS - 2, v->notice);
+		attroff(ui_attr(UI_DIM));
+	}
+	attron(ui_attr(UI_HEADER));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	ui_text(LINES - 1, 1, COLS - 2, ui_keys(m, v, ph));
+	attroff(ui_attr(UI_HEADER));
+}
+
+void ui_draw_timebar(const struct model *m, int y, uint64_t now)
+{
+	unsigned pm = model_time_left_pm(m, now);
+	uint64_t left = m->deadline_at > now ? m->deadline_at - now : 0;
+	char s[32], buf[48];
+	int attr = pm < 200 ? ui_attr(UI_BAD) : ui_attr(UI_BAR);
+
+	ui_secs(s, sizeof(s), left);
+	snprintf(buf, sizeof(buf), _("%s s left"), s);
+	ui_text(y, 2, 14, buf);
+	ui_bar(y, 16, COLS - 18, pm, 1000, attr);
+}
+
+/* Display width of the widest nickname on the board, bounded. */
+static int ui_board_namew(const struct model *m, int cap)
+{
+	int w = 4, nw;
+	unsigned i;
+
+	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX; i++) {
+		nw = ui_width(m->top[i].nick);
+		if (m->top[i].team[0])
+			nw += 3 + ui_width(m->top[i].team);
+		if (nw > w)
+			w = nw;
+	}
+	return w < cap ? w : cap;
+}
+
+void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
+{
+	int64_t best = 0;
+	int namew = ui_board_namew(m, COLS / 3), barw, x;
+	unsigned i;
+	char name[2 * MODEL_NAME_MAX + 8], sc[32];
+
+	(void)podium_first;
+	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX; i++)
+		if (m->top[i].score > best)
+			best = m->top[i].score;
+	barw = COLS - namew - 22;
+	if (!m->n_top) {
+		ui_text_center(y, 0, COLS, _("No standings yet"));
+		return;
+	}
+	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX && (int)i < h; i++) {
+		const struct model_standing *s = &m->top[i];
+		bool me = m->mode == MODE_JOIN && m->nick[0] &&
+			  strcmp(s->nick, m->nick) == 0;
+		int row = y + (int)i;
+
+		if (s->team[0])
+			snprintf(name, sizeof(name), "%s [%s]", s->nick,
+				 s->team);
+		else
+			snprintf(name, sizeof(name), "%s", s->nick);
+		snprintf(sc, sizeof(sc), "%lld", (long long)s->score);
+		if (me)
+			attron(ui_attr(UI_ACCENT));
+		mvprintw(row, 2, "%2u.", s->rank);
+		x = 6;
+		ui_text_pad(row, x, namew, name);
+		x += namew + 1;
+		if (me)
+			attroff(ui_attr(UI_ACCENT));
+		ui_bar(row, x, barw, s->score > 0 ? (uint64_t)s->score : 0,
+		       best > 0 ? (uint64_t)best : 0, ui_attr(UI_BAR));
+		if (me)
+			attron(ui_attr(UI_ACCENT));
+		ui_text(row, x + barw + 1, 12, sc);
+		if (me)
+			attroff(ui_attr(UI_ACCENT));
+	}
+}
+
+/* One podium step: name and score above a framed block of the given
+ * height whose first inner row carries the place. */
+static void ui_step(int base, int x, int w, int height, unsigned place,
+		    const struct model_standing *s)
+{
+	char buf[32];
+	int r, top = base - height;
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)s->score);
+	attron(ui_attr(UI_ACCENT));
+	ui_text_center(top - 2, x, w, s->nick);
+	attroff(ui_attr(UI_ACCENT));
+	ui_text_center(top - 1, x, w, buf);
+	if (top < 0 || base >= LINES || w < 3)
+		return;
+	attron(ui_attr(UI_SELECT));
+	for (r = 0; r < height; r++) {
+		mvhline(top + r, x, ' ', w);
+		if (r == 0) {
+			mvaddch(top, x, ACS_ULCORNER);
+			mvhline(top, x + 1, ACS_HLINE, w - 2);
+			mvaddch(top, x + w - 1, ACS_URCORNER);
+		} else {
+			mvaddch(top + r, x, ACS_VLINE);
+			mvaddch(top + r, x + w - 1, ACS_VLINE);
+		}
+	}
+	snprintf(buf, sizeof(buf), "%u", place);
+	ui_text_center(top + (height > 1 ? 1 : 0), x + 1, w - 2, buf);
+	attroff(ui_attr(UI_SELECT));
+}
+
+void ui_draw_podium(const struct model *m, int y, int h)
+{
+	static const int height[3] = {5, 3, 2};
+	int w = (COLS - 8) / 3, base = y + 8, x0, ymax = y + h;
+	unsigned i;
+	char buf[160];
+
+	if (w > 24)
+		w = 24;
+	x0 = (COLS - 3 * w - 4) / 2;
+	attron(ui_attr(UI_ACCENT));
+	ui_text_center(y, 0, COLS, _("Final results"));
+	attroff(ui_attr(UI_ACCENT));
+	if (!m->n_top) {
+		ui_text_center(y + 2, 0, COLS, _("Nobody played"));
+		return;
+	}
+	/* second left, first centre, third right */
+	if (m->n_top > 1)
+		ui_step(base, x0, w, height[1], m->top[1].rank, &m->top[1]);
+	ui_step(base, x0 + w + 2, w, height[0], m->top[0].rank, &m->top[0]);
+	if (m->n_top > 2)
+		ui_step(base, x0 + 2 * (w + 2), w, height[2], m->top[2].rank,
+			&m->top[2]);
+	mvhline(base, x0 > 2 ? x0 - 2 : 0, ACS_HLINE, 3 * w + 8);
+	y = base + 1;
+	for (i = 3; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
+		snprintf(buf, sizeof(buf), "%2u. ", m->top[i].rank);
+		mvaddstr(y, x0, buf);
+		ui_text_pad(y, x0 + 4, 24, m->top[i].nick);
+		mvprintw(y, x0 + 29, "%lld", (long long)m->top[i].score);
+	}
+	if (m->mode == MODE_JOIN && m->have_result && y < LINES - 3) {
+		snprintf(buf, sizeof(buf), _("You: rank %u of %u, %lld points"),
+			 m->r_rank, m->players, (long long)m->r_total);
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(y + 1 < LINES - 3 ? y + 1 : y, 0, COLS, buf);
+		attroff(ui_attr(UI_ACCENT));
+	}
+}
+
+/* Lobby: room title, who I am, players and teams so far. */
+static void ui_lobby(const struct model *m, int y)
+{
+	char buf[256];
+	unsigned i;
+
+	attron(ui_attr(UI_ACCENT));
+	ui_text_center(y + 1, 0, COLS, m->title[0] ? m->title : _("live quiz"));
+	attroff(ui_attr(UI_ACCENT));
+	if (m->nick[0]) {
+		snprintf(buf, sizeof(buf), _("You are %s"), m->nick);
+		ui_text_center(y + 3, 0, COLS, buf);
+	}
+	snprintf(buf, sizeof(buf), _("Players in the room: %u"), m->players);
+	ui_text_center(y + 4, 0, COLS, buf);
+	if (m->question_count) {
+		snprintf(buf, sizeof(buf),
+			 _("%u questions, %u s each, up to %u points"),
+			 m->question_count, m->time_limit_ms / 1000, m->points);
+		ui_text_center(y + 5, 0, COLS, buf);
+	}
+	y += 7;
+	if (m->n_teams) {
+		attron(A_BOLD);
+		ui_text_pad(y, 4, 34, _("Team"));
+		ui_text(y, 40, 12, _("Players"));
+		attroff(A_BOLD);
+		for (i = 0; i < m->n_teams && y + 1 < LINES - 4; i++) {
+			y++;
+			ui_text_pad(y, 4, 34, m->teams[i].name);
+			mvprintw(y, 40, "%u", m->teams[i].players);
+		}
+		y++;
+	}
+	attron(ui_attr(UI_DIM));
+	ui_text_center(LINES - 4, 0, COLS, _("Waiting for the host to start…"));
+	attroff(ui_attr(UI_DIM));
+}
+
+/* Countdown to the next question: its number and big seconds. */
+static void ui_countdown(const struct model *m, int y, uint64_t now)
+{
+	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
+	char buf[128], secs[16];
+
+	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
+		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
+	ui_text_center(y + 2, 0, COLS, buf);
+	snprintf(secs, sizeof(secs), "%llu",
+		 (unsigned long long)((left + 999999) / 1000000));
+	if (ui_big(y + 4, 0, COLS, secs, ui_attr(UI_ACCENT)) < 0)
+		ui_text_center(y + 4, 0, COLS, secs);
+	attron(ui_attr(UI_DIM));
+	ui_text_center(y + 11, 0, COLS, _("Get ready"));
+	attroff(ui_attr(UI_DIM));
+}
+
+/* The question line above the stem: number, category, points. */
+static void ui_qline(const struct model *m, int y)
+{
+	char buf[256];
+
+	if (m->category[0])
+		snprintf(buf, sizeof(buf), _("Question %u of %u · %s · %u points"),
+			 m->q + 1, m->q_count, m->category, m->q_points);
+	else
+		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
+			 m->q + 1, m->q_count, m->q_points);
+	attron(A_BOLD);
+	ui_text(y, 2, COLS - 4, buf);
+	attroff(A_BOLD);
+}
+
+/* Options with their keys; mark: 0 plain, 1 answering, 2 reveal. Returns
+ * the next free row. */
+static int ui_options(const struct model *m, int y, int maxy, int mark)
+{
+	unsigned i;
+	char lead[16];
+
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX && y < maxy;
+	     i++) {
+		uint32_t bit = 1u << i;
+		bool sel = m->locked ? (m->locked_mask & bit)
+				     : (m->selected & bit);
+		bool right = m->correct_mask & bit;
+		bool cur = mark == 1 && !m->locked && m->cursor_on &&
+			   m->cursor == i;
+		int attr = cur ? (int)A_BOLD : (int)A_NORMAL, lines;
+
+		if (mark == 1 && sel)
+			attr = ui_attr(UI_SELECT);
+		if (mark == 2 && right)
+			attr = ui_attr(UI_GOOD);
+		else if (mark == 2 && sel)
+			attr = ui_attr(UI_BAD);
+		if (mark == 2)
+			snprintf(lead, sizeof(lead), " %s %c ",
+				 right ? (ui_utf8() ? "\u2713" : "+")
+				 : sel ? (ui_utf8() ? "\u2717" : "x")
+				       : " ",
+				 ui_opt_key(i));
+		else if (m->kind == KIND_MULTI)
+			snprintf(lead, sizeof(lead), "%c[%c] %c ",
+				 cur ? '>' : ' ', sel ? 'x' : ' ',
+				 ui_opt_key(i));
+		else
+			snprintf(lead, sizeof(lead), " %c %c ",
+				 cur || sel ? '>' : ' ', ui_opt_key(i));
+		attron(attr);
+		mvaddstr(y, 2, lead);
+		lines = ui_wrap(y, 2 + ui_width(lead), COLS - 6 -
+				ui_width(lead), maxy - y > 1 ? 2 : 1,
+				m->options[i], true);
+		attroff(attr);
+		y += lines ? lines : 1;
+	}
+	return y;
+}
+
+/* The open question: stem, options or the typed answer, the time bar and
+ * what happened to my answer. */
+static void ui_question(const struct model *m, int y, uint64_t now)
+{
+	int maxy = LINES - 4, stem_lines;
+	char buf[MODEL_OPTION_MAX + 64], s[16];
+
+	ui_qline(m, y);
+	ui_draw_timebar(m, y + 1, now);
+	y += 3;
+	stem_lines = ui_wrap(y, 2, COLS - 4, 6, m->stem, true);
+	y += stem_lines + 1;
+	if (m->kind == KIND_FILL) {
+		snprintf(buf, sizeof(buf), "%s %s%s", _("Your answer:"),
+			 m->fill, m->locked ? "" : "_");
+		attron(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+		ui_wrap(y, 4, COLS - 8, 2, buf, true);
+		attroff(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+	} else {
+		ui_options(m, y, maxy, 1);
+	}
+	if (m->acked) {
+		ui_secs(s, sizeof(s), m->ack_rt_us);
+		snprintf(buf, sizeof(buf),
+			 _("Answer received in %s s. Waiting for the reveal…"),
+			 s);
+		attron(ui_attr(UI_GOOD));
+		ui_text_center(maxy, 0, COLS, buf);
+		attroff(ui_attr(UI_GOOD));
+	} else if (m->locked) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(maxy, 0, COLS, _("Locked in. Sending…"));
+		attroff(ui_attr(UI_ACCENT));
+	}
+}
+
+/* The reveal: correct answer, my points, time and rank, explanation. */
+static void ui_reveal(const struct model *m, int y)
+{
+	int maxy = LINES - 3;
+	char buf[MODEL_OPTION_MAX + 128], s[16];
+	int attr;
+
+	ui_qline(m, y);
+	y += 2;
+	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
+	y++;
+	if (m->kind == KIND_FILL) {
+		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
+			 m->correct_text);
+		attron(ui_attr(UI_GOOD));
+		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+		attroff(ui_attr(UI_GOOD));
+		if (m->locked) {
+			snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"),
+				 m->fill);
+			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+		}
+	} else {
+		y = ui_options(m, y, maxy - 4, 2);
+	}
+	y++;
+	if (m->voided) {
+		snprintf(buf, sizeof(buf), "%s",
+			 _("The host voided this question: nobody scores."));
+		attr = ui_attr(UI_ACCENT);
+	} else if (!m->have_result) {
+		snprintf(buf, sizeof(buf), "%s", _("Waiting for your result…"));
+		attr = ui_attr(UI_DIM);
+	} else if (!m->r_answered) {
+		snprintf(buf, sizeof(buf), "%s", _("No answer: 0 points"));
+		attr = ui_attr(UI_BAD);
+	} else if (m->r_correct) {
+		snprintf(buf, sizeof(buf), _("Correct! +%u points"),
+			 m->r_points);
+		attr = ui_attr(UI_GOOD);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", _("Wrong: 0 points"));
+		attr = ui_attr(UI_BAD);
+	}
+	attron(attr);
+	ui_text(y, 2, COLS - 4, buf);
+	attroff(attr);
+	y++;
+	if (m->have_result) {
+		ui_secs(s, sizeof(s), m->r_rt_us);
+		if (m->r_answered)
+			snprintf(buf, sizeof(buf),
+				 _("Time %s s · rank %u of %u · total %lld"), s,
+				 m->r_rank, m->players, (long long)m->r_total);
+		else
+			snprintf(buf, sizeof(buf),
+				 _("Rank %u of %u · total %lld"), m->r_rank,
+				 m->players, (long long)m->r_total);
+		ui_text(y, 2, COLS - 4, buf);
+		y++;
+	}
+	if (m->explanation[0] && y + 1 < maxy) {
+		attron(ui_attr(UI_DIM));
+		y++;
+		ui_text(y, 2, COLS - 4, _("Explanation:"));
+		attroff(ui_attr(UI_DIM));
+		y++;
+		ui_wrap(y, 4, COLS - 6, maxy - y, m->explanation, true);
+	}
+}
+
+void ui_draw_play(const struct model *m, const struct ui_view *v,
+		  uint64_t now)
+{
+	enum model_phase ph = model_phase_at(m, now);
+	char buf[256], s[16];
+	int y = 2;
+
+	switch (ph) {
+	case PHASE_CONNECTING:
+		snprintf(buf, sizeof(buf), _("Connecting to %s…"),
+			 v->server ? v->server : "");
+		ui_text_center(LINES / 2, 0, COLS, buf);
+		break;
+	case PHASE_LOBBY:
+		ui_lobby(m, y);
+		break;
+	case PHASE_COUNTDOWN:
+		ui_countdown(m, y, now);
+		break;
+	case PHASE_QUESTION:
+		ui_question(m, y, now);
+		break;
+	case PHASE_REVEAL:
+		ui_reveal(m, y);
+		break;
+	case PHASE_LEADERBOARD:
+		attron(ui_attr(UI_ACCENT));
+		snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
+			 m->q + 1, m->q_count);
+		ui_text_center(y, 0, COLS, buf);
+		attroff(ui_attr(UI_ACCENT));
+		ui_draw_board(m, y + 2, LINES - y - 6, false);
+		if (m->have_result) {
+			snprintf(buf, sizeof(buf),
+				 _("You: rank %u of %u, %lld points"), m->r_rank,
+				 m->players, (long long)m->r_total);
+			ui_text_center(LINES - 4, 0, COLS, buf);
+		}
+		break;
+	case PHASE_PAUSED:
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(LINES / 2 - 1, 0, COLS, _("Paused by the host"));
+		attroff(ui_attr(UI_ACCENT));
+		if (m->paused_remaining_us) {
+			ui_secs(s, sizeof(s), m->paused_remaining_us);
+			snprintf(buf, sizeof(buf), _("%s s left on the clock"),
+				 s);
+			ui_text_center(LINES / 2 + 1, 0, COLS, buf);
+		}
+		break;
+	case PHASE_FINISHED:
+		ui_draw_podium(m, y, LINES - y - 3);
+		break;
+	case PHASE_KICKED:
+		attron(ui_attr(UI_BAD));
+		ui_text_center(LINES / 2, 0, COLS,
+			       _("You were removed from the room."));
+		attroff(ui_attr(UI_BAD));
+		break;
+	}
+}

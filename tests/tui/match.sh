@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# TUI end to end: a real quizd on an ephemeral port with a temporary
+# database, and in a tmux server of our own a host window, two contestant
+# windows (张三 at 100x30, Bob at 80x24) and a projector screen. They play a
+# 3-question match (seed 7 of the bundled bank) with keys sent by tmux, and
+# every step asserts what the screens show: the question stems, the
+# countdown, the points after the reveal, the leaderboard order and the
+# final podium, a resize in the middle of a question, and the terminal
+# given back on quit. Waits are bounded polls of capture-pane.
+#
+# Usage: match.sh QUIZD QUIZ BANK_DIR
+set -euo pipefail
+quizd=$1 quiz=$2 bank=$3
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
+
+tmp=$(mktemp -d)
+sock="quiz-tui-$$-$RANDOM"
+qpid=""
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+  T kill-server 2>/dev/null || true
+  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+names=(host 张三 Bob screen zh)
+cap() { T capture-pane -p -t "m:$1" 2>/dev/null || true; }
+fail() {
+  echo "FAIL: $*"
+  local w
+  for w in 1 2 3 4 5; do
+    T list-windows -t m -F '#{window_index}' 2>/dev/null | grep -qx "$w" || continue
+    echo "--- window $w (${names[$((w - 1))]}) $(T display -p -t "m:$w" '#{window_width}x#{window_height}' 2>/dev/null)"
+    cap "$w"
+  done
+  echo "--- quizd log"
+  tail -n 30 "$tmp/quizd.log" 2>/dev/null || true
+  exit 1
+}
+# wait_for WINDOW TEXT [SECONDS]: until the window shows TEXT (fixed string)
+wait_for() {
+  local w=$1 pat=$2 limit=${3:-10} i
+  for ((i = 0; i < limit * 10; i++)); do
+    cap "$w" | grep -qF -- "$pat" && return 0
+    sleep 0.1
+  done
+  fail "window $w (${names[$((w - 1))]}): '$pat' not shown within ${limit}s"
+}
+# option letter of the line showing TEXT in a window ("  > A 正确" -> A)
+letter_of() {
+  cap "$1" | grep -F -- "$2" | head -n 1 | sed -E 's/^[^A-H]*([A-H]) .*/\1/'
+}
+# row number of the first line of a window that shows TEXT
+row_of() { cap "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1; }
+start=$SECONDS
+
+"$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
+  --port-file "$tmp/port" --log-level info 2>"$tmp/quizd.log" &
+qpid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || fail "quizd did not start"
+addr="127.0.0.1:$(cat "$tmp/port")"
+
+# window 0 idles; each client runs in a window of its own and says how it
+# exited, on the normal screen, once the UI has given the terminal back
+T new-session -d -s m -x 100 -y 30 'sleep 600'
+T set -g status off
+T set -g default-terminal screen-256color
+run() { # WINDOW COMMAND...: start a client in a new window
+  local w=$1
+  shift
+  T new-window -d -t "m:$w" "env LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR= $(printf '%q ' "$@"); echo \"quiz exited \$?\"; sleep 600"
+}
+
+run 1 "$quiz" host "$addr" --questions 3 --time-limit-ms 5000 --seed 7 --title "支部知识赛 Branch contest"
+wait_for 1 "quiz join $addr" 10
+code=$(cap 1 | grep -oE "quiz join $addr [0-9]+" | awk '{print $4}')
+[ -n "$code" ] || fail "no room code on the host screen"
+echo "room $code on $addr"
+# the code is drawn large too: 5 rows of block characters
+[ "$(cap 1 | grep -c '██')" -ge 5 ] || fail "room code not drawn in big digits"
+wait_for 1 "s start  n next  p pause/resume  k skip  x kick  e end  q quit"
+
+run 2 "$quiz" join "$addr" "$code" --name 张三 --team 一支部
+run 3 "$quiz" join "$addr" "$code" --name Bob
+T resize-window -t m:3 -x 80 -y 24
+run 4 "$quiz" screen "$addr" "$code"
+wait_for 2 "You are 张三"
+wait_for 3 "You are Bob"
+wait_for 1 "Players in the room: 2"
+wait_for 2 "一支部"
+wait_for 4 "Room code"
+[ "$(T display -p -t m:3 '#{window_width}x#{window_height}')" = 80x24 ] \
+  || fail "Bob's window is not 80x24"
+
+# --- question 1 (true/false): 张三 right, Bob wrong; 张三's window is
+# resized while the question is open
+T send-keys -t m:1 s
+wait_for 2 "Question 1 of 3 starts in" 5
+stem1="党员干部必须增强自我净化、自我完善、自我革新、自我提高能力。"
+for w in 2 3 4 1; do wait_for "$w" "$stem1" 8; done
+wait_for 2 "s left"
+wait_for 1 "Answered 0 / 2"
+T resize-window -t m:2 -x 90 -y 26
+sleep 0.3
+wait_for 2 "$stem1" 3
+wait_for 2 "B 错误" 3
+[ "$(T display -p -t m:2 '#{window_width}x#{window_height}')" = 90x26 ] \
+  || fail "张三's window was not resized"
+cap 2 | sed -n 26p | grep -qF "q quit" || fail "key line not on the last row (26) after the resize"
+head1=$(cap 2 | head -n 1)
+case "$head1" in *"Q 1/3 · online"*) ;; *) fail "header after resize: '$head1'" ;; esac
+# the header's right edge follows the new width (display columns, CJK 2)
+hw=$(printf '%s\n' "$head1" | LC_ALL=C.UTF-8 wc -L)
+[ "$hw" -eq 89 ] || fail "header is $hw columns wide after the resize, want 89"
+right=$(letter_of 2 "正确")
+wrong=$(letter_of 2 "错误")
+[ -n "$right" ] && [ -n "$wrong" ] || fail "true/false options not found"
+T send-keys -t m:2 "$right"
+T send-keys -t m:3 "$wrong"
+wait_for 2 "Answer received in" 3
+wait_for 3 "Answer received in" 3
+wait_for 1 "Answered 2 / 2" 3
+wait_for 2 "Correct! +" 10
+wait_for 3 "Wrong: 0 points" 3
+pts1=$(cap 2 | grep -oE 'Correct! \+[0-9]+' | grep -oE '[0-9]+')
+[ "$pts1" -gt 500 ] && [ "$pts1" -le 1000 ] || fail "张三's points $pts1 not in (500, 1000]"
+wait_for 2 "rank 1 of 2 · total $pts1"
+wait_for 3 "rank 2 of 2 · total 0"
+wait_for 2 "Explanation:"
+wait_for 1 "✓ $right"
+wait_for 4 "✓ $right"
+
+# --- leaderboard: 张三 above Bob
+T send-keys -t m:1 n
+wait_for 2 "Leaderboard after question 1 of 3" 5
+wait_for 3 "Leaderboard after question 1 of 3" 5
+r1=$(row_of 3 "1. 张三 [一支部]")
+r2=$(row_of 3 "2. Bob")
+[ -n "$r1" ] && [ -n "$r2" ] && [ "$r1" -lt "$r2" ] || fail "leaderboard order on Bob's screen"
+wait_for 3 "You: rank 2 of 2, 0 points"
+cap 3 | grep -F "1. 张三" | grep -qE "$pts1\s*$" || fail "leaderboard score of 张三 is not $pts1"
+
+# --- question 2 (fill-in, typed CJK): 张三 right, Bob wrong
+T send-keys -t m:1 n
+stem2="民主集中制既是党的根本组织原则，也是____在党的生活中的运用。"
+wait_for 2 "$stem2" 8
+wait_for 3 "$stem2" 3
+wait_for 2 "Your answer: _"
+T send-keys -t m:2 -l "群众路线"
+T send-keys -t m:3 -l "xyzw"
+T send-keys -t m:3 BSpace
+wait_for 2 "Your answer: 群众路线_" 3
+wait_for 3 "Your answer: xyz_" 3
+T send-keys -t m:2 Enter
+T send-keys -t m:3 Enter
+wait_for 2 "Answer received in" 3
+wait_for 2 "Correct answer: 群众路线" 10
+wait_for 2 "Correct! +"
+wait_for 3 "Wrong: 0 points"
+wait_for 1 "Right: 1  Wrong: 1"
+pts2=$(cap 2 | grep -oE 'Correct! \+[0-9]+' | grep -oE '[0-9]+')
+tot2=$((pts1 + pts2))
+wait_for 2 "total $tot2"
+
+# --- question 3 (single choice, on the 80x24 screen too): both right
+T send-keys -t m:1 n
+wait_for 2 "Leaderboard after question 2 of 3" 5
+T send-keys -t m:1 n
+stem3="习近平总书记强调党员干部要做到“四有”"
+wait_for 3 "$stem3" 8
+wait_for 2 "$stem3" 3
+ans3=$(letter_of 3 "心中有戒")
+[ -n "$ans3" ] || fail "option 心中有戒 not on Bob's screen"
+T send-keys -t m:2 "$ans3"
+T send-keys -t m:3 "$ans3"
+wait_for 3 "Correct! +" 10
+wait_for 2 "Correct! +" 3
+pts3b=$(cap 3 | grep -oE 'Correct! \+[0-9]+' | grep -oE '[0-9]+')
+
+# --- the end: podium on every screen, ranks for the contestants
+T send-keys -t m:1 n
+for w in 1 2 3 4; do wait_for "$w" "Final results" 5; done
+wait_for 2 "You: rank 1 of 2"
+wait_for 3 "You: rank 2 of 2, $pts3b points"
+r1=$(row_of 4 "张三")
+r2=$(row_of 4 "Bob")
+[ -n "$r1" ] && [ -n "$r2" ] && [ "$r1" -lt "$r2" ] || fail "podium: the winner is not above the second"
+
+# --- translations: the zh_CN catalogue is used when the language asks for
+# it (LANGUAGE works over C.UTF-8, so no zh_CN locale needs installing)
+mo="$(dirname "$quiz")/locale/zh_CN/LC_MESSAGES/quiz.mo"
+if [ -f "$mo" ] && command -v gettext >/dev/null; then
+  want=$(TEXTDOMAINDIR="$(dirname "$quiz")/locale" LANGUAGE=zh_CN LC_ALL=C.UTF-8 gettext quiz "q quit")
+  if [ "$want" != "q quit" ]; then
+    T new-window -d -t m:5 "env LANG=C.UTF-8 LC_ALL= LANGUAGE=zh_CN $(printf '%q ' "$quiz" screen "$addr" "$code"); sleep 600"
+    wait_for 5 "$want" 5
+    echo "zh_CN: '$want' shown"
+  else
+    echo "zh_CN: catalogue has no translation of 'q quit', skipped"
+  fi
+else
+  echo "zh_CN: no catalogue built, skipped"
+fi
+
+# --- quit everywhere: each client gives the terminal back and exits 0
+for w in 1 2 3 4; do T send-keys -t "m:$w" q; done
+for w in 1 2 3 4; do wait_for "$w" "quiz exited 0" 5; done
+cap 1 | grep -q "quiz: room $code" || fail "host did not print the room after quitting"
+cap 2 | grep -q "Final results" && fail "张三's terminal still shows the UI after quitting"
+
+echo "tui match: 3 questions, scores $tot2+$pts3b / $pts3b, in $((SECONDS - start)) s"
+echo "1 passed, 0 failed"
