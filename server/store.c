@@ -1,5 +1,6 @@
 /* The SQLite store: schema migrations, one writer thread that commits queued
- * operations in batched transactions, and the synchronous bank import.
+ * operations in batched transactions, and the synchronous bank import
+ * (server/store_bank.c; what both halves share is in server/store_int.h).
  *
  * Two connections: the writer connection belongs to the writer thread (it is
  * only touched by store_open before the thread starts and by store_close
@@ -19,11 +20,11 @@
 
 #include <sqlite3.h>
 
+#include "store_int.h"
 #include "xalloc.h"
 
 #define STORE_BATCH_MAX	    4096  /* operations per transaction */
 #define STORE_BUSY_MS	    10000 /* wait this long for the database lock */
-#define STORE_STR_MAX	    4096  /* longest string accepted into an op */
 #define STORE_QUESTIONS_MAX 10000 /* questions per match */
 
 /* Forward migrations: migrations[v - 1] takes the schema from v - 1 to v.
@@ -108,22 +109,6 @@ static const char *const store_migrations[] = {
 #define STORE_SCHEMA_VERSION                                                   \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
-/* Statements of the writer connection. */
-enum wst {
-	WST_BEGIN,
-	WST_COMMIT,
-	WST_ROLLBACK,
-	WST_MATCH,
-	WST_MATCH_Q,
-	WST_PLAYER,
-	WST_ANSWER,
-	WST_VOID,
-	WST_CLOSED,
-	WST_RESULT,
-	WST_END,
-	WST__COUNT
-};
-
 /* clang-format off */
 static const char *const wst_sql[WST__COUNT] = {
 	[WST_BEGIN] = "BEGIN IMMEDIATE",
@@ -153,58 +138,6 @@ static const char *const wst_sql[WST__COUNT] = {
 		       " correct = excluded.correct,"
 		       " total_time_us = excluded.total_time_us",
 	[WST_END] = "UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
-};
-/* clang-format on */
-
-/* Statements of the sync connection. */
-enum sst {
-	SST_BEGIN,
-	SST_COMMIT,
-	SST_ROLLBACK,
-	SST_UPSERT,
-	SST_COUNT,
-	SST_LOAD,
-	SST_EACH,
-	SST__COUNT
-};
-
-/* clang-format off */
-static const char *const sst_sql[SST__COUNT] = {
-	[SST_BEGIN] = "BEGIN IMMEDIATE",
-	[SST_COMMIT] = "COMMIT",
-	[SST_ROLLBACK] = "ROLLBACK",
-	/* updated_at moves only when the content changed */
-	[SST_UPSERT] = "INSERT INTO questions (id, kind, stem, options,"
-		       " correct_mask, fills, explanation, category, difficulty,"
-		       " sources, basis, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-		       " ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-		       " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-		       " stem = excluded.stem, options = excluded.options,"
-		       " correct_mask = excluded.correct_mask,"
-		       " fills = excluded.fills,"
-		       " explanation = excluded.explanation,"
-		       " category = excluded.category,"
-		       " difficulty = excluded.difficulty,"
-		       " sources = excluded.sources, basis = excluded.basis,"
-		       " updated_at = excluded.updated_at"
-		       " WHERE kind IS NOT excluded.kind"
-		       " OR stem IS NOT excluded.stem"
-		       " OR options IS NOT excluded.options"
-		       " OR correct_mask IS NOT excluded.correct_mask"
-		       " OR fills IS NOT excluded.fills"
-		       " OR explanation IS NOT excluded.explanation"
-		       " OR category IS NOT excluded.category"
-		       " OR difficulty IS NOT excluded.difficulty"
-		       " OR sources IS NOT excluded.sources"
-		       " OR basis IS NOT excluded.basis",
-	[SST_COUNT] = "SELECT count(*) FROM questions",
-	/* by id: the draw depends on bank order, which must not depend on
-	 * the history of imports */
-	[SST_LOAD] = "SELECT id, kind, stem, options, correct_mask, fills,"
-		     " explanation, category, difficulty, sources, basis"
-		     " FROM questions ORDER BY id",
-	/* unpacks a JSON array column without a JSON parser in C */
-	[SST_EACH] = "SELECT value FROM json_each(?1) ORDER BY key",
 };
 /* clang-format on */
 
@@ -267,32 +200,8 @@ struct op {
 	} u;
 };
 
-struct store {
-	sqlite3 *wdb; /* writer thread only */
-	sqlite3_stmt *wst[WST__COUNT];
-
-	pthread_mutex_t sync_lock; /* guards sdb and its statements */
-	sqlite3 *sdb;
-	sqlite3_stmt *sst[SST__COUNT];
-
-	void (*wake)(void *);
-	void *wake_arg;
-	pthread_t thread;
-	bool thread_started;
-	bool locks_ready;
-
-	pthread_mutex_t lock; /* guards everything below */
-	pthread_cond_t cond;
-	struct op *head, *tail;
-	bool stopping;
-	uint64_t *done; /* committed notify tokens, done[done_head..done_n) */
-	size_t done_head, done_n, done_cap;
-	uint64_t next_match;
-	struct store_stats stats;
-};
-
 /* Wall-clock time in microseconds since the Unix epoch. */
-static int64_t store_wall_us(void)
+int64_t store_wall_us(void)
 {
 	struct timespec ts;
 
@@ -317,7 +226,7 @@ static void store_set_err(char **err, const char *fmt, ...)
 }
 
 /* Maps an SQLite result code to a negative errno. */
-static int store_errno(int rc)
+int store_errno(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_NOMEM:
@@ -338,7 +247,7 @@ static int store_errno(int rc)
 
 /* Steps a statement that returns no rows, then resets it for reuse.
  * Returns SQLITE_OK or the error code (logged with what). */
-static int store_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
+int store_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
@@ -354,7 +263,7 @@ static int store_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
 }
 
 /* Binds a string, or NULL for a NULL pointer. */
-static int store_bind_text(sqlite3_stmt *st, int i, const char *s)
+int store_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s)
 		return sqlite3_bind_null(st, i);
@@ -798,7 +707,7 @@ static struct op *op_new(enum op_kind kind, uint64_t match, uint64_t notify)
 }
 
 /* True if s is NULL or at most STORE_STR_MAX bytes. */
-static bool store_str_ok(const char *str)
+bool store_str_ok(const char *str)
 {
 	return !str || strnlen(str, STORE_STR_MAX + 1) <= STORE_STR_MAX;
 }
@@ -877,7 +786,7 @@ struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 	if (store_connect(path, SQLITE_OPEN_READWRITE, &s->sdb, err) < 0)
 		goto fail;
 	if (store_prepare(s->wdb, wst_sql, WST__COUNT, s->wst, err) < 0 ||
-	    store_prepare(s->sdb, sst_sql, SST__COUNT, s->sst, err) < 0)
+	    store_prepare(s->sdb, store_sst_sql, SST__COUNT, s->sst, err) < 0)
 		goto fail;
 	if (store_query_int(s->wdb, "SELECT coalesce(max(id), 0) FROM matches",
 			    &max_id) != SQLITE_OK ||
@@ -932,299 +841,6 @@ void store_close(struct store *s)
 		pthread_mutex_destroy(&s->lock);
 	}
 	free(s);
-}
-
-/* A growable string for JSON arrays. */
-struct jbuf {
-	char *p;
-	size_t n, cap;
-};
-
-/* Appends n bytes. */
-static void jbuf_put(struct jbuf *j, const char *src, size_t n)
-{
-	if (j->n + n + 1 > j->cap) {
-		while (j->n + n + 1 > j->cap)
-			j->cap = j->cap ? j->cap * 2 : 128;
-		j->p = xrealloc(j->p, j->cap);
-	}
-	memcpy(j->p + j->n, src, n);
-	j->n += n;
-	j->p[j->n] = '\0';
-}
-
-/* Appends a JSON string literal (UTF-8 passes through). */
-static void jbuf_str(struct jbuf *j, const char *str)
-{
-	char esc[8];
-	const unsigned char *c;
-
-	jbuf_put(j, "\"", 1);
-	for (c = (const unsigned char *)str; *c; c++) {
-		if (*c == '"' || *c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*c;
-			jbuf_put(j, esc, 2);
-		} else if (*c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *c);
-			jbuf_put(j, esc, 6);
-		} else {
-			jbuf_put(j, (const char *)c, 1);
-		}
-	}
-	jbuf_put(j, "\"", 1);
-}
-
-/* Builds a JSON array of n strings into j (reset first). */
-static int jbuf_strings(struct jbuf *j, char *const *v, unsigned n)
-{
-	unsigned i;
-
-	j->n = 0;
-	jbuf_put(j, "[", 1);
-	for (i = 0; i < n; i++) {
-		if (!v[i] || !store_str_ok(v[i]))
-			return -EINVAL;
-		if (i)
-			jbuf_put(j, ",", 1);
-		jbuf_str(j, v[i]);
-	}
-	jbuf_put(j, "]", 1);
-	return 0;
-}
-
-/* Binds one bank item to the upsert statement. */
-static int store_bind_item(sqlite3_stmt *st, const struct item *it,
-			   int64_t now_us, struct jbuf *opts,
-			   struct jbuf *fills, char *sources, size_t cap)
-{
-	const char *kind = item_kind_name(it->kind);
-	size_t n = 0;
-	unsigned i;
-
-	if (!it->id || !*it->id || !it->stem || !kind ||
-	    it->n_options > ITEM_MAX_OPTIONS || it->n_fills > ITEM_MAX_FILLS ||
-	    it->n_sources > ITEM_MAX_SOURCES || !store_str_ok(it->id) ||
-	    !store_str_ok(it->stem) || !store_str_ok(it->explanation) ||
-	    !store_str_ok(it->category) || !store_str_ok(it->basis))
-		return -EINVAL;
-	if (jbuf_strings(opts, it->options, it->n_options) < 0 ||
-	    jbuf_strings(fills, it->fills, it->n_fills) < 0)
-		return -EINVAL;
-	sources[n++] = '[';
-	for (i = 0; i < it->n_sources; i++)
-		n += (size_t)snprintf(sources + n, cap - n, "%s%u",
-				      i ? "," : "", it->sources[i]);
-	sources[n++] = ']';
-	sources[n] = '\0';
-
-	store_bind_text(st, 1, it->id);
-	store_bind_text(st, 2, kind);
-	store_bind_text(st, 3, it->stem);
-	store_bind_text(st, 4, opts->p);
-	sqlite3_bind_int64(st, 5, it->correct_mask);
-	store_bind_text(st, 6, fills->p);
-	store_bind_text(st, 7, it->explanation);
-	store_bind_text(st, 8, it->category);
-	sqlite3_bind_int(st, 9, it->difficulty);
-	store_bind_text(st, 10, sources);
-	store_bind_text(st, 11, it->basis);
-	sqlite3_bind_int64(st, 12, now_us);
-	return 0;
-}
-
-int store_import_bank(struct store *s, const struct bank *b)
-{
-	struct jbuf opts = {0}, fills = {0};
-	char sources[ITEM_MAX_SOURCES * 12 + 4];
-	int64_t now_us = store_wall_us();
-	sqlite3_stmt *up;
-	size_t i;
-	int rc, ret;
-
-	if (!s || !b || b->n > INT32_MAX)
-		return -EINVAL;
-	pthread_mutex_lock(&s->sync_lock);
-	up = s->sst[SST_UPSERT];
-	rc = store_step(s->sdb, s->sst[SST_BEGIN], "import begin");
-	if (rc != SQLITE_OK) {
-		ret = store_errno(rc);
-		goto out;
-	}
-	for (i = 0; i < b->n; i++) {
-		ret = store_bind_item(up, &b->items[i], now_us, &opts, &fills,
-				      sources, sizeof(sources));
-		if (ret < 0) {
-			sqlite3_clear_bindings(up);
-			fprintf(stderr,
-				"store: import: item %zu (%s) invalid\n", i,
-				b->items[i].id ? b->items[i].id : "?");
-			goto rollback;
-		}
-		rc = store_step(s->sdb, up, "question upsert");
-		if (rc != SQLITE_OK) {
-			ret = store_errno(rc);
-			goto rollback;
-		}
-	}
-	rc = store_step(s->sdb, s->sst[SST_COMMIT], "import commit");
-	if (rc != SQLITE_OK) {
-		ret = store_errno(rc);
-		goto rollback;
-	}
-	ret = (int)b->n;
-	goto out;
-rollback:
-	if (!sqlite3_get_autocommit(s->sdb))
-		store_step(s->sdb, s->sst[SST_ROLLBACK], "import rollback");
-out:
-	pthread_mutex_unlock(&s->sync_lock);
-	free(opts.p);
-	free(fills.p);
-	return ret;
-}
-
-/* Copies a nullable text column (NULL stays NULL). */
-static char *store_column_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-/* Unpacks the JSON array in column col of row into at most max strings
- * (strs) or unsigned numbers (nums). Returns the count or a negative
- * error. */
-static int store_unpack(struct store *s, sqlite3_stmt *row, int col,
-			char **strs, unsigned *nums, unsigned max)
-{
-	sqlite3_stmt *each = s->sst[SST_EACH];
-	const unsigned char *t;
-	unsigned n = 0;
-	int rc, ret = 0;
-
-	t = sqlite3_column_text(row, col);
-	if (!t)
-		return 0;
-	sqlite3_bind_text(each, 1, (const char *)t, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
-		if (n == max) {
-			ret = -EINVAL;
-			break;
-		}
-		if (strs) {
-			t = sqlite3_column_text(each, 0);
-			if (!t) {
-				ret = -EINVAL;
-				break;
-			}
-			strs[n++] = xstrdup((const char *)t);
-		} else {
-			nums[n++] = (unsigned)sqlite3_column_int64(each, 0);
-		}
-	}
-	if (!ret && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = store_errno(rc);
-	sqlite3_reset(each);
-	sqlite3_clear_bindings(each);
-	if (ret < 0) {
-		/* the caller's counts do not cover these yet */
-		while (strs && n > 0) {
-			n--;
-			free(strs[n]);
-			strs[n] = NULL;
-		}
-		return ret;
-	}
-	return (int)n;
-}
-
-/* Rebuilds one item from the current row of SST_LOAD into it. */
-static int store_row_item(struct store *s, sqlite3_stmt *st, struct item *it)
-{
-	const unsigned char *kind = sqlite3_column_text(st, 1);
-	int k, n;
-
-	memset(it, 0, sizeof(*it));
-	for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
-		if (kind && item_kind_name((enum item_kind)k) &&
-		    strcmp((const char *)kind,
-			   item_kind_name((enum item_kind)k)) == 0)
-			break;
-	if (k > ITEM_FILL)
-		return -EINVAL;
-	it->kind = (enum item_kind)k;
-	it->id = store_column_dup(st, 0);
-	it->stem = store_column_dup(st, 2);
-	if (!it->id || !it->stem)
-		return -EINVAL;
-	n = store_unpack(s, st, 3, it->options, NULL, ITEM_MAX_OPTIONS);
-	if (n < 0)
-		return n;
-	it->n_options = (unsigned)n;
-	it->correct_mask = (uint32_t)sqlite3_column_int64(st, 4);
-	n = store_unpack(s, st, 5, it->fills, NULL, ITEM_MAX_FILLS);
-	if (n < 0)
-		return n;
-	it->n_fills = (unsigned)n;
-	it->explanation = store_column_dup(st, 6);
-	it->category = store_column_dup(st, 7);
-	it->difficulty = sqlite3_column_int(st, 8);
-	n = store_unpack(s, st, 9, NULL, it->sources, ITEM_MAX_SOURCES);
-	if (n < 0)
-		return n;
-	it->n_sources = (unsigned)n;
-	it->basis = store_column_dup(st, 10);
-	return 0;
-}
-
-int store_load_bank(struct store *s, struct bank *b)
-{
-	sqlite3_stmt *st;
-	struct item it;
-	int rc, ret = 0, n = 0;
-
-	if (!s || !b)
-		return -EINVAL;
-	pthread_mutex_lock(&s->sync_lock);
-	st = s->sst[SST_LOAD];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ret = store_row_item(s, st, &it);
-		if (ret == 0)
-			ret = bank_add(b, &it);
-		if (ret < 0) {
-			fprintf(stderr, "store: load: question %s unusable\n",
-				it.id ? it.id : "?");
-			item_clear(&it);
-			break;
-		}
-		n++;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = store_errno(rc);
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->sync_lock);
-	return ret < 0 ? ret : n;
-}
-
-int64_t store_question_count(struct store *s)
-{
-	sqlite3_stmt *st;
-	int64_t n = -EIO;
-	int rc;
-
-	if (!s)
-		return -EINVAL;
-	pthread_mutex_lock(&s->sync_lock);
-	st = s->sst[SST_COUNT];
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		n = store_errno(rc);
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->sync_lock);
-	return n;
 }
 
 uint64_t store_match_begin(struct store *s, const struct store_match *m)
