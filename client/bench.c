@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <uv.h>
 
+#include "bench_stats.h"
 #include "errors.h"
 #include "item.h"
 #include "qconn.h"
@@ -158,47 +159,6 @@ static double rng_unit(uint64_t *s)
 static unsigned rng_below(uint64_t *s, unsigned n)
 {
 	return (unsigned)(rng_next(s) % n);
-}
-
-/* Orders int64 samples ascending. */
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of n ascending-sorted samples: the smallest value
- * with at least p% of the samples at or below it. n must be >= 1. */
-static int64_t pct_sorted(const int64_t *v, size_t n, unsigned p)
-{
-	size_t rank = (p * n + 99) / 100;
-
-	if (rank == 0)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return v[rank - 1];
-}
-
-struct stats {
-	size_t n;
-	int64_t p50, p99, max;
-};
-
-/* Sorts v in place and takes p50, p99 and max. */
-static struct stats stats_of(int64_t *v, size_t n)
-{
-	struct stats s = {0, 0, 0, 0};
-
-	if (n == 0)
-		return s;
-	qsort(v, n, sizeof(*v), cmp_i64);
-	s.n = n;
-	s.p50 = pct_sorted(v, n, 50);
-	s.p99 = pct_sorted(v, n, 99);
-	s.max = v[n - 1];
-	return s;
 }
 
 /* Prints a mismatch example to stderr (the first few only). */
@@ -1073,67 +1033,13 @@ static void bench_stop(struct bench *b)
 	}
 }
 
-/* Writes s as a JSON string: escapes, and replaces invalid UTF-8. */
-static void json_str(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	while (*p) {
-		unsigned n = 0, i;
-
-		if (*p == '"' || *p == '\\') {
-			fprintf(f, "\\%c", *p++);
-			continue;
-		}
-		if (*p < 0x20) {
-			fprintf(f, "\\u%04x", *p++);
-			continue;
-		}
-		if (*p < 0x80) {
-			fputc(*p++, f);
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		for (i = 1; n && i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, n + 1, f);
-		p += n + 1;
-	}
-	fputc('"', f);
-}
-
-/* {"n":..,"p50":..,"p99":..,"max":..}, nulls when there is no sample. */
-static void json_stats(FILE *f, struct stats s)
-{
-	if (!s.n) {
-		fputs("{\"n\":0,\"p50\":null,\"p99\":null,\"max\":null}", f);
-		return;
-	}
-	fprintf(f,
-		"{\"n\":%zu,\"p50\":%" PRId64 ",\"p99\":%" PRId64
-		",\"max\":%" PRId64 "}",
-		s.n, s.p50, s.p99, s.max);
-}
-
 /* Stats over the union of one sample kind of every question. */
-static struct stats stats_all(struct bench *b, int which)
+static struct bench_stats stats_all(struct bench *b, int which)
 {
 	size_t n = 0, k;
 	unsigned i;
 	int64_t *all;
-	struct stats s = {0, 0, 0, 0};
+	struct bench_stats s = {0, 0, 0, 0};
 
 	for (i = 0; i < b->nq; i++)
 		n += which == 0	  ? b->q[i].n_fan_q
@@ -1154,27 +1060,9 @@ static struct stats stats_all(struct bench *b, int which)
 			memcpy(all + k, v, m * sizeof(*v));
 		k += m;
 	}
-	s = stats_of(all, n);
+	s = bench_stats_of(all, n);
 	free(all);
 	return s;
-}
-
-/* Prints the named error counters as a JSON object. */
-static void json_codes(FILE *f, const uint64_t *counts)
-{
-	unsigned i;
-	int first = 1;
-
-	fputc('{', f);
-	for (i = 0; i < BENCH_NCODES; i++) {
-		if (!counts[i])
-			continue;
-		fprintf(f, "%s", first ? "" : ",");
-		json_str(f, quiz_error_name((int)i));
-		fprintf(f, ":%" PRIu64, counts[i]);
-		first = 0;
-	}
-	fputc('}', f);
 }
 
 /* The final standings must carry the totals the players were told. */
@@ -1237,17 +1125,17 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 		"\"timed_out\":%s,\"code\":",
 		b->o.players, b->joined, b->failed, b->dropped, b->finished,
 		complete ? "true" : "false", b->timed_out ? "true" : "false");
-	json_str(f, b->code);
+	bench_json_str(f, b->code);
 	fprintf(f, ",\"questions\":%u,\"bank\":%s,", b->nq,
 		b->bank ? "true" : "false");
 	fprintf(f,
 		"\"answers\":{\"sent\":%" PRIu64 ",\"acked\":%" PRIu64
 		",\"refused_total\":%" PRIu64 ",\"refused\":",
 		b->sent, b->acked, b->refused_total);
-	json_codes(f, b->refused);
+	bench_json_codes(f, b->refused, BENCH_NCODES);
 	fprintf(f,
 		"},\"errors\":%" PRIu64 ",\"error_codes\":", b->errors_total);
-	json_codes(f, b->errors);
+	bench_json_codes(f, b->errors, BENCH_NCODES);
 	fprintf(f, ",\"results_missing\":%" PRIu64 ",", missing);
 	fprintf(f,
 		"\"mismatches\":{\"score\":%" PRIu64 ",\"rt\":%" PRIu64
@@ -1255,21 +1143,21 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 		",\"total\":%" PRIu64 "},",
 		b->mm_score, b->mm_rt, b->mm_ack, b->mm_correct, mm);
 	fputs("\"fanout_us\":{\"question\":", f);
-	json_stats(f, stats_all(b, 0));
+	bench_json_stats(f, stats_all(b, 0));
 	fputs(",\"reveal\":", f);
-	json_stats(f, stats_all(b, 1));
+	bench_json_stats(f, stats_all(b, 1));
 	fputs("},\"reveal_skew_us\":", f);
-	json_stats(f, stats_all(b, 2));
+	bench_json_stats(f, stats_all(b, 2));
 	fputs(",\"per_question\":[", f);
 	for (i = 0, first = 1; i < b->nq; i++) {
 		struct bq *q = &b->q[i];
-		struct stats fq, fr, sk;
+		struct bench_stats fq, fr, sk;
 
 		if (!q->seen)
 			continue;
-		fq = stats_of(q->fan_q, q->n_fan_q);
-		fr = stats_of(q->fan_r, q->n_fan_r);
-		sk = stats_of(q->skew, q->n_skew);
+		fq = bench_stats_of(q->fan_q, q->n_fan_q);
+		fr = bench_stats_of(q->fan_r, q->n_fan_r);
+		sk = bench_stats_of(q->skew, q->n_skew);
 		fprintf(f,
 			"%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
 			",\"fanout_p99_us\":%" PRId64
@@ -1293,7 +1181,7 @@ static void bench_report(struct bench *b, FILE *f, int complete,
 	for (i = 0; i < b->n_top; i++) {
 		fprintf(f, "%s{\"rank\":%u,\"player_id\":%u,\"nickname\":",
 			i ? "," : "", b->top[i].rank, b->top[i].player_id);
-		json_str(f, b->top[i].nickname);
+		bench_json_str(f, b->top[i].nickname);
 		fprintf(f, ",\"score\":%" PRId64 "}", b->top[i].score);
 	}
 	fputc(']', f);

@@ -1,0 +1,118 @@
+/* quiz-bench's numbers and output: nearest-rank percentiles over the
+ * samples it measured, and the pieces of the JSON summary that do not need
+ * the bench's own state (string escaping, a stats object, error counters).
+ * bench.c assembles the summary from these. */
+#include "bench_stats.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "errors.h"
+
+/* Orders int64 samples ascending. */
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of n ascending-sorted samples: the smallest value
+ * with at least p% of the samples at or below it. n must be >= 1. */
+int64_t bench_stats_pct(const int64_t *v, size_t n, unsigned p)
+{
+	size_t rank = (p * n + 99) / 100;
+
+	if (rank == 0)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+/* Sorts v in place and takes p50, p99 and max. */
+struct bench_stats bench_stats_of(int64_t *v, size_t n)
+{
+	struct bench_stats s = {0, 0, 0, 0};
+
+	if (n == 0)
+		return s;
+	qsort(v, n, sizeof(*v), cmp_i64);
+	s.n = n;
+	s.p50 = bench_stats_pct(v, n, 50);
+	s.p99 = bench_stats_pct(v, n, 99);
+	s.max = v[n - 1];
+	return s;
+}
+
+/* Writes s as a JSON string: escapes, and replaces invalid UTF-8. */
+void bench_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	while (*p) {
+		unsigned n = 0, i;
+
+		if (*p == '"' || *p == '\\') {
+			fprintf(f, "\\%c", *p++);
+			continue;
+		}
+		if (*p < 0x20) {
+			fprintf(f, "\\u%04x", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			fputc(*p++, f);
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		for (i = 1; n && i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n + 1, f);
+		p += n + 1;
+	}
+	fputc('"', f);
+}
+
+/* {"n":..,"p50":..,"p99":..,"max":..}, nulls when there is no sample. */
+void bench_json_stats(FILE *f, struct bench_stats s)
+{
+	if (!s.n) {
+		fputs("{\"n\":0,\"p50\":null,\"p99\":null,\"max\":null}", f);
+		return;
+	}
+	fprintf(f,
+		"{\"n\":%zu,\"p50\":%" PRId64 ",\"p99\":%" PRId64
+		",\"max\":%" PRId64 "}",
+		s.n, s.p50, s.p99, s.max);
+}
+
+/* Prints the named error counters as a JSON object. */
+void bench_json_codes(FILE *f, const uint64_t *counts, unsigned n)
+{
+	unsigned i;
+	int first = 1;
+
+	fputc('{', f);
+	for (i = 0; i < n; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(f, "%s", first ? "" : ",");
+		bench_json_str(f, quiz_error_name((int)i));
+		fprintf(f, ":%" PRIu64, counts[i]);
+		first = 0;
+	}
+	fputc('}', f);
+}
