@@ -405,6 +405,7 @@ static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
 static int apply_kicked(struct model *m, const Quiz__V1__Kicked *k)
 {
 	copy_text(m->error, sizeof(m->error), k->reason);
+	m->error_code = 0; /* the reason is the message, not a refusal */
 	m->phase = PHASE_KICKED;
 	m->conn = CONN_CLOSED;
 	return MODEL_REDRAW;

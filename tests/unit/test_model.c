@@ -726,11 +726,13 @@ Test(model, kicked)
 	Quiz__V1__Kicked k = QUIZ__V1__KICKED__INIT;
 	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
 
+	feed_error(&M, QUIZ__V1__ERROR_CODE__TOO_LATE, "too late");
 	k.reason = "主持人已将你移出房间";
 	cr_expect_eq(feed(&M, BODY(KICKED), &k), MODEL_REDRAW);
 	cr_expect_eq(M.phase, PHASE_KICKED);
 	cr_expect_eq(M.conn, CONN_CLOSED);
 	cr_expect_str_eq(M.error, "主持人已将你移出房间");
+	cr_expect_eq(M.error_code, 0);
 	cr_expect_eq(model_key(&M, 'a', now), 0);
 	cr_expect_eq(model_phase_at(&M, now), PHASE_KICKED);
 	cr_expect_eq(feed_state(&M, QUIZ__V1__ROOM_STATE__QUESTION_OPEN, 0, 0),
