@@ -238,11 +238,14 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 {
 	size_t i, n = q->n_options;
 	int kind = (int)q->kind;
+	bool resent;
 
 	if (kind < QUIZ__V1__QUESTION_KIND__SINGLE ||
 	    kind > QUIZ__V1__QUESTION_KIND__FILL)
 		kind = QUIZ__V1__QUESTION_KIND__SINGLE;
-	if (!same_question(m, q->index) || m->kind != kind)
+	resent = same_question(m, q->index) && m->kind == kind;
+
+	if (!resent)
 		reset_question(m);
 	m->have_q = true;
 	m->q = q->index;
@@ -276,6 +279,11 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 		m->phase_before_pause = PHASE_QUESTION;
 	else
 		m->phase = PHASE_QUESTION;
+	/* re-sent after a reconnect: an answer locked but never acknowledged
+	 * may have been lost with the old connection (a duplicate is refused
+	 * with ALREADY_ANSWERED, which keeps the lock) */
+	if (resent && m->mode == MODE_JOIN && m->locked && !m->acked)
+		return MODEL_ANSWER | MODEL_REDRAW;
 	return MODEL_REDRAW;
 }
 

@@ -150,7 +150,13 @@ enum {
 
 /* Applies one received envelope. Returns MODEL_* flags. Every string is
  * copied (truncated to fit, never past a UTF-8 boundary), counts are
- * clamped to the arrays: a hostile server cannot overrun the model. */
+ * clamped to the arrays: a hostile server cannot overrun the model.
+ * MODEL_ANSWER comes back when a Question is re-sent (resume, reconnect)
+ * while this contestant's answer is locked but was never acknowledged:
+ * send model_answer() again. An Error BAD_STATE, BAD_MESSAGE, RATE_LIMITED
+ * or INTERNAL during a question whose answer is locked but unacknowledged
+ * unlocks it, so the contestant can answer again (TOO_LATE and
+ * ALREADY_ANSWERED keep it locked). */
 int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		model_to_local_fn to_local, void *arg);
 

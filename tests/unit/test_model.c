@@ -771,10 +771,34 @@ Test(model, resume_after_reconnect)
 	j.players = 5;
 	feed(&M, BODY(JOINED), &j);
 	cr_expect_eq(M.phase, PHASE_QUESTION);
-	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
-		      REVEAL(1), DEADLINE(1));
+	cr_expect_eq(feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4,
+				   4, REVEAL(1), DEADLINE(1)),
+		     MODEL_ANSWER | MODEL_REDRAW,
+		     "never acknowledged: send it again");
 	cr_expect(M.locked);
 	cr_expect_eq(M.locked_mask, 0x4);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED, "dup");
+	cr_expect(M.locked);
+}
+
+/* An acknowledged answer is not sent again on a re-sent question. */
+Test(model, resend_acked_not_again)
+{
+	Quiz__V1__AnswerAck ack = QUIZ__V1__ANSWER_ACK__INIT;
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__FILL);
+
+	cr_expect_eq(feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__FILL, NULL,
+				   0, REVEAL(1), DEADLINE(1)),
+		     MODEL_REDRAW, "nothing locked");
+	model_fill_input(&M, "七一");
+	model_key(&M, '\n', now);
+	ack.question_index = 1;
+	feed(&M, BODY(ANSWER_ACK), &ack);
+	cr_expect_eq(feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__FILL, NULL,
+				   0, REVEAL(1), DEADLINE(1)),
+		     MODEL_REDRAW);
+	cr_expect_str_eq(M.fill, "七一");
+	cr_expect(M.acked);
 }
 
 Test(model, errors_keep_phase)
