@@ -65,17 +65,41 @@ static void app_after(struct app *a, int flags);
 /* Usage of one mode (NULL: the whole program). */
 static void usage(FILE *f, const char *mode)
 {
-	if (!mode || strcmp(mode, "join") == 0)
-		fprintf(f, "%s\n  %s\n\n",
+	if (!mode || strcmp(mode, "join") == 0) {
+		fprintf(f, "%s\n  %s\n",
 			_("Usage: quiz join HOST:PORT CODE --name NAME "
 			  "[--team TEAM]"),
 			_("Join a room as a contestant."));
-	if (!mode || strcmp(mode, "host") == 0)
-		fprintf(f, "%s\n  %s\n\n",
+		if (mode)
+			fprintf(f, "  --name NAME  %s\n  --team TEAM  %s\n",
+				_("your nickname (1-32 bytes)"),
+				_("your team or branch (optional)"));
+		fputc('\n', f);
+	}
+	if (!mode || strcmp(mode, "host") == 0) {
+		fprintf(f, "%s\n  %s\n",
 			_("Usage: quiz host HOST:PORT [--title T] "
 			  "[--questions N] [--time-limit-ms T] [--points P] "
 			  "[--seed S] [--category C] [--auto]"),
 			_("Create a room and run it from the host console."));
+		if (mode)
+			fprintf(f,
+				"  --title T          %s\n"
+				"  --questions N      %s\n"
+				"  --time-limit-ms T  %s\n"
+				"  --points P         %s\n"
+				"  --seed S           %s\n"
+				"  --category C       %s\n"
+				"  --auto             %s\n",
+				_("room title shown on every screen"),
+				_("questions in the match, 1-200 (10)"),
+				_("time per question, 3000-300000 (20000)"),
+				_("points of a question, 1-100000 (1000)"),
+				_("draw seed: same seed, same questions"),
+				_("draw only from this category"),
+				_("advance without the host pressing n"));
+		fputc('\n', f);
+	}
 	if (!mode || strcmp(mode, "screen") == 0)
 		fprintf(f, "%s\n  %s\n\n",
 			_("Usage: quiz screen HOST:PORT CODE"),
