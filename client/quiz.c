@@ -772,7 +772,7 @@ int main(int argc, char **argv)
 	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
 	a.backoff_ms = BACKOFF_MIN_MS;
 	if (uv_loop_init(&loop) < 0) {
-		fprintf(stderr, "quiz: cannot start the event loop\n");
+		fprintf(stderr, "%s", _("quiz: cannot start the event loop\n"));
 		return 1;
 	}
 	a.loop = &loop;
@@ -784,7 +784,7 @@ int main(int argc, char **argv)
 	a.tick.data = a.retry.data = &a;
 	if (uv_poll_init(&loop, &a.in, STDIN_FILENO) < 0) {
 		ui_stop();
-		fprintf(stderr, "quiz: cannot poll the terminal\n");
+		fprintf(stderr, "%s", _("quiz: cannot poll the terminal\n"));
 		return 1;
 	}
 	/* libuv made the terminal non-blocking, which would also make the

@@ -7,5 +7,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
-echo "quizd: starting; play with 'build/quiz-bench --connect 127.0.0.1:7878 --players 20 --questions 5', stop with Ctrl-C"
+cat <<'MSG'
+quizd: starting on 127.0.0.1:7878 (Ctrl-C stops it). In other terminals:
+  host a room:       build/quiz host 127.0.0.1:7878 --questions 10
+  join it:           build/quiz join 127.0.0.1:7878 CODE --name NAME
+  big screen:        build/quiz screen 127.0.0.1:7878 CODE
+  20 simulated players: build/quiz-bench --connect 127.0.0.1:7878 --players 20 --questions 5 --bank data/bank
+MSG
 exec build/quizd --listen 127.0.0.1:7878 --db quizd.db "$@"
