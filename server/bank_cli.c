@@ -7,7 +7,7 @@
 #include "bank_csv.h"
 #include "xalloc.h"
 
-/* Seed items of the bundled bank (../shared/seeds, docs/BANK.md). */
+/* Seed items of the bundled bank (data/seed/, docs/BANK.md). */
 #define BANK_CLI_SEED_ITEMS 125
 
 /* One category and how many items it has. */
