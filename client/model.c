@@ -134,6 +134,8 @@ static void reset_question(struct model *m)
 	m->answered = 0;
 	memset(m->dist, 0, sizeof(m->dist));
 	m->n_dist = 0;
+	m->waiting_count = 0;
+	m->n_waiting = 0;
 	m->correct_mask = 0;
 	m->voided = false;
 	m->explanation[0] = '\0';
@@ -300,11 +302,18 @@ static int apply_ack(struct model *m, const Quiz__V1__AnswerAck *a)
 /* Progress (host, screens): answers so far. */
 static int apply_progress(struct model *m, const Quiz__V1__Progress *p)
 {
+	size_t i;
+
 	if (!same_question(m, p->question_index))
 		return 0;
 	m->answered = p->answered;
 	m->players = p->players;
 	copy_dist(m, p->distribution, p->n_distribution);
+	m->waiting_count = p->waiting_count;
+	m->n_waiting = 0;
+	for (i = 0; i < p->n_waiting && p->waiting && i < MODEL_MISSING_MAX; i++)
+		copy_text(m->waiting[m->n_waiting++], MODEL_NAME_MAX,
+			  p->waiting[i]);
 	return MODEL_REDRAW;
 }
 

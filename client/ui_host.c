@@ -173,6 +173,29 @@ static int ui_opts(const struct model *m, int y, int maxy)
 	return y;
 }
 
+/* Who has not answered yet: "Waiting for 3: 张三, Bob, …" on one or two
+ * rows. Returns the next free row. */
+static int ui_waiting(const struct model *m, int y, int maxy)
+{
+	char buf[1024];
+	size_t len;
+	unsigned i;
+
+	if (!m->waiting_count || y >= maxy)
+		return y;
+	len = (size_t)snprintf(buf, sizeof(buf), _("Waiting for %u:"),
+			       m->waiting_count);
+	for (i = 0; i < m->n_waiting && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s",
+					i ? "," : "", m->waiting[i]);
+	if (m->waiting_count > m->n_waiting && len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, ", …");
+	attron(ui_attr(UI_DIM));
+	y += ui_wrap(y, 4, COLS - 8, maxy - y < 2 ? maxy - y : 2, buf, true);
+	attroff(ui_attr(UI_DIM));
+	return y;
+}
+
 /* Open question on the host console: stem, time, live panel. */
 static void ui_host_question(const struct model *m, int y, uint64_t now)
 {
@@ -191,6 +214,7 @@ static void ui_host_question(const struct model *m, int y, uint64_t now)
 	} else {
 		y = ui_hist(m, y, maxy, false);
 	}
+	y = ui_waiting(m, y + 1, maxy);
 	ui_teams(m, y + 1, maxy);
 }
 

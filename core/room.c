@@ -675,6 +675,25 @@ uint32_t room_progress(const struct room *r, uint32_t *dist)
 	return r->answered;
 }
 
+uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max)
+{
+	uint32_t n = 0;
+	size_t i;
+
+	if (r->state != ROOM_OPEN)
+		return 0;
+	for (i = 0; i < r->np; i++) {
+		const struct room_player *p = &r->players[i];
+
+		if (p->kicked || p->answered_q == (int32_t)r->q)
+			continue;
+		if (n < max)
+			ids[n] = p->id;
+		n++;
+	}
+	return n;
+}
+
 bool room_lobby_dirty(const struct room *r) { return r->lobby_dirty; }
 bool room_progress_dirty(const struct room *r) { return r->progress_dirty; }
 

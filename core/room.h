@@ -197,6 +197,10 @@ uint32_t room_player_count(const struct room *r); /* joined, not kicked */
 /* Live progress of the open question: answered count and per-option
  * distribution (dist has ITEM_MAX_OPTIONS entries). Returns answered. */
 uint32_t room_progress(const struct room *r, uint32_t *dist);
+/* Contestants (not kicked) who have not answered the open question: writes
+ * the ids of the first max of them, in join order, to ids and returns how
+ * many there are in all (0 when no question is open). */
+uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max);
 /* Set when the lobby or the progress changed; the server coalesces
  * broadcasts and clears them. */
 bool room_lobby_dirty(const struct room *r);

@@ -387,23 +387,8 @@ static void on_coalesce(uv_timer_t *t)
 	bool progress =
 	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
 
-	if (progress && lr->watchers) {
-		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-		Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
-		const struct room_question *qq;
-		uint32_t dist[ITEM_MAX_OPTIONS];
-
-		qq = room_question(lr->room, room_question_index(lr->room));
-		m.question_index = room_question_index(lr->room);
-		m.answered = room_progress(lr->room, dist);
-		m.players = room_player_count(lr->room);
-		m.n_distribution =
-		    qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
-		m.distribution = dist;
-		env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
-		env.progress = &m;
-		push_bcast(lr, &env, false, true);
-	}
+	if (progress && lr->watchers)
+		push_progress(lr);
 	if (lobby) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;

@@ -5,6 +5,8 @@
 
 #include "log.h"
 
+#define WAITING_MAX 20 /* names of non-answerers in a Progress */
+
 /* Packs a push once and writes the same bytes to every seat and watcher. */
 void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 		bool contestants, bool watchers)
@@ -245,4 +247,30 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_question(lr, q, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+}
+
+void push_progress(struct lroom *lr)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
+	uint32_t q = room_question_index(lr->room);
+	const struct room_question *qq = room_question(lr->room, q);
+	uint32_t dist[ITEM_MAX_OPTIONS], ids[WAITING_MAX];
+	char *names[WAITING_MAX];
+	size_t i;
+
+	m.question_index = q;
+	m.answered = room_progress(lr->room, dist);
+	m.players = room_player_count(lr->room);
+	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
+	m.distribution = dist;
+	m.waiting_count = room_waiting(lr->room, ids, WAITING_MAX);
+	m.n_waiting = m.waiting_count < WAITING_MAX ? m.waiting_count
+						    : WAITING_MAX;
+	for (i = 0; i < m.n_waiting; i++)
+		names[i] = (char *)room_player(lr->room, ids[i])->nick;
+	m.waiting = names;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
+	env.progress = &m;
+	push_bcast(lr, &env, false, true);
 }

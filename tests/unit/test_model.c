@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -600,6 +601,51 @@ Test(model, host_progress)
 	p.answered = 99;
 	cr_expect_eq(feed(&M, BODY(PROGRESS), &p), 0, "another question");
 	cr_expect_eq(M.answered, 8);
+}
+
+/* The host sees who has not answered yet; the list is clamped and a new
+ * question clears it. */
+Test(model, host_waiting_list)
+{
+	Quiz__V1__Progress p = QUIZ__V1__PROGRESS__INIT;
+	char *names[40];
+	char buf[40][16];
+	uint32_t d[] = {1, 0, 0, 0};
+	int i;
+
+	model_init(&M, MODE_HOST, NULL);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	for (i = 0; i < 40; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "选手%d", i);
+		names[i] = buf[i];
+	}
+	p.question_index = 0;
+	p.answered = 1;
+	p.players = 3;
+	p.distribution = d;
+	p.n_distribution = 4;
+	p.waiting_count = 2;
+	p.n_waiting = 2;
+	p.waiting = names;
+	cr_expect_eq(feed(&M, BODY(PROGRESS), &p), MODEL_REDRAW);
+	cr_expect_eq(M.waiting_count, 2);
+	cr_expect_eq(M.n_waiting, 2);
+	cr_expect_str_eq(M.waiting[0], "选手0");
+	cr_expect_str_eq(M.waiting[1], "选手1");
+
+	/* a hostile server sends more names than the model keeps */
+	p.waiting_count = 5000;
+	p.n_waiting = 40;
+	feed(&M, BODY(PROGRESS), &p);
+	cr_expect_eq(M.waiting_count, 5000);
+	cr_expect_eq(M.n_waiting, MODEL_MISSING_MAX);
+	cr_expect_str_eq(M.waiting[MODEL_MISSING_MAX - 1], "选手31");
+
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect_eq(M.waiting_count, 0);
+	cr_expect_eq(M.n_waiting, 0);
 }
 
 /* A screen watches and never answers. */

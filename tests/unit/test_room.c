@@ -1463,6 +1463,31 @@ Test(room, resume_never_gives_back_time_used)
 
 /* ---- live progress, dirty flags, teams ---------------------------------- */
 
+Test(room, waiting_lists_who_has_not_answered)
+{
+	struct room_settings s = settings();
+	uint32_t a, b, c, ids[8];
+
+	new_room4(&s);
+	a = join("a");
+	b = join("b");
+	c = join("c");
+	cr_expect_eq(room_waiting(R, ids, 8), 0, "no question open yet");
+	start_and_open();
+	cr_expect_eq(room_waiting(R, ids, 8), 3);
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(b, 0, SINGLE_OK, NULL), 0);
+	cr_assert_eq(room_waiting(R, ids, 8), 2);
+	cr_expect_eq(ids[0], a, "join order");
+	cr_expect_eq(ids[1], c);
+	cr_expect_eq(cmd(CMD_KICK, c), 0);
+	cr_expect_eq(room_waiting(R, ids, 1), 1, "kicked players are not waited for");
+	cr_expect_eq(ids[0], a);
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	cr_expect_eq(room_waiting(R, ids, 8), 0);
+}
+
+
 Test(room, progress_and_dirty_flags)
 {
 	struct room_settings s = settings();
