@@ -17,6 +17,7 @@
 
 #define COALESCE_MS  100 /* progress to host/screens: at most 10 a second */
 #define LOBBY_EVERY  3	 /* lobby counts: every 3rd tick, about 3 a second */
+#define IDLE_CHECK_TICKS 10 /* expiry of idle rooms: checked once a second */
 #define CODE_MAX     16
 #define TITLE_MAX    128
 #define CATEGORY_MAX 64
@@ -364,27 +365,54 @@ static void lroom_remove(struct lroom *lr)
 	for (i = 0; i < h->refcap; i++)
 		if (h->refs[i].room == lr)
 			h->refs[i].room = NULL;
-	log_info(lr->tag, "removed (finished %llds ago)",
-		 (long long)((net_now_us() - lr->finished_at) / 1000000));
+	if (!lr->finished_at)
+		store_match_end(h->srv->store, lr->match_id, false);
+	log_info(lr->tag, "removed (%s)",
+		 lr->finished_at ? "finished" : "abandoned: nobody connected");
 	lr->closing_handles = 2;
 	uv_close((uv_handle_t *)&lr->timer, on_lroom_handle_closed);
 	uv_close((uv_handle_t *)&lr->coalesce, on_lroom_handle_closed);
 }
 
-/* Coalesced pushes: live progress to host and screens, lobby counts to all. */
+/* A room is forgotten once its match finished room_linger_s ago, or once
+ * nobody has been connected to it for that long (an abandoned lobby, or a
+ * match everyone left). The idle check runs about once a second. */
+static bool lroom_expired(struct lroom *lr)
+{
+	int64_t now = net_now_us();
+	int64_t linger = (int64_t)lr->hub->srv->cfg.room_linger_s * 1000000;
+	bool anyone = lr->watchers != NULL;
+	size_t i;
+
+	if (lr->finished_at)
+		return now - lr->finished_at > linger;
+	if (lr->ticks % IDLE_CHECK_TICKS)
+		return false;
+	for (i = 1; !anyone && i < lr->nseats; i++)
+		anyone = lr->seats[i] != NULL;
+	if (anyone) {
+		lr->idle_since = 0;
+		return false;
+	}
+	if (!lr->idle_since)
+		lr->idle_since = now;
+	return now - lr->idle_since > linger;
+}
+
+/* Coalesced pushes: live progress to host and screens, lobby counts to all;
+ * and the room's expiry. */
 static void on_coalesce(uv_timer_t *t)
 {
 	struct lroom *lr = t->data;
-	bool lobby =
-	    room_lobby_dirty(lr->room) && ++lr->ticks % LOBBY_EVERY == 0;
+	bool lobby, progress;
 
-	if (lr->finished_at &&
-	    net_now_us() - lr->finished_at >
-		(int64_t)lr->hub->srv->cfg.room_linger_s * 1000000) {
+	lr->ticks++;
+	if (lroom_expired(lr)) {
 		lroom_remove(lr);
 		return;
 	}
-	bool progress =
+	lobby = room_lobby_dirty(lr->room) && lr->ticks % LOBBY_EVERY == 0;
+	progress =
 	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
 
 	if (progress && lr->watchers)

@@ -6,6 +6,8 @@
  *
  * noread: says Hello, then floods requests without ever reading the
  * replies; the server must drop it once its queued output passes the cap.
+ * abandon: creates a room and leaves; prints the room code (the server must
+ * forget the room once nobody has been connected for --room-linger-s).
  *
  * Exit 0 when the server reacted as the protocol says, 1 otherwise. */
 #include <arpa/inet.h>
@@ -130,6 +132,56 @@ static int flood_noread(int fd)
 	return 1;
 }
 
+/* Says Hello, creates a room, prints its code once RoomCreated arrives. */
+static int create_and_leave(int fd)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	static uint8_t buf[1 << 16];
+	size_t len = 0;
+
+	h.protocol_version = QUIZ_PROTOCOL_VERSION;
+	h.client = "hostile-abandon";
+	env.seq = 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	if (send_env(fd, &env) < 0)
+		return 1;
+	env.seq = 2;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	if (send_env(fd, &env) < 0)
+		return 1;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		const uint8_t *payload;
+		size_t plen;
+		int64_t n;
+		ssize_t r;
+
+		if (poll(&pfd, 1, 5000) <= 0)
+			return 1;
+		r = recv(fd, buf + len, sizeof(buf) - len, 0);
+		if (r <= 0)
+			return 1;
+		len += (size_t)r;
+		while ((n = frame_parse(buf, len, &payload, &plen)) > 0) {
+			Quiz__V1__Envelope *e = wire_unpack(payload, plen);
+			int done = e && e->body_case ==
+					     QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
+
+			if (done)
+				printf("%s\n", e->room_created->code);
+			wire_free(e);
+			if (done)
+				return 0;
+			memmove(buf, buf + n, len - (size_t)n);
+			len -= (size_t)n;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
@@ -137,7 +189,7 @@ int main(int argc, char **argv)
 	int fd, want, got, closed;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread\n");
+		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread|abandon\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -149,6 +201,12 @@ int main(int argc, char **argv)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("connect");
 		return 1;
+	}
+	if (strcmp(mode, "abandon") == 0) {
+		int r = create_and_leave(fd);
+
+		close(fd);
+		return r;
 	}
 	if (strcmp(mode, "noread") == 0) {
 		int r = flood_noread(fd);

@@ -65,6 +65,14 @@ diff -u "$tmp/res.txt" "$tmp/sum.txt" || fail "results table differs from the su
 state=$(sqlite3 "$tmp/quiz.db" "select state from matches where id=$match")
 [ "$state" = "finished" ] || fail "match state is '$state', want finished"
 
+# a room created and left by its host is forgotten once nobody has been
+# connected for the linger time
+code=$("$hostile" "$port" abandon) || fail "could not create a room to abandon"
+for _ in $(seq 80); do grep -q "r$code.*removed (abandoned" "$tmp/quizd.log" && break; sleep 0.1; done
+grep -q "r$code.*removed (abandoned" "$tmp/quizd.log" || fail "abandoned room $code not removed"
+[ "$(sqlite3 "$tmp/quiz.db" "select state from matches where code='$code'")" = ended ] \
+  || fail "abandoned match not marked ended"
+
 # the finished room is forgotten after its linger time; quizd keeps serving
 for _ in $(seq 50); do grep -q "removed (finished" "$tmp/quizd.log" && break; sleep 0.1; done
 grep -q "removed (finished" "$tmp/quizd.log" || fail "finished room not removed after --room-linger-s"
