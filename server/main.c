@@ -53,8 +53,8 @@ static void usage(FILE *f)
 		"  --port-file PATH     write the bound port there once listening\n"
 		"  --max-conns N        connections before SERVER_FULL (default 20000)\n"
 		"  --max-rooms N        live rooms (default 1000)\n"
-		"  --room-linger-s N    forget a finished room after N seconds\n"
-		"                       (default 300)\n"
+		"  --room-linger-s N    forget a finished room, or one nobody is\n"
+		"                       connected to, after N seconds (default 300)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  --help               this text\n"
 		"  --version            print the version\n",
