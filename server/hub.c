@@ -57,24 +57,31 @@ static struct seat_ref *ref_find(struct hub *h, const char *token)
 }
 
 static void ref_put(struct hub *h, const char *token, struct lroom *lr,
+		    uint32_t player);
+
+/* Rebuilds the token table with room for cap entries, keeping only the
+ * tokens whose room is live (a removed room's tokens go). */
+static void ref_rebuild(struct hub *h, size_t cap)
+{
+	struct seat_ref *old = h->refs;
+	size_t i, oldcap = h->refcap;
+
+	h->refcap = cap;
+	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
+	h->nrefs = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].token[0] && old[i].room)
+			ref_put(h, old[i].token, old[i].room, old[i].player);
+	free(old);
+}
+
+static void ref_put(struct hub *h, const char *token, struct lroom *lr,
 		    uint32_t player)
 {
-	struct seat_ref *old;
 	size_t i, mask;
 
-	if ((h->nrefs + 1) * 2 > h->refcap) {
-		old = h->refs;
-		size_t oldcap = h->refcap;
-
-		h->refcap = h->refcap ? h->refcap * 2 : 256;
-		h->refs = xcalloc(h->refcap, sizeof(*h->refs));
-		h->nrefs = 0;
-		for (i = 0; i < oldcap; i++)
-			if (old[i].token[0])
-				ref_put(h, old[i].token, old[i].room,
-					old[i].player);
-		free(old);
-	}
+	if ((h->nrefs + 1) * 2 > h->refcap)
+		ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
 	mask = h->refcap - 1;
 	for (i = text_hash(token) & mask; h->refs[i].token[0];
 	     i = (i + 1) & mask)
@@ -365,6 +372,7 @@ static void lroom_remove(struct lroom *lr)
 	for (i = 0; i < h->refcap; i++)
 		if (h->refs[i].room == lr)
 			h->refs[i].room = NULL;
+	ref_rebuild(h, h->refcap); /* drop them: the table never only grows */
 	if (!lr->finished_at)
 		store_match_end(h->srv->store, lr->match_id, false);
 	log_info(lr->tag, "removed (%s)",
