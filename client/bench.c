@@ -4,8 +4,9 @@
  * reports against the scoring formula and its own measurements, and prints
  * one JSON object. Exit status: 0 all good, 1 mismatches or an incomplete
  * match, 2 usage. */
+#include "bench_int.h"
+
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,113 +33,6 @@
 #endif
 #endif
 
-#ifndef QUIZ_VERSION
-#define QUIZ_VERSION "0"
-#endif
-
-#define BENCH_RT_TOLERANCE_US 5000 /* |server rt - measured rt| allowed */
-#define BENCH_MAX_EXAMPLES    10   /* mismatch examples printed */
-#define BENCH_MAX_PLAYERS     100000
-#define BENCH_CODE_MAX	      15
-#define BENCH_TOP_MAX	      10
-#define BENCH_NCODES	      16 /* error codes counted (0..15) */
-
-struct bench_opts {
-	const char *connect;
-	struct sockaddr_storage addr;
-	unsigned players;
-	unsigned questions;
-	double accuracy;
-	unsigned think_min, think_max; /* ms */
-	const char *code;
-	const char *bank_dir;
-	unsigned time_limit_ms;
-	uint64_t seed;
-	const char *json_out;
-	unsigned timeout_s;
-	unsigned ramp; /* connections in flight at most */
-	int results;
-};
-
-/* One contestant's view of one question. */
-struct pq {
-	uint8_t got_question, sent, acked, refused, result;
-	uint8_t res_answered, res_correct;
-	int8_t want;  /* 1 chose right, 0 chose wrong, -1 unknown */
-	uint32_t seq; /* Answer seq */
-	uint32_t ack_rt;
-	uint32_t res_points, res_rt;
-	int64_t measured_rt;
-	int64_t res_total;
-};
-
-/* What the bench knows of one question (the same for every contestant). */
-struct bq {
-	int seen;
-	int kind;
-	unsigned n_options;
-	uint64_t reveal_at, deadline_at, sent_at;
-	uint32_t time_limit_ms, points;
-	int resolved; /* bank lookup done */
-	const struct item *item;
-	int mask_known;
-	uint32_t mask; /* correct options by question index */
-	int revealed, voided;
-	int64_t *fan_q, *fan_r, *skew; /* samples, one per contestant */
-	unsigned n_fan_q, n_fan_r, n_skew;
-	unsigned sent, acked;
-	uint64_t first_send, last_ack; /* local clock */
-};
-
-enum player_state { P_IDLE, P_CONNECTING, P_JOINING, P_JOINED, P_GONE };
-
-struct player {
-	struct bench *b;
-	struct qconn *c;
-	unsigned idx;
-	enum player_state state;
-	uint32_t id;
-	uint32_t join_seq;
-	int finished;
-	int timer_live;
-	uv_timer_t timer;
-	int cur;   /* question the timer is for */
-	int phase; /* 0: reveal pending, 1: answer pending */
-	uint64_t reveal_local, answer_local;
-	int64_t sum, last_total; /* points of the Results so far, last total */
-	struct pq *pq;
-};
-
-struct standing {
-	uint32_t rank, player_id;
-	int64_t score;
-	char nickname[64];
-};
-
-struct bench {
-	uv_loop_t *loop;
-	struct bench_opts o;
-	struct bank *bank;
-	uint64_t rng;
-	struct player *players;
-	struct qconn *host;
-	int host_finished;
-	uint32_t create_seq, start_seq;
-	char code[BENCH_CODE_MAX + 1];
-	unsigned nq;
-	struct bq *q;
-	uv_timer_t ramp_timer, timeout_timer;
-	unsigned next, inflight, joined, failed, finished, dropped;
-	int started, stopping, timed_out, fatal;
-	uint64_t sent, acked, refused[BENCH_NCODES], errors[BENCH_NCODES];
-	uint64_t errors_total, refused_total;
-	uint64_t mm_score, mm_rt, mm_ack, mm_correct, examples;
-	uint64_t t_start, t_end;
-	struct standing top[BENCH_TOP_MAX];
-	unsigned n_top;
-	int have_final;
-};
-
 /* splitmix64: small, seedable, good enough for think times and choices. */
 static uint64_t rng_next(uint64_t *s)
 {
@@ -162,9 +56,7 @@ static unsigned rng_below(uint64_t *s, unsigned n)
 }
 
 /* Prints a mismatch example to stderr (the first few only). */
-static void example(struct bench *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void example(struct bench *b, const char *fmt, ...)
+void bench_example(struct bench *b, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -518,8 +410,9 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 	struct bq *q;
 
 	if (!p->pq || m->index >= b->nq) {
-		example(b, "question index %u out of range (bench knows %u)",
-			m->index, b->nq);
+		bench_example(b,
+			      "question index %u out of range (bench knows %u)",
+			      m->index, b->nq);
 		return;
 	}
 	q = &b->q[m->index];
@@ -578,27 +471,29 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	p->last_total = r->total;
 	if (r->total != p->sum) {
 		b->mm_score++;
-		example(b,
-			"bench-%u q%u: total %" PRId64 ", sum of its points "
-			"%" PRId64,
-			p->idx, r->question_index, r->total, p->sum);
+		bench_example(b,
+			      "bench-%u q%u: total %" PRId64
+			      ", sum of its points "
+			      "%" PRId64,
+			      p->idx, r->question_index, r->total, p->sum);
 	}
 	if (!r->answered) {
 		if (a->acked) {
 			b->mm_ack++;
-			example(b,
-				"bench-%u q%u: answer acked but Result says "
-				"not answered",
-				p->idx, r->question_index);
+			bench_example(
+			    b,
+			    "bench-%u q%u: answer acked but Result says "
+			    "not answered",
+			    p->idx, r->question_index);
 		}
 		return;
 	}
 	if (!a->sent || !a->acked) {
 		b->mm_ack++;
-		example(b,
-			"bench-%u q%u: Result answered but the answer was %s",
-			p->idx, r->question_index,
-			a->sent ? "not acked" : "never sent");
+		bench_example(
+		    b, "bench-%u q%u: Result answered but the answer was %s",
+		    p->idx, r->question_index,
+		    a->sent ? "not acked" : "never sent");
 		return;
 	}
 	expect = r->correct ? scoring_speed(q->points,
@@ -609,35 +504,36 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 		expect = 0;
 	if (r->points != expect) {
 		b->mm_score++;
-		example(b,
-			"bench-%u q%u: points %u, formula gives %u "
-			"(correct %d, rt %u us, P %u, T %u ms)",
-			p->idx, r->question_index, r->points, expect,
-			r->correct, r->response_time_us, q->points,
-			q->time_limit_ms);
+		bench_example(b,
+			      "bench-%u q%u: points %u, formula gives %u "
+			      "(correct %d, rt %u us, P %u, T %u ms)",
+			      p->idx, r->question_index, r->points, expect,
+			      r->correct, r->response_time_us, q->points,
+			      q->time_limit_ms);
 	}
 	d = (int64_t)r->response_time_us - a->measured_rt;
 	if (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US) {
 		b->mm_rt++;
-		example(b,
-			"bench-%u q%u: server rt %u us, measured %" PRId64
-			" us (diff %" PRId64 ")",
-			p->idx, r->question_index, r->response_time_us,
-			a->measured_rt, d);
+		bench_example(b,
+			      "bench-%u q%u: server rt %u us, measured %" PRId64
+			      " us (diff %" PRId64 ")",
+			      p->idx, r->question_index, r->response_time_us,
+			      a->measured_rt, d);
 	}
 	if (r->response_time_us != a->ack_rt) {
 		b->mm_ack++;
-		example(b, "bench-%u q%u: Result rt %u us, AnswerAck rt %u us",
-			p->idx, r->question_index, r->response_time_us,
-			a->ack_rt);
+		bench_example(
+		    b, "bench-%u q%u: Result rt %u us, AnswerAck rt %u us",
+		    p->idx, r->question_index, r->response_time_us, a->ack_rt);
 	}
 	if (!q->voided && a->want >= 0 && (int)r->correct != a->want) {
 		b->mm_correct++;
-		example(b,
-			"bench-%u q%u: answered %s by the bank, server says "
-			"%s",
-			p->idx, r->question_index, a->want ? "right" : "wrong",
-			r->correct ? "correct" : "wrong");
+		bench_example(
+		    b,
+		    "bench-%u q%u: answered %s by the bank, server says "
+		    "%s",
+		    p->idx, r->question_index, a->want ? "right" : "wrong",
+		    r->correct ? "correct" : "wrong");
 	}
 }
 
@@ -687,8 +583,8 @@ static void bench_reveal(struct bench *b, struct qconn *c,
 			mask |= 1u << m->correct[i];
 	if (mask != q->mask) {
 		b->mm_correct++;
-		example(b, "q%u: Reveal correct set 0x%x, bank says 0x%x",
-			m->question_index, mask, q->mask);
+		bench_example(b, "q%u: Reveal correct set 0x%x, bank says 0x%x",
+			      m->question_index, mask, q->mask);
 	}
 }
 
@@ -798,11 +694,11 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		if (qi < 0 || p->pq[qi].acked ||
 		    (unsigned)qi != env->answer_ack->question_index) {
 			b->mm_ack++;
-			example(b,
-				"bench-%u: AnswerAck seq %u q%u matches no "
-				"answer",
-				p->idx, env->seq,
-				env->answer_ack->question_index);
+			bench_example(
+			    b,
+			    "bench-%u: AnswerAck seq %u q%u matches no "
+			    "answer",
+			    p->idx, env->seq, env->answer_ack->question_index);
 			break;
 		}
 		p->pq[qi].acked = 1;
@@ -1033,421 +929,6 @@ static void bench_stop(struct bench *b)
 	}
 }
 
-/* Stats over the union of one sample kind of every question. */
-static struct bench_stats stats_all(struct bench *b, int which)
-{
-	size_t n = 0, k;
-	unsigned i;
-	int64_t *all;
-	struct bench_stats s = {0, 0, 0, 0};
-
-	for (i = 0; i < b->nq; i++)
-		n += which == 0	  ? b->q[i].n_fan_q
-		     : which == 1 ? b->q[i].n_fan_r
-				  : b->q[i].n_skew;
-	if (!n || !(all = malloc(n * sizeof(*all))))
-		return s;
-	for (i = 0, k = 0; i < b->nq; i++) {
-		struct bq *q = &b->q[i];
-		const int64_t *v = which == 0	? q->fan_q
-				   : which == 1 ? q->fan_r
-						: q->skew;
-		size_t m = which == 0	? q->n_fan_q
-			   : which == 1 ? q->n_fan_r
-					: q->n_skew;
-
-		if (m)
-			memcpy(all + k, v, m * sizeof(*v));
-		k += m;
-	}
-	s = bench_stats_of(all, n);
-	free(all);
-	return s;
-}
-
-/* The final standings must carry the totals the players were told. */
-static void bench_check_final(struct bench *b)
-{
-	unsigned i, k;
-
-	for (i = 0; i < b->n_top; i++) {
-		for (k = 0; k < b->o.players; k++) {
-			const struct player *p = &b->players[k];
-
-			if (!p->pq || p->id != b->top[i].player_id)
-				continue;
-			if (p->last_total != b->top[i].score) {
-				b->mm_score++;
-				example(b,
-					"final leaderboard: %s score %" PRId64
-					", its last Result total %" PRId64,
-					b->top[i].nickname, b->top[i].score,
-					p->last_total);
-			}
-			break;
-		}
-	}
-}
-
-/* Counts Results that never came for a question that was revealed. */
-static uint64_t bench_missing(const struct bench *b)
-{
-	uint64_t missing = 0;
-	unsigned i, k;
-
-	for (i = 0; i < b->o.players; i++) {
-		const struct player *p = &b->players[i];
-
-		if (!p->pq)
-			continue;
-		for (k = 0; k < b->nq; k++)
-			if (b->q[k].revealed && !p->pq[k].result)
-				missing++;
-	}
-	return missing;
-}
-
-/* Writes the JSON summary. */
-static void bench_report(struct bench *b, FILE *f, int complete,
-			 uint64_t missing)
-{
-	uint64_t mm = b->mm_score + b->mm_rt + b->mm_ack + b->mm_correct;
-	uint64_t window = 0;
-	unsigned i, k;
-	int first;
-
-	for (i = 0; i < b->nq; i++)
-		if (b->q[i].last_ack > b->q[i].first_send)
-			window += b->q[i].last_ack - b->q[i].first_send;
-	fprintf(f,
-		"{\"players\":%u,\"joined\":%u,\"connections_failed\":%u,"
-		"\"dropped\":%u,\"finished\":%u,\"complete\":%s,"
-		"\"timed_out\":%s,\"code\":",
-		b->o.players, b->joined, b->failed, b->dropped, b->finished,
-		complete ? "true" : "false", b->timed_out ? "true" : "false");
-	bench_json_str(f, b->code);
-	fprintf(f, ",\"questions\":%u,\"bank\":%s,", b->nq,
-		b->bank ? "true" : "false");
-	fprintf(f,
-		"\"answers\":{\"sent\":%" PRIu64 ",\"acked\":%" PRIu64
-		",\"refused_total\":%" PRIu64 ",\"refused\":",
-		b->sent, b->acked, b->refused_total);
-	bench_json_codes(f, b->refused, BENCH_NCODES);
-	fprintf(f,
-		"},\"errors\":%" PRIu64 ",\"error_codes\":", b->errors_total);
-	bench_json_codes(f, b->errors, BENCH_NCODES);
-	fprintf(f, ",\"results_missing\":%" PRIu64 ",", missing);
-	fprintf(f,
-		"\"mismatches\":{\"score\":%" PRIu64 ",\"rt\":%" PRIu64
-		",\"ack\":%" PRIu64 ",\"correct\":%" PRIu64
-		",\"total\":%" PRIu64 "},",
-		b->mm_score, b->mm_rt, b->mm_ack, b->mm_correct, mm);
-	fputs("\"fanout_us\":{\"question\":", f);
-	bench_json_stats(f, stats_all(b, 0));
-	fputs(",\"reveal\":", f);
-	bench_json_stats(f, stats_all(b, 1));
-	fputs("},\"reveal_skew_us\":", f);
-	bench_json_stats(f, stats_all(b, 2));
-	fputs(",\"per_question\":[", f);
-	for (i = 0, first = 1; i < b->nq; i++) {
-		struct bq *q = &b->q[i];
-		struct bench_stats fq, fr, sk;
-
-		if (!q->seen)
-			continue;
-		fq = bench_stats_of(q->fan_q, q->n_fan_q);
-		fr = bench_stats_of(q->fan_r, q->n_fan_r);
-		sk = bench_stats_of(q->skew, q->n_skew);
-		fprintf(f,
-			"%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
-			",\"fanout_p99_us\":%" PRId64
-			",\"fanout_max_us\":%" PRId64
-			",\"reveal_fanout_p50_us\":%" PRId64
-			",\"reveal_fanout_p99_us\":%" PRId64
-			",\"reveal_fanout_max_us\":%" PRId64
-			",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
-			",\"skew_max_us\":%" PRId64
-			",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
-			first ? "" : ",", i, fq.p50, fq.p99, fq.max, fr.p50,
-			fr.p99, fr.max, sk.p50, sk.p99, sk.max, q->sent,
-			q->acked, q->item ? "true" : "false");
-		first = 0;
-	}
-	fprintf(f,
-		"],\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
-		"\"duration_s\":%.3f,\"final_leaderboard\":[",
-		window ? (double)b->acked * 1e6 / (double)window : 0.0,
-		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6);
-	for (i = 0; i < b->n_top; i++) {
-		fprintf(f, "%s{\"rank\":%u,\"player_id\":%u,\"nickname\":",
-			i ? "," : "", b->top[i].rank, b->top[i].player_id);
-		bench_json_str(f, b->top[i].nickname);
-		fprintf(f, ",\"score\":%" PRId64 "}", b->top[i].score);
-	}
-	fputc(']', f);
-	if (b->o.results) {
-		fputs(",\"results\":[", f);
-		for (i = 0, first = 1; i < b->o.players; i++) {
-			const struct player *p = &b->players[i];
-
-			for (k = 0; p->pq && k < b->nq; k++) {
-				const struct pq *a = &p->pq[k];
-
-				if (!a->result)
-					continue;
-				fprintf(
-				    f,
-				    "%s{\"player_id\":%u,\"nickname\":"
-				    "\"bench-%u\",\"q\":%u,\"answered\":%s,"
-				    "\"correct\":%s,\"points\":%u,"
-				    "\"response_time_us\":%u,\"total\":%" PRId64
-				    ",\"measured_rt_us\":%" PRId64 "}",
-				    first ? "" : ",", p->id, p->idx, k,
-				    a->res_answered ? "true" : "false",
-				    a->res_correct ? "true" : "false",
-				    a->res_points, a->res_rt, a->res_total,
-				    a->sent ? a->measured_rt : -1);
-				first = 0;
-			}
-		}
-		fputc(']', f);
-	}
-	fputs("}\n", f);
-}
-
-static void usage(FILE *f)
-{
-	fputs(
-	    "usage: quiz-bench --connect HOST:PORT --players N --questions Q\n"
-	    "                  [--accuracy P] [--think-ms MIN-MAX] [--code "
-	    "CODE]\n"
-	    "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
-	    "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
-	    "                  [--results] [--help] [--version]\n"
-	    "\n"
-	    "Runs N headless contestants in one process against quizd. "
-	    "Without\n"
-	    "--code it also hosts: creates a speed-round room (auto advance) "
-	    "and\n"
-	    "starts it once everyone joined. Prints one JSON summary on "
-	    "stdout.\n"
-	    "\n"
-	    "  --connect HOST:PORT   server (IPv4, [IPv6] or localhost)\n"
-	    "  --players N           contestants (1..100000)\n"
-	    "  --questions Q         questions in the room (1..200)\n"
-	    "  --accuracy P          chance of a right answer when --bank "
-	    "knows it (0.7)\n"
-	    "  --think-ms MIN-MAX    think time after the reveal (300-3000)\n"
-	    "  --code CODE           join this room instead of hosting one\n"
-	    "  --bank DIR            bank CSVs: answer right with probability "
-	    "P\n"
-	    "  --time-limit-ms T     question time limit when hosting (10000)\n"
-	    "  --seed S              draw seed and bench randomness (0: "
-	    "random)\n"
-	    "  --json-out FILE       also write the JSON summary to FILE\n"
-	    "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
-	    "  --ramp N              connections between connect and Joined "
-	    "(64)\n"
-	    "  --results             add every contestant's Result to the "
-	    "JSON\n"
-	    "\n"
-	    "Exit status: 0 when the match finished, every contestant joined "
-	    "and\n"
-	    "no check failed; 1 on a mismatch or an incomplete match; 2 on "
-	    "usage.\n"
-	    "answers_per_second = acked answers / sum over questions of the "
-	    "time\n"
-	    "from the first answer sent to the last AnswerAck received.\n",
-	    f);
-}
-
-/* Parses an unsigned decimal in [min, max]. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* Parses an unsigned int option or complains. */
-static int opt_uint(const char *name, const char *s, unsigned min, unsigned max,
-		    unsigned *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, min, max, &v) < 0) {
-		fprintf(stderr, "quiz-bench: --%s wants a number in %u..%u\n",
-			name, min, max);
-		return -EINVAL;
-	}
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* "MIN-MAX" or "N" in milliseconds. */
-static int parse_think(const char *s, unsigned *lo, unsigned *hi)
-{
-	char buf[32];
-	char *dash;
-	uint64_t a, b;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash = '\0';
-	if (parse_u64(buf, 0, 300000, &a) < 0)
-		return -EINVAL;
-	b = a;
-	if (dash && parse_u64(dash + 1, 0, 300000, &b) < 0)
-		return -EINVAL;
-	if (b < a)
-		return -EINVAL;
-	*lo = (unsigned)a;
-	*hi = (unsigned)b;
-	return 0;
-}
-
-/* Parses the command line; returns 0, 1 for --help/--version (done), or
- * -EINVAL on a usage error (message printed). */
-static int parse_args(int argc, char **argv, struct bench_opts *o)
-{
-	static const struct option longopts[] = {
-	    {"connect", required_argument, NULL, 'c'},
-	    {"players", required_argument, NULL, 'n'},
-	    {"questions", required_argument, NULL, 'q'},
-	    {"accuracy", required_argument, NULL, 'a'},
-	    {"think-ms", required_argument, NULL, 't'},
-	    {"code", required_argument, NULL, 'C'},
-	    {"bank", required_argument, NULL, 'b'},
-	    {"time-limit-ms", required_argument, NULL, 'T'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"json-out", required_argument, NULL, 'j'},
-	    {"timeout-s", required_argument, NULL, 'o'},
-	    {"ramp", required_argument, NULL, 'r'},
-	    {"results", no_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
-	char *end;
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	o->accuracy = 0.7;
-	o->think_min = 300;
-	o->think_max = 3000;
-	o->time_limit_ms = 10000;
-	o->timeout_s = 300;
-	o->ramp = 64;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->connect = optarg;
-			break;
-		case 'n':
-			if (opt_uint("players", optarg, 1, BENCH_MAX_PLAYERS,
-				     &o->players) < 0)
-				return -EINVAL;
-			break;
-		case 'q':
-			if (opt_uint("questions", optarg, 1, 200,
-				     &o->questions) < 0)
-				return -EINVAL;
-			break;
-		case 'a':
-			errno = 0;
-			o->accuracy = strtod(optarg, &end);
-			if (errno || *end || end == optarg ||
-			    !(o->accuracy >= 0.0 && o->accuracy <= 1.0)) {
-				fprintf(stderr, "quiz-bench: --accuracy wants "
-						"0..1\n");
-				return -EINVAL;
-			}
-			break;
-		case 't':
-			if (parse_think(optarg, &o->think_min, &o->think_max) <
-			    0) {
-				fprintf(stderr, "quiz-bench: --think-ms wants "
-						"MIN-MAX (ms)\n");
-				return -EINVAL;
-			}
-			break;
-		case 'C':
-			if (!*optarg || strlen(optarg) > BENCH_CODE_MAX) {
-				fprintf(stderr, "quiz-bench: bad --code\n");
-				return -EINVAL;
-			}
-			o->code = optarg;
-			break;
-		case 'b':
-			o->bank_dir = optarg;
-			break;
-		case 'T':
-			if (opt_uint("time-limit-ms", optarg, 3000, 300000,
-				     &o->time_limit_ms) < 0)
-				return -EINVAL;
-			break;
-		case 's':
-			if (parse_u64(optarg, 0, UINT64_MAX, &o->seed) < 0) {
-				fprintf(stderr, "quiz-bench: bad --seed\n");
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			o->json_out = optarg;
-			break;
-		case 'o':
-			if (opt_uint("timeout-s", optarg, 1, 86400,
-				     &o->timeout_s) < 0)
-				return -EINVAL;
-			break;
-		case 'r':
-			if (opt_uint("ramp", optarg, 1, 100000, &o->ramp) < 0)
-				return -EINVAL;
-			break;
-		case 'R':
-			o->results = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf("quiz-bench %s (protocol %d)\n", QUIZ_VERSION,
-			       QUIZ_PROTOCOL_VERSION);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "quiz-bench: unexpected argument '%s'\n",
-			argv[optind]);
-		return -EINVAL;
-	}
-	if (!o->connect || !o->players || (!o->questions && !o->code)) {
-		fprintf(stderr, "quiz-bench: --connect, --players and "
-				"--questions are required (see --help)\n");
-		return -EINVAL;
-	}
-	if (qconn_parse_addr(o->connect, &o->addr) < 0) {
-		fprintf(stderr, "quiz-bench: bad --connect '%s' (HOST:PORT)\n",
-			o->connect);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* Thousands of sockets need a high descriptor limit. */
 static void raise_nofile(void)
 {
@@ -1490,7 +971,7 @@ int main(int argc, char **argv)
 	unsigned i;
 
 	memset(&b, 0, sizeof(b));
-	rc = parse_args(argc, argv, &b.o);
+	rc = bench_args_parse(argc, argv, &b.o);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
@@ -1538,8 +1019,8 @@ int main(int argc, char **argv)
 	uv_run(&loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
-	missing = bench_missing(&b);
-	bench_check_final(&b);
+	missing = bench_report_missing(&b);
+	bench_report_check_final(&b);
 	complete = !b.fatal && !b.timed_out && b.joined == b.o.players &&
 		   b.finished == b.o.players && b.q && missing == 0;
 	bench_report(&b, stdout, complete, missing);
