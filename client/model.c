@@ -311,7 +311,8 @@ static int apply_progress(struct model *m, const Quiz__V1__Progress *p)
 	copy_dist(m, p->distribution, p->n_distribution);
 	m->waiting_count = p->waiting_count;
 	m->n_waiting = 0;
-	for (i = 0; i < p->n_waiting && p->waiting && i < MODEL_MISSING_MAX; i++)
+	for (i = 0; i < p->n_waiting && p->waiting && i < MODEL_MISSING_MAX;
+	     i++)
 		copy_text(m->waiting[m->n_waiting++], MODEL_NAME_MAX,
 			  p->waiting[i]);
 	return MODEL_REDRAW;

@@ -11,14 +11,14 @@
 
 #include "quiz.pb-c.h"
 
-#define MODEL_TEXT_MAX 1024    /* stem, explanation */
-#define MODEL_NAME_MAX 64      /* nickname, team, title (bytes, with NUL) */
+#define MODEL_TEXT_MAX	  1024 /* stem, explanation */
+#define MODEL_NAME_MAX	  64   /* nickname, team, title (bytes, with NUL) */
 #define MODEL_OPTIONS_MAX 8
-#define MODEL_OPTION_MAX 256
-#define MODEL_TOP_MAX 10
-#define MODEL_TEAMS_MAX 64
-#define MODEL_MISSING_MAX 32   /* host panel: who has not answered yet */
-#define MODEL_FILL_MAX 128     /* typed fill-in answer (bytes, protocol limit) */
+#define MODEL_OPTION_MAX  256
+#define MODEL_TOP_MAX	  10
+#define MODEL_TEAMS_MAX	  64
+#define MODEL_MISSING_MAX 32  /* host panel: who has not answered yet */
+#define MODEL_FILL_MAX	  128 /* typed fill-in answer (bytes, protocol limit) */
 
 enum model_mode { MODE_JOIN, MODE_HOST, MODE_SCREEN };
 
@@ -26,7 +26,7 @@ enum model_conn {
 	CONN_CONNECTING,
 	CONN_ONLINE,
 	CONN_RECONNECTING,
-	CONN_CLOSED,   /* given up, kicked, or refused */
+	CONN_CLOSED, /* given up, kicked, or refused */
 };
 
 /* What the screen is about (derived from the room state and messages). */
@@ -34,7 +34,7 @@ enum model_phase {
 	PHASE_CONNECTING,
 	PHASE_LOBBY,
 	PHASE_COUNTDOWN,
-	PHASE_QUESTION,   /* between reveal_at and the reveal */
+	PHASE_QUESTION, /* between reveal_at and the reveal */
 	PHASE_REVEAL,
 	PHASE_LEADERBOARD,
 	PHASE_PAUSED,
@@ -89,10 +89,10 @@ struct model {
 	uint32_t q_points, q_limit_ms;
 
 	/* this contestant's answer */
-	uint32_t selected;   /* mask being composed (multi) or cursor choice */
-	unsigned cursor;     /* highlighted option (MODEL_KEY_UP/DOWN) */
-	bool cursor_on;      /* the cursor was moved: Enter takes it (single) */
-	bool locked;         /* sent */
+	uint32_t selected; /* mask being composed (multi) or cursor choice */
+	unsigned cursor;   /* highlighted option (MODEL_KEY_UP/DOWN) */
+	bool cursor_on;	   /* the cursor was moved: Enter takes it (single) */
+	bool locked;	   /* sent */
 	uint32_t locked_mask;
 	char fill[MODEL_OPTION_MAX]; /* typed text (fill-in) */
 	bool acked;
@@ -101,7 +101,7 @@ struct model {
 	/* host/screen live progress */
 	uint32_t answered;
 	uint32_t dist[MODEL_OPTIONS_MAX];
-	unsigned n_dist;     /* entries of dist sent (FILL reveal: 2) */
+	unsigned n_dist;	/* entries of dist sent (FILL reveal: 2) */
 	uint32_t waiting_count; /* contestants who have not answered yet */
 	char waiting[MODEL_MISSING_MAX][MODEL_NAME_MAX]; /* the first of them */
 	unsigned n_waiting;
@@ -139,8 +139,8 @@ typedef uint64_t (*model_to_local_fn)(void *arg, uint64_t server_us);
 
 /* Flags returned by model_apply and the input handlers. */
 enum {
-	MODEL_REDRAW = 1 << 0,  /* something visible changed */
-	MODEL_ANSWER = 1 << 1,  /* the input handler locked an answer: send it */
+	MODEL_REDRAW = 1 << 0, /* something visible changed */
+	MODEL_ANSWER = 1 << 1, /* the input handler locked an answer: send it */
 	MODEL_QUIT = 1 << 2,
 };
 
@@ -193,8 +193,7 @@ int model_fill_backspace(struct model *m);
 /* Builds the Answer for the locked choice into a (choices must hold
  * MODEL_OPTIONS_MAX). a->choices points at choices and a->text at m->fill:
  * pack a before m changes. Returns 0, or -1 when nothing is locked. */
-int model_answer(const struct model *m, Quiz__V1__Answer *a,
-		 uint32_t *choices);
+int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices);
 
 /* An English sentence for a refusal (quiz.v1.ErrorCode, e.g. error_code),
  * marked for translation but not translated: the UI shows

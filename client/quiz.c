@@ -27,8 +27,8 @@
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 8000
-#define TICK_MS 100
-#define APP_HOST_CMD (1 << 8) /* a host command is pending: send it */
+#define TICK_MS	       100
+#define APP_HOST_CMD   (1 << 8) /* a host command is pending: send it */
 
 struct app {
 	uv_loop_t *loop;
@@ -44,9 +44,9 @@ struct app {
 	uint64_t seed;
 	bool auto_adv;
 
-	char token[65];	/* resume token of the first Welcome */
+	char token[65]; /* resume token of the first Welcome */
 	unsigned backoff_ms;
-	int cmd;	/* pending host command action */
+	int cmd; /* pending host command action */
 	uint32_t cmd_pid;
 	uint32_t cmd_seq;
 	const char *cmd_name;
@@ -108,8 +108,9 @@ static void usage(FILE *f, const char *mode)
 		_("Options of every mode:"), _("this text"),
 		_("print the version"));
 	if (!mode)
-		fprintf(f, "\n%s\n", _("LANG selects the language; NO_COLOR "
-				       "turns colour off."));
+		fprintf(f, "\n%s\n",
+			_("LANG selects the language; NO_COLOR "
+			  "turns colour off."));
 }
 
 /* Parses an unsigned number within [lo, hi]. */
@@ -132,8 +133,16 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
  * --version (exit 0), or -EINVAL (message printed). */
 static int parse_args(int argc, char **argv, struct app *a)
 {
-	enum { O_TITLE = 256, O_QUESTIONS, O_TIME, O_POINTS, O_SEED, O_CAT,
-	       O_AUTO, O_TEAM };
+	enum {
+		O_TITLE = 256,
+		O_QUESTIONS,
+		O_TIME,
+		O_POINTS,
+		O_SEED,
+		O_CAT,
+		O_AUTO,
+		O_TEAM
+	};
 	static const struct option opts[] = {
 	    {"name", required_argument, NULL, 'n'},
 	    {"team", required_argument, NULL, O_TEAM},
@@ -361,8 +370,7 @@ static void app_send_cmd(struct app *a)
 		return;
 	}
 	a->cmd_seq = (uint32_t)seq;
-	snprintf(a->v.notice, sizeof(a->v.notice), _("Sent: %s"),
-		 a->cmd_name);
+	snprintf(a->v.notice, sizeof(a->v.notice), _("Sent: %s"), a->cmd_name);
 }
 
 /* The first request of the mode on a fresh (not re-seated) session. */
@@ -492,9 +500,8 @@ static void on_close(struct qconn *c, int reason)
 	a->v.reconnecting = true;
 	a->v.retry_at = now + (uint64_t)a->backoff_ms * 1000;
 	uv_timer_start(&a->retry, on_retry, a->backoff_ms, 0);
-	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS
-			    ? BACKOFF_MAX_MS
-			    : a->backoff_ms * 2;
+	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
+							   : a->backoff_ms * 2;
 	app_after(a, MODEL_REDRAW);
 }
 

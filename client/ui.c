@@ -362,14 +362,8 @@ int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw)
 
 void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr)
 {
-	static const char *part[] = {"",
-				     "\u258f",
-				     "\u258e",
-				     "\u258d",
-				     "\u258c",
-				     "\u258b",
-				     "\u258a",
-				     "\u2589"};
+	static const char *part[] = {"",       "\u258f", "\u258e", "\u258d",
+				     "\u258c", "\u258b", "\u258a", "\u2589"};
 	uint64_t eighths;
 	int i, full, rem;
 

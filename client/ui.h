@@ -14,12 +14,12 @@
 
 /* What the screens show besides the model: local UI state of quiz.c. */
 struct ui_view {
-	const char *server;	   /* HOST:PORT as given */
-	bool kick_prompt;	   /* host: typing a player id to kick */
+	const char *server; /* HOST:PORT as given */
+	bool kick_prompt;   /* host: typing a player id to kick */
 	char kick_buf[12];
-	char notice[160];	   /* last local event ("start sent") */
-	uint64_t retry_at;	   /* local time of the next reconnect attempt */
-	bool reconnecting;	   /* shown while the connection is down */
+	char notice[160];  /* last local event ("start sent") */
+	uint64_t retry_at; /* local time of the next reconnect attempt */
+	bool reconnecting; /* shown while the connection is down */
 };
 
 /* Colour roles; each has a monochrome attribute as well. */
@@ -101,13 +101,11 @@ void ui_draw_podium(const struct model *m, int y, int h);
 void ui_draw_timebar(const struct model *m, int y, uint64_t now);
 
 /* Contestant screens, rows [1, LINES - 2). */
-void ui_draw_play(const struct model *m, const struct ui_view *v,
-		  uint64_t now);
+void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now);
 
 /* --- ui_host.c --------------------------------------------------------- */
 
 /* Host console and projector view, rows [1, LINES - 2). */
-void ui_draw_host(const struct model *m, const struct ui_view *v,
-		  uint64_t now);
+void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now);
 
 #endif

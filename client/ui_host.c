@@ -146,8 +146,9 @@ static void ui_qline(const struct model *m, int y)
 	char buf[256];
 
 	if (m->category[0])
-		snprintf(buf, sizeof(buf), _("Question %u of %u · %s · %u points"),
-			 m->q + 1, m->q_count, m->category, m->q_points);
+		snprintf(buf, sizeof(buf),
+			 _("Question %u of %u · %s · %u points"), m->q + 1,
+			 m->q_count, m->category, m->q_points);
 	else
 		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
 			 m->q + 1, m->q_count, m->q_points);
@@ -298,8 +299,7 @@ static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 	ui_teams(m, y + 10, LINES - 3);
 }
 
-void ui_draw_host(const struct model *m, const struct ui_view *v,
-		  uint64_t now)
+void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 {
 	enum model_phase ph = model_phase_at(m, now);
 	char buf[160], s[16];
@@ -328,8 +328,9 @@ void ui_draw_host(const struct model *m, const struct ui_view *v,
 		break;
 	case PHASE_LEADERBOARD:
 		attron(ui_attr(UI_ACCENT));
-		snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
-			 m->q + 1, m->q_count);
+		snprintf(buf, sizeof(buf),
+			 _("Leaderboard after question %u of %u"), m->q + 1,
+			 m->q_count);
 		ui_text_center(y, 0, COLS, buf);
 		attroff(ui_attr(UI_ACCENT));
 		ui_draw_board(m, y + 2, LINES - y - 6, false);

@@ -12,9 +12,9 @@
 #include "text.h"
 
 #define KIND_SINGLE 0
-#define KIND_MULTI 1
-#define KIND_TF 2
-#define KIND_FILL 3
+#define KIND_MULTI  1
+#define KIND_TF	    2
+#define KIND_FILL   3
 
 /* Connection state in a word for the header. */
 static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
@@ -105,8 +105,8 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		char s[16];
 
 		ui_secs(s, sizeof(s), left);
-		snprintf(buf, sizeof(buf), _("Reconnecting… (next try in %s s)"),
-			 s);
+		snprintf(buf, sizeof(buf),
+			 _("Reconnecting… (next try in %s s)"), s);
 		attron(ui_attr(UI_ACCENT));
 		ui_text(y, 1, COLS - 2, buf);
 		attroff(ui_attr(UI_ACCENT));
@@ -339,8 +339,9 @@ static void ui_qline(const struct model *m, int y)
 	char buf[256];
 
 	if (m->category[0])
-		snprintf(buf, sizeof(buf), _("Question %u of %u · %s · %u points"),
-			 m->q + 1, m->q_count, m->category, m->q_points);
+		snprintf(buf, sizeof(buf),
+			 _("Question %u of %u · %s · %u points"), m->q + 1,
+			 m->q_count, m->category, m->q_points);
 	else
 		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
 			 m->q + 1, m->q_count, m->q_points);
@@ -359,11 +360,11 @@ static int ui_options(const struct model *m, int y, int maxy, int mark)
 	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX && y < maxy;
 	     i++) {
 		uint32_t bit = 1u << i;
-		bool sel = m->locked ? (m->locked_mask & bit)
-				     : (m->selected & bit);
+		bool sel =
+		    m->locked ? (m->locked_mask & bit) : (m->selected & bit);
 		bool right = m->correct_mask & bit;
-		bool cur = mark == 1 && !m->locked && m->cursor_on &&
-			   m->cursor == i;
+		bool cur =
+		    mark == 1 && !m->locked && m->cursor_on && m->cursor == i;
 		int attr = cur ? (int)A_BOLD : (int)A_NORMAL, lines;
 
 		if (mark == 1 && sel)
@@ -387,9 +388,9 @@ static int ui_options(const struct model *m, int y, int maxy, int mark)
 				 cur || sel ? '>' : ' ', ui_opt_key(i));
 		attron(attr);
 		mvaddstr(y, 2, lead);
-		lines = ui_wrap(y, 2 + ui_width(lead), COLS - 6 -
-				ui_width(lead), maxy - y > 1 ? 2 : 1,
-				m->options[i], true);
+		lines =
+		    ui_wrap(y, 2 + ui_width(lead), COLS - 6 - ui_width(lead),
+			    maxy - y > 1 ? 2 : 1, m->options[i], true);
 		attroff(attr);
 		y += lines ? lines : 1;
 	}
@@ -503,8 +504,7 @@ static void ui_reveal(const struct model *m, int y)
 	}
 }
 
-void ui_draw_play(const struct model *m, const struct ui_view *v,
-		  uint64_t now)
+void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 {
 	enum model_phase ph = model_phase_at(m, now);
 	char buf[256], s[16];
@@ -530,15 +530,16 @@ void ui_draw_play(const struct model *m, const struct ui_view *v,
 		break;
 	case PHASE_LEADERBOARD:
 		attron(ui_attr(UI_ACCENT));
-		snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
-			 m->q + 1, m->q_count);
+		snprintf(buf, sizeof(buf),
+			 _("Leaderboard after question %u of %u"), m->q + 1,
+			 m->q_count);
 		ui_text_center(y, 0, COLS, buf);
 		attroff(ui_attr(UI_ACCENT));
 		ui_draw_board(m, y + 2, LINES - y - 6, false);
 		if (m->have_result) {
 			snprintf(buf, sizeof(buf),
-				 _("You: rank %u of %u, %lld points"), m->r_rank,
-				 m->players, (long long)m->r_total);
+				 _("You: rank %u of %u, %lld points"),
+				 m->r_rank, m->players, (long long)m->r_total);
 			ui_text_center(LINES - 4, 0, COLS, buf);
 		}
 		break;

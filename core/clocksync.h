@@ -9,7 +9,7 @@
 
 struct clocksync_sample {
 	int64_t offset; /* theta: server clock - client clock */
-	int64_t delay;  /* delta: round trip minus server processing */
+	int64_t delay;	/* delta: round trip minus server processing */
 };
 
 /* Sliding window of the last CLOCKSYNC_WINDOW samples; the estimate is the

@@ -11,7 +11,7 @@
 /* Which items may be drawn. Zero-initialised: everything. */
 struct draw_filter {
 	const char *category; /* NULL or "" = any */
-	uint32_t kinds;       /* bit (1 << enum item_kind); 0 = any */
+	uint32_t kinds;	      /* bit (1 << enum item_kind); 0 = any */
 	int min_difficulty;   /* 0 = no bound */
 	int max_difficulty;   /* 0 = no bound */
 };

@@ -5,10 +5,21 @@
 const char *quiz_error_name(int code)
 {
 	static const char *const names[] = {
-		"OK", "BAD_FRAME", "BAD_MESSAGE", "UNSUPPORTED_VERSION",
-		"ROOM_NOT_FOUND", "ROOM_FULL", "NAME_TAKEN", "WRONG_PIN",
-		"NOT_HOST", "BAD_STATE", "TOO_LATE", "ALREADY_ANSWERED",
-		"RATE_LIMITED", "SERVER_FULL", "INTERNAL",
+	    "OK",
+	    "BAD_FRAME",
+	    "BAD_MESSAGE",
+	    "UNSUPPORTED_VERSION",
+	    "ROOM_NOT_FOUND",
+	    "ROOM_FULL",
+	    "NAME_TAKEN",
+	    "WRONG_PIN",
+	    "NOT_HOST",
+	    "BAD_STATE",
+	    "TOO_LATE",
+	    "ALREADY_ANSWERED",
+	    "RATE_LIMITED",
+	    "SERVER_FULL",
+	    "INTERNAL",
 	};
 
 	if (code < 0)
@@ -22,21 +33,21 @@ const char *quiz_error_name(int code)
 const char *quiz_error_text(int code)
 {
 	static const char *const texts[] = {
-		"ok",
-		"frame length must be 1..65536",
-		"malformed message or field out of range",
-		"protocol version not supported",
-		"no room has that code",
-		"the room is full",
-		"that nickname is taken in this room",
-		"wrong host token",
-		"only the host can do that",
-		"not possible in the room's current state",
-		"too late: the question is closed",
-		"you already answered this question",
-		"too many requests: slow down",
-		"the server is full",
-		"internal server error",
+	    "ok",
+	    "frame length must be 1..65536",
+	    "malformed message or field out of range",
+	    "protocol version not supported",
+	    "no room has that code",
+	    "the room is full",
+	    "that nickname is taken in this room",
+	    "wrong host token",
+	    "only the host can do that",
+	    "not possible in the room's current state",
+	    "too late: the question is closed",
+	    "you already answered this question",
+	    "too many requests: slow down",
+	    "the server is full",
+	    "internal server error",
 	};
 
 	if (code < 0)

@@ -6,14 +6,14 @@
 #include <stdint.h>
 
 #define ITEM_MAX_OPTIONS 8
-#define ITEM_MAX_FILLS 8
+#define ITEM_MAX_FILLS	 8
 #define ITEM_MAX_SOURCES 8
 
 enum item_kind {
 	ITEM_SINGLE = 0,     /* 单选: exactly one correct option */
-	ITEM_MULTI = 1,      /* 多选: two or more correct options */
+	ITEM_MULTI = 1,	     /* 多选: two or more correct options */
 	ITEM_TRUE_FALSE = 2, /* 判断: options are always 正确, 错误 */
-	ITEM_FILL = 3,       /* 填空: typed text, matched after normalisation */
+	ITEM_FILL = 3, /* 填空: typed text, matched after normalisation */
 };
 
 /* One bank item. Every string is owned by the item (heap, NUL-terminated). */
@@ -23,15 +23,17 @@ struct item {
 	char *stem;
 	char *options[ITEM_MAX_OPTIONS];
 	unsigned n_options;
-	uint32_t correct_mask; /* bit i set: options[i] is correct */
+	uint32_t correct_mask;	     /* bit i set: options[i] is correct */
 	char *fills[ITEM_MAX_FILLS]; /* FILL: accepted answers */
 	unsigned n_fills;
 	char *explanation;
-	unsigned sources[ITEM_MAX_SOURCES]; /* seed numbers this item rests on */
+	unsigned
+	    sources[ITEM_MAX_SOURCES]; /* seed numbers this item rests on */
 	unsigned n_sources;
 	char *category;
 	int difficulty; /* 1 easy .. 3 hard */
-	char *basis;    /* seed statement a TRUE_FALSE item rests on; may be NULL */
+	char
+	    *basis; /* seed statement a TRUE_FALSE item rests on; may be NULL */
 };
 
 /* A growable array of items. */

@@ -11,7 +11,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define MS 1000LL
+#define MS  1000LL
 #define SEC 1000000LL
 
 struct room {
@@ -23,16 +23,16 @@ struct room {
 	enum room_state state;
 	enum room_state paused_from;
 	bool awaiting_commit; /* CLOSED: waiting for the store barrier */
-	bool voided;          /* the current question was skipped */
-	uint32_t q;           /* current question, or the next one */
+	bool voided;	      /* the current question was skipped */
+	uint32_t q;	      /* current question, or the next one */
 	int64_t reveal_at;
 	int64_t deadline_at;
 	int64_t timer_at;
 	int64_t paused_remaining; /* -1: no timer was armed */
-	int64_t paused_elapsed;   /* OPEN: time since reveal at the pause */
-	int64_t rt_floor;         /* time used before a pause: no answer after
+	int64_t paused_elapsed;	  /* OPEN: time since reveal at the pause */
+	int64_t rt_floor;	  /* time used before a pause: no answer after
 				     the resume can be faster than this */
-	uint32_t scored;          /* questions closed and scored so far */
+	uint32_t scored;	  /* questions closed and scored so far */
 
 	struct room_player *players;
 	size_t np, cap;
@@ -148,7 +148,8 @@ static void nick_grow(struct room *r)
 	r->ht_cap = r->ht_cap ? r->ht_cap * 2 : 64;
 	r->nick_ht = xcalloc(r->ht_cap, sizeof(*r->nick_ht));
 	for (i = 0; i < r->np; i++)
-		r->nick_ht[nick_slot(r, r->players[i].nick)] = (uint32_t)(i + 1);
+		r->nick_ht[nick_slot(r, r->players[i].nick)] =
+		    (uint32_t)(i + 1);
 }
 
 struct room *room_new(const struct room_settings *s,
@@ -455,8 +456,8 @@ static int resume_room(struct room *r, int64_t now)
 		e->at_us = r->reveal_at;
 		break;
 	default:
-		r->timer_at = r->paused_remaining >= 0 ? now + r->paused_remaining
-						       : 0;
+		r->timer_at =
+		    r->paused_remaining >= 0 ? now + r->paused_remaining : 0;
 		break;
 	}
 	return 0;
@@ -548,9 +549,9 @@ static int answer_valid(const struct room_question *qq, uint32_t mask,
 	return 1;
 }
 
-int room_answer(struct room *r, int64_t recv_us, uint32_t player_id,
-		uint32_t q, uint32_t choice_mask, const char *text,
-		int64_t one_way_us, int64_t *rt_us)
+int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
+		uint32_t choice_mask, const char *text, int64_t one_way_us,
+		int64_t *rt_us)
 {
 	const struct room_question *qq;
 	struct room_player *p;
@@ -592,8 +593,9 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id,
 		p->last_correct = item_fill_matches(qq->item, text) != 0;
 	else
 		p->last_correct = choice_mask == qq->correct_mask;
-	p->last_points = p->last_correct ?
-		scoring_speed(r->s.points, r->s.time_limit_us, rt) : 0;
+	p->last_points =
+	    p->last_correct ? scoring_speed(r->s.points, r->s.time_limit_us, rt)
+			    : 0;
 	r->answered++;
 	if (qq->item->kind == ITEM_FILL)
 		r->dist[p->last_correct ? 0 : 1]++;
@@ -632,7 +634,10 @@ void room_committed(struct room *r, int64_t now_us, uint32_t q)
 	r->timer_at = r->s.auto_advance ? now_us + r->s.reveal_us : 0;
 }
 
-int64_t room_timer_at(const struct room *r) { return r->timer_at; }
+int64_t room_timer_at(const struct room *r)
+{
+	return r->timer_at;
+}
 
 const struct room_effect *room_effects(const struct room *r, size_t *n)
 {
@@ -640,34 +645,61 @@ const struct room_effect *room_effects(const struct room *r, size_t *n)
 	return r->fx;
 }
 
-void room_effects_clear(struct room *r) { r->nfx = 0; }
+void room_effects_clear(struct room *r)
+{
+	r->nfx = 0;
+}
 
-enum room_state room_state(const struct room *r) { return r->state; }
+enum room_state room_state(const struct room *r)
+{
+	return r->state;
+}
 
 const struct room_settings *room_settings(const struct room *r)
 {
 	return &r->s;
 }
 
-uint32_t room_question_index(const struct room *r) { return r->q; }
-uint32_t room_question_count(const struct room *r) { return r->nq; }
+uint32_t room_question_index(const struct room *r)
+{
+	return r->q;
+}
+uint32_t room_question_count(const struct room *r)
+{
+	return r->nq;
+}
 
 const struct room_question *room_question(const struct room *r, uint32_t q)
 {
 	return q < r->nq ? &r->qs[q] : NULL;
 }
 
-int64_t room_reveal_at(const struct room *r) { return r->reveal_at; }
-int64_t room_deadline_at(const struct room *r) { return r->deadline_at; }
-bool room_question_voided(const struct room *r) { return r->voided; }
-size_t room_player_slots(const struct room *r) { return r->np; }
+int64_t room_reveal_at(const struct room *r)
+{
+	return r->reveal_at;
+}
+int64_t room_deadline_at(const struct room *r)
+{
+	return r->deadline_at;
+}
+bool room_question_voided(const struct room *r)
+{
+	return r->voided;
+}
+size_t room_player_slots(const struct room *r)
+{
+	return r->np;
+}
 
 const struct room_player *room_player(const struct room *r, uint32_t id)
 {
 	return id && id <= r->np ? &r->players[id - 1] : NULL;
 }
 
-uint32_t room_player_count(const struct room *r) { return r->active; }
+uint32_t room_player_count(const struct room *r)
+{
+	return r->active;
+}
 
 uint32_t room_progress(const struct room *r, uint32_t *dist)
 {
@@ -694,8 +726,14 @@ uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max)
 	return n;
 }
 
-bool room_lobby_dirty(const struct room *r) { return r->lobby_dirty; }
-bool room_progress_dirty(const struct room *r) { return r->progress_dirty; }
+bool room_lobby_dirty(const struct room *r)
+{
+	return r->lobby_dirty;
+}
+bool room_progress_dirty(const struct room *r)
+{
+	return r->progress_dirty;
+}
 
 void room_clear_dirty(struct room *r, bool lobby, bool progress)
 {
@@ -713,7 +751,10 @@ size_t room_standings(const struct room *r, uint32_t *out, size_t max)
 	return n;
 }
 
-size_t room_team_count(const struct room *r) { return r->nteams; }
+size_t room_team_count(const struct room *r)
+{
+	return r->nteams;
+}
 
 const char *room_team_name(const struct room *r, size_t i)
 {

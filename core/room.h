@@ -37,11 +37,11 @@ enum room_cmd {
 	CMD_END = 6,
 };
 
-#define ROOM_NAME_MAX 32
-#define ROOM_TITLE_MAX 128
-#define ROOM_TEAMS_MAX 64
+#define ROOM_NAME_MAX	   32
+#define ROOM_TITLE_MAX	   128
+#define ROOM_TEAMS_MAX	   64
 #define ROOM_MAX_QUESTIONS 200
-#define ROOM_TOP_N 10
+#define ROOM_TOP_N	   10
 
 struct room_settings {
 	int format; /* quiz.v1.RoundFormat; only SPEED (0) runs in v1 */
@@ -69,7 +69,8 @@ int room_settings_normalize(struct room_settings *s);
 /* A drawn question: a bank item with its options in display order. */
 struct room_question {
 	const struct item *item; /* borrowed: the bank outlives the room */
-	uint8_t perm[ITEM_MAX_OPTIONS]; /* display slot i shows options[perm[i]] */
+	uint8_t
+	    perm[ITEM_MAX_OPTIONS]; /* display slot i shows options[perm[i]] */
 	unsigned n_options;
 	uint32_t correct_mask; /* in display order */
 };
@@ -77,7 +78,7 @@ struct room_question {
 struct room_player {
 	uint32_t id; /* 1-based, never reused in a room */
 	char nick[ROOM_NAME_MAX + 1];
-	int team;    /* index into the room's teams, -1 for none */
+	int team; /* index into the room's teams, -1 for none */
 	bool kicked;
 	int64_t score;
 	int64_t total_time_us; /* tie-break: response times of answered
@@ -95,16 +96,16 @@ struct room_player {
 };
 
 enum room_effect_kind {
-	FX_COUNTDOWN,       /* q, at_us = when the question is revealed */
-	FX_QUESTION,        /* q, reveal_at, deadline_at (also re-sent on resume) */
-	FX_ANSWER,          /* an accepted answer to persist: player, q, ... */
-	FX_CLOSED,          /* q closed; persist a barrier and call room_committed */
-	FX_REVEAL,          /* q: broadcast reveal + per-player results */
-	FX_LEADERBOARD,     /* q: leaderboard (final = finished) */
-	FX_PAUSED,          /* remaining_us */
+	FX_COUNTDOWN, /* q, at_us = when the question is revealed */
+	FX_QUESTION,  /* q, reveal_at, deadline_at (also re-sent on resume) */
+	FX_ANSWER,    /* an accepted answer to persist: player, q, ... */
+	FX_CLOSED,    /* q closed; persist a barrier and call room_committed */
+	FX_REVEAL,    /* q: broadcast reveal + per-player results */
+	FX_LEADERBOARD, /* q: leaderboard (final = finished) */
+	FX_PAUSED,	/* remaining_us */
 	FX_RESUMED,
-	FX_KICKED,          /* player */
-	FX_FINISHED,        /* match over; persist results */
+	FX_KICKED,   /* player */
+	FX_FINISHED, /* match over; persist results */
 };
 
 struct room_effect {
@@ -160,9 +161,9 @@ int room_command(struct room *r, int64_t now_us, const char *host_token,
  * -QE_BAD_STATE (not open, before reveal_at, paused, kicked player),
  * -QE_TOO_LATE, -QE_ALREADY_ANSWERED, -QE_BAD_MESSAGE (unknown player,
  * wrong question index, empty or out-of-range choice). */
-int room_answer(struct room *r, int64_t recv_us, uint32_t player_id,
-		uint32_t q, uint32_t choice_mask, const char *text,
-		int64_t one_way_us, int64_t *rt_us);
+int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
+		uint32_t choice_mask, const char *text, int64_t one_way_us,
+		int64_t *rt_us);
 
 /* The timer armed at room_timer_at() fired (now_us >= that time). */
 void room_tick(struct room *r, int64_t now_us);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define FRAME_HEADER 4
-#define FRAME_MAX 65536
+#define FRAME_MAX    65536
 
 /* Writes the 4-byte header for a payload of len bytes. Returns 0, or
  * -QE_BAD_FRAME if len is 0 or over FRAME_MAX. */

@@ -13,8 +13,8 @@ size_t wire_frame_size(const Quiz__V1__Envelope *env)
 }
 
 /* Packs env as a frame at out + offset. */
-int64_t wire_pack_at(const Quiz__V1__Envelope *env, uint8_t *out,
-		     size_t offset, size_t cap)
+int64_t wire_pack_at(const Quiz__V1__Envelope *env, uint8_t *out, size_t offset,
+		     size_t cap)
 {
 	size_t n = quiz__v1__envelope__get_packed_size(env);
 

@@ -18,8 +18,8 @@ uint8_t *wire_pack(const Quiz__V1__Envelope *env, size_t *len);
 /* Packs env into a frame placed at out + offset, where out has room for
  * offset + the frame. Same limits as wire_pack; returns the frame length or
  * a negative error. Used for reference-counted broadcast buffers. */
-int64_t wire_pack_at(const Quiz__V1__Envelope *env, uint8_t *out,
-		     size_t offset, size_t cap);
+int64_t wire_pack_at(const Quiz__V1__Envelope *env, uint8_t *out, size_t offset,
+		     size_t cap);
 
 /* Size of env's frame (header + payload). */
 size_t wire_frame_size(const Quiz__V1__Envelope *env);

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages quizd needs, only those missing.
 set -euo pipefail
 
-pkgs=(cmake gcc make pkg-config
+pkgs=(cmake gcc make pkg-config clang-format
       libuv1-dev libprotobuf-c-dev protobuf-c-compiler
       libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
       gettext tmux sqlite3 jq)

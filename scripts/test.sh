@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds with warnings as
-# errors, runs the unit and integration tests, then the same again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# Runs every test: installs what is missing, checks the formatting, builds
+# with warnings as errors, runs the unit, integration and TUI tests, then the
+# same again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,6 +13,10 @@ run_suite() { # dir, extra cmake args...
   cmake --build "$dir" -j"$jobs" >/dev/null
   (cd "$dir" && ctest --output-on-failure --timeout 300)
 }
+
+echo "== formatting (clang-format, .clang-format)"
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+echo "formatting: $(git ls-files '*.c' '*.h' | wc -l) files clean"
 
 echo "== build and test (warnings are errors)"
 run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -28,7 +28,8 @@ static void bank_cli_usage(FILE *out)
 	      "(items by kind, category and difficulty, seed coverage) to\n"
 	      "stdout.\n"
 	      "\n"
-	      "Exit status: 0 valid, 1 invalid, 2 usage error.\n", out);
+	      "Exit status: 0 valid, 1 invalid, 2 usage error.\n",
+	      out);
 }
 
 /* Prints the seed numbers 1..BANK_CLI_SEED_ITEMS no item rests on, as
@@ -59,10 +60,10 @@ static unsigned bank_cli_missing(FILE *out, const unsigned char *covered)
 /* Counts the items by kind, category, difficulty and seed source. */
 void bank_cli_summary(FILE *out, const struct bank *b)
 {
-	static const char *const kinds[4] = { "single", "multi", "truefalse",
-					      "fill" };
-	unsigned char covered[BANK_CLI_SEED_ITEMS + 2] = { 0 };
-	size_t by_kind[4] = { 0 }, by_diff[4] = { 0 }, n_cat = 0, i, k;
+	static const char *const kinds[4] = {"single", "multi", "truefalse",
+					     "fill"};
+	unsigned char covered[BANK_CLI_SEED_ITEMS + 2] = {0};
+	size_t by_kind[4] = {0}, by_diff[4] = {0}, n_cat = 0, i, k;
 	struct bank_cli_count *cats = NULL;
 	unsigned covered_n = 0, j, any_source = 0;
 
@@ -95,7 +96,8 @@ void bank_cli_summary(FILE *out, const struct bank *b)
 		fprintf(out, "%s %s %zu", k ? "," : "", kinds[k], by_kind[k]);
 	fputs("\nby category:", out);
 	for (k = 0; k < n_cat; k++)
-		fprintf(out, "%s %s %zu", k ? "," : "", cats[k].name, cats[k].n);
+		fprintf(out, "%s %s %zu", k ? "," : "", cats[k].name,
+			cats[k].n);
 	fprintf(out, "\nby difficulty: 1 (easy) %zu, 2 %zu, 3 (hard) %zu\n",
 		by_diff[1], by_diff[2], by_diff[3]);
 	for (j = 1; j <= BANK_CLI_SEED_ITEMS; j++)
@@ -117,7 +119,7 @@ void bank_cli_summary(FILE *out, const struct bank *b)
 /* Parses the operands, loads them into one bank and reports. */
 int bank_cli_check(int argc, char **argv)
 {
-	struct bank_errors errs = { 0 };
+	struct bank_errors errs = {0};
 	struct bank *b = NULL;
 	int i, operands = 0, options_done = 0, rc;
 	char **paths;

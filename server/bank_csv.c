@@ -40,11 +40,11 @@ struct bank_load {
 	struct bank_errors *errs;
 	size_t file_errors;
 	struct bank_ids ids;
-	unsigned line;     /* physical line being fed to libcsv (1-based) */
+	unsigned line;	   /* physical line being fed to libcsv (1-based) */
 	unsigned rec_line; /* physical line the current record starts on */
 	int in_record;
 	int header_seen;
-	int stop; /* bad header or bank full: ignore the rest */
+	int stop;	     /* bad header or bank full: ignore the rest */
 	struct bank_row row; /* the record being read */
 };
 
@@ -135,7 +135,7 @@ static void bank_ids_add(struct bank_ids *s, const char *id, unsigned line)
 	struct bank_id *slot;
 
 	if ((s->n + 1) * 2 > s->cap) {
-		struct bank_ids bigger = { 0 };
+		struct bank_ids bigger = {0};
 		size_t i;
 
 		bigger.cap = s->cap ? s->cap * 2 : 256;
@@ -248,8 +248,10 @@ static void bank_take_record(struct bank_load *ld)
 		bank_rec_err(ld, "duplicate id \"%s\" (first used on line %u)",
 			     r->id, prev->line);
 	else if (prev)
-		bank_rec_err(ld, "duplicate id \"%s\" (already in the bank, "
-			     "from an earlier file)", r->id);
+		bank_rec_err(ld,
+			     "duplicate id \"%s\" (already in the bank, "
+			     "from an earlier file)",
+			     r->id);
 	else
 		bank_ids_add(&ld->ids, r->id, ld->rec_line);
 	if (rc < 0 || prev) {
@@ -257,7 +259,8 @@ static void bank_take_record(struct bank_load *ld)
 		return;
 	}
 	if (ld->into->n >= BANK_CSV_MAX_ITEMS) {
-		bank_rec_err(ld, "too many items (at most %d in one bank); the "
+		bank_rec_err(ld,
+			     "too many items (at most %d in one bank); the "
 			     "rest of the file is not loaded",
 			     BANK_CSV_MAX_ITEMS);
 		ld->stop = 1;
@@ -324,7 +327,8 @@ static int bank_check_encoding(struct bank_load *ld, const char *buf,
 	if (len >= 2 && (memcmp(buf, "\xff\xfe", 2) == 0 ||
 			 memcmp(buf, "\xfe\xff", 2) == 0)) {
 		ld->file_errors++;
-		bank_err(ld->errs, ld->name, 1, "the file is UTF-16: save it "
+		bank_err(ld->errs, ld->name, 1,
+			 "the file is UTF-16: save it "
 			 "as \"CSV UTF-8\"");
 		return -1;
 	}
@@ -335,11 +339,13 @@ static int bank_check_encoding(struct bank_load *ld, const char *buf,
 		if (k < 0 || cp == 0) {
 			ld->file_errors++;
 			bank_err(ld->errs, ld->name, bank_line_at(buf, i),
-				 k < 0 ? "invalid UTF-8 (byte 0x%02x): save the "
-				 "file as \"CSV UTF-8\" (GBK/ANSI files are not "
-				 "read); nothing loaded from this file" :
-				 "NUL byte (0x%02x) in the file; nothing "
-				 "loaded from this file",
+				 k < 0
+				     ? "invalid UTF-8 (byte 0x%02x): save the "
+				       "file as \"CSV UTF-8\" (GBK/ANSI files "
+				       "are not "
+				       "read); nothing loaded from this file"
+				     : "NUL byte (0x%02x) in the file; nothing "
+				       "loaded from this file",
 				 (unsigned char)buf[i]);
 			return -1;
 		}
@@ -381,11 +387,13 @@ static void bank_parse(struct bank_load *ld, const char *buf, size_t len)
 			if (ld->line != ld->rec_line)
 				snprintf(where, sizeof(where),
 					 " (found on line %u)", ld->line);
-			bank_rec_err(ld, "broken CSV quoting in the record "
+			bank_rec_err(ld,
+				     "broken CSV quoting in the record "
 				     "starting here%s: a double quote inside "
 				     "a field must be doubled (\"\") and the "
 				     "field quoted; the rest of the file is "
-				     "not checked", where);
+				     "not checked",
+				     where);
 			goto out;
 		}
 		if (buf[j - 1] == '\n' ||
@@ -393,13 +401,14 @@ static void bank_parse(struct bank_load *ld, const char *buf, size_t len)
 			ld->line++;
 		i = j;
 	}
-	if (!ld->stop &&
-	    csv_fini(&p, bank_csv_field, bank_csv_record, ld) != 0)
-		bank_rec_err(ld, "a quoted field opened in the record starting "
+	if (!ld->stop && csv_fini(&p, bank_csv_field, bank_csv_record, ld) != 0)
+		bank_rec_err(ld,
+			     "a quoted field opened in the record starting "
 			     "here is never closed (unmatched double quote)");
 	if (!ld->header_seen && !ld->file_errors) {
 		ld->rec_line = 1;
-		bank_rec_err(ld, "empty file: the first line must be the "
+		bank_rec_err(ld,
+			     "empty file: the first line must be the "
 			     "header id,kind,stem,options,answer,explanation,"
 			     "source,category,difficulty,basis");
 	}
@@ -413,7 +422,7 @@ out:
 int bank_csv_load_buf(const char *name, const char *buf, size_t len,
 		      struct bank *into, struct bank_errors *errs)
 {
-	struct bank_load ld = { 0 };
+	struct bank_load ld = {0};
 	size_t i;
 
 	ld.name = name;
@@ -434,8 +443,7 @@ int bank_csv_load_buf(const char *name, const char *buf, size_t len,
 }
 
 /* Reads a whole bank file (bounded by BANK_CSV_MAX_FILE) and loads it. */
-int bank_csv_load(const char *path, struct bank *into,
-		  struct bank_errors *errs)
+int bank_csv_load(const char *path, struct bank *into, struct bank_errors *errs)
 {
 	char *buf = NULL;
 	size_t len = 0, got;
@@ -515,8 +523,10 @@ int bank_csv_load_dir(const char *dir, struct bank *into,
 		if (!bank_is_csv_name(de->d_name))
 			continue;
 		if (n == BANK_DIR_MAX_FILES) {
-			bank_err(errs, dir, 0, "more than %d .csv files; the "
-				 "rest are not read", BANK_DIR_MAX_FILES);
+			bank_err(errs, dir, 0,
+				 "more than %d .csv files; the "
+				 "rest are not read",
+				 BANK_DIR_MAX_FILES);
 			rc = -EINVAL;
 			break;
 		}

@@ -26,15 +26,16 @@ enum bank_col {
 };
 
 static const char *const bank_columns[BANK_CSV_COLUMNS] = {
-	"id", "kind", "stem", "options", "answer", "explanation", "source",
-	"category", "difficulty", "basis",
+    "id",	   "kind",   "stem",	 "options",    "answer",
+    "explanation", "source", "category", "difficulty", "basis",
 };
 
 /* Records one problem of the record (printf-style message). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void bank_row_err(struct bank_row *r, const char *fmt, ...)
+static void
+bank_row_err(struct bank_row *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -82,7 +83,8 @@ static size_t bank_trailing_space(const char *s, size_t len)
 		if (len - n >= 1 && strchr(" \t\r\n\v\f", s[len - n - 1]) &&
 		    s[len - n - 1] != '\0')
 			n += 1;
-		else if (len - n >= 2 && memcmp(s + len - n - 2, "\xc2\xa0", 2) == 0)
+		else if (len - n >= 2 &&
+			 memcmp(s + len - n - 2, "\xc2\xa0", 2) == 0)
 			n += 2;
 		else if (len - n >= 3 &&
 			 memcmp(s + len - n - 3, "\xe3\x80\x80", 3) == 0)
@@ -164,7 +166,8 @@ int bank_row_header(struct bank_row *r)
 		const char *got = bank_trim(r->f[i]);
 
 		if (strcmp(got, bank_columns[i]) != 0) {
-			bank_row_err(r, "bad header: column %u is \"%s\", "
+			bank_row_err(r,
+				     "bad header: column %u is \"%s\", "
 				     "expected \"%s\" (the header must be "
 				     "id,kind,stem,options,answer,explanation,"
 				     "source,category,difficulty,basis)",
@@ -174,9 +177,11 @@ int bank_row_header(struct bank_row *r)
 		}
 	}
 	if (r->nf != BANK_CSV_COLUMNS) {
-		bank_row_err(r, "bad header: %u columns, expected %d (id,kind,"
+		bank_row_err(r,
+			     "bad header: %u columns, expected %d (id,kind,"
 			     "stem,options,answer,explanation,source,category,"
-			     "difficulty,basis)", r->nf, BANK_CSV_COLUMNS);
+			     "difficulty,basis)",
+			     r->nf, BANK_CSV_COLUMNS);
 		return -EINVAL;
 	}
 	return 0;
@@ -190,10 +195,10 @@ static int bank_parse_kind(const char *s)
 		const char *en, *zh;
 		enum item_kind kind;
 	} kinds[] = {
-		{ "single", "单选", ITEM_SINGLE },
-		{ "multi", "多选", ITEM_MULTI },
-		{ "truefalse", "判断", ITEM_TRUE_FALSE },
-		{ "fill", "填空", ITEM_FILL },
+	    {"single", "单选", ITEM_SINGLE},
+	    {"multi", "多选", ITEM_MULTI},
+	    {"truefalse", "判断", ITEM_TRUE_FALSE},
+	    {"fill", "填空", ITEM_FILL},
 	};
 	size_t i, k;
 
@@ -213,8 +218,9 @@ static int bank_parse_kind(const char *s)
 /* Whether id has 1..BANK_ID_MAX characters of [A-Za-z0-9_-]. */
 static int bank_valid_id(const char *id)
 {
-	size_t n = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			      "0123456789_-");
+	size_t n =
+	    strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		       "0123456789_-");
 
 	return n > 0 && n <= BANK_ID_MAX && id[n] == '\0';
 }
@@ -227,17 +233,18 @@ static void bank_check_id(struct bank_row *r, const char *id)
 	if (!*id)
 		bank_row_err(r, "missing id");
 	else if (!bank_valid_id(id))
-		bank_row_err(r, "bad id \"%s\": use 1 to %d characters among "
-			     "A-Z a-z 0-9 _ -", bank_row_quote(id, q, sizeof(q)),
-			     BANK_ID_MAX);
+		bank_row_err(r,
+			     "bad id \"%s\": use 1 to %d characters among "
+			     "A-Z a-z 0-9 _ -",
+			     bank_row_quote(id, q, sizeof(q)), BANK_ID_MAX);
 	else
 		r->id = id;
 }
 
 /* Checks a text column: required (or not), length limit. Returns 0 if the
  * column is usable. */
-static int bank_check_text(struct bank_row *r, enum bank_col c,
-			   const char *s, size_t max, const char *missing)
+static int bank_check_text(struct bank_row *r, enum bank_col c, const char *s,
+			   size_t max, const char *missing)
 {
 	size_t len = strlen(s);
 
@@ -257,14 +264,15 @@ static int bank_check_text(struct bank_row *r, enum bank_col c,
 static int bank_check_options(struct bank_row *r, char *s, struct item *it)
 {
 	char *opt[ITEM_MAX_OPTIONS];
-	char *norm[ITEM_MAX_OPTIONS] = { NULL };
+	char *norm[ITEM_MAX_OPTIONS] = {NULL};
 	unsigned n = bank_split(s, '|', opt, ITEM_MAX_OPTIONS), i, j;
 	int bad = 0;
 
 	if (n < 2) {
-		bank_row_err(r, "too few options (%u; a %s item needs 2 to %d, "
-			     "separated by |)", n, item_kind_name(it->kind),
-			     ITEM_MAX_OPTIONS);
+		bank_row_err(r,
+			     "too few options (%u; a %s item needs 2 to %d, "
+			     "separated by |)",
+			     n, item_kind_name(it->kind), ITEM_MAX_OPTIONS);
 		return -1;
 	}
 	if (n > ITEM_MAX_OPTIONS) {
@@ -279,8 +287,10 @@ static int bank_check_options(struct bank_row *r, char *s, struct item *it)
 			bank_row_err(r, "option %c is empty", 'A' + i);
 			bad = 1;
 		} else if (len > BANK_OPTION_MAX) {
-			bank_row_err(r, "option %c is too long (%zu bytes, at "
-				     "most %d)", 'A' + i, len, BANK_OPTION_MAX);
+			bank_row_err(r,
+				     "option %c is too long (%zu bytes, at "
+				     "most %d)",
+				     'A' + i, len, BANK_OPTION_MAX);
 			bad = 1;
 		}
 	}
@@ -293,7 +303,8 @@ static int bank_check_options(struct bank_row *r, char *s, struct item *it)
 	for (i = 0; i < n && !bad; i++)
 		for (j = i + 1; j < n && !bad; j++)
 			if (strcmp(norm[i], norm[j]) == 0) {
-				bank_row_err(r, "options %c and %c are the "
+				bank_row_err(r,
+					     "options %c and %c are the "
 					     "same after normalisation",
 					     'A' + i, 'A' + j);
 				bad = 1;
@@ -329,11 +340,12 @@ static int bank_check_letters(struct bank_row *r, const char *s,
 		if (c >= 'a' && c <= 'h')
 			c = (char)(c - 'a' + 'A');
 		if (c < 'A' || c > 'H') {
-			bank_row_err(r, "malformed answer \"%s\": write %s",
-				     bank_row_quote(s, q, sizeof(q)),
-				     it->kind == ITEM_SINGLE ?
-				     "one letter A to H" :
-				     "two or more letters A to H, e.g. ABD");
+			bank_row_err(
+			    r, "malformed answer \"%s\": write %s",
+			    bank_row_quote(s, q, sizeof(q)),
+			    it->kind == ITEM_SINGLE
+				? "one letter A to H"
+				: "two or more letters A to H, e.g. ABD");
 			return -1;
 		}
 		k = (unsigned)(c - 'A');
@@ -342,22 +354,25 @@ static int bank_check_letters(struct bank_row *r, const char *s,
 			return -1;
 		}
 		if (k >= it->n_options) {
-			bank_row_err(r, "answer %c is not among the options "
-				     "(there are %u: A to %c)", c,
-				     it->n_options, 'A' + it->n_options - 1);
+			bank_row_err(r,
+				     "answer %c is not among the options "
+				     "(there are %u: A to %c)",
+				     c, it->n_options, 'A' + it->n_options - 1);
 			return -1;
 		}
 		mask |= 1u << k;
 		count++;
 	}
 	if (it->kind == ITEM_SINGLE && count != 1) {
-		bank_row_err(r, "malformed answer \"%s\": a single item has "
+		bank_row_err(r,
+			     "malformed answer \"%s\": a single item has "
 			     "exactly one correct letter",
 			     bank_row_quote(s, q, sizeof(q)));
 		return -1;
 	}
 	if (it->kind == ITEM_MULTI && count < 2) {
-		bank_row_err(r, "a multi item needs at least 2 correct "
+		bank_row_err(r,
+			     "a multi item needs at least 2 correct "
 			     "options (answer \"%s\")",
 			     bank_row_quote(s, q, sizeof(q)));
 		return -1;
@@ -371,8 +386,8 @@ static int bank_check_letters(struct bank_row *r, const char *s,
 static int bank_check_truefalse(struct bank_row *r, const char *s,
 				struct item *it)
 {
-	static const char *const yes[] = { "正确", "对", "T", "t" };
-	static const char *const no[] = { "错误", "错", "F", "f" };
+	static const char *const yes[] = {"正确", "对", "T", "t"};
+	static const char *const no[] = {"错误", "错", "F", "f"};
 	char q[BANK_ROW_QUOTE + 8];
 	size_t i;
 
@@ -386,7 +401,8 @@ static int bank_check_truefalse(struct bank_row *r, const char *s,
 		if (!*s)
 			bank_row_err(r, "missing answer");
 		else
-			bank_row_err(r, "truefalse answer must be 正确 or 错误 "
+			bank_row_err(r,
+				     "truefalse answer must be 正确 or 错误 "
 				     "(or 对/错, T/F), not \"%s\"",
 				     bank_row_quote(s, q, sizeof(q)));
 		return -1;
@@ -407,7 +423,7 @@ static int bank_check_fills(struct bank_row *r, char *s, struct item *it)
 
 	if (n == 0) {
 		bank_row_err(r, "fill item without answers (write the accepted "
-			     "answers separated by |)");
+				"answers separated by |)");
 		return -1;
 	}
 	if (n > ITEM_MAX_FILLS) {
@@ -422,11 +438,14 @@ static int bank_check_fills(struct bank_row *r, char *s, struct item *it)
 			bank_row_err(r, "fill answer %u is empty", i + 1);
 			bad = 1;
 		} else if (len > BANK_FILL_MAX) {
-			bank_row_err(r, "fill answer %u is too long (%zu bytes, "
-				     "at most %d)", i + 1, len, BANK_FILL_MAX);
+			bank_row_err(r,
+				     "fill answer %u is too long (%zu bytes, "
+				     "at most %d)",
+				     i + 1, len, BANK_FILL_MAX);
 			bad = 1;
 		} else if (text_normalize(ans[i], norm, sizeof(norm)) <= 0) {
-			bank_row_err(r, "fill answer %u is only punctuation "
+			bank_row_err(r,
+				     "fill answer %u is only punctuation "
 				     "and spaces: no typed text can match it",
 				     i + 1);
 			bad = 1;
@@ -475,7 +494,8 @@ static int bank_check_sources(struct bank_row *r, char *s, struct item *it)
 	it->n_sources = n;
 	return 0;
 bad:
-	bank_row_err(r, "bad source \"%s\": seed numbers from 1 to %d "
+	bank_row_err(r,
+		     "bad source \"%s\": seed numbers from 1 to %d "
 		     "separated by ; (e.g. 100;114)",
 		     bank_row_quote(num[i], q, sizeof(q)), BANK_SOURCE_MAX);
 	return -1;
@@ -486,7 +506,7 @@ int bank_row_check(struct bank_row *r, struct item *out)
 {
 	char *f[BANK_CSV_COLUMNS];
 	char q[BANK_ROW_QUOTE + 8];
-	struct item it = { 0 };
+	struct item it = {0};
 	int kind = -1;
 	unsigned i;
 
@@ -494,15 +514,16 @@ int bank_row_check(struct bank_row *r, struct item *out)
 	r->id = NULL;
 
 	if (r->nf != BANK_CSV_COLUMNS) {
-		bank_row_err(r, "wrong number of columns: %u, expected %d "
+		bank_row_err(r,
+			     "wrong number of columns: %u, expected %d "
 			     "(id,kind,stem,options,answer,explanation,source,"
-			     "category,difficulty,basis)", r->nf,
-			     BANK_CSV_COLUMNS);
+			     "category,difficulty,basis)",
+			     r->nf, BANK_CSV_COLUMNS);
 		return -EINVAL;
 	}
 	for (i = 0; i < BANK_CSV_COLUMNS; i++) {
-		int multiline = i == COL_STEM || i == COL_EXPLANATION ||
-				i == COL_BASIS;
+		int multiline =
+		    i == COL_STEM || i == COL_EXPLANATION || i == COL_BASIS;
 
 		f[i] = bank_trim(r->f[i]);
 		if (r->huge & (1u << i)) {
@@ -511,10 +532,13 @@ int bank_row_check(struct bank_row *r, struct item *out)
 			return -EINVAL;
 		}
 		if (bank_has_control(f[i], multiline)) {
-			bank_row_err(r, "%s contains a control character%s",
-				     bank_columns[i], multiline ? "" :
-				     " (line breaks are allowed only in stem, "
-				     "explanation and basis)");
+			bank_row_err(
+			    r, "%s contains a control character%s",
+			    bank_columns[i],
+			    multiline
+				? ""
+				: " (line breaks are allowed only in stem, "
+				  "explanation and basis)");
 			return -EINVAL;
 		}
 	}
@@ -523,9 +547,11 @@ int bank_row_check(struct bank_row *r, struct item *out)
 	kind = bank_parse_kind(f[COL_KIND]);
 	if (kind < 0) {
 		if (*f[COL_KIND])
-			bank_row_err(r, "unknown kind \"%s\" (use single, multi, "
-				     "truefalse, fill or 单选, 多选, 判断, 填空)",
-				     bank_row_quote(f[COL_KIND], q, sizeof(q)));
+			bank_row_err(
+			    r,
+			    "unknown kind \"%s\" (use single, multi, "
+			    "truefalse, fill or 单选, 多选, 判断, 填空)",
+			    bank_row_quote(f[COL_KIND], q, sizeof(q)));
 		else
 			bank_row_err(r, "missing kind");
 	}
@@ -548,20 +574,23 @@ int bank_row_check(struct bank_row *r, struct item *out)
 	bank_check_text(r, COL_EXPLANATION, f[COL_EXPLANATION],
 			BANK_EXPLANATION_MAX, "missing explanation");
 	bank_check_sources(r, f[COL_SOURCE], &it);
-	if (bank_check_text(r, COL_CATEGORY, f[COL_CATEGORY],
-			    BANK_CATEGORY_MAX, "missing category") == 0 &&
+	if (bank_check_text(r, COL_CATEGORY, f[COL_CATEGORY], BANK_CATEGORY_MAX,
+			    "missing category") == 0 &&
 	    !text_valid_name(f[COL_CATEGORY], BANK_CATEGORY_MAX))
 		bank_row_err(r, "bad category \"%s\"",
 			     bank_row_quote(f[COL_CATEGORY], q, sizeof(q)));
 	if (strlen(f[COL_DIFFICULTY]) != 1 || f[COL_DIFFICULTY][0] < '1' ||
 	    f[COL_DIFFICULTY][0] > '3')
-		bank_row_err(r, "bad difficulty \"%s\" (use 1 easy, 2 or 3 "
+		bank_row_err(r,
+			     "bad difficulty \"%s\" (use 1 easy, 2 or 3 "
 			     "hard)",
 			     bank_row_quote(f[COL_DIFFICULTY], q, sizeof(q)));
-	bank_check_text(r, COL_BASIS, f[COL_BASIS], BANK_BASIS_MAX,
-			kind == ITEM_TRUE_FALSE ?
-			"truefalse item without basis (the seed statement the "
-			"judgement rests on)" : NULL);
+	bank_check_text(
+	    r, COL_BASIS, f[COL_BASIS], BANK_BASIS_MAX,
+	    kind == ITEM_TRUE_FALSE
+		? "truefalse item without basis (the seed statement the "
+		  "judgement rests on)"
+		: NULL);
 
 	if (r->n_msg) {
 		item_clear(&it);

@@ -8,19 +8,19 @@
 #include "bank_csv.h"
 #include "item.h"
 
-#define BANK_ROW_MAX_ERRORS 16 /* problems kept per record */
-#define BANK_ROW_MSG 320       /* bytes per message */
-#define BANK_ROW_QUOTE 48      /* bytes of user text quoted in a message */
+#define BANK_ROW_MAX_ERRORS 16	/* problems kept per record */
+#define BANK_ROW_MSG	    320 /* bytes per message */
+#define BANK_ROW_QUOTE	    48	/* bytes of user text quoted in a message */
 
 /* One record: its raw fields and the problems found in it. */
 struct bank_row {
 	char *f[BANK_CSV_COLUMNS]; /* NUL-terminated; trimmed in place */
-	unsigned nf;               /* fields in the record (may be more) */
-	unsigned huge;             /* bit i: field i was too long to keep */
-	const char *id;            /* set by bank_row_check: the trimmed id
+	unsigned nf;		   /* fields in the record (may be more) */
+	unsigned huge;		   /* bit i: field i was too long to keep */
+	const char *id;		   /* set by bank_row_check: the trimmed id
 				      if well-formed, else NULL */
 	char msg[BANK_ROW_MAX_ERRORS][BANK_ROW_MSG];
-	unsigned n_msg;            /* problems found (at most MAX_ERRORS kept) */
+	unsigned n_msg; /* problems found (at most MAX_ERRORS kept) */
 };
 
 /* Checks a header record: exactly the ten column names, in order.

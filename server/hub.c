@@ -15,13 +15,13 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define COALESCE_MS  100 /* progress to host/screens: at most 10 a second */
-#define LOBBY_EVERY  3	 /* lobby counts: every 3rd tick, about 3 a second */
+#define COALESCE_MS	 100 /* progress to host/screens: at most 10 a second */
+#define LOBBY_EVERY	 3  /* lobby counts: every 3rd tick, about 3 a second */
 #define IDLE_CHECK_TICKS 10 /* expiry of idle rooms: checked once a second */
-#define CODE_MAX     16
-#define TITLE_MAX    128
-#define CATEGORY_MAX 64
-#define TEXT_MAX     128
+#define CODE_MAX	 16
+#define TITLE_MAX	 128
+#define CATEGORY_MAX	 64
+#define TEXT_MAX	 128
 
 const char *hub_room_code(const struct lroom *r)
 {

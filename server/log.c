@@ -10,7 +10,7 @@ static enum log_level log_level = LOG_INFO;
 
 int log_parse_level(const char *s)
 {
-	static const char *const names[] = { "error", "warn", "info", "debug" };
+	static const char *const names[] = {"error", "warn", "info", "debug"};
 	int i;
 
 	for (i = 0; i < 4; i++)
@@ -19,14 +19,20 @@ int log_parse_level(const char *s)
 	return -1;
 }
 
-void log_set_level(enum log_level l) { log_level = l; }
+void log_set_level(enum log_level l)
+{
+	log_level = l;
+}
 
-int log_enabled(enum log_level l) { return l <= log_level; }
+int log_enabled(enum log_level l)
+{
+	return l <= log_level;
+}
 
 /* Writes one line: time, level, tag, message. */
 void log_msg(enum log_level l, const char *tag, const char *fmt, ...)
 {
-	static const char *const names[] = { "ERROR", "WARN", "INFO", "DEBUG" };
+	static const char *const names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 	char ts[32];
 	struct timespec now;
 	struct tm tm;

@@ -20,7 +20,7 @@
 #define QUIZ_DATA_DIR "data"
 #endif
 #define DEFAULT_LISTEN "127.0.0.1:7878"
-#define DEFAULT_DB "quizd.db"
+#define DEFAULT_DB     "quizd.db"
 
 struct options {
 	const char *listen;
@@ -36,29 +36,33 @@ static struct server *the_server;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: quizd [options]\n"
-		"       quizd bank check FILE|DIR...\n"
-		"       quizd bank import FILE|DIR... [--db PATH]\n"
-		"\n"
-		"Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
-		"\n"
-		"Options:\n"
-		"  --listen HOST:PORT   address to listen on (default %s;\n"
-		"                       port 0 picks a free port)\n"
-		"  --db PATH            SQLite database, created if missing\n"
-		"                       (default %s)\n"
-		"  --bank DIR           bank imported on first start when the\n"
-		"                       database has no questions (default %s/bank)\n"
-		"  --port-file PATH     write the bound port there once listening\n"
-		"  --max-conns N        connections before SERVER_FULL (default 20000)\n"
-		"  --max-rooms N        live rooms (default 1000)\n"
-		"  --room-linger-s N    forget a finished room, or one nobody is\n"
-		"                       connected to, after N seconds (default 300)\n"
-		"  --log-level LEVEL    error, warn, info (default) or debug\n"
-		"  --help               this text\n"
-		"  --version            print the version\n",
-		DEFAULT_LISTEN, DEFAULT_DB, QUIZ_DATA_DIR);
+	fprintf(
+	    f,
+	    "Usage: quizd [options]\n"
+	    "       quizd bank check FILE|DIR...\n"
+	    "       quizd bank import FILE|DIR... [--db PATH]\n"
+	    "\n"
+	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --listen HOST:PORT   address to listen on (default %s;\n"
+	    "                       port 0 picks a free port)\n"
+	    "  --db PATH            SQLite database, created if missing\n"
+	    "                       (default %s)\n"
+	    "  --bank DIR           bank imported on first start when the\n"
+	    "                       database has no questions (default "
+	    "%s/bank)\n"
+	    "  --port-file PATH     write the bound port there once listening\n"
+	    "  --max-conns N        connections before SERVER_FULL (default "
+	    "20000)\n"
+	    "  --max-rooms N        live rooms (default 1000)\n"
+	    "  --room-linger-s N    forget a finished room, or one nobody is\n"
+	    "                       connected to, after N seconds (default "
+	    "300)\n"
+	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
+	    "  --help               this text\n"
+	    "  --version            print the version\n",
+	    DEFAULT_LISTEN, DEFAULT_DB, QUIZ_DATA_DIR);
 }
 
 /* Splits HOST:PORT ([v6]:PORT accepted). Returns 0 or -EINVAL. */
@@ -104,29 +108,47 @@ static int parse_uint(const char *s, uint32_t *out)
 /* Parses argv; returns 0 to run, 1 to exit 0 (help/version), -1 on error. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { O_LISTEN = 1, O_DB, O_BANK, O_PORTFILE, O_CONNS, O_ROOMS,
-	       O_LINGER, O_LOG, O_HELP, O_VERSION };
+	enum {
+		O_LISTEN = 1,
+		O_DB,
+		O_BANK,
+		O_PORTFILE,
+		O_CONNS,
+		O_ROOMS,
+		O_LINGER,
+		O_LOG,
+		O_HELP,
+		O_VERSION
+	};
 	static const struct option longs[] = {
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "db", required_argument, NULL, O_DB },
-		{ "bank", required_argument, NULL, O_BANK },
-		{ "port-file", required_argument, NULL, O_PORTFILE },
-		{ "max-conns", required_argument, NULL, O_CONNS },
-		{ "max-rooms", required_argument, NULL, O_ROOMS },
-		{ "room-linger-s", required_argument, NULL, O_LINGER },
-		{ "log-level", required_argument, NULL, O_LOG },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 },
+	    {"listen", required_argument, NULL, O_LISTEN},
+	    {"db", required_argument, NULL, O_DB},
+	    {"bank", required_argument, NULL, O_BANK},
+	    {"port-file", required_argument, NULL, O_PORTFILE},
+	    {"max-conns", required_argument, NULL, O_CONNS},
+	    {"max-rooms", required_argument, NULL, O_ROOMS},
+	    {"room-linger-s", required_argument, NULL, O_LINGER},
+	    {"log-level", required_argument, NULL, O_LOG},
+	    {"help", no_argument, NULL, O_HELP},
+	    {"version", no_argument, NULL, O_VERSION},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, lvl;
 
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
-		case O_LISTEN: o->listen = optarg; break;
-		case O_DB: o->db = optarg; break;
-		case O_BANK: o->bank_dir = optarg; break;
-		case O_PORTFILE: o->port_file = optarg; break;
+		case O_LISTEN:
+			o->listen = optarg;
+			break;
+		case O_DB:
+			o->db = optarg;
+			break;
+		case O_BANK:
+			o->bank_dir = optarg;
+			break;
+		case O_PORTFILE:
+			o->port_file = optarg;
+			break;
 		case O_CONNS:
 			if (parse_uint(optarg, &o->cfg.max_conns) < 0)
 				goto bad;
@@ -149,8 +171,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			return 1;
 		case O_VERSION:
-			printf("quizd %s (protocol 1, schema %d)\n", QUIZ_VERSION,
-			       store_schema_version());
+			printf("quizd %s (protocol 1, schema %d)\n",
+			       QUIZ_VERSION, store_schema_version());
 			return 1;
 		default:
 			usage(stderr);
@@ -158,7 +180,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "quizd: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "quizd: unexpected argument '%s'\n",
+			argv[optind]);
 		usage(stderr);
 		return -1;
 	}
@@ -200,7 +223,7 @@ static void on_signal(uv_signal_t *h, int signum)
 /* Loads a bank from a CSV file or a directory of them, printing errors. */
 static int load_bank(const char *path, struct bank *b)
 {
-	struct bank_errors errs = { 0 };
+	struct bank_errors errs = {0};
 	int r;
 
 	r = bank_csv_load_path(path, b, &errs);
@@ -220,9 +243,11 @@ static int bank_import_main(int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
-			printf("Usage: quizd bank import FILE|DIR... [--db PATH]\n"
-			       "Checks the bank files, then inserts or updates their "
-			       "items (by id) in the database.\n");
+			printf(
+			    "Usage: quizd bank import FILE|DIR... [--db PATH]\n"
+			    "Checks the bank files, then inserts or updates "
+			    "their "
+			    "items (by id) in the database.\n");
 			bank_free(b);
 			return 0;
 		}
@@ -236,15 +261,18 @@ static int bank_import_main(int argc, char **argv)
 	}
 	if (!files || bad) {
 		if (!files)
-			fprintf(stderr, "Usage: quizd bank import FILE|DIR... [--db PATH]\n");
+			fprintf(stderr, "Usage: quizd bank import FILE|DIR... "
+					"[--db PATH]\n");
 		else
-			fprintf(stderr, "quizd: bank has errors; nothing imported\n");
+			fprintf(stderr,
+				"quizd: bank has errors; nothing imported\n");
 		bank_free(b);
 		return files ? 1 : 2;
 	}
 	st = store_open(db, NULL, NULL, &err);
 	if (!st) {
-		fprintf(stderr, "quizd: %s: %s\n", db, err ? err : "cannot open");
+		fprintf(stderr, "quizd: %s: %s\n", db,
+			err ? err : "cannot open");
 		free(err);
 		bank_free(b);
 		return 1;
@@ -277,7 +305,8 @@ static int run_server(struct options *o)
 	uv_async_init(loop, &store_async, on_store_async);
 	st = store_open(o->db, store_wake, NULL, &err);
 	if (!st) {
-		fprintf(stderr, "quizd: %s: %s\n", o->db, err ? err : "cannot open");
+		fprintf(stderr, "quizd: %s: %s\n", o->db,
+			err ? err : "cannot open");
 		free(err);
 		uv_close((uv_handle_t *)&store_async, NULL);
 		uv_run(loop, UV_RUN_DEFAULT);
@@ -349,9 +378,9 @@ out:
 int main(int argc, char **argv)
 {
 	struct options o = {
-		.listen = DEFAULT_LISTEN,
-		.db = DEFAULT_DB,
-		.bank_dir = QUIZ_DATA_DIR "/bank",
+	    .listen = DEFAULT_LISTEN,
+	    .db = DEFAULT_DB,
+	    .bank_dir = QUIZ_DATA_DIR "/bank",
 	};
 	int r;
 

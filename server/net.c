@@ -27,8 +27,8 @@ struct net {
 	struct conn *conns; /* doubly linked list of live connections */
 	uint32_t nconns;
 	uint64_t next_id;
-	int64_t stamp;     /* receive time of this loop iteration, 0 if unset */
-	uint8_t *chunk;    /* shared read buffer */
+	int64_t stamp;	/* receive time of this loop iteration, 0 if unset */
+	uint8_t *chunk; /* shared read buffer */
 	int closing;
 	int handles_open;
 };
@@ -41,8 +41,8 @@ struct conn {
 	char tag[24];
 	void *data;
 	int64_t kstamp; /* kernel receive time of the bytes about to be read */
-	int kstamps;    /* the socket delivers kernel receive timestamps */
-	uint8_t *in; /* partial frame carried over between reads */
+	int kstamps;	/* the socket delivers kernel receive timestamps */
+	uint8_t *in;	/* partial frame carried over between reads */
 	size_t in_len, in_cap;
 	size_t out_bytes;
 	int closing;
@@ -65,7 +65,10 @@ struct wbuf *wbuf_new(size_t len)
 	return b;
 }
 
-void wbuf_ref(struct wbuf *b) { b->refs++; }
+void wbuf_ref(struct wbuf *b)
+{
+	b->refs++;
+}
 
 void wbuf_unref(struct wbuf *b)
 {
@@ -73,14 +76,35 @@ void wbuf_unref(struct wbuf *b)
 		free(b);
 }
 
-int64_t net_now_us(void) { return (int64_t)(uv_hrtime() / 1000); }
+int64_t net_now_us(void)
+{
+	return (int64_t)(uv_hrtime() / 1000);
+}
 
-uint64_t conn_id(const struct conn *c) { return c->id; }
-const char *conn_tag(const struct conn *c) { return c->tag; }
-void conn_set_data(struct conn *c, void *data) { c->data = data; }
-void *conn_data(const struct conn *c) { return c->data; }
-size_t conn_queued(const struct conn *c) { return c->out_bytes; }
-uint32_t net_conn_count(const struct net *n) { return n->nconns; }
+uint64_t conn_id(const struct conn *c)
+{
+	return c->id;
+}
+const char *conn_tag(const struct conn *c)
+{
+	return c->tag;
+}
+void conn_set_data(struct conn *c, void *data)
+{
+	c->data = data;
+}
+void *conn_data(const struct conn *c)
+{
+	return c->data;
+}
+size_t conn_queued(const struct conn *c)
+{
+	return c->out_bytes;
+}
+uint32_t net_conn_count(const struct net *n)
+{
+	return n->nconns;
+}
 
 /* The read stamp is taken once per loop iteration, at the first read after
  * the poll returned; the check phase (after poll) clears it. So every frame
@@ -191,7 +215,8 @@ int conn_send(struct conn *c, struct wbuf *b)
 		}
 	}
 	if (c->out_bytes + b->len > c->net->lim.max_out_bytes) {
-		log_warn(c->tag, "output queue over %zu bytes: dropping slow peer",
+		log_warn(c->tag,
+			 "output queue over %zu bytes: dropping slow peer",
 			 c->net->lim.max_out_bytes);
 		conn_close(c, 0);
 		return -ENOBUFS;
@@ -266,11 +291,13 @@ static int64_t conn_peek_kstamp(struct conn *c)
 			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
 			clock_gettime(CLOCK_REALTIME, &rt);
 			clock_gettime(CLOCK_MONOTONIC, &mono);
-			real_now = (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000;
+			real_now =
+			    (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000;
 			mono_now = (int64_t)mono.tv_sec * 1000000 +
 				   mono.tv_nsec / 1000;
 			k = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-			/* the same instant on the monotonic clock (uv_hrtime) */
+			/* the same instant on the monotonic clock (uv_hrtime)
+			 */
 			return k - real_now + mono_now;
 		}
 	}
@@ -449,8 +476,8 @@ int net_listen(struct net *n, const char *host, int port, int *bound)
 	if (r < 0)
 		return r;
 	*bound = ntohs(ss.ss_family == AF_INET6
-			       ? ((struct sockaddr_in6 *)&ss)->sin6_port
-			       : ((struct sockaddr_in *)&ss)->sin_port);
+			   ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			   : ((struct sockaddr_in *)&ss)->sin_port);
 	return 0;
 }
 

@@ -22,8 +22,10 @@ void wbuf_ref(struct wbuf *b);
 void wbuf_unref(struct wbuf *b);
 
 struct net_limits {
-	uint32_t max_conns;   /* beyond this, on_full is called and the peer closed */
-	size_t max_out_bytes; /* queued output per connection before it is dropped */
+	uint32_t
+	    max_conns; /* beyond this, on_full is called and the peer closed */
+	size_t max_out_bytes; /* queued output per connection before it is
+				 dropped */
 };
 
 struct conn;

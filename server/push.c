@@ -265,8 +265,8 @@ void push_progress(struct lroom *lr)
 	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
 	m.distribution = dist;
 	m.waiting_count = room_waiting(lr->room, ids, WAITING_MAX);
-	m.n_waiting = m.waiting_count < WAITING_MAX ? m.waiting_count
-						    : WAITING_MAX;
+	m.n_waiting =
+	    m.waiting_count < WAITING_MAX ? m.waiting_count : WAITING_MAX;
 	for (i = 0; i < m.n_waiting; i++)
 		names[i] = (char *)room_player(lr->room, ids[i])->nick;
 	m.waiting = names;

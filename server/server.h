@@ -22,9 +22,9 @@ struct server_config {
 	uint32_t max_conns;
 	size_t max_out_bytes;
 	uint32_t max_rooms;
-	uint32_t rate_per_sec;   /* requests per second per connection */
+	uint32_t rate_per_sec; /* requests per second per connection */
 	uint32_t rate_burst;
-	uint32_t room_linger_s;  /* a finished room is forgotten after this */
+	uint32_t room_linger_s; /* a finished room is forgotten after this */
 };
 
 /* Fills the defaults documented in README (quizd --help). */
@@ -37,12 +37,12 @@ struct session {
 	struct server *srv;
 	struct session *prev, *next; /* all sessions (ping round robin) */
 	bool hello;
-	char token[33];               /* resume token given in Welcome */
-	struct clocksync cs;          /* server-side: this peer's delay */
-	int64_t ping_t0;              /* Ping awaiting its Pong, 0 if none */
-	int64_t ping_at;              /* when the last Ping was sent */
+	char token[33];	     /* resume token given in Welcome */
+	struct clocksync cs; /* server-side: this peer's delay */
+	int64_t ping_t0;     /* Ping awaiting its Pong, 0 if none */
+	int64_t ping_at;     /* when the last Ping was sent */
 	unsigned pongs;
-	double bucket;                /* rate limit tokens */
+	double bucket; /* rate limit tokens */
 	int64_t bucket_at;
 	struct lroom *room;
 	uint32_t player;

@@ -12,14 +12,16 @@
 #include "wire.h"
 #include "xalloc.h"
 
-#define PING_BURST 5             /* warm-up samples after Welcome ... */
-#define PING_BURST_US 150000      /* ... spread this far apart, so one busy
-				     moment cannot spoil them all */
-#define PING_TICK_MS 50           /* how often the schedule is checked */
-#define PING_REFRESH_US 5000000   /* then each session is re-pinged this often */
-#define PING_LOST_US 10000000     /* a Ping unanswered this long is dropped */
+#define PING_BURST 5 /* warm-up samples after Welcome ... */
+#define PING_BURST_US                                                          \
+	150000			 /* ... spread this far apart, so one busy     \
+				    moment cannot spoil them all */
+#define PING_TICK_MS	50	 /* how often the schedule is checked */
+#define PING_REFRESH_US 5000000	 /* then each session is re-pinged this often  \
+				  */
+#define PING_LOST_US	10000000 /* a Ping unanswered this long is dropped */
 #define CLIENT_NAME_MAX 64
-#define TOKEN_MAX 64
+#define TOKEN_MAX	64
 
 void server_config_default(struct server_config *c)
 {
@@ -340,7 +342,8 @@ static void on_ping_tick(uv_timer_t *t)
 {
 	struct server *s = t->data;
 	int64_t now = net_now_us();
-	uint32_t budget = s->nsessions / (PING_REFRESH_US / 1000 / PING_TICK_MS) + 1;
+	uint32_t budget =
+	    s->nsessions / (PING_REFRESH_US / 1000 / PING_TICK_MS) + 1;
 	struct session *ss;
 
 	for (ss = s->sessions; ss; ss = ss->next) {
@@ -354,7 +357,8 @@ static void on_ping_tick(uv_timer_t *t)
 			continue;
 		if (warm && now - ss->ping_at >= PING_BURST_US) {
 			session_ping(ss);
-		} else if (!warm && budget && now - ss->ping_at >= PING_REFRESH_US) {
+		} else if (!warm && budget &&
+			   now - ss->ping_at >= PING_REFRESH_US) {
 			session_ping(ss);
 			budget--;
 		}
@@ -367,11 +371,11 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct net_limits lim;
 	struct net_callbacks cb = {
-		.on_open = on_open,
-		.on_frame = on_frame,
-		.on_bad_frame = on_bad_frame,
-		.on_full = on_full,
-		.on_close = on_close,
+	    .on_open = on_open,
+	    .on_frame = on_frame,
+	    .on_bad_frame = on_bad_frame,
+	    .on_full = on_full,
+	    .on_close = on_close,
 	};
 
 	s->loop = loop;
@@ -384,7 +388,8 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	s->hub = hub_new(s);
 	uv_timer_init(loop, &s->ping_timer);
 	s->ping_timer.data = s;
-	uv_timer_start(&s->ping_timer, on_ping_tick, PING_TICK_MS, PING_TICK_MS);
+	uv_timer_start(&s->ping_timer, on_ping_tick, PING_TICK_MS,
+		       PING_TICK_MS);
 	return s;
 }
 

@@ -54,8 +54,10 @@ struct store_match {
 	int64_t time_limit_us;
 	uint32_t points;
 	uint64_t seed;
-	const char *const *question_ids; /* question_count item ids, draw order */
-	const uint8_t (*perms)[ITEM_MAX_OPTIONS]; /* display order per question */
+	const char *const
+	    *question_ids; /* question_count item ids, draw order */
+	const uint8_t (
+	    *perms)[ITEM_MAX_OPTIONS]; /* display order per question */
 };
 /* Records a new match; returns its id (allocated in memory, so it is known
  * at once) or 0 on allocation failure. */
@@ -71,7 +73,7 @@ struct store_answer {
 	const char *text;     /* FILL, may be NULL */
 	int64_t recv_us;      /* server monotonic receive time */
 	int64_t one_way_us;   /* compensation applied */
-	int64_t rt_us;        /* compensated response time */
+	int64_t rt_us;	      /* compensated response time */
 	bool correct;
 	uint32_t points;
 };

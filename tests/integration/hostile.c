@@ -50,7 +50,7 @@ static int read_reply(int fd, int *closed)
 
 	*closed = 0;
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t r;
 
 		if (poll(&pfd, 1, 5000) <= 0)
@@ -70,7 +70,8 @@ static int read_reply(int fd, int *closed)
 			if (n <= 0)
 				break;
 			env = wire_unpack(payload, plen);
-			if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+			if (env &&
+			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
 				code = env->error->code;
 			wire_free(env);
 			memmove(buf, buf + n, len - (size_t)n);
@@ -123,7 +124,8 @@ static int flood_noread(int fd)
 	n = off;
 	while (time(NULL) - start < 20) {
 		if (send_all(fd, batch, n) < 0) {
-			printf("hostile noread: dropped by the server after %ld s (%s)\n",
+			printf("hostile noread: dropped by the server after "
+			       "%ld s (%s)\n",
 			       (long)(time(NULL) - start), strerror(errno));
 			return 0;
 		}
@@ -154,7 +156,7 @@ static int create_and_leave(int fd)
 	if (send_env(fd, &env) < 0)
 		return 1;
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		const uint8_t *payload;
 		size_t plen;
 		int64_t n;
@@ -168,8 +170,9 @@ static int create_and_leave(int fd)
 		len += (size_t)r;
 		while ((n = frame_parse(buf, len, &payload, &plen)) > 0) {
 			Quiz__V1__Envelope *e = wire_unpack(payload, plen);
-			int done = e && e->body_case ==
-					     QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
+			int done =
+			    e && e->body_case ==
+				     QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
 
 			if (done)
 				printf("%s\n", e->room_created->code);
@@ -189,7 +192,9 @@ int main(int argc, char **argv)
 	int fd, want, got, closed;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread|abandon\n");
+		fprintf(stderr, "usage: quiz-hostile PORT "
+				"garbage|oversize|zero|nohello|badversion|"
+				"noread|abandon\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -216,16 +221,16 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "garbage") == 0) {
 		/* a plausible length, then bytes that are no Envelope */
-		static const uint8_t g[] = { 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff,
-					     0xff, 0xff, 0xff, 0xff };
+		static const uint8_t g[] = {0,	  0,	0,    8,    0xff, 0xff,
+					    0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 		want = QE_BAD_MESSAGE;
 		send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "oversize") == 0) {
-		static const uint8_t g[] = { 0x7f, 0xff, 0xff, 0xff, 1, 2, 3 };
+		static const uint8_t g[] = {0x7f, 0xff, 0xff, 0xff, 1, 2, 3};
 		want = QE_BAD_FRAME;
 		send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "zero") == 0) {
-		static const uint8_t g[] = { 0, 0, 0, 0 };
+		static const uint8_t g[] = {0, 0, 0, 0};
 		want = QE_BAD_FRAME;
 		send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "nohello") == 0) {

@@ -16,7 +16,7 @@
 #include "text.h"
 
 #define FIXTURE(name) QUIZ_TEST_DATA "/bank/" name
-#define SEED_ITEMS 125
+#define SEED_ITEMS    125
 
 /* ---- item.c ---------------------------------------------------------- */
 
@@ -190,7 +190,8 @@ Test(bank, bom_and_crlf)
 	cr_assert_eq(load(FIXTURE("good_bom_crlf.csv"), &b, &e), 0);
 	expect_no_errors(&e);
 	cr_assert_eq(b->n, 3);
-	cr_expect_str_eq(b->items[0].id, "c1", "the BOM must not stick to the "
+	cr_expect_str_eq(b->items[0].id, "c1",
+			 "the BOM must not stick to the "
 			 "first id");
 	it = must_find(b, "c2");
 	cr_expect_str_eq(it->stem, "多行\n题干");
@@ -204,48 +205,45 @@ Test(bank, bom_and_crlf)
 /* One broken fixture: the single error it must produce. */
 struct error_case {
 	char file[40];
-	unsigned line;   /* line the error is reported on */
-	char want[64];   /* substring of the message */
-	size_t items;    /* valid items still loaded */
+	unsigned line; /* line the error is reported on */
+	char want[64]; /* substring of the message */
+	size_t items;  /* valid items still loaded */
 };
 
 ParameterizedTestParameters(bank, errors)
 {
 	static struct error_case cases[] = {
-		{ "bad_header.csv", 1, "bad header: column 2 is \"type\"", 0 },
-		{ "bad_header_columns.csv", 1, "bad header: 9 columns", 0 },
-		{ "bad_columns.csv", 3, "wrong number of columns: 9", 1 },
-		{ "bad_kind.csv", 6, "unknown kind \"choice\"", 1 },
-		{ "bad_stem.csv", 3, "empty stem", 1 },
-		{ "bad_options_few.csv", 2, "too few options (1;", 0 },
-		{ "bad_options_many.csv", 3, "too many options (9;", 1 },
-		{ "bad_option_empty.csv", 3, "option B is empty", 1 },
-		{ "bad_option_dup.csv", 3,
-		  "options A and B are the same after normalisation", 1 },
-		{ "bad_answer_range.csv", 3, "answer D is not among the options",
-		  1 },
-		{ "bad_answer_letters.csv", 3, "malformed answer \"A,C\"", 1 },
-		{ "bad_multi_one.csv", 3, "needs at least 2 correct", 1 },
-		{ "bad_truefalse.csv", 3, "truefalse answer must be", 1 },
-		{ "bad_fill_none.csv", 3, "fill item without answers", 1 },
-		{ "bad_fill_options.csv", 3, "options must be empty for a fill",
-		  1 },
-		{ "bad_explanation.csv", 3, "missing explanation", 1 },
-		{ "bad_category.csv", 3, "missing category", 1 },
-		{ "bad_difficulty.csv", 3, "bad difficulty \"5\"", 1 },
-		{ "bad_id.csv", 3, "bad id \"s001 1\"", 1 },
-		{ "dup_id.csv", 4, "duplicate id \"s1\" (first used on line 2)",
-		  2 },
-		{ "bad_source.csv", 3, "bad source \"x\"", 1 },
-		{ "bad_basis.csv", 3, "truefalse item without basis", 1 },
-		{ "bad_too_long.csv", 3, "stem is too long (1002 bytes", 1 },
-		{ "bad_control.csv", 3, "stem contains a control character", 1 },
-		{ "bad_quote.csv", 3, "broken CSV quoting", 1 },
-		{ "bad_unclosed.csv", 3, "never closed", 1 },
-		{ "bad_crlf_bom.csv", 5, "unknown kind \"多项\"", 2 },
-		{ "bad_utf8.csv", 3, "invalid UTF-8 (byte 0xd5)", 0 },
-		{ "bad_utf16.csv", 1, "UTF-16", 0 },
-		{ "bad_empty.csv", 1, "empty file", 0 },
+	    {"bad_header.csv", 1, "bad header: column 2 is \"type\"", 0},
+	    {"bad_header_columns.csv", 1, "bad header: 9 columns", 0},
+	    {"bad_columns.csv", 3, "wrong number of columns: 9", 1},
+	    {"bad_kind.csv", 6, "unknown kind \"choice\"", 1},
+	    {"bad_stem.csv", 3, "empty stem", 1},
+	    {"bad_options_few.csv", 2, "too few options (1;", 0},
+	    {"bad_options_many.csv", 3, "too many options (9;", 1},
+	    {"bad_option_empty.csv", 3, "option B is empty", 1},
+	    {"bad_option_dup.csv", 3,
+	     "options A and B are the same after normalisation", 1},
+	    {"bad_answer_range.csv", 3, "answer D is not among the options", 1},
+	    {"bad_answer_letters.csv", 3, "malformed answer \"A,C\"", 1},
+	    {"bad_multi_one.csv", 3, "needs at least 2 correct", 1},
+	    {"bad_truefalse.csv", 3, "truefalse answer must be", 1},
+	    {"bad_fill_none.csv", 3, "fill item without answers", 1},
+	    {"bad_fill_options.csv", 3, "options must be empty for a fill", 1},
+	    {"bad_explanation.csv", 3, "missing explanation", 1},
+	    {"bad_category.csv", 3, "missing category", 1},
+	    {"bad_difficulty.csv", 3, "bad difficulty \"5\"", 1},
+	    {"bad_id.csv", 3, "bad id \"s001 1\"", 1},
+	    {"dup_id.csv", 4, "duplicate id \"s1\" (first used on line 2)", 2},
+	    {"bad_source.csv", 3, "bad source \"x\"", 1},
+	    {"bad_basis.csv", 3, "truefalse item without basis", 1},
+	    {"bad_too_long.csv", 3, "stem is too long (1002 bytes", 1},
+	    {"bad_control.csv", 3, "stem contains a control character", 1},
+	    {"bad_quote.csv", 3, "broken CSV quoting", 1},
+	    {"bad_unclosed.csv", 3, "never closed", 1},
+	    {"bad_crlf_bom.csv", 5, "unknown kind \"多项\"", 2},
+	    {"bad_utf8.csv", 3, "invalid UTF-8 (byte 0xd5)", 0},
+	    {"bad_utf16.csv", 1, "UTF-16", 0},
+	    {"bad_empty.csv", 1, "empty file", 0},
 	};
 
 	return cr_make_param_array(struct error_case, cases,
@@ -268,8 +266,10 @@ ParameterizedTest(struct error_case *c, bank, errors)
 	cr_assert_eq(e.total, 1, "%s: %zu errors, expected exactly 1", c->file,
 		     e.total);
 	cr_expect_str_eq(e.v[0].file, path);
-	cr_expect_eq(e.v[0].line, c->line, "%s: error on line %u, expected "
-		     "line %u", c->file, e.v[0].line, c->line);
+	cr_expect_eq(e.v[0].line, c->line,
+		     "%s: error on line %u, expected "
+		     "line %u",
+		     c->file, e.v[0].line, c->line);
 	cr_expect(strstr(e.v[0].message, c->want) != NULL,
 		  "%s: message \"%s\" lacks \"%s\"", c->file, e.v[0].message,
 		  c->want);
@@ -283,8 +283,10 @@ ParameterizedTest(struct error_case *c, bank, errors)
 Test(bank, every_error_of_a_record)
 {
 	static const char *const want[] = {
-		"unknown kind", "missing explanation", "bad source \"0\"",
-		"bad difficulty \"0\"",
+	    "unknown kind",
+	    "missing explanation",
+	    "bad source \"0\"",
+	    "bad difficulty \"0\"",
 	};
 	struct bank_errors e;
 	struct bank *b;
@@ -303,8 +305,9 @@ Test(bank, every_error_of_a_record)
 	bank_free(b);
 }
 
-#define HEADER "id,kind,stem,options,answer,explanation,source,category," \
-	       "difficulty,basis"
+#define HEADER                                                                 \
+	"id,kind,stem,options,answer,explanation,source,category,"             \
+	"difficulty,basis"
 #define ROW(id) id ",single,题干,甲|乙,A,解释,1,党章党规,1,"
 
 /* Loads a buffer into a new bank. */
@@ -333,8 +336,10 @@ Test(bank, blank_lines_and_no_final_newline)
 	struct bank_errors e;
 	struct bank *b;
 
-	cr_expect_eq(load_str("\n  \n" HEADER "\n\n" ROW("a") "\n \t\n"
-			      "b,fill,题干,,答案,解释,,分类,2,", &b, &e),
+	cr_expect_eq(load_str("\n  \n" HEADER
+			      "\n\n" ROW("a") "\n \t\n"
+					      "b,fill,题干,,答案,解释,,分类,2,",
+			      &b, &e),
 		     0);
 	expect_no_errors(&e);
 	cr_expect_eq(b->n, 2);
@@ -350,12 +355,14 @@ Test(bank, lone_cr_line_numbers)
 	struct bank_errors e;
 	struct bank *b;
 
-	cr_expect_eq(load_str(HEADER "\r" ROW("a") "\r\r" ROW("a") "\r", &b,
-			      &e), -EINVAL);
+	cr_expect_eq(
+	    load_str(HEADER "\r" ROW("a") "\r\r" ROW("a") "\r", &b, &e),
+	    -EINVAL);
 	cr_assert_eq(e.total, 1);
 	cr_expect_eq(e.v[0].line, 4);
 	cr_expect(strstr(e.v[0].message, "duplicate id \"a\" (first used on "
-			 "line 2)"), "%s", e.v[0].message);
+					 "line 2)"),
+		  "%s", e.v[0].message);
 	bank_errors_clear(&e);
 	bank_free(b);
 }
@@ -367,10 +374,13 @@ Test(bank, multiline_record_lines)
 	struct bank_errors e;
 	struct bank *b;
 
-	cr_expect_eq(load_str(HEADER "\n"
-			      "a,single,\"一\n二\n三\",甲|乙,A,解释,1,党章党规,9,\n"
-			      "b,single,题干,甲|乙,A,解释,1,党章党规,9,\n",
-			      &b, &e), -EINVAL);
+	cr_expect_eq(
+	    load_str(HEADER
+		     "\n"
+		     "a,single,\"一\n二\n三\",甲|乙,A,解释,1,党章党规,9,\n"
+		     "b,single,题干,甲|乙,A,解释,1,党章党规,9,\n",
+		     &b, &e),
+	    -EINVAL);
 	cr_assert_eq(e.total, 2);
 	cr_expect_eq(e.v[0].line, 2);
 	cr_expect_eq(e.v[1].line, 5);
@@ -383,14 +393,16 @@ Test(bank, kinds_and_answers_accepted)
 	struct bank_errors e;
 	struct bank *b;
 
-	cr_expect_eq(load_str(HEADER "\n"
+	cr_expect_eq(load_str(HEADER
+			      "\n"
 			      "a,SINGLE,题干,甲|乙,b,解释,1,类,1,\n"
 			      "b,多选,题干,甲|乙|丙,cA,解释,1,类,1,\n"
 			      "c,判断,题干,,错,解释,1,类,1,依据\n"
 			      "d,Truefalse,题干,,T,解释,1,类,1,依据\n"
 			      "e,truefalse,题干,,错误,解释,1,类,1,依据\n"
 			      "f,填空,题干,,答案|另一个答案,解释,1,类,1,\n",
-			      &b, &e), 0);
+			      &b, &e),
+		     0);
 	expect_no_errors(&e);
 	cr_assert_eq(b->n, 6);
 	cr_expect_eq(must_find(b, "a")->correct_mask, 0x2u);
@@ -412,40 +424,41 @@ struct buf_case {
 ParameterizedTestParameters(bank, row_errors)
 {
 	static struct buf_case cases[] = {
-		{ ",single,题干,甲|乙,A,解释,1,类,1,", "missing id" },
-		{ "abcdefghijklmnopqrstuvwxyz0123456,single,题干,甲|乙,A,解释,"
-		  "1,类,1,", "bad id" },
-		{ "a,,题干,甲|乙,A,解释,1,类,1,", "missing kind" },
-		{ "a,single,题干,甲|乙,,解释,1,类,1,", "missing answer" },
-		{ "a,single,题干,甲|乙,AB,解释,1,类,1,", "exactly one correct" },
-		{ "a,single,题干,甲|乙,I,解释,1,类,1,", "malformed answer \"I\"" },
-		{ "a,multi,题干,甲|乙|丙,AA,解释,1,类,1,", "letter A repeated" },
-		{ "a,multi,题干,甲|乙|丙,AD,解释,1,类,1,", "answer D is not among" },
-		{ "a,single,题干,甲|乙|,A,解释,1,类,1,", "option C is empty" },
-		{ "a,single,题干,《甲》|“甲”,A,解释,1,类,1,", "same after normal" },
-		{ "a,truefalse,题干,,,解释,1,类,1,依据", "missing answer" },
-		{ "a,truefalse,题干,正确|错误,正确,解释,1,类,1,依据",
-		  "options must be empty" },
-		{ "a,fill,题干,,答案||别的,解释,1,类,1,", "fill answer 2 is empty" },
-		{ "a,fill,题干,,《》,解释,1,类,1,", "only punctuation" },
-		{ "a,fill,题干,,1|2|3|4|5|6|7|8|9,解释,1,类,1,",
-		  "too many fill answers" },
-		{ "a,single,题干,甲|乙,A,解释,1;1,类,1,", "source 1 listed twice" },
-		{ "a,single,题干,甲|乙,A,解释,1;2;3;4;5;6;7;8;9,类,1,",
-		  "too many source numbers" },
-		{ "a,single,题干,甲|乙,A,解释,1000000,类,1,", "bad source" },
-		{ "a,single,题干,甲|乙,A,解释,-1,类,1,", "bad source" },
-		{ "a,single,题干,甲|乙,A,解释,1;,类,1,", "bad source \"\"" },
-		{ "a,single,题干,甲|乙,A,解释,1,类,,", "bad difficulty" },
-		{ "a,single,题干,甲|乙,A,解释,1,类,12,", "bad difficulty" },
-		{ "a,single,题干,甲|乙,A,解释,1,\xe2\x80\xae" "x,1,",
-		  "category contains a control character" },
-		{ "a,single,题干,甲|乙,A,解释,1,\xe2\x80\x8b,1,",
-		  "bad category" },
-		{ "a,single,\"题\t干\",甲|乙,A,解释,1,类,1,", "control character" },
-		{ "a,single,题干,\"甲\n|乙\",A,解释,1,类,1,", "control character" },
-		{ "a,single,题干,甲|乙,A,解释,1,类,1,,extra",
-		  "wrong number of columns: 11" },
+	    {",single,题干,甲|乙,A,解释,1,类,1,", "missing id"},
+	    {"abcdefghijklmnopqrstuvwxyz0123456,single,题干,甲|乙,A,解释,"
+	     "1,类,1,",
+	     "bad id"},
+	    {"a,,题干,甲|乙,A,解释,1,类,1,", "missing kind"},
+	    {"a,single,题干,甲|乙,,解释,1,类,1,", "missing answer"},
+	    {"a,single,题干,甲|乙,AB,解释,1,类,1,", "exactly one correct"},
+	    {"a,single,题干,甲|乙,I,解释,1,类,1,", "malformed answer \"I\""},
+	    {"a,multi,题干,甲|乙|丙,AA,解释,1,类,1,", "letter A repeated"},
+	    {"a,multi,题干,甲|乙|丙,AD,解释,1,类,1,", "answer D is not among"},
+	    {"a,single,题干,甲|乙|,A,解释,1,类,1,", "option C is empty"},
+	    {"a,single,题干,《甲》|“甲”,A,解释,1,类,1,", "same after normal"},
+	    {"a,truefalse,题干,,,解释,1,类,1,依据", "missing answer"},
+	    {"a,truefalse,题干,正确|错误,正确,解释,1,类,1,依据",
+	     "options must be empty"},
+	    {"a,fill,题干,,答案||别的,解释,1,类,1,", "fill answer 2 is empty"},
+	    {"a,fill,题干,,《》,解释,1,类,1,", "only punctuation"},
+	    {"a,fill,题干,,1|2|3|4|5|6|7|8|9,解释,1,类,1,",
+	     "too many fill answers"},
+	    {"a,single,题干,甲|乙,A,解释,1;1,类,1,", "source 1 listed twice"},
+	    {"a,single,题干,甲|乙,A,解释,1;2;3;4;5;6;7;8;9,类,1,",
+	     "too many source numbers"},
+	    {"a,single,题干,甲|乙,A,解释,1000000,类,1,", "bad source"},
+	    {"a,single,题干,甲|乙,A,解释,-1,类,1,", "bad source"},
+	    {"a,single,题干,甲|乙,A,解释,1;,类,1,", "bad source \"\""},
+	    {"a,single,题干,甲|乙,A,解释,1,类,,", "bad difficulty"},
+	    {"a,single,题干,甲|乙,A,解释,1,类,12,", "bad difficulty"},
+	    {"a,single,题干,甲|乙,A,解释,1,\xe2\x80\xae"
+	     "x,1,",
+	     "category contains a control character"},
+	    {"a,single,题干,甲|乙,A,解释,1,\xe2\x80\x8b,1,", "bad category"},
+	    {"a,single,\"题\t干\",甲|乙,A,解释,1,类,1,", "control character"},
+	    {"a,single,题干,\"甲\n|乙\",A,解释,1,类,1,", "control character"},
+	    {"a,single,题干,甲|乙,A,解释,1,类,1,,extra",
+	     "wrong number of columns: 11"},
 	};
 
 	return cr_make_param_array(struct buf_case, cases,
@@ -462,8 +475,10 @@ ParameterizedTest(struct buf_case *c, bank, row_errors)
 	cr_expect_eq(load_str(text, &b, &e), -EINVAL, "row %s", c->row);
 	cr_assert_geq(e.total, 1, "row %s: no error", c->row);
 	cr_expect_eq(e.v[0].line, 2);
-	cr_expect(strstr(e.v[0].message, c->want), "row %s: \"%s\" lacks "
-		  "\"%s\"", c->row, e.v[0].message, c->want);
+	cr_expect(strstr(e.v[0].message, c->want),
+		  "row %s: \"%s\" lacks "
+		  "\"%s\"",
+		  c->row, e.v[0].message, c->want);
 	cr_expect_eq(b->n, 0);
 	bank_errors_clear(&e);
 	bank_free(b);
@@ -472,8 +487,8 @@ ParameterizedTest(struct buf_case *c, bank, row_errors)
 /* Builds a row whose column col holds len bytes of 'x'. */
 static char *long_field_text(int col, size_t len)
 {
-	const char *cols[10] = { "a", "single", "题干", "甲|乙", "A", "解释",
-				 "1", "类", "1", "" };
+	const char *cols[10] = {"a",	"single", "题干", "甲|乙", "A",
+				"解释", "1",	  "类",	  "1",	   ""};
 	size_t cap = strlen(HEADER) + len + 200, n;
 	char *text = malloc(cap), *p;
 	int i;
@@ -502,14 +517,14 @@ Test(bank, field_limits)
 		size_t len;
 		const char *want;
 	} cases[] = {
-		{ 2, BANK_STEM_MAX, NULL },
-		{ 2, BANK_STEM_MAX + 1, "stem is too long" },
-		{ 5, BANK_EXPLANATION_MAX, NULL },
-		{ 5, BANK_EXPLANATION_MAX + 1, "explanation is too long" },
-		{ 7, BANK_CATEGORY_MAX, NULL },
-		{ 7, BANK_CATEGORY_MAX + 1, "category is too long" },
-		{ 9, BANK_BASIS_MAX + 1, "basis is too long" },
-		{ 5, 100000, "explanation is too long (over" },
+	    {2, BANK_STEM_MAX, NULL},
+	    {2, BANK_STEM_MAX + 1, "stem is too long"},
+	    {5, BANK_EXPLANATION_MAX, NULL},
+	    {5, BANK_EXPLANATION_MAX + 1, "explanation is too long"},
+	    {7, BANK_CATEGORY_MAX, NULL},
+	    {7, BANK_CATEGORY_MAX + 1, "category is too long"},
+	    {9, BANK_BASIS_MAX + 1, "basis is too long"},
+	    {5, 100000, "explanation is too long (over"},
 	};
 	size_t i;
 
@@ -589,7 +604,8 @@ Test(bank, errors_are_capped_but_counted)
 	n = (size_t)snprintf(text, cap, "%s\n", HEADER);
 	for (i = 0; i < rows; i++)
 		n += (size_t)snprintf(text + n, cap - n,
-				      "r%zu,nope,题干,甲|乙,A,解释,1,类,1,\n", i);
+				      "r%zu,nope,题干,甲|乙,A,解释,1,类,1,\n",
+				      i);
 	load_str(text, &b, &e);
 	cr_expect_eq(e.n, BANK_ERRORS_KEEP);
 	cr_expect_eq(e.total, rows);
@@ -635,7 +651,7 @@ Test(bank, duplicate_ids_across_files)
 	cr_expect_eq(bank_csv_load(FIXTURE("good.csv"), b, &e), -EINVAL);
 	cr_expect_eq(e.total, 7);
 	cr_expect(e.n && strstr(e.v[0].message, "duplicate id \"g-single\" "
-				"(already in the bank"));
+						"(already in the bank"));
 	cr_expect_eq(e.n ? e.v[0].line : 0, 2);
 	cr_expect_eq(b->n, 7);
 	bank_errors_clear(&e);
@@ -659,8 +675,8 @@ static void write_file(const char *dir, const char *name, const char *text)
 static void remove_tree(const char *dir)
 {
 	static const char *const names[] = {
-		"a.csv", "b.csv", "c.CSV", "notes.txt", ".hidden.csv",
-		"~$lock.csv", "z-dup.csv",
+	    "a.csv",	   "b.csv",	 "c.CSV",     "notes.txt",
+	    ".hidden.csv", "~$lock.csv", "z-dup.csv",
 	};
 	char path[512];
 	size_t i;
@@ -677,7 +693,7 @@ static void remove_tree(const char *dir)
 Test(bank, load_dir_sorted_and_filtered)
 {
 	char dir[] = "/tmp/quiz-bank-test-XXXXXX", sub[600];
-	struct bank_errors e = { 0 };
+	struct bank_errors e = {0};
 	struct bank *b = bank_new();
 
 	cr_assert(mkdtemp(dir));
@@ -714,7 +730,7 @@ Test(bank, load_dir_sorted_and_filtered)
 
 Test(bank, load_dir_missing)
 {
-	struct bank_errors e = { 0 };
+	struct bank_errors e = {0};
 	struct bank *b = bank_new();
 
 	cr_expect_eq(bank_csv_load_dir(QUIZ_TEST_DATA "/no-such-dir", b, &e),
@@ -744,7 +760,7 @@ static void read_all(FILE *f, char *buf, size_t cap)
 /* Runs `check` with the given operands. */
 static int run_check(const char *a1, const char *a2)
 {
-	char *argv[4] = { (char *)"check", (char *)a1, (char *)a2, NULL };
+	char *argv[4] = {(char *)"check", (char *)a1, (char *)a2, NULL};
 	int argc = a1 ? (a2 ? 3 : 2) : 1;
 	int rc = bank_cli_check(argc, argv);
 
@@ -770,8 +786,8 @@ Test(cli, invalid_file, .init = redirect_all)
 	cr_expect_eq(run_check(FIXTURE("bad_kind.csv"), NULL), 1);
 	read_all(cr_get_redirected_stderr(), err, sizeof(err));
 	read_all(cr_get_redirected_stdout(), out, sizeof(out));
-	cr_expect(strstr(err, FIXTURE("bad_kind.csv") ":6: unknown kind"),
-		  "%s", err);
+	cr_expect(strstr(err, FIXTURE("bad_kind.csv") ":6: unknown kind"), "%s",
+		  err);
 	cr_expect(strstr(out, "INVALID: 1 error"), "%s", out);
 }
 
@@ -827,14 +843,18 @@ Test(cli, summary)
 	bank_cli_summary(f, b);
 	fclose(f);
 	cr_expect(strstr(text, "by kind: single 1, multi 2, truefalse 2, "
-			 "fill 2"), "%s", text);
+			       "fill 2"),
+		  "%s", text);
 	cr_expect(strstr(text, "by category: 党章党规 4, 党的理论 1, "
-			 "治国理政 1, 组织建设 1"), "%s", text);
+			       "治国理政 1, 组织建设 1"),
+		  "%s", text);
 	cr_expect(strstr(text, "by difficulty: 1 (easy) 4, 2 1, 3 (hard) 2"),
 		  "%s", text);
-	cr_expect(strstr(text, "seed coverage: 7 of 125 seed items have an "
+	cr_expect(strstr(text,
+			 "seed coverage: 7 of 125 seed items have an "
 			 "item; none for 3-4, 6-9, 11-17, 19-99, 101-113, "
-			 "115-125\n"), "%s", text);
+			 "115-125\n"),
+		  "%s", text);
 	free(text);
 	bank_errors_clear(&e);
 	bank_free(b);
@@ -842,7 +862,7 @@ Test(cli, summary)
 
 /* ---- the bundled bank against the seed ------------------------------- */
 
-static char *seed_raw[SEED_ITEMS + 1];  /* cleaned seed text per item */
+static char *seed_raw[SEED_ITEMS + 1];	/* cleaned seed text per item */
 static char *seed_norm[SEED_ITEMS + 1]; /* the same, normalised */
 static struct bank *bundled;
 static struct bank_errors bundled_errs;
@@ -924,7 +944,8 @@ static void seed_load(void)
 		replace_all(seed_raw[i], "严以律已", "严以律己");
 		seed_norm[i] = malloc(strlen(seed_raw[i]) + 1);
 		cr_assert(seed_norm[i]);
-		text_normalize(seed_raw[i], seed_norm[i], strlen(seed_raw[i]) + 1);
+		text_normalize(seed_raw[i], seed_norm[i],
+			       strlen(seed_raw[i]) + 1);
 	}
 }
 
@@ -1000,8 +1021,10 @@ Test(bundled, seed_is_read_as_documented)
 	for (i = 1; i <= SEED_ITEMS; i++)
 		cr_expect(seed_raw[i][0], "seed item %u is empty", i);
 	cr_expect(strncmp(seed_raw[1], "1、党的根本宗旨",
-			  strlen("1、党的根本宗旨")) == 0, "%s", seed_raw[1]);
-	cr_expect_null(strstr(seed_raw[117], "社区工作者"), "%s", seed_raw[117]);
+			  strlen("1、党的根本宗旨")) == 0,
+		  "%s", seed_raw[1]);
+	cr_expect_null(strstr(seed_raw[117], "社区工作者"), "%s",
+		       seed_raw[117]);
 	cr_expect(strstr(seed_raw[117], "成立 100周年"), "%s", seed_raw[117]);
 	cr_expect(strstr(seed_raw[35], "严以律己"), "%s", seed_raw[35]);
 	cr_expect_null(strstr(seed_raw[35], "严以律已"));
@@ -1024,7 +1047,7 @@ Test(bundled, loads_without_errors)
 /* Rule 1: every seed item is the source of an item; 300 items at least. */
 Test(bundled, coverage)
 {
-	unsigned char covered[SEED_ITEMS + 1] = { 0 };
+	unsigned char covered[SEED_ITEMS + 1] = {0};
 	size_t i;
 	unsigned j;
 
@@ -1033,17 +1056,20 @@ Test(bundled, coverage)
 			if (bundled->items[i].sources[j] <= SEED_ITEMS)
 				covered[bundled->items[i].sources[j]] = 1;
 	for (j = 1; j <= SEED_ITEMS; j++)
-		cr_expect(covered[j], "seed item %u is the source of no item", j);
-	cr_expect_geq(bundled->n, 300, "only %zu items in data/bank (at least "
-		      "300 wanted)", bundled->n);
+		cr_expect(covered[j], "seed item %u is the source of no item",
+			  j);
+	cr_expect_geq(bundled->n, 300,
+		      "only %zu items in data/bank (at least "
+		      "300 wanted)",
+		      bundled->n);
 }
 
 /* Every bundled item rests on seed items and uses a bundled category. */
 Test(bundled, sources_and_categories)
 {
 	static const char *const cats[] = {
-		"党章党规", "党的理论", "治国理政", "组织建设", "组织生活",
-		"党员管理", "纪律廉政", "作风建设",
+	    "党章党规", "党的理论", "治国理政", "组织建设",
+	    "组织生活", "党员管理", "纪律廉政", "作风建设",
 	};
 	size_t i, k;
 	unsigned j;
@@ -1054,15 +1080,17 @@ Test(bundled, sources_and_categories)
 		cr_expect(it->n_sources > 0, "item %s has no source", it->id);
 		for (j = 0; j < it->n_sources; j++)
 			cr_expect(it->sources[j] >= 1 &&
-				  it->sources[j] <= SEED_ITEMS,
+				      it->sources[j] <= SEED_ITEMS,
 				  "item %s: source %u is not a seed item "
-				  "(1..125)", it->id, it->sources[j]);
+				  "(1..125)",
+				  it->id, it->sources[j]);
 		for (k = 0; k < sizeof(cats) / sizeof(cats[0]); k++)
 			if (strcmp(it->category, cats[k]) == 0)
 				break;
 		cr_expect(k < sizeof(cats) / sizeof(cats[0]),
 			  "item %s: category \"%s\" is not one of the bundled "
-			  "bank's eight", it->id, it->category);
+			  "bank's eight",
+			  it->id, it->category);
 	}
 }
 
@@ -1102,9 +1130,11 @@ static unsigned rule2(const struct bank *b, int report)
 				continue;
 			bad++;
 			if (report)
-				cr_expect(0, "item %s: correct option %c \"%s\" "
+				cr_expect(0,
+					  "item %s: correct option %c \"%s\" "
 					  "is not in the seed text of source "
-					  "%s", it->id, 'A' + k, it->options[k],
+					  "%s",
+					  it->id, 'A' + k, it->options[k],
 					  sources_str(it, src, sizeof(src)));
 		}
 	}
@@ -1126,9 +1156,10 @@ static unsigned rule3(const struct bank *b, int report)
 			continue;
 		bad++;
 		if (report)
-			cr_expect(0, "item %s: fill answer \"%s\" is not in the "
-				  "seed text of source %s", it->id,
-				  it->n_fills ? it->fills[0] : "",
+			cr_expect(0,
+				  "item %s: fill answer \"%s\" is not in the "
+				  "seed text of source %s",
+				  it->id, it->n_fills ? it->fills[0] : "",
 				  sources_str(it, src, sizeof(src)));
 	}
 	return bad;
@@ -1149,9 +1180,10 @@ static unsigned rule4(const struct bank *b, int report)
 			continue;
 		bad++;
 		if (report)
-			cr_expect(0, "item %s: basis \"%s\" is not in the seed "
-				  "text of source %s", it->id,
-				  it->basis ? it->basis : "",
+			cr_expect(0,
+				  "item %s: basis \"%s\" is not in the seed "
+				  "text of source %s",
+				  it->id, it->basis ? it->basis : "",
 				  sources_str(it, src, sizeof(src)));
 	}
 	return bad;
@@ -1175,7 +1207,8 @@ static unsigned rule5(const struct bank *b, int report)
 				if (strcmp(x, y) == 0) {
 					bad++;
 					if (report)
-						cr_expect(0, "item %s: options "
+						cr_expect(0,
+							  "item %s: options "
 							  "%c and %c are equal "
 							  "after normalisation",
 							  it->id, 'A' + j,
@@ -1194,11 +1227,11 @@ static unsigned rule5(const struct bank *b, int report)
 static size_t segment_delim(const char *p)
 {
 	static const char *const marks[] = {
-		"一是", "二是", "三是", "四是",
-		"、", "，", ",", "；", ";", "。", "：", ":", "（", "）", "(", ")",
+	    "一是", "二是", "三是", "四是", "、", "，", ",", "；",
+	    ";",    "。",   "：",   ":",    "（", "）", "(", ")",
 	};
-	static const char *const open[] = { "（", "(" };
-	static const char *const close[] = { "）", ")" };
+	static const char *const open[] = {"（", "("};
+	static const char *const close[] = {"）", ")"};
 	size_t i, j;
 
 	for (i = 0; i < 2; i++) {
@@ -1207,7 +1240,8 @@ static size_t segment_delim(const char *p)
 		if (strncmp(p, open[i], lo) != 0 || p[lo] < '1' || p[lo] > '9')
 			continue;
 		for (j = 0; j < 2; j++)
-			if (strncmp(p + lo + 1, close[j], strlen(close[j])) == 0)
+			if (strncmp(p + lo + 1, close[j], strlen(close[j])) ==
+			    0)
 				return lo + 1 + strlen(close[j]);
 	}
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
@@ -1276,10 +1310,13 @@ static unsigned rule6(const struct bank *b, int report)
 					continue;
 				bad++;
 				if (report)
-					cr_expect(0, "item %s: distractor %c "
-						  "\"%s\" is stated in seed item "
-						  "%u (\"%s\")", it->id, 'A' + k,
-						  it->options[k], src, seg);
+					cr_expect(
+					    0,
+					    "item %s: distractor %c "
+					    "\"%s\" is stated in seed item "
+					    "%u (\"%s\")",
+					    it->id, 'A' + k, it->options[k],
+					    src, seg);
 			}
 			free(n);
 		}
@@ -1315,7 +1352,7 @@ Test(bundled, rule6_distractors_not_seed_answers)
 /* The rules catch untrue items: a fixture with one violation of each. */
 Test(bundled, rules_catch_untrue_items)
 {
-	struct bank_errors e = { 0 };
+	struct bank_errors e = {0};
 	struct bank *b = bank_new();
 	struct item *it;
 

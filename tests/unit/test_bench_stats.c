@@ -37,31 +37,31 @@ struct pct_case {
 ParameterizedTestParameters(bench_stats, pct)
 {
 	static struct pct_case cases[] = {
-		/* one element: every percentile is that element */
-		{ { 7 }, 1, 0, 7 },
-		{ { 7 }, 1, 50, 7 },
-		{ { 7 }, 1, 99, 7 },
-		{ { 7 }, 1, 100, 7 },
-		/* two: rank ceil(p * 2 / 100) */
-		{ { 10, 20 }, 2, 50, 10 },
-		{ { 10, 20 }, 2, 51, 20 },
-		{ { 10, 20 }, 2, 99, 20 },
-		/* four: p50 is rank 2, p75 rank 3, p76 rank 4 */
-		{ { 1, 2, 3, 4 }, 4, 25, 1 },
-		{ { 1, 2, 3, 4 }, 4, 26, 2 },
-		{ { 1, 2, 3, 4 }, 4, 50, 2 },
-		{ { 1, 2, 3, 4 }, 4, 75, 3 },
-		{ { 1, 2, 3, 4 }, 4, 76, 4 },
-		{ { 1, 2, 3, 4 }, 4, 99, 4 },
-		/* p 0 is the smallest, p 100 and above the largest */
-		{ { 1, 2, 3, 4 }, 4, 0, 1 },
-		{ { 1, 2, 3, 4 }, 4, 100, 4 },
-		{ { 1, 2, 3, 4 }, 4, 250, 4 },
-		/* five, negatives (skew samples can be negative) */
-		{ { -30, -20, -10, 0, 10 }, 5, 50, -10 },
-		{ { -30, -20, -10, 0, 10 }, 5, 99, 10 },
-		{ { -30, -20, -10, 0, 10 }, 5, 20, -30 },
-		{ { -30, -20, -10, 0, 10 }, 5, 21, -20 },
+	    /* one element: every percentile is that element */
+	    {{7}, 1, 0, 7},
+	    {{7}, 1, 50, 7},
+	    {{7}, 1, 99, 7},
+	    {{7}, 1, 100, 7},
+	    /* two: rank ceil(p * 2 / 100) */
+	    {{10, 20}, 2, 50, 10},
+	    {{10, 20}, 2, 51, 20},
+	    {{10, 20}, 2, 99, 20},
+	    /* four: p50 is rank 2, p75 rank 3, p76 rank 4 */
+	    {{1, 2, 3, 4}, 4, 25, 1},
+	    {{1, 2, 3, 4}, 4, 26, 2},
+	    {{1, 2, 3, 4}, 4, 50, 2},
+	    {{1, 2, 3, 4}, 4, 75, 3},
+	    {{1, 2, 3, 4}, 4, 76, 4},
+	    {{1, 2, 3, 4}, 4, 99, 4},
+	    /* p 0 is the smallest, p 100 and above the largest */
+	    {{1, 2, 3, 4}, 4, 0, 1},
+	    {{1, 2, 3, 4}, 4, 100, 4},
+	    {{1, 2, 3, 4}, 4, 250, 4},
+	    /* five, negatives (skew samples can be negative) */
+	    {{-30, -20, -10, 0, 10}, 5, 50, -10},
+	    {{-30, -20, -10, 0, 10}, 5, 99, 10},
+	    {{-30, -20, -10, 0, 10}, 5, 20, -30},
+	    {{-30, -20, -10, 0, 10}, 5, 21, -20},
 	};
 
 	return cr_make_param_array(struct pct_case, cases,
@@ -84,7 +84,8 @@ Test(bench_stats, of_ranges)
 	size_t i;
 
 	for (i = 0; i < 100; i++)
-		v[i] = (int64_t)(100 - i); /* descending: bench_stats_of sorts */
+		v[i] =
+		    (int64_t)(100 - i); /* descending: bench_stats_of sorts */
 	s = bench_stats_of(v, 100);
 	cr_expect_eq(s.n, 100);
 	cr_expect_eq(s.p50, 50);
@@ -105,8 +106,8 @@ Test(bench_stats, of_ranges)
 /* A small unsorted table: sorted in place, then ranked. */
 Test(bench_stats, of_small)
 {
-	int64_t v[] = { 30, -5, 20, 10, 20 };
-	const int64_t sorted[] = { -5, 10, 20, 20, 30 };
+	int64_t v[] = {30, -5, 20, 10, 20};
+	const int64_t sorted[] = {-5, 10, 20, 20, 30};
 	struct bench_stats s = bench_stats_of(v, 5);
 
 	cr_expect_eq(s.n, 5);
@@ -119,7 +120,7 @@ Test(bench_stats, of_small)
 /* The comparison must not overflow at the ends of the range. */
 Test(bench_stats, of_extremes)
 {
-	int64_t v[] = { INT64_MAX, 0, INT64_MIN, -1, 1 };
+	int64_t v[] = {INT64_MAX, 0, INT64_MIN, -1, 1};
 	struct bench_stats s = bench_stats_of(v, 5);
 
 	cr_expect_eq(v[0], INT64_MIN);
@@ -131,7 +132,7 @@ Test(bench_stats, of_extremes)
 /* One sample: n 1 and every statistic equal to it. */
 Test(bench_stats, of_one)
 {
-	int64_t v[] = { -42 };
+	int64_t v[] = {-42};
 	struct bench_stats s = bench_stats_of(v, 1);
 
 	cr_expect_eq(s.n, 1);
@@ -161,42 +162,48 @@ struct str_case {
 ParameterizedTestParameters(bench_stats, json_str)
 {
 	static struct str_case cases[] = {
-		{ "", "\"\"" },
-		{ "plain ascii 123", "\"plain ascii 123\"" },
-		{ "say \"hi\"", "\"say \\\"hi\\\"\"" },
-		{ "a\\b", "\"a\\\\b\"" },
-		{ "\\\"", "\"\\\\\\\"\"" },
-		/* every byte below 0x20 is \u00XX, lower-case hex */
-		{ "\x01", "\"\\u0001\"" },
-		{ "a\nb\tc\rd", "\"a\\u000ab\\u0009c\\u000dd\"" },
-		{ "\x1f\x1b", "\"\\u001f\\u001b\"" },
-		/* 0x20 and DEL are copied */
-		{ " \x7f", "\" \x7f\"" },
-		/* well-formed UTF-8 is copied: 2, 3 and 4 bytes, CJK */
-		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
-		{ "全心全意为人民服务", "\"全心全意为人民服务\"" },
-		{ "“四个意识”", "\"“四个意识”\"" },
-		{ "\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\"" },
-		{ "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"" }, /* U+10FFFF */
-		/* each byte that does not start a well-formed sequence becomes
-		 * \ufffd, and the next byte is looked at afresh */
-		{ "\x80", "\"\\ufffd\"" },                   /* stray continuation */
-		{ "a\xbf" "b", "\"a\\ufffdb\"" },
-		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },        /* overlong '/' */
-		{ "\xc1\xbf", "\"\\ufffd\\ufffd\"" },
-		{ "\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
-		{ "\xff", "\"\\ufffd\"" },
-		{ "\xc3", "\"\\ufffd\"" },                   /* cut at the end */
-		{ "\xe4\xb8", "\"\\ufffd\\ufffd\"" },
-		{ "\xf0\x9f\x98", "\"\\ufffd\\ufffd\\ufffd\"" },
-		{ "\xc3" "A", "\"\\ufffdA\"" },              /* not a continuation */
-		{ "\xe4\xb8\"", "\"\\ufffd\\ufffd\\\"\"" },  /* cut by a quote */
-		{ "\xe4" "\x01", "\"\\ufffd\\u0001\"" },
-		/* only the lead byte and the continuation count are checked:
-		 * these pass through as bench.c has always written them */
-		{ "\xe0\x80\x80", "\"\xe0\x80\x80\"" },      /* overlong NUL */
-		{ "\xed\xa0\x80", "\"\xed\xa0\x80\"" },      /* surrogate */
-		{ "\xf4\x90\x80\x80", "\"\xf4\x90\x80\x80\"" }, /* > U+10FFFF */
+	    {"", "\"\""},
+	    {"plain ascii 123", "\"plain ascii 123\""},
+	    {"say \"hi\"", "\"say \\\"hi\\\"\""},
+	    {"a\\b", "\"a\\\\b\""},
+	    {"\\\"", "\"\\\\\\\"\""},
+	    /* every byte below 0x20 is \u00XX, lower-case hex */
+	    {"\x01", "\"\\u0001\""},
+	    {"a\nb\tc\rd", "\"a\\u000ab\\u0009c\\u000dd\""},
+	    {"\x1f\x1b", "\"\\u001f\\u001b\""},
+	    /* 0x20 and DEL are copied */
+	    {" \x7f", "\" \x7f\""},
+	    /* well-formed UTF-8 is copied: 2, 3 and 4 bytes, CJK */
+	    {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+	    {"全心全意为人民服务", "\"全心全意为人民服务\""},
+	    {"“四个意识”", "\"“四个意识”\""},
+	    {"\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\""},
+	    {"\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""}, /* U+10FFFF */
+	    /* each byte that does not start a well-formed sequence becomes
+	     * \ufffd, and the next byte is looked at afresh */
+	    {"\x80", "\"\\ufffd\""}, /* stray continuation */
+	    {"a\xbf"
+	     "b",
+	     "\"a\\ufffdb\""},
+	    {"\xc0\xaf", "\"\\ufffd\\ufffd\""}, /* overlong '/' */
+	    {"\xc1\xbf", "\"\\ufffd\\ufffd\""},
+	    {"\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""},
+	    {"\xff", "\"\\ufffd\""},
+	    {"\xc3", "\"\\ufffd\""}, /* cut at the end */
+	    {"\xe4\xb8", "\"\\ufffd\\ufffd\""},
+	    {"\xf0\x9f\x98", "\"\\ufffd\\ufffd\\ufffd\""},
+	    {"\xc3"
+	     "A",
+	     "\"\\ufffdA\""},			      /* not a continuation */
+	    {"\xe4\xb8\"", "\"\\ufffd\\ufffd\\\"\""}, /* cut by a quote */
+	    {"\xe4"
+	     "\x01",
+	     "\"\\ufffd\\u0001\""},
+	    /* only the lead byte and the continuation count are checked:
+	     * these pass through as bench.c has always written them */
+	    {"\xe0\x80\x80", "\"\xe0\x80\x80\""},	  /* overlong NUL */
+	    {"\xed\xa0\x80", "\"\xed\xa0\x80\""},	  /* surrogate */
+	    {"\xf4\x90\x80\x80", "\"\xf4\x90\x80\x80\""}, /* > U+10FFFF */
 	};
 
 	return cr_make_param_array(struct str_case, cases,
@@ -215,8 +222,8 @@ ParameterizedTest(struct str_case *c, bench_stats, json_str)
 /* The stats object: numbers, or nulls when there is no sample. */
 Test(bench_stats, json_stats)
 {
-	struct bench_stats s = { 3, 50, -7, 9000000000LL };
-	struct bench_stats none = { 0, 0, 0, 0 };
+	struct bench_stats s = {3, 50, -7, 9000000000LL};
+	struct bench_stats none = {0, 0, 0, 0};
 	char *out = NULL;
 
 	CAPTURE(out, bench_json_stats(f, s));
@@ -233,7 +240,7 @@ Test(bench_stats, json_stats)
 /* Error counters: only the non-zero ones, keyed by name, in code order. */
 Test(bench_stats, json_codes)
 {
-	uint64_t counts[16] = { 0 };
+	uint64_t counts[16] = {0};
 	char *out = NULL;
 
 	CAPTURE(out, bench_json_codes(f, counts, 16));

@@ -1481,12 +1481,12 @@ Test(room, waiting_lists_who_has_not_answered)
 	cr_expect_eq(ids[0], a, "join order");
 	cr_expect_eq(ids[1], c);
 	cr_expect_eq(cmd(CMD_KICK, c), 0);
-	cr_expect_eq(room_waiting(R, ids, 1), 1, "kicked players are not waited for");
+	cr_expect_eq(room_waiting(R, ids, 1), 1,
+		     "kicked players are not waited for");
 	cr_expect_eq(ids[0], a);
 	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
 	cr_expect_eq(room_waiting(R, ids, 8), 0);
 }
-
 
 Test(room, progress_and_dirty_flags)
 {

@@ -17,36 +17,44 @@ struct norm_case {
 ParameterizedTestParameters(text, normalize)
 {
 	static struct norm_case cases[] = {
-		{ "全心全意为人民服务", "全心全意为人民服务" },
-		{ "《中国共产党章程》", "中国共产党章程" },
-		{ "〈准则〉", "准则" },
-		{ "“四个意识”", "四个意识" },
-		{ "‘两个维护’", "两个维护" },
-		{ "「注意」『重点』【要求】", "注意重点要求" },
-		{ "创新、协调、绿色、开放、共享", "创新协调绿色开放共享" },
-		{ "党的根本宗旨：全心全意为人民服务。", "党的根本宗旨全心全意为人民服务" },
-		{ "是不是？对！", "是不是对" },
-		{ "（一）党委；（二）纪委", "一党委二纪委" },
-		{ "预备期——一年……", "预备期一年" },
-		{ "中国·梦", "中国梦" },
-		{ "中国・梦", "中国梦" },
-		{ "～约～", "约" },
-		{ "2012 年 12 月 4 日", "2012年12月4日" },
-		{ "  中国\xe3\x80\x80梦 ", "中国梦" },
-		{ "\t中国\r\n梦\n", "中国梦" },
-		{ "Ｐ Ｍ ２．５", "pm25" },
-		{ "Ｈｅｌｌｏ，Ｗｏｒｌｄ！", "helloworld" },
-		{ "ABC-def_GHI", "abcdefghi" },
-		{ "a\"b'c(d)e[f]g{h}i", "abcdefghi" },
-		{ "!#$%&*+,./:;<=>?@\\^`|~", "" },
-		{ "0.5%", "05" },
-		{ "二〇一二年", "二〇一二年" },
-		{ "人々", "人々" },
-		{ "É", "É" },
-		{ "a\xc2\xa0" "b", "ab" },
-		{ "a\xe2\x80\x8b" "b", "ab" },
-		{ "", "" },
-		{ "\xff" "A", "\xff" "a" },
+	    {"全心全意为人民服务", "全心全意为人民服务"},
+	    {"《中国共产党章程》", "中国共产党章程"},
+	    {"〈准则〉", "准则"},
+	    {"“四个意识”", "四个意识"},
+	    {"‘两个维护’", "两个维护"},
+	    {"「注意」『重点』【要求】", "注意重点要求"},
+	    {"创新、协调、绿色、开放、共享", "创新协调绿色开放共享"},
+	    {"党的根本宗旨：全心全意为人民服务。",
+	     "党的根本宗旨全心全意为人民服务"},
+	    {"是不是？对！", "是不是对"},
+	    {"（一）党委；（二）纪委", "一党委二纪委"},
+	    {"预备期——一年……", "预备期一年"},
+	    {"中国·梦", "中国梦"},
+	    {"中国・梦", "中国梦"},
+	    {"～约～", "约"},
+	    {"2012 年 12 月 4 日", "2012年12月4日"},
+	    {"  中国\xe3\x80\x80梦 ", "中国梦"},
+	    {"\t中国\r\n梦\n", "中国梦"},
+	    {"Ｐ Ｍ ２．５", "pm25"},
+	    {"Ｈｅｌｌｏ，Ｗｏｒｌｄ！", "helloworld"},
+	    {"ABC-def_GHI", "abcdefghi"},
+	    {"a\"b'c(d)e[f]g{h}i", "abcdefghi"},
+	    {"!#$%&*+,./:;<=>?@\\^`|~", ""},
+	    {"0.5%", "05"},
+	    {"二〇一二年", "二〇一二年"},
+	    {"人々", "人々"},
+	    {"É", "É"},
+	    {"a\xc2\xa0"
+	     "b",
+	     "ab"},
+	    {"a\xe2\x80\x8b"
+	     "b",
+	     "ab"},
+	    {"", ""},
+	    {"\xff"
+	     "A",
+	     "\xff"
+	     "a"},
 	};
 
 	return cr_make_param_array(struct norm_case, cases,
@@ -58,10 +66,14 @@ ParameterizedTest(struct norm_case *c, text, normalize)
 	char out[256];
 	int n = text_normalize(c->in, out, sizeof(out));
 
-	cr_assert_eq(n, (int)strlen(c->out), "normalize(\"%s\") length %d, "
-		     "expected %zu (\"%s\")", c->in, n, strlen(c->out), c->out);
-	cr_expect_str_eq(out, c->out, "normalize(\"%s\") = \"%s\", expected "
-			 "\"%s\"", c->in, out, c->out);
+	cr_assert_eq(n, (int)strlen(c->out),
+		     "normalize(\"%s\") length %d, "
+		     "expected %zu (\"%s\")",
+		     c->in, n, strlen(c->out), c->out);
+	cr_expect_str_eq(out, c->out,
+			 "normalize(\"%s\") = \"%s\", expected "
+			 "\"%s\"",
+			 c->in, out, c->out);
 }
 
 /* The output is never longer than the input, so strlen + 1 is enough. */
@@ -171,33 +183,35 @@ struct utf8_case {
 ParameterizedTestParameters(text, utf8_valid)
 {
 	static struct utf8_case cases[] = {
-		{ "", 0, 1 },
-		{ "abc", 3, 1 },
-		{ "a\0b", 3, 1 },                    /* NUL is valid UTF-8 */
-		{ "\xc2\x80", 2, 1 },                /* U+0080 */
-		{ "\xdf\xbf", 2, 1 },                /* U+07FF */
-		{ "\xe4\xb8\xad", 3, 1 },            /* 中 */
-		{ "\xef\xbf\xbf", 3, 1 },            /* U+FFFF */
-		{ "\xf0\x9f\x98\x80", 4, 1 },        /* U+1F600 */
-		{ "\xf4\x8f\xbf\xbf", 4, 1 },        /* U+10FFFF */
-		{ "\x80", 1, 0 },                    /* lone continuation */
-		{ "\xbf", 1, 0 },
-		{ "\xc0\xaf", 2, 0 },                /* overlong '/' */
-		{ "\xc1\xbf", 2, 0 },                /* overlong */
-		{ "\xe0\x80\xaf", 3, 0 },            /* overlong '/' */
-		{ "\xe0\x9f\xbf", 3, 0 },            /* overlong U+07FF */
-		{ "\xf0\x80\x80\xaf", 4, 0 },        /* overlong '/' */
-		{ "\xf0\x8f\xbf\xbf", 4, 0 },        /* overlong U+FFFF */
-		{ "\xed\xa0\x80", 3, 0 },            /* U+D800 */
-		{ "\xed\xbf\xbf", 3, 0 },            /* U+DFFF */
-		{ "\xf4\x90\x80\x80", 4, 0 },        /* U+110000 */
-		{ "\xf5\x80\x80\x80", 4, 0 },
-		{ "\xff", 1, 0 },
-		{ "\xfe", 1, 0 },
-		{ "\xe4\xb8", 2, 0 },                /* truncated */
-		{ "\xe4\xb8" "a", 3, 0 },            /* bad continuation */
-		{ "\xf0\x9f\x98", 3, 0 },            /* truncated */
-		{ "a\xe4\xb8\xad\xc3", 5, 0 },       /* truncated at the end */
+	    {"", 0, 1},
+	    {"abc", 3, 1},
+	    {"a\0b", 3, 1},		/* NUL is valid UTF-8 */
+	    {"\xc2\x80", 2, 1},		/* U+0080 */
+	    {"\xdf\xbf", 2, 1},		/* U+07FF */
+	    {"\xe4\xb8\xad", 3, 1},	/* 中 */
+	    {"\xef\xbf\xbf", 3, 1},	/* U+FFFF */
+	    {"\xf0\x9f\x98\x80", 4, 1}, /* U+1F600 */
+	    {"\xf4\x8f\xbf\xbf", 4, 1}, /* U+10FFFF */
+	    {"\x80", 1, 0},		/* lone continuation */
+	    {"\xbf", 1, 0},
+	    {"\xc0\xaf", 2, 0},		/* overlong '/' */
+	    {"\xc1\xbf", 2, 0},		/* overlong */
+	    {"\xe0\x80\xaf", 3, 0},	/* overlong '/' */
+	    {"\xe0\x9f\xbf", 3, 0},	/* overlong U+07FF */
+	    {"\xf0\x80\x80\xaf", 4, 0}, /* overlong '/' */
+	    {"\xf0\x8f\xbf\xbf", 4, 0}, /* overlong U+FFFF */
+	    {"\xed\xa0\x80", 3, 0},	/* U+D800 */
+	    {"\xed\xbf\xbf", 3, 0},	/* U+DFFF */
+	    {"\xf4\x90\x80\x80", 4, 0}, /* U+110000 */
+	    {"\xf5\x80\x80\x80", 4, 0},
+	    {"\xff", 1, 0},
+	    {"\xfe", 1, 0},
+	    {"\xe4\xb8", 2, 0}, /* truncated */
+	    {"\xe4\xb8"
+	     "a",
+	     3, 0},			 /* bad continuation */
+	    {"\xf0\x9f\x98", 3, 0},	 /* truncated */
+	    {"a\xe4\xb8\xad\xc3", 5, 0}, /* truncated at the end */
 	};
 
 	return cr_make_param_array(struct utf8_case, cases,
@@ -235,31 +249,37 @@ struct name_case {
 ParameterizedTestParameters(text, valid_name)
 {
 	static struct name_case cases[] = {
-		{ "张三", 32, 1 },
-		{ "Team A", 32, 1 },
-		{ "第一党支部", 32, 1 },
-		{ " x ", 32, 1 },
-		{ "😀", 32, 1 },
-		{ "abcdefghijklmnopqrstuvwxyz012345", 32, 1 }, /* 32 bytes */
-		{ "abcdefghijklmnopqrstuvwxyz0123456", 32, 0 }, /* 33 bytes */
-		{ "中文中文中文中文中文中", 32, 0 },            /* 33 bytes */
-		{ "", 32, 0 },
-		{ " ", 32, 0 },
-		{ "   \t", 32, 0 },
-		{ "\xe3\x80\x80", 32, 0 },          /* U+3000 only */
-		{ "\xc2\xa0\xe2\x80\x8b", 32, 0 },  /* NBSP, ZWSP */
-		{ "a\tb", 32, 0 },
-		{ "a\nb", 32, 0 },
-		{ "a\x1b[31mb", 32, 0 },
-		{ "a\x7f", 32, 0 },
-		{ "a\xc2\x85", 32, 0 },             /* C1 NEL */
-		{ "a\xc2\x9b" "31m", 32, 0 },       /* C1 CSI */
-		{ "a\xe2\x80\xae" "b", 32, 0 },     /* RIGHT-TO-LEFT OVERRIDE */
-		{ "a\xe2\x80\xa8" "b", 32, 0 },     /* LINE SEPARATOR */
-		{ "a\xff", 32, 0 },
-		{ "\xc0\xaf", 32, 0 },
-		{ "abc", 2, 0 },
-		{ "ab", 2, 1 },
+	    {"张三", 32, 1},
+	    {"Team A", 32, 1},
+	    {"第一党支部", 32, 1},
+	    {" x ", 32, 1},
+	    {"😀", 32, 1},
+	    {"abcdefghijklmnopqrstuvwxyz012345", 32, 1},  /* 32 bytes */
+	    {"abcdefghijklmnopqrstuvwxyz0123456", 32, 0}, /* 33 bytes */
+	    {"中文中文中文中文中文中", 32, 0},		  /* 33 bytes */
+	    {"", 32, 0},
+	    {" ", 32, 0},
+	    {"   \t", 32, 0},
+	    {"\xe3\x80\x80", 32, 0},	     /* U+3000 only */
+	    {"\xc2\xa0\xe2\x80\x8b", 32, 0}, /* NBSP, ZWSP */
+	    {"a\tb", 32, 0},
+	    {"a\nb", 32, 0},
+	    {"a\x1b[31mb", 32, 0},
+	    {"a\x7f", 32, 0},
+	    {"a\xc2\x85", 32, 0}, /* C1 NEL */
+	    {"a\xc2\x9b"
+	     "31m",
+	     32, 0}, /* C1 CSI */
+	    {"a\xe2\x80\xae"
+	     "b",
+	     32, 0}, /* RIGHT-TO-LEFT OVERRIDE */
+	    {"a\xe2\x80\xa8"
+	     "b",
+	     32, 0}, /* LINE SEPARATOR */
+	    {"a\xff", 32, 0},
+	    {"\xc0\xaf", 32, 0},
+	    {"abc", 2, 0},
+	    {"ab", 2, 1},
 	};
 
 	return cr_make_param_array(struct name_case, cases,
@@ -286,24 +306,24 @@ struct width_case {
 ParameterizedTestParameters(text, display_width)
 {
 	static struct width_case cases[] = {
-		{ "", 0 },
-		{ "abc", 3 },
-		{ "中文", 4 },
-		{ "中a文b", 6 },
-		{ "第1题", 5 },
-		{ "，。", 4 },              /* CJK punctuation is wide */
-		{ "\xe3\x80\x80", 2 },      /* ideographic space */
-		{ "ＡＢ", 4 },              /* full-width letters */
-		{ "ｱ", 1 },                 /* half-width katakana */
-		{ "한국", 4 },
-		{ "e\xcc\x81", 1 },         /* e + combining acute */
-		{ "\xe2\x80\x8b", 0 },      /* zero width space */
-		{ "😀", 2 },
-		{ "·", 1 },
-		{ "\x1b", 0 },
-		{ "\xff", 1 },              /* invalid byte */
-		{ "\xe4\xb8", 2 },          /* truncated: two invalid bytes */
-		{ "𠀀", 2 },                /* CJK extension B */
+	    {"", 0},
+	    {"abc", 3},
+	    {"中文", 4},
+	    {"中a文b", 6},
+	    {"第1题", 5},
+	    {"，。", 4},	 /* CJK punctuation is wide */
+	    {"\xe3\x80\x80", 2}, /* ideographic space */
+	    {"ＡＢ", 4},	 /* full-width letters */
+	    {"ｱ", 1},		 /* half-width katakana */
+	    {"한국", 4},
+	    {"e\xcc\x81", 1},	 /* e + combining acute */
+	    {"\xe2\x80\x8b", 0}, /* zero width space */
+	    {"😀", 2},
+	    {"·", 1},
+	    {"\x1b", 0},
+	    {"\xff", 1},     /* invalid byte */
+	    {"\xe4\xb8", 2}, /* truncated: two invalid bytes */
+	    {"𠀀", 2},	     /* CJK extension B */
 	};
 
 	return cr_make_param_array(struct width_case, cases,
