@@ -12,14 +12,15 @@
 #include "wire.h"
 #include "xalloc.h"
 
-#define PING_BURST 5 /* warm-up samples after Welcome ... */
-#define PING_BURST_US                                                          \
-	150000			 /* ... spread this far apart, so one busy     \
-				    moment cannot spoil them all */
-#define PING_TICK_MS	50	 /* how often the schedule is checked */
-#define PING_REFRESH_US 5000000	 /* then each session is re-pinged this often  \
-				  */
-#define PING_LOST_US	10000000 /* a Ping unanswered this long is dropped */
+/* Clock-sync pings: PING_BURST warm-up samples after Welcome, taken
+ * PING_BURST_US apart so one busy moment cannot spoil them all; the schedule
+ * is checked every PING_TICK_MS; then each session is re-pinged every
+ * PING_REFRESH_US; a Ping unanswered for PING_LOST_US is given up. */
+#define PING_BURST	5
+#define PING_BURST_US	150000
+#define PING_TICK_MS	50
+#define PING_REFRESH_US 5000000
+#define PING_LOST_US	10000000
 #define CLIENT_NAME_MAX 64
 #define TOKEN_MAX	64
 
