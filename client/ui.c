@@ -536,3 +536,20 @@ void ui_draw(const struct model *m, const struct ui_view *v, uint64_t now)
 	ui_draw_status(m, v, now);
 	refresh();
 }
+
+/* The question line above the stem: number, category, points. */
+void ui_question_line(const struct model *m, int y)
+{
+	char buf[256];
+
+	if (m->category[0])
+		snprintf(buf, sizeof(buf),
+			 _("Question %u of %u · %s · %u points"), m->q + 1,
+			 m->q_count, m->category, m->q_points);
+	else
+		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
+			 m->q + 1, m->q_count, m->q_points);
+	attron(A_BOLD);
+	ui_text(y, 2, COLS - 4, buf);
+	attroff(A_BOLD);
+}

@@ -71,6 +71,9 @@ void ui_text_center(int y, int x, int w, const char *s);
  * anywhere between CJK characters. Draws nothing when draw is false.
  * Returns the lines used. */
 int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw);
+/* The question line above the stem: "Question 2 of 10 · category · 1000
+ * points", bold, on row y. */
+void ui_question_line(const struct model *m, int y);
 /* Columns taken by s as ui_text draws it. */
 int ui_width(const char *s);
 /* A horizontal bar of w columns filled to num/den (den 0: empty). */

@@ -140,23 +140,6 @@ static void ui_answered(const struct model *m, int y)
 	ui_bar(y, 26, COLS - 28, m->answered, m->players, ui_attr(UI_BAR));
 }
 
-/* Question header: number, category, points. */
-static void ui_qline(const struct model *m, int y)
-{
-	char buf[256];
-
-	if (m->category[0])
-		snprintf(buf, sizeof(buf),
-			 _("Question %u of %u · %s · %u points"), m->q + 1,
-			 m->q_count, m->category, m->q_points);
-	else
-		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
-			 m->q + 1, m->q_count, m->q_points);
-	attron(A_BOLD);
-	ui_text(y, 2, COLS - 4, buf);
-	attroff(A_BOLD);
-}
-
 /* Options as the contestants see them (screen, before the close). */
 static int ui_opts(const struct model *m, int y, int maxy)
 {
@@ -202,7 +185,7 @@ static void ui_host_question(const struct model *m, int y, uint64_t now)
 {
 	int maxy = LINES - 3;
 
-	ui_qline(m, y);
+	ui_question_line(m, y);
 	ui_draw_timebar(m, y + 1, now);
 	y += 3;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true) + 1;
@@ -226,7 +209,7 @@ static void ui_screen_question(const struct model *m, int y, uint64_t now)
 	char secs[16];
 	int maxy = LINES - 3;
 
-	ui_qline(m, y);
+	ui_question_line(m, y);
 	snprintf(secs, sizeof(secs), "%llu",
 		 (unsigned long long)((left + 999999) / 1000000));
 	if (ui_big(y + 1, 0, COLS, secs,
@@ -251,7 +234,7 @@ static void ui_host_reveal(const struct model *m, int y)
 	int maxy = LINES - 3;
 	char buf[MODEL_OPTION_MAX + 64];
 
-	ui_qline(m, y);
+	ui_question_line(m, y);
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 2, m->stem, true) + 1;
 	if (m->voided) {

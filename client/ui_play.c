@@ -333,23 +333,6 @@ static void ui_countdown(const struct model *m, int y, uint64_t now)
 	attroff(ui_attr(UI_DIM));
 }
 
-/* The question line above the stem: number, category, points. */
-static void ui_qline(const struct model *m, int y)
-{
-	char buf[256];
-
-	if (m->category[0])
-		snprintf(buf, sizeof(buf),
-			 _("Question %u of %u · %s · %u points"), m->q + 1,
-			 m->q_count, m->category, m->q_points);
-	else
-		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
-			 m->q + 1, m->q_count, m->q_points);
-	attron(A_BOLD);
-	ui_text(y, 2, COLS - 4, buf);
-	attroff(A_BOLD);
-}
-
 /* Options with their keys; mark: 0 plain, 1 answering, 2 reveal. Returns
  * the next free row. */
 static int ui_options(const struct model *m, int y, int maxy, int mark)
@@ -404,7 +387,7 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	int maxy = LINES - 4, stem_lines;
 	char buf[MODEL_OPTION_MAX + 64], s[16];
 
-	ui_qline(m, y);
+	ui_question_line(m, y);
 	ui_draw_timebar(m, y + 1, now);
 	y += 3;
 	stem_lines = ui_wrap(y, 2, COLS - 4, 6, m->stem, true);
@@ -440,7 +423,7 @@ static void ui_reveal(const struct model *m, int y)
 	char buf[MODEL_OPTION_MAX + 128], s[16];
 	int attr;
 
-	ui_qline(m, y);
+	ui_question_line(m, y);
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
 	y++;
