@@ -161,6 +161,8 @@ void hub_store_ready(struct hub *h)
 /* ---- effects ----------------------------------------------------------- */
 
 static void on_room_timer(uv_timer_t *t);
+static void on_after_io_idle(uv_idle_t *h);
+static void on_after_io(uv_check_t *h);
 
 /* Arms the room's one timer at the time the core asked for. libuv timers
  * count whole milliseconds, so round up; an early wake-up is harmless (the
@@ -309,10 +311,30 @@ static void lroom_flush(struct lroom *lr)
 	lroom_arm(lr);
 }
 
+/* The room's timer is due. The tick itself waits for this loop iteration's
+ * poll: answers already in the socket buffers when a question's time runs
+ * out are read (and judged by their kernel receive time) before it closes,
+ * however late a busy loop got to the timer. The idle handle makes that
+ * poll return at once. */
 static void on_room_timer(uv_timer_t *t)
 {
 	struct lroom *lr = t->data;
 
+	uv_idle_start(&lr->after_io_idle, on_after_io_idle);
+	uv_check_start(&lr->after_io, on_after_io);
+}
+
+static void on_after_io_idle(uv_idle_t *h)
+{
+	(void)h;
+}
+
+static void on_after_io(uv_check_t *h)
+{
+	struct lroom *lr = h->data;
+
+	uv_idle_stop(&lr->after_io_idle);
+	uv_check_stop(&lr->after_io);
 	room_tick(lr->room, net_now_us());
 	lroom_flush(lr);
 }
@@ -377,8 +399,10 @@ static void lroom_remove(struct lroom *lr)
 		store_match_end(h->srv->store, lr->match_id, false);
 	log_info(lr->tag, "removed (%s)",
 		 lr->finished_at ? "finished" : "abandoned: nobody connected");
-	lr->closing_handles = 2;
+	lr->closing_handles = 4;
 	uv_close((uv_handle_t *)&lr->timer, on_lroom_handle_closed);
+	uv_close((uv_handle_t *)&lr->after_io_idle, on_lroom_handle_closed);
+	uv_close((uv_handle_t *)&lr->after_io, on_lroom_handle_closed);
 	uv_close((uv_handle_t *)&lr->coalesce, on_lroom_handle_closed);
 }
 
@@ -599,6 +623,10 @@ int hub_create_room(struct hub *h, struct session *ss,
 	lr->match_id = store_match_begin(h->srv->store, &sm);
 	uv_timer_init(h->srv->loop, &lr->timer);
 	lr->timer.data = lr;
+	uv_idle_init(h->srv->loop, &lr->after_io_idle);
+	lr->after_io_idle.data = lr;
+	uv_check_init(h->srv->loop, &lr->after_io);
+	lr->after_io.data = lr;
 	uv_timer_init(h->srv->loop, &lr->coalesce);
 	lr->coalesce.data = lr;
 	uv_timer_start(&lr->coalesce, on_coalesce, COALESCE_MS, COALESCE_MS);
@@ -825,6 +853,8 @@ void hub_close(struct hub *h)
 
 	for (lr = h->rooms; lr; lr = lr->next) {
 		uv_close((uv_handle_t *)&lr->timer, NULL);
+		uv_close((uv_handle_t *)&lr->after_io_idle, NULL);
+		uv_close((uv_handle_t *)&lr->after_io, NULL);
 		uv_close((uv_handle_t *)&lr->coalesce, NULL);
 	}
 }
