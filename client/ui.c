@@ -553,3 +553,38 @@ void ui_question_line(const struct model *m, int y)
 	ui_text(y, 2, COLS - 4, buf);
 	attroff(A_BOLD);
 }
+
+void ui_draw_connecting(const struct ui_view *v)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), _("Connecting to %s…"),
+		 v->server ? v->server : "");
+	ui_text_center(LINES / 2, 0, COLS, buf);
+}
+
+void ui_draw_leaderboard(const struct model *m, int y)
+{
+	char buf[160];
+
+	attron(ui_attr(UI_ACCENT));
+	snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
+		 m->q + 1, m->q_count);
+	ui_text_center(y, 0, COLS, buf);
+	attroff(ui_attr(UI_ACCENT));
+	ui_draw_board(m, y + 2, LINES - y - 6, false);
+}
+
+void ui_draw_paused(const struct model *m, const char *title)
+{
+	char buf[160], s[32];
+
+	attron(ui_attr(UI_ACCENT));
+	ui_text_center(LINES / 2 - 1, 0, COLS, title);
+	attroff(ui_attr(UI_ACCENT));
+	if (m->paused_remaining_us) {
+		ui_secs(s, sizeof(s), m->paused_remaining_us);
+		snprintf(buf, sizeof(buf), _("%s s left on the clock"), s);
+		ui_text_center(LINES / 2 + 1, 0, COLS, buf);
+	}
+}

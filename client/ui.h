@@ -98,6 +98,12 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		    uint64_t now);
 /* Leaderboard as bars in rows [y, y + h). */
 void ui_draw_board(const struct model *m, int y, int h, bool podium_first);
+/* Screens every mode shares: "Connecting to …" centred; the leaderboard
+ * title and board from row y; the pause notice with the time left under
+ * title. */
+void ui_draw_connecting(const struct ui_view *v);
+void ui_draw_leaderboard(const struct model *m, int y);
+void ui_draw_paused(const struct model *m, const char *title);
 /* Final podium (top three) then the rest, rows [y, y + h). */
 void ui_draw_podium(const struct model *m, int y, int h);
 /* Seconds-left bar of the open question on row y. */

@@ -490,14 +490,12 @@ static void ui_reveal(const struct model *m, int y)
 void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 {
 	enum model_phase ph = model_phase_at(m, now);
-	char buf[256], s[16];
+	char buf[256];
 	int y = 2;
 
 	switch (ph) {
 	case PHASE_CONNECTING:
-		snprintf(buf, sizeof(buf), _("Connecting to %s…"),
-			 v->server ? v->server : "");
-		ui_text_center(LINES / 2, 0, COLS, buf);
+		ui_draw_connecting(v);
 		break;
 	case PHASE_LOBBY:
 		ui_lobby(m, y);
@@ -512,13 +510,7 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		ui_reveal(m, y);
 		break;
 	case PHASE_LEADERBOARD:
-		attron(ui_attr(UI_ACCENT));
-		snprintf(buf, sizeof(buf),
-			 _("Leaderboard after question %u of %u"), m->q + 1,
-			 m->q_count);
-		ui_text_center(y, 0, COLS, buf);
-		attroff(ui_attr(UI_ACCENT));
-		ui_draw_board(m, y + 2, LINES - y - 6, false);
+		ui_draw_leaderboard(m, y);
 		if (m->have_result) {
 			snprintf(buf, sizeof(buf),
 				 _("You: rank %u of %u, %lld points"),
@@ -527,15 +519,7 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		}
 		break;
 	case PHASE_PAUSED:
-		attron(ui_attr(UI_ACCENT));
-		ui_text_center(LINES / 2 - 1, 0, COLS, _("Paused by the host"));
-		attroff(ui_attr(UI_ACCENT));
-		if (m->paused_remaining_us) {
-			ui_secs(s, sizeof(s), m->paused_remaining_us);
-			snprintf(buf, sizeof(buf), _("%s s left on the clock"),
-				 s);
-			ui_text_center(LINES / 2 + 1, 0, COLS, buf);
-		}
+		ui_draw_paused(m, _("Paused by the host"));
 		break;
 	case PHASE_FINISHED:
 		ui_draw_podium(m, y, LINES - y - 3);
