@@ -113,7 +113,14 @@ static void pend_push(struct hub *h, const struct pending *p)
 	h->plen++;
 }
 
-static void lroom_flush(struct lroom *lr);
+/* The request an answer came with: what its store row and its ack need
+ * beyond the core's FX_ANSWER. */
+struct answer_req {
+	uint32_t seq;
+	const char *text; /* FILL text or NULL */
+};
+
+static void lroom_flush(struct lroom *lr, const struct answer_req *req);
 
 /* One pending item's commit is done: ack the answer or reveal. */
 static void pend_done(struct hub *h, const struct pending *p)
@@ -135,7 +142,7 @@ static void pend_done(struct hub *h, const struct pending *p)
 		session_send_env(lr->seats[p->player], &env);
 	} else {
 		room_committed(lr->room, net_now_us(), p->q);
-		lroom_flush(lr);
+		lroom_flush(lr, NULL);
 	}
 	(void)h;
 }
@@ -225,8 +232,10 @@ static void store_results(struct lroom *lr)
 	store_match_end(st, lr->match_id, !lr->ended_by_host);
 }
 
-/* Turns every effect the core produced into messages and store writes. */
-static void lroom_flush(struct lroom *lr)
+/* Turns every effect the core produced into messages and store writes.
+ * req is the answer being handled (FX_ANSWER comes only from one), else
+ * NULL. */
+static void lroom_flush(struct lroom *lr, const struct answer_req *req)
 {
 	struct hub *h = lr->hub;
 	struct store *st = h->srv->store;
@@ -251,7 +260,7 @@ static void lroom_flush(struct lroom *lr)
 			    .player = e->player,
 			    .q = e->q,
 			    .choice_mask = e->choice_mask,
-			    .text = lr->cur_text,
+			    .text = req ? req->text : NULL,
 			    .recv_us = e->recv_us,
 			    .one_way_us = e->comp_us,
 			    .rt_us = e->rt_us,
@@ -265,7 +274,7 @@ static void lroom_flush(struct lroom *lr)
 			p.room = lr;
 			p.player = e->player;
 			p.q = e->q;
-			p.seq = lr->cur_seq;
+			p.seq = req ? req->seq : 0;
 			p.rt_us = e->rt_us;
 			p.recv_us = e->recv_us;
 			store_answer(st, &a, p.token);
@@ -336,7 +345,7 @@ static void on_after_io(uv_check_t *h)
 	uv_idle_stop(&lr->after_io_idle);
 	uv_check_stop(&lr->after_io);
 	room_tick(lr->room, net_now_us());
-	lroom_flush(lr);
+	lroom_flush(lr, NULL);
 }
 
 static void on_lroom_handle_closed(uv_handle_t *hd)
@@ -755,7 +764,7 @@ int hub_command(struct hub *h, struct session *ss,
 	env.ok = &ok;
 	session_send_env(ss, &env);
 	log_info(lr->tag, "host command %d", (int)m->action);
-	lroom_flush(lr);
+	lroom_flush(lr, NULL);
 	return 0;
 }
 
@@ -763,6 +772,7 @@ int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
 	       int64_t recv_us, uint32_t seq)
 {
 	struct lroom *lr = ss->room;
+	struct answer_req req;
 	uint32_t mask = 0;
 	int64_t rt;
 	size_t i;
@@ -780,13 +790,12 @@ int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
 			return -QE_BAD_MESSAGE;
 		mask |= 1u << m->choices[i];
 	}
-	lr->cur_seq = seq;
-	lr->cur_text = m->text[0] ? m->text : NULL;
+	req.seq = seq;
+	req.text = m->text[0] ? m->text : NULL;
 	r = room_answer(lr->room, recv_us, ss->player, m->question_index, mask,
 			m->text, clocksync_one_way(&ss->cs), &rt);
 	if (r == 0)
-		lroom_flush(lr);
-	lr->cur_text = NULL;
+		lroom_flush(lr, &req);
 	return r;
 }
 

@@ -37,11 +37,9 @@ struct lroom {
 	uv_check_t after_io;	 /* after this iteration's reads */
 	uv_timer_t coalesce;
 	unsigned ticks;
-	int64_t finished_at;  /* 0 while the match runs */
-	int64_t idle_since;   /* nobody connected since then; 0: someone is */
-	int closing_handles;  /* removal: handles still closing */
-	uint32_t cur_seq;     /* seq of the request being handled */
-	const char *cur_text; /* its FILL text, for the store */
+	int64_t finished_at; /* 0 while the match runs */
+	int64_t idle_since;  /* nobody connected since then; 0: someone is */
+	int closing_handles; /* removal: handles still closing */
 };
 
 /* A resume token and the seat it was given for. */
