@@ -761,21 +761,24 @@ const char *room_team_name(const struct room *r, size_t i)
 	return i < r->nteams ? r->teams[i] : NULL;
 }
 
-void room_team_tally(const struct room *r, size_t i, uint32_t *members,
-		     int64_t *mean_score)
+void room_team_tallies(const struct room *r, uint32_t *members,
+		       int64_t *mean_score)
 {
-	int64_t sum = 0;
-	uint32_t m = 0;
 	size_t k;
 
+	for (k = 0; k < r->nteams; k++) {
+		members[k] = 0;
+		mean_score[k] = 0; /* the sum until the division below */
+	}
 	for (k = 0; k < r->np; k++) {
 		const struct room_player *p = &r->players[k];
 
-		if (!p->kicked && p->team == (int)i) {
-			m++;
-			sum += p->score;
+		if (!p->kicked && p->team >= 0) {
+			members[p->team]++;
+			mean_score[p->team] += p->score;
 		}
 	}
-	*members = m;
-	*mean_score = m ? sum / m : 0;
+	for (k = 0; k < r->nteams; k++)
+		if (members[k])
+			mean_score[k] /= members[k];
 }

@@ -216,8 +216,9 @@ size_t room_standings(const struct room *r, uint32_t *out, size_t max);
 /* Teams seen so far. */
 size_t room_team_count(const struct room *r);
 const char *room_team_name(const struct room *r, size_t i);
-/* Members (not kicked) and mean score of team i. */
-void room_team_tally(const struct room *r, size_t i, uint32_t *members,
-		     int64_t *mean_score);
+/* Members (not kicked) and mean score of every team, in one pass over the
+ * players: members and mean_score have room_team_count() entries. */
+void room_team_tallies(const struct room *r, uint32_t *members,
+		       int64_t *mean_score);
 
 #endif

@@ -458,30 +458,8 @@ static void on_coalesce(uv_timer_t *t)
 
 	if (progress && lr->watchers)
 		push_progress(lr);
-	if (lobby) {
-		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-		Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;
-		Quiz__V1__TeamTally tt[ROOM_TEAMS_MAX], *ptt[ROOM_TEAMS_MAX];
-		size_t i, nt = room_team_count(lr->room);
-
-		for (i = 0; i < nt; i++) {
-			uint32_t members;
-			int64_t mean;
-
-			room_team_tally(lr->room, i, &members, &mean);
-			quiz__v1__team_tally__init(&tt[i]);
-			tt[i].team = (char *)room_team_name(lr->room, i);
-			tt[i].players = members;
-			tt[i].score = mean;
-			ptt[i] = &tt[i];
-		}
-		m.players = room_player_count(lr->room);
-		m.n_teams = nt;
-		m.teams = ptt;
-		env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
-		env.lobby_update = &m;
-		push_bcast(lr, &env, true, true);
-	}
+	if (lobby)
+		push_lobby(lr);
 	room_clear_dirty(lr->room, lobby, progress || !lr->watchers);
 }
 

@@ -274,3 +274,28 @@ void push_progress(struct lroom *lr)
 	env.progress = &m;
 	push_bcast(lr, &env, false, true);
 }
+
+void push_lobby(struct lroom *lr)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;
+	Quiz__V1__TeamTally tt[ROOM_TEAMS_MAX], *ptt[ROOM_TEAMS_MAX];
+	uint32_t members[ROOM_TEAMS_MAX];
+	int64_t mean[ROOM_TEAMS_MAX];
+	size_t i, nt = room_team_count(lr->room);
+
+	room_team_tallies(lr->room, members, mean);
+	for (i = 0; i < nt; i++) {
+		quiz__v1__team_tally__init(&tt[i]);
+		tt[i].team = (char *)room_team_name(lr->room, i);
+		tt[i].players = members[i];
+		tt[i].score = mean[i];
+		ptt[i] = &tt[i];
+	}
+	m.players = room_player_count(lr->room);
+	m.n_teams = nt;
+	m.teams = ptt;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
+	env.lobby_update = &m;
+	push_bcast(lr, &env, true, true);
+}

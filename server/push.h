@@ -22,6 +22,8 @@ void push_countdown(struct lroom *lr, const struct room_effect *e);
 /* Live progress of the open question to host and screens: answered,
  * distribution, and who has not answered yet (count and first names). */
 void push_progress(struct lroom *lr);
+/* Lobby counts and team tallies (mean score) to everyone. */
+void push_lobby(struct lroom *lr);
 /* The reveal to everyone, then each contestant's own Result. */
 void push_reveal(struct lroom *lr, uint32_t q);
 /* The top standings to everyone, or to one session. */

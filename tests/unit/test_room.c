@@ -1531,8 +1531,8 @@ Test(room, progress_and_dirty_flags)
 Test(room, teams)
 {
 	struct room_settings s = settings();
-	uint32_t a, b, c, members;
-	int64_t mean;
+	uint32_t a, b, c, members[ROOM_TEAMS_MAX];
+	int64_t mean[ROOM_TEAMS_MAX];
 
 	new_room4(&s);
 	a = (uint32_t)room_join(R, now, "a", "red");
@@ -1553,16 +1553,15 @@ Test(room, teams)
 	now += SEC;
 	cr_assert_eq(answer(c, 0, SINGLE_OK, NULL), 0); /* 975 */
 	run_out();
-	room_team_tally(R, 0, &members, &mean);
-	cr_expect_eq(members, 2);
-	cr_expect_eq(mean, 500);
-	room_team_tally(R, 1, &members, &mean);
-	cr_expect_eq(members, 1);
-	cr_expect_eq(mean, 975);
+	room_team_tallies(R, members, mean);
+	cr_expect_eq(members[0], 2);
+	cr_expect_eq(mean[0], 500);
+	cr_expect_eq(members[1], 1);
+	cr_expect_eq(mean[1], 975);
 	cr_assert_eq(cmd(CMD_KICK, b), 0);
-	room_team_tally(R, 0, &members, &mean);
-	cr_expect_eq(members, 1);
-	cr_expect_eq(mean, 1000);
+	room_team_tallies(R, members, mean);
+	cr_expect_eq(members[0], 1);
+	cr_expect_eq(mean[0], 1000);
 }
 
 /* ---- auto-advance: the whole match on timers alone ---------------------- */
