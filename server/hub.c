@@ -475,19 +475,13 @@ static struct lroom *find_room(struct hub *h, const char *code)
 	return NULL;
 }
 
-static void random_bytes(void *buf, size_t n)
-{
-	if (uv_random(NULL, NULL, buf, n, 0, NULL) < 0)
-		memset(buf, 0x5a, n); /* not expected on Linux */
-}
-
 /* A fresh 6-digit code no live room uses. */
 static void new_code(struct hub *h, char out[8])
 {
 	uint32_t x;
 
 	do {
-		random_bytes(&x, sizeof(x));
+		server_random(&x, sizeof(x));
 		snprintf(out, 8, "%06u", (unsigned)(x % 1000000u));
 	} while (find_room(h, out));
 }
@@ -575,7 +569,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	if (r < 0)
 		return r;
 	while (!s.seed)
-		random_bytes(&s.seed, sizeof(s.seed));
+		server_random(&s.seed, sizeof(s.seed));
 	r = draw_questions(h->srv->bank, &f, s.question_count, s.seed, qs);
 	if (r <= 0)
 		return r < 0 ? -QE_INTERNAL : -QE_BAD_MESSAGE;
@@ -585,14 +579,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	lr->hub = h;
 	new_code(h, lr->code);
 	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
-	random_bytes(lr->host_token, 16);
-	for (i = 15; i >= 0; i--) { /* hex in place, back to front */
-		uint8_t v = (uint8_t)lr->host_token[i];
-
-		lr->host_token[2 * i] = "0123456789abcdef"[v >> 4];
-		lr->host_token[2 * i + 1] = "0123456789abcdef"[v & 15];
-	}
-	lr->host_token[32] = '\0';
+	server_random_hex(lr->host_token, 16);
 	lr->room = room_new(&s, qs, (size_t)r, lr->host_token);
 	for (i = 0; i < r; i++) {
 		ids[i] = qs[i].item->id;

@@ -81,6 +81,12 @@ void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
 void session_error(struct session *ss, int code, uint32_t ref_seq,
 		   const char *msg);
 
+/* Fills buf with n bytes of system randomness (aborts if there is none:
+ * codes and tokens must not be guessable). */
+void server_random(void *buf, size_t n);
+/* Writes 2 * nbytes random hex digits and a NUL to out (nbytes <= 32). */
+void server_random_hex(char *out, size_t nbytes);
+
 /* Packs a push (seq 0) once into a shareable buffer; NULL if too large. */
 struct wbuf *server_pack(const Quiz__V1__Envelope *env);
 

@@ -109,8 +109,18 @@ static void session_ping(struct session *ss)
 	session_send_env(ss, &env);
 }
 
-/* Random hex string of 2*nbytes characters. */
-static void random_hex(char *out, size_t nbytes)
+void server_random(void *buf, size_t n)
+{
+	int r = uv_random(NULL, NULL, buf, n, 0, NULL);
+
+	if (r < 0) {
+		/* tokens must not be guessable: no weaker fallback */
+		log_error("main", "no system randomness: %s", uv_strerror(r));
+		abort();
+	}
+}
+
+void server_random_hex(char *out, size_t nbytes)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t raw[32];
@@ -118,10 +128,7 @@ static void random_hex(char *out, size_t nbytes)
 
 	if (nbytes > sizeof(raw))
 		nbytes = sizeof(raw);
-	if (uv_random(NULL, NULL, raw, nbytes, 0, NULL) < 0) {
-		for (i = 0; i < nbytes; i++) /* not expected on Linux */
-			raw[i] = (uint8_t)rand();
-	}
+	server_random(raw, nbytes);
 	for (i = 0; i < nbytes; i++) {
 		out[2 * i] = hex[raw[i] >> 4];
 		out[2 * i + 1] = hex[raw[i] & 15];
@@ -153,7 +160,7 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 		return;
 	}
 	ss->hello = true;
-	random_hex(ss->token, 16);
+	server_random_hex(ss->token, 16);
 	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
 		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
