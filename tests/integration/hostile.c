@@ -40,44 +40,57 @@ static int send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Reads until EOF (or 5 s). Returns the Error code seen (0 if none) and
- * sets *closed when the server closed the connection. */
-static int read_reply(int fd, int *closed)
+/* The next envelope from the server, or NULL at EOF (then *closed is set),
+ * after 5 s of silence, or on a bad frame. One connection per process, so
+ * the buffer can be static. Free the result with wire_free(). */
+static Quiz__V1__Envelope *next_env(int fd, int *closed)
 {
 	static uint8_t buf[1 << 17];
-	size_t len = 0;
-	int code = 0;
+	static size_t len;
 
 	*closed = 0;
 	for (;;) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		const uint8_t *payload;
+		size_t plen;
+		int64_t n = frame_parse(buf, len, &payload, &plen);
 		ssize_t r;
 
+		if (n < 0)
+			return NULL;
+		if (n > 0) {
+			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
+
+			memmove(buf, buf + n, len - (size_t)n);
+			len -= (size_t)n;
+			if (env)
+				return env;
+			continue;
+		}
 		if (poll(&pfd, 1, 5000) <= 0)
-			return code;
+			return NULL;
 		r = recv(fd, buf + len, sizeof(buf) - len, 0);
 		if (r <= 0) {
 			*closed = 1;
-			return code;
+			return NULL;
 		}
 		len += (size_t)r;
-		for (;;) {
-			const uint8_t *payload;
-			size_t plen;
-			int64_t n = frame_parse(buf, len, &payload, &plen);
-			Quiz__V1__Envelope *env;
-
-			if (n <= 0)
-				break;
-			env = wire_unpack(payload, plen);
-			if (env &&
-			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
-				code = env->error->code;
-			wire_free(env);
-			memmove(buf, buf + n, len - (size_t)n);
-			len -= (size_t)n;
-		}
 	}
+}
+
+/* Reads until EOF (or 5 s). Returns the Error code seen (0 if none) and
+ * sets *closed when the server closed the connection. */
+static int read_reply(int fd, int *closed)
+{
+	Quiz__V1__Envelope *env;
+	int code = 0;
+
+	while ((env = next_env(fd, closed))) {
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+			code = env->error->code;
+		wire_free(env);
+	}
+	return code;
 }
 
 static int send_env(int fd, Quiz__V1__Envelope *env)
@@ -140,8 +153,8 @@ static int create_and_leave(int fd)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
-	static uint8_t buf[1 << 16];
-	size_t len = 0;
+	Quiz__V1__Envelope *e;
+	int closed;
 
 	h.protocol_version = QUIZ_PROTOCOL_VERSION;
 	h.client = "hostile-abandon";
@@ -155,34 +168,17 @@ static int create_and_leave(int fd)
 	env.create_room = &cr;
 	if (send_env(fd, &env) < 0)
 		return 1;
-	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n;
-		ssize_t r;
+	while ((e = next_env(fd, &closed))) {
+		int done =
+		    e->body_case == QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
 
-		if (poll(&pfd, 1, 5000) <= 0)
-			return 1;
-		r = recv(fd, buf + len, sizeof(buf) - len, 0);
-		if (r <= 0)
-			return 1;
-		len += (size_t)r;
-		while ((n = frame_parse(buf, len, &payload, &plen)) > 0) {
-			Quiz__V1__Envelope *e = wire_unpack(payload, plen);
-			int done =
-			    e && e->body_case ==
-				     QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
-
-			if (done)
-				printf("%s\n", e->room_created->code);
-			wire_free(e);
-			if (done)
-				return 0;
-			memmove(buf, buf + n, len - (size_t)n);
-			len -= (size_t)n;
-		}
+		if (done)
+			printf("%s\n", e->room_created->code);
+		wire_free(e);
+		if (done)
+			return 0;
 	}
+	return 1;
 }
 
 int main(int argc, char **argv)
