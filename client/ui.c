@@ -588,3 +588,17 @@ void ui_draw_paused(const struct model *m, const char *title)
 		ui_text_center(LINES / 2 + 1, 0, COLS, buf);
 	}
 }
+
+void ui_draw_countdown(const struct model *m, int y, uint64_t now)
+{
+	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
+	char buf[128], secs[32];
+
+	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
+		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
+	ui_text_center(y, 0, COLS, buf);
+	snprintf(secs, sizeof(secs), "%llu",
+		 (unsigned long long)((left + 999999) / 1000000));
+	if (ui_big(y + 2, 0, COLS, secs, ui_attr(UI_ACCENT)) < 0)
+		ui_text_center(y + 2, 0, COLS, secs);
+}

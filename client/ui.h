@@ -104,6 +104,9 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first);
 void ui_draw_connecting(const struct ui_view *v);
 void ui_draw_leaderboard(const struct model *m, int y);
 void ui_draw_paused(const struct model *m, const char *title);
+/* "Question N of M starts in" on row y and the seconds left in big digits
+ * from row y + 2 (7 rows). */
+void ui_draw_countdown(const struct model *m, int y, uint64_t now);
 /* Final podium (top three) then the rest, rows [y, y + h). */
 void ui_draw_podium(const struct model *m, int y, int h);
 /* Seconds-left bar of the open question on row y. */

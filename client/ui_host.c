@@ -269,16 +269,7 @@ static void ui_host_reveal(const struct model *m, int y)
 /* Countdown before a question: big seconds. */
 static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 {
-	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
-	char buf[128], secs[16];
-
-	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
-		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
-	ui_text_center(y + 1, 0, COLS, buf);
-	snprintf(secs, sizeof(secs), "%llu",
-		 (unsigned long long)((left + 999999) / 1000000));
-	if (ui_big(y + 3, 0, COLS, secs, ui_attr(UI_ACCENT)) < 0)
-		ui_text_center(y + 3, 0, COLS, secs);
+	ui_draw_countdown(m, y + 1, now);
 	ui_teams(m, y + 10, LINES - 3);
 }
 

@@ -318,16 +318,7 @@ static void ui_lobby(const struct model *m, int y)
 /* Countdown to the next question: its number and big seconds. */
 static void ui_countdown(const struct model *m, int y, uint64_t now)
 {
-	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
-	char buf[128], secs[16];
-
-	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
-		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
-	ui_text_center(y + 2, 0, COLS, buf);
-	snprintf(secs, sizeof(secs), "%llu",
-		 (unsigned long long)((left + 999999) / 1000000));
-	if (ui_big(y + 4, 0, COLS, secs, ui_attr(UI_ACCENT)) < 0)
-		ui_text_center(y + 4, 0, COLS, secs);
+	ui_draw_countdown(m, y + 2, now);
 	attron(ui_attr(UI_DIM));
 	ui_text_center(y + 11, 0, COLS, _("Get ready"));
 	attroff(ui_attr(UI_DIM));
