@@ -33,6 +33,15 @@
 #endif
 #endif
 
+/* Why a connection closed, for people: a quiz code, a libuv error or a
+ * plain close. */
+static const char *bench_strerror(int reason)
+{
+	if (reason <= -QE_BASE)
+		return quiz_error_text(reason);
+	return reason < 0 ? uv_strerror(reason) : "closed";
+}
+
 /* splitmix64: small, seedable, good enough for think times and choices. */
 static uint64_t rng_next(uint64_t *s)
 {
@@ -754,14 +763,14 @@ static void player_on_close(struct qconn *c, int reason)
 				"quiz-bench: bench-%u: connection "
 				"failed before joining (%s)\n",
 				p->idx,
-				reason < 0 ? uv_strerror(reason) : "closed");
+				bench_strerror(reason));
 		bench_maybe_start(b);
 	} else if (p->state == P_JOINED && !p->finished) {
 		b->dropped++;
 		if (!b->stopping)
 			fprintf(stderr, "quiz-bench: bench-%u: dropped (%s)\n",
 				p->idx,
-				reason < 0 ? uv_strerror(reason) : "closed");
+				bench_strerror(reason));
 	}
 	p->state = P_GONE;
 	bench_check_end(b);
@@ -890,7 +899,7 @@ static void host_on_close(struct qconn *c, int reason)
 	b->host = NULL;
 	if (!b->stopping && !b->host_finished) {
 		fprintf(stderr, "quiz-bench: host connection closed (%s)\n",
-			reason < 0 ? uv_strerror(reason) : "closed");
+			bench_strerror(reason));
 		b->fatal = 1;
 		bench_stop(b);
 	}

@@ -18,7 +18,7 @@
 #define BENCH_MAX_PLAYERS     100000
 #define BENCH_CODE_MAX	      15
 #define BENCH_TOP_MAX	      10
-#define BENCH_NCODES	      16 /* error codes counted (0..15) */
+#define BENCH_NCODES	      32 /* wire error codes counted (0..31) */
 
 struct bench_opts {
 	const char *connect;

@@ -39,6 +39,7 @@ struct conn {
 	struct conn *prev, *next;
 	uint64_t id;
 	char tag[24];
+	char peer[48]; /* IP address text, the key of per-address limits */
 	void *data;
 	int64_t kstamp; /* kernel receive time of the bytes about to be read */
 	int kstamps;	/* the socket delivers kernel receive timestamps */
@@ -88,6 +89,29 @@ uint64_t conn_id(const struct conn *c)
 const char *conn_tag(const struct conn *c)
 {
 	return c->tag;
+}
+const char *conn_peer(const struct conn *c)
+{
+	return c->peer;
+}
+
+/* Records the peer's address text ("?" when it cannot be read). */
+static void conn_read_peer(struct conn *c)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss), r;
+
+	snprintf(c->peer, sizeof(c->peer), "?");
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET6)
+		r = uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer,
+				sizeof(c->peer));
+	else
+		r = uv_ip4_name((struct sockaddr_in *)&ss, c->peer,
+				sizeof(c->peer));
+	if (r < 0)
+		snprintf(c->peer, sizeof(c->peer), "?");
 }
 void conn_set_data(struct conn *c, void *data)
 {
@@ -424,6 +448,7 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
+	conn_read_peer(c);
 	conn_enable_kstamps(c);
 	if (n->nconns > n->lim.max_conns) {
 		n->cb.on_full(c, n->arg);

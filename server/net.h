@@ -69,6 +69,9 @@ int conn_send(struct conn *c, struct wbuf *b);
 void conn_close(struct conn *c, int graceful);
 uint64_t conn_id(const struct conn *c);
 const char *conn_tag(const struct conn *c); /* "c42" */
+/* The peer's IP address as text ("127.0.0.1", "::1"; "?" if unknown): the
+ * key of per-address accounting. */
+const char *conn_peer(const struct conn *c);
 void conn_set_data(struct conn *c, void *data);
 void *conn_data(const struct conn *c);
 size_t conn_queued(const struct conn *c);

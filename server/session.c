@@ -73,9 +73,7 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
 
-	if (code < 0)
-		code = -code;
-	e.code = (Quiz__V1__ErrorCode)code;
+	e.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
 	e.message = (char *)(msg ? msg : quiz_error_text(code));
 	e.ref_seq = ref_seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;

@@ -259,5 +259,5 @@ int main(int argc, char **argv)
 	close(fd);
 	printf("hostile %s: error %s, %s\n", mode, quiz_error_name(got),
 	       closed ? "closed" : "NOT closed");
-	return got == want && closed ? 0 : 1;
+	return got == quiz_wire_code(want) && closed ? 0 : 1;
 }

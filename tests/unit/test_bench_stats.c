@@ -247,18 +247,18 @@ Test(bench_stats, json_codes)
 	cr_expect_str_eq(out, "{}");
 	free(out);
 
-	counts[QE_TOO_LATE] = 3;
-	counts[QE_BAD_FRAME] = 1;
-	counts[15] = 18446744073709551615ULL; /* no name: UNKNOWN */
+	counts[quiz_wire_code(QE_TOO_LATE)] = 3;
+	counts[quiz_wire_code(QE_BAD_FRAME)] = 1;
+	counts[15] = 18446744073709551615ULL; /* a name: STORAGE_UNAVAILABLE */
 	out = NULL;
 	CAPTURE(out, bench_json_codes(f, counts, 16));
 	cr_expect_str_eq(out, "{\"BAD_FRAME\":1,\"TOO_LATE\":3,"
-			      "\"UNKNOWN\":18446744073709551615}");
+			      "\"STORAGE_UNAVAILABLE\":18446744073709551615}");
 	free(out);
 
 	/* n bounds the walk */
 	out = NULL;
-	CAPTURE(out, bench_json_codes(f, counts, QE_TOO_LATE));
+	CAPTURE(out, bench_json_codes(f, counts, (unsigned)quiz_wire_code(QE_TOO_LATE)));
 	cr_expect_str_eq(out, "{\"BAD_FRAME\":1}");
 	free(out);
 }
