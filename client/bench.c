@@ -762,15 +762,13 @@ static void player_on_close(struct qconn *c, int reason)
 			fprintf(stderr,
 				"quiz-bench: bench-%u: connection "
 				"failed before joining (%s)\n",
-				p->idx,
-				bench_strerror(reason));
+				p->idx, bench_strerror(reason));
 		bench_maybe_start(b);
 	} else if (p->state == P_JOINED && !p->finished) {
 		b->dropped++;
 		if (!b->stopping)
 			fprintf(stderr, "quiz-bench: bench-%u: dropped (%s)\n",
-				p->idx,
-				bench_strerror(reason));
+				p->idx, bench_strerror(reason));
 	}
 	p->state = P_GONE;
 	bench_check_end(b);

@@ -258,7 +258,8 @@ Test(bench_stats, json_codes)
 
 	/* n bounds the walk */
 	out = NULL;
-	CAPTURE(out, bench_json_codes(f, counts, (unsigned)quiz_wire_code(QE_TOO_LATE)));
+	CAPTURE(out, bench_json_codes(f, counts,
+				      (unsigned)quiz_wire_code(QE_TOO_LATE)));
 	cr_expect_str_eq(out, "{\"BAD_FRAME\":1}");
 	free(out);
 }
