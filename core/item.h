@@ -61,8 +61,11 @@ const char *item_kind_name(enum item_kind k);
 /* Normalises typed text for FILL matching into out (cap bytes, NUL
  * terminated): full-width ASCII to half-width, ideographic space and ASCII
  * whitespace removed, punctuation (ASCII and CJK, 《》“”‘’、，。：；！？（）
- * etc.) removed, ASCII letters lower-cased. Returns the output length, or
- * -ENOSPC if it did not fit. */
+ * etc.) removed, ASCII letters lower-cased; each byte that is not valid
+ * UTF-8 becomes U+FFFD. The output is valid UTF-8 and normalising it again
+ * returns it unchanged. For valid UTF-8 the output is never longer than the
+ * input (cap = strlen(in) + 1 is enough); 3 * strlen(in) + 1 always is.
+ * Returns the output length, or -ENOSPC if it did not fit. */
 int text_normalize(const char *in, char *out, size_t cap);
 
 /* Returns 1 if typed text matches one of the item's accepted fills after

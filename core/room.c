@@ -41,6 +41,7 @@ struct room {
 	size_t ht_cap;
 
 	char teams[ROOM_TEAMS_MAX][ROOM_NAME_MAX + 1];
+	char team_keys[ROOM_TEAMS_MAX][TEXT_KEY_MAX + 1]; /* text_name_key */
 	size_t nteams;
 
 	uint32_t answered;
@@ -126,13 +127,13 @@ static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
 	return e;
 }
 
-/* Finds the slot of nick in the table: its id or the empty slot. */
-static size_t nick_slot(const struct room *r, const char *nick)
+/* Finds the slot of a name key in the table: its id or the empty slot. */
+static size_t key_slot(const struct room *r, const char *key)
 {
-	size_t mask = r->ht_cap - 1, i = text_hash(nick) & mask;
+	size_t mask = r->ht_cap - 1, i = text_hash(key) & mask;
 
 	while (r->nick_ht[i] &&
-	       strcmp(r->players[r->nick_ht[i] - 1].nick, nick) != 0)
+	       strcmp(r->players[r->nick_ht[i] - 1].key, key) != 0)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -148,8 +149,7 @@ static void nick_grow(struct room *r)
 	r->ht_cap = r->ht_cap ? r->ht_cap * 2 : 64;
 	r->nick_ht = xcalloc(r->ht_cap, sizeof(*r->nick_ht));
 	for (i = 0; i < r->np; i++)
-		r->nick_ht[nick_slot(r, r->players[i].nick)] =
-		    (uint32_t)(i + 1);
+		r->nick_ht[key_slot(r, r->players[i].key)] = (uint32_t)(i + 1);
 }
 
 struct room *room_new(const struct room_settings *s,
@@ -182,19 +182,21 @@ void room_free(struct room *r)
 	free(r);
 }
 
-/* Finds or adds a team by name; -1 for none, -2 when the table is full. */
-static int team_index(struct room *r, const char *team)
+/* Finds or adds a team by name, compared by folded key (key is team's
+ * text_name_key); -1 for none, -2 when the table is full. */
+static int team_index(struct room *r, const char *team, const char *key)
 {
 	size_t i;
 
 	if (!team || !team[0])
 		return -1;
 	for (i = 0; i < r->nteams; i++)
-		if (strcmp(r->teams[i], team) == 0)
+		if (strcmp(r->team_keys[i], key) == 0)
 			return (int)i;
 	if (r->nteams == ROOM_TEAMS_MAX)
 		return -2;
 	snprintf(r->teams[r->nteams], sizeof(r->teams[0]), "%s", team);
+	snprintf(r->team_keys[r->nteams], sizeof(r->team_keys[0]), "%s", key);
 	return (int)r->nteams++;
 }
 
@@ -202,23 +204,29 @@ int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 		  const char *team)
 {
 	struct room_player *p;
+	char key[TEXT_KEY_MAX + 1], tkey[TEXT_KEY_MAX + 1] = "";
 	size_t slot;
 	int t;
 
 	(void)now_us;
 	if (r->state == ROOM_FINISHED)
 		return -QE_BAD_STATE;
-	if (!nick || !text_valid_name(nick, ROOM_NAME_MAX))
+	/* names are refused or compared by the rules of text_valid_name and
+	 * text_name_key (docs/PROTOCOL.md, JoinRoom) */
+	if (!nick || !text_valid_name(nick, ROOM_NAME_MAX) ||
+	    text_name_key(nick, key, sizeof(key)) <= 0)
 		return -QE_BAD_MESSAGE;
-	if (team && team[0] && !text_valid_name(team, ROOM_NAME_MAX))
+	if (team && team[0] &&
+	    (!text_valid_name(team, ROOM_NAME_MAX) ||
+	     text_name_key(team, tkey, sizeof(tkey)) <= 0))
 		return -QE_BAD_MESSAGE;
 	if (r->active >= r->s.max_players)
 		return -QE_ROOM_FULL;
 	nick_grow(r);
-	slot = nick_slot(r, nick);
+	slot = key_slot(r, key);
 	if (r->nick_ht[slot])
 		return -QE_NAME_TAKEN;
-	t = team_index(r, team);
+	t = team_index(r, team, tkey);
 	if (t == -2)
 		return -QE_ROOM_FULL;
 	if (r->np == r->cap) {
@@ -229,6 +237,7 @@ int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 	memset(p, 0, sizeof(*p));
 	p->id = (uint32_t)r->np;
 	snprintf(p->nick, sizeof(p->nick), "%s", nick);
+	memcpy(p->key, key, sizeof(p->key));
 	p->team = t;
 	p->answered_q = -1;
 	/* a late joiner missed the questions scored so far: like a contestant

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "item.h"
+#include "text.h"
 
 /* Values equal quiz.v1.RoomState. */
 enum room_state {
@@ -78,6 +79,8 @@ struct room_question {
 struct room_player {
 	uint32_t id; /* 1-based, never reused in a room */
 	char nick[ROOM_NAME_MAX + 1];
+	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick): NAME_TAKEN compares
+				       these, not the nicks */
 	int team; /* index into the room's teams, -1 for none */
 	bool kicked;
 	int64_t score;

@@ -2,7 +2,11 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
 
 /* An inclusive range of code points. */
 struct text_range {
@@ -303,9 +307,13 @@ static int text_put(char *out, size_t cap, size_t *n, uint32_t cp)
 	return 0;
 }
 
-/* The output is never longer than the input, so cap = strlen(in) + 1 is
- * always enough. Invalid UTF-8 bytes are copied through unchanged, so
- * that two different invalid inputs do not normalise to the same text. */
+/* An invalid byte becomes U+FFFD rather than being copied or dropped:
+ * copied bytes could pair up into a valid character once the text between
+ * them is dropped ("B\xc2@\x8c" gave "b\xc2\x8c", U+008C, which the next
+ * pass drops, so normalising twice differed from once), and dropping them
+ * would join the text around them ("ad\xffmin" would match "admin"). The
+ * output is therefore always valid UTF-8 and normalising it again changes
+ * nothing. */
 int text_normalize(const char *in, char *out, size_t cap)
 {
 	size_t len = strlen(in), i = 0, n = 0;
@@ -317,9 +325,9 @@ int text_normalize(const char *in, char *out, size_t cap)
 		int k = text_utf8_next(in + i, len - i, &cp);
 
 		if (k < 0) {
-			if (n + 1 >= cap)
+			if (text_put(out, cap, &n, 0xfffd) < 0)
 				goto nospc;
-			out[n++] = in[i++];
+			i++;
 			continue;
 		}
 		i += (size_t)k;
@@ -363,11 +371,32 @@ int item_fill_matches(const struct item *it, const char *text)
 	return 0;
 }
 
-/* Checks a display name: bounded, UTF-8, printable, not blank. */
+/* Whether a name may not hold cp at all: controls (text_is_control),
+ * format characters (Cf: bidi marks, zero-width space and joiners, word
+ * joiner, BOM, soft hyphen, tags...), surrogates, private use and
+ * unassigned code points (their look is unknown), line and paragraph
+ * separators, other default-ignorable code points (the Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0, the combining grapheme joiner...) and
+ * the blank Braille pattern U+2800. Variation selectors are judged by
+ * their place (text_valid_name). */
+static int text_name_refused(uint32_t cp)
+{
+	if (text_is_control(cp) || cp == 0x2800)
+		return 1;
+	if (uc_is_property_variation_selector(cp))
+		return 0;
+	return uc_is_general_category(cp, UC_CATEGORY_C) ||
+	       uc_is_general_category(cp, UC_CATEGORY_Zl) ||
+	       uc_is_general_category(cp, UC_CATEGORY_Zp) ||
+	       uc_is_property_default_ignorable_code_point(cp);
+}
+
+/* Checks a display name: bounded, UTF-8, no invisible or control
+ * character, no space at either end, something visible. */
 int text_valid_name(const char *s, size_t max_bytes)
 {
 	size_t len, i = 0;
-	int visible = 0;
+	int visible = 0, prev_visible = 0, space = 0;
 
 	if (!s)
 		return 0;
@@ -376,15 +405,114 @@ int text_valid_name(const char *s, size_t max_bytes)
 		return 0;
 	while (i < len) {
 		uint32_t cp;
-		int k = text_utf8_next(s + i, len - i, &cp);
+		int k = text_utf8_next(s + i, len - i, &cp), mark, vs;
 
-		if (k < 0 || text_is_control(cp))
+		if (k < 0 || text_name_refused(cp))
 			return 0;
-		if (!text_is_space(cp))
-			visible = 1;
+		space = uc_is_general_category(cp, UC_CATEGORY_Zs);
+		mark = uc_is_general_category(cp, UC_CATEGORY_M);
+		vs = uc_is_property_variation_selector(cp);
+		/* a leading space hides; a mark or selector with nothing
+		 * before it lands on whatever the screen shows there */
+		if (i == 0 && (space || mark))
+			return 0;
+		if (vs && !prev_visible)
+			return 0;
+		prev_visible = !space && !mark && !vs;
+		visible |= prev_visible;
 		i += (size_t)k;
 	}
-	return visible;
+	return visible && !space;
+}
+
+/* Folds a valid name to its key: NFKC, case folding, no variation
+ * selectors, white space runs made one ASCII space. */
+int text_name_key(const char *s, char *out, size_t cap)
+{
+	uint8_t *nf = NULL, *cf = NULL;
+	size_t len, nlen = 0, clen = 0, i = 0, n = 0;
+	int rc, space = 0;
+
+	if (cap == 0)
+		return -ENOSPC;
+	out[0] = '\0';
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	if (!text_utf8_valid(s, len))
+		return -EILSEQ;
+	if (len == 0)
+		return 0;
+	nf = u8_normalize(UNINORM_NFKC, (const uint8_t *)s, len, NULL, &nlen);
+	if (!nf)
+		goto nomem;
+	cf = u8_casefold(nf, nlen, NULL, UNINORM_NFKC, NULL, &clen);
+	if (!cf)
+		goto nomem;
+	while (i < clen) {
+		uint32_t cp;
+		int k = text_utf8_next((const char *)cf + i, clen - i, &cp);
+
+		if (k < 0) { /* libunistring writes valid UTF-8 */
+			rc = -EILSEQ;
+			goto fail;
+		}
+		i += (size_t)k;
+		if (uc_is_property_default_ignorable_code_point(cp))
+			continue;
+		if (uc_is_general_category(cp, UC_CATEGORY_Zs) ||
+		    text_is_control(cp)) {
+			space = n > 0;
+			continue;
+		}
+		if ((space && text_put(out, cap, &n, ' ') < 0) ||
+		    text_put(out, cap, &n, cp) < 0) {
+			rc = -ENOSPC;
+			goto fail;
+		}
+		space = 0;
+	}
+	out[n] = '\0';
+	rc = (int)n;
+	goto done;
+nomem:
+	rc = -ENOMEM;
+fail:
+	out[0] = '\0';
+done:
+	free(nf);
+	free(cf);
+	return rc;
+}
+
+/* Copies server text for display, dropping what a terminal would obey. */
+size_t text_sanitize(char *dst, size_t cap, const char *src, int keep_newline)
+{
+	size_t len, i = 0, n = 0;
+
+	if (cap == 0)
+		return 0;
+	len = src ? strlen(src) : 0;
+	while (i < len) {
+		uint32_t cp;
+		int k = text_utf8_next(src + i, len - i, &cp);
+
+		if (k < 0) {
+			cp = 0xfffd;
+			k = 1;
+		} else if (cp == '\t') {
+			cp = ' ';
+		} else if (text_is_control(cp) &&
+			   !(keep_newline && cp == '\n')) {
+			i += (size_t)k;
+			continue;
+		}
+		if (text_put(dst, cap, &n, cp) < 0)
+			break;
+		i += (size_t)k;
+	}
+	dst[n] = '\0';
+	return n;
 }
 
 /* Terminal columns of one code point, from the tables above. */

@@ -1,6 +1,7 @@
 /* UTF-8 text helpers shared by the server and the clients (pure, no I/O):
  * validation, the normalisation used to match typed fill-in answers, name
- * checks and terminal display width.
+ * checks and keys (libunistring), sanitising server text for display and
+ * terminal display width.
  *
  * text_normalize() and item_fill_matches() are declared in item.h (their
  * contract lives there); this header adds the rest. */
@@ -29,11 +30,41 @@ int text_utf8_valid(const char *s, size_t len);
  * would let a name reorder or break the text around it on screen. */
 int text_is_control(uint32_t cp);
 
-/* Returns 1 if s is an acceptable display name: 1..max_bytes bytes of valid
- * UTF-8, no control character (text_is_control), and not made only of
- * white space (ASCII space, U+00A0, U+3000, U+2000..U+200B and the like).
- * Returns 0 otherwise, including for s == NULL. */
+/* Returns 1 if s is an acceptable display name (nickname, team name, room
+ * title), else 0 (also for s == NULL). The rule (docs/PROTOCOL.md,
+ * JoinRoom):
+ *  - 1..max_bytes bytes of valid UTF-8;
+ *  - no control character (text_is_control), no format character (general
+ *    category Cf: bidi marks, zero-width space/joiners, word joiner, BOM,
+ *    soft hyphen, tags...), no surrogate, private-use or unassigned code
+ *    point, no line/paragraph separator, no other default-ignorable code
+ *    point (Hangul fillers U+115F, U+1160, U+3164, U+FFA0...), no U+2800;
+ *  - a variation selector only right after a visible character;
+ *  - neither starts nor ends with white space (Zs), does not start with a
+ *    combining mark;
+ *  - at least one visible character (not white space, not a mark). */
 int text_valid_name(const char *s, size_t max_bytes);
+
+/* Longest name key (bytes, without the NUL) a room keeps. */
+#define TEXT_KEY_MAX 128
+
+/* Writes to out (cap bytes, NUL terminated) the key under which two names
+ * count as the same: NFKC (full-width and other compatibility forms to
+ * their plain letters), full case folding, variation selectors and other
+ * default-ignorable code points removed, every run of white space one
+ * ASCII space. "alice", "ALICE" and "ａｌｉｃｅ" have the same key.
+ * Returns the key's length, -EILSEQ if s is not valid UTF-8, -ENOSPC if the
+ * key does not fit, -ENOMEM. */
+int text_name_key(const char *s, char *out, size_t cap);
+
+/* Copies src (NULL is taken as "") to dst for display on a terminal, cut at
+ * a character boundary to fit cap bytes with the NUL: control characters
+ * (text_is_control: C0 including ESC, BEL and CR, DEL, C1, U+2028/U+2029,
+ * bidi overrides and isolates) are dropped, except LF when keep_newline;
+ * a tab becomes a space; each byte that is not valid UTF-8 becomes U+FFFD.
+ * So no escape sequence (CSI, OSC, DCS, 8-bit C1) survives. Returns the
+ * bytes written without the NUL; writes nothing when cap is 0. */
+size_t text_sanitize(char *dst, size_t cap, const char *src, int keep_newline);
 
 /* Returns the number of terminal columns s takes: East Asian wide and
  * full-width characters count 2, combining marks and format characters 0,

@@ -520,8 +520,9 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 		return room_settings_normalize(s);
 	if (strlen(in->title) > TITLE_MAX ||
 	    strlen(in->category) > CATEGORY_MAX ||
-	    !text_utf8_valid(in->title, strlen(in->title)) || in->n_kinds > 4 ||
-	    in->min_difficulty > 3 || in->max_difficulty > 3 ||
+	    (in->title[0] && !text_valid_name(in->title, TITLE_MAX)) ||
+	    in->n_kinds > 4 || in->min_difficulty > 3 ||
+	    in->max_difficulty > 3 ||
 	    (in->max_difficulty && in->min_difficulty > in->max_difficulty))
 		return -QE_BAD_MESSAGE;
 	for (i = 0; i < in->n_kinds; i++) {

@@ -8,6 +8,9 @@
  * replies; the server must drop it once its queued output passes the cap.
  * abandon: creates a room and leaves; prints the room code (the server must
  * forget the room once nobody has been connected for --room-linger-s).
+ * badtitle: asks for rooms titled with escape sequences, BEL, CR and
+ * invisible format characters; each must get BAD_MESSAGE, and a plain
+ * title must still create a room.
  *
  * Exit 0 when the server reacted as the protocol says, 1 otherwise. */
 #include <arpa/inet.h>
@@ -181,6 +184,84 @@ static int create_and_leave(int fd)
 	return 1;
 }
 
+/* The wire code of the next Error, or 0 for RoomCreated, skipping other
+ * pushes; -1 when the connection ends or stays silent. */
+static int next_create_reply(int fd)
+{
+	Quiz__V1__Envelope *e;
+	int closed;
+
+	while ((e = next_env(fd, &closed))) {
+		int r = -2;
+
+		if (e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+			r = (int)e->error->code;
+		else if (e->body_case == QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED)
+			r = 0;
+		wire_free(e);
+		if (r != -2)
+			return r;
+	}
+	return -1;
+}
+
+/* Issue 7, finding 8: room titles that would write to every player's
+ * terminal are refused; returns 0 when each got BAD_MESSAGE and a plain
+ * title still made a room. */
+static int bad_titles(int fd)
+{
+	static const char *const bad[] = {
+	    "\x1b]0;pwned\x07",	  /* OSC 0: window title */
+	    "\x1b]52;c;SGk=\x07", /* OSC 52: clipboard */
+	    "red\x1b[31m",	  /* CSI SGR */
+	    "bell\x07",
+	    "over\rwrite",
+	    "\xc2\x9b"
+	    "31m", /* C1 CSI */
+	    "\xe2\x80\xae"
+	    "eltit",		 /* right-to-left override */
+	    "title\xe2\x80\x8b", /* zero-width space */
+	    " padded",
+	};
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
+	size_t i;
+	int r;
+
+	h.protocol_version = QUIZ_PROTOCOL_VERSION;
+	h.client = "hostile-badtitle";
+	env.seq = 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	if (send_env(fd, &env) < 0)
+		return 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	cr.settings = &st;
+	for (i = 0; i <= sizeof(bad) / sizeof(bad[0]); i++) {
+		int last = i == sizeof(bad) / sizeof(bad[0]);
+
+		st.title = (char *)(last ? "Branch 3 \xe7\xac\xac\xe4\xb8\x89"
+					 : bad[i]);
+		env.seq = (uint32_t)(2 + i);
+		if (send_env(fd, &env) < 0)
+			return 1;
+		r = next_create_reply(fd);
+		if (last ? r != 0 : r != quiz_wire_code(QE_BAD_MESSAGE)) {
+			printf("hostile badtitle: title %zu got %s\n", i,
+			       r == 0  ? "a room"
+			       : r < 0 ? "no reply"
+				       : quiz_error_name(r));
+			return 1;
+		}
+	}
+	printf("hostile badtitle: %zu titles refused, a plain one accepted\n",
+	       sizeof(bad) / sizeof(bad[0]));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
@@ -190,7 +271,7 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		fprintf(stderr, "usage: quiz-hostile PORT "
 				"garbage|oversize|zero|nohello|badversion|"
-				"noread|abandon\n");
+				"noread|abandon|badtitle\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -205,6 +286,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "abandon") == 0) {
 		int r = create_and_leave(fd);
+
+		close(fd);
+		return r;
+	}
+	if (strcmp(mode, "badtitle") == 0) {
+		int r = bad_titles(fd);
 
 		close(fd);
 		return r;

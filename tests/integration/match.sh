@@ -65,6 +65,10 @@ diff -u "$tmp/res.txt" "$tmp/sum.txt" || fail "results table differs from the su
 state=$(sqlite3 "$tmp/quiz.db" "select state from matches where id=$match")
 [ "$state" = "finished" ] || fail "match state is '$state', want finished"
 
+# room titles with escape sequences or invisible characters are refused
+# (after the checks above, which read the latest match)
+"$hostile" "$port" badtitle || fail "a room title with escape sequences was accepted"
+
 # a room created and left by its host is forgotten once nobody has been
 # connected for the linger time
 code=$("$hostile" "$port" abandon) || fail "could not create a room to abandon"

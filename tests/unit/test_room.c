@@ -801,14 +801,15 @@ Test(room, name_taken)
 	join("alice");
 	cr_expect_eq(room_join(R, now, "alice", NULL), -QE_NAME_TAKEN);
 	cr_expect_eq(room_join(R, now, "alice", "red"), -QE_NAME_TAKEN);
-	cr_expect_eq(join("Alice"), 2);
+	cr_expect_eq(room_join(R, now, "Alice", NULL), -QE_NAME_TAKEN);
+	cr_expect_eq(join("bob"), 2);
 	/* enough names to make any table grow several times */
 	for (i = 0; i < 300; i++) {
 		snprintf(nick, sizeof(nick), "p%d", i);
 		cr_assert_eq(room_join(R, now, nick, NULL), i + 3);
 	}
 	for (i = 0; i < 300; i++) {
-		snprintf(nick, sizeof(nick), "p%d", i);
+		snprintf(nick, sizeof(nick), "P%d", i);
 		cr_assert_eq(room_join(R, now, nick, NULL), -QE_NAME_TAKEN);
 	}
 	cr_expect_eq(room_player_count(R), 302);
@@ -836,6 +837,76 @@ Test(room, bad_names)
 	cr_expect_eq(room_player_count(R), 0);
 	cr_expect_eq(join(longest), 1);
 	cr_expect_eq(join("张三"), 2);
+}
+
+/* Finding 9: names that render as another player's are refused or
+ * collide. Before the fix every one of these joined. */
+Test(room, nickname_spoofing)
+{
+	static const char *const refused[] = {
+	    "alice\xe2\x80\x8e", /* LRM */
+	    "\xe2\x80\x8f"
+	    "alice", /* RLM */
+	    "ali\xe2\x80\x8b"
+	    "ce", /* zero-width space */
+	    "ali\xe2\x80\x8d"
+	    "ce", /* zero-width joiner */
+	    "\xef\xbb\xbf"
+	    "alice", /* BOM */
+	    "al\xc2\xad"
+	    "ice",	    /* soft hyphen */
+	    "alice ",	    /* trailing space */
+	    " alice",	    /* leading space */
+	    "\xe3\x85\xa4", /* Hangul filler: renders blank */
+	    "\xe2\xa0\x80", /* Braille blank */
+	    "\xef\xb8\x8f", /* a variation selector alone */
+	    "\xe2\x80\xae"
+	    "ecila", /* right-to-left override */
+	};
+	static const char *const taken[] = {
+	    "ALICE",
+	    "Alice",
+	    "\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85",
+	    "\xef\xbc\xa1\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85",
+	    "alice\xef\xb8\x8f",
+	};
+	struct room_settings s = settings();
+	size_t i;
+
+	new_room4(&s);
+	cr_assert_eq(join("alice"), 1);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		cr_expect_eq(room_join(R, now, refused[i], NULL),
+			     -QE_BAD_MESSAGE, "refused[%zu] joined", i);
+	for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		cr_expect_eq(room_join(R, now, taken[i], NULL), -QE_NAME_TAKEN,
+			     "taken[%zu] not NAME_TAKEN", i);
+	cr_expect_eq(room_player_count(R), 1);
+	/* the name is kept as typed; only the comparison folds */
+	cr_expect_eq(join("Bob\xe3\x80\x80Smith"), 2);
+	cr_expect_str_eq(player(2)->nick, "Bob\xe3\x80\x80Smith");
+	cr_expect_eq(room_join(R, now, "bob smith", NULL), -QE_NAME_TAKEN);
+	cr_expect_eq(room_join(R, now, "bob  smith", NULL), -QE_NAME_TAKEN);
+}
+
+/* Team names follow the same rules; "Red" and "ＲＥＤ" are one team. */
+Test(room, team_names_fold)
+{
+	struct room_settings s = settings();
+	int64_t a, b;
+
+	new_room4(&s);
+	a = room_join(R, now, "a", "Red");
+	b = room_join(R, now, "b", "\xef\xbc\xb2\xef\xbc\xa5\xef\xbc\xa4");
+	cr_assert_gt(a, 0);
+	cr_assert_gt(b, 0);
+	cr_expect_eq(room_team_count(R), 1);
+	cr_expect_str_eq(room_team_name(R, 0), "Red");
+	cr_expect_eq(player((uint32_t)b)->team, 0);
+	cr_expect_eq(room_join(R, now, "c", "red\xe2\x80\x8b"),
+		     -QE_BAD_MESSAGE);
+	cr_expect_eq(room_join(R, now, "c", " red"), -QE_BAD_MESSAGE);
+	cr_expect_eq(room_team_count(R), 1);
 }
 
 Test(room, room_full)

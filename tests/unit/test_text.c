@@ -53,8 +53,9 @@ ParameterizedTestParameters(text, normalize)
 	    {"", ""},
 	    {"\xff"
 	     "A",
-	     "\xff"
-	     "a"},
+	     "\xef\xbf\xbd"
+	     "a"}, /* an invalid byte becomes U+FFFD */
+	    {"B\xc2@\x8c", "b\xef\xbf\xbd\xef\xbf\xbd"},
 	};
 
 	return cr_make_param_array(struct norm_case, cases,
@@ -84,6 +85,69 @@ Test(text, normalize_fits_in_input_size)
 
 	cr_assert_eq(text_normalize(in, out, strlen(in) + 1), 9);
 	cr_expect_str_eq(out, "abc中国");
+}
+
+/* Fuzz finding: invalid bytes kept raw could pair up once the text between
+ * them was dropped, so a second pass changed the result. */
+Test(text, normalize_idempotent_on_invalid_utf8)
+{
+	const char *in = "B\xc2@\x8c";
+	char once[64], twice[64];
+
+	cr_assert_geq(text_normalize(in, once, sizeof(once)), 0);
+	cr_assert_geq(text_normalize(once, twice, sizeof(twice)), 0);
+	cr_expect_str_eq(twice, once);
+	cr_expect(text_utf8_valid(once, strlen(once)));
+}
+
+/* A byte for the property test: biased towards what breaks UTF-8 decoders
+ * and what the normaliser drops or folds. */
+static unsigned char prop_byte(uint64_t *st)
+{
+	static const unsigned char pick[] = {
+	    'a',  'B',	'@',  ' ',  '.',  '\t', 0x80, 0x8c, 0x9b, 0xa0,
+	    0xbf, 0xc2, 0xc3, 0xe2, 0xe3, 0xe4, 0xef, 0xbc, 0xff, 0xf0,
+	    0xf4, 0x9f, 0xed, 0xc0, 0x1b, 0x7f, 0xbd, 0x80, 0x81, 0x30};
+	uint64_t x = *st;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*st = x;
+	if (x & 1)
+		return (unsigned char)(x >> 8);
+	return pick[(x >> 8) % sizeof(pick)];
+}
+
+/* normalise(normalise(x)) == normalise(x) and the result is valid UTF-8,
+ * over 100,000 seeded random byte strings of 0..23 bytes. */
+Test(text, normalize_idempotent_property)
+{
+	uint64_t st = 0x9e3779b97f4a7c15ull;
+	char in[24], once[3 * sizeof(in) + 1], twice[sizeof(once)];
+	int i, bad = 0;
+
+	for (i = 0; i < 100000 && bad < 5; i++) {
+		size_t len = prop_byte(&st) % sizeof(in), j;
+		int n1, n2;
+
+		for (j = 0; j < len; j++) {
+			in[j] = (char)prop_byte(&st);
+			if (!in[j])
+				in[j] = 'x';
+		}
+		in[len] = '\0';
+		n1 = text_normalize(in, once, sizeof(once));
+		cr_assert_geq(n1, 0, "3 * strlen + 1 is always enough");
+		n2 = text_normalize(once, twice, sizeof(twice));
+		if (n2 != n1 || strcmp(once, twice) != 0 ||
+		    !text_utf8_valid(once, (size_t)n1)) {
+			bad++;
+			cr_expect_fail("string %d (%zu bytes) is not a fixed "
+				       "point after one pass",
+				       i, len);
+		}
+	}
 }
 
 Test(text, normalize_no_space)
@@ -252,7 +316,66 @@ ParameterizedTestParameters(text, valid_name)
 	    {"张三", 32, 1},
 	    {"Team A", 32, 1},
 	    {"第一党支部", 32, 1},
-	    {" x ", 32, 1},
+	    {" x ", 32, 0}, /* leading and trailing space */
+	    {"x ", 32, 0},
+	    {" x", 32, 0},
+	    {"\xc2\xa0x", 32, 0},     /* leading NBSP */
+	    {"x\xe3\x80\x80", 32, 0}, /* trailing U+3000 */
+	    {"a b", 32, 1},
+	    {"a\xe3\x80\x80"
+	     "b",
+	     32, 1},
+	    {"\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x89", 32, 1}, /* ａｌｉ */
+	    {"e\xcc\x81", 32, 1}, /* e + combining acute */
+	    {"\xcc\x81"
+	     "e",
+	     32, 0}, /* starts with a combining mark */
+	    {"\xe2\x9d\xa4\xef\xb8\x8f", 32, 1}, /* heart + VS16 */
+	    {"a\xef\xb8\x8f", 32, 1},		 /* a + VS16: key drops it */
+	    {"\xef\xb8\x8f", 32, 0},		 /* VS16 alone */
+	    {"a \xef\xb8\x8f", 32, 0},		 /* VS16 after a space */
+	    {"alice\xe2\x80\x8e", 32, 0},	 /* LRM */
+	    {"alice\xe2\x80\x8f", 32, 0},	 /* RLM */
+	    {"\xe2\x80\xaa"
+	     "alice",
+	     32, 0}, /* LRE */
+	    {"a\xe2\x81\xa6"
+	     "b",
+	     32, 0},			  /* LRI */
+	    {"alice\xe2\x80\x8b", 32, 0}, /* ZWSP */
+	    {"ali\xe2\x80\x8c"
+	     "ce",
+	     32, 0}, /* ZWNJ */
+	    {"ali\xe2\x80\x8d"
+	     "ce",
+	     32, 0}, /* ZWJ */
+	    {"a\xe2\x81\xa0"
+	     "b",
+	     32, 0}, /* WORD JOINER */
+	    {"\xef\xbb\xbf"
+	     "alice",
+	     32, 0}, /* BOM */
+	    {"ali\xc2\xad"
+	     "ce",
+	     32, 0}, /* SOFT HYPHEN */
+	    {"a\xcd\x8f"
+	     "b",
+	     32, 0},		     /* COMBINING GRAPHEME JOINER */
+	    {"\xe3\x85\xa4", 32, 0}, /* HANGUL FILLER U+3164 */
+	    {"a\xe3\x85\xa4", 32, 0},
+	    {"\xe1\x85\x9f", 32, 0}, /* U+115F */
+	    {"\xe1\x85\xa0", 32, 0}, /* U+1160 */
+	    {"\xef\xbe\xa0", 32, 0}, /* U+FFA0 */
+	    {"\xe2\xa0\x80", 32, 0}, /* BRAILLE BLANK */
+	    {"a\xe1\xa0\x8e"
+	     "b",
+	     32, 0}, /* MONGOLIAN VOWEL SEPARATOR */
+	    {"a\xd8\x9c"
+	     "b",
+	     32, 0},			  /* ARABIC LETTER MARK */
+	    {"a\xee\x80\x80", 32, 0},	  /* private use */
+	    {"a\xcd\xb8", 32, 0},	  /* unassigned U+0378 */
+	    {"a\xf3\xa0\x81\x81", 32, 0}, /* TAG LATIN CAPITAL A */
 	    {"😀", 32, 1},
 	    {"abcdefghijklmnopqrstuvwxyz012345", 32, 1},  /* 32 bytes */
 	    {"abcdefghijklmnopqrstuvwxyz0123456", 32, 0}, /* 33 bytes */
@@ -296,6 +419,154 @@ ParameterizedTest(struct name_case *c, text, valid_name)
 Test(text, valid_name_null)
 {
 	cr_expect_not(text_valid_name(NULL, 32));
+}
+
+struct key_case {
+	char a[48];
+	char b[48];
+	int same;
+};
+
+ParameterizedTestParameters(text, name_key)
+{
+	static struct key_case cases[] = {
+	    {"alice", "ALICE", 1},
+	    {"alice", "Alice", 1},
+	    {"alice",
+	     "\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x83"
+	     "\xef\xbd\x85",
+	     1}, /* full-width ａｌｉｃｅ */
+	    {"alice",
+	     "\xef\xbc\xa1\xef\xbc\xac\xef\xbc\xa9\xef\xbc\xa3"
+	     "\xef\xbc\xa5",
+	     1}, /* full-width ＡＬＩＣＥ */
+	    {"alice",
+	     "\xf0\x9d\x90\x9a\xf0\x9d\x90\xa5\xf0\x9d\x90\xa2\xf0\x9d"
+	     "\x90\x9c\xf0\x9d\x90\x9e",
+	     1},			       /* mathematical bold */
+	    {"alice", "alice\xef\xb8\x8f", 1}, /* trailing VS16 */
+	    {"a b",
+	     "a\xe3\x80\x80"
+	     "b",
+	     1}, /* ideographic space */
+	    {"a b", "a  b", 1},
+	    {"a b",
+	     "a\xc2\xa0"
+	     "b",
+	     1},
+	    {"\xc3\xa9", "e\xcc\x81", 1}, /* é precomposed / combining */
+	    {"stra\xc3\x9f"
+	     "e",
+	     "STRASSE", 1},
+	    {"\xef\xbd\xb1", "\xe3\x82\xa2", 1}, /* half-width ｱ, ア */
+	    {"张三", "张三", 1},
+	    {"alice", "bob", 0},
+	    {"alice", "alice1", 0},
+	    {"ab", "a b", 0},
+	    {"\xc3\xa9", "e", 0},
+	    {"张三", "张 三", 0},
+	};
+
+	return cr_make_param_array(struct key_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct key_case *c, text, name_key)
+{
+	char ka[TEXT_KEY_MAX + 1], kb[TEXT_KEY_MAX + 1];
+
+	cr_assert_gt(text_name_key(c->a, ka, sizeof(ka)), 0);
+	cr_assert_gt(text_name_key(c->b, kb, sizeof(kb)), 0);
+	cr_expect_eq(strcmp(ka, kb) == 0, c->same,
+		     "keys of \"%s\" (\"%s\") and \"%s\" (\"%s\") should %s",
+		     c->a, ka, c->b, kb, c->same ? "be equal" : "differ");
+}
+
+Test(text, name_key_errors)
+{
+	char k[TEXT_KEY_MAX + 1], small[4];
+	char big[64] = "";
+	int i;
+
+	cr_expect_eq(text_name_key("a\xff", k, sizeof(k)), -EILSEQ);
+	cr_expect_eq(text_name_key("abcd", small, sizeof(small)), -ENOSPC);
+	cr_expect_str_eq(small, "");
+	cr_expect_eq(text_name_key("ABC", small, sizeof(small)), 3);
+	cr_expect_str_eq(small, "abc");
+	cr_expect_eq(text_name_key("", k, sizeof(k)), 0);
+	/* U+FDFA folds to 18 code points: ten of them do not fit */
+	for (i = 0; i < 10; i++)
+		strcat(big, "\xef\xb7\xba");
+	cr_expect(text_valid_name(big, 32));
+	cr_expect_eq(text_name_key(big, k, sizeof(k)), -ENOSPC);
+}
+
+struct san_case {
+	char in[48];
+	char out[48];
+	int keep_newline;
+};
+
+ParameterizedTestParameters(text, sanitize)
+{
+	static struct san_case cases[] = {
+	    {"plain 中文", "plain 中文", 0},
+	    {"\x1b]52;c;SGVsbG8=\x07", "]52;c;SGVsbG8=", 0}, /* OSC 52 */
+	    {"\x1b]0;pwned\x1b\\", "]0;pwned\\", 0},	     /* OSC 0, ST */
+	    {"\x1b[31mred\x1b[0m", "[31mred[0m", 0},
+	    {"a\rb", "ab", 0},
+	    {"a\nb", "ab", 0},
+	    {"a\nb", "a\nb", 1},
+	    {"a\r\nb", "a\nb", 1},
+	    {"a\tb", "a b", 0},
+	    {"a\x7f"
+	     "b",
+	     "ab", 0},
+	    {"\xc2\x9b"
+	     "31m",
+	     "31m", 0}, /* C1 CSI */
+	    {"\xc2\x9d"
+	     "0;x\xc2\x9c",
+	     "0;x", 0}, /* C1 OSC ... ST */
+	    {"\x9b"
+	     "31m",
+	     "\xef\xbf\xbd"
+	     "31m",
+	     0}, /* a raw 8-bit CSI byte is invalid UTF-8 */
+	    {"a\xe2\x80\xae"
+	     "b",
+	     "ab", 0}, /* RLO */
+	    {"a\xe2\x80\xa8"
+	     "b",
+	     "ab", 1}, /* LINE SEPARATOR */
+	    {"\xff\xfe ok", "\xef\xbf\xbd\xef\xbf\xbd ok", 0},
+	    {"\x07\x08\x00", "", 0},
+	};
+
+	return cr_make_param_array(struct san_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct san_case *c, text, sanitize)
+{
+	char out[64];
+	size_t n = text_sanitize(out, sizeof(out), c->in, c->keep_newline);
+
+	cr_expect_str_eq(out, c->out, "sanitize(\"%s\")", c->in);
+	cr_expect_eq(n, strlen(c->out));
+}
+
+Test(text, sanitize_cuts_at_a_character)
+{
+	char out[5] = "xxxx";
+
+	cr_expect_eq(text_sanitize(out, sizeof(out), "ab中", 0), 2);
+	cr_expect_str_eq(out, "ab");
+	cr_expect_eq(text_sanitize(out, sizeof(out), "\xff\xff", 0), 3);
+	cr_expect_str_eq(out, "\xef\xbf\xbd");
+	cr_expect_eq(text_sanitize(out, sizeof(out), NULL, 0), 0);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(text_sanitize(out, 0, "abc", 0), 0);
 }
 
 struct width_case {
