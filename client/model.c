@@ -1,7 +1,8 @@
 /* The terminal client's model: applies protocol messages and contestant
  * input to struct model (see model.h). Every string from the server is
- * copied with a bound and every count is clamped, so a hostile server can
- * only make the screen show nonsense, never overrun it. */
+ * copied with a bound and sanitised and every count is clamped, so a
+ * hostile server can only make the screen show nonsense, never overrun it
+ * or send the terminal an escape sequence. */
 #include "model.h"
 
 #include <string.h>
@@ -11,31 +12,19 @@
 /* Marks a string for xgettext; the UI translates it with _() at use. */
 #define N_(s) (s)
 
-/* Copies src into dst (cap bytes, NUL included), cut at a UTF-8 character
- * boundary when it does not fit; an invalid byte counts as one character. */
+/* Copies one line of server text into dst (cap bytes, NUL included),
+ * sanitised (text_sanitize): no control character, so no escape sequence,
+ * reaches the terminal; invalid bytes become U+FFFD; cut at a character
+ * boundary when it does not fit. */
 static void copy_text(char *dst, size_t cap, const char *src)
 {
-	size_t len, pos = 0;
+	text_sanitize(dst, cap, src, 0);
+}
 
-	if (!cap)
-		return;
-	if (!src) {
-		dst[0] = '\0';
-		return;
-	}
-	len = strlen(src);
-	while (pos < len) {
-		uint32_t cp;
-		int n = text_utf8_next(src + pos, len - pos, &cp);
-
-		if (n < 1)
-			n = 1;
-		if (pos + (size_t)n > cap - 1)
-			break;
-		pos += (size_t)n;
-	}
-	memcpy(dst, src, pos);
-	dst[pos] = '\0';
+/* As copy_text, keeping line feeds (question stem, explanation). */
+static void copy_lines(char *dst, size_t cap, const char *src)
+{
+	text_sanitize(dst, cap, src, 1);
 }
 
 /* Local time of a server time (identity without a converter). */
@@ -253,7 +242,7 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 	m->q = q->index;
 	m->q_count = q->count;
 	m->kind = kind;
-	copy_text(m->stem, sizeof(m->stem), q->stem);
+	copy_lines(m->stem, sizeof(m->stem), q->stem);
 	copy_text(m->category, sizeof(m->category), q->category);
 	if (kind == QUIZ__V1__QUESTION_KIND__FILL || !q->options)
 		n = 0;
@@ -333,7 +322,7 @@ static int apply_reveal(struct model *m, const Quiz__V1__Reveal *r)
 	m->answered = r->answered;
 	m->players = r->players;
 	m->voided = r->voided;
-	copy_text(m->explanation, sizeof(m->explanation), r->explanation);
+	copy_lines(m->explanation, sizeof(m->explanation), r->explanation);
 	copy_text(m->correct_text, sizeof(m->correct_text), r->correct_text);
 	if (m->phase == PHASE_PAUSED)
 		m->phase_before_pause = PHASE_REVEAL;

@@ -287,6 +287,13 @@ static int parse_args(int argc, char **argv, struct app *a)
 		fprintf(stderr, "quiz host: %s\n", _("--title too long"));
 		return -EINVAL;
 	}
+	if (a->title && a->title[0] && !text_valid_name(a->title, 128)) {
+		/* the server refuses it too (docs/PROTOCOL.md, names) */
+		fprintf(stderr, "quiz host: %s\n",
+			_("--title must be printable, without spaces at "
+			  "either end"));
+		return -EINVAL;
+	}
 	if (a->category && strlen(a->category) > 64) {
 		fprintf(stderr, "quiz host: %s\n", _("--category too long"));
 		return -EINVAL;
@@ -750,16 +757,37 @@ static void on_signal(uv_signal_t *s, int signum)
 	app_after(a, MODEL_QUIT);
 }
 
+/* Prints "quiz: [label ]text" on the normal screen, text being server
+ * text: sanitised again (text_sanitize, as the model does), and where the
+ * terminal is not UTF-8 every non-ASCII character printed as '?', since
+ * there the bytes of a character could be taken as C1 controls. */
+static void app_print_server(const char *label, const char *text)
+{
+	char buf[MODEL_TEXT_MAX];
+	size_t len = text_sanitize(buf, sizeof(buf), text, 0), i = 0, o = 0;
+
+	while (!ui_utf8() && i < len) {
+		uint32_t cp;
+		int k = text_utf8_next(buf + i, len - i, &cp);
+
+		buf[o++] = k == 1 ? buf[i] : '?';
+		i += k > 0 ? (size_t)k : 1;
+		if (i >= len)
+			buf[o] = '\0';
+	}
+	printf("quiz: %s%s%s\n", label ? label : "", label ? " " : "", buf);
+}
+
 /* A line on the normal screen after the UI is gone. */
 static void app_summary(const struct app *a)
 {
 	if (a->mode == MODE_HOST && a->m.code[0])
-		printf("quiz: %s %s\n", _("room"), a->m.code);
+		app_print_server(_("room"), a->m.code);
 	if (a->mode == MODE_JOIN && a->m.have_result)
 		printf(_("quiz: rank %u of %u, %lld points\n"), a->m.r_rank,
 		       a->m.players, (long long)a->m.r_total);
 	if (a->m.error[0])
-		printf("quiz: %s\n", a->m.error);
+		app_print_server(NULL, a->m.error);
 }
 
 int main(int argc, char **argv)

@@ -1001,10 +1001,10 @@ Test(model, hostile_long_strings)
 	cr_expect_eq(strlen(M.error), 1 + 3 * 52);
 	cr_expect(text_utf8_valid(M.error, strlen(M.error)));
 
-	/* invalid bytes are kept as single bytes; NULL strings become "" */
+	/* each invalid byte becomes U+FFFD; NULL strings become "" */
 	er.message = "\xff\xfe ok";
 	feed(&M, BODY(ERROR), &er);
-	cr_expect_str_eq(M.error, "\xff\xfe ok");
+	cr_expect_str_eq(M.error, "\xef\xbf\xbd\xef\xbf\xbd ok");
 	er.message = NULL;
 	feed(&M, BODY(ERROR), &er);
 	cr_expect_str_eq(M.error, "");
@@ -1302,4 +1302,113 @@ Test(model, error_text)
 	cr_expect_str_eq(model_error_text(-1), model_error_text(0));
 	cr_expect_str_eq(model_error_text(15), model_error_text(0));
 	cr_expect_str_eq(model_error_text(1 << 30), model_error_text(0));
+}
+
+/* No byte a terminal obeys: C0 but LF (when keep_lf), DEL, C1 as a UTF-8
+ * character or as a raw byte, and nothing that is not valid UTF-8. */
+static void expect_inert(const char *what, const char *s, bool keep_lf)
+{
+	size_t i, len = strlen(s);
+
+	cr_expect(text_utf8_valid(s, len), "%s: not valid UTF-8", what);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		cr_expect(c >= 0x20 || (keep_lf && c == '\n'),
+			  "%s: byte 0x%02x at %zu", what, c, i);
+		cr_expect_neq(c, 0x7f, "%s: DEL at %zu", what, i);
+		/* a C1 control encoded in UTF-8 is 0xc2 0x80..0x9f */
+		if (c == 0xc2 && i + 1 < len)
+			cr_expect(!((unsigned char)s[i + 1] >= 0x80 &&
+				    (unsigned char)s[i + 1] <= 0x9f),
+				  "%s: C1 control at %zu", what, i);
+	}
+}
+
+/* Finding 7: escape sequences from the server never reach the terminal. */
+Test(model, hostile_escape_sequences)
+{
+	static const char *const evil[] = {
+	    "\x1b]52;c;SGVsbG8gY2xpcGJvYXJk\x07copied", /* OSC 52 clipboard */
+	    "\x1b]2;pwned\x1b\\title",			/* OSC 2 window title */
+	    "\x1b[31mred\x1b[0m",			/* SGR */
+	    "over\rwrite",				/* CR */
+	    "\xc2\x9b"
+	    "31mC1 CSI", /* C1 CSI as UTF-8 */
+	    "\x9b"
+	    "31m raw 8-bit CSI", /* C1 CSI as a raw byte */
+	    "\xc2\x9d"
+	    "0;x\xc2\x9c C1 OSC", /* C1 OSC ... ST */
+	    "bell\x07\x08\x7f\x0b\x0c",
+	    "line\nbreak\xe2\x80\xa8sep",
+	};
+	Quiz__V1__Question q = QUIZ__V1__QUESTION__INIT;
+	Quiz__V1__Error er = QUIZ__V1__ERROR__INIT;
+	Quiz__V1__LobbyUpdate lu = QUIZ__V1__LOBBY_UPDATE__INIT;
+	Quiz__V1__TeamTally tt = QUIZ__V1__TEAM_TALLY__INIT;
+	Quiz__V1__TeamTally *tts[] = {&tt};
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing st = QUIZ__V1__STANDING__INIT;
+	Quiz__V1__Standing *top[] = {&st};
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Joined jn = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	char *opts[2];
+	size_t i, n = sizeof(evil) / sizeof(evil[0]);
+
+	for (i = 0; i < n; i++) {
+		const char *e = evil[i];
+
+		model_init(&M, MODE_JOIN, "me");
+		rs.title = (char *)e;
+		jn.code = (char *)e;
+		jn.settings = &rs;
+		feed(&M, BODY(JOINED), &jn);
+		expect_inert("Joined.code", M.code, false);
+		expect_inert("title", M.title, false);
+
+		q.stem = (char *)e;
+		q.category = (char *)e;
+		opts[0] = opts[1] = (char *)e;
+		q.options = opts;
+		q.n_options = 2;
+		q.deadline_at_us = 10 * SEC;
+		feed(&M, BODY(QUESTION), &q);
+		expect_inert("Question.stem", M.stem, true);
+		expect_inert("Question.category", M.category, false);
+		expect_inert("Question.options[1]", M.options[1], false);
+
+		rv.explanation = (char *)e;
+		rv.correct_text = (char *)e;
+		feed(&M, BODY(REVEAL), &rv);
+		expect_inert("Reveal.explanation", M.explanation, true);
+		expect_inert("Reveal.correct_text", M.correct_text, false);
+
+		tt.team = (char *)e;
+		lu.teams = tts;
+		lu.n_teams = 1;
+		lu.players = 3;
+		feed(&M, BODY(LOBBY_UPDATE), &lu);
+		cr_assert_eq(M.n_teams, 1);
+		expect_inert("LobbyUpdate.team", M.teams[0].name, false);
+
+		st.nickname = (char *)e;
+		st.team = (char *)e;
+		lb.top = top;
+		lb.n_top = 1;
+		feed(&M, BODY(LEADERBOARD), &lb);
+		expect_inert("Leaderboard.nickname", M.top[0].nick, false);
+		expect_inert("Leaderboard.team", M.top[0].team, false);
+
+		er.message = (char *)e;
+		feed(&M, BODY(ERROR), &er);
+		expect_inert("Error.message", M.error, false);
+	}
+	/* the printable rest is kept */
+	er.message = "\x1b[31mred\x1b[0m";
+	feed(&M, BODY(ERROR), &er);
+	cr_expect_str_eq(M.error, "[31mred[0m");
+	q.stem = "line one\r\nline two";
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_str_eq(M.stem, "line one\nline two");
 }
