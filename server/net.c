@@ -15,14 +15,18 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define READ_CHUNK   (FRAME_HEADER + FRAME_MAX)
-#define ADDR_BUCKETS 4096 /* per-address counts: chains stay short */
-#define ACCEPT_BATCH 128  /* accepts per poll wake-up, so reads keep up */
-#define CLOSE_GRACE_US                                                         \
-	2000000 /* a graceful close that takes longer                          \
-			 (peer not reading) is made abrupt */
+#define READ_CHUNK (FRAME_HEADER + FRAME_MAX)
+/* per-address counts: chains stay short */
+#define ADDR_BUCKETS 4096
+/* accepts per poll wake-up, so reads keep up */
+#define ACCEPT_BATCH 128
+/* a graceful close that takes longer (peer not reading) is made abrupt */
+#define CLOSE_GRACE_US 2000000
+/* a closing peer that sends more than this is cut at once */
+#define DISCARD_MAX (256 * 1024)
 #define IN_MIN_CAP  256
-#define IN_KEEP_CAP 4096 /* buffers larger than this are freed when empty */
+/* partial-frame buffers larger than this are freed when empty */
+#define IN_KEEP_CAP 4096
 #if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
 #define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
 #endif
@@ -76,7 +80,9 @@ struct conn {
 	size_t out_bytes;
 	int closing;
 	int64_t closing_at;
-	int announced; /* on_open was called */
+	int shut_done, peer_eof; /* a graceful close waits for both */
+	size_t discarded;	 /* bytes read and dropped while closing */
+	int announced;		 /* on_open was called */
 	uv_shutdown_t shut;
 };
 
@@ -271,13 +277,48 @@ static void on_conn_closed(uv_handle_t *h)
 	net_maybe_free(n);
 }
 
+/* Closes the handle unless that is under way. */
+static void conn_release(struct conn *c)
+{
+	if (!uv_is_closing((uv_handle_t *)&c->tcp))
+		uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
 	struct conn *c = req->data;
 
-	(void)status; /* UV_ECANCELED when the sweep closed it first */
-	if (!uv_is_closing((uv_handle_t *)&c->tcp))
-		uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+	/* UV_ECANCELED when the sweep closed it first */
+	c->shut_done = 1;
+	if (status < 0 || c->peer_eof)
+		conn_release(c);
+}
+
+static void on_alloc_discard(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+
+	(void)suggested;
+	buf->base = (char *)c->net->chunk;
+	buf->len = READ_CHUNK;
+}
+
+/* Reads and drops what a closing peer still sends, until its EOF: closing
+ * a socket with unread input sends a reset, which can destroy our last
+ * words (the Error) in the peer's receive queue before it reads them. */
+static void on_read_discard(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+
+	(void)buf;
+	if (nread > 0)
+		c->discarded += (size_t)nread;
+	if (nread >= 0 && c->discarded <= DISCARD_MAX)
+		return;
+	c->peer_eof = 1;
+	uv_read_stop(s);
+	if (c->shut_done || nread >= 0)
+		conn_release(c);
 }
 
 void conn_close(struct conn *c, int graceful)
@@ -289,8 +330,11 @@ void conn_close(struct conn *c, int graceful)
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	c->shut.data = c;
 	if (graceful &&
-	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0)
+	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0) {
+		uv_read_start((uv_stream_t *)&c->tcp, on_alloc_discard,
+			      on_read_discard);
 		return;
+	}
 	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
@@ -638,10 +682,8 @@ static void on_sweep(uv_timer_t *t)
 	for (c = n->conns; c; c = next) {
 		next = c->next;
 		if (c->closing) {
-			if (now - c->closing_at > CLOSE_GRACE_US &&
-			    !uv_is_closing((uv_handle_t *)&c->tcp))
-				uv_close((uv_handle_t *)&c->tcp,
-					 on_conn_closed);
+			if (now - c->closing_at > CLOSE_GRACE_US)
+				conn_release(c);
 			continue;
 		}
 		if (c->in_len && now - c->in_since > limit) {
