@@ -42,7 +42,15 @@ start_quizd() {
   [ -s "$tmp/port" ] || fail "quizd did not start"
   port=$(cat "$tmp/port")
 }
-stop_quizd() { kill "$qpid"; wait "$qpid" || true; qpid=""; }
+stop_quizd() { # quizd must stop cleanly (and, under sanitizers, quietly)
+  local rc=0
+  kill "$qpid"; wait "$qpid" || rc=$?
+  qpid=""
+  [ "$rc" -eq 0 ] || fail "quizd exited $rc"
+  if grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$tmp/quizd.log"; then
+    fail "sanitizer report"
+  fi
+}
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$qpid/status"; }
 
 # --- 1. timeouts, frame size before Hello, flood, per-address cap, log
