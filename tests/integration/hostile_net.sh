@@ -7,7 +7,8 @@
 #     frame before Hello gets BAD_FRAME; a Ping flood is closed with
 #     RATE_LIMITED; the per-address cap answers the excess with SERVER_FULL;
 #     escape sequences in Hello.client never reach the log.
-#  2. memory: 500 peers each holding a 60 KiB frame one byte short leave
+#  2. a hall of 600 from one address is welcome under the default caps;
+#     memory: 500 peers each holding a 60 KiB frame one byte short leave
 #     quizd's RSS growth under the input budget (--max-input-mib 8) plus
 #     slack; the peers past the budget get SERVER_FULL.
 #  3. the fd limit: under `ulimit -n 64`, max-conns is derived from it and
@@ -82,6 +83,10 @@ stop_quizd
 
 # --- 2. memory held by partial frames stays under the input budget
 start_quizd - --max-input-mib 8
+# (the default per-address cap lets a hall of 500, and more, share one NAT)
+out=$("$hostile" "$port" peruser 600) || fail "hall of 600 behind one address: $out"
+echo "$out"
+grep -q "welcome=600 full=0" <<<"$out" || fail "a hall of 600 on one address refused: $out"
 before=$(rss_kib)
 "$hostile" "$port" memhold 500 61440 3 >"$tmp/memhold.out" &
 hpid=$!
