@@ -51,7 +51,7 @@ static struct seat_ref *ref_find(struct hub *h, const char *token)
 	mask = h->refcap - 1;
 	for (i = text_hash(token) & mask; h->refs[i].token[0];
 	     i = (i + 1) & mask)
-		if (strcmp(h->refs[i].token, token) == 0)
+		if (server_token_eq(token, h->refs[i].token))
 			return &h->refs[i];
 	return NULL;
 }
@@ -691,7 +691,7 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	if (!lr)
 		return -QE_ROOM_NOT_FOUND;
 	if (m->host_token[0]) {
-		if (strcmp(m->host_token, lr->host_token) != 0)
+		if (!server_token_eq(m->host_token, lr->host_token))
 			return -QE_WRONG_PIN;
 		ss->role = ROLE_HOST;
 		ref_put(h, ss->token, lr, 0);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <uv.h>
 
 #include "bank_cli.h"
@@ -21,12 +22,17 @@
 #endif
 #define DEFAULT_LISTEN "127.0.0.1:7878"
 #define DEFAULT_DB     "quizd.db"
+/* File descriptors kept free of connections: stdio, the listener, the
+ * reserve, the database and its -wal, -shm and temporary files, libuv's
+ * epoll, signal and wake-up descriptors, with room to spare. */
+#define FD_MARGIN 32
 
 struct options {
 	const char *listen;
 	const char *db;
 	const char *bank_dir;
 	const char *port_file;
+	int conns_set; /* --max-conns given: keep it even past the fd limit */
 	struct server_config cfg;
 };
 
@@ -54,7 +60,20 @@ static void usage(FILE *f)
 	    "%s/bank)\n"
 	    "  --port-file PATH     write the bound port there once listening\n"
 	    "  --max-conns N        connections before SERVER_FULL (default "
-	    "20000)\n"
+	    "20000,\n"
+	    "                       lowered to fit the file descriptor "
+	    "limit)\n"
+	    "  --max-conns-per-addr N  connections from one address (default "
+	    "2000)\n"
+	    "  --max-input-mib N    partial frames buffered, all connections "
+	    "(default 64)\n"
+	    "  --hello-timeout-ms N Hello must arrive within N ms (default "
+	    "5000)\n"
+	    "  --frame-timeout-ms N a frame begun must end within N ms "
+	    "(default 10000)\n"
+	    "  --ping-timeout-ms N  a Ping unanswered for N ms is lost; 3 in a "
+	    "row\n"
+	    "                       close the connection (default 10000)\n"
 	    "  --max-rooms N        live rooms (default 1000)\n"
 	    "  --room-linger-s N    forget a finished room, or one nobody is\n"
 	    "                       connected to, after N seconds (default "
@@ -115,6 +134,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_PORTFILE,
 		O_CONNS,
 		O_ROOMS,
+		O_PERADDR,
+		O_INPUT,
+		O_HELLO_TO,
+		O_FRAME_TO,
+		O_PING_TO,
 		O_LINGER,
 		O_LOG,
 		O_HELP,
@@ -127,6 +151,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"port-file", required_argument, NULL, O_PORTFILE},
 	    {"max-conns", required_argument, NULL, O_CONNS},
 	    {"max-rooms", required_argument, NULL, O_ROOMS},
+	    {"max-conns-per-addr", required_argument, NULL, O_PERADDR},
+	    {"max-input-mib", required_argument, NULL, O_INPUT},
+	    {"hello-timeout-ms", required_argument, NULL, O_HELLO_TO},
+	    {"frame-timeout-ms", required_argument, NULL, O_FRAME_TO},
+	    {"ping-timeout-ms", required_argument, NULL, O_PING_TO},
 	    {"room-linger-s", required_argument, NULL, O_LINGER},
 	    {"log-level", required_argument, NULL, O_LOG},
 	    {"help", no_argument, NULL, O_HELP},
@@ -134,6 +163,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {NULL, 0, NULL, 0},
 	};
 	int c, lvl;
+	uint32_t v;
 
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
@@ -151,6 +181,28 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_CONNS:
 			if (parse_uint(optarg, &o->cfg.max_conns) < 0)
+				goto bad;
+			o->conns_set = 1;
+			break;
+		case O_PERADDR:
+			if (parse_uint(optarg, &o->cfg.max_conns_per_addr) < 0)
+				goto bad;
+			break;
+		case O_INPUT:
+			if (parse_uint(optarg, &v) < 0 || v > 1u << 20)
+				goto bad;
+			o->cfg.max_in_bytes = (size_t)v << 20;
+			break;
+		case O_HELLO_TO:
+			if (parse_uint(optarg, &o->cfg.hello_timeout_ms) < 0)
+				goto bad;
+			break;
+		case O_FRAME_TO:
+			if (parse_uint(optarg, &o->cfg.frame_timeout_ms) < 0)
+				goto bad;
+			break;
+		case O_PING_TO:
+			if (parse_uint(optarg, &o->cfg.ping_timeout_ms) < 0)
 				goto bad;
 			break;
 		case O_ROOMS:
@@ -218,6 +270,42 @@ static void on_signal(uv_signal_t *h, int signum)
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&store_async, NULL);
+}
+
+/* Raises the soft fd limit to the hard one and fits max-conns under it,
+ * FD_MARGIN below, so that SERVER_FULL can always be sent: each
+ * connection takes one descriptor. An explicit --max-conns past the limit
+ * is kept, with a warning (peers then refused at the limit itself still
+ * get SERVER_FULL, through net's reserve descriptor). */
+static void fit_fd_limit(struct options *o)
+{
+	struct rlimit rl;
+	unsigned long long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = rl;
+
+		/* Linux refuses an infinite NOFILE; ask for what it allows */
+		if (want.rlim_max == RLIM_INFINITY)
+			want.rlim_max = 1u << 20;
+		want.rlim_cur = want.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			rl = want;
+	}
+	room = rl.rlim_cur > FD_MARGIN ? rl.rlim_cur - FD_MARGIN : 1;
+	if (o->conns_set && o->cfg.max_conns > room)
+		log_warn("main",
+			 "--max-conns %u is above what the fd limit %llu "
+			 "allows (%llu)",
+			 o->cfg.max_conns, (unsigned long long)rl.rlim_cur,
+			 room);
+	else if (o->cfg.max_conns > room)
+		o->cfg.max_conns = (uint32_t)room;
+	log_info("main", "fd limit %llu: max-conns %u, per address %u",
+		 (unsigned long long)rl.rlim_cur, o->cfg.max_conns,
+		 o->cfg.max_conns_per_addr);
 }
 
 /* Loads a bank from a CSV file or a directory of them, printing errors. */
@@ -331,6 +419,7 @@ static int run_server(struct options *o)
 		fprintf(stderr, "quizd: no questions in %s\n", o->db);
 		goto out_store;
 	}
+	fit_fd_limit(o);
 	the_server = server_new(loop, &o->cfg, st, bank);
 	r = server_listen(the_server, host, port, &bound);
 	if (r < 0) {

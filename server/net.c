@@ -2,24 +2,49 @@
 #include "net.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "frame.h"
 #include "log.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (FRAME_HEADER + FRAME_MAX)
+/* per-address counts: chains stay short */
+#define ADDR_BUCKETS 4096
+/* accepts per poll wake-up, so reads keep up */
+#define ACCEPT_BATCH 128
+/* a graceful close that takes longer (peer not reading) is made abrupt */
+#define CLOSE_GRACE_US 2000000
+/* a closing peer that sends more than this is cut at once */
+#define DISCARD_MAX (256 * 1024)
+#define IN_MIN_CAP  256
+/* partial-frame buffers larger than this are freed when empty */
+#define IN_KEEP_CAP 4096
 #if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
 #define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
 #endif
 
+/* Live connections from one peer address. */
+struct addr_count {
+	struct addr_count *next;
+	uint32_t n;
+	char ip[48];
+};
+
 struct net {
 	uv_loop_t *loop;
-	uv_tcp_t listener;
+	int lfd;	  /* listening socket, -1 before net_listen */
+	uv_poll_t lpoll;  /* readiness of lfd: we accept ourselves */
+	uv_timer_t retry; /* re-arms lpoll after running out of fds */
+	uv_timer_t sweep; /* partial-frame and closing timeouts */
+	int reserve_fd;	  /* kept open to be given up at the fd limit */
 	uv_check_t check;
 	struct net_limits lim;
 	struct net_callbacks cb;
@@ -27,8 +52,12 @@ struct net {
 	struct conn *conns; /* doubly linked list of live connections */
 	uint32_t nconns;
 	uint64_t next_id;
-	int64_t stamp;	/* receive time of this loop iteration, 0 if unset */
-	uint8_t *chunk; /* shared read buffer */
+	int64_t stamp;	 /* receive time of this loop iteration, 0 if unset */
+	uint8_t *chunk;	 /* shared read buffer */
+	size_t in_bytes; /* capacity of all partial-frame buffers */
+	struct addr_count *addrs[ADDR_BUCKETS];
+	uint64_t refused[NET_NOTICE_COUNT]; /* since the last log line */
+	int64_t refused_logged_at;
 	int closing;
 	int handles_open;
 };
@@ -45,9 +74,15 @@ struct conn {
 	int kstamps;	/* the socket delivers kernel receive timestamps */
 	uint8_t *in;	/* partial frame carried over between reads */
 	size_t in_len, in_cap;
+	int64_t in_since; /* when the partial frame's first byte came */
+	size_t frame_max; /* longest payload this peer may send */
+	struct addr_count *addr;
 	size_t out_bytes;
 	int closing;
-	int announced; /* on_open was called */
+	int64_t closing_at;
+	int shut_done, peer_eof; /* a graceful close waits for both */
+	size_t discarded;	 /* bytes read and dropped while closing */
+	int announced;		 /* on_open was called */
 	uv_shutdown_t shut;
 };
 
@@ -95,23 +130,19 @@ const char *conn_peer(const struct conn *c)
 	return c->peer;
 }
 
-/* Records the peer's address text ("?" when it cannot be read). */
-static void conn_read_peer(struct conn *c)
+/* Writes an address as text ("?" when it cannot be). */
+static void addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
 {
-	struct sockaddr_storage ss;
-	int len = sizeof(ss), r;
+	int r;
 
-	snprintf(c->peer, sizeof(c->peer), "?");
-	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) < 0)
-		return;
-	if (ss.ss_family == AF_INET6)
-		r = uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer,
-				sizeof(c->peer));
+	if (ss->ss_family == AF_INET6)
+		r = uv_ip6_name((const struct sockaddr_in6 *)ss, out, cap);
+	else if (ss->ss_family == AF_INET)
+		r = uv_ip4_name((const struct sockaddr_in *)ss, out, cap);
 	else
-		r = uv_ip4_name((struct sockaddr_in *)&ss, c->peer,
-				sizeof(c->peer));
+		r = -1;
 	if (r < 0)
-		snprintf(c->peer, sizeof(c->peer), "?");
+		snprintf(out, cap, "?");
 }
 void conn_set_data(struct conn *c, void *data)
 {
@@ -128,6 +159,57 @@ size_t conn_queued(const struct conn *c)
 uint32_t net_conn_count(const struct net *n)
 {
 	return n->nconns;
+}
+size_t net_in_bytes(const struct net *n)
+{
+	return n->in_bytes;
+}
+void conn_set_frame_max(struct conn *c, size_t max)
+{
+	c->frame_max = max < FRAME_MAX ? max : FRAME_MAX;
+}
+
+/* The live-connection count of one address, created at 0 if absent. */
+static struct addr_count *addr_get(struct net *n, const char *ip)
+{
+	size_t b = text_hash(ip) & (ADDR_BUCKETS - 1);
+	struct addr_count *a;
+
+	for (a = n->addrs[b]; a; a = a->next)
+		if (strcmp(a->ip, ip) == 0)
+			return a;
+	a = xcalloc(1, sizeof(*a));
+	snprintf(a->ip, sizeof(a->ip), "%s", ip);
+	a->next = n->addrs[b];
+	n->addrs[b] = a;
+	return a;
+}
+
+/* Counts of an address, 0 if it has no connection. */
+static uint32_t addr_conns(struct net *n, const char *ip)
+{
+	struct addr_count *a;
+
+	for (a = n->addrs[text_hash(ip) & (ADDR_BUCKETS - 1)]; a; a = a->next)
+		if (strcmp(a->ip, ip) == 0)
+			return a->n;
+	return 0;
+}
+
+/* Drops one connection of an address; frees the entry at zero. */
+static void addr_put(struct net *n, struct addr_count *a)
+{
+	struct addr_count **pp;
+
+	if (!a || --a->n)
+		return;
+	for (pp = &n->addrs[text_hash(a->ip) & (ADDR_BUCKETS - 1)]; *pp;
+	     pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			free(a);
+			return;
+		}
 }
 
 /* The read stamp is taken once per loop iteration, at the first read after
@@ -156,7 +238,18 @@ static void on_check(uv_check_t *h)
 /* Frees the net once it is closing and nothing of it is left open. */
 static void net_maybe_free(struct net *n)
 {
+	size_t i;
+
 	if (n->closing && n->handles_open == 0 && n->nconns == 0) {
+		for (i = 0; i < ADDR_BUCKETS; i++)
+			while (n->addrs[i]) {
+				struct addr_count *a = n->addrs[i];
+
+				n->addrs[i] = a->next;
+				free(a);
+			}
+		if (n->reserve_fd >= 0)
+			close(n->reserve_fd);
 		free(n->chunk);
 		free(n);
 	}
@@ -177,17 +270,55 @@ static void on_conn_closed(uv_handle_t *h)
 	if (c->next)
 		c->next->prev = c->prev;
 	n->nconns--;
+	addr_put(n, c->addr);
+	n->in_bytes -= c->in_cap;
 	free(c->in);
 	free(c);
 	net_maybe_free(n);
+}
+
+/* Closes the handle unless that is under way. */
+static void conn_release(struct conn *c)
+{
+	if (!uv_is_closing((uv_handle_t *)&c->tcp))
+		uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
 	struct conn *c = req->data;
 
-	(void)status;
-	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+	/* UV_ECANCELED when the sweep closed it first */
+	c->shut_done = 1;
+	if (status < 0 || c->peer_eof)
+		conn_release(c);
+}
+
+static void on_alloc_discard(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+
+	(void)suggested;
+	buf->base = (char *)c->net->chunk;
+	buf->len = READ_CHUNK;
+}
+
+/* Reads and drops what a closing peer still sends, until its EOF: closing
+ * a socket with unread input sends a reset, which can destroy our last
+ * words (the Error) in the peer's receive queue before it reads them. */
+static void on_read_discard(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+
+	(void)buf;
+	if (nread > 0)
+		c->discarded += (size_t)nread;
+	if (nread >= 0 && c->discarded <= DISCARD_MAX)
+		return;
+	c->peer_eof = 1;
+	uv_read_stop(s);
+	if (c->shut_done || nread >= 0)
+		conn_release(c);
 }
 
 void conn_close(struct conn *c, int graceful)
@@ -195,11 +326,15 @@ void conn_close(struct conn *c, int graceful)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	c->closing_at = net_now_us();
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	c->shut.data = c;
 	if (graceful &&
-	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0)
+	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0) {
+		uv_read_start((uv_stream_t *)&c->tcp, on_alloc_discard,
+			      on_read_discard);
 		return;
+	}
 	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
@@ -341,6 +476,49 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	buf->len = READ_CHUNK;
 }
 
+/* Logs refusals at most once a second, so a flood cannot flood the log. */
+static void net_count_refusal(struct net *n, enum net_notice what)
+{
+	static const char *const why[NET_NOTICE_COUNT] = {
+	    "server full", "per-address cap", "out of file descriptors",
+	    "input budget spent", "frame timeout"};
+	int64_t now = net_now_us();
+	int i;
+
+	n->refused[what]++;
+	if (now - n->refused_logged_at < 1000000)
+		return;
+	n->refused_logged_at = now;
+	for (i = 0; i < NET_NOTICE_COUNT; i++)
+		if (n->refused[i]) {
+			log_warn("net",
+				 "%llu connection(s) refused or ended: %s",
+				 (unsigned long long)n->refused[i], why[i]);
+			n->refused[i] = 0;
+		}
+}
+
+/* Tells the peer why (the upper layer's frame), then closes gracefully. */
+static void conn_end(struct conn *c, enum net_notice what)
+{
+	struct net *n = c->net;
+	struct wbuf *b = n->cb.notice ? n->cb.notice(what, n->arg) : NULL;
+
+	net_count_refusal(n, what);
+	if (b) {
+		(void)conn_send(c, b);
+		wbuf_unref(b);
+	}
+	conn_close(c, 1);
+}
+
+/* Payload length in a complete header (buf holds >= FRAME_HEADER bytes). */
+static size_t frame_len_of(const uint8_t *buf)
+{
+	return (size_t)buf[0] << 24 | (size_t)buf[1] << 16 |
+	       (size_t)buf[2] << 8 | buf[3];
+}
+
 /* Hands every whole frame in buf upward; returns bytes consumed or -1 when
  * the connection must close (bad frame, or closed by the callback). */
 static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
@@ -352,8 +530,14 @@ static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
 	while (off < len && !c->closing) {
 		const uint8_t *payload;
 		size_t plen;
-		int64_t r = frame_parse(buf + off, len - off, &payload, &plen);
+		int64_t r;
 
+		if (len - off >= FRAME_HEADER &&
+		    frame_len_of(buf + off) > c->frame_max) {
+			n->cb.on_bad_frame(c, n->arg);
+			return -1;
+		}
+		r = frame_parse(buf + off, len - off, &payload, &plen);
 		if (r == 0)
 			break;
 		if (r < 0) {
@@ -366,15 +550,91 @@ static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
 	return c->closing ? -1 : (int64_t)off;
 }
 
-/* Keeps the unparsed tail of a read for the next one. */
+/* Makes room for need bytes of partial frame (at most limit), charging the
+ * net-wide input budget; a peer that would pass the budget is ended.
+ * Returns 0 or -1 (connection closing). */
+static int conn_reserve(struct conn *c, size_t need, size_t limit)
+{
+	struct net *n = c->net;
+	size_t cap;
+
+	if (need <= c->in_cap)
+		return 0;
+	cap = c->in_cap * 2 > need ? c->in_cap * 2 : need;
+	if (cap > limit)
+		cap = limit > need ? limit : need;
+	if (cap < IN_MIN_CAP)
+		cap = IN_MIN_CAP;
+	if (n->in_bytes - c->in_cap + cap > n->lim.max_in_bytes) {
+		log_debug(c->tag, "closing: input budget of %zu bytes spent",
+			  n->lim.max_in_bytes);
+		conn_end(c, NET_FULL_INPUT);
+		return -1;
+	}
+	c->in = xrealloc(c->in, cap);
+	n->in_bytes += cap - c->in_cap;
+	c->in_cap = cap;
+	return 0;
+}
+
+/* Keeps the unparsed tail of a read: the start of a new frame. */
 static void conn_keep(struct conn *c, const uint8_t *p, size_t len)
 {
-	if (len > c->in_cap) {
-		c->in_cap = len < 256 ? 256 : len;
-		c->in = xrealloc(c->in, c->in_cap);
-	}
-	memmove(c->in, p, len);
+	size_t limit = FRAME_HEADER + c->frame_max;
+
+	if (len >= FRAME_HEADER)
+		limit = FRAME_HEADER + frame_len_of(p);
+	if (conn_reserve(c, len, limit) < 0)
+		return;
+	memcpy(c->in, p, len);
 	c->in_len = len;
+	c->in_since = net_now_us();
+}
+
+/* Appends to the carried partial frame the bytes of p that belong to it
+ * (header first) and hands it up once whole. Returns the bytes of p used,
+ * or -1 when the connection is closing. */
+static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len,
+			 int64_t stamp)
+{
+	struct net *n = c->net;
+	size_t take = 0, size, more;
+
+	if (c->in_len < FRAME_HEADER) {
+		take = FRAME_HEADER - c->in_len;
+		if (take > len)
+			take = len;
+		memcpy(c->in + c->in_len, p, take); /* in_cap >= IN_MIN_CAP */
+		c->in_len += take;
+		if (c->in_len < FRAME_HEADER)
+			return (int64_t)take;
+	}
+	size = frame_len_of(c->in);
+	if (size == 0 || size > c->frame_max) {
+		n->cb.on_bad_frame(c, n->arg);
+		return -1;
+	}
+	size += FRAME_HEADER;
+	more = size - c->in_len;
+	if (more > len - take)
+		more = len - take;
+	if (conn_reserve(c, c->in_len + more, size) < 0)
+		return -1;
+	memcpy(c->in + c->in_len, p + take, more);
+	c->in_len += more;
+	take += more;
+	if (c->in_len < size)
+		return (int64_t)take;
+	if (conn_frames(c, c->in, c->in_len, stamp) < 0)
+		return -1;
+	c->in_len = 0;
+	if (c->in_cap > IN_KEEP_CAP) {
+		n->in_bytes -= c->in_cap;
+		free(c->in);
+		c->in = NULL;
+		c->in_cap = 0;
+	}
+	return (int64_t)take;
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
@@ -390,7 +650,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		conn_close(c, 0);
 		return;
 	}
-	if (len == 0)
+	if (len == 0 || c->closing)
 		return;
 	stamp = net_stamp(c->net);
 	/* the kernel's time, when it has one that makes sense: never later
@@ -398,44 +658,73 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (c->kstamp > 0 && c->kstamp <= stamp && stamp - c->kstamp < 1000000)
 		stamp = c->kstamp;
 	if (c->in_len) {
-		/* a frame is split across reads: append what completes it */
-		size_t need = c->in_len + len;
-
-		if (need > c->in_cap) {
-			c->in_cap = need;
-			c->in = xrealloc(c->in, c->in_cap);
-		}
-		memcpy(c->in + c->in_len, p, len);
-		c->in_len = need;
-		used = conn_frames(c, c->in, c->in_len, stamp);
-		if (used < 0)
+		/* a frame is split across reads: complete it first */
+		used = conn_fill(c, p, len, stamp);
+		if (used < 0 || c->in_len)
 			return;
-		conn_keep(c, c->in + used, c->in_len - (size_t)used);
-		if (c->in_len == 0 && c->in_cap > 4096) {
-			free(c->in);
-			c->in = NULL;
-			c->in_cap = 0;
-		}
-		return;
+		p += used;
+		len -= (size_t)used;
 	}
 	used = conn_frames(c, p, len, stamp);
 	if (used >= 0 && (size_t)used < len)
 		conn_keep(c, p + used, len - (size_t)used);
 }
 
-static void on_connection(uv_stream_t *server, int status)
+/* Ends partial frames that took too long, and graceful closes that stall
+ * (a peer that stopped reading never lets the shutdown complete). */
+static void on_sweep(uv_timer_t *t)
 {
-	struct net *n = server->data;
-	struct conn *c;
+	struct net *n = t->data;
+	int64_t now = net_now_us();
+	int64_t limit = (int64_t)n->lim.frame_timeout_ms * 1000;
+	struct conn *c, *next;
 
-	if (status < 0) {
-		log_warn("net", "accept: %s", uv_strerror(status));
-		return;
+	for (c = n->conns; c; c = next) {
+		next = c->next;
+		if (c->closing) {
+			if (now - c->closing_at > CLOSE_GRACE_US)
+				conn_release(c);
+			continue;
+		}
+		if (c->in_len && now - c->in_since > limit) {
+			log_debug(c->tag,
+				  "closing: frame not completed in %u ms",
+				  n->lim.frame_timeout_ms);
+			conn_end(c, NET_FRAME_TIMEOUT);
+		}
 	}
-	c = xcalloc(1, sizeof(*c));
+}
+
+/* Refuses an accepted socket that gets no struct conn: writes the notice
+ * (it fits any fresh socket buffer), reads what the peer already sent so
+ * that close() sends FIN rather than a reset that could destroy the
+ * notice, and closes. */
+static void net_refuse(struct net *n, int fd, enum net_notice what)
+{
+	struct wbuf *b = n->cb.notice ? n->cb.notice(what, n->arg) : NULL;
+	int i;
+
+	net_count_refusal(n, what);
+	if (b) {
+		(void)send(fd, b->data, b->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		wbuf_unref(b);
+	}
+	for (i = 0; i < 4; i++)
+		if (recv(fd, n->chunk, READ_CHUNK, MSG_DONTWAIT) <= 0)
+			break;
+	close(fd);
+}
+
+/* Makes a struct conn of an accepted socket and starts reading it. */
+static void conn_start(struct net *n, int fd, const char *ip)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
 	c->net = n;
 	c->id = ++n->next_id;
+	c->frame_max = FRAME_MAX;
 	snprintf(c->tag, sizeof(c->tag), "c%llu", (unsigned long long)c->id);
+	snprintf(c->peer, sizeof(c->peer), "%s", ip);
 	uv_tcp_init(n->loop, &c->tcp);
 	c->tcp.data = c;
 	c->next = n->conns;
@@ -443,67 +732,169 @@ static void on_connection(uv_stream_t *server, int status)
 		n->conns->prev = c;
 	n->conns = c;
 	n->nconns++;
-	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
+	c->addr = addr_get(n, ip);
+	c->addr->n++;
+	if (uv_tcp_open(&c->tcp, fd) < 0) {
+		close(fd);
 		conn_close(c, 0);
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
-	conn_read_peer(c);
 	conn_enable_kstamps(c);
-	if (n->nconns > n->lim.max_conns) {
-		n->cb.on_full(c, n->arg);
-		conn_close(c, 1);
-		return;
-	}
 	c->announced = 1;
 	n->cb.on_open(c, n->arg);
 	if (!c->closing)
 		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 }
 
+static void on_listen_io(uv_poll_t *p, int status, int events);
+
+static void on_retry(uv_timer_t *t)
+{
+	struct net *n = t->data;
+
+	if (!n->closing)
+		uv_poll_start(&n->lpoll, UV_READABLE, on_listen_io);
+}
+
+/* At the fd limit: gives up the reserve fd to accept one peer, tells it the
+ * server is full and closes it, then takes the reserve back (libuv would
+ * close such peers without a word). Returns 0, or -1 when nothing more can
+ * be accepted now (then accepting pauses briefly instead of spinning). */
+static int net_accept_at_limit(struct net *n)
+{
+	int fd;
+
+	if (n->reserve_fd < 0)
+		n->reserve_fd = open("/dev/null", O_RDONLY);
+	if (n->reserve_fd < 0)
+		goto pause;
+	close(n->reserve_fd);
+	fd = accept(n->lfd, NULL, NULL);
+	n->reserve_fd = -1;
+	if (fd >= 0)
+		net_refuse(n, fd, NET_FULL_FDS);
+	n->reserve_fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0)
+		return 0;
+pause:
+	uv_poll_stop(&n->lpoll);
+	uv_timer_start(&n->retry, on_retry, 100, 0);
+	return -1;
+}
+
+/* Accepts pending peers (a batch per wake-up) and refuses, with a reason,
+ * those over the connection caps. */
+static void on_listen_io(uv_poll_t *p, int status, int events)
+{
+	struct net *n = p->data;
+	int i;
+
+	(void)events;
+	if (status < 0) {
+		log_warn("net", "listener: %s", uv_strerror(status));
+		return;
+	}
+	for (i = 0; i < ACCEPT_BATCH && !n->closing; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char ip[48];
+		int fd = accept(n->lfd, (struct sockaddr *)&ss, &len);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE) {
+				if (net_accept_at_limit(n) < 0)
+					return;
+				continue;
+			}
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("net", "accept: %s", strerror(errno));
+			return;
+		}
+		addr_text(&ss, ip, sizeof(ip));
+		if (n->nconns >= n->lim.max_conns)
+			net_refuse(n, fd, NET_FULL);
+		else if (addr_conns(n, ip) >= n->lim.max_conns_per_addr)
+			net_refuse(n, fd, NET_FULL_ADDR);
+		else
+			conn_start(n, fd, ip);
+	}
+}
+
 struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 		    const struct net_callbacks *cb, void *arg)
 {
 	struct net *n = xcalloc(1, sizeof(*n));
+	uint64_t every;
 
 	n->loop = loop;
 	n->lim = *lim;
 	n->cb = *cb;
 	n->arg = arg;
+	n->lfd = -1;
+	n->reserve_fd = open("/dev/null", O_RDONLY);
 	n->chunk = xmalloc(READ_CHUNK);
-	uv_tcp_init(loop, &n->listener);
-	n->listener.data = n;
 	uv_check_init(loop, &n->check);
 	n->check.data = n;
 	uv_check_start(&n->check, on_check);
 	uv_unref((uv_handle_t *)&n->check);
-	n->handles_open = 2;
+	uv_timer_init(loop, &n->retry);
+	n->retry.data = n;
+	uv_timer_init(loop, &n->sweep);
+	n->sweep.data = n;
+	every = lim->frame_timeout_ms / 4;
+	every = every < 20 ? 20 : every > 1000 ? 1000 : every;
+	uv_timer_start(&n->sweep, on_sweep, every, every);
+	uv_unref((uv_handle_t *)&n->sweep);
+	n->handles_open = 3;
 	return n;
 }
 
 int net_listen(struct net *n, const char *host, int port, int *bound)
 {
 	struct sockaddr_storage ss;
-	int r, len = sizeof(ss);
+	socklen_t len = sizeof(ss);
+	int r, fd = -1, on = 1;
 
+	memset(&ss, 0, sizeof(ss));
 	r = uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
 	if (r < 0)
 		r = uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss);
 	if (r < 0)
 		return r;
-	r = uv_tcp_bind(&n->listener, (struct sockaddr *)&ss, 0);
-	if (r < 0)
+	if (n->lfd >= 0)
+		return -EALREADY;
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss,
+		 ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					  : sizeof(struct sockaddr_in)) < 0 ||
+	    listen(fd, 4096) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		goto fail;
+	r = uv_poll_init_socket(n->loop, &n->lpoll, fd);
+	if (r < 0) {
+		close(fd);
 		return r;
-	r = uv_listen((uv_stream_t *)&n->listener, 4096, on_connection);
-	if (r < 0)
-		return r;
-	r = uv_tcp_getsockname(&n->listener, (struct sockaddr *)&ss, &len);
-	if (r < 0)
-		return r;
+	}
+	n->lfd = fd;
+	n->lpoll.data = n;
+	n->handles_open++;
+	uv_poll_start(&n->lpoll, UV_READABLE, on_listen_io);
 	*bound = ntohs(ss.ss_family == AF_INET6
 			   ? ((struct sockaddr_in6 *)&ss)->sin6_port
 			   : ((struct sockaddr_in *)&ss)->sin_port);
 	return 0;
+fail:
+	r = -errno;
+	close(fd);
+	return r;
 }
 
 /* Frees the net once its own handles are closed. */
@@ -515,6 +906,16 @@ static void on_net_handle_closed(uv_handle_t *h)
 	net_maybe_free(n);
 }
 
+/* The listener's poll handle is closed: now its socket can be. */
+static void on_listener_closed(uv_handle_t *h)
+{
+	struct net *n = h->data;
+
+	close(n->lfd);
+	n->lfd = -1;
+	on_net_handle_closed(h);
+}
+
 void net_close(struct net *n)
 {
 	struct conn *c, *next;
@@ -524,6 +925,9 @@ void net_close(struct net *n)
 		next = c->next;
 		conn_close(c, 0);
 	}
-	uv_close((uv_handle_t *)&n->listener, on_net_handle_closed);
+	if (n->lfd >= 0)
+		uv_close((uv_handle_t *)&n->lpoll, on_listener_closed);
 	uv_close((uv_handle_t *)&n->check, on_net_handle_closed);
+	uv_close((uv_handle_t *)&n->retry, on_net_handle_closed);
+	uv_close((uv_handle_t *)&n->sweep, on_net_handle_closed);
 }

@@ -22,10 +22,26 @@ void wbuf_ref(struct wbuf *b);
 void wbuf_unref(struct wbuf *b);
 
 struct net_limits {
-	uint32_t
-	    max_conns; /* beyond this, on_full is called and the peer closed */
-	size_t max_out_bytes; /* queued output per connection before it is
-				 dropped */
+	uint32_t max_conns;	     /* beyond this, new peers are refused */
+	uint32_t max_conns_per_addr; /* the same for one peer address */
+	size_t max_out_bytes;	   /* queued output per connection before it is
+				      dropped */
+	size_t max_in_bytes;	   /* partial input buffered across all
+				      connections; a peer that would pass it is
+				      dropped */
+	uint32_t frame_timeout_ms; /* a frame begun but not completed in
+				      this time ends the connection */
+};
+
+/* Why net itself ends or refuses a connection; the layer above supplies
+ * the frame (an Error) telling the peer. */
+enum net_notice {
+	NET_FULL,	   /* over max_conns */
+	NET_FULL_ADDR,	   /* over max_conns_per_addr */
+	NET_FULL_FDS,	   /* the process is out of file descriptors */
+	NET_FULL_INPUT,	   /* the input budget (max_in_bytes) is spent */
+	NET_FRAME_TIMEOUT, /* a partial frame was not completed in time */
+	NET_NOTICE_COUNT
 };
 
 struct conn;
@@ -35,10 +51,13 @@ struct net_callbacks {
 	/* One whole frame. recv_us is when the loop saw the bytes arrive. */
 	void (*on_frame)(struct conn *c, const uint8_t *payload, size_t len,
 			 int64_t recv_us, void *arg);
-	/* The peer sent a frame length of 0 or over FRAME_MAX. */
+	/* The peer sent a frame length of 0, over FRAME_MAX or over the
+	 * connection's conn_set_frame_max(). */
 	void (*on_bad_frame)(struct conn *c, void *arg);
-	/* A connection over max_conns: tell it and net closes it. */
-	void (*on_full)(struct conn *c, void *arg);
+	/* The frame to send before net refuses or ends a connection for
+	 * the reason given: a new reference, or NULL to send nothing. Also
+	 * used for peers refused before any struct conn exists. */
+	struct wbuf *(*notice)(enum net_notice what, void *arg);
 	/* The connection is gone (after this the pointer is invalid). */
 	void (*on_close)(struct conn *c, void *arg);
 };
@@ -75,5 +94,11 @@ const char *conn_peer(const struct conn *c);
 void conn_set_data(struct conn *c, void *data);
 void *conn_data(const struct conn *c);
 size_t conn_queued(const struct conn *c);
+/* Caps the payload length this connection may send (FRAME_MAX by default;
+ * smaller before the handshake so an unknown peer cannot make us buffer
+ * much). A longer frame header calls on_bad_frame. */
+void conn_set_frame_max(struct conn *c, size_t max);
+/* Input buffered for partial frames across all connections, in bytes. */
+size_t net_in_bytes(const struct net *n);
 
 #endif

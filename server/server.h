@@ -20,7 +20,13 @@ struct lroom;
 
 struct server_config {
 	uint32_t max_conns;
+	uint32_t max_conns_per_addr; /* a hall behind one NAT shares one */
 	size_t max_out_bytes;
+	size_t max_in_bytes;	   /* partial frames, all connections */
+	uint32_t hello_timeout_ms; /* Hello must come within this */
+	uint32_t frame_timeout_ms; /* a frame begun must end within this */
+	uint32_t ping_timeout_ms;  /* a Ping unanswered this long is lost;
+				      PING_LOST_MAX lost in a row close */
 	uint32_t max_rooms;
 	uint32_t rate_per_sec; /* requests per second per connection */
 	uint32_t rate_burst;
@@ -37,13 +43,17 @@ struct session {
 	struct server *srv;
 	struct session *prev, *next; /* all sessions (ping round robin) */
 	bool hello;
+	bool ending;	     /* session_fail ran: the close is under way */
+	int64_t opened_at;   /* connection time, for the Hello deadline */
 	char token[33];	     /* resume token given in Welcome */
 	struct clocksync cs; /* server-side: this peer's delay */
 	int64_t ping_t0;     /* Ping awaiting its Pong, 0 if none */
 	int64_t ping_at;     /* when the last Ping was sent */
 	unsigned pongs;
-	double bucket; /* rate limit tokens */
+	unsigned pings_lost; /* in a row; a Pong resets it */
+	double bucket;	     /* rate limit tokens */
 	int64_t bucket_at;
+	unsigned strikes; /* RATE_LIMITED in a row; too many close */
 	struct lroom *room;
 	uint32_t player;
 	enum session_role role;
@@ -60,6 +70,7 @@ struct server {
 	struct session *sessions;
 	uv_timer_t ping_timer;
 	uint32_t nsessions;
+	struct wbuf *notices[NET_NOTICE_COUNT]; /* packed Errors net sends */
 };
 
 /* session.c */
@@ -86,6 +97,11 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 void server_random(void *buf, size_t n);
 /* Writes 2 * nbytes random hex digits and a NUL to out (nbytes <= 32). */
 void server_random_hex(char *out, size_t nbytes);
+
+/* Compares a presented token with a stored one in time that depends only
+ * on the stored token's length, so timing reveals nothing of how much of
+ * a guess matched. True when equal. */
+bool server_token_eq(const char *given, const char *stored);
 
 /* Packs a push (seq 0) once into a shareable buffer; NULL if too large. */
 struct wbuf *server_pack(const Quiz__V1__Envelope *env);

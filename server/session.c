@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "frame.h"
 #include "hub.h"
 #include "log.h"
 #include "wire.h"
@@ -15,19 +16,33 @@
 /* Clock-sync pings: PING_BURST warm-up samples after Welcome, taken
  * PING_BURST_US apart so one busy moment cannot spoil them all; the schedule
  * is checked every PING_TICK_MS; then each session is re-pinged every
- * PING_REFRESH_US; a Ping unanswered for PING_LOST_US is given up. */
+ * PING_REFRESH_US; a Ping unanswered for cfg.ping_timeout_ms is lost, and
+ * after PING_LOST_MAX lost in a row the peer is taken for gone. */
 #define PING_BURST	5
 #define PING_BURST_US	150000
 #define PING_TICK_MS	50
 #define PING_REFRESH_US 5000000
-#define PING_LOST_US	10000000
+#define PING_LOST_MAX	3
 #define CLIENT_NAME_MAX 64
 #define TOKEN_MAX	64
+/* Before Hello a peer may send only frames this small: a Hello is under
+ * 200 bytes, and an unknown peer must not make us buffer 64 KiB. */
+#define HELLO_FRAME_MAX 1024
+/* This many RATE_LIMITED in a row (no request accepted in between: the
+ * peer ignores the refusals) close the connection. */
+#define RATE_STRIKES_MAX 20
 
 void server_config_default(struct server_config *c)
 {
 	c->max_conns = 20000;
+	/* a hall of 500 behind one NAT, with reconnects and screens, stays
+	 * far below; one address can hold at most a tenth of max_conns */
+	c->max_conns_per_addr = 2000;
 	c->max_out_bytes = 256 * 1024;
+	c->max_in_bytes = 64u << 20;
+	c->hello_timeout_ms = 5000;
+	c->frame_timeout_ms = 10000;
+	c->ping_timeout_ms = 10000;
 	c->max_rooms = 1000;
 	c->rate_per_sec = 20;
 	c->rate_burst = 40;
@@ -87,8 +102,15 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 static void session_fail(struct session *ss, int code, uint32_t ref_seq,
 			 const char *msg)
 {
-	log_info(conn_tag(ss->conn), "closing: %s (%s)", quiz_error_name(code),
-		 msg);
+	/* timeouts are what a flood of idle peers produces: keep them out
+	 * of the default log */
+	if (code == QE_TIMEOUT)
+		log_debug(conn_tag(ss->conn), "closing: %s (%s)",
+			  quiz_error_name(code), msg);
+	else
+		log_info(conn_tag(ss->conn), "closing: %s (%s)",
+			 quiz_error_name(code), msg);
+	ss->ending = true;
 	session_error(ss, code, ref_seq, msg);
 	conn_close(ss->conn, 1);
 }
@@ -134,13 +156,47 @@ void server_random_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
+bool server_token_eq(const char *given, const char *stored)
+{
+	size_t i, gl = strlen(given), sl = strlen(stored);
+	volatile unsigned char diff = (unsigned char)(gl != sl);
+
+	for (i = 0; i < sl; i++)
+		diff |= (unsigned char)((i < gl ? given[i] : 0) ^ stored[i]);
+	return diff == 0;
+}
+
+/* Copies a peer's string for a log line: printable ASCII as is, any other
+ * byte as \xNN, so no control or escape sequence reaches a terminal or a
+ * log viewer. Returns out. */
+static const char *log_safe(const char *s, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 5 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			out[o++] = (char)ch;
+			continue;
+		}
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[ch >> 4];
+		out[o++] = hex[ch & 15];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* The handshake: Hello must come first and speak our version. */
 static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 {
 	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
 	const Quiz__V1__Hello *h = env->hello;
-	char sess[24];
+	char sess[24], client[CLIENT_NAME_MAX * 4 + 8];
 
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq,
@@ -158,6 +214,7 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 		return;
 	}
 	ss->hello = true;
+	conn_set_frame_max(ss->conn, FRAME_MAX);
 	server_random_hex(ss->token, 16);
 	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
 		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
@@ -173,7 +230,8 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	out.welcome = &w;
 	w.server_time_us = (uint64_t)net_now_us();
 	session_send_env(ss, &out);
-	log_debug(conn_tag(ss->conn), "hello from '%s'%s", h->client,
+	log_debug(conn_tag(ss->conn), "hello from '%s'%s",
+		  log_safe(h->client, client, sizeof(client)),
 		  ss->room ? " (resumed)" : "");
 	if (ss->room)
 		hub_snapshot(ss->srv->hub, ss);
@@ -202,6 +260,7 @@ static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
 	if (!ss->ping_t0 || (int64_t)p->t0 != ss->ping_t0)
 		return; /* stale or forged: ignore */
 	ss->ping_t0 = 0;
+	ss->pings_lost = 0;
 	if (clocksync_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
 			  (int64_t)p->t2, recv_us) < 0)
 		return;
@@ -217,10 +276,18 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 	Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
 	int r = 0;
 
-	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_PONG &&
-	    !session_rate_ok(ss, recv_us)) {
-		session_error(ss, QE_RATE_LIMITED, env->seq, NULL);
-		return;
+	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_PONG) {
+		if (!session_rate_ok(ss, recv_us)) {
+			if (++ss->strikes >= RATE_STRIKES_MAX)
+				session_fail(ss, QE_RATE_LIMITED, env->seq,
+					     "kept sending past the rate "
+					     "limit");
+			else
+				session_error(ss, QE_RATE_LIMITED, env->seq,
+					      NULL);
+			return;
+		}
+		ss->strikes = 0;
 	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_PING:
@@ -274,6 +341,8 @@ static void on_open(struct conn *c, void *arg)
 	ss->srv = s;
 	ss->bucket = s->cfg.rate_burst;
 	ss->bucket_at = net_now_us();
+	ss->opened_at = ss->bucket_at;
+	conn_set_frame_max(c, HELLO_FRAME_MAX);
 	ss->next = s->sessions;
 	if (s->sessions)
 		s->sessions->prev = ss;
@@ -303,19 +372,35 @@ static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 
 static void on_bad_frame(struct conn *c, void *arg)
 {
+	struct session *ss = conn_data(c);
+
 	(void)arg;
-	session_fail(conn_data(c), QE_BAD_FRAME, 0,
-		     "frame length must be 1..65536");
+	session_fail(ss, QE_BAD_FRAME, 0,
+		     ss->hello ? "frame length must be 1..65536"
+			       : "frame length must be 1..1024 before Hello");
 }
 
-static void on_full(struct conn *c, void *arg)
+/* Packs the Error net sends when it refuses or ends a connection itself. */
+static struct wbuf *notice_pack(int code, const char *msg)
 {
-	struct session tmp;
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
 
-	(void)arg;
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.conn = c;
-	session_error(&tmp, QE_SERVER_FULL, 0, "server full");
+	e.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
+	e.message = (char *)msg;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	return server_pack(&env);
+}
+
+static struct wbuf *on_notice(enum net_notice what, void *arg)
+{
+	struct server *s = arg;
+	struct wbuf *b = s->notices[what];
+
+	if (b)
+		wbuf_ref(b);
+	return b;
 }
 
 static void on_close(struct conn *c, void *arg)
@@ -350,15 +435,29 @@ static void on_ping_tick(uv_timer_t *t)
 	int64_t now = net_now_us();
 	uint32_t budget =
 	    s->nsessions / (PING_REFRESH_US / 1000 / PING_TICK_MS) + 1;
+	int64_t hello_us = (int64_t)s->cfg.hello_timeout_ms * 1000;
+	int64_t lost_us = (int64_t)s->cfg.ping_timeout_ms * 1000;
 	struct session *ss;
 
 	for (ss = s->sessions; ss; ss = ss->next) {
 		bool warm = ss->pongs < PING_BURST;
 
-		if (!ss->hello)
+		if (ss->ending)
 			continue;
-		if (ss->ping_t0 && now - ss->ping_t0 > PING_LOST_US)
+		if (!ss->hello) {
+			if (now - ss->opened_at > hello_us)
+				session_fail(ss, QE_TIMEOUT, 0,
+					     "no Hello in time");
+			continue;
+		}
+		if (ss->ping_t0 && now - ss->ping_t0 > lost_us) {
 			ss->ping_t0 = 0;
+			if (++ss->pings_lost >= PING_LOST_MAX) {
+				session_fail(ss, QE_TIMEOUT, 0,
+					     "pings unanswered");
+				continue;
+			}
+		}
 		if (ss->ping_t0)
 			continue;
 		if (warm && now - ss->ping_at >= PING_BURST_US) {
@@ -380,7 +479,7 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	    .on_open = on_open,
 	    .on_frame = on_frame,
 	    .on_bad_frame = on_bad_frame,
-	    .on_full = on_full,
+	    .notice = on_notice,
 	    .on_close = on_close,
 	};
 
@@ -389,7 +488,19 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	s->store = store;
 	s->bank = bank;
 	lim.max_conns = cfg->max_conns;
+	lim.max_conns_per_addr = cfg->max_conns_per_addr;
 	lim.max_out_bytes = cfg->max_out_bytes;
+	lim.max_in_bytes = cfg->max_in_bytes;
+	lim.frame_timeout_ms = cfg->frame_timeout_ms;
+	s->notices[NET_FULL] = notice_pack(QE_SERVER_FULL, "server full");
+	s->notices[NET_FULL_ADDR] = notice_pack(
+	    QE_SERVER_FULL, "too many connections from your address");
+	s->notices[NET_FULL_FDS] =
+	    notice_pack(QE_SERVER_FULL, "server full (no file descriptors)");
+	s->notices[NET_FULL_INPUT] =
+	    notice_pack(QE_SERVER_FULL, "server busy: input buffers full");
+	s->notices[NET_FRAME_TIMEOUT] =
+	    notice_pack(QE_TIMEOUT, "frame not completed in time");
 	s->net = net_new(loop, &lim, &cb, s);
 	s->hub = hub_new(s);
 	uv_timer_init(loop, &s->ping_timer);
@@ -414,8 +525,12 @@ void server_close(struct server *s)
 
 void server_free(struct server *s)
 {
+	int i;
+
 	if (!s)
 		return;
+	for (i = 0; i < NET_NOTICE_COUNT; i++)
+		wbuf_unref(s->notices[i]);
 	hub_free(s->hub);
 	free(s);
 }

@@ -3,9 +3,22 @@
  * code and closes the connection.
  *
  *   quiz-hostile PORT garbage|oversize|zero|nohello|badversion|noread
+ *   quiz-hostile PORT idle|partial|nopong|bigprehello|pingflood|escclient
+ *   quiz-hostile PORT peruser N | memhold N SIZE SECS | pingstorm SECS
  *
  * noread: says Hello, then floods requests without ever reading the
- * replies; the server must drop it once its queued output passes the cap.
+ * replies; the server must drop it (at the output cap, or for flooding).
+ * idle: sends nothing (TIMEOUT and close expected); partial: Hello, then 3
+ * bytes of a header (TIMEOUT); nopong: Hello, reads but never answers a
+ * Ping (TIMEOUT); bigprehello: a 2 KiB frame before Hello (BAD_FRAME);
+ * pingflood: Hello, then Pings as fast as it can (RATE_LIMITED and close);
+ * escclient: a Hello whose client name holds escape sequences (Welcome).
+ * peruser N: N connections at once, each says Hello; prints how many got
+ * Welcome, SERVER_FULL, or a bare close.
+ * memhold N SIZE SECS: N connections each say Hello, then send all but the
+ * last byte of a SIZE-byte frame; prints "ready", holds them SECS seconds,
+ * then prints how many were ended by the server and with which Error.
+ * pingstorm SECS: pingflood again and again on new connections for SECS.
  * abandon: creates a room and leaves; prints the room code (the server must
  * forget the room once nobody has been connected for --room-linger-s).
  * badtitle: asks for rooms titled with escape sequences, BEL, CR and
@@ -20,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,7 +58,7 @@ static int send_all(int fd, const void *p, size_t n)
 }
 
 /* The next envelope from the server, or NULL at EOF (then *closed is set),
- * after 5 s of silence, or on a bad frame. One connection per process, so
+ * after 8 s of silence, or on a bad frame. One connection per process, so
  * the buffer can be static. Free the result with wire_free(). */
 static Quiz__V1__Envelope *next_env(int fd, int *closed)
 {
@@ -70,7 +84,7 @@ static Quiz__V1__Envelope *next_env(int fd, int *closed)
 				return env;
 			continue;
 		}
-		if (poll(&pfd, 1, 5000) <= 0)
+		if (poll(&pfd, 1, 8000) <= 0)
 			return NULL;
 		r = recv(fd, buf + len, sizeof(buf) - len, 0);
 		if (r <= 0) {
@@ -81,19 +95,69 @@ static Quiz__V1__Envelope *next_env(int fd, int *closed)
 	}
 }
 
-/* Reads until EOF (or 5 s). Returns the Error code seen (0 if none) and
- * sets *closed when the server closed the connection. */
+static char last_msg[256]; /* message of the last Error read */
+
+/* Milliseconds on a monotonic clock. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads until EOF (or 8 s of silence). Returns the Error code seen (0 if none)
+ * and sets *closed when the server closed the connection. */
 static int read_reply(int fd, int *closed)
 {
 	Quiz__V1__Envelope *env;
 	int code = 0;
 
 	while ((env = next_env(fd, closed))) {
-		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR) {
 			code = env->error->code;
+			snprintf(last_msg, sizeof(last_msg), "%s",
+				 env->error->message);
+		}
 		wire_free(env);
 	}
 	return code;
+}
+
+/* The first envelope on fd (its own buffer, so many connections can be
+ * read in turn): its Error code, 0 for anything else, -1 when the server
+ * closed without a word, -2 after ms of silence. */
+static int first_reply(int fd, int ms)
+{
+	uint8_t buf[4096];
+	size_t len = 0;
+
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		const uint8_t *payload;
+		size_t plen;
+		int64_t n = frame_parse(buf, len, &payload, &plen);
+		ssize_t r;
+
+		if (n > 0) {
+			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
+			int code = 0;
+
+			if (env &&
+			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+				code = env->error->code;
+			wire_free(env);
+			return code;
+		}
+		if (n < 0 || len == sizeof(buf))
+			return -1;
+		if (poll(&pfd, 1, ms) <= 0)
+			return -2;
+		r = recv(fd, buf + len, sizeof(buf) - len, 0);
+		if (r <= 0)
+			return -1;
+		len += (size_t)r;
+	}
 }
 
 static int send_env(int fd, Quiz__V1__Envelope *env)
@@ -109,8 +173,47 @@ static int send_env(int fd, Quiz__V1__Envelope *env)
 	return r;
 }
 
+/* Sends all of p, waiting at most 1 s at a time for the socket to take
+ * more: 0, -1 when the connection failed, -2 when the server stopped
+ * reading without closing (a blocking send would hang for ever). */
+static int send_bounded(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+		ssize_t w;
+
+		if (poll(&pfd, 1, 1000) <= 0)
+			return -2;
+		w = send(fd, c, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Says Hello on fd. Returns 0 or -1. */
+static int say_hello(int fd, const char *client)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+
+	h.protocol_version = QUIZ_PROTOCOL_VERSION;
+	h.client = (char *)client;
+	env.seq = 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	return send_env(fd, &env);
+}
+
 /* Floods Pings without reading; returns 0 once the server has closed the
- * connection (the send fails), 1 if it still accepts bytes after 20 s. */
+ * connection (the send fails), 1 if it still accepts bytes after 20 s or
+ * stops reading them without closing. */
 static int flood_noread(int fd)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
@@ -139,12 +242,16 @@ static int flood_noread(int fd)
 	free(b);
 	n = off;
 	while (time(NULL) - start < 20) {
-		if (send_all(fd, batch, n) < 0) {
+		int r = send_bounded(fd, batch, n);
+
+		if (r == -1) {
 			printf("hostile noread: dropped by the server after "
 			       "%ld s (%s)\n",
 			       (long)(time(NULL) - start), strerror(errno));
 			return 0;
 		}
+		if (r == -2 && time(NULL) - start >= 20)
+			break;
 	}
 	printf("hostile noread: NOT dropped\n");
 	return 1;
@@ -262,19 +369,272 @@ static int bad_titles(int fd)
 	return 0;
 }
 
+/* A new connection to the server on 127.0.0.1:port, or -1. */
+static int dial(int port)
+{
+	struct sockaddr_in sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Lets this process hold as many sockets as its hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* peruser N: N connections at once, each says Hello; counts the answers.
+ * Returns 0 when every connection got an answer (none a bare close). */
+static int many_conns(int port, int n)
+{
+	int *fds = calloc((size_t)n, sizeof(int));
+	int i, welcome = 0, full = 0, bare = 0, other = 0, failed = 0;
+
+	if (!fds)
+		return 1;
+	for (i = 0; i < n; i++) {
+		fds[i] = dial(port);
+		if (fds[i] < 0 || say_hello(fds[i], "hostile-peruser") < 0)
+			failed++;
+	}
+	for (i = 0; i < n; i++) {
+		int r = fds[i] < 0 ? -3 : first_reply(fds[i], 3000);
+
+		if (r == 0)
+			welcome++;
+		else if (r == quiz_wire_code(QE_SERVER_FULL))
+			full++;
+		else if (r == -1)
+			bare++;
+		else if (r != -3)
+			other++;
+	}
+	/* closed only now: a slot freed early would let a peer still in the
+	 * listen backlog in */
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	printf("hostile peruser %d: welcome=%d full=%d bare=%d other=%d "
+	       "failed=%d\n",
+	       n, welcome, full, bare, other, failed);
+	return bare || other || failed ? 1 : 0;
+}
+
+/* Reads fd until the server closes it or ms of silence: the last Error
+ * code seen (0 if none); *closed set when the server closed. */
+static int last_error(int fd, int ms, int *closed)
+{
+	static uint8_t buf[1 << 17];
+	size_t len = 0;
+	int code = 0;
+
+	*closed = 0;
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		const uint8_t *payload;
+		size_t plen;
+		int64_t n = frame_parse(buf, len, &payload, &plen);
+		ssize_t r;
+
+		if (n > 0) {
+			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
+
+			if (env &&
+			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+				code = env->error->code;
+			wire_free(env);
+			memmove(buf, buf + n, len - (size_t)n);
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 || poll(&pfd, 1, ms) <= 0)
+			return code;
+		r = recv(fd, buf + len, sizeof(buf) - len, 0);
+		if (r <= 0) {
+			*closed = 1;
+			return code;
+		}
+		len += (size_t)r;
+	}
+}
+
+/* memhold N SIZE SECS: N peers each hold a frame one byte short. */
+static int mem_hold(int port, int n, size_t size, int secs)
+{
+	int *fds = calloc((size_t)n, sizeof(int));
+	uint8_t *frame = calloc(1, size + 4);
+	int i, full = 0, timeout = 0, open_ = 0, other = 0;
+
+	if (!fds || !frame)
+		return 1;
+	frame[0] = (uint8_t)(size >> 24);
+	frame[1] = (uint8_t)(size >> 16);
+	frame[2] = (uint8_t)(size >> 8);
+	frame[3] = (uint8_t)size;
+	for (i = 0; i < n; i++) {
+		fds[i] = dial(port);
+		if (fds[i] < 0)
+			continue;
+		/* a refused peer's send fails: its answer is read below */
+		if (say_hello(fds[i], "hostile-memhold") == 0)
+			(void)send_bounded(fds[i], frame, size + 4 - 1);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	sleep((unsigned)secs);
+	for (i = 0; i < n; i++) {
+		int code = 0, closed = 0;
+
+		if (fds[i] < 0)
+			continue;
+		/* Welcome and Pings come first; an Error ends the peer */
+		code = last_error(fds[i], 100, &closed);
+		if (code == quiz_wire_code(QE_SERVER_FULL))
+			full++;
+		else if (code == quiz_wire_code(QE_TIMEOUT))
+			timeout++;
+		else if (!closed)
+			open_++;
+		else
+			other++;
+		close(fds[i]);
+	}
+	printf("hostile memhold %d x %zu: held=%d full=%d timeout=%d "
+	       "other=%d\n",
+	       n, size, open_, full, timeout, other);
+	free(fds);
+	free(frame);
+	return 0;
+}
+
+/* Pings as fast as possible while draining replies; returns 0 once the
+ * server closes the connection with RATE_LIMITED after at most 50 such
+ * refusals (it stops a flooder early, not when its output queue fills), 1
+ * otherwise or if not closed within 10 s. *sent counts the Pings written. */
+static int ping_flood(int fd, long *sent)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
+	static uint8_t rx[1 << 16], batch[100 * 16];
+	size_t one, off = 0, rl = 0;
+	uint8_t *b;
+	long long start = now_ms();
+	int code = 0, i, refused = 0;
+
+	if (say_hello(fd, "hostile-pingflood") < 0)
+		return 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
+	env.ping = &p;
+	p.t0 = 1;
+	env.seq = 2;
+	b = wire_pack(&env, &one);
+	for (i = 0; i < 100 && off + one <= sizeof(batch); i++, off += one)
+		memcpy(batch + off, b, one);
+	free(b);
+	while (now_ms() - start < 10000) {
+		ssize_t r;
+
+		if (send(fd, batch, off, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+			*sent += (long)(off / one);
+		r = recv(fd, rx + rl, sizeof(rx) - rl, MSG_DONTWAIT);
+		if (r == 0 ||
+		    (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			break;
+		if (r > 0)
+			rl += (size_t)r;
+		for (;;) {
+			const uint8_t *payload;
+			size_t plen;
+			int64_t n = frame_parse(rx, rl, &payload, &plen);
+			Quiz__V1__Envelope *e;
+
+			if (n <= 0)
+				break;
+			e = wire_unpack(payload, plen);
+			if (e &&
+			    e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR) {
+				code = e->error->code;
+				refused++;
+			}
+			wire_free(e);
+			memmove(rx, rx + n, rl - (size_t)n);
+			rl -= (size_t)n;
+		}
+		if (rl == sizeof(rx))
+			rl = 0;
+	}
+	if (refused > 50)
+		printf("hostile pingflood: %d refusals before the close\n",
+		       refused);
+	return now_ms() - start < 10000 && refused <= 50 &&
+		       code == quiz_wire_code(QE_RATE_LIMITED)
+		   ? 0
+		   : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
 	const char *mode;
 	int fd, want, got, closed;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: quiz-hostile PORT "
-				"garbage|oversize|zero|nohello|badversion|"
-				"noread|abandon|badtitle\n");
+	if (argc < 3) {
+		fprintf(stderr,
+			"usage: quiz-hostile PORT "
+			"garbage|oversize|zero|nohello|badversion|noread|"
+			"abandon|idle|partial|nopong|bigprehello|pingflood|"
+			"escclient|badtitle\n"
+			"       quiz-hostile PORT peruser N | memhold N SIZE "
+			"SECS | pingstorm SECS\n");
 		return 2;
 	}
 	mode = argv[2];
+	raise_fd_limit();
+	if (strcmp(mode, "peruser") == 0 && argc == 4)
+		return many_conns(atoi(argv[1]), atoi(argv[3]));
+	if (strcmp(mode, "memhold") == 0 && argc == 6)
+		return mem_hold(atoi(argv[1]), atoi(argv[3]),
+				(size_t)atol(argv[4]), atoi(argv[5]));
+	if (strcmp(mode, "pingstorm") == 0 && argc == 4) {
+		long long end = now_ms() + atoi(argv[3]) * 1000LL;
+		long sent = 0, conns = 0, shut = 0;
+
+		while (now_ms() < end) {
+			fd = dial(atoi(argv[1]));
+			if (fd < 0)
+				continue;
+			conns++;
+			if (ping_flood(fd, &sent) == 0)
+				shut++;
+			close(fd);
+		}
+		printf("hostile pingstorm: %ld connections, %ld closed for "
+		       "flooding, %ld pings sent\n",
+		       conns, shut, sent);
+		return 0;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "quiz-hostile: bad arguments for %s\n", mode);
+		return 2;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)atoi(argv[1]));
@@ -302,6 +662,17 @@ int main(int argc, char **argv)
 		close(fd);
 		return r;
 	}
+	if (strcmp(mode, "pingflood") == 0) {
+		long sent = 0;
+		long long t0 = now_ms();
+		int r = ping_flood(fd, &sent);
+
+		close(fd);
+		printf("hostile pingflood: %s after %lld ms (%ld pings)\n",
+		       r == 0 ? "closed (RATE_LIMITED)" : "NOT closed",
+		       now_ms() - t0, sent);
+		return r;
+	}
 	if (strcmp(mode, "garbage") == 0) {
 		/* a plausible length, then bytes that are no Envelope */
 		static const uint8_t g[] = {0,	  0,	0,    8,    0xff, 0xff,
@@ -327,6 +698,33 @@ int main(int argc, char **argv)
 		env.join_room = &j;
 		want = QE_BAD_MESSAGE;
 		send_env(fd, &env);
+	} else if (strcmp(mode, "idle") == 0) {
+		want = QE_TIMEOUT;
+	} else if (strcmp(mode, "partial") == 0) {
+		static const uint8_t g[] = {0, 0, 1};
+		want = QE_TIMEOUT;
+		say_hello(fd, "hostile-partial");
+		send_all(fd, g, sizeof(g));
+	} else if (strcmp(mode, "nopong") == 0) {
+		want = QE_TIMEOUT;
+		say_hello(fd, "hostile-nopong");
+	} else if (strcmp(mode, "bigprehello") == 0) {
+		static uint8_t g[4 + 2048] = {0, 0, 8, 0};
+		want = QE_BAD_FRAME;
+		send_all(fd, g, sizeof(g));
+	} else if (strcmp(mode, "escclient") == 0) {
+		Quiz__V1__Envelope *e;
+		int ok = 0;
+
+		say_hello(fd, "evil\x1b]0;pwned\x07\x1b[2J\r\n\x9b"
+			      "31m");
+		e = next_env(fd, &closed);
+		ok = e && e->body_case == QUIZ__V1__ENVELOPE__BODY_WELCOME;
+		wire_free(e);
+		close(fd);
+		printf("hostile escclient: %s\n",
+		       ok ? "welcomed" : "NOT welcomed");
+		return ok ? 0 : 1;
 	} else if (strcmp(mode, "badversion") == 0) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
@@ -342,9 +740,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown mode %s\n", mode);
 		return 2;
 	}
-	got = read_reply(fd, &closed);
-	close(fd);
-	printf("hostile %s: error %s, %s\n", mode, quiz_error_name(got),
-	       closed ? "closed" : "NOT closed");
+	{
+		long long t0 = now_ms();
+
+		got = read_reply(fd, &closed);
+		close(fd);
+		printf("hostile %s: error %s (%s), %s after %lld ms\n", mode,
+		       got ? quiz_error_name(got) : "none", last_msg,
+		       closed ? "closed" : "NOT closed", now_ms() - t0);
+	}
 	return got == quiz_wire_code(want) && closed ? 0 : 1;
 }
