@@ -394,7 +394,8 @@ static size_t conn_plan_read(struct conn *c)
 	need = FRAME_HEADER - have;
 	if ((size_t)n < need)
 		goto all; /* not even a whole header yet */
-	memcpy(hdr, c->in, have);
+	if (have)
+		memcpy(hdr, c->in, have);
 	memcpy(hdr + have, p, need);
 	len = frame_len_of(hdr);
 	if (len == 0 || len > FRAME_MAX)

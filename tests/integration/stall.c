@@ -564,7 +564,7 @@ static void setup(int n, int64_t delay_us, uint32_t limit_ms)
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
 	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
-	static char names[MAX_PEERS][16];
+	static char names[MAX_PEERS][24];
 	Quiz__V1__QuestionKind single = QUIZ__V1__QUESTION_KIND__SINGLE;
 	int i, k;
 
