@@ -19,6 +19,7 @@
 #define QCONN_CLIENT_MAX     64 /* Hello.client limit */
 #define QCONN_TOKEN_MAX	     64 /* resume token and session limit */
 #define QCONN_DEFAULT_CLIENT "quizclient/" QUIZ_VERSION
+#define QCONN_HOLD_US	     10000000 /* longest Ping hold for an unacked answer */
 
 enum qconn_phase { QC_NEW, QC_CONNECTING, QC_HELLO, QC_READY };
 
@@ -46,6 +47,10 @@ struct qconn {
 
 	unsigned pings_sent;
 	unsigned samples;
+	/* an Answer awaiting its AnswerAck: our Pings wait (bytes that follow
+	 * an answer unread by a stalled server can date it late) */
+	uint32_t answer_seq;
+	uint64_t answer_at;
 	struct clocksync cs;
 
 	uint8_t *in;
@@ -252,6 +257,10 @@ int64_t qconn_send(struct qconn *c, Quiz__V1__Envelope *env)
 	if (++c->seq == 0) /* seq 0 is for server pushes */
 		c->seq = 1;
 	env->seq = c->seq;
+	if (env->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER) {
+		c->answer_seq = c->seq;
+		c->answer_at = qconn_now_us();
+	}
 	n = wire_frame_size(env);
 	if (n <= FRAME_HEADER || n > QCONN_IN_MAX)
 		return -QE_BAD_FRAME;
@@ -293,6 +302,8 @@ static void on_ping_timer(uv_timer_t *t)
 {
 	struct qconn *c = t->data;
 
+	if (c->answer_seq && qconn_now_us() - c->answer_at < QCONN_HOLD_US)
+		return;
 	send_ping(c);
 	if (++c->pings_sent == c->ping_burst) {
 		if (c->ping_interval_ms)
@@ -357,6 +368,14 @@ static void dispatch(struct qconn *c, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
 		if (c->phase == QC_HELLO)
 			take_welcome(c, env->welcome);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK:
+		if (env->seq == c->answer_seq)
+			c->answer_seq = 0;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ERROR:
+		if (env->error->ref_seq == c->answer_seq)
+			c->answer_seq = 0;
 		break;
 	default:
 		break;

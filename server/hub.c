@@ -355,6 +355,7 @@ static void on_lroom_handle_closed(uv_handle_t *hd)
 	if (--lr->closing_handles == 0) {
 		room_free(lr->room);
 		free(lr->seats);
+		free(lr->one_way);
 		free(lr);
 	}
 }
@@ -643,12 +644,33 @@ static void seat(struct lroom *lr, uint32_t pid, struct session *ss)
 		lr->seats = xrealloc(lr->seats, n * sizeof(*lr->seats));
 		memset(lr->seats + lr->nseats, 0,
 		       (n - lr->nseats) * sizeof(*lr->seats));
+		lr->one_way = xrealloc(lr->one_way, n * sizeof(*lr->one_way));
+		memset(lr->one_way + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->one_way));
 		lr->nseats = n;
 	}
 	lr->seats[pid] = ss;
 	ss->room = lr;
 	ss->player = pid;
 	ss->role = ROLE_PLAYER;
+}
+
+/* Keeps a contestant connection's delay estimate with its seat as the
+ * connection leaves it, for the connection that resumes the seat. */
+static void seat_keep_delay(struct lroom *lr, const struct session *ss)
+{
+	if (ss->player < lr->nseats && ss->cs.n)
+		lr->one_way[ss->player] = clocksync_one_way(&ss->cs);
+}
+
+/* The one-way delay that compensates a contestant's answer: its
+ * connection's estimate; before a resumed connection's first Pong, the one
+ * its seat kept (a resume must not cost a contestant its uplink delay). */
+static int64_t seat_delay(const struct lroom *lr, const struct session *ss)
+{
+	if (ss->cs.n || ss->player >= lr->nseats)
+		return clocksync_one_way(&ss->cs);
+	return lr->one_way[ss->player];
 }
 
 int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
@@ -759,7 +781,7 @@ int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
 	req.seq = seq;
 	req.text = m->text[0] ? m->text : NULL;
 	r = room_answer(lr->room, recv_us, ss->player, m->question_index, mask,
-			m->text, clocksync_one_way(&ss->cs), &rt);
+			m->text, seat_delay(lr, ss), &rt);
 	if (r == 0)
 		lroom_flush(lr, &req);
 	return r;
@@ -785,6 +807,7 @@ int hub_resume(struct hub *h, struct session *ss, const char *token)
 		/* the old connection is still around: the newer one wins */
 		struct session *old = lr->seats[ref->player];
 
+		seat_keep_delay(lr, old);
 		old->room = NULL;
 		old->role = ROLE_NONE;
 		conn_close(old->conn, 0);
@@ -813,8 +836,10 @@ void hub_detach(struct hub *h, struct session *ss)
 	if (!lr)
 		return;
 	if (ss->role == ROLE_PLAYER) {
-		if (ss->player < lr->nseats && lr->seats[ss->player] == ss)
+		if (ss->player < lr->nseats && lr->seats[ss->player] == ss) {
+			seat_keep_delay(lr, ss);
 			lr->seats[ss->player] = NULL;
+		}
 	} else {
 		watcher_remove(lr, ss);
 	}
@@ -844,6 +869,7 @@ void hub_free(struct hub *h)
 		next = lr->next;
 		room_free(lr->room);
 		free(lr->seats);
+		free(lr->one_way);
 		free(lr);
 	}
 	free(h->refs);

@@ -30,6 +30,10 @@ struct lroom {
 	uint64_t match_id;
 	bool ended_by_host;
 	struct session **seats; /* by player id; NULL while disconnected */
+	/* by player id: the one-way delay estimate of the seat's last
+	 * connection, which compensates a resumed connection's answers until
+	 * it has an estimate of its own */
+	int64_t *one_way;
 	size_t nseats;
 	struct session *watchers; /* host and screens */
 	uv_timer_t timer;

@@ -27,6 +27,11 @@
 #define IN_MIN_CAP  256
 /* partial-frame buffers larger than this are freed when empty */
 #define IN_KEEP_CAP 4096
+/* Bytes looked at (MSG_PEEK) before each read to find the frames in it; a
+ * frame longer than this is dated by a second, copy-free peek. */
+#define PEEK_MAX 2048
+/* Frames one read may complete, each with its own kernel receive time. */
+#define READ_STAMPS 32
 #if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
 #define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
 #endif
@@ -70,9 +75,16 @@ struct conn {
 	char tag[24];
 	char peer[48]; /* IP address text, the key of per-address limits */
 	void *data;
-	int64_t kstamp; /* kernel receive time of the bytes about to be read */
-	int kstamps;	/* the socket delivers kernel receive timestamps */
-	uint8_t *in;	/* partial frame carried over between reads */
+	int64_t accepted_us; /* no byte of it arrived before this */
+	/* kernel receive times of the frames the next read completes, in
+	 * order: each the arrival of the segment holding the frame's last
+	 * byte */
+	int64_t stamps[READ_STAMPS];
+	unsigned nstamps;
+	unsigned stamp_next; /* the next frame completed takes stamps[this] */
+	int drained;	     /* the next read would find nothing: skip it */
+	int kstamps;	     /* the socket delivers kernel receive timestamps */
+	uint8_t *in;	     /* partial frame carried over between reads */
 	size_t in_len, in_cap;
 	int64_t in_since; /* when the partial frame's first byte came */
 	size_t frame_max; /* longest payload this peer may send */
@@ -411,12 +423,17 @@ static void conn_enable_kstamps(struct conn *c)
 #endif
 }
 
-/* Peeks at the socket for the kernel's receive time of the bytes the next
- * read returns, on our monotonic clock; 0 if unknown. libuv's stream reads
- * drop ancillary data, so this one-byte MSG_PEEK recvmsg fetches it just
- * before libuv reads. An answer is then timed from when it reached the
- * machine, however busy the loop was. */
-static int64_t conn_peek_kstamp(struct conn *c)
+/* Peeks at up to len bytes of the socket without consuming them (into
+ * buf, or copying nothing when buf is NULL) and sets *stamp to the
+ * kernel's receive time, on our monotonic clock, of the last buffer the
+ * peek reached; 0 if unknown. Linux TCP reports the SO_TIMESTAMPNS of the
+ * last skb copied, and when it merges queued segments into one skb it
+ * keeps the newest time: so a peek ending at a frame's last byte gives
+ * the arrival of the segment that completed the frame, or of one after it,
+ * never of one before. Returns the bytes seen, 0 at end of stream, or a
+ * negative errno (-EAGAIN: nothing yet). libuv's stream reads drop
+ * ancillary data, hence this peek before each read. */
+static ssize_t conn_peek(struct conn *c, void *buf, size_t len, int64_t *stamp)
 {
 #ifdef SO_TIMESTAMPNS
 	union {
@@ -426,25 +443,31 @@ static int64_t conn_peek_kstamp(struct conn *c)
 	struct msghdr msg;
 	struct cmsghdr *cm;
 	struct iovec iov;
-	struct timespec rt, mono;
-	char byte;
 	uv_os_fd_t fd;
+	ssize_t n;
 
-	if (!c->kstamps || uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0)
-		return 0;
+	*stamp = 0;
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0)
+		return -EBADF;
 	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &byte;
-	iov.iov_len = 1;
+	iov.iov_base = buf;
+	iov.iov_len = len;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = sizeof(ctl.buf);
-	if (recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT) <= 0)
-		return 0;
+	/* MSG_TRUNC: TCP walks the bytes (and their timestamps) but copies
+	 * nothing */
+	do
+		n = recvmsg(fd, &msg,
+			    MSG_PEEK | MSG_DONTWAIT | (buf ? 0 : MSG_TRUNC));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_TIMESTAMPNS) {
-			struct timespec ts;
+			struct timespec ts, rt, mono;
 			int64_t real_now, mono_now, k;
 
 			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
@@ -457,23 +480,108 @@ static int64_t conn_peek_kstamp(struct conn *c)
 			k = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 			/* the same instant on the monotonic clock (uv_hrtime)
 			 */
-			return k - real_now + mono_now;
+			*stamp = k - real_now + mono_now;
 		}
 	}
+	return n;
 #else
 	(void)c;
+	(void)buf;
+	(void)len;
+	*stamp = 0;
+	return -ENOTSUP;
 #endif
-	return 0;
 }
 
+/* The payload length in a frame header (big-endian). */
+static size_t frame_len_of(const uint8_t h[FRAME_HEADER])
+{
+	return (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 |
+	       h[3];
+}
+
+/* Plans the next read so that every frame it completes is dated by the
+ * segment that completed it, not by the oldest unread byte (a Ping, or an
+ * answer's length header sent ahead of its body while the loop was busy).
+ * One peek shows the queued bytes and where the frames in them end; a
+ * frame that ends before the last byte seen gets a copy-free peek of its
+ * own. Fills c->stamps; returns the bytes to read (the frames found and
+ * any partial tail), or 0 when there is nothing to read now. */
+static size_t conn_plan_read(struct conn *c)
+{
+	uint8_t *p = c->net->chunk, hdr[FRAME_HEADER];
+	size_t have, need, end, len, last = 0;
+	int64_t stamp;
+	ssize_t n, got;
+
+	c->nstamps = 0;
+	c->stamp_next = 0;
+	if (c->drained) {
+		c->drained = 0;
+		return 0;
+	}
+	n = conn_peek(c, p, PEEK_MAX, &stamp);
+	if (n == -EAGAIN)
+		return 0;
+	if (n <= 0)
+		return READ_CHUNK; /* end of stream or an error: let the read
+				      report it */
+	/* the frame under way may have begun in an earlier read */
+	have = c->in_len < FRAME_HEADER ? c->in_len : FRAME_HEADER;
+	need = FRAME_HEADER - have;
+	if ((size_t)n < need)
+		goto all; /* not even a whole header yet */
+	if (have)
+		memcpy(hdr, c->in, have);
+	memcpy(hdr + have, p, need);
+	len = frame_len_of(hdr);
+	if (len == 0 || len > FRAME_MAX)
+		goto all; /* the framing reports it */
+	end = FRAME_HEADER + len - c->in_len;
+	if (end > (size_t)n && n == PEEK_MAX) {
+		/* a long frame: is the rest of it queued too? */
+		got = conn_peek(c, NULL, end, &stamp);
+		if (got == (ssize_t)end) {
+			c->stamps[c->nstamps++] = stamp;
+			return end;
+		}
+		if (got <= 0)
+			return (size_t)n;
+		c->drained = 1; /* got is all there is */
+		return (size_t)got;
+	}
+	while (end <= (size_t)n && c->nstamps < READ_STAMPS) {
+		int64_t s = stamp;
+
+		if (end < (size_t)n &&
+		    conn_peek(c, NULL, end, &s) != (ssize_t)end)
+			s = 0;
+		c->stamps[c->nstamps++] = s;
+		last = end;
+		if ((size_t)n - end < FRAME_HEADER)
+			break;
+		len = frame_len_of(p + end);
+		if (len == 0 || len > FRAME_MAX)
+			break; /* the framing reports it */
+		end += FRAME_HEADER + len;
+	}
+	if (c->nstamps == READ_STAMPS)
+		return last; /* the next read takes the rest */
+all:
+	if (n < PEEK_MAX)
+		c->drained = 1; /* all that was queued */
+	return (size_t)n;
+}
+
+/* Sizes the read (see conn_plan_read). A zero-length buffer makes libuv
+ * call on_read with UV_ENOBUFS and wait for the next poll. */
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	struct conn *c = h->data;
 
 	(void)suggested;
-	c->kstamp = conn_peek_kstamp(c);
 	buf->base = (char *)c->net->chunk;
-	buf->len = READ_CHUNK;
+	buf->len = c->kstamps ? conn_plan_read(c) : READ_CHUNK;
 }
 
 /* Logs refusals at most once a second, so a flood cannot flood the log. */
@@ -512,19 +620,26 @@ static void conn_end(struct conn *c, enum net_notice what)
 	conn_close(c, 1);
 }
 
-/* Payload length in a complete header (buf holds >= FRAME_HEADER bytes). */
-static size_t frame_len_of(const uint8_t *buf)
+/* The receive time of the i-th frame a read completes: its kernel time
+ * when that is sane (not later than now, not before the connection was
+ * accepted) however long ago it was, else this loop iteration's. */
+static int64_t conn_stamp(struct conn *c, int64_t now)
 {
-	return (size_t)buf[0] << 24 | (size_t)buf[1] << 16 |
-	       (size_t)buf[2] << 8 | buf[3];
+	unsigned i = c->stamp_next++;
+	int64_t k = i < c->nstamps ? c->stamps[i] : 0;
+
+	if (k > 0 && k >= c->accepted_us && k <= now)
+		return k;
+	return net_stamp(c->net);
 }
 
-/* Hands every whole frame in buf upward; returns bytes consumed or -1 when
- * the connection must close (bad frame, or closed by the callback). */
-static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
-			   int64_t stamp)
+/* Hands every whole frame in buf upward, each with its receive time;
+ * returns bytes consumed or -1 when the connection must close (bad frame,
+ * or closed by the callback). */
+static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len)
 {
 	struct net *n = c->net;
+	int64_t now = net_now_us();
 	size_t off = 0;
 
 	while (off < len && !c->closing) {
@@ -544,7 +659,7 @@ static int64_t conn_frames(struct conn *c, const uint8_t *buf, size_t len,
 			n->cb.on_bad_frame(c, n->arg);
 			return -1;
 		}
-		n->cb.on_frame(c, payload, plen, stamp, n->arg);
+		n->cb.on_frame(c, payload, plen, conn_stamp(c, now), n->arg);
 		off += (size_t)r;
 	}
 	return c->closing ? -1 : (int64_t)off;
@@ -594,8 +709,7 @@ static void conn_keep(struct conn *c, const uint8_t *p, size_t len)
 /* Appends to the carried partial frame the bytes of p that belong to it
  * (header first) and hands it up once whole. Returns the bytes of p used,
  * or -1 when the connection is closing. */
-static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len,
-			 int64_t stamp)
+static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len)
 {
 	struct net *n = c->net;
 	size_t take = 0, size, more;
@@ -625,7 +739,7 @@ static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len,
 	take += more;
 	if (c->in_len < size)
 		return (int64_t)take;
-	if (conn_frames(c, c->in, c->in_len, stamp) < 0)
+	if (conn_frames(c, c->in, c->in_len) < 0)
 		return -1;
 	c->in_len = 0;
 	if (c->in_cap > IN_KEEP_CAP) {
@@ -640,10 +754,12 @@ static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len,
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct conn *c = s->data;
-	int64_t stamp, used;
+	int64_t used;
 	const uint8_t *p = (const uint8_t *)buf->base;
 	size_t len = nread > 0 ? (size_t)nread : 0;
 
+	if (nread == UV_ENOBUFS)
+		return; /* on_alloc found nothing to read: wait for the poll */
 	if (nread < 0) {
 		if (nread != UV_EOF)
 			log_debug(c->tag, "read: %s", uv_strerror((int)nread));
@@ -652,20 +768,16 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (len == 0 || c->closing)
 		return;
-	stamp = net_stamp(c->net);
-	/* the kernel's time, when it has one that makes sense: never later
-	 * than the poll and not from before a clock step */
-	if (c->kstamp > 0 && c->kstamp <= stamp && stamp - c->kstamp < 1000000)
-		stamp = c->kstamp;
+	(void)net_stamp(c->net);
 	if (c->in_len) {
 		/* a frame is split across reads: complete it first */
-		used = conn_fill(c, p, len, stamp);
+		used = conn_fill(c, p, len);
 		if (used < 0 || c->in_len)
 			return;
 		p += used;
 		len -= (size_t)used;
 	}
-	used = conn_frames(c, p, len, stamp);
+	used = conn_frames(c, p, len);
 	if (used >= 0 && (size_t)used < len)
 		conn_keep(c, p + used, len - (size_t)used);
 }
@@ -739,6 +851,7 @@ static void conn_start(struct net *n, int fd, const char *ip)
 		conn_close(c, 0);
 		return;
 	}
+	c->accepted_us = net_now_us();
 	uv_tcp_nodelay(&c->tcp, 1);
 	conn_enable_kstamps(c);
 	c->announced = 1;

@@ -48,7 +48,11 @@ struct conn;
 
 struct net_callbacks {
 	void (*on_open)(struct conn *c, void *arg);
-	/* One whole frame. recv_us is when the loop saw the bytes arrive. */
+	/* One whole frame. recv_us is when it arrived: the kernel's receive
+	 * time of the segment holding its last byte, however late it is read
+	 * (the loop's poll time when the kernel gives none). Bytes that
+	 * arrive behind a frame still unread may be merged into its buffer
+	 * and date it later, never earlier. */
 	void (*on_frame)(struct conn *c, const uint8_t *payload, size_t len,
 			 int64_t recv_us, void *arg);
 	/* The peer sent a frame length of 0, over FRAME_MAX or over the

@@ -69,6 +69,8 @@ struct server {
 	struct hub *hub;
 	struct session *sessions;
 	uv_timer_t ping_timer;
+	uv_idle_t ping_idle;	  /* with ping_after_io: pings go out */
+	uv_check_t ping_after_io; /* after this iteration's reads */
 	uint32_t nsessions;
 	struct wbuf *notices[NET_NOTICE_COUNT]; /* packed Errors net sends */
 };
