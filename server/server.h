@@ -12,6 +12,7 @@
 #include "clocksync.h"
 #include "item.h"
 #include "net.h"
+#include "quiz_limits.h"
 #include "quiz.pb-c.h"
 
 struct store;
@@ -37,7 +38,8 @@ struct session {
 	struct server *srv;
 	struct session *prev, *next; /* all sessions (ping round robin) */
 	bool hello;
-	char token[33];	     /* resume token given in Welcome */
+	/* the resume token given in Welcome */
+	char token[QUIZ_TOKEN_BUF];
 	struct clocksync cs; /* server-side: this peer's delay */
 	int64_t ping_t0;     /* Ping awaiting its Pong, 0 if none */
 	int64_t ping_at;     /* when the last Ping was sent */

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "hub.h"
 #include "log.h"
+#include "quiz_limits.h"
 #include "wire.h"
 #include "xalloc.h"
 
@@ -21,8 +22,6 @@
 #define PING_TICK_MS	50
 #define PING_REFRESH_US 5000000
 #define PING_LOST_US	10000000
-#define CLIENT_NAME_MAX 64
-#define TOKEN_MAX	64
 
 void server_config_default(struct server_config *c)
 {
@@ -76,6 +75,7 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 	e.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
 	e.message = (char *)(msg ? msg : quiz_error_text(code));
 	e.ref_seq = ref_seq;
+	env.seq = ref_seq; /* a reply: the request's seq (0 for a push) */
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
 	env.error = &e;
 	session_send_env(ss, &env);
@@ -152,13 +152,13 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 			     "protocol version 1 only");
 		return;
 	}
-	if (strlen(h->client) > CLIENT_NAME_MAX ||
-	    strlen(h->resume_token) > TOKEN_MAX) {
+	if (strlen(h->client) > QUIZ_CLIENT_NAME_MAX ||
+	    strlen(h->resume_token) > QUIZ_TOKEN_INPUT_MAX) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq, "field too long");
 		return;
 	}
 	ss->hello = true;
-	server_random_hex(ss->token, 16);
+	server_random_hex(ss->token, QUIZ_TOKEN_HEX / 2);
 	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
 		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
