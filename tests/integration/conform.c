@@ -396,27 +396,41 @@ static void answer(Env *env, Quiz__V1__Answer *a, uint32_t q, uint32_t *choices,
 	env->answer = a;
 }
 
-/* A room with a filter: settings echo, two hosts, KICK, answers of the
- * wrong shape or to a future question, a replaced connection, END with a
- * question open. */
-static void room_checks(void)
+/* The room the checks below share: one match, driven step by step. */
+static struct {
+	struct peer h1, h2, h3, p, p2, p3, scr;
+	char code[32], host_token[80], token[80], h2_token[80];
+	uint32_t count, pid;
+	uint64_t reveal0, deadline0;
+} R;
+
+static void cmd_ok(struct peer *host, Quiz__V1__HostCommand__Action a,
+		   uint32_t player, const char *what)
 {
-	struct peer h1, h2, p, p2, scr;
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r;
+
+	host_command(&env, &hc, a, player);
+	r = expect_reply(host, &env, QUIZ__V1__ENVELOPE__BODY_OK, what);
+	if (r)
+		wire_free(r);
+}
+
+/* A room drawn with a filter (FILL questions of one category, more asked
+ * than there are): the settings echo in RoomCreated, Joined, Watching. */
+static void room_setup(void)
+{
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
 	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
-	Quiz__V1__HostCommand hc;
-	Quiz__V1__Answer ans;
 	Quiz__V1__QuestionKind fill = QUIZ__V1__QUESTION_KIND__FILL;
-	uint32_t zero = 0, count, pid;
-	char code[32], host_token[80], token[80];
-	bool revealed = false, final = false, finished = false;
 	Env *r, *w;
 
-	peer_open(&h1, "host1");
-	wire_free(hello(&h1, NULL));
+	peer_open(&R.h1, "host1");
+	wire_free(hello(&R.h1, NULL));
 	rs.title = "conform";
 	rs.category = CATEGORY;
 	rs.n_kinds = 1;
@@ -428,144 +442,285 @@ static void room_checks(void)
 	cr.settings = &rs;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 	env.create_room = &cr;
-	r = expect_reply(&h1, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+	r = expect_reply(&R.h1, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom");
 	if (!r)
 		die("no room");
-	count = r->room_created->settings->question_count;
-	check(count >= 2 && count < 200,
+	R.count = r->room_created->settings->question_count;
+	check(R.count >= 2 && R.count < 200,
 	      "200 questions asked, %u match the filter: RoomCreated.settings "
 	      "says how many the room has",
-	      count);
-	check_settings(r->room_created->settings, "RoomCreated", count);
-	snprintf(code, sizeof(code), "%s", r->room_created->code);
-	snprintf(host_token, sizeof(host_token), "%s",
+	      R.count);
+	check_settings(r->room_created->settings, "RoomCreated", R.count);
+	snprintf(R.code, sizeof(R.code), "%s", r->room_created->code);
+	snprintf(R.host_token, sizeof(R.host_token), "%s",
 		 r->room_created->host_token);
 	wire_free(r);
 
-	peer_open(&p, "player");
-	w = hello(&p, NULL);
-	snprintf(token, sizeof(token), "%s", w->welcome->resume_token);
+	peer_open(&R.p, "player");
+	w = hello(&R.p, NULL);
+	snprintf(R.token, sizeof(R.token), "%s", w->welcome->resume_token);
 	wire_free(w);
-	j.code = code;
+	j.code = R.code;
 	j.nickname = "conformist";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
 	env.join_room = &j;
-	r = expect_reply(&p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED, "JoinRoom");
+	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "JoinRoom");
 	if (!r)
 		die("not joined");
-	pid = r->joined->player_id;
-	check_settings(r->joined->settings, "Joined", count);
+	R.pid = r->joined->player_id;
+	check_settings(r->joined->settings, "Joined", R.count);
 	wire_free(r);
 
-	peer_open(&scr, "screen");
-	wire_free(hello(&scr, NULL));
-	wr.code = code;
+	peer_open(&R.scr, "screen");
+	wire_free(hello(&R.scr, NULL));
+	wr.code = R.code;
 	wr.host_token = "";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &wr;
-	r = expect_reply(&scr, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+	r = expect_reply(&R.scr, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 			 "WatchRoom as a screen");
 	if (r) {
 		check(!r->watching->host, "a screen is not the host");
-		check_settings(r->watching->settings, "Watching", count);
+		check_settings(r->watching->settings, "Watching", R.count);
 		wire_free(r);
 	}
+}
 
-	/* KICK of an unknown player id */
+/* The demoted host gets an Error NOT_HOST push and its commands fail. */
+static void check_demoted(struct peer *old, const char *who)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r = peer_wait(old, QUIZ__V1__ENVELOPE__BODY_ERROR);
+
+	check(r && r->error->code == QUIZ__V1__ERROR_CODE__NOT_HOST &&
+		  r->seq == 0 && r->error->ref_seq == 0,
+	      "%s is told (Error NOT_HOST push, seq 0)", who);
+	if (r)
+		wire_free(r);
+	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0);
+	expect_error(old, &env, QUIZ__V1__ERROR_CODE__NOT_HOST, who);
+	expect_alive(old, "the replaced host stays connected (as a screen)");
+}
+
+/* KICK of an unknown id; a second host by WatchRoom{host_token}. */
+static void room_two_hosts(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r, *w;
+
 	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__KICK, 999);
-	expect_error(&h1, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+	expect_error(&R.h1, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "KICK of an unknown player id");
 
-	/* a second host: the newer one wins, the older is told and demoted */
-	peer_open(&h2, "host2");
-	wire_free(hello(&h2, NULL));
-	wr.host_token = host_token;
+	peer_open(&R.h2, "host2");
+	w = hello(&R.h2, NULL);
+	snprintf(R.h2_token, sizeof(R.h2_token), "%s",
+		 w->welcome->resume_token);
+	wire_free(w);
+	wr.code = R.code;
+	wr.host_token = R.host_token;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &wr;
-	r = expect_reply(&h2, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+	r = expect_reply(&R.h2, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 			 "WatchRoom with the host token");
 	if (r) {
 		check(r->watching->host, "the second host is the host");
 		wire_free(r);
 	}
-	r = peer_wait(&h1, QUIZ__V1__ENVELOPE__BODY_ERROR);
-	check(r && r->error->code == QUIZ__V1__ERROR_CODE__NOT_HOST &&
-		  r->seq == 0 && r->error->ref_seq == 0,
-	      "the first host is told (Error NOT_HOST push, seq 0)");
-	if (r)
-		wire_free(r);
-	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__START, 0);
-	expect_error(&h1, &env, QUIZ__V1__ERROR_CODE__NOT_HOST,
-		     "START from the replaced host");
-	expect_alive(&h1, "the replaced host stays connected (as a screen)");
-	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__START, 0);
-	r = expect_reply(&h2, &env, QUIZ__V1__ENVELOPE__BODY_OK,
-			 "START from the new host");
-	if (r) {
-		check(true, "START from the new host: Ok with its seq");
-		wire_free(r);
-	}
+	check_demoted(&R.h1, "the first host, replaced by WatchRoom");
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__START, 0,
+	       "START from the new host");
+}
 
-	/* question 0 is a FILL question (the filter says so) */
-	r = wait_question(&p, 0);
+/* Question 0 (FILL): answers of the wrong shape, to a later question,
+ * past the count; then a good one. */
+static void room_answers(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer ans;
+	uint32_t zero = 0;
+	Env *r = wait_question(&R.p, 0);
+
 	if (!r)
 		die("no Question 0");
 	check(r->question->kind == QUIZ__V1__QUESTION_KIND__FILL &&
-		  r->question->count == count,
+		  r->question->count == R.count,
 	      "Question 0 is FILL, Question.count is the settings' count");
+	R.reveal0 = r->question->reveal_at_us;
+	R.deadline0 = r->question->deadline_at_us;
 	wire_free(r);
 	answer(&env, &ans, 0, &zero, 1, "x");
-	expect_error(&p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "choices sent (with text) for a fill question");
 	answer(&env, &ans, 0, &zero, 1, NULL);
-	expect_error(&p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "choices sent (no text) for a fill question");
 	answer(&env, &ans, 1, NULL, 0, "x");
-	expect_error(&p, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
 		     "an answer to a future question");
-	answer(&env, &ans, count, NULL, 0, "x");
-	expect_error(&p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+	answer(&env, &ans, R.count, NULL, 0, "x");
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "an answer to a question index past the count");
 	answer(&env, &ans, 0, NULL, 0, "x");
-	r = expect_reply(&p, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 			 "a well-formed fill answer");
 	if (r) {
 		check(r->answer_ack->question_index == 0,
 		      "AnswerAck with the Answer's seq");
 		wire_free(r);
 	}
+}
 
-	/* the seat resumed from another connection: same player, same token;
-	 * the old connection gets Kicked and is closed */
-	peer_open(&p2, "player2");
-	w = hello(&p2, token);
-	check(w->welcome->player_id == pid &&
-		  !strcmp(w->welcome->room_code, code) &&
-		  !strcmp(w->welcome->resume_token, token),
+/* The seat resumed from another connection: same player, same token; the
+ * old connection gets Kicked and is closed. */
+static void room_resume(void)
+{
+	Env *r, *w;
+
+	peer_open(&R.p2, "player2");
+	w = hello(&R.p2, R.token);
+	check(w->welcome->player_id == R.pid &&
+		  !strcmp(w->welcome->room_code, R.code) &&
+		  !strcmp(w->welcome->resume_token, R.token),
 	      "resume: Welcome names the same seat and the same token");
 	wire_free(w);
-	r = peer_wait(&p2, QUIZ__V1__ENVELOPE__BODY_JOINED);
-	check(r && r->seq == 0 && r->joined->player_id == pid,
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_JOINED);
+	check(r && r->seq == 0 && r->joined->player_id == R.pid,
 	      "resume: Joined (seq 0) follows the Welcome");
 	if (r)
 		wire_free(r);
-	r = peer_wait(&p, QUIZ__V1__ENVELOPE__BODY_KICKED);
+	r = peer_wait(&R.p, QUIZ__V1__ENVELOPE__BODY_KICKED);
 	check(r != NULL, "the replaced connection gets Kicked");
 	if (r)
 		wire_free(r);
-	r = peer_next(&p);
-	check(!r && p.closed, "... and is closed");
+	r = peer_next(&R.p);
+	check(!r && R.p.closed, "... and is closed");
+	if (r)
+		wire_free(r);
+}
+
+/* PAUSE, 300 ms, RESUME: the question is re-sent with reveal_at and
+ * deadline_at moved by the pause, the time left what PAUSED said. Server
+ * times only, so the tolerance is for the few microseconds between the
+ * command and its push (5 ms, generous). */
+static void room_pause(void)
+{
+	struct timespec ts = {0, 300 * 1000000L};
+	uint64_t remaining = 0, resumed_at = 0;
+	int64_t moved, left;
+	Env *r;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0, "PAUSE");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	if (r && r->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
+		remaining = r->state_change->remaining_us;
+	check(remaining > 0, "PAUSE: StateChange{PAUSED, remaining_us}");
+	if (r)
+		wire_free(r);
+	nanosleep(&ts, NULL);
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__RESUME, 0, "RESUME");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	if (r)
+		resumed_at = r->state_change->at_us;
+	if (r)
+		wire_free(r);
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	if (!r || !resumed_at) {
+		check(false, "RESUME: StateChange and the Question re-sent");
+		if (r)
+			wire_free(r);
+		return;
+	}
+	moved = (int64_t)(r->question->reveal_at_us - R.reveal0);
+	left = (int64_t)(r->question->deadline_at_us - resumed_at);
+	check(r->question->deadline_at_us - R.deadline0 == (uint64_t)moved &&
+		  moved >= 300000 && moved < 300000 + 2000000 &&
+		  llabs(left - (int64_t)remaining) <= 5000,
+	      "RESUME: reveal_at and deadline_at moved by the pause (%lld "
+	      "us), time left %lld us = remaining_us %llu",
+	      (long long)moved, (long long)left, (unsigned long long)remaining);
+	wire_free(r);
+}
+
+/* SKIP voids the open question: Reveal{voided}, nothing scored. KICK: the
+ * seat is gone for good; the nickname stays taken; another name joins as
+ * a new contestant. */
+static void room_skip_kick(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Env *r, *w;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__SKIP, 0, "SKIP");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_REVEAL);
+	check(r && r->reveal->voided, "SKIP of an open question: voided");
+	if (r)
+		wire_free(r);
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_RESULT);
+	check(r && r->result->answered && r->result->points == 0 &&
+		  r->result->total == 0 && !r->result->correct,
+	      "a voided question scores nothing (Result)");
 	if (r)
 		wire_free(r);
 
-	/* END with the question open: no Reveal, a final Leaderboard, then
-	 * StateChange FINISHED */
-	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__END, 0);
-	r = expect_reply(&h2, &env, QUIZ__V1__ENVELOPE__BODY_OK, "END");
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__KICK, R.pid, "KICK");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_KICKED);
+	check(r != NULL, "the kicked contestant gets Kicked");
 	if (r)
 		wire_free(r);
-	while (!finished && (r = peer_next(&p2))) {
+	peer_open(&R.p3, "player3");
+	w = hello(&R.p3, R.token);
+	check(!w->welcome->room_code[0] && w->welcome->player_id == 0 &&
+		  strcmp(w->welcome->resume_token, R.token) != 0,
+	      "a kicked seat's token names no seat: fresh session");
+	wire_free(w);
+	j.code = R.code;
+	j.nickname = "conformist";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	expect_error(&R.p3, &env, QUIZ__V1__ERROR_CODE__NAME_TAKEN,
+		     "a kicked player's nickname stays taken");
+	j.nickname = "conformist2";
+	r = expect_reply(&R.p3, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "rejoin under another nickname");
+	if (r) {
+		check(r->joined->player_id != R.pid,
+		      "... as a new contestant (player %u, was %u)",
+		      r->joined->player_id, R.pid);
+		wire_free(r);
+	}
+}
+
+/* A host seat taken by resuming the host's token, then END with the next
+ * question open: no Reveal, a final Leaderboard, StateChange FINISHED. */
+static void room_end(void)
+{
+	bool revealed = false, final = false, finished = false;
+	Env *r, *w;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT (leaderboard)");
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT (countdown)");
+	r = wait_question(&R.p3, 1);
+	check(r != NULL, "Question 1 is open");
+	if (r)
+		wire_free(r);
+
+	peer_open(&R.h3, "host3");
+	w = hello(&R.h3, R.h2_token);
+	check(w->welcome->host && !strcmp(w->welcome->room_code, R.code),
+	      "a Hello with the host's resume token takes the host seat");
+	wire_free(w);
+	check_demoted(&R.h2, "the host replaced by a resume");
+
+	cmd_ok(&R.h3, QUIZ__V1__HOST_COMMAND__ACTION__END, 0, "END");
+	while (!finished && (r = peer_next(&R.p3))) {
 		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_REVEAL)
 			revealed = true;
 		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_LEADERBOARD)
@@ -578,12 +733,6 @@ static void room_checks(void)
 	check(!revealed && final && finished,
 	      "END with a question open: no Reveal, final Leaderboard, "
 	      "FINISHED");
-
-	peer_close(&h1);
-	peer_close(&h2);
-	peer_close(&p);
-	peer_close(&p2);
-	peer_close(&scr);
 }
 
 int main(int argc, char **argv)
@@ -594,7 +743,13 @@ int main(int argc, char **argv)
 	}
 	port = atoi(argv[1]);
 	no_room_checks();
-	room_checks();
+	room_setup();
+	room_two_hosts();
+	room_answers();
+	room_resume();
+	room_pause();
+	room_skip_kick();
+	room_end();
 	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
 	       failures);
 	return failures ? 1 : 0;
