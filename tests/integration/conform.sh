@@ -19,3 +19,11 @@ qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "quizd did not start"
 "$conform" "$(cat "$tmp/port")" || fail "quiz-conform found differences from docs/PROTOCOL.md"
+# quizd must stop cleanly, with nothing for a sanitizer build to report
+kill -TERM "$qpid"
+rc=0
+wait "$qpid" || rc=$?
+qpid=""
+[ "$rc" -eq 0 ] || fail "quizd exited $rc after SIGTERM"
+if grep -q "Sanitizer\|runtime error" "$tmp/quizd.log"; then fail "sanitizer report in the quizd log"; fi
+echo "conform: quizd stopped cleanly"
