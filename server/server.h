@@ -79,7 +79,8 @@ void server_free(struct server *s);
 void session_send(struct session *ss, struct wbuf *b);
 /* Packs env (seq given) and sends it to one session. */
 void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
-/* Sends Error{code, message, ref_seq}. */
+/* Sends Error{code, message, ref_seq} in an envelope whose seq is ref_seq
+ * too (the refused request's seq; 0 for a push). */
 void session_error(struct session *ss, int code, uint32_t ref_seq,
 		   const char *msg);
 
