@@ -355,6 +355,19 @@ static void no_room_checks(void)
 	if (r)
 		wire_free(r);
 	peer_close(&b);
+
+	/* Hello.resume_token of 65 bytes: the same */
+	peer_open(&b, "c");
+	h.client = "quiz-conform/1";
+	h.resume_token = longname;
+	b.seq = 50;
+	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "Hello.resume_token of 65 bytes");
+	r = peer_next(&b);
+	check(!r && b.closed, "... and the connection is closed");
+	if (r)
+		wire_free(r);
+	peer_close(&b);
 }
 
 /* Waits for the Question push of index q; sleeps until its reveal_at

@@ -713,6 +713,12 @@ ParameterizedTestParameters(room, answer_shape)
 	    {Q_FILL, 0, "共产党", 0, false},
 	    {Q_FILL, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
 	    {Q_FILL, 0, "", -QE_BAD_MESSAGE, false},
+	    /* the other kind's field: choices for a fill, text for a choice */
+	    {Q_FILL, 0x1, "中国共产党", -QE_BAD_MESSAGE, false},
+	    {Q_FILL, 0x1, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, SINGLE_OK, "x", -QE_BAD_MESSAGE, false},
+	    {Q_MULTI, MULTI_OK, "x", -QE_BAD_MESSAGE, false},
+	    {Q_TF, TF_OK, "x", -QE_BAD_MESSAGE, false},
 	};
 
 	return cr_make_param_array(struct shape_case, cases,
