@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <uv.h>
 
+#include "quiz_limits.h"
+
 #ifndef QUIZ_VERSION
 #define QUIZ_VERSION "0"
 #endif
@@ -16,7 +18,7 @@
 #define BENCH_RT_TOLERANCE_US 5000 /* |server rt - measured rt| allowed */
 #define BENCH_MAX_EXAMPLES    10   /* mismatch examples printed */
 #define BENCH_MAX_PLAYERS     100000
-#define BENCH_CODE_MAX	      15
+#define BENCH_CODE_MAX	      QUIZ_CODE_INPUT_MAX
 #define BENCH_TOP_MAX	      10
 #define BENCH_NCODES	      32 /* wire error codes counted (0..31) */
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "quiz.pb-c.h"
+#include "quiz_limits.h"
 
 #define MODEL_TEXT_MAX	  1024 /* stem, explanation */
 #define MODEL_NAME_MAX	  64   /* nickname, team, title (bytes, with NUL) */
@@ -17,8 +18,10 @@
 #define MODEL_OPTION_MAX  256
 #define MODEL_TOP_MAX	  10
 #define MODEL_TEAMS_MAX	  64
-#define MODEL_MISSING_MAX 32  /* host panel: who has not answered yet */
-#define MODEL_FILL_MAX	  128 /* typed fill-in answer (bytes, protocol limit) */
+#define MODEL_MISSING_MAX 32 /* host panel: who has not answered yet */
+
+/* typed fill-in answer (bytes, protocol limit) */
+#define MODEL_FILL_MAX QUIZ_FILL_MAX
 
 enum model_mode { MODE_JOIN, MODE_HOST, MODE_SCREEN };
 
@@ -61,8 +64,8 @@ struct model {
 	enum model_conn conn;
 	enum model_phase phase;
 	enum model_phase phase_before_pause;
-	char code[16];
-	char host_token[40];
+	char code[QUIZ_CODE_INPUT_MAX + 1];
+	char host_token[QUIZ_TOKEN_BUF];
 	char nick[MODEL_NAME_MAX];
 	char title[MODEL_NAME_MAX * 2];
 	uint32_t player_id;

@@ -8,6 +8,7 @@
 #include "clocksync.h"
 #include "errors.h"
 #include "frame.h"
+#include "quiz_limits.h"
 #include "wire.h"
 
 #ifndef QUIZ_VERSION
@@ -16,10 +17,11 @@
 
 #define QCONN_READ_CHUNK     4096 /* read buffer grows by this much */
 #define QCONN_IN_MAX	     (FRAME_HEADER + FRAME_MAX)
-#define QCONN_CLIENT_MAX     64 /* Hello.client limit */
-#define QCONN_TOKEN_MAX	     64 /* resume token and session limit */
 #define QCONN_DEFAULT_CLIENT "quizclient/" QUIZ_VERSION
 #define QCONN_HOLD_US	     10000000 /* longest Ping hold for an unacked answer */
+/* Hello.client, and the resume token and session limits */
+#define QCONN_CLIENT_MAX QUIZ_CLIENT_NAME_MAX
+#define QCONN_TOKEN_MAX	 QUIZ_TOKEN_INPUT_MAX
 
 enum qconn_phase { QC_NEW, QC_CONNECTING, QC_HELLO, QC_READY };
 

@@ -44,7 +44,8 @@ struct app {
 	uint64_t seed;
 	bool auto_adv;
 
-	char token[65]; /* resume token of the first Welcome */
+	/* resume token of the first Welcome */
+	char token[QUIZ_TOKEN_INPUT_MAX + 1];
 	unsigned backoff_ms;
 	int cmd; /* pending host command action */
 	uint32_t cmd_pid;
@@ -271,30 +272,31 @@ static int parse_args(int argc, char **argv, struct app *a)
 		}
 	}
 	if (a->mode == MODE_JOIN) {
-		if (!a->name || !text_valid_name(a->name, 32)) {
+		if (!a->name || !text_valid_name(a->name, QUIZ_NAME_MAX)) {
 			fprintf(stderr, "quiz join: %s\n",
 				_("--name NAME is required (1-32 bytes, "
 				  "printable)"));
 			return -EINVAL;
 		}
-		if (a->team && !text_valid_name(a->team, 32)) {
+		if (a->team && !text_valid_name(a->team, QUIZ_NAME_MAX)) {
 			fprintf(stderr, "quiz join: %s\n",
 				_("--team must be 1-32 bytes, printable"));
 			return -EINVAL;
 		}
 	}
-	if (a->title && strlen(a->title) > 128) {
+	if (a->title && strlen(a->title) > QUIZ_TITLE_MAX) {
 		fprintf(stderr, "quiz host: %s\n", _("--title too long"));
 		return -EINVAL;
 	}
-	if (a->title && a->title[0] && !text_valid_name(a->title, 128)) {
+	if (a->title && a->title[0] &&
+	    !text_valid_name(a->title, QUIZ_TITLE_MAX)) {
 		/* the server refuses it too (docs/PROTOCOL.md, names) */
 		fprintf(stderr, "quiz host: %s\n",
 			_("--title must be printable, without spaces at "
 			  "either end"));
 		return -EINVAL;
 	}
-	if (a->category && strlen(a->category) > 64) {
+	if (a->category && strlen(a->category) > QUIZ_CATEGORY_MAX) {
 		fprintf(stderr, "quiz host: %s\n", _("--category too long"));
 		return -EINVAL;
 	}

@@ -18,7 +18,7 @@ struct room {
 	struct room_settings s;
 	struct room_question *qs;
 	uint32_t nq;
-	char host_token[65];
+	char host_token[QUIZ_TOKEN_BUF];
 
 	enum room_state state;
 	enum room_state paused_from;
@@ -29,6 +29,7 @@ struct room {
 	int64_t deadline_at;
 	int64_t timer_at;
 	int64_t paused_remaining; /* -1: no timer was armed */
+	int64_t paused_at;	  /* when the room was paused */
 	int64_t paused_elapsed;	  /* OPEN: time since reveal at the pause */
 	int64_t rt_floor;	  /* time used before a pause: no answer after
 				     the resume can be faster than this */
@@ -430,6 +431,7 @@ static int pause_room(struct room *r, int64_t now)
 	if (r->timer_at)
 		r->paused_remaining = r->timer_at > now ? r->timer_at - now : 0;
 	r->paused_elapsed = now - r->reveal_at;
+	r->paused_at = now;
 	r->timer_at = 0;
 	r->state = ROOM_PAUSED;
 	e = fx_push(r, FX_PAUSED, r->q);
@@ -438,8 +440,11 @@ static int pause_room(struct room *r, int64_t now)
 	return 0;
 }
 
-/* Restarts the frozen phase. An open question is re-sent with its reveal
- * moved so the time already used before the pause still counts. */
+/* Restarts the frozen phase. An open question is re-sent with reveal_at
+ * and deadline_at moved by exactly the length of the pause, so the time
+ * used before it still counts and the time left is what it was (the
+ * re-sent reveal_at may lie in the past; each connection's delay is
+ * compensated as for any answer). */
 static int resume_room(struct room *r, int64_t now)
 {
 	struct room_effect *e;
@@ -450,7 +455,7 @@ static int resume_room(struct room *r, int64_t now)
 	fx_push(r, FX_RESUMED, r->q);
 	switch (r->state) {
 	case ROOM_OPEN:
-		r->reveal_at = now + r->s.lead_us - r->paused_elapsed;
+		r->reveal_at += now - r->paused_at;
 		r->rt_floor = r->paused_elapsed > 0 ? r->paused_elapsed : 0;
 		r->deadline_at = r->reveal_at + r->s.time_limit_us;
 		r->timer_at = r->deadline_at + r->s.comp_cap_us;
@@ -545,12 +550,16 @@ int room_command(struct room *r, int64_t now_us, const char *host_token,
 	return -QE_BAD_MESSAGE;
 }
 
-/* Checks the shape of an answer against the question's kind. */
+/* Checks the shape of an answer against the question's kind: text and no
+ * choices for FILL, choices and no text for the others. */
 static int answer_valid(const struct room_question *qq, uint32_t mask,
 			const char *text)
 {
 	if (qq->item->kind == ITEM_FILL)
-		return text && text[0] && strlen(text) <= 128;
+		return mask == 0 && text && text[0] &&
+		       strlen(text) <= QUIZ_FILL_MAX;
+	if (text && text[0])
+		return 0;
 	if (mask == 0 || mask >= (1u << qq->n_options))
 		return 0;
 	if (qq->item->kind != ITEM_MULTI && (mask & (mask - 1)))

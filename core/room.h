@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "item.h"
+#include "quiz_limits.h"
 #include "text.h"
 
 /* Values equal quiz.v1.RoomState. */
@@ -38,8 +39,8 @@ enum room_cmd {
 	CMD_END = 6,
 };
 
-#define ROOM_NAME_MAX	   32
-#define ROOM_TITLE_MAX	   128
+#define ROOM_NAME_MAX	   QUIZ_NAME_MAX
+#define ROOM_TITLE_MAX	   QUIZ_TITLE_MAX
 #define ROOM_TEAMS_MAX	   64
 #define ROOM_MAX_QUESTIONS 200
 #define ROOM_TOP_N	   10

@@ -7,11 +7,28 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 
+# A skipped test (a script that lacked a tool, exit 77) is not a pass:
+# fails naming each skipped test and the "SKIP: why" lines it printed.
+check_skips() { # dir (holding ctest.out of the last run)
+  local dir=$1 t why skipped
+  skipped=$(sed -n 's/^[[:space:]]*[0-9][0-9]* - \(.*\) (\(Skipped\|Disabled\|Not Run\))$/\1/p' "$dir/ctest.out")
+  [ -z "$skipped" ] && return 0
+  echo "FAIL: ctest skipped tests in $dir (a skip is not a pass; install what they need):"
+  for t in $skipped; do
+    why=$(awk -v t="$t" '
+      $0 ~ "^[0-9]+/[0-9]+ Testing: " { on = ($3 == t); next }
+      on && /SKIP:/ { print }' "$dir/Testing/Temporary/LastTest.log" | sort -u)
+    echo "  $t: ${why:-no reason printed}"
+  done
+  return 1
+}
+
 run_suite() { # dir, extra cmake args...
   local dir=$1; shift
   cmake -S . -B "$dir" -DQUIZ_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j"$jobs" >/dev/null
-  (cd "$dir" && ctest --output-on-failure --timeout 300)
+  (cd "$dir" && ctest --output-on-failure --timeout 300) | tee "$dir/ctest.out"
+  check_skips "$dir"
 }
 
 echo "== formatting (clang-format, .clang-format)"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "item.h"
+#include "quiz_limits.h"
 
 #define BANK_CSV_COLUMNS     10
 #define BANK_CSV_MAX_FILE    (16u << 20) /* bytes per file */
@@ -20,12 +21,13 @@
 #define BANK_ID_MAX	     32		 /* bytes, [A-Za-z0-9_-] */
 #define BANK_STEM_MAX	     1000	 /* bytes */
 #define BANK_OPTION_MAX	     200	 /* bytes per option */
-#define BANK_FILL_MAX	     128	 /* bytes per accepted answer (typed) */
 #define BANK_EXPLANATION_MAX 8000	 /* bytes */
-#define BANK_CATEGORY_MAX    64		 /* bytes */
 #define BANK_BASIS_MAX	     2000	 /* bytes */
 #define BANK_SOURCE_MAX	     999999	 /* largest source number */
 #define BANK_ERRORS_KEEP     1000	 /* messages kept; more are counted */
+/* bytes per accepted answer (typed), and of a category: protocol limits */
+#define BANK_FILL_MAX	  QUIZ_FILL_MAX
+#define BANK_CATEGORY_MAX QUIZ_CATEGORY_MAX
 
 /* One problem found in a bank file. */
 struct bank_error {

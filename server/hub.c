@@ -18,10 +18,6 @@
 #define COALESCE_MS	 100 /* progress to host/screens: at most 10 a second */
 #define LOBBY_EVERY	 3  /* lobby counts: every 3rd tick, about 3 a second */
 #define IDLE_CHECK_TICKS 10 /* expiry of idle rooms: checked once a second */
-#define CODE_MAX	 16
-#define TITLE_MAX	 128
-#define CATEGORY_MAX	 64
-#define TEXT_MAX	 128
 
 const char *hub_room_code(const struct lroom *r)
 {
@@ -477,13 +473,13 @@ static struct lroom *find_room(struct hub *h, const char *code)
 }
 
 /* A fresh 6-digit code no live room uses. */
-static void new_code(struct hub *h, char out[8])
+static void new_code(struct hub *h, char out[QUIZ_CODE_BUF])
 {
 	uint32_t x;
 
 	do {
 		server_random(&x, sizeof(x));
-		snprintf(out, 8, "%06u", (unsigned)(x % 1000000u));
+		snprintf(out, QUIZ_CODE_BUF, "%06u", (unsigned)(x % 1000000u));
 	} while (find_room(h, out));
 }
 
@@ -519,9 +515,9 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 	memset(f, 0, sizeof(*f));
 	if (!in)
 		return room_settings_normalize(s);
-	if (strlen(in->title) > TITLE_MAX ||
-	    strlen(in->category) > CATEGORY_MAX ||
-	    (in->title[0] && !text_valid_name(in->title, TITLE_MAX)) ||
+	if (strlen(in->title) > QUIZ_TITLE_MAX ||
+	    strlen(in->category) > QUIZ_CATEGORY_MAX ||
+	    (in->title[0] && !text_valid_name(in->title, QUIZ_TITLE_MAX)) ||
 	    in->n_kinds > 4 || in->min_difficulty > 3 ||
 	    in->max_difficulty > 3 ||
 	    (in->max_difficulty && in->min_difficulty > in->max_difficulty))
@@ -554,6 +550,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 	struct room_question qs[ROOM_MAX_QUESTIONS];
 	const char *ids[ROOM_MAX_QUESTIONS];
 	uint8_t perms[ROOM_MAX_QUESTIONS][ITEM_MAX_OPTIONS];
@@ -575,13 +572,23 @@ int hub_create_room(struct hub *h, struct session *ss,
 	r = draw_questions(h->srv->bank, &f, s.question_count, s.seed, qs);
 	if (r <= 0)
 		return r < 0 ? -QE_INTERNAL : -QE_BAD_MESSAGE;
+	if ((uint32_t)r < s.question_count)
+		log_info(conn_tag(ss->conn),
+			 "%u questions asked, %d match: the room has %d",
+			 s.question_count, r, r);
+	/* fewer match than asked: the room runs with those, and
+	 * RoomCreated.settings.question_count says how many */
 	s.question_count = (uint32_t)r;
 
 	lr = xcalloc(1, sizeof(*lr));
 	lr->hub = h;
+	lr->filter = f;
+	snprintf(lr->category, sizeof(lr->category), "%s",
+		 f.category ? f.category : "");
+	lr->filter.category = lr->category[0] ? lr->category : NULL;
 	new_code(h, lr->code);
 	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
-	server_random_hex(lr->host_token, 16);
+	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
 	lr->room = room_new(&s, qs, (size_t)r, lr->host_token);
 	for (i = 0; i < r; i++) {
 		ids[i] = qs[i].item->id;
@@ -615,10 +622,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	watcher_add(lr, ss);
 	ref_put(h, ss->token, lr, 0);
 
-	push_settings(&s, &rs);
-	rs.category = (char *)(f.category ? f.category : "");
-	rs.min_difficulty = (uint32_t)f.min_difficulty;
-	rs.max_difficulty = (uint32_t)f.max_difficulty;
+	push_settings(lr, &rs, kinds);
 	rc.code = lr->code;
 	rc.host_token = lr->host_token;
 	rc.settings = &rs;
@@ -681,7 +685,7 @@ int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 
 	if (ss->room)
 		return -QE_BAD_STATE;
-	if (strlen(m->code) > CODE_MAX)
+	if (strlen(m->code) > QUIZ_CODE_INPUT_MAX)
 		return -QE_BAD_MESSAGE;
 	lr = find_room(h, m->code);
 	if (!lr)
@@ -700,6 +704,25 @@ int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 	return 0;
 }
 
+/* The newer host wins: any other connection in the host seat becomes a
+ * screen, and is told so by an Error NOT_HOST push (seq 0, ref_seq 0). */
+static void host_take_seat(struct lroom *lr, struct session *ss)
+{
+	struct session *w;
+
+	for (w = lr->watchers; w; w = w->wnext) {
+		if (w == ss || w->role != ROLE_HOST)
+			continue;
+		w->role = ROLE_SCREEN;
+		session_error(w, QE_NOT_HOST, 0,
+			      "another connection took the host seat; this one "
+			      "now watches as a screen");
+		log_info(lr->tag, "host seat: %s replaces %s",
+			 conn_tag(ss->conn), conn_tag(w->conn));
+	}
+	ss->role = ROLE_HOST;
+}
+
 int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	      uint32_t seq)
 {
@@ -707,7 +730,8 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 
 	if (ss->room)
 		return -QE_BAD_STATE;
-	if (strlen(m->code) > CODE_MAX || strlen(m->host_token) > 64)
+	if (strlen(m->code) > QUIZ_CODE_INPUT_MAX ||
+	    strlen(m->host_token) > QUIZ_TOKEN_INPUT_MAX)
 		return -QE_BAD_MESSAGE;
 	lr = find_room(h, m->code);
 	if (!lr)
@@ -715,7 +739,7 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	if (m->host_token[0]) {
 		if (!server_token_eq(m->host_token, lr->host_token))
 			return -QE_WRONG_PIN;
-		ss->role = ROLE_HOST;
+		host_take_seat(lr, ss);
 		ref_put(h, ss->token, lr, 0);
 	} else {
 		ss->role = ROLE_SCREEN;
@@ -769,7 +793,8 @@ int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
 	(void)h;
 	if (!lr || ss->role != ROLE_PLAYER)
 		return -QE_BAD_STATE;
-	if (m->n_choices > ITEM_MAX_OPTIONS || strlen(m->text) > TEXT_MAX ||
+	if (m->n_choices > ITEM_MAX_OPTIONS ||
+	    strlen(m->text) > QUIZ_FILL_MAX ||
 	    !text_utf8_valid(m->text, strlen(m->text)))
 		return -QE_BAD_MESSAGE;
 	for (i = 0; i < m->n_choices; i++) {
@@ -797,20 +822,28 @@ int hub_resume(struct hub *h, struct session *ss, const char *token)
 	lr = ref->room;
 	if (ref->player == 0) {
 		ss->room = lr;
-		ss->role = ROLE_HOST;
+		host_take_seat(lr, ss);
 		watcher_add(lr, ss);
 		return 1;
 	}
 	if (room_player(lr->room, ref->player)->kicked)
 		return 0;
 	if (ref->player < lr->nseats && lr->seats[ref->player]) {
-		/* the old connection is still around: the newer one wins */
+		/* the old connection is still around: the newer one wins; the
+		 * old one is told why (Kicked, so it does not resume in turn)
+		 * and closed */
 		struct session *old = lr->seats[ref->player];
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Kicked k = QUIZ__V1__KICKED__INIT;
 
 		seat_keep_delay(lr, old);
+		k.reason = "this seat was resumed from another connection";
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
+		env.kicked = &k;
+		session_send_env(old, &env);
 		old->room = NULL;
 		old->role = ROLE_NONE;
-		conn_close(old->conn, 0);
+		conn_close(old->conn, 1);
 	}
 	seat(lr, ref->player, ss);
 	return 1;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "draw.h"
 #include "room.h"
 #include "server.h"
 
@@ -24,10 +25,12 @@ struct lroom {
 	struct hub *hub;
 	struct lroom *next;
 	struct room *room;
-	char code[8];
+	char code[QUIZ_CODE_BUF];
 	char tag[12];
-	char host_token[33];
+	char host_token[QUIZ_TOKEN_BUF];
 	uint64_t match_id;
+	struct draw_filter filter; /* what the questions were drawn from */
+	char category[QUIZ_CATEGORY_MAX + 1]; /* filter.category points here */
 	bool ended_by_host;
 	struct session **seats; /* by player id; NULL while disconnected */
 	/* by player id: the one-way delay estimate of the seat's last
@@ -48,7 +51,7 @@ struct lroom {
 
 /* A resume token and the seat it was given for. */
 struct seat_ref {
-	char token[33];
+	char token[QUIZ_TOKEN_BUF];
 	struct lroom *room; /* NULL: free or revoked */
 	uint32_t player;    /* 0 for the host */
 };

@@ -27,8 +27,12 @@ void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 	wbuf_unref(b);
 }
 
-void push_settings(const struct room_settings *s, Quiz__V1__RoomSettings *o)
+void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
+		   Quiz__V1__QuestionKind *kinds)
 {
+	const struct room_settings *s = room_settings(lr->room);
+	unsigned k;
+
 	o->format = (Quiz__V1__RoundFormat)s->format;
 	o->title = (char *)s->title;
 	o->question_count = s->question_count;
@@ -40,7 +44,14 @@ void push_settings(const struct room_settings *s, Quiz__V1__RoomSettings *o)
 	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
 	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
 	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
-	o->category = "";
+	o->category = (char *)lr->category;
+	o->min_difficulty = (uint32_t)lr->filter.min_difficulty;
+	o->max_difficulty = (uint32_t)lr->filter.max_difficulty;
+	o->n_kinds = 0;
+	for (k = 0; k <= ITEM_FILL; k++)
+		if (lr->filter.kinds & (1u << k))
+			kinds[o->n_kinds++] = (Quiz__V1__QuestionKind)k;
+	o->kinds = o->n_kinds ? kinds : NULL;
 }
 
 /* Builds the Question push; never includes which option is correct. */
@@ -207,8 +218,9 @@ void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 
-	push_settings(room_settings(lr->room), &rs);
+	push_settings(lr, &rs, kinds);
 	j.player_id = ss->player;
 	j.code = lr->code;
 	j.settings = &rs;
@@ -225,8 +237,9 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 
-	push_settings(room_settings(lr->room), &rs);
+	push_settings(lr, &rs, kinds);
 	w.code = lr->code;
 	w.settings = &rs;
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);

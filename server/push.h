@@ -14,8 +14,11 @@
  * watchers (host, screens). */
 void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 		bool contestants, bool watchers);
-/* Fills a RoomSettings message from room settings (strings borrowed). */
-void push_settings(const struct room_settings *s, Quiz__V1__RoomSettings *o);
+/* Fills a RoomSettings message with the room's settings as the server
+ * applied them, the draw filter included (strings borrowed from lr; kinds
+ * is storage for the kinds list, ITEM_FILL + 1 entries). */
+void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
+		   Quiz__V1__QuestionKind *kinds);
 /* The question (never its answer) to everyone, or to one session. */
 void push_question(struct lroom *lr, uint32_t q, struct session *only);
 void push_countdown(struct lroom *lr, const struct room_effect *e);

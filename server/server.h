@@ -12,6 +12,7 @@
 #include "clocksync.h"
 #include "item.h"
 #include "net.h"
+#include "quiz_limits.h"
 #include "quiz.pb-c.h"
 
 struct store;
@@ -43,12 +44,12 @@ struct session {
 	struct server *srv;
 	struct session *prev, *next; /* all sessions (ping round robin) */
 	bool hello;
-	bool ending;	     /* session_fail ran: the close is under way */
-	int64_t opened_at;   /* connection time, for the Hello deadline */
-	char token[33];	     /* resume token given in Welcome */
-	struct clocksync cs; /* server-side: this peer's delay */
-	int64_t ping_t0;     /* Ping awaiting its Pong, 0 if none */
-	int64_t ping_at;     /* when the last Ping was sent */
+	bool ending;	   /* session_fail ran: the close is under way */
+	int64_t opened_at; /* connection time, for the Hello deadline */
+	char token[QUIZ_TOKEN_BUF]; /* resume token given in Welcome */
+	struct clocksync cs;	    /* server-side: this peer's delay */
+	int64_t ping_t0;	    /* Ping awaiting its Pong, 0 if none */
+	int64_t ping_at;	    /* when the last Ping was sent */
 	unsigned pongs;
 	unsigned pings_lost; /* in a row; a Pong resets it */
 	double bucket;	     /* rate limit tokens */
@@ -90,7 +91,8 @@ void server_free(struct server *s);
 void session_send(struct session *ss, struct wbuf *b);
 /* Packs env (seq given) and sends it to one session. */
 void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
-/* Sends Error{code, message, ref_seq}. */
+/* Sends Error{code, message, ref_seq} in an envelope whose seq is ref_seq
+ * too (the refused request's seq; 0 for a push). */
 void session_error(struct session *ss, int code, uint32_t ref_seq,
 		   const char *msg);
 

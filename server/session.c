@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "hub.h"
 #include "log.h"
+#include "quiz_limits.h"
 #include "wire.h"
 #include "xalloc.h"
 
@@ -23,8 +24,6 @@
 #define PING_TICK_MS	50
 #define PING_REFRESH_US 5000000
 #define PING_LOST_MAX	3
-#define CLIENT_NAME_MAX 64
-#define TOKEN_MAX	64
 /* Before Hello a peer may send only frames this small: a Hello is under
  * 200 bytes, and an unknown peer must not make us buffer 64 KiB. */
 #define HELLO_FRAME_MAX 1024
@@ -91,6 +90,7 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 	e.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
 	e.message = (char *)(msg ? msg : quiz_error_text(code));
 	e.ref_seq = ref_seq;
+	env.seq = ref_seq; /* a reply: the request's seq (0 for a push) */
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
 	env.error = &e;
 	session_send_env(ss, &env);
@@ -196,7 +196,7 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
 	const Quiz__V1__Hello *h = env->hello;
-	char sess[24], client[CLIENT_NAME_MAX * 4 + 8];
+	char sess[24], client[QUIZ_CLIENT_NAME_MAX * 4 + 8];
 
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq,
@@ -208,14 +208,14 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 			     "protocol version 1 only");
 		return;
 	}
-	if (strlen(h->client) > CLIENT_NAME_MAX ||
-	    strlen(h->resume_token) > TOKEN_MAX) {
+	if (strlen(h->client) > QUIZ_CLIENT_NAME_MAX ||
+	    strlen(h->resume_token) > QUIZ_TOKEN_INPUT_MAX) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq, "field too long");
 		return;
 	}
 	ss->hello = true;
 	conn_set_frame_max(ss->conn, FRAME_MAX);
-	server_random_hex(ss->token, 16);
+	server_random_hex(ss->token, QUIZ_TOKEN_HEX / 2);
 	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
 		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));

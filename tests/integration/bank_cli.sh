@@ -4,6 +4,7 @@
 # a broken file.
 set -euo pipefail
 quizd=$1 bank=$2 fixtures=$3
+command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 (the CLI) not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

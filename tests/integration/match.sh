@@ -8,6 +8,7 @@
 # database must hold exactly what the contestants were told.
 set -euo pipefail
 quizd=$1 bench=$2 hostile=$3 bank=$4
+for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 tmp=$(mktemp -d)
 qpid=""
 cleanup() {

@@ -4,6 +4,7 @@
 # tmux shows the attributes of what was drawn (capture-pane -e).
 set -euo pipefail
 quizd=$1 quiz=$2 bank=$3
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
 tmp=$(mktemp -d)
 sock="quiz-colour-$$"
 qpid=""

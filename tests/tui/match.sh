@@ -11,10 +11,15 @@
 # "Reconnecting…" and come back on the same seat with the same score.
 # Waits are bounded polls of capture-pane.
 #
+# A missing tool is a SKIP (exit 77), never a pass: tmux skips it all;
+# python3 (the relay) or gettext (the zh_CN part) missing runs the rest and
+# then exits 77 naming the part not run.
+#
 # Usage: match.sh QUIZD QUIZ BANK_DIR
 set -euo pipefail
 quizd=$1 quiz=$2 bank=$3
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
+skipped=() # parts not run for a missing tool: the test ends with exit 77
 
 tmp=$(mktemp -d)
 sock="quiz-tui-$$-$RANDOM"
@@ -105,6 +110,8 @@ relayed=""
 if command -v python3 >/dev/null; then
   relay 0
   relayed="127.0.0.1:$(cat "$tmp/pport")"
+else
+  skipped+=("python3 not installed: the reconnect through the relay was not run")
 fi
 
 # window 0 idles; each client runs in a window of its own and says how it
@@ -250,10 +257,12 @@ if [ -f "$mo" ] && command -v gettext >/dev/null; then
     wait_for 5 "$want" 5
     echo "zh_CN: '$want' shown"
   else
-    echo "zh_CN: catalogue has no translation of 'q quit', skipped"
+    skipped+=("zh_CN: the catalogue has no translation of 'q quit'")
   fi
+elif ! command -v gettext >/dev/null; then
+  skipped+=("gettext not installed: the zh_CN part was not run")
 else
-  echo "zh_CN: no catalogue built, skipped"
+  skipped+=("zh_CN: no catalogue built ($mo): the zh_CN part was not run")
 fi
 
 # --- quit everywhere: each client gives the terminal back and exits 0
@@ -263,4 +272,8 @@ cap 1 | grep -q "quiz: room $code" || fail "host did not print the room after qu
 cap 2 | grep -q "Final results" && fail "张三's terminal still shows the UI after quitting"
 
 echo "tui match: 3 questions, scores $tot2+$pts3b / $pts3b, in $((SECONDS - start)) s"
+if [ "${#skipped[@]}" -gt 0 ]; then
+  for s in "${skipped[@]}"; do echo "SKIP: $s"; done
+  exit 77
+fi
 echo "1 passed, 0 failed"

@@ -713,6 +713,12 @@ ParameterizedTestParameters(room, answer_shape)
 	    {Q_FILL, 0, "共产党", 0, false},
 	    {Q_FILL, 0, NO_TEXT, -QE_BAD_MESSAGE, false},
 	    {Q_FILL, 0, "", -QE_BAD_MESSAGE, false},
+	    /* the other kind's field: choices for a fill, text for a choice */
+	    {Q_FILL, 0x1, "中国共产党", -QE_BAD_MESSAGE, false},
+	    {Q_FILL, 0x1, NO_TEXT, -QE_BAD_MESSAGE, false},
+	    {Q_SINGLE, SINGLE_OK, "x", -QE_BAD_MESSAGE, false},
+	    {Q_MULTI, MULTI_OK, "x", -QE_BAD_MESSAGE, false},
+	    {Q_TF, TF_OK, "x", -QE_BAD_MESSAGE, false},
 	};
 
 	return cr_make_param_array(struct shape_case, cases,
@@ -1068,16 +1074,17 @@ Test(room, pause_and_resume_open_question)
 	R1 = e->reveal_at_us;
 	D1 = e->deadline_at_us;
 	cr_expect_eq(D1 - R1, s.time_limit_us);
-	/* shown again lead_us from now, with the 5 s used before the pause
-	 * still used and the 100 s of pause not counted */
-	cr_expect_eq(R1 + 5 * SEC, resumed_at + s.lead_us);
-	cr_expect_eq(D1, resumed_at + s.lead_us + (D0 - paused_at));
+	/* both moved by exactly the 100 s of pause: the 5 s used before it
+	 * stay used, the time left is what StateChange{PAUSED} said */
+	cr_expect_eq(R1, R0 + 100 * SEC);
+	cr_expect_eq(D1, D0 + 100 * SEC);
+	cr_expect_eq(D1 - resumed_at, D0 - paused_at);
 	cr_expect_eq(room_reveal_at(R), R1);
 	cr_expect_eq(room_deadline_at(R), D1);
 	cr_expect_geq(room_timer_at(R), D1);
 
-	/* 1 s after it is back on screen: 6 s in all */
-	now = resumed_at + s.lead_us + 1 * SEC;
+	/* 1 s after the resume: 6 s in all */
+	now = resumed_at + 1 * SEC;
 	cr_assert_eq(answer_ow(a, 0, SINGLE_OK, NULL, 0, &rt), 0);
 	cr_expect_eq(rt, 6 * SEC);
 	cr_expect_eq(last_fx(FX_ANSWER)->points, 850);
@@ -1087,6 +1094,32 @@ Test(room, pause_and_resume_open_question)
 	run_out();
 	cr_expect_eq(player(a)->score, 850);
 	cr_expect_eq(player(b)->score, 0);
+}
+
+/* A pause between the Question push and its reveal_at (the lead): the
+ * times move by the pause alone, nothing was used yet. */
+Test(room, pause_during_lead_moves_times_by_the_pause)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	int64_t R0, D0;
+
+	new_room4(&s);
+	join("a");
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	fire(); /* the question goes out lead_us before its reveal */
+	cr_assert_eq(room_state(R), ROOM_OPEN);
+	R0 = room_reveal_at(R);
+	D0 = room_deadline_at(R);
+	cr_assert_gt(R0, now);
+	now += 100 * MS;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 7 * SEC + 3;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	e = last_fx(FX_QUESTION);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->reveal_at_us, R0 + 7 * SEC + 3);
+	cr_expect_eq(e->deadline_at_us, D0 + 7 * SEC + 3);
 }
 
 Test(room, pause_and_resume_countdown)
@@ -1526,9 +1559,10 @@ Test(room, resume_never_gives_back_time_used)
 	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
 	now += 30 * SEC;
 	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
-	/* at once, before the re-sent question is even on screen */
+	/* at once, from a connection whose delay compensation would take it
+	 * below the time used */
 	now += 1;
-	cr_assert_eq(answer_ow(a, 0, SINGLE_OK, NULL, 0, &rt), 0);
+	cr_assert_eq(answer_ow(a, 0, SINGLE_OK, NULL, 100 * MS, &rt), 0);
 	cr_expect_eq(rt, 5 * SEC, "floor: the 5 s used before the pause");
 }
 

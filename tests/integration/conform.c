@@ -1,0 +1,769 @@
+/* Protocol conformance: a plain blocking-socket client written from
+ * proto/quiz.proto and docs/PROTOCOL.md, checking the answers the doc gives
+ * to the questions a client author asks (which seq an Error carries, what
+ * the settings echo, what a second Hello, an empty envelope, an answer to a
+ * future question or choices for a fill question get, who holds the host
+ * seat after a second host, what a replaced connection receives, ...).
+ *
+ *   quiz-conform PORT
+ *
+ * Prints one line per check ("ok - ..." or "FAIL - ...") and exits 0 when
+ * every check passed, 1 otherwise. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "wire.h"
+
+#define WAIT_MS	 5000	    /* longest wait for any one reply or push */
+#define CATEGORY "党章党规" /* a bank category holding FILL questions */
+
+typedef Quiz__V1__Envelope Env;
+
+struct peer {
+	const char *name;
+	int fd;
+	uint32_t seq; /* last request number used */
+	bool closed;  /* EOF seen */
+	uint8_t buf[FRAME_HEADER + FRAME_MAX];
+	size_t len;
+};
+
+static int port;
+static int failures;
+
+/* Records one check. */
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static void die(const char *what)
+{
+	printf("FAIL - %s (giving up)\n", what);
+	exit(1);
+}
+
+static void peer_open(struct peer *p, const char *name)
+{
+	struct sockaddr_in sa;
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	p->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (p->fd < 0 || connect(p->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect");
+}
+
+static void peer_close(struct peer *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+/* Sends env with the next seq (or the seq already in env when keep_seq).
+ * Returns the seq sent. */
+static uint32_t peer_send(struct peer *p, Env *env, bool keep_seq)
+{
+	size_t n, off = 0;
+	uint8_t *b;
+
+	if (!keep_seq)
+		env->seq = ++p->seq;
+	b = wire_pack(env, &n);
+	if (!b)
+		die("pack");
+	while (off < n) {
+		ssize_t w = send(p->fd, b + off, n - off, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(b);
+	return env->seq;
+}
+
+/* The next envelope, or NULL after WAIT_MS of silence or at EOF (then
+ * p->closed). Answers the server's Pings as the doc asks. */
+static Env *peer_next(struct peer *p)
+{
+	for (;;) {
+		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+		const uint8_t *payload;
+		size_t plen;
+		int64_t n = frame_parse(p->buf, p->len, &payload, &plen);
+		ssize_t r;
+
+		if (n < 0)
+			die("bad frame from the server");
+		if (n > 0) {
+			Env *env = wire_unpack(payload, plen);
+
+			memmove(p->buf, p->buf + n, p->len - (size_t)n);
+			p->len -= (size_t)n;
+			if (!env)
+				die("undecodable message from the server");
+			if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
+				Env o = QUIZ__V1__ENVELOPE__INIT;
+				Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+				struct timespec ts;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				pong.t0 = env->ping->t0;
+				pong.t1 = pong.t2 =
+				    (uint64_t)ts.tv_sec * 1000000 +
+				    (uint64_t)ts.tv_nsec / 1000;
+				o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+				o.pong = &pong;
+				o.seq = 0;
+				peer_send(p, &o, true);
+				wire_free(env);
+				continue;
+			}
+			return env;
+		}
+		if (poll(&pfd, 1, WAIT_MS) <= 0)
+			return NULL;
+		r = recv(p->fd, p->buf + p->len, sizeof(p->buf) - p->len, 0);
+		if (r <= 0) {
+			p->closed = true;
+			return NULL;
+		}
+		p->len += (size_t)r;
+	}
+}
+
+/* Reads until a message of the given kind (skipping others); NULL if none
+ * came. */
+static Env *peer_wait(struct peer *p, Quiz__V1__Envelope__BodyCase kind)
+{
+	Env *e;
+
+	while ((e = peer_next(p))) {
+		if (e->body_case == kind)
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* Reads until the reply to seq (any message whose Envelope.seq is seq, or an
+ * Error whose ref_seq is seq); pushes (seq 0) are skipped. */
+static Env *peer_reply(struct peer *p, uint32_t seq)
+{
+	Env *e;
+
+	while ((e = peer_next(p))) {
+		if (e->seq == seq ||
+		    (e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		     e->error->ref_seq == seq))
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* Sends env and checks that it is refused with code, in an Error whose
+ * Envelope.seq and ref_seq both equal the request's seq. */
+static void expect_error(struct peer *p, Env *env, Quiz__V1__ErrorCode code,
+			 const char *what)
+{
+	uint32_t seq = peer_send(p, env, false);
+	Env *r = peer_reply(p, seq);
+
+	if (!r) {
+		check(false, "%s: no reply to seq %u", what, seq);
+		return;
+	}
+	if (r->body_case != QUIZ__V1__ENVELOPE__BODY_ERROR) {
+		check(false, "%s: got body %d, not Error", what,
+		      (int)r->body_case);
+	} else {
+		check(r->error->code == code && r->seq == seq &&
+			  r->error->ref_seq == seq,
+		      "%s: Error %d (want %d), Envelope.seq %u, ref_seq %u "
+		      "(want %u)",
+		      what, (int)r->error->code, (int)code, r->seq,
+		      r->error->ref_seq, seq);
+	}
+	wire_free(r);
+}
+
+/* Sends env and returns the reply of the wanted kind (NULL, after a
+ * failed check, if something else came). */
+static Env *expect_reply(struct peer *p, Env *env,
+			 Quiz__V1__Envelope__BodyCase kind, const char *what)
+{
+	uint32_t seq = peer_send(p, env, false);
+	Env *r = peer_reply(p, seq);
+
+	if (r && r->body_case == kind)
+		return r;
+	check(false, "%s: want body %d, got %s %d (%s)", what, (int)kind,
+	      r ? "body" : "nothing", r ? (int)r->body_case : 0,
+	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		  ? r->error->message
+		  : "");
+	if (r)
+		wire_free(r);
+	return NULL;
+}
+
+/* The handshake; returns the Welcome (caller frees). */
+static Env *hello(struct peer *p, const char *resume_token)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Env *w;
+
+	h.protocol_version = 1;
+	h.client = "quiz-conform/1";
+	h.resume_token = (char *)(resume_token ? resume_token : "");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
+	if (!w)
+		die("no Welcome");
+	return w;
+}
+
+/* Still open and answering: a Ping gets its Pong with the same seq. */
+static void expect_alive(struct peer *p, const char *what)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ping ping = QUIZ__V1__PING__INIT;
+	Env *r;
+
+	ping.t0 = 5;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
+	env.ping = &ping;
+	r = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_PONG, what);
+	if (r) {
+		check(r->pong->t0 == 5 && r->pong->t1 <= r->pong->t2,
+		      "%s: Pong{t0 echoed, t1 <= t2} with the Ping's seq",
+		      what);
+		wire_free(r);
+	}
+}
+
+static void host_command(Env *env, Quiz__V1__HostCommand *hc,
+			 Quiz__V1__HostCommand__Action a, uint32_t player)
+{
+	quiz__v1__host_command__init(hc);
+	hc->action = a;
+	hc->player_id = player;
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND;
+	env->host_command = hc;
+}
+
+/* The filter echoed in a RoomSettings is the one asked for. */
+static void check_settings(const Quiz__V1__RoomSettings *s, const char *where,
+			   uint32_t count)
+{
+	check(s && !strcmp(s->category, CATEGORY) && s->n_kinds == 1 &&
+		  s->kinds[0] == QUIZ__V1__QUESTION_KIND__FILL &&
+		  s->min_difficulty == 1 && s->max_difficulty == 3 &&
+		  s->question_count == count && !strcmp(s->title, "conform") &&
+		  s->countdown_ms == 500,
+	      "%s.settings echo category, kinds, difficulty range, title, "
+	      "countdown and %u questions",
+	      where, count);
+}
+
+/* Checks that need no room: seq of errors, second Hello, empty envelope,
+ * HostCommand outside a room, a too-long Hello.client. */
+static void no_room_checks(void)
+{
+	struct peer a, b;
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Quiz__V1__HostCommand hc;
+	char longname[66];
+	Env *w, *r;
+
+	peer_open(&a, "a");
+	w = hello(&a, NULL);
+	check(w->seq == 1 && strlen(w->welcome->resume_token) == 32,
+	      "Welcome carries the Hello's seq and a 32-hex resume token");
+	wire_free(w);
+	a.seq = 6;
+	j.code = "NOSUCHRM";
+	j.nickname = "x";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND,
+		     "JoinRoom of an unknown code");
+
+	h.protocol_version = 1;
+	h.client = "again";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
+		     "a second Hello");
+	expect_alive(&a, "after a second Hello the connection stays open");
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY__NOT_SET;
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "an envelope with no body");
+	expect_alive(&a, "after an empty envelope the connection stays open");
+
+	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__START, 0);
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__NOT_HOST,
+		     "HostCommand from outside a room");
+	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__KICK, 3);
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__NOT_HOST,
+		     "KICK from outside a room");
+	peer_close(&a);
+
+	/* Hello.client of 65 bytes: BAD_MESSAGE with the seq, then closed */
+	peer_open(&b, "b");
+	memset(longname, 'c', 65);
+	longname[65] = '\0';
+	h.client = longname;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	b.seq = 40;
+	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "Hello.client of 65 bytes");
+	r = peer_next(&b);
+	check(!r && b.closed, "... and the connection is closed");
+	if (r)
+		wire_free(r);
+	peer_close(&b);
+
+	/* Hello.resume_token of 65 bytes: the same */
+	peer_open(&b, "c");
+	h.client = "quiz-conform/1";
+	h.resume_token = longname;
+	b.seq = 50;
+	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "Hello.resume_token of 65 bytes");
+	r = peer_next(&b);
+	check(!r && b.closed, "... and the connection is closed");
+	if (r)
+		wire_free(r);
+	peer_close(&b);
+}
+
+/* Waits for the Question push of index q; sleeps until its reveal_at
+ * (server clock: the wait is reveal_at - sent_at) and returns it. */
+static Env *wait_question(struct peer *p, uint32_t q)
+{
+	Env *e;
+
+	while ((e = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_QUESTION))) {
+		if (e->question->index == q) {
+			uint64_t lead =
+			    e->question->reveal_at_us > e->question->sent_at_us
+				? e->question->reveal_at_us -
+				      e->question->sent_at_us
+				: 0;
+
+			struct timespec ts;
+
+			lead += 50000;
+			ts.tv_sec = (time_t)(lead / 1000000);
+			ts.tv_nsec = (long)(lead % 1000000) * 1000;
+			nanosleep(&ts, NULL);
+			return e;
+		}
+		wire_free(e);
+	}
+	return NULL;
+}
+
+static void answer(Env *env, Quiz__V1__Answer *a, uint32_t q, uint32_t *choices,
+		   size_t n, const char *text)
+{
+	quiz__v1__answer__init(a);
+	a->question_index = q;
+	a->choices = choices;
+	a->n_choices = n;
+	a->text = (char *)(text ? text : "");
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+	env->answer = a;
+}
+
+/* The room the checks below share: one match, driven step by step. */
+static struct {
+	struct peer h1, h2, h3, p, p2, p3, scr;
+	char code[32], host_token[80], token[80], h2_token[80];
+	uint32_t count, pid;
+	uint64_t reveal0, deadline0;
+} R;
+
+static void cmd_ok(struct peer *host, Quiz__V1__HostCommand__Action a,
+		   uint32_t player, const char *what)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r;
+
+	host_command(&env, &hc, a, player);
+	r = expect_reply(host, &env, QUIZ__V1__ENVELOPE__BODY_OK, what);
+	if (r)
+		wire_free(r);
+}
+
+/* A room drawn with a filter (FILL questions of one category, more asked
+ * than there are): the settings echo in RoomCreated, Joined, Watching. */
+static void room_setup(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__QuestionKind fill = QUIZ__V1__QUESTION_KIND__FILL;
+	Env *r, *w;
+
+	peer_open(&R.h1, "host1");
+	wire_free(hello(&R.h1, NULL));
+	rs.title = "conform";
+	rs.category = CATEGORY;
+	rs.n_kinds = 1;
+	rs.kinds = &fill;
+	rs.min_difficulty = 1;
+	rs.max_difficulty = 3;
+	rs.question_count = 200;
+	rs.countdown_ms = 500;
+	cr.settings = &rs;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = expect_reply(&R.h1, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom");
+	if (!r)
+		die("no room");
+	R.count = r->room_created->settings->question_count;
+	check(R.count >= 2 && R.count < 200,
+	      "200 questions asked, %u match the filter: RoomCreated.settings "
+	      "says how many the room has",
+	      R.count);
+	check_settings(r->room_created->settings, "RoomCreated", R.count);
+	snprintf(R.code, sizeof(R.code), "%s", r->room_created->code);
+	snprintf(R.host_token, sizeof(R.host_token), "%s",
+		 r->room_created->host_token);
+	wire_free(r);
+
+	peer_open(&R.p, "player");
+	w = hello(&R.p, NULL);
+	snprintf(R.token, sizeof(R.token), "%s", w->welcome->resume_token);
+	wire_free(w);
+	j.code = R.code;
+	j.nickname = "conformist";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "JoinRoom");
+	if (!r)
+		die("not joined");
+	R.pid = r->joined->player_id;
+	check_settings(r->joined->settings, "Joined", R.count);
+	wire_free(r);
+
+	peer_open(&R.scr, "screen");
+	wire_free(hello(&R.scr, NULL));
+	wr.code = R.code;
+	wr.host_token = "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &wr;
+	r = expect_reply(&R.scr, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+			 "WatchRoom as a screen");
+	if (r) {
+		check(!r->watching->host, "a screen is not the host");
+		check_settings(r->watching->settings, "Watching", R.count);
+		wire_free(r);
+	}
+}
+
+/* The demoted host gets an Error NOT_HOST push and its commands fail. */
+static void check_demoted(struct peer *old, const char *who)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r = peer_wait(old, QUIZ__V1__ENVELOPE__BODY_ERROR);
+
+	check(r && r->error->code == QUIZ__V1__ERROR_CODE__NOT_HOST &&
+		  r->seq == 0 && r->error->ref_seq == 0,
+	      "%s is told (Error NOT_HOST push, seq 0)", who);
+	if (r)
+		wire_free(r);
+	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0);
+	expect_error(old, &env, QUIZ__V1__ERROR_CODE__NOT_HOST, who);
+	expect_alive(old, "the replaced host stays connected (as a screen)");
+}
+
+/* KICK of an unknown id; a second host by WatchRoom{host_token}. */
+static void room_two_hosts(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__HostCommand hc;
+	Env *r, *w;
+
+	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__KICK, 999);
+	expect_error(&R.h1, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "KICK of an unknown player id");
+
+	peer_open(&R.h2, "host2");
+	w = hello(&R.h2, NULL);
+	snprintf(R.h2_token, sizeof(R.h2_token), "%s",
+		 w->welcome->resume_token);
+	wire_free(w);
+	wr.code = R.code;
+	wr.host_token = R.host_token;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &wr;
+	r = expect_reply(&R.h2, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+			 "WatchRoom with the host token");
+	if (r) {
+		check(r->watching->host, "the second host is the host");
+		wire_free(r);
+	}
+	check_demoted(&R.h1, "the first host, replaced by WatchRoom");
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__START, 0,
+	       "START from the new host");
+}
+
+/* Question 0 (FILL): answers of the wrong shape, to a later question,
+ * past the count; then a good one. */
+static void room_answers(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer ans;
+	uint32_t zero = 0;
+	Env *r = wait_question(&R.p, 0);
+
+	if (!r)
+		die("no Question 0");
+	check(r->question->kind == QUIZ__V1__QUESTION_KIND__FILL &&
+		  r->question->count == R.count,
+	      "Question 0 is FILL, Question.count is the settings' count");
+	R.reveal0 = r->question->reveal_at_us;
+	R.deadline0 = r->question->deadline_at_us;
+	wire_free(r);
+	answer(&env, &ans, 0, &zero, 1, "x");
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "choices sent (with text) for a fill question");
+	answer(&env, &ans, 0, &zero, 1, NULL);
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "choices sent (no text) for a fill question");
+	answer(&env, &ans, 1, NULL, 0, "x");
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
+		     "an answer to a future question");
+	answer(&env, &ans, R.count, NULL, 0, "x");
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "an answer to a question index past the count");
+	answer(&env, &ans, 0, NULL, 0, "x");
+	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "a well-formed fill answer");
+	if (r) {
+		check(r->answer_ack->question_index == 0,
+		      "AnswerAck with the Answer's seq");
+		wire_free(r);
+	}
+}
+
+/* The seat resumed from another connection: same player, same token; the
+ * old connection gets Kicked and is closed. */
+static void room_resume(void)
+{
+	Env *r, *w;
+
+	peer_open(&R.p2, "player2");
+	w = hello(&R.p2, R.token);
+	check(w->welcome->player_id == R.pid &&
+		  !strcmp(w->welcome->room_code, R.code) &&
+		  !strcmp(w->welcome->resume_token, R.token),
+	      "resume: Welcome names the same seat and the same token");
+	wire_free(w);
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_JOINED);
+	check(r && r->seq == 0 && r->joined->player_id == R.pid,
+	      "resume: Joined (seq 0) follows the Welcome");
+	if (r)
+		wire_free(r);
+	r = peer_wait(&R.p, QUIZ__V1__ENVELOPE__BODY_KICKED);
+	check(r != NULL, "the replaced connection gets Kicked");
+	if (r)
+		wire_free(r);
+	r = peer_next(&R.p);
+	check(!r && R.p.closed, "... and is closed");
+	if (r)
+		wire_free(r);
+}
+
+/* PAUSE, 300 ms, RESUME: the question is re-sent with reveal_at and
+ * deadline_at moved by the pause, the time left what PAUSED said. Server
+ * times only, so the tolerance is for the few microseconds between the
+ * command and its push (5 ms, generous). */
+static void room_pause(void)
+{
+	struct timespec ts = {0, 300 * 1000000L};
+	uint64_t remaining = 0, resumed_at = 0;
+	int64_t moved, left;
+	Env *r;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0, "PAUSE");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	if (r && r->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
+		remaining = r->state_change->remaining_us;
+	check(remaining > 0, "PAUSE: StateChange{PAUSED, remaining_us}");
+	if (r)
+		wire_free(r);
+	nanosleep(&ts, NULL);
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__RESUME, 0, "RESUME");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	if (r)
+		resumed_at = r->state_change->at_us;
+	if (r)
+		wire_free(r);
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	if (!r || !resumed_at) {
+		check(false, "RESUME: StateChange and the Question re-sent");
+		if (r)
+			wire_free(r);
+		return;
+	}
+	moved = (int64_t)(r->question->reveal_at_us - R.reveal0);
+	left = (int64_t)(r->question->deadline_at_us - resumed_at);
+	check(r->question->deadline_at_us - R.deadline0 == (uint64_t)moved &&
+		  moved >= 300000 && moved < 300000 + 2000000 &&
+		  llabs(left - (int64_t)remaining) <= 5000,
+	      "RESUME: reveal_at and deadline_at moved by the pause (%lld "
+	      "us), time left %lld us = remaining_us %llu",
+	      (long long)moved, (long long)left, (unsigned long long)remaining);
+	wire_free(r);
+}
+
+/* SKIP voids the open question: Reveal{voided}, nothing scored. KICK: the
+ * seat is gone for good; the nickname stays taken; another name joins as
+ * a new contestant. */
+static void room_skip_kick(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Env *r, *w;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__SKIP, 0, "SKIP");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_REVEAL);
+	check(r && r->reveal->voided, "SKIP of an open question: voided");
+	if (r)
+		wire_free(r);
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_RESULT);
+	check(r && r->result->answered && r->result->points == 0 &&
+		  r->result->total == 0 && !r->result->correct,
+	      "a voided question scores nothing (Result)");
+	if (r)
+		wire_free(r);
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__KICK, R.pid, "KICK");
+	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_KICKED);
+	check(r != NULL, "the kicked contestant gets Kicked");
+	if (r)
+		wire_free(r);
+	peer_open(&R.p3, "player3");
+	w = hello(&R.p3, R.token);
+	check(!w->welcome->room_code[0] && w->welcome->player_id == 0 &&
+		  strcmp(w->welcome->resume_token, R.token) != 0,
+	      "a kicked seat's token names no seat: fresh session");
+	wire_free(w);
+	j.code = R.code;
+	j.nickname = "conformist";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	expect_error(&R.p3, &env, QUIZ__V1__ERROR_CODE__NAME_TAKEN,
+		     "a kicked player's nickname stays taken");
+	j.nickname = "conformist2";
+	r = expect_reply(&R.p3, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "rejoin under another nickname");
+	if (r) {
+		check(r->joined->player_id != R.pid,
+		      "... as a new contestant (player %u, was %u)",
+		      r->joined->player_id, R.pid);
+		wire_free(r);
+	}
+}
+
+/* A host seat taken by resuming the host's token, then END with the next
+ * question open: no Reveal, a final Leaderboard, StateChange FINISHED. */
+static void room_end(void)
+{
+	bool revealed = false, final = false, finished = false;
+	Env *r, *w;
+
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT (leaderboard)");
+	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT (countdown)");
+	r = wait_question(&R.p3, 1);
+	check(r != NULL, "Question 1 is open");
+	if (r)
+		wire_free(r);
+
+	peer_open(&R.h3, "host3");
+	w = hello(&R.h3, R.h2_token);
+	check(w->welcome->host && !strcmp(w->welcome->room_code, R.code),
+	      "a Hello with the host's resume token takes the host seat");
+	wire_free(w);
+	check_demoted(&R.h2, "the host replaced by a resume");
+
+	cmd_ok(&R.h3, QUIZ__V1__HOST_COMMAND__ACTION__END, 0, "END");
+	while (!finished && (r = peer_next(&R.p3))) {
+		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_REVEAL)
+			revealed = true;
+		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_LEADERBOARD)
+			final = r->leaderboard->final;
+		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE &&
+		    r->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED)
+			finished = true;
+		wire_free(r);
+	}
+	check(!revealed && final && finished,
+	      "END with a question open: no Reveal, final Leaderboard, "
+	      "FINISHED");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: quiz-conform PORT\n");
+		return 2;
+	}
+	port = atoi(argv[1]);
+	no_room_checks();
+	room_setup();
+	room_two_hosts();
+	room_answers();
+	room_resume();
+	room_pause();
+	room_skip_kick();
+	room_end();
+	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
+	       failures);
+	return failures ? 1 : 0;
+}
