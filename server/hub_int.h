@@ -9,7 +9,8 @@
 #include "room.h"
 #include "server.h"
 
-enum pend_kind { PEND_ACK, PEND_CLOSED };
+/* What waits for a commit: an AnswerAck, a reveal, a RoomCreated. */
+enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED };
 
 /* Something waiting for the store to commit (FIFO: tokens rise). */
 struct pending {
@@ -29,6 +30,12 @@ struct lroom {
 	char host_token[33];
 	uint64_t match_id;
 	bool ended_by_host;
+	struct session *creator; /* until RoomCreated went out (NULL: gone) */
+	uint32_t create_seq;
+	char category[65]; /* for RoomCreated.settings */
+	uint32_t min_difficulty, max_difficulty;
+	uint32_t
+	    closed_ready; /* q + 1 committed while held: reveal on release */
 	struct session **seats; /* by player id; NULL while disconnected */
 	size_t nseats;
 	struct session *watchers; /* host and screens */

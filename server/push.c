@@ -197,6 +197,8 @@ void push_state(struct lroom *lr, enum room_state st, int64_t remaining)
 	m.state = (Quiz__V1__RoomState)st;
 	m.at_us = (uint64_t)net_now_us();
 	m.remaining_us = remaining > 0 ? (uint64_t)remaining : 0;
+	if (st == ROOM_PAUSED) /* host, or storage (room_hold) */
+		m.reason = (Quiz__V1__PauseReason)room_pause_reason(lr->room);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
 	env.state_change = &m;
 	push_bcast(lr, &env, true, true);
