@@ -14,6 +14,9 @@
 #     match is recorded 'interrupted', quizd exits 0.
 #  D. SIGTERM while a lock outlives quizd's final retries: writes are lost,
 #     quizd says so on stderr and exits non-zero.
+#  E. RoomCreated waits for the match row's commit: created while another
+#     process holds the write lock (shorter than the stall bound), it
+#     arrives only after the lock is released, and the row is there.
 set -euo pipefail
 quizd=$1 bench=$2 watch=$3 bank=$4
 command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3 CLI"; exit 77; }
@@ -182,4 +185,24 @@ stop_quizd
 grep -q "could not be committed" "$log" || fail "lost: no reason given on stderr"
 echo "lost: quizd exited $rc: $(grep 'could not be committed' "$log")"
 wait "$lpid" || true
+
+# ---- E: RoomCreated only after the match is committed -------------------
+start_quizd create --storage-stall-ms 5000
+printf 'BEGIN IMMEDIATE;\n.shell sleep 1.5\nCOMMIT;\n' | sqlite3 "$tmp/create.db" &
+lpid=$!
+pids+=("$lpid")
+sleep 0.3
+c0=$(ms)
+"$watch" "$port" create 10 >"$tmp/create.out" || fail "create: no reply"
+c1=$(ms)
+wait "$lpid" || true
+read -r _ what ccode _ mid <"$tmp/create.out" || true
+[ "$what" = created ] || { cat "$tmp/create.out"; fail "create: no RoomCreated"; }
+[ $((c1 - c0)) -ge 1000 ] || fail "create: RoomCreated after $((c1 - c0)) ms, before the lock was released"
+[ "$(sqlite3 "$tmp/create.db" "select count(*) from matches where id=$mid and code='$ccode'")" -eq 1 ] \
+  || fail "create: match $mid not in the database"
+echo "create: RoomCreated for match $mid after $((c1 - c0)) ms, once the lock (1.2 s left) was released"
+stop_quizd
+[ "$rc" -eq 0 ] || fail "create: quizd exited $rc"
+
 echo "1 passed, 0 failed"

@@ -3,12 +3,17 @@
  * pause reason), every Error (by name) and the close.
  *
  *   quiz-storage-watch PORT CODE [SECONDS]
+ *   quiz-storage-watch PORT create
+ *
+ * create: creates a room and prints "<ms> created CODE match ID" when
+ * RoomCreated arrives (or "<ms> error NAME"), then exits.
  *
  * Exits 0 when the server closed the connection, 1 on a connect or
  * protocol failure or after SECONDS (default 120) without a close. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +76,11 @@ static void show(const Quiz__V1__Envelope *env)
 	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
 		printf("%ld watching\n", t);
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
+		printf("%ld created %s match %llu\n", t,
+		       env->room_created->code,
+		       (unsigned long long)env->room_created->match_id);
+		break;
 	default:
 		break;
 	}
@@ -83,6 +93,8 @@ int main(int argc, char **argv)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	bool create;
 	struct sockaddr_in sa;
 	int64_t limit;
 	size_t len = 0;
@@ -93,6 +105,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	limit = (argc > 3 ? atoi(argv[3]) : 120) * 1000LL;
+	create = strcmp(argv[2], "create") == 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)atoi(argv[1]));
@@ -115,6 +128,10 @@ int main(int argc, char **argv)
 	env.seq = 2;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &w;
+	if (create) {
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+		env.create_room = &cr;
+	}
 	if (send_env(fd, &env) < 0)
 		return 1;
 	while (now_ms() - start_ms < limit) {
@@ -130,8 +147,17 @@ int main(int argc, char **argv)
 			Quiz__V1__Envelope *e = wire_unpack(payload, plen);
 
 			if (e) {
+				bool done =
+				    create &&
+				    (e->body_case ==
+					 QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED ||
+				     e->body_case ==
+					 QUIZ__V1__ENVELOPE__BODY_ERROR);
+
 				show(e);
 				wire_free(e);
+				if (done)
+					return 0;
 			}
 			memmove(buf, buf + n, len - (size_t)n);
 			len -= (size_t)n;
