@@ -1123,3 +1123,31 @@ Test(store, migrates_v1_with_data)
 		     1);
 	sqlite3_close(db);
 }
+
+/* A statement that can never succeed (same primary key twice: a caller
+ * bug) does not block the queue: it is isolated, its token comes back in
+ * order flagged STORE_TOKEN_LOST, the others plain, and it counts as lost
+ * in what store_close reports. */
+Test(store, permanent_failure_isolated_and_flagged)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id, toks[3];
+	sqlite3 *db;
+
+	id = begin_match(s);
+	a = answer(id, 1, 0, 10);
+	store_answer(s, &a, 1);
+	a = answer(id, 1, 0, 20); /* duplicate */
+	store_answer(s, &a, 2);
+	a = answer(id, 2, 0, 30);
+	store_answer(s, &a, 3);
+	wait_tokens(s, toks, 3);
+	cr_expect_eq(toks[0], 1);
+	cr_expect_eq(toks[1], 2 | STORE_TOKEN_LOST);
+	cr_expect_eq(toks[2], 3);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT sum(points) FROM answers"), 40);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 1);
+}
