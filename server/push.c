@@ -249,6 +249,17 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_question(lr, q, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+	else if (st == ROOM_PAUSED) { /* Joined/Watching carry no reason */
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
+
+		m.state = QUIZ__V1__ROOM_STATE__PAUSED;
+		m.at_us = (uint64_t)net_now_us();
+		m.reason = (Quiz__V1__PauseReason)room_pause_reason(lr->room);
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
+		env.state_change = &m;
+		session_send_env(ss, &env);
+	}
 }
 
 void push_progress(struct lroom *lr)

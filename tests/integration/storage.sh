@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration: storage faults and shutdown (issue 7). A real quizd on an
 # ephemeral port, quiz-bench contestants, quiz-storage-watch as a screen.
-#  A. another process (sqlite3 CLI) holds BEGIN IMMEDIATE for 4 s mid-match,
+#  A. another process (sqlite3 CLI) holds BEGIN IMMEDIATE for 5 s mid-match,
 #     longer than quizd's busy timeout (200 ms) and stall bound (1 s);
 #  B. the disk "fills" mid-match (--db-max-pages at the size of a database
 #     prefilled with a junk table: the answers outgrow their one free page
@@ -130,8 +130,15 @@ start_quizd lock
 start_bench lock 30 4
 sleep 2.5 # question 0 is open
 t0=$(ms)
-printf 'BEGIN IMMEDIATE;\n.shell sleep 4\nCOMMIT;\n' | sqlite3 "$tmp/lock.db"
-t1=$(ms)
+(printf 'BEGIN IMMEDIATE;\n.shell sleep 5\nCOMMIT;\n' | sqlite3 "$tmp/lock.db"; ms >"$tmp/lock.t1") &
+lpid=$!
+pids+=("$lpid")
+# a screen that arrives during the pause is told why too
+wait_log "storage unavailable: room paused" 10 || fail "lock: no pause"
+"$watch" "$port" "$code" 1 >"$tmp/lock.late" || true
+wait "$lpid"
+t1=$(cat "$tmp/lock.t1")
+grep -q "state 5 reason 1" "$tmp/lock.late" || { cat "$tmp/lock.late"; fail "lock: a screen joining during the pause was not told the reason"; }
 check_match lock
 check_pause lock "$t0" "$t1"
 stop_quizd
