@@ -487,12 +487,16 @@ static void lroom_storage_check(struct lroom *lr)
 		return;
 	if (down) {
 		room_hold(lr->room, now, ROOM_PAUSE_STORAGE);
-		log_warn(lr->tag, "storage unavailable: room paused");
+		if (room_state(lr->room) == ROOM_PAUSED)
+			log_warn(lr->tag, "storage unavailable: room paused");
+		else if (room_state(lr->room) == ROOM_LOBBY)
+			log_warn(lr->tag, "storage unavailable: START refused");
 		lroom_flush(lr, NULL);
 		return;
 	}
+	if (room_state(lr->room) == ROOM_PAUSED)
+		log_warn(lr->tag, "storage back: room resumed");
 	room_release(lr->room, now);
-	log_warn(lr->tag, "storage back: room resumed");
 	q = lr->closed_ready;
 	lr->closed_ready = 0;
 	if (q)
