@@ -167,7 +167,8 @@ static int apply_error(struct model *m, const Quiz__V1__Error *e)
 	    (e->code == QUIZ__V1__ERROR_CODE__BAD_STATE ||
 	     e->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE ||
 	     e->code == QUIZ__V1__ERROR_CODE__RATE_LIMITED ||
-	     e->code == QUIZ__V1__ERROR_CODE__INTERNAL)) {
+	     e->code == QUIZ__V1__ERROR_CODE__INTERNAL ||
+	     e->code == QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE)) {
 		m->locked = false;
 		m->locked_mask = 0;
 	}
@@ -395,6 +396,7 @@ static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
 		if (m->phase != PHASE_PAUSED)
 			m->phase_before_pause = m->phase;
 		m->paused_remaining_us = s->remaining_us;
+		m->pause_reason = (int)s->reason;
 		m->phase = PHASE_PAUSED;
 		return MODEL_REDRAW;
 	}
@@ -684,6 +686,9 @@ const char *model_error_text(int code)
 	    N_("Too many requests: slow down"),
 	    N_("The server is full"),
 	    N_("Internal server error"),
+	    N_("Storage unavailable: the answer was not recorded, try again"),
+	    N_("Timed out"),
+	    N_("The server is stopping"),
 	};
 
 	if (code < 0 || code >= (int)(sizeof(texts) / sizeof(texts[0])))

@@ -128,6 +128,7 @@ struct model {
 
 	/* pause */
 	uint64_t paused_remaining_us;
+	int pause_reason; /* quiz.v1.PauseReason: 0 host, 1 storage */
 
 	/* the last refusal, shown in the status line */
 	char error[160];

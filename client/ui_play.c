@@ -510,7 +510,9 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		}
 		break;
 	case PHASE_PAUSED:
-		ui_draw_paused(m, _("Paused by the host"));
+		ui_draw_paused(m, m->pause_reason == 1
+				      ? _("Paused: storage unavailable")
+				      : _("Paused by the host"));
 		break;
 	case PHASE_FINISHED:
 		ui_draw_podium(m, y, LINES - y - 3);

@@ -53,6 +53,9 @@ struct room {
 	struct room_effect *fx;
 	size_t nfx, fxcap;
 	bool lobby_dirty, progress_dirty;
+	bool held;	  /* room_hold in force */
+	bool host_paused; /* held: the host wants it paused afterwards */
+	enum room_pause_reason hold_reason;
 };
 
 /* Fills the documented defaults. */
@@ -494,6 +497,90 @@ static int end_match(struct room *r)
 	return 0;
 }
 
+/* A host PAUSE, RESUME or START while the room is held. */
+static int held_command(struct room *r, enum room_cmd cmd)
+{
+	if (cmd != CMD_PAUSE)
+		return -QE_STORAGE_UNAVAILABLE;
+	if (r->state != ROOM_PAUSED || r->host_paused)
+		return -QE_BAD_STATE;
+	r->host_paused = true;
+	return 0;
+}
+
+int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
+{
+	struct room_effect *e;
+
+	if (r->held)
+		return 0;
+	r->held = true;
+	r->hold_reason = reason;
+	r->host_paused = false;
+	switch (r->state) {
+	case ROOM_PAUSED: /* by the host: now also held */
+		r->host_paused = true;
+		e = fx_push(r, FX_PAUSED, r->q);
+		e->remaining_us = r->paused_from == ROOM_OPEN
+				      ? r->s.time_limit_us - r->paused_elapsed
+				      : r->paused_remaining;
+		break;
+	case ROOM_CLOSED:
+		if (!r->awaiting_commit) {
+			pause_room(r, now_us);
+			break;
+		}
+		/* no timer runs while the commit is awaited */
+		r->paused_from = ROOM_CLOSED;
+		r->paused_remaining = -1;
+		r->paused_elapsed = now_us - r->reveal_at;
+		r->timer_at = 0;
+		r->state = ROOM_PAUSED;
+		fx_push(r, FX_PAUSED, r->q)->remaining_us = -1;
+		break;
+	case ROOM_COUNTDOWN:
+	case ROOM_OPEN:
+	case ROOM_LEADERBOARD:
+		pause_room(r, now_us);
+		break;
+	default: /* lobby, finished: no clock to stop */
+		return 0;
+	}
+	r->fx[r->nfx - 1].reason = reason;
+	return 0;
+}
+
+int room_release(struct room *r, int64_t now_us)
+{
+	struct room_effect *e;
+
+	if (!r->held)
+		return 0;
+	r->held = false;
+	if (r->state != ROOM_PAUSED)
+		return 0;
+	if (r->host_paused) {
+		r->host_paused = false;
+		e = fx_push(r, FX_PAUSED, r->q);
+		e->remaining_us = r->paused_from == ROOM_OPEN
+				      ? r->s.time_limit_us - r->paused_elapsed
+				      : r->paused_remaining;
+		e->reason = ROOM_PAUSE_HOST;
+		return 0;
+	}
+	return resume_room(r, now_us);
+}
+
+bool room_held(const struct room *r)
+{
+	return r->held;
+}
+
+enum room_pause_reason room_pause_reason(const struct room *r)
+{
+	return r->held ? r->hold_reason : ROOM_PAUSE_HOST;
+}
+
 /* Constant-time comparison of the presented host token. */
 static bool token_ok(const struct room *r, const char *tok)
 {
@@ -514,6 +601,9 @@ int room_command(struct room *r, int64_t now_us, const char *host_token,
 
 	if (!token_ok(r, host_token))
 		return -QE_NOT_HOST;
+	if (r->held &&
+	    (cmd == CMD_START || cmd == CMD_PAUSE || cmd == CMD_RESUME))
+		return held_command(r, cmd);
 	switch (cmd) {
 	case CMD_START:
 		if (r->state != ROOM_LOBBY || r->nq == 0)

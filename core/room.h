@@ -28,6 +28,12 @@ enum room_state {
 	ROOM_FINISHED = 6,
 };
 
+/* Why a room is paused; values equal quiz.v1.PauseReason. */
+enum room_pause_reason {
+	ROOM_PAUSE_HOST = 0,
+	ROOM_PAUSE_STORAGE = 1,
+};
+
 /* Values equal quiz.v1.HostCommand.Action. */
 enum room_cmd {
 	CMD_START = 0,
@@ -106,7 +112,7 @@ enum room_effect_kind {
 	FX_CLOSED,    /* q closed; persist a barrier and call room_committed */
 	FX_REVEAL,    /* q: broadcast reveal + per-player results */
 	FX_LEADERBOARD, /* q: leaderboard (final = finished) */
-	FX_PAUSED,	/* remaining_us */
+	FX_PAUSED,	/* remaining_us, reason */
 	FX_RESUMED,
 	FX_KICKED,   /* player */
 	FX_FINISHED, /* match over; persist results */
@@ -130,6 +136,8 @@ struct room_effect {
 	/* FX_CLOSED / FX_LEADERBOARD */
 	bool voided;
 	bool final;
+	/* FX_PAUSED */
+	enum room_pause_reason reason;
 };
 
 struct room;
@@ -175,6 +183,23 @@ void room_tick(struct room *r, int64_t now_us);
 /* The store committed everything up to the FX_CLOSED barrier of q: the
  * room reveals it. */
 void room_committed(struct room *r, int64_t now_us, uint32_t q);
+
+/* The server cannot go on (storage down): a running room pauses like a
+ * host pause (FX_PAUSED with reason; the game clock stops), also while a
+ * closed question waits for its commit; a room the host had paused stays
+ * paused and only its reason changes. While held, host PAUSE only marks
+ * the room to stay paused after the hold, and START and RESUME are refused
+ * with -QE_STORAGE_UNAVAILABLE. A lobby or finished room only remembers
+ * the hold. Holding a held room does nothing. Returns 0. */
+int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason);
+/* Ends a hold: the room resumes as from a host RESUME (FX_RESUMED...),
+ * unless the host paused it, in which case it stays paused with reason
+ * HOST (FX_PAUSED). A room not held is left alone. Returns 0. */
+int room_release(struct room *r, int64_t now_us);
+/* Whether room_hold is in force. */
+bool room_held(const struct room *r);
+/* Why the room is paused (meaningful in ROOM_PAUSED). */
+enum room_pause_reason room_pause_reason(const struct room *r);
 
 /* When room_tick must be called next, or 0 for no timer. */
 int64_t room_timer_at(const struct room *r);

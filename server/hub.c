@@ -118,17 +118,34 @@ struct answer_req {
 
 static void lroom_flush(struct lroom *lr, const struct answer_req *req);
 
-/* One pending item's commit is done: ack the answer or reveal. */
-static void pend_done(struct hub *h, const struct pending *p)
+static void send_room_created(struct lroom *lr);
+
+/* One pending item's commit is done: ack the answer, reveal, or announce
+ * the room. lost: the store could never write it (a caller bug, logged and
+ * counted by the store; quizd exits non-zero): the answer gets an Error
+ * instead of an ack, and the room goes on. */
+static void pend_done(struct hub *h, const struct pending *p, bool lost)
 {
 	struct lroom *lr = p->room;
 
-	if (p->kind == PEND_ACK) {
+	if (p->kind == PEND_CREATED) {
+		if (lost)
+			log_error(lr->tag, "match %llu was not recorded",
+				  (unsigned long long)lr->match_id);
+		send_room_created(lr);
+	} else if (p->kind == PEND_ACK) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__AnswerAck m = QUIZ__V1__ANSWER_ACK__INIT;
 
 		if (p->player >= lr->nseats || !lr->seats[p->player])
 			return;
+		if (lost) {
+			log_error(lr->tag, "answer of player %u to q%u lost",
+				  (unsigned)p->player, (unsigned)p->q);
+			session_error(lr->seats[p->player], -QE_INTERNAL,
+				      p->seq, "the answer could not be saved");
+			return;
+		}
 		m.question_index = p->q;
 		m.response_time_us = (uint32_t)p->rt_us;
 		m.received_at_us = (uint64_t)p->recv_us;
@@ -137,6 +154,13 @@ static void pend_done(struct hub *h, const struct pending *p)
 		env.answer_ack = &m;
 		session_send_env(lr->seats[p->player], &env);
 	} else {
+		if (lost)
+			log_error(lr->tag, "close of q%u not recorded",
+				  (unsigned)p->q);
+		if (room_held(lr->room)) { /* paused: reveal on release */
+			lr->closed_ready = p->q + 1;
+			return;
+		}
 		room_committed(lr->room, net_now_us(), p->q);
 		lroom_flush(lr, NULL);
 	}
@@ -149,13 +173,18 @@ void hub_store_ready(struct hub *h)
 	size_t n, i;
 
 	while ((n = store_poll(h->srv->store, toks, 256)) > 0) {
+		/* the store publishes every token, in order, once its
+		 * operation committed (or flagged: lost for good) */
 		for (i = 0; i < n; i++) {
-			while (h->plen && h->pend[h->phead].token <= toks[i]) {
+			uint64_t tok = toks[i] & ~STORE_TOKEN_LOST;
+			bool lost = (toks[i] & STORE_TOKEN_LOST) != 0;
+
+			while (h->plen && h->pend[h->phead].token <= tok) {
 				struct pending p = h->pend[h->phead];
 
 				h->phead = (h->phead + 1) % h->pcap;
 				h->plen--;
-				pend_done(h, &p);
+				pend_done(h, &p, lost && p.token == tok);
 			}
 		}
 	}
@@ -273,7 +302,12 @@ static void lroom_flush(struct lroom *lr, const struct answer_req *req)
 			p.seq = req ? req->seq : 0;
 			p.rt_us = e->rt_us;
 			p.recv_us = e->recv_us;
-			store_answer(st, &a, p.token);
+			/* hub_answer checked store_accepting: only this
+			 * thread queues, so the bound cannot be passed here */
+			if (store_answer(st, &a, p.token) < 0) {
+				log_error(lr->tag, "answer not queued");
+				break;
+			}
 			pend_push(h, &p);
 			break;
 		}
@@ -437,6 +471,36 @@ static bool lroom_expired(struct lroom *lr)
 	return now - lr->idle_since > linger;
 }
 
+/* Pauses the room while the store cannot commit (store_stalled: a batch
+ * has been failing for longer than the stall bound) and resumes it once
+ * commits succeed again. Checked every coalesce tick. */
+static void lroom_storage_check(struct lroom *lr)
+{
+	bool down = store_stalled(lr->hub->srv->store);
+	int64_t now = net_now_us();
+	uint32_t q;
+
+	if (down == room_held(lr->room))
+		return;
+	if (down) {
+		room_hold(lr->room, now, ROOM_PAUSE_STORAGE);
+		if (room_state(lr->room) == ROOM_PAUSED)
+			log_warn(lr->tag, "storage unavailable: room paused");
+		else if (room_state(lr->room) == ROOM_LOBBY)
+			log_warn(lr->tag, "storage unavailable: START refused");
+		lroom_flush(lr, NULL);
+		return;
+	}
+	if (room_state(lr->room) == ROOM_PAUSED)
+		log_warn(lr->tag, "storage back: room resumed");
+	room_release(lr->room, now);
+	q = lr->closed_ready;
+	lr->closed_ready = 0;
+	if (q)
+		room_committed(lr->room, now, q - 1);
+	lroom_flush(lr, NULL);
+}
+
 /* Coalesced pushes: live progress to host and screens, lobby counts to all;
  * and the room's expiry. */
 static void on_coalesce(uv_timer_t *t)
@@ -449,6 +513,7 @@ static void on_coalesce(uv_timer_t *t)
 		lroom_remove(lr);
 		return;
 	}
+	lroom_storage_check(lr);
 	lobby = room_lobby_dirty(lr->room) && lr->ticks % LOBBY_EVERY == 0;
 	progress =
 	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
@@ -547,16 +612,13 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 int hub_create_room(struct hub *h, struct session *ss,
 		    const Quiz__V1__CreateRoom *m, uint32_t seq)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
-	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
-	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 	struct room_question qs[ROOM_MAX_QUESTIONS];
 	const char *ids[ROOM_MAX_QUESTIONS];
 	uint8_t perms[ROOM_MAX_QUESTIONS][ITEM_MAX_OPTIONS];
 	struct draw_filter f;
 	struct store_match sm;
 	struct room_settings s;
+	struct pending p;
 	struct lroom *lr;
 	int r, i;
 
@@ -564,6 +626,8 @@ int hub_create_room(struct hub *h, struct session *ss,
 		return -QE_BAD_STATE;
 	if (h->nrooms >= h->srv->cfg.max_rooms)
 		return -QE_SERVER_FULL;
+	if (store_stalled(h->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
 	r = settings_from_pb(m->settings, &s, &f);
 	if (r < 0)
 		return r;
@@ -603,7 +667,17 @@ int hub_create_room(struct hub *h, struct session *ss,
 	sm.seed = s.seed;
 	sm.question_ids = ids;
 	sm.perms = (const uint8_t(*)[ITEM_MAX_OPTIONS])perms;
-	lr->match_id = store_match_begin(h->srv->store, &sm);
+	/* RoomCreated goes out once the match row is committed: an id
+	 * announced is never reused after a crash */
+	memset(&p, 0, sizeof(p));
+	p.token = ++h->next_token;
+	p.kind = PEND_CREATED;
+	p.room = lr;
+	lr->match_id = store_match_begin_notify(h->srv->store, &sm, p.token);
+	if (lr->match_id)
+		pend_push(h, &p);
+	lr->creator = ss;
+	lr->create_seq = seq;
 	uv_timer_init(h->srv->loop, &lr->timer);
 	lr->timer.data = lr;
 	uv_idle_init(h->srv->loop, &lr->after_io_idle);
@@ -621,20 +695,35 @@ int hub_create_room(struct hub *h, struct session *ss,
 	ss->role = ROLE_HOST;
 	watcher_add(lr, ss);
 	ref_put(h, ss->token, lr, 0);
+	log_info(lr->tag, "created by %s: %u questions, match %llu",
+		 conn_tag(ss->conn), s.question_count,
+		 (unsigned long long)lr->match_id);
+	if (!lr->match_id)
+		send_room_created(lr); /* not recorded (logged by the store) */
+	return 0;
+}
 
+/* Announces the room to its creator once its match row is committed. */
+static void send_room_created(struct lroom *lr)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
+	struct session *ss = lr->creator;
+
+	lr->creator = NULL;
+	if (!ss || ss->room != lr)
+		return; /* the host left before the commit */
 	push_settings(lr, &rs, kinds);
 	rc.code = lr->code;
 	rc.host_token = lr->host_token;
 	rc.settings = &rs;
 	rc.match_id = lr->match_id;
-	env.seq = seq;
+	env.seq = lr->create_seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED;
 	env.room_created = &rc;
 	session_send_env(ss, &env);
-	log_info(lr->tag, "created by %s: %u questions, match %llu",
-		 conn_tag(ss->conn), s.question_count,
-		 (unsigned long long)lr->match_id);
-	return 0;
 }
 
 /* Seats a session on a player id, growing the seat table. */
@@ -803,6 +892,10 @@ int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
 			return -QE_BAD_MESSAGE;
 		mask |= 1u << m->choices[i];
 	}
+	/* past the write queue's bound: refused before the room records it,
+	 * so the contestant may answer again */
+	if (!store_accepting(lr->hub->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
 	req.seq = seq;
 	req.text = m->text[0] ? m->text : NULL;
 	r = room_answer(lr->room, recv_us, ss->player, m->question_index, mask,
@@ -868,6 +961,8 @@ void hub_detach(struct hub *h, struct session *ss)
 	(void)h;
 	if (!lr)
 		return;
+	if (lr->creator == ss)
+		lr->creator = NULL;
 	if (ss->role == ROLE_PLAYER) {
 		if (ss->player < lr->nseats && lr->seats[ss->player] == ss) {
 			seat_keep_delay(lr, ss);
@@ -878,6 +973,19 @@ void hub_detach(struct hub *h, struct session *ss)
 	}
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
+}
+
+void hub_shutdown(struct hub *h)
+{
+	struct lroom *lr;
+
+	for (lr = h->rooms; lr; lr = lr->next) {
+		if (lr->finished_at || !lr->match_id)
+			continue;
+		store_match_interrupted(h->srv->store, lr->match_id);
+		log_info(lr->tag, "match %llu interrupted",
+			 (unsigned long long)lr->match_id);
+	}
 }
 
 void hub_close(struct hub *h)

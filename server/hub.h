@@ -10,6 +10,9 @@
 #include "server.h"
 
 struct hub *hub_new(struct server *srv);
+/* quizd is stopping: every match still running is recorded as
+ * interrupted (before hub_close). */
+void hub_shutdown(struct hub *h);
 /* Closes every room's timers (libuv handles). */
 void hub_close(struct hub *h);
 /* Frees the hub and its rooms after the loop has closed their handles.

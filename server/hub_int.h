@@ -10,7 +10,8 @@
 #include "room.h"
 #include "server.h"
 
-enum pend_kind { PEND_ACK, PEND_CLOSED };
+/* What waits for a commit: an AnswerAck, a reveal, a RoomCreated. */
+enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED };
 
 /* Something waiting for the store to commit (FIFO: tokens rise). */
 struct pending {
@@ -32,6 +33,10 @@ struct lroom {
 	struct draw_filter filter; /* what the questions were drawn from */
 	char category[QUIZ_CATEGORY_MAX + 1]; /* filter.category points here */
 	bool ended_by_host;
+	struct session *creator; /* until RoomCreated went out (NULL: gone) */
+	uint32_t create_seq;
+	uint32_t
+	    closed_ready; /* q + 1 committed while held: reveal on release */
 	struct session **seats; /* by player id; NULL while disconnected */
 	/* by player id: the one-way delay estimate of the seat's last
 	 * connection, which compensates a resumed connection's answers until

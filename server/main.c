@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "bank_cli.h"
+#include "errors.h"
 #include "bank_csv.h"
 #include "hub.h"
 #include "item.h"
@@ -25,7 +26,8 @@
 /* File descriptors kept free of connections: stdio, the listener, the
  * reserve, the database and its -wal, -shm and temporary files, libuv's
  * epoll, signal and wake-up descriptors, with room to spare. */
-#define FD_MARGIN 32
+#define FD_MARGIN     32
+#define STOP_GRACE_MS 1000 /* at shutdown, wait this long for goodbyes */
 
 struct options {
 	const char *listen;
@@ -34,10 +36,15 @@ struct options {
 	const char *port_file;
 	int conns_set; /* --max-conns given: keep it even past the fd limit */
 	struct server_config cfg;
+	uint32_t db_max_pages; /* 0: no cap */
+	uint32_t db_busy_ms;
+	uint32_t stall_ms;
 };
 
 static uv_async_t store_async;
 static uv_signal_t sig_int, sig_term;
+static uv_timer_t stop_timer;
+static int64_t stop_deadline;
 static struct server *the_server;
 
 static void usage(FILE *f)
@@ -78,6 +85,14 @@ static void usage(FILE *f)
 	    "  --room-linger-s N    forget a finished room, or one nobody is\n"
 	    "                       connected to, after N seconds (default "
 	    "300)\n"
+	    "  --db-max-pages N     cap the database at N pages (PRAGMA\n"
+	    "                       max_page_count; a size cap, as on a small\n"
+	    "                       volume)\n"
+	    "  --db-busy-ms N       wait N ms for a lock another process "
+	    "holds\n"
+	    "                       before retrying (default 2000)\n"
+	    "  --storage-stall-ms N pause rooms when writes have failed for\n"
+	    "                       N ms (default 3000)\n"
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
@@ -141,6 +156,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_PING_TO,
 		O_LINGER,
 		O_LOG,
+		O_MAXPAGES,
+		O_BUSY,
+		O_STALL,
 		O_HELP,
 		O_VERSION
 	};
@@ -158,6 +176,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"ping-timeout-ms", required_argument, NULL, O_PING_TO},
 	    {"room-linger-s", required_argument, NULL, O_LINGER},
 	    {"log-level", required_argument, NULL, O_LOG},
+	    {"db-max-pages", required_argument, NULL, O_MAXPAGES},
+	    {"db-busy-ms", required_argument, NULL, O_BUSY},
+	    {"storage-stall-ms", required_argument, NULL, O_STALL},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -219,6 +240,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 				goto bad;
 			log_set_level((enum log_level)lvl);
 			break;
+		case O_MAXPAGES:
+			if (parse_uint(optarg, &o->db_max_pages) < 0)
+				goto bad;
+			break;
+		case O_BUSY:
+			if (parse_uint(optarg, &o->db_busy_ms) < 0)
+				goto bad;
+			break;
+		case O_STALL:
+			if (parse_uint(optarg, &o->stall_ms) < 0)
+				goto bad;
+			break;
 		case O_HELP:
 			usage(stdout);
 			return 1;
@@ -260,16 +293,42 @@ static void store_wake(void *arg)
 	uv_async_send(&store_async);
 }
 
+/* Closes the server and the loop's own handles: uv_run then returns. */
+static void stop_now(void)
+{
+	server_close(the_server);
+	uv_close((uv_handle_t *)&stop_timer, NULL);
+	uv_close((uv_handle_t *)&store_async, NULL);
+}
+
+/* Waits (bounded) for the goodbyes to be written and the peers gone. */
+static void on_stop_timer(uv_timer_t *t)
+{
+	(void)t;
+	if (the_server->nsessions == 0 || net_now_us() >= stop_deadline)
+		stop_now();
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
+	struct session *ss, *next;
+
 	(void)h;
 	log_info("main", "signal %d: shutting down", signum);
 	uv_signal_stop(&sig_int);
 	uv_signal_stop(&sig_term);
-	server_close(the_server);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_close((uv_handle_t *)&store_async, NULL);
+	/* running matches are recorded as interrupted; every peer is told
+	 * why the connection ends, then closed once that is written */
+	hub_shutdown(the_server->hub);
+	for (ss = the_server->sessions; ss; ss = next) {
+		next = ss->next;
+		session_error(ss, -QE_SHUTTING_DOWN, 0, "server stopping");
+		conn_close(ss->conn, 1);
+	}
+	stop_deadline = net_now_us() + STOP_GRACE_MS * 1000LL;
+	uv_timer_start(&stop_timer, on_stop_timer, 0, 20);
 }
 
 /* Raises the soft fd limit to the hard one and fits max-conns under it,
@@ -383,6 +442,7 @@ static int run_server(struct options *o)
 	struct store *st = NULL;
 	uv_loop_t *loop = uv_default_loop();
 	int port, bound = 0, r, rc = 1;
+	uint64_t lost;
 	int64_t have;
 
 	if (parse_listen(o->listen, host, sizeof(host), &port) < 0) {
@@ -400,6 +460,12 @@ static int run_server(struct options *o)
 		uv_run(loop, UV_RUN_DEFAULT);
 		goto out;
 	}
+	if (o->db_max_pages)
+		store_set_max_pages(st, o->db_max_pages);
+	if (o->db_busy_ms)
+		store_set_busy_ms(st, (int)o->db_busy_ms);
+	if (o->stall_ms)
+		store_set_stall_ms(st, (int)o->stall_ms);
 	have = store_question_count(st);
 	if (have == 0) {
 		struct bank *seed = bank_new();
@@ -438,6 +504,7 @@ static int run_server(struct options *o)
 			fclose(f);
 		}
 	}
+	uv_timer_init(loop, &stop_timer);
 	uv_signal_init(loop, &sig_int);
 	uv_signal_init(loop, &sig_term);
 	uv_signal_start(&sig_int, on_signal, SIGINT);
@@ -447,8 +514,17 @@ static int run_server(struct options *o)
 	uv_run(loop, UV_RUN_DEFAULT);
 	rc = 0;
 out_server:
-	store_close(st); /* commits what is still queued, joins the writer */
+	/* commits what is still queued (bounded retries), joins the writer */
+	lost = store_close(st);
 	st = NULL;
+	if (lost) {
+		fprintf(stderr,
+			"quizd: %llu write%s to %s could not be committed and"
+			" %s lost (see the store: lines above)\n",
+			(unsigned long long)lost, lost == 1 ? "" : "s", o->db,
+			lost == 1 ? "is" : "are");
+		rc = 1;
+	}
 	server_free(the_server);
 	the_server = NULL;
 out_store:

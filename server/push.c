@@ -208,6 +208,8 @@ void push_state(struct lroom *lr, enum room_state st, int64_t remaining)
 	m.state = (Quiz__V1__RoomState)st;
 	m.at_us = (uint64_t)net_now_us();
 	m.remaining_us = remaining > 0 ? (uint64_t)remaining : 0;
+	if (st == ROOM_PAUSED) /* host, or storage (room_hold) */
+		m.reason = (Quiz__V1__PauseReason)room_pause_reason(lr->room);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
 	env.state_change = &m;
 	push_bcast(lr, &env, true, true);
@@ -260,6 +262,17 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_question(lr, q, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+	else if (st == ROOM_PAUSED) { /* Joined/Watching carry no reason */
+		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
+
+		m.state = QUIZ__V1__ROOM_STATE__PAUSED;
+		m.at_us = (uint64_t)net_now_us();
+		m.reason = (Quiz__V1__PauseReason)room_pause_reason(lr->room);
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
+		env.state_change = &m;
+		session_send_env(ss, &env);
+	}
 }
 
 void push_progress(struct lroom *lr)

@@ -20,12 +20,20 @@
 
 #include <sqlite3.h>
 
+#include "errors.h"
 #include "store_int.h"
 #include "xalloc.h"
 
-#define STORE_BATCH_MAX	    4096  /* operations per transaction */
-#define STORE_BUSY_MS	    10000 /* wait this long for the database lock */
-#define STORE_QUESTIONS_MAX 10000 /* questions per match */
+#define STORE_BATCH_MAX	     4096    /* operations per transaction */
+#define STORE_BUSY_MS	     10000   /* sync connection: wait for the lock */
+#define STORE_BACKOFF_MIN_US 10000   /* first retry of a failed batch */
+#define STORE_BACKOFF_MAX_US 1000000 /* retries back off up to this */
+#define STORE_WAL_LIMIT	     1048576 /* journal_size_limit, bytes */
+#define QUIZ_STR2(x)	     #x
+#define QUIZ_STR(x)	     QUIZ_STR2(x)
+#define STORE_WAL_AUTO_PAGES 256   /* wal_autocheckpoint */
+#define STORE_CKPT_FRAMES    1024  /* truncate the WAL when idle past */
+#define STORE_QUESTIONS_MAX  10000 /* questions per match */
 
 /* Forward migrations: migrations[v - 1] takes the schema from v - 1 to v.
  * Never edit a released entry; append a new one. */
@@ -103,6 +111,35 @@ static const char *const store_migrations[] = {
 	" PRIMARY KEY (match_id, player_id)"
 	") STRICT;"
 	"CREATE INDEX results_rank ON results(match_id, rank);",
+	/* 2: matches.state may be 'interrupted' (quizd stopped mid-match).
+	 * A CHECK cannot be altered: the table is rebuilt the way SQLite
+	 * documents (lang_altertable.html, "other kinds of table schema
+	 * changes"); store_migrate turns foreign_keys off around it and runs
+	 * foreign_key_check before the commit. */
+	"CREATE TABLE matches_v2 ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL,"
+	" title TEXT,"
+	" format INTEGER NOT NULL,"
+	" question_count INTEGER NOT NULL,"
+	" time_limit_us INTEGER NOT NULL,"
+	" points INTEGER NOT NULL,"
+	" seed INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'running'"
+	"  CHECK (state IN ('running', 'finished', 'ended', 'interrupted')),"
+	" last_closed_q INTEGER,"
+	" created_at INTEGER NOT NULL,"
+	" ended_at INTEGER"
+	") STRICT;"
+	"INSERT INTO matches_v2 (id, code, title, format, question_count,"
+	" time_limit_us, points, seed, state, last_closed_q, created_at,"
+	" ended_at) SELECT id, code, title, format, question_count,"
+	" time_limit_us, points, seed, state, last_closed_q, created_at,"
+	" ended_at FROM matches;"
+	"DROP TABLE matches;"
+	"ALTER TABLE matches_v2 RENAME TO matches;"
+	"CREATE INDEX matches_code ON matches(code);"
+	"CREATE INDEX matches_state ON matches(state);",
 };
 /* clang-format on */
 
@@ -138,6 +175,9 @@ static const char *const wst_sql[WST__COUNT] = {
 		       " correct = excluded.correct,"
 		       " total_time_us = excluded.total_time_us",
 	[WST_END] = "UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
+	[WST_SAVEPOINT] = "SAVEPOINT op",
+	[WST_RELEASE] = "RELEASE op",
+	[WST_ROLLBACK_TO] = "ROLLBACK TO op",
 };
 /* clang-format on */
 
@@ -165,6 +205,8 @@ static const char *const op_names[] = {
 struct op {
 	struct op *next;
 	enum op_kind kind;
+	bool lost;    /* refused or failed for good: never written */
+	size_t bytes; /* counted in queued_bytes */
 	uint64_t notify;
 	uint64_t match;
 	uint32_t player;
@@ -196,7 +238,7 @@ struct op {
 			uint32_t correct;
 			int64_t total_time_us;
 		} r;
-		bool finished;
+		const char *end_state; /* static: finished/ended/interrupted */
 	} u;
 };
 
@@ -344,10 +386,34 @@ static int store_set_wal(sqlite3 *db, const char *path, char **err)
 			      path, mode ? (const char *)mode : "?");
 		goto out;
 	}
+	/* the WAL is bounded: truncated back to this after a checkpoint */
+	if (sqlite3_exec(
+		db,
+		"PRAGMA journal_size_limit = " QUIZ_STR(STORE_WAL_LIMIT) ";",
+		NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_err(err, "store: %s: journal_size_limit: %s", path,
+			      sqlite3_errmsg(db));
+		goto out;
+	}
 	ret = 0;
 out:
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/* Rows PRAGMA foreign_key_check reports (0 when consistent), or -1. */
+static int store_fk_violations(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 /* Applies the missing migrations, one transaction each; refuses a database
@@ -359,6 +425,9 @@ static int store_migrate(sqlite3 *db, const char *path, char **err)
 	int64_t v;
 	int rc;
 
+	/* a no-op inside a transaction: off before, on again after (table
+	 * rebuilds must not cascade) */
+	sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	for (;;) {
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc != SQLITE_OK)
@@ -386,6 +455,14 @@ static int store_migrate(sqlite3 *db, const char *path, char **err)
 		rc = sqlite3_exec(db, store_migrations[v], NULL, NULL, &msg);
 		if (rc != SQLITE_OK)
 			goto sql_fail;
+		if (store_fk_violations(db) != 0) {
+			store_set_err(
+			    err,
+			    "store: %s: migration to %d breaks foreign"
+			    " keys",
+			    path, (int)v + 1);
+			goto fail;
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 			 (int)v + 1);
 		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
@@ -396,6 +473,7 @@ static int store_migrate(sqlite3 *db, const char *path, char **err)
 			goto sql_fail;
 	}
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return 0;
 sql_fail:
 	store_set_err(err, "store: %s: migration failed: %s", path,
@@ -404,6 +482,7 @@ sql_fail:
 fail:
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 
@@ -536,7 +615,7 @@ static int store_exec_op(struct store *s, struct op *op)
 	case OP_END:
 		st = s->wst[WST_END];
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)op->match);
-		store_bind_text(st, 2, op->u.finished ? "finished" : "ended");
+		store_bind_text(st, 2, op->u.end_state);
 		sqlite3_bind_int64(st, 3, op->wall_us);
 		rc = store_step(s->wdb, st, "match end");
 		break;
@@ -553,35 +632,76 @@ static int store_exec_op(struct store *s, struct op *op)
 	return rc;
 }
 
-/* One try at committing a batch. Counts statement failures into *failed.
- * Returns 0 once committed, -1 if the transaction was lost. */
-static int store_attempt(struct store *s, struct op *batch, uint64_t *failed)
+/* Primary result codes an operation can never succeed after: a retry would
+ * fail the same way (a caller bug, not a storage fault). */
+static bool store_permanent(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+	case SQLITE_NOTFOUND:
+	case SQLITE_RANGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Runs one operation inside the open transaction. OP_MATCH has several
+ * statements: a savepoint keeps it whole if one fails for good. */
+static int store_run_op(struct store *s, struct op *op)
+{
+	int rc;
+
+	if (op->kind != OP_MATCH)
+		return store_exec_op(s, op);
+	rc = store_step(s->wdb, s->wst[WST_SAVEPOINT], "savepoint");
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = store_exec_op(s, op);
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->wdb))
+		store_step(s->wdb, s->wst[WST_ROLLBACK_TO], "rollback to");
+	if (!sqlite3_get_autocommit(s->wdb))
+		store_step(s->wdb, s->wst[WST_RELEASE], "release");
+	return rc;
+}
+
+/* One try at committing a batch. An operation that fails for good is
+ * marked lost and left out; any other failure rolls the transaction back.
+ * Returns SQLITE_OK once committed, else the error of the lost attempt. */
+static int store_attempt(struct store *s, struct op *batch)
 {
 	struct op *op;
+	int rc;
 
-	*failed = 0;
-	if (store_step(s->wdb, s->wst[WST_BEGIN], "begin") != SQLITE_OK)
-		return -1;
+	rc = store_step(s->wdb, s->wst[WST_BEGIN], "begin");
+	if (rc != SQLITE_OK)
+		return rc;
 	for (op = batch; op; op = op->next) {
-		if (op->kind == OP_BARRIER)
+		if (op->kind == OP_BARRIER || op->lost)
 			continue;
-		if (store_exec_op(s, op) == SQLITE_OK)
+		rc = store_run_op(s, op);
+		if (rc == SQLITE_OK)
 			continue;
-		fprintf(stderr,
-			"store: %s op (match %" PRIu64 " player %" PRIu32
-			" q %" PRIu32 ") not written\n",
-			op_names[op->kind], op->match, op->player, op->q);
-		(*failed)++;
-		/* I/O errors and the like roll the whole transaction back */
-		if (sqlite3_get_autocommit(s->wdb))
-			return -1;
+		if (store_permanent(rc) && !sqlite3_get_autocommit(s->wdb)) {
+			fprintf(
+			    stderr,
+			    "store: %s op (match %" PRIu64 " player %" PRIu32
+			    " q %" PRIu32 ") can never be written: lost\n",
+			    op_names[op->kind], op->match, op->player, op->q);
+			op->lost = true;
+			continue;
+		}
+		goto rollback;
 	}
-	if (store_step(s->wdb, s->wst[WST_COMMIT], "commit") != SQLITE_OK) {
-		if (!sqlite3_get_autocommit(s->wdb))
-			store_step(s->wdb, s->wst[WST_ROLLBACK], "rollback");
-		return -1;
-	}
-	return 0;
+	rc = store_step(s->wdb, s->wst[WST_COMMIT], "commit");
+	if (rc == SQLITE_OK)
+		return SQLITE_OK;
+rollback:
+	if (!sqlite3_get_autocommit(s->wdb))
+		store_step(s->wdb, s->wst[WST_ROLLBACK], "rollback");
+	return rc;
 }
 
 /* Appends a token to the completed list (lock held). */
@@ -600,45 +720,164 @@ static void store_done_push(struct store *s, uint64_t token)
 	s->done[s->done_n++] = token;
 }
 
-/* Commits one batch (retrying once), publishes its tokens, frees it. */
+/* Monotonic time in microseconds. */
+int64_t store_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Applies changed settings to the writer connection (writer thread). */
+static void store_apply_cfg(struct store *s)
+{
+	char sql[80];
+	uint32_t pages;
+	int busy;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->cfg_dirty) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	s->cfg_dirty = false;
+	pages = s->max_pages;
+	busy = s->busy_ms;
+	pthread_mutex_unlock(&s->lock);
+	sqlite3_busy_timeout(s->wdb, busy);
+	/* 4294967294 is SQLite's largest cap: no cap */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lu",
+		 pages ? (unsigned long)pages : 4294967294UL);
+	sqlite3_exec(s->wdb, sql, NULL, NULL, NULL);
+}
+
+/* Copies the WAL back and truncates it to zero bytes, so a full volume gets
+ * its space back (writer thread; fails harmlessly while readers hold it). */
+static void store_checkpoint(struct store *s)
+{
+	int log = 0, done = 0;
+
+	sqlite3_wal_checkpoint_v2(s->wdb, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+				  &log, &done);
+}
+
+/* Sleeps up to us, waking early when store_close gives up. */
+static void store_backoff(struct store *s, int64_t us)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += us / 1000000;
+	ts.tv_nsec += (long)(us % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	/* the queue's condition also signals new work: wait out the delay */
+	while (!s->abandoned &&
+	       pthread_cond_timedwait(&s->cond, &s->lock, &ts) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Whether to stop retrying: store_close's final bound has passed. */
+static bool store_give_up(struct store *s)
+{
+	bool give_up;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping && !s->abandoned && store_mono_us() >= s->stop_deadline)
+		s->abandoned = true;
+	give_up = s->abandoned;
+	pthread_mutex_unlock(&s->lock);
+	return give_up;
+}
+
+/* Commits one batch, retrying with backoff until it commits (or store_close
+ * gives up), then publishes its tokens in order and frees it. Tokens of
+ * operations that were not written carry STORE_TOKEN_LOST. */
 static void store_run_batch(struct store *s, struct op *batch)
 {
-	uint64_t writes = 0, failed = 0, tokens = 0;
+	uint64_t writes = 0, lost = 0, tokens = 0, retries = 0;
+	int64_t backoff = STORE_BACKOFF_MIN_US;
 	bool committed = false, stopping;
 	struct op *op, *next;
-	int attempt;
+	size_t bytes = 0;
+	int rc;
 
-	for (op = batch; op; op = op->next)
-		if (op->kind != OP_BARRIER)
+	for (op = batch; op; op = op->next) {
+		bytes += op->bytes;
+		if (op->kind != OP_BARRIER && !op->lost)
 			writes++;
-	if (writes) {
-		for (attempt = 0; attempt < 2 && !committed; attempt++) {
-			committed = store_attempt(s, batch, &failed) == 0;
-			if (!committed)
-				fprintf(stderr,
-					"store: batch of %" PRIu64
-					" ops not committed (attempt %d)\n",
-					writes, attempt + 1);
+	}
+	while (writes && !committed) {
+		if (store_give_up(s))
+			break;
+		store_apply_cfg(s);
+		rc = store_attempt(s, batch);
+		if (rc == SQLITE_OK) {
+			committed = true;
+			break;
 		}
-		if (!committed)
-			failed = writes;
+		retries++;
+		if (retries == 1 || retries % 50 == 0)
+			fprintf(stderr,
+				"store: batch of %" PRIu64
+				" ops not committed (%s, attempt %" PRIu64
+				"); retrying\n",
+				writes, sqlite3_errstr(rc), retries);
+		pthread_mutex_lock(&s->lock);
+		s->stats.retries++;
+		pthread_mutex_unlock(&s->lock);
+		if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+			store_checkpoint(s);
+		store_backoff(s, backoff);
+		backoff = backoff * 2 > STORE_BACKOFF_MAX_US
+			      ? STORE_BACKOFF_MAX_US
+			      : backoff * 2;
+	}
+	if (committed && retries) {
+		fprintf(stderr,
+			"store: batch of %" PRIu64
+			" ops committed after %" PRIu64 " retries\n",
+			writes, retries);
+		store_checkpoint(s); /* give back what the failures used */
 	}
 
 	pthread_mutex_lock(&s->lock);
+	s->inflight_since = 0;
+	s->queued_bytes -= bytes;
 	if (committed)
 		s->stats.batches++;
-	s->stats.ops += writes - failed;
-	s->stats.failures += failed;
-	/* Tokens go out even for a lost batch: the loop must not wait
-	 * forever; the failure is logged and counted. */
 	for (op = batch; op; op = op->next) {
-		if (op->notify) {
-			store_done_push(s, op->notify);
-			tokens++;
+		if (op->kind == OP_BARRIER)
+			continue;
+		if (op->lost || !committed) {
+			lost += !op->lost; /* abandoned at shutdown */
+			op->lost = true;
+			s->stats.failures++;
+		} else {
+			s->stats.ops++;
 		}
+	}
+	/* only what is on disk is announced (lost ones flagged), in order;
+	 * after store_close gave up nobody polls any more */
+	for (op = batch; op; op = op->next) {
+		if (!op->notify)
+			continue;
+		if (!committed && writes)
+			continue;
+		store_done_push(s,
+				op->notify | (op->lost ? STORE_TOKEN_LOST : 0));
+		tokens++;
 	}
 	stopping = s->stopping;
 	pthread_mutex_unlock(&s->lock);
+	if (lost)
+		fprintf(stderr,
+			"store: %" PRIu64 " ops abandoned at shutdown\n", lost);
 
 	for (op = batch; op; op = next) {
 		next = op->next;
@@ -651,7 +890,8 @@ static void store_run_batch(struct store *s, struct op *batch)
 }
 
 /* The writer thread: takes everything queued (up to a batch) and commits
- * it, until store_close asks it to stop and the queue is empty. */
+ * it, until store_close asks it to stop and the queue is empty. When the
+ * queue runs dry after failures or a large WAL, the WAL is truncated. */
 static void *store_writer(void *arg)
 {
 	struct store *s = arg;
@@ -660,6 +900,13 @@ static void *store_writer(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
+		if (!s->head && !s->stopping &&
+		    s->wal_frames >= STORE_CKPT_FRAMES) {
+			s->wal_frames = 0;
+			pthread_mutex_unlock(&s->lock);
+			store_checkpoint(s);
+			continue;
+		}
 		while (!s->head && !s->stopping)
 			pthread_cond_wait(&s->cond, &s->lock);
 		if (!s->head) {
@@ -673,17 +920,52 @@ static void *store_writer(void *arg)
 		if (!s->head)
 			s->tail = NULL;
 		last->next = NULL;
+		s->inflight_since = store_mono_us();
 		pthread_mutex_unlock(&s->lock);
 		store_run_batch(s, batch);
 	}
 	return NULL;
 }
 
+/* Counts the WAL's frames after each commit (SQLite's wal hook), then
+ * runs the automatic checkpoint the hook replaces. */
+static int store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	s->wal_frames = (size_t)frames;
+	pthread_mutex_unlock(&s->lock);
+	if (frames >= STORE_WAL_AUTO_PAGES)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+					  NULL, NULL);
+	return SQLITE_OK;
+}
+
+/* Bytes an operation holds, for the queue bound. */
+static size_t op_bytes(const struct op *op)
+{
+	size_t n = sizeof(*op);
+	uint32_t i;
+
+	n += op->s1 ? strlen(op->s1) + 1 : 0;
+	n += op->s2 ? strlen(op->s2) + 1 : 0;
+	if (op->kind == OP_MATCH) {
+		n += op->u.m.count *
+		     (sizeof(*op->u.m.ids) + sizeof(*op->u.m.perms));
+		for (i = 0; i < op->u.m.count; i++)
+			n += strlen(op->u.m.ids[i]) + 1;
+	}
+	return n;
+}
+
 /* Queues an operation for the writer thread. */
 static void store_push(struct store *s, struct op *op)
 {
+	op->bytes = op_bytes(op);
 	pthread_mutex_lock(&s->lock);
 	op->next = NULL;
+	s->queued_bytes += op->bytes;
 	if (s->tail) {
 		s->tail->next = op;
 	} else {
@@ -718,18 +1000,24 @@ static char *store_strdup(const char *str)
 	return str ? xstrdup(str) : NULL;
 }
 
-/* Refuses an operation with bad input: logs, counts, and still delivers its
- * token (in order) so the caller is not left waiting. */
+/* Refuses an operation with bad input: logs, counts it as lost, and still
+ * delivers its token in order, flagged STORE_TOKEN_LOST, so the caller is
+ * neither left waiting nor told it was written. */
 static void store_reject(struct store *s, const char *what, uint64_t match,
 			 uint64_t notify)
 {
+	struct op *op;
+
 	fprintf(stderr, "store: %s for match %" PRIu64 " refused: bad input\n",
 		what, match);
 	pthread_mutex_lock(&s->lock);
 	s->stats.failures++;
 	pthread_mutex_unlock(&s->lock);
-	if (notify)
-		store_push(s, op_new(OP_BARRIER, match, notify));
+	if (notify) {
+		op = op_new(OP_BARRIER, match, notify);
+		op->lost = true;
+		store_push(s, op);
+	}
 }
 
 int store_schema_version(void)
@@ -756,6 +1044,10 @@ struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 	}
 	s->wake = wake;
 	s->wake_arg = arg;
+	s->busy_ms = STORE_BUSY_MS_DEFAULT;
+	s->stall_ms = STORE_STALL_MS_DEFAULT;
+	s->queue_max = STORE_QUEUE_MAX_DEFAULT;
+	s->cfg_dirty = true;
 	if (pthread_mutex_init(&s->lock, NULL) != 0) {
 		free(s);
 		store_set_err(err, "store: mutex init failed");
@@ -796,6 +1088,7 @@ struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 		goto fail;
 	}
 	s->next_match = (uint64_t)max_id + 1;
+	sqlite3_wal_hook(s->wdb, store_wal_hook, s);
 	if (pthread_create(&s->thread, NULL, store_writer, s) != 0) {
 		store_set_err(err, "store: cannot start the writer thread");
 		goto fail;
@@ -807,24 +1100,30 @@ fail:
 	return NULL;
 }
 
-void store_close(struct store *s)
+uint64_t store_close(struct store *s)
 {
 	struct op *op, *next;
+	uint64_t lost;
 	size_t i;
 
 	if (!s)
-		return;
+		return 0;
 	if (s->thread_started) {
 		pthread_mutex_lock(&s->lock);
 		s->stopping = true;
-		pthread_cond_signal(&s->cond);
+		s->stop_deadline =
+		    store_mono_us() + STORE_FINAL_MS_DEFAULT * 1000LL;
+		pthread_cond_broadcast(&s->cond);
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
 	}
 	for (op = s->head; op; op = next) {
 		next = op->next;
+		if (op->kind != OP_BARRIER && !op->lost)
+			s->stats.failures++;
 		op_free(op);
 	}
+	lost = s->stats.failures;
 	for (i = 0; i < WST__COUNT; i++)
 		sqlite3_finalize(s->wst[i]);
 	for (i = 0; i < SST__COUNT; i++)
@@ -841,9 +1140,16 @@ void store_close(struct store *s)
 		pthread_mutex_destroy(&s->lock);
 	}
 	free(s);
+	return lost;
 }
 
 uint64_t store_match_begin(struct store *s, const struct store_match *m)
+{
+	return store_match_begin_notify(s, m, 0);
+}
+
+uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
+				  uint64_t notify)
 {
 	struct op *op;
 	uint64_t id;
@@ -857,7 +1163,7 @@ uint64_t store_match_begin(struct store *s, const struct store_match *m)
 		if (!m->question_ids[i] || !store_str_ok(m->question_ids[i]))
 			return 0;
 
-	op = op_new(OP_MATCH, 0, 0);
+	op = op_new(OP_MATCH, 0, notify);
 	op->s1 = xstrdup(m->code);
 	op->s2 = store_strdup(m->title);
 	op->wall_us = store_wall_us();
@@ -903,16 +1209,21 @@ void store_player(struct store *s, uint64_t match, uint32_t player,
 	store_push(s, op);
 }
 
-void store_answer(struct store *s, const struct store_answer *a,
-		  uint64_t notify)
+int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 {
 	struct op *op;
 
 	if (!s)
-		return;
+		return -EINVAL;
+	if (!store_accepting(s)) {
+		pthread_mutex_lock(&s->lock);
+		s->stats.refused++;
+		pthread_mutex_unlock(&s->lock);
+		return -QE_STORAGE_UNAVAILABLE;
+	}
 	if (!a || !store_str_ok(a->text)) {
 		store_reject(s, "answer", a ? a->match : 0, notify);
-		return;
+		return 0;
 	}
 	op = op_new(OP_ANSWER, a->match, notify);
 	op->player = a->player;
@@ -925,6 +1236,7 @@ void store_answer(struct store *s, const struct store_answer *a,
 	op->u.a.correct = a->correct;
 	op->u.a.points = a->points;
 	store_push(s, op);
+	return 0;
 }
 
 void store_void_question(struct store *s, uint64_t match, uint32_t q)
@@ -969,16 +1281,82 @@ void store_result(struct store *s, const struct store_result *r)
 	store_push(s, op);
 }
 
-void store_match_end(struct store *s, uint64_t match, bool finished)
+/* Queues the final state of a match. */
+static void store_end_state(struct store *s, uint64_t match, const char *state)
 {
 	struct op *op;
 
 	if (!s)
 		return;
 	op = op_new(OP_END, match, 0);
-	op->u.finished = finished;
+	op->u.end_state = state;
 	op->wall_us = store_wall_us();
 	store_push(s, op);
+}
+
+void store_match_end(struct store *s, uint64_t match, bool finished)
+{
+	store_end_state(s, match, finished ? "finished" : "ended");
+}
+
+void store_match_interrupted(struct store *s, uint64_t match)
+{
+	store_end_state(s, match, "interrupted");
+}
+
+void store_set_max_pages(struct store *s, uint32_t max_pages)
+{
+	pthread_mutex_lock(&s->lock);
+	s->max_pages = max_pages;
+	s->cfg_dirty = true;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_set_busy_ms(struct store *s, int ms)
+{
+	pthread_mutex_lock(&s->lock);
+	s->busy_ms = ms > 0 ? ms : 1;
+	s->cfg_dirty = true;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_set_stall_ms(struct store *s, int ms)
+{
+	pthread_mutex_lock(&s->lock);
+	s->stall_ms = ms > 0 ? ms : 1;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_set_queue_max(struct store *s, size_t bytes)
+{
+	pthread_mutex_lock(&s->lock);
+	s->queue_max = bytes ? bytes : 1;
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool store_stalled(struct store *s)
+{
+	bool stalled;
+
+	if (!s)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	stalled = s->inflight_since &&
+		  store_mono_us() - s->inflight_since >= s->stall_ms * 1000LL;
+	pthread_mutex_unlock(&s->lock);
+	return stalled;
+}
+
+bool store_accepting(struct store *s)
+{
+	bool ok;
+
+	if (!s)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	ok = s->queued_bytes < s->queue_max;
+	pthread_mutex_unlock(&s->lock);
+	return ok;
 }
 
 void store_barrier(struct store *s, uint64_t notify)

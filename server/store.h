@@ -24,9 +24,46 @@ struct store;
  * failure. wake may be NULL (no completions wanted). */
 struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 			 char **err);
-/* Commits everything queued, stops the writer thread, closes the database.
- * Accepts NULL. */
-void store_close(struct store *s);
+/* Commits everything queued (a failing batch is retried for at most
+ * final_ms, see store_set_final_ms), stops the writer thread, closes the
+ * database. Returns the number of operations that were never written since
+ * open (store_stats().failures plus what was abandoned here): 0 means every
+ * queued write is on disk. Accepts NULL (returns 0). */
+uint64_t store_close(struct store *s);
+
+/* --- Fault handling (docs/STORAGE.md "Faults"). The writer never drops a
+ * batch that failed for a transient reason (busy, full, I/O): it rolls it
+ * back and retries it with backoff (10 ms doubling to 1 s) until it commits.
+ * A statement that can never succeed (a constraint or a missing match: a
+ * caller bug) is isolated: the rest of its batch commits, and its token is
+ * published with STORE_TOKEN_LOST. --- */
+
+/* Set on a token whose operation was not written (refused or failed for
+ * good). Tokens themselves stay below 2^63. */
+#define STORE_TOKEN_LOST (1ULL << 63)
+
+#define STORE_BUSY_MS_DEFAULT	2000	    /* writer busy timeout */
+#define STORE_STALL_MS_DEFAULT	3000	    /* store_stalled() bound */
+#define STORE_FINAL_MS_DEFAULT	5000	    /* last retries at close */
+#define STORE_QUEUE_MAX_DEFAULT (32u << 20) /* bytes of queued writes */
+
+/* Caps the database at max_pages pages on the writer connection (PRAGMA
+ * max_page_count; 0 lifts the cap; a cap below the current size means "no
+ * growth"). Applied before the writer's next attempt. */
+void store_set_max_pages(struct store *s, uint32_t max_pages);
+/* How long the writer waits for a lock held by another connection before
+ * the attempt fails and is retried (ms, > 0). */
+void store_set_busy_ms(struct store *s, int ms);
+/* After how long without a commit store_stalled() turns true (ms, > 0). */
+void store_set_stall_ms(struct store *s, int ms);
+/* Bytes of queued operations past which store_answer refuses (> 0). */
+void store_set_queue_max(struct store *s, size_t bytes);
+/* True while the writer has been trying to commit a batch for longer than
+ * the stall bound: storage is unavailable and rooms should pause. Thread
+ * safe; cheap. */
+bool store_stalled(struct store *s);
+/* True if an answer can be queued now (the queue is under its bound). */
+bool store_accepting(struct store *s);
 
 /* Schema version the code migrates to. */
 int store_schema_version(void);
@@ -77,8 +114,10 @@ struct store_answer {
 	bool correct;
 	uint32_t points;
 };
-void store_answer(struct store *s, const struct store_answer *a,
-		  uint64_t notify);
+/* Returns 0 once queued, or -QE_STORAGE_UNAVAILABLE (nothing queued, no
+ * token) when the queue is past its bound. */
+int store_answer(struct store *s, const struct store_answer *a,
+		 uint64_t notify);
 /* The host voided question q: its answers score 0. */
 void store_void_question(struct store *s, uint64_t match, uint32_t q);
 /* Question q is closed; the match can resume after it. */
@@ -96,6 +135,13 @@ struct store_result {
 void store_result(struct store *s, const struct store_result *r);
 /* The match ended (finished = played to the end, else ended by host). */
 void store_match_end(struct store *s, uint64_t match, bool finished);
+/* The match was running when quizd stopped: state 'interrupted' (it may be
+ * resumed later; never confused with 'ended'). */
+void store_match_interrupted(struct store *s, uint64_t match);
+/* Like store_match_begin, with a completion: notify is published once the
+ * match row is committed (RoomCreated waits for it). */
+uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
+				  uint64_t notify);
 /* Completion only: notify once everything queued before it committed. */
 void store_barrier(struct store *s, uint64_t notify);
 
@@ -103,11 +149,15 @@ void store_barrier(struct store *s, uint64_t notify);
  * Returns how many. Thread-safe; call from the loop after a wake. */
 size_t store_poll(struct store *s, uint64_t *out, size_t max);
 
-/* Counters since open: batches committed, operations written, failures. */
+/* Counters since open: batches committed, operations written, operations
+ * lost for good (refused input, constraint failures), attempts that failed
+ * and were retried, answers refused by the queue bound. */
 struct store_stats {
 	uint64_t batches;
 	uint64_t ops;
 	uint64_t failures;
+	uint64_t retries;
+	uint64_t refused;
 };
 void store_stats(struct store *s, struct store_stats *out);
 

@@ -28,6 +28,9 @@ enum wst {
 	WST_CLOSED,
 	WST_RESULT,
 	WST_END,
+	WST_SAVEPOINT,
+	WST_RELEASE,
+	WST_ROLLBACK_TO,
 	WST__COUNT
 };
 
@@ -71,7 +74,20 @@ struct store {
 	size_t done_head, done_n, done_cap;
 	uint64_t next_match;
 	struct store_stats stats;
+	size_t queued_bytes;	/* queued and in-flight operations */
+	size_t queue_max;	/* store_answer refuses past this */
+	int busy_ms;		/* busy timeout of the writer connection */
+	uint32_t max_pages;	/* 0: no cap */
+	bool cfg_dirty;		/* busy_ms or max_pages changed */
+	int stall_ms;		/* store_stalled() after this long */
+	int64_t inflight_since; /* monotonic us: current batch began, 0 none */
+	int64_t stop_deadline;	/* monotonic us: store_close gives up then */
+	bool abandoned;		/* store_close gave up on the queue */
+	size_t wal_frames;	/* WAL frames after the last commit */
 };
+
+/* Monotonic time in microseconds. */
+int64_t store_mono_us(void);
 
 /* Wall-clock time in microseconds since the Unix epoch. */
 int64_t store_wall_us(void);

@@ -1290,7 +1290,7 @@ Test(model, error_text)
 {
 	int i, j;
 
-	for (i = 1; i <= QUIZ__V1__ERROR_CODE__INTERNAL; i++) {
+	for (i = 1; i <= QUIZ__V1__ERROR_CODE__SHUTTING_DOWN; i++) {
 		cr_assert_not_null(model_error_text(i));
 		cr_expect_str_neq(model_error_text(i), model_error_text(0));
 		for (j = 1; j < i; j++)
@@ -1300,7 +1300,9 @@ Test(model, error_text)
 	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NAME_TAKEN),
 			 "That nickname is already taken in this room");
 	cr_expect_str_eq(model_error_text(-1), model_error_text(0));
-	cr_expect_str_eq(model_error_text(15), model_error_text(0));
+	cr_expect_str_eq(
+	    model_error_text(QUIZ__V1__ERROR_CODE__SHUTTING_DOWN + 1),
+	    model_error_text(0));
 	cr_expect_str_eq(model_error_text(1 << 30), model_error_text(0));
 }
 
@@ -1411,4 +1413,29 @@ Test(model, hostile_escape_sequences)
 	q.stem = "line one\r\nline two";
 	feed(&M, BODY(QUESTION), &q);
 	cr_expect_str_eq(M.stem, "line one\nline two");
+}
+
+/* A storage pause carries its reason; STORAGE_UNAVAILABLE for an answer
+ * not yet acknowledged unlocks it (it was not recorded: answer again). */
+Test(model, storage_pause_and_refusal)
+{
+	Quiz__V1__StateChange b = QUIZ__V1__STATE_CHANGE__INIT;
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	cr_expect_eq(model_key(&M, 'a', now), MODEL_ANSWER | MODEL_REDRAW);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE, "full");
+	cr_expect_not(M.locked, "not recorded: the contestant may retry");
+	cr_expect_not(M.acked);
+	cr_expect_eq(model_key(&M, 'b', now), MODEL_ANSWER | MODEL_REDRAW);
+
+	b.state = QUIZ__V1__ROOM_STATE__PAUSED;
+	b.remaining_us = 5 * SEC;
+	b.reason = QUIZ__V1__PAUSE_REASON__PAUSE_STORAGE;
+	feed(&M, BODY(STATE_CHANGE), &b);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.pause_reason, 1);
+	cr_expect_not(M.acked, "a pause acknowledges nothing");
+	b.reason = QUIZ__V1__PAUSE_REASON__PAUSE_HOST;
+	feed(&M, BODY(STATE_CHANGE), &b);
+	cr_expect_eq(M.pause_reason, 0);
 }

@@ -1894,3 +1894,149 @@ Test(draw, rand_is_splitmix64)
 	cr_expect_eq(draw_rand(&st), 0x6e789e6aa1b965f4ULL);
 	cr_expect_eq(draw_rand(&st), 0x06c45d188009454fULL);
 }
+
+/* ---- storage hold (room_hold / room_release) --------------------------- */
+
+/* Storage down mid-question: the room pauses with reason STORAGE, the game
+ * clock stops, answers are refused, host RESUME cannot resume it; the
+ * release resumes it with the time used before the hold kept. */
+Test(room, hold_pauses_open_question_and_release_resumes)
+{
+	struct room_settings s = settings();
+	const struct room_effect *e;
+	uint32_t a;
+	int64_t reveal;
+
+	new_room4(&s);
+	a = join("a");
+	start_and_open();
+	reveal = room_reveal_at(R);
+	now = reveal + 5 * SEC;
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect(room_held(R));
+	cr_expect_eq(room_pause_reason(R), ROOM_PAUSE_STORAGE);
+	e = last_fx(FX_PAUSED);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->reason, ROOM_PAUSE_STORAGE);
+	cr_expect_eq(e->remaining_us, s.time_limit_us - 5 * SEC);
+	cr_expect_eq(room_timer_at(R), 0, "the game clock stops");
+	/* holding twice is a no-op */
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(count_fx(FX_PAUSED), 1);
+
+	now += 30 * SEC;
+	cr_expect_eq(answer(a, 0, SINGLE_OK, NULL), -QE_BAD_STATE);
+	cr_expect_eq(cmd(CMD_RESUME, 0), -QE_STORAGE_UNAVAILABLE);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(count_fx(FX_RESUMED), 0);
+
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect(!room_held(R));
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+	cr_expect_eq(count_fx(FX_RESUMED), 1);
+	e = last_fx(FX_QUESTION);
+	cr_expect_eq(e->deadline_at_us - now, s.time_limit_us - 5 * SEC,
+		     "only the time used before the hold is gone (times move "
+		     "by exactly the length of the pause)");
+	/* releasing twice is a no-op */
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(count_fx(FX_RESUMED), 1);
+}
+
+/* A room the host paused stays paused through a hold: its reason becomes
+ * STORAGE, then HOST again on release, and only the host resumes it. */
+Test(room, hold_keeps_host_pause)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("a");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(count_fx(FX_PAUSED), 2);
+	cr_expect_eq(last_fx(FX_PAUSED)->reason, ROOM_PAUSE_STORAGE);
+	cr_expect_eq(cmd(CMD_RESUME, 0), -QE_STORAGE_UNAVAILABLE);
+	now += SEC;
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(count_fx(FX_PAUSED), 3);
+	cr_expect_eq(last_fx(FX_PAUSED)->reason, ROOM_PAUSE_HOST);
+	cr_expect_eq(count_fx(FX_RESUMED), 0);
+	cr_expect_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+}
+
+/* A host PAUSE during the hold keeps the room paused after it. */
+Test(room, host_pause_during_hold_survives_release)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("a");
+	start_and_open();
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(cmd(CMD_PAUSE, 0), 0);
+	cr_expect_eq(cmd(CMD_PAUSE, 0), -QE_BAD_STATE);
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(last_fx(FX_PAUSED)->reason, ROOM_PAUSE_HOST);
+}
+
+/* Held while a closed question waits for its commit: paused (no timer was
+ * running); the commit that arrives after the release reveals it. */
+Test(room, hold_while_awaiting_commit)
+{
+	struct room_settings s = settings();
+	uint32_t a;
+
+	auto_commit = false;
+	new_room4(&s);
+	a = join("a");
+	start_and_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, SINGLE_OK, NULL), 0);
+	run_out();
+	cr_assert_eq(room_state(R), ROOM_CLOSED);
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(last_fx(FX_PAUSED)->reason, ROOM_PAUSE_STORAGE);
+	now += 10 * SEC;
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	cr_expect_eq(count_fx(FX_REVEAL), 0);
+	room_committed(R, now, 0);
+	drain();
+	cr_expect_eq(count_fx(FX_REVEAL), 1);
+	cr_expect_gt(player(a)->score, 0);
+}
+
+/* A lobby only remembers the hold: START is refused until the release. */
+Test(room, hold_in_lobby_refuses_start)
+{
+	struct room_settings s = settings();
+
+	new_room4(&s);
+	join("a");
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+	cr_expect_eq(count_fx(FX_PAUSED), 0);
+	cr_expect_eq(cmd(CMD_START, 0), -QE_STORAGE_UNAVAILABLE);
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_LOBBY);
+	cr_expect_eq(cmd(CMD_START, 0), 0);
+}

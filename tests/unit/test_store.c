@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "errors.h"
 #include "item.h"
 #include "store.h"
 
@@ -803,7 +804,8 @@ Test(store, oversized_input_refused_but_token_delivered)
 	store_answer(s, &a, 77);
 	store_player(s, id, 1, big, NULL);
 	wait_tokens(s, &tok, 1);
-	cr_expect_eq(tok, 77);
+	/* the token comes back in order, flagged: nothing was written */
+	cr_expect_eq(tok, 77 | STORE_TOKEN_LOST);
 	store_stats(s, &st);
 	cr_expect_eq(st.failures, 2);
 	free(big);
@@ -850,4 +852,302 @@ Test(store, acknowledged_rows_survive_kill9)
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 500);
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches"), 1);
 	sqlite3_close(db);
+}
+
+/* Pages the database file holds now (through a second connection). */
+static int64_t page_count(void)
+{
+	sqlite3 *db = open_reader();
+	int64_t n = q_int(db, "PRAGMA page_count");
+
+	sqlite3_close(db);
+	return n;
+}
+
+/* A long FILL text so each answer needs pages of its own. */
+static char long_text[3000];
+
+/* The disk "fills" (max_page_count caps the file at its current size):
+ * nothing queued meanwhile is announced; once space returns every queued
+ * operation commits, in order, and only then are the tokens published. */
+Test(store, full_disk_retries_until_space_returns)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_stats st;
+	uint64_t id, toks[40], got;
+	uint32_t i;
+	sqlite3 *db;
+
+	memset(long_text, 'y', sizeof(long_text) - 1);
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_set_max_pages(s, 1); /* no growth past the current size */
+	for (i = 1; i <= 40; i++) {
+		a = answer(id, i, 0, 10 * i);
+		a.text = long_text;
+		cr_assert_eq(store_answer(s, &a, 100 + i), 0);
+	}
+	sleep_ms(500);
+	cr_expect_eq(store_poll(s, &got, 1), 0,
+		     "a token was published for an uncommitted answer");
+	store_stats(s, &st);
+	cr_expect_gt(st.retries, 0);
+	cr_expect_eq(st.failures, 0);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 0);
+	sqlite3_close(db);
+
+	store_set_max_pages(s, 0); /* space returns */
+	wait_tokens(s, toks, 40);
+	for (i = 0; i < 40; i++)
+		cr_expect_eq(toks[i], 101 + i);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 40);
+	cr_expect_eq(q_int(db, "SELECT sum(points) FROM answers"), 8200);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 0);
+	cr_expect_gt(page_count(), 1);
+}
+
+/* Another connection holds the write lock for longer than the writer's
+ * busy timeout: the batch is retried, store_stalled() turns true past the
+ * stall bound, and everything commits once the lock is released. */
+Test(store, write_lock_held_past_busy_timeout)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id, tok = 0, got;
+	sqlite3 *blocker, *db;
+
+	store_set_busy_ms(s, 50);
+	store_set_stall_ms(s, 300);
+	id = begin_match(s);
+	sync_store(s, 1);
+	cr_expect(!store_stalled(s));
+	blocker = open_reader();
+	cr_assert_eq(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		     SQLITE_OK);
+	a = answer(id, 1, 0, 500);
+	cr_assert_eq(store_answer(s, &a, 2), 0);
+	sleep_ms(700);
+	cr_expect(store_stalled(s), "no stall reported after 700 ms");
+	cr_expect_eq(store_poll(s, &got, 1), 0);
+	cr_assert_eq(sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(blocker);
+	wait_tokens(s, &tok, 1);
+	cr_expect_eq(tok, 2);
+	cr_expect(!store_stalled(s));
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT points FROM answers"), 500);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 0);
+}
+
+/* Past the queue bound an answer is refused with STORAGE_UNAVAILABLE and
+ * gets no token; what was queued before is still written. */
+Test(store, queue_bound_refuses_answers)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	struct store_stats st;
+	uint64_t id, tok = 0;
+	uint32_t i, ok = 0, refused = 0;
+	sqlite3 *blocker, *db;
+
+	store_set_busy_ms(s, 20);
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_set_queue_max(s, 4096);
+	blocker = open_reader();
+	cr_assert_eq(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		     SQLITE_OK);
+	for (i = 1; i <= 200; i++) {
+		a = answer(id, i, 0, 1);
+		if (store_answer(s, &a, 0) == 0)
+			ok++;
+		else
+			refused++;
+	}
+	cr_expect_gt(ok, 0);
+	cr_expect_gt(refused, 0);
+	a = answer(id, 999, 0, 1);
+	cr_expect_eq(store_answer(s, &a, 5), -QE_STORAGE_UNAVAILABLE);
+	cr_expect(!store_accepting(s));
+	cr_assert_eq(sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(blocker);
+	store_barrier(s, 6);
+	wait_tokens(s, &tok, 1);
+	cr_expect_eq(tok, 6, "the refused answer's token was published");
+	store_stats(s, &st);
+	cr_expect_eq(st.refused, refused + 1);
+	cr_expect(store_accepting(s));
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), ok);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 0);
+}
+
+/* Writes that cannot commit before the final bound of store_close are
+ * reported as lost (quizd then exits non-zero). */
+Test(store, close_reports_uncommitted_writes)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id;
+	sqlite3 *blocker, *db;
+
+	store_set_busy_ms(s, 20);
+	id = begin_match(s);
+	sync_store(s, 1);
+	blocker = open_reader();
+	cr_assert_eq(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		     SQLITE_OK);
+	a = answer(id, 1, 0, 1);
+	store_answer(s, &a, 0);
+	a = answer(id, 2, 0, 1);
+	store_answer(s, &a, 0);
+	cr_expect_eq(store_close(s), 2);
+	sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(blocker);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 0);
+	sqlite3_close(db);
+}
+
+/* A match can be recorded as interrupted (schema 2). */
+Test(store, match_interrupted_state)
+{
+	struct store *s = open_store();
+	uint64_t id;
+	sqlite3 *db;
+
+	id = begin_match(s);
+	store_match_interrupted(s, id);
+	sync_store(s, 1);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches"
+			       " WHERE state = 'interrupted'"),
+		     1);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 0);
+}
+
+/* A version 1 database with data migrates to 2: rows and foreign keys
+ * kept, children not cascaded away, 'interrupted' accepted. */
+Test(store, migrates_v1_with_data)
+{
+	sqlite3 *db = open_reader();
+	struct store *s;
+	uint64_t id;
+
+	cr_assert_eq(
+	    sqlite3_exec(
+		db,
+		"PRAGMA journal_mode = WAL;"
+		"CREATE TABLE questions (id TEXT PRIMARY KEY, kind TEXT NOT"
+		" NULL, stem TEXT NOT NULL, options TEXT NOT NULL,"
+		" correct_mask INTEGER NOT NULL, fills TEXT NOT NULL,"
+		" explanation TEXT, category TEXT, difficulty INTEGER NOT NULL,"
+		" sources TEXT NOT NULL, basis TEXT, updated_at INTEGER NOT"
+		" NULL) STRICT;"
+		"CREATE TABLE matches (id INTEGER PRIMARY KEY, code TEXT NOT"
+		" NULL, title TEXT, format INTEGER NOT NULL, question_count"
+		" INTEGER NOT NULL, time_limit_us INTEGER NOT NULL, points"
+		" INTEGER NOT NULL, seed INTEGER NOT NULL, state TEXT NOT NULL"
+		" DEFAULT 'running' CHECK (state IN ('running', 'finished',"
+		" 'ended')), last_closed_q INTEGER, created_at INTEGER NOT"
+		" NULL, ended_at INTEGER) STRICT;"
+		"CREATE INDEX matches_code ON matches(code);"
+		"CREATE INDEX matches_state ON matches(state);"
+		"CREATE TABLE match_questions (match_id INTEGER NOT NULL"
+		" REFERENCES matches(id) ON DELETE CASCADE, idx INTEGER NOT"
+		" NULL, question_id TEXT NOT NULL, perm TEXT, PRIMARY KEY"
+		" (match_id, idx)) STRICT;"
+		"CREATE TABLE players (match_id INTEGER NOT NULL REFERENCES"
+		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+		" nick TEXT NOT NULL, team TEXT, joined_at INTEGER NOT NULL,"
+		" PRIMARY KEY (match_id, player_id)) STRICT;"
+		"CREATE TABLE answers (match_id INTEGER NOT NULL REFERENCES"
+		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+		" q INTEGER NOT NULL, choice_mask INTEGER NOT NULL, text TEXT,"
+		" recv_us INTEGER NOT NULL, one_way_us INTEGER NOT NULL, rt_us"
+		" INTEGER NOT NULL, correct INTEGER NOT NULL, points INTEGER"
+		" NOT NULL, voided INTEGER NOT NULL DEFAULT 0, PRIMARY KEY"
+		" (match_id, player_id, q)) STRICT;"
+		"CREATE INDEX answers_question ON answers(match_id, q);"
+		"CREATE TABLE results (match_id INTEGER NOT NULL REFERENCES"
+		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+		" rank INTEGER NOT NULL, score INTEGER NOT NULL, correct"
+		" INTEGER NOT NULL, total_time_us INTEGER NOT NULL, PRIMARY KEY"
+		" (match_id, player_id)) STRICT;"
+		"CREATE INDEX results_rank ON results(match_id, rank);"
+		"INSERT INTO matches VALUES (7, '123456', 't', 0, 1, 20000000,"
+		" 1000, 42, 'finished', 0, 1, 2);"
+		"INSERT INTO match_questions VALUES (7, 0, 'q1', NULL);"
+		"INSERT INTO players VALUES (7, 1, 'ann', NULL, 1);"
+		"INSERT INTO answers VALUES (7, 1, 0, 1, NULL, 5, 0, 5, 1,"
+		" 900, 0);"
+		"INSERT INTO results VALUES (7, 1, 1, 900, 1, 5);"
+		"PRAGMA user_version = 1;",
+		NULL, NULL, NULL),
+	    SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	s = open_store();
+	id = begin_match(s);
+	cr_expect_eq(id, 8);
+	store_match_interrupted(s, id);
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), 2);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers WHERE"
+			       " match_id = 7"),
+		     1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM results"), 1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM players"), 1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM match_questions WHERE"
+			       " match_id = 7"),
+		     1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE state ="
+			       " 'interrupted'"),
+		     1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM pragma_foreign_key_check"),
+		     0);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE name"
+			       " = 'matches_state'"),
+		     1);
+	sqlite3_close(db);
+}
+
+/* A statement that can never succeed (same primary key twice: a caller
+ * bug) does not block the queue: it is isolated, its token comes back in
+ * order flagged STORE_TOKEN_LOST, the others plain, and it counts as lost
+ * in what store_close reports. */
+Test(store, permanent_failure_isolated_and_flagged)
+{
+	struct store *s = open_store();
+	struct store_answer a;
+	uint64_t id, toks[3];
+	sqlite3 *db;
+
+	id = begin_match(s);
+	a = answer(id, 1, 0, 10);
+	store_answer(s, &a, 1);
+	a = answer(id, 1, 0, 20); /* duplicate */
+	store_answer(s, &a, 2);
+	a = answer(id, 2, 0, 30);
+	store_answer(s, &a, 3);
+	wait_tokens(s, toks, 3);
+	cr_expect_eq(toks[0], 1);
+	cr_expect_eq(toks[1], 2 | STORE_TOKEN_LOST);
+	cr_expect_eq(toks[2], 3);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT sum(points) FROM answers"), 40);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 1);
 }
