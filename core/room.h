@@ -46,7 +46,7 @@ enum room_cmd {
  * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA: people who left the lobby keep an
  * id, and this bounds the room's memory. */
 #define ROOM_SLOTS_FACTOR 4
-#define ROOM_SLOTS_EXTRA  1000
+#define ROOM_SLOTS_EXTRA  10000
 
 struct room_settings {
 	int format; /* quiz.v1.RoundFormat; only SPEED (0) runs in v1 */
