@@ -542,6 +542,10 @@ static int mode_screen(void)
 	       "%d, answered up to %u)\n",
 	       sh.progress, sh.with_dist, sh.with_waiting, sh.max_answered,
 	       ss.progress, ss.with_dist, ss.with_waiting, ss.max_answered);
+	peer_close(host);
+	peer_close(c1);
+	peer_close(c2);
+	peer_close(scr);
 	return sh.with_dist && sh.with_waiting && ss.max_answered == 1 &&
 		       !ss.with_dist && !ss.with_waiting
 		   ? 0

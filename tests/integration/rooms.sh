@@ -86,4 +86,11 @@ echo "$out"
 start clamp --max-rooms 5000000
 grep -q "clamped to 10000" "$tmp/clamp.log" || fail "--max-rooms 5000000 not clamped"
 
+# every quizd stops cleanly, and (under ASan/UBSan) reported nothing
+for p in "${pids[@]}"; do kill -TERM "$p"; wait "$p" || fail "quizd $p exited non-zero"; done
+pids=()
+if grep -l "AddressSanitizer\|LeakSanitizer\|runtime error" "$tmp"/*.log; then
+  fail "sanitizer report in a quizd log"
+fi
+
 echo "rooms: all passed"
