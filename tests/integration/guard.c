@@ -3,8 +3,9 @@
  * watches a match as a screen, and prints what it achieved. The script
  * decides pass or fail from the figures (and the exit status).
  *
- *   quiz-guard PORT guess NROOMS SECONDS
- *       creates NROOMS rooms, then guesses codes for SECONDS on fresh
+ *   quiz-guard PORT guess NROOMS SECONDS [watch]
+ *       creates NROOMS rooms, then guesses codes (JoinRoom, or WatchRoom
+ *       as a screen with "watch") for SECONDS on fresh
  *       connections (a burst of requests each), in the format the server
  *       issues; prints guesses, how many reached a lookup (ROOM_NOT_FOUND),
  *       how many were RATE_LIMITED and how many rooms were found.
@@ -293,7 +294,7 @@ static void guess_code(bool digits, char *out)
 		roomcode_format(rnd(), out);
 }
 
-static int mode_guess(int nrooms, double secs)
+static int mode_guess(int nrooms, double secs, bool watch)
 {
 	struct peer **hosts = calloc((size_t)nrooms, sizeof(*hosts));
 	char code[32];
@@ -324,6 +325,7 @@ static int mode_guess(int nrooms, double secs)
 			Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 			Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 			Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+			Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
 			char g[ROOMCODE_SIZE];
 			size_t n;
 			int b;
@@ -334,6 +336,12 @@ static int mode_guess(int nrooms, double secs)
 			for (b = 0; b < BURST; b++) {
 				guess_code(digits, g);
 				join_env(&env, &j, 2 + (uint32_t)b, g, "g");
+				if (watch) {
+					w.code = g;
+					env.body_case =
+					    QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+					env.watch_room = &w;
+				}
 				n = pack_into(batch[k], n, sizeof(batch[k]),
 					      &env);
 			}
@@ -346,7 +354,9 @@ static int mode_guess(int nrooms, double secs)
 
 			while (got < BURST && (r = peer_next(ps[k], 2000))) {
 				if (r->body_case ==
-				    QUIZ__V1__ENVELOPE__BODY_JOINED) {
+					QUIZ__V1__ENVELOPE__BODY_JOINED ||
+				    r->body_case ==
+					QUIZ__V1__ENVELOPE__BODY_WATCHING) {
 					found++;
 					got++;
 				} else if (r->body_case ==
@@ -368,10 +378,11 @@ static int mode_guess(int nrooms, double secs)
 			peer_close(ps[k]);
 		}
 	}
-	printf("guess: %d rooms; %llu guesses in %.1f s (%.0f/s); %llu "
+	printf("guess (%s): %d rooms; %llu guesses in %.1f s (%.0f/s); %llu "
 	       "reached a lookup, %llu rate limited, %llu other; %llu rooms "
 	       "found\n",
-	       nrooms, (unsigned long long)guesses, el, guesses / el,
+	       watch ? "WatchRoom" : "JoinRoom", nrooms,
+	       (unsigned long long)guesses, el, guesses / el,
 	       (unsigned long long)reached, (unsigned long long)limited,
 	       (unsigned long long)other, (unsigned long long)found);
 	for (i = 0; i < nrooms; i++)
@@ -557,8 +568,9 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		goto usage;
 	port = atoi(argv[1]);
-	if (strcmp(argv[2], "guess") == 0 && argc == 5)
-		return mode_guess(atoi(argv[3]), atof(argv[4]));
+	if (strcmp(argv[2], "guess") == 0 && (argc == 5 || argc == 6))
+		return mode_guess(atoi(argv[3]), atof(argv[4]),
+				  argc == 6 && strcmp(argv[5], "watch") == 0);
 	if (strcmp(argv[2], "rooms") == 0 && (argc == 4 || argc == 5))
 		return mode_rooms(atoi(argv[3]), argc == 5 ? argv[4] : NULL);
 	if (strcmp(argv[2], "ghost") == 0 && argc == 6)
@@ -566,7 +578,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[2], "screen") == 0 && argc == 3)
 		return mode_screen();
 usage:
-	fprintf(stderr, "usage: quiz-guard PORT guess NROOMS SECONDS | rooms "
-			"N [KEY] | ghost CYCLES WAIT_S SRC | screen\n");
+	fprintf(stderr,
+		"usage: quiz-guard PORT guess NROOMS SECONDS [watch] | rooms "
+		"N [KEY] | ghost CYCLES WAIT_S SRC | screen\n");
 	return 2;
 }

@@ -51,6 +51,15 @@ grep -q "guessing room codes" "$tmp/guess.log" || fail "guessing not logged"
 lines=$(grep -c "guessing room codes" "$tmp/guess.log")
 [ "$lines" -le 2 ] || fail "$lines brute-force log lines in 5 s (want <= 2)"
 
+# --- guessing as a screen (WatchRoom needs no token) is budgeted the same
+start wguess --rooms-per-addr 600
+out=$("$guard" "$port" guess 200 3 watch) || fail "quiz-guard guess watch"
+echo "$out"
+reached=$(field "$out" "reached")
+found=$(field "$out" "rooms found")
+[ "$found" -eq 0 ] || fail "$found rooms found by watching guessed codes"
+[ "$reached" -le 60 ] || fail "$reached watch guesses reached a lookup (want <= 60)"
+
 # --- room slots: one address, 50 rooms
 start slots
 out=$("$guard" "$port" rooms 50) || fail "quiz-guard rooms"
