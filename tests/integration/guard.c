@@ -16,6 +16,10 @@
  *       a host makes a room of 100 seats; from source address SRC, CYCLES
  *       join-and-leave cycles; WAIT_S seconds later a real player joins
  *       (from 127.0.0.1). Exit 0 when the real player got in.
+ *   quiz-guard PORT grace GRACE_S
+ *       a contestant joins and drops; its resume token must give the seat
+ *       back at once, and name no seat GRACE_S + 2 s later (the nickname
+ *       is free again). Exit 0 when so.
  *   quiz-guard PORT screen
  *       a host, two contestants and a screen; one contestant answers.
  *       Exit 0 when the host saw the distribution and the waiting list and
@@ -188,20 +192,32 @@ static void hello_env(Quiz__V1__Envelope *env, Quiz__V1__Hello *h)
 	env->hello = h;
 }
 
-/* Says Hello and waits for Welcome. */
-static int peer_hello(struct peer *p)
+/* Says Hello (with a resume token, or NULL) and waits for Welcome. Returns
+ * the player id it names (0: none), or -1. Copies the resume token to
+ * token_out (33 bytes) when given. */
+static int peer_hello_tok(struct peer *p, const char *token, char *token_out)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT, *r;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	int pid;
 
 	hello_env(&env, &h);
+	h.resume_token = (char *)(token ? token : "");
 	if (peer_send(p, &env) < 0)
 		return -1;
 	r = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_WELCOME, -1, 5000);
 	if (!r)
 		return -1;
+	pid = (int)r->welcome->player_id;
+	if (token_out)
+		snprintf(token_out, 33, "%s", r->welcome->resume_token);
 	wire_free(r);
-	return 0;
+	return pid;
+}
+
+static int peer_hello(struct peer *p)
+{
+	return peer_hello_tok(p, NULL, NULL) < 0 ? -1 : 0;
 }
 
 /* Creates a room. Returns 0 and copies its code and host token, or the
@@ -421,6 +437,39 @@ static int mode_rooms(int n, const char *key)
 	return 0;
 }
 
+/* A contestant leaves the lobby: within the grace the token gives the seat
+ * back; after it the token names no seat and the nickname is free. */
+static int mode_grace(int grace_s)
+{
+	struct peer *host = peer_open(NULL), *p;
+	char code[32], tok[33];
+	int back, later, again;
+
+	if (peer_hello(host) < 0 ||
+	    peer_create(host, NULL, 0, code, sizeof(code), NULL))
+		return 2;
+	p = peer_open(NULL);
+	if (peer_hello_tok(p, NULL, tok) < 0 || peer_join(p, code, "carol"))
+		return 2;
+	peer_close(p);
+	p = peer_open(NULL);
+	back = peer_hello_tok(p, tok, NULL); /* within the grace */
+	peer_close(p);
+	sleep((unsigned)grace_s + 2);
+	p = peer_open(NULL);
+	later = peer_hello_tok(p, tok, NULL); /* after it */
+	again = later == 0 ? peer_join(p, code, "carol") : -1;
+	peer_close(p);
+	peer_close(host);
+	printf("grace: resumed as player %d within the grace; after it the "
+	       "token named player %d; joining as carol again: %s\n",
+	       back, later,
+	       again == 0  ? "Joined"
+	       : again > 0 ? quiz_error_name(QE_BASE + again)
+			   : "not tried");
+	return back > 0 && later == 0 && again == 0 ? 0 : 1;
+}
+
 static int mode_ghost(int cycles, int wait_s, const char *src)
 {
 	struct peer *host = peer_open(NULL), *p;
@@ -575,11 +624,13 @@ int main(int argc, char **argv)
 		return mode_rooms(atoi(argv[3]), argc == 5 ? argv[4] : NULL);
 	if (strcmp(argv[2], "ghost") == 0 && argc == 6)
 		return mode_ghost(atoi(argv[3]), atoi(argv[4]), argv[5]);
+	if (strcmp(argv[2], "grace") == 0 && argc == 4)
+		return mode_grace(atoi(argv[3]));
 	if (strcmp(argv[2], "screen") == 0 && argc == 3)
 		return mode_screen();
 usage:
 	fprintf(stderr,
 		"usage: quiz-guard PORT guess NROOMS SECONDS [watch] | rooms "
-		"N [KEY] | ghost CYCLES WAIT_S SRC | screen\n");
+		"N [KEY] | ghost CYCLES WAIT_S SRC | grace GRACE_S | screen\n");
 	return 2;
 }

@@ -6,7 +6,8 @@
 #     key is refused WRONG_PIN, and with it accepted;
 #   - 10,000 join-and-leave cycles (from 127.0.0.2, another loopback
 #     address) do not lock a room: after the lobby grace a real player
-#     (from 127.0.0.1) gets in;
+#     (from 127.0.0.1) gets in; a dropped contestant's token resumes the
+#     seat within the grace and names no seat after it;
 #   - a screen sees the answered count while a question is open, never the
 #     distribution or the waiting list (the host sees both);
 #   - --max-rooms is clamped far below the code space.
@@ -85,6 +86,9 @@ out=$("$guard" "$port" ghost 10000 3 127.0.0.2) || { echo "$out"; fail "a real p
 echo "$out"
 joined=$(grep -oE "[0-9]+ joined" <<<"$out" | awk '{print $1}')
 [ "$joined" -le 2000 ] || fail "$joined joins from one address (want <= 2000)"
+
+out=$("$guard" "$port" grace 1) || { echo "$out"; fail "lobby seat not freed after the grace (or not resumable within it)"; }
+echo "$out"
 
 # --- screens see no live distribution
 start screen
