@@ -489,6 +489,26 @@ static void gone_push(struct lroom *lr, uint32_t pid)
 	lr->gone_at[pid] = now;
 }
 
+/* Frees the oldest lobby seat still waiting out its grace, for a newcomer
+ * to a full room: a seat nobody sits on does not keep a person out.
+ * Returns whether one was freed. */
+static bool gone_evict_one(struct lroom *lr)
+{
+	while (lr->gone_head < lr->gone_len) {
+		const struct gone *g = &lr->gone[lr->gone_head++];
+
+		if (lr->gone_at[g->player] == g->at && !lr->seats[g->player] &&
+		    room_leave(lr->room, g->player) == 0) {
+			log_debug(lr->tag,
+				  "player %u gone from the lobby: seat given "
+				  "to a newcomer",
+				  g->player);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Frees the lobby seats whose owners have been gone for the grace period:
  * their nickname and max_players place go to others and their resume
  * token stops working. Once the match runs seats are kept (the score
@@ -804,6 +824,11 @@ int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 		return -QE_ROOM_FULL;
 	}
 	pid = room_join(lr->room, net_now_us(), m->nickname, m->team);
+	if (pid == -QE_ROOM_FULL && room_state(lr->room) == ROOM_LOBBY &&
+	    room_player_count(lr->room) >=
+		room_settings(lr->room)->max_players &&
+	    gone_evict_one(lr))
+		pid = room_join(lr->room, net_now_us(), m->nickname, m->team);
 	if (pid < 0)
 		return (int)pid;
 	guard_count_inc(lr->joins, ip);
