@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "model.h"
 #include "qconn.h"
+#include "roomcode.h"
 #include "text.h"
 #include "ui.h"
 
@@ -39,7 +40,8 @@ struct app {
 	struct qconn *c;
 
 	/* options */
-	const char *code, *name, *team, *title, *category;
+	const char *code, *name, *team, *title, *category, *host_key;
+	char code_buf[ROOMCODE_SIZE]; /* the typed code, normalised */
 	uint32_t questions, time_limit_ms, points;
 	uint64_t seed;
 	bool auto_adv;
@@ -81,7 +83,7 @@ static void usage(FILE *f, const char *mode)
 		fprintf(f, "%s\n  %s\n",
 			_("Usage: quiz host HOST:PORT [--title T] "
 			  "[--questions N] [--time-limit-ms T] [--points P] "
-			  "[--seed S] [--category C] [--auto]"),
+			  "[--seed S] [--category C] [--auto] [--host-key K]"),
 			_("Create a room and run it from the host console."));
 		if (mode)
 			fprintf(f,
@@ -91,14 +93,16 @@ static void usage(FILE *f, const char *mode)
 				"  --points P         %s\n"
 				"  --seed S           %s\n"
 				"  --category C       %s\n"
-				"  --auto             %s\n",
+				"  --auto             %s\n"
+				"  --host-key K       %s\n",
 				_("room title shown on every screen"),
 				_("questions in the match, 1-200 (10)"),
 				_("time per question, 3000-300000 (20000)"),
 				_("points of a question, 1-100000 (1000)"),
 				_("draw seed: same seed, same questions"),
 				_("draw only from this category"),
-				_("advance without the host pressing n"));
+				_("advance without the host pressing n"),
+				_("the server's host key, if it has one"));
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "screen") == 0)
@@ -141,6 +145,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_POINTS,
 		O_SEED,
 		O_CAT,
+		O_HOST_KEY,
 		O_AUTO,
 		O_TEAM
 	};
@@ -154,6 +159,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"seed", required_argument, NULL, O_SEED},
 	    {"category", required_argument, NULL, O_CAT},
 	    {"auto", no_argument, NULL, O_AUTO},
+	    {"host-key", required_argument, NULL, O_HOST_KEY},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -236,6 +242,14 @@ static int parse_args(int argc, char **argv, struct app *a)
 		case O_AUTO:
 			a->auto_adv = true;
 			break;
+		case O_HOST_KEY:
+			if (!*optarg || strlen(optarg) > 64) {
+				fprintf(stderr, "quiz host: %s\n",
+					_("--host-key wants 1-64 bytes"));
+				return -EINVAL;
+			}
+			a->host_key = optarg;
+			break;
 		case 'h':
 			usage(stdout, mode);
 			return 1;
@@ -265,11 +279,14 @@ static int parse_args(int argc, char **argv, struct app *a)
 		return -EINVAL;
 	}
 	if (npos > 1) {
-		a->code = pos[1];
-		if (strlen(a->code) < 1 || strlen(a->code) > 15) {
-			fprintf(stderr, "quiz: %s\n", _("bad room code"));
+		/* any case, with or without the hyphen; O and I/L read as
+		 * 0 and 1 */
+		if (roomcode_normalize(pos[1], a->code_buf) < 0) {
+			fprintf(stderr, "quiz: %s (%s)\n", _("bad room code"),
+				_("8 letters and digits, like ABCD-EFGH"));
 			return -EINVAL;
 		}
+		a->code = a->code_buf;
 	}
 	if (a->mode == MODE_JOIN) {
 		if (!a->name || !text_valid_name(a->name, QUIZ_NAME_MAX)) {
@@ -422,6 +439,7 @@ static void app_first_request(struct app *a)
 		st.seed = a->seed;
 		st.auto_advance = a->auto_adv;
 		cr.settings = &st;
+		cr.host_key = (char *)(a->host_key ? a->host_key : "");
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 		env.create_room = &cr;
 		break;

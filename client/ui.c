@@ -392,7 +392,8 @@ void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr)
 	attroff(ui_attr(UI_DIM));
 }
 
-/* 3x5 glyphs for the big digits: one string per row, '#' is a block. */
+/* 3x5 glyphs for the big digits and room codes: one string per row, '#' is
+ * a block. */
 static const char *ui_glyph(char c)
 {
 	static const char *digits[10] = {
@@ -462,6 +463,148 @@ static const char *ui_glyph(char c)
 				    "   "
 				    "   "
 				    "   ";
+	/* the letters of room codes (Crockford base32: no I, L, O, U) */
+	static const char letters[] = "ABCDEFGHJKMNPQRSTVWXYZ";
+	static const char *lglyph[22] = {
+	    /* A */
+	    " # "
+	    "# #"
+	    "###"
+	    "# #"
+	    "# #",
+	    /* B */
+	    "## "
+	    "# #"
+	    "## "
+	    "# #"
+	    "## ",
+	    /* C */
+	    " ##"
+	    "#  "
+	    "#  "
+	    "#  "
+	    " ##",
+	    /* D */
+	    "## "
+	    "# #"
+	    "# #"
+	    "# #"
+	    "## ",
+	    /* E */
+	    "###"
+	    "#  "
+	    "## "
+	    "#  "
+	    "###",
+	    /* F */
+	    "###"
+	    "#  "
+	    "## "
+	    "#  "
+	    "#  ",
+	    /* G */
+	    " ##"
+	    "#  "
+	    "# #"
+	    "# #"
+	    " ##",
+	    /* H */
+	    "# #"
+	    "# #"
+	    "###"
+	    "# #"
+	    "# #",
+	    /* J */
+	    "  #"
+	    "  #"
+	    "  #"
+	    "# #"
+	    " # ",
+	    /* K */
+	    "# #"
+	    "# #"
+	    "## "
+	    "# #"
+	    "# #",
+	    /* M */
+	    "# #"
+	    "###"
+	    "###"
+	    "# #"
+	    "# #",
+	    /* N */
+	    "###"
+	    "# #"
+	    "# #"
+	    "# #"
+	    "# #",
+	    /* P */
+	    "## "
+	    "# #"
+	    "## "
+	    "#  "
+	    "#  ",
+	    /* Q */
+	    " # "
+	    "# #"
+	    "# #"
+	    " # "
+	    "  #",
+	    /* R */
+	    "## "
+	    "# #"
+	    "## "
+	    "# #"
+	    "# #",
+	    /* S */
+	    " ##"
+	    "#  "
+	    " # "
+	    "  #"
+	    "## ",
+	    /* T */
+	    "###"
+	    " # "
+	    " # "
+	    " # "
+	    " # ",
+	    /* V */
+	    "# #"
+	    "# #"
+	    "# #"
+	    "# #"
+	    " # ",
+	    /* W */
+	    "# #"
+	    "# #"
+	    "###"
+	    "###"
+	    "# #",
+	    /* X */
+	    "# #"
+	    "# #"
+	    " # "
+	    "# #"
+	    "# #",
+	    /* Y */
+	    "# #"
+	    "# #"
+	    " # "
+	    " # "
+	    " # ",
+	    /* Z */
+	    "###"
+	    "  #"
+	    " # "
+	    "#  "
+	    "###",
+	};
+	static const char dash[] = "   "
+				   "   "
+				   "###"
+				   "   "
+				   "   ";
+	const char *l;
 
 	if (c >= '0' && c <= '9')
 		return digits[c - '0'];
@@ -469,6 +612,10 @@ static const char *ui_glyph(char c)
 		return colon;
 	if (c == '.')
 		return dot;
+	if (c == '-')
+		return dash;
+	if (c && (l = strchr(letters, c)) != NULL)
+		return lglyph[l - letters];
 	return blank;
 }
 

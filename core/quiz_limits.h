@@ -22,7 +22,7 @@
 /* A room code as the server makes it (shown grouped, e.g. "ABCD-EFGH"),
  * and the longest code field a request may carry (the code as typed, with
  * a separator or spaces); longer is BAD_MESSAGE. */
-#define QUIZ_CODE_LEN	    8
+#define QUIZ_CODE_LEN	    9 /* grouped form "ABCD-EFGH": 8 symbols + '-' */
 #define QUIZ_CODE_BUF	    (QUIZ_CODE_LEN + 1)
 #define QUIZ_CODE_INPUT_MAX 16
 

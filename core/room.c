@@ -153,7 +153,30 @@ static void nick_grow(struct room *r)
 	r->ht_cap = r->ht_cap ? r->ht_cap * 2 : 64;
 	r->nick_ht = xcalloc(r->ht_cap, sizeof(*r->nick_ht));
 	for (i = 0; i < r->np; i++)
-		r->nick_ht[key_slot(r, r->players[i].key)] = (uint32_t)(i + 1);
+		if (!r->players[i].left)
+			r->nick_ht[key_slot(r, r->players[i].key)] =
+			    (uint32_t)(i + 1);
+}
+
+/* Takes a nickname key out of the table, shifting later entries of its probe
+ * chain back so no lookup stops early at the hole. */
+static void nick_remove(struct room *r, const char *key)
+{
+	size_t mask = r->ht_cap - 1, i = key_slot(r, key), j, h;
+
+	if (!r->nick_ht[i])
+		return;
+	r->nick_ht[i] = 0;
+	for (j = (i + 1) & mask; r->nick_ht[j]; j = (j + 1) & mask) {
+		h = text_hash(r->players[r->nick_ht[j] - 1].key) & mask;
+		/* j may fill the hole unless its home lies in (i, j] */
+		if ((j > i && (h <= i || h > j)) ||
+		    (j < i && h <= i && h > j)) {
+			r->nick_ht[i] = r->nick_ht[j];
+			r->nick_ht[j] = 0;
+			i = j;
+		}
+	}
 }
 
 struct room *room_new(const struct room_settings *s,
@@ -186,22 +209,55 @@ void room_free(struct room *r)
 	free(r);
 }
 
+/* A team nobody in the match belongs to any more (its members left the
+ * lobby or were kicked), to be reused; -1 if none. */
+static int team_unused(struct room *r)
+{
+	bool used[ROOM_TEAMS_MAX] = {false};
+	size_t i, k;
+
+	for (i = 0; i < r->np; i++)
+		if (!r->players[i].kicked && r->players[i].team >= 0)
+			used[r->players[i].team] = true;
+	for (i = 0; i < r->nteams && used[i]; i++)
+		;
+	if (i == r->nteams)
+		return -1;
+	for (k = 0; k < r->np; k++)
+		if (r->players[k].team == (int)i)
+			r->players[k].team = -1;
+	return (int)i;
+}
+
 /* Finds or adds a team by name, compared by folded key (key is team's
  * text_name_key); -1 for none, -2 when the table is full. */
 static int team_index(struct room *r, const char *team, const char *key)
 {
 	size_t i;
+	int t;
 
 	if (!team || !team[0])
 		return -1;
 	for (i = 0; i < r->nteams; i++)
 		if (strcmp(r->team_keys[i], key) == 0)
 			return (int)i;
-	if (r->nteams == ROOM_TEAMS_MAX)
-		return -2;
+	if (r->nteams == ROOM_TEAMS_MAX) {
+		if ((t = team_unused(r)) < 0)
+			return -2;
+		snprintf(r->teams[t], sizeof(r->teams[0]), "%s", team);
+		snprintf(r->team_keys[t], sizeof(r->team_keys[0]), "%s", key);
+		return t;
+	}
 	snprintf(r->teams[r->nteams], sizeof(r->teams[0]), "%s", team);
 	snprintf(r->team_keys[r->nteams], sizeof(r->team_keys[0]), "%s", key);
 	return (int)r->nteams++;
+}
+
+/* Player ids are never reused, so slots of people who left the lobby stay
+ * allocated: this bounds them (and the room's memory). */
+static size_t room_slots_max(const struct room *r)
+{
+	return (size_t)r->s.max_players * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA;
 }
 
 int64_t room_join(struct room *r, int64_t now_us, const char *nick,
@@ -224,7 +280,7 @@ int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 	    (!text_valid_name(team, ROOM_NAME_MAX) ||
 	     text_name_key(team, tkey, sizeof(tkey)) <= 0))
 		return -QE_BAD_MESSAGE;
-	if (r->active >= r->s.max_players)
+	if (r->active >= r->s.max_players || r->np >= room_slots_max(r))
 		return -QE_ROOM_FULL;
 	nick_grow(r);
 	slot = key_slot(r, key);
@@ -251,6 +307,23 @@ int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 	r->active++;
 	r->lobby_dirty = true;
 	return p->id;
+}
+
+int room_leave(struct room *r, uint32_t player_id)
+{
+	struct room_player *p;
+
+	if (player_id == 0 || player_id > r->np)
+		return -QE_BAD_MESSAGE;
+	p = &r->players[player_id - 1];
+	if (r->state != ROOM_LOBBY || p->kicked)
+		return -QE_BAD_STATE;
+	nick_remove(r, p->key);
+	p->kicked = true;
+	p->left = true;
+	r->active--;
+	r->lobby_dirty = true;
+	return 0;
 }
 
 /* Orders (score desc, total time asc, join order asc). */

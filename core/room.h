@@ -50,6 +50,11 @@ enum room_cmd {
 #define ROOM_TEAMS_MAX	   64
 #define ROOM_MAX_QUESTIONS 200
 #define ROOM_TOP_N	   10
+/* Player slots (ids are never reused) are capped at max_players *
+ * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA: people who left the lobby keep an
+ * id, and this bounds the room's memory. */
+#define ROOM_SLOTS_FACTOR 4
+#define ROOM_SLOTS_EXTRA  10000
 
 struct room_settings {
 	int format; /* quiz.v1.RoundFormat; only SPEED (0) runs in v1 */
@@ -88,8 +93,9 @@ struct room_player {
 	char nick[ROOM_NAME_MAX + 1];
 	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick): NAME_TAKEN compares
 				       these, not the nicks */
-	int team; /* index into the room's teams, -1 for none */
-	bool kicked;
+	int team;    /* index into the room's teams, -1 for none */
+	bool kicked; /* out of the match: removed by the host, or left */
+	bool left;   /* left the lobby: the seat and nickname were freed */
 	int64_t score;
 	int64_t total_time_us; /* tie-break: response times of answered
 				  questions plus the full limit for each scored
@@ -151,10 +157,17 @@ struct room *room_new(const struct room_settings *s,
 void room_free(struct room *r);
 
 /* A contestant joins (any state but FINISHED). Returns the new player id
- * (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL (players, or 64 teams),
+ * (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL (players, player slots, or 64
+ * teams in use),
  * -QE_BAD_MESSAGE (bad name or team), -QE_BAD_STATE. */
 int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 		  const char *team);
+
+/* A contestant who left during the LOBBY gives the seat up: the nickname
+ * and the max_players place are freed, the id stays taken (kicked and left
+ * are set; no results, no standings). Returns 0, -QE_BAD_STATE (not in the
+ * lobby, or already out) or -QE_BAD_MESSAGE (unknown id). */
+int room_leave(struct room *r, uint32_t player_id);
 
 /* A host command. host_token is what the requester presented (NULL for a
  * contestant). arg is the player id for CMD_KICK. Returns 0, -QE_NOT_HOST,

@@ -9,8 +9,10 @@
 
 #include "draw.h"
 #include "errors.h"
+#include "guard.h"
 #include "log.h"
 #include "room.h"
+#include "roomcode.h"
 #include "store.h"
 #include "text.h"
 #include "xalloc.h"
@@ -18,6 +20,9 @@
 #define COALESCE_MS	 100 /* progress to host/screens: at most 10 a second */
 #define LOBBY_EVERY	 3  /* lobby counts: every 3rd tick, about 3 a second */
 #define IDLE_CHECK_TICKS 10 /* expiry of idle rooms: checked once a second */
+#define CODE_MAX	 ROOMCODE_INPUT_MAX
+#define CODE_TRIES	 16 /* random codes tried before SERVER_FULL */
+#define HOST_KEY_MAX	 64
 
 const char *hub_room_code(const struct lroom *r)
 {
@@ -33,6 +38,9 @@ struct hub *hub_new(struct server *srv)
 	struct hub *h = xcalloc(1, sizeof(*h));
 
 	h->srv = srv;
+	if (srv->cfg.max_rooms > HUB_ROOMS_MAX)
+		srv->cfg.max_rooms = HUB_ROOMS_MAX;
+	h->guard = guard_new();
 	return h;
 }
 
@@ -378,16 +386,24 @@ static void on_after_io(uv_check_t *h)
 	lroom_flush(lr, NULL);
 }
 
+/* Frees a room's memory (its handles are closed). */
+static void lroom_free(struct lroom *lr)
+{
+	room_free(lr->room);
+	guard_count_free(lr->joins);
+	free(lr->gone_at);
+	free(lr->gone);
+	free(lr->seats);
+	free(lr->one_way);
+	free(lr);
+}
+
 static void on_lroom_handle_closed(uv_handle_t *hd)
 {
 	struct lroom *lr = hd->data;
 
-	if (--lr->closing_handles == 0) {
-		room_free(lr->room);
-		free(lr->seats);
-		free(lr->one_way);
-		free(lr);
-	}
+	if (--lr->closing_handles == 0)
+		lroom_free(lr);
 }
 
 /* Whether a store completion still refers to the room. */
@@ -437,6 +453,7 @@ static void lroom_remove(struct lroom *lr)
 	ref_rebuild(h, h->refcap); /* drop them: the table never only grows */
 	if (!lr->finished_at)
 		store_match_end(h->srv->store, lr->match_id, false);
+	guard_rooms_add(h->guard, lr->owner, -1, net_now_us());
 	log_info(lr->tag, "removed (%s)",
 		 lr->finished_at ? "finished" : "abandoned: nobody connected");
 	lr->closing_handles = 4;
@@ -501,6 +518,73 @@ static void lroom_storage_check(struct lroom *lr)
 	lroom_flush(lr, NULL);
 }
 
+/* Remembers that a contestant's lobby seat emptied now. */
+static void gone_push(struct lroom *lr, uint32_t pid)
+{
+	int64_t now = net_now_us();
+
+	if (lr->gone_head && lr->gone_head * 2 >= lr->gone_len) {
+		memmove(lr->gone, lr->gone + lr->gone_head,
+			(lr->gone_len - lr->gone_head) * sizeof(*lr->gone));
+		lr->gone_len -= lr->gone_head;
+		lr->gone_head = 0;
+	}
+	if (lr->gone_len == lr->gone_cap) {
+		lr->gone_cap = lr->gone_cap ? lr->gone_cap * 2 : 16;
+		lr->gone = xrealloc(lr->gone, lr->gone_cap * sizeof(*lr->gone));
+	}
+	lr->gone[lr->gone_len].player = pid;
+	lr->gone[lr->gone_len].at = now;
+	lr->gone_len++;
+	lr->gone_at[pid] = now;
+}
+
+/* Frees the oldest lobby seat still waiting out its grace, for a newcomer
+ * to a full room: a seat nobody sits on does not keep a person out.
+ * Returns whether one was freed. */
+static bool gone_evict_one(struct lroom *lr)
+{
+	while (lr->gone_head < lr->gone_len) {
+		const struct gone *g = &lr->gone[lr->gone_head++];
+
+		if (lr->gone_at[g->player] == g->at && !lr->seats[g->player] &&
+		    room_leave(lr->room, g->player) == 0) {
+			log_debug(lr->tag,
+				  "player %u gone from the lobby: seat given "
+				  "to a newcomer",
+				  g->player);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Frees the lobby seats whose owners have been gone for the grace period:
+ * their nickname and max_players place go to others and their resume
+ * token stops working. Once the match runs seats are kept (the score
+ * matters); the queue is then just dropped. */
+static void gone_expire(struct lroom *lr)
+{
+	int64_t now = net_now_us();
+	int64_t grace = (int64_t)lr->hub->srv->cfg.lobby_grace_s * 1000000;
+
+	while (lr->gone_head < lr->gone_len) {
+		const struct gone *g = &lr->gone[lr->gone_head];
+
+		if (room_state(lr->room) == ROOM_LOBBY && now - g->at < grace)
+			break;
+		if (room_state(lr->room) == ROOM_LOBBY &&
+		    lr->gone_at[g->player] == g->at && !lr->seats[g->player] &&
+		    room_leave(lr->room, g->player) == 0)
+			log_debug(lr->tag,
+				  "player %u left the lobby: seat freed",
+				  g->player);
+		lr->gone_head++;
+	}
+	if (lr->gone_head == lr->gone_len)
+		lr->gone_head = lr->gone_len = 0;
+}
+
 /* Coalesced pushes: live progress to host and screens, lobby counts to all;
  * and the room's expiry. */
 static void on_coalesce(uv_timer_t *t)
@@ -514,6 +598,8 @@ static void on_coalesce(uv_timer_t *t)
 		return;
 	}
 	lroom_storage_check(lr);
+	if (lr->ticks % IDLE_CHECK_TICKS == 0)
+		gone_expire(lr);
 	lobby = room_lobby_dirty(lr->room) && lr->ticks % LOBBY_EVERY == 0;
 	progress =
 	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
@@ -537,15 +623,42 @@ static struct lroom *find_room(struct hub *h, const char *code)
 	return NULL;
 }
 
-/* A fresh 6-digit code no live room uses. */
-static void new_code(struct hub *h, char out[QUIZ_CODE_BUF])
+/* A fresh random code no live room uses. Returns 0, or -QE_SERVER_FULL
+ * after CODE_TRIES codes in use (max_rooms keeps that from happening: with
+ * HUB_ROOMS_MAX rooms live a try collides with odds below 1e-8). */
+static int new_code(struct hub *h, char out[ROOMCODE_SIZE])
 {
-	uint32_t x;
+	uint64_t x;
+	int i;
 
-	do {
+	for (i = 0; i < CODE_TRIES; i++) {
 		server_random(&x, sizeof(x));
-		snprintf(out, QUIZ_CODE_BUF, "%06u", (unsigned)(x % 1000000u));
-	} while (find_room(h, out));
+		roomcode_format(x, out);
+		if (!find_room(h, out))
+			return 0;
+	}
+	return -QE_SERVER_FULL;
+}
+
+/* A room lookup by a typed code, accounted per address: a failure spends
+ * from the address's and the server's budget; over budget the code is not
+ * even looked up. Returns 0 and sets *out, or -QE_RATE_LIMITED,
+ * -QE_ROOM_NOT_FOUND. */
+static int lookup_room(struct hub *h, struct session *ss, const char *code,
+		       const char *what, struct lroom **out)
+{
+	const char *ip = conn_peer(ss->conn);
+	char canon[ROOMCODE_SIZE];
+	int64_t now = net_now_us();
+
+	if (!guard_lookup_ok(h->guard, ip, now))
+		return -QE_RATE_LIMITED;
+	if (roomcode_normalize(code, canon) < 0 ||
+	    !(*out = find_room(h, canon))) {
+		guard_lookup_failed(h->guard, ip, now, what);
+		return -QE_ROOM_NOT_FOUND;
+	}
+	return 0;
 }
 
 static void watcher_add(struct lroom *lr, struct session *ss)
@@ -617,14 +730,34 @@ int hub_create_room(struct hub *h, struct session *ss,
 	uint8_t perms[ROOM_MAX_QUESTIONS][ITEM_MAX_OPTIONS];
 	struct draw_filter f;
 	struct store_match sm;
+	const struct server_config *cfg = &h->srv->cfg;
+	char code[ROOMCODE_SIZE];
 	struct room_settings s;
 	struct pending p;
 	struct lroom *lr;
+	const char *ip;
 	int r, i;
 
 	if (ss->room)
-		return -QE_BAD_STATE;
-	if (h->nrooms >= h->srv->cfg.max_rooms)
+		return -QE_BAD_STATE; /* one live room per connection */
+	if (strlen(m->host_key) > HOST_KEY_MAX)
+		return -QE_BAD_MESSAGE;
+	ip = conn_peer(ss->conn);
+	if (cfg->host_key) {
+		if (!guard_lookup_ok(h->guard, ip, net_now_us()))
+			return -QE_RATE_LIMITED;
+		if (!server_token_eq(m->host_key, cfg->host_key)) {
+			guard_lookup_failed(h->guard, ip, net_now_us(),
+					    "create");
+			return -QE_WRONG_PIN;
+		}
+	}
+	if (guard_rooms(h->guard, ip) >= cfg->rooms_per_addr) {
+		log_debug("guard", "%s: %u live rooms, create refused", ip,
+			  guard_rooms(h->guard, ip));
+		return -QE_RATE_LIMITED;
+	}
+	if (h->nrooms >= cfg->max_rooms || new_code(h, code) < 0)
 		return -QE_SERVER_FULL;
 	if (store_stalled(h->srv->store))
 		return -QE_STORAGE_UNAVAILABLE;
@@ -644,13 +777,17 @@ int hub_create_room(struct hub *h, struct session *ss,
 	 * RoomCreated.settings.question_count says how many */
 	s.question_count = (uint32_t)r;
 
+	if (guard_rooms_add(h->guard, ip, 1, net_now_us()) < 0)
+		return -QE_SERVER_FULL;
 	lr = xcalloc(1, sizeof(*lr));
 	lr->hub = h;
 	lr->filter = f;
 	snprintf(lr->category, sizeof(lr->category), "%s",
 		 f.category ? f.category : "");
 	lr->filter.category = lr->category[0] ? lr->category : NULL;
-	new_code(h, lr->code);
+	memcpy(lr->code, code, sizeof(lr->code));
+	snprintf(lr->owner, sizeof(lr->owner), "%s", ip);
+	lr->joins = guard_count_new();
 	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
 	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
 	lr->room = room_new(&s, qs, (size_t)r, lr->host_token);
@@ -740,9 +877,13 @@ static void seat(struct lroom *lr, uint32_t pid, struct session *ss)
 		lr->one_way = xrealloc(lr->one_way, n * sizeof(*lr->one_way));
 		memset(lr->one_way + lr->nseats, 0,
 		       (n - lr->nseats) * sizeof(*lr->one_way));
+		lr->gone_at = xrealloc(lr->gone_at, n * sizeof(*lr->gone_at));
+		memset(lr->gone_at + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->gone_at));
 		lr->nseats = n;
 	}
 	lr->seats[pid] = ss;
+	lr->gone_at[pid] = 0;
 	ss->room = lr;
 	ss->player = pid;
 	ss->role = ROLE_PLAYER;
@@ -769,19 +910,33 @@ static int64_t seat_delay(const struct lroom *lr, const struct session *ss)
 int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
 	     uint32_t seq)
 {
+	const char *ip = conn_peer(ss->conn);
 	struct lroom *lr;
 	int64_t pid;
+	int r;
 
 	if (ss->room)
 		return -QE_BAD_STATE;
 	if (strlen(m->code) > QUIZ_CODE_INPUT_MAX)
 		return -QE_BAD_MESSAGE;
-	lr = find_room(h, m->code);
-	if (!lr)
-		return -QE_ROOM_NOT_FOUND;
+	r = lookup_room(h, ss, m->code, "join", &lr);
+	if (r < 0)
+		return r;
+	if (guard_count_get(lr->joins, ip) >= h->srv->cfg.joins_per_addr) {
+		log_debug(lr->tag, "%s: %u joins from %s, refused",
+			  conn_tag(ss->conn), guard_count_get(lr->joins, ip),
+			  ip);
+		return -QE_ROOM_FULL;
+	}
 	pid = room_join(lr->room, net_now_us(), m->nickname, m->team);
+	if (pid == -QE_ROOM_FULL && room_state(lr->room) == ROOM_LOBBY &&
+	    room_player_count(lr->room) >=
+		room_settings(lr->room)->max_players &&
+	    gone_evict_one(lr))
+		pid = room_join(lr->room, net_now_us(), m->nickname, m->team);
 	if (pid < 0)
 		return (int)pid;
+	guard_count_inc(lr->joins, ip);
 	seat(lr, (uint32_t)pid, ss);
 	ref_put(h, ss->token, lr, (uint32_t)pid);
 	store_player(h->srv->store, lr->match_id, (uint32_t)pid, m->nickname,
@@ -816,18 +971,22 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	      uint32_t seq)
 {
 	struct lroom *lr;
+	int r;
 
 	if (ss->room)
 		return -QE_BAD_STATE;
 	if (strlen(m->code) > QUIZ_CODE_INPUT_MAX ||
 	    strlen(m->host_token) > QUIZ_TOKEN_INPUT_MAX)
 		return -QE_BAD_MESSAGE;
-	lr = find_room(h, m->code);
-	if (!lr)
-		return -QE_ROOM_NOT_FOUND;
+	r = lookup_room(h, ss, m->code, "watch", &lr);
+	if (r < 0)
+		return r;
 	if (m->host_token[0]) {
-		if (!server_token_eq(m->host_token, lr->host_token))
+		if (!server_token_eq(m->host_token, lr->host_token)) {
+			guard_lookup_failed(h->guard, conn_peer(ss->conn),
+					    net_now_us(), "host token");
 			return -QE_WRONG_PIN;
+		}
 		host_take_seat(lr, ss);
 		ref_put(h, ss->token, lr, 0);
 	} else {
@@ -967,6 +1126,8 @@ void hub_detach(struct hub *h, struct session *ss)
 		if (ss->player < lr->nseats && lr->seats[ss->player] == ss) {
 			seat_keep_delay(lr, ss);
 			lr->seats[ss->player] = NULL;
+			if (room_state(lr->room) == ROOM_LOBBY)
+				gone_push(lr, ss->player);
 		}
 	} else {
 		watcher_remove(lr, ss);
@@ -1008,11 +1169,9 @@ void hub_free(struct hub *h)
 		return;
 	for (lr = h->rooms; lr; lr = next) {
 		next = lr->next;
-		room_free(lr->room);
-		free(lr->seats);
-		free(lr->one_way);
-		free(lr);
+		lroom_free(lr);
 	}
+	guard_free(h->guard);
 	free(h->refs);
 	free(h->pend);
 	free(h);

@@ -9,6 +9,12 @@
 
 #include "server.h"
 
+/* Live rooms at most, whatever --max-rooms says: far below the 2^40 codes,
+ * so that codes cannot be found by guessing (docs/PROTOCOL.md) and a fresh
+ * random code is almost never taken. */
+#define HUB_ROOMS_MAX 10000
+
+/* Creates the hub; clamps srv->cfg.max_rooms to HUB_ROOMS_MAX. */
 struct hub *hub_new(struct server *srv);
 /* quizd is stopping: every match still running is recorded as
  * interrupted (before hub_close). */

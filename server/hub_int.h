@@ -7,7 +7,9 @@
 #include <uv.h>
 
 #include "draw.h"
+#include "guard.h"
 #include "room.h"
+#include "roomcode.h"
 #include "server.h"
 
 /* What waits for a commit: an AnswerAck, a reveal, a RoomCreated. */
@@ -22,12 +24,25 @@ struct pending {
 	int64_t rt_us, recv_us;
 };
 
+/* A lobby seat that emptied at `at`: freed after the grace period unless
+ * its owner came back (gone_at[player] no longer equals at). */
+struct gone {
+	uint32_t player;
+	int64_t at;
+};
+
 struct lroom {
 	struct hub *hub;
 	struct lroom *next;
 	struct room *room;
-	char code[QUIZ_CODE_BUF];
+	char code[ROOMCODE_SIZE]; /* grouped: "ABCD-EFGH" */
 	char tag[12];
+	char owner[48]; /* the creator's address (rooms per address) */
+	struct guard_count *joins; /* joins per address */
+	int64_t *gone_at;	   /* by player id: when the seat emptied in
+				      the lobby, 0 if it did not */
+	struct gone *gone;	   /* FIFO of lobby seats emptied */
+	size_t gone_head, gone_len, gone_cap;
 	char host_token[QUIZ_TOKEN_BUF];
 	uint64_t match_id;
 	struct draw_filter filter; /* what the questions were drawn from */
@@ -70,6 +85,7 @@ struct hub {
 	struct pending *pend; /* ring */
 	size_t phead, plen, pcap;
 	uint64_t next_token;
+	struct guard *guard; /* per-address accounting */
 };
 
 #endif

@@ -81,7 +81,16 @@ static void usage(FILE *f)
 	    "  --ping-timeout-ms N  a Ping unanswered for N ms is lost; 3 in a "
 	    "row\n"
 	    "                       close the connection (default 10000)\n"
-	    "  --max-rooms N        live rooms (default 1000)\n"
+	    "  --max-rooms N        live rooms (default 1000, at most "
+	    "10000)\n"
+	    "  --rooms-per-addr N   live rooms created from one address\n"
+	    "                       (default 20)\n"
+	    "  --host-key KEY       rooms may be created only with this key\n"
+	    "                       (quiz host --host-key KEY)\n"
+	    "  --lobby-grace-s N    free the lobby seat of a contestant gone\n"
+	    "                       for N seconds (default 30)\n"
+	    "  --joins-per-addr N   joins from one address into one room\n"
+	    "                       (default 2000)\n"
 	    "  --room-linger-s N    forget a finished room, or one nobody is\n"
 	    "                       connected to, after N seconds (default "
 	    "300)\n"
@@ -159,6 +168,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_MAXPAGES,
 		O_BUSY,
 		O_STALL,
+		O_ROOMS_ADDR,
+		O_HOST_KEY,
+		O_GRACE,
+		O_JOINS_ADDR,
 		O_HELP,
 		O_VERSION
 	};
@@ -179,6 +192,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"db-max-pages", required_argument, NULL, O_MAXPAGES},
 	    {"db-busy-ms", required_argument, NULL, O_BUSY},
 	    {"storage-stall-ms", required_argument, NULL, O_STALL},
+	    {"rooms-per-addr", required_argument, NULL, O_ROOMS_ADDR},
+	    {"host-key", required_argument, NULL, O_HOST_KEY},
+	    {"lobby-grace-s", required_argument, NULL, O_GRACE},
+	    {"joins-per-addr", required_argument, NULL, O_JOINS_ADDR},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -234,6 +251,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (parse_uint(optarg, &o->cfg.room_linger_s) < 0)
 				goto bad;
 			break;
+		case O_ROOMS_ADDR:
+			if (parse_uint(optarg, &o->cfg.rooms_per_addr) < 0)
+				goto bad;
+			break;
+		case O_HOST_KEY:
+			if (!optarg[0] || strlen(optarg) > 64)
+				goto bad;
+			o->cfg.host_key = optarg;
+			break;
+		case O_GRACE:
+			if (parse_uint(optarg, &o->cfg.lobby_grace_s) < 0)
+				goto bad;
+			break;
+		case O_JOINS_ADDR:
+			if (parse_uint(optarg, &o->cfg.joins_per_addr) < 0)
+				goto bad;
+			break;
 		case O_LOG:
 			lvl = log_parse_level(optarg);
 			if (lvl < 0)
@@ -263,6 +297,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (o->cfg.max_rooms > HUB_ROOMS_MAX) {
+		/* codes must stay sparse: see PROTOCOL.md, room codes */
+		fprintf(stderr, "quizd: --max-rooms %u clamped to %u\n",
+			o->cfg.max_rooms, HUB_ROOMS_MAX);
+		o->cfg.max_rooms = HUB_ROOMS_MAX;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "quizd: unexpected argument '%s'\n",

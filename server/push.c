@@ -27,6 +27,25 @@ void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 	wbuf_unref(b);
 }
 
+/* Packs a push once for the watchers of one role (host or screens). */
+static void push_watchers(struct lroom *lr, const Quiz__V1__Envelope *env,
+			  enum session_role role)
+{
+	struct wbuf *b = NULL;
+	struct session *w;
+
+	for (w = lr->watchers; w; w = w->wnext) {
+		if (w->role != role)
+			continue;
+		if (!b && !(b = server_pack(env))) {
+			log_error(lr->tag, "push too large to frame");
+			return;
+		}
+		session_send(w, b);
+	}
+	wbuf_unref(b);
+}
+
 void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 		   Quiz__V1__QuestionKind *kinds)
 {
@@ -298,7 +317,13 @@ void push_progress(struct lroom *lr)
 	m.waiting = names;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
-	push_bcast(lr, &env, false, true);
+	push_watchers(lr, &env, ROLE_HOST);
+	/* screens need no token: anything that could help answer (the live
+	 * distribution, who has not answered) stays with the host */
+	m.n_distribution = 0;
+	m.n_waiting = 0;
+	m.waiting_count = 0;
+	push_watchers(lr, &env, ROLE_SCREEN);
 }
 
 void push_lobby(struct lroom *lr)

@@ -22,8 +22,9 @@ void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 /* The question (never its answer) to everyone, or to one session. */
 void push_question(struct lroom *lr, uint32_t q, struct session *only);
 void push_countdown(struct lroom *lr, const struct room_effect *e);
-/* Live progress of the open question to host and screens: answered,
- * distribution, and who has not answered yet (count and first names). */
+/* Live progress of the open question: to the host the answered count, the
+ * distribution and who has not answered yet (count and first names); to
+ * screens (no token needed) only the answered and player counts. */
 void push_progress(struct lroom *lr);
 /* Lobby counts and team tallies (mean score) to everyone. */
 void push_lobby(struct lroom *lr);

@@ -31,7 +31,11 @@ struct server_config {
 	uint32_t max_rooms;
 	uint32_t rate_per_sec; /* requests per second per connection */
 	uint32_t rate_burst;
-	uint32_t room_linger_s; /* a finished room is forgotten after this */
+	uint32_t room_linger_s;	 /* a finished room is forgotten after this */
+	uint32_t lobby_grace_s;	 /* a lobby seat left empty is freed after */
+	uint32_t joins_per_addr; /* joins from one address into one room */
+	uint32_t rooms_per_addr; /* live rooms created from one address */
+	const char *host_key;	 /* CreateRoom must carry it; NULL: no key */
 };
 
 /* Fills the defaults documented in README (quizd --help). */

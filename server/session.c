@@ -46,6 +46,10 @@ void server_config_default(struct server_config *c)
 	c->rate_per_sec = 20;
 	c->rate_burst = 40;
 	c->room_linger_s = 300;
+	c->lobby_grace_s = 30;
+	c->joins_per_addr = 2000;
+	c->rooms_per_addr = 20;
+	c->host_key = NULL;
 }
 
 struct wbuf *server_pack(const Quiz__V1__Envelope *env)

@@ -127,15 +127,16 @@ run() { # WINDOW COMMAND...: start a client in a new window
 
 run 1 "$quiz" host "$addr" --questions 3 --time-limit-ms 5000 --seed 7 --title "支部知识赛 Branch contest"
 wait_for 1 "quiz join $addr" 10
-code=$(cap 1 | grep -oE "quiz join $addr [0-9]+" | awk '{print $4}')
+code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
 [ -n "$code" ] || fail "no room code on the host screen"
 echo "room $code on $addr"
 # the code is drawn large too: 5 rows of block characters
-[ "$(cap 1 | grep -c '██')" -ge 5 ] || fail "room code not drawn in big digits"
+[ "$(cap 1 | grep -c '██')" -ge 5 ] || fail "room code not drawn in big letters"
 wait_for 1 "s start  n next  p pause/resume  k skip  x kick  e end  q quit"
 
 run 2 "$quiz" join "$addr" "$code" --name 张三 --team 一支部
-run 3 "$quiz" join "${relayed:-$addr}" "$code" --name Bob
+# Bob types the code as people do: lower case, no hyphen
+run 3 "$quiz" join "${relayed:-$addr}" "$(tr -d - <<<"$code" | tr A-Z a-z)" --name Bob
 T resize-window -t m:3 -x 80 -y 24
 run 4 "$quiz" screen "$addr" "$code"
 wait_for 2 "You are 张三"

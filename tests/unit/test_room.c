@@ -932,6 +932,93 @@ Test(room, room_full)
 	cr_expect_eq(room_join(R, now, "d", NULL), -QE_ROOM_FULL);
 }
 
+/* A contestant who left the lobby frees the seat, the nickname and the
+ * max_players place; the id is not reused; after the start nobody leaves. */
+Test(room, leave_lobby_frees_the_seat)
+{
+	struct room_settings s = settings();
+	char nick[16];
+	uint32_t a, b;
+	int i;
+
+	s.max_players = 2;
+	new_room4(&s);
+	a = join("alice");
+	b = join("bob");
+	cr_expect_eq(room_join(R, now, "carol", NULL), -QE_ROOM_FULL);
+	cr_assert_eq(room_leave(R, a), 0);
+	cr_expect(player(a)->left);
+	cr_expect(player(a)->kicked);
+	cr_expect_eq(room_player_count(R), 1);
+	cr_expect_eq(room_leave(R, a), -QE_BAD_STATE);
+	cr_expect_eq(room_leave(R, 99), -QE_BAD_MESSAGE);
+	/* the nickname is free again, under a new id */
+	cr_expect_eq(room_join(R, now, "bob", NULL), -QE_NAME_TAKEN);
+	cr_expect_eq(room_join(R, now, "alice", NULL), 3);
+	cr_expect_eq(room_join(R, now, "carol", NULL), -QE_ROOM_FULL);
+	/* many join-and-leave cycles: names stay findable (the table deletes
+	 * without breaking probe chains) */
+	for (i = 0; i < 300; i++) {
+		int64_t id;
+
+		snprintf(nick, sizeof(nick), "g%d", i % 97);
+		cr_assert_eq(room_leave(R, 3 + 3 * (uint32_t)i), 0, "cycle %d",
+			     i);
+		id = room_join(R, now, nick, NULL);
+		cr_assert_eq(id, 4 + 3 * i, "cycle %d: %lld", i, (long long)id);
+		cr_assert_eq(room_leave(R, (uint32_t)id), 0);
+		cr_assert_eq(room_join(R, now, "bob", NULL), -QE_NAME_TAKEN);
+		id = room_join(R, now, nick, NULL);
+		cr_assert_gt(id, 0);
+		cr_assert_eq(room_leave(R, (uint32_t)id), 0);
+		cr_assert_eq(room_join(R, now, nick, NULL), id + 1);
+	}
+	cr_expect_eq(room_player_count(R), 2);
+	start_and_open();
+	cr_expect_eq(room_leave(R, b), -QE_BAD_STATE);
+	cr_expect_eq(room_player_count(R), 2);
+}
+
+/* Ids are never reused: slots of people who left are bounded, so a room's
+ * memory cannot grow without bound. */
+Test(room, leave_slots_are_bounded)
+{
+	struct room_settings s = settings();
+	size_t cap;
+	uint32_t i;
+
+	s.max_players = 3;
+	new_room4(&s);
+	cap = (size_t)s.max_players * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA;
+	for (i = 1; i <= cap; i++) {
+		cr_assert_eq(room_join(R, now, "x", NULL), i);
+		cr_assert_eq(room_leave(R, i), 0);
+	}
+	cr_expect_eq(room_join(R, now, "x", NULL), -QE_ROOM_FULL);
+	cr_expect_eq(room_player_slots(R), cap);
+}
+
+/* Teams whose members all left are reused once 64 names are taken. */
+Test(room, leave_frees_team_names)
+{
+	struct room_settings s = settings();
+	char team[16];
+	int64_t id;
+	int i;
+
+	new_room4(&s);
+	for (i = 0; i < ROOM_TEAMS_MAX; i++) {
+		snprintf(team, sizeof(team), "t%d", i);
+		id = room_join(R, now, team, team);
+		cr_assert_gt(id, 0);
+		cr_assert_eq(room_leave(R, (uint32_t)id), 0);
+	}
+	id = room_join(R, now, "late", "new team");
+	cr_assert_gt(id, 0);
+	cr_expect_str_eq(room_team_name(R, (size_t)player((uint32_t)id)->team),
+			 "new team");
+}
+
 Test(room, late_join_during_open_question)
 {
 	struct room_settings s = settings();
