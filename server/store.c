@@ -10,13 +10,16 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -345,6 +348,28 @@ fail:
 	sqlite3_free(msg);
 	sqlite3_close(db);
 	return -1;
+}
+
+/* Creates the database file readable by its owner only (0600) if it does
+ * not exist yet: SQLite gives the -wal and -shm files the mode of the
+ * database, so answers and tokens are never readable by other local users
+ * whatever the umask. An existing file keeps its mode. Returns 0 or a
+ * negative errno. */
+static int store_create_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	/* the umask may have taken bits away, never added: set exactly 0600 */
+	if (fchmod(fd, 0600) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	close(fd);
+	return 0;
 }
 
 /* Reads one integer from a pragma or query. */
@@ -1068,6 +1093,11 @@ struct store *store_open(const char *path, void (*wake)(void *), void *arg,
 	}
 	s->locks_ready = true;
 
+	if (strcmp(path, ":memory:") != 0 && store_create_private(path) < 0) {
+		store_set_err(err, "store: cannot create %s: %s", path,
+			      strerror(errno));
+		goto fail;
+	}
 	if (store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			  &s->wdb, err) < 0)
 		goto fail;

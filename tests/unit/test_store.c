@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -268,6 +269,29 @@ Test(store, fresh_db_gets_current_version)
 		     6);
 	cr_expect_eq(store_question_count(s), 0);
 	sqlite3_close(db);
+	store_close(s);
+}
+
+/* The database and its -wal and -shm files are created 0600, whatever
+ * the umask: answers and token hashes are not for other local users. */
+Test(store, files_created_owner_only, .init = db_setup, .fini = db_teardown)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	struct store *s;
+	struct stat st;
+	mode_t old = umask(0);
+	char p[96];
+	size_t i;
+
+	unlink(db_path); /* a fresh database, created by the store */
+	s = open_store();
+	umask(old);
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
+		cr_assert_eq(stat(p, &st), 0, "%s: %s", p, strerror(errno));
+		cr_expect_eq(st.st_mode & 0777, 0600, "%s has mode %o", p,
+			     (unsigned)(st.st_mode & 0777));
+	}
 	store_close(s);
 }
 
