@@ -201,8 +201,6 @@ void hub_store_ready(struct hub *h)
 /* ---- effects ----------------------------------------------------------- */
 
 static void on_room_timer(uv_timer_t *t);
-static void on_after_io_idle(uv_idle_t *h);
-static void on_after_io(uv_check_t *h);
 
 /* Arms the room's one timer at the time the core asked for. libuv timers
  * count whole milliseconds, so round up; an early wake-up is harmless (the
@@ -358,30 +356,21 @@ static void lroom_flush(struct lroom *lr, const struct answer_req *req)
 	lroom_arm(lr);
 }
 
-/* The room's timer is due. The tick itself waits for this loop iteration's
- * poll: answers already in the socket buffers when a question's time runs
- * out are read (and judged by their kernel receive time) before it closes,
- * however late a busy loop got to the timer. The idle handle makes that
- * poll return at once. */
+/* The room's timer is due. The tick waits for this loop iteration's reads
+ * (server/afterio.h): answers already in the socket buffers when a
+ * question's time runs out are judged before it closes. */
 static void on_room_timer(uv_timer_t *t)
 {
 	struct lroom *lr = t->data;
 
-	uv_idle_start(&lr->after_io_idle, on_after_io_idle);
-	uv_check_start(&lr->after_io, on_after_io);
+	afterio_arm(&lr->after_io);
 }
 
-static void on_after_io_idle(uv_idle_t *h)
+/* The due tick, after the reads. */
+static void lroom_tick(void *arg)
 {
-	(void)h;
-}
+	struct lroom *lr = arg;
 
-static void on_after_io(uv_check_t *h)
-{
-	struct lroom *lr = h->data;
-
-	uv_idle_stop(&lr->after_io_idle);
-	uv_check_stop(&lr->after_io);
 	room_tick(lr->room, net_now_us());
 	lroom_flush(lr, NULL);
 }
@@ -458,8 +447,7 @@ static void lroom_remove(struct lroom *lr)
 		 lr->finished_at ? "finished" : "abandoned: nobody connected");
 	lr->closing_handles = 4;
 	uv_close((uv_handle_t *)&lr->timer, on_lroom_handle_closed);
-	uv_close((uv_handle_t *)&lr->after_io_idle, on_lroom_handle_closed);
-	uv_close((uv_handle_t *)&lr->after_io, on_lroom_handle_closed);
+	afterio_close(&lr->after_io, on_lroom_handle_closed, lr);
 	uv_close((uv_handle_t *)&lr->coalesce, on_lroom_handle_closed);
 }
 
@@ -817,10 +805,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	lr->create_seq = seq;
 	uv_timer_init(h->srv->loop, &lr->timer);
 	lr->timer.data = lr;
-	uv_idle_init(h->srv->loop, &lr->after_io_idle);
-	lr->after_io_idle.data = lr;
-	uv_check_init(h->srv->loop, &lr->after_io);
-	lr->after_io.data = lr;
+	afterio_init(h->srv->loop, &lr->after_io, lroom_tick, lr);
 	uv_timer_init(h->srv->loop, &lr->coalesce);
 	lr->coalesce.data = lr;
 	uv_timer_start(&lr->coalesce, on_coalesce, COALESCE_MS, COALESCE_MS);
@@ -1155,8 +1140,7 @@ void hub_close(struct hub *h)
 
 	for (lr = h->rooms; lr; lr = lr->next) {
 		uv_close((uv_handle_t *)&lr->timer, NULL);
-		uv_close((uv_handle_t *)&lr->after_io_idle, NULL);
-		uv_close((uv_handle_t *)&lr->after_io, NULL);
+		afterio_close(&lr->after_io, NULL, NULL);
 		uv_close((uv_handle_t *)&lr->coalesce, NULL);
 	}
 }

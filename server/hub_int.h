@@ -8,6 +8,7 @@
 
 #include "draw.h"
 #include "guard.h"
+#include "afterio.h"
 #include "room.h"
 #include "roomcode.h"
 #include "server.h"
@@ -60,8 +61,7 @@ struct lroom {
 	size_t nseats;
 	struct session *watchers; /* host and screens */
 	uv_timer_t timer;
-	uv_idle_t after_io_idle; /* with after_io: run the due tick right */
-	uv_check_t after_io;	 /* after this iteration's reads */
+	struct afterio after_io; /* the due tick, after the iteration's reads */
 	uv_timer_t coalesce;
 	unsigned ticks;
 	int64_t finished_at; /* 0 while the match runs */

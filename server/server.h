@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "afterio.h"
 #include "clocksync.h"
 #include "item.h"
 #include "net.h"
@@ -74,8 +75,7 @@ struct server {
 	struct hub *hub;
 	struct session *sessions;
 	uv_timer_t ping_timer;
-	uv_idle_t ping_idle;	  /* with ping_after_io: pings go out */
-	uv_check_t ping_after_io; /* after this iteration's reads */
+	struct afterio ping_after_io; /* pings go out after the reads */
 	uint32_t nsessions;
 	struct wbuf *notices[NET_NOTICE_COUNT]; /* packed Errors net sends */
 };

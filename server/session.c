@@ -427,9 +427,6 @@ static void on_close(struct conn *c, void *arg)
 	free(ss);
 }
 
-static void on_ping_idle(uv_idle_t *h);
-static void on_ping_after_io(uv_check_t *h);
-
 /* Keeps every peer's delay estimate fresh: a few warm-up pings spread
  * over the first second, then one every PING_REFRESH_US. Refresh pings are
  * rationed per tick so peers that joined together are not all pinged in
@@ -476,31 +473,21 @@ static void ping_round(struct server *s)
 	}
 }
 
-/* The ping tick is due. The pings wait for this loop iteration's reads:
- * a peer answers a Ping at once, and a Pong that reached us before an
- * answer still unread from a stall would be merged by the kernel into the
- * answer's receive buffer and date it late. The idle handle makes that
- * poll return at once. */
+/* The ping tick is due. The pings wait for this loop iteration's reads
+ * (server/afterio.h): a peer answers a Ping at once, and a Pong that reached
+ * us before an answer still unread from a stall would be merged by the
+ * kernel into the answer's receive buffer and date it late. */
 static void on_ping_tick(uv_timer_t *t)
 {
 	struct server *s = t->data;
 
-	uv_idle_start(&s->ping_idle, on_ping_idle);
-	uv_check_start(&s->ping_after_io, on_ping_after_io);
+	afterio_arm(&s->ping_after_io);
 }
 
-static void on_ping_idle(uv_idle_t *h)
+/* The ping round, after the reads. */
+static void ping_round_cb(void *arg)
 {
-	(void)h;
-}
-
-static void on_ping_after_io(uv_check_t *h)
-{
-	struct server *s = h->data;
-
-	uv_idle_stop(&s->ping_idle);
-	uv_check_stop(&s->ping_after_io);
-	ping_round(s);
+	ping_round(arg);
 }
 
 struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
@@ -538,10 +525,7 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	s->hub = hub_new(s);
 	uv_timer_init(loop, &s->ping_timer);
 	s->ping_timer.data = s;
-	uv_idle_init(loop, &s->ping_idle);
-	s->ping_idle.data = s;
-	uv_check_init(loop, &s->ping_after_io);
-	s->ping_after_io.data = s;
+	afterio_init(loop, &s->ping_after_io, ping_round_cb, s);
 	uv_timer_start(&s->ping_timer, on_ping_tick, PING_TICK_MS,
 		       PING_TICK_MS);
 	return s;
@@ -558,8 +542,7 @@ void server_close(struct server *s)
 	net_close(s->net);
 	hub_close(s->hub);
 	uv_close((uv_handle_t *)&s->ping_timer, NULL);
-	uv_close((uv_handle_t *)&s->ping_idle, NULL);
-	uv_close((uv_handle_t *)&s->ping_after_io, NULL);
+	afterio_close(&s->ping_after_io, NULL, NULL);
 }
 
 void server_free(struct server *s)
