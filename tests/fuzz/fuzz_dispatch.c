@@ -594,9 +594,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	/* quiet unless asked: FUZZ_LOG=debug shows the server's log */
-	log_set_level(lvl ? (enum log_level)log_parse_level(lvl)
-			  : (enum log_level) - 1);
+	/* errors only unless asked: FUZZ_LOG=debug shows the server's log */
+	log_set_level(lvl && log_parse_level(lvl) >= 0
+			  ? (enum log_level)log_parse_level(lvl)
+			  : LOG_ERROR);
 	memset(&errs, 0, sizeof(errs));
 	the_bank = bank_new();
 	if (!the_bank ||
