@@ -14,6 +14,13 @@
  * After each chunk the screen is drawn and the model's bounds checked; an
  * answer the model asks to send is built and packed.
  *
+ * Known finding on main (issue 7, hostile clients item 7): the model keeps
+ * control characters from the server (copy_text), so an Error.message can
+ * carry terminal escapes. While a probe at start-up still sees that, the
+ * property "no model string holds a control character" is not checked
+ * (one line says so); once the fix is merged it is, with no change here.
+ * FUZZ_STRICT=1 checks it in any case.
+ *
  * curses needs a terminal: ui_start() is called once with isatty()
  * answering yes (interposed here) and fd 1 on /dev/null; the signal
  * handlers ui_start installs are put back to libFuzzer's and ASan's. */
@@ -40,6 +47,7 @@ int isatty(int fd);
 
 static bool pretend_tty;
 static bool have_ui;
+static bool known_control_finding;
 
 /* Interposes the C library's isatty so ui_start takes /dev/null. */
 int isatty(int fd)
@@ -51,6 +59,41 @@ int isatty(int fd)
 	return tcgetattr(fd, &t) == 0; /* as the C library does */
 }
 
+/* Whether s holds a control character (invalid bytes aside). */
+static bool has_control(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		int k = text_utf8_next(s + i, len - i, &cp);
+
+		if (k > 0 && text_is_control(cp))
+			return true;
+		i += k > 0 ? (size_t)k : 1;
+	}
+	return false;
+}
+
+/* The known finding: an Error.message with ESC reaches the model as is. */
+static bool model_keeps_controls(void)
+{
+	const char *strict = getenv("FUZZ_STRICT");
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
+	static struct model m;
+
+	if (strict && strict[0] == '1')
+		return false;
+	model_init(&m, MODE_JOIN, "x");
+	e.code = QUIZ__V1__ERROR_CODE__BAD_MESSAGE;
+	e.message = "a\x1b]52;c;aGk=\x07b";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	model_apply(&m, &env, NULL, NULL);
+	return has_control(m.error);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static const int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
@@ -59,6 +102,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	known_control_finding = model_keeps_controls();
+	if (known_control_finding)
+		fprintf(stderr, "fuzz_model: known finding present (the model "
+				"keeps control characters from the server): "
+				"not checked\n");
 	setlocale(LC_ALL, "C.UTF-8");
 	setenv("TERM", "xterm-256color", 1);
 	unsetenv("LINES");
@@ -121,6 +169,25 @@ static void check_model(const struct model *m, uint64_t now)
 			       TERMINATED(m->top[i].team),
 			   "standing unterminated");
 	FUZZ_CHECK(model_time_left_pm(m, now) <= 1000, "time left > 1000");
+	if (!known_control_finding) {
+		bool bad = has_control(m->code) || has_control(m->title) ||
+			   has_control(m->stem) || has_control(m->category) ||
+			   has_control(m->explanation) ||
+			   has_control(m->correct_text) ||
+			   has_control(m->error);
+
+		for (i = 0; i < m->n_options; i++)
+			bad = bad || has_control(m->options[i]);
+		for (i = 0; i < m->n_top; i++)
+			bad = bad || has_control(m->top[i].nick) ||
+			      has_control(m->top[i].team);
+		for (i = 0; i < m->n_teams; i++)
+			bad = bad || has_control(m->teams[i].name);
+		for (i = 0; i < m->n_waiting; i++)
+			bad = bad || has_control(m->waiting[i]);
+		FUZZ_CHECK(!bad, "a control character from the server "
+				 "reached the model");
+	}
 	(void)model_phase_at(m, now);
 }
 
