@@ -6,7 +6,7 @@ pkgs=(cmake gcc make pkg-config clang-format
       libuv1-dev libprotobuf-c-dev protobuf-c-compiler
       libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
       libunistring-dev
-      gettext tmux sqlite3 jq)
+      gettext tmux sqlite3 jq clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, checks the formatting, builds
 # with warnings as errors, runs the unit, integration and TUI tests, then the
-# same again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# same again under AddressSanitizer + UndefinedBehaviorSanitizer, then each
+# libFuzzer target briefly (with clang; a SKIPPED line without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -40,3 +41,10 @@ run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== build and test under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
+
+echo "== fuzz targets, about 12 s each (scripts/fuzz.sh, docs/FUZZING.md)"
+if command -v clang >/dev/null 2>&1; then
+  bash scripts/fuzz.sh -t 12
+else
+  echo "SKIPPED: fuzzing needs clang"
+fi

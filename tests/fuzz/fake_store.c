@@ -1,0 +1,310 @@
+/* An in-memory server/store.h for the dispatch target (see fake_store.h).
+ * Besides completing operations it checks what the hub writes: notify
+ * tokens rise, and each player's result equals the sum of the points of
+ * their answers in questions that were not voided (docs/STORAGE.md). */
+#include "fake_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "fuzz_util.h"
+#include "xalloc.h"
+
+#define ANSWERS_MAX 4096 /* answers remembered for the results check */
+#define VOIDS_MAX   256
+
+struct fake_answer {
+	uint64_t match;
+	uint32_t player, q, points;
+};
+
+struct store {
+	void (*wake)(void *);
+	void *arg;
+	uint64_t *queue; /* notify tokens of uncommitted operations (0: none) */
+	size_t nq, qcap;
+	uint64_t *ready; /* committed, waiting for store_poll */
+	size_t nready, rcap;
+	uint64_t last_token;
+	uint64_t next_match;
+	struct store_stats stats;
+	bool stalled; /* fake_store_fault: nothing commits */
+	bool full;    /* fake_store_fault: the queue refuses answers */
+	struct fake_answer answers[ANSWERS_MAX];
+	size_t nanswers;
+	bool answers_overflow;
+	struct {
+		uint64_t match;
+		uint32_t q;
+	} voids[VOIDS_MAX];
+	size_t nvoids;
+};
+
+struct store *store_open(const char *path, void (*wake)(void *), void *arg,
+			 char **err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+
+	(void)path;
+	if (err)
+		*err = NULL;
+	s->wake = wake;
+	s->arg = arg;
+	return s;
+}
+
+uint64_t store_close(struct store *s)
+{
+	uint64_t lost;
+
+	if (!s)
+		return 0;
+	lost = s->nq; /* what a real store could not commit */
+	free(s->queue);
+	free(s->ready);
+	free(s);
+	return lost;
+}
+
+void store_set_max_pages(struct store *s, uint32_t max_pages)
+{
+	(void)s;
+	(void)max_pages;
+}
+
+void store_set_busy_ms(struct store *s, int ms)
+{
+	(void)s;
+	(void)ms;
+}
+
+void store_set_stall_ms(struct store *s, int ms)
+{
+	(void)s;
+	(void)ms;
+}
+
+void store_set_queue_max(struct store *s, size_t bytes)
+{
+	(void)s;
+	(void)bytes;
+}
+
+bool store_stalled(struct store *s)
+{
+	return s->stalled;
+}
+
+bool store_accepting(struct store *s)
+{
+	return !s->full;
+}
+
+void fake_store_fault(struct store *s, bool stalled, bool full)
+{
+	s->stalled = stalled;
+	s->full = full;
+}
+
+int store_schema_version(void)
+{
+	return 0;
+}
+
+int store_import_bank(struct store *s, const struct bank *b)
+{
+	(void)s;
+	return (int)b->n;
+}
+
+int store_load_bank(struct store *s, struct bank *b)
+{
+	(void)s;
+	(void)b;
+	return 0;
+}
+
+int64_t store_question_count(struct store *s)
+{
+	(void)s;
+	return 0;
+}
+
+/* Queues one operation; notify != 0 asks for a completion. */
+static void fake_op(struct store *s, uint64_t notify)
+{
+	if (notify) {
+		FUZZ_CHECK(notify > s->last_token,
+			   "store notify tokens must rise");
+		s->last_token = notify;
+	}
+	if (s->nq == s->qcap) {
+		s->qcap = s->qcap ? s->qcap * 2 : 64;
+		s->queue = xrealloc(s->queue, s->qcap * sizeof(*s->queue));
+	}
+	s->queue[s->nq++] = notify;
+}
+
+uint64_t store_match_begin(struct store *s, const struct store_match *m)
+{
+	(void)m;
+	fake_op(s, 0);
+	return ++s->next_match;
+}
+
+void store_player(struct store *s, uint64_t match, uint32_t player,
+		  const char *nick, const char *team)
+{
+	(void)match;
+	(void)player;
+	(void)nick;
+	(void)team;
+	fake_op(s, 0);
+}
+
+int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
+{
+	if (s->full)
+		return -QE_STORAGE_UNAVAILABLE;
+	if (s->nanswers < ANSWERS_MAX) {
+		struct fake_answer *f = &s->answers[s->nanswers++];
+
+		f->match = a->match;
+		f->player = a->player;
+		f->q = a->q;
+		f->points = a->points;
+	} else {
+		s->answers_overflow = true;
+	}
+	fake_op(s, notify);
+	return 0;
+}
+
+void store_void_question(struct store *s, uint64_t match, uint32_t q)
+{
+	if (s->nvoids < VOIDS_MAX) {
+		s->voids[s->nvoids].match = match;
+		s->voids[s->nvoids].q = q;
+		s->nvoids++;
+	} else {
+		s->answers_overflow = true;
+	}
+	fake_op(s, 0);
+}
+
+void store_question_closed(struct store *s, uint64_t match, uint32_t q,
+			   uint64_t notify)
+{
+	(void)match;
+	(void)q;
+	fake_op(s, notify);
+}
+
+/* Whether question q of match was voided. */
+static bool fake_voided(const struct store *s, uint64_t match, uint32_t q)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvoids; i++)
+		if (s->voids[i].match == match && s->voids[i].q == q)
+			return true;
+	return false;
+}
+
+void store_result(struct store *s, const struct store_result *r)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->nanswers; i++) {
+		const struct fake_answer *a = &s->answers[i];
+
+		if (a->match == r->match && a->player == r->player &&
+		    !fake_voided(s, a->match, a->q))
+			sum += a->points;
+	}
+	if (!s->answers_overflow)
+		FUZZ_CHECK(sum == r->score,
+			   "a result differs from the sum of the answers");
+	fake_op(s, 0);
+}
+
+void store_match_end(struct store *s, uint64_t match, bool finished)
+{
+	(void)match;
+	(void)finished;
+	fake_op(s, 0);
+}
+
+void store_match_interrupted(struct store *s, uint64_t match)
+{
+	(void)match;
+	fake_op(s, 0);
+}
+
+uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
+				  uint64_t notify)
+{
+	(void)m;
+	fake_op(s, notify);
+	return ++s->next_match;
+}
+
+void store_barrier(struct store *s, uint64_t notify)
+{
+	fake_op(s, notify);
+}
+
+size_t store_poll(struct store *s, uint64_t *out, size_t max)
+{
+	size_t n = s->nready < max ? s->nready : max;
+
+	if (!n)
+		return 0;
+	memcpy(out, s->ready, n * sizeof(*out));
+	memmove(s->ready, s->ready + n, (s->nready - n) * sizeof(*s->ready));
+	s->nready -= n;
+	return n;
+}
+
+void store_stats(struct store *s, struct store_stats *out)
+{
+	*out = s->stats;
+}
+
+size_t fake_store_commit(struct store *s, size_t max)
+{
+	size_t n = s->nq < max ? s->nq : max, i;
+	bool notify = false;
+
+	if (s->stalled)
+		return 0; /* a failing disk: the writer keeps retrying */
+	for (i = 0; i < n; i++) {
+		if (!s->queue[i])
+			continue;
+		if (s->nready == s->rcap) {
+			s->rcap = s->rcap ? s->rcap * 2 : 64;
+			s->ready =
+			    xrealloc(s->ready, s->rcap * sizeof(*s->ready));
+		}
+		s->ready[s->nready++] = s->queue[i];
+		notify = true;
+	}
+	if (!n)
+		return 0;
+	memmove(s->queue, s->queue + n, (s->nq - n) * sizeof(*s->queue));
+	s->nq -= n;
+	{
+		s->stats.batches++;
+		s->stats.ops += n;
+	}
+	if (notify && s->wake)
+		s->wake(s->arg);
+	return n;
+}
+
+size_t fake_store_queued(const struct store *s)
+{
+	return s->nq;
+}

@@ -1,0 +1,316 @@
+/* libFuzzer target: the client model (client/model.c) fed hostile server
+ * messages, and every screen drawn from whatever state that leaves
+ * (client/ui.c, ui_play.c, ui_host.c) into a curses screen whose output
+ * goes to /dev/null, at 80x24, 200x50 or a too-small 29x9
+ * (docs/FUZZING.md).
+ *
+ * Input: byte 0 picks the mode (join, host, screen), the screen size and
+ * the view flags; then chunks [kind u8][len u16 big-endian][bytes]:
+ *   kind 0  len bytes are an envelope payload: model_apply
+ *   kind 1  len bytes are keys: model_key, model_fill_input (UTF-8),
+ *           model_fill_backspace (0x7f), cursor up/down (0x01, 0x02)
+ *   kind 2  the local clock moves on by len ms (no bytes follow)
+ *   kind 3  the connection state becomes len % 4 (no bytes follow)
+ * After each chunk the screen is drawn and the model's bounds checked; an
+ * answer the model asks to send is built and packed.
+ *
+ * Known finding on main (issue 7, hostile clients item 7): the model keeps
+ * control characters from the server (copy_text), so an Error.message can
+ * carry terminal escapes. While a probe at start-up still sees that, the
+ * property "no model string holds a control character" is not checked
+ * (one line says so); once the fix is merged it is, with no change here.
+ * FUZZ_STRICT=1 checks it in any case.
+ *
+ * curses needs a terminal: ui_start() is called once with isatty()
+ * answering yes (interposed here) and fd 1 on /dev/null; the signal
+ * handlers ui_start installs are put back to libFuzzer's and ASan's. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <curses.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fuzz_util.h"
+#include "model.h"
+#include "text.h"
+#include "ui.h"
+#include "wire.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int isatty(int fd);
+
+static bool pretend_tty;
+static bool have_ui;
+static bool known_control_finding;
+
+/* Interposes the C library's isatty so ui_start takes /dev/null. */
+int isatty(int fd)
+{
+	struct termios t;
+
+	if (pretend_tty)
+		return 1;
+	return tcgetattr(fd, &t) == 0; /* as the C library does */
+}
+
+/* Whether s holds a control character (invalid bytes aside), a line feed
+ * too unless keep_lf. */
+static bool has_control_lf(const char *s, bool keep_lf)
+{
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		int k = text_utf8_next(s + i, len - i, &cp);
+
+		if (k > 0 && text_is_control(cp) && !(keep_lf && cp == '\n'))
+			return true;
+		i += k > 0 ? (size_t)k : 1;
+	}
+	return false;
+}
+
+/* A control character in a one-line string (no line feed allowed). */
+static bool has_control(const char *s)
+{
+	return has_control_lf(s, false);
+}
+
+/* The known finding: an Error.message with ESC reaches the model as is. */
+static bool model_keeps_controls(void)
+{
+	const char *strict = getenv("FUZZ_STRICT");
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
+	static struct model m;
+
+	if (strict && strict[0] == '1')
+		return false;
+	model_init(&m, MODE_JOIN, "x");
+	e.code = QUIZ__V1__ERROR_CODE__BAD_MESSAGE;
+	e.message = "a\x1b]52;c;aGk=\x07b";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	model_apply(&m, &env, NULL, NULL);
+	return has_control(m.error);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static const int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+	struct sigaction old[5];
+	int fd, i;
+
+	(void)argc;
+	(void)argv;
+	known_control_finding = model_keeps_controls();
+	if (known_control_finding)
+		fprintf(stderr, "fuzz_model: known finding present (the model "
+				"keeps control characters from the server): "
+				"not checked\n");
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("TERM", "xterm-256color", 1);
+	unsetenv("LINES");
+	unsetenv("COLUMNS");
+	fd = open("/dev/null", O_WRONLY);
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+		return 0;
+	close(fd);
+	for (i = 0; i < 5; i++)
+		sigaction(sigs[i], NULL, &old[i]);
+	pretend_tty = true;
+	have_ui = ui_start() == 0;
+	pretend_tty = false;
+	for (i = 0; i < 5; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (!have_ui)
+		fprintf(stderr, "fuzz_model: no curses screen: model only\n");
+	return 0;
+}
+
+struct rd {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint64_t to_local(void *arg, uint64_t server_us)
+{
+	(void)arg;
+	return server_us + 1000; /* a fixed clock offset */
+}
+
+/* Whether a char array holds a terminated string. */
+static bool terminated(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
+#define TERMINATED(field) terminated(field, sizeof(field))
+
+static void check_model(const struct model *m, uint64_t now)
+{
+	unsigned i;
+
+	FUZZ_CHECK(
+	    m->n_options <= MODEL_OPTIONS_MAX && m->n_top <= MODEL_TOP_MAX &&
+		m->n_teams <= MODEL_TEAMS_MAX &&
+		m->n_waiting <= MODEL_MISSING_MAX &&
+		m->n_dist <= MODEL_OPTIONS_MAX && m->cursor < MODEL_OPTIONS_MAX,
+	    "a model count is past its array");
+	FUZZ_CHECK(TERMINATED(m->code) && TERMINATED(m->host_token) &&
+		       TERMINATED(m->nick) && TERMINATED(m->title) &&
+		       TERMINATED(m->stem) && TERMINATED(m->category) &&
+		       TERMINATED(m->fill) && TERMINATED(m->explanation) &&
+		       TERMINATED(m->correct_text) && TERMINATED(m->error),
+		   "a model string is not terminated");
+	for (i = 0; i < m->n_options; i++)
+		FUZZ_CHECK(TERMINATED(m->options[i]), "option unterminated");
+	for (i = 0; i < m->n_top; i++)
+		FUZZ_CHECK(TERMINATED(m->top[i].nick) &&
+			       TERMINATED(m->top[i].team),
+			   "standing unterminated");
+	FUZZ_CHECK(model_time_left_pm(m, now) <= 1000, "time left > 1000");
+	if (!known_control_finding) {
+		/* the stem and the explanation keep their line feeds */
+		bool bad =
+		    has_control(m->code) || has_control(m->title) ||
+		    has_control_lf(m->stem, true) || has_control(m->category) ||
+		    has_control_lf(m->explanation, true) ||
+		    has_control(m->correct_text) || has_control(m->error);
+
+		for (i = 0; i < m->n_options; i++)
+			bad = bad || has_control(m->options[i]);
+		for (i = 0; i < m->n_top; i++)
+			bad = bad || has_control(m->top[i].nick) ||
+			      has_control(m->top[i].team);
+		for (i = 0; i < m->n_teams; i++)
+			bad = bad || has_control(m->teams[i].name);
+		for (i = 0; i < m->n_waiting; i++)
+			bad = bad || has_control(m->waiting[i]);
+		FUZZ_CHECK(!bad, "a control character from the server "
+				 "reached the model");
+	}
+	(void)model_phase_at(m, now);
+}
+
+/* The model asked to send its answer: build and pack it. */
+static void send_answer(const struct model *m)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer a = QUIZ__V1__ANSWER__INIT;
+	uint32_t choices[MODEL_OPTIONS_MAX];
+	uint8_t *buf;
+	size_t len;
+
+	if (model_answer(m, &a, choices) < 0)
+		return;
+	FUZZ_CHECK(a.n_choices <= MODEL_OPTIONS_MAX, "too many choices");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+	env.answer = &a;
+	buf = wire_pack(&env, &len);
+	FUZZ_CHECK(buf != NULL, "the model's answer does not pack");
+	free(buf);
+}
+
+/* Feeds key bytes: ASCII as keys, UTF-8 sequences as typed text. */
+static int keys(struct model *m, const uint8_t *p, size_t n, uint64_t now)
+{
+	int flags = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		int k = text_utf8_next((const char *)p + i, n - i, &cp);
+		char ch[8];
+
+		if (k < 0)
+			k = 1;
+		if (p[i] == 0x01)
+			flags |= model_key(m, MODEL_KEY_UP, now);
+		else if (p[i] == 0x02)
+			flags |= model_key(m, MODEL_KEY_DOWN, now);
+		else if (p[i] == 0x7f)
+			flags |= model_fill_backspace(m);
+		else if (p[i] < 0x80)
+			flags |= model_key(m, p[i], now);
+		memcpy(ch, p + i, (size_t)k);
+		ch[k] = '\0';
+		flags |= model_fill_input(m, ch);
+		i += (size_t)k;
+	}
+	return flags;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum model_mode modes[] = {MODE_JOIN, MODE_HOST,
+						MODE_SCREEN, MODE_JOIN};
+	static struct model m;
+	struct ui_view v;
+	struct rd r = {data, size};
+	uint64_t now = 1000000;
+	uint8_t b0;
+
+	if (!size)
+		return 0;
+	b0 = *r.p++;
+	r.n--;
+	model_init(&m, modes[b0 & 3], (b0 & 3) == 0 ? "张三" : NULL);
+	memset(&v, 0, sizeof(v));
+	v.server = "127.0.0.1:7878";
+	v.kick_prompt = b0 & 0x40;
+	snprintf(v.kick_buf, sizeof(v.kick_buf), "12");
+	if (b0 & 0x80)
+		snprintf(v.notice, sizeof(v.notice), "start sent");
+	v.reconnecting = b0 & 0x20;
+	v.retry_at = now + 2000000;
+	if (have_ui) {
+		if (b0 & 0x10)
+			resizeterm(9, 29);
+		else if (b0 & 0x04)
+			resizeterm(50, 200);
+		else
+			resizeterm(24, 80);
+	}
+	while (r.n >= 3) {
+		uint8_t kind = r.p[0] % 4;
+		size_t len = (size_t)r.p[1] << 8 | r.p[2];
+		int flags = 0;
+
+		r.p += 3;
+		r.n -= 3;
+		if (kind == 0 || kind == 1) {
+			if (len > r.n)
+				len = r.n;
+			if (kind == 0) {
+				Quiz__V1__Envelope *env = wire_unpack(r.p, len);
+
+				if (env) {
+					flags = model_apply(&m, env, to_local,
+							    NULL);
+					wire_free(env);
+				}
+			} else {
+				flags = keys(&m, r.p, len, now);
+			}
+			r.p += len;
+			r.n -= len;
+		} else if (kind == 2) {
+			now += (uint64_t)len * 1000;
+		} else {
+			model_set_conn(&m, (enum model_conn)(len % 4));
+		}
+		if (flags & MODEL_ANSWER)
+			send_answer(&m);
+		check_model(&m, now);
+		if (have_ui)
+			ui_draw(&m, &v, now);
+	}
+	return 0;
+}
