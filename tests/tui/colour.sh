@@ -37,7 +37,8 @@ capture() { # name, env assignments...
 # an SGR sequence that sets a foreground or background colour
 has_colour() { grep -qP '\e\[[0-9;]*(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+|9[0-7])(;[0-9;]*)?m' "$1"; }
 
-tmux -L "$sock" -f /dev/null start-server
+# (no start-server: an empty tmux server exits at once, and a client racing
+# it says "server exited unexpectedly"; new-session starts one itself)
 capture colour TERM=xterm-256color
 capture nocolour TERM=xterm-256color NO_COLOR=1
 capture mono TERM=vt100
