@@ -9,20 +9,16 @@
  *
  * Prints one line per check ("ok - ..." or "FAIL - ...") and exits 0 when
  * every check passed, 1 otherwise. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "frame.h"
-#include "wire.h"
+#include "tclient.h"
 
 #define WAIT_MS	 5000	    /* longest wait for any one reply or push */
 #define CATEGORY "党章党规" /* a bank category holding FILL questions */
@@ -34,8 +30,7 @@ struct peer {
 	int fd;
 	uint32_t seq; /* last request number used */
 	bool closed;  /* EOF seen */
-	uint8_t buf[FRAME_HEADER + FRAME_MAX];
-	size_t len;
+	struct tc_reader rd;
 };
 
 static int port;
@@ -64,16 +59,10 @@ static void die(const char *what)
 
 static void peer_open(struct peer *p, const char *name)
 {
-	struct sockaddr_in sa;
-
 	memset(p, 0, sizeof(*p));
 	p->name = name;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (p->fd < 0 || connect(p->fd, (struct sockaddr *)&sa, sizeof(sa)))
+	p->fd = tc_dial(port, NULL);
+	if (p->fd < 0)
 		die("connect");
 }
 
@@ -88,22 +77,10 @@ static void peer_close(struct peer *p)
  * Returns the seq sent. */
 static uint32_t peer_send(struct peer *p, Env *env, bool keep_seq)
 {
-	size_t n, off = 0;
-	uint8_t *b;
-
 	if (!keep_seq)
 		env->seq = ++p->seq;
-	b = wire_pack(env, &n);
-	if (!b)
+	if (tc_send_env(p->fd, env) == -ENOMEM)
 		die("pack");
-	while (off < n) {
-		ssize_t w = send(p->fd, b + off, n - off, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	free(b);
 	return env->seq;
 }
 
@@ -112,48 +89,31 @@ static uint32_t peer_send(struct peer *p, Env *env, bool keep_seq)
 static Env *peer_next(struct peer *p)
 {
 	for (;;) {
-		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(p->buf, p->len, &payload, &plen);
-		ssize_t r;
+		Env *env;
+		int r = tc_next(p->fd, &p->rd, WAIT_MS, &env);
 
-		if (n < 0)
+		if (r == -EBADMSG)
 			die("bad frame from the server");
-		if (n > 0) {
-			Env *env = wire_unpack(payload, plen);
-
-			memmove(p->buf, p->buf + n, p->len - (size_t)n);
-			p->len -= (size_t)n;
-			if (!env)
-				die("undecodable message from the server");
-			if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
-				Env o = QUIZ__V1__ENVELOPE__INIT;
-				Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
-				struct timespec ts;
-
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				pong.t0 = env->ping->t0;
-				pong.t1 = pong.t2 =
-				    (uint64_t)ts.tv_sec * 1000000 +
-				    (uint64_t)ts.tv_nsec / 1000;
-				o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
-				o.pong = &pong;
-				o.seq = 0;
-				peer_send(p, &o, true);
-				wire_free(env);
-				continue;
-			}
-			return env;
-		}
-		if (poll(&pfd, 1, WAIT_MS) <= 0)
-			return NULL;
-		r = recv(p->fd, p->buf + p->len, sizeof(p->buf) - p->len, 0);
-		if (r <= 0) {
+		if (r == -EPROTO)
+			die("undecodable message from the server");
+		if (r == -ENOTCONN)
 			p->closed = true;
+		if (r < 0)
 			return NULL;
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
+			Env o = QUIZ__V1__ENVELOPE__INIT;
+			Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+
+			pong.t0 = env->ping->t0;
+			pong.t1 = pong.t2 = (uint64_t)tc_now_us();
+			o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+			o.pong = &pong;
+			o.seq = 0;
+			peer_send(p, &o, true);
+			wire_free(env);
+			continue;
 		}
-		p->len += (size_t)r;
+		return env;
 	}
 }
 
@@ -240,11 +200,7 @@ static Env *hello(struct peer *p, const char *resume_token)
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Env *w;
 
-	h.protocol_version = 1;
-	h.client = "quiz-conform/1";
-	h.resume_token = (char *)(resume_token ? resume_token : "");
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
+	tc_hello_env(&env, &h, "quiz-conform/1", resume_token);
 	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
 	if (!w)
 		die("no Welcome");
@@ -319,10 +275,7 @@ static void no_room_checks(void)
 	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND,
 		     "JoinRoom of an unknown code");
 
-	h.protocol_version = 1;
-	h.client = "again";
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
+	tc_hello_env(&env, &h, "again", NULL);
 	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
 		     "a second Hello");
 	expect_alive(&a, "after a second Hello the connection stays open");

@@ -26,22 +26,17 @@
  *       the screen saw the answered count but neither of those.
  *
  * Exit 1 when the server did not behave, 2 on a usage or setup error. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
-#include "frame.h"
 #include "roomcode.h"
-#include "wire.h"
+#include "tclient.h"
 
 #define BURST                                                                  \
 	39     /* joins per fresh connection (the per-connection bucket        \
@@ -50,45 +45,28 @@
 
 struct peer {
 	int fd;
-	uint8_t buf[1 << 17];
-	size_t len;
+	struct tc_reader rd;
 };
 
 static int port;
 
+/* Seconds on a monotonic clock. */
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)tc_now_us() / 1e6;
 }
 
 /* Connects to the server from src (NULL: any). Exits 2 on failure. */
 static struct peer *peer_open(const char *src)
 {
 	struct peer *p = calloc(1, sizeof(*p));
-	struct sockaddr_in a = {.sin_family = AF_INET};
 
 	if (!p)
 		exit(2);
-	p->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (p->fd < 0)
-		exit(2);
-	if (src) {
-		struct sockaddr_in b = {.sin_family = AF_INET};
-
-		inet_pton(AF_INET, src, &b.sin_addr);
-		if (bind(p->fd, (struct sockaddr *)&b, sizeof(b)) < 0) {
-			fprintf(stderr, "quiz-guard: bind %s: %s\n", src,
-				strerror(errno));
-			exit(2);
-		}
-	}
-	a.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	if (connect(p->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		fprintf(stderr, "quiz-guard: connect: %s\n", strerror(errno));
+	p->fd = tc_dial(port, src);
+	if (p->fd < 0) {
+		fprintf(stderr, "quiz-guard: connect from %s: %s\n",
+			src ? src : "any address", strerror(-p->fd));
 		exit(2);
 	}
 	return p;
@@ -116,54 +94,21 @@ static size_t pack_into(uint8_t *out, size_t len, size_t cap,
 	return len + n;
 }
 
-static int send_bytes(struct peer *p, const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t w = send(p->fd, b, n, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
+/* Packs and sends env. Returns 0 or -1. */
 static int peer_send(struct peer *p, Quiz__V1__Envelope *env)
 {
-	uint8_t b[4096];
-
-	return send_bytes(p, b, pack_into(b, 0, sizeof(b), env));
+	return tc_send_env(p->fd, env) < 0 ? -1 : 0;
 }
 
 /* The next envelope within ms, or NULL (timeout, EOF, bad frame). */
 static Quiz__V1__Envelope *peer_next(struct peer *p, int ms)
 {
-	for (;;) {
-		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(p->buf, p->len, &payload, &plen);
-		ssize_t r;
+	Quiz__V1__Envelope *env;
+	int r;
 
-		if (n < 0)
-			return NULL;
-		if (n > 0) {
-			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
-
-			memmove(p->buf, p->buf + n, p->len - (size_t)n);
-			p->len -= (size_t)n;
-			if (env)
-				return env;
-			continue;
-		}
-		if (poll(&pfd, 1, ms) <= 0)
-			return NULL;
-		r = recv(p->fd, p->buf + p->len, sizeof(p->buf) - p->len, 0);
-		if (r <= 0)
-			return NULL;
-		p->len += (size_t)r;
-	}
+	while ((r = tc_next(p->fd, &p->rd, ms, &env)) == -EPROTO)
+		;
+	return r == 0 ? env : NULL;
 }
 
 /* The next envelope of one of two kinds (pushes in between are skipped). */
@@ -183,15 +128,6 @@ static Quiz__V1__Envelope *peer_wait(struct peer *p, int kind1, int kind2,
 	return NULL;
 }
 
-static void hello_env(Quiz__V1__Envelope *env, Quiz__V1__Hello *h)
-{
-	h->protocol_version = QUIZ_PROTOCOL_VERSION;
-	h->client = "quiz-guard";
-	env->seq = 1;
-	env->body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env->hello = h;
-}
-
 /* Says Hello (with a resume token, or NULL) and waits for Welcome. Returns
  * the player id it names (0: none), or -1. Copies the resume token to
  * token_out (33 bytes) when given. */
@@ -201,8 +137,8 @@ static int peer_hello_tok(struct peer *p, const char *token, char *token_out)
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	int pid;
 
-	hello_env(&env, &h);
-	h.resume_token = (char *)(token ? token : "");
+	tc_hello_env(&env, &h, "quiz-guard", token);
+	env.seq = 1;
 	if (peer_send(p, &env) < 0)
 		return -1;
 	r = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_WELCOME, -1, 5000);
@@ -347,7 +283,8 @@ static int mode_guess(int nrooms, double secs, bool watch)
 			int b;
 
 			ps[k] = peer_open(NULL);
-			hello_env(&env, &h);
+			tc_hello_env(&env, &h, "quiz-guard", NULL);
+			env.seq = 1;
 			n = pack_into(batch[k], 0, sizeof(batch[k]), &env);
 			for (b = 0; b < BURST; b++) {
 				guess_code(digits, g);
@@ -361,7 +298,7 @@ static int mode_guess(int nrooms, double secs, bool watch)
 				n = pack_into(batch[k], n, sizeof(batch[k]),
 					      &env);
 			}
-			if (send_bytes(ps[k], batch[k], n) == 0)
+			if (tc_send_all(ps[k]->fd, batch[k], n) == 0)
 				guesses += BURST;
 		}
 		for (k = 0; k < PAR; k++) {

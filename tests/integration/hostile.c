@@ -26,10 +26,8 @@
  * title must still create a room.
  *
  * Exit 0 when the server reacted as the protocol says, 1 otherwise. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,71 +38,24 @@
 
 #include "errors.h"
 #include "frame.h"
-#include "wire.h"
-
-static int send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#include "tclient.h"
 
 /* The next envelope from the server, or NULL at EOF (then *closed is set),
  * after 8 s of silence, or on a bad frame. One connection per process, so
  * the buffer can be static. Free the result with wire_free(). */
 static Quiz__V1__Envelope *next_env(int fd, int *closed)
 {
-	static uint8_t buf[1 << 17];
-	static size_t len;
+	static struct tc_reader rd;
+	Quiz__V1__Envelope *env;
+	int r;
 
-	*closed = 0;
-	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(buf, len, &payload, &plen);
-		ssize_t r;
-
-		if (n < 0)
-			return NULL;
-		if (n > 0) {
-			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
-
-			memmove(buf, buf + n, len - (size_t)n);
-			len -= (size_t)n;
-			if (env)
-				return env;
-			continue;
-		}
-		if (poll(&pfd, 1, 8000) <= 0)
-			return NULL;
-		r = recv(fd, buf + len, sizeof(buf) - len, 0);
-		if (r <= 0) {
-			*closed = 1;
-			return NULL;
-		}
-		len += (size_t)r;
-	}
+	while ((r = tc_next(fd, &rd, 8000, &env)) == -EPROTO)
+		;
+	*closed = r == -ENOTCONN;
+	return r == 0 ? env : NULL;
 }
 
 static char last_msg[256]; /* message of the last Error read */
-
-/* Milliseconds on a monotonic clock. */
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Reads until EOF (or 8 s of silence). Returns the Error code seen (0 if none)
  * and sets *closed when the server closed the connection. */
@@ -129,48 +80,20 @@ static int read_reply(int fd, int *closed)
  * closed without a word, -2 after ms of silence. */
 static int first_reply(int fd, int ms)
 {
-	uint8_t buf[4096];
-	size_t len = 0;
+	static struct tc_reader rd;
+	Quiz__V1__Envelope *env;
+	int r, code = 0;
 
-	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(buf, len, &payload, &plen);
-		ssize_t r;
-
-		if (n > 0) {
-			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
-			int code = 0;
-
-			if (env &&
-			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
-				code = env->error->code;
-			wire_free(env);
-			return code;
-		}
-		if (n < 0 || len == sizeof(buf))
-			return -1;
-		if (poll(&pfd, 1, ms) <= 0)
-			return -2;
-		r = recv(fd, buf + len, sizeof(buf) - len, 0);
-		if (r <= 0)
-			return -1;
-		len += (size_t)r;
-	}
-}
-
-static int send_env(int fd, Quiz__V1__Envelope *env)
-{
-	size_t n;
-	uint8_t *b = wire_pack(env, &n);
-	int r;
-
-	if (!b)
+	rd.len = 0;
+	r = tc_next(fd, &rd, ms, &env);
+	if (r == -ETIMEDOUT)
+		return -2;
+	if (r < 0 && r != -EPROTO)
 		return -1;
-	r = send_all(fd, b, n);
-	free(b);
-	return r;
+	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+		code = env->error->code;
+	wire_free(env);
+	return code;
 }
 
 /* Sends all of p, waiting at most 1 s at a time for the socket to take
@@ -197,27 +120,12 @@ static int send_bounded(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Says Hello on fd. Returns 0 or -1. */
-static int say_hello(int fd, const char *client)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
-
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = (char *)client;
-	env.seq = 1;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
-	return send_env(fd, &env);
-}
-
 /* Floods Pings without reading; returns 0 once the server has closed the
  * connection (the send fails), 1 if it still accepts bytes after 20 s or
  * stops reading them without closing. */
 static int flood_noread(int fd)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
 	static uint8_t batch[1000 * 16];
 	size_t n, one, off = 0;
@@ -226,13 +134,9 @@ static int flood_noread(int fd)
 	int i, small = 4096;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = "hostile-noread";
-	env.seq = 1;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
-	if (send_env(fd, &env) < 0)
+	if (tc_hello(fd, "hostile-noread") < 0)
 		return 1;
+	env.seq = 1;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
 	env.ping = &p;
 	p.t0 = 1;
@@ -261,22 +165,16 @@ static int flood_noread(int fd)
 static int create_and_leave(int fd)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	Quiz__V1__Envelope *e;
 	int closed;
 
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = "hostile-abandon";
-	env.seq = 1;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
-	if (send_env(fd, &env) < 0)
+	if (tc_hello(fd, "hostile-abandon") < 0)
 		return 1;
 	env.seq = 2;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 	env.create_room = &cr;
-	if (send_env(fd, &env) < 0)
+	if (tc_send_env(fd, &env) < 0)
 		return 1;
 	while ((e = next_env(fd, &closed))) {
 		int done =
@@ -331,18 +229,12 @@ static int bad_titles(int fd)
 	    " padded",
 	};
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
 	size_t i;
 	int r;
 
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = "hostile-badtitle";
-	env.seq = 1;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
-	if (send_env(fd, &env) < 0)
+	if (tc_hello(fd, "hostile-badtitle") < 0)
 		return 1;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 	env.create_room = &cr;
@@ -353,7 +245,7 @@ static int bad_titles(int fd)
 		st.title = (char *)(last ? "Branch 3 \xe7\xac\xac\xe4\xb8\x89"
 					 : bad[i]);
 		env.seq = (uint32_t)(2 + i);
-		if (send_env(fd, &env) < 0)
+		if (tc_send_env(fd, &env) < 0)
 			return 1;
 		r = next_create_reply(fd);
 		if (last ? r != 0 : r != quiz_wire_code(QE_BAD_MESSAGE)) {
@@ -367,26 +259,6 @@ static int bad_titles(int fd)
 	printf("hostile badtitle: %zu titles refused, a plain one accepted\n",
 	       sizeof(bad) / sizeof(bad[0]));
 	return 0;
-}
-
-/* A new connection to the server on 127.0.0.1:port, or -1. */
-static int dial(int port)
-{
-	struct sockaddr_in sa;
-	int fd;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Lets this process hold as many sockets as its hard limit allows. */
@@ -410,8 +282,8 @@ static int many_conns(int port, int n)
 	if (!fds)
 		return 1;
 	for (i = 0; i < n; i++) {
-		fds[i] = dial(port);
-		if (fds[i] < 0 || say_hello(fds[i], "hostile-peruser") < 0)
+		fds[i] = tc_dial(port, NULL);
+		if (fds[i] < 0 || tc_hello(fds[i], "hostile-peruser") < 0)
 			failed++;
 	}
 	for (i = 0; i < n; i++) {
@@ -442,38 +314,19 @@ static int many_conns(int port, int n)
  * code seen (0 if none); *closed set when the server closed. */
 static int last_error(int fd, int ms, int *closed)
 {
-	static uint8_t buf[1 << 17];
-	size_t len = 0;
-	int code = 0;
+	static struct tc_reader rd;
+	Quiz__V1__Envelope *env;
+	int r, code = 0;
 
+	rd.len = 0;
 	*closed = 0;
-	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(buf, len, &payload, &plen);
-		ssize_t r;
-
-		if (n > 0) {
-			Quiz__V1__Envelope *env = wire_unpack(payload, plen);
-
-			if (env &&
-			    env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
-				code = env->error->code;
-			wire_free(env);
-			memmove(buf, buf + n, len - (size_t)n);
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 || poll(&pfd, 1, ms) <= 0)
-			return code;
-		r = recv(fd, buf + len, sizeof(buf) - len, 0);
-		if (r <= 0) {
-			*closed = 1;
-			return code;
-		}
-		len += (size_t)r;
+	while ((r = tc_next(fd, &rd, ms, &env)) == 0 || r == -EPROTO) {
+		if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+			code = env->error->code;
+		wire_free(env);
 	}
+	*closed = r == -ENOTCONN;
+	return code;
 }
 
 /* memhold N SIZE SECS: N peers each hold a frame one byte short. */
@@ -490,11 +343,11 @@ static int mem_hold(int port, int n, size_t size, int secs)
 	frame[2] = (uint8_t)(size >> 8);
 	frame[3] = (uint8_t)size;
 	for (i = 0; i < n; i++) {
-		fds[i] = dial(port);
+		fds[i] = tc_dial(port, NULL);
 		if (fds[i] < 0)
 			continue;
 		/* a refused peer's send fails: its answer is read below */
-		if (say_hello(fds[i], "hostile-memhold") == 0)
+		if (tc_hello(fds[i], "hostile-memhold") == 0)
 			(void)send_bounded(fds[i], frame, size + 4 - 1);
 	}
 	printf("ready\n");
@@ -536,10 +389,10 @@ static int ping_flood(int fd, long *sent)
 	static uint8_t rx[1 << 16], batch[100 * 16];
 	size_t one, off = 0, rl = 0;
 	uint8_t *b;
-	long long start = now_ms();
+	long long start = tc_now_ms();
 	int code = 0, i, refused = 0;
 
-	if (say_hello(fd, "hostile-pingflood") < 0)
+	if (tc_hello(fd, "hostile-pingflood") < 0)
 		return 1;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
 	env.ping = &p;
@@ -549,7 +402,7 @@ static int ping_flood(int fd, long *sent)
 	for (i = 0; i < 100 && off + one <= sizeof(batch); i++, off += one)
 		memcpy(batch + off, b, one);
 	free(b);
-	while (now_ms() - start < 10000) {
+	while (tc_now_ms() - start < 10000) {
 		ssize_t r;
 
 		if (send(fd, batch, off, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
@@ -584,7 +437,7 @@ static int ping_flood(int fd, long *sent)
 	if (refused > 50)
 		printf("hostile pingflood: %d refusals before the close\n",
 		       refused);
-	return now_ms() - start < 10000 && refused <= 50 &&
+	return tc_now_ms() - start < 10000 && refused <= 50 &&
 		       code == quiz_wire_code(QE_RATE_LIMITED)
 		   ? 0
 		   : 1;
@@ -592,7 +445,6 @@ static int ping_flood(int fd, long *sent)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa;
 	const char *mode;
 	int fd, want, got, closed;
 
@@ -614,11 +466,11 @@ int main(int argc, char **argv)
 		return mem_hold(atoi(argv[1]), atoi(argv[3]),
 				(size_t)atol(argv[4]), atoi(argv[5]));
 	if (strcmp(mode, "pingstorm") == 0 && argc == 4) {
-		long long end = now_ms() + atoi(argv[3]) * 1000LL;
+		long long end = tc_now_ms() + atoi(argv[3]) * 1000LL;
 		long sent = 0, conns = 0, shut = 0;
 
-		while (now_ms() < end) {
-			fd = dial(atoi(argv[1]));
+		while (tc_now_ms() < end) {
+			fd = tc_dial(atoi(argv[1]), NULL);
 			if (fd < 0)
 				continue;
 			conns++;
@@ -635,12 +487,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quiz-hostile: bad arguments for %s\n", mode);
 		return 2;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)atoi(argv[1]));
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	fd = tc_dial(atoi(argv[1]), NULL);
+	if (fd < 0) {
+		errno = -fd;
 		perror("connect");
 		return 1;
 	}
@@ -664,13 +513,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "pingflood") == 0) {
 		long sent = 0;
-		long long t0 = now_ms();
+		long long t0 = tc_now_ms();
 		int r = ping_flood(fd, &sent);
 
 		close(fd);
 		printf("hostile pingflood: %s after %lld ms (%ld pings)\n",
 		       r == 0 ? "closed (RATE_LIMITED)" : "NOT closed",
-		       now_ms() - t0, sent);
+		       tc_now_ms() - t0, sent);
 		return r;
 	}
 	if (strcmp(mode, "garbage") == 0) {
@@ -678,15 +527,15 @@ int main(int argc, char **argv)
 		static const uint8_t g[] = {0,	  0,	0,    8,    0xff, 0xff,
 					    0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 		want = QE_BAD_MESSAGE;
-		send_all(fd, g, sizeof(g));
+		tc_send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "oversize") == 0) {
 		static const uint8_t g[] = {0x7f, 0xff, 0xff, 0xff, 1, 2, 3};
 		want = QE_BAD_FRAME;
-		send_all(fd, g, sizeof(g));
+		tc_send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "zero") == 0) {
 		static const uint8_t g[] = {0, 0, 0, 0};
 		want = QE_BAD_FRAME;
-		send_all(fd, g, sizeof(g));
+		tc_send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "nohello") == 0) {
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
@@ -697,27 +546,27 @@ int main(int argc, char **argv)
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
 		env.join_room = &j;
 		want = QE_BAD_MESSAGE;
-		send_env(fd, &env);
+		tc_send_env(fd, &env);
 	} else if (strcmp(mode, "idle") == 0) {
 		want = QE_TIMEOUT;
 	} else if (strcmp(mode, "partial") == 0) {
 		static const uint8_t g[] = {0, 0, 1};
 		want = QE_TIMEOUT;
-		say_hello(fd, "hostile-partial");
-		send_all(fd, g, sizeof(g));
+		tc_hello(fd, "hostile-partial");
+		tc_send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "nopong") == 0) {
 		want = QE_TIMEOUT;
-		say_hello(fd, "hostile-nopong");
+		tc_hello(fd, "hostile-nopong");
 	} else if (strcmp(mode, "bigprehello") == 0) {
 		static uint8_t g[4 + 2048] = {0, 0, 8, 0};
 		want = QE_BAD_FRAME;
-		send_all(fd, g, sizeof(g));
+		tc_send_all(fd, g, sizeof(g));
 	} else if (strcmp(mode, "escclient") == 0) {
 		Quiz__V1__Envelope *e;
 		int ok = 0;
 
-		say_hello(fd, "evil\x1b]0;pwned\x07\x1b[2J\r\n\x9b"
-			      "31m");
+		tc_hello(fd, "evil\x1b]0;pwned\x07\x1b[2J\r\n\x9b"
+			     "31m");
 		e = next_env(fd, &closed);
 		ok = e && e->body_case == QUIZ__V1__ENVELOPE__BODY_WELCOME;
 		wire_free(e);
@@ -729,25 +578,23 @@ int main(int argc, char **argv)
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 
+		tc_hello_env(&env, &h, "hostile", NULL);
 		h.protocol_version = 99;
-		h.client = "hostile";
 		env.seq = 1;
-		env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-		env.hello = &h;
 		want = QE_UNSUPPORTED_VERSION;
-		send_env(fd, &env);
+		tc_send_env(fd, &env);
 	} else {
 		fprintf(stderr, "unknown mode %s\n", mode);
 		return 2;
 	}
 	{
-		long long t0 = now_ms();
+		long long t0 = tc_now_ms();
 
 		got = read_reply(fd, &closed);
 		close(fd);
 		printf("hostile %s: error %s (%s), %s after %lld ms\n", mode,
 		       got ? quiz_error_name(got) : "none", last_msg,
-		       closed ? "closed" : "NOT closed", now_ms() - t0);
+		       closed ? "closed" : "NOT closed", tc_now_ms() - t0);
 	}
 	return got == quiz_wire_code(want) && closed ? 0 : 1;
 }

@@ -21,7 +21,6 @@
  * as a real client does. quizd is always continued before the tool exits.
  * Prints what it measured; exit 0 when all holds, 1 otherwise, 2 usage. */
 #define _GNU_SOURCE /* ppoll: the delay lines need sub-millisecond waits */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -36,7 +35,7 @@
 
 #include "clocksync.h"
 #include "frame.h"
-#include "wire.h"
+#include "tclient.h"
 
 #define MAX_PEERS	  16
 #define INBUF		  (1 << 17)
@@ -81,15 +80,6 @@ static int npeers;
 static int port;
 static pid_t quizd;
 static volatile sig_atomic_t quizd_stopped;
-
-/* This process's monotonic clock in microseconds. */
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void sleep_us(int64_t us)
 {
@@ -150,21 +140,6 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-static int send_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static struct held *held_new(const uint8_t *p, size_t len, int64_t due)
 {
 	struct held *h = malloc(sizeof(*h) + len);
@@ -193,13 +168,13 @@ static void peer_write(struct peer *p, const uint8_t *b, size_t n)
 	if (p->fd < 0)
 		return;
 	if (p->delay_us == 0) {
-		if (send_all(p->fd, b, n) < 0) {
+		if (tc_send_all(p->fd, b, n) < 0) {
 			close(p->fd);
 			p->fd = -1;
 		}
 		return;
 	}
-	held_append(&p->outq, held_new(b, n, now_us() + p->delay_us));
+	held_append(&p->outq, held_new(b, n, tc_now_us() + p->delay_us));
 }
 
 /* Packs env with the peer's next seq and sends it; returns the seq. */
@@ -239,7 +214,7 @@ static void peer_ping(struct peer *p)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Ping ping = QUIZ__V1__PING__INIT;
 
-	ping.t0 = (uint64_t)now_us();
+	ping.t0 = (uint64_t)tc_now_us();
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
 	env.ping = &ping;
 	(void)peer_send(p, &env);
@@ -255,7 +230,7 @@ static void peer_take(struct peer *p, const Quiz__V1__Envelope *e, int64_t t)
 	case QUIZ__V1__ENVELOPE__BODY_PING:
 		pong.t0 = e->ping->t0;
 		pong.t1 = (uint64_t)t;
-		pong.t2 = (uint64_t)now_us();
+		pong.t2 = (uint64_t)tc_now_us();
 		out.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
 		out.pong = &pong;
 		(void)peer_send(p, &out);
@@ -325,7 +300,7 @@ static void peer_frame(struct peer *p, const uint8_t *frame, size_t len,
 /* Reads what the socket has and takes every whole frame. */
 static void peer_read(struct peer *p)
 {
-	int64_t t = now_us();
+	int64_t t = tc_now_us();
 	ssize_t r;
 
 	r = recv(p->fd, p->in + p->in_len, sizeof(p->in) - p->in_len,
@@ -363,7 +338,7 @@ static int64_t peer_delays(struct peer *p, int64_t now, int64_t next)
 		struct held *h = p->outq;
 
 		p->outq = h->next;
-		if (p->fd >= 0 && send_all(p->fd, h->data, h->len) < 0) {
+		if (p->fd >= 0 && tc_send_all(p->fd, h->data, h->len) < 0) {
 			close(p->fd);
 			p->fd = -1;
 		}
@@ -399,7 +374,7 @@ static int pump(int64_t until, int (*done)(void))
 	for (;;) {
 		struct pollfd pfd[MAX_PEERS];
 		struct peer *who[MAX_PEERS];
-		int64_t now = now_us(), next = until;
+		int64_t now = tc_now_us(), next = until;
 		struct timespec ts;
 		int i, n = 0;
 
@@ -451,24 +426,16 @@ static void peer_connect(struct peer *p, const char *token)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
-	struct sockaddr_in sa;
 	int one = 1;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (p->fd < 0 || connect(p->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	p->fd = tc_dial(port, NULL);
+	if (p->fd < 0) {
+		errno = -p->fd;
 		perror("quiz-stall: connect");
 		exit(1);
 	}
 	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = "quiz-stall";
-	h.resume_token = (char *)(token ? token : "");
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
+	tc_hello_env(&env, &h, "quiz-stall", token);
 	(void)peer_send(p, &env);
 }
 
@@ -484,7 +451,7 @@ static void peer_answer(struct peer *p)
 	a.choices = &choice;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
 	env.answer = &a;
-	p->ans_sent = now_us();
+	p->ans_sent = tc_now_us();
 	p->ans_seq = peer_send(p, &env);
 }
 
@@ -548,7 +515,7 @@ static int all_judged(void)
 /* Waits for done() for at most ms; exits with a message if it never holds. */
 static void wait_for(int (*done)(void), int64_t ms, const char *what)
 {
-	if (!pump(now_us() + ms * 1000, done)) {
+	if (!pump(tc_now_us() + ms * 1000, done)) {
 		printf("quiz-stall: timed out waiting for %s\n", what);
 		exit(1);
 	}
@@ -599,7 +566,7 @@ static void setup(int n, int64_t delay_us, uint32_t limit_ms)
 	for (k = 0; k < 10; k++) {
 		for (i = 0; i < nplayers; i++)
 			peer_ping(players[i]);
-		pump(now_us() + 100000, NULL);
+		pump(tc_now_us() + 100000, NULL);
 	}
 	wait_for(all_synced, 3000, "clock sync");
 	hc.action = QUIZ__V1__HOST_COMMAND__ACTION__START;
@@ -721,11 +688,11 @@ static int test_header(void)
 		if (!b)
 			return 0;
 		quizd_stop();
-		t_head = now_us();
-		send_all(p->fd, b, FRAME_HEADER);
+		t_head = tc_now_us();
+		tc_send_all(p->fd, b, FRAME_HEADER);
 		sleep_us(40000);
-		p->ans_sent = now_us();
-		send_all(p->fd, b + FRAME_HEADER, len - FRAME_HEADER);
+		p->ans_sent = tc_now_us();
+		tc_send_all(p->fd, b + FRAME_HEADER, len - FRAME_HEADER);
 		free(b);
 		sleep_us(20000);
 		quizd_continue();
@@ -749,7 +716,7 @@ static int test_header(void)
 		    err_body > RECV_TOLERANCE_US || d < -RECV_TOLERANCE_US ||
 		    d > RECV_TOLERANCE_US)
 			ok = 0;
-		pump(now_us() + 100000, NULL);
+		pump(tc_now_us() + 100000, NULL);
 	}
 	return ok;
 }
@@ -784,7 +751,7 @@ static int test_resume(void)
 	/* a: the old connection is gone before the resume arrives */
 	close(a->fd);
 	a->fd = -1;
-	pump(now_us() + 300000, NULL);
+	pump(tc_now_us() + 300000, NULL);
 	a2 = resume_and_answer(a, "resumed-after-close");
 	/* b: the old connection is still open when the resume arrives */
 	b2 = resume_and_answer(b, "resumed-while-open");

@@ -10,57 +10,21 @@
  *
  * Exits 0 when the server closed the connection, 1 on a connect or
  * protocol failure or after SECONDS (default 120) without a close. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "errors.h"
-#include "frame.h"
-#include "wire.h"
+#include "tclient.h"
 
 static int64_t start_ms;
-
-/* Monotonic milliseconds. */
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Packs and sends one envelope. Returns 0 or -1. */
-static int send_env(int fd, Quiz__V1__Envelope *env)
-{
-	size_t n, off = 0;
-	uint8_t *b = wire_pack(env, &n);
-
-	if (!b)
-		return -1;
-	while (off < n) {
-		ssize_t w = send(fd, b + off, n - off, MSG_NOSIGNAL);
-
-		if (w <= 0) {
-			free(b);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	free(b);
-	return 0;
-}
 
 /* Prints one envelope if it is of interest. */
 static void show(const Quiz__V1__Envelope *env)
 {
-	long t = (long)(now_ms() - start_ms);
+	long t = (long)(tc_now_ms() - start_ms);
 
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
@@ -89,15 +53,12 @@ static void show(const Quiz__V1__Envelope *env)
 
 int main(int argc, char **argv)
 {
-	static uint8_t buf[1 << 17];
+	static struct tc_reader rd;
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
 	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	bool create;
-	struct sockaddr_in sa;
 	int64_t limit;
-	size_t len = 0;
 	int fd;
 
 	if (argc < 3) {
@@ -106,22 +67,14 @@ int main(int argc, char **argv)
 	}
 	limit = (argc > 3 ? atoi(argv[3]) : 120) * 1000LL;
 	create = strcmp(argv[2], "create") == 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)atoi(argv[1]));
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	fd = tc_dial(atoi(argv[1]), NULL);
+	if (fd < 0) {
+		errno = -fd;
 		perror("connect");
 		return 1;
 	}
-	start_ms = now_ms();
-	h.protocol_version = QUIZ_PROTOCOL_VERSION;
-	h.client = "storage-watch";
-	env.seq = 1;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &h;
-	if (send_env(fd, &env) < 0)
+	start_ms = tc_now_ms();
+	if (tc_hello(fd, "storage-watch") < 0)
 		return 1;
 	w.code = argv[2];
 	w.host_token = "";
@@ -132,46 +85,29 @@ int main(int argc, char **argv)
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 		env.create_room = &cr;
 	}
-	if (send_env(fd, &env) < 0)
+	if (tc_send_env(fd, &env) < 0)
 		return 1;
-	while (now_ms() - start_ms < limit) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		const uint8_t *payload;
-		size_t plen;
-		int64_t n = frame_parse(buf, len, &payload, &plen);
-		ssize_t r;
+	while (tc_now_ms() - start_ms < limit) {
+		Quiz__V1__Envelope *e;
+		int r = tc_next(fd, &rd, 200, &e);
+		bool done;
 
-		if (n < 0)
+		if (r == -EBADMSG)
 			return 1;
-		if (n > 0) {
-			Quiz__V1__Envelope *e = wire_unpack(payload, plen);
-
-			if (e) {
-				bool done =
-				    create &&
-				    (e->body_case ==
-					 QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED ||
-				     e->body_case ==
-					 QUIZ__V1__ENVELOPE__BODY_ERROR);
-
-				show(e);
-				wire_free(e);
-				if (done)
-					return 0;
-			}
-			memmove(buf, buf + n, len - (size_t)n);
-			len -= (size_t)n;
-			continue;
-		}
-		if (poll(&pfd, 1, 200) <= 0)
-			continue;
-		r = recv(fd, buf + len, sizeof(buf) - len, 0);
-		if (r <= 0) {
-			printf("%ld closed\n", (long)(now_ms() - start_ms));
+		if (r == -ENOTCONN) {
+			printf("%ld closed\n", (long)(tc_now_ms() - start_ms));
 			return 0;
 		}
-		len += (size_t)r;
+		if (r < 0)
+			continue;
+		done = create &&
+		       (e->body_case == QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED ||
+			e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR);
+		show(e);
+		wire_free(e);
+		if (done)
+			return 0;
 	}
-	printf("%ld timeout\n", (long)(now_ms() - start_ms));
+	printf("%ld timeout\n", (long)(tc_now_ms() - start_ms));
 	return 1;
 }
