@@ -11,9 +11,10 @@ qpid=""
 trap '[ -n "$qpid" ] && kill "$qpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-# every contestant comes from 127.0.0.1: lift the per-address join bound
+# every contestant comes from 127.0.0.1: lift the per-address join and
+# connection bounds
 "$build/quizd" --listen 127.0.0.1:0 --db "$tmp/bench.db" --port-file "$tmp/port" \
-  --joins-per-addr 10000000 --log-level warn 2>"$tmp/quizd.log" &
+  --joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 --log-level warn 2>"$tmp/quizd.log" &
 qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")

@@ -72,6 +72,11 @@ static void usage(FILE *f)
 	    "limit)\n"
 	    "  --max-conns-per-addr N  connections from one address (default "
 	    "2000)\n"
+	    "  --conn-rate-per-addr N  new connections a second from one "
+	    "address,\n"
+	    "                       after a burst of 20 s worth (default 50; "
+	    "0: no\n"
+	    "                       limit)\n"
 	    "  --max-input-mib N    partial frames buffered, all connections "
 	    "(default 64)\n"
 	    "  --hello-timeout-ms N Hello must arrive within N ms (default "
@@ -159,6 +164,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_CONNS,
 		O_ROOMS,
 		O_PERADDR,
+		O_CONNRATE,
 		O_INPUT,
 		O_HELLO_TO,
 		O_FRAME_TO,
@@ -183,6 +189,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"max-conns", required_argument, NULL, O_CONNS},
 	    {"max-rooms", required_argument, NULL, O_ROOMS},
 	    {"max-conns-per-addr", required_argument, NULL, O_PERADDR},
+	    {"conn-rate-per-addr", required_argument, NULL, O_CONNRATE},
 	    {"max-input-mib", required_argument, NULL, O_INPUT},
 	    {"hello-timeout-ms", required_argument, NULL, O_HELLO_TO},
 	    {"frame-timeout-ms", required_argument, NULL, O_FRAME_TO},
@@ -224,6 +231,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_PERADDR:
 			if (parse_uint(optarg, &o->cfg.max_conns_per_addr) < 0)
+				goto bad;
+			break;
+		case O_CONNRATE: /* 0 is allowed: no limit */
+			if (strcmp(optarg, "0") == 0)
+				o->cfg.conn_rate_per_addr = 0;
+			else if (parse_uint(optarg,
+					    &o->cfg.conn_rate_per_addr) < 0 ||
+				 o->cfg.conn_rate_per_addr > 1000000)
 				goto bad;
 			break;
 		case O_INPUT:

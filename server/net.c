@@ -2,6 +2,7 @@
 #include "net.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,21 @@
 #define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
 #endif
 
-/* Live connections from one peer address. */
+/* Live connections from one peer address, and its budget of new ones (a
+ * token bucket: kept after the last connection closes until it is full
+ * again, so reconnecting in a loop cannot reset it). */
 struct addr_count {
 	struct addr_count *next;
 	uint32_t n;
+	double tokens;	   /* connections it may open now */
+	int64_t tokens_at; /* when tokens was last brought up to date */
 	char ip[48];
 };
+
+/* The burst of new connections one address may open at once, in seconds of
+ * its rate: a hall behind one NAT whose contestants all connect when the
+ * host says so. */
+#define CONN_BURST_S 20
 
 struct net {
 	uv_loop_t *loop;
@@ -192,6 +202,8 @@ static struct addr_count *addr_get(struct net *n, const char *ip)
 			return a;
 	a = xcalloc(1, sizeof(*a));
 	snprintf(a->ip, sizeof(a->ip), "%s", ip);
+	a->tokens = (double)n->lim.conn_rate_per_addr * CONN_BURST_S;
+	a->tokens_at = net_now_us();
 	a->next = n->addrs[b];
 	n->addrs[b] = a;
 	return a;
@@ -208,12 +220,42 @@ static uint32_t addr_conns(struct net *n, const char *ip)
 	return 0;
 }
 
-/* Drops one connection of an address; frees the entry at zero. */
-static void addr_put(struct net *n, struct addr_count *a)
+/* Brings an address's connection budget up to now; returns whether it is
+ * full (nothing to remember about the address). */
+static bool addr_refill(const struct net *n, struct addr_count *a, int64_t now)
+{
+	double rate = n->lim.conn_rate_per_addr;
+	double burst = rate * CONN_BURST_S;
+
+	a->tokens += (double)(now - a->tokens_at) * rate / 1e6;
+	a->tokens_at = now;
+	if (a->tokens >= burst) {
+		a->tokens = burst;
+		return true;
+	}
+	return false;
+}
+
+/* Spends one new connection of an address's budget; false when it has
+ * none left (or true always when there is no rate limit). */
+static bool addr_take(struct net *n, struct addr_count *a)
+{
+	if (!n->lim.conn_rate_per_addr)
+		return true;
+	(void)addr_refill(n, a, net_now_us());
+	if (a->tokens < 1.0)
+		return false;
+	a->tokens -= 1.0;
+	return true;
+}
+
+/* Frees an address's entry if nothing about it is worth keeping: no live
+ * connection and a full budget. */
+static void addr_forget(struct net *n, struct addr_count *a, int64_t now)
 {
 	struct addr_count **pp;
 
-	if (!a || --a->n)
+	if (a->n || (n->lim.conn_rate_per_addr && !addr_refill(n, a, now)))
 		return;
 	for (pp = &n->addrs[text_hash(a->ip) & (ADDR_BUCKETS - 1)]; *pp;
 	     pp = &(*pp)->next)
@@ -222,6 +264,29 @@ static void addr_put(struct net *n, struct addr_count *a)
 			free(a);
 			return;
 		}
+}
+
+/* Drops one connection of an address. */
+static void addr_put(struct net *n, struct addr_count *a)
+{
+	if (!a || --a->n)
+		return;
+	addr_forget(n, a, net_now_us());
+}
+
+/* Forgets the addresses whose budget has filled up again. */
+static void addr_sweep(struct net *n, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < ADDR_BUCKETS; i++) {
+		struct addr_count *a = n->addrs[i], *next;
+
+		for (; a; a = next) {
+			next = a->next;
+			addr_forget(n, a, now);
+		}
+	}
 }
 
 /* The read stamp is taken once per loop iteration, at the first read after
@@ -588,8 +653,12 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void net_count_refusal(struct net *n, enum net_notice what)
 {
 	static const char *const why[NET_NOTICE_COUNT] = {
-	    "server full", "per-address cap", "out of file descriptors",
-	    "input budget spent", "frame timeout"};
+	    "server full",
+	    "per-address cap",
+	    "out of file descriptors",
+	    "input budget spent",
+	    "frame timeout",
+	    "new connections too fast from one address"};
 	int64_t now = net_now_us();
 	int i;
 
@@ -791,6 +860,8 @@ static void on_sweep(uv_timer_t *t)
 	int64_t limit = (int64_t)n->lim.frame_timeout_ms * 1000;
 	struct conn *c, *next;
 
+	if (n->lim.conn_rate_per_addr)
+		addr_sweep(n, now);
 	for (c = n->conns; c; c = next) {
 		next = c->next;
 		if (c->closing) {
@@ -931,6 +1002,8 @@ static void on_listen_io(uv_poll_t *p, int status, int events)
 			net_refuse(n, fd, NET_FULL);
 		else if (addr_conns(n, ip) >= n->lim.max_conns_per_addr)
 			net_refuse(n, fd, NET_FULL_ADDR);
+		else if (!addr_take(n, addr_get(n, ip)))
+			net_refuse(n, fd, NET_RATE_ADDR);
 		else
 			conn_start(n, fd, ip);
 	}

@@ -31,6 +31,9 @@ struct net_limits {
 				      dropped */
 	uint32_t frame_timeout_ms; /* a frame begun but not completed in
 				      this time ends the connection */
+	uint32_t conn_rate_per_addr; /* new connections a second from one
+					address, after a burst of 20 s worth;
+					0: no limit */
 };
 
 /* Why net itself ends or refuses a connection; the layer above supplies
@@ -41,6 +44,7 @@ enum net_notice {
 	NET_FULL_FDS,	   /* the process is out of file descriptors */
 	NET_FULL_INPUT,	   /* the input budget (max_in_bytes) is spent */
 	NET_FRAME_TIMEOUT, /* a partial frame was not completed in time */
+	NET_RATE_ADDR,	   /* over conn_rate_per_addr */
 	NET_NOTICE_COUNT
 };
 

@@ -23,6 +23,8 @@ struct lroom;
 struct server_config {
 	uint32_t max_conns;
 	uint32_t max_conns_per_addr; /* a hall behind one NAT shares one */
+	uint32_t conn_rate_per_addr; /* new connections a second from one
+					address after a burst of 20 s worth */
 	size_t max_out_bytes;
 	size_t max_in_bytes;	   /* partial frames, all connections */
 	uint32_t hello_timeout_ms; /* Hello must come within this */

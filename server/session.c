@@ -37,6 +37,7 @@ void server_config_default(struct server_config *c)
 	/* a hall of 500 behind one NAT, with reconnects and screens, stays
 	 * far below; one address can hold at most a tenth of max_conns */
 	c->max_conns_per_addr = 2000;
+	c->conn_rate_per_addr = 50;
 	c->max_out_bytes = 256 * 1024;
 	c->max_in_bytes = 64u << 20;
 	c->hello_timeout_ms = 5000;
@@ -512,6 +513,7 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	lim.max_out_bytes = cfg->max_out_bytes;
 	lim.max_in_bytes = cfg->max_in_bytes;
 	lim.frame_timeout_ms = cfg->frame_timeout_ms;
+	lim.conn_rate_per_addr = cfg->conn_rate_per_addr;
 	s->notices[NET_FULL] = notice_pack(QE_SERVER_FULL, "server full");
 	s->notices[NET_FULL_ADDR] = notice_pack(
 	    QE_SERVER_FULL, "too many connections from your address");
@@ -521,6 +523,8 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	    notice_pack(QE_SERVER_FULL, "server busy: input buffers full");
 	s->notices[NET_FRAME_TIMEOUT] =
 	    notice_pack(QE_TIMEOUT, "frame not completed in time");
+	s->notices[NET_RATE_ADDR] = notice_pack(
+	    QE_RATE_LIMITED, "too many new connections from your address");
 	s->net = net_new(loop, &lim, &cb, s);
 	s->hub = hub_new(s);
 	uv_timer_init(loop, &s->ping_timer);

@@ -310,6 +310,37 @@ static int many_conns(int port, int n)
 	return bare || other || failed ? 1 : 0;
 }
 
+/* connrate N: N connections one after another, as fast as the server
+ * answers, each says Hello and closes on the reply: a client reconnecting
+ * in a loop. Counts Welcomes and RATE_LIMITED refusals; returns 0 unless
+ * a connection got something else or nothing. */
+static int conn_rate(int port, int n)
+{
+	int i, welcome = 0, limited = 0, other = 0;
+
+	for (i = 0; i < n; i++) {
+		int fd = tc_dial(port, NULL), r;
+
+		if (fd < 0 || tc_hello(fd, "hostile-connrate") < 0) {
+			other++;
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		r = first_reply(fd, 3000);
+		if (r == 0)
+			welcome++;
+		else if (r == quiz_wire_code(QE_RATE_LIMITED))
+			limited++;
+		else
+			other++;
+		close(fd);
+	}
+	printf("hostile connrate %d: welcome=%d ratelimited=%d other=%d\n", n,
+	       welcome, limited, other);
+	return other ? 1 : 0;
+}
+
 /* Reads fd until the server closes it or ms of silence: the last Error
  * code seen (0 if none); *closed set when the server closed. */
 static int last_error(int fd, int ms, int *closed)
@@ -455,13 +486,15 @@ int main(int argc, char **argv)
 			"abandon|idle|partial|nopong|bigprehello|pingflood|"
 			"escclient|badtitle\n"
 			"       quiz-hostile PORT peruser N | memhold N SIZE "
-			"SECS | pingstorm SECS\n");
+			"SECS | pingstorm SECS | connrate N\n");
 		return 2;
 	}
 	mode = argv[2];
 	raise_fd_limit();
 	if (strcmp(mode, "peruser") == 0 && argc == 4)
 		return many_conns(atoi(argv[1]), atoi(argv[3]));
+	if (strcmp(mode, "connrate") == 0 && argc == 4)
+		return conn_rate(atoi(argv[1]), atoi(argv[3]));
 	if (strcmp(mode, "memhold") == 0 && argc == 6)
 		return mem_hold(atoi(argv[1]), atoi(argv[3]),
 				(size_t)atol(argv[4]), atoi(argv[5]));

@@ -15,6 +15,8 @@
 #     every peer past it gets SERVER_FULL, never a bare close; with an
 #     explicit --max-conns above the limit, peers refused at the limit
 #     itself (EMFILE) still get SERVER_FULL.
+#  4. a client reconnecting in a loop: past its address's burst of new
+#     connections the rest are refused RATE_LIMITED.
 # Times have a wide margin (a loaded 2-core machine); the whole runs ~20 s.
 set -euo pipefail
 quizd=$1 hostile=$2 bank=$3
@@ -82,7 +84,7 @@ fi
 stop_quizd
 
 # --- 2. memory held by partial frames stays under the input budget
-start_quizd - --max-input-mib 8
+start_quizd - --max-input-mib 8 --conn-rate-per-addr 0
 # (the default per-address cap lets a hall of 500, and more, share one NAT)
 out=$("$hostile" "$port" peruser 600) || fail "hall of 600 behind one address: $out"
 echo "$out"
@@ -102,16 +104,29 @@ grep -Eq "held=[1-9][0-9]* full=[1-9]" "$tmp/memhold.out" || fail "expected some
 stop_quizd
 
 # --- 3. at the fd limit: SERVER_FULL, never a bare close
-start_quizd 64
+start_quizd 64 --conn-rate-per-addr 0
 grep -q "fd limit 64: max-conns 32" "$tmp/quizd.log" || fail "max-conns not derived from the fd limit"
 out=$("$hostile" "$port" peruser 100) || fail "fd limit (derived max-conns): $out"
 echo "$out"
 grep -q "full=[1-9]" <<<"$out" || fail "no SERVER_FULL past max-conns: $out"
 stop_quizd
-start_quizd 64 --max-conns 1000
+start_quizd 64 --max-conns 1000 --conn-rate-per-addr 0
 out=$("$hostile" "$port" peruser 100) || fail "fd limit (EMFILE): $out"
 echo "$out"
 grep -q "full=[1-9]" <<<"$out" || fail "no SERVER_FULL at the fd limit: $out"
 grep -q "out of file descriptors" "$tmp/quizd.log" || fail "the fd limit was not reached"
+stop_quizd
+
+# --- 4. a client reconnecting in a loop spends its address's budget of new
+# connections (5 a second after a burst of 100 here): the rest are refused
+# RATE_LIMITED at once, before any session exists
+start_quizd - --conn-rate-per-addr 5
+out=$("$hostile" "$port" connrate 300) || fail "connrate: $out"
+echo "$out"
+welcome=$(sed -n 's/.*welcome=\([0-9]*\).*/\1/p' <<<"$out")
+limited=$(sed -n 's/.*ratelimited=\([0-9]*\).*/\1/p' <<<"$out")
+[ "$welcome" -ge 100 ] || fail "the burst of 100 was not allowed: $out"
+[ "$welcome" -le 150 ] || fail "more than the burst and the refill got in: $out"
+[ "$limited" -ge 150 ] || fail "a reconnecting client was not rate-limited: $out"
 stop_quizd
 echo "hostile_net: all passed"
