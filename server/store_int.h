@@ -89,6 +89,20 @@ struct store {
 /* Monotonic time in microseconds. */
 int64_t store_mono_us(void);
 
+/* Sets *err to a heap copy of a formatted message (nothing if err is
+ * NULL; NULL if the copy fails). */
+void store_set_err(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Reads one integer from a pragma or query. Returns an SQLite code. */
+int store_query_int(sqlite3 *db, const char *sql, int64_t *out);
+/* Switches the file to WAL; refuses one that stays in another mode.
+ * Returns 0, or -1 with *err set (server/store_schema.c). */
+int store_set_wal(sqlite3 *db, const char *path, char **err);
+/* Applies the missing forward migrations, one transaction each, and
+ * refuses a database newer than this code. Returns 0, or -1 with *err set
+ * (server/store_schema.c). */
+int store_migrate(sqlite3 *db, const char *path, char **err);
+
 /* Wall-clock time in microseconds since the Unix epoch. */
 int64_t store_wall_us(void);
 /* Maps an SQLite result code to a negative errno. */
