@@ -31,8 +31,9 @@
 /* Bytes looked at (MSG_PEEK) before each read to find the frames in it; a
  * frame longer than this is dated by a second, copy-free peek. */
 #define PEEK_MAX 2048
-/* Frames one read may complete, each with its own kernel receive time. */
-#define READ_STAMPS 32
+/* Frames one read may complete, each with its own kernel receive time (a
+ * contestant rarely has more than a few queued; more take another read). */
+#define READ_STAMPS 8
 #if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
 #define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
 #endif
