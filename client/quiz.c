@@ -854,6 +854,9 @@ int main(int argc, char **argv)
 		a.sig[i].data = &a;
 		uv_signal_start(&a.sig[i], on_signal, sigs[i]);
 	}
+	/* a resize between ui_start and the SIGWINCH handler above was seen
+	 * by nobody: take the terminal's size again now */
+	ui_resize();
 	app_connect(&a);
 	app_after(&a, MODEL_REDRAW);
 	uv_run(&loop, UV_RUN_DEFAULT);
