@@ -115,26 +115,6 @@ struct wreq {
 	struct wbuf *b;
 };
 
-struct wbuf *wbuf_new(size_t len)
-{
-	struct wbuf *b = xmalloc(sizeof(*b) + len);
-
-	b->refs = 1;
-	b->len = len;
-	return b;
-}
-
-void wbuf_ref(struct wbuf *b)
-{
-	b->refs++;
-}
-
-void wbuf_unref(struct wbuf *b)
-{
-	if (b && --b->refs == 0)
-		free(b);
-}
-
 int64_t net_now_us(void)
 {
 	return (int64_t)(uv_hrtime() / 1000);
