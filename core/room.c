@@ -657,14 +657,7 @@ enum room_pause_reason room_pause_reason(const struct room *r)
 /* Constant-time comparison of the presented host token. */
 static bool token_ok(const struct room *r, const char *tok)
 {
-	size_t i, n = strlen(r->host_token);
-	unsigned diff = 0;
-
-	if (!tok || !n || strlen(tok) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		diff |= (unsigned)(r->host_token[i] ^ tok[i]);
-	return diff == 0;
+	return tok && r->host_token[0] && text_secret_eq(tok, r->host_token);
 }
 
 int room_command(struct room *r, int64_t now_us, const char *host_token,

@@ -561,3 +561,14 @@ uint32_t text_hash(const char *s)
 		h = (h ^ (uint8_t)*s++) * 16777619u;
 	return h;
 }
+
+/* Compares secrets in time that depends on the stored length only. */
+int text_secret_eq(const char *given, const char *stored)
+{
+	size_t i, gl = strlen(given), sl = strlen(stored);
+	volatile unsigned char diff = (unsigned char)(gl != sl);
+
+	for (i = 0; i < sl; i++)
+		diff |= (unsigned char)((i < gl ? given[i] : 0) ^ stored[i]);
+	return diff == 0;
+}

@@ -29,6 +29,10 @@ int text_utf8_valid(const char *s, size_t len);
  * bidirectional override/isolate (U+202A..U+202E, U+2066..U+2069), which
  * would let a name reorder or break the text around it on screen. */
 int text_is_control(uint32_t cp);
+/* Compares a presented secret (token, key) with a stored one in time that
+ * depends only on the stored one's length, so timing reveals nothing of
+ * how much of a guess matched. Returns 1 when equal, else 0. */
+int text_secret_eq(const char *given, const char *stored);
 
 /* Returns 1 if s is an acceptable display name (nickname, team name, room
  * title), else 0 (also for s == NULL). The rule (docs/PROTOCOL.md,

@@ -55,7 +55,7 @@ static struct seat_ref *ref_find(struct hub *h, const char *token)
 	mask = h->refcap - 1;
 	for (i = text_hash(token) & mask; h->refs[i].token[0];
 	     i = (i + 1) & mask)
-		if (server_token_eq(token, h->refs[i].token))
+		if (text_secret_eq(token, h->refs[i].token))
 			return &h->refs[i];
 	return NULL;
 }
@@ -734,7 +734,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	if (cfg->host_key) {
 		if (!guard_lookup_ok(h->guard, ip, net_now_us()))
 			return -QE_RATE_LIMITED;
-		if (!server_token_eq(m->host_key, cfg->host_key)) {
+		if (!text_secret_eq(m->host_key, cfg->host_key)) {
 			guard_lookup_failed(h->guard, ip, net_now_us(),
 					    "create");
 			return -QE_WRONG_PIN;
@@ -967,7 +967,7 @@ int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
 	if (r < 0)
 		return r;
 	if (m->host_token[0]) {
-		if (!server_token_eq(m->host_token, lr->host_token)) {
+		if (!text_secret_eq(m->host_token, lr->host_token)) {
 			guard_lookup_failed(h->guard, conn_peer(ss->conn),
 					    net_now_us(), "host token");
 			return -QE_WRONG_PIN;

@@ -108,11 +108,6 @@ void server_random(void *buf, size_t n);
 /* Writes 2 * nbytes random hex digits and a NUL to out (nbytes <= 32). */
 void server_random_hex(char *out, size_t nbytes);
 
-/* Compares a presented token with a stored one in time that depends only
- * on the stored token's length, so timing reveals nothing of how much of
- * a guess matched. True when equal. */
-bool server_token_eq(const char *given, const char *stored);
-
 /* Packs a push (seq 0) once into a shareable buffer; NULL if too large. */
 struct wbuf *server_pack(const Quiz__V1__Envelope *env);
 

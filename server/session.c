@@ -161,16 +161,6 @@ void server_random_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
-bool server_token_eq(const char *given, const char *stored)
-{
-	size_t i, gl = strlen(given), sl = strlen(stored);
-	volatile unsigned char diff = (unsigned char)(gl != sl);
-
-	for (i = 0; i < sl; i++)
-		diff |= (unsigned char)((i < gl ? given[i] : 0) ^ stored[i]);
-	return diff == 0;
-}
-
 /* Copies a peer's string for a log line: printable ASCII as is, any other
  * byte as \xNN, so no control or escape sequence reaches a terminal or a
  * log viewer. Returns out. */

@@ -4,6 +4,7 @@
 #include <criterion/parameterized.h>
 
 #include "server.h"
+#include "text.h"
 
 struct tok_case {
 	char given[40],
@@ -33,6 +34,6 @@ ParameterizedTestParameters(session, token_eq)
 
 ParameterizedTest(struct tok_case *tc, session, token_eq)
 {
-	cr_expect_eq(server_token_eq(tc->given, tc->stored), tc->want,
+	cr_expect_eq(text_secret_eq(tc->given, tc->stored), tc->want,
 		     "'%s' vs '%s'", tc->given, tc->stored);
 }
