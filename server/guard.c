@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bucket.h"
 #include "log.h"
 #include "text.h"
 #include "xalloc.h"
@@ -15,8 +16,7 @@
 /* What is remembered of one address. */
 struct addr {
 	char ip[IP_MAX];	 /* "" for a free slot */
-	double tokens;		 /* failed lookups it may still make now */
-	int64_t at;		 /* when tokens was last brought up to date */
+	struct bucket budget;	 /* failed lookups it may still make now */
 	int64_t every;		 /* one token back per this many us (backoff) */
 	uint32_t rooms;		 /* live rooms created from it */
 	uint32_t count;		 /* guard_count: the per-room count */
@@ -32,8 +32,7 @@ struct addr_tab {
 
 struct guard {
 	struct addr_tab t;
-	double gtokens; /* the server-wide budget */
-	int64_t gat;
+	struct bucket global; /* the server-wide budget */
 };
 
 struct guard_count {
@@ -109,21 +108,15 @@ static struct addr *tab_get(struct addr_tab *t, const char *ip, size_t max,
 /* Brings an address's failure budget up to now. */
 static void addr_refill(struct addr *a, int64_t now)
 {
-	if (now > a->at) {
-		a->tokens += (double)(now - a->at) / (double)a->every;
-		a->at = now;
-	}
-	if (a->tokens >= GUARD_FAIL_BURST) {
-		a->tokens = GUARD_FAIL_BURST;
+	if (bucket_refill(&a->budget, now, (double)a->every, GUARD_FAIL_BURST))
 		a->every = GUARD_FAIL_EVERY_US; /* behaved: backoff over */
-	}
 }
 
 /* A record worth keeping: it has live rooms, or a budget not yet full. */
 static bool addr_keep(struct addr *a, int64_t now)
 {
 	addr_refill(a, now);
-	return a->rooms || a->tokens < GUARD_FAIL_BURST;
+	return a->rooms || a->budget.tokens < GUARD_FAIL_BURST;
 }
 
 /* A fresh record starts with a full budget. */
@@ -132,9 +125,8 @@ static struct addr *guard_addr(struct guard *g, const char *ip, int64_t now)
 	struct addr *a = tab_get(&g->t, ip, GUARD_ADDRS_MAX, addr_keep, now);
 
 	if (a && !a->every) {
-		a->tokens = GUARD_FAIL_BURST;
+		bucket_init(&a->budget, GUARD_FAIL_BURST, now);
 		a->every = GUARD_FAIL_EVERY_US;
-		a->at = now;
 	}
 	return a;
 }
@@ -143,7 +135,7 @@ struct guard *guard_new(void)
 {
 	struct guard *g = xcalloc(1, sizeof(*g));
 
-	g->gtokens = GUARD_GLOBAL_BURST;
+	bucket_init(&g->global, GUARD_GLOBAL_BURST, 0);
 	return g;
 }
 
@@ -158,13 +150,8 @@ void guard_free(struct guard *g)
 /* Brings the server-wide budget up to now. */
 static void guard_refill(struct guard *g, int64_t now)
 {
-	if (now > g->gat) {
-		g->gtokens +=
-		    (double)(now - g->gat) * GUARD_GLOBAL_PER_SEC / 1e6;
-		g->gat = now;
-	}
-	if (g->gtokens > GUARD_GLOBAL_BURST)
-		g->gtokens = GUARD_GLOBAL_BURST;
+	(void)bucket_refill(&g->global, now, 1e6 / GUARD_GLOBAL_PER_SEC,
+			    GUARD_GLOBAL_BURST);
 }
 
 /* Logs what an address has been doing, at most once per period. */
@@ -190,9 +177,9 @@ bool guard_lookup_ok(struct guard *g, const char *ip, int64_t now)
 	guard_refill(g, now);
 	if (a)
 		addr_refill(a, now);
-	if ((!a || a->tokens >= 1.0) && g->gtokens >= 1.0)
+	if ((!a || a->budget.tokens >= 1.0) && g->global.tokens >= 1.0)
 		return true;
-	if (a && a->tokens < 1.0) {
+	if (a && a->budget.tokens < 1.0) {
 		a->every *= 2;
 		if (a->every > GUARD_FAIL_EVERY_MAX_US)
 			a->every = GUARD_FAIL_EVERY_MAX_US;
@@ -210,11 +197,11 @@ void guard_lookup_failed(struct guard *g, const char *ip, int64_t now,
 	struct addr *a = guard_addr(g, ip, now);
 
 	guard_refill(g, now);
-	g->gtokens -= 1.0;
+	g->global.tokens -= 1.0;
 	if (!a)
 		return;
 	addr_refill(a, now);
-	a->tokens -= 1.0;
+	a->budget.tokens -= 1.0;
 	a->fails++;
 	guard_log(a, now, what);
 }

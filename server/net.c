@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bucket.h"
 #include "frame.h"
 #include "log.h"
 #include "text.h"
@@ -44,8 +45,7 @@
 struct addr_count {
 	struct addr_count *next;
 	uint32_t n;
-	double tokens;	   /* connections it may open now */
-	int64_t tokens_at; /* when tokens was last brought up to date */
+	struct bucket budget; /* new connections it may open now */
 	char ip[48];
 };
 
@@ -183,8 +183,9 @@ static struct addr_count *addr_get(struct net *n, const char *ip)
 			return a;
 	a = xcalloc(1, sizeof(*a));
 	snprintf(a->ip, sizeof(a->ip), "%s", ip);
-	a->tokens = (double)n->lim.conn_rate_per_addr * CONN_BURST_S;
-	a->tokens_at = net_now_us();
+	bucket_init(&a->budget,
+		    (double)n->lim.conn_rate_per_addr * CONN_BURST_S,
+		    net_now_us());
 	a->next = n->addrs[b];
 	n->addrs[b] = a;
 	return a;
@@ -206,28 +207,19 @@ static uint32_t addr_conns(struct net *n, const char *ip)
 static bool addr_refill(const struct net *n, struct addr_count *a, int64_t now)
 {
 	double rate = n->lim.conn_rate_per_addr;
-	double burst = rate * CONN_BURST_S;
 
-	a->tokens += (double)(now - a->tokens_at) * rate / 1e6;
-	a->tokens_at = now;
-	if (a->tokens >= burst) {
-		a->tokens = burst;
-		return true;
-	}
-	return false;
+	return bucket_refill(&a->budget, now, rate ? 1e6 / rate : 0,
+			     rate * CONN_BURST_S);
 }
 
 /* Spends one new connection of an address's budget; false when it has
  * none left (or true always when there is no rate limit). */
 static bool addr_take(struct net *n, struct addr_count *a)
 {
-	if (!n->lim.conn_rate_per_addr)
-		return true;
-	(void)addr_refill(n, a, net_now_us());
-	if (a->tokens < 1.0)
-		return false;
-	a->tokens -= 1.0;
-	return true;
+	double rate = n->lim.conn_rate_per_addr;
+
+	return !rate || bucket_take(&a->budget, net_now_us(), 1e6 / rate,
+				    rate * CONN_BURST_S);
 }
 
 /* Frees an address's entry if nothing about it is worth keeping: no live

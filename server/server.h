@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "afterio.h"
+#include "bucket.h"
 #include "clocksync.h"
 #include "item.h"
 #include "net.h"
@@ -59,9 +60,8 @@ struct session {
 	int64_t ping_at;	    /* when the last Ping was sent */
 	unsigned pongs;
 	unsigned pings_lost; /* in a row; a Pong resets it */
-	double bucket;	     /* rate limit tokens */
-	int64_t bucket_at;
-	unsigned strikes; /* RATE_LIMITED in a row; too many close */
+	struct bucket rate;  /* requests it may make now */
+	unsigned strikes;    /* RATE_LIMITED in a row; too many close */
 	struct lroom *room;
 	uint32_t player;
 	enum session_role role;

@@ -238,14 +238,9 @@ static bool session_rate_ok(struct session *ss, int64_t now)
 {
 	const struct server_config *c = &ss->srv->cfg;
 
-	ss->bucket += (double)(now - ss->bucket_at) * c->rate_per_sec / 1e6;
-	ss->bucket_at = now;
-	if (ss->bucket > c->rate_burst)
-		ss->bucket = c->rate_burst;
-	if (ss->bucket < 1.0)
-		return false;
-	ss->bucket -= 1.0;
-	return true;
+	return bucket_take(&ss->rate, now,
+			   c->rate_per_sec ? 1e6 / c->rate_per_sec : 0,
+			   c->rate_burst);
 }
 
 /* A Pong to one of our Pings: one more delay sample for this peer. */
@@ -334,9 +329,8 @@ static void on_open(struct conn *c, void *arg)
 
 	ss->conn = c;
 	ss->srv = s;
-	ss->bucket = s->cfg.rate_burst;
-	ss->bucket_at = net_now_us();
-	ss->opened_at = ss->bucket_at;
+	ss->opened_at = net_now_us();
+	bucket_init(&ss->rate, s->cfg.rate_burst, ss->opened_at);
 	conn_set_frame_max(c, HELLO_FRAME_MAX);
 	ss->next = s->sessions;
 	if (s->sessions)
