@@ -1,0 +1,117 @@
+/* net.c on a real loop and loopback sockets: the output cap. A peer that
+ * stops reading is dropped once its queued output passes max_out_bytes
+ * (conn_send says -ENOBUFS), and nobody else is affected. The integration
+ * tests close flooders earlier (rate strikes), so this path is run here. */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "net.h"
+
+static struct conn *opened;
+static int closed;
+
+/* Runs the loop's ready callbacks, then sleeps a millisecond. */
+static void turn(uv_loop_t *loop)
+{
+	struct timespec ms = {0, 1000000};
+
+	uv_run(loop, UV_RUN_NOWAIT);
+	nanosleep(&ms, NULL);
+}
+
+static void t_open(struct conn *c, void *arg)
+{
+	(void)arg;
+	opened = c;
+}
+
+static void t_frame(struct conn *c, const uint8_t *p, size_t len, int64_t at,
+		    void *arg)
+{
+	(void)c, (void)p, (void)len, (void)at, (void)arg;
+}
+
+static void t_bad(struct conn *c, void *arg)
+{
+	(void)c, (void)arg;
+}
+
+static struct wbuf *t_notice(enum net_notice what, void *arg)
+{
+	(void)what, (void)arg;
+	return NULL;
+}
+
+static void t_close(struct conn *c, void *arg)
+{
+	(void)c, (void)arg;
+	closed++;
+}
+
+/* A client socket that never reads, with a small receive buffer. */
+static int dial_noread(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+
+	cr_assert(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0,
+		     "connect: %s", strerror(errno));
+	return fd;
+}
+
+Test(net, slow_reader_dropped_at_output_cap)
+{
+	const struct net_limits lim = {
+	    .max_conns = 10,
+	    .max_conns_per_addr = 10,
+	    .max_out_bytes = 64 * 1024,
+	    .max_in_bytes = 1 << 20,
+	    .frame_timeout_ms = 10000,
+	    .conn_rate_per_addr = 0,
+	};
+	const struct net_callbacks cb = {t_open, t_frame, t_bad, t_notice,
+					 t_close};
+	uv_loop_t loop;
+	struct net *n;
+	struct wbuf *b;
+	int port = 0, fd, i, r = 0;
+
+	cr_assert_eq(uv_loop_init(&loop), 0);
+	n = net_new(&loop, &lim, &cb, NULL);
+	cr_assert_eq(net_listen(n, "127.0.0.1", 0, &port), 0);
+	fd = dial_noread(port);
+	for (i = 0; i < 200 && !opened; i++)
+		turn(&loop);
+	cr_assert_not_null(opened, "the connection was not accepted");
+
+	b = wbuf_new(16 * 1024);
+	memset(b->data, 'x', b->len);
+	/* the kernel's buffers take the first megabytes; then the queue
+	 * grows past the cap and the peer is dropped */
+	for (i = 0; i < 4096 && r == 0; i++)
+		r = conn_send(opened, b);
+	wbuf_unref(b);
+	cr_expect_eq(r, -ENOBUFS, "conn_send returned %d after %d frames", r,
+		     i);
+	for (i = 0; i < 200 && !closed; i++)
+		turn(&loop);
+	cr_expect_eq(closed, 1, "the slow peer was not closed");
+
+	close(fd);
+	net_close(n);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	cr_expect_eq(uv_loop_close(&loop), 0);
+}
