@@ -366,22 +366,13 @@ static void on_stop_timer(uv_timer_t *t)
 
 static void on_signal(uv_signal_t *h, int signum)
 {
-	struct session *ss, *next;
-
 	(void)h;
 	log_info("main", "signal %d: shutting down", signum);
 	uv_signal_stop(&sig_int);
 	uv_signal_stop(&sig_term);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
-	/* running matches are recorded as interrupted; every peer is told
-	 * why the connection ends, then closed once that is written */
-	hub_shutdown(the_server->hub);
-	for (ss = the_server->sessions; ss; ss = next) {
-		next = ss->next;
-		session_error(ss, -QE_SHUTTING_DOWN, 0, "server stopping");
-		conn_close(ss->conn, 1);
-	}
+	server_shutdown(the_server);
 	stop_deadline = net_now_us() + STOP_GRACE_MS * 1000LL;
 	uv_timer_start(&stop_timer, on_stop_timer, 0, 20);
 }

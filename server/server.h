@@ -86,6 +86,10 @@ struct server {
 struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 			  struct store *store, const struct bank *bank);
 int server_listen(struct server *s, const char *host, int port, int *bound);
+/* The server is stopping: running matches are recorded as interrupted and
+ * every peer gets Error{SHUTTING_DOWN} (packed once) and a graceful close.
+ * The loop keeps running so that the goodbyes are written. */
+void server_shutdown(struct server *s);
 /* Closes the listener, every connection and every room's handles. Run the
  * loop until it returns, then server_free(). */
 void server_close(struct server *s);

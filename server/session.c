@@ -524,6 +524,21 @@ int server_listen(struct server *s, const char *host, int port, int *bound)
 	return net_listen(s->net, host, port, bound);
 }
 
+void server_shutdown(struct server *s)
+{
+	struct session *ss, *next;
+	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server stopping");
+
+	hub_shutdown(s->hub);
+	for (ss = s->sessions; ss; ss = next) {
+		next = ss->next;
+		if (b)
+			session_send(ss, b);
+		conn_close(ss->conn, 1);
+	}
+	wbuf_unref(b);
+}
+
 void server_close(struct server *s)
 {
 	uv_timer_stop(&s->ping_timer);
