@@ -163,10 +163,6 @@ uint32_t net_conn_count(const struct net *n)
 {
 	return n->nconns;
 }
-size_t net_in_bytes(const struct net *n)
-{
-	return n->in_bytes;
-}
 void conn_set_frame_max(struct conn *c, size_t max)
 {
 	c->frame_max = max < FRAME_MAX ? max : FRAME_MAX;

@@ -106,7 +106,5 @@ size_t conn_queued(const struct conn *c);
  * smaller before the handshake so an unknown peer cannot make us buffer
  * much). A longer frame header calls on_bad_frame. */
 void conn_set_frame_max(struct conn *c, size_t max);
-/* Input buffered for partial frames across all connections, in bytes. */
-size_t net_in_bytes(const struct net *n);
 
 #endif

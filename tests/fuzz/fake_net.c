@@ -231,16 +231,6 @@ void conn_set_frame_max(struct conn *c, size_t max)
 	c->frame_max = max < FRAME_MAX ? max : FRAME_MAX;
 }
 
-size_t net_in_bytes(const struct net *n)
-{
-	size_t i, sum = 0;
-
-	for (i = 0; i < FAKE_NET_SLOTS; i++)
-		if (n->slots[i])
-			sum += n->slots[i]->in_len;
-	return sum;
-}
-
 void fake_net_hangup(struct conn *c)
 {
 	conn_close(c, 0);
