@@ -22,6 +22,8 @@ static const char *const names[QE_WIRE_COUNT] = {
     "STORAGE_UNAVAILABLE",
     "TIMEOUT",
     "SHUTTING_DOWN",
+    "NOT_YOUR_TURN",
+    "UNSUPPORTED_FORMAT",
 };
 
 static const char *const texts[QE_WIRE_COUNT] = {
@@ -43,6 +45,8 @@ static const char *const texts[QE_WIRE_COUNT] = {
     "storage unavailable: not saved, try again",
     "timed out",
     "the server is shutting down",
+    "not your turn: another team is answering",
+    "this room uses a round format your client does not know; update it",
 };
 
 /* Index into the tables for a wire code or a quiz code, or -1. */

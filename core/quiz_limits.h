@@ -28,6 +28,9 @@
 
 /* Nickname and team: 1..QUIZ_NAME_MAX bytes of printable UTF-8. */
 #define QUIZ_NAME_MAX	  32
+/* A team name: longer than a nickname, since names like
+ * 机关党委第一党支部 are normal (JoinRoom.team, contest files). */
+#define QUIZ_TEAM_MAX	  64
 #define QUIZ_TITLE_MAX	  128 /* RoomSettings.title */
 #define QUIZ_CATEGORY_MAX 64  /* RoomSettings.category, a bank category */
 #define QUIZ_FILL_MAX	  128 /* Answer.text, and an accepted fill answer */

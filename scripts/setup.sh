@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(cmake gcc make pkg-config clang-format
       libuv1-dev libprotobuf-c-dev protobuf-c-compiler
       libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
-      libunistring-dev
+      libunistring-dev libinih-dev nettle-dev
       gettext tmux sqlite3 jq clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do

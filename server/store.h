@@ -145,6 +145,65 @@ uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
 /* Completion only: notify once everything queued before it committed. */
 void store_barrier(struct store *s, uint64_t notify);
 
+/* --- Contests and the event log (schema v3, docs/STORAGE.md). --- */
+
+/* The contest a match runs: its canonical text (contest_write(), or the
+ * file as the host sent it) in matches.contest, with its title and the
+ * team scoring. */
+void store_match_contest(struct store *s, uint64_t match, const char *text);
+
+/* The questions drawn for a round: match indexes first .. first + n - 1
+ * (appended to match_questions with their round). */
+void store_match_questions(struct store *s, uint64_t match, uint32_t round,
+			   uint32_t first, uint32_t n,
+			   const char *const *question_ids,
+			   const uint8_t (*perms)[ITEM_MAX_OPTIONS]);
+
+/* One accepted input of a room, in the events table (append only; the
+ * pair (match, seq) is unique). kind is room_event_kind_name(). Strings
+ * may be NULL. */
+struct store_event {
+	uint64_t match;
+	uint64_t seq;
+	const char *kind;
+	int64_t at_us;
+	uint32_t player;
+	uint32_t q;
+	uint32_t choice_mask;
+	int64_t one_way_us;
+	int64_t arg;
+	const char *nick, *team, *text;
+};
+void store_event(struct store *s, const struct store_event *e);
+
+/* What question q booked for a player when it closed (signed points):
+ * a bookings row, and answers.points of the player's answer if any. */
+struct store_booking {
+	uint64_t match;
+	uint32_t q;
+	uint32_t player;
+	int64_t delta;
+	bool answered, correct;
+	int32_t stake; /* WAGER */
+};
+void store_booking(struct store *s, const struct store_booking *b);
+
+/* A seat's resume token, kept only as its hash (64 hex digits of SHA-256):
+ * player 0 is the host's token. */
+void store_seat(struct store *s, uint64_t match, uint32_t player,
+		const char *token_hash_hex);
+
+/* A team's final standing. */
+struct store_team_result {
+	uint64_t match;
+	const char *team;
+	uint32_t rank;
+	uint32_t members;
+	int64_t score; /* base + points */
+	int64_t points;
+};
+void store_team_result(struct store *s, const struct store_team_result *r);
+
 /* Takes up to max committed notify tokens (in commit order) into out.
  * Returns how many. Thread-safe; call from the loop after a wake. */
 size_t store_poll(struct store *s, uint64_t *out, size_t max);

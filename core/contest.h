@@ -1,0 +1,89 @@
+/* A contest: a title, how team scores are formed, an optional fixed list of
+ * teams, and a sequence of rounds, each with its own format, question
+ * selection, timings and points (pure data; docs/CONTEST.md). A room
+ * without a contest file runs a contest of one speed round built from its
+ * RoomSettings (contest_from_settings). */
+#ifndef QUIZ_CONTEST_H
+#define QUIZ_CONTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "item.h"
+#include "quiz_limits.h"
+
+/* Values equal quiz.v1.RoundFormat. */
+enum round_format {
+	FMT_SPEED = 0,	  /* points by correctness and speed */
+	FMT_TURN = 1,	  /* 必答: teams (or contestants) answer in turn */
+	FMT_BUZZ = 2,	  /* 抢答: reserved for the buzzer issue */
+	FMT_WAGER = 3,	  /* 风险: stake, then answer; +/- stake */
+	FMT_PRACTICE = 4, /* reserved for the practice issue */
+	FMT_COUNT
+};
+
+/* Values equal quiz.v1.TeamScoring. */
+enum team_scoring {
+	TEAM_MEAN = 0, /* base + mean of the members' points */
+	TEAM_SUM = 1,  /* base + sum of the members' points */
+};
+
+#define CONTEST_ROUNDS_MAX 16
+#define CONTEST_STAKES_MAX 8
+#define CONTEST_IDS_MAX	   200 /* explicit item ids in one round */
+#define CONTEST_TEAMS_MAX  64  /* fixed teams; also a room's team limit */
+#define CONTEST_TEXT_MAX   32768 /* bytes of a contest file sent in
+					 CreateRoom.contest */
+#define CONTEST_ITEM_ID_MAX 32
+
+/* One round. Zero fields take the format's defaults in contest_normalize.
+ */
+struct round_cfg {
+	char name[QUIZ_TITLE_MAX + 1]; /* shown in the round banner */
+	enum round_format format;
+	/* question selection: explicit ids (in order) or a draw */
+	char ids[CONTEST_IDS_MAX][CONTEST_ITEM_ID_MAX + 1];
+	uint32_t nids;
+	char category[QUIZ_CATEGORY_MAX + 1]; /* "" = any */
+	uint32_t kinds;			      /* bit (1 << item_kind); 0 any */
+	int min_difficulty, max_difficulty;   /* 0 = no bound */
+	/* SPEED, WAGER: questions in the round. TURN: questions per team (per
+	 * contestant when nobody is in a team). */
+	uint32_t count;
+	int64_t time_limit_us; /* answer time of one question */
+	int64_t wager_us;      /* WAGER: time to pick a stake */
+	int32_t points;	       /* SPEED: full points; TURN: right answer */
+	int32_t penalty;       /* TURN: points of a wrong answer (<= 0) */
+	int32_t stakes[CONTEST_STAKES_MAX]; /* WAGER: ascending, > 0 */
+	uint32_t nstakes;
+};
+
+struct contest {
+	char title[QUIZ_TITLE_MAX + 1];
+	enum team_scoring scoring;
+	int64_t team_base;
+	char teams[CONTEST_TEAMS_MAX][QUIZ_TEAM_MAX + 1]; /* fixed list */
+	uint32_t nteams; /* 0: contestants name their teams freely */
+	struct round_cfg rounds[CONTEST_ROUNDS_MAX];
+	uint32_t nrounds;
+};
+
+/* Defaults per format (docs/CONTEST.md): SPEED 10 questions, 20 s, 1000
+ * points; TURN 2 per team, 30 s, +10, 0; WAGER 3 questions, 15 s to stake,
+ * 30 s to answer, stakes 10/20/30. */
+void round_cfg_default(struct round_cfg *r, enum round_format f);
+
+/* Fills zero fields with their format's defaults and checks every range.
+ * Returns 0, or -QE_BAD_MESSAGE with a sentence in err (cap bytes) naming
+ * the round (1-based) and field at fault. */
+int contest_normalize(struct contest *c, char *err, size_t cap);
+
+/* Whether every round of c has a format this build runs (SPEED, TURN,
+ * WAGER). */
+bool contest_runnable(const struct contest *c, char *err, size_t cap);
+
+/* Bit (1 << format) of every format the contest uses. */
+uint32_t contest_formats(const struct contest *c);
+
+#endif

@@ -1,0 +1,72 @@
+/* The roster of a room (pure): players, nicknames and teams, the points
+ * booked to them, ranking with ties (并列) and team boards. The room owns
+ * one roster; formats read it and book points through the room. */
+#ifndef QUIZ_ROSTER_H
+#define QUIZ_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "contest.h"
+#include "quiz_limits.h"
+#include "text.h"
+
+/* What the last booked question did to a player (for Result messages). */
+struct room_booking {
+	int32_t q;	/* question index, -1: none booked yet */
+	bool answered;	/* the player (or, in a team format, the team) answered */
+	bool correct;
+	int64_t delta;	/* signed points booked */
+	int64_t rt_us;	/* own compensated response time, if answered */
+	int32_t stake;	/* WAGER: the stake that was booked, else 0 */
+};
+
+struct room_player {
+	uint32_t id; /* 1-based, never reused in a room */
+	char nick[QUIZ_NAME_MAX + 1];
+	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick) */
+	int team;		    /* index into the roster's teams, -1 none */
+	bool kicked; /* out of the match: removed by the host, or left */
+	bool left;   /* left the lobby: the seat and nickname were freed */
+	int64_t score;	       /* signed */
+	int64_t total_time_us; /* tie-break (docs/PROTOCOL.md, Standing) */
+	uint32_t correct;
+	uint32_t rank; /* as of the last ranking; tied players share it */
+	struct room_booking last;
+};
+
+/* One line of a team board. */
+struct team_standing {
+	int team;	  /* index into the roster's teams */
+	uint32_t rank;	  /* 1-based; equal scores share a rank */
+	uint32_t members; /* not kicked */
+	int64_t points;	  /* sum or mean (rounded toward zero) of members */
+	int64_t score;	  /* base + points */
+	int64_t last_delta; /* change at the last booked question */
+};
+
+struct roster;
+
+struct roster *roster_new(uint32_t max_players);
+void roster_free(struct roster *ro);
+
+size_t roster_slots(const struct roster *ro);
+const struct room_player *roster_player(const struct roster *ro, uint32_t id);
+uint32_t roster_active(const struct roster *ro);
+
+size_t roster_team_count(const struct roster *ro);
+const char *roster_team_name(const struct roster *ro, size_t i);
+
+/* Standings as of the last ranking: players by score desc, total time asc,
+ * join order asc; players with equal score and time share a rank. Returns
+ * how many ids were written (at most max). */
+size_t roster_standings(const struct roster *ro, uint32_t *out, size_t max);
+
+/* The team board: one line per team that has a member or is on the fixed
+ * list, by score desc then name; writes at most max lines and returns how
+ * many teams there are. */
+size_t roster_team_board(const struct roster *ro, enum team_scoring sc,
+			 int64_t base, struct team_standing *out, size_t max);
+
+#endif
