@@ -149,6 +149,8 @@ void ui_draw_wager(const struct model *m, int y, uint64_t now);
 void ui_draw_round_break(const struct model *m, int y);
 /* "Final team standings" and the final team board, rows [y, maxy). */
 void ui_draw_final_teams(const struct model *m, int y, int maxy);
+/* The contest's team score rule on row y (nothing without a contest). */
+void ui_draw_scoring(const struct model *m, int y);
 /* "Team 一支部: 110 (+10) · rank 1 of 2" on row y (contestant only). */
 void ui_draw_my_team(const struct model *m, int y);
 

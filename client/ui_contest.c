@@ -163,20 +163,32 @@ int ui_draw_turn(const struct model *m, int y, uint32_t q)
 }
 
 /* "Team score = 100 + mean of the members' points" on row y. */
-static void ui_board_rule(const struct model_board *b, int y)
+static void ui_scoring_rule(int scoring, int64_t base, int y)
 {
 	char buf[160];
-	const char *how = b->scoring == 1 ? _("sum of the members' points")
-					  : _("mean of the members' points");
+	const char *how = scoring == 1 ? _("sum of the members' points")
+				       : _("mean of the members' points");
 
-	if (b->base)
+	if (base)
 		snprintf(buf, sizeof(buf), _("Team score = %lld + %s"),
-			 (long long)b->base, how);
+			 (long long)base, how);
 	else
 		snprintf(buf, sizeof(buf), _("Team score = %s"), how);
 	attron(ui_attr(UI_DIM));
 	ui_text_center(y, 0, COLS, buf);
 	attroff(ui_attr(UI_DIM));
+}
+
+/* The rule of a board on row y. */
+static void ui_board_rule(const struct model_board *b, int y)
+{
+	ui_scoring_rule(b->scoring, b->base, y);
+}
+
+void ui_draw_scoring(const struct model *m, int y)
+{
+	if (m->contest)
+		ui_scoring_rule(m->scoring, m->team_base, y);
 }
 
 /* The best members of a team as "张三, 李小龙". */

@@ -79,7 +79,8 @@ static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 	attroff(A_BOLD);
 	if (m->contest && m->n_rounds) {
 		ui_draw_rounds(m, y + 1);
-		y++;
+		ui_draw_scoring(m, y + 2);
+		y += 2;
 	}
 	y = ui_teams(m, y + 2, LINES - 3);
 	if (m->mode == MODE_HOST) {

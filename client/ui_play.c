@@ -287,15 +287,18 @@ void ui_draw_podium(const struct model *m, int y, int h)
 			&m->top[2]);
 	mvhline(base, x0 > 2 ? x0 - 2 : 0, ACS_HLINE, 3 * w + 8);
 	y = base + 1;
+	i = 3;
 	if (m->board.have && m->board.n) {
-		/* the teams under the podium, with their best members */
+		/* the teams under the podium, with their best members, instead
+		 * of the places after the third */
 		int last =
-		    m->mode == MODE_JOIN && m->have_result ? LINES - 4 : ymax;
+		    m->mode == MODE_JOIN && m->have_result ? LINES - 5 : ymax;
 
 		ui_draw_final_teams(m, y + 1, last);
 		y = last;
+		i = m->n_top;
 	}
-	for (i = 3; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
+	for (; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
 		ui_rank(buf, sizeof(buf), m->top[i].rank, m->top[i].tied);
 		ui_text(y, x0, 8, buf);
 		ui_text_pad(y, x0 + 9, 24, m->top[i].nick);
@@ -336,7 +339,11 @@ static void ui_lobby(const struct model *m, int y)
 	attron(ui_attr(UI_ACCENT));
 	ui_text_center(y + 1, 0, COLS, m->title[0] ? m->title : _("live quiz"));
 	attroff(ui_attr(UI_ACCENT));
-	if (m->nick[0]) {
+	if (m->nick[0] && m->team[0]) {
+		snprintf(buf, sizeof(buf), _("You are %s of %s"), m->nick,
+			 m->team);
+		ui_text_center(y + 3, 0, COLS, buf);
+	} else if (m->nick[0]) {
 		snprintf(buf, sizeof(buf), _("You are %s"), m->nick);
 		ui_text_center(y + 3, 0, COLS, buf);
 	}
@@ -344,6 +351,7 @@ static void ui_lobby(const struct model *m, int y)
 	ui_text_center(y + 4, 0, COLS, buf);
 	if (m->contest && m->n_rounds) {
 		ui_draw_rounds(m, y + 5);
+		ui_draw_scoring(m, y + 6);
 	} else if (m->question_count) {
 		snprintf(buf, sizeof(buf),
 			 _("%u questions, %u s each, up to %u points"),
