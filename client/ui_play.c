@@ -500,6 +500,9 @@ static void ui_result_line(const struct model *m, int y)
 		snprintf(buf, sizeof(buf),
 			 _("Your team answered: wrong, %s points%s"), d, st);
 		attr = m->r_delta ? ui_delta_attr(m->r_delta) : ui_attr(UI_BAD);
+	} else if (!m->r_answered && !m->r_delta && !model_my_turn(m)) {
+		snprintf(buf, sizeof(buf), "%s", _("Not your turn: no points"));
+		attr = ui_attr(UI_DIM);
 	} else if (!m->r_answered && !m->r_delta && !m->r_stake) {
 		snprintf(buf, sizeof(buf), "%s", _("No answer: 0 points"));
 		attr = ui_attr(UI_BAD);
