@@ -546,6 +546,8 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 	if (q->stake && m->have_wager && m->wager_q == q->index &&
 	    !m->wager_stake)
 		m->wager_stake = q->stake;
+	else if (!q->stake && m->have_wager && m->wager_q == q->index)
+		m->q_stake = m->wager_stake; /* as the WagerAck said */
 	m->next_q = q->index;
 	m->countdown_to = m->reveal_at;
 	if (m->phase == PHASE_PAUSED)

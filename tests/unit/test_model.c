@@ -1899,6 +1899,10 @@ Test(model, wager_pick_and_ack)
 	cr_expect_eq(i, 1);
 	cr_expect_eq(n, 2);
 	cr_expect_eq(M.wager_stake, 30, "the stake stays on screen");
+	/* re-sent without Question.stake: the acknowledged stake is shown */
+	q.stake = 0;
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_eq(M.q_stake, 30);
 
 	r.question_index = 6;
 	r.answered = true;
