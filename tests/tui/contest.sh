@@ -103,6 +103,8 @@ next_until() {
   done
   fail "host: '$want' not reached with n"
 }
+# snap NAME WINDOW: with CONTEST_SNAP_DIR set, keeps the screen (for docs)
+snap() { [ -z "${CONTEST_SNAP_DIR:-}" ] || cap "$2" >"$CONTEST_SNAP_DIR/$1.txt"; }
 start=$SECONDS
 
 # --- a file over 32768 bytes: refused before connecting
@@ -147,6 +149,7 @@ echo "room $code on $addr"
 wait_for 1 "3 rounds: 必答题 (in turn) · 抢答题 (speed) · 风险题 (wager)"
 wait_for 1 "Team score = 100 + mean of the members' points"
 wait_for 1 "支部联赛 TUI"
+snap host-lobby 1
 
 run 2 "" "$quiz" join "$addr" "$code" --name 张三 --team 一支部
 wait_for 2 "You are 张三 of 一支部"
@@ -164,6 +167,8 @@ done
 # --- round 1, 必答: 一支部's turn, then 二支部's
 T send-keys -t m:1 s
 wait_for 2 "Round 1 of 3 · 必答题 · in turn" 8
+wait_for 2 "Your team's turn (一支部) · turn 1 of 2" 3
+snap join-countdown 2
 wait_for 5 "第 1/3 轮 · 必答题 · 必答" 5
 stem1="中国共产党的根本宗旨是____。"
 wait_for 2 "$stem1" 10
@@ -171,9 +176,11 @@ wait_for 4 "$stem1" 3
 wait_for 2 "Round 1/3 · 必答题 · Question 1 of 2"
 wait_for 2 "Your team's turn (一支部) · turn 1 of 2"
 highlighted 2 "Your team's turn (一支部)"
+snap join-myturn 2
 wait_for 3 "Your team's turn (一支部) · turn 1 of 2"
 wait_for 4 "Turn 1 of 2: 一支部 answers · you cannot answer this one"
 wait_for 4 "Not your turn: answer keys are off"
+snap join-otherturn 4
 wait_for 1 "Turn 1 of 2: 一支部 answers"
 right=$(letter_of 2 "全心全意为人民服务")
 [ -n "$right" ] || fail "option 全心全意为人民服务 not found"
@@ -193,6 +200,8 @@ wait_for 4 "Not your turn: no points" 3
 wait_re 2 "Team 一支部: 110 \(\+10\) · rank 1 of 2"
 wait_re 1 "^ +1\. +一支部 +2 +110 +\+10"
 wait_re 1 "^ +2\. +二支部 +1 +100 +0"
+snap host-reveal 1
+snap join-reveal 2
 
 next_until "Leaderboard after question 1 of 2"
 wait_re 4 "^ +1\. +一支部 +2 +110 +\+10"
@@ -215,6 +224,9 @@ wait_for 1 "Press n to begin round 2"
 wait_re 2 "^ +1\. +一支部 +2 +110"
 wait_re 2 "^ +2\. +二支部 +1 +95"
 wait_for 5 "第 1/3 轮结束 · 必答题"
+snap join-break 2
+snap host-break 1
+snap screen-break-zh 5
 
 # --- round 2, speed: everyone answers
 next_until "Round 2 of 3 · 抢答题 · speed"
@@ -240,10 +252,13 @@ wait_for 2 "Round 3 of 3 · 风险题 · wager" 5
 wait_for 2 "Pick your team's stake"
 wait_for 2 "[1] 10    [2] 20    [3] 30"
 wait_for 2 "1-3 pick a stake"
+snap join-wager 2
 wait_for 5 "风险" 3
 T send-keys -t m:2 3
 wait_for 2 "Stake 30 confirmed" 5
 wait_for 3 "Stake 30 confirmed (picked by 张三)" 5
+snap join-wager-member 3
+snap host-wager 1
 T send-keys -t m:3 1 # the team's stake is taken: nothing changes
 sleep 0.3
 wait_for 3 "Stake 30 confirmed (picked by 张三)" 1
@@ -263,6 +278,7 @@ T send-keys -t m:4 "$(other_letter "$right")"
 wait_for 2 "Correct! +30 points (stake 30)" 16
 wait_re 3 "(Your team answered: correct, |Correct! )\+30 points \(stake 30\)" 3
 wait_for 4 "Wrong: −10 points (stake 10)" 3
+snap join-wager-lost 4
 
 # --- the end: final team standings with the best members, everywhere
 next_until "Final team standings" "Leaderboard after question 1 of 1" "End of round 3 of 3"
@@ -273,6 +289,9 @@ wait_re 2 "^ +2\. +二支部 +1 +[0-9]+ +Bob"
 wait_for 2 "Best members"
 wait_re 2 "You: rank [12] of 3"
 wait_re 4 "You: rank 3 of 3"
+snap join-final 2
+snap screen-final-zh 5
+snap host-final 1
 
 # --- quit everywhere: each client gives the terminal back and exits 0
 for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
