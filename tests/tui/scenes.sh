@@ -48,8 +48,15 @@ has() {
 }
 # hasnt TEXT: the fixed string is not on the screen
 hasnt() { cap | grep -qF -- "$1" && fail "'$1' shown" || true; }
-# line REGEX: a line of the screen matches
-line() { cap | grep -qE -- "$1" || fail "no line matches /$1/"; }
+# line REGEX: a line of the screen matches (waits up to 3 s)
+line() {
+  local i
+  for ((i = 0; i < 30; i++)); do
+    cap | grep -qE -- "$1" && return 0
+    sleep 0.1
+  done
+  fail "no line matches /$1/"
+}
 # fits: no line wider than 80 columns, the key line on row 24
 fits() {
   local w
@@ -179,8 +186,10 @@ if [ -f "$mo" ]; then
   line '^  1 \(并列\) +一支部'
   fits
   show join final zh_CN
+  has "队伍最终排名" "优秀队员" "你：第 1 名（共 6 人），60 分"
   fits
   show host break zh_CN
+  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 抢答" "按 n 开始第 2 轮"
   fits
 else
   skipped+=("zh_CN: no catalogue built ($mo)")
