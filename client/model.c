@@ -344,7 +344,6 @@ static int apply_round_start(struct model *m, const Quiz__V1__RoundStart *rs)
 	m->cur = r;
 	if (rs->rounds)
 		m->rounds_total = rs->rounds;
-	m->round_ended = false;
 	m->have_turn = false;
 	m->have_wager = false;
 	return MODEL_REDRAW;
