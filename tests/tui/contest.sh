@@ -298,7 +298,9 @@ if [ -n "$relayed" ]; then
   wait_for 4 "Pick your team's stake" 1
   echo "Bob reconnected in the wager phase"
 fi
-T send-keys -t m:1 n # both teams have staked: end the wager time
+# both teams have staked: end the wager time (unless it ended by itself:
+# n in the question would close it)
+cap 1 | grep -qF "The teams are picking their stakes" && T send-keys -t m:1 n
 stem4="党的全国代表大会每____举行一次。"
 wait_for 2 "$stem4" 12
 wait_for 4 "$stem4" 3
