@@ -120,9 +120,9 @@ has "Wrong: −20 points (stake 20)"
 
 show join leaderboard
 has "Leaderboard after question 2 of 4" "Team     Members   Score    Last     Stake"
-line '^  =1  一支部 +3 +130 +\+30 +30$'
-line '^  =1  二支部 +2 +130 +−20 +20$'
-line '^   3\. 三支部 +1 +90 +−10 +10$'
+line '^ +=1  一支部 +3 +130 +\+30 +30$'
+line '^ +=1  二支部 +2 +130 +−20 +20$'
+line '^ +3\. 三支部 +1 +90 +−10 +10$'
 line '^  =1  张三 \[一支部\]'
 line '^   4\. 李小龙 \[二支部\] .* -20$'
 fits
@@ -145,7 +145,7 @@ fits
 show join final
 has "Final results" "Final team standings" "Best members" "张三, 小明, 王五" \
   "You: rank 1 of 6, 60 points"
-line '^  =1  二支部 +2 +130 +Bob, 李小龙$'
+line '^ +=1  二支部 +2 +130 +Bob, 李小龙$'
 fits
 
 # --- host and projector ---------------------------------------------------
@@ -157,7 +157,7 @@ show host myturn
 has "Turn 2 of 4: 一支部 answers" "Answered 0 / 0"
 show host reveal
 has "Team score = 100 + mean of the members' points"
-line '^  =1  二支部 +2 +130 +−20 +20$'
+line '^ +=1  二支部 +2 +130 +−20 +20$'
 fits
 show host wager
 has "The teams are picking their stakes" "Press n to end the wager time now"
@@ -183,7 +183,7 @@ if [ -f "$mo" ]; then
   has "风险" "[1] 10"
   fits
   show join leaderboard zh_CN
-  line '^  1 \(并列\) +一支部'
+  line '^ +1 \(并列\) +一支部'
   fits
   show join final zh_CN
   has "队伍最终排名" "优秀队员" "你：第 1 名（共 6 人），60 分"
