@@ -129,7 +129,9 @@ void room_contest_from_settings(struct contest *c,
 	struct round_cfg *rc = &c->rounds[0];
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->title, sizeof(c->title), "%s", s->title);
+	/* a contest needs a title; a room's own title may be empty */
+	snprintf(c->title, sizeof(c->title), "%s",
+		 s->title[0] ? s->title : "Quiz");
 	c->scoring = TEAM_MEAN;
 	c->team_base = 0;
 	c->nrounds = 1;
@@ -142,6 +144,8 @@ void room_contest_from_settings(struct contest *c,
 	rc->kinds = kinds;
 	rc->min_difficulty = min_difficulty;
 	rc->max_difficulty = max_difficulty;
+	/* normalized settings are within every range of a round */
+	(void)contest_normalize(c, NULL, 0);
 }
 
 /* Stored names of event kinds, indexed by kind. */
@@ -453,6 +457,8 @@ static void end_round(struct room *r)
 	free(r->fst);
 	r->fst = NULL;
 	r->in_round = false;
+	memset(&r->turn, 0, sizeof(r->turn));
+	r->turn.team = -1;
 	fx_push(r, FX_ROUND_END, r->q);
 }
 
@@ -494,7 +500,7 @@ static void begin_round(struct room *r, uint32_t ri, int64_t now)
 {
 	struct room_effect *e;
 	struct fmt_ctx c;
-	uint32_t want = 0, n;
+	uint32_t want = 0, n, prev_q = r->q;
 
 	r->ri = ri;
 	r->vt = fmt_find(r->c.rounds[ri].format);
@@ -513,6 +519,7 @@ static void begin_round(struct room *r, uint32_t ri, int64_t now)
 	e->u.round.first_q = r->round_first[ri];
 	e->u.round.n = n;
 	if (n == 0) {
+		r->q = prev_q; /* still the last question asked */
 		end_round(r);
 		if (last_round(r))
 			finish(r);

@@ -86,7 +86,8 @@ void room_settings_default(struct room_settings *s);
 int room_settings_normalize(struct room_settings *s);
 /* The contest of a room made without a contest file: one SPEED round of
  * s's count, limit and points drawn from filter's selection, no fixed
- * teams, TEAM_MEAN with base 0. */
+ * teams, TEAM_MEAN with base 0, titled s->title ("Quiz" when empty),
+ * already normalized (contest_normalize). */
 void room_contest_from_settings(struct contest *c,
 				const struct room_settings *s,
 				const char *category, uint32_t kinds,
