@@ -931,7 +931,8 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 
 	if (!p)
 		return -QE_BAD_MESSAGE;
-	if (p->kicked)
+	/* in the lobby nothing is drawn yet, and nothing is open */
+	if (p->kicked || r->state == ROOM_LOBBY)
 		return -QE_BAD_STATE;
 	if (q >= r->nq)
 		return -QE_BAD_MESSAGE;
