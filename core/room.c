@@ -1238,6 +1238,12 @@ const struct roster *room_roster(const struct room *r)
 	return r->ro;
 }
 
+size_t room_team_board(const struct room *r, struct team_standing *out,
+		       size_t max)
+{
+	return roster_team_board(r->ro, r->c.scoring, r->c.team_base, out, max);
+}
+
 size_t room_player_slots(const struct room *r)
 {
 	return roster_slots(r->ro);

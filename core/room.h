@@ -146,7 +146,8 @@ enum room_effect_kind {
 	FX_EVENT,	/* ev: an accepted input, to append to the log */
 	FX_ROUND,	/* round begins: questions first_q .. first_q + n - 1
 			   were drawn for it (persist them) */
-	FX_WAGER_OPEN,	/* q: stakes may be picked until deadline_at */
+	FX_WAGER_OPEN,	/* q: stakes may be picked until deadline_at
+			   (also re-sent on resume) */
 	FX_WAGER,	/* a stake was accepted: player, team, stake */
 	FX_COUNTDOWN,	/* q, at_us = when the question is revealed */
 	FX_QUESTION,	/* q, reveal_at, deadline_at (also re-sent on resume) */
@@ -213,7 +214,8 @@ struct room;
 /* Creates a room running contest c (normalized; copied) on bank b (the
  * bank outlives the room). host_token authorises host commands. Questions
  * are drawn round by round from s->seed when each round begins, never the
- * same item twice in a match. Returns NULL on allocation failure. */
+ * same item twice in a match. Returns NULL when c's fixed team list is
+ * not valid (roster_fix_teams). */
 struct room *room_new(const struct room_settings *s, const struct contest *c,
 		      const struct bank *b, const char *host_token);
 /* Frees the room. Accepts NULL. */
@@ -233,7 +235,8 @@ int room_leave(struct room *r, int64_t now_us, uint32_t player_id);
 
 /* A host command. host_token is what the requester presented (NULL for a
  * contestant). arg is the player id for CMD_KICK. NEXT in ROUND_BREAK
- * begins the next round. Returns 0, -QE_NOT_HOST, -QE_BAD_STATE,
+ * begins the next round. START is refused (BAD_STATE) when the bank is
+ * empty or the contest has no round. Returns 0, -QE_NOT_HOST, -QE_BAD_STATE,
  * -QE_BAD_MESSAGE or -QE_STORAGE_UNAVAILABLE (held). */
 int room_command(struct room *r, int64_t now_us, const char *host_token,
 		 enum room_cmd cmd, uint32_t arg);
@@ -310,6 +313,9 @@ int32_t room_stake(const struct room *r, int team, uint32_t player);
 
 /* Players and teams: see core/roster.h. */
 const struct roster *room_roster(const struct room *r);
+/* roster_team_board with the contest's scoring and base. */
+size_t room_team_board(const struct room *r, struct team_standing *out,
+		       size_t max);
 size_t room_player_slots(const struct room *r);
 const struct room_player *room_player(const struct room *r, uint32_t id);
 uint32_t room_player_count(const struct room *r); /* joined, not kicked */
