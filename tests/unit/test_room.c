@@ -668,7 +668,7 @@ Test(room, answer_bad_question_or_player)
 	p = join("p");
 	start_and_open();
 	now = room_reveal_at(R) + SEC;
-	cr_expect_eq(answer(p, 4, dm(4, SINGLE_OK), NULL), -QE_BAD_MESSAGE);
+	cr_expect_eq(answer(p, 4, SINGLE_OK, NULL), -QE_BAD_MESSAGE);
 	cr_expect_eq(answer(p, UINT32_MAX, SINGLE_OK, NULL), -QE_BAD_MESSAGE);
 	/* a later question that exists but is not open */
 	cr_expect_eq(answer(p, 1, dm(1, MULTI_OK), NULL), -QE_BAD_STATE);
@@ -1631,10 +1631,11 @@ Test(room, progress_and_dirty_flags)
 	cr_expect(room_progress_dirty(R));
 	cr_assert_eq(answer(b, 0, dm(0, 0x1), NULL), 0);
 	cr_expect_eq(room_progress(R, dist), 2);
-	cr_expect_eq(dist[0], 2);
-	cr_expect_eq(dist[1], 0);
-	cr_expect_eq(dist[2], 1);
-	cr_expect_eq(dist[3], 0);
+	/* dist is by display slot: bank option i shows in slot slot(0, i) */
+	cr_expect_eq(dist[slot(0, 0)], 2);
+	cr_expect_eq(dist[slot(0, 1)], 0);
+	cr_expect_eq(dist[slot(0, 2)], 1);
+	cr_expect_eq(dist[slot(0, 3)], 0);
 	room_clear_dirty(R, false, true);
 	cr_expect_not(room_progress_dirty(R));
 	/* a refused answer is no progress */
