@@ -766,6 +766,41 @@ static void cf_rounds_done(struct cf_state *st)
 	}
 }
 
+/* Reports every range problem contest_normalize finds, not only its
+ * first: the [contest] part alone, then each round alone (the rounds
+ * before it replaced by default speed rounds, so its number stays), and
+ * last the whole contest for what spans rounds (an id asked twice). */
+static void cf_normalize(struct contest *c, struct contest_file_errors *errs,
+			 const struct contest_file_lines *lines)
+{
+	struct contest *tmp = xmalloc(sizeof(*tmp));
+	char msg[CONTEST_FILE_MSG_MAX];
+	unsigned i, before = errs->total;
+
+	*tmp = *c;
+	if (c->nrounds > 0) {
+		tmp->nrounds = 1;
+		round_cfg_default(&tmp->rounds[0], FMT_SPEED);
+	}
+	if (contest_normalize(tmp, msg, sizeof(msg)) < 0)
+		contest_file_error(errs, cf_blame(lines, msg), "%s", msg);
+	for (i = 0; i < c->nrounds; i++) {
+		*tmp = *c;
+		snprintf(tmp->title, sizeof(tmp->title), "x");
+		tmp->nteams = 0;
+		tmp->team_base = 0;
+		tmp->scoring = TEAM_MEAN;
+		tmp->nrounds = i + 1;
+		memset(tmp->rounds, 0, i * sizeof(tmp->rounds[0]));
+		if (contest_normalize(tmp, msg, sizeof(msg)) < 0)
+			contest_file_error(errs, cf_blame(lines, msg), "%s",
+					   msg);
+	}
+	if (errs->total == before && contest_normalize(c, msg, sizeof(msg)) < 0)
+		contest_file_error(errs, cf_blame(lines, msg), "%s", msg);
+	free(tmp);
+}
+
 /* Puts the problems in line order (whole-file ones first), keeping the
  * order of those on one line. */
 static void cf_sort(struct contest_file_errors *errs)
@@ -790,7 +825,6 @@ int contest_file_parse(const char *text, size_t len, struct contest *c,
 {
 	struct contest_file_lines *own = NULL;
 	struct cf_state st;
-	char msg[CONTEST_FILE_MSG_MAX];
 	unsigned before = errs->total;
 	int rc;
 
@@ -829,12 +863,9 @@ int contest_file_parse(const char *text, size_t len, struct contest *c,
 		contest_file_error(errs, (unsigned)rc,
 				   "cannot parse this line");
 	cf_rounds_done(&st);
-	if (errs->total != before) {
-		cf_sort(errs);
-		goto out;
-	}
-	if (contest_normalize(c, msg, sizeof(msg)) < 0)
-		contest_file_error(errs, cf_blame(lines, msg), "%s", msg);
+	if (errs->total == before)
+		cf_normalize(c, errs, lines);
+	cf_sort(errs);
 out:
 	free(own);
 	return errs->total != before ? -QE_BAD_MESSAGE : 0;
