@@ -228,17 +228,17 @@ static int contest_round_scoring(const struct round_cfg *r, unsigned i,
 	    r->time_limit_us > TIME_MAX_S * US_PER_S)
 		return contest_fail(err, cap,
 				    "round %u: time must be %d..%d seconds "
-				    "(got %lld ms)",
+				    "(got %g)",
 				    i + 1, TIME_MIN_S, TIME_MAX_S,
-				    (long long)(r->time_limit_us / 1000));
+				    (double)r->time_limit_us / US_PER_S);
 	if (r->format == FMT_WAGER &&
 	    (r->wager_us < WAGER_TIME_MIN_S * US_PER_S ||
 	     r->wager_us > WAGER_TIME_MAX_S * US_PER_S))
 		return contest_fail(err, cap,
 				    "round %u: wager_time must be %d..%d "
-				    "seconds (got %lld ms)",
+				    "seconds (got %g)",
 				    i + 1, WAGER_TIME_MIN_S, WAGER_TIME_MAX_S,
-				    (long long)(r->wager_us / 1000));
+				    (double)r->wager_us / US_PER_S);
 	if (r->format != FMT_WAGER && (r->points < 1 || r->points > pmax))
 		return contest_fail(err, cap,
 				    "round %u: points must be 1..%d in a %s "
