@@ -86,7 +86,12 @@ int decode_create(const Quiz__V1__CreateRoom *m, uint32_t seq,
 			r = -QE_BAD_MESSAGE;
 			goto fail;
 		}
-		r = contest_parse(m->contest, c, err, cap);
+		struct contest_file_errors *errs = xcalloc(1, sizeof(*errs));
+
+		r = contest_file_parse(m->contest, len, c, errs, NULL);
+		if (r < 0)
+			contest_file_first_error(errs, err, cap);
+		free(errs);
 		if (r < 0)
 			goto fail;
 		if (!contest_runnable(c, err, cap)) {

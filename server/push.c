@@ -121,7 +121,7 @@ void push_countdown(struct lroom *lr, const struct room_effect *e)
 
 	m.question_index = e->q;
 	m.question_count = room_question_count(lr->room);
-	m.start_at_us = (uint64_t)e->at_us;
+	m.start_at_us = (uint64_t)e->u.time.at_us;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_COUNTDOWN;
 	env.countdown = &m;
 	push_bcast(lr, &env, true, true);
