@@ -1299,7 +1299,7 @@ Test(store, contest_ops_round_trip)
 	char hash[65], buf[256];
 	struct store_stats st;
 	struct store *s;
-	uint64_t id;
+	uint64_t id, other;
 	sqlite3 *db;
 
 	s = open_store();
@@ -1320,6 +1320,9 @@ Test(store, contest_ops_round_trip)
 	tr.score = 70;
 	tr.points = -30; /* a team below its base */
 	store_team_result(s, &tr);
+	/* a match begun with its first draw, then a round appended */
+	other = begin_match(s);
+	store_match_questions(s, other, 1, 2, 1, r1, NULL);
 	sync_store(s, 1);
 	store_stats(s, &st);
 	cr_expect_eq(st.failures, 0);
@@ -1329,12 +1332,22 @@ Test(store, contest_ops_round_trip)
 	cr_expect_str_eq(
 	    q_text(db, "SELECT contest FROM matches", buf, sizeof(buf)),
 	    contest);
-	cr_expect_eq(q_int(db, "SELECT question_count FROM matches"), 3);
+	cr_expect_eq(q_int(db, "SELECT question_count FROM matches WHERE"
+			       " id = 1"),
+		     3);
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(idx || question_id || round, ',') ||"
+		   " '/' || (SELECT question_count FROM matches WHERE id = 2)"
+		   " FROM (SELECT * FROM match_questions WHERE match_id = 2"
+		   " ORDER BY idx)",
+		   buf, sizeof(buf)),
+	    "0q0010,1q0020,2q0031/3");
 	cr_expect_str_eq(
 	    q_text(db,
 		   "SELECT group_concat(idx || ':' || question_id || ':' ||"
 		   " round || ':' || coalesce(perm, '-'), ';') FROM (SELECT *"
-		   " FROM match_questions ORDER BY idx)",
+		   " FROM match_questions WHERE match_id = 1 ORDER BY idx)",
 		   buf, sizeof(buf)),
 	    "0:q001:0:[1,0,3,2,0,0,0,0];1:q002:0:[0,1,0,0,0,0,0,0];"
 	    "2:q003:1:-");
