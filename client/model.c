@@ -52,6 +52,25 @@ void model_set_conn(struct model *m, enum model_conn c)
 	m->conn = c;
 }
 
+/* The contestant's team as given to JoinRoom. */
+void model_set_team(struct model *m, const char *team)
+{
+	copy_text(m->team, sizeof(m->team), team);
+}
+
+/* Whether team is this contestant's team (by text_name_key). */
+bool model_is_my_team(const struct model *m, const char *team)
+{
+	char a[4 * MODEL_TEAM_NAME], b[4 * MODEL_TEAM_NAME];
+
+	if (!team || !team[0] || !m->team[0])
+		return false;
+	if (text_name_key(m->team, a, sizeof(a)) < 0 ||
+	    text_name_key(team, b, sizeof(b)) < 0)
+		return strcmp(m->team, team) == 0;
+	return strcmp(a, b) == 0;
+}
+
 /* The phase a room state shows (the current phase for an unknown value). */
 static enum model_phase phase_of_state(const struct model *m, int state)
 {
@@ -70,6 +89,10 @@ static enum model_phase phase_of_state(const struct model *m, int state)
 		return PHASE_PAUSED;
 	case QUIZ__V1__ROOM_STATE__FINISHED:
 		return PHASE_FINISHED;
+	case QUIZ__V1__ROOM_STATE__ROUND_BREAK:
+		return PHASE_ROUND_BREAK;
+	case QUIZ__V1__ROOM_STATE__WAGERING:
+		return PHASE_WAGER;
 	default:
 		return m->phase;
 	}
@@ -135,6 +158,10 @@ static void reset_question(struct model *m)
 	m->r_points = 0;
 	m->r_rt_us = 0;
 	m->r_rank = 0;
+	m->r_delta = 0;
+	m->r_stake = 0;
+	m->r_team_answered = false;
+	m->turn_refused = false;
 }
 
 /* Copies a distribution, clamped to the array. */
@@ -156,19 +183,260 @@ static int same_question(const struct model *m, uint32_t index)
 	return m->have_q && m->q == index;
 }
 
+/* Marks the entries whose rank another entry shares (并列). */
+#define MARK_TIES(arr, n)                                                      \
+	do {                                                                   \
+		unsigned i_, j_;                                               \
+		for (i_ = 0; i_ < (n); i_++) {                                 \
+			(arr)[i_].tied = false;                                \
+			for (j_ = 0; j_ < (n); j_++)                           \
+				if (j_ != i_ &&                                \
+				    (arr)[j_].rank == (arr)[i_].rank)          \
+					(arr)[i_].tied = true;                 \
+		}                                                              \
+	} while (0)
+
+/* Copies individual standings (Leaderboard.top, RoundEnd.top), clamped. */
+static void copy_top(struct model *m, Quiz__V1__Standing *const *top, size_t n)
+{
+	size_t i;
+
+	if (n > MODEL_TOP_MAX)
+		n = MODEL_TOP_MAX;
+	m->n_top = 0;
+	for (i = 0; i < n && top; i++) {
+		const Quiz__V1__Standing *s = top[i];
+		struct model_standing *ms = &m->top[m->n_top];
+
+		if (!s)
+			continue;
+		ms->rank = s->rank;
+		ms->player_id = s->player_id;
+		ms->correct = s->correct;
+		ms->score = s->score;
+		ms->total_time_us = s->total_time_us;
+		copy_text(ms->nick, sizeof(ms->nick), s->nickname);
+		copy_text(ms->team, sizeof(ms->team), s->team);
+		m->n_top++;
+	}
+	MARK_TIES(m->top, m->n_top);
+}
+
+/* Copies a team board (absent: no board), clamped to the arrays. */
+static void copy_board(struct model_board *b, const Quiz__V1__TeamBoard *tb)
+{
+	size_t i, k, n;
+
+	b->have = false;
+	b->n = 0;
+	if (!tb)
+		return;
+	b->have = true;
+	b->scoring = (int)tb->scoring;
+	b->base = tb->team_base;
+	n = tb->n_teams > MODEL_TEAMS_MAX ? MODEL_TEAMS_MAX : tb->n_teams;
+	for (i = 0; i < n && tb->teams; i++) {
+		const Quiz__V1__TeamStanding *t = tb->teams[i];
+		struct model_team_row *r = &b->rows[b->n];
+
+		if (!t)
+			continue;
+		r->rank = t->rank;
+		r->members = t->members;
+		r->stake = t->stake;
+		r->score = t->score;
+		r->points = t->points;
+		r->last_delta = t->last_delta;
+		copy_text(r->name, sizeof(r->name), t->team);
+		r->n_top = 0;
+		for (k = 0; k < t->n_top_members && t->top_members &&
+			    r->n_top < MODEL_MEMBERS_MAX;
+		     k++)
+			copy_text(r->top[r->n_top++], MODEL_NAME_MAX,
+				  t->top_members[k]);
+		b->n++;
+	}
+	MARK_TIES(b->rows, b->n);
+}
+
+/* Copies a RoundInfo, its stakes clamped. */
+static void copy_round(struct model_round *r, const Quiz__V1__RoundInfo *ri)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->format = (int)ri->format;
+	copy_text(r->name, sizeof(r->name), ri->name);
+	r->questions = ri->questions;
+	r->time_limit_ms = ri->time_limit_ms;
+	r->wager_ms = ri->wager_ms;
+	r->first_question = ri->first_question;
+	r->points = ri->points;
+	r->penalty = ri->penalty;
+	for (i = 0; i < ri->n_stakes && ri->stakes && i < MODEL_STAKES_MAX; i++)
+		r->stakes[r->n_stakes++] = ri->stakes[i];
+}
+
+/* Makes round index the current one (its info from the contest when
+ * known). */
+static void set_round(struct model *m, uint32_t index)
+{
+	m->have_round = true;
+	m->round = index;
+	if (index < m->n_rounds)
+		m->cur = m->rounds[index];
+	else
+		memset(&m->cur, 0, sizeof(m->cur));
+	if (!m->rounds_total)
+		m->rounds_total = m->n_rounds;
+}
+
+/* ContestInfo (RoomCreated, Joined, Watching): the rounds and scoring. */
+static void apply_contest(struct model *m, const Quiz__V1__ContestInfo *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	m->contest = true;
+	if (c->title && c->title[0])
+		copy_text(m->title, sizeof(m->title), c->title);
+	m->scoring = (int)c->scoring;
+	m->team_base = c->team_base;
+	m->n_rounds = 0;
+	for (i = 0; i < c->n_rounds && c->rounds && i < MODEL_ROUNDS_MAX; i++)
+		if (c->rounds[i])
+			copy_round(&m->rounds[m->n_rounds++], c->rounds[i]);
+	m->rounds_total = m->n_rounds;
+	m->n_fixed_teams = c->n_teams > MODEL_TEAMS_MAX ? MODEL_TEAMS_MAX
+							: (unsigned)c->n_teams;
+}
+
+/* Turn: whose turn the question is (必答). */
+static void take_turn(struct model *m, const Quiz__V1__Turn *t)
+{
+	if (!m->have_turn || m->turn_q != t->question_index)
+		m->turn_refused = false;
+	m->have_turn = true;
+	m->turn_q = t->question_index;
+	copy_text(m->turn_team, sizeof(m->turn_team), t->team);
+	m->turn_pid = t->player_id;
+	copy_text(m->turn_nick, sizeof(m->turn_nick), t->nickname);
+	m->turn_no = t->turn;
+	m->turns = t->turns;
+}
+
+/* RoundStart: a round begins; its questions follow. */
+static int apply_round_start(struct model *m, const Quiz__V1__RoundStart *rs)
+{
+	struct model_round r;
+
+	if (!rs->round)
+		return 0;
+	copy_round(&r, rs->round);
+	if (rs->round->index < m->n_rounds)
+		m->rounds[rs->round->index] = r;
+	else if (rs->round->index == m->n_rounds &&
+		 m->n_rounds < MODEL_ROUNDS_MAX)
+		m->rounds[m->n_rounds++] = r;
+	m->have_round = true;
+	m->round = rs->round->index;
+	m->cur = r;
+	if (rs->rounds)
+		m->rounds_total = rs->rounds;
+	m->round_ended = false;
+	m->have_turn = false;
+	m->have_wager = false;
+	return MODEL_REDRAW;
+}
+
+/* RoundEnd: the team board after a round; a break follows unless it was
+ * the last. */
+static int apply_round_end(struct model *m, const Quiz__V1__RoundEnd *re)
+{
+	copy_board(&m->board, re->teams);
+	if (re->n_top)
+		copy_top(m, re->top, re->n_top);
+	m->round_ended = true;
+	m->ended_round = re->round;
+	if (re->rounds)
+		m->rounds_total = re->rounds;
+	if (m->phase == PHASE_FINISHED || m->phase == PHASE_KICKED ||
+	    (uint64_t)re->round + 1 >= m->rounds_total)
+		return MODEL_REDRAW;
+	if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_ROUND_BREAK;
+	else
+		m->phase = PHASE_ROUND_BREAK;
+	return MODEL_REDRAW;
+}
+
+/* WagerRequest: the wager phase of a question (风险). */
+static int apply_wager_request(struct model *m, const Quiz__V1__WagerRequest *w,
+			       model_to_local_fn to_local, void *arg)
+{
+	size_t i;
+
+	if (!m->have_wager || m->wager_q != w->question_index) {
+		m->wager_sent = 0;
+		m->wager_stake = 0;
+		m->wager_by_pid = 0;
+		m->wager_by[0] = '\0';
+	}
+	m->have_wager = true;
+	m->wager_q = w->question_index;
+	m->wager_round = w->round;
+	m->n_stakes = 0;
+	for (i = 0; i < w->n_stakes && w->stakes && i < MODEL_STAKES_MAX; i++)
+		m->stakes[m->n_stakes++] = w->stakes[i];
+	m->wager_deadline = local_time(to_local, arg, w->deadline_at_us);
+	copy_text(m->wager_category, sizeof(m->wager_category), w->category);
+	m->next_q = w->question_index;
+	if (m->phase == PHASE_PAUSED)
+		m->phase_before_pause = PHASE_WAGER;
+	else if (m->phase != PHASE_KICKED)
+		m->phase = PHASE_WAGER;
+	return MODEL_REDRAW;
+}
+
+/* WagerAck: my stake, or my team's, is booked. */
+static int apply_wager_ack(struct model *m, const Quiz__V1__WagerAck *a)
+{
+	if (!m->have_wager || m->wager_q != a->question_index)
+		return 0;
+	m->wager_stake = a->stake;
+	m->wager_sent = 0;
+	m->wager_by_pid = a->player_id;
+	copy_text(m->wager_by, sizeof(m->wager_by), a->nickname);
+	return MODEL_REDRAW;
+}
+
 /* Error: kept for the status line; the phase stays. A refused answer that
  * can still be retried (not TOO_LATE / ALREADY_ANSWERED) is unlocked. */
 static int apply_error(struct model *m, const Quiz__V1__Error *e)
 {
+	bool retry = e->code == QUIZ__V1__ERROR_CODE__BAD_STATE ||
+		     e->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE ||
+		     e->code == QUIZ__V1__ERROR_CODE__RATE_LIMITED ||
+		     e->code == QUIZ__V1__ERROR_CODE__INTERNAL ||
+		     e->code == QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE;
+
 	copy_text(m->error, sizeof(m->error), e->message);
 	m->error_code = (int)e->code;
+	if (m->mode == MODE_JOIN && m->phase == PHASE_WAGER && m->wager_sent &&
+	    !m->wager_stake && retry)
+		m->wager_sent = 0; /* the stake can be picked again */
+	if (m->mode == MODE_JOIN && m->phase == PHASE_QUESTION &&
+	    e->code == QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN) {
+		/* another team has this question: no key answers it now */
+		m->turn_refused = true;
+		m->locked = false;
+		m->locked_mask = 0;
+		m->selected = 0;
+		return MODEL_REDRAW;
+	}
 	if (m->mode == MODE_JOIN && m->locked && !m->acked &&
-	    m->phase == PHASE_QUESTION &&
-	    (e->code == QUIZ__V1__ERROR_CODE__BAD_STATE ||
-	     e->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE ||
-	     e->code == QUIZ__V1__ERROR_CODE__RATE_LIMITED ||
-	     e->code == QUIZ__V1__ERROR_CODE__INTERNAL ||
-	     e->code == QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE)) {
+	    m->phase == PHASE_QUESTION && retry) {
 		m->locked = false;
 		m->locked_mask = 0;
 	}
@@ -265,6 +533,19 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 		m->deadline_at = m->reveal_at;
 	m->q_points = q->points;
 	m->q_limit_ms = q->time_limit_ms;
+	m->q_round = q->round;
+	m->q_round_index = q->round_index;
+	m->q_round_count = q->round_count;
+	if (q->round_count && (!m->have_round || m->round != q->round))
+		set_round(m, q->round);
+	if (q->turn)
+		take_turn(m, q->turn);
+	else if (!m->have_turn || m->turn_q != q->index)
+		m->have_turn = false; /* everyone may answer */
+	m->q_stake = q->stake;
+	if (q->stake && m->have_wager && m->wager_q == q->index &&
+	    !m->wager_stake)
+		m->wager_stake = q->stake;
 	m->next_q = q->index;
 	m->countdown_to = m->reveal_at;
 	if (m->phase == PHASE_PAUSED)
@@ -325,6 +606,7 @@ static int apply_reveal(struct model *m, const Quiz__V1__Reveal *r)
 	m->voided = r->voided;
 	copy_lines(m->explanation, sizeof(m->explanation), r->explanation);
 	copy_text(m->correct_text, sizeof(m->correct_text), r->correct_text);
+	copy_board(&m->board, r->teams);
 	if (m->phase == PHASE_PAUSED)
 		m->phase_before_pause = PHASE_REVEAL;
 	else
@@ -344,6 +626,10 @@ static int apply_result(struct model *m, const Quiz__V1__Result *r)
 	m->r_rt_us = r->response_time_us;
 	m->r_total = r->total;
 	m->r_rank = r->rank;
+	/* a server older than signed deltas sends points only */
+	m->r_delta = r->delta ? r->delta : (int64_t)r->points;
+	m->r_stake = r->stake;
+	m->r_team_answered = r->team_answered;
 	if (r->players)
 		m->players = r->players;
 	return MODEL_REDRAW;
@@ -352,26 +638,10 @@ static int apply_result(struct model *m, const Quiz__V1__Result *r)
 /* Leaderboard: top standings; the final one ends the match. */
 static int apply_leaderboard(struct model *m, const Quiz__V1__Leaderboard *l)
 {
-	size_t i, n = l->n_top;
-
-	if (n > MODEL_TOP_MAX)
-		n = MODEL_TOP_MAX;
-	m->n_top = 0;
-	for (i = 0; i < n && l->top; i++) {
-		const Quiz__V1__Standing *s = l->top[i];
-		struct model_standing *ms = &m->top[m->n_top];
-
-		if (!s)
-			continue;
-		ms->rank = s->rank;
-		ms->player_id = s->player_id;
-		ms->correct = s->correct;
-		ms->score = s->score;
-		ms->total_time_us = s->total_time_us;
-		copy_text(ms->nick, sizeof(ms->nick), s->nickname);
-		copy_text(ms->team, sizeof(ms->team), s->team);
-		m->n_top++;
-	}
+	copy_top(m, l->top, l->n_top);
+	copy_board(&m->board, l->teams);
+	if (m->contest && (!m->have_round || m->round != l->round))
+		set_round(m, l->round);
 	if (l->players)
 		m->players = l->players;
 	m->final = l->final;
@@ -404,6 +674,10 @@ static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
 		/* until the re-sent Countdown arrives */
 		m->countdown_to = local_time(to_local, arg, s->at_us) +
 				  m->paused_remaining_us;
+	if (p == PHASE_WAGER && m->phase == PHASE_PAUSED && m->have_wager)
+		/* until the re-sent WagerRequest arrives */
+		m->wager_deadline = local_time(to_local, arg, s->at_us) +
+				    m->paused_remaining_us;
 	if (p == PHASE_FINISHED)
 		m->final = true;
 	m->phase = p;
@@ -438,6 +712,7 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		copy_text(m->host_token, sizeof(m->host_token),
 			  env->room_created->host_token);
 		apply_settings(m, env->room_created->settings);
+		apply_contest(m, env->room_created->contest);
 		m->conn = CONN_ONLINE;
 		clear_error(m);
 		m->phase = PHASE_LOBBY;
@@ -448,6 +723,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		m->player_id = env->joined->player_id;
 		copy_text(m->code, sizeof(m->code), env->joined->code);
 		apply_settings(m, env->joined->settings);
+		apply_contest(m, env->joined->contest);
+		if (env->joined->contest)
+			set_round(m, env->joined->round);
 		m->players = env->joined->players;
 		m->conn = CONN_ONLINE;
 		clear_error(m);
@@ -458,6 +736,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			return 0;
 		copy_text(m->code, sizeof(m->code), env->watching->code);
 		apply_settings(m, env->watching->settings);
+		apply_contest(m, env->watching->contest);
+		if (env->watching->contest)
+			set_round(m, env->watching->round);
 		m->conn = CONN_ONLINE;
 		clear_error(m);
 		enter_state(m, (int)env->watching->state);
@@ -490,6 +771,23 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_KICKED:
 		return env->kicked ? apply_kicked(m, env->kicked) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_START:
+		return env->round_start ? apply_round_start(m, env->round_start)
+					: 0;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_END:
+		return env->round_end ? apply_round_end(m, env->round_end) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_TURN:
+		if (!env->turn || m->phase == PHASE_KICKED)
+			return 0;
+		take_turn(m, env->turn);
+		return MODEL_REDRAW;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST:
+		return env->wager_request
+			   ? apply_wager_request(m, env->wager_request,
+						 to_local, arg)
+			   : 0;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
+		return env->wager_ack ? apply_wager_ack(m, env->wager_ack) : 0;
 	default:
 		return 0; /* Ok, Pong and requests: nothing to show */
 	}
@@ -517,6 +815,79 @@ unsigned model_time_left_pm(const struct model *m, uint64_t now)
 	if (left > UINT64_MAX / 1000)
 		return (unsigned)(left / (total / 1000));
 	return (unsigned)(left * 1000 / total);
+}
+
+/* Whether the open question is this contestant's to answer. */
+bool model_my_turn(const struct model *m)
+{
+	if (m->mode != MODE_JOIN)
+		return false;
+	if (m->have_q && m->turn_refused)
+		return false;
+	if (!m->have_turn || !m->have_q || m->turn_q != m->q)
+		return true;
+	if (m->turn_team[0])
+		return model_is_my_team(m, m->turn_team);
+	return m->player_id && m->turn_pid == m->player_id;
+}
+
+/* Fraction of the wager time left at now, per mille. */
+unsigned model_wager_left_pm(const struct model *m, uint64_t now)
+{
+	uint64_t total, left;
+
+	if (m->phase != PHASE_WAGER || !m->have_wager ||
+	    now >= m->wager_deadline)
+		return 0;
+	left = m->wager_deadline - now;
+	total = (uint64_t)(m->cur.wager_ms ? m->cur.wager_ms : 15000) * 1000;
+	if (left >= total)
+		return 1000;
+	return (unsigned)(left * 1000 / total);
+}
+
+/* Number of match question q within its round, and the round's count. */
+void model_round_pos(const struct model *m, uint32_t q, uint32_t *i,
+		     uint32_t *n)
+{
+	if (m->have_q && q == m->q && m->q_round_count &&
+	    m->q_round_index < m->q_round_count) {
+		*i = m->q_round_index + 1;
+		*n = m->q_round_count;
+	} else if (m->have_round && m->cur.questions &&
+		   q >= m->cur.first_question &&
+		   q - m->cur.first_question < m->cur.questions) {
+		*i = q - m->cur.first_question + 1;
+		*n = m->cur.questions;
+	} else {
+		*i = q + 1;
+		*n = m->q_count ? m->q_count : m->question_count;
+	}
+}
+
+/* A key in the wager phase: the digit of a stake. */
+static int wager_key(struct model *m, int key, uint64_t now)
+{
+	if (!m->have_wager || m->wager_stake || m->wager_sent ||
+	    now > m->wager_deadline)
+		return 0;
+	if (key < '1' || key > '8' || (unsigned)(key - '1') >= m->n_stakes)
+		return 0;
+	m->wager_sent = m->stakes[key - '1'];
+	if (!m->wager_sent)
+		return 0; /* a zero stake is no stake */
+	return MODEL_WAGER | MODEL_REDRAW;
+}
+
+/* Builds the Wager for the stake picked. */
+int model_wager(const struct model *m, Quiz__V1__Wager *w)
+{
+	if (!m->have_wager || !m->wager_sent)
+		return -1;
+	quiz__v1__wager__init(w);
+	w->question_index = m->wager_q;
+	w->stake = m->wager_sent;
+	return 0;
 }
 
 /* Option index of a key, or -1. */
@@ -559,8 +930,11 @@ int model_key(struct model *m, int key, uint64_t now)
 	bool enter = key == '\n' || key == '\r';
 	int opt;
 
+	if (m->mode == MODE_JOIN && model_phase_at(m, now) == PHASE_WAGER)
+		return wager_key(m, key, now);
 	if (m->mode != MODE_JOIN || m->locked ||
-	    model_phase_at(m, now) != PHASE_QUESTION || now > m->deadline_at)
+	    model_phase_at(m, now) != PHASE_QUESTION || now > m->deadline_at ||
+	    !model_my_turn(m))
 		return 0;
 	if (m->kind == QUIZ__V1__QUESTION_KIND__FILL)
 		return enter && fill_nonblank(m) ? lock(m, 0) : 0;
@@ -600,7 +974,7 @@ int model_key(struct model *m, int key, uint64_t now)
 static int fill_open(const struct model *m)
 {
 	return m->mode == MODE_JOIN && m->have_q && !m->locked &&
-	       m->phase == PHASE_QUESTION &&
+	       m->phase == PHASE_QUESTION && model_my_turn(m) &&
 	       m->kind == QUIZ__V1__QUESTION_KIND__FILL;
 }
 
@@ -689,6 +1063,9 @@ const char *model_error_text(int code)
 	    N_("Storage unavailable: the answer was not recorded, try again"),
 	    N_("Timed out"),
 	    N_("The server is stopping"),
+	    N_("Not your turn: another team answers this question"),
+	    N_("This room runs a round format this client cannot play: "
+	       "update quiz"),
 	};
 
 	if (code < 0 || code >= (int)(sizeof(texts) / sizeof(texts[0])))

@@ -19,6 +19,10 @@
 #define MODEL_TOP_MAX	  10
 #define MODEL_TEAMS_MAX	  64
 #define MODEL_MISSING_MAX 32 /* host panel: who has not answered yet */
+#define MODEL_TEAM_NAME	  (QUIZ_TEAM_MAX + 1) /* a team name (bytes, NUL) */
+#define MODEL_ROUNDS_MAX  16 /* rounds of a contest (CONTEST_ROUNDS_MAX) */
+#define MODEL_STAKES_MAX  8  /* stakes of a wager round */
+#define MODEL_MEMBERS_MAX 5  /* best members named on the final team board */
 
 /* typed fill-in answer (bytes, protocol limit) */
 #define MODEL_FILL_MAX QUIZ_FILL_MAX
@@ -43,20 +47,62 @@ enum model_phase {
 	PHASE_PAUSED,
 	PHASE_FINISHED,
 	PHASE_KICKED,
+	PHASE_ROUND_BREAK, /* between two rounds: the team board */
+	PHASE_WAGER,	   /* 风险: teams pick their stakes */
+};
+
+/* quiz.v1.RoundFormat values (the model keeps them as ints). */
+enum {
+	MODEL_FMT_SPEED = 0,
+	MODEL_FMT_REQUIRED = 1,
+	MODEL_FMT_BUZZ = 2,
+	MODEL_FMT_WAGER = 3,
+	MODEL_FMT_PRACTICE = 4,
 };
 
 struct model_standing {
 	uint32_t rank, player_id, correct;
+	bool tied; /* another standing shown has the same rank (并列) */
 	int64_t score;
 	uint64_t total_time_us;
 	char nick[MODEL_NAME_MAX];
-	char team[MODEL_NAME_MAX];
+	char team[MODEL_TEAM_NAME];
 };
 
 struct model_team {
-	char name[MODEL_NAME_MAX];
+	char name[MODEL_TEAM_NAME];
 	uint32_t players;
 	int64_t score;
+};
+
+/* One round of the contest (RoundInfo). */
+struct model_round {
+	int format; /* MODEL_FMT_* (an unknown value is kept: shown as such) */
+	char name[QUIZ_TITLE_MAX + 1];
+	uint32_t questions; /* 0 until the round begins */
+	uint32_t time_limit_ms, wager_ms, first_question;
+	int32_t points, penalty;
+	uint32_t stakes[MODEL_STAKES_MAX];
+	unsigned n_stakes;
+};
+
+/* One team on a board (TeamStanding). */
+struct model_team_row {
+	uint32_t rank, members, stake;
+	bool tied; /* another team on the board has the same rank */
+	int64_t score, points, last_delta;
+	char name[MODEL_TEAM_NAME];
+	char top[MODEL_MEMBERS_MAX][MODEL_NAME_MAX]; /* final board */
+	unsigned n_top;
+};
+
+/* A team board (TeamBoard): in the Reveal, the Leaderboard, the RoundEnd. */
+struct model_board {
+	bool have;
+	int scoring; /* quiz.v1.TeamScoring: 0 mean, 1 sum */
+	int64_t base;
+	struct model_team_row rows[MODEL_TEAMS_MAX];
+	unsigned n;
 };
 
 struct model {
@@ -70,6 +116,45 @@ struct model {
 	char title[MODEL_NAME_MAX * 2];
 	uint32_t player_id;
 	uint32_t time_limit_ms, points, question_count;
+	char team[MODEL_TEAM_NAME]; /* this contestant's team ("" none) */
+
+	/* the contest (ContestInfo): its rounds and how teams score */
+	bool contest;
+	int scoring;
+	int64_t team_base;
+	struct model_round rounds[MODEL_ROUNDS_MAX];
+	unsigned n_rounds;
+	unsigned n_fixed_teams; /* the contest's fixed team list (0: free) */
+
+	/* the current round (RoundStart, Joined.round, Question.round) */
+	bool have_round;
+	uint32_t round;		/* 0-based */
+	uint32_t rounds_total;	/* rounds of the match (RoundStart.rounds) */
+	struct model_round cur; /* its RoundInfo */
+	/* the last round that ended (RoundEnd) */
+	bool round_ended;
+	uint32_t ended_round;
+
+	/* whose turn (Turn, Question.turn): 必答 */
+	bool have_turn;
+	uint32_t turn_q; /* the question it is for */
+	char turn_team[MODEL_TEAM_NAME];
+	uint32_t turn_pid;
+	char turn_nick[MODEL_NAME_MAX];
+	uint32_t turn_no, turns;
+	bool turn_refused; /* NOT_YOUR_TURN came back for this question */
+
+	/* the wager phase (WagerRequest, WagerAck): 风险 */
+	bool have_wager;
+	uint32_t wager_q, wager_round;
+	uint32_t stakes[MODEL_STAKES_MAX];
+	unsigned n_stakes;
+	uint64_t wager_deadline; /* local */
+	char wager_category[MODEL_NAME_MAX];
+	uint32_t wager_sent;   /* stake sent, not yet acknowledged (0 none) */
+	uint32_t wager_stake;  /* stake confirmed by WagerAck (0 none) */
+	uint32_t wager_by_pid; /* who picked it */
+	char wager_by[MODEL_NAME_MAX];
 
 	/* lobby */
 	uint32_t players;
@@ -90,6 +175,8 @@ struct model {
 	unsigned n_options;
 	uint64_t reveal_at, deadline_at; /* local */
 	uint32_t q_points, q_limit_ms;
+	uint32_t q_round, q_round_index, q_round_count; /* 0 count: no round */
+	uint32_t q_stake; /* WAGER: my team's stake (0 none) */
 
 	/* this contestant's answer */
 	uint32_t selected; /* mask being composed (multi) or cursor choice */
@@ -120,6 +207,12 @@ struct model {
 	bool r_answered, r_correct;
 	uint32_t r_points, r_rt_us, r_rank;
 	int64_t r_total;
+	int64_t r_delta;      /* signed points booked */
+	uint32_t r_stake;     /* WAGER: the stake booked */
+	bool r_team_answered; /* someone in my team answered */
+
+	/* the team board of the last Reveal, Leaderboard or RoundEnd */
+	struct model_board board;
 
 	/* leaderboard */
 	struct model_standing top[MODEL_TOP_MAX];
@@ -146,6 +239,7 @@ enum {
 	MODEL_REDRAW = 1 << 0, /* something visible changed */
 	MODEL_ANSWER = 1 << 1, /* the input handler locked an answer: send it */
 	MODEL_QUIT = 1 << 2,
+	MODEL_WAGER = 1 << 3, /* a stake was picked: send model_wager() */
 };
 
 /* Keys for model_key besides characters (above any Unicode code point):
@@ -170,6 +264,10 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 /* Connection events. */
 void model_set_conn(struct model *m, enum model_conn c);
 
+/* The contestant's team as given to JoinRoom (NULL or "": none); turns
+ * and wagers are matched against it (by text_name_key). */
+void model_set_team(struct model *m, const char *team);
+
 /* The phase to draw at local time now: QUESTION is only shown from
  * reveal_at on (before that the countdown stays on screen). */
 enum model_phase model_phase_at(const struct model *m, uint64_t now);
@@ -178,6 +276,23 @@ enum model_phase model_phase_at(const struct model *m, uint64_t now);
  * countdown bar; 0 outside a question. */
 unsigned model_time_left_pm(const struct model *m, uint64_t now);
 
+/* Whether the open question is this contestant's to answer: true without
+ * a turn (every format but 必答), else when the turn is my team's (or,
+ * without teams, mine) and the server did not refuse it. */
+bool model_my_turn(const struct model *m);
+
+/* Whether team is this contestant's team (by text_name_key). */
+bool model_is_my_team(const struct model *m, const char *team);
+
+/* Fraction of the wager time left at now, per mille (0 outside WAGER). */
+unsigned model_wager_left_pm(const struct model *m, uint64_t now);
+
+/* The 1-based number of match question q within the current round, and
+ * the round's question count, in *i and *n; the match numbering
+ * (q + 1 of q_count) when the round is not known. */
+void model_round_pos(const struct model *m, uint32_t q, uint32_t *i,
+		     uint32_t *n);
+
 /* Contestant input during a question: key is an option letter/digit
  * ('a'..'h', 'A'..'H', '1'..'8'), ' ' to toggle in multi-select, '\n' to
  * confirm. Returns MODEL_* flags (MODEL_ANSWER when the answer is to be
@@ -185,7 +300,10 @@ unsigned model_time_left_pm(const struct model *m, uint64_t now);
  * MODEL_KEY_UP/DOWN move the cursor: ' ' toggles the cursor's option
  * (multi), Enter locks it (single/true-false, once the cursor was moved).
  * '\r' counts as Enter. Keys do nothing outside the QUESTION phase at now,
- * after deadline_at, once locked, or in host/screen mode. */
+ * after deadline_at, once locked, when it is not my turn
+ * (model_my_turn), or in host/screen mode. In the WAGER phase '1'..'8'
+ * pick the stake of that number (MODEL_WAGER: send model_wager()) until
+ * the deadline, unless a stake is confirmed or one is on its way. */
 int model_key(struct model *m, int key, uint64_t now);
 /* Fill-in text editing: append one UTF-8 character / delete the last.
  * Input is refused (0 returned) when it is not valid UTF-8, holds a control
@@ -198,6 +316,10 @@ int model_fill_backspace(struct model *m);
  * MODEL_OPTIONS_MAX). a->choices points at choices and a->text at m->fill:
  * pack a before m changes. Returns 0, or -1 when nothing is locked. */
 int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices);
+
+/* Builds the Wager for the stake picked (wager_sent). Returns 0, or -1
+ * when none is on its way. */
+int model_wager(const struct model *m, Quiz__V1__Wager *w);
 
 /* An English sentence for a refusal (quiz.v1.ErrorCode, e.g. error_code),
  * marked for translation but not translated: the UI shows

@@ -470,6 +470,10 @@ static void on_connected(uv_connect_t *req, int status)
 	struct qconn *c = req->data;
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	/* the round formats both clients play (docs/PROTOCOL.md) */
+	Quiz__V1__RoundFormat formats[] = {QUIZ__V1__ROUND_FORMAT__SPEED,
+					   QUIZ__V1__ROUND_FORMAT__REQUIRED,
+					   QUIZ__V1__ROUND_FORMAT__WAGER};
 	int64_t rc;
 
 	if (c->closing)
@@ -485,6 +489,8 @@ static void on_connected(uv_connect_t *req, int status)
 		h.protocol_version = QUIZ_PROTOCOL_VERSION;
 		h.client = c->client;
 		h.resume_token = c->hello_token;
+		h.formats = formats;
+		h.n_formats = sizeof(formats) / sizeof(formats[0]);
 		rc = qconn_send(c, &env);
 		if (rc < 0)
 			status = (int)rc;

@@ -1,7 +1,8 @@
 /* Client side of the quiz protocol over one libuv TCP connection, shared by
  * quiz-bench and the terminal client. It owns the socket, the framing and
  * the protocol housekeeping (Hello, Ping/Pong clock sync) and hands every
- * other decoded Envelope to the caller.
+ * other decoded Envelope to the caller. Its Hello lists the round formats
+ * SPEED, REQUIRED and WAGER (Hello.formats): both clients play them.
  *
  * Lifecycle: qconn_new() -> qconn_configure() (optional) -> qconn_connect()
  * -> ... -> qconn_close(). The memory is released only after libuv has

@@ -26,10 +26,11 @@
 #include "text.h"
 #include "ui.h"
 
-#define BACKOFF_MIN_MS 500
-#define BACKOFF_MAX_MS 8000
-#define TICK_MS	       100
-#define APP_HOST_CMD   (1 << 8) /* a host command is pending: send it */
+#define BACKOFF_MIN_MS	 500
+#define BACKOFF_MAX_MS	 8000
+#define TICK_MS		 100
+#define APP_HOST_CMD	 (1 << 8) /* a host command is pending: send it */
+#define QUIZ_CONTEST_MAX 32768	  /* bytes of CreateRoom.contest */
 
 struct app {
 	uv_loop_t *loop;
@@ -41,6 +42,8 @@ struct app {
 
 	/* options */
 	const char *code, *name, *team, *title, *category, *host_key;
+	const char *contest_path;
+	char *contest; /* the contest file's text (host --contest) */
 	char code_buf[ROOMCODE_SIZE]; /* the typed code, normalised */
 	uint32_t questions, time_limit_ms, points;
 	uint64_t seed;
@@ -53,6 +56,9 @@ struct app {
 	uint32_t cmd_pid;
 	uint32_t cmd_seq;
 	const char *cmd_name;
+	uint32_t create_seq; /* the CreateRoom request */
+	bool refused;	     /* the server refused to create the room */
+	int exit_code;
 	unsigned idle_reads;
 
 	uv_timer_t tick, retry;
@@ -76,17 +82,20 @@ static void usage(FILE *f, const char *mode)
 		if (mode)
 			fprintf(f, "  --name NAME  %s\n  --team TEAM  %s\n",
 				_("your nickname (1-32 bytes)"),
-				_("your team or branch (optional)"));
+				_("your team or branch (1-64 bytes; required "
+				  "when the contest has a fixed team list)"));
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "host") == 0) {
 		fprintf(f, "%s\n  %s\n",
-			_("Usage: quiz host HOST:PORT [--title T] "
-			  "[--questions N] [--time-limit-ms T] [--points P] "
-			  "[--seed S] [--category C] [--auto] [--host-key K]"),
+			_("Usage: quiz host HOST:PORT [--contest FILE] "
+			  "[--title T] [--questions N] [--time-limit-ms T] "
+			  "[--points P] [--seed S] [--category C] [--auto] "
+			  "[--host-key K]"),
 			_("Create a room and run it from the host console."));
 		if (mode)
 			fprintf(f,
+				"  --contest FILE     %s\n"
 				"  --title T          %s\n"
 				"  --questions N      %s\n"
 				"  --time-limit-ms T  %s\n"
@@ -95,6 +104,8 @@ static void usage(FILE *f, const char *mode)
 				"  --category C       %s\n"
 				"  --auto             %s\n"
 				"  --host-key K       %s\n",
+				_("run the contest in FILE (docs/CONTEST.md, "
+				  "at most 32768 bytes)"),
 				_("room title shown on every screen"),
 				_("questions in the match, 1-200 (10)"),
 				_("time per question, 3000-300000 (20000)"),
@@ -134,6 +145,54 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return 0;
 }
 
+/* Reads the --contest file (at most QUIZ_CONTEST_MAX bytes) into
+ * a->contest. Returns 0, or -EINVAL with the reason printed. The server
+ * checks what it says. */
+static int read_contest(struct app *a)
+{
+	FILE *f = fopen(a->contest_path, "rb");
+	size_t n;
+	int rc = -EINVAL;
+
+	if (!f) {
+		fprintf(stderr, "quiz host: %s: %s\n", a->contest_path,
+			strerror(errno));
+		return -EINVAL;
+	}
+	a->contest = malloc(QUIZ_CONTEST_MAX + 2);
+	if (!a->contest)
+		goto fail;
+	n = fread(a->contest, 1, QUIZ_CONTEST_MAX + 1, f);
+	if (ferror(f)) {
+		fprintf(stderr, "quiz host: %s: %s\n", a->contest_path,
+			strerror(errno));
+		goto fail;
+	}
+	if (n > QUIZ_CONTEST_MAX) {
+		fprintf(stderr,
+			_("quiz host: %s: a contest file holds at most "
+			  "%d bytes\n"),
+			a->contest_path, QUIZ_CONTEST_MAX);
+		goto fail;
+	}
+	if (n == 0 || memchr(a->contest, '\0', n)) {
+		fprintf(stderr,
+			_("quiz host: %s: not a contest file (empty, "
+			  "or binary)\n"),
+			a->contest_path);
+		goto fail;
+	}
+	a->contest[n] = '\0';
+	rc = 0;
+fail:
+	fclose(f);
+	if (rc < 0) {
+		free(a->contest);
+		a->contest = NULL;
+	}
+	return rc;
+}
+
 /* Parses the mode's arguments into a. Returns 0, 1 after --help or
  * --version (exit 0), or -EINVAL (message printed). */
 static int parse_args(int argc, char **argv, struct app *a)
@@ -147,6 +206,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_CAT,
 		O_HOST_KEY,
 		O_AUTO,
+		O_CONTEST,
 		O_TEAM
 	};
 	static const struct option opts[] = {
@@ -160,6 +220,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"category", required_argument, NULL, O_CAT},
 	    {"auto", no_argument, NULL, O_AUTO},
 	    {"host-key", required_argument, NULL, O_HOST_KEY},
+	    {"contest", required_argument, NULL, O_CONTEST},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -199,7 +260,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 
 		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
 			bad = 1;
-		if (a->mode != MODE_HOST && c >= O_TITLE && c <= O_AUTO)
+		if (a->mode != MODE_HOST && c >= O_TITLE && c <= O_CONTEST)
 			bad = 1;
 		if (bad) {
 			fprintf(stderr, "quiz %s: %s\n", mode,
@@ -241,6 +302,9 @@ static int parse_args(int argc, char **argv, struct app *a)
 			break;
 		case O_AUTO:
 			a->auto_adv = true;
+			break;
+		case O_CONTEST:
+			a->contest_path = optarg;
 			break;
 		case O_HOST_KEY:
 			if (!*optarg || strlen(optarg) > 64) {
@@ -295,9 +359,9 @@ static int parse_args(int argc, char **argv, struct app *a)
 				  "printable)"));
 			return -EINVAL;
 		}
-		if (a->team && !text_valid_name(a->team, QUIZ_NAME_MAX)) {
+		if (a->team && !text_valid_name(a->team, QUIZ_TEAM_MAX)) {
 			fprintf(stderr, "quiz join: %s\n",
-				_("--team must be 1-32 bytes, printable"));
+				_("--team must be 1-64 bytes, printable"));
 			return -EINVAL;
 		}
 	}
@@ -317,6 +381,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 		fprintf(stderr, "quiz host: %s\n", _("--category too long"));
 		return -EINVAL;
 	}
+	if (a->contest_path && read_contest(a) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -340,7 +406,7 @@ static void app_schedule(struct app *a)
 	uint64_t now = qconn_now_us();
 	enum model_phase ph = model_phase_at(&a->m, now);
 	bool need = ph == PHASE_COUNTDOWN || ph == PHASE_QUESTION ||
-		    a->m.phase == PHASE_COUNTDOWN ||
+		    ph == PHASE_WAGER || a->m.phase == PHASE_COUNTDOWN ||
 		    a->m.phase == PHASE_QUESTION || a->v.reconnecting;
 
 	if (a->quitting)
@@ -377,6 +443,24 @@ static void app_send_answer(struct app *a)
 			 _("Not connected: the answer was not sent"));
 }
 
+/* Sends the stake picked in the wager phase. */
+static void app_send_wager(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Wager w;
+
+	if (model_wager(&a->m, &w) < 0)
+		return;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
+	env.wager = &w;
+	a->m.error[0] = 0;
+	if (app_send(a, &env) < 0) {
+		a->m.wager_sent = 0; /* pick again once back online */
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Not connected: the stake was not sent"));
+	}
+}
+
 /* Sends the pending host command. */
 static void app_send_cmd(struct app *a)
 {
@@ -407,6 +491,7 @@ static void app_first_request(struct app *a)
 	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
+	int64_t seq;
 
 	switch (a->mode) {
 	case MODE_JOIN:
@@ -440,9 +525,12 @@ static void app_first_request(struct app *a)
 		st.auto_advance = a->auto_adv;
 		cr.settings = &st;
 		cr.host_key = (char *)(a->host_key ? a->host_key : "");
+		cr.contest = a->contest ? a->contest : "";
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 		env.create_room = &cr;
-		break;
+		seq = app_send(a, &env);
+		a->create_seq = seq > 0 ? (uint32_t)seq : 0;
+		return;
 	}
 	app_send(a, &env);
 }
@@ -490,6 +578,13 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		a->v.notice[0] = 0;
+		if (a->create_seq && env->error &&
+		    env->error->ref_seq == a->create_seq) {
+			/* nothing to run: say why on the normal screen */
+			a->refused = true;
+			a->exit_code = 1;
+			flags |= MODEL_QUIT;
+		}
 		break;
 	default:
 		break;
@@ -731,6 +826,8 @@ static void app_after(struct app *a, int flags)
 		return;
 	if (flags & MODEL_ANSWER)
 		app_send_answer(a);
+	if (flags & MODEL_WAGER)
+		app_send_wager(a);
 	if (flags & APP_HOST_CMD)
 		app_send_cmd(a);
 	if (flags & MODEL_QUIT) {
@@ -781,7 +878,7 @@ static void on_signal(uv_signal_t *s, int signum)
  * text: sanitised again (text_sanitize, as the model does), and where the
  * terminal is not UTF-8 every non-ASCII character printed as '?', since
  * there the bytes of a character could be taken as C1 controls. */
-static void app_print_server(const char *label, const char *text)
+static void app_print_server(FILE *f, const char *label, const char *text)
 {
 	char buf[MODEL_TEXT_MAX];
 	size_t len = text_sanitize(buf, sizeof(buf), text, 0), i = 0, o = 0;
@@ -795,19 +892,28 @@ static void app_print_server(const char *label, const char *text)
 		if (i >= len)
 			buf[o] = '\0';
 	}
-	printf("quiz: %s%s%s\n", label ? label : "", label ? " " : "", buf);
+	fprintf(f, "quiz: %s%s%s\n", label ? label : "", label ? " " : "", buf);
 }
 
 /* A line on the normal screen after the UI is gone. */
 static void app_summary(const struct app *a)
 {
+	if (a->refused) {
+		app_print_server(
+		    stderr,
+		    a->contest ? _("the server refused the contest:")
+			       : _("the server refused to create the room:"),
+		    a->m.error[0] ? a->m.error
+				  : _(model_error_text(a->m.error_code)));
+		return;
+	}
 	if (a->mode == MODE_HOST && a->m.code[0])
-		app_print_server(_("room"), a->m.code);
+		app_print_server(stdout, _("room"), a->m.code);
 	if (a->mode == MODE_JOIN && a->m.have_result)
 		printf(_("quiz: rank %u of %u, %lld points\n"), a->m.r_rank,
 		       a->m.players, (long long)a->m.r_total);
 	if (a->m.error[0])
-		app_print_server(NULL, a->m.error);
+		app_print_server(stdout, NULL, a->m.error);
 }
 
 int main(int argc, char **argv)
@@ -825,6 +931,7 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
 	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
+	model_set_team(&a.m, a.team);
 	a.backoff_ms = BACKOFF_MIN_MS;
 	if (uv_loop_init(&loop) < 0) {
 		fprintf(stderr, "%s", _("quiz: cannot start the event loop\n"));
@@ -865,5 +972,6 @@ int main(int argc, char **argv)
 		fcntl(STDIN_FILENO, F_SETFL, a.stdin_flags);
 	uv_loop_close(&loop);
 	app_summary(&a);
-	return 0;
+	free(a.contest);
+	return a.exit_code;
 }

@@ -684,18 +684,33 @@ void ui_draw(const struct model *m, const struct ui_view *v, uint64_t now)
 	refresh();
 }
 
-/* The question line above the stem: number, category, points. */
+/* The question line above the stem: round, number, category, points (or
+ * the stake of a wager). */
 void ui_question_line(const struct model *m, int y)
 {
-	char buf[256];
+	char buf[512], pre[256];
+	uint32_t i, n;
+	size_t o;
 
-	if (m->category[0])
-		snprintf(buf, sizeof(buf),
-			 _("Question %u of %u · %s · %u points"), m->q + 1,
-			 m->q_count, m->category, m->q_points);
-	else
-		snprintf(buf, sizeof(buf), _("Question %u of %u · %u points"),
-			 m->q + 1, m->q_count, m->q_points);
+	ui_round_prefix(m, pre, sizeof(pre));
+	model_round_pos(m, m->q, &i, &n);
+	o = (size_t)snprintf(buf, sizeof(buf), "%s", pre);
+	if (m->q_stake && o < sizeof(buf)) {
+		if (m->category[0])
+			snprintf(buf + o, sizeof(buf) - o,
+				 _("Question %u of %u · %s · stake %u"), i, n,
+				 m->category, m->q_stake);
+		else
+			snprintf(buf + o, sizeof(buf) - o,
+				 _("Question %u of %u · stake %u"), i, n,
+				 m->q_stake);
+	} else if (m->category[0] && o < sizeof(buf))
+		snprintf(buf + o, sizeof(buf) - o,
+			 _("Question %u of %u · %s · %u points"), i, n,
+			 m->category, m->q_points);
+	else if (o < sizeof(buf))
+		snprintf(buf + o, sizeof(buf) - o,
+			 _("Question %u of %u · %u points"), i, n, m->q_points);
 	attron(A_BOLD);
 	ui_text(y, 2, COLS - 4, buf);
 	attroff(A_BOLD);
@@ -715,11 +730,21 @@ void ui_draw_leaderboard(const struct model *m, int y)
 	char buf[160];
 
 	attron(ui_attr(UI_ACCENT));
-	snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"),
-		 m->q + 1, m->q_count);
+	uint32_t i, n;
+
+	model_round_pos(m, m->q, &i, &n);
+	snprintf(buf, sizeof(buf), _("Leaderboard after question %u of %u"), i,
+		 n);
 	ui_text_center(y, 0, COLS, buf);
 	attroff(ui_attr(UI_ACCENT));
-	ui_draw_board(m, y + 2, LINES - y - 6, false);
+	y += 2;
+	if (m->board.have && m->board.n) {
+		/* the teams first, then as many contestants as fit */
+		int used = ui_draw_team_board(m, y, LINES - 8, false);
+
+		y += used + 1;
+	}
+	ui_draw_board(m, y, LINES - y - 5, false);
 }
 
 void ui_draw_paused(const struct model *m, const char *title)
@@ -741,8 +766,10 @@ void ui_draw_countdown(const struct model *m, int y, uint64_t now)
 	uint64_t left = m->countdown_to > now ? m->countdown_to - now : 0;
 	char buf[128], secs[32];
 
-	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"),
-		 m->next_q + 1, m->q_count ? m->q_count : m->question_count);
+	uint32_t i, n;
+
+	model_round_pos(m, m->next_q, &i, &n);
+	snprintf(buf, sizeof(buf), _("Question %u of %u starts in"), i, n);
 	ui_text_center(y, 0, COLS, buf);
 	snprintf(secs, sizeof(secs), "%llu",
 		 (unsigned long long)((left + 999999) / 1000000));

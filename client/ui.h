@@ -112,8 +112,47 @@ void ui_draw_podium(const struct model *m, int y, int h);
 /* Seconds-left bar of the open question on row y. */
 void ui_draw_timebar(const struct model *m, int y, uint64_t now);
 
+/* The contest's rounds on row y: "3 rounds: 必答题 (必答) · …". */
+void ui_draw_rounds(const struct model *m, int y);
+
 /* Contestant screens, rows [1, LINES - 2). */
 void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now);
+
+/* --- ui_contest.c: rounds, turns, wagers, team boards ---------------- */
+
+/* Whether the screens speak of rounds (several, or one not SPEED). */
+bool ui_rounds_shown(const struct model *m);
+/* A round format in words ("in turn"; 必答 in zh_CN). Never NULL. */
+const char *ui_format_word(int format);
+/* A signed delta: "+30", "−20" (U+2212, '-' without UTF-8), "0". */
+void ui_delta(char *buf, size_t len, int64_t d);
+/* The attribute of a delta: good when positive, bad when negative (bold or
+ * underline on a monochrome terminal, so the sign carries it). */
+int ui_delta_attr(int64_t d);
+/* A rank: " 1." or, shared with another (并列), "=1" ("1 (并列)"). */
+void ui_rank(char *buf, size_t len, uint32_t rank, bool tied);
+/* "Round 1 of 3 · 必答题 · in turn" centred on row y when rounds are
+ * shown; returns the rows used (0 or 1). */
+int ui_draw_round_banner(const struct model *m, int y);
+/* "Round 1/3 · 必答题 · " for the question line ("" without rounds). */
+void ui_round_prefix(const struct model *m, char *buf, size_t len);
+/* Whose turn match question q is, centred on row y, highlighted when it
+ * is mine or my team's; returns the rows used (0 without a turn for q). */
+int ui_draw_turn(const struct model *m, int y, uint32_t q);
+/* The team board from row y to maxy: the scoring rule, a header, a row a
+ * team (rank, name, members, score, last delta and stake; final: the best
+ * members). Returns the rows used (0 without a board). */
+int ui_draw_team_board(const struct model *m, int y, int maxy, bool final);
+/* The wager phase from row y: picker (contestant) or the watch view. */
+void ui_draw_wager(const struct model *m, int y, uint64_t now);
+/* The round break from row y: teams, contestants, the next round. */
+void ui_draw_round_break(const struct model *m, int y);
+/* "Final team standings" and the final team board, rows [y, maxy). */
+void ui_draw_final_teams(const struct model *m, int y, int maxy);
+/* The contest's team score rule on row y (nothing without a contest). */
+void ui_draw_scoring(const struct model *m, int y);
+/* "Team 一支部: 110 (+10) · rank 1 of 2" on row y (contestant only). */
+void ui_draw_my_team(const struct model *m, int y);
 
 /* --- ui_host.c --------------------------------------------------------- */
 

@@ -77,6 +77,11 @@ static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 	attron(A_BOLD);
 	ui_text_center(y, 0, COLS, buf);
 	attroff(A_BOLD);
+	if (m->contest && m->n_rounds) {
+		ui_draw_rounds(m, y + 1);
+		ui_draw_scoring(m, y + 2);
+		y += 2;
+	}
 	y = ui_teams(m, y + 2, LINES - 3);
 	if (m->mode == MODE_HOST) {
 		attron(ui_attr(UI_DIM));
@@ -187,6 +192,7 @@ static void ui_host_question(const struct model *m, int y, uint64_t now)
 
 	ui_question_line(m, y);
 	ui_draw_timebar(m, y + 1, now);
+	ui_draw_turn(m, y + 2, m->q);
 	y += 3;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true) + 1;
 	ui_answered(m, y);
@@ -199,7 +205,10 @@ static void ui_host_question(const struct model *m, int y, uint64_t now)
 		y = ui_hist(m, y, maxy, false);
 	}
 	y = ui_waiting(m, y + 1, maxy);
-	ui_teams(m, y + 1, maxy);
+	if (m->board.have && m->board.n)
+		ui_draw_team_board(m, y + 1, maxy, false);
+	else
+		ui_teams(m, y + 1, maxy);
 }
 
 /* Projector view of the open question: big seconds, stem, options. */
@@ -220,6 +229,8 @@ static void ui_screen_question(const struct model *m, int y, uint64_t now)
 		y += 2;
 	ui_draw_timebar(m, y - 1, now);
 	y++;
+	if (ui_draw_turn(m, y, m->q))
+		y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 4, m->stem, true) + 1;
 	if (m->kind != KIND_FILL)
 		y = ui_opts(m, y, maxy);
@@ -257,6 +268,8 @@ static void ui_host_reveal(const struct model *m, int y)
 		y = ui_hist(m, y, maxy, true);
 	}
 	ui_answered(m, y++);
+	if (m->board.have && m->board.n && y + 3 < maxy)
+		y += ui_draw_team_board(m, y + 1, maxy, false) + 1;
 	if (m->explanation[0] && y + 2 < maxy) {
 		y++;
 		attron(ui_attr(UI_DIM));
@@ -269,8 +282,15 @@ static void ui_host_reveal(const struct model *m, int y)
 /* Countdown before a question: big seconds. */
 static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 {
+	int turn;
+
+	ui_draw_round_banner(m, y - 1);
 	ui_draw_countdown(m, y + 1, now);
-	ui_teams(m, y + 10, LINES - 3);
+	turn = ui_draw_turn(m, y + 9, m->next_q);
+	if (m->board.have && m->board.n)
+		ui_draw_team_board(m, y + 10 + turn, LINES - 3, false);
+	else
+		ui_teams(m, y + 10 + turn, LINES - 3);
 }
 
 void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
@@ -311,6 +331,12 @@ void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 		break;
 	case PHASE_FINISHED:
 		ui_draw_podium(m, y, LINES - y - 3);
+		break;
+	case PHASE_ROUND_BREAK:
+		ui_draw_round_break(m, y);
+		break;
+	case PHASE_WAGER:
+		ui_draw_wager(m, y, now);
 		break;
 	case PHASE_KICKED:
 		ui_text_center(LINES / 2, 0, COLS, _("Closed by the server."));

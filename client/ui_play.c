@@ -49,9 +49,17 @@ void ui_draw_header(const struct model *m, const struct ui_view *v)
 	else if (m->mode == MODE_SCREEN)
 		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
 				      _("screen"));
-	if (m->have_q && m->q_count && o < sizeof(right))
+	if (ui_rounds_shown(m) && m->have_round && o < sizeof(right))
 		o += (size_t)snprintf(right + o, sizeof(right) - o,
-				      _("Q %u/%u"), m->q + 1, m->q_count);
+				      _("R %u/%u · "), m->round + 1,
+				      m->rounds_total);
+	if (m->have_q && m->q_count && o < sizeof(right)) {
+		uint32_t qi, qn;
+
+		model_round_pos(m, m->q, &qi, &qn);
+		o += (size_t)snprintf(right + o, sizeof(right) - o,
+				      _("Q %u/%u"), qi, qn);
+	}
 	if (o < sizeof(right))
 		snprintf(right + o, sizeof(right) - o, "%s%s ",
 			 m->have_q && m->q_count ? " · " : "",
@@ -81,6 +89,16 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 	}
 	if (m->mode == MODE_SCREEN)
 		return _("q quit");
+	if (ph == PHASE_WAGER && m->have_wager && !m->wager_stake &&
+	    !m->wager_sent && m->n_stakes) {
+		static char buf[128];
+
+		snprintf(buf, sizeof(buf), _("1-%u pick a stake  q quit"),
+			 m->n_stakes);
+		return buf;
+	}
+	if (ph == PHASE_QUESTION && !model_my_turn(m))
+		return _("Not your turn: answer keys are off  q quit");
 	if (ph == PHASE_QUESTION && !m->locked) {
 		if (m->kind == KIND_FILL)
 			return _("Type your answer, Enter to submit, "
@@ -160,15 +178,19 @@ static int ui_board_namew(const struct model *m, int cap)
 void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 {
 	int64_t best = 0;
-	int namew = ui_board_namew(m, COLS / 3), barw, x;
+	int namew = ui_board_namew(m, COLS / 3), barw, x, rankw = 3;
 	unsigned i;
-	char name[2 * MODEL_NAME_MAX + 8], sc[32];
+	char name[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8], sc[32], rk[32];
 
 	(void)podium_first;
-	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX; i++)
+	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX; i++) {
 		if (m->top[i].score > best)
 			best = m->top[i].score;
-	barw = COLS - namew - 22;
+		ui_rank(rk, sizeof(rk), m->top[i].rank, m->top[i].tied);
+		if (ui_width(rk) > rankw)
+			rankw = ui_width(rk);
+	}
+	barw = COLS - namew - 19 - rankw;
 	if (!m->n_top) {
 		ui_text_center(y, 0, COLS, _("No standings yet"));
 		return;
@@ -187,8 +209,9 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 		snprintf(sc, sizeof(sc), "%lld", (long long)s->score);
 		if (me)
 			attron(ui_attr(UI_ACCENT));
-		mvprintw(row, 2, "%2u.", s->rank);
-		x = 6;
+		ui_rank(rk, sizeof(rk), s->rank, s->tied);
+		ui_text(row, 2, rankw, rk);
+		x = 3 + rankw;
 		ui_text_pad(row, x, namew, name);
 		x += namew + 1;
 		if (me)
@@ -230,7 +253,10 @@ static void ui_step(int base, int x, int w, int height, unsigned place,
 			mvaddch(top + r, x + w - 1, ACS_VLINE);
 		}
 	}
-	snprintf(buf, sizeof(buf), "%u", place);
+	if (s->tied)
+		ui_rank(buf, sizeof(buf), place, true);
+	else
+		snprintf(buf, sizeof(buf), "%u", place);
 	ui_text_center(top + (height > 1 ? 1 : 0), x + 1, w - 2, buf);
 	attroff(ui_attr(UI_SELECT));
 }
@@ -261,11 +287,22 @@ void ui_draw_podium(const struct model *m, int y, int h)
 			&m->top[2]);
 	mvhline(base, x0 > 2 ? x0 - 2 : 0, ACS_HLINE, 3 * w + 8);
 	y = base + 1;
-	for (i = 3; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
-		snprintf(buf, sizeof(buf), "%2u. ", m->top[i].rank);
-		mvaddstr(y, x0, buf);
-		ui_text_pad(y, x0 + 4, 24, m->top[i].nick);
-		mvprintw(y, x0 + 29, "%lld", (long long)m->top[i].score);
+	i = 3;
+	if (m->board.have && m->board.n) {
+		/* the teams under the podium, with their best members, instead
+		 * of the places after the third */
+		int last =
+		    m->mode == MODE_JOIN && m->have_result ? LINES - 5 : ymax;
+
+		ui_draw_final_teams(m, y + 1, last);
+		y = last;
+		i = m->n_top;
+	}
+	for (; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
+		ui_rank(buf, sizeof(buf), m->top[i].rank, m->top[i].tied);
+		ui_text(y, x0, 8, buf);
+		ui_text_pad(y, x0 + 9, 24, m->top[i].nick);
+		mvprintw(y, x0 + 34, "%lld", (long long)m->top[i].score);
 	}
 	if (m->mode == MODE_JOIN && m->have_result && y < LINES - 3) {
 		snprintf(buf, sizeof(buf), _("You: rank %u of %u, %lld points"),
@@ -274,6 +311,23 @@ void ui_draw_podium(const struct model *m, int y, int h)
 		ui_text_center(y + 1 < LINES - 3 ? y + 1 : y, 0, COLS, buf);
 		attroff(ui_attr(UI_ACCENT));
 	}
+}
+
+/* The contest's rounds in one line on row y: "必答题 · 抢答题 · 风险题". */
+void ui_draw_rounds(const struct model *m, int y)
+{
+	char buf[512];
+	size_t o;
+	unsigned i;
+
+	o = (size_t)snprintf(buf, sizeof(buf), _("%u rounds:"), m->n_rounds);
+	for (i = 0; i < m->n_rounds && o < sizeof(buf); i++)
+		o += (size_t)snprintf(
+		    buf + o, sizeof(buf) - o, "%s %s (%s)", i ? " ·" : "",
+		    m->rounds[i].name[0] ? m->rounds[i].name
+					 : ui_format_word(m->rounds[i].format),
+		    ui_format_word(m->rounds[i].format));
+	ui_text_center(y, 0, COLS, buf);
 }
 
 /* Lobby: room title, who I am, players and teams so far. */
@@ -285,13 +339,20 @@ static void ui_lobby(const struct model *m, int y)
 	attron(ui_attr(UI_ACCENT));
 	ui_text_center(y + 1, 0, COLS, m->title[0] ? m->title : _("live quiz"));
 	attroff(ui_attr(UI_ACCENT));
-	if (m->nick[0]) {
+	if (m->nick[0] && m->team[0]) {
+		snprintf(buf, sizeof(buf), _("You are %s of %s"), m->nick,
+			 m->team);
+		ui_text_center(y + 3, 0, COLS, buf);
+	} else if (m->nick[0]) {
 		snprintf(buf, sizeof(buf), _("You are %s"), m->nick);
 		ui_text_center(y + 3, 0, COLS, buf);
 	}
 	snprintf(buf, sizeof(buf), _("Players in the room: %u"), m->players);
 	ui_text_center(y + 4, 0, COLS, buf);
-	if (m->question_count) {
+	if (m->contest && m->n_rounds) {
+		ui_draw_rounds(m, y + 5);
+		ui_draw_scoring(m, y + 6);
+	} else if (m->question_count) {
 		snprintf(buf, sizeof(buf),
 			 _("%u questions, %u s each, up to %u points"),
 			 m->question_count, m->time_limit_ms / 1000, m->points);
@@ -318,10 +379,12 @@ static void ui_lobby(const struct model *m, int y)
 /* Countdown to the next question: its number and big seconds. */
 static void ui_countdown(const struct model *m, int y, uint64_t now)
 {
+	ui_draw_round_banner(m, y);
 	ui_draw_countdown(m, y + 2, now);
 	attron(ui_attr(UI_DIM));
 	ui_text_center(y + 11, 0, COLS, _("Get ready"));
 	attroff(ui_attr(UI_DIM));
+	ui_draw_turn(m, y + 13, m->next_q);
 }
 
 /* Options with their keys; mark: 0 plain, 1 answering, 2 reveal. Returns
@@ -381,6 +444,8 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	ui_question_line(m, y);
 	ui_draw_timebar(m, y + 1, now);
 	y += 3;
+	if (ui_draw_turn(m, y, m->q))
+		y += 2;
 	stem_lines = ui_wrap(y, 2, COLS - 4, 6, m->stem, true);
 	y += stem_lines + 1;
 	if (m->kind == KIND_FILL) {
@@ -407,12 +472,65 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	}
 }
 
+/* My result in one line: right or wrong, the signed points (green or
+ * red, the sign on a monochrome terminal), the stake, whether my team
+ * answered for me. */
+static void ui_result_line(const struct model *m, int y)
+{
+	char buf[256], d[48], st[64];
+	int attr;
+	bool team = !m->r_answered && m->r_team_answered;
+
+	ui_delta(d, sizeof(d), m->r_delta);
+	st[0] = '\0';
+	if (m->r_stake)
+		snprintf(st, sizeof(st), _(" (stake %u)"), m->r_stake);
+	if (m->voided) {
+		snprintf(buf, sizeof(buf), "%s",
+			 _("The host voided this question: nobody scores."));
+		attr = ui_attr(UI_ACCENT);
+	} else if (!m->have_result) {
+		snprintf(buf, sizeof(buf), "%s", _("Waiting for your result…"));
+		attr = ui_attr(UI_DIM);
+	} else if (team && m->r_correct) {
+		snprintf(buf, sizeof(buf),
+			 _("Your team answered: correct, %s points%s"), d, st);
+		attr = ui_delta_attr(m->r_delta);
+	} else if (team) {
+		snprintf(buf, sizeof(buf),
+			 _("Your team answered: wrong, %s points%s"), d, st);
+		attr = m->r_delta ? ui_delta_attr(m->r_delta) : ui_attr(UI_BAD);
+	} else if (!m->r_answered && !m->r_delta && !model_my_turn(m)) {
+		snprintf(buf, sizeof(buf), "%s", _("Not your turn: no points"));
+		attr = ui_attr(UI_DIM);
+	} else if (!m->r_answered && !m->r_delta && !m->r_stake) {
+		snprintf(buf, sizeof(buf), "%s", _("No answer: 0 points"));
+		attr = ui_attr(UI_BAD);
+	} else if (!m->r_answered) {
+		snprintf(buf, sizeof(buf), _("No answer: %s points%s"), d, st);
+		attr = ui_attr(UI_BAD);
+	} else if (m->r_correct) {
+		snprintf(buf, sizeof(buf), _("Correct! %s points%s"), d, st);
+		attr = ui_delta_attr(m->r_delta);
+		if (!m->r_delta)
+			attr = ui_attr(UI_GOOD);
+	} else if (!m->r_delta && !m->r_stake) {
+		snprintf(buf, sizeof(buf), "%s", _("Wrong: 0 points"));
+		attr = ui_attr(UI_BAD);
+	} else {
+		snprintf(buf, sizeof(buf), _("Wrong: %s points%s"), d, st);
+		attr = ui_attr(UI_BAD);
+	}
+	attron(attr);
+	ui_text(y, 2, COLS - 4, buf);
+	attroff(attr);
+}
+
 /* The reveal: correct answer, my points, time and rank, explanation. */
 static void ui_reveal(const struct model *m, int y)
 {
 	int maxy = LINES - 3;
 	char buf[MODEL_OPTION_MAX + 128], s[16];
-	int attr;
 
 	ui_question_line(m, y);
 	y += 2;
@@ -433,28 +551,7 @@ static void ui_reveal(const struct model *m, int y)
 		y = ui_options(m, y, maxy - 4, 2);
 	}
 	y++;
-	if (m->voided) {
-		snprintf(buf, sizeof(buf), "%s",
-			 _("The host voided this question: nobody scores."));
-		attr = ui_attr(UI_ACCENT);
-	} else if (!m->have_result) {
-		snprintf(buf, sizeof(buf), "%s", _("Waiting for your result…"));
-		attr = ui_attr(UI_DIM);
-	} else if (!m->r_answered) {
-		snprintf(buf, sizeof(buf), "%s", _("No answer: 0 points"));
-		attr = ui_attr(UI_BAD);
-	} else if (m->r_correct) {
-		snprintf(buf, sizeof(buf), _("Correct! +%u points"),
-			 m->r_points);
-		attr = ui_attr(UI_GOOD);
-	} else {
-		snprintf(buf, sizeof(buf), "%s", _("Wrong: 0 points"));
-		attr = ui_attr(UI_BAD);
-	}
-	attron(attr);
-	ui_text(y, 2, COLS - 4, buf);
-	attroff(attr);
-	y++;
+	ui_result_line(m, y++);
 	if (m->have_result) {
 		ui_secs(s, sizeof(s), m->r_rt_us);
 		if (m->r_answered)
@@ -466,6 +563,10 @@ static void ui_reveal(const struct model *m, int y)
 				 _("Rank %u of %u · total %lld"), m->r_rank,
 				 m->players, (long long)m->r_total);
 		ui_text(y, 2, COLS - 4, buf);
+		y++;
+	}
+	if (m->board.have && m->team[0]) {
+		ui_draw_my_team(m, y);
 		y++;
 	}
 	if (m->explanation[0] && y + 1 < maxy) {
@@ -516,6 +617,12 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		break;
 	case PHASE_FINISHED:
 		ui_draw_podium(m, y, LINES - y - 3);
+		break;
+	case PHASE_ROUND_BREAK:
+		ui_draw_round_break(m, y);
+		break;
+	case PHASE_WAGER:
+		ui_draw_wager(m, y, now);
 		break;
 	case PHASE_KICKED:
 		attron(ui_attr(UI_BAD));

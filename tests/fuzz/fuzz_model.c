@@ -12,7 +12,9 @@
  *   kind 2  the local clock moves on by len ms (no bytes follow)
  *   kind 3  the connection state becomes len % 4 (no bytes follow)
  * After each chunk the screen is drawn and the model's bounds checked; an
- * answer the model asks to send is built and packed.
+ * answer or a stake the model asks to send is built and packed. The
+ * contest messages (rounds, turns, wagers, team boards) are seeded by
+ * corpus_contest.py.
  *
  * Known finding on main (issue 7, hostile clients item 7): the model keeps
  * control characters from the server (copy_text), so an Error.message can
@@ -153,6 +155,54 @@ static bool terminated(const char *s, size_t cap)
 
 #define TERMINATED(field) terminated(field, sizeof(field))
 
+/* The contest parts of the model: counts within their arrays, strings
+ * terminated. */
+static void check_contest(const struct model *m)
+{
+	unsigned i, k;
+
+	FUZZ_CHECK(m->n_rounds <= MODEL_ROUNDS_MAX &&
+		       m->n_stakes <= MODEL_STAKES_MAX &&
+		       m->cur.n_stakes <= MODEL_STAKES_MAX &&
+		       m->board.n <= MODEL_TEAMS_MAX &&
+		       m->n_fixed_teams <= MODEL_TEAMS_MAX,
+		   "a contest count is past its array");
+	FUZZ_CHECK(TERMINATED(m->team) && TERMINATED(m->cur.name) &&
+		       TERMINATED(m->turn_team) && TERMINATED(m->turn_nick) &&
+		       TERMINATED(m->wager_category) && TERMINATED(m->wager_by),
+		   "a contest string is not terminated");
+	for (i = 0; i < m->n_rounds; i++)
+		FUZZ_CHECK(m->rounds[i].n_stakes <= MODEL_STAKES_MAX &&
+			       TERMINATED(m->rounds[i].name),
+			   "round past its bounds");
+	for (i = 0; i < m->board.n; i++) {
+		FUZZ_CHECK(m->board.rows[i].n_top <= MODEL_MEMBERS_MAX &&
+			       TERMINATED(m->board.rows[i].name),
+			   "team row past its bounds");
+		for (k = 0; k < m->board.rows[i].n_top; k++)
+			FUZZ_CHECK(TERMINATED(m->board.rows[i].top[k]),
+				   "member unterminated");
+	}
+}
+
+/* Whether a contest string from the server holds a control character. */
+static bool contest_controls(const struct model *m)
+{
+	bool bad = has_control(m->cur.name) || has_control(m->turn_team) ||
+		   has_control(m->turn_nick) ||
+		   has_control(m->wager_category) || has_control(m->wager_by);
+	unsigned i, k;
+
+	for (i = 0; i < m->n_rounds; i++)
+		bad = bad || has_control(m->rounds[i].name);
+	for (i = 0; i < m->board.n; i++) {
+		bad = bad || has_control(m->board.rows[i].name);
+		for (k = 0; k < m->board.rows[i].n_top; k++)
+			bad = bad || has_control(m->board.rows[i].top[k]);
+	}
+	return bad;
+}
+
 static void check_model(const struct model *m, uint64_t now)
 {
 	unsigned i;
@@ -175,7 +225,9 @@ static void check_model(const struct model *m, uint64_t now)
 		FUZZ_CHECK(TERMINATED(m->top[i].nick) &&
 			       TERMINATED(m->top[i].team),
 			   "standing unterminated");
+	check_contest(m);
 	FUZZ_CHECK(model_time_left_pm(m, now) <= 1000, "time left > 1000");
+	FUZZ_CHECK(model_wager_left_pm(m, now) <= 1000, "wager left > 1000");
 	if (!known_control_finding) {
 		/* the stem and the explanation keep their line feeds */
 		bool bad =
@@ -193,6 +245,7 @@ static void check_model(const struct model *m, uint64_t now)
 			bad = bad || has_control(m->teams[i].name);
 		for (i = 0; i < m->n_waiting; i++)
 			bad = bad || has_control(m->waiting[i]);
+		bad = bad || contest_controls(m);
 		FUZZ_CHECK(!bad, "a control character from the server "
 				 "reached the model");
 	}
@@ -215,6 +268,23 @@ static void send_answer(const struct model *m)
 	env.answer = &a;
 	buf = wire_pack(&env, &len);
 	FUZZ_CHECK(buf != NULL, "the model's answer does not pack");
+	free(buf);
+}
+
+/* The model picked a stake: build and pack the Wager. */
+static void send_wager(const struct model *m)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Wager w;
+	uint8_t *buf;
+	size_t len;
+
+	FUZZ_CHECK(model_wager(m, &w) == 0, "MODEL_WAGER without a stake");
+	FUZZ_CHECK(w.stake != 0, "a zero stake to send");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
+	env.wager = &w;
+	buf = wire_pack(&env, &len);
+	FUZZ_CHECK(buf != NULL, "the model's wager does not pack");
 	free(buf);
 }
 
@@ -308,6 +378,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (flags & MODEL_ANSWER)
 			send_answer(&m);
+		if (flags & MODEL_WAGER)
+			send_wager(&m);
 		check_model(&m, now);
 		if (have_ui)
 			ui_draw(&m, &v, now);

@@ -88,6 +88,21 @@ static int feed(struct model *m, Quiz__V1__Envelope__BodyCase bc, void *body)
 	case QUIZ__V1__ENVELOPE__BODY_OK:
 		env.ok = body;
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_START:
+		env.round_start = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_END:
+		env.round_end = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_TURN:
+		env.turn = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST:
+		env.wager_request = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
+		env.wager_ack = body;
+		break;
 	default:
 		cr_assert_fail("feed: body case %d not handled", (int)bc);
 	}
@@ -1290,7 +1305,7 @@ Test(model, error_text)
 {
 	int i, j;
 
-	for (i = 1; i <= QUIZ__V1__ERROR_CODE__SHUTTING_DOWN; i++) {
+	for (i = 1; i <= QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT; i++) {
 		cr_assert_not_null(model_error_text(i));
 		cr_expect_str_neq(model_error_text(i), model_error_text(0));
 		for (j = 1; j < i; j++)
@@ -1301,8 +1316,14 @@ Test(model, error_text)
 			 "That nickname is already taken in this room");
 	cr_expect_str_eq(model_error_text(-1), model_error_text(0));
 	cr_expect_str_eq(
-	    model_error_text(QUIZ__V1__ERROR_CODE__SHUTTING_DOWN + 1),
+	    model_error_text(QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT + 1),
 	    model_error_text(0));
+	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN),
+			 "Not your turn: another team answers this question");
+	cr_expect_str_eq(
+	    model_error_text(QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT),
+	    "This room runs a round format this client cannot play: "
+	    "update quiz");
 	cr_expect_str_eq(model_error_text(1 << 30), model_error_text(0));
 }
 
@@ -1438,4 +1459,702 @@ Test(model, storage_pause_and_refusal)
 	b.reason = QUIZ__V1__PAUSE_REASON__PAUSE_HOST;
 	feed(&M, BODY(STATE_CHANGE), &b);
 	cr_expect_eq(M.pause_reason, 0);
+}
+
+/* ---- contests: rounds, turns, wagers, team boards (issue 8) ---------- */
+
+static uint32_t stakes3[] = {10, 20, 30};
+
+/* The three rounds of a branch contest: 必答, 抢答 (speed), 风险. */
+static void contest_rounds(Quiz__V1__RoundInfo *r, Quiz__V1__RoundInfo **rp)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__round_info__init(&r[i]);
+		r[i].index = (uint32_t)i;
+		rp[i] = &r[i];
+	}
+	r[0].format = QUIZ__V1__ROUND_FORMAT__REQUIRED;
+	r[0].name = "必答题";
+	r[0].time_limit_ms = 30000;
+	r[0].points = 10;
+	r[1].format = QUIZ__V1__ROUND_FORMAT__SPEED;
+	r[1].name = "抢答题";
+	r[1].points = 1000;
+	r[2].format = QUIZ__V1__ROUND_FORMAT__WAGER;
+	r[2].name = "风险题";
+	r[2].stakes = stakes3;
+	r[2].n_stakes = 3;
+	r[2].wager_ms = 15000;
+}
+
+/* A contestant of team (NULL: none) joined to a contest in round. */
+static void joined_contest(struct model *m, const char *team, uint32_t round,
+			   int state)
+{
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__ContestInfo ci = QUIZ__V1__CONTEST_INFO__INIT;
+	Quiz__V1__RoundInfo r[3], *rp[3];
+	char *teams[] = {"一支部", "二支部"};
+
+	joined(m, "小明");
+	model_set_team(m, team);
+	contest_rounds(r, rp);
+	ci.title = "支部竞赛";
+	ci.scoring = QUIZ__V1__TEAM_SCORING__TEAM_SUM;
+	ci.team_base = 100;
+	ci.rounds = rp;
+	ci.n_rounds = 3;
+	ci.teams = teams;
+	ci.n_teams = 2;
+	j.player_id = 7;
+	j.code = "ABCD-EFGH";
+	j.state = (Quiz__V1__RoomState)state;
+	j.contest = &ci;
+	j.round = round;
+	cr_assert_eq(feed(m, BODY(JOINED), &j), MODEL_REDRAW);
+}
+
+Test(model, contest_in_joined)
+{
+	joined_contest(&M, "一支部", 1, QUIZ__V1__ROOM_STATE__ROUND_BREAK);
+	cr_expect(M.contest);
+	cr_expect_str_eq(M.title, "支部竞赛");
+	cr_expect_eq(M.scoring, 1);
+	cr_expect_eq(M.team_base, 100);
+	cr_assert_eq(M.n_rounds, 3);
+	cr_expect_eq(M.rounds_total, 3);
+	cr_expect_eq(M.n_fixed_teams, 2);
+	cr_expect_str_eq(M.rounds[0].name, "必答题");
+	cr_expect_eq(M.rounds[2].format, MODEL_FMT_WAGER);
+	cr_expect_eq(M.rounds[2].n_stakes, 3);
+	cr_expect_eq(M.rounds[2].stakes[2], 30);
+	cr_expect_eq(M.rounds[2].wager_ms, 15000);
+	cr_expect(M.have_round);
+	cr_expect_eq(M.round, 1);
+	cr_expect_str_eq(M.cur.name, "抢答题");
+	cr_expect_eq(M.phase, PHASE_ROUND_BREAK);
+	cr_expect_str_eq(M.team, "一支部");
+
+	/* a screen watching a room in its wager phase */
+	{
+		Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+		Quiz__V1__ContestInfo ci = QUIZ__V1__CONTEST_INFO__INIT;
+		Quiz__V1__RoundInfo r[3], *rp[3];
+
+		contest_rounds(r, rp);
+		ci.rounds = rp;
+		ci.n_rounds = 3;
+		model_init(&M, MODE_SCREEN, NULL);
+		w.code = "ABCD-EFGH";
+		w.state = QUIZ__V1__ROOM_STATE__WAGERING;
+		w.contest = &ci;
+		w.round = 2;
+		feed(&M, BODY(WATCHING), &w);
+		cr_expect_eq(M.phase, PHASE_WAGER);
+		cr_expect_eq(M.cur.format, MODEL_FMT_WAGER);
+		cr_expect_str_eq(M.title, "", "no contest title: kept");
+	}
+}
+
+/* A RoomCreated with a contest; a room without one has no rounds. */
+Test(model, contest_in_room_created)
+{
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+	Quiz__V1__ContestInfo ci = QUIZ__V1__CONTEST_INFO__INIT;
+	Quiz__V1__RoundInfo r[3], *rp[3];
+
+	model_init(&M, MODE_HOST, NULL);
+	rc.code = "ABCD-EFGH";
+	rc.host_token = "tok";
+	feed(&M, BODY(ROOM_CREATED), &rc);
+	cr_expect_not(M.contest);
+	cr_expect_eq(M.n_rounds, 0);
+	cr_expect_not(M.have_round);
+
+	contest_rounds(r, rp);
+	ci.title = "支部竞赛";
+	ci.rounds = rp;
+	ci.n_rounds = 3;
+	rc.contest = &ci;
+	feed(&M, BODY(ROOM_CREATED), &rc);
+	cr_expect(M.contest);
+	cr_expect_eq(M.n_rounds, 3);
+	cr_expect_eq(M.phase, PHASE_LOBBY);
+	cr_expect_str_eq(M.title, "支部竞赛");
+}
+
+/* RoundStart, RoundEnd (a break, then the last round: no break). */
+Test(model, round_start_and_end)
+{
+	Quiz__V1__RoundStart rs = QUIZ__V1__ROUND_START__INIT;
+	Quiz__V1__RoundEnd re = QUIZ__V1__ROUND_END__INIT;
+	Quiz__V1__RoundInfo ri = QUIZ__V1__ROUND_INFO__INIT;
+	Quiz__V1__TeamBoard tb = QUIZ__V1__TEAM_BOARD__INIT;
+	Quiz__V1__TeamStanding t[3], *tp[3];
+	Quiz__V1__Standing s1 = QUIZ__V1__STANDING__INIT;
+	Quiz__V1__Standing *top[] = {&s1};
+	uint32_t i, n;
+	int k;
+
+	joined_contest(&M, "一支部", 0, QUIZ__V1__ROOM_STATE__LOBBY);
+	ri.index = 0;
+	ri.format = QUIZ__V1__ROUND_FORMAT__REQUIRED;
+	ri.name = "必答题";
+	ri.questions = 4;
+	ri.first_question = 0;
+	rs.round = &ri;
+	rs.rounds = 3;
+	cr_expect_eq(feed(&M, BODY(ROUND_START), &rs), MODEL_REDRAW);
+	cr_expect(M.have_round);
+	cr_expect_eq(M.round, 0);
+	cr_expect_eq(M.cur.questions, 4);
+	cr_expect_eq(M.rounds[0].questions, 4, "the contest learns it too");
+	cr_expect_eq(M.phase, PHASE_LOBBY, "the countdown moves on");
+	model_round_pos(&M, 2, &i, &n);
+	cr_expect_eq(i, 3);
+	cr_expect_eq(n, 4);
+
+	for (k = 0; k < 3; k++) {
+		quiz__v1__team_standing__init(&t[k]);
+		tp[k] = &t[k];
+	}
+	t[0].rank = 1;
+	t[0].team = "一支部";
+	t[0].members = 3;
+	t[0].score = 130;
+	t[0].points = 30;
+	t[0].last_delta = 10;
+	t[1].rank = 1;
+	t[1].team = "二支部";
+	t[1].members = 2;
+	t[1].score = 130;
+	t[1].last_delta = -10;
+	t[2].rank = 3;
+	t[2].team = "三支部";
+	t[2].score = 90;
+	tb.scoring = QUIZ__V1__TEAM_SCORING__TEAM_SUM;
+	tb.team_base = 100;
+	tb.teams = tp;
+	tb.n_teams = 3;
+	s1.rank = 1;
+	s1.nickname = "张三";
+	s1.score = 20;
+	re.round = 0;
+	re.rounds = 3;
+	re.teams = &tb;
+	re.top = top;
+	re.n_top = 1;
+	cr_expect_eq(feed(&M, BODY(ROUND_END), &re), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_ROUND_BREAK);
+	cr_expect(M.round_ended);
+	cr_expect_eq(M.ended_round, 0);
+	cr_assert(M.board.have);
+	cr_assert_eq(M.board.n, 3);
+	cr_expect_eq(M.board.scoring, 1);
+	cr_expect_eq(M.board.base, 100);
+	cr_expect(M.board.rows[0].tied, "1 and 1: 并列");
+	cr_expect(M.board.rows[1].tied);
+	cr_expect_not(M.board.rows[2].tied);
+	cr_expect_eq(M.board.rows[1].last_delta, -10);
+	cr_expect_eq(M.board.rows[0].members, 3);
+	cr_expect_eq(M.n_top, 1);
+	cr_expect_str_eq(M.top[0].nick, "张三");
+	cr_expect_not(M.top[0].tied);
+
+	/* the next round begins: StateChange ROUND_BREAK is idempotent */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__ROUND_BREAK, 0, 0);
+	cr_expect_eq(M.phase, PHASE_ROUND_BREAK);
+	ri.index = 2;
+	ri.format = QUIZ__V1__ROUND_FORMAT__WAGER;
+	ri.name = "风险题";
+	feed(&M, BODY(ROUND_START), &rs);
+	cr_expect_eq(M.round, 2);
+	cr_expect_not(M.round_ended);
+	/* the last round's end: no break, the final leaderboard follows */
+	M.phase = PHASE_LEADERBOARD;
+	re.round = 2;
+	feed(&M, BODY(ROUND_END), &re);
+	cr_expect_eq(M.phase, PHASE_LEADERBOARD);
+	cr_expect(M.round_ended);
+
+	/* RoundStart without its RoundInfo: nothing */
+	rs.round = NULL;
+	cr_expect_eq(feed(&M, BODY(ROUND_START), &rs), 0);
+}
+
+/* Turn (必答): my team's turn opens the keys, another team's shuts them. */
+Test(model, turn_my_team_and_others)
+{
+	Quiz__V1__Turn t = QUIZ__V1__TURN__INIT;
+	Quiz__V1__Question q = QUIZ__V1__QUESTION__INIT;
+	uint64_t now = LOCAL(REVEAL(0)) + SEC;
+
+	joined_contest(&M, "ＹＩ支部", 0, QUIZ__V1__ROOM_STATE__COUNTDOWN);
+	t.question_index = 0;
+	t.round = 0;
+	t.team = "yi支部"; /* the same team by its name key */
+	t.turn = 1;
+	t.turns = 4;
+	cr_expect_eq(feed(&M, BODY(TURN), &t), MODEL_REDRAW);
+	cr_expect(M.have_turn);
+	cr_expect_eq(M.turn_no, 1);
+	cr_expect_eq(M.turns, 4);
+	cr_expect(model_is_my_team(&M, "yi支部"));
+	cr_expect_not(model_is_my_team(&M, "二支部"));
+	cr_expect_not(model_is_my_team(&M, ""));
+	/* the question without a turn field keeps the pushed turn */
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	cr_expect(M.have_turn);
+	cr_expect(model_my_turn(&M));
+	cr_expect_eq(model_key(&M, 'b', now), MODEL_ANSWER | MODEL_REDRAW);
+
+	/* question 1 is 二支部's, carried in Question.turn */
+	t.question_index = 1;
+	t.team = "二支部";
+	t.turn = 2;
+	q.index = 1;
+	q.count = 8;
+	q.kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	q.stem = "问题";
+	q.options = opt4;
+	q.n_options = 4;
+	q.reveal_at_us = REVEAL(1);
+	q.deadline_at_us = DEADLINE(1);
+	q.round = 0;
+	q.round_index = 1;
+	q.round_count = 4;
+	q.points = 10;
+	q.turn = &t;
+	feed(&M, BODY(QUESTION), &q);
+	now = LOCAL(REVEAL(1)) + SEC;
+	cr_expect_str_eq(M.turn_team, "二支部");
+	cr_expect_eq(M.turn_no, 2);
+	cr_expect_not(model_my_turn(&M));
+	cr_expect_eq(model_key(&M, 'a', now), 0, "not my turn: keys off");
+	cr_expect_not(M.locked);
+	cr_expect_eq(M.q_round_index, 1);
+	cr_expect_eq(M.q_round_count, 4);
+
+	/* a next question without any turn: everyone answers */
+	q.index = 2;
+	q.turn = NULL;
+	q.reveal_at_us = REVEAL(2);
+	q.deadline_at_us = DEADLINE(2);
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_not(M.have_turn);
+	cr_expect(model_my_turn(&M));
+
+	/* host and screens never have a turn of their own */
+	M.mode = MODE_HOST;
+	cr_expect_not(model_my_turn(&M));
+}
+
+/* Without teams, the turn names a contestant by id; fill-in typing is off
+ * when the turn is someone else's. */
+Test(model, turn_by_player_and_fill)
+{
+	Quiz__V1__Turn t = QUIZ__V1__TURN__INIT;
+	Quiz__V1__Question q = QUIZ__V1__QUESTION__INIT;
+
+	joined_contest(&M, NULL, 0, QUIZ__V1__ROOM_STATE__COUNTDOWN);
+	t.question_index = 0;
+	t.player_id = 8;
+	t.nickname = "张三";
+	q.index = 0;
+	q.kind = QUIZ__V1__QUESTION_KIND__FILL;
+	q.stem = "填空";
+	q.reveal_at_us = REVEAL(0);
+	q.deadline_at_us = DEADLINE(0);
+	q.turn = &t;
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_not(model_my_turn(&M));
+	cr_expect_eq(model_fill_input(&M, "群"), 0);
+	cr_expect_str_eq(M.fill, "");
+
+	t.player_id = 7; /* me */
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect(model_my_turn(&M));
+	cr_expect_eq(model_fill_input(&M, "群"), MODEL_REDRAW);
+
+	/* a team turn with no team of mine: not mine */
+	t.team = "一支部";
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_not(model_my_turn(&M));
+}
+
+/* NOT_YOUR_TURN unlocks the answer and shuts the keys for the question. */
+Test(model, not_your_turn_refusal)
+{
+	uint64_t now = in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	cr_expect_eq(model_key(&M, 'a', now), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect_eq(
+	    feed_error(&M, QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN, "not yours"),
+	    MODEL_REDRAW);
+	cr_expect_not(M.locked);
+	cr_expect(M.turn_refused);
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN);
+	cr_expect_not(model_my_turn(&M));
+	cr_expect_eq(model_key(&M, 'b', now), 0);
+	/* the next question opens them again */
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect_not(M.turn_refused);
+	cr_expect(model_my_turn(&M));
+}
+
+/* Sends a WagerRequest for question q with the default stakes. */
+static int feed_wager_request(struct model *m, uint32_t q, uint64_t deadline)
+{
+	Quiz__V1__WagerRequest w = QUIZ__V1__WAGER_REQUEST__INIT;
+
+	w.question_index = q;
+	w.round = 2;
+	w.stakes = stakes3;
+	w.n_stakes = 3;
+	w.deadline_at_us = deadline;
+	w.category = "党史";
+	return feed(m, BODY(WAGER_REQUEST), &w);
+}
+
+/* Sends a WagerAck of stake by player pid. */
+static int feed_wager_ack(struct model *m, uint32_t q, uint32_t stake,
+			  uint32_t pid, char *nick)
+{
+	Quiz__V1__WagerAck a = QUIZ__V1__WAGER_ACK__INIT;
+
+	a.question_index = q;
+	a.stake = stake;
+	a.player_id = pid;
+	a.nickname = nick;
+	return feed(m, BODY(WAGER_ACK), &a);
+}
+
+/* 风险: pick a stake by its key, the ack confirms it, the question carries
+ * it, the result books -stake. */
+Test(model, wager_pick_and_ack)
+{
+	Quiz__V1__Wager w;
+	Quiz__V1__Question q = QUIZ__V1__QUESTION__INIT;
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+	uint64_t dl = 500 * SEC, now = LOCAL(dl) - 10 * SEC;
+	uint32_t i, n;
+
+	joined_contest(&M, "一支部", 2, QUIZ__V1__ROOM_STATE__ROUND_BREAK);
+	cr_expect_eq(model_wager(&M, &w), -1, "nothing picked");
+	cr_expect_eq(feed_wager_request(&M, 6, dl), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_WAGER);
+	cr_expect_eq(model_phase_at(&M, now), PHASE_WAGER);
+	cr_expect_eq(M.n_stakes, 3);
+	cr_expect_eq(M.wager_q, 6);
+	cr_expect_eq(M.wager_deadline, LOCAL(dl));
+	cr_expect_str_eq(M.wager_category, "党史");
+	cr_expect_eq(model_wager_left_pm(&M, now), 666);
+	cr_expect_eq(model_wager_left_pm(&M, LOCAL(dl)), 0);
+	cr_expect_eq(model_wager_left_pm(&M, 0), 1000);
+
+	cr_expect_eq(model_key(&M, '4', now), 0, "no fourth stake");
+	cr_expect_eq(model_key(&M, 'a', now), 0);
+	cr_expect_eq(model_key(&M, '2', now), MODEL_WAGER | MODEL_REDRAW);
+	cr_expect_eq(M.wager_sent, 20);
+	cr_expect_eq(model_key(&M, '3', now), 0, "one stake on its way");
+	cr_assert_eq(model_wager(&M, &w), 0);
+	cr_expect_eq(w.question_index, 6);
+	cr_expect_eq(w.stake, 20);
+
+	/* a retryable refusal lets the stake be picked again */
+	feed_error(&M, QUIZ__V1__ERROR_CODE__RATE_LIMITED, "slow");
+	cr_expect_eq(M.wager_sent, 0);
+	cr_expect_eq(model_key(&M, '3', now), MODEL_WAGER | MODEL_REDRAW);
+	/* TOO_LATE keeps it */
+	feed_error(&M, QUIZ__V1__ERROR_CODE__TOO_LATE, "late");
+	cr_expect_eq(M.wager_sent, 30);
+
+	cr_expect_eq(feed_wager_ack(&M, 5, 10, 7, "小明"), 0, "stale ack");
+	cr_expect_eq(feed_wager_ack(&M, 6, 30, 7, "小明"), MODEL_REDRAW);
+	cr_expect_eq(M.wager_stake, 30);
+	cr_expect_eq(M.wager_sent, 0);
+	cr_expect_eq(model_key(&M, '1', now), 0, "confirmed: no change");
+
+	/* the question: its stake, its place in the round */
+	q.index = 6;
+	q.count = 9;
+	q.kind = QUIZ__V1__QUESTION_KIND__TRUE_FALSE;
+	q.stem = "判断";
+	q.options = opt_tf;
+	q.n_options = 2;
+	q.reveal_at_us = REVEAL(6);
+	q.deadline_at_us = DEADLINE(6);
+	q.round = 2;
+	q.round_index = 0;
+	q.round_count = 2;
+	q.stake = 30;
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+	cr_expect_eq(M.q_stake, 30);
+	model_round_pos(&M, 6, &i, &n);
+	cr_expect_eq(i, 1);
+	cr_expect_eq(n, 2);
+	cr_expect_eq(M.wager_stake, 30, "the stake stays on screen");
+
+	r.question_index = 6;
+	r.answered = true;
+	r.correct = false;
+	r.delta = -30;
+	r.stake = 30;
+	r.total = -10;
+	feed(&M, BODY(RESULT), &r);
+	cr_expect_eq(M.r_delta, -30);
+	cr_expect_eq(M.r_stake, 30);
+	cr_expect_eq(M.r_total, -10);
+	cr_expect_eq(M.r_points, 0);
+}
+
+/* A team member sees the stake another member picked, and cannot pick. */
+Test(model, wager_team_member_sees_choice)
+{
+	uint64_t dl = 500 * SEC, now = LOCAL(dl) - SEC;
+
+	joined_contest(&M, "一支部", 2, QUIZ__V1__ROOM_STATE__WAGERING);
+	feed_wager_request(&M, 3, dl);
+	cr_expect_eq(feed_wager_ack(&M, 3, 20, 9, "张三"), MODEL_REDRAW);
+	cr_expect_eq(M.wager_stake, 20);
+	cr_expect_eq(M.wager_by_pid, 9);
+	cr_expect_str_eq(M.wager_by, "张三");
+	cr_expect_eq(model_key(&M, '1', now), 0);
+	/* the same request re-sent (resume) keeps the choice */
+	feed_wager_request(&M, 3, dl + SEC);
+	cr_expect_eq(M.wager_stake, 20);
+	/* the next question's request starts afresh */
+	feed_wager_request(&M, 4, dl + 60 * SEC);
+	cr_expect_eq(M.wager_stake, 0);
+	cr_expect_str_eq(M.wager_by, "");
+	/* past the deadline: no key */
+	cr_expect_eq(model_key(&M, '1', LOCAL(dl + 60 * SEC) + 1), 0);
+	/* host and screen: keys do nothing */
+	M.mode = MODE_SCREEN;
+	cr_expect_eq(model_key(&M, '1', now), 0);
+}
+
+/* Pause in the wager phase: back to WAGER with the remaining time. */
+Test(model, wager_pause_resume)
+{
+	uint64_t dl = 500 * SEC;
+
+	joined_contest(&M, "一支部", 2, QUIZ__V1__ROOM_STATE__LOBBY);
+	feed_wager_request(&M, 3, dl);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, 490 * SEC, 10 * SEC);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.phase_before_pause, PHASE_WAGER);
+	cr_expect_eq(model_key(&M, '1', LOCAL(490 * SEC)), 0, "paused");
+	feed_state(&M, QUIZ__V1__ROOM_STATE__WAGERING, 600 * SEC, 0);
+	cr_expect_eq(M.phase, PHASE_WAGER);
+	cr_expect_eq(M.wager_deadline, LOCAL(610 * SEC));
+	/* a request arriving while paused is kept for after */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, 605 * SEC, 5 * SEC);
+	feed_wager_request(&M, 3, 700 * SEC);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.phase_before_pause, PHASE_WAGER);
+}
+
+/* Result: signed deltas, the team answering for me, an old server. */
+Test(model, result_signed_delta)
+{
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+
+	in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	r.question_index = 0;
+	r.correct = true;
+	r.team_answered = true;
+	r.delta = 10;
+	r.points = 10;
+	r.total = 110;
+	feed(&M, BODY(RESULT), &r);
+	cr_expect_not(M.r_answered);
+	cr_expect(M.r_team_answered);
+	cr_expect_eq(M.r_delta, 10);
+
+	r.delta = INT64_MIN;
+	r.points = 0;
+	feed(&M, BODY(RESULT), &r);
+	cr_expect_eq(M.r_delta, INT64_MIN);
+
+	/* a server older than deltas: points only */
+	r.delta = 0;
+	r.points = 937;
+	feed(&M, BODY(RESULT), &r);
+	cr_expect_eq(M.r_delta, 937);
+}
+
+/* Reveal and Leaderboard carry the live board; tied individuals. */
+Test(model, boards_and_ties)
+{
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__TeamBoard tb = QUIZ__V1__TEAM_BOARD__INIT;
+	Quiz__V1__TeamStanding t1 = QUIZ__V1__TEAM_STANDING__INIT;
+	Quiz__V1__TeamStanding *tp[] = {&t1};
+	Quiz__V1__Standing s[3], *sp[3];
+	char *best[] = {"张三", "李小龙"};
+	int i;
+
+	joined_contest(&M, "一支部", 1, QUIZ__V1__ROOM_STATE__LOBBY);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	t1.rank = 1;
+	t1.team = "一支部";
+	t1.stake = 20;
+	t1.top_members = best;
+	t1.n_top_members = 2;
+	tb.teams = tp;
+	tb.n_teams = 1;
+	rv.question_index = 0;
+	rv.teams = &tb;
+	feed(&M, BODY(REVEAL), &rv);
+	cr_assert(M.board.have);
+	cr_expect_eq(M.board.n, 1);
+	cr_expect_eq(M.board.rows[0].stake, 20);
+	cr_expect_eq(M.board.rows[0].n_top, 2);
+	cr_expect_str_eq(M.board.rows[0].top[1], "李小龙");
+	cr_expect_not(M.board.rows[0].tied);
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__standing__init(&s[i]);
+		s[i].nickname = "某";
+		sp[i] = &s[i];
+	}
+	s[0].rank = 1;
+	s[1].rank = 1;
+	s[2].rank = 3;
+	lb.top = sp;
+	lb.n_top = 3;
+	lb.round = 2;
+	lb.final = true;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_expect_not(M.board.have, "no board in the message: none");
+	cr_expect(M.top[0].tied);
+	cr_expect(M.top[1].tied);
+	cr_expect_not(M.top[2].tied);
+	cr_expect_eq(M.round, 2, "Leaderboard.round");
+	cr_expect_eq(M.phase, PHASE_FINISHED);
+}
+
+/* Hostile contest messages: counts past every array, long names, escape
+ * sequences, a round index past the contest. */
+Test(model, hostile_contest_messages)
+{
+	static Quiz__V1__RoundInfo ri[100], *rip[100];
+	static Quiz__V1__TeamStanding ts[1000], *tsp[1000];
+	static uint32_t manystakes[1000];
+	static char *names[100];
+	static char longname[1024];
+	Quiz__V1__ContestInfo ci = QUIZ__V1__CONTEST_INFO__INIT;
+	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	Quiz__V1__TeamBoard tb = QUIZ__V1__TEAM_BOARD__INIT;
+	Quiz__V1__RoundEnd re = QUIZ__V1__ROUND_END__INIT;
+	Quiz__V1__RoundStart rs = QUIZ__V1__ROUND_START__INIT;
+	Quiz__V1__WagerRequest wr = QUIZ__V1__WAGER_REQUEST__INIT;
+	Quiz__V1__Turn t = QUIZ__V1__TURN__INIT;
+	Quiz__V1__Kicked k = QUIZ__V1__KICKED__INIT;
+	size_t i;
+
+	repeat(longname, sizeof(longname), "\x1b]52;c;x\x07", "党", 300);
+	for (i = 0; i < 1000; i++)
+		manystakes[i] = (uint32_t)i + 1;
+	for (i = 0; i < 100; i++) {
+		quiz__v1__round_info__init(&ri[i]);
+		ri[i].name = longname;
+		ri[i].stakes = manystakes;
+		ri[i].n_stakes = 1000;
+		ri[i].format = (Quiz__V1__RoundFormat)77;
+		rip[i] = &ri[i];
+		names[i] = longname;
+	}
+	for (i = 0; i < 1000; i++) {
+		quiz__v1__team_standing__init(&ts[i]);
+		ts[i].team = longname;
+		ts[i].rank = 1;
+		ts[i].top_members = names;
+		ts[i].n_top_members = 100;
+		tsp[i] = &ts[i];
+	}
+	joined(&M, "小明");
+	ci.title = longname;
+	ci.rounds = rip;
+	ci.n_rounds = 100;
+	ci.teams = names;
+	ci.n_teams = 100;
+	j.contest = &ci;
+	j.round = UINT32_MAX;
+	j.code = "X";
+	feed(&M, BODY(JOINED), &j);
+	cr_expect_eq(M.n_rounds, MODEL_ROUNDS_MAX);
+	cr_expect_eq(M.rounds[0].n_stakes, MODEL_STAKES_MAX);
+	cr_expect_eq(M.n_fixed_teams, MODEL_TEAMS_MAX);
+	cr_expect_eq(M.round, UINT32_MAX);
+	cr_expect_eq(M.cur.n_stakes, 0, "a round past the contest: empty");
+	expect_inert("round name", M.rounds[0].name, false);
+	expect_inert("title", M.title, false);
+	cr_expect_lt(strlen(M.rounds[0].name), sizeof(M.rounds[0].name));
+
+	tb.teams = tsp;
+	tb.n_teams = 1000;
+	re.teams = &tb;
+	re.round = UINT32_MAX;
+	re.rounds = 0;
+	feed(&M, BODY(ROUND_END), &re);
+	cr_expect_eq(M.board.n, MODEL_TEAMS_MAX);
+	cr_expect_eq(M.board.rows[63].n_top, MODEL_MEMBERS_MAX);
+	cr_expect(M.board.rows[0].tied);
+	expect_inert("team", M.board.rows[5].name, false);
+	expect_inert("member", M.board.rows[5].top[4], false);
+	cr_expect_lt(strlen(M.board.rows[5].name), MODEL_TEAM_NAME);
+
+	/* NULL entries skipped */
+	tsp[0] = NULL;
+	tb.n_teams = 3;
+	feed(&M, BODY(ROUND_END), &re);
+	cr_expect_eq(M.board.n, 2);
+	tsp[0] = &ts[0];
+
+	quiz__v1__round_info__init(&ri[0]);
+	ri[0].index = UINT32_MAX;
+	rs.round = &ri[0];
+	feed(&M, BODY(ROUND_START), &rs);
+	cr_expect_eq(M.n_rounds, MODEL_ROUNDS_MAX, "no round past the array");
+
+	wr.stakes = manystakes;
+	wr.n_stakes = 1000;
+	wr.category = longname;
+	wr.deadline_at_us = UINT64_MAX;
+	feed(&M, BODY(WAGER_REQUEST), &wr);
+	cr_expect_eq(M.n_stakes, MODEL_STAKES_MAX);
+	expect_inert("category", M.wager_category, false);
+	cr_expect_leq(model_wager_left_pm(&M, 0), 1000);
+	cr_expect_eq(model_key(&M, '8', 0), MODEL_WAGER | MODEL_REDRAW);
+	cr_expect_eq(M.wager_sent, 8);
+	/* a zero stake is not sent */
+	manystakes[0] = 0;
+	wr.question_index = 1;
+	feed(&M, BODY(WAGER_REQUEST), &wr);
+	cr_expect_eq(model_key(&M, '1', 0), 0);
+	manystakes[0] = 1;
+
+	t.team = longname;
+	t.nickname = longname;
+	feed(&M, BODY(TURN), &t);
+	expect_inert("turn team", M.turn_team, false);
+	expect_inert("turn nick", M.turn_nick, false);
+
+	/* once kicked, a turn or a wager request changes nothing */
+	k.reason = "bye";
+	feed(&M, BODY(KICKED), &k);
+	cr_expect_eq(feed(&M, BODY(TURN), &t), 0);
+	feed(&M, BODY(WAGER_REQUEST), &wr);
+	cr_expect_eq(M.phase, PHASE_KICKED);
+	feed(&M, BODY(ROUND_END), &re);
+	cr_expect_eq(M.phase, PHASE_KICKED);
 }

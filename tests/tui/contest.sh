@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# TUI end to end of a contest (issue 8): a real quizd on an ephemeral port
+# and, in a tmux server of our own, every window at 80x24: a host running
+# tests/tui/contest.ini (必答, speed, 风险 on known items of the bundled
+# bank), contestants 张三 and 李四 of 一支部 and Bob of 二支部, and a
+# projector screen in zh_CN. Keys are sent by tmux and every step asserts
+# what the screens show: the round banners, whose turn it is (highlighted
+# for the team on turn, answer keys off for the other), the wager picker
+# (a stake picked by one member is shown to the other), signed deltas
+# (+30 / −10), the team board at the reveal, the round breaks and the
+# final team standings with the best members. Before that, the host is
+# refused a contest file that the server rejects (the line shown, exit 1)
+# and one over 32768 bytes (exit 2, no server needed).
+#
+# tmux missing is a SKIP (exit 77), never a pass.
+#
+# Usage: contest.sh QUIZD QUIZ BANK_DIR
+set -euo pipefail
+quizd=$1 quiz=$2 bank=$3
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
+here=$(cd "$(dirname "$0")" && pwd)
+contest="$here/contest.ini"
+tmp=$(mktemp -d)
+sock="quiz-contest-$$-$RANDOM"
+qpid=""
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+  T kill-server 2>/dev/null || true
+  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+names=(host 张三 李四 Bob screen bad)
+cap() { T capture-pane -p -t "m:$1" 2>/dev/null || true; }
+fail() {
+  echo "FAIL: $*"
+  local w
+  for w in 1 2 3 4 5 6; do
+    T list-windows -t m -F '#{window_index}' 2>/dev/null | grep -qx "$w" || continue
+    echo "--- window $w (${names[$((w - 1))]}) $(T display -p -t "m:$w" '#{window_width}x#{window_height}' 2>/dev/null)"
+    cap "$w"
+  done
+  echo "--- quizd log"
+  tail -n 40 "$tmp/quizd.log" 2>/dev/null || true
+  exit 1
+}
+# wait_for WINDOW TEXT [SECONDS]: until the window shows TEXT (fixed string)
+wait_for() {
+  local w=$1 pat=$2 limit=${3:-10} i
+  for ((i = 0; i < limit * 10; i++)); do
+    cap "$w" | grep -qF -- "$pat" && return 0
+    sleep 0.1
+  done
+  fail "window $w (${names[$((w - 1))]}): '$pat' not shown within ${limit}s"
+}
+# wait_re WINDOW REGEX [SECONDS]: until a line of the window matches REGEX
+wait_re() {
+  local w=$1 re=$2 limit=${3:-10} i
+  for ((i = 0; i < limit * 10; i++)); do
+    cap "$w" | grep -qE -- "$re" && return 0
+    sleep 0.1
+  done
+  fail "window $w (${names[$((w - 1))]}): /$re/ not shown within ${limit}s"
+}
+# not_shown WINDOW TEXT: the window does not show TEXT now
+not_shown() { cap "$1" | grep -qF -- "$2" && fail "window $1 (${names[$(($1 - 1))]}): '$2' shown" || true; }
+# option letter of the line showing TEXT in a window ("  > A 正确" -> A)
+letter_of() {
+  local i l
+  for ((i = 0; i < 30; i++)); do
+    l=$(cap "$1" | grep -F -- "$2" | head -n 1 | sed -nE 's/^[^A-H]*([A-H]) .*/\1/p')
+    [ -n "$l" ] && { echo "$l"; return 0; }
+    sleep 0.1
+  done
+}
+# a letter that is not the one given (a wrong answer)
+other_letter() { [ "$1" = A ] && echo B || echo A; }
+# highlighted WINDOW TEXT: the line showing TEXT is drawn on a background
+# colour or in reverse video
+highlighted() {
+  T capture-pane -e -p -t "m:$1" | grep -F -- "$2" |
+    grep -qE $'\e\\[([0-9;]*;)?(7|4[0-7])[;m]' || fail "window $1: '$2' is not highlighted"
+}
+# next_until TEXT...: the host presses n, then waits for the first TEXT on
+# the host screen; the others, when given, are screens the host may pass
+# through first (a leaderboard before the round break): n again for those
+next_until() {
+  local want=$1 i
+  shift
+  T send-keys -t m:1 n
+  for ((i = 0; i < 100; i++)); do
+    cap 1 | grep -qF -- "$want" && return 0
+    for p in "$@"; do
+      if cap 1 | grep -qF -- "$p"; then
+        sleep 0.3
+        T send-keys -t m:1 n
+        sleep 0.5
+        break
+      fi
+    done
+    sleep 0.1
+  done
+  fail "host: '$want' not reached with n"
+}
+start=$SECONDS
+
+# --- a file over 32768 bytes: refused before connecting
+head -c 33000 /dev/zero | tr '\0' ';' >"$tmp/big.ini"
+set +e
+out=$("$quiz" host 127.0.0.1:9 --contest "$tmp/big.ini" 2>&1)
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "oversized contest file: exit $rc, want 2"
+grep -qF "at most 32768 bytes" <<<"$out" || fail "oversized contest file: '$out'"
+
+"$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
+  --port-file "$tmp/port" --log-level info 2>"$tmp/quizd.log" &
+qpid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || fail "quizd did not start"
+addr="127.0.0.1:$(cat "$tmp/port")"
+
+T new-session -d -s m -x 80 -y 24 'sleep 600'
+T set -g status off
+T set -g default-terminal screen-256color
+run() { # WINDOW LANGUAGE COMMAND...: start a client in a new 80x24 window
+  local w=$1 lang=$2
+  shift 2
+  T new-window -d -t "m:$w" "env LANG=C.UTF-8 LC_ALL= LANGUAGE=$lang NO_COLOR= QUIZ_LOCALEDIR=$(dirname "$quiz")/locale $(printf '%q ' "$@"); echo \"quiz exited \$?\"; sleep 600"
+  T resize-window -t "m:$w" -x 80 -y 24 2>/dev/null || true
+}
+
+# --- a contest the server rejects: the line, and exit 1
+printf '[contest]\ntitle = bad\n\n[round.1]\nformat = quiz\n' >"$tmp/bad.ini"
+run 6 "" "$quiz" host "$addr" --contest "$tmp/bad.ini"
+wait_for 6 "quiz exited 1" 10
+wait_for 6 "the server refused the contest:"
+wait_re 6 "line 5|:5:"
+
+# --- the host runs the contest
+run 1 "" "$quiz" host "$addr" --contest "$contest"
+wait_for 1 "quiz join $addr" 10
+code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
+[ -n "$code" ] || fail "no room code on the host screen"
+echo "room $code on $addr"
+wait_for 1 "3 rounds: 必答题 (in turn) · 抢答题 (speed) · 风险题 (wager)"
+wait_for 1 "Team score = 100 + mean of the members' points"
+wait_for 1 "支部联赛 TUI"
+
+run 2 "" "$quiz" join "$addr" "$code" --name 张三 --team 一支部
+wait_for 2 "You are 张三 of 一支部"
+run 3 "" "$quiz" join "$addr" "$code" --name 李四 --team 一支部
+run 4 "" "$quiz" join "$addr" "$code" --name Bob --team 二支部
+run 5 zh_CN "$quiz" screen "$addr" "$code"
+wait_for 3 "You are 李四 of 一支部"
+wait_for 4 "You are Bob of 二支部"
+wait_for 1 "Players in the room: 3"
+for w in 1 2 3 4 5; do
+  [ "$(T display -p -t "m:$w" '#{window_width}x#{window_height}')" = 80x24 ] \
+    || fail "window $w is not 80x24"
+done
+
+# --- round 1, 必答: 一支部's turn, then 二支部's
+T send-keys -t m:1 s
+wait_for 2 "Round 1 of 3 · 必答题 · in turn" 8
+wait_for 5 "第 1/3 轮 · 必答题 · 必答" 5
+stem1="中国共产党的根本宗旨是____。"
+wait_for 2 "$stem1" 10
+wait_for 4 "$stem1" 3
+wait_for 2 "Round 1/3 · 必答题 · Question 1 of 2"
+wait_for 2 "Your team's turn (一支部) · turn 1 of 2"
+highlighted 2 "Your team's turn (一支部)"
+wait_for 3 "Your team's turn (一支部) · turn 1 of 2"
+wait_for 4 "Turn 1 of 2: 一支部 answers · you cannot answer this one"
+wait_for 4 "Not your turn: answer keys are off"
+wait_for 1 "Turn 1 of 2: 一支部 answers"
+right=$(letter_of 2 "全心全意为人民服务")
+[ -n "$right" ] || fail "option 全心全意为人民服务 not found"
+T send-keys -t m:4 "$right" # not Bob's turn: nothing happens
+sleep 0.3
+not_shown 4 "Locked in"
+not_shown 4 "Answer received"
+T send-keys -t m:2 "$right"
+wait_for 2 "Answer received in" 3
+wait_for 2 "Correct! +10 points" 16
+wait_for 3 "Your team answered: correct, +10 points" 3
+wait_for 4 "Not your turn: no points" 3
+wait_re 2 "Team 一支部: 110 \(\+10\) · rank 1 of 2"
+wait_re 1 "^ +1\. +一支部 +2 +110 +\+10"
+wait_re 1 "^ +2\. +二支部 +1 +100 +0"
+
+next_until "Leaderboard after question 1 of 2"
+wait_re 4 "^ +1\. +一支部 +2 +110 +\+10"
+next_until "Turn 2 of 2: 二支部 answers"
+stem2="党的组织原则是____。"
+wait_for 4 "$stem2" 10
+wait_for 4 "Your team's turn (二支部) · turn 2 of 2"
+highlighted 4 "Your team's turn (二支部)"
+wait_for 2 "Turn 2 of 2: 二支部 answers · you cannot answer this one"
+right=$(letter_of 4 "民主集中制")
+[ -n "$right" ] || fail "option 民主集中制 not found"
+T send-keys -t m:4 "$(other_letter "$right")"
+wait_for 4 "Wrong: −5 points" 16
+wait_re 1 "二支部 +1 +95 +−5"
+next_until "End of round 1 of 3 · 必答题" "Leaderboard after question 2 of 2"
+for w in 2 3 4; do wait_for "$w" "End of round 1 of 3 · 必答题" 5; done
+wait_for 2 "Next: round 2 of 3 · 抢答题 · speed"
+wait_for 2 "Waiting for the host to begin round 2…"
+wait_for 1 "Press n to begin round 2"
+wait_re 2 "^ +1\. +一支部 +2 +110"
+wait_re 2 "^ +2\. +二支部 +1 +95"
+wait_for 5 "第 1/3 轮结束 · 必答题"
+
+# --- round 2, speed: everyone answers
+next_until "Round 2 of 3 · 抢答题 · speed"
+wait_for 2 "Round 2 of 3 · 抢答题 · speed" 5
+stem3="党的基本路线要求以____为中心。"
+wait_for 2 "$stem3" 10
+wait_for 3 "$stem3" 3
+wait_for 4 "$stem3" 3
+right=$(letter_of 2 "经济建设")
+[ -n "$right" ] || fail "option 经济建设 not found"
+T send-keys -t m:2 "$right"
+T send-keys -t m:3 "$right"
+T send-keys -t m:4 "$(other_letter "$right")"
+wait_re 2 "Correct! \+[0-9]+ points" 12
+wait_re 3 "Correct! \+[0-9]+ points" 3
+wait_for 4 "Wrong: 0 points" 3
+next_until "End of round 2 of 3 · 抢答题" "Leaderboard after question 1 of 1"
+wait_for 2 "Next: round 3 of 3 · 风险题 · wager"
+
+# --- round 3, 风险: 张三 stakes 30 for 一支部 (李四 sees it), Bob 10
+next_until "The teams are picking their stakes"
+wait_for 2 "Round 3 of 3 · 风险题 · wager" 5
+wait_for 2 "Pick your team's stake"
+wait_for 2 "[1] 10    [2] 20    [3] 30"
+wait_for 2 "1-3 pick a stake"
+wait_for 5 "风险" 3
+T send-keys -t m:2 3
+wait_for 2 "Stake 30 confirmed" 5
+wait_for 3 "Stake 30 confirmed (picked by 张三)" 5
+T send-keys -t m:3 1 # the team's stake is taken: nothing changes
+sleep 0.3
+wait_for 3 "Stake 30 confirmed (picked by 张三)" 1
+T send-keys -t m:4 1
+wait_for 4 "Stake 10 confirmed" 5
+T send-keys -t m:1 n # both teams have staked: end the wager time
+stem4="党的全国代表大会每____举行一次。"
+wait_for 2 "$stem4" 12
+wait_for 4 "$stem4" 3
+wait_for 2 "Round 3/3 · 风险题 · Question 1 of 1 · "
+wait_for 2 "stake 30"
+wait_for 4 "stake 10"
+right=$(letter_of 2 "五年")
+[ -n "$right" ] || fail "option 五年 not found"
+T send-keys -t m:2 "$right"
+T send-keys -t m:4 "$(other_letter "$right")"
+wait_for 2 "Correct! +30 points (stake 30)" 16
+wait_for 3 "Your team answered: correct, +30 points (stake 30)" 3
+wait_for 4 "Wrong: −10 points (stake 10)" 3
+
+# --- the end: final team standings with the best members, everywhere
+next_until "Final team standings" "Leaderboard after question 1 of 1" "End of round 3 of 3"
+for w in 2 3 4; do wait_for "$w" "Final team standings" 5; done
+wait_for 5 "队伍最终排名" 5
+wait_re 2 "^ +1\. +一支部 +2 +1[0-9][0-9] +.*张三"
+wait_re 2 "^ +2\. +二支部 +1 +[0-9]+ +Bob"
+wait_for 2 "Best members"
+wait_re 2 "You: rank [12] of 3"
+wait_re 4 "You: rank 3 of 3"
+
+# --- quit everywhere: each client gives the terminal back and exits 0
+for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
+for w in 1 2 3 4 5; do wait_for "$w" "quiz exited 0" 5; done
+echo "tui contest: 3 rounds, 5 screens at 80x24, in $((SECONDS - start)) s"
+echo "1 passed, 0 failed"

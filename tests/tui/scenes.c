@@ -1,0 +1,454 @@
+/* quiz-scenes: the contest screens of quiz drawn from a model fed with
+ * protocol messages built here, no server involved (tests/tui/scenes.sh
+ * captures them in tmux and checks their text at 80x24). Each scene is a
+ * short sequence of envelopes as a server of docs/PROTOCOL.md sends them;
+ * the screen is drawn at a fixed clock so that bars and seconds are
+ * stable. Keys go to the model as in quiz: a stake picked in the wager
+ * scene is acknowledged by a WagerAck as the server would; 'q' quits.
+ *
+ * Usage: quiz-scenes join|host|screen SCENE */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "model.h"
+#include "ui.h"
+
+#define SEC 1000000ULL
+#define NOW (1000 * SEC) /* the fixed local clock of every scene */
+
+static struct model M;
+
+/* Feeds one envelope whose body pointer is set by the caller. */
+static int feed(Quiz__V1__Envelope *env)
+{
+	return model_apply(&M, env, NULL, NULL);
+}
+
+#define FEED(field, bc, body)                                                  \
+	do {                                                                   \
+		Quiz__V1__Envelope e_ = QUIZ__V1__ENVELOPE__INIT;              \
+		e_.body_case = QUIZ__V1__ENVELOPE__BODY_##bc;                  \
+		e_.field = (body);                                             \
+		feed(&e_);                                                     \
+	} while (0)
+
+static uint32_t stakes[] = {10, 20, 30};
+static Quiz__V1__RoundInfo rinfo[3], *rptr[3];
+
+/* The three rounds of the branch contest. */
+static void rounds_init(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__round_info__init(&rinfo[i]);
+		rinfo[i].index = (uint32_t)i;
+		rptr[i] = &rinfo[i];
+	}
+	rinfo[0].format = QUIZ__V1__ROUND_FORMAT__REQUIRED;
+	rinfo[0].name = "必答题";
+	rinfo[0].points = 10;
+	rinfo[0].time_limit_ms = 30000;
+	rinfo[0].questions = 4;
+	rinfo[1].format = QUIZ__V1__ROUND_FORMAT__SPEED;
+	rinfo[1].name = "抢答题";
+	rinfo[1].points = 1000;
+	rinfo[1].first_question = 4;
+	rinfo[2].format = QUIZ__V1__ROUND_FORMAT__WAGER;
+	rinfo[2].name = "风险题";
+	rinfo[2].stakes = stakes;
+	rinfo[2].n_stakes = 3;
+	rinfo[2].wager_ms = 15000;
+	rinfo[2].first_question = 8;
+	rinfo[2].questions = 2;
+}
+
+/* Joined (contestant 小明 of 一支部, player 7) or Watching / RoomCreated,
+ * in a contest of three rounds at round, state. */
+static void enter(enum model_mode mode, uint32_t round, int state)
+{
+	Quiz__V1__ContestInfo ci = QUIZ__V1__CONTEST_INFO__INIT;
+	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+
+	model_init(&M, mode, mode == MODE_JOIN ? "小明" : NULL);
+	if (mode == MODE_JOIN)
+		model_set_team(&M, "一支部");
+	w.session = "s";
+	w.resume_token = "t";
+	FEED(welcome, WELCOME, &w);
+	rounds_init();
+	ci.title = "支部知识竞赛";
+	ci.scoring = QUIZ__V1__TEAM_SCORING__TEAM_MEAN;
+	ci.team_base = 100;
+	ci.rounds = rptr;
+	ci.n_rounds = 3;
+	st.question_count = 10;
+	if (mode == MODE_JOIN) {
+		Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+
+		j.player_id = 7;
+		j.code = "ABCD-EFGH";
+		j.settings = &st;
+		j.state = (Quiz__V1__RoomState)state;
+		j.players = 4;
+		j.contest = &ci;
+		j.round = round;
+		FEED(joined, JOINED, &j);
+	} else if (mode == MODE_HOST) {
+		Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+
+		rc.code = "ABCD-EFGH";
+		rc.host_token = "tok";
+		rc.settings = &st;
+		rc.contest = &ci;
+		FEED(room_created, ROOM_CREATED, &rc);
+		if (state != QUIZ__V1__ROOM_STATE__LOBBY) {
+			Quiz__V1__StateChange sc = QUIZ__V1__STATE_CHANGE__INIT;
+
+			sc.state = (Quiz__V1__RoomState)state;
+			FEED(state_change, STATE_CHANGE, &sc);
+		}
+	} else {
+		Quiz__V1__Watching wa = QUIZ__V1__WATCHING__INIT;
+
+		wa.code = "ABCD-EFGH";
+		wa.settings = &st;
+		wa.state = (Quiz__V1__RoomState)state;
+		wa.contest = &ci;
+		wa.round = round;
+		FEED(watching, WATCHING, &wa);
+	}
+}
+
+/* RoundStart of round r. */
+static void round_start(uint32_t r)
+{
+	Quiz__V1__RoundStart rs = QUIZ__V1__ROUND_START__INIT;
+
+	rs.round = &rinfo[r];
+	rs.rounds = 3;
+	FEED(round_start, ROUND_START, &rs);
+}
+
+/* Turn t of 4 for question q, of team (or contestant nick). */
+static void turn(Quiz__V1__Turn *t, uint32_t q, char *team, uint32_t no)
+{
+	quiz__v1__turn__init(t);
+	t->question_index = q;
+	t->team = team;
+	t->turn = no;
+	t->turns = 4;
+}
+
+static char *opts[] = {"1919年", "1921年", "1927年", "1949年"};
+
+/* Question q (4 options, 20 s from NOW - 5 s) of round r at round_index. */
+static void question(uint32_t q, uint32_t r, uint32_t ri, uint32_t rc,
+		     Quiz__V1__Turn *t, uint32_t stake)
+{
+	Quiz__V1__Question b = QUIZ__V1__QUESTION__INIT;
+
+	b.index = q;
+	b.count = 10;
+	b.kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	b.stem = "中国共产党成立于哪一年？";
+	b.options = opts;
+	b.n_options = 4;
+	b.reveal_at_us = NOW - 5 * SEC;
+	b.deadline_at_us = NOW + 15 * SEC;
+	b.time_limit_ms = 20000;
+	b.points = rinfo[r].points > 0 ? (uint32_t)rinfo[r].points : 0;
+	b.category = "党史";
+	b.round = r;
+	b.round_index = ri;
+	b.round_count = rc;
+	b.turn = t;
+	b.stake = stake;
+	FEED(question, QUESTION, &b);
+}
+
+static Quiz__V1__TeamStanding ts[3], *tsp[3];
+static Quiz__V1__TeamBoard board = QUIZ__V1__TEAM_BOARD__INIT;
+static char *best1[] = {"张三", "小明", "王五"};
+static char *best2[] = {"Bob", "李小龙"};
+
+/* The team board: 一支部 and 二支部 tied at 130, 三支部 90. */
+static Quiz__V1__TeamBoard *teams(bool final)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__team_standing__init(&ts[i]);
+		tsp[i] = &ts[i];
+	}
+	ts[0].rank = 1;
+	ts[0].team = "一支部";
+	ts[0].members = 3;
+	ts[0].score = 130;
+	ts[0].points = 30;
+	ts[0].last_delta = 30;
+	ts[0].stake = 30;
+	ts[1].rank = 1;
+	ts[1].team = "二支部";
+	ts[1].members = 2;
+	ts[1].score = 130;
+	ts[1].points = 30;
+	ts[1].last_delta = -20;
+	ts[1].stake = 20;
+	ts[2].rank = 3;
+	ts[2].team = "三支部";
+	ts[2].members = 1;
+	ts[2].score = 90;
+	ts[2].points = -10;
+	ts[2].last_delta = -10;
+	ts[2].stake = 10;
+	if (final) {
+		ts[0].top_members = best1;
+		ts[0].n_top_members = 3;
+		ts[1].top_members = best2;
+		ts[1].n_top_members = 2;
+	}
+	board.scoring = QUIZ__V1__TEAM_SCORING__TEAM_MEAN;
+	board.team_base = 100;
+	board.teams = tsp;
+	board.n_teams = 3;
+	return &board;
+}
+
+static Quiz__V1__Standing st[4], *stp[4];
+
+/* Individual standings: 张三 and 小明 tied first. */
+static void standings(void)
+{
+	static char *nick[] = {"张三", "小明", "Bob", "李小龙"};
+	static char *team[] = {"一支部", "一支部", "二支部", "二支部"};
+	static int64_t score[] = {60, 60, 40, -20};
+	static uint32_t rank[] = {1, 1, 3, 4};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		quiz__v1__standing__init(&st[i]);
+		st[i].rank = rank[i];
+		st[i].player_id = (uint32_t)i + 6;
+		st[i].nickname = nick[i];
+		st[i].team = team[i];
+		st[i].score = score[i];
+		stp[i] = &st[i];
+	}
+}
+
+/* The reveal of question q (option B right) with its board and my result
+ * (delta, stake, answered by me or by my team). */
+static void reveal(uint32_t q, int64_t delta, uint32_t stake, bool correct,
+		   bool mine)
+{
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+	static uint32_t right[] = {1}, dist[] = {0, 3, 1, 0};
+
+	rv.question_index = q;
+	rv.correct = right;
+	rv.n_correct = 1;
+	rv.distribution = dist;
+	rv.n_distribution = 4;
+	rv.answered = 4;
+	rv.players = 6;
+	rv.teams = teams(false);
+	FEED(reveal, REVEAL, &rv);
+	if (M.mode != MODE_JOIN)
+		return;
+	r.question_index = q;
+	r.answered = mine;
+	r.team_answered = true;
+	r.correct = correct;
+	r.delta = delta;
+	r.points = delta > 0 ? (uint32_t)delta : 0;
+	r.stake = stake;
+	r.total = 60;
+	r.rank = 1;
+	r.players = 6;
+	r.response_time_us = 3200000;
+	FEED(result, RESULT, &r);
+}
+
+/* Builds the scene's model. Returns 0, or -1 for an unknown scene. */
+static int scene(enum model_mode mode, const char *name)
+{
+	Quiz__V1__Turn t;
+
+	if (strcmp(name, "lobby") == 0) {
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__LOBBY);
+	} else if (strcmp(name, "countdown") == 0) {
+		Quiz__V1__Countdown cd = QUIZ__V1__COUNTDOWN__INIT;
+
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__LOBBY);
+		round_start(0);
+		turn(&t, 0, "一支部", 1);
+		FEED(turn, TURN, &t);
+		cd.question_index = 0;
+		cd.question_count = 10;
+		cd.start_at_us = NOW + 3 * SEC;
+		FEED(countdown, COUNTDOWN, &cd);
+	} else if (strcmp(name, "myturn") == 0 ||
+		   strcmp(name, "otherturn") == 0) {
+		bool mine = strcmp(name, "myturn") == 0;
+
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(0);
+		turn(&t, 1, mine ? "一支部" : "二支部", 2);
+		question(1, 0, 1, 4, &t, 0);
+	} else if (strcmp(name, "reveal") == 0) {
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(0);
+		turn(&t, 1, "一支部", 2);
+		question(1, 0, 1, 4, &t, 0);
+		reveal(1, 10, 0, true, false);
+	} else if (strcmp(name, "wager") == 0 ||
+		   strcmp(name, "wager_member") == 0) {
+		Quiz__V1__WagerRequest wr = QUIZ__V1__WAGER_REQUEST__INIT;
+
+		enter(mode, 1, QUIZ__V1__ROOM_STATE__ROUND_BREAK);
+		round_start(2);
+		wr.question_index = 8;
+		wr.round = 2;
+		wr.stakes = stakes;
+		wr.n_stakes = 3;
+		wr.deadline_at_us = NOW + 10 * SEC;
+		wr.category = "党史";
+		FEED(wager_request, WAGER_REQUEST, &wr);
+		if (strcmp(name, "wager_member") == 0) {
+			Quiz__V1__WagerAck a = QUIZ__V1__WAGER_ACK__INIT;
+
+			a.question_index = 8;
+			a.stake = 20;
+			a.player_id = 6;
+			a.nickname = "张三";
+			FEED(wager_ack, WAGER_ACK, &a);
+		}
+	} else if (strcmp(name, "wager_question") == 0) {
+		enter(mode, 2, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(2);
+		question(8, 2, 0, 2, NULL, 30);
+	} else if (strcmp(name, "wager_lost") == 0) {
+		enter(mode, 2, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(2);
+		question(8, 2, 0, 2, NULL, 20);
+		reveal(8, -20, 20, false, true);
+	} else if (strcmp(name, "leaderboard") == 0) {
+		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(0);
+		question(1, 0, 1, 4, NULL, 0);
+		standings();
+		lb.question_index = 1;
+		lb.top = stp;
+		lb.n_top = 4;
+		lb.players = 6;
+		lb.teams = teams(false);
+		lb.round = 0;
+		FEED(leaderboard, LEADERBOARD, &lb);
+	} else if (strcmp(name, "break") == 0) {
+		Quiz__V1__RoundEnd re = QUIZ__V1__ROUND_END__INIT;
+
+		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(0);
+		standings();
+		re.round = 0;
+		re.rounds = 3;
+		re.teams = teams(false);
+		re.top = stp;
+		re.n_top = 4;
+		FEED(round_end, ROUND_END, &re);
+	} else if (strcmp(name, "final") == 0) {
+		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+
+		enter(mode, 2, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(2);
+		question(9, 2, 1, 2, NULL, 30);
+		reveal(9, 30, 30, true, true);
+		standings();
+		lb.question_index = 9;
+		lb.top = stp;
+		lb.n_top = 4;
+		lb.players = 6;
+		lb.teams = teams(true);
+		lb.final = true;
+		lb.round = 2;
+		FEED(leaderboard, LEADERBOARD, &lb);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* One key to the model, as quiz's key_join does; a stake is acked. */
+static int key(wint_t k)
+{
+	int flags = model_key(&M, (int)k, NOW);
+
+	if (flags & MODEL_WAGER) {
+		Quiz__V1__Wager w;
+		Quiz__V1__WagerAck a = QUIZ__V1__WAGER_ACK__INIT;
+
+		if (model_wager(&M, &w) == 0) {
+			a.question_index = w.question_index;
+			a.stake = w.stake;
+			a.player_id = M.player_id;
+			a.nickname = M.nick;
+			FEED(wager_ack, WAGER_ACK, &a);
+		}
+	}
+	return flags;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		enum model_mode mode;
+	} modes[] = {{"join", MODE_JOIN},
+		     {"host", MODE_HOST},
+		     {"screen", MODE_SCREEN}};
+	struct ui_view v;
+	size_t i;
+	wint_t k;
+	int rc;
+
+	i18n_init();
+	if (argc != 3) {
+		fprintf(stderr, "usage: quiz-scenes join|host|screen SCENE\n");
+		return 2;
+	}
+	for (i = 0; i < 3 && strcmp(argv[1], modes[i].name); i++)
+		;
+	if (i == 3 || scene(modes[i].mode, argv[2]) < 0) {
+		fprintf(stderr, "quiz-scenes: unknown mode or scene\n");
+		return 2;
+	}
+	memset(&v, 0, sizeof(v));
+	v.server = "127.0.0.1:7878";
+	if (ui_start() < 0)
+		return 1;
+	for (;;) {
+		ui_draw(&M, &v, NOW);
+		rc = ui_getkey(&k);
+		if (rc == ERR) {
+			napms(50);
+			continue;
+		}
+		if (rc == OK && (k == 'q' || k == 3))
+			break;
+		if (rc == KEY_CODE_YES && k == KEY_RESIZE)
+			continue;
+		if (rc == OK)
+			key(k);
+	}
+	ui_stop();
+	return 0;
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The contest screens of quiz at 80x24, without a server: quiz-scenes feeds
+# the client's model the messages of each scene (tests/tui/scenes.c) and
+# draws it in a tmux window; this script checks the text of every screen:
+# round banners, whose turn (highlighted when it is mine), the wager
+# picker and its keys, signed deltas, tied ranks, team boards at the
+# reveal, the leaderboard, the round break and the end, for contestant,
+# host and projector; then the same screens in zh_CN (必答, 风险, 并列),
+# with every line at most 80 columns wide (CJK counted as two).
+#
+# tmux missing is a SKIP (exit 77), never a pass; so is a missing zh_CN
+# catalogue for the zh_CN part (the rest runs first).
+#
+# Usage: scenes.sh QUIZ_SCENES
+set -euo pipefail
+bin=$1
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
+sock="quiz-scenes-$$-$RANDOM"
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null || true' EXIT
+locale_dir="$(dirname "$(dirname "$bin")")/locale"
+skipped=()
+n=0
+T new-session -d -s s -x 80 -y 24 'sleep 600'
+T set -g status off
+
+# show MODE SCENE [LANGUAGE [ENV]]: draws a scene in window 1 (a fresh one)
+cur=""
+show() {
+  T kill-window -t s:1 2>/dev/null || true
+  T new-window -d -t s:1 "env LANG=C.UTF-8 LC_ALL= LANGUAGE=${3:-} NO_COLOR= ${4:-} QUIZ_LOCALEDIR=$locale_dir $bin $1 $2; sleep 600"
+  T resize-window -t s:1 -x 80 -y 24 2>/dev/null || true
+  cur="$1 $2 ${3:-en}"
+  n=$((n + 1))
+}
+cap() { T capture-pane -p -t s:1 2>/dev/null || true; }
+fail() { echo "FAIL ($cur): $*"; cap; exit 1; }
+# has TEXT...: each fixed string is on the screen (waits up to 3 s)
+has() {
+  local s i
+  for s in "$@"; do
+    for ((i = 0; i < 30; i++)); do
+      cap | grep -qF -- "$s" && break
+      sleep 0.1
+    done
+    cap | grep -qF -- "$s" || fail "'$s' not shown"
+  done
+}
+# hasnt TEXT: the fixed string is not on the screen
+hasnt() { cap | grep -qF -- "$1" && fail "'$1' shown" || true; }
+# line REGEX: a line of the screen matches
+line() { cap | grep -qE -- "$1" || fail "no line matches /$1/"; }
+# fits: no line wider than 80 columns, the key line on row 24
+fits() {
+  local w
+  w=$(cap | LC_ALL=C.UTF-8 wc -L)
+  [ "$w" -le 80 ] || fail "a line is $w columns wide"
+  [ "$(cap | wc -l)" -le 24 ] || fail "more than 24 rows"
+}
+
+# --- contestant -----------------------------------------------------------
+show join lobby
+has "You are 小明 of 一支部" "3 rounds: 必答题 (in turn) · 抢答题 (speed) · 风险题 (wager)" \
+  "Team score = 100 + mean of the members' points"
+fits
+
+show join countdown
+has "Round 1 of 3 · 必答题 · in turn" "Question 1 of 4 starts in" \
+  "Your team's turn (一支部) · turn 1 of 4" "R 1/3 · online"
+fits
+
+show join myturn
+has "Round 1/3 · 必答题 · Question 2 of 4 · 党史 · 10 points" \
+  "Your team's turn (一支部) · turn 2 of 4" "A-H or 1-8 answer"
+# highlighted: on a background colour, or in reverse video without colour
+T capture-pane -e -p -t s:1 | grep -F "Your team's turn" | grep -qE $'\e\\[([0-9;]*;)?(7|4[0-7])[;m]' \
+  || fail "my turn is not highlighted"
+T send-keys -t s:1 b
+has "Locked in. Sending…"
+
+show join otherturn
+has "Turn 2 of 4: 二支部 answers · you cannot answer this one" \
+  "Not your turn: answer keys are off"
+T send-keys -t s:1 b
+sleep 0.3
+hasnt "Locked in"
+fits
+
+show join reveal
+has "Your team answered: correct, +10 points" "Team 一支部: 130 (+30) · rank =1 of 3"
+
+show join wager
+has "Round 3 of 3 · 风险题 · wager" "Next: question 1 of 2 · category 党史" \
+  "Pick your team's stake" "[1] 10    [2] 20    [3] 30" "10.0 s left" \
+  "No stake by the deadline: the smallest (10) counts" "1-3 pick a stake"
+fits
+T send-keys -t s:1 2
+has "Stake 20 confirmed"
+hasnt "1-3 pick a stake"
+T send-keys -t s:1 3
+sleep 0.3
+hasnt "Stake 30"
+
+show join wager_member
+has "Stake 20 confirmed (picked by 张三)"
+hasnt "1-3 pick a stake"
+
+show join wager_question
+has "Round 3/3 · 风险题 · Question 1 of 2 · 党史 · stake 30"
+
+show join wager_lost
+has "Wrong: −20 points (stake 20)"
+
+show join leaderboard
+has "Leaderboard after question 2 of 4" "Team     Members   Score    Last     Stake"
+line '^  =1  一支部 +3 +130 +\+30 +30$'
+line '^  =1  二支部 +2 +130 +−20 +20$'
+line '^   3\. 三支部 +1 +90 +−10 +10$'
+line '^  =1  张三 \[一支部\]'
+line '^   4\. 李小龙 \[二支部\] .* -20$'
+fits
+# signed deltas in colour: +30 green (SGR 32), −20 red (SGR 31)
+T capture-pane -e -p -t s:1 | grep -qE $'\e\\[[0-9;]*32[;m][^\e]*\\+30' \
+  || fail "+30 is not green"
+T capture-pane -e -p -t s:1 | grep -qE $'\e\\[[0-9;]*31[;m][^\e]*−20' \
+  || fail "−20 is not red"
+# monochrome (NO_COLOR): no colour, the signs say it
+show join leaderboard "" NO_COLOR=1
+has "+30" "−20"
+T capture-pane -e -p -t s:1 | grep -qE $'\e\\[[0-9;]*3[1-7][;m]' \
+  && fail "colour drawn with NO_COLOR set"
+
+show join break
+has "End of round 1 of 3 · 必答题" "Next: round 2 of 3 · 抢答题 · speed" \
+  "Waiting for the host to begin round 2…"
+fits
+
+show join final
+has "Final results" "Final team standings" "Best members" "张三, 小明, 王五" \
+  "You: rank 1 of 6, 60 points"
+line '^  =1  二支部 +2 +130 +Bob, 李小龙$'
+fits
+
+# --- host and projector ---------------------------------------------------
+show host lobby
+has "3 rounds: 必答题 (in turn)" "Press s to start the match"
+show host countdown
+has "Round 1 of 3 · 必答题 · in turn" "Turn 1 of 4: 一支部 answers"
+show host myturn
+has "Turn 2 of 4: 一支部 answers" "Answered 0 / 0"
+show host reveal
+has "Team score = 100 + mean of the members' points"
+line '^  =1  二支部 +2 +130 +−20 +20$'
+fits
+show host wager
+has "The teams are picking their stakes" "Press n to end the wager time now"
+hasnt "[1] 10"
+show host break
+has "End of round 1 of 3 · 必答题" "Press n to begin round 2"
+fits
+show screen final
+has "Final team standings" "Bob, 李小龙"
+hasnt "You: rank"
+fits
+show screen myturn
+has "Turn 2 of 4: 一支部 answers"
+hasnt "Not your turn"
+
+# --- zh_CN ------------------------------------------------------------------
+mo="$locale_dir/zh_CN/LC_MESSAGES/quiz.mo"
+if [ -f "$mo" ]; then
+  show join countdown zh_CN
+  has "第 1/3 轮 · 必答题 · 必答"
+  fits
+  show join wager zh_CN
+  has "风险" "[1] 10"
+  fits
+  show join leaderboard zh_CN
+  line '^  1 \(并列\) +一支部'
+  fits
+  show join final zh_CN
+  fits
+  show host break zh_CN
+  fits
+else
+  skipped+=("zh_CN: no catalogue built ($mo)")
+fi
+
+echo "tui scenes: $n screens checked at 80x24"
+if [ "${#skipped[@]}" -gt 0 ]; then
+  for s in "${skipped[@]}"; do echo "SKIP: $s"; done
+  exit 77
+fi
+echo "1 passed, 0 failed"
