@@ -429,6 +429,7 @@ static void bench_board(struct bench *b, enum bench_board_kind kind, int q,
 		t->members = ts->members;
 		t->score = ts->score;
 		t->points = ts->points;
+		t->stake = ts->stake;
 		v[i].score = ts->score;
 		v[i].time_us = 0;
 		v[i].rank = ts->rank;

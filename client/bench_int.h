@@ -118,6 +118,7 @@ struct bench_team_line {
 	char team[QUIZ_TEAM_MAX + 1];
 	uint32_t rank, members;
 	int64_t score, points;
+	uint32_t stake; /* 风险: the stake booked at the last question */
 };
 
 enum bench_board_kind { BOARD_REVEAL, BOARD_LEADERBOARD, BOARD_ROUND_END };

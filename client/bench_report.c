@@ -200,6 +200,19 @@ static void check_unit(struct bench *b, unsigned qi, int u)
 	}
 }
 
+/* The stake of team ti at question qi as its members were told (the
+ * round's smallest when nobody staked). */
+static uint32_t team_stake(const struct bench *b, unsigned qi, int ti)
+{
+	unsigned i;
+
+	for (i = 0; i < b->o.players; i++)
+		if (b->players[i].pq && b->players[i].team == ti &&
+		    b->players[i].pq[qi].w_seen)
+			return b->players[i].pq[qi].w_seen;
+	return b->q[qi].min_stake;
+}
+
 /* One team board against the members' totals as of its question. */
 static void check_board(struct bench *b, const struct bench_board *bd)
 {
@@ -216,6 +229,9 @@ static void check_board(struct bench *b, const struct bench_board *bd)
 		int ti = bench_team_index(b, t->team);
 
 		b->team_lines++;
+		if (ti < 0 && t->members == 0 && t->score == bd->base &&
+		    t->points == 0)
+			continue; /* a team of the fixed list nobody joined */
 		if (ti < 0) {
 			b->mm_team++;
 			bench_example(b,
@@ -239,6 +255,15 @@ static void check_board(struct bench *b, const struct bench_board *bd)
 				      "members, we joined %u",
 				      (int)bd->kind, bd->q, t->team, t->members,
 				      n);
+		}
+		if (bd->kind == BOARD_REVEAL && bd->q >= 0 &&
+		    bd->q < (int)b->nq && b->q[bd->q].format == 3 &&
+		    !b->q[bd->q].voided &&
+		    t->stake != team_stake(b, (unsigned)bd->q, ti)) {
+			b->mm_wager++;
+			bench_example(b, "reveal q%d: %s stake %u, told %u",
+				      bd->q, t->team, t->stake,
+				      team_stake(b, (unsigned)bd->q, ti));
 		}
 		if (t->score != want || t->points != want - bd->base) {
 			b->mm_team++;
