@@ -1303,3 +1303,71 @@ Test(formats, turn_late_contestant_has_no_turn)
 	cr_expect_eq(room_question_count(R), 2, "two units at the start");
 	cr_expect_eq(player(late)->score, 0);
 }
+
+/* A storage hold in a round break pauses it: no round begins while held
+ * (NEXT refused), the release returns to the break. */
+Test(formats, hold_in_round_break)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	size_t mark;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	add_round(&c, FMT_SPEED)->count = 1;
+	new_room_contest(&s, &c);
+	join("a");
+	to_open();
+	run_out();
+	cr_assert_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_assert_eq(hold(), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(room_paused_from(R), ROOM_ROUND_BREAK);
+	mark = nfx;
+	cr_expect_lt(cmd(CMD_NEXT, 0), 0, "no round begins while held");
+	cr_expect_eq(count_fx_since(mark, FX_ROUND), 0);
+	cr_expect_eq(room_question_count(R), 1);
+	cr_assert_eq(release(), 0);
+	cr_expect_eq(room_state(R), ROOM_ROUND_BREAK);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->round, 1);
+}
+
+/* The tie-break time of a late joiner: the limit of every scored question
+ * before the join, over rounds; a voided question counts for nobody. */
+Test(formats, late_joiner_time_over_rounds)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	struct round_cfg *r;
+	uint32_t a, late;
+
+	contest_init(&c);
+	r = add_round(&c, FMT_SPEED);
+	r->count = 2;
+	r->time_limit_us = 10 * SEC;
+	r = add_round(&c, FMT_SPEED);
+	r->count = 2;
+	r->time_limit_us = 30 * SEC;
+	new_room_contest(&s, &c);
+	a = join("a");
+	to_open();
+	now = room_reveal_at(R) + 2 * SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	run_out();
+	to_open();
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0); /* q1 voided */
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	to_open();
+	run_out(); /* q2: a silent, 30 s */
+	late = join("late");
+	cr_expect_eq(player(late)->total_time_us, 10 * SEC + 30 * SEC);
+	cr_expect_eq(player(a)->total_time_us, 2 * SEC + 30 * SEC);
+	to_open();
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(late, 3, ok_mask(3), NULL), 0);
+	run_out();
+	cr_expect_eq(player(late)->total_time_us, 41 * SEC);
+	cr_expect_eq(player(a)->total_time_us, 62 * SEC);
+}
