@@ -1371,3 +1371,44 @@ Test(formats, late_joiner_time_over_rounds)
 	cr_expect_eq(player(late)->total_time_us, 41 * SEC);
 	cr_expect_eq(player(a)->total_time_us, 62 * SEC);
 }
+
+/* A team whose members were all kicked before the round has no turn; a
+ * contestant kicked before a no-team round neither. */
+Test(formats, turn_units_skip_kicked)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, k, x;
+
+	contest_init(&c);
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	k = join_team("k", "green");
+	x = join_team("x", "blue");
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->u.round.n, 2);
+	to_open();
+	cr_expect_eq(turn_unit(), player(a)->team);
+	run_out();
+	to_open();
+	cr_expect_eq(turn_unit(), player(x)->team);
+	room_free(R);
+	nfx = nev = 0;
+
+	contest_init(&c);
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	k = join("k");
+	x = join("x");
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->u.round.n, 2);
+	to_open();
+	cr_expect_eq(turn_unit(), -1 - (int64_t)a);
+	run_out();
+	to_open();
+	cr_expect_eq(turn_unit(), -1 - (int64_t)x);
+}
