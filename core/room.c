@@ -12,169 +12,14 @@
 #include "draw.h"
 #include "errors.h"
 #include "format.h"
+#include "room_int.h"
 #include "text.h"
 #include "xalloc.h"
-
-#define MS  1000LL
-#define SEC 1000000LL
 
 /* Seeds of successive rounds' draws are this far apart. */
 #define ROUND_SEED_STEP 0x9E3779B97F4A7C15ULL
 
-struct room {
-	struct room_settings s;
-	struct contest c;
-	const struct bank *bank;
-	char host_token[QUIZ_TOKEN_BUF];
-	struct roster *ro;
-
-	struct room_question *qs; /* ROOM_MAX_QUESTIONS, drawn round by round */
-	uint32_t nq;
-	uint32_t round_first[CONTEST_ROUNDS_MAX], round_n[CONTEST_ROUNDS_MAX];
-	uint32_t ri;   /* current round (in ROUND_BREAK: the one that ended) */
-	bool in_round; /* between FX_ROUND and FX_ROUND_END */
-	const struct fmt_vt *vt; /* the current round's format */
-	void *fst;		 /* and its state */
-	struct room_turn turn;	 /* who may act on the current question */
-
-	enum room_state state;
-	enum room_state paused_from;
-	bool awaiting_commit; /* CLOSED: waiting for the store barrier */
-	bool voided;	      /* the current question was skipped */
-	uint32_t q;	      /* current question, or the next one */
-	int64_t reveal_at;
-	int64_t deadline_at;
-	int64_t timer_at;
-	int64_t paused_remaining; /* -1: no timer was armed */
-	int64_t paused_at;	  /* when the room was paused */
-	int64_t paused_elapsed;	  /* OPEN: time since reveal at the pause */
-	int64_t rt_floor;	  /* time used before a pause: no answer after
-				     the resume can be faster than this */
-	int64_t scored_time;	  /* tie-break time a late joiner is charged */
-
-	uint32_t answered;
-	uint32_t dist[ITEM_MAX_OPTIONS];
-
-	struct room_effect *fx;
-	size_t nfx, fxcap;
-	char **strs; /* strings the effects borrow, freed on clear */
-	size_t nstrs, strcap;
-	uint64_t seq; /* of the last FX_EVENT */
-	bool lobby_dirty, progress_dirty;
-	bool held;	  /* room_hold in force */
-	bool host_paused; /* held: the host wants it paused afterwards */
-	enum room_pause_reason hold_reason;
-};
-
-/* Fills the documented defaults. */
-void room_settings_default(struct room_settings *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->question_count = 10;
-	s->time_limit_us = 20 * SEC;
-	s->points = 1000;
-	s->max_players = 10000;
-	s->auto_advance = false;
-	s->countdown_us = 3 * SEC;
-	s->reveal_us = 4 * SEC;
-	s->leaderboard_us = 4 * SEC;
-	s->lead_us = 250 * MS;
-	s->comp_cap_us = 150 * MS;
-}
-
-/* Zero means default; anything else must lie in its documented range. */
-int room_settings_normalize(struct room_settings *s)
-{
-	struct room_settings d;
-
-	room_settings_default(&d);
-	if (!s->question_count)
-		s->question_count = d.question_count;
-	if (!s->time_limit_us)
-		s->time_limit_us = d.time_limit_us;
-	if (!s->points)
-		s->points = d.points;
-	if (!s->max_players)
-		s->max_players = d.max_players;
-	if (!s->countdown_us)
-		s->countdown_us = d.countdown_us;
-	if (!s->reveal_us)
-		s->reveal_us = d.reveal_us;
-	if (!s->leaderboard_us)
-		s->leaderboard_us = d.leaderboard_us;
-	if (!s->lead_us)
-		s->lead_us = d.lead_us;
-	if (!s->comp_cap_us)
-		s->comp_cap_us = d.comp_cap_us;
-	if (s->countdown_us < 0 || s->reveal_us < 0 || s->leaderboard_us < 0 ||
-	    s->lead_us < 0 || s->comp_cap_us < 0)
-		return -QE_BAD_MESSAGE;
-	if (s->question_count > ROOM_MAX_QUESTIONS ||
-	    s->time_limit_us < 3 * SEC || s->time_limit_us > 300 * SEC ||
-	    s->points > 100000 || s->max_players > 100000 ||
-	    s->countdown_us > 60 * SEC || s->reveal_us > 60 * SEC ||
-	    s->leaderboard_us > 60 * SEC || s->lead_us > 5 * SEC ||
-	    s->comp_cap_us > SEC || s->countdown_us < s->lead_us)
-		return -QE_BAD_MESSAGE;
-	s->title[ROOM_TITLE_MAX] = '\0';
-	return 0;
-}
-
-/* One SPEED round from the settings, no fixed teams, mean with base 0. */
-void room_contest_from_settings(struct contest *c,
-				const struct room_settings *s,
-				const char *category, uint32_t kinds,
-				int min_difficulty, int max_difficulty)
-{
-	struct round_cfg *rc = &c->rounds[0];
-
-	memset(c, 0, sizeof(*c));
-	/* a contest needs a title; a room's own title may be empty */
-	snprintf(c->title, sizeof(c->title), "%s",
-		 s->title[0] ? s->title : "Quiz");
-	c->scoring = TEAM_MEAN;
-	c->team_base = 0;
-	c->nrounds = 1;
-	round_cfg_default(rc, FMT_SPEED);
-	rc->count = s->question_count;
-	rc->time_limit_us = s->time_limit_us;
-	rc->points = (int32_t)s->points;
-	snprintf(rc->category, sizeof(rc->category), "%s",
-		 category ? category : "");
-	rc->kinds = kinds;
-	rc->min_difficulty = min_difficulty;
-	rc->max_difficulty = max_difficulty;
-	/* normalized settings are within every range of a round */
-	(void)contest_normalize(c, NULL, 0);
-}
-
-/* Stored names of event kinds, indexed by kind. */
-static const char *const ev_names[] = {
-    [EV_JOIN] = "join",	    [EV_LEAVE] = "leave",   [EV_KICK] = "kick",
-    [EV_PAUSE] = "pause",   [EV_RESUME] = "resume", [EV_SKIP] = "skip",
-    [EV_NEXT] = "next",	    [EV_END] = "end",	    [EV_ANSWER] = "answer",
-    [EV_WAGER] = "wager",   [EV_START] = "start",   [EV_TICK] = "tick",
-    [EV_COMMIT] = "commit", [EV_HOLD] = "hold",	    [EV_RELEASE] = "release",
-};
-
-#define EV_NAMES (sizeof(ev_names) / sizeof(ev_names[0]))
-
-/* The stored name of an event kind, or NULL. */
-const char *room_event_kind_name(enum room_event_kind k)
-{
-	return (unsigned)k < EV_NAMES ? ev_names[k] : NULL;
-}
-
-/* The event kind of a stored name, or 0. */
-enum room_event_kind room_event_kind_parse(const char *name)
-{
-	size_t i;
-
-	for (i = 1; name && i < EV_NAMES; i++)
-		if (ev_names[i] && strcmp(ev_names[i], name) == 0)
-			return (enum room_event_kind)i;
-	return (enum room_event_kind)0;
-}
+/* struct room is in room_int.h, shared with room_view.c. */
 
 /* Appends an effect and returns it zeroed but for its kind, q and round. */
 static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
@@ -261,7 +106,7 @@ void room_free(struct room *r)
 }
 
 /* The current round's settings. */
-static const struct round_cfg *round_cfg(const struct room *r)
+const struct round_cfg *room_round_cfg(const struct room *r)
 {
 	return &r->c.rounds[r->ri];
 }
@@ -269,14 +114,14 @@ static const struct round_cfg *round_cfg(const struct room *r)
 /* The answer time of the current round's questions. */
 static int64_t limit_us(const struct room *r)
 {
-	return round_cfg(r)->time_limit_us;
+	return room_round_cfg(r)->time_limit_us;
 }
 
 /* What the format sees of the current question. */
-static void ctx_of(const struct room *r, struct fmt_ctx *c, int64_t now)
+void room_ctx(const struct room *r, struct fmt_ctx *c, int64_t now)
 {
 	memset(c, 0, sizeof(*c));
-	c->cfg = round_cfg(r);
+	c->cfg = room_round_cfg(r);
 	c->roster = r->ro;
 	c->q = r->q;
 	c->question = r->q < r->nq ? &r->qs[r->q] : NULL;
@@ -378,7 +223,7 @@ static void begin_question(struct room *r, int64_t now)
 	struct fmt_ctx c;
 	int64_t pre = 0;
 
-	ctx_of(r, &c, now);
+	room_ctx(r, &c, now);
 	memset(&r->turn, 0, sizeof(r->turn));
 	r->turn.team = -1;
 	r->vt->open(r->fst, &c, &r->turn, &pre);
@@ -443,7 +288,7 @@ static void close_question(struct room *r, bool voided, int64_t now)
 	r->voided = voided;
 	r->timer_at = 0;
 	if (!voided) {
-		ctx_of(r, &c, now);
+		room_ctx(r, &c, now);
 		r->scored_time += r->vt->close(r->fst, &c, book_one, r);
 	}
 	fx_push(r, FX_CLOSED, r->q)->u.closed.voided = voided;
@@ -509,7 +354,7 @@ static void begin_round(struct room *r, uint32_t ri, int64_t now)
 	if (r->vt) {
 		r->q = r->nq;
 		r->fst = xcalloc(1, r->vt->state_size ? r->vt->state_size : 1);
-		ctx_of(r, &c, now);
+		room_ctx(r, &c, now);
 		want = r->vt->begin(r->fst, &c);
 	}
 	n = draw_round(r, ri, want);
@@ -943,7 +788,7 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 		return -QE_TOO_LATE;
 	if (r->state != ROOM_OPEN || q != r->q || recv_us < r->reveal_at)
 		return -QE_BAD_STATE;
-	ctx_of(r, &c, recv_us);
+	room_ctx(r, &c, recv_us);
 	if ((rc = r->vt->check(r->fst, &c, player_id, p->team, EV_ANSWER)) < 0)
 		return rc;
 	qq = &r->qs[q];
@@ -1012,7 +857,7 @@ int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
 		return -QE_BAD_STATE;
 	if (q != r->q)
 		return -QE_BAD_MESSAGE;
-	ctx_of(r, &c, now_us);
+	room_ctx(r, &c, now_us);
 	if ((rc = r->vt->check(r->fst, &c, player_id, p->team, EV_WAGER)) < 0)
 		return rc;
 	memset(&in, 0, sizeof(in));
@@ -1144,164 +989,4 @@ void room_effects_clear(struct room *r)
 		free(r->strs[i]);
 	r->nstrs = 0;
 	r->nfx = 0;
-}
-
-enum room_state room_state(const struct room *r)
-{
-	return r->state;
-}
-
-enum room_state room_paused_from(const struct room *r)
-{
-	return r->paused_from;
-}
-
-const struct room_settings *room_settings(const struct room *r)
-{
-	return &r->s;
-}
-
-const struct contest *room_contest(const struct room *r)
-{
-	return &r->c;
-}
-
-/* In the break between rounds, the next round. */
-uint32_t room_round_index(const struct room *r)
-{
-	if (r->state == ROOM_ROUND_BREAK ||
-	    (r->state == ROOM_PAUSED && r->paused_from == ROOM_ROUND_BREAK))
-		return r->ri + 1;
-	return r->ri;
-}
-
-uint32_t room_question_index(const struct room *r)
-{
-	return r->q;
-}
-
-uint32_t room_question_count(const struct room *r)
-{
-	return r->nq;
-}
-
-uint32_t room_question_in_round(const struct room *r, uint32_t q,
-				uint32_t *round_size)
-{
-	uint32_t ri;
-
-	if (q >= r->nq) {
-		if (round_size)
-			*round_size = 0;
-		return 0;
-	}
-	ri = r->qs[q].round;
-	if (round_size)
-		*round_size = r->round_n[ri];
-	return q - r->round_first[ri];
-}
-
-const struct room_question *room_question(const struct room *r, uint32_t q)
-{
-	return q < r->nq ? &r->qs[q] : NULL;
-}
-
-int64_t room_reveal_at(const struct room *r)
-{
-	return r->reveal_at;
-}
-
-int64_t room_deadline_at(const struct room *r)
-{
-	return r->deadline_at;
-}
-
-bool room_question_voided(const struct room *r)
-{
-	return r->voided;
-}
-
-void room_turn(const struct room *r, struct room_turn *out)
-{
-	*out = r->turn;
-}
-
-int32_t room_stake(const struct room *r, int team, uint32_t player)
-{
-	if (!r->in_round || !r->vt || !r->vt->stake || !r->fst)
-		return 0;
-	return r->vt->stake(r->fst, team, player);
-}
-
-const struct roster *room_roster(const struct room *r)
-{
-	return r->ro;
-}
-
-size_t room_team_board(const struct room *r, struct team_standing *out,
-		       size_t max)
-{
-	return roster_team_board(r->ro, r->c.scoring, r->c.team_base, out, max);
-}
-
-size_t room_player_slots(const struct room *r)
-{
-	return roster_slots(r->ro);
-}
-
-const struct room_player *room_player(const struct room *r, uint32_t id)
-{
-	return roster_player(r->ro, id);
-}
-
-uint32_t room_player_count(const struct room *r)
-{
-	return roster_active(r->ro);
-}
-
-uint32_t room_progress(const struct room *r, uint32_t *dist)
-{
-	memcpy(dist, r->dist, sizeof(r->dist));
-	return r->answered;
-}
-
-/* Contestants the format still lets answer the open question. */
-uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max)
-{
-	struct fmt_ctx c;
-	uint32_t n = 0;
-	size_t id, slots = roster_slots(r->ro);
-
-	if (r->state != ROOM_OPEN)
-		return 0;
-	ctx_of(r, &c, 0);
-	for (id = 1; id <= slots; id++) {
-		const struct room_player *p = roster_player(r->ro, id);
-
-		if (p->kicked || r->vt->check(r->fst, &c, (uint32_t)id, p->team,
-					      EV_ANSWER) < 0)
-			continue;
-		if (n < max)
-			ids[n] = p->id;
-		n++;
-	}
-	return n;
-}
-
-bool room_lobby_dirty(const struct room *r)
-{
-	return r->lobby_dirty;
-}
-
-bool room_progress_dirty(const struct room *r)
-{
-	return r->progress_dirty;
-}
-
-void room_clear_dirty(struct room *r, bool lobby, bool progress)
-{
-	if (lobby)
-		r->lobby_dirty = false;
-	if (progress)
-		r->progress_dirty = false;
 }

@@ -389,3 +389,148 @@ Test(smoke, event_names_round_trip)
 	cr_expect_null(room_event_kind_name((enum room_event_kind)16));
 	cr_expect_eq(room_event_kind_parse("nope"), 0);
 }
+
+/* A room of one round of format f (count per unit or in all). */
+static void one_round(enum round_format f, uint32_t count)
+{
+	struct room_settings s;
+	struct contest c;
+
+	settings(&s);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.title, sizeof(c.title), "t");
+	c.nrounds = 1;
+	c.rounds[0].format = f;
+	c.rounds[0].count = count;
+	cr_assert_eq(contest_normalize(&c, NULL, 0), 0);
+	R = room_new(&s, &c, bank, TOKEN);
+}
+
+Test(smoke, turn_without_teams_goes_by_join_order)
+{
+	struct room_turn t;
+	uint32_t ids[4];
+
+	one_round(FMT_TURN, 1);
+	room_join(R, now, "a", NULL);
+	room_join(R, now, "b", NULL);
+	room_join(R, now, "c", NULL);
+	room_command(R, now, TOKEN, CMD_START, 0);
+	drain();
+	cr_assert_eq(room_question_count(R), 3);
+	until(ROOM_OPEN);
+	room_turn(R, &t);
+	cr_expect(t.restricted);
+	cr_expect_eq(t.team, -1);
+	cr_expect_eq(t.player, 1);
+	cr_expect_eq(room_waiting(R, ids, 4), 1);
+	cr_expect_eq(ids[0], 1);
+	cr_expect_eq(answer(2, true), -QE_NOT_YOUR_TURN);
+	until(ROOM_LEADERBOARD);
+	until(ROOM_OPEN);
+	room_turn(R, &t);
+	cr_expect_eq(t.player, 2);
+	cr_expect_eq(answer(2, false), 0);
+	until(ROOM_FINISHED);
+	cr_expect_eq(room_player(R, 1)->score, 0);
+	cr_expect_eq(room_player(R, 2)->last.q, 2);
+}
+
+Test(smoke, pause_in_wager_moves_the_deadline_by_the_pause)
+{
+	const struct room_effect *fx;
+	int64_t d;
+	size_t n;
+
+	one_round(FMT_WAGER, 1);
+	room_join(R, now, "a", NULL);
+	room_command(R, now, TOKEN, CMD_START, 0);
+	drain();
+	cr_assert_eq(room_state(R), ROOM_WAGER);
+	d = room_deadline_at(R);
+	cr_expect_eq(d, now + 15 * SEC);
+	now += 4 * SEC;
+	cr_assert_eq(room_command(R, now, TOKEN, CMD_PAUSE, 0), 0);
+	fx = room_effects(R, &n);
+	cr_expect_eq(fx[n - 1].kind, FX_PAUSED);
+	cr_expect_eq(fx[n - 1].u.paused.remaining_us, 11 * SEC);
+	drain();
+	cr_expect_eq(room_wager(R, now, 1, 0, 10), -QE_BAD_STATE);
+	now += 7 * SEC;
+	cr_assert_eq(room_hold(R, now, ROOM_PAUSE_STORAGE), 0);
+	cr_assert_eq(room_release(R, now), 0);
+	drain();
+	cr_expect_eq(room_state(R), ROOM_PAUSED, "the host's pause stays");
+	now += 1 * SEC;
+	cr_assert_eq(room_command(R, now, TOKEN, CMD_RESUME, 0), 0);
+	fx = room_effects(R, &n);
+	cr_expect_eq(fx[n - 1].kind, FX_WAGER_OPEN);
+	cr_expect_eq(fx[n - 1].u.time.deadline_at_us, d + 8 * SEC);
+	cr_expect_eq(room_deadline_at(R), d + 8 * SEC);
+	drain();
+	cr_expect_eq(room_wager(R, now, 1, 0, 30), 0);
+	until(ROOM_OPEN);
+	until(ROOM_FINISHED);
+	cr_expect_eq(room_player(R, 1)->score, -30);
+}
+
+Test(smoke, replay_with_holds_kicks_and_refusals)
+{
+	struct room_settings s;
+	struct contest c;
+	struct room_event log[1024];
+	size_t nlog, i, n;
+	int64_t score[5];
+
+	one_round(FMT_SPEED, 3);
+	room_join(R, now, "a", "x");
+	room_join(R, now, "b", "y");
+	room_join(R, now, "c", NULL);
+	room_join(R, now, "d", NULL);
+	cr_assert_eq(room_leave(R, now, 4), 0);
+	room_command(R, now, TOKEN, CMD_START, 0);
+	drain();
+	until(ROOM_OPEN);
+	cr_expect_eq(answer(1, true), 0);
+	cr_expect_eq(answer(1, true), -QE_ALREADY_ANSWERED);
+	room_hold(R, now, ROOM_PAUSE_STORAGE);
+	now += 3 * SEC;
+	room_release(R, now);
+	drain();
+	cr_expect_eq(answer(2, true), 0);
+	room_command(R, now, TOKEN, CMD_KICK, 3);
+	drain();
+	until(ROOM_LEADERBOARD);
+	until(ROOM_OPEN);
+	room_command(R, now, TOKEN, CMD_SKIP, 0);
+	drain();
+	until(ROOM_OPEN);
+	cr_expect_eq(answer(2, true), 0);
+	until(ROOM_FINISHED);
+	for (i = 1; i <= 4; i++)
+		score[i] = room_player(R, (uint32_t)i)->score;
+	cr_expect_gt(score[1], 0);
+	memcpy(log, evs, nev * sizeof(*log));
+	nlog = nev;
+	room_free(R);
+
+	settings(&s);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.title, sizeof(c.title), "t");
+	c.nrounds = 1;
+	c.rounds[0].format = FMT_SPEED;
+	c.rounds[0].count = 3;
+	cr_assert_eq(contest_normalize(&c, NULL, 0), 0);
+	R = room_new(&s, &c, bank, TOKEN);
+	for (i = 0; i < nlog; i++) {
+		cr_assert_geq(room_apply(R, &log[i]), 0, "event %zu (%s)", i,
+			      room_event_kind_name(log[i].kind));
+		room_effects(R, &n);
+		room_effects_clear(R);
+	}
+	for (i = 1; i <= 4; i++)
+		cr_expect_eq(room_player(R, (uint32_t)i)->score, score[i]);
+	cr_expect(room_player(R, 3)->kicked);
+	cr_expect(room_player(R, 4)->left);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+}
