@@ -1120,3 +1120,295 @@ Test(formats, cap_of_200_questions)
 				      room_question(R, j)->item);
 	cr_expect_null(room_question(R, n));
 }
+
+/* ---- skips, ends and stray inputs in the new phases ---------------------- */
+
+/* A skipped question books nothing: no stake lost, no turn points. SKIP
+ * in a wager phase only moves on, as NEXT does (as SKIP outside an open
+ * question always did): the question is still asked, the stakes stand. */
+Test(formats, skip_books_nothing_in_wager_and_turn)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, x;
+
+	contest_init(&c);
+	add_round(&c, FMT_WAGER)->count = 1;
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	x = join_team("x", "blue");
+	/* q0: SKIP ends its wager phase */
+	to_wager();
+	cr_assert_eq(wager(a, 0, 30), 0);
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect_neq(room_state(R), ROOM_WAGER);
+	cr_expect_eq(wager(x, 0, 10), -QE_BAD_STATE);
+	/* then skipped while open, after answers: nothing booked */
+	to_open();
+	cr_assert_eq(room_question_index(R), 0);
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	cr_assert_eq(answer(x, 0, bad_mask(0), NULL), 0);
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect(last_fx(FX_CLOSED)->u.closed.voided);
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect_eq(player(x)->score, 0);
+	/* q1: a TURN question skipped after red answered right */
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 1, ok_mask(1), NULL), 0);
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0);
+	cr_expect(last_fx(FX_CLOSED)->u.closed.voided);
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect_eq(board_score(player(a)->team, NULL), 0);
+}
+
+/* END in a wager phase finishes the match without booking the stakes. */
+Test(formats, end_in_wager_phase)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a;
+
+	one_round(&c, FMT_WAGER, 2);
+	new_room_contest(&s, &c);
+	a = join("a");
+	to_wager();
+	cr_assert_eq(wager(a, 0, 30), 0);
+	cr_assert_eq(cmd(CMD_END, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_FINISHED);
+	cr_expect_eq(room_timer_at(R), 0);
+	cr_expect_eq(player(a)->score, 0);
+	cr_expect(last_fx(FX_LEADERBOARD)->u.board.final);
+	cr_expect_eq(last_non_event()->kind, FX_FINISHED);
+	cr_expect_eq(count_fx(FX_FINISHED), 1);
+	cr_expect_eq(wager(a, 0, 10), -QE_BAD_STATE);
+}
+
+/* A stake outside a WAGER round is refused and changes nothing. */
+Test(formats, wager_outside_wager_rounds)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	to_open();
+	now = room_reveal_at(R);
+	cr_expect_eq(wager(a, 0, 10), -QE_BAD_STATE);
+	cr_expect_eq(count_fx(FX_WAGER), 0);
+	run_out();
+	cr_expect_eq(wager(a, 0, 10), -QE_BAD_STATE);
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_expect_eq(wager(a, 1, 10), -QE_BAD_STATE);
+	to_open();
+	now = room_reveal_at(R);
+	cr_expect_eq(wager(a, 1, 10), -QE_BAD_STATE);
+	cr_expect_eq(count_fx(FX_WAGER), 0);
+	cr_expect_eq(count_ev(EV_WAGER), 0);
+}
+
+/* Who is waited for: in a TURN question the members of the team whose
+ * turn it is, until the team answered; in a WAGER question every unit
+ * until it answered. */
+Test(formats, waiting_and_progress_by_unit)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, b, x, ids[8], dist[ITEM_MAX_OPTIONS];
+
+	contest_init(&c);
+	add_round(&c, FMT_TURN)->count = 1;
+	add_round(&c, FMT_WAGER)->count = 1;
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	b = join_team("b", "red");
+	x = join_team("x", "blue");
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(room_waiting(R, ids, 8), 2, "red only");
+	cr_expect_eq(ids[0], a);
+	cr_expect_eq(ids[1], b);
+	cr_assert_eq(answer(b, 0, ok_mask(0), NULL), 0);
+	cr_expect_eq(room_waiting(R, ids, 8), 0, "red answered");
+	cr_expect_eq(room_progress(R, dist), 1);
+	run_out();
+	to_open(); /* blue's turn */
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(room_waiting(R, ids, 8), 1);
+	cr_expect_eq(ids[0], x);
+	run_out();
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	to_open(); /* the WAGER question */
+	now = room_reveal_at(R) + SEC;
+	cr_expect_eq(room_waiting(R, ids, 8), 3);
+	cr_assert_eq(answer(a, 2, ok_mask(2), NULL), 0);
+	cr_assert_eq(room_waiting(R, ids, 8), 1, "red answered as one");
+	cr_expect_eq(ids[0], x);
+	cr_assert_eq(answer(x, 2, ok_mask(2), NULL), 0);
+	cr_expect_eq(room_waiting(R, ids, 8), 0);
+	cr_expect_eq(room_progress(R, dist), 2);
+}
+
+/* A member who joins the team after its stake plays under that stake. */
+Test(formats, late_member_plays_the_team_stake)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, late;
+
+	one_round(&c, FMT_WAGER, 1);
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	to_wager();
+	cr_assert_eq(wager(a, 0, 30), 0);
+	late = join_team("late", "red");
+	cr_expect_eq(wager(late, 0, 10), -QE_ALREADY_ANSWERED);
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(late, 0, ok_mask(0), NULL), 0);
+	cr_expect_eq(answer(a, 0, ok_mask(0), NULL), -QE_ALREADY_ANSWERED);
+	run_out();
+	cr_expect_eq(player(a)->score, 30);
+	cr_expect_eq(player(late)->score, 30);
+	cr_expect_eq(player(late)->last.stake, 30);
+}
+
+/* In a TURN round without teams, a contestant who joins after the round
+ * began has no turn in it. */
+Test(formats, turn_late_contestant_has_no_turn)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t p, q2, late;
+
+	one_round(&c, FMT_TURN, 1);
+	new_room_contest(&s, &c);
+	p = join("p");
+	q2 = join("q");
+	to_open();
+	late = join("late");
+	now = room_reveal_at(R) + SEC;
+	cr_expect_eq(answer(late, 0, ok_mask(0), NULL), -QE_NOT_YOUR_TURN);
+	cr_assert_eq(answer(p, 0, ok_mask(0), NULL), 0);
+	run_out();
+	to_open();
+	cr_expect_eq(turn_unit(), -1 - (int64_t)q2);
+	cr_expect_eq(room_question_count(R), 2, "two units at the start");
+	cr_expect_eq(player(late)->score, 0);
+}
+
+/* A storage hold in a round break pauses it: no round begins while held
+ * (NEXT refused), the release returns to the break. */
+Test(formats, hold_in_round_break)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	size_t mark;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	add_round(&c, FMT_SPEED)->count = 1;
+	new_room_contest(&s, &c);
+	join("a");
+	to_open();
+	run_out();
+	cr_assert_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_assert_eq(hold(), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(room_paused_from(R), ROOM_ROUND_BREAK);
+	mark = nfx;
+	cr_expect_lt(cmd(CMD_NEXT, 0), 0, "no round begins while held");
+	cr_expect_eq(count_fx_since(mark, FX_ROUND), 0);
+	cr_expect_eq(room_question_count(R), 1);
+	cr_assert_eq(release(), 0);
+	cr_expect_eq(room_state(R), ROOM_ROUND_BREAK);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->round, 1);
+}
+
+/* The tie-break time of a late joiner: the limit of every scored question
+ * before the join, over rounds; a voided question counts for nobody. */
+Test(formats, late_joiner_time_over_rounds)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	struct round_cfg *r;
+	uint32_t a, late;
+
+	contest_init(&c);
+	r = add_round(&c, FMT_SPEED);
+	r->count = 2;
+	r->time_limit_us = 10 * SEC;
+	r = add_round(&c, FMT_SPEED);
+	r->count = 2;
+	r->time_limit_us = 30 * SEC;
+	new_room_contest(&s, &c);
+	a = join("a");
+	to_open();
+	now = room_reveal_at(R) + 2 * SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	run_out();
+	to_open();
+	cr_assert_eq(cmd(CMD_SKIP, 0), 0); /* q1 voided */
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	to_open();
+	run_out(); /* q2: a silent, 30 s */
+	late = join("late");
+	cr_expect_eq(player(late)->total_time_us, 10 * SEC + 30 * SEC);
+	cr_expect_eq(player(a)->total_time_us, 2 * SEC + 30 * SEC);
+	to_open();
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(late, 3, ok_mask(3), NULL), 0);
+	run_out();
+	cr_expect_eq(player(late)->total_time_us, 41 * SEC);
+	cr_expect_eq(player(a)->total_time_us, 62 * SEC);
+}
+
+/* A team whose members were all kicked before the round has no turn; a
+ * contestant kicked before a no-team round neither. */
+Test(formats, turn_units_skip_kicked)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, k, x;
+
+	contest_init(&c);
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	k = join_team("k", "green");
+	x = join_team("x", "blue");
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->u.round.n, 2);
+	to_open();
+	cr_expect_eq(turn_unit(), player(a)->team);
+	run_out();
+	to_open();
+	cr_expect_eq(turn_unit(), player(x)->team);
+	room_free(R);
+	nfx = nev = 0;
+
+	contest_init(&c);
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	k = join("k");
+	x = join("x");
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	cr_expect_eq(last_fx(FX_ROUND)->u.round.n, 2);
+	to_open();
+	cr_expect_eq(turn_unit(), -1 - (int64_t)a);
+	run_out();
+	to_open();
+	cr_expect_eq(turn_unit(), -1 - (int64_t)x);
+}

@@ -703,3 +703,110 @@ Test(replay, apply_returns_the_entry_points_result)
 	ev.kind = (enum room_event_kind)99;
 	cr_expect_lt(room_apply(R, &ev), 0);
 }
+
+/* Inputs that change nothing are not logged either: a tick before its
+ * timer or while paused, a commit of another question or a second one, a
+ * second hold, a release of a room not held. The replay still matches. */
+Test(replay, no_op_inputs_are_not_logged)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a;
+	size_t before;
+
+#define NOOP(call)                                                             \
+	do {                                                                   \
+		before = nev;                                                  \
+		call;                                                          \
+		drain();                                                       \
+		cr_expect_eq(nev, before,                                      \
+			     "changed nothing, yet logged: " #call);           \
+	} while (0)
+
+	contest_init(&c);
+	add_round(&c, FMT_WAGER)->count = 2;
+	new_room_contest(&s, &c);
+	a = join("a");
+	NOOP(room_release(R, now));
+	NOOP(room_tick(R, now));
+	cr_assert_eq(cmd(CMD_START, 0), 0);
+	NOOP(room_tick(R, room_timer_at(R) - 1));
+	cr_assert_eq(wager(a, 0, 20), 0);
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	NOOP(room_tick(R, now + 60 * SEC));
+	now += 10 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert_eq(hold(), 0);
+	NOOP(room_hold(R, now, ROOM_PAUSE_STORAGE));
+	now += SEC;
+	cr_assert_eq(release(), 0);
+	NOOP(room_release(R, now));
+	auto_commit = false;
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	run_out();
+	NOOP(room_committed(R, now, 1));
+	room_committed(R, now, 0);
+	drain();
+	NOOP(room_committed(R, now, 0));
+	auto_commit = true;
+	to_wager();
+	to_open();
+	run_out();
+	cr_expect_eq(to_break(), ROOM_FINISHED);
+	NOOP(room_tick(R, now + SEC));
+	NOOP(room_committed(R, now, 1));
+#undef NOOP
+	expect_seq();
+	record();
+	cr_expect_eq(rec_pl[a - 1].score, 20 - 10);
+	replay_and_compare(&s, &c);
+}
+
+/* A contest with a fixed team list (joins folded onto listed names), a
+ * TURN round and a WAGER round, replayed. */
+Test(replay, fixed_teams_contest)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, b, x;
+
+	contest_init(&c);
+	c.scoring = TEAM_SUM;
+	c.team_base = 100;
+	snprintf(c.teams[0], sizeof(c.teams[0]), "机关党委第一党支部");
+	snprintf(c.teams[1], sizeof(c.teams[1]), "Red");
+	snprintf(c.teams[2], sizeof(c.teams[2]), "empty");
+	c.nteams = 3;
+	add_round(&c, FMT_TURN)->count = 1;
+	add_round(&c, FMT_WAGER)->count = 1;
+	new_room_contest(&s, &c);
+	a = join_team("a", "ＲＥＤ");
+	b = join_team("b", "机关党委第一党支部");
+	x = join_team("x", "red");
+	cr_expect_eq(player(a)->team, 1);
+	cr_expect_eq(player(x)->team, 1);
+	to_open(); /* team 0: b */
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(b, 0, ok_mask(0), NULL), 0);
+	run_out();
+	to_open(); /* team 1: a or x */
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(x, 1, bad_mask(1), NULL), 0);
+	run_out();
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_assert_eq(wager(a, 2, 30), 0);
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 2, ok_mask(2), NULL), 0);
+	run_out();
+	cr_expect_eq(to_break(), ROOM_FINISHED);
+	expect_seq();
+	record();
+	cr_expect_eq(rec_nboard, 3);
+	cr_expect_eq(rec_pl[a - 1].score, 30);
+	cr_expect_eq(rec_pl[b - 1].score, 10 - 10);
+	replay_and_compare(&s, &c);
+}

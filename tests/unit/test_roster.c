@@ -414,3 +414,75 @@ Test(roster, team_limit)
 	cr_expect_gt(join_team_rc("joins t0", "T0"), 0);
 	cr_expect_eq(roster_team_count(room_roster(R)), ROOM_TEAMS_MAX);
 }
+
+/* room_team_board is the roster's board with the contest's scoring and
+ * base; a listed team whose members left the lobby stays on it, empty. */
+Test(roster, room_board_and_left_members)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	struct team_standing x[ROOM_TEAMS_MAX], y[ROOM_TEAMS_MAX];
+	uint32_t a, b;
+	size_t n, m, i;
+
+	contest_of(&c, TEAM_MEAN, 100, FMT_SPEED, 1);
+	snprintf(c.teams[0], sizeof(c.teams[0]), "red");
+	snprintf(c.teams[1], sizeof(c.teams[1]), "blue");
+	c.nteams = 2;
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	b = join_team("b", "blue");
+	cr_assert_eq(leave(b), 0);
+	to_open();
+	now = room_reveal_at(R);
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	run_out();
+	n = board(x);
+	m = room_team_board(R, y, ROOM_TEAMS_MAX);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(m, n);
+	for (i = 0; i < n; i++) {
+		cr_expect_eq(x[i].team, y[i].team);
+		cr_expect_eq(x[i].score, y[i].score);
+		cr_expect_eq(x[i].rank, y[i].rank);
+		cr_expect_eq(x[i].members, y[i].members);
+	}
+	cr_expect_eq(x[0].team, 0);
+	cr_expect_eq(x[0].score, 1100);
+	cr_expect_eq(x[1].team, 1, "blue, left empty, still listed");
+	cr_expect_eq(x[1].members, 0);
+	cr_expect_eq(x[1].score, 100);
+	cr_expect_eq(room_team_board(R, y, 1), 2, "how many in all");
+	cr_expect_eq(y[0].team, 0);
+}
+
+/* Kicked contestants are out of the standings and unranked; the others
+ * rank among themselves. */
+Test(roster, kicked_out_of_standings)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, b, d, order[4];
+
+	contest_of(&c, TEAM_MEAN, 0, FMT_SPEED, 2);
+	new_room_contest(&s, &c);
+	a = join("a");
+	b = join("b");
+	d = join("d");
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	cr_assert_eq(answer(b, 0, ok_mask(0), NULL), 0);
+	run_out();
+	cr_expect_eq(player(a)->rank, 1);
+	cr_expect_eq(player(b)->rank, 1);
+	cr_assert_eq(cmd(CMD_KICK, a), 0);
+	to_open();
+	run_out();
+	cr_expect_eq(player(a)->rank, 0);
+	cr_expect_eq(player(b)->rank, 1);
+	cr_expect_eq(player(d)->rank, 2);
+	cr_assert_eq(roster_standings(room_roster(R), order, 4), 2);
+	cr_expect_eq(order[0], b);
+	cr_expect_eq(order[1], d);
+}
