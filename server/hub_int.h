@@ -65,6 +65,8 @@ struct lroom {
 	 * connection, which compensates a resumed connection's answers until
 	 * it has an estimate of its own */
 	int64_t *one_way;
+	uint32_t *answered_q; /* by player id: q + 1 of the player's own last
+				 accepted answer (Result.answered) */
 	size_t nseats;
 	struct session *watchers; /* host and screens */
 	uv_timer_t timer;

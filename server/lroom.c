@@ -201,6 +201,8 @@ static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 	};
 	struct pending p;
 
+	if (a.player < lr->nseats)
+		lr->answered_q[a.player] = e->q + 1;
 	memset(&p, 0, sizeof(p));
 	p.token = ++h->next_token;
 	p.kind = PEND_ACK;
@@ -337,6 +339,7 @@ void lroom_free(struct lroom *lr)
 	free(lr->gone);
 	free(lr->seats);
 	free(lr->one_way);
+	free(lr->answered_q);
 	free(lr);
 }
 

@@ -173,16 +173,19 @@ void push_reveal(struct lroom *lr, uint32_t q)
 		if (!lr->seats[i] || !p || p->kicked)
 			continue;
 		booked = p->last.q == (int32_t)q && !voided;
-		res.answered = booked && p->last.answered;
-		res.team_answered = res.answered && p->team >= 0;
-		res.correct = res.answered && p->last.correct;
+		/* answered: this contestant did (also on a voided question);
+		 * team_answered: the team's answer was booked for it */
+		res.answered = lr->answered_q[i] == q + 1;
+		res.team_answered = booked && p->last.answered && p->team >= 0;
+		res.correct = booked && p->last.correct &&
+			      (res.answered || res.team_answered);
 		res.delta = booked ? p->last.delta : 0;
 		res.points = res.delta > 0 ? (uint32_t)res.delta : 0;
 		res.stake = booked && p->last.stake > 0
 				? (uint32_t)p->last.stake
 				: 0;
 		res.response_time_us =
-		    res.answered ? (uint32_t)p->last.rt_us : 0;
+		    res.answered && booked ? (uint32_t)p->last.rt_us : 0;
 		res.total = p->score;
 		res.rank = p->rank;
 		session_send_env(lr->seats[i], &env);

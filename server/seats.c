@@ -168,6 +168,10 @@ void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
 		lr->gone_at = xrealloc(lr->gone_at, n * sizeof(*lr->gone_at));
 		memset(lr->gone_at + lr->nseats, 0,
 		       (n - lr->nseats) * sizeof(*lr->gone_at));
+		lr->answered_q =
+		    xrealloc(lr->answered_q, n * sizeof(*lr->answered_q));
+		memset(lr->answered_q + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->answered_q));
 		lr->nseats = n;
 	}
 	lr->seats[pid] = ss;
