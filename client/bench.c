@@ -1,7 +1,9 @@
 /* quiz-bench: headless contestants in one process and one libuv loop. It
- * hosts a speed round (or joins one by code), answers every question on the
- * synced clock, measures fan-out and reveal skew, checks what the server
- * reports against the scoring formula and its own measurements, and prints
+ * hosts a speed round or a contest file (or joins a room by code), answers
+ * every question on the synced clock (in a 必答 round only the team with
+ * the turn, plus a share of deliberate out-of-turn tries; in a 风险 round
+ * after staking), measures fan-out and reveal skew, checks what the server
+ * reports against the scoring rules and its own measurements, and prints
  * one JSON object. Exit status: 0 all good, 1 mismatches or an incomplete
  * match, 2 usage. */
 #include "bench_int.h"
@@ -121,6 +123,375 @@ static void bench_free_bank(struct bank *bk)
 }
 
 static void bench_stop(struct bench *b);
+
+/* Sends a host command; returns its seq or a negative error. */
+static int64_t bench_host_cmd(struct bench *b,
+			      Quiz__V1__HostCommand__Action action)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
+
+	if (!b->host)
+		return -EPIPE;
+	hc.action = action;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND;
+	env.host_command = &hc;
+	return qconn_send(b->host, &env);
+}
+
+/* The host's NEXT (round break, --hurry). */
+static void bench_host_next(struct bench *b)
+{
+	if (bench_host_cmd(b, QUIZ__V1__HOST_COMMAND__ACTION__NEXT) > 0)
+		b->host_next++;
+}
+
+/* Whether a contestant counts for --hurry: joined and still connected. */
+static int player_live(const struct player *p)
+{
+	return p->state == P_JOINED && p->c && p->pq && !p->finished;
+}
+
+/* --hurry: once every live contestant has its answer to question qi acked
+ * or refused (or chose not to answer), the host closes it with NEXT. */
+static void bench_hurry(struct bench *b, unsigned qi)
+{
+	struct bq *q;
+	unsigned i;
+
+	if (!b->o.hurry || !b->host || b->stopping || qi >= b->nq)
+		return;
+	q = &b->q[qi];
+	if (q->hurried || q->host_revealed || q->acked == 0)
+		return;
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+		const struct pq *a;
+
+		if (!player_live(p))
+			continue;
+		a = &p->pq[qi];
+		if (!a->got_question ||
+		    (a->intends && !a->acked && !a->refused))
+			return;
+	}
+	q->hurried = 1;
+	bench_host_next(b);
+}
+
+/* --hurry: once every live contestant's stake for question qi is acked or
+ * refused, the host ends the wager phase with NEXT. */
+static void bench_hurry_wager(struct bench *b, unsigned qi)
+{
+	struct bq *q;
+	unsigned i, acked = 0;
+
+	if (!b->o.hurry || !b->host || b->stopping || qi >= b->nq)
+		return;
+	q = &b->q[qi];
+	if (q->w_hurried || q->seen)
+		return;
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+		const struct pq *a;
+
+		if (!player_live(p))
+			continue;
+		a = &p->pq[qi];
+		if (!a->w_req || !a->w_sent || !(a->w_acked || a->w_refused))
+			return;
+		acked += a->w_acked;
+	}
+	if (!acked)
+		return;
+	q->w_hurried = 1;
+	bench_host_next(b);
+}
+
+/* Names the teams and spreads the contestants over them: a contest's
+ * fixed list (the first --teams of it), else team-1 .. team-N. */
+static void bench_setup_teams(struct bench *b, const Quiz__V1__ContestInfo *ci)
+{
+	unsigned n = b->o.teams, i;
+
+	if (ci && ci->n_teams) {
+		if (!n || n > ci->n_teams)
+			n = (unsigned)ci->n_teams;
+		if (n > BENCH_TEAMS_MAX)
+			n = BENCH_TEAMS_MAX;
+		for (i = 0; i < n; i++)
+			snprintf(b->team_names[i], sizeof(b->team_names[i]),
+				 "%s", ci->teams[i]);
+	} else {
+		for (i = 0; i < n; i++)
+			snprintf(b->team_names[i], sizeof(b->team_names[i]),
+				 "team-%u", i + 1);
+	}
+	b->nteams = n;
+	for (i = 0; i < b->o.players; i++)
+		b->players[i].team = n ? (int)(i % n) : -1;
+}
+
+/* Keeps a ContestInfo (the first one seen): scoring, base, rounds. */
+static void bench_contest_info(struct bench *b, const Quiz__V1__ContestInfo *ci)
+{
+	size_t i, k;
+
+	if (!ci || b->have_info)
+		return;
+	b->have_info = 1;
+	snprintf(b->title, sizeof(b->title), "%s", ci->title);
+	b->scoring = ci->scoring;
+	b->base = ci->team_base;
+	for (i = 0; i < ci->n_rounds && i < BENCH_ROUNDS_MAX; i++) {
+		const Quiz__V1__RoundInfo *ri = ci->rounds[i];
+		struct bench_round *r = &b->rounds[i];
+
+		r->known = 1;
+		r->format = ri->format;
+		r->points = ri->points;
+		r->penalty = ri->penalty;
+		for (k = 0; k < ri->n_stakes && k < BENCH_STAKES_MAX; k++)
+			r->stakes[k] = ri->stakes[k];
+		r->nstakes = (unsigned)k;
+	}
+	b->nrounds = (unsigned)i;
+}
+
+/* A RoundStart: the round as the server runs it. */
+static void bench_round_start(struct bench *b, const Quiz__V1__RoundStart *m)
+{
+	const Quiz__V1__RoundInfo *ri = m->round;
+	struct bench_round *r;
+	size_t k;
+
+	if (!ri || ri->index >= BENCH_ROUNDS_MAX)
+		return;
+	r = &b->rounds[ri->index];
+	if (ri->index >= b->nrounds)
+		b->nrounds = ri->index + 1;
+	if (r->known == 2)
+		return;
+	if (r->known && r->format != (int)ri->format) {
+		b->mm_turn++;
+		bench_example(b, "round %u: RoundStart format %d, contest %d",
+			      ri->index, ri->format, r->format);
+	}
+	r->known = 2;
+	b->rounds_started++;
+	r->format = ri->format;
+	r->points = ri->points;
+	r->penalty = ri->penalty;
+	for (k = 0; k < ri->n_stakes && k < BENCH_STAKES_MAX; k++)
+		r->stakes[k] = ri->stakes[k];
+	r->nstakes = (unsigned)k;
+}
+
+/* The format of round r as announced (SPEED when unknown). */
+static int bench_round_format(const struct bench *b, uint32_t r)
+{
+	if (r < BENCH_ROUNDS_MAX && b->rounds[r].known)
+		return b->rounds[r].format;
+	return QUIZ__V1__ROUND_FORMAT__SPEED;
+}
+
+/* The player with this id, or NULL. */
+static struct player *bench_player_by_id(struct bench *b, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; id && i < b->o.players; i++)
+		if (b->players[i].pq && b->players[i].id == id)
+			return &b->players[i];
+	return NULL;
+}
+
+/* Whose turn question q is (必答), from Question.turn or a Turn push. */
+static void bench_set_turn(struct bench *b, struct bq *q,
+			   const Quiz__V1__Turn *t)
+{
+	if (q->has_turn)
+		return;
+	q->has_turn = 1;
+	q->turn_player = t->player_id;
+	q->turn_team = -1;
+	if (t->team && *t->team) {
+		q->turn_team = bench_team_index(b, t->team);
+		if (q->turn_team < 0) {
+			q->turn_team = -2; /* nobody of ours */
+			b->mm_turn++;
+			bench_example(b, "q%u: turn of team '%s', not ours",
+				      t->question_index, t->team);
+		}
+	}
+}
+
+/* Whether player p may answer question q: everyone, or in a 必答 round
+ * the members of the team (or the contestant) with the turn. */
+static int player_has_turn(const struct player *p, const struct bq *q)
+{
+	if (q->format != QUIZ__V1__ROUND_FORMAT__REQUIRED)
+		return 1;
+	if (q->turn_team >= 0)
+		return p->team == q->turn_team;
+	if (q->turn_team == -2)
+		return 0;
+	return q->turn_player == p->id;
+}
+
+/* Checks the individual standings of a board: ranks with ties, and each
+ * contestant's team as we joined it. */
+static void bench_standings(struct bench *b, Quiz__V1__Standing **top, size_t n,
+			    const char *what)
+{
+	struct bench_rank_line v[BENCH_TOP_MAX];
+	unsigned bad;
+	size_t i;
+
+	if (n > BENCH_TOP_MAX)
+		n = BENCH_TOP_MAX;
+	for (i = 0; i < n; i++) {
+		const struct player *p =
+		    bench_player_by_id(b, top[i]->player_id);
+		const char *want;
+
+		v[i].score = top[i]->score;
+		v[i].time_us = top[i]->total_time_us;
+		v[i].rank = top[i]->rank;
+		if (!p)
+			continue;
+		want = p->team >= 0 ? b->team_names[p->team] : "";
+		if (strcmp(top[i]->team, want) != 0) {
+			b->mm_member++;
+			bench_example(b, "%s: %s in team '%s', joined '%s'",
+				      what, top[i]->nickname, top[i]->team,
+				      want);
+		}
+	}
+	bad = bench_rank_errors(v, n);
+	if (bad) {
+		b->mm_rank += bad;
+		bench_example(b, "%s: %u standings misranked or out of order",
+			      what, bad);
+	}
+}
+
+/* Keeps the first copy of a team board (checked at the end) and checks
+ * its ranks and its scoring now. */
+static void bench_board(struct bench *b, enum bench_board_kind kind, int q,
+			uint32_t round, int final,
+			const Quiz__V1__TeamBoard *tb)
+{
+	struct bench_rank_line v[BENCH_TEAMS_MAX];
+	struct bench_board *bd;
+	unsigned bad;
+	size_t i;
+
+	if (!b->contest || !tb)
+		return;
+	for (i = 0; i < b->nboards; i++) {
+		bd = &b->boards[i];
+		if (bd->kind == kind &&
+		    (kind == BOARD_ROUND_END
+			 ? bd->round == round
+			 : bd->q == q && bd->final == final))
+			return;
+	}
+	if (b->nboards == b->cap_boards) {
+		size_t cap = b->cap_boards ? 2 * b->cap_boards : 64;
+		struct bench_board *nb = realloc(b->boards, cap * sizeof(*nb));
+
+		if (!nb)
+			return;
+		b->boards = nb;
+		b->cap_boards = cap;
+	}
+	bd = &b->boards[b->nboards];
+	memset(bd, 0, sizeof(*bd));
+	bd->kind = kind;
+	bd->q = q;
+	bd->round = round;
+	bd->final = final;
+	bd->scoring = tb->scoring;
+	bd->base = tb->team_base;
+	bd->n = (unsigned)(tb->n_teams < BENCH_TEAMS_MAX ? tb->n_teams
+							 : BENCH_TEAMS_MAX);
+	bd->t = calloc(bd->n ? bd->n : 1, sizeof(*bd->t));
+	if (!bd->t)
+		return;
+	b->nboards++;
+	for (i = 0; i < bd->n; i++) {
+		const Quiz__V1__TeamStanding *ts = tb->teams[i];
+		struct bench_team_line *t = &bd->t[i];
+
+		snprintf(t->team, sizeof(t->team), "%s", ts->team);
+		t->rank = ts->rank;
+		t->members = ts->members;
+		t->score = ts->score;
+		t->points = ts->points;
+		t->stake = ts->stake;
+		v[i].score = ts->score;
+		v[i].time_us = 0;
+		v[i].rank = ts->rank;
+	}
+	bad = bench_rank_errors(v, bd->n);
+	if (bad) {
+		b->mm_rank += bad;
+		bench_example(b,
+			      "team board (kind %d, q%d): %u teams misranked",
+			      (int)kind, q, bad);
+	}
+	if (b->have_info &&
+	    (bd->scoring != b->scoring || bd->base != b->base)) {
+		b->mm_team++;
+		bench_example(b,
+			      "team board (kind %d, q%d): scoring %d base "
+			      "%" PRId64 ", contest says %d base %" PRId64,
+			      (int)kind, q, bd->scoring, bd->base, b->scoring,
+			      b->base);
+	}
+}
+
+/* A Leaderboard's first copy: standings checked, team board kept. */
+static void bench_leaderboard(struct bench *b, const Quiz__V1__Leaderboard *l)
+{
+	int bit = l->final ? 2 : 1;
+
+	if (!b->contest)
+		return;
+	if (b->q && l->question_index < b->nq) {
+		if (b->q[l->question_index].lb_checked & bit)
+			return;
+		b->q[l->question_index].lb_checked |= bit;
+	}
+	bench_standings(b, l->top, l->n_top, "leaderboard");
+	bench_board(b, BOARD_LEADERBOARD, (int)l->question_index, l->round,
+		    l->final, l->teams);
+}
+
+/* A RoundEnd: standings and team board (as of the last reveal the
+ * receiver saw); the host moves on to the next round. */
+static void bench_round_end(struct bench *b, const Quiz__V1__RoundEnd *m,
+			    int last_revealed, int from_host)
+{
+	struct bench_round *r;
+
+	if (m->round >= BENCH_ROUNDS_MAX)
+		return;
+	r = &b->rounds[m->round];
+	if (from_host && m->round + 1 < m->rounds && !r->next_sent) {
+		r->next_sent = 1;
+		bench_host_next(b);
+	}
+	if (r->end_seen)
+		return;
+	r->end_seen = 1;
+	b->rounds_ended++;
+	if (!b->contest)
+		return;
+	bench_standings(b, m->top, m->n_top, "round end");
+	bench_board(b, BOARD_ROUND_END, last_revealed, m->round, 0, m->teams);
+}
 
 /* Stops the run when every contestant is done and the host saw the end. */
 static void bench_check_end(struct bench *b)
@@ -348,8 +719,11 @@ static void player_answer(struct player *p)
 	int64_t seq;
 
 	player_choose(p, q, a, choices, &n_choices, &text);
-	if (!n_choices && !text)
+	if (!n_choices && !text) {
+		a->intends = 0;
+		bench_hurry(b, (unsigned)p->cur);
 		return;
+	}
 	ans.question_index = (uint32_t)p->cur;
 	ans.choices = choices;
 	ans.n_choices = n_choices;
@@ -358,16 +732,146 @@ static void player_answer(struct player *p)
 	env.answer = &ans;
 	now = qconn_now_us();
 	seq = qconn_send(p->c, &env);
-	if (seq < 0)
+	if (seq < 0) {
+		a->intends = 0;
 		return;
+	}
 	a->sent = 1;
 	a->seq = (uint32_t)seq;
+	b->oot_sent += a->oot;
 	a->measured_rt =
 	    (int64_t)qconn_to_server(p->c, now) - (int64_t)q->reveal_at;
 	b->sent++;
 	q->sent++;
 	if (!q->first_send || now < q->first_send)
 		q->first_send = now;
+}
+
+/* Sends a stake for question qi. */
+static void player_send_wager(struct player *p, unsigned qi, uint32_t stake)
+{
+	struct bench *b = p->b;
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Wager w = QUIZ__V1__WAGER__INIT;
+	struct pq *a = &p->pq[qi];
+	int64_t seq;
+
+	if (a->w_sent)
+		return;
+	w.question_index = qi;
+	w.stake = stake;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
+	env.wager = &w;
+	seq = qconn_send(p->c, &env);
+	if (seq < 0)
+		return;
+	a->w_sent = 1;
+	a->w_seq = (uint32_t)seq;
+	a->w_stake = stake;
+	b->w_sent++;
+}
+
+/* Whether p stakes first for its unit: the first live member of its team
+ * (every contestant without a team stakes for itself). */
+static int player_is_staker(const struct player *p)
+{
+	const struct bench *b = p->b;
+	unsigned i;
+
+	if (p->team < 0)
+		return 1;
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *o = &b->players[i];
+
+		if (o->team == p->team && player_live(o))
+			return o == p;
+	}
+	return 1;
+}
+
+static void on_player_timer(uv_timer_t *t);
+
+/* 风险: a WagerRequest. The unit's first member stakes at once, a stake
+ * drawn from the round's; its teammates try too, 20-200 ms later, and
+ * must be refused with ALREADY_ANSWERED (or be the first). */
+static void player_wager_request(struct player *p,
+				 const Quiz__V1__WagerRequest *m)
+{
+	struct bench *b = p->b;
+	struct bq *q;
+	struct pq *a;
+	uint32_t stake;
+	size_t i;
+
+	if (!p->pq || m->question_index >= b->nq || !m->n_stakes)
+		return;
+	q = &b->q[m->question_index];
+	q->format = QUIZ__V1__ROUND_FORMAT__WAGER;
+	q->round = (int)m->round;
+	if (!q->min_stake)
+		for (i = 0; i < m->n_stakes; i++)
+			if (!q->min_stake || m->stakes[i] < q->min_stake)
+				q->min_stake = m->stakes[i];
+	a = &p->pq[m->question_index];
+	if (a->w_req)
+		return;
+	a->w_req = 1;
+	stake = m->stakes[rng_below(&b->rng, (unsigned)m->n_stakes)];
+	if (player_is_staker(p) || p->cur >= 0) {
+		player_send_wager(p, m->question_index, stake);
+		return;
+	}
+	p->wager_q = (int)m->question_index;
+	p->wager_stake = stake;
+	p->phase = 2;
+	uv_timer_start(&p->timer, on_player_timer, 20 + rng_below(&b->rng, 181),
+		       0);
+}
+
+/* A WagerAck: the reply to our stake, or a teammate's pushed. */
+static void player_wager_ack(struct player *p, const Quiz__V1__WagerAck *m,
+			     uint32_t seq)
+{
+	struct bench *b = p->b;
+	const struct player *who;
+	struct pq *a;
+
+	if (!p->pq || m->question_index >= b->nq)
+		return;
+	a = &p->pq[m->question_index];
+	if (seq && a->w_sent && seq == a->w_seq) {
+		a->w_acked = 1;
+		b->w_acked++;
+		if (m->stake != a->w_stake || m->player_id != p->id) {
+			b->mm_wager++;
+			bench_example(b,
+				      "bench-%u q%u: staked %u, WagerAck says "
+				      "%u by %u",
+				      p->idx, m->question_index, a->w_stake,
+				      m->stake, m->player_id);
+		}
+	} else if (seq) {
+		b->mm_wager++;
+		bench_example(b, "bench-%u: WagerAck seq %u matches no wager",
+			      p->idx, seq);
+	} else {
+		b->w_pushed++;
+		who = bench_player_by_id(b, m->player_id);
+		if (!who || who->team != p->team || p->team < 0) {
+			b->mm_wager++;
+			bench_example(b,
+				      "bench-%u q%u: pushed the stake of "
+				      "player %u, not a teammate",
+				      p->idx, m->question_index, m->player_id);
+		}
+	}
+	if (a->w_seen && a->w_seen != m->stake) {
+		b->mm_wager++;
+		bench_example(b, "bench-%u q%u: two stakes told, %u and %u",
+			      p->idx, m->question_index, a->w_seen, m->stake);
+	}
+	a->w_seen = m->stake;
+	bench_hurry_wager(b, m->question_index);
 }
 
 /* The player's timer: first the reveal moment (skew sample), then the end
@@ -379,6 +883,13 @@ static void on_player_timer(uv_timer_t *t)
 	struct bq *q;
 	unsigned think, cap;
 
+	if (p->phase == 2) { /* a teammate's stake, after the first one */
+		if (p->c && p->wager_q >= 0)
+			player_send_wager(p, (unsigned)p->wager_q,
+					  p->wager_stake);
+		p->wager_q = -1;
+		return;
+	}
 	if (!p->c || p->cur < 0)
 		return;
 	q = &b->q[p->cur];
@@ -434,6 +945,18 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		q->sent_at = m->sent_at_us;
 		q->time_limit_ms = m->time_limit_ms;
 		q->points = m->points;
+		q->round = (int)m->round;
+		if (q->format != QUIZ__V1__ROUND_FORMAT__WAGER)
+			q->format = m->turn ? QUIZ__V1__ROUND_FORMAT__REQUIRED
+					    : bench_round_format(b, m->round);
+		if (m->turn)
+			bench_set_turn(b, q, m->turn);
+		if (q->format == QUIZ__V1__ROUND_FORMAT__REQUIRED &&
+		    !q->has_turn) {
+			b->mm_turn++;
+			bench_example(b, "q%u: 必答 question without a turn",
+				      m->index);
+		}
 		q->fan_q = calloc(b->o.players, sizeof(int64_t));
 		q->fan_r = calloc(b->o.players, sizeof(int64_t));
 		q->skew = calloc(b->o.players, sizeof(int64_t));
@@ -446,9 +969,24 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 	if (p->pq[m->index].got_question)
 		return; /* a resend (snapshot): measured once */
 	p->pq[m->index].got_question = 1;
+	p->pq[m->index].q_stake = m->stake;
 	if (q->n_fan_q < b->o.players)
 		q->fan_q[q->n_fan_q++] = (int64_t)qconn_to_server(p->c, recv) -
 					 (int64_t)m->sent_at_us;
+	if (p->wager_q >= 0) { /* a stake still waiting: too late now */
+		p->wager_q = -1;
+		uv_timer_stop(&p->timer);
+	}
+	p->pq[m->index].intends = 1;
+	if (!player_has_turn(p, q)) {
+		if (rng_unit(&b->rng) < b->o.out_of_turn) {
+			p->pq[m->index].oot = 1;
+		} else {
+			p->pq[m->index].intends = 0;
+			bench_hurry(b, m->index);
+			return;
+		}
+	}
 	p->cur = (int)m->index;
 	p->phase = 0;
 	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
@@ -476,10 +1014,21 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	a->res_points = r->points;
 	a->res_rt = r->response_time_us;
 	a->res_total = r->total;
-	p->sum += r->points;
+	a->res_delta = r->delta;
+	a->res_stake = r->stake;
+	a->res_team_answered = r->team_answered;
+	p->sum += b->contest ? r->delta : (int64_t)r->points;
 	p->last_total = r->total;
+	if (b->contest && (int64_t)r->points != (r->delta > 0 ? r->delta : 0)) {
+		b->mm_delta++;
+		bench_example(b, "bench-%u q%u: points %u, delta %" PRId64,
+			      p->idx, r->question_index, r->points, r->delta);
+	}
 	if (r->total != p->sum) {
-		b->mm_score++;
+		if (b->contest)
+			b->mm_delta++;
+		else
+			b->mm_score++;
 		bench_example(b,
 			      "bench-%u q%u: total %" PRId64
 			      ", sum of its points "
@@ -511,7 +1060,8 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 			    : 0;
 	if (q->voided)
 		expect = 0;
-	if (r->points != expect) {
+	/* 必答 and 风险 bookings need the whole unit: checked at the end */
+	if (q->format == QUIZ__V1__ROUND_FORMAT__SPEED && r->points != expect) {
 		b->mm_score++;
 		bench_example(b,
 			      "bench-%u q%u: points %u, formula gives %u "
@@ -578,6 +1128,9 @@ static void bench_reveal(struct bench *b, struct qconn *c,
 	if (!b->q || m->question_index >= b->nq)
 		return;
 	q = &b->q[m->question_index];
+	if (!sample)
+		q->host_revealed = 1;
+	bench_board(b, BOARD_REVEAL, (int)m->question_index, 0, 0, m->teams);
 	if (sample && q->fan_r && q->n_fan_r < b->o.players)
 		q->fan_r[q->n_fan_r++] =
 		    (int64_t)qconn_to_server(c, recv) - (int64_t)m->sent_at_us;
@@ -621,6 +1174,56 @@ static int player_answer_by_seq(struct player *p, uint32_t seq)
 	return -1;
 }
 
+/* An answer refused: out of turn it must be NOT_YOUR_TURN, in turn it
+ * must not be. */
+static void player_refused(struct player *p, unsigned qi,
+			   const Quiz__V1__Error *e)
+{
+	struct bench *b = p->b;
+	int nyt = e->code == QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN;
+
+	if (p->pq[qi].oot && nyt) {
+		b->oot_refused++;
+	} else if (p->pq[qi].oot || nyt) {
+		b->mm_turn++;
+		bench_example(b, "bench-%u q%u: %s answer refused with %s",
+			      p->idx, qi,
+			      p->pq[qi].oot ? "out-of-turn" : "in-turn",
+			      quiz_error_name((int)e->code));
+	}
+	bench_hurry(b, qi);
+}
+
+/* Finds which question a stake reply refers to, by seq. */
+static int player_wager_by_seq(struct player *p, uint32_t seq)
+{
+	unsigned i;
+
+	for (i = p->b->nq; i-- > 0;)
+		if (p->pq[i].w_sent && p->pq[i].w_seq == seq)
+			return (int)i;
+	return -1;
+}
+
+/* A stake refused: a teammate staked first (ALREADY_ANSWERED), nothing
+ * else is expected. */
+static void player_wager_refused(struct player *p, unsigned qi,
+				 const Quiz__V1__Error *e)
+{
+	struct bench *b = p->b;
+
+	p->pq[qi].w_refused = 1;
+	if (e->code == QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED && p->team >= 0) {
+		b->w_already++;
+	} else {
+		b->mm_wager++;
+		bench_example(b, "bench-%u q%u: stake %u refused with %s: %s",
+			      p->idx, qi, p->pq[qi].w_stake,
+			      quiz_error_name((int)e->code), e->message);
+	}
+	bench_hurry_wager(b, qi);
+}
+
 /* Joins the room once the handshake is done. */
 static void player_join(struct player *p)
 {
@@ -632,6 +1235,8 @@ static void player_join(struct player *p)
 	snprintf(nick, sizeof(nick), "bench-%u", p->idx);
 	j.code = p->b->code;
 	j.nickname = nick;
+	if (p->team >= 0)
+		j.team = p->b->team_names[p->team];
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
 	env.join_room = &j;
 	seq = qconn_send(p->c, &env);
@@ -650,6 +1255,10 @@ static void player_joined(struct player *p, const Quiz__V1__Joined *m)
 	unsigned nq = m->settings && m->settings->question_count
 			  ? m->settings->question_count
 			  : b->o.questions;
+
+	if (b->o.contest_path || m->contest)
+		nq = BENCH_CONTEST_Q;
+	bench_contest_info(b, m->contest);
 
 	if (bench_set_questions(b, nq) < 0 ||
 	    !(p->pq = calloc(b->nq, sizeof(*p->pq)))) {
@@ -688,6 +1297,12 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			p->pq[qi].refused = 1;
 			b->refused_total++;
 			b->refused[code < BENCH_NCODES ? code : 0]++;
+			player_refused(p, (unsigned)qi, env->error);
+			break;
+		}
+		qi = p->pq ? player_wager_by_seq(p, env->error->ref_seq) : -1;
+		if (qi >= 0 && env->error->ref_seq) {
+			player_wager_refused(p, (unsigned)qi, env->error);
 			break;
 		}
 		snprintf(who, sizeof(who), "bench-%u", p->idx);
@@ -716,9 +1331,19 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		b->q[qi].acked++;
 		if (recv > b->q[qi].last_ack)
 			b->q[qi].last_ack = recv;
+		if (p->pq[qi].oot) {
+			b->mm_turn++;
+			bench_example(b,
+				      "bench-%u q%u: answer out of turn "
+				      "accepted",
+				      p->idx, qi);
+		}
+		bench_hurry(b, (unsigned)qi);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
 		bench_reveal(b, c, env->reveal, recv, 1);
+		if ((int)env->reveal->question_index > p->last_revealed)
+			p->last_revealed = (int)env->reveal->question_index;
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_RESULT:
 		player_result(p, env->result);
@@ -726,6 +1351,24 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
 		if (env->leaderboard->final)
 			bench_final(b, env->leaderboard);
+		bench_leaderboard(b, env->leaderboard);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST:
+		player_wager_request(p, env->wager_request);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
+		player_wager_ack(p, env->wager_ack, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_TURN:
+		if (b->q && env->turn->question_index < b->nq)
+			bench_set_turn(b, &b->q[env->turn->question_index],
+				       env->turn);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_START:
+		bench_round_start(b, env->round_start);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_END:
+		bench_round_end(b, env->round_end, p->last_revealed, 0);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
 		if (env->state_change->state ==
@@ -837,6 +1480,10 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		st.countdown_ms = 1000;
 		st.reveal_ms = 1000;
 		st.leaderboard_ms = 1000;
+		if (b->o.contest_text) {
+			st.question_count = 0; /* the contest's rounds */
+			cr.contest = b->o.contest_text;
+		}
 		cr.settings = &st;
 		out.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 		out.create_room = &cr;
@@ -850,8 +1497,15 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
 		rc = env->room_created;
+		bench_contest_info(b, rc->contest);
+		if (b->contest)
+			bench_setup_teams(b, rc->contest);
+		if (b->o.contest_path && !rc->contest)
+			fprintf(stderr, "quiz-bench: RoomCreated without its "
+					"contest\n");
 		if (strlen(rc->code) > BENCH_CODE_MAX ||
-		    bench_set_questions(b, rc->settings &&
+		    bench_set_questions(b, b->o.contest_path ? BENCH_CONTEST_Q
+					   : rc->settings &&
 						   rc->settings->question_count
 					       ? rc->settings->question_count
 					       : b->o.questions) < 0) {
@@ -873,10 +1527,20 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_REVEAL:
 		bench_reveal(b, c, env->reveal, recv, 0);
+		if ((int)env->reveal->question_index > b->host_last_revealed)
+			b->host_last_revealed =
+			    (int)env->reveal->question_index;
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_LEADERBOARD:
 		if (env->leaderboard->final)
 			bench_final(b, env->leaderboard);
+		bench_leaderboard(b, env->leaderboard);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_START:
+		bench_round_start(b, env->round_start);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROUND_END:
+		bench_round_end(b, env->round_end, b->host_last_revealed, 1);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
 		if (env->state_change->state ==
@@ -959,6 +1623,10 @@ static void bench_free(struct bench *b)
 		free(b->q[i].fan_r);
 		free(b->q[i].skew);
 	}
+	for (i = 0; i < b->nboards; i++)
+		free(b->boards[i].t);
+	free(b->boards);
+	free(b->o.contest_text);
 	free(b->q);
 	free(b->players);
 	bench_free_bank(b->bank);
@@ -996,7 +1664,14 @@ int main(int argc, char **argv)
 		b.players[i].b = &b;
 		b.players[i].idx = i;
 		b.players[i].cur = -1;
+		b.players[i].team = -1;
+		b.players[i].last_revealed = -1;
+		b.players[i].wager_q = -1;
 	}
+	b.host_last_revealed = -1;
+	b.contest = b.o.contest_path || b.o.teams;
+	if (b.contest && !b.o.contest_path)
+		bench_setup_teams(&b, NULL); /* --teams: team-1 .. team-N */
 	uv_timer_init(&loop, &b.ramp_timer);
 	uv_timer_init(&loop, &b.timeout_timer);
 	b.ramp_timer.data = &b;
@@ -1028,6 +1703,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
 	missing = bench_report_missing(&b);
 	bench_report_check_final(&b);
+	if (b.contest)
+		bench_report_check_contest(&b);
 	complete = !b.fatal && !b.timed_out && b.joined == b.o.players &&
 		   b.finished == b.o.players && b.q && missing == 0;
 	bench_report(&b, stdout, complete, missing);
@@ -1043,7 +1720,21 @@ int main(int argc, char **argv)
 			complete = 0;
 		}
 	}
-	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct == 0
+	if (b.o.told_out) {
+		FILE *f = fopen(b.o.told_out, "w");
+
+		if (f) {
+			bench_report_told(&b, f);
+			fclose(f);
+		} else {
+			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
+				b.o.told_out, strerror(errno));
+			complete = 0;
+		}
+	}
+	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct +
+				     bench_contest_mismatches(&b) ==
+				 0
 		     ? 0
 		     : 1;
 	bench_free(&b);

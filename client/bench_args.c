@@ -21,7 +21,9 @@ static void bench_args_usage(FILE *f)
 	    "CODE]\n"
 	    "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
 	    "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
-	    "                  [--results] [--help] [--version]\n"
+	    "                  [--results] [--contest FILE] [--teams N]\n"
+	    "                  [--out-of-turn P] [--hurry] [--told FILE]\n"
+	    "                  [--help] [--version]\n"
 	    "\n"
 	    "Runs N headless contestants in one process against quizd. "
 	    "Without\n"
@@ -48,6 +50,24 @@ static void bench_args_usage(FILE *f)
 	    "(64)\n"
 	    "  --results             add every contestant's Result to the "
 	    "JSON\n"
+	    "  --contest FILE        host this contest file (docs/CONTEST.md) "
+	    "instead\n"
+	    "                        of a speed round; --questions is then "
+	    "not needed\n"
+	    "  --teams N             spread the contestants over N teams "
+	    "(1..64); a\n"
+	    "                        contest's fixed team list gives the "
+	    "names\n"
+	    "  --out-of-turn P       必答: share of the contestants without "
+	    "the turn\n"
+	    "                        who answer anyway, to be refused "
+	    "(0.25)\n"
+	    "  --hurry               the host closes a question (and a wager "
+	    "phase)\n"
+	    "                        with NEXT once every contestant is done\n"
+	    "  --told FILE           write each contestant's results and the "
+	    "final\n"
+	    "                        team board, as told, to FILE (JSON)\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -115,6 +135,36 @@ static int parse_think(const char *s, unsigned *lo, unsigned *hi)
 	return 0;
 }
 
+/* Reads the contest file into o->contest_text (at most
+ * BENCH_CONTEST_MAX bytes). */
+static int read_contest(struct bench_opts *o)
+{
+	FILE *f = fopen(o->contest_path, "rb");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "quiz-bench: cannot read %s: %s\n",
+			o->contest_path, strerror(errno));
+		return -EINVAL;
+	}
+	o->contest_text = malloc(BENCH_CONTEST_MAX + 2);
+	if (!o->contest_text) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(o->contest_text, 1, BENCH_CONTEST_MAX + 1, f);
+	fclose(f);
+	if (n > BENCH_CONTEST_MAX || n == 0) {
+		fprintf(stderr, "quiz-bench: %s: %s\n", o->contest_path,
+			n ? "over 32768 bytes" : "empty");
+		free(o->contest_text);
+		o->contest_text = NULL;
+		return -EINVAL;
+	}
+	o->contest_text[n] = '\0';
+	return 0;
+}
+
 /* Parses the command line; returns 0, 1 for --help/--version (done), or
  * -EINVAL on a usage error (message printed). */
 int bench_args_parse(int argc, char **argv, struct bench_opts *o)
@@ -133,6 +183,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"timeout-s", required_argument, NULL, 'o'},
 	    {"ramp", required_argument, NULL, 'r'},
 	    {"results", no_argument, NULL, 'R'},
+	    {"contest", required_argument, NULL, 'K'},
+	    {"teams", required_argument, NULL, 'e'},
+	    {"out-of-turn", required_argument, NULL, 'O'},
+	    {"hurry", no_argument, NULL, 'H'},
+	    {"told", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -147,6 +202,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	o->time_limit_ms = 10000;
 	o->timeout_s = 300;
 	o->ramp = 64;
+	o->out_of_turn = 0.25;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -216,6 +272,30 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		case 'R':
 			o->results = 1;
 			break;
+		case 'K':
+			o->contest_path = optarg;
+			break;
+		case 'e':
+			if (opt_uint("teams", optarg, 1, BENCH_TEAMS_MAX,
+				     &o->teams) < 0)
+				return -EINVAL;
+			break;
+		case 'O':
+			errno = 0;
+			o->out_of_turn = strtod(optarg, &end);
+			if (errno || *end || end == optarg ||
+			    !(o->out_of_turn >= 0.0 && o->out_of_turn <= 1.0)) {
+				fprintf(stderr, "quiz-bench: --out-of-turn "
+						"wants 0..1\n");
+				return -EINVAL;
+			}
+			break;
+		case 'H':
+			o->hurry = 1;
+			break;
+		case 'L':
+			o->told_out = optarg;
+			break;
 		case 'h':
 			bench_args_usage(stdout);
 			return 1;
@@ -233,11 +313,20 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 			argv[optind]);
 		return -EINVAL;
 	}
-	if (!o->connect || !o->players || (!o->questions && !o->code)) {
+	if (!o->connect || !o->players ||
+	    (!o->questions && !o->code && !o->contest_path)) {
 		fprintf(stderr, "quiz-bench: --connect, --players and "
-				"--questions are required (see --help)\n");
+				"--questions (or --contest) are required (see "
+				"--help)\n");
 		return -EINVAL;
 	}
+	if (o->contest_path && o->code) {
+		fprintf(stderr, "quiz-bench: --contest hosts: not with "
+				"--code\n");
+		return -EINVAL;
+	}
+	if (o->contest_path && read_contest(o) < 0)
+		return -EINVAL;
 	if (qconn_parse_addr(o->connect, &o->addr) < 0) {
 		fprintf(stderr, "quiz-bench: bad --connect '%s' (HOST:PORT)\n",
 			o->connect);

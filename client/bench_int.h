@@ -20,7 +20,12 @@
 #define BENCH_MAX_PLAYERS     100000
 #define BENCH_CODE_MAX	      QUIZ_CODE_INPUT_MAX
 #define BENCH_TOP_MAX	      10
-#define BENCH_NCODES	      32 /* wire error codes counted (0..31) */
+#define BENCH_NCODES	      32    /* wire error codes counted (0..31) */
+#define BENCH_TEAMS_MAX	      64    /* teams (CONTEST_TEAMS_MAX) */
+#define BENCH_ROUNDS_MAX      16    /* rounds of a contest */
+#define BENCH_STAKES_MAX      8	    /* stakes of a 风险 round */
+#define BENCH_CONTEST_Q	      200   /* questions of a whole match at most */
+#define BENCH_CONTEST_MAX     32768 /* bytes of a contest file */
 
 struct bench_opts {
 	const char *connect;
@@ -37,6 +42,13 @@ struct bench_opts {
 	unsigned timeout_s;
 	unsigned ramp; /* connections in flight at most */
 	int results;
+	/* contests (--contest): the file's text, sent in CreateRoom */
+	const char *contest_path;
+	char *contest_text;
+	unsigned teams;	    /* --teams: contestants spread over N teams */
+	double out_of_turn; /* share of others answering out of turn */
+	const char *told_out;
+	int hurry; /* host closes questions and wagers once all are in */
 };
 
 /* One contestant's view of one question. */
@@ -49,6 +61,17 @@ struct pq {
 	uint32_t res_points, res_rt;
 	int64_t measured_rt;
 	int64_t res_total;
+	/* contests */
+	uint8_t intends; /* decided to answer (0: stays silent) */
+	uint8_t oot;	 /* 必答: answer sent out of turn on purpose */
+	uint8_t res_team_answered; /* Result.team_answered */
+	uint8_t w_req;		   /* WagerRequest seen */
+	uint8_t w_sent, w_acked, w_refused;
+	uint32_t w_seq, w_stake; /* the Wager sent */
+	uint32_t w_seen;	 /* the unit's stake as a WagerAck said (0) */
+	uint32_t q_stake;	 /* Question.stake */
+	uint32_t res_stake;
+	int64_t res_delta;
 };
 
 /* What the bench knows of one question (the same for every contestant). */
@@ -67,6 +90,50 @@ struct bq {
 	unsigned n_fan_q, n_fan_r, n_skew;
 	unsigned sent, acked;
 	uint64_t first_send, last_ack; /* local clock */
+	/* contests */
+	int round;     /* Question.round */
+	int format;    /* quiz.v1.RoundFormat of its round */
+	int has_turn;  /* 必答: Question.turn or Turn seen */
+	int turn_team; /* team index with the turn, -1: a contestant */
+	uint32_t turn_player;
+	uint32_t min_stake;	/* 风险: the smallest of the round's stakes */
+	int hurried, w_hurried; /* host NEXT sent (question, wager phase) */
+	int host_revealed;	/* the host got its Reveal */
+	int lb_checked;		/* bit 1: leaderboard ranks checked; 2: final */
+};
+
+/* A round as the contest announced it. */
+struct bench_round {
+	int known;
+	int format;
+	int32_t points, penalty;
+	uint32_t stakes[BENCH_STAKES_MAX];
+	unsigned nstakes;
+	int next_sent; /* host NEXT sent in the break after it */
+	int end_seen;  /* its RoundEnd standings checked */
+};
+
+/* One line of a team board as received. */
+struct bench_team_line {
+	char team[QUIZ_TEAM_MAX + 1];
+	uint32_t rank, members;
+	int64_t score, points;
+	uint32_t stake; /* 风险: the stake booked at the last question */
+};
+
+enum bench_board_kind { BOARD_REVEAL, BOARD_LEADERBOARD, BOARD_ROUND_END };
+
+/* A team board as received (first copy of each), checked at the end
+ * against the members' totals as of question q. */
+struct bench_board {
+	enum bench_board_kind kind;
+	int q;		/* the last question booked on it; -1 none */
+	uint32_t round; /* ROUND_END: its round */
+	int final;	/* the final leaderboard */
+	int scoring;	/* quiz.v1.TeamScoring */
+	int64_t base;
+	unsigned n;
+	struct bench_team_line *t;
 };
 
 enum player_state { P_IDLE, P_CONNECTING, P_JOINING, P_JOINED, P_GONE };
@@ -86,6 +153,10 @@ struct player {
 	uint64_t reveal_local, answer_local;
 	int64_t sum, last_total; /* points of the Results so far, last total */
 	struct pq *pq;
+	int team;	   /* index into bench.team_names, -1 none */
+	int last_revealed; /* latest Reveal received, -1 none */
+	int wager_q;	   /* 风险: the question of a Wager waiting to go */
+	uint32_t wager_stake;
 };
 
 struct standing {
@@ -116,7 +187,36 @@ struct bench {
 	struct standing top[BENCH_TOP_MAX];
 	unsigned n_top;
 	int have_final;
+	/* contests (--contest or --teams) */
+	int contest; /* contest checks on */
+	char team_names[BENCH_TEAMS_MAX][QUIZ_TEAM_MAX + 1];
+	unsigned nteams;
+	int have_info; /* ContestInfo seen */
+	char title[QUIZ_TITLE_MAX + 1];
+	int scoring;  /* quiz.v1.TeamScoring */
+	int64_t base; /* team base score */
+	struct bench_round rounds[BENCH_ROUNDS_MAX];
+	unsigned nrounds, rounds_started, rounds_ended;
+	struct bench_board *boards;
+	size_t nboards, cap_boards;
+	int host_last_revealed;
+	unsigned lb_checked; /* leaderboards whose ranks were checked */
+	uint64_t oot_sent, oot_refused, w_sent, w_acked, w_already, w_pushed;
+	uint64_t host_next, team_lines;
+	uint64_t mm_team, mm_wager, mm_turn, mm_delta, mm_rank, mm_member;
 };
+
+/* Sum of the contest mismatch counters. */
+uint64_t bench_contest_mismatches(const struct bench *b);
+/* Index of a team by name in b->team_names, or -1. */
+int bench_team_index(const struct bench *b, const char *name);
+/* The end-of-run contest checks: every booking of a 必答 and 风险
+ * question against its unit's answer and stake, and every team board kept
+ * against the members' totals (bench_report.c). */
+void bench_report_check_contest(struct bench *b);
+/* Writes what the contestants were told (--told): each contestant's
+ * team and last total, every Result, and the final team board. */
+void bench_report_told(const struct bench *b, FILE *f);
 
 /* Command line into o (defaults filled in). Returns 0 to run, 1 when
  * --help or --version printed what was asked (exit 0), or -EINVAL on a

@@ -1,6 +1,8 @@
 /* quiz-bench's JSON summary (client/bench.c runs the match): the
- * end-of-run checks that need every contestant's Results, and the one JSON
- * object printed on stdout (and to --json-out). */
+ * end-of-run checks that need every contestant's Results (the final
+ * standings; in a contest every booking of a unit and every team board),
+ * the one JSON object printed on stdout (and to --json-out), and the
+ * --told file. */
 #include "bench_int.h"
 
 #include <inttypes.h>
@@ -67,6 +69,254 @@ void bench_report_check_final(struct bench *b)
 	}
 }
 
+/* Sum of the contest mismatch counters. */
+uint64_t bench_contest_mismatches(const struct bench *b)
+{
+	return b->mm_team + b->mm_wager + b->mm_turn + b->mm_delta +
+	       b->mm_rank + b->mm_member;
+}
+
+/* Index of a team by name, or -1. */
+int bench_team_index(const struct bench *b, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < b->nteams; i++)
+		if (strcmp(b->team_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The total a player was told as of question q: the Result of the latest
+ * question at or before q (0 before any). */
+static int64_t total_as_of(const struct bench *b, const struct player *p, int q)
+{
+	int k;
+
+	for (k = q < (int)b->nq ? q : (int)b->nq - 1; k >= 0; k--)
+		if (p->pq[k].result)
+			return p->pq[k].res_total;
+	return 0;
+}
+
+/* Whether p's unit had the turn at question q (必答). */
+static int player_in_turn(const struct bench *b, const struct player *p,
+			  const struct bq *q)
+{
+	(void)b;
+	if (q->turn_team >= 0)
+		return p->team == q->turn_team;
+	if (q->turn_team == -2 || !q->has_turn)
+		return 0;
+	return p->id == q->turn_player;
+}
+
+/* Whether player p is in unit u: team u (>= 0), or itself (u = -1 - idx)
+ * when it has no team. */
+static int in_unit(const struct player *p, int u)
+{
+	return u >= 0 ? p->team == u : p->team < 0 && (int)p->idx == -1 - u;
+}
+
+/* Checks the bookings of one unit (a team, or a contestant without one)
+ * for a 必答 or 风险 question: one counted answer at most, every member
+ * booked the same, by the rules. */
+static void check_unit(struct bench *b, unsigned qi, int u)
+{
+	const struct bq *q = &b->q[qi];
+	const struct bench_round *r =
+	    q->round >= 0 && q->round < BENCH_ROUNDS_MAX ? &b->rounds[q->round]
+							 : NULL;
+	int wager = q->format == 3, answered = 0, correct = 0, in_turn = 0;
+	uint64_t *mm = wager ? &b->mm_wager : &b->mm_turn;
+	uint32_t stake = 0, acks = 0;
+	unsigned i, n = 0;
+	int64_t want;
+
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+		const struct pq *a;
+
+		if (!p->pq || !in_unit(p, u) || !p->pq[qi].result)
+			continue;
+		a = &p->pq[qi];
+		n++;
+		if (a->res_answered) {
+			answered++;
+			correct = a->res_correct;
+		}
+		acks += a->w_acked;
+		if (a->w_seen && !stake)
+			stake = a->w_seen;
+		if (a->w_seen && a->w_seen != stake) {
+			(*mm)++;
+			bench_example(b,
+				      "q%u: the unit of bench-%u told two "
+				      "stakes",
+				      qi, p->idx);
+		}
+		if (!wager && player_in_turn(b, p, q))
+			in_turn = 1;
+	}
+	if (!n)
+		return;
+	if (answered > 1 || acks > 1) {
+		(*mm)++;
+		bench_example(b,
+			      "q%u: %d answers and %u stakes counted for one "
+			      "unit",
+			      qi, answered, acks);
+	}
+	if (wager && !stake)
+		stake = q->min_stake; /* nobody staked: the smallest */
+	want = wager ? bench_wager_delta(stake, answered, correct)
+		     : bench_turn_delta(in_turn, answered, correct,
+					r ? r->points : (int32_t)q->points,
+					r ? r->penalty : 0);
+	if (q->voided)
+		want = 0;
+	for (i = 0; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+		const struct pq *a;
+
+		if (!p->pq || !in_unit(p, u) || !p->pq[qi].result)
+			continue;
+		a = &p->pq[qi];
+		if (a->res_delta != want ||
+		    (wager && !q->voided && a->res_stake != stake) ||
+		    (wager && a->q_stake && a->q_stake != stake) ||
+		    (!q->voided && (int)a->res_team_answered != !!answered)) {
+			(*mm)++;
+			bench_example(b,
+				      "bench-%u q%u (%s): delta %" PRId64
+				      " stake %u (question said %u) team "
+				      "answered %d; expected %" PRId64
+				      " stake %u answered %d correct %d",
+				      p->idx, qi, wager ? "wager" : "turn",
+				      a->res_delta, a->res_stake, a->q_stake,
+				      a->res_team_answered, want, stake,
+				      answered, correct);
+		}
+	}
+}
+
+/* The stake of team ti at question qi as its members were told (the
+ * round's smallest when nobody staked). */
+static uint32_t team_stake(const struct bench *b, unsigned qi, int ti)
+{
+	unsigned i;
+
+	for (i = 0; i < b->o.players; i++)
+		if (b->players[i].pq && b->players[i].team == ti &&
+		    b->players[i].pq[qi].w_seen)
+			return b->players[i].pq[qi].w_seen;
+	return b->q[qi].min_stake;
+}
+
+/* One team board against the members' totals as of its question. */
+static void check_board(struct bench *b, const struct bench_board *bd)
+{
+	int64_t *totals =
+	    calloc(b->o.players ? b->o.players : 1, sizeof(*totals));
+	unsigned i, k, n;
+	int64_t want;
+	int seen[BENCH_TEAMS_MAX] = {0};
+
+	if (!totals)
+		return;
+	for (i = 0; i < bd->n; i++) {
+		const struct bench_team_line *t = &bd->t[i];
+		int ti = bench_team_index(b, t->team);
+
+		b->team_lines++;
+		if (ti < 0 && t->members == 0 && t->score == bd->base &&
+		    t->points == 0)
+			continue; /* a team of the fixed list nobody joined */
+		if (ti < 0) {
+			b->mm_team++;
+			bench_example(b,
+				      "team board (kind %d, q%d): team '%s' "
+				      "unknown",
+				      (int)bd->kind, bd->q, t->team);
+			continue;
+		}
+		seen[ti] = 1;
+		for (k = 0, n = 0; k < b->o.players; k++) {
+			const struct player *p = &b->players[k];
+
+			if (p->pq && p->team == ti)
+				totals[n++] = total_as_of(b, p, bd->q);
+		}
+		want = bench_team_score(bd->base, bd->scoring == 1, totals, n);
+		if (t->members != n) {
+			b->mm_member++;
+			bench_example(b,
+				      "team board (kind %d, q%d): %s has %u "
+				      "members, we joined %u",
+				      (int)bd->kind, bd->q, t->team, t->members,
+				      n);
+		}
+		if (bd->kind == BOARD_REVEAL && bd->q >= 0 &&
+		    bd->q < (int)b->nq && b->q[bd->q].format == 3 &&
+		    !b->q[bd->q].voided &&
+		    t->stake != team_stake(b, (unsigned)bd->q, ti)) {
+			b->mm_wager++;
+			bench_example(b, "reveal q%d: %s stake %u, told %u",
+				      bd->q, t->team, t->stake,
+				      team_stake(b, (unsigned)bd->q, ti));
+		}
+		if (t->score != want || t->points != want - bd->base) {
+			b->mm_team++;
+			bench_example(b,
+				      "team board (kind %d, q%d): %s score "
+				      "%" PRId64 " points %" PRId64
+				      ", members' totals give %" PRId64,
+				      (int)bd->kind, bd->q, t->team, t->score,
+				      t->points, want);
+		}
+	}
+	for (i = 0; i < b->nteams; i++) {
+		for (k = 0; k < b->o.players; k++)
+			if (b->players[k].pq && b->players[k].team == (int)i)
+				break;
+		if (k < b->o.players && !seen[i]) {
+			b->mm_team++;
+			bench_example(b,
+				      "team board (kind %d, q%d): %s missing",
+				      (int)bd->kind, bd->q, b->team_names[i]);
+		}
+	}
+	free(totals);
+}
+
+/* Every 必答 and 风险 booking by unit, and every team board kept. */
+void bench_report_check_contest(struct bench *b)
+{
+	unsigned qi, i;
+	size_t k;
+
+	for (qi = 0; b->q && qi < b->nq; qi++) {
+		const struct bq *q = &b->q[qi];
+
+		if (!q->revealed || (q->format != 1 && q->format != 3))
+			continue;
+		for (i = 0; i < b->nteams; i++)
+			check_unit(b, qi, (int)i);
+		for (i = 0; i < b->o.players; i++)
+			if (b->players[i].team < 0)
+				check_unit(b, qi, -1 - (int)i);
+	}
+	for (k = 0; k < b->nboards; k++)
+		check_board(b, &b->boards[k]);
+	if (b->oot_refused != b->oot_sent) {
+		b->mm_turn++;
+		bench_example(b,
+			      "%" PRIu64 " answers out of turn, %" PRIu64
+			      " refused with NOT_YOUR_TURN",
+			      b->oot_sent, b->oot_refused);
+	}
+}
+
 /* Counts Results that never came for a question that was revealed. */
 uint64_t bench_report_missing(const struct bench *b)
 {
@@ -83,6 +333,110 @@ uint64_t bench_report_missing(const struct bench *b)
 				missing++;
 	}
 	return missing;
+}
+
+/* The "contest" object of the summary. */
+static void report_contest(const struct bench *b, FILE *f)
+{
+	unsigned i, revealed = 0;
+
+	for (i = 0; b->q && i < b->nq; i++)
+		revealed += b->q[i].revealed;
+	fputs(",\"contest\":{\"file\":", f);
+	if (b->o.contest_path)
+		bench_json_str(f, b->o.contest_path);
+	else
+		fputs("null", f);
+	fputs(",\"title\":", f);
+	bench_json_str(f, b->title);
+	fprintf(f,
+		",\"scoring\":\"%s\",\"team_base\":%" PRId64
+		",\"rounds\":%u,\"rounds_started\":%u,\"rounds_ended\":%u,"
+		"\"questions_revealed\":%u,\"teams\":[",
+		b->scoring == 1 ? "sum" : "mean", b->base, b->nrounds,
+		b->rounds_started, b->rounds_ended, revealed);
+	for (i = 0; i < b->nteams; i++) {
+		fputs(i ? "," : "", f);
+		bench_json_str(f, b->team_names[i]);
+	}
+	fprintf(f,
+		"],\"boards_checked\":%zu,\"team_lines_checked\":%" PRIu64
+		",\"host_next\":%" PRIu64 ",\"out_of_turn\":{\"sent\":%" PRIu64
+		",\"refused\":%" PRIu64 "},\"wagers\":{\"sent\":%" PRIu64
+		",\"acked\":%" PRIu64 ",\"already_answered\":%" PRIu64
+		",\"pushed\":%" PRIu64 "},",
+		b->nboards, b->team_lines, b->host_next, b->oot_sent,
+		b->oot_refused, b->w_sent, b->w_acked, b->w_already,
+		b->w_pushed);
+	fprintf(f,
+		"\"mismatches\":{\"team_score\":%" PRIu64 ",\"wager\":%" PRIu64
+		",\"turn\":%" PRIu64 ",\"delta\":%" PRIu64 ",\"rank\":%" PRIu64
+		",\"membership\":%" PRIu64 ",\"total\":%" PRIu64 "}}",
+		b->mm_team, b->mm_wager, b->mm_turn, b->mm_delta, b->mm_rank,
+		b->mm_member, bench_contest_mismatches(b));
+}
+
+/* Writes what the contestants were told (--told). */
+void bench_report_told(const struct bench *b, FILE *f)
+{
+	const struct bench_board *fin = NULL;
+	unsigned i, k;
+	int first;
+	size_t n;
+
+	/* the final leaderboard's board, else the last board received */
+	for (n = 0; n < b->nboards; n++)
+		if (!fin || !fin->final)
+			fin = &b->boards[n];
+	fputs("{\"code\":", f);
+	bench_json_str(f, b->code);
+	fputs(",\"players\":[", f);
+	for (i = 0, first = 1; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+
+		if (!p->pq)
+			continue;
+		fprintf(f,
+			"%s{\"player_id\":%u,\"nickname\":\"bench-%u\","
+			"\"team\":",
+			first ? "" : ",", p->id, p->idx);
+		bench_json_str(f, p->team >= 0 ? b->team_names[p->team] : "");
+		fprintf(f, ",\"total\":%" PRId64 "}", p->last_total);
+		first = 0;
+	}
+	fputs("],\"results\":[", f);
+	for (i = 0, first = 1; i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+
+		for (k = 0; p->pq && k < b->nq; k++) {
+			const struct pq *a = &p->pq[k];
+
+			if (!a->result)
+				continue;
+			fprintf(f,
+				"%s{\"player_id\":%u,\"q\":%u,\"answered\":%s,"
+				"\"correct\":%s,\"delta\":%" PRId64
+				",\"stake\":%u,\"total\":%" PRId64 "}",
+				first ? "" : ",", p->id, k,
+				a->res_answered ? "true" : "false",
+				a->res_correct ? "true" : "false", a->res_delta,
+				a->res_stake, a->res_total);
+			first = 0;
+		}
+	}
+	fputs("],\"teams\":[", f);
+	for (i = 0; fin && i < fin->n; i++) {
+		const struct bench_team_line *t = &fin->t[i];
+
+		fputs(i ? ",{\"team\":" : "{\"team\":", f);
+		bench_json_str(f, t->team);
+		fprintf(f,
+			",\"rank\":%u,\"members\":%u,\"score\":%" PRId64
+			",\"points\":%" PRId64 "}",
+			t->rank, t->members, t->score, t->points);
+	}
+	fprintf(f, "],\"teams_final\":%s}\n",
+		fin && fin->final ? "true" : "false");
 }
 
 /* Writes the JSON summary. */
@@ -162,6 +516,8 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 		fprintf(f, ",\"score\":%" PRId64 "}", b->top[i].score);
 	}
 	fputc(']', f);
+	if (b->contest)
+		report_contest(b, f);
 	if (b->o.results) {
 		fputs(",\"results\":[", f);
 		for (i = 0, first = 1; i < b->o.players; i++) {

@@ -116,3 +116,57 @@ void bench_json_codes(FILE *f, const uint64_t *counts, unsigned n)
 	}
 	fputc('}', f);
 }
+
+/* Competition ranking with ties: counts lines out of order or misranked. */
+unsigned bench_rank_errors(const struct bench_rank_line *v, size_t n)
+{
+	unsigned bad = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t want = (uint32_t)i + 1;
+
+		if (i > 0) {
+			const struct bench_rank_line *a = &v[i - 1], *b = &v[i];
+
+			if (b->score > a->score ||
+			    (b->score == a->score && b->time_us < a->time_us)) {
+				bad++;
+				continue;
+			}
+			if (b->score == a->score && b->time_us == a->time_us)
+				want = a->rank;
+		}
+		if (v[i].rank != want)
+			bad++;
+	}
+	return bad;
+}
+
+/* base + sum, or + mean truncated toward zero (C division does that). */
+int64_t bench_team_score(int64_t base, int sum, const int64_t *totals, size_t n)
+{
+	int64_t s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += totals[i];
+	if (!sum && n)
+		s /= (int64_t)n;
+	return base + s;
+}
+
+/* +stake for a right answer, -stake for a wrong one or none. */
+int64_t bench_wager_delta(uint32_t stake, int unit_answered, int correct)
+{
+	return unit_answered && correct ? (int64_t)stake : -(int64_t)stake;
+}
+
+/* points or penalty for the unit with the turn, 0 otherwise. */
+int64_t bench_turn_delta(int in_turn, int unit_answered, int correct,
+			 int32_t points, int32_t penalty)
+{
+	if (!in_turn || !unit_answered)
+		return 0;
+	return correct ? points : penalty;
+}

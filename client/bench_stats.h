@@ -34,4 +34,32 @@ void bench_json_stats(FILE *f, struct bench_stats s);
  * (quiz_error_name); {} when all are zero. */
 void bench_json_codes(FILE *f, const uint64_t *counts, unsigned n);
 
+/* The contest self-checks (client/bench_report.c), pure so they can be
+ * unit-tested. */
+
+/* One line of a board for the rank check: the line's score, its tie-break
+ * time (0 for team boards) and the rank the server gave it. */
+struct bench_rank_line {
+	int64_t score;
+	uint64_t time_us;
+	uint32_t rank;
+};
+/* Counts the lines that break competition ranking with ties (并列): lines
+ * in order of score descending then time ascending, the first ranked 1, a
+ * line equal to the one before (score and time) sharing its rank, any
+ * other line ranked by its 1-based position. A line out of order counts
+ * too. Returns 0 when the board is right. */
+unsigned bench_rank_errors(const struct bench_rank_line *v, size_t n);
+/* A team's score: base + the sum of the members' totals (sum != 0) or
+ * their mean rounded toward zero (0 members: base). */
+int64_t bench_team_score(int64_t base, int sum, const int64_t *totals,
+			 size_t n);
+/* 风险: the delta a member of a unit is booked: +stake when the unit
+ * answered right, -stake when it answered wrong or not at all. */
+int64_t bench_wager_delta(uint32_t stake, int unit_answered, int correct);
+/* 必答: the delta a contestant is booked: 0 when their unit did not have
+ * the turn or did not answer, else points (right) or penalty (wrong). */
+int64_t bench_turn_delta(int in_turn, int unit_answered, int correct,
+			 int32_t points, int32_t penalty);
+
 #endif

@@ -33,8 +33,9 @@ enum team_scoring {
 #define CONTEST_STAKES_MAX 8
 #define CONTEST_IDS_MAX	   200 /* explicit item ids in one round */
 #define CONTEST_TEAMS_MAX  64  /* fixed teams; also a room's team limit */
-#define CONTEST_TEXT_MAX   32768 /* bytes of a contest file sent in
-					 CreateRoom.contest */
+#define CONTEST_TEXT_MAX                                                       \
+	32768 /* bytes of a contest file sent in                               \
+		      CreateRoom.contest */
 #define CONTEST_ITEM_ID_MAX 32
 
 /* One round. Zero fields take the format's defaults in contest_normalize.

@@ -1,13 +1,17 @@
 /* The interface of a round format (pure, private to core/). The room runs
- * the life cycle, the clock, pause and the commit barrier; a format only
- * says who may act on a question, what an input means, and what the
- * question books when it closes. Each format is one file (fmt_speed.c,
- * fmt_turn.c, fmt_wager.c); adding one touches no other: write the file,
- * add its vtable to fmt_table in format.c.
+ * the life cycle, the clock, pause, the commit barrier, the draw, and the
+ * checks every answer shares (question kind and shape, deadline with the
+ * delay compensation, response time, correctness). A format only says how
+ * many questions a round asks, who may act on a question, what an accepted
+ * input means to it, and what the question books when it closes. Each
+ * format is one file (fmt_speed.c, fmt_turn.c, fmt_wager.c); adding one
+ * touches no other: write the file, add its vtable to fmt_table in
+ * format.c.
  *
- * SKETCH from the lead: the core helper may reshape the details, but keep
- * one vtable per format, no switch(format) in room.c, and points booked
- * only in close(). */
+ * Per-question state lives in the format's state (allocated by the room,
+ * state_size bytes, zeroed at the round's start), never in the players:
+ * a format that needs a record per player keeps one array indexed by
+ * player id and grows it on demand. */
 #ifndef QUIZ_FORMAT_H
 #define QUIZ_FORMAT_H
 
@@ -23,8 +27,10 @@
 struct fmt_ctx {
 	const struct round_cfg *cfg;
 	const struct roster *roster;
-	const struct room_question *question; /* the question being asked */
+	const struct room_question *question; /* NULL in begin() */
+	uint32_t q;			      /* its index in the match */
 	uint32_t k;			      /* its index within the round */
+	uint32_t n;			      /* questions in the round */
 	int64_t now_us;
 };
 
@@ -33,18 +39,20 @@ struct fmt_ctx {
 struct fmt_input {
 	enum room_event_kind kind; /* EV_ANSWER or EV_WAGER */
 	uint32_t player;
-	int team;
+	int team; /* the player's team, -1 none */
 	bool correct;
 	int64_t rt_us;
 	int32_t stake;
 };
 
-/* One booking a format makes at close: signed points to a player. */
+/* One booking a format makes at close: signed points and a record to a
+ * player, and the tie-break time added to its total. */
 struct fmt_book {
 	uint32_t player;
 	bool answered, correct;
 	int64_t delta;
 	int64_t rt_us;
+	int64_t time_us; /* added to total_time_us */
 	int32_t stake;
 };
 
@@ -52,26 +60,35 @@ struct fmt_vt {
 	enum round_format format;
 	const char *name;
 	size_t state_size;
-	/* How many questions the round asks, given the roster at its start. */
-	uint32_t (*questions)(const struct round_cfg *cfg,
-			      const struct roster *ro);
-	/* The round begins (state zeroed, state_size bytes). Returns 0 or
-	 * -ENOMEM. */
-	int (*begin)(void *st, const struct fmt_ctx *c);
-	/* A question opens: who may act (out), and whether a wager phase
-	 * comes first (*pre_us > 0: its length). */
+	/* The round begins (state zeroed): fixes what the round needs from
+	 * the roster at its start and returns how many questions it asks
+	 * (the room may draw fewer). */
+	uint32_t (*begin)(void *st, const struct fmt_ctx *c);
+	/* A question opens: who may act (out, zeroed), and the length of a
+	 * wager phase before its countdown (*pre_us, 0: none). */
 	void (*open)(void *st, const struct fmt_ctx *c, struct room_turn *out,
 		     int64_t *pre_us);
-	/* An input. Returns 0 (accepted), or -QE_NOT_YOUR_TURN,
-	 * -QE_ALREADY_ANSWERED, -QE_BAD_MESSAGE, -QE_BAD_STATE. */
+	/* Whether the player may give an input of this kind now: 0, or
+	 * -QE_NOT_YOUR_TURN, -QE_ALREADY_ANSWERED, -QE_BAD_STATE. The room
+	 * calls it before its own checks of the answer, and for
+	 * room_waiting. */
+	int (*check)(const void *st, const struct fmt_ctx *c, uint32_t player,
+		     int team, enum room_event_kind kind);
+	/* Records an accepted input (check passed). A stake is checked
+	 * here: -QE_BAD_MESSAGE for one not of the round. Returns 0 or an
+	 * error, and then records nothing. */
 	int (*input)(void *st, const struct fmt_ctx *c,
 		     const struct fmt_input *in);
-	/* The question closes: book(arg, b) for every player whose score or
-	 * record it changes. voided: nothing is booked. */
-	void (*close)(void *st, const struct fmt_ctx *c, bool voided,
-		      void (*book)(void *arg, const struct fmt_book *b),
-		      void *arg);
-	/* The round ends: release state. */
+	/* The question closes (not voided): book(arg, b) once for every
+	 * contestant not out. Returns the tie-break time a contestant who
+	 * joined later is charged for this question (SPEED: the limit). */
+	int64_t (*close)(void *st, const struct fmt_ctx *c,
+			 void (*book)(void *arg, const struct fmt_book *b),
+			 void *arg);
+	/* The stake of a unit on the current question (team >= 0, or the
+	 * player without a team), 0 if none picked; NULL if no stakes. */
+	int32_t (*stake)(const void *st, int team, uint32_t player);
+	/* The round ends: release what begin and input allocated. */
 	void (*end)(void *st);
 };
 

@@ -27,7 +27,7 @@
 #define QUIZ_CODE_INPUT_MAX 16
 
 /* Nickname and team: 1..QUIZ_NAME_MAX bytes of printable UTF-8. */
-#define QUIZ_NAME_MAX	  32
+#define QUIZ_NAME_MAX 32
 /* A team name: longer than a nickname, since names like
  * 机关党委第一党支部 are normal (JoinRoom.team, contest files). */
 #define QUIZ_TEAM_MAX	  64

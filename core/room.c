@@ -1,120 +1,27 @@
-/* The speed-round state machine: pure, driven by events and the time the
- * caller passes in. */
+/* The room: the life cycle of a contest (pure: driven by events and the
+ * time the caller passes in). Rounds, questions, pause with a game clock,
+ * the commit barrier, the event log and the effects live here; players in
+ * the roster (roster.c); what a question means in a round in its format
+ * (fmt_*.c behind format.h). */
 #include "room.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "errors.h"
-#include "scoring.h"
+#include "format.h"
+#include "room_int.h"
 #include "text.h"
 #include "xalloc.h"
 
-#define MS  1000LL
-#define SEC 1000000LL
+/* Seeds of successive rounds' draws are this far apart. */
+#define ROUND_SEED_STEP 0x9E3779B97F4A7C15ULL
 
-struct room {
-	struct room_settings s;
-	struct room_question *qs;
-	uint32_t nq;
-	char host_token[QUIZ_TOKEN_BUF];
+/* struct room is in room_int.h, shared with room_view.c. */
 
-	enum room_state state;
-	enum room_state paused_from;
-	bool awaiting_commit; /* CLOSED: waiting for the store barrier */
-	bool voided;	      /* the current question was skipped */
-	uint32_t q;	      /* current question, or the next one */
-	int64_t reveal_at;
-	int64_t deadline_at;
-	int64_t timer_at;
-	int64_t paused_remaining; /* -1: no timer was armed */
-	int64_t paused_at;	  /* when the room was paused */
-	int64_t paused_elapsed;	  /* OPEN: time since reveal at the pause */
-	int64_t rt_floor;	  /* time used before a pause: no answer after
-				     the resume can be faster than this */
-	uint32_t scored;	  /* questions closed and scored so far */
-
-	struct room_player *players;
-	size_t np, cap;
-	uint32_t active;
-	uint32_t *nick_ht; /* open addressing, player id or 0 */
-	size_t ht_cap;
-
-	char teams[ROOM_TEAMS_MAX][ROOM_NAME_MAX + 1];
-	char team_keys[ROOM_TEAMS_MAX][TEXT_KEY_MAX + 1]; /* text_name_key */
-	size_t nteams;
-
-	uint32_t answered;
-	uint32_t dist[ITEM_MAX_OPTIONS];
-	uint32_t *order; /* player ids by rank, as of the last ranking */
-	size_t norder;
-
-	struct room_effect *fx;
-	size_t nfx, fxcap;
-	bool lobby_dirty, progress_dirty;
-	bool held;	  /* room_hold in force */
-	bool host_paused; /* held: the host wants it paused afterwards */
-	enum room_pause_reason hold_reason;
-};
-
-/* Fills the documented defaults. */
-void room_settings_default(struct room_settings *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->question_count = 10;
-	s->time_limit_us = 20 * SEC;
-	s->points = 1000;
-	s->max_players = 10000;
-	s->auto_advance = false;
-	s->countdown_us = 3 * SEC;
-	s->reveal_us = 4 * SEC;
-	s->leaderboard_us = 4 * SEC;
-	s->lead_us = 250 * MS;
-	s->comp_cap_us = 150 * MS;
-}
-
-/* Zero means default; anything else must lie in its documented range. */
-int room_settings_normalize(struct room_settings *s)
-{
-	struct room_settings d;
-
-	room_settings_default(&d);
-	if (s->format != 0)
-		return -QE_BAD_MESSAGE;
-	if (!s->question_count)
-		s->question_count = d.question_count;
-	if (!s->time_limit_us)
-		s->time_limit_us = d.time_limit_us;
-	if (!s->points)
-		s->points = d.points;
-	if (!s->max_players)
-		s->max_players = d.max_players;
-	if (!s->countdown_us)
-		s->countdown_us = d.countdown_us;
-	if (!s->reveal_us)
-		s->reveal_us = d.reveal_us;
-	if (!s->leaderboard_us)
-		s->leaderboard_us = d.leaderboard_us;
-	if (!s->lead_us)
-		s->lead_us = d.lead_us;
-	if (!s->comp_cap_us)
-		s->comp_cap_us = d.comp_cap_us;
-	if (s->countdown_us < 0 || s->reveal_us < 0 || s->leaderboard_us < 0 ||
-	    s->lead_us < 0 || s->comp_cap_us < 0)
-		return -QE_BAD_MESSAGE;
-	if (s->question_count > ROOM_MAX_QUESTIONS ||
-	    s->time_limit_us < 3 * SEC || s->time_limit_us > 300 * SEC ||
-	    s->points > 100000 || s->max_players > 100000 ||
-	    s->countdown_us > 60 * SEC || s->reveal_us > 60 * SEC ||
-	    s->leaderboard_us > 60 * SEC || s->lead_us > 5 * SEC ||
-	    s->comp_cap_us > SEC || s->countdown_us < s->lead_us)
-		return -QE_BAD_MESSAGE;
-	s->title[ROOM_TITLE_MAX] = '\0';
-	return 0;
-}
-
-/* Appends an effect and returns it zeroed but for its kind. */
+/* Appends an effect and returns it zeroed but for its kind, q and round. */
 static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
 				   uint32_t q)
 {
@@ -128,68 +35,54 @@ static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
 	memset(e, 0, sizeof(*e));
 	e->kind = k;
 	e->q = q;
+	e->round = r->ri;
 	return e;
 }
 
-/* Finds the slot of a name key in the table: its id or the empty slot. */
-static size_t key_slot(const struct room *r, const char *key)
+/* A copy of s that lives until room_effects_clear (NULL stays NULL). */
+static const char *fx_str(struct room *r, const char *s)
 {
-	size_t mask = r->ht_cap - 1, i = text_hash(key) & mask;
-
-	while (r->nick_ht[i] &&
-	       strcmp(r->players[r->nick_ht[i] - 1].key, key) != 0)
-		i = (i + 1) & mask;
-	return i;
-}
-
-/* Keeps the nickname table at most half full. */
-static void nick_grow(struct room *r)
-{
-	size_t i;
-
-	if (r->ht_cap && (r->np + 1) * 2 <= r->ht_cap)
-		return;
-	free(r->nick_ht);
-	r->ht_cap = r->ht_cap ? r->ht_cap * 2 : 64;
-	r->nick_ht = xcalloc(r->ht_cap, sizeof(*r->nick_ht));
-	for (i = 0; i < r->np; i++)
-		if (!r->players[i].left)
-			r->nick_ht[key_slot(r, r->players[i].key)] =
-			    (uint32_t)(i + 1);
-}
-
-/* Takes a nickname key out of the table, shifting later entries of its probe
- * chain back so no lookup stops early at the hole. */
-static void nick_remove(struct room *r, const char *key)
-{
-	size_t mask = r->ht_cap - 1, i = key_slot(r, key), j, h;
-
-	if (!r->nick_ht[i])
-		return;
-	r->nick_ht[i] = 0;
-	for (j = (i + 1) & mask; r->nick_ht[j]; j = (j + 1) & mask) {
-		h = text_hash(r->players[r->nick_ht[j] - 1].key) & mask;
-		/* j may fill the hole unless its home lies in (i, j] */
-		if ((j > i && (h <= i || h > j)) ||
-		    (j < i && h <= i && h > j)) {
-			r->nick_ht[i] = r->nick_ht[j];
-			r->nick_ht[j] = 0;
-			i = j;
-		}
+	if (!s)
+		return NULL;
+	if (r->nstrs == r->strcap) {
+		r->strcap = r->strcap ? r->strcap * 2 : 16;
+		r->strs = xrealloc(r->strs, r->strcap * sizeof(*r->strs));
 	}
+	return r->strs[r->nstrs++] = xstrdup(s);
 }
 
-struct room *room_new(const struct room_settings *s,
-		      const struct room_question *questions, size_t n,
-		      const char *host_token)
+/* Logs an accepted input: an FX_EVENT inserted at mark, before the effects
+ * the input caused. Returns the event to fill. */
+static struct room_event *ev_log(struct room *r, size_t mark,
+				 enum room_event_kind k, int64_t at)
+{
+	struct room_effect e, *slot;
+
+	fx_push(r, FX_EVENT, r->q);
+	e = r->fx[r->nfx - 1];
+	slot = &r->fx[mark];
+	memmove(slot + 1, slot, (r->nfx - 1 - mark) * sizeof(*slot));
+	*slot = e;
+	slot->u.ev.seq = ++r->seq;
+	slot->u.ev.kind = k;
+	slot->u.ev.at_us = at;
+	return &slot->u.ev;
+}
+
+struct room *room_new(const struct room_settings *s, const struct contest *c,
+		      const struct bank *b, const char *host_token)
 {
 	struct room *r = xcalloc(1, sizeof(*r));
 
 	r->s = *s;
-	r->nq = (uint32_t)n;
-	r->qs = xmalloc((n ? n : 1) * sizeof(*r->qs));
-	if (n)
-		memcpy(r->qs, questions, n * sizeof(*r->qs));
+	r->c = *c;
+	r->bank = b;
+	r->ro = roster_new(s->max_players);
+	if (c->nteams && roster_fix_teams(r->ro, c) < 0) {
+		room_free(r);
+		return NULL;
+	}
+	r->qs = xcalloc(ROOM_MAX_QUESTIONS, sizeof(*r->qs));
 	snprintf(r->host_token, sizeof(r->host_token), "%s",
 		 host_token ? host_token : "");
 	r->state = ROOM_LOBBY;
@@ -201,187 +94,151 @@ void room_free(struct room *r)
 {
 	if (!r)
 		return;
+	if (r->vt && r->fst)
+		r->vt->end(r->fst);
+	free(r->fst);
+	room_effects_clear(r);
+	free(r->strs);
 	free(r->qs);
-	free(r->players);
-	free(r->nick_ht);
-	free(r->order);
+	roster_free(r->ro);
 	free(r->fx);
 	free(r);
 }
 
-/* A team nobody in the match belongs to any more (its members left the
- * lobby or were kicked), to be reused; -1 if none. */
-static int team_unused(struct room *r)
+/* The current round's settings. */
+const struct round_cfg *room_round_cfg(const struct room *r)
 {
-	bool used[ROOM_TEAMS_MAX] = {false};
-	size_t i, k;
-
-	for (i = 0; i < r->np; i++)
-		if (!r->players[i].kicked && r->players[i].team >= 0)
-			used[r->players[i].team] = true;
-	for (i = 0; i < r->nteams && used[i]; i++)
-		;
-	if (i == r->nteams)
-		return -1;
-	for (k = 0; k < r->np; k++)
-		if (r->players[k].team == (int)i)
-			r->players[k].team = -1;
-	return (int)i;
+	return &r->c.rounds[r->ri];
 }
 
-/* Finds or adds a team by name, compared by folded key (key is team's
- * text_name_key); -1 for none, -2 when the table is full. */
-static int team_index(struct room *r, const char *team, const char *key)
+/* The answer time of the current round's questions. */
+static int64_t limit_us(const struct room *r)
 {
-	size_t i;
-	int t;
+	return room_round_cfg(r)->time_limit_us;
+}
 
-	if (!team || !team[0])
-		return -1;
-	for (i = 0; i < r->nteams; i++)
-		if (strcmp(r->team_keys[i], key) == 0)
-			return (int)i;
-	if (r->nteams == ROOM_TEAMS_MAX) {
-		if ((t = team_unused(r)) < 0)
-			return -2;
-		snprintf(r->teams[t], sizeof(r->teams[0]), "%s", team);
-		snprintf(r->team_keys[t], sizeof(r->team_keys[0]), "%s", key);
-		return t;
+/* What the format sees of the current question. */
+void room_ctx(const struct room *r, struct fmt_ctx *c, int64_t now)
+{
+	memset(c, 0, sizeof(*c));
+	c->cfg = room_round_cfg(r);
+	c->roster = r->ro;
+	c->q = r->q;
+	c->question = r->q < r->nq ? &r->qs[r->q] : NULL;
+	c->k = r->q - r->round_first[r->ri];
+	c->n = r->round_n[r->ri];
+	c->now_us = now;
+}
+
+/* Draws one named item with its options shuffled by seed. */
+static void draw_one(const struct item *it, uint64_t seed,
+		     struct room_question *out)
+{
+	struct item copy = *it;
+	struct bank one = {.items = &copy, .n = 1, .cap = 1};
+
+	(void)draw_questions(&one, NULL, 1, seed, out);
+	out->item = it;
+}
+
+/* Draws up to want questions for round ri after those already drawn, never
+ * an item asked before in the match. Returns how many. */
+static uint32_t draw_round(struct room *r, uint32_t ri, uint32_t want)
+{
+	const struct round_cfg *rc = &r->c.rounds[ri];
+	const struct bank *b = r->bank;
+	struct room_question *out = &r->qs[r->nq];
+	uint64_t seed = r->s.seed + (uint64_t)ri * ROUND_SEED_STEP;
+	unsigned char *used;
+	uint32_t i, n = 0;
+
+	if (want > ROOM_MAX_QUESTIONS - r->nq)
+		want = ROOM_MAX_QUESTIONS - r->nq;
+	if (!b || !b->n || !want)
+		return 0;
+	used = xcalloc(b->n, 1);
+	for (i = 0; i < r->nq; i++)
+		used[r->qs[i].item - b->items] = 1;
+	if (rc->nids) {
+		/* explicit ids in order; unknown or asked ones are skipped */
+		for (i = 0; i < rc->nids && n < want; i++) {
+			const struct item *it = bank_find(b, rc->ids[i]);
+
+			if (!it || used[it - b->items])
+				continue;
+			used[it - b->items] = 1;
+			draw_one(it, seed + i, &out[n++]);
+		}
+	} else {
+		struct draw_filter f = {rc->category, rc->kinds,
+					rc->min_difficulty, rc->max_difficulty};
+		struct bank left = {0};
+		uint32_t *map = xmalloc(b->n * sizeof(*map));
+		int got;
+
+		left.items = xmalloc(b->n * sizeof(*left.items));
+		for (i = 0; i < b->n; i++)
+			if (!used[i]) {
+				map[left.n] = i;
+				left.items[left.n++] = b->items[i];
+			}
+		left.cap = left.n;
+		got = draw_questions(&left, &f, want, seed, out);
+		for (i = 0; got > 0 && i < (uint32_t)got; i++)
+			out[i].item = &b->items[map[out[i].item - left.items]];
+		n = got > 0 ? (uint32_t)got : 0;
+		free(left.items);
+		free(map);
 	}
-	snprintf(r->teams[r->nteams], sizeof(r->teams[0]), "%s", team);
-	snprintf(r->team_keys[r->nteams], sizeof(r->team_keys[0]), "%s", key);
-	return (int)r->nteams++;
-}
-
-/* Player ids are never reused, so slots of people who left the lobby stay
- * allocated: this bounds them (and the room's memory). */
-static size_t room_slots_max(const struct room *r)
-{
-	return (size_t)r->s.max_players * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA;
-}
-
-int64_t room_join(struct room *r, int64_t now_us, const char *nick,
-		  const char *team)
-{
-	struct room_player *p;
-	char key[TEXT_KEY_MAX + 1], tkey[TEXT_KEY_MAX + 1] = "";
-	size_t slot;
-	int t;
-
-	(void)now_us;
-	if (r->state == ROOM_FINISHED)
-		return -QE_BAD_STATE;
-	/* names are refused or compared by the rules of text_valid_name and
-	 * text_name_key (docs/PROTOCOL.md, JoinRoom) */
-	if (!nick || !text_valid_name(nick, ROOM_NAME_MAX) ||
-	    text_name_key(nick, key, sizeof(key)) <= 0)
-		return -QE_BAD_MESSAGE;
-	if (team && team[0] &&
-	    (!text_valid_name(team, ROOM_NAME_MAX) ||
-	     text_name_key(team, tkey, sizeof(tkey)) <= 0))
-		return -QE_BAD_MESSAGE;
-	if (r->active >= r->s.max_players || r->np >= room_slots_max(r))
-		return -QE_ROOM_FULL;
-	nick_grow(r);
-	slot = key_slot(r, key);
-	if (r->nick_ht[slot])
-		return -QE_NAME_TAKEN;
-	t = team_index(r, team, tkey);
-	if (t == -2)
-		return -QE_ROOM_FULL;
-	if (r->np == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->players = xrealloc(r->players, r->cap * sizeof(*r->players));
-	}
-	p = &r->players[r->np++];
-	memset(p, 0, sizeof(*p));
-	p->id = (uint32_t)r->np;
-	snprintf(p->nick, sizeof(p->nick), "%s", nick);
-	memcpy(p->key, key, sizeof(p->key));
-	p->team = t;
-	p->answered_q = -1;
-	/* a late joiner missed the questions scored so far: like a contestant
-	 * who stayed silent, each counts the full limit toward tie-breaks */
-	p->total_time_us = (int64_t)r->scored * r->s.time_limit_us;
-	r->nick_ht[slot] = p->id;
-	r->active++;
-	r->lobby_dirty = true;
-	return p->id;
-}
-
-int room_leave(struct room *r, uint32_t player_id)
-{
-	struct room_player *p;
-
-	if (player_id == 0 || player_id > r->np)
-		return -QE_BAD_MESSAGE;
-	p = &r->players[player_id - 1];
-	if (r->state != ROOM_LOBBY || p->kicked)
-		return -QE_BAD_STATE;
-	nick_remove(r, p->key);
-	p->kicked = true;
-	p->left = true;
-	r->active--;
-	r->lobby_dirty = true;
-	return 0;
-}
-
-/* Orders (score desc, total time asc, join order asc). */
-struct rank_key {
-	int64_t score;
-	int64_t time;
-	uint32_t id;
-};
-
-static int rank_cmp(const void *a, const void *b)
-{
-	const struct rank_key *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Recomputes every player's rank and the standings order. */
-static void rank_players(struct room *r)
-{
-	struct rank_key *k = xmalloc((r->np ? r->np : 1) * sizeof(*k));
-	size_t i, n = 0;
-
-	for (i = 0; i < r->np; i++) {
-		struct room_player *p = &r->players[i];
-
-		p->rank = 0;
-		if (p->kicked)
-			continue;
-		k[n].score = p->score;
-		k[n].time = p->total_time_us;
-		k[n].id = p->id;
-		n++;
-	}
-	qsort(k, n, sizeof(*k), rank_cmp);
-	r->order = xrealloc(r->order, (n ? n : 1) * sizeof(*r->order));
-	for (i = 0; i < n; i++) {
-		r->order[i] = k[i].id;
-		r->players[k[i].id - 1].rank = (uint32_t)(i + 1);
-	}
-	r->norder = n;
-	free(k);
+	for (i = 0; i < n; i++)
+		out[i].round = ri;
+	r->nq += n;
+	free(used);
+	return n;
 }
 
 /* COUNTDOWN for question r->q: reveal at now + countdown. */
 static void begin_countdown(struct room *r, int64_t now)
 {
-	struct room_effect *e;
-
 	r->state = ROOM_COUNTDOWN;
 	r->reveal_at = now + r->s.countdown_us;
 	r->deadline_at = 0;
 	r->timer_at = r->reveal_at - r->s.lead_us;
-	e = fx_push(r, FX_COUNTDOWN, r->q);
-	e->at_us = r->reveal_at;
+	fx_push(r, FX_COUNTDOWN, r->q)->u.time.at_us = r->reveal_at;
+}
+
+/* Tells that stakes may be picked until deadline_at. */
+static void fx_wager_open(struct room *r)
+{
+	struct room_effect *e = fx_push(r, FX_WAGER_OPEN, r->q);
+
+	e->u.time.at_us = r->deadline_at;
+	e->u.time.deadline_at_us = r->deadline_at;
+}
+
+/* Question r->q begins: its wager phase if the format has one, else its
+ * countdown. */
+static void begin_question(struct room *r, int64_t now)
+{
+	struct fmt_ctx c;
+	int64_t pre = 0;
+
+	room_ctx(r, &c, now);
+	memset(&r->turn, 0, sizeof(r->turn));
+	r->turn.team = -1;
+	r->vt->open(r->fst, &c, &r->turn, &pre);
+	r->voided = false;
+	r->answered = 0;
+	memset(r->dist, 0, sizeof(r->dist));
+	if (pre <= 0) {
+		begin_countdown(r, now);
+		return;
+	}
+	r->state = ROOM_WAGER;
+	r->reveal_at = 0;
+	r->deadline_at = now + pre;
+	r->timer_at = r->deadline_at;
+	fx_wager_open(r);
 }
 
 /* Sends the question lead_us ahead of its reveal and opens it. */
@@ -391,7 +248,7 @@ static void open_question(struct room *r, int64_t now)
 
 	if (r->reveal_at < now + r->s.lead_us)
 		r->reveal_at = now + r->s.lead_us;
-	r->deadline_at = r->reveal_at + r->s.time_limit_us;
+	r->deadline_at = r->reveal_at + limit_us(r);
 	r->timer_at = r->deadline_at + r->s.comp_cap_us;
 	r->state = ROOM_OPEN;
 	r->voided = false;
@@ -400,57 +257,129 @@ static void open_question(struct room *r, int64_t now)
 	memset(r->dist, 0, sizeof(r->dist));
 	r->progress_dirty = true;
 	e = fx_push(r, FX_QUESTION, r->q);
-	e->reveal_at_us = r->reveal_at;
-	e->deadline_at_us = r->deadline_at;
+	e->u.time.reveal_at_us = r->reveal_at;
+	e->u.time.deadline_at_us = r->deadline_at;
 }
 
-/* Closes the open question, books its scores unless voided, and asks the
- * server for a commit barrier before the reveal. */
-static void close_question(struct room *r, bool voided)
+/* Receives the format's bookings at a close. */
+static void book_one(void *arg, const struct fmt_book *b)
 {
-	struct room_effect *e;
-	size_t i;
+	struct room *r = arg;
+	struct room_booking bk;
+
+	memset(&bk, 0, sizeof(bk));
+	bk.q = (int32_t)r->q;
+	bk.answered = b->answered;
+	bk.correct = b->correct;
+	bk.delta = b->delta;
+	bk.rt_us = b->rt_us;
+	bk.stake = b->stake;
+	roster_book(r->ro, b->player, &bk, b->time_us);
+}
+
+/* Closes the open question, has the format book it unless voided, and asks
+ * the server for a commit barrier before the reveal. */
+static void close_question(struct room *r, bool voided, int64_t now)
+{
+	struct fmt_ctx c;
 
 	r->state = ROOM_CLOSED;
 	r->awaiting_commit = true;
 	r->voided = voided;
 	r->timer_at = 0;
-	if (!voided)
-		r->scored++;
-	for (i = 0; i < r->np && !voided; i++) {
-		struct room_player *p = &r->players[i];
-
-		if (p->kicked)
-			continue;
-		if (p->answered_q == (int32_t)r->q) {
-			p->score += p->last_points;
-			p->correct += p->last_correct;
-			p->total_time_us += p->last_rt_us;
-		} else {
-			p->total_time_us += r->s.time_limit_us;
-		}
+	if (!voided) {
+		room_ctx(r, &c, now);
+		r->scored_time += r->vt->close(r->fst, &c, book_one, r);
 	}
-	e = fx_push(r, FX_CLOSED, r->q);
-	e->voided = voided;
+	fx_push(r, FX_CLOSED, r->q)->u.closed.voided = voided;
+}
+
+/* The round is over: its format lets go of its state. */
+static void end_round(struct room *r)
+{
+	if (r->vt && r->fst)
+		r->vt->end(r->fst);
+	free(r->fst);
+	r->fst = NULL;
+	r->in_round = false;
+	memset(&r->turn, 0, sizeof(r->turn));
+	r->turn.team = -1;
+	fx_push(r, FX_ROUND_END, r->q);
 }
 
 /* The match is over: final standings. */
 static void finish(struct room *r)
 {
-	struct room_effect *e;
-
+	if (r->in_round)
+		end_round(r);
 	r->state = ROOM_FINISHED;
 	r->timer_at = 0;
-	rank_players(r);
-	e = fx_push(r, FX_LEADERBOARD, r->q);
-	e->final = true;
+	roster_rank(r->ro);
+	fx_push(r, FX_LEADERBOARD, r->q)->u.board.final = true;
 	fx_push(r, FX_FINISHED, r->q);
+}
+
+/* Whether the current question is the last of its round. */
+static bool last_in_round(const struct room *r)
+{
+	return r->q + 1 >= r->round_first[r->ri] + r->round_n[r->ri];
+}
+
+/* Whether the current round is the contest's last. */
+static bool last_round(const struct room *r)
+{
+	return r->ri + 1 >= r->c.nrounds;
+}
+
+/* The break between rounds: the host (or the auto-advance timer) begins
+ * the next one. */
+static void round_break(struct room *r, int64_t now)
+{
+	r->state = ROOM_ROUND_BREAK;
+	r->timer_at = r->s.auto_advance ? now + r->s.leaderboard_us : 0;
+}
+
+/* Round ri begins: its format fixes its units, its questions are drawn,
+ * then its first question begins (a round of no questions ends at once). */
+static void begin_round(struct room *r, uint32_t ri, int64_t now)
+{
+	struct room_effect *e;
+	struct fmt_ctx c;
+	uint32_t want = 0, n, prev_q = r->q;
+
+	r->ri = ri;
+	r->vt = fmt_find(r->c.rounds[ri].format);
+	r->round_first[ri] = r->nq;
+	r->round_n[ri] = 0;
+	if (r->vt) {
+		r->q = r->nq;
+		r->fst = xcalloc(1, r->vt->state_size ? r->vt->state_size : 1);
+		room_ctx(r, &c, now);
+		want = r->vt->begin(r->fst, &c);
+	}
+	n = draw_round(r, ri, want);
+	r->round_n[ri] = n;
+	r->in_round = true;
+	e = fx_push(r, FX_ROUND, r->round_first[ri]);
+	e->u.round.first_q = r->round_first[ri];
+	e->u.round.n = n;
+	if (n == 0) {
+		r->q = prev_q; /* still the last question asked */
+		end_round(r);
+		if (last_round(r))
+			finish(r);
+		else
+			round_break(r, now);
+		return;
+	}
+	r->q = r->round_first[ri];
+	begin_question(r, now);
 }
 
 /* After the reveal: the leaderboard, or the end after the last question. */
 static void after_reveal(struct room *r, int64_t now)
 {
-	if (r->q + 1 >= r->nq) {
+	if (last_in_round(r) && last_round(r)) {
 		finish(r);
 		return;
 	}
@@ -459,23 +388,31 @@ static void after_reveal(struct room *r, int64_t now)
 	r->timer_at = r->s.auto_advance ? now + r->s.leaderboard_us : 0;
 }
 
-/* After the leaderboard: the next question's countdown. */
+/* After the leaderboard: the next question, or the round's end. */
 static void after_leaderboard(struct room *r, int64_t now)
 {
+	if (last_in_round(r)) {
+		end_round(r);
+		round_break(r, now);
+		return;
+	}
 	r->q++;
-	begin_countdown(r, now);
+	begin_question(r, now);
 }
 
 /* Moves the room on from a waiting state (timer or host NEXT). */
 static int advance(struct room *r, int64_t now)
 {
 	switch (r->state) {
+	case ROOM_WAGER:
+		begin_countdown(r, now);
+		return 0;
 	case ROOM_COUNTDOWN:
 		r->reveal_at = now;
 		open_question(r, now);
 		return 0;
 	case ROOM_OPEN:
-		close_question(r, false);
+		close_question(r, false, now);
 		return 0;
 	case ROOM_CLOSED:
 		if (r->awaiting_commit)
@@ -485,9 +422,19 @@ static int advance(struct room *r, int64_t now)
 	case ROOM_LEADERBOARD:
 		after_leaderboard(r, now);
 		return 0;
+	case ROOM_ROUND_BREAK:
+		begin_round(r, r->ri + 1, now);
+		return 0;
 	default:
 		return -QE_BAD_STATE;
 	}
+}
+
+/* What is left of the paused phase, as FX_PAUSED tells it. */
+static int64_t paused_left(const struct room *r)
+{
+	return r->paused_from == ROOM_OPEN ? limit_us(r) - r->paused_elapsed
+					   : r->paused_remaining;
 }
 
 /* Freezes the running phase, remembering what is left of it. */
@@ -496,7 +443,8 @@ static int pause_room(struct room *r, int64_t now)
 	struct room_effect *e;
 
 	if (r->state != ROOM_COUNTDOWN && r->state != ROOM_OPEN &&
-	    r->state != ROOM_CLOSED && r->state != ROOM_LEADERBOARD)
+	    r->state != ROOM_CLOSED && r->state != ROOM_LEADERBOARD &&
+	    r->state != ROOM_WAGER && r->state != ROOM_ROUND_BREAK)
 		return -QE_BAD_STATE;
 	if (r->state == ROOM_CLOSED && r->awaiting_commit)
 		return -QE_BAD_STATE;
@@ -511,8 +459,9 @@ static int pause_room(struct room *r, int64_t now)
 	r->timer_at = 0;
 	r->state = ROOM_PAUSED;
 	e = fx_push(r, FX_PAUSED, r->q);
-	e->remaining_us = r->paused_from == ROOM_OPEN ? r->deadline_at - now
-						      : r->paused_remaining;
+	e->u.paused.remaining_us = r->paused_from == ROOM_OPEN
+				       ? r->deadline_at - now
+				       : r->paused_remaining;
 	return 0;
 }
 
@@ -533,17 +482,21 @@ static int resume_room(struct room *r, int64_t now)
 	case ROOM_OPEN:
 		r->reveal_at += now - r->paused_at;
 		r->rt_floor = r->paused_elapsed > 0 ? r->paused_elapsed : 0;
-		r->deadline_at = r->reveal_at + r->s.time_limit_us;
+		r->deadline_at = r->reveal_at + limit_us(r);
 		r->timer_at = r->deadline_at + r->s.comp_cap_us;
 		e = fx_push(r, FX_QUESTION, r->q);
-		e->reveal_at_us = r->reveal_at;
-		e->deadline_at_us = r->deadline_at;
+		e->u.time.reveal_at_us = r->reveal_at;
+		e->u.time.deadline_at_us = r->deadline_at;
 		break;
 	case ROOM_COUNTDOWN:
 		r->timer_at = now + r->paused_remaining;
 		r->reveal_at = r->timer_at + r->s.lead_us;
-		e = fx_push(r, FX_COUNTDOWN, r->q);
-		e->at_us = r->reveal_at;
+		fx_push(r, FX_COUNTDOWN, r->q)->u.time.at_us = r->reveal_at;
+		break;
+	case ROOM_WAGER:
+		r->timer_at = now + r->paused_remaining;
+		r->deadline_at = r->timer_at;
+		fx_wager_open(r);
 		break;
 	default:
 		r->timer_at =
@@ -560,11 +513,8 @@ static int end_match(struct room *r)
 		return -QE_BAD_STATE;
 	if (r->state == ROOM_OPEN ||
 	    (r->state == ROOM_PAUSED && r->paused_from == ROOM_OPEN)) {
-		struct room_effect *e;
-
 		r->voided = true;
-		e = fx_push(r, FX_CLOSED, r->q);
-		e->voided = true;
+		fx_push(r, FX_CLOSED, r->q)->u.closed.voided = true;
 	}
 	finish(r);
 	return 0;
@@ -581,12 +531,11 @@ static int held_command(struct room *r, enum room_cmd cmd)
 	return 0;
 }
 
-int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
+/* Pauses for the store; see room.h. */
+static int hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
 {
 	struct room_effect *e;
 
-	if (r->held)
-		return 0;
 	r->held = true;
 	r->hold_reason = reason;
 	r->host_paused = false;
@@ -594,9 +543,7 @@ int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
 	case ROOM_PAUSED: /* by the host: now also held */
 		r->host_paused = true;
 		e = fx_push(r, FX_PAUSED, r->q);
-		e->remaining_us = r->paused_from == ROOM_OPEN
-				      ? r->s.time_limit_us - r->paused_elapsed
-				      : r->paused_remaining;
+		e->u.paused.remaining_us = paused_left(r);
 		break;
 	case ROOM_CLOSED:
 		if (!r->awaiting_commit) {
@@ -609,39 +556,60 @@ int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
 		r->paused_elapsed = now_us - r->reveal_at;
 		r->timer_at = 0;
 		r->state = ROOM_PAUSED;
-		fx_push(r, FX_PAUSED, r->q)->remaining_us = -1;
+		fx_push(r, FX_PAUSED, r->q)->u.paused.remaining_us = -1;
 		break;
 	case ROOM_COUNTDOWN:
 	case ROOM_OPEN:
 	case ROOM_LEADERBOARD:
+	case ROOM_WAGER:
+	case ROOM_ROUND_BREAK:
 		pause_room(r, now_us);
 		break;
 	default: /* lobby, finished: no clock to stop */
 		return 0;
 	}
-	r->fx[r->nfx - 1].reason = reason;
+	r->fx[r->nfx - 1].u.paused.reason = reason;
 	return 0;
 }
 
-int room_release(struct room *r, int64_t now_us)
+int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
+{
+	size_t mark = r->nfx;
+
+	if (r->held)
+		return 0;
+	hold(r, now_us, reason);
+	ev_log(r, mark, EV_HOLD, now_us)->arg = reason;
+	return 0;
+}
+
+/* Ends a hold; see room.h. */
+static int release(struct room *r, int64_t now_us)
 {
 	struct room_effect *e;
 
-	if (!r->held)
-		return 0;
 	r->held = false;
 	if (r->state != ROOM_PAUSED)
 		return 0;
 	if (r->host_paused) {
 		r->host_paused = false;
 		e = fx_push(r, FX_PAUSED, r->q);
-		e->remaining_us = r->paused_from == ROOM_OPEN
-				      ? r->s.time_limit_us - r->paused_elapsed
-				      : r->paused_remaining;
-		e->reason = ROOM_PAUSE_HOST;
+		e->u.paused.remaining_us = paused_left(r);
+		e->u.paused.reason = ROOM_PAUSE_HOST;
 		return 0;
 	}
 	return resume_room(r, now_us);
+}
+
+int room_release(struct room *r, int64_t now_us)
+{
+	size_t mark = r->nfx;
+
+	if (!r->held)
+		return 0;
+	release(r, now_us);
+	ev_log(r, mark, EV_RELEASE, now_us);
+	return 0;
 }
 
 bool room_held(const struct room *r)
@@ -660,28 +628,67 @@ static bool token_ok(const struct room *r, const char *tok)
 	return tok && r->host_token[0] && text_secret_eq(tok, r->host_token);
 }
 
-int room_command(struct room *r, int64_t now_us, const char *host_token,
-		 enum room_cmd cmd, uint32_t arg)
+/* A contestant joins. */
+int64_t room_join(struct room *r, int64_t now_us, const char *nick,
+		  const char *team)
 {
-	struct room_player *p;
+	size_t mark = r->nfx;
+	struct room_event *ev;
+	int64_t id;
 
-	if (!token_ok(r, host_token))
-		return -QE_NOT_HOST;
+	if (r->state == ROOM_FINISHED)
+		return -QE_BAD_STATE;
+	/* a late joiner missed the questions scored so far: like a contestant
+	 * who stayed silent, each counts its limit toward tie-breaks */
+	id = roster_join(r->ro, nick, team, r->scored_time);
+	if (id < 0)
+		return id;
+	r->lobby_dirty = true;
+	ev = ev_log(r, mark, EV_JOIN, now_us);
+	ev->player = (uint32_t)id;
+	ev->nick = fx_str(r, nick);
+	ev->team = fx_str(r, team && team[0] ? team : NULL);
+	return id;
+}
+
+/* A contestant leaves the lobby. */
+int room_leave(struct room *r, int64_t now_us, uint32_t player_id)
+{
+	size_t mark = r->nfx;
+	int rc;
+
+	if (!roster_player(r->ro, player_id))
+		return -QE_BAD_MESSAGE;
+	if (r->state != ROOM_LOBBY)
+		return -QE_BAD_STATE;
+	if ((rc = roster_leave(r->ro, player_id)) < 0)
+		return rc;
+	r->lobby_dirty = true;
+	ev_log(r, mark, EV_LEAVE, now_us)->player = player_id;
+	return 0;
+}
+
+/* A host command whose token was checked (or that is replayed). */
+static int command(struct room *r, int64_t now_us, enum room_cmd cmd,
+		   uint32_t arg)
+{
+	int rc;
+
 	if (r->held &&
 	    (cmd == CMD_START || cmd == CMD_PAUSE || cmd == CMD_RESUME))
 		return held_command(r, cmd);
 	switch (cmd) {
 	case CMD_START:
-		if (r->state != ROOM_LOBBY || r->nq == 0)
+		if (r->state != ROOM_LOBBY || !r->c.nrounds || !r->bank ||
+		    !r->bank->n)
 			return -QE_BAD_STATE;
-		r->q = 0;
-		begin_countdown(r, now_us);
+		begin_round(r, 0, now_us);
 		return 0;
 	case CMD_NEXT:
 		return advance(r, now_us);
 	case CMD_SKIP:
 		if (r->state == ROOM_OPEN) {
-			close_question(r, true);
+			close_question(r, true, now_us);
 			return 0;
 		}
 		return advance(r, now_us);
@@ -690,20 +697,47 @@ int room_command(struct room *r, int64_t now_us, const char *host_token,
 	case CMD_RESUME:
 		return resume_room(r, now_us);
 	case CMD_KICK:
-		if (arg == 0 || arg > r->np)
-			return -QE_BAD_MESSAGE;
-		p = &r->players[arg - 1];
-		if (p->kicked)
-			return -QE_BAD_STATE;
-		p->kicked = true;
-		r->active--;
+		if ((rc = roster_kick(r->ro, arg)) < 0)
+			return rc;
 		r->lobby_dirty = true;
-		fx_push(r, FX_KICKED, r->q)->player = arg;
+		fx_push(r, FX_KICKED, r->q)->u.player = arg;
 		return 0;
 	case CMD_END:
 		return end_match(r);
 	}
 	return -QE_BAD_MESSAGE;
+}
+
+/* The event kind a host command is logged as. */
+static enum room_event_kind cmd_event(enum room_cmd cmd)
+{
+	static const enum room_event_kind k[] = {
+	    [CMD_START] = EV_START, [CMD_NEXT] = EV_NEXT,
+	    [CMD_PAUSE] = EV_PAUSE, [CMD_RESUME] = EV_RESUME,
+	    [CMD_SKIP] = EV_SKIP,   [CMD_KICK] = EV_KICK,
+	    [CMD_END] = EV_END,
+	};
+
+	return k[cmd];
+}
+
+int room_command(struct room *r, int64_t now_us, const char *host_token,
+		 enum room_cmd cmd, uint32_t arg)
+{
+	size_t mark = r->nfx;
+	struct room_event *ev;
+	int rc;
+
+	if (!token_ok(r, host_token))
+		return -QE_NOT_HOST;
+	if ((unsigned)cmd > CMD_END)
+		return -QE_BAD_MESSAGE;
+	if ((rc = command(r, now_us, cmd, arg)) < 0)
+		return rc;
+	ev = ev_log(r, mark, cmd_event(cmd), now_us);
+	if (cmd == CMD_KICK)
+		ev->player = arg;
+	return 0;
 }
 
 /* Checks the shape of an answer against the question's kind: text and no
@@ -723,31 +757,40 @@ static int answer_valid(const struct room_question *qq, uint32_t mask,
 	return 1;
 }
 
+/* A contestant's answer: checked, judged and timed here, recorded by the
+ * format, booked at the close. */
 int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 		uint32_t choice_mask, const char *text, int64_t one_way_us,
 		int64_t *rt_us)
 {
+	const struct room_player *p = roster_player(r->ro, player_id);
 	const struct room_question *qq;
-	struct room_player *p;
 	struct room_effect *e;
+	struct room_event *ev;
+	struct fmt_input in;
+	struct fmt_ctx c;
+	size_t mark = r->nfx;
 	int64_t comp, rt;
 	unsigned i;
+	int rc;
 
-	if (player_id == 0 || player_id > r->np)
+	if (!p)
 		return -QE_BAD_MESSAGE;
-	p = &r->players[player_id - 1];
-	if (p->kicked)
+	/* in the lobby nothing is drawn yet, and nothing is open */
+	if (p->kicked || r->state == ROOM_LOBBY)
 		return -QE_BAD_STATE;
 	if (q >= r->nq)
 		return -QE_BAD_MESSAGE;
-	if (q < r->q || (q == r->q && (r->state == ROOM_CLOSED ||
-				       r->state == ROOM_LEADERBOARD ||
-				       r->state == ROOM_FINISHED)))
+	if (q < r->q ||
+	    (q == r->q &&
+	     (r->state == ROOM_CLOSED || r->state == ROOM_LEADERBOARD ||
+	      r->state == ROOM_ROUND_BREAK || r->state == ROOM_FINISHED)))
 		return -QE_TOO_LATE;
 	if (r->state != ROOM_OPEN || q != r->q || recv_us < r->reveal_at)
 		return -QE_BAD_STATE;
-	if (p->answered_q == (int32_t)q)
-		return -QE_ALREADY_ANSWERED;
+	room_ctx(r, &c, recv_us);
+	if ((rc = r->vt->check(r->fst, &c, player_id, p->team, EV_ANSWER)) < 0)
+		return rc;
 	qq = &r->qs[q];
 	if (!answer_valid(qq, choice_mask, text))
 		return -QE_BAD_MESSAGE;
@@ -757,55 +800,174 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 	rt = recv_us - r->reveal_at - comp;
 	if (rt < r->rt_floor)
 		rt = r->rt_floor;
-	if (rt > r->s.time_limit_us)
+	if (rt > limit_us(r))
 		return -QE_TOO_LATE;
 
-	p->answered_q = (int32_t)q;
-	p->choice_mask = choice_mask;
-	p->last_rt_us = rt;
+	memset(&in, 0, sizeof(in));
+	in.kind = EV_ANSWER;
+	in.player = player_id;
+	in.team = p->team;
+	in.rt_us = rt;
 	if (qq->item->kind == ITEM_FILL)
-		p->last_correct = item_fill_matches(qq->item, text) != 0;
+		in.correct = item_fill_matches(qq->item, text) != 0;
 	else
-		p->last_correct = choice_mask == qq->correct_mask;
-	p->last_points =
-	    p->last_correct ? scoring_speed(r->s.points, r->s.time_limit_us, rt)
-			    : 0;
+		in.correct = choice_mask == qq->correct_mask;
+	if ((rc = r->vt->input(r->fst, &c, &in)) < 0)
+		return rc;
 	r->answered++;
 	if (qq->item->kind == ITEM_FILL)
-		r->dist[p->last_correct ? 0 : 1]++;
+		r->dist[in.correct ? 0 : 1]++;
 	for (i = 0; i < qq->n_options; i++)
 		if (choice_mask & (1u << i))
 			r->dist[i]++;
 	r->progress_dirty = true;
 
 	e = fx_push(r, FX_ANSWER, q);
-	e->player = player_id;
-	e->recv_us = recv_us;
-	e->rt_us = rt;
-	e->choice_mask = choice_mask;
-	e->correct = p->last_correct;
-	e->points = p->last_points;
-	e->comp_us = comp;
+	e->u.answer.player = player_id;
+	e->u.answer.recv_us = recv_us;
+	e->u.answer.rt_us = rt;
+	e->u.answer.comp_us = comp;
+	e->u.answer.choice_mask = choice_mask;
+	e->u.answer.correct = in.correct;
+	ev = ev_log(r, mark, EV_ANSWER, recv_us);
+	ev->player = player_id;
+	ev->q = q;
+	ev->choice_mask = choice_mask;
+	ev->one_way_us = one_way_us;
+	ev->text = fx_str(r, text);
 	*rt_us = rt;
+	return 0;
+}
+
+/* A stake on the current question of a WAGER round. */
+int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
+	       int32_t stake)
+{
+	const struct room_player *p = roster_player(r->ro, player_id);
+	struct room_effect *e;
+	struct room_event *ev;
+	struct fmt_input in;
+	struct fmt_ctx c;
+	size_t mark = r->nfx;
+	int rc;
+
+	if (!p)
+		return -QE_BAD_MESSAGE;
+	if (p->kicked || r->state != ROOM_WAGER)
+		return -QE_BAD_STATE;
+	if (q != r->q)
+		return -QE_BAD_MESSAGE;
+	room_ctx(r, &c, now_us);
+	if ((rc = r->vt->check(r->fst, &c, player_id, p->team, EV_WAGER)) < 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	in.kind = EV_WAGER;
+	in.player = player_id;
+	in.team = p->team;
+	in.stake = stake;
+	if ((rc = r->vt->input(r->fst, &c, &in)) < 0)
+		return rc;
+	e = fx_push(r, FX_WAGER, q);
+	e->u.wager.player = player_id;
+	e->u.wager.team = p->team;
+	e->u.wager.stake = stake;
+	ev = ev_log(r, mark, EV_WAGER, now_us);
+	ev->player = player_id;
+	ev->q = q;
+	ev->arg = stake;
 	return 0;
 }
 
 void room_tick(struct room *r, int64_t now_us)
 {
+	size_t mark = r->nfx;
+
 	if (!r->timer_at || now_us < r->timer_at)
 		return;
 	r->timer_at = 0;
 	(void)advance(r, now_us);
+	ev_log(r, mark, EV_TICK, now_us);
 }
 
 void room_committed(struct room *r, int64_t now_us, uint32_t q)
 {
+	size_t mark = r->nfx;
+
 	if (r->state != ROOM_CLOSED || !r->awaiting_commit || q != r->q)
 		return;
 	r->awaiting_commit = false;
-	rank_players(r);
-	fx_push(r, FX_REVEAL, q)->voided = r->voided;
+	roster_rank(r->ro);
+	fx_push(r, FX_REVEAL, q)->u.closed.voided = r->voided;
 	r->timer_at = r->s.auto_advance ? now_us + r->s.reveal_us : 0;
+	ev_log(r, mark, EV_COMMIT, now_us)->q = q;
+}
+
+/* Replays one logged input through the entry point that took it. */
+int room_apply(struct room *r, const struct room_event *ev)
+{
+	size_t mark = r->nfx;
+	int64_t rt, id;
+	int rc;
+
+	switch (ev->kind) {
+	case EV_JOIN:
+		id = room_join(r, ev->at_us, ev->nick, ev->team);
+		if (id > 0 && (uint32_t)id != ev->player)
+			return -QE_INTERNAL;
+		return (int)id;
+	case EV_LEAVE:
+		return room_leave(r, ev->at_us, ev->player);
+	case EV_KICK:
+	case EV_PAUSE:
+	case EV_RESUME:
+	case EV_SKIP:
+	case EV_NEXT:
+	case EV_END:
+	case EV_START: {
+		static const enum room_cmd cmds[] = {
+		    [EV_KICK] = CMD_KICK,     [EV_PAUSE] = CMD_PAUSE,
+		    [EV_RESUME] = CMD_RESUME, [EV_SKIP] = CMD_SKIP,
+		    [EV_NEXT] = CMD_NEXT,     [EV_END] = CMD_END,
+		    [EV_START] = CMD_START,
+		};
+		struct room_event *log;
+
+		if ((rc = command(r, ev->at_us, cmds[ev->kind], ev->player)) <
+		    0)
+			return rc;
+		log = ev_log(r, mark, ev->kind, ev->at_us);
+		if (ev->kind == EV_KICK)
+			log->player = ev->player;
+		return 0;
+	}
+	case EV_ANSWER:
+		return room_answer(r, ev->at_us, ev->player, ev->q,
+				   ev->choice_mask, ev->text, ev->one_way_us,
+				   &rt);
+	case EV_WAGER:
+		return room_wager(r, ev->at_us, ev->player, ev->q,
+				  (int32_t)ev->arg);
+	case EV_TICK:
+		if (!r->timer_at || ev->at_us < r->timer_at)
+			return -QE_BAD_STATE;
+		room_tick(r, ev->at_us);
+		return 0;
+	case EV_COMMIT:
+		if (r->state != ROOM_CLOSED || !r->awaiting_commit ||
+		    ev->q != r->q)
+			return -QE_BAD_STATE;
+		room_committed(r, ev->at_us, ev->q);
+		return 0;
+	case EV_HOLD:
+		if (r->held)
+			return -QE_BAD_STATE;
+		return room_hold(r, ev->at_us, (enum room_pause_reason)ev->arg);
+	case EV_RELEASE:
+		if (!r->held)
+			return -QE_BAD_STATE;
+		return room_release(r, ev->at_us);
+	}
+	return -QE_BAD_MESSAGE;
 }
 
 int64_t room_timer_at(const struct room *r)
@@ -821,138 +983,10 @@ const struct room_effect *room_effects(const struct room *r, size_t *n)
 
 void room_effects_clear(struct room *r)
 {
-	r->nfx = 0;
-}
-
-enum room_state room_state(const struct room *r)
-{
-	return r->state;
-}
-
-const struct room_settings *room_settings(const struct room *r)
-{
-	return &r->s;
-}
-
-uint32_t room_question_index(const struct room *r)
-{
-	return r->q;
-}
-uint32_t room_question_count(const struct room *r)
-{
-	return r->nq;
-}
-
-const struct room_question *room_question(const struct room *r, uint32_t q)
-{
-	return q < r->nq ? &r->qs[q] : NULL;
-}
-
-int64_t room_reveal_at(const struct room *r)
-{
-	return r->reveal_at;
-}
-int64_t room_deadline_at(const struct room *r)
-{
-	return r->deadline_at;
-}
-bool room_question_voided(const struct room *r)
-{
-	return r->voided;
-}
-size_t room_player_slots(const struct room *r)
-{
-	return r->np;
-}
-
-const struct room_player *room_player(const struct room *r, uint32_t id)
-{
-	return id && id <= r->np ? &r->players[id - 1] : NULL;
-}
-
-uint32_t room_player_count(const struct room *r)
-{
-	return r->active;
-}
-
-uint32_t room_progress(const struct room *r, uint32_t *dist)
-{
-	memcpy(dist, r->dist, sizeof(r->dist));
-	return r->answered;
-}
-
-uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max)
-{
-	uint32_t n = 0;
 	size_t i;
 
-	if (r->state != ROOM_OPEN)
-		return 0;
-	for (i = 0; i < r->np; i++) {
-		const struct room_player *p = &r->players[i];
-
-		if (p->kicked || p->answered_q == (int32_t)r->q)
-			continue;
-		if (n < max)
-			ids[n] = p->id;
-		n++;
-	}
-	return n;
-}
-
-bool room_lobby_dirty(const struct room *r)
-{
-	return r->lobby_dirty;
-}
-bool room_progress_dirty(const struct room *r)
-{
-	return r->progress_dirty;
-}
-
-void room_clear_dirty(struct room *r, bool lobby, bool progress)
-{
-	if (lobby)
-		r->lobby_dirty = false;
-	if (progress)
-		r->progress_dirty = false;
-}
-
-size_t room_standings(const struct room *r, uint32_t *out, size_t max)
-{
-	size_t n = r->norder < max ? r->norder : max;
-
-	memcpy(out, r->order, n * sizeof(*out));
-	return n;
-}
-
-size_t room_team_count(const struct room *r)
-{
-	return r->nteams;
-}
-
-const char *room_team_name(const struct room *r, size_t i)
-{
-	return i < r->nteams ? r->teams[i] : NULL;
-}
-
-void room_team_tallies(const struct room *r, uint32_t *members,
-		       int64_t *mean_score)
-{
-	size_t k;
-
-	for (k = 0; k < r->nteams; k++) {
-		members[k] = 0;
-		mean_score[k] = 0; /* the sum until the division below */
-	}
-	for (k = 0; k < r->np; k++) {
-		const struct room_player *p = &r->players[k];
-
-		if (!p->kicked && p->team >= 0) {
-			members[p->team]++;
-			mean_score[p->team] += p->score;
-		}
-	}
-	for (k = 0; k < r->nteams; k++)
-		if (members[k])
-			mean_score[k] /= members[k];
+	for (i = 0; i < r->nstrs; i++)
+		free(r->strs[i]);
+	r->nstrs = 0;
+	r->nfx = 0;
 }

@@ -1,11 +1,17 @@
-/* The room state machine of a speed round (pure: events and the current
- * time in, effects out). It never reads a clock and never does I/O; it
- * refers to players by id. The server drains the effects after every call
- * and arms one timer at room_timer_at().
+/* A room: the life cycle of a contest (pure: events and the current time
+ * in, effects out). It never reads a clock and never does I/O; it refers
+ * to players by id. The server drains the effects after every call and
+ * arms one timer at room_timer_at().
  *
- * Life: LOBBY -> COUNTDOWN -> QUESTION_OPEN -> QUESTION_CLOSED (commit, then
- * reveal) -> LEADERBOARD -> COUNTDOWN ... -> FINISHED; PAUSED from any
- * running state. */
+ * The room owns the life cycle, pause (a game clock), the commit barrier
+ * and the effects. Players, teams and standings live in the roster
+ * (core/roster.h); what a question means in a round (who may act, what an
+ * input does, what it scores) lives in one format file per round format
+ * behind core/format.h. docs/CONTEST.md describes the whole shape.
+ *
+ * Life: LOBBY -> [round: (WAGER ->) COUNTDOWN -> OPEN -> CLOSED (commit,
+ * then reveal) -> LEADERBOARD -> ...] -> ROUND_BREAK -> next round ...
+ * -> FINISHED; PAUSED from any running state. */
 #ifndef QUIZ_ROOM_H
 #define QUIZ_ROOM_H
 
@@ -13,9 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contest.h"
 #include "item.h"
 #include "quiz_limits.h"
-#include "text.h"
+#include "roster.h"
 
 /* Values equal quiz.v1.RoomState. */
 enum room_state {
@@ -26,6 +33,8 @@ enum room_state {
 	ROOM_LEADERBOARD = 4,
 	ROOM_PAUSED = 5,
 	ROOM_FINISHED = 6,
+	ROOM_ROUND_BREAK = 7, /* between rounds: team board; host moves on */
+	ROOM_WAGER = 8,	      /* WAGER rounds: stakes are picked */
 };
 
 /* Why a room is paused; values equal quiz.v1.PauseReason. */
@@ -47,22 +56,15 @@ enum room_cmd {
 
 #define ROOM_NAME_MAX	   QUIZ_NAME_MAX
 #define ROOM_TITLE_MAX	   QUIZ_TITLE_MAX
-#define ROOM_TEAMS_MAX	   64
-#define ROOM_MAX_QUESTIONS 200
+#define ROOM_TEAMS_MAX	   CONTEST_TEAMS_MAX
+#define ROOM_MAX_QUESTIONS 200 /* in a whole contest */
 #define ROOM_TOP_N	   10
-/* Player slots (ids are never reused) are capped at max_players *
- * ROOM_SLOTS_FACTOR + ROOM_SLOTS_EXTRA: people who left the lobby keep an
- * id, and this bounds the room's memory. */
-#define ROOM_SLOTS_FACTOR 4
-#define ROOM_SLOTS_EXTRA  10000
 
+/* Timings and limits of the room itself (the rounds' own numbers are in
+ * the contest). */
 struct room_settings {
-	int format; /* quiz.v1.RoundFormat; only SPEED (0) runs in v1 */
 	char title[ROOM_TITLE_MAX + 1];
-	uint32_t question_count;
-	int64_t time_limit_us;
-	uint32_t points;
-	uint64_t seed;
+	uint64_t seed; /* of every draw in the contest */
 	uint32_t max_players;
 	bool auto_advance;
 	int64_t countdown_us;
@@ -70,6 +72,10 @@ struct room_settings {
 	int64_t leaderboard_us;
 	int64_t lead_us;     /* a question is sent this long before reveal_at */
 	int64_t comp_cap_us; /* cap on the one-way delay compensation */
+	/* the single speed round of a room made without a contest file */
+	uint32_t question_count;
+	int64_t time_limit_us;
+	uint32_t points;
 };
 
 /* Fills defaults: 10 questions, 20 s, 1000 points, 3 s countdown, 4 s reveal,
@@ -78,6 +84,14 @@ void room_settings_default(struct room_settings *s);
 /* Replaces zero fields by defaults and checks ranges. Returns 0 or
  * -QE_BAD_MESSAGE. */
 int room_settings_normalize(struct room_settings *s);
+/* The contest of a room made without a contest file: one SPEED round of
+ * s's count, limit and points drawn from filter's selection, no fixed
+ * teams, TEAM_MEAN with base 0, titled s->title ("Quiz" when empty),
+ * already normalized (contest_normalize). */
+void room_contest_from_settings(struct contest *c,
+				const struct room_settings *s,
+				const char *category, uint32_t kinds,
+				int min_difficulty, int max_difficulty);
 
 /* A drawn question: a bank item with its options in display order. */
 struct room_question {
@@ -86,38 +100,64 @@ struct room_question {
 	    perm[ITEM_MAX_OPTIONS]; /* display slot i shows options[perm[i]] */
 	unsigned n_options;
 	uint32_t correct_mask; /* in display order */
+	uint32_t round;	       /* index of the round that asks it */
 };
 
-struct room_player {
-	uint32_t id; /* 1-based, never reused in a room */
-	char nick[ROOM_NAME_MAX + 1];
-	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick): NAME_TAKEN compares
-				       these, not the nicks */
-	int team;    /* index into the room's teams, -1 for none */
-	bool kicked; /* out of the match: removed by the host, or left */
-	bool left;   /* left the lobby: the seat and nickname were freed */
-	int64_t score;
-	int64_t total_time_us; /* tie-break: response times of answered
-				  questions plus the full limit for each scored
-				  question not answered (also those before a
-				  late join) */
-	uint32_t correct;
-	uint32_t rank; /* as of the last reveal (1-based) */
-	/* the current question */
-	int32_t answered_q; /* index of the last question answered, -1 none */
-	uint32_t choice_mask;
-	bool last_correct;
-	uint32_t last_points;
-	int64_t last_rt_us;
+/* Every input the room accepted, in order: what the event log stores and
+ * room_apply() replays. Strings are borrowed and valid until
+ * room_effects_clear(). */
+enum room_event_kind {
+	EV_JOIN = 1,  /* player, nick, team */
+	EV_LEAVE = 2, /* player */
+	EV_KICK = 3,  /* player */
+	EV_PAUSE = 4,
+	EV_RESUME = 5,
+	EV_SKIP = 6,
+	EV_NEXT = 7,
+	EV_END = 8,
+	EV_ANSWER = 9, /* player, q, choice_mask, text, recv, one_way */
+	EV_WAGER = 10, /* player, q, stake */
+	EV_START = 11,
+	EV_TICK = 12,	/* the room's timer fired */
+	EV_COMMIT = 13, /* the store committed q's barrier */
+	EV_HOLD = 14,	/* arg = reason */
+	EV_RELEASE = 15,
+	/* 16, 17: reserved for buzz and verdict */
 };
+
+struct room_event {
+	uint64_t seq; /* 1, 2, ... in the room */
+	enum room_event_kind kind;
+	int64_t at_us; /* the now_us (or recv_us) the input came with */
+	uint32_t player;
+	uint32_t q;
+	uint32_t choice_mask;
+	int64_t one_way_us;
+	int64_t arg; /* EV_WAGER stake, EV_HOLD reason */
+	const char *nick, *team, *text;
+};
+
+/* Name of an event kind as stored ("join", "answer", ...); NULL if
+ * unknown. room_event_kind_parse is its inverse (0 if unknown). */
+const char *room_event_kind_name(enum room_event_kind k);
+enum room_event_kind room_event_kind_parse(const char *name);
 
 enum room_effect_kind {
-	FX_COUNTDOWN, /* q, at_us = when the question is revealed */
-	FX_QUESTION,  /* q, reveal_at, deadline_at (also re-sent on resume) */
-	FX_ANSWER,    /* an accepted answer to persist: player, q, ... */
-	FX_CLOSED,    /* q closed; persist a barrier and call room_committed */
-	FX_REVEAL,    /* q: broadcast reveal + per-player results */
+	FX_EVENT,	/* ev: an accepted input, to append to the log */
+	FX_ROUND,	/* round begins: questions first_q .. first_q + n - 1
+			   were drawn for it (persist them) */
+	FX_WAGER_OPEN,	/* q: stakes may be picked until deadline_at
+			   (also re-sent on resume) */
+	FX_WAGER,	/* a stake was accepted: player, team, stake */
+	FX_COUNTDOWN,	/* q, at_us = when the question is revealed */
+	FX_QUESTION,	/* q, reveal_at, deadline_at (also re-sent on resume) */
+	FX_ANSWER,	/* an accepted answer to persist: player, q, ... */
+	FX_CLOSED,	/* q closed and booked (room_player()->last); persist
+			   the bookings and a barrier, then room_committed */
+	FX_REVEAL,	/* q: broadcast reveal + per-player results */
 	FX_LEADERBOARD, /* q: leaderboard (final = finished) */
+	FX_ROUND_END,	/* round ended: team board; ROUND_BREAK follows unless
+			   it was the last round */
 	FX_PAUSED,	/* remaining_us, reason */
 	FX_RESUMED,
 	FX_KICKED,   /* player */
@@ -127,68 +167,97 @@ enum room_effect_kind {
 struct room_effect {
 	enum room_effect_kind kind;
 	uint32_t q;
-	uint32_t player;
-	int64_t at_us;
-	int64_t reveal_at_us;
-	int64_t deadline_at_us;
-	int64_t remaining_us;
-	/* FX_ANSWER */
-	int64_t recv_us;
-	int64_t rt_us;
-	int64_t comp_us; /* one-way delay compensation applied */
-	uint32_t choice_mask;
-	bool correct;
-	uint32_t points;
-	/* FX_CLOSED / FX_LEADERBOARD */
-	bool voided;
-	bool final;
-	/* FX_PAUSED */
-	enum room_pause_reason reason;
+	uint32_t round;
+	union {
+		struct room_event ev; /* FX_EVENT */
+		struct {	      /* FX_ROUND */
+			uint32_t first_q, n;
+		} round;
+		struct { /* FX_COUNTDOWN, FX_QUESTION, FX_WAGER_OPEN */
+			int64_t at_us, reveal_at_us, deadline_at_us;
+		} time;
+		struct { /* FX_WAGER */
+			uint32_t player;
+			int team;
+			int32_t stake;
+		} wager;
+		struct { /* FX_ANSWER */
+			uint32_t player;
+			int64_t recv_us, rt_us;
+			int64_t comp_us; /* one-way compensation applied */
+			uint32_t choice_mask;
+			bool correct;
+		} answer;
+		struct { /* FX_CLOSED, FX_REVEAL */
+			bool voided;
+		} closed;
+		struct { /* FX_LEADERBOARD */
+			bool final;
+		} board;
+		struct { /* FX_PAUSED */
+			int64_t remaining_us;
+			enum room_pause_reason reason;
+		} paused;
+		uint32_t player; /* FX_KICKED */
+	} u;
+};
+
+/* Who may act on the current question (TURN rounds; everyone otherwise). */
+struct room_turn {
+	bool restricted; /* false: every contestant may answer */
+	int team;	 /* the team whose turn it is, -1 for a contestant */
+	uint32_t player; /* the contestant whose turn it is (no teams) */
 };
 
 struct room;
 
-/* Creates a room. questions (n of them) are copied; host_token is the secret
- * that authorises host commands. Returns NULL on allocation failure. */
-struct room *room_new(const struct room_settings *s,
-		      const struct room_question *questions, size_t n,
-		      const char *host_token);
+/* Creates a room running contest c (normalized; copied) on bank b (the
+ * bank outlives the room). host_token authorises host commands. Questions
+ * are drawn round by round from s->seed when each round begins, never the
+ * same item twice in a match. Returns NULL when c's fixed team list is
+ * not valid (roster_fix_teams). */
+struct room *room_new(const struct room_settings *s, const struct contest *c,
+		      const struct bank *b, const char *host_token);
 /* Frees the room. Accepts NULL. */
 void room_free(struct room *r);
 
-/* A contestant joins (any state but FINISHED). Returns the new player id
- * (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL (players, player slots, or 64
- * teams in use),
- * -QE_BAD_MESSAGE (bad name or team), -QE_BAD_STATE. */
+/* A contestant joins (any state but FINISHED). With a fixed team list the
+ * team must be one of it (compared by text_name_key). Returns the new
+ * player id (> 0), or -QE_NAME_TAKEN, -QE_ROOM_FULL (players, player
+ * slots, or 64 teams in use), -QE_BAD_MESSAGE (bad name or team, or a team
+ * not on the fixed list), -QE_BAD_STATE. */
 int64_t room_join(struct room *r, int64_t now_us, const char *nick,
 		  const char *team);
 
-/* A contestant who left during the LOBBY gives the seat up: the nickname
- * and the max_players place are freed, the id stays taken (kicked and left
- * are set; no results, no standings). Returns 0, -QE_BAD_STATE (not in the
- * lobby, or already out) or -QE_BAD_MESSAGE (unknown id). */
-int room_leave(struct room *r, uint32_t player_id);
+/* A contestant who left during the LOBBY gives the seat up. Returns 0,
+ * -QE_BAD_STATE or -QE_BAD_MESSAGE (unknown id). */
+int room_leave(struct room *r, int64_t now_us, uint32_t player_id);
 
 /* A host command. host_token is what the requester presented (NULL for a
- * contestant). arg is the player id for CMD_KICK. Returns 0, -QE_NOT_HOST,
- * -QE_BAD_STATE or -QE_BAD_MESSAGE. */
+ * contestant). arg is the player id for CMD_KICK. NEXT in ROUND_BREAK
+ * begins the next round. START is refused (BAD_STATE) when the bank is
+ * empty or the contest has no round. Returns 0, -QE_NOT_HOST, -QE_BAD_STATE,
+ * -QE_BAD_MESSAGE or -QE_STORAGE_UNAVAILABLE (held). */
 int room_command(struct room *r, int64_t now_us, const char *host_token,
 		 enum room_cmd cmd, uint32_t arg);
 
-/* A contestant's answer, received at recv_us (server clock) from a
- * connection whose one-way delay is estimated at one_way_us. choice_mask
- * has bit i for display option i; text is the FILL answer (may be NULL).
- * On success returns 0 and sets *rt_us to the recorded (compensated)
- * response time: recv - reveal_at - min(one_way, cap), at least 0 and at
- * least the time used before a pause of this question. The deadline is
- * judged on that compensated time, so an answer that arrives after
- * deadline_at but within the compensation is accepted. Errors:
- * -QE_BAD_STATE (not open, before reveal_at, paused, kicked player),
- * -QE_TOO_LATE, -QE_ALREADY_ANSWERED, -QE_BAD_MESSAGE (unknown player,
- * wrong question index, empty or out-of-range choice). */
+/* A contestant's answer, received at recv_us from a connection whose
+ * one-way delay is estimated at one_way_us (see the speed rules in
+ * docs/PROTOCOL.md). On success returns 0 and sets *rt_us to the recorded
+ * (compensated) response time. Nothing is scored here: points are booked
+ * when the question closes. Errors: -QE_BAD_STATE, -QE_TOO_LATE,
+ * -QE_ALREADY_ANSWERED (also: the team already answered),
+ * -QE_NOT_YOUR_TURN, -QE_BAD_MESSAGE. */
 int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 		uint32_t choice_mask, const char *text, int64_t one_way_us,
 		int64_t *rt_us);
+
+/* A stake for question q of a WAGER round, in ROOM_WAGER. A team's first
+ * stake counts (for the whole team); without teams each contestant
+ * stakes. Returns 0, -QE_BAD_STATE (no wager open, kicked), -QE_BAD_MESSAGE
+ * (not one of the round's stakes, wrong q), -QE_ALREADY_ANSWERED. */
+int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
+	       int32_t stake);
 
 /* The timer armed at room_timer_at() fired (now_us >= that time). */
 void room_tick(struct room *r, int64_t now_us);
@@ -197,22 +266,17 @@ void room_tick(struct room *r, int64_t now_us);
  * room reveals it. */
 void room_committed(struct room *r, int64_t now_us, uint32_t q);
 
-/* The server cannot go on (storage down): a running room pauses like a
- * host pause (FX_PAUSED with reason; the game clock stops), also while a
- * closed question waits for its commit; a room the host had paused stays
- * paused and only its reason changes. While held, host PAUSE only marks
- * the room to stay paused after the hold, and START and RESUME are refused
- * with -QE_STORAGE_UNAVAILABLE. A lobby or finished room only remembers
- * the hold. Holding a held room does nothing. Returns 0. */
+/* Storage pause (see docs/STORAGE.md): as in issue 7. */
 int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason);
-/* Ends a hold: the room resumes as from a host RESUME (FX_RESUMED...),
- * unless the host paused it, in which case it stays paused with reason
- * HOST (FX_PAUSED). A room not held is left alone. Returns 0. */
 int room_release(struct room *r, int64_t now_us);
-/* Whether room_hold is in force. */
 bool room_held(const struct room *r);
-/* Why the room is paused (meaningful in ROOM_PAUSED). */
 enum room_pause_reason room_pause_reason(const struct room *r);
+
+/* Replays one logged event (FX_EVENT of an earlier run) through the entry
+ * point that accepted it. Returns what that entry point returned. Replaying
+ * a match's events in order into a room made from the same settings,
+ * contest, bank and host token rebuilds the same state and scores. */
+int room_apply(struct room *r, const struct room_event *ev);
 
 /* When room_tick must be called next, or 0 for no timer. */
 int64_t room_timer_at(const struct room *r);
@@ -223,16 +287,35 @@ void room_effects_clear(struct room *r);
 
 /* Read-only views for building messages. */
 enum room_state room_state(const struct room *r);
+/* The state a PAUSED room will return to. */
+enum room_state room_paused_from(const struct room *r);
 const struct room_settings *room_settings(const struct room *r);
-uint32_t room_question_index(const struct room *r); /* current or next */
+const struct contest *room_contest(const struct room *r);
+uint32_t room_round_index(const struct room *r); /* current or next */
+/* Index of the current (or next) question in the whole match. */
+uint32_t room_question_index(const struct room *r);
+/* Questions drawn so far (grows as rounds begin). */
 uint32_t room_question_count(const struct room *r);
+/* The question's number within its round (0-based) and the round's size. */
+uint32_t room_question_in_round(const struct room *r, uint32_t q,
+				uint32_t *round_size);
 const struct room_question *room_question(const struct room *r, uint32_t q);
-/* reveal_at/deadline_at of the current question (0 if none). */
+/* reveal_at/deadline_at of the current question (0 if none); in WAGER the
+ * deadline is that of the stake. */
 int64_t room_reveal_at(const struct room *r);
 int64_t room_deadline_at(const struct room *r);
 bool room_question_voided(const struct room *r);
+/* Who may answer the current question. */
+void room_turn(const struct room *r, struct room_turn *out);
+/* The stake of a team (or of a contestant when team < 0) on the current
+ * WAGER question; 0 if none picked yet. */
+int32_t room_stake(const struct room *r, int team, uint32_t player);
 
-/* Players: ids run 1..room_player_slots(); kicked players stay in place. */
+/* Players and teams: see core/roster.h. */
+const struct roster *room_roster(const struct room *r);
+/* roster_team_board with the contest's scoring and base. */
+size_t room_team_board(const struct room *r, struct team_standing *out,
+		       size_t max);
 size_t room_player_slots(const struct room *r);
 const struct room_player *room_player(const struct room *r, uint32_t id);
 uint32_t room_player_count(const struct room *r); /* joined, not kicked */
@@ -240,27 +323,11 @@ uint32_t room_player_count(const struct room *r); /* joined, not kicked */
 /* Live progress of the open question: answered count and per-option
  * distribution (dist has ITEM_MAX_OPTIONS entries). Returns answered. */
 uint32_t room_progress(const struct room *r, uint32_t *dist);
-/* Contestants (not kicked) who have not answered the open question: writes
- * the ids of the first max of them, in join order, to ids and returns how
- * many there are in all (0 when no question is open). */
+/* Contestants who may still answer the open question: the first max ids
+ * in join order, and how many in all. */
 uint32_t room_waiting(const struct room *r, uint32_t *ids, size_t max);
-/* Set when the lobby or the progress changed; the server coalesces
- * broadcasts and clears them. */
 bool room_lobby_dirty(const struct room *r);
 bool room_progress_dirty(const struct room *r);
 void room_clear_dirty(struct room *r, bool lobby, bool progress);
-
-/* Standings as of the last reveal: players sorted by score desc, total
- * response time asc, join order asc. Returns how many were written (at
- * most max) to out as player ids. */
-size_t room_standings(const struct room *r, uint32_t *out, size_t max);
-
-/* Teams seen so far. */
-size_t room_team_count(const struct room *r);
-const char *room_team_name(const struct room *r, size_t i);
-/* Members (not kicked) and mean score of every team, in one pass over the
- * players: members and mean_score have room_team_count() entries. */
-void room_team_tallies(const struct room *r, uint32_t *members,
-		       int64_t *mean_score);
 
 #endif

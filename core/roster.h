@@ -14,12 +14,13 @@
 
 /* What the last booked question did to a player (for Result messages). */
 struct room_booking {
-	int32_t q;	/* question index, -1: none booked yet */
-	bool answered;	/* the player (or, in a team format, the team) answered */
+	int32_t q; /* question index, -1: none booked yet */
+	bool
+	    answered; /* the player (or, in a team format, the team) answered */
 	bool correct;
-	int64_t delta;	/* signed points booked */
-	int64_t rt_us;	/* own compensated response time, if answered */
-	int32_t stake;	/* WAGER: the stake that was booked, else 0 */
+	int64_t delta; /* signed points booked */
+	int64_t rt_us; /* own compensated response time, if answered */
+	int32_t stake; /* WAGER: the stake that was booked, else 0 */
 };
 
 struct room_player {
@@ -27,9 +28,9 @@ struct room_player {
 	char nick[QUIZ_NAME_MAX + 1];
 	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick) */
 	int team;		    /* index into the roster's teams, -1 none */
-	bool kicked; /* out of the match: removed by the host, or left */
-	bool left;   /* left the lobby: the seat and nickname were freed */
-	int64_t score;	       /* signed */
+	bool kicked;   /* out of the match: removed by the host, or left */
+	bool left;     /* left the lobby: the seat and nickname were freed */
+	int64_t score; /* signed */
 	int64_t total_time_us; /* tie-break (docs/PROTOCOL.md, Standing) */
 	uint32_t correct;
 	uint32_t rank; /* as of the last ranking; tied players share it */
@@ -38,18 +39,62 @@ struct room_player {
 
 /* One line of a team board. */
 struct team_standing {
-	int team;	  /* index into the roster's teams */
-	uint32_t rank;	  /* 1-based; equal scores share a rank */
-	uint32_t members; /* not kicked */
-	int64_t points;	  /* sum or mean (rounded toward zero) of members */
-	int64_t score;	  /* base + points */
+	int team;	    /* index into the roster's teams */
+	uint32_t rank;	    /* 1-based; equal scores share a rank */
+	uint32_t members;   /* not kicked */
+	int64_t points;	    /* sum or mean (rounded toward zero) of members */
+	int64_t score;	    /* base + points */
 	int64_t last_delta; /* change at the last booked question */
 };
 
+/* Player slots (ids are never reused) are capped at max_players *
+ * ROSTER_SLOTS_FACTOR + ROSTER_SLOTS_EXTRA: people who left the lobby keep
+ * an id, and this bounds the roster's memory. */
+#define ROSTER_SLOTS_FACTOR 4
+#define ROSTER_SLOTS_EXTRA  10000
+
 struct roster;
 
+/* A roster for at most max_players contestants at a time. Aborts on OOM. */
 struct roster *roster_new(uint32_t max_players);
+/* Frees the roster. Accepts NULL. */
 void roster_free(struct roster *ro);
+
+/* Fixes the team list to c's (c->nteams > 0): teams are indexed in c's
+ * order, shown on boards even without members, and a join must name one.
+ * Call before any join. Returns 0, or -QE_BAD_MESSAGE (a bad or repeated
+ * name, compared by text_name_key). */
+int roster_fix_teams(struct roster *ro, const struct contest *c);
+/* Whether the team list is fixed. */
+bool roster_teams_fixed(const struct roster *ro);
+
+/* Adds a contestant named nick in team (NULL or "" for none; with a fixed
+ * list, required and one of it). total_time_us is the tie-break time it
+ * starts with (the limits of the questions it missed). Returns the new id
+ * (> 0), -QE_BAD_MESSAGE (bad name or team, a team not on the fixed list),
+ * -QE_NAME_TAKEN, -QE_ROOM_FULL (players, slots, or 64 teams in use). */
+int64_t roster_join(struct roster *ro, const char *nick, const char *team,
+		    int64_t total_time_us);
+/* The contestant gives the seat up (lobby): nickname and place are freed,
+ * the id stays taken, kicked and left are set. Returns 0, -QE_BAD_MESSAGE
+ * (unknown id) or -QE_BAD_STATE (already out). */
+int roster_leave(struct roster *ro, uint32_t id);
+/* The contestant is out of the match (kicked): keeps nickname and id.
+ * Returns 0, -QE_BAD_MESSAGE (unknown id) or -QE_BAD_STATE (already out). */
+int roster_kick(struct roster *ro, uint32_t id);
+
+/* Books one question to a player: score += b->delta, correct +=
+ * b->correct, total_time_us += time_us, last = *b. */
+void roster_book(struct roster *ro, uint32_t id, const struct room_booking *b,
+		 int64_t time_us);
+/* Recomputes every rank and the standings order (players with equal score
+ * and total time share a rank: 1, 1, 3). */
+void roster_rank(struct roster *ro);
+
+/* Index of a team by name (text_name_key), or -1. */
+int roster_team_find(const struct roster *ro, const char *name);
+/* Active (not kicked) members of a team. */
+uint32_t roster_team_members(const struct roster *ro, int team);
 
 size_t roster_slots(const struct roster *ro);
 const struct room_player *roster_player(const struct roster *ro, uint32_t id);

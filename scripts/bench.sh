@@ -2,7 +2,10 @@
 # Benchmark: a fresh quizd (temporary database, ephemeral port) and
 # quiz-bench with N contestants and Q questions. Prints quiz-bench's JSON
 # summary plus quizd's memory: idle RSS, peak RSS, and peak RSS growth per
-# contestant. Usage: scripts/bench.sh [BUILD_DIR] [PLAYERS] [QUESTIONS] [extra quiz-bench args...]
+# contestant (and the "contest" object of a --contest or --teams run).
+# Usage: scripts/bench.sh [BUILD_DIR] [PLAYERS] [QUESTIONS] [extra quiz-bench args...]
+# A contest: scripts/bench.sh build 60 1 --contest data/contests/branch-contest.ini --teams 4 --hurry
+# (QUESTIONS is then ignored: the contest's rounds decide)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}; players=${2:-1000}; questions=${3:-10}; shift $(( $# < 3 ? $# : 3 ))
@@ -35,5 +38,6 @@ jq -c --argjson idle "$idle_kb" --argjson peak "$peak_kb" --argjson n "$players"
     reveal_skew_us, answers_per_second, duration_s,
     quizd: {rss_idle_kb: $idle, rss_peak_kb: $peak,
             rss_per_contestant_kb: ((($peak - $idle) / $n * 100 | round) / 100),
-            cpu_s: ($cpu / $hz)}}' "$tmp/bench.json"
+            cpu_s: ($cpu / $hz)}}
+   + (if .contest then {contest} else {} end)' "$tmp/bench.json"
 exit "$rc"

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "contest.h"
+#include "room.h"
 #include "server.h"
 
 /* Live rooms at most, whatever --max-rooms says: far below the 2^40 codes,
@@ -27,16 +29,34 @@ void hub_free(struct hub *h);
 /* The code of a live room. */
 const char *hub_room_code(const struct lroom *r);
 
+/* The requests, as the session decoded and checked them (protobuf stops at
+ * the session: server/decode.h). */
+struct hub_create {
+	struct room_settings settings; /* normalized; seed 0: pick one */
+	const struct contest *contest; /* normalized; the room copies it */
+	const char *contest_text;      /* the file as sent, or NULL */
+	const char *host_key;	       /* "" when none was sent */
+	uint32_t seq;
+};
+struct hub_join {
+	const char *code, *nickname, *team;
+	uint32_t seq;
+};
+
 int hub_create_room(struct hub *h, struct session *ss,
-		    const Quiz__V1__CreateRoom *m, uint32_t seq);
-int hub_join(struct hub *h, struct session *ss, const Quiz__V1__JoinRoom *m,
-	     uint32_t seq);
-int hub_watch(struct hub *h, struct session *ss, const Quiz__V1__WatchRoom *m,
+		    const struct hub_create *req);
+int hub_join(struct hub *h, struct session *ss, const struct hub_join *req);
+/* host_token "" watches as a screen. */
+int hub_watch(struct hub *h, struct session *ss, const char *code,
+	      const char *host_token, uint32_t seq);
+int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
+		uint32_t player, uint32_t seq);
+/* choice_mask: bit i for display option i; text: FILL answer or NULL. */
+int hub_answer(struct hub *h, struct session *ss, uint32_t q,
+	       uint32_t choice_mask, const char *text, int64_t recv_us,
+	       uint32_t seq);
+int hub_wager(struct hub *h, struct session *ss, uint32_t q, int32_t stake,
 	      uint32_t seq);
-int hub_command(struct hub *h, struct session *ss,
-		const Quiz__V1__HostCommand *m, uint32_t seq);
-int hub_answer(struct hub *h, struct session *ss, const Quiz__V1__Answer *m,
-	       int64_t recv_us, uint32_t seq);
 
 /* Takes back the seat that token was given for. Returns 1 if a seat was
  * found (ss is attached to it), 0 if not. */

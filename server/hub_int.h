@@ -6,15 +6,15 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "draw.h"
 #include "guard.h"
 #include "afterio.h"
 #include "room.h"
 #include "roomcode.h"
 #include "server.h"
 
-/* What waits for a commit: an AnswerAck, a reveal, a RoomCreated. */
-enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED };
+/* What waits for a commit: an AnswerAck, a reveal, a RoomCreated, a
+ * WagerAck. */
+enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED, PEND_WAGER };
 
 /* Something waiting for the store to commit (FIFO: tokens rise). */
 struct pending {
@@ -23,6 +23,14 @@ struct pending {
 	struct lroom *room;
 	uint32_t player, q, seq;
 	int64_t rt_us, recv_us;
+	int32_t stake;
+};
+
+/* The request whose effects are being flushed: its seq (for replies that
+ * wait for a commit) and an answer's FILL text. */
+struct lroom_req {
+	uint32_t seq;
+	const char *text;
 };
 
 /* A lobby seat that emptied at `at`: freed after the grace period unless
@@ -46,8 +54,7 @@ struct lroom {
 	size_t gone_head, gone_len, gone_cap;
 	char host_token[QUIZ_TOKEN_BUF];
 	uint64_t match_id;
-	struct draw_filter filter; /* what the questions were drawn from */
-	char category[QUIZ_CATEGORY_MAX + 1]; /* filter.category points here */
+	uint32_t formats; /* bit (1 << format) of every round's format */
 	bool ended_by_host;
 	struct session *creator; /* until RoomCreated went out (NULL: gone) */
 	uint32_t create_seq;
@@ -58,6 +65,8 @@ struct lroom {
 	 * connection, which compensates a resumed connection's answers until
 	 * it has an estimate of its own */
 	int64_t *one_way;
+	uint32_t *answered_q; /* by player id: q + 1 of the player's own last
+				 accepted answer (Result.answered) */
 	size_t nseats;
 	struct session *watchers; /* host and screens */
 	uv_timer_t timer;
@@ -87,5 +96,42 @@ struct hub {
 	uint64_t next_token;
 	struct guard *guard; /* per-address accounting */
 };
+
+/* hub.c */
+void hub_pend_push(struct hub *h, const struct pending *p);
+struct lroom *hub_find_room(struct hub *h, const char *code);
+int hub_new_code(struct hub *h, char out[ROOMCODE_SIZE]);
+/* A room lookup by a typed code, accounted per address: a failure spends
+ * from the address's and the server's budget; over budget the code is not
+ * even looked up. Returns 0 and sets *out, or -QE_RATE_LIMITED,
+ * -QE_ROOM_NOT_FOUND. */
+int hub_lookup_room(struct hub *h, struct session *ss, const char *code,
+		    const char *what, struct lroom **out);
+
+/* hub_req.c */
+void hub_send_room_created(struct lroom *lr);
+
+/* lroom.c */
+void lroom_start(struct lroom *lr);
+void lroom_flush(struct lroom *lr, const struct lroom_req *req);
+void lroom_free(struct lroom *lr);
+
+/* seats.c */
+struct seat_ref *seats_ref_find(struct hub *h, const char *token);
+void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
+		   uint32_t player);
+void seats_ref_drop_room(struct hub *h, struct lroom *lr);
+void seats_take(struct lroom *lr, uint32_t pid, struct session *ss);
+void seats_keep_delay(struct lroom *lr, const struct session *ss);
+/* The one-way delay that compensates a contestant's answer: its
+ * connection's estimate; before a resumed connection's first Pong, the one
+ * its seat kept. */
+int64_t seats_delay(const struct lroom *lr, const struct session *ss);
+void seats_host_take(struct lroom *lr, struct session *ss);
+void seats_watcher_add(struct lroom *lr, struct session *ss);
+void seats_watcher_remove(struct lroom *lr, struct session *ss);
+void seats_gone_push(struct lroom *lr, uint32_t pid);
+bool seats_gone_evict_one(struct lroom *lr);
+void seats_gone_expire(struct lroom *lr);
 
 #endif

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "bank_cli.h"
+#include "contest_cli.h"
 #include "errors.h"
 #include "bank_csv.h"
 #include "hub.h"
@@ -54,6 +55,7 @@ static void usage(FILE *f)
 	    "Usage: quizd [options]\n"
 	    "       quizd bank check FILE|DIR...\n"
 	    "       quizd bank import FILE|DIR... [--db PATH]\n"
+	    "       quizd contest check FILE [--db PATH]\n"
 	    "\n"
 	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
 	    "\n"
@@ -604,6 +606,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Usage: quizd bank check|import FILE|DIR...\n");
 		return 2;
 	}
+	if (argc >= 2 && strcmp(argv[1], "contest") == 0)
+		return contest_cli(argc - 2, argv + 2);
 	server_config_default(&o.cfg);
 	r = parse_args(argc, argv, &o);
 	if (r)

@@ -50,25 +50,28 @@ void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 		   Quiz__V1__QuestionKind *kinds)
 {
 	const struct room_settings *s = room_settings(lr->room);
+	const struct round_cfg *r0 = &room_contest(lr->room)->rounds[0];
 	unsigned k;
 
-	o->format = (Quiz__V1__RoundFormat)s->format;
+	/* the first round's numbers: a room without a contest file has
+	 * only that one */
+	o->format = (Quiz__V1__RoundFormat)r0->format;
 	o->title = (char *)s->title;
 	o->question_count = s->question_count;
-	o->time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
-	o->points = s->points;
+	o->time_limit_ms = (uint32_t)(r0->time_limit_us / 1000);
+	o->points = r0->points > 0 ? (uint32_t)r0->points : 0;
 	o->seed = s->seed;
 	o->max_players = s->max_players;
 	o->auto_advance = s->auto_advance;
 	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
 	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
 	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
-	o->category = (char *)lr->category;
-	o->min_difficulty = (uint32_t)lr->filter.min_difficulty;
-	o->max_difficulty = (uint32_t)lr->filter.max_difficulty;
+	o->category = (char *)r0->category;
+	o->min_difficulty = (uint32_t)r0->min_difficulty;
+	o->max_difficulty = (uint32_t)r0->max_difficulty;
 	o->n_kinds = 0;
 	for (k = 0; k <= ITEM_FILL; k++)
-		if (lr->filter.kinds & (1u << k))
+		if (r0->kinds & (1u << k))
 			kinds[o->n_kinds++] = (Quiz__V1__QuestionKind)k;
 	o->kinds = o->n_kinds ? kinds : NULL;
 }
@@ -79,7 +82,8 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Question m = QUIZ__V1__QUESTION__INIT;
 	const struct room_question *qq = room_question(lr->room, q);
-	const struct room_settings *s = room_settings(lr->room);
+	const struct round_cfg *rc = &room_contest(lr->room)->rounds[qq->round];
+	Quiz__V1__Turn turn = QUIZ__V1__TURN__INIT;
 	char *opts[ITEM_MAX_OPTIONS];
 	unsigned i;
 
@@ -93,9 +97,13 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	m.options = opts;
 	m.reveal_at_us = (uint64_t)room_reveal_at(lr->room);
 	m.deadline_at_us = (uint64_t)room_deadline_at(lr->room);
-	m.time_limit_ms = (uint32_t)(s->time_limit_us / 1000);
-	m.points = s->points;
+	m.time_limit_ms = (uint32_t)(rc->time_limit_us / 1000);
+	m.points = rc->points > 0 ? (uint32_t)rc->points : 0;
 	m.category = qq->item->category ? qq->item->category : "";
+	m.round = qq->round;
+	m.round_index = room_question_in_round(lr->room, q, &m.round_count);
+	if (push_turn_fill(lr, q, &turn))
+		m.turn = &turn;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_QUESTION;
 	env.question = &m;
 	m.sent_at_us = (uint64_t)net_now_us();
@@ -112,7 +120,7 @@ void push_countdown(struct lroom *lr, const struct room_effect *e)
 
 	m.question_index = e->q;
 	m.question_count = room_question_count(lr->room);
-	m.start_at_us = (uint64_t)e->at_us;
+	m.start_at_us = (uint64_t)e->u.time.at_us;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_COUNTDOWN;
 	env.countdown = &m;
 	push_bcast(lr, &env, true, true);
@@ -127,6 +135,7 @@ void push_reveal(struct lroom *lr, uint32_t q)
 	const struct room_question *qq = room_question(lr->room, q);
 	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
 	bool voided = room_question_voided(lr->room);
+	struct push_board *board;
 	unsigned i;
 
 	m.question_index = q;
@@ -146,8 +155,11 @@ void push_reveal(struct lroom *lr, uint32_t q)
 			     : "";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_REVEAL;
 	env.reveal = &m;
+	board = push_board_new(lr, false);
+	m.teams = board ? &board->tb : NULL;
 	m.sent_at_us = (uint64_t)net_now_us();
 	push_bcast(lr, &env, true, true);
+	push_board_free(board);
 
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
 	env.result = &res;
@@ -155,30 +167,37 @@ void push_reveal(struct lroom *lr, uint32_t q)
 	res.players = m.players;
 	for (i = 1; i < lr->nseats; i++) {
 		const struct room_player *p = room_player(lr->room, i);
-		bool answered;
+		bool booked;
 
 		if (!lr->seats[i] || !p || p->kicked)
 			continue;
-		answered = p->answered_q == (int32_t)q;
-		res.answered = answered;
-		res.correct = answered && !voided && p->last_correct;
-		res.points = answered && !voided ? p->last_points : 0;
-		res.response_time_us = answered ? (uint32_t)p->last_rt_us : 0;
+		booked = p->last.q == (int32_t)q && !voided;
+		/* answered: this contestant did (also on a voided question);
+		 * team_answered: the team's answer was booked for it */
+		res.answered = lr->answered_q[i] == q + 1;
+		res.team_answered = booked && p->last.answered && p->team >= 0;
+		res.correct = booked && p->last.correct &&
+			      (res.answered || res.team_answered);
+		res.delta = booked ? p->last.delta : 0;
+		res.points = res.delta > 0 ? (uint32_t)res.delta : 0;
+		res.stake =
+		    booked && p->last.stake > 0 ? (uint32_t)p->last.stake : 0;
+		res.response_time_us =
+		    res.answered && booked ? (uint32_t)p->last.rt_us : 0;
 		res.total = p->score;
 		res.rank = p->rank;
 		session_send_env(lr->seats[i], &env);
 	}
 }
 
-/* Top standings (at most ROOM_TOP_N). */
-static void push_build_leaderboard(struct lroom *lr, uint32_t q, bool final,
-				   Quiz__V1__Envelope *env,
-				   Quiz__V1__Leaderboard *m,
-				   Quiz__V1__Standing *st,
-				   Quiz__V1__Standing **pst)
+/* The top standings (at most ROOM_TOP_N) into st, pointed to by pst;
+ * returns how many. Strings are borrowed from the room. */
+size_t push_top(struct lroom *lr, Quiz__V1__Standing *st,
+		Quiz__V1__Standing **pst)
 {
+	const struct roster *ro = room_roster(lr->room);
 	uint32_t ids[ROOM_TOP_N];
-	size_t i, n = room_standings(lr->room, ids, ROOM_TOP_N);
+	size_t i, n = roster_standings(ro, ids, ROOM_TOP_N);
 
 	for (i = 0; i < n; i++) {
 		const struct room_player *p = room_player(lr->room, ids[i]);
@@ -189,18 +208,31 @@ static void push_build_leaderboard(struct lroom *lr, uint32_t q, bool final,
 		st[i].nickname = (char *)p->nick;
 		st[i].team =
 		    (char *)(p->team >= 0
-				 ? room_team_name(lr->room, (size_t)p->team)
+				 ? roster_team_name(ro, (size_t)p->team)
 				 : "");
 		st[i].score = p->score;
 		st[i].total_time_us = (uint64_t)p->total_time_us;
 		st[i].correct = p->correct;
 		pst[i] = &st[i];
 	}
+	return n;
+}
+
+/* A Leaderboard of the top standings. */
+static void push_build_leaderboard(struct lroom *lr, uint32_t q, bool final,
+				   Quiz__V1__Envelope *env,
+				   Quiz__V1__Leaderboard *m,
+				   Quiz__V1__Standing *st,
+				   Quiz__V1__Standing **pst)
+{
+	size_t n = push_top(lr, st, pst);
+
 	m->question_index = q;
 	m->n_top = n;
 	m->top = pst;
 	m->final = final;
 	m->players = room_player_count(lr->room);
+	m->round = room_round_index(lr->room);
 	env->body_case = QUIZ__V1__ENVELOPE__BODY_LEADERBOARD;
 	env->leaderboard = m;
 }
@@ -212,11 +244,15 @@ void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
 	Quiz__V1__Leaderboard m = QUIZ__V1__LEADERBOARD__INIT;
 	Quiz__V1__Standing st[ROOM_TOP_N], *pst[ROOM_TOP_N];
 
+	struct push_board *board = push_board_new(lr, final);
+
 	push_build_leaderboard(lr, q, final, &env, &m, st, pst);
+	m.teams = board ? &board->tb : NULL;
 	if (only)
 		session_send_env(only, &env);
 	else
 		push_bcast(lr, &env, true, true);
+	push_board_free(board);
 }
 
 void push_state(struct lroom *lr, enum room_state st, int64_t remaining)
@@ -238,6 +274,7 @@ void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Joined j = QUIZ__V1__JOINED__INIT;
+	struct push_contest ci;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 
@@ -247,6 +284,9 @@ void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
 	j.settings = &rs;
 	j.state = (Quiz__V1__RoomState)room_state(lr->room);
 	j.players = room_player_count(lr->room);
+	j.round = room_round_index(lr->room);
+	push_contest_fill(lr, &ci);
+	j.contest = &ci.ci;
 	env.seq = seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOINED;
 	env.joined = &j;
@@ -257,6 +297,7 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+	struct push_contest ci;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 
@@ -265,6 +306,9 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.settings = &rs;
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
+	w.round = room_round_index(lr->room);
+	push_contest_fill(lr, &ci);
+	w.contest = &ci.ci;
 	env.seq = seq;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCHING;
 	env.watching = &w;
@@ -279,6 +323,10 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 
 	if (st == ROOM_OPEN)
 		push_question(lr, q, ss);
+	else if (st == ROOM_WAGER)
+		push_wager_request_to(lr, q, room_deadline_at(lr->room), ss);
+	else if (st == ROOM_ROUND_BREAK)
+		push_round_end(lr, room_round_index(lr->room) - 1, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
 	else if (st == ROOM_PAUSED) { /* Joined/Watching carry no reason */
@@ -331,16 +379,22 @@ void push_lobby(struct lroom *lr)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;
 	Quiz__V1__TeamTally tt[ROOM_TEAMS_MAX], *ptt[ROOM_TEAMS_MAX];
-	uint32_t members[ROOM_TEAMS_MAX];
-	int64_t mean[ROOM_TEAMS_MAX];
-	size_t i, nt = room_team_count(lr->room);
+	const struct contest *c = room_contest(lr->room);
+	const struct roster *ro = room_roster(lr->room);
+	struct team_standing tb[ROOM_TEAMS_MAX];
+	size_t i, nt;
 
-	room_team_tallies(lr->room, members, mean);
+	/* the score is the board's (base + sum or mean), as ContestInfo
+	 * says */
+	nt =
+	    roster_team_board(ro, c->scoring, c->team_base, tb, ROOM_TEAMS_MAX);
+	if (nt > ROOM_TEAMS_MAX)
+		nt = ROOM_TEAMS_MAX;
 	for (i = 0; i < nt; i++) {
 		quiz__v1__team_tally__init(&tt[i]);
-		tt[i].team = (char *)room_team_name(lr->room, i);
-		tt[i].players = members[i];
-		tt[i].score = mean[i];
+		tt[i].team = (char *)roster_team_name(ro, (size_t)tb[i].team);
+		tt[i].players = tb[i].members;
+		tt[i].score = tb[i].score;
 		ptt[i] = &tt[i];
 	}
 	m.players = room_player_count(lr->room);
@@ -349,4 +403,41 @@ void push_lobby(struct lroom *lr)
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
 	env.lobby_update = &m;
 	push_bcast(lr, &env, true, true);
+}
+
+void push_ok(struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
+
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
+	env.ok = &ok;
+	session_send_env(ss, &env);
+}
+
+void push_answer_ack(struct session *ss, uint32_t q, int64_t rt_us,
+		     int64_t recv_us, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__AnswerAck m = QUIZ__V1__ANSWER_ACK__INIT;
+
+	m.question_index = q;
+	m.response_time_us = (uint32_t)rt_us;
+	m.received_at_us = (uint64_t)recv_us;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK;
+	env.answer_ack = &m;
+	session_send_env(ss, &env);
+}
+
+void push_kicked(struct session *ss, const char *reason)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Kicked m = QUIZ__V1__KICKED__INIT;
+
+	m.reason = (char *)reason;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
+	env.kicked = &m;
+	session_send_env(ss, &env);
 }

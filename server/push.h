@@ -39,4 +39,56 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq);
 /* What a late or returning member needs to catch up. */
 void push_catch_up(struct lroom *lr, struct session *ss);
 
+/* The top standings into st (ROOM_TOP_N entries), pointed to by pst;
+ * returns how many. */
+size_t push_top(struct lroom *lr, Quiz__V1__Standing *st,
+		Quiz__V1__Standing **pst);
+
+/* Replies and notices to one session: Ok{}, an AnswerAck (after the
+ * commit), Kicked{reason}. */
+void push_ok(struct session *ss, uint32_t seq);
+void push_answer_ack(struct session *ss, uint32_t q, int64_t rt_us,
+		     int64_t recv_us, uint32_t seq);
+void push_kicked(struct session *ss, const char *reason);
+
+/* ---- push_contest.c ---- */
+
+/* Storage for a ContestInfo message built from a room's contest. */
+struct push_contest {
+	Quiz__V1__ContestInfo ci;
+	Quiz__V1__RoundInfo ri[CONTEST_ROUNDS_MAX];
+	Quiz__V1__RoundInfo *pri[CONTEST_ROUNDS_MAX];
+	uint32_t stakes[CONTEST_ROUNDS_MAX][CONTEST_STAKES_MAX];
+	char *teams[CONTEST_TEAMS_MAX];
+};
+void push_contest_fill(const struct lroom *lr, struct push_contest *out);
+
+/* A TeamBoard message of a room (heap: 64 teams with their names). */
+struct push_board {
+	Quiz__V1__TeamBoard tb;
+	Quiz__V1__TeamStanding ts[ROOM_TEAMS_MAX];
+	Quiz__V1__TeamStanding *pts[ROOM_TEAMS_MAX];
+	char *names[ROOM_TEAMS_MAX][5];
+	struct team_standing raw[ROOM_TEAMS_MAX];
+};
+/* The live team board, or NULL when the room has no teams. members: also
+ * the best few members of each team (final boards). Free with
+ * push_board_free. */
+struct push_board *push_board_new(struct lroom *lr, bool members);
+void push_board_free(struct push_board *b);
+/* Fills out with whose turn question q is; false if anyone may answer. */
+bool push_turn_fill(const struct lroom *lr, uint32_t q, Quiz__V1__Turn *out);
+void push_round_start(struct lroom *lr, uint32_t round);
+/* The round's end with the team board and top standings, to everyone or
+ * to one session. */
+void push_round_end(struct lroom *lr, uint32_t round, struct session *only);
+void push_wager_request(struct lroom *lr, const struct room_effect *e);
+void push_wager_request_to(struct lroom *lr, uint32_t q, int64_t deadline_us,
+			   struct session *only);
+/* WagerAck: the reply (seq) to the contestant who staked, and a push to
+ * the other members of the team and to the host. */
+void push_wager_ack(struct lroom *lr, uint32_t player, uint32_t q,
+		    int32_t stake, uint32_t seq);
+void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq);
+
 #endif

@@ -65,6 +65,7 @@ struct session {
 	struct lroom *room;
 	uint32_t player;
 	enum session_role role;
+	uint32_t formats; /* bit (1 << RoundFormat) the client plays */
 	struct session *wprev, *wnext; /* room watcher list (host, screens) */
 };
 

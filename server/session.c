@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "frame.h"
+#include "decode.h"
 #include "hub.h"
 #include "log.h"
 #include "quiz_limits.h"
@@ -208,6 +209,10 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 		session_fail(ss, QE_BAD_MESSAGE, env->seq, "field too long");
 		return;
 	}
+	if (decode_formats(h, &ss->formats) < 0) {
+		session_fail(ss, QE_BAD_MESSAGE, env->seq, "bad formats list");
+		return;
+	}
 	ss->hello = true;
 	conn_set_frame_max(ss->conn, FRAME_MAX);
 	server_random_hex(ss->token, QUIZ_TOKEN_HEX / 2);
@@ -257,6 +262,24 @@ static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
 	ss->pongs++;
 }
 
+/* CreateRoom: decoded (contest file parsed) and handed to the hub; a
+ * refusal carries the parser's sentence (the file's line). */
+static void session_create(struct session *ss, const Quiz__V1__Envelope *env)
+{
+	struct hub_create req;
+	struct contest *c;
+	char err[DECODE_ERR_MAX];
+	int r;
+
+	r = decode_create(env->create_room, env->seq, ss->srv->bank, &req, &c,
+			  err, sizeof(err));
+	if (r == 0)
+		r = hub_create_room(ss->srv->hub, ss, &req);
+	free(c);
+	if (r < 0)
+		session_error(ss, r, env->seq, err[0] ? err : NULL);
+}
+
 /* Dispatches one decoded request after the handshake. */
 static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 			     int64_t recv_us)
@@ -297,19 +320,40 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM:
-		r = hub_create_room(h, ss, env->create_room, env->seq);
+		session_create(ss, env);
+		return;
+	case QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM: {
+		struct hub_join j = {.code = env->join_room->code,
+				     .nickname = env->join_room->nickname,
+				     .team = env->join_room->team,
+				     .seq = env->seq};
+
+		r = hub_join(h, ss, &j);
 		break;
-	case QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM:
-		r = hub_join(h, ss, env->join_room, env->seq);
-		break;
+	}
 	case QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM:
-		r = hub_watch(h, ss, env->watch_room, env->seq);
+		r = hub_watch(h, ss, env->watch_room->code,
+			      env->watch_room->host_token, env->seq);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND:
-		r = hub_command(h, ss, env->host_command, env->seq);
+		r = hub_command(h, ss, (enum room_cmd)env->host_command->action,
+				env->host_command->player_id, env->seq);
 		break;
-	case QUIZ__V1__ENVELOPE__BODY_ANSWER:
-		r = hub_answer(h, ss, env->answer, recv_us, env->seq);
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER: {
+		const char *text;
+		uint32_t mask;
+
+		r = decode_answer(env->answer, &mask, &text);
+		if (r == 0)
+			r = hub_answer(h, ss, env->answer->question_index, mask,
+				       text, recv_us, env->seq);
+		break;
+	}
+	case QUIZ__V1__ENVELOPE__BODY_WAGER:
+		r = env->wager->stake > INT32_MAX
+			? -QE_BAD_MESSAGE
+			: hub_wager(h, ss, env->wager->question_index,
+				    (int32_t)env->wager->stake, env->seq);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_HELLO:
 		r = -QE_BAD_STATE;

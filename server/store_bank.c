@@ -1,8 +1,9 @@
 /* The synchronous bank side of the store: importing a question bank into
  * the questions table and loading it back, on the sync connection under
- * sync_lock (see server/store.c for the two connections). For start-up and
- * the `quizd bank import` command only, never the event loop. JSON arrays
- * are written by hand here and read back through SQLite's json_each. */
+ * sync_lock (see server/store_writer.c for the two connections). For
+ * start-up and the `quizd bank import` command only, never the event loop.
+ * JSON arrays are written by hand here and read back through SQLite's
+ * json_each. */
 #include "store_int.h"
 
 #include <errno.h>

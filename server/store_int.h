@@ -1,33 +1,28 @@
-/* Private to the store: what server/store.c (migrations, writer thread,
- * queued operations) and server/store_bank.c (the synchronous bank side)
- * share. Nothing outside those two files includes this; the API is
- * server/store.h. */
+/* Private to the store: what its files share. server/store_writer.c opens
+ * the store and runs the writer thread; server/store_ops.c is the catalogue
+ * of queued operations; server/store_schema.c holds the migrations and the
+ * connection helpers; server/store_bank.c is the synchronous bank side.
+ * Nothing outside those files includes this; the API is server/store.h. */
 #ifndef QUIZ_STORE_INT_H
 #define QUIZ_STORE_INT_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "store.h"
 
-#define STORE_STR_MAX 4096 /* longest string accepted into an op */
+#define STORE_STR_MAX	    4096  /* longest string accepted into an op */
+#define STORE_QUESTIONS_MAX 10000 /* questions per match */
 
-/* Statements of the writer connection. */
+/* Control statements of the writer connection (server/store_writer.c). */
 enum wst {
 	WST_BEGIN,
 	WST_COMMIT,
 	WST_ROLLBACK,
-	WST_MATCH,
-	WST_MATCH_Q,
-	WST_PLAYER,
-	WST_ANSWER,
-	WST_VOID,
-	WST_CLOSED,
-	WST_RESULT,
-	WST_END,
 	WST_SAVEPOINT,
 	WST_RELEASE,
 	WST_ROLLBACK_TO,
@@ -49,12 +44,47 @@ enum sst {
 /* SQL of the sync statements, indexed by enum sst (server/store_bank.c). */
 extern const char *const store_sst_sql[SST__COUNT];
 
-struct op;
+/* One value bound to a statement parameter of a queued operation. */
+struct op_val {
+	union {
+		int64_t i;
+		const char *s; /* in the operation's own block */
+	} u;
+	uint8_t type; /* OPV_NULL, OPV_INT, OPV_TEXT */
+};
+
+enum { OPV_NULL, OPV_INT, OPV_TEXT };
+
+/* One statement of an operation: a catalogue entry and its values
+ * (parameters ?1.. in order). */
+struct op_step {
+	uint16_t sql;	/* index into the catalogue (server/store_ops.c) */
+	uint16_t nval;	/* values of this step */
+	uint32_t first; /* index of its first value in op->vals */
+};
+
+/* One queued operation: one allocation holding its steps, their values and
+ * copies of their strings (built by server/store_ops.c, freed with free()).
+ * An operation without steps is a barrier: a token and nothing to write. */
+struct op {
+	struct op *next;
+	bool lost;    /* refused or failed for good: never written */
+	size_t bytes; /* the block's size, counted in queued_bytes */
+	uint64_t notify;
+	uint64_t match;		      /* for the log */
+	uint32_t nsteps, nvals;	      /* filled so far */
+	uint32_t cap_steps, cap_vals; /* room made by op_new */
+	struct op_step *steps;
+	struct op_val *vals;
+	char *strs; /* string copies: strs[0 .. str_used) of str_cap */
+	size_t str_used, str_cap;
+};
 
 /* The handle behind the opaque struct store of store.h. */
 struct store {
 	sqlite3 *wdb; /* writer thread only */
 	sqlite3_stmt *wst[WST__COUNT];
+	sqlite3_stmt **ost; /* the catalogue's statements (store_ops.c) */
 
 	pthread_mutex_t sync_lock; /* guards sdb and its statements */
 	sqlite3 *sdb;
@@ -86,25 +116,63 @@ struct store {
 	size_t wal_frames;	/* WAL frames after the last commit */
 };
 
+/* --- server/store_writer.c: the queue. --- */
+
+/* Queues an operation for the writer thread (takes it). */
+void store_push(struct store *s, struct op *op);
+/* Allocates the next match id. */
+uint64_t store_next_match(struct store *s);
+/* Counts an operation that will never be written (refused input). */
+void store_count_failure(struct store *s);
+/* Counts an answer refused by the queue bound. */
+void store_count_refused(struct store *s);
+
+/* --- server/store_ops.c: the catalogue of operations. --- */
+
+/* Prepares the catalogue's statements on the writer connection into
+ * s->ost. Returns 0, or -1 with *err set. */
+int store_ops_prepare(struct store *s, char **err);
+/* Finalizes and frees what store_ops_prepare made (accepts none made). */
+void store_ops_finalize(struct store *s);
+/* Runs the steps of one operation inside the open transaction (writer
+ * thread). Returns SQLITE_OK or the first error; an update that must find
+ * its row and finds none is SQLITE_NOTFOUND. */
+int store_op_exec(struct store *s, const struct op *op);
+/* Name of an operation for the log: its first statement's ("barrier"
+ * for none). */
+const char *store_op_name(const struct op *op);
+/* Allocates a barrier: a token in order and nothing to write. */
+struct op *store_op_barrier(uint64_t match, uint64_t notify);
+
+/* --- server/store_schema.c: the schema and the connections. --- */
+
 /* Monotonic time in microseconds. */
 int64_t store_mono_us(void);
-
+/* Wall-clock time in microseconds since the Unix epoch. */
+int64_t store_wall_us(void);
 /* Sets *err to a heap copy of a formatted message (nothing if err is
  * NULL; NULL if the copy fails). */
 void store_set_err(char **err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Reads one integer from a pragma or query. Returns an SQLite code. */
 int store_query_int(sqlite3 *db, const char *sql, int64_t *out);
+/* Creates the database file owner-only (0600) if it does not exist yet.
+ * Returns 0 or a negative errno. */
+int store_create_private(const char *path);
+/* Opens one connection with the per-connection settings. Returns 0, or
+ * -1 with *err set. */
+int store_connect(const char *path, int flags, sqlite3 **out, char **err);
+/* Prepares a table of persistent statements. Returns 0, or -1 with *err
+ * set. */
+int store_prepare(sqlite3 *db, const char *const *sql, size_t n,
+		  sqlite3_stmt **out, char **err);
 /* Switches the file to WAL; refuses one that stays in another mode.
- * Returns 0, or -1 with *err set (server/store_schema.c). */
+ * Returns 0, or -1 with *err set. */
 int store_set_wal(sqlite3 *db, const char *path, char **err);
 /* Applies the missing forward migrations, one transaction each, and
- * refuses a database newer than this code. Returns 0, or -1 with *err set
- * (server/store_schema.c). */
+ * refuses a database newer than this code. Returns 0, or -1 with *err
+ * set. */
 int store_migrate(sqlite3 *db, const char *path, char **err);
-
-/* Wall-clock time in microseconds since the Unix epoch. */
-int64_t store_wall_us(void);
 /* Maps an SQLite result code to a negative errno. */
 int store_errno(int rc);
 /* Steps a statement that returns no rows, then resets it for reuse.

@@ -1,18 +1,26 @@
 /* The schema of the store: the forward migrations (PRAGMA user_version),
- * WAL mode, and what both the writer and the sync connection read of it.
- * The API is server/store.h; what the store's files share is in
- * server/store_int.h. */
+ * WAL mode, and the connection helpers both the writer and the sync
+ * connection use (opening, statements, error codes, clocks). The API is
+ * server/store.h; what the store's files share is in server/store_int.h. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "store_int.h"
 
 #define STORE_WAL_LIMIT 1048576 /* journal_size_limit, bytes */
+#define STORE_BUSY_MS	10000	/* initial busy timeout of a connection */
 #define QUIZ_STR2(x)	#x
 #define QUIZ_STR(x)	QUIZ_STR2(x)
 
@@ -121,6 +129,54 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE matches_v2 RENAME TO matches;"
 	"CREATE INDEX matches_code ON matches(code);"
 	"CREATE INDEX matches_state ON matches(state);",
+	/* 3: contests and the event log. Columns are only added (ALTER TABLE
+	 * ADD COLUMN keeps every row), tables only created. */
+	"ALTER TABLE matches ADD COLUMN contest TEXT;"
+	"ALTER TABLE match_questions ADD COLUMN"
+	" round INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE events ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL CHECK (seq > 0),"
+	" kind TEXT NOT NULL CHECK (kind <> ''),"
+	" at_us INTEGER NOT NULL,"
+	" player_id INTEGER NOT NULL,"
+	" q INTEGER NOT NULL,"
+	" choice_mask INTEGER NOT NULL,"
+	" one_way_us INTEGER NOT NULL,"
+	" arg INTEGER NOT NULL,"
+	" nick TEXT,"
+	" team TEXT,"
+	" text TEXT,"
+	" PRIMARY KEY (match_id, seq)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE bookings ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" q INTEGER NOT NULL,"
+	" player_id INTEGER NOT NULL,"
+	" delta INTEGER NOT NULL,"
+	" answered INTEGER NOT NULL CHECK (answered IN (0, 1)),"
+	" correct INTEGER NOT NULL CHECK (correct IN (0, 1)),"
+	" stake INTEGER NOT NULL,"
+	" PRIMARY KEY (match_id, q, player_id)"
+	") STRICT;"
+	"CREATE INDEX bookings_player ON bookings(match_id, player_id);"
+	"CREATE TABLE seats ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" player_id INTEGER NOT NULL,"
+	" token_hash TEXT NOT NULL CHECK (length(token_hash) = 64"
+	"  AND token_hash NOT GLOB '*[^0-9a-f]*'),"
+	" PRIMARY KEY (match_id, player_id)"
+	") STRICT;"
+	"CREATE TABLE team_results ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" team TEXT NOT NULL,"
+	" rank INTEGER NOT NULL,"
+	" members INTEGER NOT NULL,"
+	" score INTEGER NOT NULL,"
+	" points INTEGER NOT NULL,"
+	" PRIMARY KEY (match_id, team)"
+	") STRICT;"
+	"CREATE INDEX team_results_rank ON team_results(match_id, rank);",
 };
 /* clang-format on */
 
@@ -131,6 +187,162 @@ static const char *const store_migrations[] = {
 int store_schema_version(void)
 {
 	return STORE_SCHEMA_VERSION;
+}
+
+/* Monotonic time in microseconds. */
+int64_t store_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Wall-clock time in microseconds since the Unix epoch. */
+int64_t store_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Sets *err to a heap copy of a formatted message (NULL if that fails). */
+void store_set_err(char **err, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	*err = strdup(buf);
+}
+
+/* Maps an SQLite result code to a negative errno. */
+int store_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+/* Steps a statement that returns no rows, then resets it for reuse. */
+int store_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		rc = SQLITE_OK;
+	} else {
+		fprintf(stderr, "store: %s failed: %s (%d)\n", what,
+			sqlite3_errmsg(db), rc);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* Binds a string, or NULL for a NULL pointer. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* True if s is NULL or at most STORE_STR_MAX bytes. */
+bool store_str_ok(const char *str)
+{
+	return !str || strnlen(str, STORE_STR_MAX + 1) <= STORE_STR_MAX;
+}
+
+/* Opens one connection with the per-connection settings. */
+int store_connect(const char *path, int flags, sqlite3 **out, char **err)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_set_err(err, "store: cannot open %s: %s", path,
+			      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	/* NORMAL in WAL mode: a commit is in the OS once COMMIT returns, so it
+	 * survives kill -9; only power loss can lose the last ones
+	 * (docs/STORAGE.md). */
+	rc = sqlite3_exec(db,
+			  "PRAGMA foreign_keys = ON;"
+			  "PRAGMA synchronous = NORMAL;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		store_set_err(err, "store: %s: %s", path,
+			      msg ? msg : sqlite3_errstr(rc));
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	return -1;
+}
+
+/* Creates the database file readable by its owner only (0600) if it does
+ * not exist yet: SQLite gives the -wal and -shm files the mode of the
+ * database, so answers and token hashes are never readable by other local
+ * users whatever the umask. An existing file keeps its mode. */
+int store_create_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	/* the umask may have taken bits away, never added: set exactly 0600 */
+	if (fchmod(fd, 0600) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Prepares a table of persistent statements. */
+int store_prepare(sqlite3 *db, const char *const *sql, size_t n,
+		  sqlite3_stmt **out, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &out[i],
+				       NULL) != SQLITE_OK) {
+			store_set_err(err, "store: prepare \"%.60s\": %s",
+				      sql[i], sqlite3_errmsg(db));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Reads one integer from a pragma or query. */

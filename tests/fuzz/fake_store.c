@@ -1,7 +1,10 @@
 /* An in-memory server/store.h for the dispatch target (see fake_store.h).
  * Besides completing operations it checks what the hub writes: notify
- * tokens rise, and each player's result equals the sum of the points of
- * their answers in questions that were not voided (docs/STORAGE.md). */
+ * tokens rise; each match's events come with seq 1, 2, 3, ...; and each
+ * player's result equals the sum, over the questions that were not
+ * voided, of what the question booked for them (store_booking, at close)
+ * or, for a question with no booking, of their answer's points
+ * (docs/STORAGE.md). */
 #include "fake_store.h"
 
 #include <stdlib.h>
@@ -11,12 +14,15 @@
 #include "fuzz_util.h"
 #include "xalloc.h"
 
-#define ANSWERS_MAX 4096 /* answers remembered for the results check */
-#define VOIDS_MAX   256
+#define ANSWERS_MAX  4096 /* answers remembered for the results check */
+#define BOOKINGS_MAX 4096 /* bookings remembered for the results check */
+#define VOIDS_MAX    256
+#define MATCHES_MAX  256 /* matches whose event seq is followed */
 
 struct fake_answer {
 	uint64_t match;
-	uint32_t player, q, points;
+	uint32_t player, q;
+	int64_t points;
 };
 
 struct store {
@@ -33,7 +39,13 @@ struct store {
 	bool full;    /* fake_store_fault: the queue refuses answers */
 	struct fake_answer answers[ANSWERS_MAX];
 	size_t nanswers;
+	struct fake_answer bookings[BOOKINGS_MAX]; /* points = delta */
+	size_t nbookings;
 	bool answers_overflow;
+	struct {
+		uint64_t match, seq; /* last seq logged */
+	} logs[MATCHES_MAX];
+	size_t nlogs;
 	struct {
 		uint64_t match;
 		uint32_t q;
@@ -212,21 +224,44 @@ static bool fake_voided(const struct store *s, uint64_t match, uint32_t q)
 	return false;
 }
 
+/* The booking of (match, player, q), or NULL. */
+static const struct fake_answer *
+fake_booking(const struct store *s, uint64_t match, uint32_t player, uint32_t q)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbookings; i++)
+		if (s->bookings[i].match == match &&
+		    s->bookings[i].player == player && s->bookings[i].q == q)
+			return &s->bookings[i];
+	return NULL;
+}
+
 void store_result(struct store *s, const struct store_result *r)
 {
 	int64_t sum = 0;
 	size_t i;
 
+	/* booked questions: the booking, answered or not */
+	for (i = 0; i < s->nbookings; i++) {
+		const struct fake_answer *b = &s->bookings[i];
+
+		if (b->match == r->match && b->player == r->player &&
+		    !fake_voided(s, b->match, b->q))
+			sum += b->points;
+	}
+	/* the others: the answer's points as received */
 	for (i = 0; i < s->nanswers; i++) {
 		const struct fake_answer *a = &s->answers[i];
 
 		if (a->match == r->match && a->player == r->player &&
-		    !fake_voided(s, a->match, a->q))
+		    !fake_voided(s, a->match, a->q) &&
+		    !fake_booking(s, a->match, a->player, a->q))
 			sum += a->points;
 	}
 	if (!s->answers_overflow)
 		FUZZ_CHECK(sum == r->score,
-			   "a result differs from the sum of the answers");
+			   "a result differs from what its questions booked");
 	fake_op(s, 0);
 }
 
@@ -249,6 +284,88 @@ uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
 	(void)m;
 	fake_op(s, notify);
 	return ++s->next_match;
+}
+
+void store_match_contest(struct store *s, uint64_t match, const char *text)
+{
+	(void)match;
+	FUZZ_CHECK(text != NULL, "a match contest without text");
+	fake_op(s, 0);
+}
+
+void store_match_questions(struct store *s, uint64_t match, uint32_t round,
+			   uint32_t first, uint32_t n,
+			   const char *const *question_ids,
+			   const uint8_t (*perms)[ITEM_MAX_OPTIONS])
+{
+	(void)match;
+	(void)round;
+	(void)first;
+	(void)perms;
+	FUZZ_CHECK(!n || question_ids, "round questions without ids");
+	fake_op(s, 0);
+}
+
+void store_event(struct store *s, const struct store_event *e)
+{
+	size_t i;
+
+	FUZZ_CHECK(e->kind && *e->kind, "an event without a kind");
+	for (i = 0; i < s->nlogs && s->logs[i].match != e->match; i++)
+		;
+	if (i == s->nlogs && s->nlogs < MATCHES_MAX) {
+		s->logs[i].match = e->match;
+		s->logs[i].seq = 0;
+		s->nlogs++;
+	}
+	if (i < s->nlogs) {
+		FUZZ_CHECK(e->seq == s->logs[i].seq + 1,
+			   "a match's events must come with seq 1, 2, 3...");
+		s->logs[i].seq = e->seq;
+	}
+	fake_op(s, 0);
+}
+
+void store_booking(struct store *s, const struct store_booking *b)
+{
+	struct fake_answer *f =
+	    (struct fake_answer *)fake_booking(s, b->match, b->player, b->q);
+
+	/* booked again: replaced, as INSERT OR REPLACE does */
+	if (!f && s->nbookings < BOOKINGS_MAX)
+		f = &s->bookings[s->nbookings++];
+	if (f) {
+		f->match = b->match;
+		f->player = b->player;
+		f->q = b->q;
+		f->points = b->delta;
+	} else {
+		s->answers_overflow = true;
+	}
+	fake_op(s, 0);
+}
+
+void store_seat(struct store *s, uint64_t match, uint32_t player,
+		const char *token_hash_hex)
+{
+	size_t i, n = token_hash_hex ? strlen(token_hash_hex) : 0;
+
+	(void)match;
+	(void)player;
+	/* a hash, never the token itself */
+	FUZZ_CHECK(n == 64, "a seat without a 64-digit token hash");
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK(
+		    (token_hash_hex[i] >= '0' && token_hash_hex[i] <= '9') ||
+			(token_hash_hex[i] >= 'a' && token_hash_hex[i] <= 'f'),
+		    "a seat's token hash is not lowercase hex");
+	fake_op(s, 0);
+}
+
+void store_team_result(struct store *s, const struct store_team_result *r)
+{
+	FUZZ_CHECK(r->team != NULL, "a team result without a team");
+	fake_op(s, 0);
 }
 
 void store_barrier(struct store *s, uint64_t notify)

@@ -207,6 +207,26 @@ static Env *hello(struct peer *p, const char *resume_token)
 	return w;
 }
 
+/* A Hello from a client that plays the contest formats (SPEED, REQUIRED,
+ * WAGER). */
+static Env *hello_contests(struct peer *p)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	Quiz__V1__RoundFormat f[] = {QUIZ__V1__ROUND_FORMAT__SPEED,
+				     QUIZ__V1__ROUND_FORMAT__REQUIRED,
+				     QUIZ__V1__ROUND_FORMAT__WAGER};
+	Env *w;
+
+	tc_hello_env(&env, &h, "quiz-conform/1", NULL);
+	h.n_formats = 3;
+	h.formats = f;
+	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
+	if (!w)
+		die("no Welcome");
+	return w;
+}
+
 /* Still open and answering: a Ping gets its Pong with the same seq. */
 static void expect_alive(struct peer *p, const char *what)
 {
@@ -385,6 +405,97 @@ static void cmd_ok(struct peer *host, Quiz__V1__HostCommand__Action a,
 
 /* A room drawn with a filter (FILL questions of one category, more asked
  * than there are): the settings echo in RoomCreated, Joined, Watching. */
+/* Contests (PROTOCOL.md "Contests"): a contest file in CreateRoom, a
+ * refused file with its line, a fixed team list, a client that does not
+ * play the room's formats, a non-speed format without a file. */
+static void contest_checks(void)
+{
+	static const char text[] = "[contest]\n"
+				   "title = conform contest\n"
+				   "teams = 红队, 蓝队\n"
+				   "[round.1]\n"
+				   "name = 必答题\n"
+				   "format = turn\n"
+				   "count = 1\n";
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	struct peer host, old, newc;
+	const Quiz__V1__ContestInfo *ci;
+	char code[32];
+	Env *r;
+
+	peer_open(&host, "contest host");
+	wire_free(hello_contests(&host));
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	cr.contest = "[contest]\ntitle = x\n[round.1]\nformat = turn\n"
+		     "pionts = 10\n";
+	r = peer_reply(&host, peer_send(&host, &env, false));
+	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		  r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
+		  strstr(r->error->message, "line 5"),
+	      "a contest file with an unknown key: BAD_MESSAGE naming its "
+	      "line (%s)",
+	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		  ? r->error->message
+		  : "no Error");
+	wire_free(r);
+	cr.contest = "";
+	rs.format = QUIZ__V1__ROUND_FORMAT__WAGER;
+	cr.settings = &rs;
+	expect_error(&host, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "a WAGER room without a contest file");
+	cr.settings = NULL;
+	cr.contest = (char *)text;
+	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom with a contest file");
+	if (!r)
+		die("no contest room");
+	snprintf(code, sizeof(code), "%s", r->room_created->code);
+	ci = r->room_created->contest;
+	check(ci && !strcmp(ci->title, "conform contest") &&
+		  ci->n_rounds == 1 &&
+		  ci->rounds[0]->format == QUIZ__V1__ROUND_FORMAT__REQUIRED &&
+		  ci->rounds[0]->points == 10 && ci->n_teams == 2 &&
+		  ci->scoring == QUIZ__V1__TEAM_SCORING__TEAM_MEAN &&
+		  ci->team_base == 100,
+	      "RoomCreated.contest: title, one REQUIRED round of +10, two "
+	      "fixed teams, mean, base 100");
+	wire_free(r);
+
+	peer_open(&old, "old client");
+	wire_free(hello(&old, NULL));
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	j.code = code;
+	j.nickname = "旧客户端";
+	j.team = "红队";
+	expect_error(&old, &env, QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT,
+		     "a client without REQUIRED in Hello.formats joins a 必答 "
+		     "room");
+	peer_close(&old);
+
+	peer_open(&newc, "new client");
+	wire_free(hello_contests(&newc));
+	j.nickname = "新客户端";
+	j.team = "";
+	expect_error(&newc, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "no team in a room with a fixed team list");
+	j.team = "绿队";
+	expect_error(&newc, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "a team not on the fixed list");
+	j.team = "蓝队";
+	r = expect_reply(&newc, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "JoinRoom with a team of the list");
+	check(r && r->joined->contest && r->joined->contest->n_rounds == 1,
+	      "Joined.contest describes the room's contest");
+	wire_free(r);
+	peer_close(&newc);
+	peer_close(&host);
+}
+
 static void room_setup(void)
 {
 	Env env = QUIZ__V1__ENVELOPE__INIT;
@@ -709,6 +820,7 @@ int main(int argc, char **argv)
 	}
 	port = atoi(argv[1]);
 	no_room_checks();
+	contest_checks();
 	room_setup();
 	room_two_hosts();
 	room_answers();

@@ -263,3 +263,74 @@ Test(bench_stats, json_codes)
 	cr_expect_str_eq(out, "{\"BAD_FRAME\":1}");
 	free(out);
 }
+
+/* --- contest checks --- */
+
+/* Competition ranking: ties share a rank, the next line skips (1, 1, 3). */
+Test(bench_stats, rank_ties)
+{
+	const struct bench_rank_line ok[] = {
+	    {30, 100, 1}, {30, 100, 1}, {30, 200, 3}, {10, 0, 4}, {-5, 0, 5},
+	};
+	const struct bench_rank_line team[] = {
+	    {120, 0, 1}, {110, 0, 2}, {110, 0, 2}, {110, 0, 2}, {90, 0, 5},
+	};
+	const struct bench_rank_line no_tie[] = {
+	    {30, 100, 1}, {30, 100, 2}, /* equal: must share rank 1 */
+	};
+	const struct bench_rank_line false_tie[] = {
+	    {30, 100, 1}, {30, 101, 1}, /* slower: rank 2 */
+	};
+	const struct bench_rank_line dense[] = {
+	    {30, 0, 1}, {30, 0, 1}, {20, 0, 2}, /* 1, 1, 3, not 1, 1, 2 */
+	};
+	const struct bench_rank_line order[] = {
+	    {10, 0, 1}, {20, 0, 2}, /* ascending: out of order */
+	};
+	const struct bench_rank_line first[] = {{5, 0, 2}};
+
+	cr_expect_eq(bench_rank_errors(ok, 5), 0);
+	cr_expect_eq(bench_rank_errors(team, 5), 0);
+	cr_expect_eq(bench_rank_errors(no_tie, 2), 1);
+	cr_expect_eq(bench_rank_errors(false_tie, 2), 1);
+	cr_expect_eq(bench_rank_errors(dense, 3), 1);
+	cr_expect_eq(bench_rank_errors(order, 2), 1);
+	cr_expect_eq(bench_rank_errors(first, 1), 1);
+	cr_expect_eq(bench_rank_errors(NULL, 0), 0);
+}
+
+/* Team scores: base + sum, or base + mean rounded toward zero. */
+Test(bench_stats, team_score)
+{
+	const int64_t t[] = {10, 20, 31};
+	const int64_t neg[] = {-10, -21};
+	const int64_t mixed[] = {-30, 10, 0, 1};
+
+	cr_expect_eq(bench_team_score(100, 1, t, 3), 161);
+	cr_expect_eq(bench_team_score(100, 0, t, 3), 120); /* 61/3 = 20 */
+	cr_expect_eq(bench_team_score(0, 0, neg, 2), -15); /* -31/2 = -15 */
+	cr_expect_eq(bench_team_score(100, 0, neg, 2), 85);
+	cr_expect_eq(bench_team_score(0, 0, mixed, 4), -4); /* -19/4 */
+	cr_expect_eq(bench_team_score(0, 1, mixed, 4), -19);
+	cr_expect_eq(bench_team_score(100, 0, NULL, 0), 100);
+	cr_expect_eq(bench_team_score(100, 1, NULL, 0), 100);
+}
+
+/* 风险: right +stake; wrong or no answer -stake. */
+Test(bench_stats, wager_delta)
+{
+	cr_expect_eq(bench_wager_delta(20, 1, 1), 20);
+	cr_expect_eq(bench_wager_delta(20, 1, 0), -20);
+	cr_expect_eq(bench_wager_delta(30, 0, 0), -30);
+	cr_expect_eq(bench_wager_delta(30, 0, 1), -30); /* unanswered */
+}
+
+/* 必答: only the unit with the turn scores; no answer books 0. */
+Test(bench_stats, turn_delta)
+{
+	cr_expect_eq(bench_turn_delta(1, 1, 1, 10, -5), 10);
+	cr_expect_eq(bench_turn_delta(1, 1, 0, 10, -5), -5);
+	cr_expect_eq(bench_turn_delta(1, 0, 0, 10, -5), 0);
+	cr_expect_eq(bench_turn_delta(0, 1, 1, 10, -5), 0);
+	cr_expect_eq(bench_turn_delta(0, 0, 0, 10, 0), 0);
+}

@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "item.h"
 #include "store.h"
+#include "tokenhash.h"
 
 static char db_path[64];
 
@@ -265,8 +266,9 @@ Test(store, fresh_db_gets_current_version)
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
 			       "type = 'table' AND name IN ('questions',"
 			       " 'matches', 'match_questions', 'players',"
-			       " 'answers', 'results')"),
-		     6);
+			       " 'answers', 'results', 'events', 'bookings',"
+			       " 'seats', 'team_results')"),
+		     10);
 	cr_expect_eq(store_question_count(s), 0);
 	sqlite3_close(db);
 	store_close(s);
@@ -905,6 +907,11 @@ Test(store, full_disk_retries_until_space_returns)
 
 	memset(long_text, 'y', sizeof(long_text) - 1);
 	id = begin_match(s);
+	/* one answer first, so the table's only page has no room for another:
+	 * whatever the writer takes in its first batch needs a page more */
+	a = answer(id, 0, 0, 0);
+	a.text = long_text;
+	cr_assert_eq(store_answer(s, &a, 0), 0);
 	sync_store(s, 1);
 	store_set_max_pages(s, 1); /* no growth past the current size */
 	for (i = 1; i <= 40; i++) {
@@ -919,7 +926,7 @@ Test(store, full_disk_retries_until_space_returns)
 	cr_expect_gt(st.retries, 0);
 	cr_expect_eq(st.failures, 0);
 	db = open_reader();
-	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 0);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 1);
 	sqlite3_close(db);
 
 	store_set_max_pages(s, 0); /* space returns */
@@ -927,7 +934,7 @@ Test(store, full_disk_retries_until_space_returns)
 	for (i = 0; i < 40; i++)
 		cr_expect_eq(toks[i], 101 + i);
 	db = open_reader();
-	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 40);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 41);
 	cr_expect_eq(q_int(db, "SELECT sum(points) FROM answers"), 8200);
 	sqlite3_close(db);
 	cr_expect_eq(store_close(s), 0);
@@ -1059,67 +1066,99 @@ Test(store, match_interrupted_state)
 	cr_expect_eq(store_close(s), 0);
 }
 
-/* A version 1 database with data migrates to 2: rows and foreign keys
- * kept, children not cascaded away, 'interrupted' accepted. */
-Test(store, migrates_v1_with_data)
+/* The schema of version 1 (as released), with one row in every table:
+ * match 7 with question q1, player 1 "ann", her answer (900 points) and
+ * her result. */
+static const char v1_sql[] =
+    "PRAGMA journal_mode = WAL;"
+    "CREATE TABLE questions (id TEXT PRIMARY KEY, kind TEXT NOT"
+    " NULL, stem TEXT NOT NULL, options TEXT NOT NULL,"
+    " correct_mask INTEGER NOT NULL, fills TEXT NOT NULL,"
+    " explanation TEXT, category TEXT, difficulty INTEGER NOT NULL,"
+    " sources TEXT NOT NULL, basis TEXT, updated_at INTEGER NOT"
+    " NULL) STRICT;"
+    "CREATE TABLE matches (id INTEGER PRIMARY KEY, code TEXT NOT"
+    " NULL, title TEXT, format INTEGER NOT NULL, question_count"
+    " INTEGER NOT NULL, time_limit_us INTEGER NOT NULL, points"
+    " INTEGER NOT NULL, seed INTEGER NOT NULL, state TEXT NOT NULL"
+    " DEFAULT 'running' CHECK (state IN ('running', 'finished',"
+    " 'ended')), last_closed_q INTEGER, created_at INTEGER NOT"
+    " NULL, ended_at INTEGER) STRICT;"
+    "CREATE INDEX matches_code ON matches(code);"
+    "CREATE INDEX matches_state ON matches(state);"
+    "CREATE TABLE match_questions (match_id INTEGER NOT NULL"
+    " REFERENCES matches(id) ON DELETE CASCADE, idx INTEGER NOT"
+    " NULL, question_id TEXT NOT NULL, perm TEXT, PRIMARY KEY"
+    " (match_id, idx)) STRICT;"
+    "CREATE TABLE players (match_id INTEGER NOT NULL REFERENCES"
+    " matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+    " nick TEXT NOT NULL, team TEXT, joined_at INTEGER NOT NULL,"
+    " PRIMARY KEY (match_id, player_id)) STRICT;"
+    "CREATE TABLE answers (match_id INTEGER NOT NULL REFERENCES"
+    " matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+    " q INTEGER NOT NULL, choice_mask INTEGER NOT NULL, text TEXT,"
+    " recv_us INTEGER NOT NULL, one_way_us INTEGER NOT NULL, rt_us"
+    " INTEGER NOT NULL, correct INTEGER NOT NULL, points INTEGER"
+    " NOT NULL, voided INTEGER NOT NULL DEFAULT 0, PRIMARY KEY"
+    " (match_id, player_id, q)) STRICT;"
+    "CREATE INDEX answers_question ON answers(match_id, q);"
+    "CREATE TABLE results (match_id INTEGER NOT NULL REFERENCES"
+    " matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
+    " rank INTEGER NOT NULL, score INTEGER NOT NULL, correct"
+    " INTEGER NOT NULL, total_time_us INTEGER NOT NULL, PRIMARY KEY"
+    " (match_id, player_id)) STRICT;"
+    "CREATE INDEX results_rank ON results(match_id, rank);"
+    "INSERT INTO matches VALUES (7, '123456', 't', 0, 1, 20000000,"
+    " 1000, 42, 'finished', 0, 1, 2);"
+    "INSERT INTO match_questions VALUES (7, 0, 'q1', NULL);"
+    "INSERT INTO players VALUES (7, 1, 'ann', NULL, 1);"
+    "INSERT INTO answers VALUES (7, 1, 0, 1, NULL, 5, 0, 5, 1,"
+    " 900, 0);"
+    "INSERT INTO results VALUES (7, 1, 1, 900, 1, 5);"
+    "PRAGMA user_version = 1;";
+
+/* Version 2 as released: matches rebuilt with 'interrupted' allowed (the
+ * steps of migration 2), and match 8 interrupted. */
+static const char v2_sql[] =
+    "CREATE TABLE matches_v2 (id INTEGER PRIMARY KEY, code TEXT NOT NULL,"
+    " title TEXT, format INTEGER NOT NULL, question_count INTEGER NOT NULL,"
+    " time_limit_us INTEGER NOT NULL, points INTEGER NOT NULL,"
+    " seed INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'running'"
+    " CHECK (state IN ('running', 'finished', 'ended', 'interrupted')),"
+    " last_closed_q INTEGER, created_at INTEGER NOT NULL,"
+    " ended_at INTEGER) STRICT;"
+    "INSERT INTO matches_v2 SELECT * FROM matches;"
+    "DROP TABLE matches;"
+    "ALTER TABLE matches_v2 RENAME TO matches;"
+    "CREATE INDEX matches_code ON matches(code);"
+    "CREATE INDEX matches_state ON matches(state);"
+    "INSERT INTO matches VALUES (8, '654321', 'u', 0, 0, 20000000,"
+    " 1000, 43, 'interrupted', NULL, 3, NULL);"
+    "PRAGMA user_version = 2;";
+
+/* Writes a database of an old schema version (1 or 2) with its rows. */
+static void make_old_db(int version)
 {
 	sqlite3 *db = open_reader();
+
+	cr_assert_eq(sqlite3_exec(db, v1_sql, NULL, NULL, NULL), SQLITE_OK,
+		     "%s", sqlite3_errmsg(db));
+	if (version >= 2)
+		cr_assert_eq(sqlite3_exec(db, v2_sql, NULL, NULL, NULL),
+			     SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* A version 1 database with data migrates to the current version: rows
+ * and foreign keys kept, children not cascaded away, 'interrupted'
+ * accepted. */
+Test(store, migrates_v1_with_data)
+{
 	struct store *s;
+	sqlite3 *db;
 	uint64_t id;
 
-	cr_assert_eq(
-	    sqlite3_exec(
-		db,
-		"PRAGMA journal_mode = WAL;"
-		"CREATE TABLE questions (id TEXT PRIMARY KEY, kind TEXT NOT"
-		" NULL, stem TEXT NOT NULL, options TEXT NOT NULL,"
-		" correct_mask INTEGER NOT NULL, fills TEXT NOT NULL,"
-		" explanation TEXT, category TEXT, difficulty INTEGER NOT NULL,"
-		" sources TEXT NOT NULL, basis TEXT, updated_at INTEGER NOT"
-		" NULL) STRICT;"
-		"CREATE TABLE matches (id INTEGER PRIMARY KEY, code TEXT NOT"
-		" NULL, title TEXT, format INTEGER NOT NULL, question_count"
-		" INTEGER NOT NULL, time_limit_us INTEGER NOT NULL, points"
-		" INTEGER NOT NULL, seed INTEGER NOT NULL, state TEXT NOT NULL"
-		" DEFAULT 'running' CHECK (state IN ('running', 'finished',"
-		" 'ended')), last_closed_q INTEGER, created_at INTEGER NOT"
-		" NULL, ended_at INTEGER) STRICT;"
-		"CREATE INDEX matches_code ON matches(code);"
-		"CREATE INDEX matches_state ON matches(state);"
-		"CREATE TABLE match_questions (match_id INTEGER NOT NULL"
-		" REFERENCES matches(id) ON DELETE CASCADE, idx INTEGER NOT"
-		" NULL, question_id TEXT NOT NULL, perm TEXT, PRIMARY KEY"
-		" (match_id, idx)) STRICT;"
-		"CREATE TABLE players (match_id INTEGER NOT NULL REFERENCES"
-		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
-		" nick TEXT NOT NULL, team TEXT, joined_at INTEGER NOT NULL,"
-		" PRIMARY KEY (match_id, player_id)) STRICT;"
-		"CREATE TABLE answers (match_id INTEGER NOT NULL REFERENCES"
-		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
-		" q INTEGER NOT NULL, choice_mask INTEGER NOT NULL, text TEXT,"
-		" recv_us INTEGER NOT NULL, one_way_us INTEGER NOT NULL, rt_us"
-		" INTEGER NOT NULL, correct INTEGER NOT NULL, points INTEGER"
-		" NOT NULL, voided INTEGER NOT NULL DEFAULT 0, PRIMARY KEY"
-		" (match_id, player_id, q)) STRICT;"
-		"CREATE INDEX answers_question ON answers(match_id, q);"
-		"CREATE TABLE results (match_id INTEGER NOT NULL REFERENCES"
-		" matches(id) ON DELETE CASCADE, player_id INTEGER NOT NULL,"
-		" rank INTEGER NOT NULL, score INTEGER NOT NULL, correct"
-		" INTEGER NOT NULL, total_time_us INTEGER NOT NULL, PRIMARY KEY"
-		" (match_id, player_id)) STRICT;"
-		"CREATE INDEX results_rank ON results(match_id, rank);"
-		"INSERT INTO matches VALUES (7, '123456', 't', 0, 1, 20000000,"
-		" 1000, 42, 'finished', 0, 1, 2);"
-		"INSERT INTO match_questions VALUES (7, 0, 'q1', NULL);"
-		"INSERT INTO players VALUES (7, 1, 'ann', NULL, 1);"
-		"INSERT INTO answers VALUES (7, 1, 0, 1, NULL, 5, 0, 5, 1,"
-		" 900, 0);"
-		"INSERT INTO results VALUES (7, 1, 1, 900, 1, 5);"
-		"PRAGMA user_version = 1;",
-		NULL, NULL, NULL),
-	    SQLITE_OK, "%s", sqlite3_errmsg(db));
-	sqlite3_close(db);
-
+	make_old_db(1);
 	s = open_store();
 	id = begin_match(s);
 	cr_expect_eq(id, 8);
@@ -1128,7 +1167,7 @@ Test(store, migrates_v1_with_data)
 	cr_expect_eq(store_close(s), 0);
 
 	db = open_reader();
-	cr_expect_eq(q_int(db, "PRAGMA user_version"), 2);
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), store_schema_version());
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers WHERE"
 			       " match_id = 7"),
 		     1);
@@ -1174,4 +1213,473 @@ Test(store, permanent_failure_isolated_and_flagged)
 	cr_expect_eq(q_int(db, "SELECT sum(points) FROM answers"), 40);
 	sqlite3_close(db);
 	cr_expect_eq(store_close(s), 1);
+}
+
+/* --- Schema 3: contests and the event log. --- */
+
+/* A version 2 database with data migrates to 3: every row kept, the old
+ * draw is round 0, no contest, the new tables exist, and the new ops work
+ * on the old matches. */
+Test(store, migrates_v2_to_v3_with_data)
+{
+	struct store_booking b = {
+	    .match = 7, .q = 0, .player = 1, .delta = -30, .answered = true};
+	struct store_event e = {
+	    .match = 8, .seq = 1, .kind = "join", .player = 1, .nick = "bob"};
+	struct store *s;
+	sqlite3 *db;
+	char buf[64];
+
+	make_old_db(2);
+	s = open_store();
+	store_event(s, &e);
+	store_booking(s, &b);
+	cr_expect_eq(begin_match(s), 9);
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), 3);
+	cr_expect_eq(store_schema_version(), 3);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+			       "type = 'table' AND name IN ('events',"
+			       " 'bookings', 'seats', 'team_results')"),
+		     4);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches"), 3);
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(id || state, ',') FROM"
+				" (SELECT * FROM matches ORDER BY id)",
+				buf, sizeof(buf)),
+			 "7finished,8interrupted,9running");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE"
+			       " contest IS NULL"),
+		     3);
+	cr_expect_str_eq(q_text(db,
+				"SELECT question_id || '/' || round FROM"
+				" match_questions WHERE match_id = 7",
+				buf, sizeof(buf)),
+			 "q1/0");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM players"), 1);
+	cr_expect_eq(q_int(db, "SELECT score FROM results WHERE"
+			       " match_id = 7"),
+		     900);
+	/* the booking reached the old answer */
+	cr_expect_eq(q_int(db, "SELECT points FROM answers WHERE"
+			       " match_id = 7"),
+		     -30);
+	cr_expect_str_eq(q_text(db,
+				"SELECT kind || nick FROM events WHERE"
+				" match_id = 8",
+				buf, sizeof(buf)),
+			 "joinbob");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM pragma_foreign_key_check"),
+		     0);
+	/* STRICT like the others */
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM pragma_table_list WHERE"
+			       " name IN ('events', 'bookings', 'seats',"
+			       " 'team_results') AND strict = 1"),
+		     4);
+	sqlite3_close(db);
+}
+
+/* The contest text, the draw round by round (the match begins with no
+ * questions), seats, team results: written and read back. */
+Test(store, contest_ops_round_trip)
+{
+	static const char *const r0[] = {"q001", "q002"};
+	static const char *const r1[] = {"q003"};
+	static const uint8_t perms[2][ITEM_MAX_OPTIONS] = {{1, 0, 3, 2},
+							   {0, 1}};
+	static const char contest[] = "[contest]\ntitle = 支部赛\n"
+				      "scoring = mean\nbase = 100\n";
+	struct store_match m = {.code = "111222",
+				.title = "支部赛",
+				.time_limit_us = 30000000,
+				.points = 10};
+	struct store_team_result tr = {.team = "机关党委第一党支部",
+				       .rank = 1,
+				       .members = 3,
+				       .score = 130,
+				       .points = 30};
+	char hash[65], buf[256];
+	struct store_stats st;
+	struct store *s;
+	uint64_t id, other;
+	sqlite3 *db;
+
+	s = open_store();
+	id = store_match_begin(s, &m);
+	cr_assert_neq(id, 0);
+	store_match_contest(s, id, contest);
+	store_match_questions(s, id, 0, 0, 2, r0, perms);
+	store_match_questions(s, id, 1, 2, 1, r1, NULL);
+	token_hash_hex("0123456789abcdef0123456789abcdef", hash);
+	store_seat(s, id, 0, hash);
+	token_hash_hex("host? no: player 1", hash);
+	store_seat(s, id, 1, hash);
+	store_seat(s, id, 1, hash); /* a resumed seat: the same row */
+	tr.match = id;
+	store_team_result(s, &tr);
+	tr.team = "二支部";
+	tr.rank = 2;
+	tr.score = 70;
+	tr.points = -30; /* a team below its base */
+	store_team_result(s, &tr);
+	/* a match begun with its first draw, then a round appended */
+	other = begin_match(s);
+	store_match_questions(s, other, 1, 2, 1, r1, NULL);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 0);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_str_eq(
+	    q_text(db, "SELECT contest FROM matches", buf, sizeof(buf)),
+	    contest);
+	cr_expect_eq(q_int(db, "SELECT question_count FROM matches WHERE"
+			       " id = 1"),
+		     3);
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(idx || question_id || round, ',') ||"
+		   " '/' || (SELECT question_count FROM matches WHERE id = 2)"
+		   " FROM (SELECT * FROM match_questions WHERE match_id = 2"
+		   " ORDER BY idx)",
+		   buf, sizeof(buf)),
+	    "0q0010,1q0020,2q0031/3");
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(idx || ':' || question_id || ':' ||"
+		   " round || ':' || coalesce(perm, '-'), ';') FROM (SELECT *"
+		   " FROM match_questions WHERE match_id = 1 ORDER BY idx)",
+		   buf, sizeof(buf)),
+	    "0:q001:0:[1,0,3,2,0,0,0,0];1:q002:0:[0,1,0,0,0,0,0,0];"
+	    "2:q003:1:-");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM seats"), 2);
+	token_hash_hex("0123456789abcdef0123456789abcdef", hash);
+	cr_expect_str_eq(q_text(db,
+				"SELECT token_hash FROM seats WHERE"
+				" player_id = 0",
+				buf, sizeof(buf)),
+			 hash);
+	/* only hashes: the token itself is nowhere */
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM seats WHERE token_hash"
+			       " LIKE '%0123456789abcdef0123456789abcdef%'"),
+		     0);
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(rank || team || members || '/' ||"
+		   " score || '/' || points, ';') FROM (SELECT * FROM"
+		   " team_results ORDER BY rank)",
+		   buf, sizeof(buf)),
+	    "1机关党委第一党支部3/130/30;2二支部3/70/-30");
+	sqlite3_close(db);
+}
+
+/* Round questions of a match that was never recorded are lost whole (no
+ * row left behind); a bad seat hash (a raw token) is refused. */
+Test(store, contest_ops_refuse_bad_input)
+{
+	static const char *const ids[] = {"q001", "q002"};
+	struct store_stats st;
+	struct store *s;
+	uint64_t id;
+	sqlite3 *db;
+
+	s = open_store();
+	id = begin_match(s);
+	store_match_questions(s, 999, 0, 0, 2, ids, NULL);
+	store_match_questions(s, id, 1, 9999, 2, ids, NULL); /* too many */
+	store_seat(s, id, 1, "0123456789abcdef0123456789abcdef");
+	store_seat(s, id, 2, NULL);
+	store_match_contest(s, 999, "x");
+	store_match_contest(s, id, NULL);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 6);
+	cr_expect_eq(store_close(s), 6);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM match_questions"), 2);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM seats"), 0);
+	sqlite3_close(db);
+}
+
+/* Bookings at close: signed deltas, answers.points follows its booking
+ * (written 0 at receipt), a player who did not answer gets a booking
+ * only, a booking again replaces it, a voided answer stays at 0. */
+Test(store, bookings_signed_and_set_answer_points)
+{
+	struct store_booking b = {.q = 0};
+	struct store_answer a;
+	struct store *s;
+	uint64_t id;
+	sqlite3 *db;
+	char buf[128];
+
+	s = open_store();
+	id = begin_match(s);
+	a = answer(id, 1, 0, 0);
+	a.correct = true;
+	store_answer(s, &a, 0);
+	a = answer(id, 2, 0, 0);
+	store_answer(s, &a, 0);
+	a = answer(id, 3, 1, 0);
+	store_answer(s, &a, 0);
+	b.match = id;
+	b.player = 1; /* wager, right */
+	b.delta = 30;
+	b.answered = b.correct = true;
+	b.stake = 30;
+	store_booking(s, &b);
+	b.player = 2; /* wager, wrong */
+	b.delta = -20;
+	b.correct = false;
+	b.stake = 20;
+	store_booking(s, &b);
+	b.player = 4; /* no answer: the smallest stake lost */
+	b.delta = -10;
+	b.answered = false;
+	b.stake = 10;
+	store_booking(s, &b);
+	b.player = 2; /* booked again: replaced */
+	b.delta = -40;
+	b.answered = true;
+	b.stake = 40;
+	store_booking(s, &b);
+	store_void_question(s, id, 1);
+	b.q = 1;
+	b.player = 3;
+	b.delta = 0;
+	b.stake = 0;
+	store_booking(s, &b);
+	b.delta = 77; /* even so, a voided answer scores 0 */
+	store_booking(s, &b);
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(q || ':' || player_id || '=' || delta"
+		   " || '/' || answered || correct || '/' || stake, ';') FROM"
+		   " (SELECT * FROM bookings ORDER BY q, player_id)",
+		   buf, sizeof(buf)),
+	    "0:1=30/11/30;0:2=-40/10/40;0:4=-10/00/10;1:3=77/10/0");
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(player_id || '=' ||"
+				" points, ';') FROM (SELECT * FROM answers"
+				" ORDER BY q, player_id)",
+				buf, sizeof(buf)),
+			 "1=30;2=-40;3=0");
+	cr_expect_eq(q_int(db, "SELECT typeof(delta) = 'integer' AND delta < 0"
+			       " FROM bookings WHERE player_id = 4"),
+		     1);
+	sqlite3_close(db);
+}
+
+/* Event kinds as the room names them. */
+static const char *const event_kinds[] = {
+    "join",   "leave", "kick",	"pause", "resume", "skip", "next",    "end",
+    "answer", "wager", "start", "tick",	 "commit", "hold", "release",
+};
+
+/* 10,000 events of one match: all kept, in seq order, every field as
+ * given; a second match's stream interleaved stays apart. */
+Test(store, event_stream_kept_in_seq_order)
+{
+	struct store_event e;
+	struct store_stats st;
+	sqlite3_stmt *q = NULL;
+	struct store *s;
+	uint64_t id, other, seq = 0;
+	uint32_t i;
+	sqlite3 *db;
+	char nick[32];
+
+	s = open_store();
+	id = begin_match(s);
+	other = begin_match(s);
+	for (i = 1; i <= 10000; i++) {
+		memset(&e, 0, sizeof(e));
+		e.match = id;
+		e.seq = i;
+		e.kind = event_kinds[i % 15];
+		e.at_us = 1000000LL * i;
+		e.player = i % 60;
+		e.q = i / 100;
+		e.choice_mask = i & 0xf;
+		e.one_way_us = 1500 + i;
+		e.arg = -(int64_t)i; /* signed */
+		if (i % 15 == 0) {
+			snprintf(nick, sizeof(nick), "选手%u", i);
+			e.nick = nick;
+			e.team = "一支部";
+		}
+		if (i % 15 == 8)
+			e.text = "三";
+		store_event(s, &e);
+		if (i % 100 == 0) {
+			e.match = other;
+			e.seq = i / 100;
+			store_event(s, &e);
+		}
+	}
+	sync_store(s, 1);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 0);
+	cr_expect_lt(st.batches, 1000); /* batched, not one per event */
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM events"), 10100);
+	cr_assert_eq(sqlite3_prepare_v2(db,
+					"SELECT seq, kind, at_us, player_id, q,"
+					" choice_mask, one_way_us, arg, nick,"
+					" team, text FROM events WHERE"
+					" match_id = ?1 ORDER BY seq",
+					-1, &q, NULL),
+		     SQLITE_OK);
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		i = (uint32_t)++seq;
+		cr_assert_eq(sqlite3_column_int64(q, 0), (int64_t)seq);
+		cr_assert_str_eq((const char *)sqlite3_column_text(q, 1),
+				 event_kinds[i % 15]);
+		cr_assert_eq(sqlite3_column_int64(q, 2), 1000000LL * i);
+		cr_assert_eq(sqlite3_column_int64(q, 3), i % 60);
+		cr_assert_eq(sqlite3_column_int64(q, 4), i / 100);
+		cr_assert_eq(sqlite3_column_int64(q, 5), i & 0xf);
+		cr_assert_eq(sqlite3_column_int64(q, 6), 1500 + i);
+		cr_assert_eq(sqlite3_column_int64(q, 7), -(int64_t)i);
+		cr_assert_eq(sqlite3_column_type(q, 8) == SQLITE_NULL,
+			     i % 15 != 0);
+		cr_assert_eq(sqlite3_column_type(q, 10) == SQLITE_NULL,
+			     i % 15 != 8);
+	}
+	sqlite3_finalize(q);
+	cr_expect_eq(seq, 10000);
+	/* the table is stored by (match_id, seq): a plain scan is the order
+	 * of the log */
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM (SELECT seq, row_number()"
+			       " OVER () AS n FROM events WHERE match_id = 1)"
+			       " WHERE seq <> n"),
+		     0);
+	cr_expect_str_eq(q_text(db,
+				"SELECT nick || '/' || team FROM events"
+				" WHERE match_id = 1 AND seq = 15",
+				nick, sizeof(nick)),
+			 "选手15/一支部");
+	cr_expect_eq(q_int(db, "SELECT max(seq) * 1000 + count(*) FROM events"
+			       " WHERE match_id = 2"),
+		     100100);
+	sqlite3_close(db);
+}
+
+/* A duplicate (match, seq) is a caller bug: isolated and counted lost,
+ * while the rest of its batch (events before and after it, an answer
+ * whose token comes back plain) commits. */
+Test(store, duplicate_event_isolated)
+{
+	struct store_event e = {.kind = "answer", .player = 1};
+	struct store_answer a;
+	struct store_stats st;
+	sqlite3 *blocker, *db;
+	struct store *s;
+	uint64_t id, toks[2];
+	char buf[64];
+
+	s = open_store();
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	cr_assert_eq(st.batches, 1);
+
+	/* hold the write lock: the writer stalls on the first event while
+	 * the rest queue up behind it as one batch */
+	blocker = open_reader();
+	cr_assert_eq(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+		     SQLITE_OK);
+	e.match = id;
+	e.seq = 1;
+	e.text = "first";
+	store_event(s, &e);
+	sleep_ms(200);
+	e.seq = 2;
+	e.text = "second";
+	store_event(s, &e);
+	e.text = "duplicate";
+	store_event(s, &e);
+	e.seq = 3;
+	e.text = "third";
+	store_event(s, &e);
+	a = answer(id, 1, 0, 0);
+	store_answer(s, &a, 2);
+	store_barrier(s, 3);
+	sleep_ms(100);
+	cr_assert_eq(sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(blocker);
+	wait_tokens(s, toks, 2);
+	cr_expect_eq(toks[0], 2);
+	cr_expect_eq(toks[1], 3);
+
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 1);
+	/* the match, the first event, then the rest together */
+	cr_expect_eq(st.batches, 3, "batches: %llu",
+		     (unsigned long long)st.batches);
+	cr_expect_eq(st.ops, 5); /* match, three events, the answer */
+	db = open_reader();
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(seq || text, ',') FROM"
+				" events",
+				buf, sizeof(buf)),
+			 "1first,2second,3third");
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM answers"), 1);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 1);
+}
+
+/* An event with no kind, seq 0 or of an unknown match is never written. */
+Test(store, bad_events_refused)
+{
+	struct store_event e = {.seq = 1, .kind = "join"};
+	struct store *s = open_store();
+	uint64_t id = begin_match(s);
+	sqlite3 *db;
+
+	e.match = 999; /* no such match: a foreign key */
+	store_event(s, &e);
+	e.match = id;
+	e.kind = NULL;
+	store_event(s, &e);
+	e.kind = "";
+	store_event(s, &e);
+	e.kind = "join";
+	e.seq = 0;
+	store_event(s, &e);
+	store_event(s, NULL);
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 5);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM events"), 0);
+	sqlite3_close(db);
+}
+
+/* SHA-256 known answers (FIPS 180-2 "abc", and the empty string). */
+Test(store, token_hash_known_answers)
+{
+	char out[65];
+
+	token_hash_hex("abc", out);
+	cr_expect_str_eq(out, "ba7816bf8f01cfea414140de5dae2223"
+			      "b00361a396177a9cb410ff61f20015ad");
+	token_hash_hex("", out);
+	cr_expect_str_eq(out, "e3b0c44298fc1c149afbf4c8996fb924"
+			      "27ae41e4649b934ca495991b7852b855");
+	token_hash_hex(
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", out);
+	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039"
+			      "a33ce45964ff2167f6ecedd419db06c1");
 }

@@ -1,0 +1,65 @@
+/* The inside of a room, shared by room.c (the life cycle and the entry
+ * points) and room_view.c (settings, event names and read-only views).
+ * Private to core/. */
+#ifndef QUIZ_ROOM_INT_H
+#define QUIZ_ROOM_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "contest.h"
+#include "format.h"
+#include "room.h"
+#include "roster.h"
+
+struct room {
+	struct room_settings s;
+	struct contest c;
+	const struct bank *bank;
+	char host_token[QUIZ_TOKEN_BUF];
+	struct roster *ro;
+
+	struct room_question *qs; /* ROOM_MAX_QUESTIONS, drawn round by round */
+	uint32_t nq;
+	uint32_t round_first[CONTEST_ROUNDS_MAX], round_n[CONTEST_ROUNDS_MAX];
+	uint32_t ri;   /* current round (in ROUND_BREAK: the one that ended) */
+	bool in_round; /* between FX_ROUND and FX_ROUND_END */
+	const struct fmt_vt *vt; /* the current round's format */
+	void *fst;		 /* and its state */
+	struct room_turn turn;	 /* who may act on the current question */
+
+	enum room_state state;
+	enum room_state paused_from;
+	bool awaiting_commit; /* CLOSED: waiting for the store barrier */
+	bool voided;	      /* the current question was skipped */
+	uint32_t q;	      /* current question, or the next one */
+	int64_t reveal_at;
+	int64_t deadline_at;
+	int64_t timer_at;
+	int64_t paused_remaining; /* -1: no timer was armed */
+	int64_t paused_at;	  /* when the room was paused */
+	int64_t paused_elapsed;	  /* OPEN: time since reveal at the pause */
+	int64_t rt_floor;	  /* time used before a pause: no answer after
+				     the resume can be faster than this */
+	int64_t scored_time;	  /* tie-break time a late joiner is charged */
+
+	uint32_t answered;
+	uint32_t dist[ITEM_MAX_OPTIONS];
+
+	struct room_effect *fx;
+	size_t nfx, fxcap;
+	char **strs; /* strings the effects borrow, freed on clear */
+	size_t nstrs, strcap;
+	uint64_t seq; /* of the last FX_EVENT */
+	bool lobby_dirty, progress_dirty;
+	bool held;	  /* room_hold in force */
+	bool host_paused; /* held: the host wants it paused afterwards */
+	enum room_pause_reason hold_reason;
+};
+
+/* The current round's settings. */
+const struct round_cfg *room_round_cfg(const struct room *r);
+/* What the format sees of the current question at now. */
+void room_ctx(const struct room *r, struct fmt_ctx *c, int64_t now);
+
+#endif

@@ -1,0 +1,294 @@
+/* The requests a live room takes: create, join, watch, host commands,
+ * answers and stakes. Each sends its own reply on success and returns 0,
+ * or returns a negative quiz error code for the session to send. */
+#include "hub.h"
+#include "hub_int.h"
+#include "push.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "guard.h"
+#include "log.h"
+#include "room.h"
+#include "roomcode.h"
+#include "store.h"
+#include "text.h"
+#include "tokenhash.h"
+#include "xalloc.h"
+
+/* Keeps a seat's token in the store as its hash only (player 0: host). */
+static void store_seat_token(struct lroom *lr, uint32_t player,
+			     const char *token)
+{
+	char hash[65]; /* SHA-256 in hex */
+
+	token_hash_hex(token, hash);
+	store_seat(lr->hub->srv->store, lr->match_id, player, hash);
+}
+
+/* The caller may create a room: host key, per-address and server limits,
+ * storage. Returns 0 or the refusal. */
+static int create_allowed(struct hub *h, struct session *ss,
+			  const char *host_key)
+{
+	const struct server_config *cfg = &h->srv->cfg;
+	const char *ip = conn_peer(ss->conn);
+
+	if (ss->room)
+		return -QE_BAD_STATE; /* one live room per connection */
+	if (cfg->host_key) {
+		if (!guard_lookup_ok(h->guard, ip, net_now_us()))
+			return -QE_RATE_LIMITED;
+		if (!text_secret_eq(host_key, cfg->host_key)) {
+			guard_lookup_failed(h->guard, ip, net_now_us(),
+					    "create");
+			return -QE_WRONG_PIN;
+		}
+	}
+	if (guard_rooms(h->guard, ip) >= cfg->rooms_per_addr) {
+		log_debug("guard", "%s: %u live rooms, create refused", ip,
+			  guard_rooms(h->guard, ip));
+		return -QE_RATE_LIMITED;
+	}
+	if (h->nrooms >= cfg->max_rooms)
+		return -QE_SERVER_FULL;
+	if (store_stalled(h->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	return 0;
+}
+
+int hub_create_room(struct hub *h, struct session *ss,
+		    const struct hub_create *req)
+{
+	struct room_settings s = req->settings;
+	char code[ROOMCODE_SIZE];
+	struct store_match sm;
+	const char *ip = conn_peer(ss->conn);
+	struct pending p;
+	struct lroom *lr;
+	int r;
+
+	r = create_allowed(h, ss, req->host_key);
+	if (r < 0)
+		return r;
+	if (hub_new_code(h, code) < 0)
+		return -QE_SERVER_FULL;
+	while (!s.seed)
+		server_random(&s.seed, sizeof(s.seed));
+	if (guard_rooms_add(h->guard, ip, 1, net_now_us()) < 0)
+		return -QE_SERVER_FULL;
+	lr = xcalloc(1, sizeof(*lr));
+	lr->hub = h;
+	memcpy(lr->code, code, sizeof(lr->code));
+	snprintf(lr->owner, sizeof(lr->owner), "%s", ip);
+	lr->joins = guard_count_new();
+	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
+	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
+	lr->room = room_new(&s, req->contest, h->srv->bank, lr->host_token);
+	lr->formats = contest_formats(req->contest);
+	memset(&sm, 0, sizeof(sm));
+	sm.code = lr->code;
+	sm.title = s.title;
+	sm.format = (int)req->contest->rounds[0].format;
+	sm.question_count = 0; /* each round's draw is stored as it begins */
+	sm.time_limit_us = req->contest->rounds[0].time_limit_us;
+	sm.points = s.points;
+	sm.seed = s.seed;
+	/* RoomCreated goes out once the match row is committed: an id
+	 * announced is never reused after a crash */
+	memset(&p, 0, sizeof(p));
+	p.token = ++h->next_token;
+	p.kind = PEND_CREATED;
+	p.room = lr;
+	lr->match_id = store_match_begin_notify(h->srv->store, &sm, p.token);
+	if (lr->match_id) {
+		if (req->contest_text)
+			store_match_contest(h->srv->store, lr->match_id,
+					    req->contest_text);
+		store_seat_token(lr, 0, lr->host_token);
+		hub_pend_push(h, &p);
+	}
+	lr->creator = ss;
+	lr->create_seq = req->seq;
+	lroom_start(lr);
+
+	ss->room = lr;
+	ss->role = ROLE_HOST;
+	seats_watcher_add(lr, ss);
+	seats_ref_put(h, ss->token, lr, 0);
+	log_info(lr->tag, "created by %s: %u rounds, match %llu",
+		 conn_tag(ss->conn), req->contest->nrounds,
+		 (unsigned long long)lr->match_id);
+	if (!lr->match_id)
+		hub_send_room_created(lr); /* not recorded (logged) */
+	return 0;
+}
+
+/* Announces the room to its creator once its match row is committed. */
+void hub_send_room_created(struct lroom *lr)
+{
+	struct session *ss = lr->creator;
+
+	lr->creator = NULL;
+	if (!ss || ss->room != lr)
+		return; /* the host left before the commit */
+	push_room_created(lr, ss, lr->create_seq);
+}
+
+/* A client that cannot play every format of the room is refused before it
+ * takes a seat or a screen. */
+static int formats_ok(const struct lroom *lr, const struct session *ss)
+{
+	return (lr->formats & ~ss->formats) ? -QE_UNSUPPORTED_FORMAT : 0;
+}
+
+int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
+{
+	const char *ip = conn_peer(ss->conn);
+	struct lroom *lr;
+	int64_t pid;
+	int r;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	if (strlen(req->code) > QUIZ_CODE_INPUT_MAX)
+		return -QE_BAD_MESSAGE;
+	r = hub_lookup_room(h, ss, req->code, "join", &lr);
+	if (r < 0)
+		return r;
+	if ((r = formats_ok(lr, ss)) < 0)
+		return r;
+	if (guard_count_get(lr->joins, ip) >= h->srv->cfg.joins_per_addr) {
+		log_debug(lr->tag, "%s: %u joins from %s, refused",
+			  conn_tag(ss->conn), guard_count_get(lr->joins, ip),
+			  ip);
+		return -QE_ROOM_FULL;
+	}
+	pid = room_join(lr->room, net_now_us(), req->nickname, req->team);
+	if (pid == -QE_ROOM_FULL && room_state(lr->room) == ROOM_LOBBY &&
+	    room_player_count(lr->room) >=
+		room_settings(lr->room)->max_players &&
+	    seats_gone_evict_one(lr))
+		pid =
+		    room_join(lr->room, net_now_us(), req->nickname, req->team);
+	if (pid < 0) {
+		lroom_flush(lr, NULL); /* an eviction's leave, if any */
+		return (int)pid;
+	}
+	guard_count_inc(lr->joins, ip);
+	seats_take(lr, (uint32_t)pid, ss);
+	seats_ref_put(h, ss->token, lr, (uint32_t)pid);
+	store_player(h->srv->store, lr->match_id, (uint32_t)pid, req->nickname,
+		     req->team);
+	store_seat_token(lr, (uint32_t)pid, ss->token);
+	lroom_flush(lr, NULL);
+	push_joined(lr, ss, req->seq);
+	push_catch_up(lr, ss);
+	log_debug(lr->tag, "%s joined as player %lld", conn_tag(ss->conn),
+		  (long long)pid);
+	return 0;
+}
+
+int hub_watch(struct hub *h, struct session *ss, const char *code,
+	      const char *host_token, uint32_t seq)
+{
+	struct lroom *lr;
+	int r;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	if (strlen(code) > QUIZ_CODE_INPUT_MAX ||
+	    strlen(host_token) > QUIZ_TOKEN_INPUT_MAX)
+		return -QE_BAD_MESSAGE;
+	r = hub_lookup_room(h, ss, code, "watch", &lr);
+	if (r < 0)
+		return r;
+	if ((r = formats_ok(lr, ss)) < 0)
+		return r;
+	if (host_token[0]) {
+		if (!text_secret_eq(host_token, lr->host_token)) {
+			guard_lookup_failed(h->guard, conn_peer(ss->conn),
+					    net_now_us(), "host token");
+			return -QE_WRONG_PIN;
+		}
+		seats_host_take(lr, ss);
+		seats_ref_put(h, ss->token, lr, 0);
+	} else {
+		ss->role = ROLE_SCREEN;
+	}
+	ss->room = lr;
+	seats_watcher_add(lr, ss);
+	push_watching(lr, ss, seq);
+	push_catch_up(lr, ss);
+	return 0;
+}
+
+int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
+		uint32_t player, uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	int r;
+
+	(void)h;
+	if (!lr)
+		return -QE_NOT_HOST;
+	if ((unsigned)cmd > (unsigned)CMD_END)
+		return -QE_BAD_MESSAGE;
+	r = room_command(lr->room, net_now_us(),
+			 ss->role == ROLE_HOST ? lr->host_token : NULL, cmd,
+			 player);
+	if (r < 0)
+		return r;
+	if (cmd == CMD_END)
+		lr->ended_by_host = true;
+	push_ok(ss, seq);
+	log_info(lr->tag, "host command %d", (int)cmd);
+	lroom_flush(lr, NULL);
+	return 0;
+}
+
+int hub_answer(struct hub *h, struct session *ss, uint32_t q,
+	       uint32_t choice_mask, const char *text, int64_t recv_us,
+	       uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	struct lroom_req req;
+	int64_t rt;
+	int r;
+
+	(void)h;
+	if (!lr || ss->role != ROLE_PLAYER)
+		return -QE_BAD_STATE;
+	/* past the write queue's bound: refused before the room records it,
+	 * so the contestant may answer again */
+	if (!store_accepting(lr->hub->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	req.seq = seq;
+	req.text = text;
+	r = room_answer(lr->room, recv_us, ss->player, q, choice_mask, text,
+			seats_delay(lr, ss), &rt);
+	if (r == 0)
+		lroom_flush(lr, &req);
+	return r;
+}
+
+int hub_wager(struct hub *h, struct session *ss, uint32_t q, int32_t stake,
+	      uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	struct lroom_req req = {.seq = seq, .text = NULL};
+	int r;
+
+	(void)h;
+	if (!lr || ss->role != ROLE_PLAYER)
+		return -QE_BAD_STATE;
+	if (!store_accepting(lr->hub->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	r = room_wager(lr->room, net_now_us(), ss->player, q, stake);
+	if (r == 0)
+		lroom_flush(lr, &req);
+	return r;
+}

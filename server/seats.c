@@ -1,0 +1,299 @@
+/* Seats and their owners: the resume-token table, contestants' seats
+ * (with the delay estimate a seat keeps across connections), lobby seats
+ * left empty, the host seat and the watcher list. */
+#include "hub.h"
+#include "hub_int.h"
+#include "push.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "log.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* The seat a resume token was given for, or NULL. */
+struct seat_ref *seats_ref_find(struct hub *h, const char *token)
+{
+	size_t i, mask;
+
+	if (!h->refcap)
+		return NULL;
+	mask = h->refcap - 1;
+	for (i = text_hash(token) & mask; h->refs[i].token[0];
+	     i = (i + 1) & mask)
+		if (text_secret_eq(token, h->refs[i].token))
+			return &h->refs[i];
+	return NULL;
+}
+
+/* Rebuilds the token table with room for cap entries, keeping only the
+ * tokens whose room is live (a removed room's tokens go). */
+static void seats_ref_rebuild(struct hub *h, size_t cap)
+{
+	struct seat_ref *old = h->refs;
+	size_t i, oldcap = h->refcap;
+
+	h->refcap = cap;
+	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
+	h->nrefs = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].token[0] && old[i].room)
+			seats_ref_put(h, old[i].token, old[i].room,
+				      old[i].player);
+	free(old);
+}
+
+void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
+		   uint32_t player)
+{
+	size_t i, mask;
+
+	if ((h->nrefs + 1) * 2 > h->refcap)
+		seats_ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
+	mask = h->refcap - 1;
+	for (i = text_hash(token) & mask; h->refs[i].token[0];
+	     i = (i + 1) & mask)
+		if (strcmp(h->refs[i].token, token) == 0)
+			break;
+	if (!h->refs[i].token[0])
+		h->nrefs++;
+	snprintf(h->refs[i].token, sizeof(h->refs[i].token), "%s", token);
+	h->refs[i].room = lr;
+	h->refs[i].player = player;
+}
+
+/* Remembers that a contestant's lobby seat emptied now. */
+void seats_gone_push(struct lroom *lr, uint32_t pid)
+{
+	int64_t now = net_now_us();
+
+	if (lr->gone_head && lr->gone_head * 2 >= lr->gone_len) {
+		memmove(lr->gone, lr->gone + lr->gone_head,
+			(lr->gone_len - lr->gone_head) * sizeof(*lr->gone));
+		lr->gone_len -= lr->gone_head;
+		lr->gone_head = 0;
+	}
+	if (lr->gone_len == lr->gone_cap) {
+		lr->gone_cap = lr->gone_cap ? lr->gone_cap * 2 : 16;
+		lr->gone = xrealloc(lr->gone, lr->gone_cap * sizeof(*lr->gone));
+	}
+	lr->gone[lr->gone_len].player = pid;
+	lr->gone[lr->gone_len].at = now;
+	lr->gone_len++;
+	lr->gone_at[pid] = now;
+}
+
+/* Frees the oldest lobby seat still waiting out its grace, for a newcomer
+ * to a full room: a seat nobody sits on does not keep a person out.
+ * Returns whether one was freed. */
+bool seats_gone_evict_one(struct lroom *lr)
+{
+	while (lr->gone_head < lr->gone_len) {
+		const struct gone *g = &lr->gone[lr->gone_head++];
+
+		if (lr->gone_at[g->player] == g->at && !lr->seats[g->player] &&
+		    room_leave(lr->room, net_now_us(), g->player) == 0) {
+			log_debug(lr->tag,
+				  "player %u gone from the lobby: seat given "
+				  "to a newcomer",
+				  g->player);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Frees the lobby seats whose owners have been gone for the grace period:
+ * their nickname and max_players place go to others and their resume
+ * token stops working. Once the match runs seats are kept (the score
+ * matters); the queue is then just dropped. */
+void seats_gone_expire(struct lroom *lr)
+{
+	int64_t now = net_now_us();
+	int64_t grace = (int64_t)lr->hub->srv->cfg.lobby_grace_s * 1000000;
+
+	while (lr->gone_head < lr->gone_len) {
+		const struct gone *g = &lr->gone[lr->gone_head];
+
+		if (room_state(lr->room) == ROOM_LOBBY && now - g->at < grace)
+			break;
+		if (room_state(lr->room) == ROOM_LOBBY &&
+		    lr->gone_at[g->player] == g->at && !lr->seats[g->player] &&
+		    room_leave(lr->room, net_now_us(), g->player) == 0)
+			log_debug(lr->tag,
+				  "player %u left the lobby: seat freed",
+				  g->player);
+		lr->gone_head++;
+	}
+	if (lr->gone_head == lr->gone_len)
+		lr->gone_head = lr->gone_len = 0;
+}
+void seats_watcher_add(struct lroom *lr, struct session *ss)
+{
+	ss->wprev = NULL;
+	ss->wnext = lr->watchers;
+	if (lr->watchers)
+		lr->watchers->wprev = ss;
+	lr->watchers = ss;
+}
+
+void seats_watcher_remove(struct lroom *lr, struct session *ss)
+{
+	if (ss->wprev)
+		ss->wprev->wnext = ss->wnext;
+	else if (lr->watchers == ss)
+		lr->watchers = ss->wnext;
+	if (ss->wnext)
+		ss->wnext->wprev = ss->wprev;
+	ss->wprev = ss->wnext = NULL;
+}
+
+/* Seats a session on a player id, growing the seat table. */
+void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
+{
+	if (pid >= lr->nseats) {
+		size_t n = lr->nseats ? lr->nseats : 64;
+
+		while (n <= pid)
+			n *= 2;
+		lr->seats = xrealloc(lr->seats, n * sizeof(*lr->seats));
+		memset(lr->seats + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->seats));
+		lr->one_way = xrealloc(lr->one_way, n * sizeof(*lr->one_way));
+		memset(lr->one_way + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->one_way));
+		lr->gone_at = xrealloc(lr->gone_at, n * sizeof(*lr->gone_at));
+		memset(lr->gone_at + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->gone_at));
+		lr->answered_q =
+		    xrealloc(lr->answered_q, n * sizeof(*lr->answered_q));
+		memset(lr->answered_q + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->answered_q));
+		lr->nseats = n;
+	}
+	lr->seats[pid] = ss;
+	lr->gone_at[pid] = 0;
+	ss->room = lr;
+	ss->player = pid;
+	ss->role = ROLE_PLAYER;
+}
+
+/* Keeps a contestant connection's delay estimate with its seat as the
+ * connection leaves it, for the connection that resumes the seat. */
+void seats_keep_delay(struct lroom *lr, const struct session *ss)
+{
+	if (ss->player < lr->nseats && ss->cs.n)
+		lr->one_way[ss->player] = clocksync_one_way(&ss->cs);
+}
+
+/* The one-way delay that compensates a contestant's answer: its
+ * connection's estimate; before a resumed connection's first Pong, the one
+ * its seat kept (a resume must not cost a contestant its uplink delay). */
+int64_t seats_delay(const struct lroom *lr, const struct session *ss)
+{
+	if (ss->cs.n || ss->player >= lr->nseats)
+		return clocksync_one_way(&ss->cs);
+	return lr->one_way[ss->player];
+}
+
+/* The newer host wins: any other connection in the host seat becomes a
+ * screen, and is told so by an Error NOT_HOST push (seq 0, ref_seq 0). */
+void seats_host_take(struct lroom *lr, struct session *ss)
+{
+	struct session *w;
+
+	for (w = lr->watchers; w; w = w->wnext) {
+		if (w == ss || w->role != ROLE_HOST)
+			continue;
+		w->role = ROLE_SCREEN;
+		session_error(w, QE_NOT_HOST, 0,
+			      "another connection took the host seat; this one "
+			      "now watches as a screen");
+		log_info(lr->tag, "host seat: %s replaces %s",
+			 conn_tag(ss->conn), conn_tag(w->conn));
+	}
+	ss->role = ROLE_HOST;
+}
+
+/* Forgets every token of a room being removed (the table is rebuilt
+ * without them: it never only grows). */
+void seats_ref_drop_room(struct hub *h, struct lroom *lr)
+{
+	size_t i;
+
+	for (i = 0; i < h->refcap; i++)
+		if (h->refs[i].room == lr)
+			h->refs[i].room = NULL;
+	seats_ref_rebuild(h, h->refcap);
+}
+
+int hub_resume(struct hub *h, struct session *ss, const char *token)
+{
+	struct seat_ref *ref = seats_ref_find(h, token);
+	struct lroom *lr;
+
+	if (!ref || !ref->room)
+		return 0;
+	lr = ref->room;
+	if (ref->player == 0) {
+		ss->room = lr;
+		seats_host_take(lr, ss);
+		seats_watcher_add(lr, ss);
+		return 1;
+	}
+	if (room_player(lr->room, ref->player)->kicked)
+		return 0;
+	if (ref->player < lr->nseats && lr->seats[ref->player]) {
+		/* the old connection is still around: the newer one wins; the
+		 * old one is told why (Kicked, so it does not resume in turn)
+		 * and closed */
+		struct session *old = lr->seats[ref->player];
+
+		seats_keep_delay(lr, old);
+		push_kicked(old,
+			    "this seat was resumed from another connection");
+		old->room = NULL;
+		old->role = ROLE_NONE;
+		conn_close(old->conn, 1);
+	}
+	seats_take(lr, ref->player, ss);
+	return 1;
+}
+
+void hub_snapshot(struct hub *h, struct session *ss)
+{
+	(void)h;
+	if (!ss->room)
+		return;
+	if (ss->role == ROLE_PLAYER)
+		push_joined(ss->room, ss, 0);
+	else
+		push_watching(ss->room, ss, 0);
+	push_catch_up(ss->room, ss);
+}
+
+void hub_detach(struct hub *h, struct session *ss)
+{
+	struct lroom *lr = ss->room;
+
+	(void)h;
+	if (!lr)
+		return;
+	if (lr->creator == ss)
+		lr->creator = NULL;
+	if (ss->role == ROLE_PLAYER) {
+		if (ss->player < lr->nseats && lr->seats[ss->player] == ss) {
+			seats_keep_delay(lr, ss);
+			lr->seats[ss->player] = NULL;
+			if (room_state(lr->room) == ROOM_LOBBY)
+				seats_gone_push(lr, ss->player);
+		}
+	} else {
+		seats_watcher_remove(lr, ss);
+	}
+	ss->room = NULL;
+	ss->role = ROLE_NONE;
+}

@@ -1,0 +1,712 @@
+/* The catalogue of the store's queued operations: for each, its SQL (one
+ * table of statements, prepared once on the writer connection), how the
+ * loop-side call copies its arguments into the queue, and how they bind.
+ *
+ * There is one mechanism for all of them. An operation is a list of steps;
+ * a step names a statement of the catalogue and carries the values of its
+ * parameters (?1, ?2, ... in order: NULL, an integer or a copied string),
+ * all in one allocation. The writer (server/store_writer.c) knows nothing
+ * of what an operation means: it runs the steps (several inside a
+ * savepoint) and checks, for a statement marked so, that a row changed.
+ * Adding a write is one catalogue entry and the function that fills it;
+ * a new kind of room event needs neither: store_event takes every event
+ * with its kind as text. */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "store_int.h"
+#include "xalloc.h"
+
+#define STORE_TOKEN_HASH_HEX 64 /* a seat's token hash: SHA-256 in hex */
+#define STORE_PERM_JSON_MAX  64 /* "[a,b,...]" of ITEM_MAX_OPTIONS slots */
+#define STORE_CONTEST_MAX    (1u << 20) /* bytes of a contest's text */
+
+/* The statements of the catalogue. */
+enum op_sql {
+	OPS_MATCH,
+	OPS_MATCH_Q,
+	OPS_MATCH_COUNT,
+	OPS_CONTEST,
+	OPS_PLAYER,
+	OPS_ANSWER,
+	OPS_VOID,
+	OPS_CLOSED,
+	OPS_RESULT,
+	OPS_END,
+	OPS_EVENT,
+	OPS_BOOKING,
+	OPS_BOOKING_POINTS,
+	OPS_SEAT,
+	OPS_TEAM_RESULT,
+	OPS__COUNT
+};
+
+/* One statement: a name for the log, its SQL, and whether it must change
+ * a row (an update of a match that was never recorded is a caller bug). */
+struct op_def {
+	const char *name;
+	const char *sql;
+	bool must_change;
+};
+
+/* clang-format off */
+static const struct op_def op_defs[OPS__COUNT] = {
+	[OPS_MATCH] = {"match",
+		"INSERT INTO matches (id, code, title, format, question_count,"
+		" time_limit_us, points, seed, state, created_at) VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9)", false},
+	[OPS_MATCH_Q] = {"match question",
+		"INSERT INTO match_questions (match_id, idx, question_id, perm,"
+		" round) VALUES (?1, ?2, ?3, ?4, ?5)", false},
+	/* question_count follows the draw as rounds append to it */
+	[OPS_MATCH_COUNT] = {"match questions",
+		"UPDATE matches SET question_count = max(question_count, ?2)"
+		" WHERE id = ?1", true},
+	[OPS_CONTEST] = {"contest",
+		"UPDATE matches SET contest = ?2 WHERE id = ?1", true},
+	[OPS_PLAYER] = {"player",
+		"INSERT INTO players (match_id, player_id, nick, team,"
+		" joined_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT (match_id, player_id) DO UPDATE SET"
+		" nick = excluded.nick, team = excluded.team", false},
+	[OPS_ANSWER] = {"answer",
+		"INSERT INTO answers (match_id, player_id, q, choice_mask, text,"
+		" recv_us, one_way_us, rt_us, correct, points) VALUES (?1, ?2,"
+		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", false},
+	[OPS_VOID] = {"void",
+		"UPDATE answers SET voided = 1, points = 0"
+		" WHERE match_id = ?1 AND q = ?2", false},
+	[OPS_CLOSED] = {"closed",
+		"UPDATE matches SET last_closed_q = ?2 WHERE id = ?1", true},
+	[OPS_RESULT] = {"result",
+		"INSERT INTO results (match_id, player_id, rank, score, correct,"
+		" total_time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (match_id, player_id) DO UPDATE SET"
+		" rank = excluded.rank, score = excluded.score,"
+		" correct = excluded.correct,"
+		" total_time_us = excluded.total_time_us", false},
+	[OPS_END] = {"end",
+		"UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
+		true},
+	/* append only: a second (match, seq) is a constraint failure */
+	[OPS_EVENT] = {"event",
+		"INSERT INTO events (match_id, seq, kind, at_us, player_id, q,"
+		" choice_mask, one_way_us, arg, nick, team, text) VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", false},
+	[OPS_BOOKING] = {"booking",
+		"INSERT OR REPLACE INTO bookings (match_id, q, player_id, delta,"
+		" answered, correct, stake) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		false},
+	/* the player may not have answered; a voided answer stays at 0 */
+	[OPS_BOOKING_POINTS] = {"booking points",
+		"UPDATE answers SET points = ?4 WHERE match_id = ?1 AND"
+		" player_id = ?2 AND q = ?3 AND voided = 0", false},
+	[OPS_SEAT] = {"seat",
+		"INSERT INTO seats (match_id, player_id, token_hash) VALUES"
+		" (?1, ?2, ?3) ON CONFLICT (match_id, player_id) DO UPDATE SET"
+		" token_hash = excluded.token_hash", false},
+	[OPS_TEAM_RESULT] = {"team result",
+		"INSERT INTO team_results (match_id, team, rank, members, score,"
+		" points) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (match_id, team) DO UPDATE SET"
+		" rank = excluded.rank, members = excluded.members,"
+		" score = excluded.score, points = excluded.points", false},
+};
+/* clang-format on */
+
+/* Prepares every statement of the catalogue on the writer connection. */
+int store_ops_prepare(struct store *s, char **err)
+{
+	const char *sql[OPS__COUNT];
+	size_t i;
+
+	for (i = 0; i < OPS__COUNT; i++)
+		sql[i] = op_defs[i].sql;
+	s->ost = xcalloc(OPS__COUNT, sizeof(*s->ost));
+	return store_prepare(s->wdb, sql, OPS__COUNT, s->ost, err);
+}
+
+/* Finalizes the catalogue's statements. */
+void store_ops_finalize(struct store *s)
+{
+	size_t i;
+
+	if (!s->ost)
+		return;
+	for (i = 0; i < OPS__COUNT; i++)
+		sqlite3_finalize(s->ost[i]);
+	free(s->ost);
+	s->ost = NULL;
+}
+
+/* Name of an operation for the log. */
+const char *store_op_name(const struct op *op)
+{
+	if (!op->nsteps || op->steps[0].sql >= OPS__COUNT)
+		return "barrier";
+	return op_defs[op->steps[0].sql].name;
+}
+
+/* Binds one step's values and runs its statement. */
+static int store_step_exec(struct store *s, const struct op *op,
+			   const struct op_step *step)
+{
+	const struct op_def *def;
+	const struct op_val *v;
+	sqlite3_stmt *st;
+	uint32_t i;
+	int rc = SQLITE_OK;
+
+	if (step->sql >= OPS__COUNT)
+		return SQLITE_RANGE;
+	def = &op_defs[step->sql];
+	st = s->ost[step->sql];
+	/* a catalogue bug, never retried: the statement wants other values */
+	if (sqlite3_bind_parameter_count(st) != (int)step->nval) {
+		fprintf(stderr, "store: %s: %u values for %d parameters\n",
+			def->name, (unsigned)step->nval,
+			sqlite3_bind_parameter_count(st));
+		return SQLITE_RANGE;
+	}
+	for (i = 0; i < step->nval && rc == SQLITE_OK; i++) {
+		v = &op->vals[step->first + i];
+		if (v->type == OPV_INT)
+			rc = sqlite3_bind_int64(st, (int)i + 1, v->u.i);
+		else if (v->type == OPV_TEXT)
+			rc = store_bind_text(st, (int)i + 1, v->u.s);
+		else
+			rc = sqlite3_bind_null(st, (int)i + 1);
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return rc;
+	}
+	rc = store_step(s->wdb, st, def->name);
+	if (rc == SQLITE_OK && def->must_change &&
+	    sqlite3_changes(s->wdb) == 0) {
+		fprintf(stderr, "store: %s: no match %" PRIu64 "\n", def->name,
+			op->match);
+		rc = SQLITE_NOTFOUND;
+	}
+	return rc;
+}
+
+/* Runs the steps of an operation in order; stops at the first error. */
+int store_op_exec(struct store *s, const struct op *op)
+{
+	uint32_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < op->nsteps && rc == SQLITE_OK; i++)
+		rc = store_step_exec(s, op, &op->steps[i]);
+	return rc;
+}
+
+/* --- Building operations. An operation is sized before it is filled:
+ * op_new takes the number of steps, of values and of string bytes
+ * (op_strsize), and op_step / op_int / op_text fill it in order. --- */
+
+/* Bytes a string copy takes in an operation (0 for NULL). */
+static size_t op_strsize(const char *str)
+{
+	return str ? strlen(str) + 1 : 0;
+}
+
+/* Allocates an operation with room for nsteps steps, nvals values and
+ * strbytes bytes of strings, in one block. */
+static struct op *op_new(uint64_t match, uint64_t notify, uint32_t nsteps,
+			 uint32_t nvals, size_t strbytes)
+{
+	size_t bytes = sizeof(struct op) + nvals * sizeof(struct op_val) +
+		       nsteps * sizeof(struct op_step) + strbytes;
+	struct op *op = xcalloc(1, bytes);
+	char *p = (char *)(op + 1);
+
+	op->bytes = bytes;
+	op->match = match;
+	op->notify = notify;
+	/* values first: they hold pointers and int64s, the block's alignment */
+	op->vals = (struct op_val *)p;
+	p += nvals * sizeof(struct op_val);
+	op->steps = (struct op_step *)p;
+	p += nsteps * sizeof(struct op_step);
+	op->strs = p;
+	op->str_cap = strbytes;
+	op->cap_steps = nsteps;
+	op->cap_vals = nvals;
+	return op;
+}
+
+/* Aborts on a broken invariant: an operation filled past its size. */
+static void op_overflow(const char *what)
+{
+	fprintf(stderr, "fatal: store operation overflow (%s)\n", what);
+	abort();
+}
+
+/* Begins the next step of an operation: statement sql; its values follow. */
+static void op_step(struct op *op, enum op_sql sql)
+{
+	struct op_step *step;
+
+	if (op->nsteps >= op->cap_steps)
+		op_overflow("steps");
+	step = &op->steps[op->nsteps++];
+	step->sql = (uint16_t)sql;
+	step->first = op->nvals;
+	step->nval = 0;
+}
+
+/* Appends a value to the current step. */
+static struct op_val *op_val_next(struct op *op)
+{
+	struct op_val *v;
+
+	if (!op->nsteps || op->nvals >= op->cap_vals)
+		op_overflow("values");
+	v = &op->vals[op->nvals++];
+	op->steps[op->nsteps - 1].nval++;
+	return v;
+}
+
+/* Appends an integer value. */
+static void op_int(struct op *op, int64_t i)
+{
+	struct op_val *v = op_val_next(op);
+
+	v->type = OPV_INT;
+	v->u.i = i;
+}
+
+/* Appends a string value, copied into the operation (NULL binds NULL). */
+static void op_text(struct op *op, const char *str)
+{
+	struct op_val *v = op_val_next(op);
+	size_t n;
+
+	if (!str) {
+		v->type = OPV_NULL;
+		return;
+	}
+	n = strlen(str) + 1;
+	if (op->str_used + n > op->str_cap)
+		op_overflow("strings");
+	memcpy(op->strs + op->str_used, str, n);
+	v->type = OPV_TEXT;
+	v->u.s = op->strs + op->str_used;
+	op->str_used += n;
+}
+
+/* Allocates a barrier: a token in order and nothing to write. */
+struct op *store_op_barrier(uint64_t match, uint64_t notify)
+{
+	return op_new(match, notify, 0, 0, 0);
+}
+
+/* Refuses an operation with bad input: logs, counts it as lost, and still
+ * delivers its token in order, flagged STORE_TOKEN_LOST, so the caller is
+ * neither left waiting nor told it was written. */
+static void store_reject(struct store *s, const char *what, uint64_t match,
+			 uint64_t notify)
+{
+	struct op *op;
+
+	fprintf(stderr, "store: %s for match %" PRIu64 " refused: bad input\n",
+		what, match);
+	store_count_failure(s);
+	if (notify) {
+		op = store_op_barrier(match, notify);
+		op->lost = true;
+		store_push(s, op);
+	}
+}
+
+/* Writes "[a,b,...]" for a display permutation. */
+static void store_perm_json(const uint8_t *perm, char *out, size_t cap)
+{
+	size_t i, n = 0;
+
+	out[n++] = '[';
+	for (i = 0; i < ITEM_MAX_OPTIONS && n + 5 < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%u", i ? "," : "",
+				      (unsigned)perm[i]);
+	out[n++] = ']';
+	out[n] = '\0';
+}
+
+/* Checks the question ids of a draw (n of them, none NULL or too long). */
+static bool store_ids_ok(const char *const *ids, uint32_t n)
+{
+	uint32_t i;
+
+	if (n > STORE_QUESTIONS_MAX || (n && !ids))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!ids[i] || !store_str_ok(ids[i]))
+			return false;
+	return true;
+}
+
+/* Adds one match_questions step per question: match indexes first.. */
+static void op_questions(struct op *op, uint32_t round, uint32_t first,
+			 uint32_t n, const char *const *ids,
+			 const uint8_t (*perms)[ITEM_MAX_OPTIONS])
+{
+	char perm[STORE_PERM_JSON_MAX];
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		op_step(op, OPS_MATCH_Q);
+		op_int(op, (int64_t)op->match);
+		op_int(op, (int64_t)first + i);
+		op_text(op, ids[i]);
+		if (perms) {
+			store_perm_json(perms[i], perm, sizeof(perm));
+			op_text(op, perm);
+		} else {
+			op_text(op, NULL);
+		}
+		op_int(op, round);
+	}
+}
+
+/* String bytes of a draw: the ids and their permutations. */
+static size_t store_ids_size(const char *const *ids, uint32_t n, bool perms)
+{
+	size_t bytes = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		bytes += op_strsize(ids[i]) + (perms ? STORE_PERM_JSON_MAX : 0);
+	return bytes;
+}
+
+uint64_t store_match_begin(struct store *s, const struct store_match *m)
+{
+	return store_match_begin_notify(s, m, 0);
+}
+
+uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
+				  uint64_t notify)
+{
+	uint32_t n, steps;
+	struct op *op;
+
+	if (!s || !m || !m->code || !store_str_ok(m->code) ||
+	    !store_str_ok(m->title) ||
+	    !store_ids_ok(m->question_ids, m->question_count))
+		return 0;
+	n = m->question_count;
+	steps = 1 + n;
+	op = op_new(0, notify, steps, 9 + 5 * n,
+		    op_strsize(m->code) + op_strsize(m->title) +
+			store_ids_size(m->question_ids, n, m->perms != NULL));
+	op->match = store_next_match(s);
+	op_step(op, OPS_MATCH);
+	op_int(op, (int64_t)op->match);
+	op_text(op, m->code);
+	op_text(op, m->title);
+	op_int(op, m->format);
+	op_int(op, n);
+	op_int(op, m->time_limit_us);
+	op_int(op, m->points);
+	/* two's complement bit pattern: SQLite has no unsigned type */
+	op_int(op, (int64_t)m->seed);
+	op_int(op, store_wall_us());
+	op_questions(op, 0, 0, n, m->question_ids, m->perms);
+	store_push(s, op);
+	return op->match;
+}
+
+void store_match_questions(struct store *s, uint64_t match, uint32_t round,
+			   uint32_t first, uint32_t n,
+			   const char *const *question_ids,
+			   const uint8_t (*perms)[ITEM_MAX_OPTIONS])
+{
+	uint32_t steps;
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!store_ids_ok(question_ids, n) || first > STORE_QUESTIONS_MAX - n) {
+		store_reject(s, "match questions", match, 0);
+		return;
+	}
+	steps = n + 1;
+	op = op_new(match, 0, steps, 5 * n + 2,
+		    store_ids_size(question_ids, n, perms != NULL));
+	op_questions(op, round, first, n, question_ids, perms);
+	/* last: also fails (and takes the rows back) for an unknown match */
+	op_step(op, OPS_MATCH_COUNT);
+	op_int(op, (int64_t)match);
+	op_int(op, (int64_t)first + n);
+	store_push(s, op);
+}
+
+void store_match_contest(struct store *s, uint64_t match, const char *text)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	/* a contest is longer than a name: a bound of its own */
+	if (!text || strnlen(text, STORE_CONTEST_MAX + 1) > STORE_CONTEST_MAX) {
+		store_reject(s, "contest", match, 0);
+		return;
+	}
+	op = op_new(match, 0, 1, 2, op_strsize(text));
+	op_step(op, OPS_CONTEST);
+	op_int(op, (int64_t)match);
+	op_text(op, text);
+	store_push(s, op);
+}
+
+void store_player(struct store *s, uint64_t match, uint32_t player,
+		  const char *nick, const char *team)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!nick || !store_str_ok(nick) || !store_str_ok(team)) {
+		store_reject(s, "player", match, 0);
+		return;
+	}
+	op = op_new(match, 0, 1, 5, op_strsize(nick) + op_strsize(team));
+	op_step(op, OPS_PLAYER);
+	op_int(op, (int64_t)match);
+	op_int(op, player);
+	op_text(op, nick);
+	op_text(op, team);
+	op_int(op, store_wall_us());
+	store_push(s, op);
+}
+
+int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
+{
+	struct op *op;
+
+	if (!s)
+		return -EINVAL;
+	if (!store_accepting(s)) {
+		store_count_refused(s);
+		return -QE_STORAGE_UNAVAILABLE;
+	}
+	if (!a || !store_str_ok(a->text)) {
+		store_reject(s, "answer", a ? a->match : 0, notify);
+		return 0;
+	}
+	op = op_new(a->match, notify, 1, 10, op_strsize(a->text));
+	op_step(op, OPS_ANSWER);
+	op_int(op, (int64_t)a->match);
+	op_int(op, a->player);
+	op_int(op, a->q);
+	op_int(op, a->choice_mask);
+	op_text(op, a->text);
+	op_int(op, a->recv_us);
+	op_int(op, a->one_way_us);
+	op_int(op, a->rt_us);
+	op_int(op, a->correct ? 1 : 0);
+	op_int(op, a->points);
+	store_push(s, op);
+	return 0;
+}
+
+/* Queues a write of (match, q) by a statement that takes just those. */
+static void store_match_q(struct store *s, enum op_sql sql, uint64_t match,
+			  uint32_t q, uint64_t notify)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(match, notify, 1, 2, 0);
+	op_step(op, sql);
+	op_int(op, (int64_t)match);
+	op_int(op, q);
+	store_push(s, op);
+}
+
+void store_void_question(struct store *s, uint64_t match, uint32_t q)
+{
+	store_match_q(s, OPS_VOID, match, q, 0);
+}
+
+void store_question_closed(struct store *s, uint64_t match, uint32_t q,
+			   uint64_t notify)
+{
+	store_match_q(s, OPS_CLOSED, match, q, notify);
+}
+
+void store_result(struct store *s, const struct store_result *r)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!r) {
+		store_reject(s, "result", 0, 0);
+		return;
+	}
+	op = op_new(r->match, 0, 1, 6, 0);
+	op_step(op, OPS_RESULT);
+	op_int(op, (int64_t)r->match);
+	op_int(op, r->player);
+	op_int(op, r->rank);
+	op_int(op, r->score);
+	op_int(op, r->correct);
+	op_int(op, r->total_time_us);
+	store_push(s, op);
+}
+
+/* Queues the final state of a match. */
+static void store_end_state(struct store *s, uint64_t match, const char *state)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(match, 0, 1, 3, op_strsize(state));
+	op_step(op, OPS_END);
+	op_int(op, (int64_t)match);
+	op_text(op, state);
+	op_int(op, store_wall_us());
+	store_push(s, op);
+}
+
+void store_match_end(struct store *s, uint64_t match, bool finished)
+{
+	store_end_state(s, match, finished ? "finished" : "ended");
+}
+
+void store_match_interrupted(struct store *s, uint64_t match)
+{
+	store_end_state(s, match, "interrupted");
+}
+
+void store_event(struct store *s, const struct store_event *e)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!e || !e->kind || !*e->kind || !store_str_ok(e->kind) ||
+	    !store_str_ok(e->nick) || !store_str_ok(e->team) ||
+	    !store_str_ok(e->text) || e->seq == 0 || e->seq > INT64_MAX) {
+		store_reject(s, "event", e ? e->match : 0, 0);
+		return;
+	}
+	op = op_new(e->match, 0, 1, 12,
+		    op_strsize(e->kind) + op_strsize(e->nick) +
+			op_strsize(e->team) + op_strsize(e->text));
+	op_step(op, OPS_EVENT);
+	op_int(op, (int64_t)e->match);
+	op_int(op, (int64_t)e->seq);
+	op_text(op, e->kind);
+	op_int(op, e->at_us);
+	op_int(op, e->player);
+	op_int(op, e->q);
+	op_int(op, e->choice_mask);
+	op_int(op, e->one_way_us);
+	op_int(op, e->arg);
+	op_text(op, e->nick);
+	op_text(op, e->team);
+	op_text(op, e->text);
+	store_push(s, op);
+}
+
+void store_booking(struct store *s, const struct store_booking *b)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!b) {
+		store_reject(s, "booking", 0, 0);
+		return;
+	}
+	op = op_new(b->match, 0, 2, 11, 0);
+	op_step(op, OPS_BOOKING);
+	op_int(op, (int64_t)b->match);
+	op_int(op, b->q);
+	op_int(op, b->player);
+	op_int(op, b->delta);
+	op_int(op, b->answered ? 1 : 0);
+	op_int(op, b->correct ? 1 : 0);
+	op_int(op, b->stake);
+	op_step(op, OPS_BOOKING_POINTS);
+	op_int(op, (int64_t)b->match);
+	op_int(op, b->player);
+	op_int(op, b->q);
+	op_int(op, b->delta);
+	store_push(s, op);
+}
+
+/* True if h is 64 lowercase hex digits (a hash, never a raw token). */
+static bool store_hash_ok(const char *h)
+{
+	size_t i;
+
+	if (!h || strnlen(h, STORE_TOKEN_HASH_HEX + 1) != STORE_TOKEN_HASH_HEX)
+		return false;
+	for (i = 0; i < STORE_TOKEN_HASH_HEX; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') ||
+		      (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return true;
+}
+
+void store_seat(struct store *s, uint64_t match, uint32_t player,
+		const char *token_hash_hex)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!store_hash_ok(token_hash_hex)) {
+		store_reject(s, "seat", match, 0);
+		return;
+	}
+	op = op_new(match, 0, 1, 3, op_strsize(token_hash_hex));
+	op_step(op, OPS_SEAT);
+	op_int(op, (int64_t)match);
+	op_int(op, player);
+	op_text(op, token_hash_hex);
+	store_push(s, op);
+}
+
+void store_team_result(struct store *s, const struct store_team_result *r)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!r || !r->team || !store_str_ok(r->team)) {
+		store_reject(s, "team result", r ? r->match : 0, 0);
+		return;
+	}
+	op = op_new(r->match, 0, 1, 6, op_strsize(r->team));
+	op_step(op, OPS_TEAM_RESULT);
+	op_int(op, (int64_t)r->match);
+	op_text(op, r->team);
+	op_int(op, r->rank);
+	op_int(op, r->members);
+	op_int(op, r->score);
+	op_int(op, r->points);
+	store_push(s, op);
+}
+
+void store_barrier(struct store *s, uint64_t notify)
+{
+	if (!s || !notify)
+		return;
+	store_push(s, store_op_barrier(0, notify));
+}
