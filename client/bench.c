@@ -1483,6 +1483,10 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		if (b->o.contest_text) {
 			st.question_count = 0; /* the contest's rounds */
 			cr.contest = b->o.contest_text;
+			/* the round break lasts leaderboard_ms: the host's
+			 * NEXT must land in it, not in the next round's
+			 * wager phase, even on a loaded machine */
+			st.leaderboard_ms = 2000;
 		}
 		cr.settings = &st;
 		out.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;

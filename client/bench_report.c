@@ -185,7 +185,8 @@ static void check_unit(struct bench *b, unsigned qi, int u)
 		if (a->res_delta != want ||
 		    (wager && !q->voided && a->res_stake != stake) ||
 		    (wager && a->q_stake && a->q_stake != stake) ||
-		    (!q->voided && (int)a->res_team_answered != !!answered)) {
+		    (!q->voided && u >= 0 &&
+		     (int)a->res_team_answered != !!answered)) {
 			(*mm)++;
 			bench_example(b,
 				      "bench-%u q%u (%s): delta %" PRId64
