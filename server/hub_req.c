@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "guard.h"
 #include "log.h"
+#include "matchdef.h"
 #include "room.h"
 #include "roomcode.h"
 #include "store.h"
@@ -105,6 +106,10 @@ int hub_create_room(struct hub *h, struct session *ss,
 	p.room = lr;
 	lr->match_id = store_match_begin_notify(h->srv->store, &sm, p.token);
 	if (lr->match_id) {
+		char *def = matchdef_write(&s, req->contest);
+
+		store_match_definition(h->srv->store, lr->match_id, def);
+		free(def);
 		if (req->contest_text)
 			store_match_contest(h->srv->store, lr->match_id,
 					    req->contest_text);

@@ -151,6 +151,11 @@ void store_barrier(struct store *s, uint64_t notify);
  * file as the host sent it) in matches.contest, with its title and the
  * team scoring. */
 void store_match_contest(struct store *s, uint64_t match, const char *text);
+/* The match's definition (core/matchdef.h: the settings and the contest
+ * exactly as the room was made) in matches.definition: what a replay of
+ * its events starts from. */
+void store_match_definition(struct store *s, uint64_t match,
+			    const char *text);
 
 /* The questions drawn for a round: match indexes first .. first + n - 1
  * (appended to match_questions with their round). */

@@ -35,6 +35,7 @@ enum op_sql {
 	OPS_MATCH_Q,
 	OPS_MATCH_COUNT,
 	OPS_CONTEST,
+	OPS_DEFINITION,
 	OPS_PLAYER,
 	OPS_ANSWER,
 	OPS_VOID,
@@ -72,6 +73,8 @@ static const struct op_def op_defs[OPS__COUNT] = {
 		" WHERE id = ?1", true},
 	[OPS_CONTEST] = {"contest",
 		"UPDATE matches SET contest = ?2 WHERE id = ?1", true},
+	[OPS_DEFINITION] = {"definition",
+		"UPDATE matches SET definition = ?2 WHERE id = ?1", true},
 	[OPS_PLAYER] = {"player",
 		"INSERT INTO players (match_id, player_id, nick, team,"
 		" joined_at) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -466,6 +469,23 @@ void store_match_contest(struct store *s, uint64_t match, const char *text)
 	}
 	op = op_new(match, 0, 1, 2, op_strsize(text));
 	op_step(op, OPS_CONTEST);
+	op_int(op, (int64_t)match);
+	op_text(op, text);
+	store_push(s, op);
+}
+
+void store_match_definition(struct store *s, uint64_t match, const char *text)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!text || strnlen(text, STORE_CONTEST_MAX + 1) > STORE_CONTEST_MAX) {
+		store_reject(s, "definition", match, 0);
+		return;
+	}
+	op = op_new(match, 0, 1, 2, op_strsize(text));
+	op_step(op, OPS_DEFINITION);
 	op_int(op, (int64_t)match);
 	op_text(op, text);
 	store_push(s, op);

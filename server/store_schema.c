@@ -132,6 +132,7 @@ static const char *const store_migrations[] = {
 	/* 3: contests and the event log. Columns are only added (ALTER TABLE
 	 * ADD COLUMN keeps every row), tables only created. */
 	"ALTER TABLE matches ADD COLUMN contest TEXT;"
+	"ALTER TABLE matches ADD COLUMN definition TEXT;"
 	"ALTER TABLE match_questions ADD COLUMN"
 	" round INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE events ("

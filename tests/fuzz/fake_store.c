@@ -293,6 +293,14 @@ void store_match_contest(struct store *s, uint64_t match, const char *text)
 	fake_op(s, 0);
 }
 
+void store_match_definition(struct store *s, uint64_t match, const char *text)
+{
+	(void)match;
+	FUZZ_CHECK(text && !strncmp(text, "quizd-match 1\n", 14),
+		   "a match definition that is not one");
+	fake_op(s, 0);
+}
+
 void store_match_questions(struct store *s, uint64_t match, uint32_t round,
 			   uint32_t first, uint32_t n,
 			   const char *const *question_ids,
