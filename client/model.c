@@ -344,7 +344,6 @@ static int apply_round_start(struct model *m, const Quiz__V1__RoundStart *rs)
 	m->cur = r;
 	if (rs->rounds)
 		m->rounds_total = rs->rounds;
-	m->round_ended = false;
 	m->have_turn = false;
 	m->have_wager = false;
 	return MODEL_REDRAW;
@@ -546,6 +545,8 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 	if (q->stake && m->have_wager && m->wager_q == q->index &&
 	    !m->wager_stake)
 		m->wager_stake = q->stake;
+	else if (!q->stake && m->have_wager && m->wager_q == q->index)
+		m->q_stake = m->wager_stake; /* as the WagerAck said */
 	m->next_q = q->index;
 	m->countdown_to = m->reveal_at;
 	if (m->phase == PHASE_PAUSED)

@@ -131,7 +131,8 @@ struct model {
 	uint32_t round;		/* 0-based */
 	uint32_t rounds_total;	/* rounds of the match (RoundStart.rounds) */
 	struct model_round cur; /* its RoundInfo */
-	/* the last round that ended (RoundEnd) */
+	/* the last round that ended (RoundEnd): the break shows it until the
+	 * next round's first countdown or wager phase */
 	bool round_ended;
 	uint32_t ended_round;
 

@@ -707,6 +707,8 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 	}
 	if (rc == OK && (k == 'q' || k == 'Q'))
 		return MODEL_QUIT;
+	if (ph == PHASE_WAGER && rc == OK && k < 128)
+		return model_key(m, (int)k, now); /* a stake's digit */
 	if (ph != PHASE_QUESTION)
 		return 0;
 	if (key_enter(rc, k))

@@ -704,6 +704,12 @@ void ui_question_line(const struct model *m, int y)
 			snprintf(buf + o, sizeof(buf) - o,
 				 _("Question %u of %u · stake %u"), i, n,
 				 m->q_stake);
+	} else if (m->have_round && m->cur.format == MODEL_FMT_WAGER &&
+		   o < sizeof(buf)) {
+		/* no stake of my own (host, screen, none picked) */
+		snprintf(buf + o, sizeof(buf) - o,
+			 _("Question %u of %u · %s · ± the stake"), i, n,
+			 m->category);
 	} else if (m->category[0] && o < sizeof(buf))
 		snprintf(buf + o, sizeof(buf) - o,
 			 _("Question %u of %u · %s · %u points"), i, n,

@@ -207,7 +207,7 @@ int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 {
 	const struct model_board *b = &m->board;
 	char rk[32], buf[400], num[48];
-	int namew = 8, rankw = 3, x, i, w, bestw;
+	int namew = 8, rankw = 3, x, x0, i, w, bestw, tw;
 	bool stakes = false;
 	int y0 = y;
 
@@ -225,9 +225,14 @@ int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 	}
 	if (namew > (final ? 24 : 30))
 		namew = final ? 24 : 30;
+	/* centred on a wide terminal, from column 2 at 80 */
+	tw = rankw + 1 + namew + 1 + 10 + 9 + (final ? 30 : stakes ? 17 : 8);
+	x0 = (COLS - tw) / 2;
+	if (x0 < 2)
+		x0 = 2;
 	ui_board_rule(b, y++);
 	attron(A_BOLD);
-	x = 2 + rankw + 1;
+	x = x0 + rankw + 1;
 	ui_text_pad(y, x, namew, _("Team"));
 	x += namew + 1;
 	ui_text(y, x, 9, _("Members"));
@@ -250,8 +255,8 @@ int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 		if (me)
 			attron(ui_attr(UI_ACCENT));
 		ui_rank(rk, sizeof(rk), r->rank, r->tied);
-		ui_text(y, 2, rankw, rk);
-		x = 2 + rankw + 1;
+		ui_text(y, x0, rankw, rk);
+		x = x0 + rankw + 1;
 		ui_text_pad(y, x, namew, r->name);
 		x += namew + 1;
 		snprintf(num, sizeof(num), "%u", r->members);

@@ -34,7 +34,7 @@ static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 void ui_draw_header(const struct model *m, const struct ui_view *v)
 {
 	char right[200], left[200];
-	int rw, hattr = ui_attr(UI_HEADER);
+	int rw, lw, hattr = ui_attr(UI_HEADER);
 	size_t o = 0;
 
 	if (m->code[0])
@@ -69,8 +69,12 @@ void ui_draw_header(const struct model *m, const struct ui_view *v)
 	attron(hattr);
 	mvhline(0, 0, ' ', COLS);
 	rw = ui_width(right);
-	if (rw > COLS / 2 + 10)
-		rw = COLS / 2 + 10;
+	/* the title keeps what it needs up to COLS / 2 - 10 columns */
+	lw = ui_width(left) + 1;
+	if (lw > COLS / 2 - 10)
+		lw = COLS / 2 - 10;
+	if (rw > COLS - lw)
+		rw = COLS - lw;
 	ui_text(0, 0, COLS - rw - 1, left);
 	ui_text(0, COLS - rw, rw, right);
 	attroff(hattr);

@@ -98,8 +98,8 @@ int decode_create(const Quiz__V1__CreateRoom *m, uint32_t seq,
 			r = -QE_BAD_MESSAGE;
 			goto fail;
 		}
-		snprintf(out->settings.title, sizeof(out->settings.title),
-			 "%s", c->title);
+		snprintf(out->settings.title, sizeof(out->settings.title), "%s",
+			 c->title);
 		out->contest_text = m->contest;
 	} else {
 		struct room_question *tmp;
@@ -131,8 +131,7 @@ fail:
 	return r;
 }
 
-int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask,
-		  const char **text)
+int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask, const char **text)
 {
 	size_t i;
 

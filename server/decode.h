@@ -21,8 +21,7 @@ int decode_create(const Quiz__V1__CreateRoom *m, uint32_t seq,
 		  const struct bank *bank, struct hub_create *out,
 		  struct contest **contest, char *err, size_t cap);
 /* Answer: choices turned into a display-order bit mask. */
-int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask,
-		  const char **text);
+int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask, const char **text);
 /* Hello.formats as a bit set; empty means SPEED only. */
 int decode_formats(const Quiz__V1__Hello *h, uint32_t *out);
 

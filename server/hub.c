@@ -80,9 +80,6 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 		else
 			push_wager_ack(lr, p->player, p->q, p->stake, p->seq);
 	} else if (p->kind == PEND_ACK) {
-		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-		Quiz__V1__AnswerAck m = QUIZ__V1__ANSWER_ACK__INIT;
-
 		if (p->player >= lr->nseats || !lr->seats[p->player])
 			return;
 		if (lost) {
@@ -92,13 +89,8 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 				      p->seq, "the answer could not be saved");
 			return;
 		}
-		m.question_index = p->q;
-		m.response_time_us = (uint32_t)p->rt_us;
-		m.received_at_us = (uint64_t)p->recv_us;
-		env.seq = p->seq;
-		env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK;
-		env.answer_ack = &m;
-		session_send_env(lr->seats[p->player], &env);
+		push_answer_ack(lr->seats[p->player], p->q, p->rt_us,
+				p->recv_us, p->seq);
 	} else {
 		if (lost)
 			log_error(lr->tag, "close of q%u not recorded",
@@ -171,7 +163,7 @@ int hub_new_code(struct hub *h, char out[ROOMCODE_SIZE])
  * even looked up. Returns 0 and sets *out, or -QE_RATE_LIMITED,
  * -QE_ROOM_NOT_FOUND. */
 int hub_lookup_room(struct hub *h, struct session *ss, const char *code,
-		       const char *what, struct lroom **out)
+		    const char *what, struct lroom **out)
 {
 	const char *ip = conn_peer(ss->conn);
 	char canon[ROOMCODE_SIZE];

@@ -172,8 +172,8 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 	    room_player_count(lr->room) >=
 		room_settings(lr->room)->max_players &&
 	    seats_gone_evict_one(lr))
-		pid = room_join(lr->room, net_now_us(), req->nickname,
-				req->team);
+		pid =
+		    room_join(lr->room, net_now_us(), req->nickname, req->team);
 	if (pid < 0) {
 		lroom_flush(lr, NULL); /* an eviction's leave, if any */
 		return (int)pid;
@@ -181,8 +181,8 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 	guard_count_inc(lr->joins, ip);
 	seats_take(lr, (uint32_t)pid, ss);
 	seats_ref_put(h, ss->token, lr, (uint32_t)pid);
-	store_player(h->srv->store, lr->match_id, (uint32_t)pid,
-		     req->nickname, req->team);
+	store_player(h->srv->store, lr->match_id, (uint32_t)pid, req->nickname,
+		     req->team);
 	store_seat_token(lr, (uint32_t)pid, ss->token);
 	lroom_flush(lr, NULL);
 	push_joined(lr, ss, req->seq);
@@ -226,18 +226,6 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 	return 0;
 }
 
-/* Sends Ok{} as the reply to seq. */
-static void send_ok(struct session *ss, uint32_t seq)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
-
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
-	env.ok = &ok;
-	session_send_env(ss, &env);
-}
-
 int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
 		uint32_t player, uint32_t seq)
 {
@@ -256,7 +244,7 @@ int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
 		return r;
 	if (cmd == CMD_END)
 		lr->ended_by_host = true;
-	send_ok(ss, seq);
+	push_ok(ss, seq);
 	log_info(lr->tag, "host command %d", (int)cmd);
 	lroom_flush(lr, NULL);
 	return 0;

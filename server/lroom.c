@@ -44,16 +44,11 @@ static void lroom_arm(struct lroom *lr)
 
 static void lroom_kick_seat(struct lroom *lr, uint32_t pid)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Kicked m = QUIZ__V1__KICKED__INIT;
 	struct session *ss;
 
 	if (pid >= lr->nseats || !(ss = lr->seats[pid]))
 		return;
-	m.reason = "removed by the host";
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
-	env.kicked = &m;
-	session_send_env(ss, &env);
+	push_kicked(ss, "removed by the host");
 	lr->seats[pid] = NULL;
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
@@ -506,4 +501,3 @@ static void on_coalesce(uv_timer_t *t)
 		push_lobby(lr);
 	room_clear_dirty(lr->room, lobby, progress || !lr->watchers);
 }
-

@@ -82,8 +82,7 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Question m = QUIZ__V1__QUESTION__INIT;
 	const struct room_question *qq = room_question(lr->room, q);
-	const struct round_cfg *rc =
-	    &room_contest(lr->room)->rounds[qq->round];
+	const struct round_cfg *rc = &room_contest(lr->room)->rounds[qq->round];
 	Quiz__V1__Turn turn = QUIZ__V1__TURN__INIT;
 	char *opts[ITEM_MAX_OPTIONS];
 	unsigned i;
@@ -181,9 +180,8 @@ void push_reveal(struct lroom *lr, uint32_t q)
 			      (res.answered || res.team_answered);
 		res.delta = booked ? p->last.delta : 0;
 		res.points = res.delta > 0 ? (uint32_t)res.delta : 0;
-		res.stake = booked && p->last.stake > 0
-				? (uint32_t)p->last.stake
-				: 0;
+		res.stake =
+		    booked && p->last.stake > 0 ? (uint32_t)p->last.stake : 0;
 		res.response_time_us =
 		    res.answered && booked ? (uint32_t)p->last.rt_us : 0;
 		res.total = p->score;
@@ -208,9 +206,10 @@ size_t push_top(struct lroom *lr, Quiz__V1__Standing *st,
 		st[i].rank = p->rank;
 		st[i].player_id = p->id;
 		st[i].nickname = (char *)p->nick;
-		st[i].team = (char *)(p->team >= 0
-					  ? roster_team_name(ro, (size_t)p->team)
-					  : "");
+		st[i].team =
+		    (char *)(p->team >= 0
+				 ? roster_team_name(ro, (size_t)p->team)
+				 : "");
 		st[i].score = p->score;
 		st[i].total_time_us = (uint64_t)p->total_time_us;
 		st[i].correct = p->correct;
@@ -387,8 +386,8 @@ void push_lobby(struct lroom *lr)
 
 	/* the score is the board's (base + sum or mean), as ContestInfo
 	 * says */
-	nt = roster_team_board(ro, c->scoring, c->team_base, tb,
-			       ROOM_TEAMS_MAX);
+	nt =
+	    roster_team_board(ro, c->scoring, c->team_base, tb, ROOM_TEAMS_MAX);
 	if (nt > ROOM_TEAMS_MAX)
 		nt = ROOM_TEAMS_MAX;
 	for (i = 0; i < nt; i++) {
@@ -404,4 +403,41 @@ void push_lobby(struct lroom *lr)
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
 	env.lobby_update = &m;
 	push_bcast(lr, &env, true, true);
+}
+
+void push_ok(struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
+
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
+	env.ok = &ok;
+	session_send_env(ss, &env);
+}
+
+void push_answer_ack(struct session *ss, uint32_t q, int64_t rt_us,
+		     int64_t recv_us, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__AnswerAck m = QUIZ__V1__ANSWER_ACK__INIT;
+
+	m.question_index = q;
+	m.response_time_us = (uint32_t)rt_us;
+	m.received_at_us = (uint64_t)recv_us;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK;
+	env.answer_ack = &m;
+	session_send_env(ss, &env);
+}
+
+void push_kicked(struct session *ss, const char *reason)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Kicked m = QUIZ__V1__KICKED__INIT;
+
+	m.reason = (char *)reason;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
+	env.kicked = &m;
+	session_send_env(ss, &env);
 }

@@ -44,6 +44,13 @@ void push_catch_up(struct lroom *lr, struct session *ss);
 size_t push_top(struct lroom *lr, Quiz__V1__Standing *st,
 		Quiz__V1__Standing **pst);
 
+/* Replies and notices to one session: Ok{}, an AnswerAck (after the
+ * commit), Kicked{reason}. */
+void push_ok(struct session *ss, uint32_t seq);
+void push_answer_ack(struct session *ss, uint32_t q, int64_t rt_us,
+		     int64_t recv_us, uint32_t seq);
+void push_kicked(struct session *ss, const char *reason);
+
 /* ---- push_contest.c ---- */
 
 /* Storage for a ContestInfo message built from a room's contest. */

@@ -41,12 +41,13 @@ static void seats_ref_rebuild(struct hub *h, size_t cap)
 	h->nrefs = 0;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].token[0] && old[i].room)
-			seats_ref_put(h, old[i].token, old[i].room, old[i].player);
+			seats_ref_put(h, old[i].token, old[i].room,
+				      old[i].player);
 	free(old);
 }
 
 void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
-		    uint32_t player)
+		   uint32_t player)
 {
 	size_t i, mask;
 
@@ -63,7 +64,6 @@ void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
 	h->refs[i].room = lr;
 	h->refs[i].player = player;
 }
-
 
 /* Remembers that a contestant's lobby seat emptied now. */
 void seats_gone_push(struct lroom *lr, uint32_t pid)
@@ -251,14 +251,10 @@ int hub_resume(struct hub *h, struct session *ss, const char *token)
 		 * old one is told why (Kicked, so it does not resume in turn)
 		 * and closed */
 		struct session *old = lr->seats[ref->player];
-		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-		Quiz__V1__Kicked k = QUIZ__V1__KICKED__INIT;
 
 		seats_keep_delay(lr, old);
-		k.reason = "this seat was resumed from another connection";
-		env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
-		env.kicked = &k;
-		session_send_env(old, &env);
+		push_kicked(old,
+			    "this seat was resumed from another connection");
 		old->room = NULL;
 		old->role = ROLE_NONE;
 		conn_close(old->conn, 1);
@@ -301,4 +297,3 @@ void hub_detach(struct hub *h, struct session *ss)
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
 }
-

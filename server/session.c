@@ -336,8 +336,7 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 			      env->watch_room->host_token, env->seq);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND:
-		r = hub_command(h, ss,
-				(enum room_cmd)env->host_command->action,
+		r = hub_command(h, ss, (enum room_cmd)env->host_command->action,
 				env->host_command->player_id, env->seq);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ANSWER: {

@@ -398,6 +398,7 @@ uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
 				  uint64_t notify)
 {
 	uint32_t n, steps;
+	uint64_t match;
 	struct op *op;
 
 	if (!s || !m || !m->code || !store_str_ok(m->code) ||
@@ -422,8 +423,9 @@ uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
 	op_int(op, (int64_t)m->seed);
 	op_int(op, store_wall_us());
 	op_questions(op, 0, 0, n, m->question_ids, m->perms);
+	match = op->match; /* the writer owns (and may free) op once pushed */
 	store_push(s, op);
-	return op->match;
+	return match;
 }
 
 void store_match_questions(struct store *s, uint64_t match, uint32_t round,

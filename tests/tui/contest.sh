@@ -12,7 +12,11 @@
 # refused a contest file that the server rejects (the line shown, exit 1)
 # and one over 32768 bytes (exit 2, no server needed).
 #
-# tmux missing is a SKIP (exit 77), never a pass.
+# Bob goes through a TCP relay (proxy.py) that is killed in the wager
+# phase: he must come back on his seat with his team's stake.
+#
+# tmux missing is a SKIP (exit 77), never a pass; python3 missing (the
+# relay) runs the rest and then exits 77 naming the part not run.
 #
 # Usage: contest.sh QUIZD QUIZ BANK_DIR
 set -euo pipefail
@@ -23,9 +27,11 @@ contest="$here/contest.ini"
 tmp=$(mktemp -d)
 sock="quiz-contest-$$-$RANDOM"
 qpid=""
+ppid=""
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() {
   T kill-server 2>/dev/null || true
+  [ -n "$ppid" ] && kill "$ppid" 2>/dev/null && wait "$ppid" 2>/dev/null || true
   [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -103,6 +109,8 @@ next_until() {
   done
   fail "host: '$want' not reached with n"
 }
+# snap NAME WINDOW: with CONTEST_SNAP_DIR set, keeps the screen (for docs)
+snap() { [ -z "${CONTEST_SNAP_DIR:-}" ] || cap "$2" >"$CONTEST_SNAP_DIR/$1.txt"; }
 start=$SECONDS
 
 # --- a file over 32768 bytes: refused before connecting
@@ -120,6 +128,23 @@ qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "quizd did not start"
 addr="127.0.0.1:$(cat "$tmp/port")"
+# relay LISTEN_PORT: (re)start the TCP relay in front of quizd (Bob's
+# connection goes through it and is dropped in the wager phase)
+relay() {
+  rm -f "$tmp/pport"
+  python3 "$here/proxy.py" "$1" "$(cat "$tmp/port")" "$tmp/pport" &
+  ppid=$!
+  for _ in $(seq 50); do [ -s "$tmp/pport" ] && return 0; sleep 0.1; done
+  fail "relay did not start"
+}
+relayed=""
+skipped=()
+if command -v python3 >/dev/null; then
+  relay 0
+  relayed="127.0.0.1:$(cat "$tmp/pport")"
+else
+  skipped+=("python3 not installed: Bob's reconnect in the wager phase was not run")
+fi
 
 T new-session -d -s m -x 80 -y 24 'sleep 600'
 T set -g status off
@@ -147,11 +172,12 @@ echo "room $code on $addr"
 wait_for 1 "3 rounds: 必答题 (in turn) · 抢答题 (speed) · 风险题 (wager)"
 wait_for 1 "Team score = 100 + mean of the members' points"
 wait_for 1 "支部联赛 TUI"
+snap host-lobby 1
 
 run 2 "" "$quiz" join "$addr" "$code" --name 张三 --team 一支部
 wait_for 2 "You are 张三 of 一支部"
 run 3 "" "$quiz" join "$addr" "$code" --name 李四 --team 一支部
-run 4 "" "$quiz" join "$addr" "$code" --name Bob --team 二支部
+run 4 "" "$quiz" join "${relayed:-$addr}" "$code" --name Bob --team 二支部
 run 5 zh_CN "$quiz" screen "$addr" "$code"
 wait_for 3 "You are 李四 of 一支部"
 wait_for 4 "You are Bob of 二支部"
@@ -164,6 +190,8 @@ done
 # --- round 1, 必答: 一支部's turn, then 二支部's
 T send-keys -t m:1 s
 wait_for 2 "Round 1 of 3 · 必答题 · in turn" 8
+wait_for 2 "Your team's turn (一支部) · turn 1 of 2" 3
+snap join-countdown 2
 wait_for 5 "第 1/3 轮 · 必答题 · 必答" 5
 stem1="中国共产党的根本宗旨是____。"
 wait_for 2 "$stem1" 10
@@ -171,9 +199,11 @@ wait_for 4 "$stem1" 3
 wait_for 2 "Round 1/3 · 必答题 · Question 1 of 2"
 wait_for 2 "Your team's turn (一支部) · turn 1 of 2"
 highlighted 2 "Your team's turn (一支部)"
+snap join-myturn 2
 wait_for 3 "Your team's turn (一支部) · turn 1 of 2"
 wait_for 4 "Turn 1 of 2: 一支部 answers · you cannot answer this one"
 wait_for 4 "Not your turn: answer keys are off"
+snap join-otherturn 4
 wait_for 1 "Turn 1 of 2: 一支部 answers"
 right=$(letter_of 2 "全心全意为人民服务")
 [ -n "$right" ] || fail "option 全心全意为人民服务 not found"
@@ -184,11 +214,14 @@ not_shown 4 "Answer received"
 T send-keys -t m:2 "$right"
 wait_for 2 "Answer received in" 3
 wait_for 2 "Correct! +10 points" 16
+# 李四 did not answer: Result.answered false, team_answered true
 wait_for 3 "Your team answered: correct, +10 points" 3
 wait_for 4 "Not your turn: no points" 3
 wait_re 2 "Team 一支部: 110 \(\+10\) · rank 1 of 2"
 wait_re 1 "^ +1\. +一支部 +2 +110 +\+10"
 wait_re 1 "^ +2\. +二支部 +1 +100 +0"
+snap host-reveal 1
+snap join-reveal 2
 
 next_until "Leaderboard after question 1 of 2"
 wait_re 4 "^ +1\. +一支部 +2 +110 +\+10"
@@ -211,6 +244,9 @@ wait_for 1 "Press n to begin round 2"
 wait_re 2 "^ +1\. +一支部 +2 +110"
 wait_re 2 "^ +2\. +二支部 +1 +95"
 wait_for 5 "第 1/3 轮结束 · 必答题"
+snap join-break 2
+snap host-break 1
+snap screen-break-zh 5
 
 # --- round 2, speed: everyone answers
 next_until "Round 2 of 3 · 抢答题 · speed"
@@ -236,16 +272,32 @@ wait_for 2 "Round 3 of 3 · 风险题 · wager" 5
 wait_for 2 "Pick your team's stake"
 wait_for 2 "[1] 10    [2] 20    [3] 30"
 wait_for 2 "1-3 pick a stake"
+snap join-wager 2
 wait_for 5 "风险" 3
 T send-keys -t m:2 3
 wait_for 2 "Stake 30 confirmed" 5
 wait_for 3 "Stake 30 confirmed (picked by 张三)" 5
+snap join-wager-member 3
+snap host-wager 1
 T send-keys -t m:3 1 # the team's stake is taken: nothing changes
 sleep 0.3
 wait_for 3 "Stake 30 confirmed (picked by 张三)" 1
 T send-keys -t m:4 1
 wait_for 4 "Stake 10 confirmed" 5
-T send-keys -t m:1 n # both teams have staked: end the wager time
+# Bob's connection drops in the wager phase: back on his seat, the phase
+# re-sent, his team's stake still confirmed
+if [ -n "$relayed" ]; then
+  kill "$ppid"; wait "$ppid" 2>/dev/null || true; ppid=""
+  wait_for 4 "Reconnecting…" 5
+  relay "${relayed##*:}"
+  wait_for 4 "Bob · R 3/3 · Q 1/1 · online" 10
+  wait_for 4 "Stake 10 confirmed" 3
+  wait_for 4 "Pick your team's stake" 1
+  echo "Bob reconnected in the wager phase"
+fi
+# both teams have staked: end the wager time (unless it ended by itself:
+# n in the question would close it)
+cap 1 | grep -qF "The teams are picking their stakes" && T send-keys -t m:1 n
 stem4="党的全国代表大会每____举行一次。"
 wait_for 2 "$stem4" 12
 wait_for 4 "$stem4" 3
@@ -259,6 +311,7 @@ T send-keys -t m:4 "$(other_letter "$right")"
 wait_for 2 "Correct! +30 points (stake 30)" 16
 wait_for 3 "Your team answered: correct, +30 points (stake 30)" 3
 wait_for 4 "Wrong: −10 points (stake 10)" 3
+snap join-wager-lost 4
 
 # --- the end: final team standings with the best members, everywhere
 next_until "Final team standings" "Leaderboard after question 1 of 1" "End of round 3 of 3"
@@ -269,9 +322,16 @@ wait_re 2 "^ +2\. +二支部 +1 +[0-9]+ +Bob"
 wait_for 2 "Best members"
 wait_re 2 "You: rank [12] of 3"
 wait_re 4 "You: rank 3 of 3"
+snap join-final 2
+snap screen-final-zh 5
+snap host-final 1
 
 # --- quit everywhere: each client gives the terminal back and exits 0
 for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
 for w in 1 2 3 4 5; do wait_for "$w" "quiz exited 0" 5; done
 echo "tui contest: 3 rounds, 5 screens at 80x24, in $((SECONDS - start)) s"
+if [ "${#skipped[@]}" -gt 0 ]; then
+  for s in "${skipped[@]}"; do echo "SKIP: $s"; done
+  exit 77
+fi
 echo "1 passed, 0 failed"

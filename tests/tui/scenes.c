@@ -412,9 +412,8 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		enum model_mode mode;
-	} modes[] = {{"join", MODE_JOIN},
-		     {"host", MODE_HOST},
-		     {"screen", MODE_SCREEN}};
+	} modes[] = {
+	    {"join", MODE_JOIN}, {"host", MODE_HOST}, {"screen", MODE_SCREEN}};
 	struct ui_view v;
 	size_t i;
 	wint_t k;

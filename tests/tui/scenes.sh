@@ -48,8 +48,15 @@ has() {
 }
 # hasnt TEXT: the fixed string is not on the screen
 hasnt() { cap | grep -qF -- "$1" && fail "'$1' shown" || true; }
-# line REGEX: a line of the screen matches
-line() { cap | grep -qE -- "$1" || fail "no line matches /$1/"; }
+# line REGEX: a line of the screen matches (waits up to 3 s)
+line() {
+  local i
+  for ((i = 0; i < 30; i++)); do
+    cap | grep -qE -- "$1" && return 0
+    sleep 0.1
+  done
+  fail "no line matches /$1/"
+}
 # fits: no line wider than 80 columns, the key line on row 24
 fits() {
   local w
@@ -113,9 +120,9 @@ has "Wrong: −20 points (stake 20)"
 
 show join leaderboard
 has "Leaderboard after question 2 of 4" "Team     Members   Score    Last     Stake"
-line '^  =1  一支部 +3 +130 +\+30 +30$'
-line '^  =1  二支部 +2 +130 +−20 +20$'
-line '^   3\. 三支部 +1 +90 +−10 +10$'
+line '^ +=1  一支部 +3 +130 +\+30 +30$'
+line '^ +=1  二支部 +2 +130 +−20 +20$'
+line '^ +3\. 三支部 +1 +90 +−10 +10$'
 line '^  =1  张三 \[一支部\]'
 line '^   4\. 李小龙 \[二支部\] .* -20$'
 fits
@@ -138,7 +145,7 @@ fits
 show join final
 has "Final results" "Final team standings" "Best members" "张三, 小明, 王五" \
   "You: rank 1 of 6, 60 points"
-line '^  =1  二支部 +2 +130 +Bob, 李小龙$'
+line '^ +=1  二支部 +2 +130 +Bob, 李小龙$'
 fits
 
 # --- host and projector ---------------------------------------------------
@@ -150,7 +157,7 @@ show host myturn
 has "Turn 2 of 4: 一支部 answers" "Answered 0 / 0"
 show host reveal
 has "Team score = 100 + mean of the members' points"
-line '^  =1  二支部 +2 +130 +−20 +20$'
+line '^ +=1  二支部 +2 +130 +−20 +20$'
 fits
 show host wager
 has "The teams are picking their stakes" "Press n to end the wager time now"
@@ -176,11 +183,13 @@ if [ -f "$mo" ]; then
   has "风险" "[1] 10"
   fits
   show join leaderboard zh_CN
-  line '^  1 \(并列\) +一支部'
+  line '^ +1 \(并列\) +一支部'
   fits
   show join final zh_CN
+  has "队伍最终排名" "优秀队员" "你：第 1 名（共 6 人），60 分"
   fits
   show host break zh_CN
+  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 抢答" "按 n 开始第 2 轮"
   fits
 else
   skipped+=("zh_CN: no catalogue built ($mo)")

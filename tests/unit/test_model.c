@@ -1671,7 +1671,8 @@ Test(model, round_start_and_end)
 	ri.name = "风险题";
 	feed(&M, BODY(ROUND_START), &rs);
 	cr_expect_eq(M.round, 2);
-	cr_expect_not(M.round_ended);
+	cr_expect_eq(M.phase, PHASE_ROUND_BREAK, "until its countdown");
+	cr_expect_eq(M.ended_round, 0, "the break still shows round 1");
 	/* the last round's end: no break, the final leaderboard follows */
 	M.phase = PHASE_LEADERBOARD;
 	re.round = 2;
@@ -1899,6 +1900,10 @@ Test(model, wager_pick_and_ack)
 	cr_expect_eq(i, 1);
 	cr_expect_eq(n, 2);
 	cr_expect_eq(M.wager_stake, 30, "the stake stays on screen");
+	/* re-sent without Question.stake: the acknowledged stake is shown */
+	q.stake = 0;
+	feed(&M, BODY(QUESTION), &q);
+	cr_expect_eq(M.q_stake, 30);
 
 	r.question_index = 6;
 	r.answered = true;
