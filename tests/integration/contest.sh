@@ -9,7 +9,7 @@
 # schema v3) must hold exactly what the contestants were told (quiz-bench
 # --told).
 set -euo pipefail
-quizd=$1 bench=$2 bank=$3 contest=$4
+quizd=$1 bench=$2 bank=$3 contest=$4 replay=$5
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 tmp=$(mktemp -d)
 qpid=""
@@ -98,4 +98,8 @@ kill -0 "$qpid" || fail "quizd died"
 kill -TERM "$qpid"
 wait "$qpid" || fail "quizd exited non-zero on SIGTERM"
 qpid=""
+
+# the event log: the contest made again from its stored definition and its
+# events replayed through the core gives the stored results and boards
+"$replay" "$tmp/quiz.db" || fail "the stored events do not replay to the stored results"
 echo "1 passed, 0 failed"
