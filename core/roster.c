@@ -263,16 +263,24 @@ static void player_out(struct roster *ro, struct room_player *p)
 		ro->members[p->team]--;
 }
 
+/* The player id names who is still in the match: 0 and *out, or
+ * -QE_BAD_MESSAGE (never given) or -QE_BAD_STATE (already out). */
+static int player_in(struct roster *ro, uint32_t id, struct room_player **out)
+{
+	if (id == 0 || id > ro->np)
+		return -QE_BAD_MESSAGE;
+	*out = &ro->players[id - 1];
+	return (*out)->kicked ? -QE_BAD_STATE : 0;
+}
+
 /* A contestant leaves the lobby. */
 int roster_leave(struct roster *ro, uint32_t id)
 {
 	struct room_player *p;
+	int r;
 
-	if (id == 0 || id > ro->np)
-		return -QE_BAD_MESSAGE;
-	p = &ro->players[id - 1];
-	if (p->kicked)
-		return -QE_BAD_STATE;
+	if ((r = player_in(ro, id, &p)) < 0)
+		return r;
 	nick_remove(ro, p->key);
 	player_out(ro, p);
 	p->left = true;
@@ -283,12 +291,10 @@ int roster_leave(struct roster *ro, uint32_t id)
 int roster_kick(struct roster *ro, uint32_t id)
 {
 	struct room_player *p;
+	int r;
 
-	if (id == 0 || id > ro->np)
-		return -QE_BAD_MESSAGE;
-	p = &ro->players[id - 1];
-	if (p->kicked)
-		return -QE_BAD_STATE;
+	if ((r = player_in(ro, id, &p)) < 0)
+		return r;
 	player_out(ro, p);
 	return 0;
 }

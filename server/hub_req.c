@@ -255,6 +255,18 @@ int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
 	return 0;
 }
 
+/* A contestant's request may be taken: the session holds a seat and the
+ * store can queue what it records (past the write queue's bound it is
+ * refused before the room records it, so it may be sent again). */
+static int contestant_ok(const struct session *ss)
+{
+	if (!ss->room || ss->role != ROLE_PLAYER)
+		return -QE_BAD_STATE;
+	if (!store_accepting(ss->room->hub->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	return 0;
+}
+
 int hub_answer(struct hub *h, struct session *ss, uint32_t q,
 	       uint32_t choice_mask, const char *text, int64_t recv_us,
 	       uint32_t seq)
@@ -265,12 +277,8 @@ int hub_answer(struct hub *h, struct session *ss, uint32_t q,
 	int r;
 
 	(void)h;
-	if (!lr || ss->role != ROLE_PLAYER)
-		return -QE_BAD_STATE;
-	/* past the write queue's bound: refused before the room records it,
-	 * so the contestant may answer again */
-	if (!store_accepting(lr->hub->srv->store))
-		return -QE_STORAGE_UNAVAILABLE;
+	if ((r = contestant_ok(ss)) < 0)
+		return r;
 	req.seq = seq;
 	req.text = text;
 	r = room_answer(lr->room, recv_us, ss->player, q, choice_mask, text,
@@ -288,10 +296,8 @@ int hub_wager(struct hub *h, struct session *ss, uint32_t q, int32_t stake,
 	int r;
 
 	(void)h;
-	if (!lr || ss->role != ROLE_PLAYER)
-		return -QE_BAD_STATE;
-	if (!store_accepting(lr->hub->srv->store))
-		return -QE_STORAGE_UNAVAILABLE;
+	if ((r = contestant_ok(ss)) < 0)
+		return r;
 	r = room_wager(lr->room, net_now_us(), ss->player, q, stake);
 	if (r == 0)
 		lroom_flush(lr, &req);

@@ -177,6 +177,24 @@ static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
 	hub_pend_push(h, &p);
 }
 
+/* Something of this request that waits for a commit, with a fresh token
+ * (pushed by the caller once the store has the operation). */
+static struct pending lroom_pend(struct lroom *lr, enum pend_kind kind,
+				 uint32_t player, uint32_t q,
+				 const struct lroom_req *req)
+{
+	struct pending p;
+
+	memset(&p, 0, sizeof(p));
+	p.token = ++lr->hub->next_token;
+	p.kind = kind;
+	p.room = lr;
+	p.player = player;
+	p.q = q;
+	p.seq = req ? req->seq : 0;
+	return p;
+}
+
 /* An accepted answer is stored; its ack waits for the commit. */
 static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 			       const struct lroom_req *req)
@@ -198,13 +216,7 @@ static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 
 	if (a.player < lr->nseats)
 		lr->answered_q[a.player] = e->q + 1;
-	memset(&p, 0, sizeof(p));
-	p.token = ++h->next_token;
-	p.kind = PEND_ACK;
-	p.room = lr;
-	p.player = e->u.answer.player;
-	p.q = e->q;
-	p.seq = req ? req->seq : 0;
+	p = lroom_pend(lr, PEND_ACK, e->u.answer.player, e->q, req);
 	p.rt_us = e->u.answer.rt_us;
 	p.recv_us = e->u.answer.recv_us;
 	/* hub_answer checked store_accepting: only this thread queues, so
@@ -220,19 +232,12 @@ static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 static void lroom_store_wager(struct lroom *lr, const struct room_effect *e,
 			      const struct lroom_req *req)
 {
-	struct hub *h = lr->hub;
-	struct pending p;
+	struct pending p =
+	    lroom_pend(lr, PEND_WAGER, e->u.wager.player, e->q, req);
 
-	memset(&p, 0, sizeof(p));
-	p.token = ++h->next_token;
-	p.kind = PEND_WAGER;
-	p.room = lr;
-	p.player = e->u.wager.player;
-	p.q = e->q;
-	p.seq = req ? req->seq : 0;
 	p.stake = e->u.wager.stake;
-	store_barrier(h->srv->store, p.token);
-	hub_pend_push(h, &p);
+	store_barrier(lr->hub->srv->store, p.token);
+	hub_pend_push(lr->hub, &p);
 }
 
 /* Turns every effect the core produced into messages and store writes.
