@@ -154,8 +154,7 @@ void store_match_contest(struct store *s, uint64_t match, const char *text);
 /* The match's definition (core/matchdef.h: the settings and the contest
  * exactly as the room was made) in matches.definition: what a replay of
  * its events starts from. */
-void store_match_definition(struct store *s, uint64_t match,
-			    const char *text);
+void store_match_definition(struct store *s, uint64_t match, const char *text);
 
 /* The questions drawn for a round: match indexes first .. first + n - 1
  * (appended to match_questions with their round). */
