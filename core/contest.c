@@ -150,14 +150,16 @@ static int contest_round_selection(const struct contest *c, unsigned i,
 	const struct round_cfg *r = &c->rounds[i];
 	unsigned j, k, p;
 
-	if (r->nids > CONTEST_IDS_MAX)
+	if (r->nids > CONTEST_IDS_MAX || r->first_id > c->nids ||
+	    r->nids > c->nids - r->first_id)
 		return contest_fail(err, cap,
-				    "round %u: ids lists %u items; at most %d",
+				    "round %u: ids lists %u items; at most %d "
+				    "in a contest",
 				    i + 1, r->nids, CONTEST_IDS_MAX);
 	for (j = 0; j < r->nids; j++) {
-		const char *id = r->ids[j];
+		const char *id = contest_round_id(c, r, j);
 
-		if (!contest_terminated(id, sizeof(r->ids[j])) ||
+		if (!contest_terminated(id, sizeof(c->ids[0])) ||
 		    id[0] == '\0' || !text_utf8_valid(id, strlen(id)))
 			return contest_fail(
 			    err, cap,
@@ -166,14 +168,16 @@ static int contest_round_selection(const struct contest *c, unsigned i,
 			    "or not UTF-8",
 			    i + 1, j + 1, CONTEST_ITEM_ID_MAX);
 		for (k = 0; k < j; k++)
-			if (strcmp(r->ids[k], id) == 0)
+			if (strcmp(contest_round_id(c, r, k), id) == 0)
 				return contest_fail(err, cap,
 						    "round %u: ids: item '%s' "
 						    "is listed twice",
 						    i + 1, id);
 		for (p = 0; p < i; p++)
 			for (k = 0; k < c->rounds[p].nids; k++)
-				if (strcmp(c->rounds[p].ids[k], id) == 0)
+				if (strcmp(
+					contest_round_id(c, &c->rounds[p], k),
+					id) == 0)
 					return contest_fail(
 					    err, cap,
 					    "round %u: ids: item '%s' is "
@@ -392,6 +396,13 @@ bool contest_runnable(const struct contest *c, char *err, size_t cap)
 		return false;
 	}
 	return true;
+}
+
+/* The k-th explicit id of round r: the pool keeps every round's ids. */
+const char *contest_round_id(const struct contest *c, const struct round_cfg *r,
+			     uint32_t k)
+{
+	return c->ids[r->first_id + k];
 }
 
 /* The formats c uses, as bits (contest.h). */

@@ -31,7 +31,7 @@ enum team_scoring {
 
 #define CONTEST_ROUNDS_MAX 16
 #define CONTEST_STAKES_MAX 8
-#define CONTEST_IDS_MAX	   200 /* explicit item ids in one round */
+#define CONTEST_IDS_MAX	   200 /* explicit item ids in a contest, all rounds */
 #define CONTEST_TEAMS_MAX  64  /* fixed teams; also a room's team limit */
 #define CONTEST_TEXT_MAX                                                       \
 	32768 /* bytes of a contest file sent in                               \
@@ -43,9 +43,9 @@ enum team_scoring {
 struct round_cfg {
 	char name[QUIZ_TITLE_MAX + 1]; /* shown in the round banner */
 	enum round_format format;
-	/* question selection: explicit ids (in order) or a draw */
-	char ids[CONTEST_IDS_MAX][CONTEST_ITEM_ID_MAX + 1];
-	uint32_t nids;
+	/* question selection: explicit ids (in order: the contest's ids
+	 * first_id .. first_id + nids - 1, see contest_round_id) or a draw */
+	uint32_t first_id, nids;
 	char category[QUIZ_CATEGORY_MAX + 1]; /* "" = any */
 	uint32_t kinds;			      /* bit (1 << item_kind); 0 any */
 	int min_difficulty, max_difficulty;   /* 0 = no bound */
@@ -68,6 +68,10 @@ struct contest {
 	uint32_t nteams; /* 0: contestants name their teams freely */
 	struct round_cfg rounds[CONTEST_ROUNDS_MAX];
 	uint32_t nrounds;
+	/* the explicit item ids of every round, round after round (one pool:
+	 * a room keeps a copy of its contest) */
+	char ids[CONTEST_IDS_MAX][CONTEST_ITEM_ID_MAX + 1];
+	uint32_t nids;
 };
 
 /* Defaults per format (docs/CONTEST.md): SPEED 10 questions, 20 s, 1000
@@ -83,6 +87,10 @@ int contest_normalize(struct contest *c, char *err, size_t cap);
 /* Whether every round of c has a format this build runs (SPEED, TURN,
  * WAGER). */
 bool contest_runnable(const struct contest *c, char *err, size_t cap);
+
+/* The k-th explicit item id of round r of c (k < r->nids). */
+const char *contest_round_id(const struct contest *c, const struct round_cfg *r,
+			     uint32_t k);
 
 /* Bit (1 << format) of every format the contest uses. */
 uint32_t contest_formats(const struct contest *c);

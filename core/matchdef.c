@@ -42,7 +42,8 @@ static void sb_line(struct sbuf *b, const char *fmt, ...)
 }
 
 /* The lines of one round. */
-static void write_round(struct sbuf *b, const struct round_cfg *r, uint32_t i)
+static void write_round(struct sbuf *b, const struct contest *c,
+			const struct round_cfg *r, uint32_t i)
 {
 	char stakes[CONTEST_STAKES_MAX * 12 + 1] = "";
 	size_t o = 0;
@@ -65,7 +66,7 @@ static void write_round(struct sbuf *b, const struct round_cfg *r, uint32_t i)
 	sb_line(b, "round.min_difficulty=%d", r->min_difficulty);
 	sb_line(b, "round.max_difficulty=%d", r->max_difficulty);
 	for (k = 0; k < r->nids && k < CONTEST_IDS_MAX; k++)
-		sb_line(b, "round.id=%s", r->ids[k]);
+		sb_line(b, "round.id=%s", contest_round_id(c, r, k));
 }
 
 char *matchdef_write(const struct room_settings *s, const struct contest *c)
@@ -93,7 +94,7 @@ char *matchdef_write(const struct room_settings *s, const struct contest *c)
 	for (i = 0; i < c->nteams && i < CONTEST_TEAMS_MAX; i++)
 		sb_line(&b, "contest.team=%s", c->teams[i]);
 	for (i = 0; i < c->nrounds && i < CONTEST_ROUNDS_MAX; i++)
-		write_round(&b, &c->rounds[i], i);
+		write_round(&b, c, &c->rounds[i], i);
 	return b.p;
 }
 
@@ -144,7 +145,8 @@ static int stakes(const char *v, struct round_cfg *r)
 }
 
 /* One key of a round. */
-static int round_key(const char *k, const char *v, struct round_cfg *r)
+static int round_key(const char *k, const char *v, struct contest *c,
+		     struct round_cfg *r)
 {
 	int64_t x;
 
@@ -155,9 +157,12 @@ static int round_key(const char *k, const char *v, struct round_cfg *r)
 	if (!strcmp(k, "stakes"))
 		return stakes(v, r);
 	if (!strcmp(k, "id")) {
-		if (r->nids == CONTEST_IDS_MAX)
+		if (c->nids == CONTEST_IDS_MAX)
 			return -1;
-		return str(v, r->ids[r->nids++], sizeof(r->ids[0]));
+		if (!r->nids)
+			r->first_id = c->nids;
+		r->nids++;
+		return str(v, c->ids[c->nids++], sizeof(c->ids[0]));
 	}
 	if (num(v, INT64_MIN / 2, INT64_MAX / 2, &x) < 0)
 		return -1;
@@ -278,7 +283,7 @@ int matchdef_read(const char *text, struct room_settings *s, struct contest *c,
 		}
 		if (!strncmp(line, "round.", 6))
 			r = round < 0 ? -1
-				      : round_key(line + 6, eq + 1,
+				      : round_key(line + 6, eq + 1, c,
 						  &c->rounds[round]);
 		else
 			r = head_key(line, eq + 1, s, c);

@@ -162,7 +162,8 @@ static uint32_t draw_round(struct room *r, uint32_t ri, uint32_t want)
 	if (rc->nids) {
 		/* explicit ids in order; unknown or asked ones are skipped */
 		for (i = 0; i < rc->nids && n < want; i++) {
-			const struct item *it = bank_find(b, rc->ids[i]);
+			const struct item *it =
+			    bank_find(b, contest_round_id(&r->c, rc, i));
 
 			if (!it || used[it - b->items])
 				continue;

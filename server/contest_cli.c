@@ -128,14 +128,15 @@ static unsigned contest_cli_selection(const char *file, const struct contest *c,
 		need = r->count * (c->nteams ? c->nteams : 1);
 	if (r->nids) {
 		for (k = 0; k < r->nids; k++) {
-			if (bank_find(b, r->ids[k])) {
+			if (bank_find(b, contest_round_id(c, r, k))) {
 				have++;
 				continue;
 			}
 			fprintf(stderr,
 				"%s:%u: round %u: ids: item '%s' is not in "
 				"the bank\n",
-				file, l->ids[i][k], i + 1, r->ids[k]);
+				file, l->ids[i][k], i + 1,
+				contest_round_id(c, r, k));
 			t->errors++;
 		}
 		printf("  questions: %u listed by id, %u in the bank\n",

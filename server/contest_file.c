@@ -421,9 +421,9 @@ static int cf_id(struct cf_state *st, const char *id, void *arg)
 	struct round_cfg *r = &st->c->rounds[st->round];
 
 	(void)arg;
-	if (r->nids >= CONTEST_IDS_MAX) {
+	if (st->c->nids >= CONTEST_IDS_MAX) {
 		contest_file_error(st->errs, st->line,
-				   "ids: at most %d items in a round",
+				   "ids: at most %d items in a contest",
 				   CONTEST_IDS_MAX);
 		return -1;
 	}
@@ -434,7 +434,11 @@ static int cf_id(struct cf_state *st, const char *id, void *arg)
 				   id, CONTEST_ITEM_ID_MAX);
 		return -1;
 	}
-	strcpy(r->ids[r->nids], id);
+	/* a round's ids are contiguous in the pool: its section is read
+	 * whole before the next one begins */
+	if (!r->nids)
+		r->first_id = st->c->nids;
+	strcpy(st->c->ids[st->c->nids++], id);
 	st->lines->ids[st->round][r->nids++] = st->line;
 	return 0;
 }

@@ -148,15 +148,16 @@ static inline struct round_cfg *add_round(struct contest *c,
 	return r;
 }
 
-/* Sets a round's explicit item ids. */
-static inline void round_ids(struct round_cfg *r, const char *const *ids,
-			     size_t n)
+/* Sets the explicit item ids of round r of c (appended to c's pool). */
+static inline void round_ids(struct contest *c, struct round_cfg *r,
+			     const char *const *ids, size_t n)
 {
 	size_t i;
 
-	cr_assert_leq(n, CONTEST_IDS_MAX);
+	cr_assert_leq(c->nids + n, CONTEST_IDS_MAX);
+	r->first_id = c->nids;
 	for (i = 0; i < n; i++)
-		snprintf(r->ids[i], sizeof(r->ids[i]), "%s", ids[i]);
+		snprintf(c->ids[c->nids++], sizeof(c->ids[0]), "%s", ids[i]);
 	r->nids = (uint32_t)n;
 	r->count = (uint32_t)n;
 }

@@ -397,7 +397,7 @@ Test(contest, file_values_and_defaults)
 	cr_expect_str_eq(c->rounds[1].name, "Round 2");
 	cr_expect_eq(c->rounds[2].format, FMT_SPEED);
 	cr_assert_eq(c->rounds[2].nids, 3);
-	cr_expect_str_eq(c->rounds[2].ids[2], "s002-1");
+	cr_expect_str_eq(contest_round_id(c, &c->rounds[2], 2), "s002-1");
 	cr_expect_eq(c->rounds[2].count, 2);
 	cr_expect_eq(c->rounds[2].points, 1000);
 	free(c);

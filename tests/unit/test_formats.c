@@ -1032,14 +1032,14 @@ Test(formats, no_item_asked_twice)
 	add_singles("e", 3, "e");
 	contest_init(&c);
 	r = add_round(&c, FMT_SPEED);
-	round_ids(r, ids, 2); /* e0, e1 */
+	round_ids(&c, r, ids, 2); /* e0, e1 */
 	r = add_round(&c, FMT_SPEED);
 	r->count = 30;
 	snprintf(r->category, sizeof(r->category), "c");
 	r = add_round(&c, FMT_SPEED);
 	r->count = 20; /* any category: the 10 c left and e2 */
 	r = add_round(&c, FMT_SPEED);
-	round_ids(r, ids + 2, 1); /* e2: drawn in round 2 already */
+	round_ids(&c, r, ids + 2, 1); /* e2: drawn in round 2 already */
 	new_room_contest(&s, &c);
 	join("a");
 	cr_assert_eq(cmd(CMD_START, 0), 0);

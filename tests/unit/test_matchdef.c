@@ -27,8 +27,9 @@ static void sample(struct room_settings *s, struct contest *c)
 	round_cfg_default(&c->rounds[0], FMT_TURN);
 	c->rounds[0].penalty = -5;
 	c->rounds[0].nids = 2;
-	snprintf(c->rounds[0].ids[0], sizeof(c->rounds[0].ids[0]), "Q001");
-	snprintf(c->rounds[0].ids[1], sizeof(c->rounds[0].ids[1]), "Q117");
+	c->nids = 2;
+	snprintf(c->ids[0], sizeof(c->ids[0]), "Q001");
+	snprintf(c->ids[1], sizeof(c->ids[1]), "Q117");
 	round_cfg_default(&c->rounds[1], FMT_SPEED);
 	snprintf(c->rounds[1].category, sizeof(c->rounds[1].category),
 		 "党的组织");
@@ -53,7 +54,7 @@ Test(matchdef, round_trip)
 	cr_expect_eq(memcmp(&s, &s2, sizeof(s)), 0, "settings differ");
 	cr_expect_str_eq(c[1].teams[0], "机关党委第一党支部");
 	cr_expect_eq(c[1].rounds[0].penalty, -5);
-	cr_expect_str_eq(c[1].rounds[0].ids[1], "Q117");
+	cr_expect_str_eq(contest_round_id(&c[1], &c[1].rounds[0], 1), "Q117");
 	cr_expect_eq(c[1].rounds[2].stakes[3], 50);
 	cr_expect_eq(c[1].team_base, -50);
 	cr_expect_eq(memcmp(&c[0], &c[1], sizeof(*c)), 0, "contest differs");

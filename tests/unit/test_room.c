@@ -75,7 +75,7 @@ static void new_room(const struct room_settings *s, const int *idx, size_t n)
 		ids[i] = item_ids[idx[i]];
 	contest_init(&c);
 	r = add_round(&c, FMT_SPEED);
-	round_ids(r, ids, n);
+	round_ids(&c, r, ids, n);
 	r->time_limit_us = s->time_limit_us;
 	r->points = (int32_t)s->points;
 	new_room_contest(s, &c);
