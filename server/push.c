@@ -323,9 +323,10 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 
 	if (st == ROOM_OPEN)
 		push_question(lr, q, ss);
-	else if (st == ROOM_WAGER)
+	else if (st == ROOM_WAGER) {
 		push_wager_request_to(lr, q, room_deadline_at(lr->room), ss);
-	else if (st == ROOM_ROUND_BREAK)
+		push_stake_catch_up(lr, ss, q);
+	} else if (st == ROOM_ROUND_BREAK)
 		push_round_end(lr, room_round_index(lr->room) - 1, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);

@@ -90,5 +90,9 @@ void push_wager_request_to(struct lroom *lr, uint32_t q, int64_t deadline_us,
 void push_wager_ack(struct lroom *lr, uint32_t player, uint32_t q,
 		    int32_t stake, uint32_t seq);
 void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq);
+/* A contestant who (re)joins during a wager phase is told the stake its
+ * team (or itself, without a team) already picked: a WagerAck push naming
+ * nobody (player_id 0). */
+void push_stake_catch_up(struct lroom *lr, struct session *ss, uint32_t q);
 
 #endif

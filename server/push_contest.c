@@ -282,6 +282,27 @@ void push_wager_ack(struct lroom *lr, uint32_t player, uint32_t q,
 			session_send_env(w, &env);
 }
 
+void push_stake_catch_up(struct lroom *lr, struct session *ss, uint32_t q)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WagerAck m = QUIZ__V1__WAGER_ACK__INIT;
+	const struct room_player *p;
+	int32_t stake;
+
+	if (ss->role != ROLE_PLAYER || !(p = room_player(lr->room, ss->player)))
+		return;
+	stake = room_stake(lr->room, p->team, p->id);
+	if (stake <= 0)
+		return;
+	/* who picked it is not kept: the acknowledgement names nobody */
+	m.question_index = q;
+	m.stake = (uint32_t)stake;
+	m.nickname = "";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER_ACK;
+	env.wager_ack = &m;
+	session_send_env(ss, &env);
+}
+
 void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;

@@ -403,8 +403,6 @@ static void cmd_ok(struct peer *host, Quiz__V1__HostCommand__Action a,
 		wire_free(r);
 }
 
-/* A room drawn with a filter (FILL questions of one category, more asked
- * than there are): the settings echo in RoomCreated, Joined, Watching. */
 /* Contests (PROTOCOL.md "Contests"): a contest file in CreateRoom, a
  * refused file with its line, a fixed team list, a client that does not
  * play the room's formats, a non-speed format without a file. */
@@ -496,6 +494,95 @@ static void contest_checks(void)
 	peer_close(&host);
 }
 
+/* 风险: a contestant who joins during the wager phase after its team
+ * staked is told the stake (a WagerAck push after the WagerRequest). */
+static void contest_wager_checks(void)
+{
+	static const char text[] = "[contest]\n"
+				   "title = conform wager\n"
+				   "teams = 红队, 蓝队\n"
+				   "[round.1]\n"
+				   "format = wager\n"
+				   "count = 1\n"
+				   "wager_time = 60\n";
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__Wager w = QUIZ__V1__WAGER__INIT;
+	struct peer host, a, b;
+	char code[32];
+	uint32_t q;
+	Env *r;
+
+	peer_open(&host, "wager host");
+	wire_free(hello_contests(&host));
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	cr.contest = (char *)text;
+	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom of a wager contest");
+	if (!r)
+		die("no wager room");
+	snprintf(code, sizeof(code), "%s", r->room_created->code);
+	wire_free(r);
+	peer_open(&a, "wager a");
+	wire_free(hello_contests(&a));
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	j.code = code;
+	j.nickname = "甲";
+	j.team = "红队";
+	r = expect_reply(&a, &env, QUIZ__V1__ENVELOPE__BODY_JOINED, "join 甲");
+	wire_free(r);
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0, "START");
+	r = peer_wait(&a, QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST);
+	if (!r) {
+		check(false, "WagerRequest after START");
+		return;
+	}
+	q = r->wager_request->question_index;
+	check(r->wager_request->n_stakes == 3 &&
+		  r->wager_request->stakes[1] == 20,
+	      "WagerRequest offers the stakes 10/20/30");
+	wire_free(r);
+	w.question_index = q;
+	w.stake = 25;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
+	env.wager = &w;
+	expect_error(&a, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "a stake not among the round's stakes");
+	w.stake = 20;
+	r = expect_reply(&a, &env, QUIZ__V1__ENVELOPE__BODY_WAGER_ACK,
+			 "Wager 20");
+	check(r && r->wager_ack->stake == 20, "WagerAck{stake 20}");
+	wire_free(r);
+
+	peer_open(&b, "wager b");
+	wire_free(hello_contests(&b));
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	j.nickname = "乙";
+	r = expect_reply(&b, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			 "join 乙 during the wager phase");
+	wire_free(r);
+	r = peer_wait(&b, QUIZ__V1__ENVELOPE__BODY_WAGER_ACK);
+	check(r && r->wager_ack->stake == 20 && r->wager_ack->player_id == 0 &&
+		  r->seq == 0,
+	      "a teammate joining in the wager phase is told the team's "
+	      "stake (WagerAck push, player_id 0)");
+	wire_free(r);
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
+	env.wager = &w;
+	w.stake = 30;
+	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED,
+		     "a second stake of the team");
+	peer_close(&b);
+	peer_close(&a);
+	peer_close(&host);
+}
+
+/* A room drawn with a filter (FILL questions of one category, more asked
+ * than there are): the settings echo in RoomCreated, Joined, Watching. */
 static void room_setup(void)
 {
 	Env env = QUIZ__V1__ENVELOPE__INIT;
@@ -821,6 +908,7 @@ int main(int argc, char **argv)
 	port = atoi(argv[1]);
 	no_room_checks();
 	contest_checks();
+	contest_wager_checks();
 	room_setup();
 	room_two_hosts();
 	room_answers();
