@@ -41,6 +41,8 @@ struct hub_create {
 struct hub_join {
 	const char *code, *nickname, *team;
 	uint32_t seq;
+	char *why; /* a refusal may write its sentence here (why_cap bytes) */
+	size_t why_cap;
 };
 
 int hub_create_room(struct hub *h, struct session *ss,

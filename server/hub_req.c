@@ -150,6 +150,37 @@ static int formats_ok(const struct lroom *lr, const struct session *ss)
 	return (lr->formats & ~ss->formats) ? -QE_UNSUPPORTED_FORMAT : 0;
 }
 
+/* A join refused for its team in a room with a fixed team list: the
+ * sentence names the teams, so that a mistyped team can be corrected. */
+static void team_refusal(const struct lroom *lr, const struct hub_join *req)
+{
+	const struct contest *c = room_contest(lr->room);
+	size_t o;
+	uint32_t i;
+	int n;
+
+	if (!req->why || !req->why_cap || !c->nteams ||
+	    !text_valid_name(req->nickname, QUIZ_NAME_MAX) ||
+	    (req->team[0] &&
+	     roster_team_find(room_roster(lr->room), req->team) >= 0))
+		return;
+	n = snprintf(req->why, req->why_cap, "%s: this contest's teams are",
+		     req->team[0] ? "that team is not on this contest's list"
+				  : "a team is required");
+	o = n > 0 && (size_t)n < req->why_cap ? (size_t)n : 0;
+	/* whole names only (a cut one could end inside a UTF-8 sequence) */
+	for (i = 0; i < c->nteams; i++) {
+		size_t need = 2 + strlen(c->teams[i]);
+
+		if (o + need + 4 >= req->why_cap) {
+			snprintf(req->why + o, req->why_cap - o, " …");
+			break;
+		}
+		o += (size_t)snprintf(req->why + o, req->why_cap - o, "%s %s",
+				      i ? "," : "", c->teams[i]);
+	}
+}
+
 int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 {
 	const char *ip = conn_peer(ss->conn);
@@ -181,6 +212,8 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 		    room_join(lr->room, net_now_us(), req->nickname, req->team);
 	if (pid < 0) {
 		lroom_flush(lr, NULL); /* an eviction's leave, if any */
+		if (pid == -QE_BAD_MESSAGE)
+			team_refusal(lr, req);
 		return (int)pid;
 	}
 	guard_count_inc(lr->joins, ip);

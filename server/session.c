@@ -323,12 +323,19 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 		session_create(ss, env);
 		return;
 	case QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM: {
+		char why[DECODE_ERR_MAX] = "";
 		struct hub_join j = {.code = env->join_room->code,
 				     .nickname = env->join_room->nickname,
 				     .team = env->join_room->team,
-				     .seq = env->seq};
+				     .seq = env->seq,
+				     .why = why,
+				     .why_cap = sizeof(why)};
 
 		r = hub_join(h, ss, &j);
+		if (r < 0 && why[0]) {
+			session_error(ss, r, env->seq, why);
+			return;
+		}
 		break;
 	}
 	case QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM:

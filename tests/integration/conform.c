@@ -482,8 +482,17 @@ static void contest_checks(void)
 	expect_error(&newc, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "no team in a room with a fixed team list");
 	j.team = "绿队";
-	expect_error(&newc, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
-		     "a team not on the fixed list");
+	r = peer_reply(&newc, peer_send(&newc, &env, false));
+	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		  r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
+		  strstr(r->error->message, "红队") &&
+		  strstr(r->error->message, "蓝队"),
+	      "a team not on the fixed list: BAD_MESSAGE naming the teams "
+	      "(%s)",
+	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		  ? r->error->message
+		  : "no Error");
+	wire_free(r);
 	j.team = "蓝队";
 	r = expect_reply(&newc, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
 			 "JoinRoom with a team of the list");
