@@ -74,11 +74,16 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 				  (unsigned long long)lr->match_id);
 		hub_send_room_created(lr);
 	} else if (p->kind == PEND_WAGER) {
-		if (lost)
-			log_error(lr->tag, "stake of player %u on q%u lost",
-				  (unsigned)p->player, (unsigned)p->q);
-		else
+		if (!lost) {
 			push_wager_ack(lr, p->player, p->q, p->stake, p->seq);
+			return;
+		}
+		/* as for a lost answer: the staker is told, not acked */
+		log_error(lr->tag, "stake of player %u on q%u lost",
+			  (unsigned)p->player, (unsigned)p->q);
+		if (p->player < lr->nseats && lr->seats[p->player])
+			session_error(lr->seats[p->player], -QE_INTERNAL,
+				      p->seq, "the stake could not be saved");
 	} else if (p->kind == PEND_ACK) {
 		if (p->player >= lr->nseats || !lr->seats[p->player])
 			return;

@@ -96,8 +96,9 @@ static void lroom_store_results(struct lroom *lr)
 	store_match_end(st, lr->match_id, !lr->ended_by_host);
 }
 
-/* An event the room accepted goes to the log. */
-static void lroom_store_event(struct lroom *lr, const struct room_event *ev)
+/* The log row of an event the room accepted (strings borrowed from ev). */
+static struct store_event lroom_event(const struct lroom *lr,
+				      const struct room_event *ev)
 {
 	struct store_event se = {
 	    .match = lr->match_id,
@@ -114,7 +115,15 @@ static void lroom_store_event(struct lroom *lr, const struct room_event *ev)
 	    .text = ev->text,
 	};
 
-	store_event(lr->hub->srv->store, &se);
+	return se;
+}
+
+/* An event the room accepted goes to the log. */
+static void lroom_store_event(struct lroom *lr, const struct room_event *ev)
+{
+	struct store_event se = lroom_event(lr, ev);
+
+	store_event(lr->hub->srv->store, &se, 0);
 }
 
 /* The questions a round drew go with the match. */
@@ -195,11 +204,15 @@ static struct pending lroom_pend(struct lroom *lr, enum pend_kind kind,
 	return p;
 }
 
-/* An accepted answer is stored; its ack waits for the commit. */
+/* An accepted answer is stored with its event (ev, the FX_EVENT that came
+ * before it; NULL if none), in one operation; its ack waits for the
+ * commit of both. */
 static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
-			       const struct lroom_req *req)
+			       const struct lroom_req *req,
+			       const struct room_event *ev)
 {
 	struct hub *h = lr->hub;
+	struct store_event se;
 	struct store_answer a = {
 	    .match = lr->match_id,
 	    .player = e->u.answer.player,
@@ -211,11 +224,16 @@ static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 	    .rt_us = e->u.answer.rt_us,
 	    .correct = e->u.answer.correct,
 	    .points = 0, /* booked when the question closes */
+	    .event = NULL,
 	};
 	struct pending p;
 
 	if (a.player < lr->nseats)
 		lr->answered_q[a.player] = e->q + 1;
+	if (ev) {
+		se = lroom_event(lr, ev);
+		a.event = &se;
+	}
 	p = lroom_pend(lr, PEND_ACK, e->u.answer.player, e->q, req);
 	p.rt_us = e->u.answer.rt_us;
 	p.recv_us = e->u.answer.recv_us;
@@ -228,15 +246,24 @@ static void lroom_store_answer(struct lroom *lr, const struct room_effect *e,
 	hub_pend_push(h, &p);
 }
 
-/* An accepted stake: its ack waits for the commit of its event. */
+/* An accepted stake: its event (ev, the FX_EVENT before it) is written
+ * with the token its WagerAck waits for, so the ack promises the stake is
+ * in the log (a lost event gets an Error instead). */
 static void lroom_store_wager(struct lroom *lr, const struct room_effect *e,
-			      const struct lroom_req *req)
+			      const struct lroom_req *req,
+			      const struct room_event *ev)
 {
 	struct pending p =
 	    lroom_pend(lr, PEND_WAGER, e->u.wager.player, e->q, req);
+	struct store_event se;
 
 	p.stake = e->u.wager.stake;
-	store_barrier(lr->hub->srv->store, p.token);
+	if (ev) {
+		se = lroom_event(lr, ev);
+		store_event(lr->hub->srv->store, &se, p.token);
+	} else {
+		store_barrier(lr->hub->srv->store, p.token);
+	}
 	hub_pend_push(lr->hub, &p);
 }
 
@@ -245,6 +272,9 @@ static void lroom_store_wager(struct lroom *lr, const struct room_effect *e,
  * answer), else NULL. */
 void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 {
+	/* the event of an answer or a stake comes first among its effects;
+	 * it is held to be written with the FX_ANSWER or FX_WAGER after it */
+	const struct room_event *held = NULL;
 	const struct room_effect *fx;
 	size_t i, n;
 
@@ -254,7 +284,14 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 
 		switch (e->kind) {
 		case FX_EVENT:
-			lroom_store_event(lr, &e->u.ev);
+			if (held) /* never expected: keep the log in order */
+				lroom_store_event(lr, held);
+			held = NULL;
+			if (e->u.ev.kind == EV_ANSWER ||
+			    e->u.ev.kind == EV_WAGER)
+				held = &e->u.ev;
+			else
+				lroom_store_event(lr, &e->u.ev);
 			break;
 		case FX_ROUND:
 			lroom_store_round(lr, e);
@@ -264,7 +301,8 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			push_wager_request(lr, e);
 			break;
 		case FX_WAGER:
-			lroom_store_wager(lr, e, req);
+			lroom_store_wager(lr, e, req, held);
+			held = NULL;
 			break;
 		case FX_COUNTDOWN:
 			push_countdown(lr, e);
@@ -273,7 +311,8 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			push_question(lr, e->q, NULL);
 			break;
 		case FX_ANSWER:
-			lroom_store_answer(lr, e, req);
+			lroom_store_answer(lr, e, req, held);
+			held = NULL;
 			break;
 		case FX_CLOSED:
 			lroom_store_close(lr, e);
@@ -307,6 +346,8 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			break;
 		}
 	}
+	if (held) /* never expected: an event without its answer */
+		lroom_store_event(lr, held);
 	room_effects_clear(lr->room);
 	lroom_arm(lr);
 }

@@ -102,6 +102,8 @@ uint64_t store_match_begin(struct store *s, const struct store_match *m);
 void store_player(struct store *s, uint64_t match, uint32_t player,
 		  const char *nick, const char *team);
 
+struct store_event;
+
 struct store_answer {
 	uint64_t match;
 	uint32_t player;
@@ -113,6 +115,9 @@ struct store_answer {
 	int64_t rt_us;	      /* compensated response time */
 	bool correct;
 	uint32_t points;
+	/* the room's event of this answer (may be NULL): written in the same
+	 * operation, so both are kept or neither, and notify covers both */
+	const struct store_event *event;
 };
 /* Returns 0 once queued, or -QE_STORAGE_UNAVAILABLE (nothing queued, no
  * token) when the queue is past its bound. */
@@ -178,7 +183,9 @@ struct store_event {
 	int64_t arg;
 	const char *nick, *team, *text;
 };
-void store_event(struct store *s, const struct store_event *e);
+/* notify != 0: published once the event is committed (or flagged lost):
+ * what a reply that promises the input was kept (WagerAck) waits for. */
+void store_event(struct store *s, const struct store_event *e, uint64_t notify);
 
 /* What question q booked for a player when it closed (signed points):
  * a bookings row, and answers.points of the player's answer if any. */

@@ -512,8 +512,42 @@ void store_player(struct store *s, uint64_t match, uint32_t player,
 	store_push(s, op);
 }
 
+/* Whether an event can be written (its strings and seq in range). */
+static bool event_ok(const struct store_event *e)
+{
+	return e && e->kind && *e->kind && store_str_ok(e->kind) &&
+	       store_str_ok(e->nick) && store_str_ok(e->team) &&
+	       store_str_ok(e->text) && e->seq != 0 && e->seq <= INT64_MAX;
+}
+
+/* String bytes an event's step copies. */
+static size_t event_strsize(const struct store_event *e)
+{
+	return op_strsize(e->kind) + op_strsize(e->nick) + op_strsize(e->team) +
+	       op_strsize(e->text);
+}
+
+/* Appends the step that inserts an event (12 values). */
+static void op_event(struct op *op, const struct store_event *e)
+{
+	op_step(op, OPS_EVENT);
+	op_int(op, (int64_t)e->match);
+	op_int(op, (int64_t)e->seq);
+	op_text(op, e->kind);
+	op_int(op, e->at_us);
+	op_int(op, e->player);
+	op_int(op, e->q);
+	op_int(op, e->choice_mask);
+	op_int(op, e->one_way_us);
+	op_int(op, e->arg);
+	op_text(op, e->nick);
+	op_text(op, e->team);
+	op_text(op, e->text);
+}
+
 int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 {
+	const struct store_event *ev = a ? a->event : NULL;
 	struct op *op;
 
 	if (!s)
@@ -522,11 +556,16 @@ int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 		store_count_refused(s);
 		return -QE_STORAGE_UNAVAILABLE;
 	}
-	if (!a || !store_str_ok(a->text)) {
+	if (!a || !store_str_ok(a->text) || (ev && !event_ok(ev))) {
 		store_reject(s, "answer", a ? a->match : 0, notify);
 		return 0;
 	}
-	op = op_new(a->match, notify, 1, 10, op_strsize(a->text));
+	/* the answer and its event: one operation, written whole or not at
+	 * all, so the ack covers both */
+	op = op_new(a->match, notify, ev ? 2 : 1, ev ? 22 : 10,
+		    op_strsize(a->text) + (ev ? event_strsize(ev) : 0));
+	if (ev)
+		op_event(op, ev);
 	op_step(op, OPS_ANSWER);
 	op_int(op, (int64_t)a->match);
 	op_int(op, a->player);
@@ -614,34 +653,18 @@ void store_match_interrupted(struct store *s, uint64_t match)
 	store_end_state(s, match, "interrupted");
 }
 
-void store_event(struct store *s, const struct store_event *e)
+void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 {
 	struct op *op;
 
 	if (!s)
 		return;
-	if (!e || !e->kind || !*e->kind || !store_str_ok(e->kind) ||
-	    !store_str_ok(e->nick) || !store_str_ok(e->team) ||
-	    !store_str_ok(e->text) || e->seq == 0 || e->seq > INT64_MAX) {
-		store_reject(s, "event", e ? e->match : 0, 0);
+	if (!event_ok(e)) {
+		store_reject(s, "event", e ? e->match : 0, notify);
 		return;
 	}
-	op = op_new(e->match, 0, 1, 12,
-		    op_strsize(e->kind) + op_strsize(e->nick) +
-			op_strsize(e->team) + op_strsize(e->text));
-	op_step(op, OPS_EVENT);
-	op_int(op, (int64_t)e->match);
-	op_int(op, (int64_t)e->seq);
-	op_text(op, e->kind);
-	op_int(op, e->at_us);
-	op_int(op, e->player);
-	op_int(op, e->q);
-	op_int(op, e->choice_mask);
-	op_int(op, e->one_way_us);
-	op_int(op, e->arg);
-	op_text(op, e->nick);
-	op_text(op, e->team);
-	op_text(op, e->text);
+	op = op_new(e->match, notify, 1, 12, event_strsize(e));
+	op_event(op, e);
 	store_push(s, op);
 }
 

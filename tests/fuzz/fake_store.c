@@ -175,10 +175,39 @@ void store_player(struct store *s, uint64_t match, uint32_t player,
 	fake_op(s, 0);
 }
 
+/* A match's events must come with seq 1, 2, 3... (written alone or with
+ * their answer). */
+static void fake_event(struct store *s, const struct store_event *e)
+{
+	size_t i;
+
+	FUZZ_CHECK(e->kind && *e->kind, "an event without a kind");
+	for (i = 0; i < s->nlogs && s->logs[i].match != e->match; i++)
+		;
+	if (i == s->nlogs && s->nlogs < MATCHES_MAX) {
+		s->logs[i].match = e->match;
+		s->logs[i].seq = 0;
+		s->nlogs++;
+	}
+	if (i < s->nlogs) {
+		FUZZ_CHECK(e->seq == s->logs[i].seq + 1,
+			   "a match's events must come with seq 1, 2, 3...");
+		s->logs[i].seq = e->seq;
+	}
+}
+
+void store_event(struct store *s, const struct store_event *e, uint64_t notify)
+{
+	fake_event(s, e);
+	fake_op(s, notify);
+}
+
 int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 {
 	if (s->full)
 		return -QE_STORAGE_UNAVAILABLE;
+	if (a->event)
+		fake_event(s, a->event);
 	if (s->nanswers < ANSWERS_MAX) {
 		struct fake_answer *f = &s->answers[s->nanswers++];
 
@@ -311,26 +340,6 @@ void store_match_questions(struct store *s, uint64_t match, uint32_t round,
 	(void)first;
 	(void)perms;
 	FUZZ_CHECK(!n || question_ids, "round questions without ids");
-	fake_op(s, 0);
-}
-
-void store_event(struct store *s, const struct store_event *e)
-{
-	size_t i;
-
-	FUZZ_CHECK(e->kind && *e->kind, "an event without a kind");
-	for (i = 0; i < s->nlogs && s->logs[i].match != e->match; i++)
-		;
-	if (i == s->nlogs && s->nlogs < MATCHES_MAX) {
-		s->logs[i].match = e->match;
-		s->logs[i].seq = 0;
-		s->nlogs++;
-	}
-	if (i < s->nlogs) {
-		FUZZ_CHECK(e->seq == s->logs[i].seq + 1,
-			   "a match's events must come with seq 1, 2, 3...");
-		s->logs[i].seq = e->seq;
-	}
 	fake_op(s, 0);
 }
 

@@ -1232,7 +1232,7 @@ Test(store, migrates_v2_to_v3_with_data)
 
 	make_old_db(2);
 	s = open_store();
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	store_booking(s, &b);
 	cr_expect_eq(begin_match(s), 9);
 	sync_store(s, 1);
@@ -1518,11 +1518,11 @@ Test(store, event_stream_kept_in_seq_order)
 		}
 		if (i % 15 == 8)
 			e.text = "三";
-		store_event(s, &e);
+		store_event(s, &e, 0);
 		if (i % 100 == 0) {
 			e.match = other;
 			e.seq = i / 100;
-			store_event(s, &e);
+			store_event(s, &e, 0);
 		}
 	}
 	sync_store(s, 1);
@@ -1603,16 +1603,16 @@ Test(store, duplicate_event_isolated)
 	e.match = id;
 	e.seq = 1;
 	e.text = "first";
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	sleep_ms(200);
 	e.seq = 2;
 	e.text = "second";
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	e.text = "duplicate";
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	e.seq = 3;
 	e.text = "third";
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	a = answer(id, 1, 0, 0);
 	store_answer(s, &a, 2);
 	store_barrier(s, 3);
@@ -1641,6 +1641,59 @@ Test(store, duplicate_event_isolated)
 	cr_expect_eq(store_close(s), 1);
 }
 
+/* An answer and its event are one write: both are kept, or (a duplicate
+ * seq) neither, and the answer's token is then flagged lost, so its ack
+ * becomes an Error. */
+Test(store, answer_with_its_event_is_one_write)
+{
+	struct store_event e = {.kind = "answer"};
+	struct store_answer a;
+	uint64_t id, toks[3];
+	struct store *s;
+	sqlite3 *db;
+	char buf[64];
+
+	s = open_store();
+	id = begin_match(s);
+	e.match = id;
+	e.seq = 1;
+	e.kind = "join";
+	store_event(s, &e, 0);
+	e.kind = "answer";
+	e.seq = 2;
+	e.player = 1;
+	a = answer(id, 1, 0, 0);
+	a.event = &e;
+	store_answer(s, &a, 1);
+	e.player = 2; /* seq 2 again: refused by the key */
+	a = answer(id, 2, 0, 0);
+	a.event = &e;
+	store_answer(s, &a, 2);
+	e.seq = 3;
+	e.player = 3;
+	a = answer(id, 3, 0, 0);
+	a.event = &e;
+	store_answer(s, &a, 3);
+	wait_tokens(s, toks, 3);
+	cr_expect_eq(toks[0], 1);
+	cr_expect_eq(toks[1], 2 | STORE_TOKEN_LOST, "token %llx",
+		     (unsigned long long)toks[1]);
+	cr_expect_eq(toks[2], 3);
+	db = open_reader();
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(seq || kind || player_id,"
+				" ',') FROM events",
+				buf, sizeof(buf)),
+			 "1join0,2answer1,3answer3");
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(player_id, ',') FROM"
+				" answers",
+				buf, sizeof(buf)),
+			 "1,3");
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 1);
+}
+
 /* An event with no kind, seq 0 or of an unknown match is never written. */
 Test(store, bad_events_refused)
 {
@@ -1650,16 +1703,16 @@ Test(store, bad_events_refused)
 	sqlite3 *db;
 
 	e.match = 999; /* no such match: a foreign key */
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	e.match = id;
 	e.kind = NULL;
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	e.kind = "";
-	store_event(s, &e);
+	store_event(s, &e, 0);
 	e.kind = "join";
 	e.seq = 0;
-	store_event(s, &e);
-	store_event(s, NULL);
+	store_event(s, &e, 0);
+	store_event(s, NULL, 0);
 	sync_store(s, 1);
 	cr_expect_eq(store_close(s), 5);
 	db = open_reader();
