@@ -254,6 +254,7 @@ void push_wager_ack(struct lroom *lr, uint32_t player, uint32_t q,
 	Quiz__V1__WagerAck m = QUIZ__V1__WAGER_ACK__INIT;
 	const struct room_player *p = room_player(lr->room, player);
 	struct session *w;
+	struct wbuf *b;
 	size_t i;
 
 	if (!p)
@@ -264,22 +265,25 @@ void push_wager_ack(struct lroom *lr, uint32_t player, uint32_t q,
 	m.nickname = (char *)p->nick;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER_ACK;
 	env.wager_ack = &m;
-	/* the reply to the one who staked; a push to the rest of the team
-	 * and to the host */
+	/* the reply to the one who staked; one push, packed once, to the
+	 * rest of the team and to the host */
 	if (player < lr->nseats && lr->seats[player]) {
 		env.seq = seq;
 		session_send_env(lr->seats[player], &env);
 	}
 	env.seq = 0;
+	if (!(b = server_pack(&env)))
+		return;
 	for (i = 1; p->team >= 0 && i < lr->nseats; i++) {
 		const struct room_player *o = room_player(lr->room, i);
 
 		if (i != player && lr->seats[i] && o && o->team == p->team)
-			session_send_env(lr->seats[i], &env);
+			session_send(lr->seats[i], b);
 	}
 	for (w = lr->watchers; w; w = w->wnext)
 		if (w->role == ROLE_HOST)
-			session_send_env(w, &env);
+			session_send(w, b);
+	wbuf_unref(b);
 }
 
 void push_stake_catch_up(struct lroom *lr, struct session *ss, uint32_t q)
