@@ -43,6 +43,23 @@ static int draw_accepts(const struct draw_filter *f, const struct item *it)
 	return 1;
 }
 
+void draw_filter_of_round(const struct round_cfg *r, struct draw_filter *f)
+{
+	f->category = r->category;
+	f->kinds = r->kinds;
+	f->min_difficulty = r->min_difficulty;
+	f->max_difficulty = r->max_difficulty;
+}
+
+size_t draw_count(const struct bank *b, const struct draw_filter *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += (size_t)draw_accepts(f, &b->items[i]);
+	return n;
+}
+
 /* Fills one drawn question: the item with its options shuffled, except
  * true/false whose 正确/错误 order stays fixed for readability. */
 static void draw_shuffle(const struct item *it, uint64_t *state,

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contest.h"
 #include "item.h"
 #include "room.h"
 
@@ -15,6 +16,12 @@ struct draw_filter {
 	int min_difficulty;   /* 0 = no bound */
 	int max_difficulty;   /* 0 = no bound */
 };
+
+/* The selection of a contest round as a filter (strings borrowed). */
+void draw_filter_of_round(const struct round_cfg *r, struct draw_filter *f);
+
+/* How many items of b pass the filter (what a draw can take at most). */
+size_t draw_count(const struct bank *b, const struct draw_filter *f);
 
 /* Small deterministic PRNG (splitmix64), the same on every platform. */
 uint64_t draw_rand(uint64_t *state);

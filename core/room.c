@@ -171,12 +171,12 @@ static uint32_t draw_round(struct room *r, uint32_t ri, uint32_t want)
 			draw_one(it, seed + i, &out[n++]);
 		}
 	} else {
-		struct draw_filter f = {rc->category, rc->kinds,
-					rc->min_difficulty, rc->max_difficulty};
+		struct draw_filter f;
 		struct bank left = {0};
 		uint32_t *map = xmalloc(b->n * sizeof(*map));
 		int got;
 
+		draw_filter_of_round(rc, &f);
 		left.items = xmalloc(b->n * sizeof(*left.items));
 		for (i = 0; i < b->n; i++)
 			if (!used[i]) {

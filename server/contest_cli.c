@@ -9,6 +9,7 @@
 
 #include "bank_csv.h"
 #include "contest_file.h"
+#include "draw.h"
 #include "room.h"
 #include "store.h"
 #include "xalloc.h"
@@ -95,21 +96,6 @@ fail:
 	return NULL;
 }
 
-/* Whether item it passes the draw selection of round r. */
-static int contest_cli_matches(const struct round_cfg *r, const struct item *it)
-{
-	if (r->category[0] &&
-	    (!it->category || strcmp(r->category, it->category) != 0))
-		return 0;
-	if (r->kinds && !(r->kinds & (1u << it->kind)))
-		return 0;
-	if (r->min_difficulty && it->difficulty < r->min_difficulty)
-		return 0;
-	if (r->max_difficulty && it->difficulty > r->max_difficulty)
-		return 0;
-	return 1;
-}
-
 /* Prints round i's selection and counts the items it can ask; reports
  * explicit ids the bank lacks (errors) and a short supply (a warning). */
 static unsigned contest_cli_selection(const char *file, const struct contest *c,
@@ -122,7 +108,7 @@ static unsigned contest_cli_selection(const char *file, const struct contest *c,
 					     "fill"};
 	const struct round_cfg *r = &c->rounds[i];
 	unsigned need = r->count, have = 0, k, sep = 0;
-	size_t j;
+	struct draw_filter f;
 
 	if (r->format == FMT_TURN)
 		need = r->count * (c->nteams ? c->nteams : 1);
@@ -142,8 +128,8 @@ static unsigned contest_cli_selection(const char *file, const struct contest *c,
 		printf("  questions: %u listed by id, %u in the bank\n",
 		       r->nids, have);
 	} else {
-		for (j = 0; j < b->n; j++)
-			have += (unsigned)contest_cli_matches(r, &b->items[j]);
+		draw_filter_of_round(r, &f);
+		have = (unsigned)draw_count(b, &f);
 		printf("  draw: category %s, kinds ",
 		       r->category[0] ? r->category : "any");
 		for (k = 0; k < 4; k++)

@@ -102,20 +102,16 @@ int decode_create(const Quiz__V1__CreateRoom *m, uint32_t seq,
 			 c->title);
 		out->contest_text = m->contest;
 	} else {
-		struct room_question *tmp;
-		int n;
-
 		/* the single round asks what the bank has of what was asked
 		 * for (RoomCreated.settings.question_count says how many) */
-		tmp = xmalloc((bank->n ? bank->n : 1) * sizeof(*tmp));
-		n = draw_questions(bank, &f, (uint32_t)bank->n, 1, tmp);
-		free(tmp);
+		size_t n = draw_count(bank, &f);
+
 		if (n == 0) {
 			snprintf(err, cap, "no question in the bank matches");
 			r = -QE_BAD_MESSAGE;
 			goto fail;
 		}
-		if (n > 0 && (uint32_t)n < out->settings.question_count)
+		if (n < out->settings.question_count)
 			out->settings.question_count = (uint32_t)n;
 		room_contest_from_settings(c, &out->settings, f.category,
 					   f.kinds, f.min_difficulty,
