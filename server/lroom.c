@@ -149,43 +149,6 @@ static void lroom_store_round(struct lroom *lr, const struct room_effect *e)
 		    (const uint8_t(*)[ITEM_MAX_OPTIONS])perms);
 }
 
-/* What question q booked for every player, with the close barrier whose
- * commit lets the room reveal it. */
-static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
-{
-	struct hub *h = lr->hub;
-	struct store *st = h->srv->store;
-	size_t i, n = room_player_slots(lr->room);
-	struct pending p;
-
-	if (e->u.closed.voided)
-		store_void_question(st, lr->match_id, e->q);
-	for (i = 1; i <= n && !e->u.closed.voided; i++) {
-		const struct room_player *pl =
-		    room_player(lr->room, (uint32_t)i);
-		struct store_booking b;
-
-		if (pl->kicked || pl->last.q != (int32_t)e->q ||
-		    (!pl->last.answered && !pl->last.delta))
-			continue;
-		b.match = lr->match_id;
-		b.q = e->q;
-		b.player = pl->id;
-		b.delta = pl->last.delta;
-		b.answered = pl->last.answered;
-		b.correct = pl->last.correct;
-		b.stake = pl->last.stake;
-		store_booking(st, &b);
-	}
-	memset(&p, 0, sizeof(p));
-	p.token = ++h->next_token;
-	p.kind = PEND_CLOSED;
-	p.room = lr;
-	p.q = e->q;
-	store_question_closed(st, lr->match_id, e->q, p.token);
-	hub_pend_push(h, &p);
-}
-
 /* Something of this request that waits for a commit, with a fresh token
  * (pushed by the caller once the store has the operation). */
 static struct pending lroom_pend(struct lroom *lr, enum pend_kind kind,
@@ -202,6 +165,45 @@ static struct pending lroom_pend(struct lroom *lr, enum pend_kind kind,
 	p.q = q;
 	p.seq = req ? req->seq : 0;
 	return p;
+}
+
+/* What question q booked for every player, with the close barrier whose
+ * commit lets the room reveal it. */
+static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
+{
+	struct hub *h = lr->hub;
+	struct store *st = h->srv->store;
+	size_t i, nb = 0, n = room_player_slots(lr->room);
+	struct store_booking *v = NULL;
+	struct pending p;
+
+	if (e->u.closed.voided)
+		store_void_question(st, lr->match_id, e->q);
+	else
+		v = xmalloc((n ? n : 1) * sizeof(*v));
+	for (i = 1; v && i <= n; i++) {
+		const struct room_player *pl =
+		    room_player(lr->room, (uint32_t)i);
+		struct store_booking *b = &v[nb];
+
+		if (pl->kicked || pl->last.q != (int32_t)e->q ||
+		    (!pl->last.answered && !pl->last.delta))
+			continue;
+		b->match = lr->match_id;
+		b->q = e->q;
+		b->player = pl->id;
+		b->delta = pl->last.delta;
+		b->answered = pl->last.answered;
+		b->correct = pl->last.correct;
+		b->stake = pl->last.stake;
+		nb++;
+	}
+	/* one queue entry for the whole close, not one per contestant */
+	store_bookings(st, v, nb);
+	free(v);
+	p = lroom_pend(lr, PEND_CLOSED, 0, e->q, NULL);
+	store_question_closed(st, lr->match_id, e->q, p.token);
+	hub_pend_push(h, &p);
 }
 
 /* An accepted answer is stored with its event (ev, the FX_EVENT that came

@@ -198,6 +198,9 @@ struct store_booking {
 	int32_t stake; /* WAGER */
 };
 void store_booking(struct store *s, const struct store_booking *b);
+/* The n bookings of one question's close as one operation (one queue
+ * entry, one savepoint): what the server writes at a close. */
+void store_bookings(struct store *s, const struct store_booking *v, size_t n);
 
 /* A seat's resume token, kept only as its hash (64 hex digits of SHA-256):
  * player 0 is the host's token. */

@@ -668,17 +668,10 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 	store_push(s, op);
 }
 
-void store_booking(struct store *s, const struct store_booking *b)
+/* Appends a booking's two steps (11 values): its row, and the points of
+ * the player's answer. */
+static void op_booking(struct op *op, const struct store_booking *b)
 {
-	struct op *op;
-
-	if (!s)
-		return;
-	if (!b) {
-		store_reject(s, "booking", 0, 0);
-		return;
-	}
-	op = op_new(b->match, 0, 2, 11, 0);
 	op_step(op, OPS_BOOKING);
 	op_int(op, (int64_t)b->match);
 	op_int(op, b->q);
@@ -692,6 +685,27 @@ void store_booking(struct store *s, const struct store_booking *b)
 	op_int(op, b->player);
 	op_int(op, b->q);
 	op_int(op, b->delta);
+}
+
+void store_booking(struct store *s, const struct store_booking *b)
+{
+	store_bookings(s, b, b ? 1 : 0);
+}
+
+void store_bookings(struct store *s, const struct store_booking *v, size_t n)
+{
+	struct op *op;
+	size_t i;
+
+	if (!s || !n)
+		return;
+	if (!v || n > UINT32_MAX / 11) {
+		store_reject(s, "booking", 0, 0);
+		return;
+	}
+	op = op_new(v[0].match, 0, (uint32_t)(2 * n), (uint32_t)(11 * n), 0);
+	for (i = 0; i < n; i++)
+		op_booking(op, &v[i]);
 	store_push(s, op);
 }
 

@@ -343,7 +343,8 @@ void store_match_questions(struct store *s, uint64_t match, uint32_t round,
 	fake_op(s, 0);
 }
 
-void store_booking(struct store *s, const struct store_booking *b)
+/* Keeps one booking (replacing an earlier one of the same question). */
+static void fake_book(struct store *s, const struct store_booking *b)
 {
 	struct fake_answer *f =
 	    (struct fake_answer *)fake_booking(s, b->match, b->player, b->q);
@@ -359,6 +360,20 @@ void store_booking(struct store *s, const struct store_booking *b)
 	} else {
 		s->answers_overflow = true;
 	}
+}
+
+void store_booking(struct store *s, const struct store_booking *b)
+{
+	fake_book(s, b);
+	fake_op(s, 0);
+}
+
+void store_bookings(struct store *s, const struct store_booking *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fake_book(s, &v[i]);
 	fake_op(s, 0);
 }
 

@@ -1641,6 +1641,45 @@ Test(store, duplicate_event_isolated)
 	cr_expect_eq(store_close(s), 1);
 }
 
+/* A close's bookings go as one operation: every row, one op counted. */
+Test(store, bookings_of_a_close_are_one_op)
+{
+	struct store_booking v[3];
+	struct store_stats st, st2;
+	struct store *s;
+	sqlite3 *db;
+	uint64_t id, base;
+	int i;
+
+	s = open_store();
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	sync_store(s, 2); /* what a barrier alone counts */
+	store_stats(s, &st2);
+	base = st2.ops - st.ops;
+	st = st2;
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 3; i++) {
+		v[i].match = id;
+		v[i].q = 2;
+		v[i].player = (uint32_t)i + 1;
+		v[i].delta = -10 * (i + 1);
+		v[i].stake = 10 * (i + 1);
+	}
+	store_bookings(s, v, 3);
+	store_bookings(s, v, 0); /* nothing to book: no op */
+	sync_store(s, 3);
+	store_stats(s, &st2);
+	cr_expect_eq(st2.ops - st.ops, base + 1, "ops: %llu",
+		     (unsigned long long)(st2.ops - st.ops));
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT sum(delta) FROM bookings WHERE q = 2"),
+		     -60);
+	sqlite3_close(db);
+	cr_expect_eq(store_close(s), 0);
+}
+
 /* An answer and its event are one write: both are kept, or (a duplicate
  * seq) neither, and the answer's token is then flagged lost, so its ack
  * becomes an Error. */
