@@ -38,7 +38,22 @@ enum team_scoring {
 		      CreateRoom.contest */
 #define CONTEST_ITEM_ID_MAX 32
 
-/* One round. Zero fields take the format's defaults in contest_normalize.
+/* Values equal quiz.v1.JudgeMode: who marks a round's answers. */
+enum judge_mode {
+	JUDGE_AUTO = 0, /* the server (fill-in: the CJK-normalised match) */
+	JUDGE_ORAL = 1, /* BUZZ only: the winner answers aloud, a judge rules */
+	JUDGE_FILL = 2, /* fill-in answers are ruled by a judge (the match
+			   is shown as a suggestion); choices stay automatic */
+};
+
+/* Bits of round_cfg.given: fields whose zero is a value, not "default"
+ * (a contest file or a match definition set them). */
+#define RC_GIVEN_PENALTY  (1u << 0)
+#define RC_GIVEN_FOUL	  (1u << 1)
+#define RC_GIVEN_REBOUNDS (1u << 2)
+
+/* One round. Zero fields take the format's defaults in contest_normalize
+ * (but for those marked in given).
  */
 struct round_cfg {
 	char name[QUIZ_TITLE_MAX + 1]; /* shown in the round banner */
@@ -58,6 +73,16 @@ struct round_cfg {
 	int32_t penalty;       /* TURN: points of a wrong answer (<= 0) */
 	int32_t stakes[CONTEST_STAKES_MAX]; /* WAGER: ascending, > 0 */
 	uint32_t nstakes;
+	/* BUZZ (抢答): time_limit_us is the winner's answer window, points a
+	 * right answer, penalty a wrong one (or none in time). */
+	int64_t reading_us; /* buzzer locked after the question shows; 0:
+			       from the stem length (room_buzz_reading_us) */
+	int64_t arm_us;	    /* no press this long after arming: the end */
+	int64_t tie_us;	    /* slack of the tie window */
+	int32_t foul;	    /* points of a foul (<= 0) */
+	uint32_t rebounds;  /* re-armings after a wrong answer */
+	enum judge_mode judge; /* any format */
+	uint32_t given;	       /* RC_GIVEN_* */
 };
 
 struct contest {
@@ -76,7 +101,9 @@ struct contest {
 
 /* Defaults per format (docs/CONTEST.md): SPEED 10 questions, 20 s, 1000
  * points; TURN 2 per team, 30 s, +10, 0; WAGER 3 questions, 15 s to stake,
- * 30 s to answer, stakes 10/20/30. */
+ * 30 s to answer, stakes 10/20/30; BUZZ 10 questions, reading from the
+ * stem, 20 s armed, 20 ms tie slack, 20 s to answer, +10, -10, foul -10,
+ * 1 rebound. Every format: judge AUTO. */
 void round_cfg_default(struct round_cfg *r, enum round_format f);
 
 /* Fills zero fields with their format's defaults and checks every range.
@@ -85,7 +112,7 @@ void round_cfg_default(struct round_cfg *r, enum round_format f);
 int contest_normalize(struct contest *c, char *err, size_t cap);
 
 /* Whether every round of c has a format this build runs (SPEED, TURN,
- * WAGER). */
+ * WAGER, BUZZ). */
 bool contest_runnable(const struct contest *c, char *err, size_t cap);
 
 /* The k-th explicit item id of round r of c (k < r->nids). */

@@ -24,6 +24,7 @@ static const char *const names[QE_WIRE_COUNT] = {
     "SHUTTING_DOWN",
     "NOT_YOUR_TURN",
     "UNSUPPORTED_FORMAT",
+    "NOT_JUDGE",
 };
 
 static const char *const texts[QE_WIRE_COUNT] = {
@@ -47,6 +48,7 @@ static const char *const texts[QE_WIRE_COUNT] = {
     "the server is shutting down",
     "not your turn: another team is answering",
     "this room uses a round format your client does not know; update it",
+    "only the host or a judge can rule on answers",
 };
 
 /* Index into the tables for a wire code or a quiz code, or -1. */

@@ -967,6 +967,9 @@ int room_apply(struct room *r, const struct room_event *ev)
 		if (!r->held)
 			return -QE_BAD_STATE;
 		return room_release(r, ev->at_us);
+	case EV_BUZZ: /* issue 9: the buzz helper implements these */
+	case EV_VERDICT:
+		return -QE_BAD_STATE;
 	}
 	return -QE_BAD_MESSAGE;
 }

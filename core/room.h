@@ -9,9 +9,11 @@
  * input does, what it scores) lives in one format file per round format
  * behind core/format.h. docs/CONTEST.md describes the whole shape.
  *
- * Life: LOBBY -> [round: (WAGER ->) COUNTDOWN -> OPEN -> CLOSED (commit,
- * then reveal) -> LEADERBOARD -> ...] -> ROUND_BREAK -> next round ...
- * -> FINISHED; PAUSED from any running state. */
+ * Life: LOBBY -> [round: (WAGER ->) COUNTDOWN -> OPEN -> (JUDGING ->)
+ * CLOSED (commit, then reveal) -> LEADERBOARD -> ...] -> ROUND_BREAK ->
+ * next round ... -> FINISHED; PAUSED from any running state. A BUZZ
+ * question runs its buzzer inside OPEN (reading, armed, answering,
+ * judging: struct room_buzz). */
 #ifndef QUIZ_ROOM_H
 #define QUIZ_ROOM_H
 
@@ -35,6 +37,9 @@ enum room_state {
 	ROOM_FINISHED = 6,
 	ROOM_ROUND_BREAK = 7, /* between rounds: team board; host moves on */
 	ROOM_WAGER = 8,	      /* WAGER rounds: stakes are picked */
+	ROOM_JUDGING = 9,     /* JUDGE_FILL rounds: a judge rules on the typed
+				 answers of the closed question before it is
+				 booked */
 };
 
 /* Why a room is paused; values equal quiz.v1.PauseReason. */
@@ -122,7 +127,11 @@ enum room_event_kind {
 	EV_COMMIT = 13, /* the store committed q's barrier */
 	EV_HOLD = 14,	/* arg = reason */
 	EV_RELEASE = 15,
-	/* 16, 17: reserved for buzz and verdict */
+	EV_BUZZ = 16,	 /* player, q, at = recv, one_way, arg = sent_us,
+			    arg2 = bound_us (room_buzz) */
+	EV_VERDICT = 17, /* q, arg = item (ROOM_VERDICT_REST: the rest as
+			    suggested), choice_mask = 1 right / 0 wrong,
+			    text = who ruled ("host", "judge") */
 };
 
 struct room_event {
@@ -133,7 +142,9 @@ struct room_event {
 	uint32_t q;
 	uint32_t choice_mask;
 	int64_t one_way_us;
-	int64_t arg; /* EV_WAGER stake, EV_HOLD reason */
+	int64_t arg;  /* EV_WAGER stake, EV_HOLD reason, EV_ANSWER and
+			 EV_BUZZ sent_us, EV_VERDICT item */
+	int64_t arg2; /* EV_BUZZ bound_us */
 	const char *nick, *team, *text;
 };
 
@@ -162,6 +173,13 @@ enum room_effect_kind {
 	FX_RESUMED,
 	FX_KICKED,   /* player */
 	FX_FINISHED, /* match over; persist results */
+	FX_BUZZ,     /* q: the buzzer changed (room_buzz_view); presses
+			u.buzz.first .. first + n - 1 were decided by this
+			change (persist them, tell each presser) */
+	FX_JUDGE,    /* q: a ruling is awaited or was given
+			(room_judge_view): to the host and judges */
+	FX_KEY,	     /* q opened in a round with a buzzer or a judge: the
+			correct answer to the host and judges */
 };
 
 struct room_effect {
@@ -199,6 +217,9 @@ struct room_effect {
 			enum room_pause_reason reason;
 		} paused;
 		uint32_t player; /* FX_KICKED */
+		struct {	 /* FX_BUZZ */
+			uint32_t first, n;
+		} buzz;
 	} u;
 };
 
@@ -258,6 +279,128 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
  * (not one of the round's stakes, wrong q), -QE_ALREADY_ANSWERED. */
 int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
 	       int32_t stake);
+
+/* An answer with the time its question reached the contestant: sent_us
+ * is when the server wrote the question to the connection (0: unknown).
+ * The response time runs from the later of reveal_at and sent_us + the
+ * (capped) one-way delay, so a question that arrived after reveal_at does
+ * not cost the contestant the difference (docs/PROTOCOL.md). room_answer
+ * is this with sent_us 0. Logged with arg = sent_us. */
+struct room_answer_in {
+	int64_t recv_us;
+	uint32_t player;
+	uint32_t q;
+	uint32_t choice_mask;
+	const char *text;
+	int64_t one_way_us;
+	int64_t sent_us;
+};
+int room_answer_in(struct room *r, const struct room_answer_in *in,
+		   int64_t *rt_us);
+
+/* 抢答: what became of a press (values equal quiz.v1.PressOutcome). */
+enum press_outcome {
+	PRESS_PENDING = 0, /* in the tie window, not decided yet */
+	PRESS_WON = 1,
+	PRESS_SLOWER = 2,  /* in the window, a later compensated time */
+	PRESS_LATE = 3,	   /* arrived after the window closed */
+	PRESS_FOUL = 4,	   /* before arming: foul, the unit is out */
+	PRESS_IGNORED = 5, /* someone was answering, or the unit is out */
+};
+
+/* Phases of the buzzer (values equal quiz.v1.BuzzPhase). */
+enum buzz_phase {
+	BUZZ_READING = 0,
+	BUZZ_ARMED = 1,
+	BUZZ_ANSWERING = 2,
+	BUZZ_JUDGING = 3,
+	BUZZ_DONE = 4,
+};
+
+/* One press of the buzzer, as the room decided it. */
+struct room_press {
+	uint64_t seq; /* of its EV_BUZZ */
+	uint32_t player;
+	int team;     /* the player's team, -1 none */
+	uint32_t arm; /* 0: first arming; n: n-th rebound */
+	int64_t recv_us;
+	int64_t comp_us;  /* one-way compensation applied (capped) */
+	int64_t react_us; /* (recv - comp) - the arming as the contestant saw
+			     it: max(armed_at, sent_us + comp); < 0: foul */
+	int64_t gap_us;	  /* react - the winner's react (SLOWER, LATE) */
+	enum press_outcome outcome;
+};
+
+/* The buzzer of the open BUZZ question. */
+struct room_buzz {
+	uint32_t q;
+	enum buzz_phase phase;
+	uint32_t arm, rebounds_left;
+	int64_t armed_at_us;	    /* READING, ARMED */
+	int64_t arm_deadline_us;    /* ARMED: no press by then ends it */
+	int64_t window_end_us;	    /* ARMED after a press: the decision */
+	int64_t answer_deadline_us; /* ANSWERING */
+	uint32_t winner;	    /* ANSWERING, JUDGING: 0 none */
+	/* every press of the question in arrival order (borrowed, valid
+	 * until the next call into the room) */
+	const struct room_press *presses;
+	size_t npresses;
+};
+
+/* A press of the buzzer on question q of a BUZZ round, received at recv_us
+ * (kernel time) from a connection whose one-way delay is one_way_us.
+ * sent_us: when the server wrote the arming to that connection (the
+ * Question, or the BuzzState of a rebound; 0 unknown). bound_us: the
+ * largest one-way delay of the room's connected contestants, which keeps
+ * the tie window open long enough for a slower link (capped by
+ * comp_cap_us). Logged (also a foul, a late or an ignored press: every
+ * press is on the record); its outcome comes with FX_BUZZ. Returns 0, or
+ * -QE_BAD_STATE (no buzzer open, paused, kicked, not a BUZZ round),
+ * -QE_BAD_MESSAGE (q), -QE_ALREADY_ANSWERED (pressed already in this
+ * arming: not logged). */
+int room_buzz(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
+	      int64_t one_way_us, int64_t sent_us, int64_t bound_us);
+
+/* The buzzer of the open question; false when no BUZZ question is open
+ * (or paused). */
+bool room_buzz_view(const struct room *r, struct room_buzz *out);
+/* Whether the player's unit may still press on the open question. */
+bool room_buzz_may_press(const struct room *r, uint32_t player_id);
+/* The reading time of a question of round cfg (cfg->reading_us, or from
+ * the stem length when that is 0). */
+int64_t room_buzz_reading_us(const struct round_cfg *cfg,
+			     const struct item *it);
+
+/* A ruling on answers awaits a judge: the buzz winner's answer (BUZZ with
+ * judge ORAL, or FILL with a fill-in question), or the distinct typed
+ * answers of a closed fill-in question (ROOM_JUDGING). */
+#define ROOM_JUDGE_ITEMS_MAX 64
+#define ROOM_VERDICT_REST    0xFFFFFFFFu
+struct room_judge_item {
+	uint32_t index;
+	const char *text;     /* borrowed; "" for an oral answer or choices */
+	uint32_t choice_mask; /* display order */
+	uint32_t count;	      /* answers grouped under this text */
+	bool suggestion;      /* the automatic match says right */
+	uint32_t player;      /* BUZZ: the winner; 0 for a group */
+	bool ruled, correct;
+};
+struct room_judge {
+	uint32_t q;
+	int64_t since_us; /* the ruling is awaited since */
+	bool done;	  /* every item ruled */
+	const struct room_judge_item *items; /* borrowed, as above */
+	size_t nitems;
+};
+/* false when no ruling is awaited or was given on the current question. */
+bool room_judge_view(const struct room *r, struct room_judge *out);
+
+/* A ruling from the host or a judge (the caller checked who): item's
+ * answer is right or wrong; item ROOM_VERDICT_REST rules every item not
+ * ruled yet as its suggestion. who ("host", "judge") is logged. Returns 0,
+ * -QE_BAD_STATE (no ruling awaited), -QE_BAD_MESSAGE (q or item). */
+int room_verdict(struct room *r, int64_t now_us, uint32_t q, uint32_t item,
+		 bool correct, const char *who);
 
 /* The timer armed at room_timer_at() fired (now_us >= that time). */
 void room_tick(struct room *r, int64_t now_us);

@@ -346,6 +346,10 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			log_info(lr->tag, "match %llu finished",
 				 (unsigned long long)lr->match_id);
 			break;
+		case FX_BUZZ: /* issue 9: the server helper implements these */
+		case FX_JUDGE:
+		case FX_KEY:
+			break;
 		}
 	}
 	if (held) /* never expected: an event without its answer */

@@ -181,6 +181,7 @@ struct store_event {
 	uint32_t choice_mask;
 	int64_t one_way_us;
 	int64_t arg;
+	int64_t arg2; /* schema v4: events.arg2 (EV_BUZZ bound_us) */
 	const char *nick, *team, *text;
 };
 /* notify != 0: published once the event is committed (or flagged lost):
@@ -201,6 +202,23 @@ void store_booking(struct store *s, const struct store_booking *b);
 /* The n bookings of one question's close as one operation (one queue
  * entry, one savepoint): what the server writes at a close. */
 void store_bookings(struct store *s, const struct store_booking *v, size_t n);
+
+/* 抢答: presses of the buzzer as the room decided them (schema v4: one
+ * presses row each, keyed by the seq of the press's event). outcome is
+ * "won", "slower", "late", "foul" or "ignored". */
+struct store_press {
+	uint64_t match;
+	uint64_t seq; /* of the press's event */
+	uint32_t q;
+	uint32_t player;
+	uint32_t arm;
+	int64_t recv_us, comp_us, react_us, gap_us;
+	const char *outcome;
+};
+/* The n presses one decision settled, as one operation; notify != 0 is
+ * published once they are committed (what BuzzState waits for). */
+void store_presses(struct store *s, const struct store_press *v, size_t n,
+		   uint64_t notify);
 
 /* A seat's resume token, kept only as its hash (64 hex digits of SHA-256):
  * player 0 is the host's token. */
