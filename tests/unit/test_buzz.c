@@ -177,6 +177,9 @@ Test(buzz, foul_then_a_win)
 	cr_expect_eq(b.arm_deadline_us, reveal + READ + 20 * SEC);
 	cr_expect_eq(b.rebounds_left, 1);
 	cr_expect_eq(room_timer_at(R), reveal + READ);
+	cr_expect_eq(last_fx(FX_QUESTION)->u.time.deadline_at_us,
+		     reveal + READ + 20 * SEC, "the arming's deadline");
+	cr_expect_eq(room_deadline_at(R), reveal + READ + 20 * SEC);
 	cr_expect(room_buzz_may_press(R, a));
 
 	mark = nfx;
@@ -215,6 +218,7 @@ Test(buzz, foul_then_a_win)
 	cr_expect_eq(press_of(x, 0).outcome, PRESS_WON);
 	cr_expect_eq(press_of(x, 0).gap_us, 0);
 	cr_expect_eq(room_timer_at(R), b.answer_deadline_us + CAP);
+	cr_expect_eq(room_deadline_at(R), b.answer_deadline_us);
 
 	now += 2 * SEC;
 	cr_expect_eq(answer_buzz(a, true), -QE_NOT_YOUR_TURN);
