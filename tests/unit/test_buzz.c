@@ -1198,3 +1198,65 @@ Test(buzz, replay_gives_the_same_decisions)
 		cr_expect(!seen[PRESS_PENDING]);
 	}
 }
+
+/* After a pause the question is re-sent: a re-send that arrives after the
+ * resume is not charged either, and the time used before the pause still
+ * counts; a TURN answer follows the same rule. */
+Test(buzz, late_question_after_a_resume_and_in_turn)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	struct room_answer_in in;
+	uint32_t a, x;
+	int64_t reveal, resumed, rt;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	x = join("x");
+	to_open();
+	reveal = room_reveal_at(R);
+	now = reveal + 3 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 10 * SEC;
+	resumed = now;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	memset(&in, 0, sizeof(in));
+	in.q = 0;
+	in.choice_mask = ok_mask(0);
+	in.one_way_us = 40 * MS;
+	/* re-sent at the resume, shown 40 ms later; answered 2 s after */
+	in.player = a;
+	in.sent_us = resumed;
+	in.recv_us = resumed + 40 * MS + 2 * SEC + 40 * MS;
+	now = in.recv_us;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 3 * SEC + 2 * SEC);
+	drain();
+	/* the first send's time (before the pause) changes nothing */
+	in.player = x;
+	in.sent_us = reveal - LEAD;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 3 * SEC + 2 * SEC + 40 * MS);
+	drain();
+	run_until(room_deadline_at(R) + CAP);
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+
+	to_open(); /* a's turn (join order) */
+	reveal = room_reveal_at(R);
+	in.q = 1;
+	in.choice_mask = ok_mask(1);
+	in.player = a;
+	in.one_way_us = 60 * MS;
+	in.sent_us = reveal + 90 * MS; /* shown 150 ms late */
+	in.recv_us = reveal + 4 * SEC;
+	now = in.recv_us;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 4 * SEC - 60 * MS - 150 * MS);
+	drain();
+	run_until(room_deadline_at(R) + CAP);
+	cr_expect_eq(player(a)->last.rt_us, 4 * SEC - 210 * MS);
+	cr_expect_eq(player(a)->last.delta, 10);
+}
