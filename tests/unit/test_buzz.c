@@ -897,6 +897,13 @@ Test(buzz, fill_judge_caps_items)
 	cr_assert(room_judge_view(R, &j));
 	cr_expect_eq(j.nitems, ROOM_JUDGE_ITEMS_MAX);
 	cr_expect_str_eq(j.items[0].text, "a0", "ties: the earliest first");
+	cr_assert_eq(hold(), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(room_paused_from(R), ROOM_JUDGING);
+	cr_expect_eq(room_verdict(R, now, 0, 0, true, "host"), -QE_BAD_STATE);
+	cr_assert_eq(release(), 0);
+	cr_expect_eq(room_state(R), ROOM_JUDGING);
+	cr_expect_eq(room_timer_at(R), 0);
 	cr_assert_eq(room_verdict(R, now, 0, ROOM_VERDICT_REST, true, "host"),
 		     0);
 	drain();
