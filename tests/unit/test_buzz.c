@@ -1267,3 +1267,55 @@ Test(buzz, late_question_after_a_resume_and_in_turn)
 	cr_expect_eq(player(a)->last.rt_us, 4 * SEC - 210 * MS);
 	cr_expect_eq(player(a)->last.delta, 10);
 }
+
+/* A foul decided inside an open window splits the window's decision into
+ * runs of consecutive presses: one FX_BUZZ each, so no press is told (or
+ * stored) twice. A kicked contestant may not press. */
+Test(buzz, decided_presses_come_in_runs)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t p1, p2, p3, k;
+	int64_t armed;
+	size_t mark, i, seen[4] = {0};
+
+	buzz_round(&c, 1);
+	new_room_contest(&s, &c);
+	p1 = join("p1");
+	p2 = join("p2");
+	p3 = join("p3");
+	k = join("k");
+	to_open();
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	armed = to_armed();
+	cr_expect_eq(press_at(k, armed + 5 * MS, 0, 0, 0), -QE_BAD_STATE);
+	cr_assert_eq(press_at(p1, armed + 10 * MS, 0, 0, 0), 0);
+	mark = nfx;
+	/* reached the server after the arming, but compensated before it */
+	cr_assert_eq(press_at(p2, armed + 15 * MS, 50 * MS, 0, 0), 0);
+	cr_expect_eq(last_press().outcome, PRESS_FOUL);
+	cr_expect_eq(last_press().react_us, -35 * MS);
+	cr_assert_eq(press_at(p3, armed + 20 * MS, 0, 0, 0), 0);
+	fire();
+	cr_expect_eq(bz().winner, p1);
+	cr_expect_eq(press_of(p3, 0).outcome, PRESS_SLOWER);
+	cr_expect_eq(press_of(p3, 0).gap_us, 10 * MS);
+	/* every press is in exactly one FX_BUZZ */
+	for (i = mark; i < nfx; i++) {
+		const struct room_effect *e = &fxlog[i];
+		uint32_t j;
+
+		if (e->kind != FX_BUZZ)
+			continue;
+		for (j = e->u.buzz.first; j < e->u.buzz.first + e->u.buzz.n;
+		     j++) {
+			cr_assert_lt(j, 3);
+			seen[j]++;
+		}
+	}
+	cr_expect_eq(seen[0], 1);
+	cr_expect_eq(seen[1], 1);
+	cr_expect_eq(seen[2], 1);
+	cr_expect_eq(count_fx_since(mark, FX_BUZZ), 3,
+		     "the foul, then two runs of the window");
+}
