@@ -1301,6 +1301,12 @@ static void buzz_oral(void)
 	      r ? r->result->correct : -1,
 	      r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
+	/* the last question: the match finishes (its log can be replayed) */
+	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE)) &&
+	       r->state_change->state != QUIZ__V1__ROOM_STATE__FINISHED)
+		wire_free(r);
+	check(r != NULL, "the buzz contest finishes");
+	wire_free(r);
 	peer_close(&B.judge);
 	peer_close(&B.a);
 	peer_close(&B.b);
