@@ -103,7 +103,8 @@ static void compare_presses(sqlite3 *db, uint64_t match)
 	sqlite3_stmt *st;
 	size_t i, k = 0;
 
-	qsort(rp, nrp, sizeof(*rp), press_cmp);
+	if (nrp) /* (qsort of NULL is undefined, even for 0) */
+		qsort(rp, nrp, sizeof(*rp), press_cmp);
 	for (i = 1; i < nrp; i++)
 		if (rp[i].p.seq == rp[i - 1].p.seq) {
 			printf("match %" PRIu64 ": press %" PRIu64
