@@ -75,12 +75,12 @@ struct round_cfg {
 	uint32_t nstakes;
 	/* BUZZ (抢答): time_limit_us is the winner's answer window, points a
 	 * right answer, penalty a wrong one (or none in time). */
-	int64_t reading_us; /* buzzer locked after the question shows; 0:
-			       from the stem length (room_buzz_reading_us) */
-	int64_t arm_us;	    /* no press this long after arming: the end */
-	int64_t tie_us;	    /* slack of the tie window */
-	int32_t foul;	    /* points of a foul (<= 0) */
-	uint32_t rebounds;  /* re-armings after a wrong answer */
+	int64_t reading_us;    /* buzzer locked after the question shows; 0:
+				  from the stem length (room_buzz_reading_us) */
+	int64_t arm_us;	       /* no press this long after arming: the end */
+	int64_t tie_us;	       /* slack of the tie window */
+	int32_t foul;	       /* points of a foul (<= 0) */
+	uint32_t rebounds;     /* re-armings after a wrong answer */
 	enum judge_mode judge; /* any format */
 	uint32_t given;	       /* RC_GIVEN_* */
 };

@@ -387,8 +387,8 @@ struct room_judge_item {
 };
 struct room_judge {
 	uint32_t q;
-	int64_t since_us; /* the ruling is awaited since */
-	bool done;	  /* every item ruled */
+	int64_t since_us;		     /* the ruling is awaited since */
+	bool done;			     /* every item ruled */
 	const struct room_judge_item *items; /* borrowed, as above */
 	size_t nitems;
 };
