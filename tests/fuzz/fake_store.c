@@ -330,6 +330,28 @@ void store_match_definition(struct store *s, uint64_t match, const char *text)
 	fake_op(s, 0);
 }
 
+void store_match_judge(struct store *s, uint64_t match,
+		       const char *token_hash_hex)
+{
+	(void)match;
+	FUZZ_CHECK(token_hash_hex && strlen(token_hash_hex) == 64,
+		   "a judge token hash that is not 64 hex digits");
+	fake_op(s, 0);
+}
+
+/* The presses of one decision: one op, every outcome named. */
+void store_presses(struct store *s, const struct store_press *v, size_t n,
+		   uint64_t notify)
+{
+	size_t i;
+
+	FUZZ_CHECK(n > 0, "a presses op without presses");
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK(v[i].outcome && *v[i].outcome && v[i].seq > 0,
+			   "a press without its outcome or event seq");
+	fake_op(s, notify);
+}
+
 void store_match_questions(struct store *s, uint64_t match, uint32_t round,
 			   uint32_t first, uint32_t n,
 			   const char *const *question_ids,
