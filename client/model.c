@@ -765,8 +765,9 @@ static int apply_buzz_state(struct model *m, const Quiz__V1__BuzzState *b,
 		return 0;
 	if (!m->have_buzz || m->buzz_phase != (int)b->phase ||
 	    m->buzz_arm != b->arm)
-		m->buzz_since =
-		    b->sent_at_us ? local_time(to_local, arg, b->sent_at_us) : 0;
+		m->buzz_since = b->sent_at_us
+				    ? local_time(to_local, arg, b->sent_at_us)
+				    : 0;
 	m->q_buzz = true;
 	m->have_buzz = true;
 	m->buzz_phase = (int)b->phase;
@@ -777,9 +778,9 @@ static int apply_buzz_state(struct model *m, const Quiz__V1__BuzzState *b,
 	m->rebounds_left = b->rebounds_left;
 	if (b->armed_at_us)
 		m->armed_at = local_time(to_local, arg, b->armed_at_us);
-	m->arm_deadline =
-	    b->arm_deadline_us ? local_time(to_local, arg, b->arm_deadline_us)
-			       : 0;
+	m->arm_deadline = b->arm_deadline_us
+			      ? local_time(to_local, arg, b->arm_deadline_us)
+			      : 0;
 	m->answer_deadline =
 	    b->answer_deadline_us
 		? local_time(to_local, arg, b->answer_deadline_us)
@@ -854,8 +855,7 @@ static unsigned next_unruled(const struct model *m, unsigned i)
 }
 
 /* JudgeRequest (host, judges): the items awaiting a ruling. */
-static int apply_judge_request(struct model *m,
-			       const Quiz__V1__JudgeRequest *r,
+static int apply_judge_request(struct model *m, const Quiz__V1__JudgeRequest *r,
 			       model_to_local_fn to_local, void *arg)
 {
 	bool same = m->have_jreq && m->jreq_q == r->question_index;
@@ -868,7 +868,8 @@ static int apply_judge_request(struct model *m,
 	m->jreq_round = r->round;
 	m->jreq_mask = mask_of(r->correct, r->n_correct);
 	copy_text(m->jreq_text, sizeof(m->jreq_text), r->correct_text);
-	m->jreq_since = r->since_us ? local_time(to_local, arg, r->since_us) : 0;
+	m->jreq_since =
+	    r->since_us ? local_time(to_local, arg, r->since_us) : 0;
 	m->jreq_done = r->done;
 	m->n_items = 0;
 	for (i = 0; i < r->n_items && r->items; i++) {
@@ -997,13 +998,12 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
 		return env->wager_ack ? apply_wager_ack(m, env->wager_ack) : 0;
 	case QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE:
-		return env->buzz_state ? apply_buzz_state(m, env->buzz_state,
-							  to_local, arg)
-				       : 0;
-	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
-		return env->buzz_result
-			   ? apply_buzz_result(m, env->buzz_result)
+		return env->buzz_state
+			   ? apply_buzz_state(m, env->buzz_state, to_local, arg)
 			   : 0;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
+		return env->buzz_result ? apply_buzz_result(m, env->buzz_result)
+					: 0;
 	case QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY:
 		return env->answer_key ? apply_answer_key(m, env->answer_key)
 				       : 0;
@@ -1317,10 +1317,9 @@ int model_buzz_phase_at(const struct model *m, uint64_t now)
 /* Whether this contestant answers the buzz question on screen now. */
 bool model_buzz_answering(const struct model *m)
 {
-	return m->mode == MODE_JOIN && m->have_q && m->q_buzz &&
-	       m->have_buzz && m->buzz_phase == MODEL_BUZZ_ANSWERING &&
-	       m->player_id && m->winner_id == m->player_id &&
-	       m->cur.judge != MODEL_JUDGE_ORAL;
+	return m->mode == MODE_JOIN && m->have_q && m->q_buzz && m->have_buzz &&
+	       m->buzz_phase == MODEL_BUZZ_ANSWERING && m->player_id &&
+	       m->winner_id == m->player_id && m->cur.judge != MODEL_JUDGE_ORAL;
 }
 
 /* Whether my team (or I) is locked out of the buzz question. */
@@ -1382,8 +1381,7 @@ int model_buzz(const struct model *m, Quiz__V1__Buzz *b)
 bool model_judge_open(const struct model *m)
 {
 	return m->judge && m->mode != MODE_JOIN && m->have_jreq &&
-	       !m->jreq_done && m->n_items && m->have_q &&
-	       m->jreq_q == m->q &&
+	       !m->jreq_done && m->n_items && m->have_q && m->jreq_q == m->q &&
 	       (m->phase == PHASE_QUESTION || m->phase == PHASE_JUDGING);
 }
 
@@ -1395,10 +1393,9 @@ int model_judge_key(struct model *m, int key)
 	if (!model_judge_open(m))
 		return 0;
 	if (key == MODEL_KEY_UP || key == MODEL_KEY_DOWN) {
-		m->item_cursor =
-		    (m->item_cursor +
-		     (key == MODEL_KEY_UP ? m->n_items - 1 : 1)) %
-		    m->n_items;
+		m->item_cursor = (m->item_cursor +
+				  (key == MODEL_KEY_UP ? m->n_items - 1 : 1)) %
+				 m->n_items;
 		return MODEL_REDRAW;
 	}
 	if (m->verdict_sent)

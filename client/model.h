@@ -273,12 +273,13 @@ struct model {
 
 	/* 抢答 (BUZZ): the buzzer of the question on screen (Question
 	 * .armed_at_us, BuzzState; times local) */
-	bool q_buzz;   /* the question on screen has a buzzer */
+	bool q_buzz;	/* the question on screen has a buzzer */
 	bool have_buzz; /* a BuzzState for it came */
 	int buzz_phase; /* MODEL_BUZZ_* as the server said */
 	uint32_t buzz_arm, rebounds_left;
 	uint64_t armed_at, arm_deadline, answer_deadline;
-	uint64_t buzz_since; /* when the phase last changed (BuzzState.sent_at) */
+	uint64_t
+	    buzz_since; /* when the phase last changed (BuzzState.sent_at) */
 	uint32_t winner_id;
 	char winner_nick[MODEL_NAME_MAX];
 	char winner_team[MODEL_TEAM_NAME];
@@ -333,8 +334,8 @@ enum {
 	MODEL_REDRAW = 1 << 0, /* something visible changed */
 	MODEL_ANSWER = 1 << 1, /* the input handler locked an answer: send it */
 	MODEL_QUIT = 1 << 2,
-	MODEL_WAGER = 1 << 3, /* a stake was picked: send model_wager() */
-	MODEL_BUZZ = 1 << 4,  /* the buzzer was pressed: send model_buzz() */
+	MODEL_WAGER = 1 << 3,	/* a stake was picked: send model_wager() */
+	MODEL_BUZZ = 1 << 4,	/* the buzzer was pressed: send model_buzz() */
 	MODEL_VERDICT = 1 << 5, /* a ruling was keyed: send model_verdict() */
 };
 

@@ -58,10 +58,10 @@ struct app {
 	uint32_t cmd_pid;
 	uint32_t cmd_seq;
 	const char *cmd_name;
-	uint32_t create_seq; /* the CreateRoom request */
-	uint32_t watch_seq;  /* the judge's WatchRoom */
+	uint32_t create_seq;  /* the CreateRoom request */
+	uint32_t watch_seq;   /* the judge's WatchRoom */
 	uint32_t verdict_seq; /* the Verdict on its way */
-	bool refused;	     /* the server refused to create the room */
+	bool refused;	      /* the server refused to create the room */
 	int exit_code;
 	unsigned idle_reads;
 
@@ -585,7 +585,7 @@ static void app_send_verdict(struct app *a)
 	}
 	a->verdict_seq = (uint32_t)seq;
 	snprintf(a->v.notice, sizeof(a->v.notice), "%s",
-		 vd.rest	   ? _("Ruling sent: the rest as suggested")
+		 vd.rest      ? _("Ruling sent: the rest as suggested")
 		 : vd.correct ? _("Ruling sent: right")
 			      : _("Ruling sent: wrong"));
 }
@@ -731,10 +731,9 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		a->v.notice[0] = 0;
-		if (env->error && ((a->create_seq &&
-				    env->error->ref_seq == a->create_seq) ||
-				   (a->watch_seq &&
-				    env->error->ref_seq == a->watch_seq))) {
+		if (env->error &&
+		    ((a->create_seq && env->error->ref_seq == a->create_seq) ||
+		     (a->watch_seq && env->error->ref_seq == a->watch_seq))) {
 			/* nothing to run: say why on the normal screen */
 			a->refused = true;
 			a->exit_code = 1;
@@ -898,7 +897,7 @@ static int key_judge(struct app *a, int rc, wint_t k)
 		return 0;
 	if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_DOWN))
 		return model_judge_key(&a->m, k == KEY_UP ? MODEL_KEY_UP
-							   : MODEL_KEY_DOWN);
+							  : MODEL_KEY_DOWN);
 	if (rc == OK && k < 128 && k != 'q' && k != 'Q')
 		return model_judge_key(&a->m, (int)k);
 	return 0;
@@ -1091,9 +1090,8 @@ static void app_summary(const struct app *a)
 	if (a->refused) {
 		app_print_server(
 		    stderr,
-		    a->mode == MODE_JUDGE
-			? _("the server refused the judge:")
-		    : a->contest ? _("the server refused the contest:")
+		    a->mode == MODE_JUDGE ? _("the server refused the judge:")
+		    : a->contest	  ? _("the server refused the contest:")
 				 : _("the server refused to create the room:"),
 		    a->m.error[0] ? a->m.error
 				  : _(model_error_text(a->m.error_code)));

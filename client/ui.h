@@ -179,8 +179,7 @@ int ui_draw_answer_key(const struct model *m, int y);
 /* The judge panel from row y: how long the ruling has been awaited, the
  * items (who, the answer, the automatic suggestion, the ruling) with the
  * cursor, the keys. Returns the rows used. */
-int ui_draw_judge_panel(const struct model *m, int y, int maxy,
-			uint64_t now);
+int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now);
 /* The JUDGING state from row y: the stem, "The judges are ruling… 3.0
  * s", my answer (contestant) or the panel (host, judge). */
 void ui_draw_judging(const struct model *m, int y, uint64_t now);

@@ -43,7 +43,8 @@ void ui_buzz_rules(const struct model_round *r, char *buf, size_t len)
 	ui_delta(pen, sizeof(pen), r->penalty);
 	ui_delta(foul, sizeof(foul), r->foul);
 	if (r->reading_ms)
-		snprintf(read, sizeof(read), "%u s", (r->reading_ms + 500) / 1000);
+		snprintf(read, sizeof(read), "%u s",
+			 (r->reading_ms + 500) / 1000);
 	else
 		snprintf(read, sizeof(read), "%s", _("by length"));
 	/* TRANSLATORS: the rules of a buzz-in round: reading time, points
@@ -238,8 +239,9 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 	if (y + 3 > maxy) {
 		/* no room for the banner */
 	} else if (ph == MODEL_BUZZ_READING) {
-		ui_banner(y, m->buzz_arm ? _("Rebound: get ready")
-					 : _("Get ready: buzzer locked"),
+		ui_banner(y,
+			  m->buzz_arm ? _("Rebound: get ready")
+				      : _("Get ready: buzzer locked"),
 			  ui_attr(UI_DIM) | A_REVERSE);
 		y += 4;
 	} else if (ph == MODEL_BUZZ_ARMED) {
@@ -424,8 +426,8 @@ static void ui_item_answer(const struct model *m,
 
 int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now)
 {
-	char buf[MODEL_OPTION_MAX * 2], ans[MODEL_OPTION_MAX + 16],
-	    who[160], s[32];
+	char buf[MODEL_OPTION_MAX * 2], ans[MODEL_OPTION_MAX + 16], who[160],
+	    s[32];
 	unsigned i, first = 0;
 	int y0 = y, rows;
 	bool open = model_judge_open(m);
@@ -456,11 +458,11 @@ int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now)
 		ui_item_answer(m, it, ans, sizeof(ans));
 		if (it->player_id || it->nick[0]) {
 			ui_who(who, sizeof(who), it->team, it->nick);
-			snprintf(buf, sizeof(buf), "%s %s: %s",
-				 cur ? ">" : " ", who, ans);
+			snprintf(buf, sizeof(buf), "%s %s: %s", cur ? ">" : " ",
+				 who, ans);
 		} else {
-			snprintf(buf, sizeof(buf), "%s %u× %s",
-				 cur ? ">" : " ", it->count, ans);
+			snprintf(buf, sizeof(buf), "%s %u× %s", cur ? ">" : " ",
+				 it->count, ans);
 		}
 		attr = cur ? ui_attr(UI_SELECT) : (int)A_NORMAL;
 		attron(attr);
@@ -478,7 +480,7 @@ int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now)
 			state = _("sending…");
 		else
 			state = _("to rule");
-		attr = !it->ruled      ? ui_attr(UI_DIM)
+		attr = !it->ruled    ? ui_attr(UI_DIM)
 		       : it->correct ? ui_attr(UI_GOOD)
 				     : ui_attr(UI_BAD);
 		attron(attr);

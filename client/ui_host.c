@@ -221,8 +221,8 @@ static void ui_host_buzz(const struct model *m, int y, uint64_t now)
 	y += ui_draw_answer_key(m, y);
 	y += ui_draw_buzz(m, y, maxy, now);
 	if (model_judge_open(m) || (m->have_jreq && m->jreq_q == m->q))
-		y += ui_draw_judge_panel(m, y, y + 4 < maxy ? y + 4 : maxy,
-					 now);
+		y +=
+		    ui_draw_judge_panel(m, y, y + 4 < maxy ? y + 4 : maxy, now);
 	ui_draw_presses(m, y, maxy);
 }
 
@@ -329,7 +329,8 @@ static void ui_host_reveal(const struct model *m, int y)
 	}
 	ui_answered(m, y++);
 	if (m->q_buzz && m->n_presses && y + 2 < maxy) {
-		int used = ui_draw_presses(m, y + 1, y + 5 < maxy ? y + 5 : maxy);
+		int used =
+		    ui_draw_presses(m, y + 1, y + 5 < maxy ? y + 5 : maxy);
 
 		y += used ? used + 1 : 0;
 	}
