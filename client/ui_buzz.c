@@ -15,23 +15,22 @@
 
 #define KIND_FILL 3
 
-/* The judge mode in words ("oral"; 口述 in zh_CN). */
+/* The judge mode in words ("oral, judged"; 口述 in zh_CN). */
 static const char *ui_judge_word(int judge)
 {
 	switch (judge) {
 	case MODEL_JUDGE_ORAL:
-		return _("answers aloud, a judge rules");
+		return _("oral, judged");
 	case MODEL_JUDGE_FILL:
-		return _("a judge rules fill-in answers");
+		return _("fill-in judged");
 	default:
-		return _("answers on screen");
+		return _("on screen");
 	}
 }
 
 void ui_buzz_rules(const struct model_round *r, char *buf, size_t len)
 {
 	char pts[48], pen[48], foul[48], read[32];
-	size_t o;
 
 	buf[0] = '\0';
 	if (r->format != MODEL_FMT_BUZZ) {
@@ -43,19 +42,18 @@ void ui_buzz_rules(const struct model_round *r, char *buf, size_t len)
 	ui_delta(pen, sizeof(pen), r->penalty);
 	ui_delta(foul, sizeof(foul), r->foul);
 	if (r->reading_ms)
-		snprintf(read, sizeof(read), "%u s",
+		snprintf(read, sizeof(read), _("%u s to read"),
 			 (r->reading_ms + 500) / 1000);
 	else
-		snprintf(read, sizeof(read), "%s", _("by length"));
-	/* TRANSLATORS: the rules of a buzz-in round: reading time, points
-	 * of a right and a wrong answer, of a foul, rebounds, answer time */
-	o = (size_t)snprintf(buf, len,
-			     _("Read %s · right %s, wrong %s, foul %s · "
-			       "%u rebound(s) · %u s to answer"),
-			     read, pts, pen, foul, r->rebounds,
-			     r->time_limit_ms / 1000);
-	if (o < len)
-		snprintf(buf + o, len - o, " · %s", ui_judge_word(r->judge));
+		snprintf(read, sizeof(read), "%s", _("auto reading"));
+	/* TRANSLATORS: the rules of a buzz-in round: the reading time, a
+	 * right and a wrong answer, a foul, the rebounds, the answer time,
+	 * how answers are marked; at most 78 columns */
+	snprintf(buf, len,
+		 _("%s · %s / %s · foul %s · rebounds %u · %u s to answer · "
+		   "%s"),
+		 read, pts, pen, foul, r->rebounds, r->time_limit_ms / 1000,
+		 ui_judge_word(r->judge));
 }
 
 /* A name for a press or an item: "一支部 · 张三", or the nickname. */

@@ -117,6 +117,8 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 			return _("q quit");
 		if (model_buzz_out(m))
 			return _("Out of this question  q quit");
+		if (model_my_press(m))
+			return _("q quit");
 		if (m->buzz_sent && m->buzz_sent_arm == m->buzz_arm)
 			return _("Pressed  q quit");
 		return _("Space buzz  q quit");
@@ -479,7 +481,8 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 		/* the options to read; the buzzer under them */
 		if (m->kind != KIND_FILL)
 			y = ui_options(m, y, maxy - 5, 0);
-		ui_draw_buzz(m, y + 1, maxy + 1, now);
+		y += ui_draw_buzz(m, y + 1, maxy + 1, now) + 1;
+		ui_draw_presses(m, y + 1, maxy + 1);
 		return;
 	}
 	if (m->q_buzz)
