@@ -228,7 +228,7 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 {
 	int ph = model_buzz_phase_at(m, now), y0 = y, attr;
 	const struct model_press *mine = model_my_press(m);
-	char buf[320], who[160];
+	char buf[1200], who[160];
 	bool me_win = m->mode == MODE_JOIN && m->player_id &&
 		      m->winner_id == m->player_id;
 
@@ -288,13 +288,15 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 		attroff(A_BOLD);
 	}
 	if (m->n_out && y < maxy) {
-		size_t o = (size_t)snprintf(buf, sizeof(buf), "%s",
-					    _("Out of this question:"));
+		char list[MODEL_OUT_MAX * (MODEL_TEAM_NAME + 2)];
+		size_t o = 0;
 		unsigned i;
 
-		for (i = 0; i < m->n_out && o < sizeof(buf); i++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %s",
-					      i ? "," : "", m->out[i]);
+		list[0] = '\0';
+		for (i = 0; i < m->n_out && o < sizeof(list); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o,
+					      "%s%s", i ? ", " : "", m->out[i]);
+		snprintf(buf, sizeof(buf), _("Out of this question: %s"), list);
 		attron(ui_attr(UI_DIM));
 		ui_text_center(y++, 0, COLS, buf);
 		attroff(ui_attr(UI_DIM));

@@ -189,7 +189,7 @@ if [ -f "$mo" ]; then
   has "队伍最终排名" "优秀队员" "你：第 1 名（共 6 人），60 分"
   fits
   show host break zh_CN
-  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 抢答" "按 n 开始第 2 轮"
+  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 速答" "按 n 开始第 2 轮"
   fits
 else
   skipped+=("zh_CN: no catalogue built ($mo)")
