@@ -255,17 +255,20 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 		else if (m->buzz_sent && m->buzz_sent_arm == m->buzz_arm) {
 			snprintf(buf, sizeof(buf), "%s", _("Pressed"));
 			attr = ui_attr(UI_ACCENT) | A_BOLD;
-		} else if (model_buzz_out(m)) {
-			snprintf(buf, sizeof(buf), "%s",
-				 m->team[0]
-				     ? _("Your team is out of this question")
-				     : _("You are out of this question"));
-			attr = ui_attr(UI_DIM);
 		}
 		if (buf[0]) {
 			attron(attr);
 			ui_text_center(y++, 0, COLS, buf);
 			attroff(attr);
+		}
+		if (model_buzz_out(m) && ph != MODEL_BUZZ_DONE && y < maxy) {
+			attron(ui_attr(UI_DIM));
+			ui_text_center(y++, 0, COLS,
+				       m->team[0]
+					   ? _("Your team is out of this "
+					       "question")
+					   : _("You are out of this question"));
+			attroff(ui_attr(UI_DIM));
 		}
 	}
 	if ((ph == MODEL_BUZZ_ANSWERING || ph == MODEL_BUZZ_JUDGING) &&
@@ -456,7 +459,14 @@ int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now)
 		int attr;
 
 		ui_item_answer(m, it, ans, sizeof(ans));
-		if (it->player_id || it->nick[0]) {
+		if (!it->nick[0] && it->player_id &&
+		    it->player_id == m->winner_id) {
+			/* the buzz winner, named by the BuzzState */
+			ui_who(who, sizeof(who), m->winner_team,
+			       m->winner_nick);
+			snprintf(buf, sizeof(buf), "%s %s: %s", cur ? ">" : " ",
+				 who, ans);
+		} else if (it->player_id || it->nick[0]) {
 			ui_who(who, sizeof(who), it->team, it->nick);
 			snprintf(buf, sizeof(buf), "%s %s: %s", cur ? ">" : " ",
 				 who, ans);
