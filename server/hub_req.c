@@ -305,6 +305,7 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 		}
 		seats_host_take(lr, ss);
 		seats_ref_put(h, ss->token, lr, 0);
+		ss->judge = false;
 	} else if (judge_token[0]) {
 		/* counted like a wrong host token: guessing costs the same */
 		if (judge_token_canon(judge_token, canon) < 0 ||
@@ -318,6 +319,7 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 		log_info(lr->tag, "%s watches as a judge", conn_tag(ss->conn));
 	} else {
 		ss->role = ROLE_SCREEN;
+		ss->judge = false;
 	}
 	ss->room = lr;
 	seats_watcher_add(lr, ss);

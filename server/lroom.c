@@ -561,6 +561,7 @@ static void lroom_remove(struct lroom *lr)
 		wn = w->wnext;
 		w->room = NULL;
 		w->role = ROLE_NONE;
+		w->judge = false;
 		w->wprev = w->wnext = NULL;
 	}
 	seats_ref_drop_room(h, lr);

@@ -342,4 +342,5 @@ void hub_detach(struct hub *h, struct session *ss)
 	}
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
+	ss->judge = false;
 }
