@@ -1308,9 +1308,12 @@ int model_buzz_phase_at(const struct model *m, uint64_t now)
 {
 	if (!m->have_q || !m->q_buzz)
 		return -1;
-	if (m->buzz_phase == MODEL_BUZZ_READING && m->armed_at &&
-	    now >= m->armed_at)
-		return MODEL_BUZZ_ARMED;
+	/* a rebound comes as ARMED with armed_at just ahead: locked until
+	 * then, whatever the phase says */
+	if (m->buzz_phase == MODEL_BUZZ_READING ||
+	    m->buzz_phase == MODEL_BUZZ_ARMED)
+		return m->armed_at && now < m->armed_at ? MODEL_BUZZ_READING
+							: MODEL_BUZZ_ARMED;
 	return m->buzz_phase;
 }
 

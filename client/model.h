@@ -419,9 +419,10 @@ int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices);
 int model_wager(const struct model *m, Quiz__V1__Wager *w);
 
 /* 抢答: the buzzer's phase at local time now: the server's, except that
- * READING turns ARMED at armed_at on the local clock (every screen shows
- * "抢答!" at the same instant). -1 when the question on screen has no
- * buzzer. */
+ * READING and ARMED follow armed_at on the local clock: READING before it,
+ * ARMED from it (every screen shows "抢答!" at the same instant; a rebound
+ * comes as ARMED with armed_at 250 ms ahead). -1 when the question on
+ * screen has no buzzer. */
 int model_buzz_phase_at(const struct model *m, uint64_t now);
 
 /* Whether this contestant answers the buzz question on screen now: the

@@ -1093,8 +1093,11 @@ static void app_summary(const struct app *a)
 		    a->mode == MODE_JUDGE ? _("the server refused the judge:")
 		    : a->contest	  ? _("the server refused the contest:")
 				 : _("the server refused to create the room:"),
-		    a->m.error[0] ? a->m.error
-				  : _(model_error_text(a->m.error_code)));
+		    a->mode == MODE_JUDGE &&
+			    a->m.error_code == QUIZ__V1__ERROR_CODE__WRONG_PIN
+			? _("wrong judge token")
+		    : a->m.error[0] ? a->m.error
+				    : _(model_error_text(a->m.error_code)));
 		return;
 	}
 	if (a->mode == MODE_HOST && a->m.code[0])

@@ -274,8 +274,7 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 	if ((ph == MODEL_BUZZ_ANSWERING || ph == MODEL_BUZZ_JUDGING) &&
 	    y < maxy) {
 		ui_who(who, sizeof(who), m->winner_team, m->winner_nick);
-		if (me_win && ph == MODEL_BUZZ_ANSWERING &&
-		    m->cur.judge == MODEL_JUDGE_ORAL)
+		if (me_win && m->cur.judge == MODEL_JUDGE_ORAL)
 			snprintf(buf, sizeof(buf), "%s",
 				 _("Answer aloud now: the judge rules"));
 		else if (me_win && ph == MODEL_BUZZ_ANSWERING)
@@ -283,6 +282,9 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 				 _("Your answer: on screen now"));
 		else if (ph == MODEL_BUZZ_ANSWERING)
 			snprintf(buf, sizeof(buf), _("Answering: %s"), who);
+		else if (me_win)
+			snprintf(buf, sizeof(buf), "%s",
+				 _("The judge is ruling on your answer"));
 		else
 			snprintf(buf, sizeof(buf),
 				 _("The judge is ruling on %s's answer"), who);

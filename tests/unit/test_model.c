@@ -2496,6 +2496,11 @@ Test(model, buzz_rebound)
 	cr_expect_eq(model_key(&M, ' ', a1 + 10 * MS),
 		     MODEL_BUZZ | MODEL_REDRAW);
 	cr_expect_eq(M.buzz_sent_arm, 1);
+	/* a rebound as the server sends it: ARMED with armed_at ahead is
+	 * locked until armed_at */
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 1, 0, pp, 1, out, 1);
+	cr_expect_eq(model_buzz_phase_at(&M, a1 - 1), MODEL_BUZZ_READING);
+	cr_expect_eq(model_buzz_phase_at(&M, a1), MODEL_BUZZ_ARMED);
 	/* the same arming again: the press stays sent */
 	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 1, 0, pp, 1, out, 1);
 	cr_expect(M.buzz_sent);
