@@ -292,7 +292,8 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 		ui_text_center(y++, 0, COLS, buf);
 		attroff(A_BOLD);
 	}
-	if (m->n_out && y < maxy) {
+	if (m->n_out && y < maxy &&
+	    !(m->n_out == 1 && m->mode == MODE_JOIN && model_buzz_out(m))) {
 		char list[MODEL_OUT_MAX * (MODEL_TEAM_NAME + 2)];
 		size_t o = 0;
 		unsigned i;
@@ -323,8 +324,8 @@ int ui_draw_presses(const struct model *m, int y, int maxy)
 	int y0 = y;
 	unsigned i;
 
-	if (!m->n_presses || y >= maxy)
-		return 0;
+	if (!m->n_presses || y + 1 >= maxy)
+		return 0; /* not even one row under the title */
 	attron(A_BOLD);
 	ui_text(y++, 2, COLS - 4, _("Presses (compensated):"));
 	attroff(A_BOLD);

@@ -140,6 +140,7 @@ T send-keys -t m:3 Space
 # foul may already have replaced it
 wait_re 3 "Pressed|Foul" 2
 wait_for 3 "Foul: pressed before the buzzer opened" 5
+wait_re 3 "^ +1\. 二支部 · Bob +−[0-9]+ ms +foul$" 2
 snap join-foul 3
 wait_for 1 "Answer key:" 2
 wait_for 2 "BUZZ!" 6
@@ -157,6 +158,10 @@ snap screen-presses-zh 4
 wait_for 1 "一支部 · 张三: (oral answer)" 3
 wait_for 1 "y/1 right · w/0 wrong · a rest as suggested"
 wait_for 5 "一支部 · 张三: (oral answer)" 3
+# the ruling is awaited with a running timer, on the panel and above
+wait_re 1 "Ruling awaited · [1-9]\.[0-9] s" 3
+wait_re 1 "Judge ruling · [1-9]\.[0-9] s" 1
+wait_re 2 "Judge ruling · [1-9]\.[0-9] s" 1
 snap host-judge 1
 T send-keys -t m:1 y
 wait_for 1 "Ruling taken" 3
