@@ -196,6 +196,7 @@ T send-keys -t m:1 y
 wait_for 1 "Ruling taken" 3
 wait_re 1 "^ +1\. +一支部 +1 +10 +\+10" 10
 wait_re 1 "^ +2\. +二支部 +1 +-10 +−10" 3
+wait_for 3 "Foul: −10 points" 3
 snap host-reveal-1 1
 
 # --- question 2: 张三 wins, wrong; the rebound goes to Bob, the judge: right
