@@ -572,6 +572,11 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 	/* re-sent after a reconnect: an answer locked but never acknowledged
 	 * may have been lost with the old connection (a duplicate is refused
 	 * with ALREADY_ANSWERED, which keeps the lock) */
+	/* re-sent with a press not decided: it may have been lost with the
+	 * old connection; the buzzer takes another (the server answers
+	 * ALREADY_ANSWERED if it had the first) */
+	if (resent && m->q_buzz && m->buzz_sent && !model_my_press(m))
+		m->buzz_sent = false;
 	if (resent && m->mode == MODE_JOIN && m->locked && !m->acked)
 		return MODEL_ANSWER | MODEL_REDRAW;
 	return MODEL_REDRAW;
