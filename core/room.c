@@ -145,6 +145,18 @@ static int64_t open_timer(const struct room *r)
 	return r->deadline_at + r->s.comp_cap_us;
 }
 
+/* The deadline an open question shows: with a buzzer, the arming's (or,
+ * while the winner answers, the answer's); else reveal_at + its time. */
+static int64_t open_deadline(const struct room *r)
+{
+	struct room_buzz b;
+
+	if (r->vt && r->vt->buzz_view && r->vt->buzz_view(r->fst, &b))
+		return b.phase == BUZZ_ANSWERING ? b.answer_deadline_us
+						 : b.arm_deadline_us;
+	return r->reveal_at + limit_us(r);
+}
+
 /* The effects of a format's change: FX_BUZZ once per run of consecutive
  * decided presses (once without presses when only its state changed),
  * then FX_JUDGE. */
@@ -180,8 +192,10 @@ static void apply_out(struct room *r, const struct fmt_out *o, int64_t now)
 		close_question(r, false, now);
 	else if (o->next == FMT_VOID)
 		close_question(r, true, now);
-	else if (r->state == ROOM_OPEN)
+	else if (r->state == ROOM_OPEN) {
 		r->timer_at = open_timer(r);
+		r->deadline_at = open_deadline(r);
+	}
 }
 
 /* Lets go of the judging of the last question. */
@@ -328,17 +342,18 @@ static void open_question(struct room *r, int64_t now)
 	r->answered = 0;
 	memset(r->dist, 0, sizeof(r->dist));
 	r->progress_dirty = true;
+	memset(&o, 0, sizeof(o));
+	if (r->vt->start) {
+		room_ctx(r, &c, r->reveal_at);
+		r->vt->start(r->fst, &c, &o);
+		r->deadline_at = open_deadline(r);
+	}
 	e = fx_push(r, FX_QUESTION, r->q);
 	e->u.time.reveal_at_us = r->reveal_at;
 	e->u.time.deadline_at_us = r->deadline_at;
 	if (r->vt->keyed || room_round_cfg(r)->judge != JUDGE_AUTO)
 		fx_push(r, FX_KEY, r->q);
-	if (r->vt->start) {
-		memset(&o, 0, sizeof(o));
-		room_ctx(r, &c, r->reveal_at);
-		r->vt->start(r->fst, &c, &o);
-		fx_of(r, &o);
-	}
+	fx_of(r, &o);
 	r->timer_at = open_timer(r);
 }
 
@@ -621,7 +636,7 @@ static int advance(struct room *r, int64_t now)
 /* What is left of the paused phase, as FX_PAUSED tells it. */
 static int64_t paused_left(const struct room *r)
 {
-	return r->paused_from == ROOM_OPEN ? limit_us(r) - r->paused_elapsed
+	return r->paused_from == ROOM_OPEN ? r->deadline_at - r->paused_at
 					   : r->paused_remaining;
 }
 
@@ -672,16 +687,15 @@ static int resume_room(struct room *r, int64_t now)
 	case ROOM_OPEN:
 		r->reveal_at += now - r->paused_at;
 		r->rt_floor = r->paused_elapsed > 0 ? r->paused_elapsed : 0;
-		r->deadline_at = r->reveal_at + limit_us(r);
 		r->shown_at = now;
+		memset(&o, 0, sizeof(o));
+		if (r->vt->shift)
+			r->vt->shift(r->fst, now - r->paused_at, &o);
+		r->deadline_at = open_deadline(r);
 		e = fx_push(r, FX_QUESTION, r->q);
 		e->u.time.reveal_at_us = r->reveal_at;
 		e->u.time.deadline_at_us = r->deadline_at;
-		if (r->vt->shift) {
-			memset(&o, 0, sizeof(o));
-			r->vt->shift(r->fst, now - r->paused_at, &o);
-			fx_of(r, &o);
-		}
+		fx_of(r, &o);
 		r->timer_at = open_timer(r);
 		break;
 	case ROOM_COUNTDOWN:
