@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The buzzer's record (issue 9): a real quizd, quiz-conform plays its checks
-# (among them a buzz contest of three questions: a foul, wins, a late press,
-# an oral ruling) to the end; then the database must hold the presses as
+# (among them a buzz contest of three questions: a foul, wins, a late
+# press, a rebound with an ignored press, an oral ruling) to the end; then the database must hold the presses as
 # decided and the judge token as a hash only, and quiz-replay must decide
 # every press again from the event log exactly as the presses table says.
 set -euo pipefail
@@ -35,10 +35,15 @@ match=$(sqlite3 "$db" "select match_id from presses limit 1")
   || fail "the buzz match did not finish"
 outcomes=$(sqlite3 "$db" "select group_concat(outcome, ',') from (select outcome from presses where match_id = $match order by seq)")
 echo "presses of match $match: $outcomes"
-[ "$outcomes" = "foul,won,won,late,won" ] || fail "presses stored: $outcomes"
-# every press has its event, with the bound it was decided with
-[ "$(sqlite3 "$db" "select count(*) from presses p join events e on e.match_id = p.match_id and e.seq = p.seq and e.kind = 'buzz' and e.player_id = p.player_id and e.at_us = p.recv_us and e.arg2 >= 0 where p.match_id = $match")" = 5 ] \
-  || fail "a press without its buzz event"
+[ "$outcomes" = "foul,won,won,late,ignored,won,won" ] || fail "presses stored: $outcomes"
+# every press has its event, with when its arming reached the presser
+# (arg: the Question's write, or the rebound's BuzzState's) and the bound
+# it was decided with (arg2)
+[ "$(sqlite3 "$db" "select count(*) from presses p join events e on e.match_id = p.match_id and e.seq = p.seq and e.kind = 'buzz' and e.player_id = p.player_id and e.at_us = p.recv_us and e.arg > 0 and e.arg < p.recv_us and e.arg2 >= 0 where p.match_id = $match")" = 7 ] \
+  || fail "a press without its buzz event, its sent_us or its bound"
+# the rebound's presses are dated from the rebound's arming, not the question's
+[ "$(sqlite3 "$db" "select (select min(e.arg) from presses p join events e using (match_id, seq) where p.match_id = $match and p.q = 1 and p.arm = 1) > (select max(e.arg) + 250000 from presses p join events e using (match_id, seq) where p.match_id = $match and p.q = 1 and p.arm = 0)")" = 1 ] \
+  || fail "the rebound's presses are not dated from its own arming"
 [ "$(sqlite3 "$db" "select count(*) from events where match_id = $match and kind = 'verdict'")" = 1 ] \
   || fail "the verdict is not in the event log"
 hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
