@@ -16,8 +16,9 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- quizd log"; tail -n 40 "$tmp/quizd.log" || true; exit 1; }
 
+# a compensation cap of its own: the rooms it creates must run with it
 "$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
-  --port-file "$tmp/port" --log-level info 2>"$tmp/quizd.log" &
+  --port-file "$tmp/port" --log-level info --comp-cap-ms 120 2>"$tmp/quizd.log" &
 qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "quizd did not start"
@@ -46,6 +47,9 @@ echo "presses of match $match: $outcomes"
   || fail "the rebound's presses are not dated from its own arming"
 [ "$(sqlite3 "$db" "select count(*) from events where match_id = $match and kind = 'verdict'")" = 1 ] \
   || fail "the verdict is not in the event log"
+[ "$(sqlite3 "$db" "select count(*) from matches where definition like '%comp_cap_us=120000%'")" = \
+  "$(sqlite3 "$db" "select count(*) from matches")" ] || fail "a room without the --comp-cap-ms cap"
+[ "$(sqlite3 "$db" "select max(comp_us) <= 120000 from presses")" = 1 ] || fail "a compensation over the cap"
 hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
 [ ${#hash} -eq 64 ] || fail "no judge token hash"
 "$replay" "$db" || fail "quiz-replay: the presses or the scores do not replay"
