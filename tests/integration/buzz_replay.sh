@@ -52,6 +52,10 @@ echo "presses of match $match: $outcomes"
 [ "$(sqlite3 "$db" "select max(comp_us) <= 120000 from presses")" = 1 ] || fail "a compensation over the cap"
 hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
 [ ${#hash} -eq 64 ] || fail "no judge token hash"
+# a judge's ruling (JUDGE_FILL): the answer keeps its automatic mark, the
+# booking has the ruling
+[ "$(sqlite3 "$db" "select a.correct || '|' || b.correct from answers a join bookings b using (match_id, q, player_id) where a.text = '一个近义词'")" = "0|1" ] \
+  || fail "answers.correct must stay automatic, bookings.correct the ruling"
 "$replay" "$db" || fail "quiz-replay: the presses or the scores do not replay"
 if grep -q "Sanitizer\|runtime error" "$tmp/quizd.log"; then fail "sanitizer report in the quizd log"; fi
 echo "buzz_replay: presses stored and replayed"

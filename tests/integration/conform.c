@@ -1420,6 +1420,121 @@ static void buzz_oral(void)
 	peer_close(&B.host);
 }
 
+/* JUDGE_FILL in a speed round: the close of a fill-in question waits in
+ * JUDGING (StateChange to everyone); a judge who watches then catches up
+ * with the AnswerKey and the JudgeRequest, rules, and the question is
+ * booked by the ruling. */
+static void judge_fill_checks(void)
+{
+	static const char text[] = "[contest]\n"
+				   "title = conform judge\n"
+				   "[round.1]\n"
+				   "format = speed\n"
+				   "count = 1\n"
+				   "kinds = fill\n"
+				   "judge = fill\n";
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__Answer ans;
+	Quiz__V1__Verdict v;
+	struct peer host, c, judge;
+	char code[32], token[80];
+	const Quiz__V1__JudgeRequest *jr;
+	bool key = false;
+	Env *r;
+
+	peer_open(&host, "fill host");
+	wire_free(hello_contests(&host));
+	rs.countdown_ms = 500;
+	cr.settings = &rs;
+	cr.contest = (char *)text;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom with a JUDGE_FILL round");
+	if (!r)
+		die("no judge room");
+	snprintf(code, sizeof(code), "%s", r->room_created->code);
+	snprintf(token, sizeof(token), "%s", r->room_created->judge_token);
+	wire_free(r);
+	peer_open(&c, "fill contestant");
+	wire_free(hello_contests(&c));
+	j.code = code;
+	j.nickname = "填空者";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			       "join the judge room"));
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0, "START");
+	r = wait_question(&c, 0);
+	if (!r)
+		die("no fill question");
+	wire_free(r);
+	answer(&env, &ans, 0, NULL, 0, "一个近义词");
+	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			       "a fill answer"));
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT closes the fill question");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	check(r && r->state_change->state == QUIZ__V1__ROOM_STATE__JUDGING,
+	      "the close waits for a judge: StateChange{JUDGING} (%d)",
+	      r ? (int)r->state_change->state : -1);
+	wire_free(r);
+
+	peer_open(&judge, "fill judge");
+	wire_free(hello_contests(&judge));
+	wr.code = code;
+	wr.host_token = "";
+	wr.judge_token = token;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &wr;
+	r = expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+			 "a judge watches during JUDGING");
+	check(r && r->watching->judge &&
+		  r->watching->state == QUIZ__V1__ROOM_STATE__JUDGING,
+	      "Watching{judge, state JUDGING}");
+	wire_free(r);
+	while ((r = peer_next(&judge)) &&
+	       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST) {
+		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY)
+			key = r->answer_key->correct_text[0] != '\0';
+		wire_free(r);
+	}
+	jr = r ? r->judge_request : NULL;
+	check(key && jr && jr->n_items == 1 && jr->items[0]->count == 1 &&
+		  !strcmp(jr->items[0]->text, "一个近义词") &&
+		  !jr->items[0]->suggestion && !jr->done && jr->since_us > 0 &&
+		  jr->correct_text[0],
+	      "a judge catching up gets the AnswerKey, then the JudgeRequest "
+	      "(one group: the text, count 1, suggestion wrong)");
+	wire_free(r);
+	verdict(&env, &v, 0, 1, true);
+	expect_error(&judge, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "a Verdict on an item that is not there");
+	verdict(&env, &v, 0, 0, true);
+	wire_free(expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_OK,
+			       "the judge accepts the near answer"));
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_RESULT);
+	check(r && r->result->correct && r->result->delta > 0,
+	      "the ruling books the answer right (delta %lld)",
+	      r ? (long long)r->result->delta : 0LL);
+	wire_free(r);
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__END, 0, "END");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	while (r && r->state_change->state != QUIZ__V1__ROOM_STATE__FINISHED) {
+		wire_free(r);
+		r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	}
+	check(r != NULL, "the judge room finishes");
+	wire_free(r);
+	peer_close(&judge);
+	peer_close(&c);
+	peer_close(&host);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -1441,6 +1556,7 @@ int main(int argc, char **argv)
 	buzz_foul_and_win();
 	buzz_late_and_rebound();
 	buzz_oral();
+	judge_fill_checks();
 	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
 	       failures);
 	return failures ? 1 : 0;
