@@ -1107,9 +1107,13 @@ static void buzz_setup(void)
 	wire_free(hello_contests(&bad));
 	wr.code = B.code;
 	wr.host_token = "";
-	wr.judge_token = "0000000000000000";
+	wr.judge_token = "0123456789abcdef0123456789abcdef0123456789abcdef"
+			 "0123456789abcdefX";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &wr;
+	expect_error(&bad, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "WatchRoom with a judge token over 64 bytes");
+	wr.judge_token = "0000000000000000";
 	expect_error(&bad, &env, QUIZ__V1__ERROR_CODE__WRONG_PIN,
 		     "WatchRoom with a wrong judge token");
 	peer_close(&bad);
