@@ -373,6 +373,15 @@ static void lroom_question(struct lroom *lr, uint32_t q)
  * get the items. */
 static void lroom_judge(struct lroom *lr, const struct room_effect *e)
 {
+	struct room_judge j;
+	size_t i;
+
+	/* a buzz winner's item is their own answer, also an oral one: their
+	 * Result says they answered */
+	if (room_judge_view(lr->room, &j) && j.q == e->q)
+		for (i = 0; i < j.nitems; i++)
+			if (j.items[i].player && j.items[i].player < lr->nseats)
+				lr->answered_q[j.items[i].player] = e->q + 1;
 	if (room_state(lr->room) == ROOM_JUDGING &&
 	    lr->judging_q1 != e->q + 1) {
 		lr->judging_q1 = e->q + 1;
