@@ -7,32 +7,11 @@
 
 #include <string.h>
 
+#include "model_int.h"
 #include "text.h"
 
 /* Marks a string for xgettext; the UI translates it with _() at use. */
 #define N_(s) (s)
-
-/* Copies one line of server text into dst (cap bytes, NUL included),
- * sanitised (text_sanitize): no control character, so no escape sequence,
- * reaches the terminal; invalid bytes become U+FFFD; cut at a character
- * boundary when it does not fit. */
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	text_sanitize(dst, cap, src, 0);
-}
-
-/* As copy_text, keeping line feeds (question stem, explanation). */
-static void copy_lines(char *dst, size_t cap, const char *src)
-{
-	text_sanitize(dst, cap, src, 1);
-}
-
-/* Local time of a server time (identity without a converter). */
-static uint64_t local_time(model_to_local_fn to_local, void *arg,
-			   uint64_t server_us)
-{
-	return to_local ? to_local(arg, server_us) : server_us;
-}
 
 /* Starts a model for a mode; nick may be NULL (host, screen). */
 void model_init(struct model *m, enum model_mode mode, const char *nick)
@@ -93,6 +72,8 @@ static enum model_phase phase_of_state(const struct model *m, int state)
 		return PHASE_ROUND_BREAK;
 	case QUIZ__V1__ROOM_STATE__WAGERING:
 		return PHASE_WAGER;
+	case QUIZ__V1__ROOM_STATE__JUDGING:
+		return PHASE_JUDGING;
 	default:
 		return m->phase;
 	}
@@ -162,6 +143,23 @@ static void reset_question(struct model *m)
 	m->r_stake = 0;
 	m->r_team_answered = false;
 	m->turn_refused = false;
+	m->q_buzz = false;
+	m->have_buzz = false;
+	m->buzz_phase = MODEL_BUZZ_READING;
+	m->buzz_arm = 0;
+	m->rebounds_left = 0;
+	m->armed_at = m->arm_deadline = m->answer_deadline = 0;
+	m->buzz_since = 0;
+	m->winner_id = 0;
+	m->winner_nick[0] = '\0';
+	m->winner_team[0] = '\0';
+	m->n_presses = 0;
+	m->n_out = 0;
+	m->buzz_sent = false;
+	m->buzz_sent_arm = 0;
+	m->buzz_sent_at = 0;
+	m->have_my_press = false;
+	m->judging_since = 0;
 }
 
 /* Copies a distribution, clamped to the array. */
@@ -175,12 +173,6 @@ static void copy_dist(struct model *m, const uint32_t *d, size_t n)
 	for (i = 0; i < n && d; i++)
 		m->dist[i] = d[i];
 	m->n_dist = d ? (unsigned)n : 0;
-}
-
-/* 1 when a push refers to the question on screen. */
-static int same_question(const struct model *m, uint32_t index)
-{
-	return m->have_q && m->q == index;
 }
 
 /* Marks the entries whose rank another entry shares (并列). */
@@ -275,6 +267,12 @@ static void copy_round(struct model_round *r, const Quiz__V1__RoundInfo *ri)
 	r->penalty = ri->penalty;
 	for (i = 0; i < ri->n_stakes && ri->stakes && i < MODEL_STAKES_MAX; i++)
 		r->stakes[r->n_stakes++] = ri->stakes[i];
+	r->reading_ms = ri->reading_ms;
+	r->arm_ms = ri->arm_ms;
+	r->tie_ms = ri->tie_ms;
+	r->foul = ri->foul;
+	r->rebounds = ri->rebounds;
+	r->judge = (int)ri->judge;
 }
 
 /* Makes round index the current one (its info from the contest when
@@ -422,9 +420,20 @@ static int apply_error(struct model *m, const Quiz__V1__Error *e)
 
 	copy_text(m->error, sizeof(m->error), e->message);
 	m->error_code = (int)e->code;
+	m->verdict_sent = false; /* a refused ruling can be keyed again */
+	if (m->mode == MODE_JOIN && m->q_buzz && m->buzz_sent &&
+	    !model_my_press(m) && retry)
+		m->buzz_sent = false; /* the press was not taken: again */
 	if (m->mode == MODE_JOIN && m->phase == PHASE_WAGER && m->wager_sent &&
 	    !m->wager_stake && retry)
 		m->wager_sent = 0; /* the stake can be picked again */
+	if (m->mode == MODE_JOIN && m->phase == PHASE_QUESTION &&
+	    e->code == QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN && m->q_buzz) {
+		/* not the buzz winner (any more): the BuzzState says who */
+		m->locked = false;
+		m->locked_mask = 0;
+		return MODEL_REDRAW;
+	}
 	if (m->mode == MODE_JOIN && m->phase == PHASE_QUESTION &&
 	    e->code == QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN) {
 		/* another team has this question: no key answers it now */
@@ -541,6 +550,13 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 		take_turn(m, q->turn);
 	else if (!m->have_turn || m->turn_q != q->index)
 		m->have_turn = false; /* everyone may answer */
+	/* a buzzer: armed_at set, or a BUZZ round */
+	m->q_buzz = q->armed_at_us != 0 ||
+		    (m->have_round && m->cur.format == MODEL_FMT_BUZZ);
+	if (m->q_buzz && q->armed_at_us && !m->have_buzz)
+		m->armed_at = local_time(to_local, arg, q->armed_at_us);
+	else if (m->q_buzz && !m->armed_at)
+		m->armed_at = m->reveal_at;
 	m->q_stake = q->stake;
 	if (q->stake && m->have_wager && m->wager_q == q->index &&
 	    !m->wager_stake)
@@ -556,6 +572,11 @@ static int apply_question(struct model *m, const Quiz__V1__Question *q,
 	/* re-sent after a reconnect: an answer locked but never acknowledged
 	 * may have been lost with the old connection (a duplicate is refused
 	 * with ALREADY_ANSWERED, which keeps the lock) */
+	/* re-sent with a press not decided: it may have been lost with the
+	 * old connection; the buzzer takes another (the server answers
+	 * ALREADY_ANSWERED if it had the first) */
+	if (resent && m->q_buzz && m->buzz_sent && !model_my_press(m))
+		m->buzz_sent = false;
 	if (resent && m->mode == MODE_JOIN && m->locked && !m->acked)
 		return MODEL_ANSWER | MODEL_REDRAW;
 	return MODEL_REDRAW;
@@ -681,6 +702,8 @@ static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
 				    m->paused_remaining_us;
 	if (p == PHASE_FINISHED)
 		m->final = true;
+	if (p == PHASE_JUDGING && m->phase != PHASE_JUDGING)
+		m->judging_since = local_time(to_local, arg, s->at_us);
 	m->phase = p;
 	return MODEL_REDRAW;
 }
@@ -712,6 +735,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		copy_text(m->code, sizeof(m->code), env->room_created->code);
 		copy_text(m->host_token, sizeof(m->host_token),
 			  env->room_created->host_token);
+		copy_text(m->judge_token, sizeof(m->judge_token),
+			  env->room_created->judge_token);
+		m->judge = true;
 		apply_settings(m, env->room_created->settings);
 		apply_contest(m, env->room_created->contest);
 		m->conn = CONN_ONLINE;
@@ -736,6 +762,8 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		if (!env->watching)
 			return 0;
 		copy_text(m->code, sizeof(m->code), env->watching->code);
+		m->judge = env->watching->judge || env->watching->host ||
+			   m->mode == MODE_HOST;
 		apply_settings(m, env->watching->settings);
 		apply_contest(m, env->watching->contest);
 		if (env->watching->contest)
@@ -789,6 +817,23 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
 		return env->wager_ack ? apply_wager_ack(m, env->wager_ack) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE:
+		return env->buzz_state ? model_apply_buzz_state(
+					     m, env->buzz_state, to_local, arg)
+				       : 0;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
+		return env->buzz_result
+			   ? model_apply_buzz_result(m, env->buzz_result)
+			   : 0;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY:
+		return env->answer_key
+			   ? model_apply_answer_key(m, env->answer_key)
+			   : 0;
+	case QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST:
+		return env->judge_request
+			   ? model_apply_judge_request(m, env->judge_request,
+						       to_local, arg)
+			   : 0;
 	default:
 		return 0; /* Ok, Pong and requests: nothing to show */
 	}
@@ -823,6 +868,8 @@ bool model_my_turn(const struct model *m)
 {
 	if (m->mode != MODE_JOIN)
 		return false;
+	if (m->have_q && m->q_buzz)
+		return model_buzz_answering(m);
 	if (m->have_q && m->turn_refused)
 		return false;
 	if (!m->have_turn || !m->have_q || m->turn_q != m->q)
@@ -933,8 +980,11 @@ int model_key(struct model *m, int key, uint64_t now)
 
 	if (m->mode == MODE_JOIN && model_phase_at(m, now) == PHASE_WAGER)
 		return wager_key(m, key, now);
+	if (m->mode == MODE_JOIN && m->q_buzz && !model_buzz_answering(m))
+		return key == ' ' ? model_buzz_press(m, now) : 0;
 	if (m->mode != MODE_JOIN || m->locked ||
-	    model_phase_at(m, now) != PHASE_QUESTION || now > m->deadline_at ||
+	    model_phase_at(m, now) != PHASE_QUESTION ||
+	    now > (m->q_buzz ? m->answer_deadline : m->deadline_at) ||
 	    !model_my_turn(m))
 		return 0;
 	if (m->kind == QUIZ__V1__QUESTION_KIND__FILL)
@@ -1067,6 +1117,7 @@ const char *model_error_text(int code)
 	    N_("Not your turn: another team answers this question"),
 	    N_("This room runs a round format this client cannot play: "
 	       "update quiz"),
+	    N_("Only the host or a judge can rule on answers"),
 	};
 
 	if (code < 0 || code >= (int)(sizeof(texts) / sizeof(texts[0])))
