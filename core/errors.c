@@ -35,7 +35,7 @@ static const char *const texts[QE_WIRE_COUNT] = {
     "no room has that code",
     "the room is full",
     "that nickname is taken in this room",
-    "wrong host token",
+    "wrong host, judge or server key",
     "only the host can do that",
     "not possible in the room's current state",
     "too late: the question is closed",
