@@ -1477,6 +1477,13 @@ static void judge_fill_checks(void)
 	if (!r)
 		die("no fill question");
 	wire_free(r);
+	/* paused and resumed: the question is re-sent (the answer is timed
+	 * from the re-send: integration_buzz_replay looks at its event) */
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0, "PAUSE");
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME, 0, "RESUME");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	check(r != NULL, "the question is re-sent after RESUME");
+	wire_free(r);
 	answer(&env, &ans, 0, NULL, 0, "一个近义词");
 	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 			       "a fill answer"));
