@@ -1444,8 +1444,9 @@ static void judge_fill_checks(void)
 	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
 	Quiz__V1__Answer ans;
 	Quiz__V1__Verdict v;
-	struct peer host, c, judge;
-	char code[32], token[80];
+	struct peer host, c, c2, judge;
+	char code[32], token[80], ctoken[80];
+	struct timespec gap = {0, 300 * 1000000L};
 	const Quiz__V1__JudgeRequest *jr;
 	bool key = false;
 	Env *r;
@@ -1465,7 +1466,9 @@ static void judge_fill_checks(void)
 	snprintf(token, sizeof(token), "%s", r->room_created->judge_token);
 	wire_free(r);
 	peer_open(&c, "fill contestant");
-	wire_free(hello_contests(&c));
+	r = hello_contests(&c);
+	snprintf(ctoken, sizeof(ctoken), "%s", r->welcome->resume_token);
+	wire_free(r);
 	j.code = code;
 	j.nickname = "填空者";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
@@ -1484,9 +1487,35 @@ static void judge_fill_checks(void)
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_QUESTION);
 	check(r != NULL, "the question is re-sent after RESUME");
 	wire_free(r);
+	/* 300 ms later the seat is resumed from a new connection, which gets
+	 * the question again: that copy does not restart the clock */
+	nanosleep(&gap, NULL);
+	peer_open(&c2, "fill contestant again");
+	{
+		Env henv = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+		Quiz__V1__RoundFormat f = QUIZ__V1__ROUND_FORMAT__SPEED;
+
+		tc_hello_env(&henv, &h, "quiz-conform/1", ctoken);
+		h.n_formats = 1;
+		h.formats = &f;
+		wire_free(expect_reply(&c2, &henv,
+				       QUIZ__V1__ENVELOPE__BODY_WELCOME,
+				       "Hello resuming the seat"));
+	}
+	r = peer_wait(&c2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	check(r != NULL, "the resumed connection gets the open question");
+	wire_free(r);
+	peer_close(&c);
+	c = c2;
 	answer(&env, &ans, 0, NULL, 0, "一个近义词");
-	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
-			       "a fill answer"));
+	r = expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "a fill answer");
+	check(r && r->answer_ack->response_time_us >= 300000,
+	      "an answer right after resuming the seat is timed from the "
+	      "room's send, not the resumed copy (%u us)",
+	      r ? r->answer_ack->response_time_us : 0);
+	wire_free(r);
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
 	       "NEXT closes the fill question");
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
