@@ -1388,6 +1388,34 @@ static void buzz_oral(void)
 	check(r && r->buzz_state->winner_id == B.pid_b,
 	      "an oral round: the winner goes straight to BUZZ_JUDGING");
 	wire_free(r);
+	{ /* a screen that comes now catches up with the buzzer */
+		Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+		struct peer scr;
+
+		peer_open(&scr, "buzz screen");
+		wire_free(hello_contests(&scr));
+		wr.code = B.code;
+		wr.host_token = "";
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+		env.watch_room = &wr;
+		wire_free(expect_reply(&scr, &env,
+				       QUIZ__V1__ENVELOPE__BODY_WATCHING,
+				       "a screen watches the buzz room"));
+		r = wait_buzz_state(&scr, 2,
+				    QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
+		check(r && r->buzz_state->winner_id == B.pid_b &&
+			  r->buzz_state->n_presses == 1,
+		      "a screen watching mid-question gets the BuzzState");
+		wire_free(r);
+		while ((r = peer_next(&scr)) &&
+		       r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY &&
+		       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)
+			wire_free(r);
+		check(!r, "... and no AnswerKey or JudgeRequest (a screen is "
+			  "not a judge)");
+		wire_free(r);
+		peer_close(&scr);
+	}
 	while (
 	    (r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)) &&
 	    r->judge_request->question_index != 2)
