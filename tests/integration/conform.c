@@ -1154,6 +1154,7 @@ static void buzz_foul_and_win(void)
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Buzz bz;
 	Quiz__V1__Answer ans;
+	int64_t t0, t1;
 	uint64_t armed_a = buzz_question(&B.a, 0, "甲");
 	uint64_t armed_b = buzz_question(&B.b, 0, "乙");
 	const Quiz__V1__Press *pr;
@@ -1182,13 +1183,16 @@ static void buzz_foul_and_win(void)
 		     "Buzz of a question index past the count");
 	sleep_until_us(armed_b + 30000);
 	buzz(&env, &bz, 0);
+	t0 = tc_now_us();
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_result(&B.b, 0);
+	t1 = tc_now_us();
 	pr = r ? r->buzz_result->press : NULL;
 	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
 		  pr->react_us >= 0 && pr->gap_us == 0 && pr->arm == 0,
-	      "a press after armed_at: BuzzResult WON (react %lld us)",
-	      pr ? (long long)pr->react_us : 0LL);
+	      "a press after armed_at: BuzzResult WON (react %lld us; the "
+	      "result came %lld us after the press: tie window and commit)",
+	      pr ? (long long)pr->react_us : 0LL, (long long)(t1 - t0));
 	wire_free(r);
 	r = wait_buzz_state(&B.b, 0, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
 	check(r && r->buzz_state->winner_id == B.pid_b &&
