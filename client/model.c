@@ -764,6 +764,10 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		copy_text(m->code, sizeof(m->code), env->watching->code);
 		m->judge = env->watching->judge || env->watching->host ||
 			   m->mode == MODE_HOST;
+		if (env->watching->host && env->watching->judge_token &&
+		    env->watching->judge_token[0])
+			copy_text(m->judge_token, sizeof(m->judge_token),
+				  env->watching->judge_token);
 		apply_settings(m, env->watching->settings);
 		apply_contest(m, env->watching->contest);
 		if (env->watching->contest)

@@ -331,6 +331,8 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
 	w.judge = ss->role == ROLE_HOST || ss->judge;
+	if (ss->role == ROLE_HOST)
+		w.judge_token = lr->judge_token;
 	w.round = room_round_index(lr->room);
 	push_contest_fill(lr, &ci);
 	w.contest = &ci.ci;

@@ -722,6 +722,9 @@ static void room_two_hosts(void)
 			 "WatchRoom with the host token");
 	if (r) {
 		check(r->watching->host, "the second host is the host");
+		check(r->watching->judge_token &&
+			  strlen(r->watching->judge_token) == 16,
+		      "the host taking the seat back gets the judge token");
 		wire_free(r);
 	}
 	check_demoted(&R.h1, "the first host, replaced by WatchRoom");
@@ -1147,6 +1150,8 @@ static void buzz_setup(void)
 	}
 	check(r && r->watching->judge && !r->watching->host,
 	      "a judge: Watching{judge: true, host: false}");
+	check(r && (!r->watching->judge_token || !r->watching->judge_token[0]),
+	      "a judge is not sent the judge token");
 	wire_free(r);
 
 	B.pid_a = buzz_join(&B.a, "抢答甲");

@@ -692,6 +692,28 @@ Test(model, screen_watching)
 	cr_expect_eq(model_key(&M, 'a', LOCAL(REVEAL(0)) + SEC), 0);
 }
 
+/* A host taking the seat back learns the judge token again; a judge or a
+ * screen is never given one. */
+Test(model, host_watching_gets_judge_token)
+{
+	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+
+	model_init(&M, MODE_HOST, NULL);
+	w.code = "ABCD-EFGH";
+	w.state = QUIZ__V1__ROOM_STATE__LOBBY;
+	w.host = true;
+	w.judge = true;
+	w.judge_token = "7K3M9Q2W8X4Y6Z1A";
+	cr_expect_eq(feed(&M, BODY(WATCHING), &w), MODEL_REDRAW);
+	cr_expect_str_eq(M.judge_token, "7K3M9Q2W8X4Y6Z1A");
+	cr_expect(M.judge);
+
+	model_init(&M, MODE_JUDGE, NULL);
+	w.host = false;
+	cr_expect_eq(feed(&M, BODY(WATCHING), &w), MODEL_REDRAW);
+	cr_expect_str_eq(M.judge_token, "", "only a host keeps the token");
+}
+
 /* Pause in a question, resume, the question re-sent with new times. */
 Test(model, pause_resume_resend)
 {
