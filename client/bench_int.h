@@ -26,6 +26,8 @@
 #define BENCH_STAKES_MAX      8	    /* stakes of a 风险 round */
 #define BENCH_CONTEST_Q	      200   /* questions of a whole match at most */
 #define BENCH_CONTEST_MAX     32768 /* bytes of a contest file */
+#define QUIZ_BENCH_SPEED      0	    /* quiz.v1.RoundFormat SPEED */
+#define QUIZ_BENCH_BUZZ	      2	    /* quiz.v1.RoundFormat BUZZ */
 
 struct bench_opts {
 	const char *connect;
@@ -49,6 +51,13 @@ struct bench_opts {
 	double out_of_turn; /* share of others answering out of turn */
 	const char *told_out;
 	int hurry; /* host closes questions and wagers once all are in */
+	/* injected delays (client/bench_relay.c), ms */
+	int delays;    /* any of the delay options given */
+	int symmetric; /* --delay-ms: down = up */
+	unsigned up_min, up_max, down_min, down_max;
+	unsigned jitter_ms;
+	/* buzz rounds */
+	double foul; /* --foul: share of contestants pressing early */
 };
 
 /* One contestant's view of one question. */
@@ -72,6 +81,10 @@ struct pq {
 	uint32_t q_stake;	 /* Question.stake */
 	uint32_t res_stake;
 	int64_t res_delta;
+	/* fairness (local clock = server clock on one machine) */
+	uint64_t q_recv;     /* Question received (after the down delay) */
+	uint64_t shown;	     /* max(reveal_at on its synced clock, q_recv) */
+	uint64_t sent_local; /* Answer handed to the socket (before up) */
 };
 
 /* What the bench knows of one question (the same for every contestant). */
@@ -157,6 +170,7 @@ struct player {
 	int last_revealed; /* latest Reveal received, -1 none */
 	int wager_q;	   /* 风险: the question of a Wager waiting to go */
 	uint32_t wager_stake;
+	int64_t up_us, down_us; /* injected delays (constant), 0 without */
 };
 
 struct standing {
@@ -204,7 +218,23 @@ struct bench {
 	uint64_t oot_sent, oot_refused, w_sent, w_acked, w_already, w_pushed;
 	uint64_t host_next, team_lines;
 	uint64_t mm_team, mm_wager, mm_turn, mm_delta, mm_rank, mm_member;
+	/* injected delays (client/bench_relay.c) */
+	struct relay_set *relay;
+	struct player *relay_waiting; /* connecting to the relay */
+	struct sockaddr_storage relay_addr;
 };
+
+/* Starts the delay relay: draws each contestant's delays from the seed,
+ * listens on 127.0.0.1 (b->relay_addr) for the contestants' connections.
+ * Returns 0 or a negative error. */
+int bench_relay_start(struct bench *b);
+/* Closes the listener, the timer and every relayed connection. */
+void bench_relay_stop(struct bench *b);
+/* Frees the relay after the loop has run dry. */
+void bench_relay_free(struct bench *b);
+/* The fairness object of the JSON (bench_report.c): speed-round response
+ * time error against the true times, ranking inversions. */
+void bench_report_fairness(struct bench *b, FILE *f);
 
 /* Sum of the contest mismatch counters. */
 uint64_t bench_contest_mismatches(const struct bench *b);

@@ -62,4 +62,13 @@ int64_t bench_wager_delta(uint32_t stake, int unit_answered, int correct);
 int64_t bench_turn_delta(int in_turn, int unit_answered, int correct,
 			 int32_t points, int32_t penalty);
 
+/* Fairness (injected delays): ranking inversions among n answers of one
+ * question. Over every pair whose true times differ by at least min_gap,
+ * counts those the server ordered otherwise (the other way round, or
+ * equal). *pairs gets the number of such pairs. */
+uint64_t bench_inversions(const int64_t *truth, const int64_t *server, size_t n,
+			  int64_t min_gap, uint64_t *pairs);
+/* Mean of n samples (0 when n is 0). */
+double bench_mean(const int64_t *v, size_t n);
+
 #endif
