@@ -66,6 +66,18 @@ static unsigned rng_below(uint64_t *s, unsigned n)
 	return (unsigned)(rng_next(s) % n);
 }
 
+/* The seeded generator for client/bench_buzz.c. */
+double bench_rng_unit(struct bench *b)
+{
+	return rng_unit(&b->rng);
+}
+
+/* Uniform in [0, n) for client/bench_buzz.c; n >= 1. */
+unsigned bench_rng_below(struct bench *b, unsigned n)
+{
+	return rng_below(&b->rng, n);
+}
+
 /* Prints a mismatch example to stderr (the first few only). */
 void bench_example(struct bench *b, const char *fmt, ...)
 {
@@ -162,7 +174,8 @@ static void bench_hurry(struct bench *b, unsigned qi)
 	if (!b->o.hurry || !b->host || b->stopping || qi >= b->nq)
 		return;
 	q = &b->q[qi];
-	if (q->hurried || q->host_revealed || q->acked == 0)
+	if (q->hurried || q->host_revealed || q->acked == 0 ||
+	    q->format == QUIZ_BENCH_BUZZ)
 		return;
 	for (i = 0; i < b->o.players; i++) {
 		const struct player *p = &b->players[i];
@@ -792,6 +805,30 @@ static int player_is_staker(const struct player *p)
 
 static void on_player_timer(uv_timer_t *t);
 
+/* Arms the player's timer for a local time (client/bench_buzz.c). */
+void bench_player_arm(struct player *p, uint64_t local_us, int early)
+{
+	player_arm(p, local_us, early, on_player_timer);
+}
+
+/* Spins to local_us when it is close (client/bench_buzz.c). */
+int bench_player_wait(uint64_t local_us)
+{
+	return player_wait_until(local_us);
+}
+
+/* Sends the answer to question p->cur (client/bench_buzz.c). */
+void bench_player_answer(struct player *p)
+{
+	player_answer(p);
+}
+
+/* The player's timer callback (client/bench_buzz.c). */
+void bench_on_player_timer(uv_timer_t *t)
+{
+	on_player_timer(t);
+}
+
 /* 风险: a WagerRequest. The unit's first member stakes at once, a stake
  * drawn from the round's; its teammates try too, 20-200 ms later, and
  * must be refused with ALREADY_ANSWERED (or be the first). */
@@ -891,6 +928,10 @@ static void on_player_timer(uv_timer_t *t)
 		p->wager_q = -1;
 		return;
 	}
+	if (p->phase >= 3) { /* buzz: a press or the winner's answer */
+		bench_buzz_timer(p);
+		return;
+	}
 	if (!p->c || p->cur < 0)
 		return;
 	q = &b->q[p->cur];
@@ -982,6 +1023,12 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		p->wager_q = -1;
 		uv_timer_stop(&p->timer);
 	}
+	p->pq[m->index].q_recv = recv;
+	if (m->armed_at_us || q->format == QUIZ_BENCH_BUZZ) {
+		q->format = QUIZ_BENCH_BUZZ;
+		bench_buzz_question(p, m, recv);
+		return;
+	}
 	p->pq[m->index].intends = 1;
 	if (!player_has_turn(p, q)) {
 		if (rng_unit(&b->rng) < b->o.out_of_turn) {
@@ -995,7 +1042,6 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 	p->cur = (int)m->index;
 	p->phase = 0;
 	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
-	p->pq[m->index].q_recv = recv;
 	p->pq[m->index].shown = recv > p->reveal_local ? recv : p->reveal_local;
 	player_arm(p, p->reveal_local, 1, on_player_timer);
 }
@@ -1079,7 +1125,7 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	}
 	d = (int64_t)r->response_time_us - a->measured_rt;
 	/* with injected delays the fairness report judges the times */
-	if (!b->relay &&
+	if (!b->relay && q->format != QUIZ_BENCH_BUZZ &&
 	    (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US)) {
 		b->mm_rt++;
 		bench_example(b,
@@ -1365,6 +1411,12 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST:
 		player_wager_request(p, env->wager_request);
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE:
+		bench_buzz_state(p, env->buzz_state);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
+		bench_buzz_result(p, env->buzz_result);
+		break;
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
 		player_wager_ack(p, env->wager_ack, env->seq);
 		break;
@@ -1639,6 +1691,7 @@ static void bench_free(struct bench *b)
 {
 	unsigned i;
 
+	bench_buzz_free(b);
 	for (i = 0; b->players && i < b->o.players; i++)
 		free(b->players[i].pq);
 	for (i = 0; b->q && i < b->nq; i++) {
@@ -1761,6 +1814,17 @@ int main(int argc, char **argv)
 				b.o.told_out, strerror(errno));
 			complete = 0;
 		}
+	}
+	/* buzz: a wrong winner at a true gap >= 5 ms fails the run when
+	 * the delays were symmetric within the default cap (150 ms) */
+	if (bench_buzz_seen(&b) && bench_buzz_wrong(&b) &&
+	    (!b.o.delays ||
+	     (b.o.symmetric && b.o.up_max + b.o.jitter_ms <= 150))) {
+		fprintf(stderr,
+			"quiz-bench: %" PRIu64 " wrong buzz winners at a true "
+			"gap of 5 ms or more\n",
+			b.bz_wrong_ge5);
+		complete = 0;
 	}
 	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct +
 				     bench_contest_mismatches(&b) ==

@@ -649,6 +649,8 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 		report_contest(b, f);
 	if (b->o.delays)
 		bench_report_fairness(b, f);
+	if (bench_buzz_seen(b))
+		bench_report_buzz(b, f);
 	if (b->o.results) {
 		fputs(",\"results\":[", f);
 		for (i = 0, first = 1; i < b->o.players; i++) {
