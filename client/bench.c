@@ -1450,6 +1450,17 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	}
 }
 
+/* The TCP connect finished: through the relay, the next contestant may
+ * connect now (this one sits in the relay's accept queue). */
+static void player_on_connect(struct qconn *c, int status)
+{
+	struct player *p = qconn_data(c);
+
+	(void)status;
+	if (p->b->relay_waiting == p)
+		p->b->relay_waiting = NULL;
+}
+
 static void player_on_close(struct qconn *c, int reason)
 {
 	struct player *p = qconn_data(c);
@@ -1484,6 +1495,7 @@ static void player_on_close(struct qconn *c, int reason)
 static void player_start(struct bench *b, struct player *p)
 {
 	static const struct qconn_callbacks cb = {
+	    .on_connect = player_on_connect,
 	    .on_message = player_on_message,
 	    .on_close = player_on_close,
 	};
@@ -1503,8 +1515,13 @@ static void player_start(struct bench *b, struct player *p)
 		return;
 	}
 	qconn_configure(p->c, &opt);
-	if (b->relay)
+	if (b->relay) {
+		if (bench_relay_expect(b, p) < 0) {
+			qconn_close(p->c);
+			return;
+		}
 		b->relay_waiting = p;
+	}
 	if (qconn_connect(p->c,
 			  (const struct sockaddr *)(b->relay ? &b->relay_addr
 							     : &b->o.addr)) < 0)
@@ -1782,6 +1799,7 @@ int main(int argc, char **argv)
 		}
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
+	bench_relay_free(&b); /* joins the relay thread: its counters */
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
 	missing = bench_report_missing(&b);

@@ -251,6 +251,8 @@ struct bench {
 	struct relay_set *relay;
 	struct player *relay_waiting; /* connecting to the relay */
 	struct sockaddr_storage relay_addr;
+	uint64_t relay_late_n, relay_late_sum, relay_late_max; /* us */
+	uint64_t relay_late_500, relay_late_1000; /* chunks >= 0.5, 1 ms */
 	/* buzz rounds (client/bench_buzz.c) */
 	uint64_t bz_fouls_planned, bz_fouls_seen, bz_fouls_unplanned;
 	uint64_t bz_fouls_missed, bz_armings_planned, bz_presses, bz_rebounds;
@@ -291,9 +293,15 @@ void bench_buzz_free(struct bench *b);
  * listens on 127.0.0.1 (b->relay_addr) for the contestants' connections.
  * Returns 0 or a negative error. */
 int bench_relay_start(struct bench *b);
-/* Closes the listener, the timer and every relayed connection. */
+/* Hands contestant p's delays to the relay before p connects to
+ * b->relay_addr: the relay takes them for the next connection it accepts,
+ * so the caller connects one contestant at a time. 0 or -ENOSPC. */
+int bench_relay_expect(struct bench *b, const struct player *p);
+/* Asks the relay thread to close the listener, the timer and every
+ * relayed connection (then its loop runs dry). */
 void bench_relay_stop(struct bench *b);
-/* Frees the relay after the loop has run dry. */
+/* Joins the relay thread (after bench_relay_stop), keeps its counters
+ * (relay_late_*) and frees it; no-op when there is none. */
 void bench_relay_free(struct bench *b);
 /* The fairness object of the JSON (bench_report.c): speed-round response
  * time error against the true times, ranking inversions. */

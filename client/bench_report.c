@@ -500,6 +500,15 @@ void bench_report_fairness(struct bench *b, FILE *f)
 		"%u],\"down_ms\":[%u,%u],\"jitter_ms\":%u}",
 		o->symmetric ? "true" : "false", o->up_min, o->up_max,
 		o->down_min, o->down_max, o->jitter_ms);
+	fprintf(f,
+		",\"relay_late_us\":{\"chunks\":%" PRIu64
+		",\"mean\":%.1f,\"max\":%" PRIu64 ",\"ge_500us\":%" PRIu64
+		",\"ge_1ms\":%" PRIu64 "}",
+		b->relay_late_n,
+		b->relay_late_n
+		    ? (double)b->relay_late_sum / (double)b->relay_late_n
+		    : 0.0,
+		b->relay_late_max, b->relay_late_500, b->relay_late_1000);
 	if (!err || !phys || !resid || !late_err || !late_by || !tr || !sr)
 		goto out;
 	fputs(",\"speed\":{\"per_question_mean_error_us\":[", f);
@@ -667,12 +676,23 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 				    "\"bench-%u\",\"q\":%u,\"answered\":%s,"
 				    "\"correct\":%s,\"points\":%u,"
 				    "\"response_time_us\":%u,\"total\":%" PRId64
-				    ",\"measured_rt_us\":%" PRId64 "}",
+				    ",\"measured_rt_us\":%" PRId64,
 				    first ? "" : ",", p->id, p->idx, k,
 				    a->res_answered ? "true" : "false",
 				    a->res_correct ? "true" : "false",
 				    a->res_points, a->res_rt, a->res_total,
 				    a->sent ? a->measured_rt : -1);
+				if (b->o.delays && a->sent && a->sent_local)
+					fprintf(
+					    f,
+					    ",\"true_rt_us\":%" PRId64
+					    ",\"sent_local_us\":%" PRIu64
+					    ",\"up_us\":%" PRId64
+					    ",\"down_us\":%" PRId64,
+					    (int64_t)(a->sent_local - a->shown),
+					    a->sent_local, p->up_us,
+					    p->down_us);
+				fputc('}', f);
 				first = 0;
 			}
 		}
