@@ -24,6 +24,11 @@
 #define COUNT_MAX	 200
 #define DIFFICULTY_MAX	 3
 #define TEAM_BASE_MAX	 100000
+#define READING_MAX_S	 60
+#define ARM_MIN_S	 3
+#define ARM_MAX_S	 300
+#define TIE_MAX_MS	 1000
+#define REBOUNDS_MAX	 10
 
 /* The name of a format as written in contest files. */
 static const char *contest_format_name(enum round_format f)
@@ -80,6 +85,17 @@ void round_cfg_default(struct round_cfg *r, enum round_format f)
 		r->stakes[2] = 30;
 		r->nstakes = 3;
 		break;
+	case FMT_BUZZ:
+		r->count = 10;
+		r->time_limit_us = 20 * US_PER_S;
+		r->points = 10;
+		r->penalty = -10;
+		r->reading_us = 0; /* from the stem */
+		r->arm_us = 20 * US_PER_S;
+		r->tie_us = 20 * 1000;
+		r->foul = -10;
+		r->rebounds = 1;
+		break;
 	default: /* SPEED, and the reserved formats until they get theirs */
 		r->count = 10;
 		r->time_limit_us = 20 * US_PER_S;
@@ -113,10 +129,41 @@ static int contest_round_fill(struct round_cfg *r, unsigned i, char *err,
 				    "round %u: wager_time applies only to "
 				    "wager rounds, not to a %s round",
 				    i + 1, fname);
-	if (r->format != FMT_TURN && r->penalty != 0)
+	if (r->format != FMT_TURN && r->format != FMT_BUZZ &&
+	    (r->penalty != 0 || (r->given & RC_GIVEN_PENALTY)))
 		return contest_fail(err, cap,
 				    "round %u: penalty applies only to turn "
-				    "rounds, not to a %s round",
+				    "and buzz rounds, not to a %s round",
+				    i + 1, fname);
+	if (r->format != FMT_BUZZ) {
+		const char *k = NULL;
+
+		if (r->foul != 0 || (r->given & RC_GIVEN_FOUL))
+			k = "foul";
+		else if (r->rebounds != 0 || (r->given & RC_GIVEN_REBOUNDS))
+			k = "rebounds";
+		else if (r->reading_us != 0)
+			k = "reading";
+		else if (r->arm_us != 0)
+			k = "arm_time";
+		else if (r->tie_us != 0)
+			k = "tie_ms";
+		if (k)
+			return contest_fail(err, cap,
+					    "round %u: %s applies only to buzz "
+					    "rounds, not to a %s round",
+					    i + 1, k, fname);
+	}
+	if ((unsigned)r->judge > JUDGE_FILL)
+		return contest_fail(err, cap,
+				    "round %u: judge must be auto, oral or "
+				    "fill",
+				    i + 1);
+	if (r->judge == JUDGE_ORAL && r->format != FMT_BUZZ)
+		return contest_fail(err, cap,
+				    "round %u: judge = oral applies only to "
+				    "buzz rounds (the winner answers aloud), "
+				    "not to a %s round",
 				    i + 1, fname);
 	if (r->format == FMT_WAGER && r->points != 0)
 		return contest_fail(err, cap,
@@ -133,6 +180,16 @@ static int contest_round_fill(struct round_cfg *r, unsigned i, char *err,
 		r->wager_us = d.wager_us;
 	if (r->points == 0)
 		r->points = d.points;
+	if (r->penalty == 0 && !(r->given & RC_GIVEN_PENALTY))
+		r->penalty = d.penalty;
+	if (r->foul == 0 && !(r->given & RC_GIVEN_FOUL))
+		r->foul = d.foul;
+	if (r->rebounds == 0 && !(r->given & RC_GIVEN_REBOUNDS))
+		r->rebounds = d.rebounds;
+	if (r->arm_us == 0)
+		r->arm_us = d.arm_us;
+	if (r->tie_us == 0)
+		r->tie_us = d.tie_us;
 	if (r->nstakes == 0) {
 		memcpy(r->stakes, d.stakes, sizeof(r->stakes));
 		r->nstakes = d.nstakes;
@@ -224,8 +281,9 @@ static int contest_round_selection(const struct contest *c, unsigned i,
 static int contest_round_scoring(const struct round_cfg *r, unsigned i,
 				 char *err, size_t cap)
 {
-	int32_t pmax =
-	    r->format == FMT_TURN ? TURN_POINTS_MAX : SPEED_POINTS_MAX;
+	int32_t pmax = r->format == FMT_TURN || r->format == FMT_BUZZ
+			   ? TURN_POINTS_MAX
+			   : SPEED_POINTS_MAX;
 	unsigned j;
 
 	if (r->time_limit_us < TIME_MIN_S * US_PER_S ||
@@ -254,6 +312,39 @@ static int contest_round_scoring(const struct round_cfg *r, unsigned i,
 		return contest_fail(err, cap,
 				    "round %u: penalty must be %d..0 (got %d)",
 				    i + 1, PENALTY_MIN, (int)r->penalty);
+	if (r->format == FMT_BUZZ) {
+		if (r->foul < PENALTY_MIN || r->foul > 0)
+			return contest_fail(err, cap,
+					    "round %u: foul must be %d..0 (got "
+					    "%d)",
+					    i + 1, PENALTY_MIN, (int)r->foul);
+		if (r->rebounds > REBOUNDS_MAX)
+			return contest_fail(err, cap,
+					    "round %u: rebounds must be 0..%d "
+					    "(got %u)",
+					    i + 1, REBOUNDS_MAX, r->rebounds);
+		if (r->reading_us < 0 ||
+		    (r->reading_us > 0 && r->reading_us < US_PER_S) ||
+		    r->reading_us > READING_MAX_S * US_PER_S)
+			return contest_fail(err, cap,
+					    "round %u: reading must be auto or "
+					    "1..%d seconds (got %g)",
+					    i + 1, READING_MAX_S,
+					    (double)r->reading_us / US_PER_S);
+		if (r->arm_us < ARM_MIN_S * US_PER_S ||
+		    r->arm_us > ARM_MAX_S * US_PER_S)
+			return contest_fail(err, cap,
+					    "round %u: arm_time must be %d..%d "
+					    "seconds (got %g)",
+					    i + 1, ARM_MIN_S, ARM_MAX_S,
+					    (double)r->arm_us / US_PER_S);
+		if (r->tie_us < 1000 || r->tie_us > TIE_MAX_MS * 1000)
+			return contest_fail(err, cap,
+					    "round %u: tie_ms must be 1..%d "
+					    "milliseconds (got %g)",
+					    i + 1, TIE_MAX_MS,
+					    (double)r->tie_us / 1000);
+	}
 	if (r->format != FMT_WAGER)
 		return 0;
 	if (r->nstakes < 1 || r->nstakes > CONTEST_STAKES_MAX)
@@ -387,7 +478,8 @@ bool contest_runnable(const struct contest *c, char *err, size_t cap)
 	for (i = 0; i < c->nrounds && i < CONTEST_ROUNDS_MAX; i++) {
 		enum round_format f = c->rounds[i].format;
 
-		if (f == FMT_SPEED || f == FMT_TURN || f == FMT_WAGER)
+		if (f == FMT_SPEED || f == FMT_TURN || f == FMT_WAGER ||
+		    f == FMT_BUZZ)
 			continue;
 		contest_fail(err, cap,
 			     "round %u: the %s format is not yet supported by "

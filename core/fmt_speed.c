@@ -72,10 +72,11 @@ static int spd_check(const void *st, const struct fmt_ctx *c, uint32_t player,
 
 /* Records an answer. */
 static int spd_input(void *st, const struct fmt_ctx *c,
-		     const struct fmt_input *in)
+		     const struct fmt_input *in, struct fmt_out *out)
 {
 	struct spd_state *s = st;
 
+	(void)out;
 	if (in->kind != EV_ANSWER)
 		return -QE_BAD_STATE;
 	spd_reserve(s, in->player);
@@ -117,6 +118,17 @@ static int64_t spd_close(void *st, const struct fmt_ctx *c,
 	return limit;
 }
 
+/* A judge's ruling re-marks a recorded answer. */
+static void spd_regrade(void *st, const struct fmt_ctx *c, uint32_t player,
+			int team, bool correct)
+{
+	struct spd_state *s = st;
+
+	(void)team;
+	if (player < s->cap && s->a[player].q == (int32_t)c->q)
+		s->a[player].correct = correct;
+}
+
 /* Frees the records. */
 static void spd_end(void *st)
 {
@@ -138,4 +150,5 @@ const struct fmt_vt fmt_speed = {
     .close = spd_close,
     .stake = NULL,
     .end = spd_end,
+    .regrade = spd_regrade,
 };

@@ -77,10 +77,11 @@ static int turn_check(const void *st, const struct fmt_ctx *c, uint32_t player,
 
 /* Records the unit's answer. */
 static int turn_input(void *st, const struct fmt_ctx *c,
-		      const struct fmt_input *in)
+		      const struct fmt_input *in, struct fmt_out *out)
 {
 	struct turn_state *s = st;
 
+	(void)out;
 	if (in->kind != EV_ANSWER)
 		return -QE_BAD_STATE;
 	s->q = (int32_t)c->q;
@@ -120,6 +121,18 @@ static int64_t turn_close(void *st, const struct fmt_ctx *c,
 	return 0;
 }
 
+/* A judge's ruling re-marks the unit's answer. */
+static void turn_regrade(void *st, const struct fmt_ctx *c, uint32_t player,
+			 int team, bool correct)
+{
+	struct turn_state *s = st;
+
+	(void)player;
+	(void)team;
+	if (s->q == (int32_t)c->q)
+		s->correct = correct;
+}
+
 /* Frees the units. */
 static void turn_end(void *st)
 {
@@ -141,4 +154,5 @@ const struct fmt_vt fmt_turn = {
     .close = turn_close,
     .stake = NULL,
     .end = turn_end,
+    .regrade = turn_regrade,
 };

@@ -105,12 +105,13 @@ static int wg_check(const void *st, const struct fmt_ctx *c, uint32_t player,
 
 /* Records a stake (one of the round's) or an answer. */
 static int wg_input(void *st, const struct fmt_ctx *c,
-		    const struct fmt_input *in)
+		    const struct fmt_input *in, struct fmt_out *out)
 {
 	struct wager_state *s = st;
 	struct wg_rec *r;
 	uint32_t i;
 
+	(void)out;
 	if (in->kind == EV_WAGER) {
 		for (i = 0; i < c->cfg->nstakes; i++)
 			if (c->cfg->stakes[i] == in->stake)
@@ -183,6 +184,18 @@ static int32_t wg_stake(const void *st, int team, uint32_t player)
 	return wg_live(s, r) ? r->stake : 0;
 }
 
+/* A judge's ruling re-marks the unit's answer. */
+static void wg_regrade(void *st, const struct fmt_ctx *c, uint32_t player,
+		       int team, bool correct)
+{
+	struct wager_state *s = st;
+	const struct wg_rec *f = wg_find(s, team, player);
+
+	(void)c;
+	if (wg_live(s, f) && f->answered)
+		wg_get(s, team, player)->correct = correct;
+}
+
 /* Frees the records of contestants without a team. */
 static void wg_end(void *st)
 {
@@ -204,4 +217,5 @@ const struct fmt_vt fmt_wager = {
     .close = wg_close,
     .stake = wg_stake,
     .end = wg_end,
+    .regrade = wg_regrade,
 };

@@ -8,6 +8,7 @@ static const struct fmt_vt *const fmt_table[FMT_COUNT] = {
     [FMT_SPEED] = &fmt_speed,
     [FMT_TURN] = &fmt_turn,
     [FMT_WAGER] = &fmt_wager,
+    [FMT_BUZZ] = &fmt_buzz,
 };
 
 /* The vtable of a format, or NULL. */

@@ -57,6 +57,13 @@ static void write_round(struct sbuf *b, const struct contest *c,
 	sb_line(b, "round.wager_us=%" PRId64, r->wager_us);
 	sb_line(b, "round.points=%" PRId32, r->points);
 	sb_line(b, "round.penalty=%" PRId32, r->penalty);
+	sb_line(b, "round.reading_us=%" PRId64, r->reading_us);
+	sb_line(b, "round.arm_us=%" PRId64, r->arm_us);
+	sb_line(b, "round.tie_us=%" PRId64, r->tie_us);
+	sb_line(b, "round.foul=%" PRId32, r->foul);
+	sb_line(b, "round.rebounds=%" PRIu32, r->rebounds);
+	sb_line(b, "round.judge=%d", (int)r->judge);
+	sb_line(b, "round.given=%" PRIu32, r->given);
 	for (k = 0; k < r->nstakes && k < CONTEST_STAKES_MAX; k++)
 		o += (size_t)snprintf(stakes + o, sizeof(stakes) - o,
 				      "%s%" PRId32, k ? "," : "", r->stakes[k]);
@@ -178,6 +185,20 @@ static int round_key(const char *k, const char *v, struct contest *c,
 		r->points = (int32_t)x;
 	else if (!strcmp(k, "penalty") && x >= INT32_MIN && x <= INT32_MAX)
 		r->penalty = (int32_t)x;
+	else if (!strcmp(k, "reading_us"))
+		r->reading_us = x;
+	else if (!strcmp(k, "arm_us"))
+		r->arm_us = x;
+	else if (!strcmp(k, "tie_us"))
+		r->tie_us = x;
+	else if (!strcmp(k, "foul") && x >= INT32_MIN && x <= INT32_MAX)
+		r->foul = (int32_t)x;
+	else if (!strcmp(k, "rebounds") && x >= 0 && x <= UINT32_MAX)
+		r->rebounds = (uint32_t)x;
+	else if (!strcmp(k, "judge") && x >= 0 && x <= JUDGE_FILL)
+		r->judge = (enum judge_mode)x;
+	else if (!strcmp(k, "given") && x >= 0 && x <= UINT32_MAX)
+		r->given = (uint32_t)x;
 	else if (!strcmp(k, "kinds") && x >= 0 && x <= UINT32_MAX)
 		r->kinds = (uint32_t)x;
 	else if (!strcmp(k, "min_difficulty") && x >= 0 && x <= 3)

@@ -21,6 +21,8 @@
 
 /* struct room is in room_int.h, shared with room_view.c. */
 
+static void judging_clear(struct room *r);
+
 /* Appends an effect and returns it zeroed but for its kind, q and round. */
 static struct room_effect *fx_push(struct room *r, enum room_effect_kind k,
 				   uint32_t q)
@@ -97,6 +99,8 @@ void room_free(struct room *r)
 	if (r->vt && r->fst)
 		r->vt->end(r->fst);
 	free(r->fst);
+	judging_clear(r);
+	free(r->jans);
 	room_effects_clear(r);
 	free(r->strs);
 	free(r->qs);
@@ -128,6 +132,84 @@ void room_ctx(const struct room *r, struct fmt_ctx *c, int64_t now)
 	c->k = r->q - r->round_first[r->ri];
 	c->n = r->round_n[r->ri];
 	c->now_us = now;
+	c->lead_us = r->s.lead_us;
+	c->comp_cap_us = r->s.comp_cap_us;
+}
+
+/* The timer of an open question: the format's clock, or the deadline
+ * (with room for the compensation of a last answer). */
+static int64_t open_timer(const struct room *r)
+{
+	if (r->vt && r->vt->due)
+		return r->vt->due(r->fst);
+	return r->deadline_at + r->s.comp_cap_us;
+}
+
+/* The deadline an open question shows: with a buzzer, the arming's (or,
+ * while the winner answers, the answer's); else reveal_at + its time. */
+static int64_t open_deadline(const struct room *r)
+{
+	struct room_buzz b;
+
+	if (r->vt && r->vt->buzz_view && r->vt->buzz_view(r->fst, &b))
+		return b.phase == BUZZ_ANSWERING ? b.answer_deadline_us
+						 : b.arm_deadline_us;
+	return r->reveal_at + limit_us(r);
+}
+
+/* The effects of a format's change: FX_BUZZ once per run of consecutive
+ * decided presses (once without presses when only its state changed),
+ * then FX_JUDGE. */
+static void fx_of(struct room *r, const struct fmt_out *o)
+{
+	struct room_effect *e;
+	size_t i = 0, j;
+
+	while (i < o->ndecided) {
+		for (j = i + 1;
+		     j < o->ndecided && o->decided[j] == o->decided[j - 1] + 1;
+		     j++)
+			;
+		e = fx_push(r, FX_BUZZ, r->q);
+		e->u.buzz.first = o->decided[i];
+		e->u.buzz.n = (uint32_t)(j - i);
+		i = j;
+	}
+	if (o->buzz && !o->ndecided)
+		fx_push(r, FX_BUZZ, r->q);
+	if (o->judge)
+		fx_push(r, FX_JUDGE, r->q);
+}
+
+static void close_question(struct room *r, bool voided, int64_t now);
+
+/* Carries out what a format's change asks: its effects, then the close or
+ * the next timer. */
+static void apply_out(struct room *r, const struct fmt_out *o, int64_t now)
+{
+	fx_of(r, o);
+	if (o->next == FMT_CLOSE)
+		close_question(r, false, now);
+	else if (o->next == FMT_VOID)
+		close_question(r, true, now);
+	else if (r->state == ROOM_OPEN) {
+		r->timer_at = open_timer(r);
+		r->deadline_at = open_deadline(r);
+	}
+}
+
+/* Lets go of the judging of the last question. */
+static void judging_clear(struct room *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->njans; i++) {
+		free(r->jans[i].text);
+		free(r->jans[i].key);
+	}
+	r->njans = 0;
+	r->njitems = 0;
+	r->jon = false;
 }
 
 /* Draws one named item with its options shuffled by seed. */
@@ -227,6 +309,7 @@ static void begin_question(struct room *r, int64_t now)
 	room_ctx(r, &c, now);
 	memset(&r->turn, 0, sizeof(r->turn));
 	r->turn.team = -1;
+	judging_clear(r);
 	r->vt->open(r->fst, &c, &r->turn, &pre);
 	r->voided = false;
 	r->answered = 0;
@@ -246,20 +329,32 @@ static void begin_question(struct room *r, int64_t now)
 static void open_question(struct room *r, int64_t now)
 {
 	struct room_effect *e;
+	struct fmt_out o;
+	struct fmt_ctx c;
 
 	if (r->reveal_at < now + r->s.lead_us)
 		r->reveal_at = now + r->s.lead_us;
 	r->deadline_at = r->reveal_at + limit_us(r);
-	r->timer_at = r->deadline_at + r->s.comp_cap_us;
+	r->shown_at = r->reveal_at;
 	r->state = ROOM_OPEN;
 	r->voided = false;
 	r->rt_floor = 0;
 	r->answered = 0;
 	memset(r->dist, 0, sizeof(r->dist));
 	r->progress_dirty = true;
+	memset(&o, 0, sizeof(o));
+	if (r->vt->start) {
+		room_ctx(r, &c, r->reveal_at);
+		r->vt->start(r->fst, &c, &o);
+		r->deadline_at = open_deadline(r);
+	}
 	e = fx_push(r, FX_QUESTION, r->q);
 	e->u.time.reveal_at_us = r->reveal_at;
 	e->u.time.deadline_at_us = r->deadline_at;
+	if (r->vt->keyed || room_round_cfg(r)->judge != JUDGE_AUTO)
+		fx_push(r, FX_KEY, r->q);
+	fx_of(r, &o);
+	r->timer_at = open_timer(r);
 }
 
 /* Receives the format's bookings at a close. */
@@ -278,9 +373,9 @@ static void book_one(void *arg, const struct fmt_book *b)
 	roster_book(r->ro, b->player, &bk, b->time_us);
 }
 
-/* Closes the open question, has the format book it unless voided, and asks
- * the server for a commit barrier before the reveal. */
-static void close_question(struct room *r, bool voided, int64_t now)
+/* Books the question (unless voided) and asks the server for a commit
+ * barrier before the reveal. */
+static void book_close(struct room *r, bool voided, int64_t now)
 {
 	struct fmt_ctx c;
 
@@ -293,6 +388,113 @@ static void close_question(struct room *r, bool voided, int64_t now)
 		r->scored_time += r->vt->close(r->fst, &c, book_one, r);
 	}
 	fx_push(r, FX_CLOSED, r->q)->u.closed.voided = voided;
+}
+
+/* Orders answers kept for a judge by key, then arrival. */
+static int jans_cmp(const void *a, const void *b)
+{
+	const struct room_jans *x = *(const struct room_jans *const *)a;
+	const struct room_jans *y = *(const struct room_jans *const *)b;
+	int k = strcmp(x->key, y->key);
+
+	return k ? k : (x > y) - (x < y);
+}
+
+/* A group of equal keys: its first answer and its size. */
+struct jgroup {
+	uint32_t first, count, id;
+};
+
+/* Most frequent first, then the earliest answer. */
+static int jgroup_cmp(const void *a, const void *b)
+{
+	const struct jgroup *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+/* The closed fill-in question waits for a judge: its distinct answers
+ * (grouped by the fill normalisation) become the items to rule. */
+static void begin_judging(struct room *r, int64_t now)
+{
+	struct room_jans **ix = xmalloc(r->njans * sizeof(*ix));
+	struct jgroup *g = xmalloc(r->njans * sizeof(*g));
+	uint32_t *rank;
+	size_t i, ng = 0;
+
+	for (i = 0; i < r->njans; i++)
+		ix[i] = &r->jans[i];
+	qsort(ix, r->njans, sizeof(*ix), jans_cmp);
+	for (i = 0; i < r->njans; i++) {
+		if (i == 0 || strcmp(ix[i]->key, ix[i - 1]->key) != 0) {
+			g[ng].first = (uint32_t)(ix[i] - r->jans);
+			g[ng].count = 0;
+			g[ng].id = (uint32_t)ng;
+			ng++;
+		}
+		g[ng - 1].count++;
+		ix[i]->item = (int32_t)(ng - 1);
+	}
+	qsort(g, ng, sizeof(*g), jgroup_cmp);
+	rank = xmalloc((ng ? ng : 1) * sizeof(*rank));
+	for (i = 0; i < ng; i++)
+		rank[g[i].id] = (uint32_t)i;
+	r->njitems = ng < ROOM_JUDGE_ITEMS_MAX ? ng : ROOM_JUDGE_ITEMS_MAX;
+	for (i = 0; i < r->njitems; i++) {
+		struct room_judge_item *it = &r->jitems[i];
+		const struct room_jans *a = &r->jans[g[i].first];
+
+		memset(it, 0, sizeof(*it));
+		it->index = (uint32_t)i;
+		it->text = a->text;
+		it->count = g[i].count;
+		it->suggestion = a->suggestion;
+	}
+	for (i = 0; i < r->njans; i++) {
+		uint32_t k = rank[r->jans[i].item];
+
+		r->jans[i].item = k < r->njitems ? (int32_t)k : -1;
+	}
+	free(rank);
+	free(ix);
+	free(g);
+	r->jon = true;
+	r->jsince = now;
+	r->state = ROOM_JUDGING;
+	r->timer_at = 0;
+	fx_push(r, FX_JUDGE, r->q);
+}
+
+/* Whether the closing question waits for a judge: JUDGE_FILL, a fill-in
+ * question, a format that takes rulings, and at least one answer. */
+static bool judging_wanted(const struct room *r)
+{
+	return r->vt->regrade && room_round_cfg(r)->judge == JUDGE_FILL &&
+	       r->q < r->nq && r->qs[r->q].item->kind == ITEM_FILL &&
+	       r->njans > 0;
+}
+
+/* Closes the open question: the format settles what is pending; a
+ * question for a judge waits in JUDGING, else it is booked (unless
+ * voided). */
+static void close_question(struct room *r, bool voided, int64_t now)
+{
+	struct fmt_out o;
+	struct fmt_ctx c;
+
+	if (r->vt->closing && r->state == ROOM_OPEN) {
+		memset(&o, 0, sizeof(o));
+		room_ctx(r, &c, now);
+		r->vt->closing(r->fst, &c, &o);
+		fx_of(r, &o);
+	}
+	if (!voided && r->state == ROOM_OPEN && judging_wanted(r)) {
+		begin_judging(r, now);
+		return;
+	}
+	book_close(r, voided, now);
 }
 
 /* The round is over: its format lets go of its state. */
@@ -434,7 +636,7 @@ static int advance(struct room *r, int64_t now)
 /* What is left of the paused phase, as FX_PAUSED tells it. */
 static int64_t paused_left(const struct room *r)
 {
-	return r->paused_from == ROOM_OPEN ? limit_us(r) - r->paused_elapsed
+	return r->paused_from == ROOM_OPEN ? r->deadline_at - r->paused_at
 					   : r->paused_remaining;
 }
 
@@ -445,7 +647,8 @@ static int pause_room(struct room *r, int64_t now)
 
 	if (r->state != ROOM_COUNTDOWN && r->state != ROOM_OPEN &&
 	    r->state != ROOM_CLOSED && r->state != ROOM_LEADERBOARD &&
-	    r->state != ROOM_WAGER && r->state != ROOM_ROUND_BREAK)
+	    r->state != ROOM_WAGER && r->state != ROOM_ROUND_BREAK &&
+	    r->state != ROOM_JUDGING)
 		return -QE_BAD_STATE;
 	if (r->state == ROOM_CLOSED && r->awaiting_commit)
 		return -QE_BAD_STATE;
@@ -474,6 +677,7 @@ static int pause_room(struct room *r, int64_t now)
 static int resume_room(struct room *r, int64_t now)
 {
 	struct room_effect *e;
+	struct fmt_out o;
 
 	if (r->state != ROOM_PAUSED)
 		return -QE_BAD_STATE;
@@ -483,11 +687,16 @@ static int resume_room(struct room *r, int64_t now)
 	case ROOM_OPEN:
 		r->reveal_at += now - r->paused_at;
 		r->rt_floor = r->paused_elapsed > 0 ? r->paused_elapsed : 0;
-		r->deadline_at = r->reveal_at + limit_us(r);
-		r->timer_at = r->deadline_at + r->s.comp_cap_us;
+		r->shown_at = now;
+		memset(&o, 0, sizeof(o));
+		if (r->vt->shift)
+			r->vt->shift(r->fst, now - r->paused_at, &o);
+		r->deadline_at = open_deadline(r);
 		e = fx_push(r, FX_QUESTION, r->q);
 		e->u.time.reveal_at_us = r->reveal_at;
 		e->u.time.deadline_at_us = r->deadline_at;
+		fx_of(r, &o);
+		r->timer_at = open_timer(r);
 		break;
 	case ROOM_COUNTDOWN:
 		r->timer_at = now + r->paused_remaining;
@@ -508,12 +717,23 @@ static int resume_room(struct room *r, int64_t now)
 }
 
 /* Ends the match now; an open question is voided. */
-static int end_match(struct room *r)
+static int end_match(struct room *r, int64_t now)
 {
-	if (r->state == ROOM_FINISHED)
+	struct fmt_out o;
+	struct fmt_ctx c;
+	enum room_state st = r->state;
+
+	if (st == ROOM_FINISHED)
 		return -QE_BAD_STATE;
-	if (r->state == ROOM_OPEN ||
-	    (r->state == ROOM_PAUSED && r->paused_from == ROOM_OPEN)) {
+	if (st == ROOM_PAUSED)
+		st = r->paused_from;
+	if (st == ROOM_OPEN && r->vt->closing) {
+		memset(&o, 0, sizeof(o));
+		room_ctx(r, &c, now);
+		r->vt->closing(r->fst, &c, &o);
+		fx_of(r, &o);
+	}
+	if (st == ROOM_OPEN || st == ROOM_JUDGING) {
 		r->voided = true;
 		fx_push(r, FX_CLOSED, r->q)->u.closed.voided = true;
 	}
@@ -547,12 +767,13 @@ static int hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
 		e->u.paused.remaining_us = paused_left(r);
 		break;
 	case ROOM_CLOSED:
-		if (!r->awaiting_commit) {
+	case ROOM_JUDGING:
+		if (r->state == ROOM_CLOSED && !r->awaiting_commit) {
 			pause_room(r, now_us);
 			break;
 		}
-		/* no timer runs while the commit is awaited */
-		r->paused_from = ROOM_CLOSED;
+		/* no timer runs while the commit (or a judge) is awaited */
+		r->paused_from = r->state;
 		r->paused_remaining = -1;
 		r->paused_elapsed = now_us - r->reveal_at;
 		r->timer_at = 0;
@@ -688,7 +909,7 @@ static int command(struct room *r, int64_t now_us, enum room_cmd cmd,
 	case CMD_NEXT:
 		return advance(r, now_us);
 	case CMD_SKIP:
-		if (r->state == ROOM_OPEN) {
+		if (r->state == ROOM_OPEN || r->state == ROOM_JUDGING) {
 			close_question(r, true, now_us);
 			return 0;
 		}
@@ -704,7 +925,7 @@ static int command(struct room *r, int64_t now_us, enum room_cmd cmd,
 		fx_push(r, FX_KICKED, r->q)->u.player = arg;
 		return 0;
 	case CMD_END:
-		return end_match(r);
+		return end_match(r, now_us);
 	}
 	return -QE_BAD_MESSAGE;
 }
@@ -758,20 +979,44 @@ static int answer_valid(const struct room_question *qq, uint32_t mask,
 	return 1;
 }
 
+/* Keeps an answer for a judge (JUDGE_FILL rounds of formats that take
+ * rulings). */
+static void judging_keep(struct room *r, uint32_t player, int team,
+			 const char *text, bool suggestion)
+{
+	struct room_jans *a;
+	size_t cap = 3 * strlen(text) + 1;
+
+	if (r->njans == r->jcap) {
+		r->jcap = r->jcap ? r->jcap * 2 : 16;
+		r->jans = xrealloc(r->jans, r->jcap * sizeof(*r->jans));
+	}
+	a = &r->jans[r->njans++];
+	a->player = player;
+	a->team = team;
+	a->text = xstrdup(text);
+	a->key = xmalloc(cap);
+	if (text_normalize(text, a->key, cap) < 0)
+		a->key[0] = '\0';
+	a->suggestion = suggestion;
+	a->item = -1;
+}
+
 /* A contestant's answer: checked, judged and timed here, recorded by the
  * format, booked at the close. */
-int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
-		uint32_t choice_mask, const char *text, int64_t one_way_us,
-		int64_t *rt_us)
+int room_answer_in(struct room *r, const struct room_answer_in *in,
+		   int64_t *rt_us)
 {
-	const struct room_player *p = roster_player(r->ro, player_id);
+	const struct room_player *p = roster_player(r->ro, in->player);
 	const struct room_question *qq;
 	struct room_effect *e;
 	struct room_event *ev;
-	struct fmt_input in;
+	struct fmt_input fi;
+	struct fmt_out o;
 	struct fmt_ctx c;
 	size_t mark = r->nfx;
-	int64_t comp, rt;
+	int64_t comp, rt, start, shown, late;
+	bool own;
 	unsigned i;
 	int rc;
 
@@ -780,63 +1025,213 @@ int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 	/* in the lobby nothing is drawn yet, and nothing is open */
 	if (p->kicked || r->state == ROOM_LOBBY)
 		return -QE_BAD_STATE;
-	if (q >= r->nq)
+	if (in->q >= r->nq)
 		return -QE_BAD_MESSAGE;
-	if (q < r->q ||
-	    (q == r->q &&
+	if (in->q < r->q ||
+	    (in->q == r->q &&
 	     (r->state == ROOM_CLOSED || r->state == ROOM_LEADERBOARD ||
-	      r->state == ROOM_ROUND_BREAK || r->state == ROOM_FINISHED)))
+	      r->state == ROOM_ROUND_BREAK || r->state == ROOM_FINISHED ||
+	      r->state == ROOM_JUDGING)))
 		return -QE_TOO_LATE;
-	if (r->state != ROOM_OPEN || q != r->q || recv_us < r->reveal_at)
+	if (r->state != ROOM_OPEN || in->q != r->q ||
+	    in->recv_us < r->reveal_at)
 		return -QE_BAD_STATE;
-	room_ctx(r, &c, recv_us);
-	if ((rc = r->vt->check(r->fst, &c, player_id, p->team, EV_ANSWER)) < 0)
+	room_ctx(r, &c, in->recv_us);
+	if ((rc = r->vt->check(r->fst, &c, in->player, p->team, EV_ANSWER)) < 0)
 		return rc;
-	qq = &r->qs[q];
-	if (!answer_valid(qq, choice_mask, text))
+	qq = &r->qs[in->q];
+	if (!answer_valid(qq, in->choice_mask, in->text))
 		return -QE_BAD_MESSAGE;
-	comp = one_way_us < 0 ? 0 : one_way_us;
+	comp = in->one_way_us < 0 ? 0 : in->one_way_us;
 	if (comp > r->s.comp_cap_us)
 		comp = r->s.comp_cap_us;
-	rt = recv_us - r->reveal_at - comp;
-	if (rt < r->rt_floor)
+	/* the response time runs from the start of the answer window, or
+	 * from when the question reached this contestant if that was later
+	 * (it was sent at sent_us; a re-send after a pause counts from
+	 * when it was shown again) */
+	start = r->reveal_at;
+	own = r->vt->window && r->vt->window(r->fst, &start);
+	shown = start > r->shown_at ? start : r->shown_at;
+	late = in->sent_us ? in->sent_us + comp - shown : 0;
+	rt = in->recv_us - comp - start - (late > 0 ? late : 0);
+	if (!own && rt < r->rt_floor)
 		rt = r->rt_floor;
+	if (rt < 0)
+		rt = 0;
 	if (rt > limit_us(r))
 		return -QE_TOO_LATE;
 
-	memset(&in, 0, sizeof(in));
-	in.kind = EV_ANSWER;
-	in.player = player_id;
-	in.team = p->team;
-	in.rt_us = rt;
+	memset(&fi, 0, sizeof(fi));
+	fi.kind = EV_ANSWER;
+	fi.player = in->player;
+	fi.team = p->team;
+	fi.rt_us = rt;
+	fi.choice_mask = in->choice_mask;
+	fi.text = in->text;
 	if (qq->item->kind == ITEM_FILL)
-		in.correct = item_fill_matches(qq->item, text) != 0;
+		fi.correct = item_fill_matches(qq->item, in->text) != 0;
 	else
-		in.correct = choice_mask == qq->correct_mask;
-	if ((rc = r->vt->input(r->fst, &c, &in)) < 0)
+		fi.correct = in->choice_mask == qq->correct_mask;
+	memset(&o, 0, sizeof(o));
+	if ((rc = r->vt->input(r->fst, &c, &fi, &o)) < 0)
 		return rc;
+	if (r->vt->regrade && room_round_cfg(r)->judge == JUDGE_FILL &&
+	    qq->item->kind == ITEM_FILL)
+		judging_keep(r, in->player, p->team, in->text, fi.correct);
 	r->answered++;
 	if (qq->item->kind == ITEM_FILL)
-		r->dist[in.correct ? 0 : 1]++;
+		r->dist[fi.correct ? 0 : 1]++;
 	for (i = 0; i < qq->n_options; i++)
-		if (choice_mask & (1u << i))
+		if (in->choice_mask & (1u << i))
 			r->dist[i]++;
 	r->progress_dirty = true;
 
-	e = fx_push(r, FX_ANSWER, q);
-	e->u.answer.player = player_id;
-	e->u.answer.recv_us = recv_us;
+	e = fx_push(r, FX_ANSWER, in->q);
+	e->u.answer.player = in->player;
+	e->u.answer.recv_us = in->recv_us;
 	e->u.answer.rt_us = rt;
 	e->u.answer.comp_us = comp;
-	e->u.answer.choice_mask = choice_mask;
-	e->u.answer.correct = in.correct;
-	ev = ev_log(r, mark, EV_ANSWER, recv_us);
+	e->u.answer.choice_mask = in->choice_mask;
+	e->u.answer.correct = fi.correct;
+	apply_out(r, &o, in->recv_us);
+	ev = ev_log(r, mark, EV_ANSWER, in->recv_us);
+	ev->player = in->player;
+	ev->q = in->q;
+	ev->choice_mask = in->choice_mask;
+	ev->one_way_us = in->one_way_us;
+	ev->arg = in->sent_us;
+	ev->text = fx_str(r, in->text);
+	*rt_us = rt;
+	return 0;
+}
+
+/* room_answer_in without the question's send time. */
+int room_answer(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
+		uint32_t choice_mask, const char *text, int64_t one_way_us,
+		int64_t *rt_us)
+{
+	struct room_answer_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.recv_us = recv_us;
+	in.player = player_id;
+	in.q = q;
+	in.choice_mask = choice_mask;
+	in.text = text;
+	in.one_way_us = one_way_us;
+	return room_answer_in(r, &in, rt_us);
+}
+
+/* A press of the buzzer: the format decides it, the room logs it. */
+int room_buzz(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
+	      int64_t one_way_us, int64_t sent_us, int64_t bound_us)
+{
+	const struct room_player *p = roster_player(r->ro, player_id);
+	struct room_event *ev;
+	struct fmt_press in;
+	struct fmt_out o;
+	struct fmt_ctx c;
+	size_t mark = r->nfx;
+	int rc;
+
+	if (!p)
+		return -QE_BAD_MESSAGE;
+	if (p->kicked || r->state != ROOM_OPEN || !r->vt->press)
+		return -QE_BAD_STATE;
+	if (q != r->q)
+		return -QE_BAD_MESSAGE;
+	room_ctx(r, &c, recv_us);
+	memset(&in, 0, sizeof(in));
+	in.seq = r->seq + 1; /* ev_log below gives it this seq */
+	in.player = player_id;
+	in.team = p->team;
+	in.recv_us = recv_us;
+	in.one_way_us = one_way_us;
+	in.sent_us = sent_us;
+	in.bound_us = bound_us;
+	memset(&o, 0, sizeof(o));
+	if ((rc = r->vt->press(r->fst, &c, &in, &o)) < 0)
+		return rc;
+	apply_out(r, &o, recv_us);
+	ev = ev_log(r, mark, EV_BUZZ, recv_us);
 	ev->player = player_id;
 	ev->q = q;
-	ev->choice_mask = choice_mask;
 	ev->one_way_us = one_way_us;
-	ev->text = fx_str(r, text);
-	*rt_us = rt;
+	ev->arg = sent_us;
+	ev->arg2 = bound_us;
+	return 0;
+}
+
+/* A ruling on the items of a closed fill-in question (ROOM_JUDGING); when
+ * every item is ruled, the answers are re-marked and the question is
+ * booked. */
+static int judging_verdict(struct room *r, int64_t now, uint32_t item,
+			   bool correct)
+{
+	struct fmt_ctx c;
+	size_t i;
+	bool done = true;
+
+	if (item == ROOM_VERDICT_REST) {
+		for (i = 0; i < r->njitems; i++)
+			if (!r->jitems[i].ruled) {
+				r->jitems[i].ruled = true;
+				r->jitems[i].correct = r->jitems[i].suggestion;
+			}
+	} else if (item < r->njitems) {
+		r->jitems[item].ruled = true;
+		r->jitems[item].correct = correct;
+	} else {
+		return -QE_BAD_MESSAGE;
+	}
+	for (i = 0; i < r->njitems; i++)
+		done = done && r->jitems[i].ruled;
+	fx_push(r, FX_JUDGE, r->q);
+	if (!done)
+		return 0;
+	room_ctx(r, &c, now);
+	for (i = 0; i < r->njans; i++) {
+		const struct room_jans *a = &r->jans[i];
+		bool ok =
+		    a->item >= 0 ? r->jitems[a->item].correct : a->suggestion;
+
+		r->vt->regrade(r->fst, &c, a->player, a->team, ok);
+	}
+	book_close(r, false, now);
+	return 0;
+}
+
+/* A ruling from the host or a judge. */
+int room_verdict(struct room *r, int64_t now_us, uint32_t q, uint32_t item,
+		 bool correct, const char *who)
+{
+	struct room_event *ev;
+	struct fmt_out o;
+	struct fmt_ctx c;
+	size_t mark = r->nfx;
+	int rc;
+
+	if (r->state == ROOM_JUDGING) {
+		if (q != r->q)
+			return -QE_BAD_MESSAGE;
+		if ((rc = judging_verdict(r, now_us, item, correct)) < 0)
+			return rc;
+	} else if (r->state == ROOM_OPEN && r->vt->verdict) {
+		if (q != r->q)
+			return -QE_BAD_MESSAGE;
+		room_ctx(r, &c, now_us);
+		memset(&o, 0, sizeof(o));
+		if ((rc = r->vt->verdict(r->fst, &c, item, correct, &o)) < 0)
+			return rc;
+		apply_out(r, &o, now_us);
+	} else {
+		return -QE_BAD_STATE;
+	}
+	ev = ev_log(r, mark, EV_VERDICT, now_us);
+	ev->q = q;
+	ev->arg = item;
+	ev->choice_mask = correct ? 1 : 0;
+	ev->text = fx_str(r, who);
 	return 0;
 }
 
@@ -848,6 +1243,7 @@ int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
 	struct room_effect *e;
 	struct room_event *ev;
 	struct fmt_input in;
+	struct fmt_out o;
 	struct fmt_ctx c;
 	size_t mark = r->nfx;
 	int rc;
@@ -866,7 +1262,8 @@ int room_wager(struct room *r, int64_t now_us, uint32_t player_id, uint32_t q,
 	in.player = player_id;
 	in.team = p->team;
 	in.stake = stake;
-	if ((rc = r->vt->input(r->fst, &c, &in)) < 0)
+	memset(&o, 0, sizeof(o));
+	if ((rc = r->vt->input(r->fst, &c, &in, &o)) < 0)
 		return rc;
 	e = fx_push(r, FX_WAGER, q);
 	e->u.wager.player = player_id;
@@ -883,10 +1280,20 @@ void room_tick(struct room *r, int64_t now_us)
 {
 	size_t mark = r->nfx;
 
+	struct fmt_out o;
+	struct fmt_ctx c;
+
 	if (!r->timer_at || now_us < r->timer_at)
 		return;
 	r->timer_at = 0;
-	(void)advance(r, now_us);
+	if (r->state == ROOM_OPEN && r->vt->step) {
+		memset(&o, 0, sizeof(o));
+		room_ctx(r, &c, now_us);
+		r->vt->step(r->fst, &c, &o);
+		apply_out(r, &o, now_us);
+	} else {
+		(void)advance(r, now_us);
+	}
 	ev_log(r, mark, EV_TICK, now_us);
 }
 
@@ -941,10 +1348,19 @@ int room_apply(struct room *r, const struct room_event *ev)
 			log->player = ev->player;
 		return 0;
 	}
-	case EV_ANSWER:
-		return room_answer(r, ev->at_us, ev->player, ev->q,
-				   ev->choice_mask, ev->text, ev->one_way_us,
-				   &rt);
+	case EV_ANSWER: {
+		struct room_answer_in in;
+
+		memset(&in, 0, sizeof(in));
+		in.recv_us = ev->at_us;
+		in.player = ev->player;
+		in.q = ev->q;
+		in.choice_mask = ev->choice_mask;
+		in.text = ev->text;
+		in.one_way_us = ev->one_way_us;
+		in.sent_us = ev->arg;
+		return room_answer_in(r, &in, &rt);
+	}
 	case EV_WAGER:
 		return room_wager(r, ev->at_us, ev->player, ev->q,
 				  (int32_t)ev->arg);
@@ -967,9 +1383,14 @@ int room_apply(struct room *r, const struct room_event *ev)
 		if (!r->held)
 			return -QE_BAD_STATE;
 		return room_release(r, ev->at_us);
-	case EV_BUZZ: /* issue 9: the buzz helper implements these */
+	case EV_BUZZ:
+		return room_buzz(r, ev->at_us, ev->player, ev->q,
+				 ev->one_way_us, ev->arg, ev->arg2);
 	case EV_VERDICT:
-		return -QE_BAD_STATE;
+		if (ev->arg < 0 || ev->arg > UINT32_MAX)
+			return -QE_BAD_MESSAGE;
+		return room_verdict(r, ev->at_us, ev->q, (uint32_t)ev->arg,
+				    ev->choice_mask != 0, ev->text);
 	}
 	return -QE_BAD_MESSAGE;
 }

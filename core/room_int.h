@@ -12,6 +12,17 @@
 #include "room.h"
 #include "roster.h"
 
+/* An answer kept for a judge (JUDGE_FILL in a round whose format takes
+ * rulings: fmt_vt.regrade). */
+struct room_jans {
+	uint32_t player;
+	int team;
+	char *text; /* as typed */
+	char *key;  /* the fill normalisation: answers group by it */
+	bool suggestion;
+	int32_t item; /* its judge item, -1: beyond the items */
+};
+
 struct room {
 	struct room_settings s;
 	struct contest c;
@@ -55,6 +66,15 @@ struct room {
 	bool held;	  /* room_hold in force */
 	bool host_paused; /* held: the host wants it paused afterwards */
 	enum room_pause_reason hold_reason;
+	int64_t shown_at; /* OPEN: when the question was last (re)shown */
+
+	/* JUDGE_FILL judging of the current question (room_judge_view) */
+	struct room_jans *jans;
+	size_t njans, jcap;
+	struct room_judge_item jitems[ROOM_JUDGE_ITEMS_MAX];
+	size_t njitems;
+	bool jon; /* items were made for the current question */
+	int64_t jsince;
 };
 
 /* The current round's settings. */

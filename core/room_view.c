@@ -95,11 +95,12 @@ void room_contest_from_settings(struct contest *c,
 
 /* Stored names of event kinds, indexed by kind. */
 static const char *const ev_names[] = {
-    [EV_JOIN] = "join",	    [EV_LEAVE] = "leave",   [EV_KICK] = "kick",
-    [EV_PAUSE] = "pause",   [EV_RESUME] = "resume", [EV_SKIP] = "skip",
-    [EV_NEXT] = "next",	    [EV_END] = "end",	    [EV_ANSWER] = "answer",
-    [EV_WAGER] = "wager",   [EV_START] = "start",   [EV_TICK] = "tick",
-    [EV_COMMIT] = "commit", [EV_HOLD] = "hold",	    [EV_RELEASE] = "release",
+    [EV_JOIN] = "join",	    [EV_LEAVE] = "leave",     [EV_KICK] = "kick",
+    [EV_PAUSE] = "pause",   [EV_RESUME] = "resume",   [EV_SKIP] = "skip",
+    [EV_NEXT] = "next",	    [EV_END] = "end",	      [EV_ANSWER] = "answer",
+    [EV_WAGER] = "wager",   [EV_START] = "start",     [EV_TICK] = "tick",
+    [EV_COMMIT] = "commit", [EV_HOLD] = "hold",	      [EV_RELEASE] = "release",
+    [EV_BUZZ] = "buzz",	    [EV_VERDICT] = "verdict",
 };
 
 #define EV_NAMES (sizeof(ev_names) / sizeof(ev_names[0]))
@@ -279,4 +280,52 @@ void room_clear_dirty(struct room *r, bool lobby, bool progress)
 		r->lobby_dirty = false;
 	if (progress)
 		r->progress_dirty = false;
+}
+
+/* The buzzer of the open (or just closed) BUZZ question. */
+bool room_buzz_view(const struct room *r, struct room_buzz *out)
+{
+	if ((r->state != ROOM_OPEN && r->state != ROOM_CLOSED) ||
+	    !r->in_round || !r->vt || !r->fst || !r->vt->buzz_view)
+		return false;
+	return r->vt->buzz_view(r->fst, out) && out->q == r->q;
+}
+
+/* Whether the player's unit may still press on the open question. */
+bool room_buzz_may_press(const struct room *r, uint32_t player_id)
+{
+	const struct room_player *p = roster_player(r->ro, player_id);
+	struct fmt_ctx c;
+
+	if (!p || p->kicked || r->state != ROOM_OPEN || !r->vt ||
+	    !r->vt->may_press)
+		return false;
+	room_ctx(r, &c, 0);
+	return r->vt->may_press(r->fst, &c, player_id, p->team);
+}
+
+/* The ruling awaited (or given) on the current question. */
+bool room_judge_view(const struct room *r, struct room_judge *out)
+{
+	size_t i;
+	bool done = true;
+
+	if (r->jon) {
+		memset(out, 0, sizeof(*out));
+		for (i = 0; i < r->njitems; i++)
+			done = done && r->jitems[i].ruled;
+		out->q = r->q;
+		out->since_us = r->jsince;
+		out->done = done;
+		out->items = r->jitems;
+		out->nitems = r->njitems;
+		return true;
+	}
+	if (!r->in_round || !r->vt || !r->fst || !r->vt->judge_view)
+		return false;
+	if (r->state == ROOM_LOBBY || r->state == ROOM_FINISHED ||
+	    r->state == ROOM_ROUND_BREAK || r->state == ROOM_WAGER ||
+	    r->state == ROOM_COUNTDOWN)
+		return false;
+	return r->vt->judge_view(r->fst, out) && out->q == r->q;
 }

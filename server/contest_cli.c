@@ -188,6 +188,25 @@ static void contest_cli_round(const struct contest *c, unsigned i)
 		       "-stake\n",
 		       (int)r->stakes[0]);
 		break;
+	case FMT_BUZZ:
+		printf("  %u question%s; reading ", r->count,
+		       r->count == 1 ? "" : "s");
+		if (r->reading_us)
+			printf("%lld s", (long long)(r->reading_us / 1000000));
+		else
+			printf("from the stem (3..10 s)");
+		printf(", buzzer armed %lld s, tie window %lld ms, %lld s to "
+		       "answer; right %+d, wrong %d, foul %d, %u rebound%s; "
+		       "judge %s\n",
+		       (long long)(r->arm_us / 1000000),
+		       (long long)(r->tie_us / 1000),
+		       (long long)(r->time_limit_us / 1000000), (int)r->points,
+		       (int)r->penalty, (int)r->foul, r->rebounds,
+		       r->rebounds == 1 ? "" : "s",
+		       r->judge == JUDGE_ORAL	? "oral"
+		       : r->judge == JUDGE_FILL ? "fill"
+						: "auto");
+		break;
 	default:
 		printf("  %u question%s, %lld s each; right %d..%d points by "
 		       "speed\n",
@@ -196,6 +215,9 @@ static void contest_cli_round(const struct contest *c, unsigned i)
 		       (int)((r->points + 1) / 2), (int)r->points);
 		break;
 	}
+	if (r->format != FMT_BUZZ && r->judge == JUDGE_FILL)
+		printf("  fill-in answers are ruled by a judge (the "
+		       "automatic match is a suggestion)\n");
 }
 
 /* Prints the summary and checks the rounds against the bank. */

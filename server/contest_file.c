@@ -63,8 +63,18 @@ static const char *const cf_head_keys[CFH_COUNT] = {"title", "scoring", "base",
 						    "teams"};
 
 static const char *const cf_round_keys[CFK_COUNT_] = {
-    "name",    "format", "count",    "time",  "wager_time", "points",
-    "penalty", "stakes", "category", "kinds", "difficulty", "ids"};
+    "name",    "format",   "count",    "time",	"wager_time", "points",
+    "penalty", "stakes",   "category", "kinds", "difficulty", "ids",
+    "reading", "arm_time", "tie_ms",   "foul",	"rebounds",   "judge"};
+
+/* Judge mode spellings a file may use. */
+static const struct {
+	const char *name;
+	enum judge_mode j;
+} cf_judges[] = {
+    {"auto", JUDGE_AUTO}, {"oral", JUDGE_ORAL}, {"fill", JUDGE_FILL},
+    {"自动", JUDGE_AUTO}, {"口述", JUDGE_ORAL}, {"填空", JUDGE_FILL},
+};
 
 /* Format spellings a file may use. */
 static const struct {
@@ -533,8 +543,8 @@ static void cf_round_key(struct cf_state *st, int k, const char *v)
 				return;
 			}
 		contest_file_error(st->errs, st->line,
-				   "format: unknown format '%s' (speed, turn "
-				   "or wager)",
+				   "format: unknown format '%s' (speed, turn, "
+				   "buzz or wager)",
 				   v);
 		break;
 	case CFK_COUNT:
@@ -554,8 +564,54 @@ static void cf_round_key(struct cf_state *st, int k, const char *v)
 			r->points = (int32_t)x;
 		break;
 	case CFK_PENALTY:
-		if (cf_number(st, key, v, INT32_MIN, INT32_MAX, &x) == 0)
+		if (cf_number(st, key, v, INT32_MIN, INT32_MAX, &x) == 0) {
 			r->penalty = (int32_t)x;
+			r->given |= RC_GIVEN_PENALTY;
+		}
+		break;
+	case CFK_READING:
+		if (strcmp(v, "auto") == 0 || strcmp(v, "自动") == 0)
+			r->reading_us = 0;
+		else if (cf_nonzero(st, key, v, INT32_MIN, &x) == 0)
+			r->reading_us = x * 1000000;
+		break;
+	case CFK_ARM_TIME:
+		if (cf_nonzero(st, key, v, INT32_MIN, &x) == 0)
+			r->arm_us = x * 1000000;
+		break;
+	case CFK_TIE_MS:
+		if (cf_nonzero(st, key, v, INT32_MIN, &x) == 0)
+			r->tie_us = x * 1000;
+		break;
+	case CFK_FOUL:
+		if (cf_number(st, key, v, INT32_MIN, INT32_MAX, &x) == 0) {
+			r->foul = (int32_t)x;
+			r->given |= RC_GIVEN_FOUL;
+		}
+		break;
+	case CFK_REBOUNDS:
+		if (cf_number(st, key, v, INT32_MIN, INT32_MAX, &x) < 0)
+			break;
+		if (x < 0)
+			contest_file_error(st->errs, st->line,
+					   "rebounds must be 0 or more (got "
+					   "%lld)",
+					   x);
+		else {
+			r->rebounds = (uint32_t)x;
+			r->given |= RC_GIVEN_REBOUNDS;
+		}
+		break;
+	case CFK_JUDGE:
+		for (i = 0; i < sizeof(cf_judges) / sizeof(cf_judges[0]); i++)
+			if (strcmp(v, cf_judges[i].name) == 0) {
+				r->judge = cf_judges[i].j;
+				return;
+			}
+		contest_file_error(st->errs, st->line,
+				   "judge: unknown mode '%s' (auto, oral or "
+				   "fill)",
+				   v);
 		break;
 	case CFK_STAKES:
 		cf_list(st, key, v, cf_stake, NULL);
@@ -756,7 +812,7 @@ static void cf_rounds_done(struct cf_state *st)
 		if (!l->key[i][CFK_FORMAT])
 			contest_file_error(st->errs, l->round[i],
 					   "[round.%u] has no format (format = "
-					   "speed, turn or wager)",
+					   "speed, turn, buzz or wager)",
 					   i + 1);
 		if (r->nids &&
 		    (l->key[i][CFK_CATEGORY] || l->key[i][CFK_KINDS] ||

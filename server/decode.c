@@ -146,6 +146,19 @@ int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask, const char **text)
 	return 0;
 }
 
+int decode_verdict(const Quiz__V1__Verdict *m, struct hub_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* an item no JudgeRequest can have named is refused here; the room
+	 * checks it against the items it has */
+	if (!m->rest && m->item >= ROOM_JUDGE_ITEMS_MAX)
+		return -QE_BAD_MESSAGE;
+	out->q = m->question_index;
+	out->item = m->rest ? ROOM_VERDICT_REST : m->item;
+	out->correct = m->rest ? false : m->correct;
+	return 0;
+}
+
 int decode_formats(const Quiz__V1__Hello *h, uint32_t *out)
 {
 	size_t i;

@@ -22,6 +22,9 @@ int decode_create(const Quiz__V1__CreateRoom *m, uint32_t seq,
 		  struct contest **contest, char *err, size_t cap);
 /* Answer: choices turned into a display-order bit mask. */
 int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask, const char **text);
+/* Verdict: the item checked against the judge limits (ROOM_VERDICT_REST
+ * for rest). */
+int decode_verdict(const Quiz__V1__Verdict *m, struct hub_verdict *out);
 /* Hello.formats as a bit set; empty means SPEED only. */
 int decode_formats(const Quiz__V1__Hello *h, uint32_t *out);
 

@@ -60,6 +60,36 @@ void hub_pend_push(struct hub *h, const struct pending *p)
 	h->plen++;
 }
 
+/* The presses a buzzer change decided are stored: each presser is told
+ * (BuzzResult), and the room owes everyone a BuzzState, sent once per
+ * round of completions (hub_store_ready). lost: the presses could not be
+ * written; the pressers get Error INTERNAL instead, and the room goes on. */
+static void pend_buzz_done(struct hub *h, const struct pending *p, bool lost)
+{
+	struct lroom *lr = p->room;
+	uint32_t i;
+
+	if (lost)
+		log_error(lr->tag, "%u press(es) on q%u not recorded",
+			  (unsigned)p->npresses, (unsigned)p->q);
+	for (i = 0; i < p->npresses; i++) {
+		const struct room_press *pr = &p->presses[i];
+
+		if (!lost)
+			push_buzz_result(lr, p->q, pr);
+		else if (pr->player < lr->nseats && lr->seats[pr->player])
+			session_error(lr->seats[pr->player], -QE_INTERNAL, 0,
+				      "the press could not be saved");
+	}
+	free(p->presses);
+	lr->buzz_dirty = true;
+	if (!lr->buzz_listed) {
+		lr->buzz_listed = true;
+		lr->buzz_next = h->buzz_dirty;
+		h->buzz_dirty = lr;
+	}
+}
+
 /* One pending item's commit is done: ack the answer, reveal, or announce
  * the room. lost: the store could never write it (a caller bug, logged and
  * counted by the store; quizd exits non-zero): the answer gets an Error
@@ -84,6 +114,8 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 		if (p->player < lr->nseats && lr->seats[p->player])
 			session_error(lr->seats[p->player], -QE_INTERNAL,
 				      p->seq, "the stake could not be saved");
+	} else if (p->kind == PEND_BUZZ) {
+		pend_buzz_done(h, p, lost);
 	} else if (p->kind == PEND_ACK) {
 		if (p->player >= lr->nseats || !lr->seats[p->player])
 			return;
@@ -100,6 +132,7 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 		if (lost)
 			log_error(lr->tag, "close of q%u not recorded",
 				  (unsigned)p->q);
+		lroom_buzz_flush(lr); /* the buzzer's last word comes first */
 		if (room_held(lr->room)) { /* paused: reveal on release */
 			lr->closed_ready = p->q + 1;
 			return;
@@ -130,6 +163,15 @@ void hub_store_ready(struct hub *h)
 				pend_done(h, &p, lost && p.token == tok);
 			}
 		}
+	}
+	/* one BuzzState per room for all the changes just committed */
+	while (h->buzz_dirty) {
+		struct lroom *lr = h->buzz_dirty;
+
+		h->buzz_dirty = lr->buzz_next;
+		lr->buzz_next = NULL;
+		lr->buzz_listed = false;
+		lroom_buzz_flush(lr);
 	}
 }
 
@@ -218,6 +260,9 @@ void hub_free(struct hub *h)
 		next = lr->next;
 		lroom_free(lr);
 	}
+	/* completions that never came: the presses they carried */
+	for (; h->plen; h->plen--, h->phead = (h->phead + 1) % h->pcap)
+		free(h->pend[h->phead].presses);
 	guard_free(h->guard);
 	free(h->refs);
 	free(h->pend);

@@ -5,6 +5,7 @@
 #ifndef QUIZ_HUB_H
 #define QUIZ_HUB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "contest.h"
@@ -48,9 +49,10 @@ struct hub_join {
 int hub_create_room(struct hub *h, struct session *ss,
 		    const struct hub_create *req);
 int hub_join(struct hub *h, struct session *ss, const struct hub_join *req);
-/* host_token "" watches as a screen. */
+/* host_token "" watches as a screen; judge_token (with host_token "") as
+ * a judge, a screen that may rule. */
 int hub_watch(struct hub *h, struct session *ss, const char *code,
-	      const char *host_token, uint32_t seq);
+	      const char *host_token, const char *judge_token, uint32_t seq);
 int hub_command(struct hub *h, struct session *ss, enum room_cmd cmd,
 		uint32_t player, uint32_t seq);
 /* choice_mask: bit i for display option i; text: FILL answer or NULL. */
@@ -59,6 +61,18 @@ int hub_answer(struct hub *h, struct session *ss, uint32_t q,
 	       uint32_t seq);
 int hub_wager(struct hub *h, struct session *ss, uint32_t q, int32_t stake,
 	      uint32_t seq);
+/* A press of the buzzer received at recv_us (kernel time). No reply on
+ * success: BuzzResult and BuzzState follow the decision. */
+int hub_buzz(struct hub *h, struct session *ss, uint32_t q, int64_t recv_us,
+	     uint32_t seq);
+/* A ruling, from the host or a judge (else -QE_NOT_JUDGE); Ok on success. */
+struct hub_verdict {
+	uint32_t q;
+	uint32_t item; /* ROOM_VERDICT_REST: the rest as suggested */
+	bool correct;
+};
+int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
+		uint32_t seq);
 
 /* Takes back the seat that token was given for. Returns 1 if a seat was
  * found (ss is attached to it), 0 if not. */

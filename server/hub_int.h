@@ -13,8 +13,8 @@
 #include "server.h"
 
 /* What waits for a commit: an AnswerAck, a reveal, a RoomCreated, a
- * WagerAck. */
-enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED, PEND_WAGER };
+ * WagerAck, the BuzzResults and BuzzState of a buzzer change. */
+enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED, PEND_WAGER, PEND_BUZZ };
 
 /* Something waiting for the store to commit (FIFO: tokens rise). */
 struct pending {
@@ -24,6 +24,21 @@ struct pending {
 	uint32_t player, q, seq;
 	int64_t rt_us, recv_us;
 	int32_t stake;
+	/* PEND_BUZZ: copies of the presses the change decided (heap, freed
+	 * when done) */
+	struct room_press *presses;
+	uint32_t npresses;
+};
+
+/* When the question, and the arming of a rebound, reached a seat: the
+ * first write of each to any connection of the seat (so a resume does not
+ * restart the clock). sent_us of answers and presses. */
+struct seat_sent {
+	uint32_t q1;	 /* q + 1 of the question stamped, 0 none */
+	int64_t q_us;	 /* its first write */
+	uint32_t arm_q1; /* q + 1 of the rebound stamped, 0 none */
+	uint32_t arm;	 /* which arming (> 0) */
+	int64_t arm_us;	 /* the first write of a BuzzState of it */
 };
 
 /* The request whose effects are being flushed: its seq (for replies that
@@ -53,6 +68,7 @@ struct lroom {
 	struct gone *gone;	   /* FIFO of lobby seats emptied */
 	size_t gone_head, gone_len, gone_cap;
 	char host_token[QUIZ_TOKEN_BUF];
+	char judge_token[QUIZ_TOKEN_BUF]; /* JUDGE_TOKEN_SYMBOLS symbols */
 	uint64_t match_id;
 	uint32_t formats; /* bit (1 << format) of every round's format */
 	bool ended_by_host;
@@ -65,10 +81,19 @@ struct lroom {
 	 * connection, which compensates a resumed connection's answers until
 	 * it has an estimate of its own */
 	int64_t *one_way;
-	uint32_t *answered_q; /* by player id: q + 1 of the player's own last
-				 accepted answer (Result.answered) */
+	uint32_t *answered_q;	/* by player id: q + 1 of the player's own last
+				   accepted answer (Result.answered) */
+	struct seat_sent *sent; /* by player id */
 	size_t nseats;
-	struct session *watchers; /* host and screens */
+	struct session *watchers; /* host, judges and screens */
+	/* the largest one-way delay of the connected contestants (a press's
+	 * bound_us), refreshed at each buzz question and once a second while
+	 * one is open, never walked per press */
+	int64_t bound_us;
+	bool buzz_dirty;	 /* a BuzzState is due (hub_store_ready) */
+	bool buzz_listed;	 /* on hub.buzz_dirty */
+	struct lroom *buzz_next; /* the hub's list of rooms owing one */
+	uint32_t judging_q1;	 /* q + 1 whose JUDGING was announced */
 	uv_timer_t timer;
 	struct afterio after_io; /* the due tick, after the iteration's reads */
 	uv_timer_t coalesce;
@@ -94,7 +119,8 @@ struct hub {
 	struct pending *pend; /* ring */
 	size_t phead, plen, pcap;
 	uint64_t next_token;
-	struct guard *guard; /* per-address accounting */
+	struct guard *guard;	  /* per-address accounting */
+	struct lroom *buzz_dirty; /* rooms owing a BuzzState */
 };
 
 /* hub.c */
@@ -111,8 +137,17 @@ int hub_lookup_room(struct hub *h, struct session *ss, const char *code,
 /* hub_req.c */
 void hub_send_room_created(struct lroom *lr);
 
+/* Judge tokens: 16 Crockford base32 symbols (80 bits), typed by people:
+ * read like room codes (any case, O as 0, I and L as 1, '-' and spaces
+ * skipped). */
+#define JUDGE_TOKEN_SYMBOLS 16
+
 /* lroom.c */
 void lroom_start(struct lroom *lr);
+/* Refreshes lr->bound_us from the connected contestants' delays. */
+void lroom_bound_refresh(struct lroom *lr);
+/* Sends the BuzzState owed by a room whose buzzer changed (buzz_dirty). */
+void lroom_buzz_flush(struct lroom *lr);
 void lroom_flush(struct lroom *lr, const struct lroom_req *req);
 void lroom_free(struct lroom *lr);
 
@@ -127,6 +162,17 @@ void seats_keep_delay(struct lroom *lr, const struct session *ss);
  * connection's estimate; before a resumed connection's first Pong, the one
  * its seat kept. */
 int64_t seats_delay(const struct lroom *lr, const struct session *ss);
+/* When the arming the player may press on now reached its seat (the
+ * question's write for arming 0, the BuzzState's for a rebound); 0 if
+ * unknown. And when question q reached it (answers). */
+int64_t seats_arm_sent(const struct lroom *lr, uint32_t pid, uint32_t q,
+		       uint32_t arm);
+int64_t seats_q_sent(const struct lroom *lr, uint32_t pid, uint32_t q);
+/* A write of question q (or of a BuzzState of rebound arm > 0 of q) to a
+ * seat's connection at `at`; only the first of each is kept. */
+void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at);
+void seats_stamp_arm(struct lroom *lr, uint32_t pid, uint32_t q, uint32_t arm,
+		     int64_t at);
 void seats_host_take(struct lroom *lr, struct session *ss);
 void seats_watcher_add(struct lroom *lr, struct session *ss);
 void seats_watcher_remove(struct lroom *lr, struct session *ss);

@@ -30,6 +30,47 @@ static void store_seat_token(struct lroom *lr, uint32_t player,
 	store_seat(lr->hub->srv->store, lr->match_id, player, hash);
 }
 
+/* Crockford's base32, as room codes use it. */
+static const char judge_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* A fresh judge token: JUDGE_TOKEN_SYMBOLS random symbols. */
+static void judge_token_new(char *out)
+{
+	uint8_t raw[JUDGE_TOKEN_SYMBOLS];
+	size_t i;
+
+	server_random(raw, sizeof(raw));
+	for (i = 0; i < JUDGE_TOKEN_SYMBOLS; i++)
+		out[i] = judge_alphabet[raw[i] & 31];
+	out[JUDGE_TOKEN_SYMBOLS] = '\0';
+}
+
+/* A typed judge token in canonical form (case, O, I, L as for room codes;
+ * '-' and spaces skipped). Returns 0, or -1 when it cannot be one. */
+static int judge_token_canon(const char *in, char *out)
+{
+	size_t o = 0;
+
+	for (; *in; in++) {
+		char c = *in;
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c == 'O')
+			c = '0';
+		else if (c == 'I' || c == 'L')
+			c = '1';
+		if (c == 'U' || !strchr(judge_alphabet, c) ||
+		    o == JUDGE_TOKEN_SYMBOLS)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o == JUDGE_TOKEN_SYMBOLS ? 0 : -1;
+}
+
 /* The caller may create a room: host key, per-address and server limits,
  * storage. Returns 0 or the refusal. */
 static int create_allowed(struct hub *h, struct session *ss,
@@ -79,6 +120,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 		return -QE_SERVER_FULL;
 	while (!s.seed)
 		server_random(&s.seed, sizeof(s.seed));
+	s.comp_cap_us = h->srv->cfg.comp_cap_us; /* quizd --comp-cap-ms */
 	if (guard_rooms_add(h->guard, ip, 1, net_now_us()) < 0)
 		return -QE_SERVER_FULL;
 	lr = xcalloc(1, sizeof(*lr));
@@ -88,6 +130,7 @@ int hub_create_room(struct hub *h, struct session *ss,
 	lr->joins = guard_count_new();
 	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
 	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
+	judge_token_new(lr->judge_token);
 	lr->room = room_new(&s, req->contest, h->srv->bank, lr->host_token);
 	lr->formats = contest_formats(req->contest);
 	memset(&sm, 0, sizeof(sm));
@@ -114,6 +157,12 @@ int hub_create_room(struct hub *h, struct session *ss,
 			store_match_contest(h->srv->store, lr->match_id,
 					    req->contest_text);
 		store_seat_token(lr, 0, lr->host_token);
+		{
+			char hash[65];
+
+			token_hash_hex(lr->judge_token, hash);
+			store_match_judge(h->srv->store, lr->match_id, hash);
+		}
 		hub_pend_push(h, &p);
 	}
 	lr->creator = ss;
@@ -231,15 +280,17 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 }
 
 int hub_watch(struct hub *h, struct session *ss, const char *code,
-	      const char *host_token, uint32_t seq)
+	      const char *host_token, const char *judge_token, uint32_t seq)
 {
+	char canon[JUDGE_TOKEN_SYMBOLS + 1];
 	struct lroom *lr;
 	int r;
 
 	if (ss->room)
 		return -QE_BAD_STATE;
 	if (strlen(code) > QUIZ_CODE_INPUT_MAX ||
-	    strlen(host_token) > QUIZ_TOKEN_INPUT_MAX)
+	    strlen(host_token) > QUIZ_TOKEN_INPUT_MAX ||
+	    strlen(judge_token) > QUIZ_TOKEN_INPUT_MAX)
 		return -QE_BAD_MESSAGE;
 	r = hub_lookup_room(h, ss, code, "watch", &lr);
 	if (r < 0)
@@ -254,8 +305,21 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 		}
 		seats_host_take(lr, ss);
 		seats_ref_put(h, ss->token, lr, 0);
+		ss->judge = false;
+	} else if (judge_token[0]) {
+		/* counted like a wrong host token: guessing costs the same */
+		if (judge_token_canon(judge_token, canon) < 0 ||
+		    !text_secret_eq(canon, lr->judge_token)) {
+			guard_lookup_failed(h->guard, conn_peer(ss->conn),
+					    net_now_us(), "judge token");
+			return -QE_WRONG_PIN;
+		}
+		ss->role = ROLE_SCREEN;
+		ss->judge = true;
+		log_info(lr->tag, "%s watches as a judge", conn_tag(ss->conn));
 	} else {
 		ss->role = ROLE_SCREEN;
+		ss->judge = false;
 	}
 	ss->room = lr;
 	seats_watcher_add(lr, ss);
@@ -305,6 +369,7 @@ int hub_answer(struct hub *h, struct session *ss, uint32_t q,
 	       uint32_t seq)
 {
 	struct lroom *lr = ss->room;
+	struct room_answer_in in;
 	struct lroom_req req;
 	int64_t rt;
 	int r;
@@ -314,8 +379,17 @@ int hub_answer(struct hub *h, struct session *ss, uint32_t q,
 		return r;
 	req.seq = seq;
 	req.text = text;
-	r = room_answer(lr->room, recv_us, ss->player, q, choice_mask, text,
-			seats_delay(lr, ss), &rt);
+	memset(&in, 0, sizeof(in));
+	in.recv_us = recv_us;
+	in.player = ss->player;
+	in.q = q;
+	in.choice_mask = choice_mask;
+	in.text = text;
+	in.one_way_us = seats_delay(lr, ss);
+	/* the late-question rule: timed from when q reached the seat, if
+	 * that was after reveal_at (docs/PROTOCOL.md) */
+	in.sent_us = seats_q_sent(lr, ss->player, q);
+	r = room_answer_in(lr->room, &in, &rt);
 	if (r == 0)
 		lroom_flush(lr, &req);
 	return r;
@@ -335,4 +409,50 @@ int hub_wager(struct hub *h, struct session *ss, uint32_t q, int32_t stake,
 	if (r == 0)
 		lroom_flush(lr, &req);
 	return r;
+}
+
+int hub_buzz(struct hub *h, struct session *ss, uint32_t q, int64_t recv_us,
+	     uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	struct lroom_req req = {.seq = seq, .text = NULL};
+	struct room_buzz b;
+	int64_t sent = 0;
+	int r;
+
+	(void)h;
+	if ((r = contestant_ok(ss)) < 0)
+		return r;
+	/* sent_us: when the arming the press answers reached this seat */
+	if (room_buzz_view(lr->room, &b) && b.q == q)
+		sent = seats_arm_sent(lr, ss->player, q, b.arm);
+	r = room_buzz(lr->room, recv_us, ss->player, q, seats_delay(lr, ss),
+		      sent, lr->bound_us);
+	if (r == 0)
+		lroom_flush(lr, &req);
+	return r;
+}
+
+int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
+		uint32_t seq)
+{
+	struct lroom *lr = ss->room;
+	bool host;
+	int r;
+
+	(void)h;
+	if (!lr || (ss->role != ROLE_HOST && !ss->judge))
+		return -QE_NOT_JUDGE;
+	if (!store_accepting(lr->hub->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	host = ss->role == ROLE_HOST;
+	r = room_verdict(lr->room, net_now_us(), v->q, v->item, v->correct,
+			 host ? "host" : "judge");
+	if (r < 0)
+		return r;
+	push_ok(ss, seq);
+	log_info(lr->tag, "verdict on q%u item %u by the %s", (unsigned)v->q,
+		 (unsigned)v->item, host ? "host" : "judge");
+	lroom_flush(lr, NULL);
+	return 0;
 }

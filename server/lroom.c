@@ -110,6 +110,7 @@ static struct store_event lroom_event(const struct lroom *lr,
 	    .choice_mask = ev->choice_mask,
 	    .one_way_us = ev->one_way_us,
 	    .arg = ev->arg,
+	    .arg2 = ev->arg2,
 	    .nick = ev->nick,
 	    .team = ev->team,
 	    .text = ev->text,
@@ -269,6 +270,126 @@ static void lroom_store_wager(struct lroom *lr, const struct room_effect *e,
 	hub_pend_push(lr->hub, &p);
 }
 
+/* Name of a decided press outcome as the presses table has it; NULL for
+ * one not decided (the store refuses it). */
+static const char *press_outcome_name(enum press_outcome o)
+{
+	switch (o) {
+	case PRESS_WON:
+		return "won";
+	case PRESS_SLOWER:
+		return "slower";
+	case PRESS_LATE:
+		return "late";
+	case PRESS_FOUL:
+		return "foul";
+	case PRESS_IGNORED:
+		return "ignored";
+	case PRESS_PENDING:
+		break;
+	}
+	return NULL;
+}
+
+/* The buzzer changed (FX_BUZZ): the presses it decided are stored as one
+ * operation; once committed each presser gets its BuzzResult and everyone
+ * the BuzzState (pend_buzz_done in hub.c). A change that decided nothing
+ * waits for a barrier, so BuzzStates keep their order. */
+static void lroom_store_buzz(struct lroom *lr, const struct room_effect *e)
+{
+	struct hub *h = lr->hub;
+	uint32_t i, first = e->u.buzz.first, n = e->u.buzz.n;
+	struct store_press *v = NULL;
+	struct room_buzz b;
+	struct pending p;
+
+	if (n && (!room_buzz_view(lr->room, &b) || b.q != e->q ||
+		  first > b.npresses || n > b.npresses - first)) {
+		log_error(lr->tag, "q%u: %u decided presses not in the view",
+			  (unsigned)e->q, (unsigned)n);
+		n = 0;
+	}
+	p = lroom_pend(lr, PEND_BUZZ, 0, e->q, NULL);
+	if (n) {
+		p.presses = xmalloc(n * sizeof(*p.presses));
+		memcpy(p.presses, b.presses + first, n * sizeof(*p.presses));
+		p.npresses = n;
+		v = xcalloc(n, sizeof(*v));
+	}
+	for (i = 0; i < n; i++) {
+		const struct room_press *pr = &p.presses[i];
+
+		v[i].match = lr->match_id;
+		v[i].seq = pr->seq;
+		v[i].q = e->q;
+		v[i].player = pr->player;
+		v[i].arm = pr->arm;
+		v[i].recv_us = pr->recv_us;
+		v[i].comp_us = pr->comp_us;
+		v[i].react_us = pr->react_us;
+		v[i].gap_us = pr->gap_us;
+		v[i].outcome = press_outcome_name(pr->outcome);
+	}
+	store_presses(h->srv->store, v, n, p.token);
+	free(v);
+	hub_pend_push(h, &p);
+}
+
+void lroom_buzz_flush(struct lroom *lr)
+{
+	if (!lr->buzz_dirty)
+		return;
+	lr->buzz_dirty = false;
+	push_buzz_state(lr, NULL);
+}
+
+void lroom_bound_refresh(struct lroom *lr)
+{
+	int64_t bound = 0, d;
+	size_t i;
+
+	for (i = 1; i < lr->nseats; i++) {
+		if (!lr->seats[i])
+			continue;
+		d = seats_delay(lr, lr->seats[i]);
+		if (d > bound)
+			bound = d;
+	}
+	lr->bound_us = bound;
+}
+
+/* A question opens: a buzz round's bound is taken afresh. */
+static void lroom_question(struct lroom *lr, uint32_t q)
+{
+	const struct room_question *qq = room_question(lr->room, q);
+
+	if (qq && room_contest(lr->room)->rounds[qq->round].format == FMT_BUZZ)
+		lroom_bound_refresh(lr);
+	push_question(lr, q, NULL);
+}
+
+/* A ruling is awaited or was given: a closed question waiting for its
+ * judge tells everyone (StateChange JUDGING, once); the host and judges
+ * get the items. */
+static void lroom_judge(struct lroom *lr, const struct room_effect *e)
+{
+	struct room_judge j;
+	size_t i;
+
+	/* a buzz winner's item is their own answer, also an oral one: their
+	 * Result says they answered */
+	if (room_judge_view(lr->room, &j) && j.q == e->q)
+		for (i = 0; i < j.nitems; i++)
+			if (j.items[i].player && j.items[i].player < lr->nseats)
+				lr->answered_q[j.items[i].player] = e->q + 1;
+	if (room_state(lr->room) == ROOM_JUDGING &&
+	    lr->judging_q1 != e->q + 1) {
+		lr->judging_q1 = e->q + 1;
+		push_state(lr, ROOM_JUDGING, 0);
+	}
+	push_judge_request(lr, NULL);
+}
+
 /* Turns every effect the core produced into messages and store writes.
  * req is the request being handled (its seq, and the FILL text of an
  * answer), else NULL. */
@@ -278,6 +399,7 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 	 * it is held to be written with the FX_ANSWER or FX_WAGER after it */
 	const struct room_event *held = NULL;
 	const struct room_effect *fx;
+	bool resumed = false, buzzed = false;
 	size_t i, n;
 
 	fx = room_effects(lr->room, &n);
@@ -310,7 +432,7 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			push_countdown(lr, e);
 			break;
 		case FX_QUESTION:
-			push_question(lr, e->q, NULL);
+			lroom_question(lr, e->q);
 			break;
 		case FX_ANSWER:
 			lroom_store_answer(lr, e, req, held);
@@ -335,6 +457,7 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			break;
 		case FX_RESUMED:
 			push_state(lr, room_state(lr->room), 0);
+			resumed = true;
 			break;
 		case FX_KICKED:
 			lroom_kick_seat(lr, e->u.player);
@@ -346,12 +469,21 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			log_info(lr->tag, "match %llu finished",
 				 (unsigned long long)lr->match_id);
 			break;
-		case FX_BUZZ: /* issue 9: the server helper implements these */
+		case FX_BUZZ:
+			lroom_store_buzz(lr, e);
+			buzzed = true;
+			break;
 		case FX_JUDGE:
+			lroom_judge(lr, e);
+			break;
 		case FX_KEY:
+			push_answer_key(lr, e->q, NULL);
 			break;
 		}
 	}
+	/* a resumed buzzer is shown again (its times moved by the pause) */
+	if (resumed && !buzzed)
+		push_buzz_state(lr, NULL);
 	if (held) /* never expected: an event without its answer */
 		lroom_store_event(lr, held);
 	room_effects_clear(lr->room);
@@ -387,6 +519,7 @@ void lroom_free(struct lroom *lr)
 	free(lr->seats);
 	free(lr->one_way);
 	free(lr->answered_q);
+	free(lr->sent);
 	free(lr);
 }
 
@@ -437,6 +570,7 @@ static void lroom_remove(struct lroom *lr)
 		wn = w->wnext;
 		w->room = NULL;
 		w->role = ROLE_NONE;
+		w->judge = false;
 		w->wprev = w->wnext = NULL;
 	}
 	seats_ref_drop_room(h, lr);
@@ -536,7 +670,11 @@ static void on_coalesce(uv_timer_t *t)
 	}
 	lroom_storage_check(lr);
 	if (lr->ticks % IDLE_CHECK_TICKS == 0) {
+		struct room_buzz b;
 		size_t nfx;
+
+		if (room_buzz_view(lr->room, &b)) /* once a second */
+			lroom_bound_refresh(lr);
 
 		seats_gone_expire(lr);
 		room_effects(lr->room, &nfx);

@@ -98,6 +98,8 @@ static void usage(FILE *f)
 	    "                       for N seconds (default 30)\n"
 	    "  --joins-per-addr N   joins from one address into one room\n"
 	    "                       (default 2000)\n"
+	    "  --comp-cap-ms N      cap on the one-way delay compensation of\n"
+	    "                       the rooms created, 0..1000 (default 150)\n"
 	    "  --room-linger-s N    forget a finished room, or one nobody is\n"
 	    "                       connected to, after N seconds (default "
 	    "300)\n"
@@ -180,6 +182,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_HOST_KEY,
 		O_GRACE,
 		O_JOINS_ADDR,
+		O_COMP_CAP,
 		O_HELP,
 		O_VERSION
 	};
@@ -205,6 +208,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"host-key", required_argument, NULL, O_HOST_KEY},
 	    {"lobby-grace-s", required_argument, NULL, O_GRACE},
 	    {"joins-per-addr", required_argument, NULL, O_JOINS_ADDR},
+	    {"comp-cap-ms", required_argument, NULL, O_COMP_CAP},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -284,6 +288,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case O_JOINS_ADDR:
 			if (parse_uint(optarg, &o->cfg.joins_per_addr) < 0)
 				goto bad;
+			break;
+		case O_COMP_CAP: /* 0 is allowed: no compensation */
+			if (strcmp(optarg, "0") == 0)
+				v = 0;
+			else if (parse_uint(optarg, &v) < 0 || v > 1000)
+				goto bad;
+			o->cfg.comp_cap_us = (int64_t)v * 1000;
 			break;
 		case O_LOG:
 			lvl = log_parse_level(optarg);

@@ -27,15 +27,16 @@ void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 	wbuf_unref(b);
 }
 
-/* Packs a push once for the watchers of one role (host or screens). */
+/* Packs a push once for the watchers who may see what helps answer (the
+ * host and judges: insiders) or for the other screens. */
 static void push_watchers(struct lroom *lr, const Quiz__V1__Envelope *env,
-			  enum session_role role)
+			  bool insiders)
 {
 	struct wbuf *b = NULL;
 	struct session *w;
 
 	for (w = lr->watchers; w; w = w->wnext) {
-		if (w->role != role)
+		if ((w->role == ROLE_HOST || w->judge) != insiders)
 			continue;
 		if (!b && !(b = server_pack(env))) {
 			log_error(lr->tag, "push too large to frame");
@@ -85,7 +86,10 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	const struct round_cfg *rc = &room_contest(lr->room)->rounds[qq->round];
 	Quiz__V1__Turn turn = QUIZ__V1__TURN__INIT;
 	char *opts[ITEM_MAX_OPTIONS];
-	unsigned i;
+	struct room_buzz buzz;
+	struct session *w;
+	struct wbuf *b;
+	size_t i;
 
 	for (i = 0; i < qq->n_options; i++)
 		opts[i] = qq->item->options[qq->perm[i]];
@@ -104,13 +108,33 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	m.round_index = room_question_in_round(lr->room, q, &m.round_count);
 	if (push_turn_fill(lr, q, &turn))
 		m.turn = &turn;
+	if (room_buzz_view(lr->room, &buzz) && buzz.q == q &&
+	    buzz.armed_at_us > 0)
+		m.armed_at_us = (uint64_t)buzz.armed_at_us;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_QUESTION;
 	env.question = &m;
 	m.sent_at_us = (uint64_t)net_now_us();
-	if (only)
-		session_send_env(only, &env);
-	else
-		push_bcast(lr, &env, true, true);
+	if (!(b = server_pack(&env))) {
+		log_error(lr->tag, "question too large to frame");
+		return;
+	}
+	/* packed once; each contestant's seat keeps when the question first
+	 * reached it (the late-question rule, docs/PROTOCOL.md) */
+	if (only) {
+		session_send(only, b);
+		if (only->role == ROLE_PLAYER)
+			seats_stamp_q(lr, only->player, q, net_now_us());
+	} else {
+		for (i = 1; i < lr->nseats; i++) {
+			if (!lr->seats[i])
+				continue;
+			session_send(lr->seats[i], b);
+			seats_stamp_q(lr, (uint32_t)i, q, net_now_us());
+		}
+		for (w = lr->watchers; w; w = w->wnext)
+			session_send(w, b);
+	}
+	wbuf_unref(b);
 }
 
 void push_countdown(struct lroom *lr, const struct room_effect *e)
@@ -306,6 +330,7 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.settings = &rs;
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
+	w.judge = ss->role == ROLE_HOST || ss->judge;
 	w.round = room_round_index(lr->room);
 	push_contest_fill(lr, &ci);
 	w.contest = &ci.ci;
@@ -321,9 +346,9 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 	enum room_state st = room_state(lr->room);
 	uint32_t q = room_question_index(lr->room);
 
-	if (st == ROOM_OPEN)
+	if (st == ROOM_OPEN) {
 		push_question(lr, q, ss);
-	else if (st == ROOM_WAGER) {
+	} else if (st == ROOM_WAGER) {
 		push_wager_request_to(lr, q, room_deadline_at(lr->room), ss);
 		push_stake_catch_up(lr, ss, q);
 	} else if (st == ROOM_ROUND_BREAK)
@@ -341,6 +366,7 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		env.state_change = &m;
 		session_send_env(ss, &env);
 	}
+	push_buzz_catch_up(lr, ss);
 }
 
 void push_progress(struct lroom *lr)
@@ -366,13 +392,13 @@ void push_progress(struct lroom *lr)
 	m.waiting = names;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
-	push_watchers(lr, &env, ROLE_HOST);
+	push_watchers(lr, &env, true);
 	/* screens need no token: anything that could help answer (the live
 	 * distribution, who has not answered) stays with the host */
 	m.n_distribution = 0;
 	m.n_waiting = 0;
 	m.waiting_count = 0;
-	push_watchers(lr, &env, ROLE_SCREEN);
+	push_watchers(lr, &env, false);
 }
 
 void push_lobby(struct lroom *lr)

@@ -95,4 +95,21 @@ void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq);
  * nobody (player_id 0). */
 void push_stake_catch_up(struct lroom *lr, struct session *ss, uint32_t q);
 
+/* ---- push_buzz.c ---- */
+
+/* The buzzer of the open question (room_buzz_view) to everyone, or to one
+ * session; packed once. Writing the arming of a rebound to a contestant
+ * stamps its seat (seats_stamp_arm). Nothing when no buzzer is open. */
+void push_buzz_state(struct lroom *lr, struct session *only);
+/* What became of one press, to its presser (if connected). */
+void push_buzz_result(struct lroom *lr, uint32_t q, const struct room_press *p);
+/* The correct answer of q to the host and judges, or to one of them. */
+void push_answer_key(struct lroom *lr, uint32_t q, struct session *only);
+/* The ruling awaited or given (room_judge_view) to the host and judges,
+ * or to one of them; nothing when there is none. */
+void push_judge_request(struct lroom *lr, struct session *only);
+/* A member catching up: the BuzzState of an open buzzer; to the host or a
+ * judge also the AnswerKey and JudgeRequest when relevant. */
+void push_buzz_catch_up(struct lroom *lr, struct session *ss);
+
 #endif

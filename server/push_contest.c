@@ -45,6 +45,12 @@ static void round_fill(const struct lroom *lr, uint32_t i,
 	o->points = rc->points;
 	o->penalty = rc->penalty;
 	o->wager_ms = (uint32_t)(rc->wager_us / 1000);
+	o->reading_ms = (uint32_t)(rc->reading_us / 1000);
+	o->arm_ms = (uint32_t)(rc->arm_us / 1000);
+	o->tie_ms = (uint32_t)(rc->tie_us / 1000);
+	o->foul = rc->foul;
+	o->rebounds = rc->rebounds;
+	o->judge = (Quiz__V1__JudgeMode)rc->judge;
 	for (k = 0; k < rc->nstakes && k < CONTEST_STAKES_MAX; k++)
 		stakes[k] = (uint32_t)rc->stakes[k];
 	o->n_stakes = k;
@@ -319,6 +325,7 @@ void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq)
 	push_contest_fill(lr, &ci);
 	rc.code = lr->code;
 	rc.host_token = lr->host_token;
+	rc.judge_token = lr->judge_token;
 	rc.settings = &rs;
 	rc.match_id = lr->match_id;
 	rc.contest = &ci.ci;

@@ -172,6 +172,9 @@ void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
 		    xrealloc(lr->answered_q, n * sizeof(*lr->answered_q));
 		memset(lr->answered_q + lr->nseats, 0,
 		       (n - lr->nseats) * sizeof(*lr->answered_q));
+		lr->sent = xrealloc(lr->sent, n * sizeof(*lr->sent));
+		memset(lr->sent + lr->nseats, 0,
+		       (n - lr->nseats) * sizeof(*lr->sent));
 		lr->nseats = n;
 	}
 	lr->seats[pid] = ss;
@@ -197,6 +200,49 @@ int64_t seats_delay(const struct lroom *lr, const struct session *ss)
 	if (ss->cs.n || ss->player >= lr->nseats)
 		return clocksync_one_way(&ss->cs);
 	return lr->one_way[ss->player];
+}
+
+void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at)
+{
+	if (pid < lr->nseats && lr->sent[pid].q1 != q + 1) {
+		lr->sent[pid].q1 = q + 1;
+		lr->sent[pid].q_us = at;
+	}
+}
+
+void seats_stamp_arm(struct lroom *lr, uint32_t pid, uint32_t q, uint32_t arm,
+		     int64_t at)
+{
+	struct seat_sent *s;
+
+	if (pid >= lr->nseats || !arm)
+		return;
+	s = &lr->sent[pid];
+	if (s->arm_q1 != q + 1 || s->arm != arm) {
+		s->arm_q1 = q + 1;
+		s->arm = arm;
+		s->arm_us = at;
+	}
+}
+
+int64_t seats_q_sent(const struct lroom *lr, uint32_t pid, uint32_t q)
+{
+	if (pid >= lr->nseats || lr->sent[pid].q1 != q + 1)
+		return 0;
+	return lr->sent[pid].q_us;
+}
+
+int64_t seats_arm_sent(const struct lroom *lr, uint32_t pid, uint32_t q,
+		       uint32_t arm)
+{
+	const struct seat_sent *s;
+
+	if (!arm)
+		return seats_q_sent(lr, pid, q);
+	if (pid >= lr->nseats)
+		return 0;
+	s = &lr->sent[pid];
+	return s->arm_q1 == q + 1 && s->arm == arm ? s->arm_us : 0;
 }
 
 /* The newer host wins: any other connection in the host seat becomes a
@@ -296,4 +342,5 @@ void hub_detach(struct hub *h, struct session *ss)
 	}
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
+	ss->judge = false;
 }

@@ -40,6 +40,7 @@ struct server_config {
 	uint32_t joins_per_addr; /* joins from one address into one room */
 	uint32_t rooms_per_addr; /* live rooms created from one address */
 	const char *host_key;	 /* CreateRoom must carry it; NULL: no key */
+	int64_t comp_cap_us;	 /* compensation cap of the rooms created */
 };
 
 /* Fills the defaults documented in README (quizd --help). */
@@ -65,6 +66,7 @@ struct session {
 	struct lroom *room;
 	uint32_t player;
 	enum session_role role;
+	bool judge;	  /* ROLE_SCREEN with the judge token: may rule */
 	uint32_t formats; /* bit (1 << RoundFormat) the client plays */
 	struct session *wprev, *wnext; /* room watcher list (host, screens) */
 };

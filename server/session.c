@@ -52,6 +52,7 @@ void server_config_default(struct server_config *c)
 	c->joins_per_addr = 2000;
 	c->rooms_per_addr = 20;
 	c->host_key = NULL;
+	c->comp_cap_us = 150000;
 }
 
 struct wbuf *server_pack(const Quiz__V1__Envelope *env)
@@ -340,7 +341,8 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 	}
 	case QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM:
 		r = hub_watch(h, ss, env->watch_room->code,
-			      env->watch_room->host_token, env->seq);
+			      env->watch_room->host_token,
+			      env->watch_room->judge_token, env->seq);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND:
 		r = hub_command(h, ss, (enum room_cmd)env->host_command->action,
@@ -354,6 +356,18 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 		if (r == 0)
 			r = hub_answer(h, ss, env->answer->question_index, mask,
 				       text, recv_us, env->seq);
+		break;
+	}
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ:
+		r = hub_buzz(h, ss, env->buzz->question_index, recv_us,
+			     env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_VERDICT: {
+		struct hub_verdict v;
+
+		r = decode_verdict(env->verdict, &v);
+		if (r == 0)
+			r = hub_verdict(h, ss, &v, env->seq);
 		break;
 	}
 	case QUIZ__V1__ENVELOPE__BODY_WAGER:

@@ -5,7 +5,8 @@
  * wake callback (called on the writer thread) tells the loop to poll.
  *
  * Schema (PRAGMA user_version, forward migrations): questions, matches,
- * match_questions, players, answers, results. See docs/STORAGE.md. */
+ * match_questions, players, answers, results, events, bookings, seats,
+ * team_results, presses. See docs/STORAGE.md. */
 #ifndef QUIZ_STORE_H
 #define QUIZ_STORE_H
 
@@ -219,6 +220,11 @@ struct store_press {
  * published once they are committed (what BuzzState waits for). */
 void store_presses(struct store *s, const struct store_press *v, size_t n,
 		   uint64_t notify);
+
+/* A room's judge token, kept only as its hash (64 hex digits of SHA-256)
+ * in matches.judge_hash (schema v4). */
+void store_match_judge(struct store *s, uint64_t match,
+		       const char *token_hash_hex);
 
 /* A seat's resume token, kept only as its hash (64 hex digits of SHA-256):
  * player 0 is the host's token. */

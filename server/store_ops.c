@@ -47,6 +47,8 @@ enum op_sql {
 	OPS_BOOKING_POINTS,
 	OPS_SEAT,
 	OPS_TEAM_RESULT,
+	OPS_PRESS,
+	OPS_JUDGE_HASH,
 	OPS__COUNT
 };
 
@@ -102,8 +104,9 @@ static const struct op_def op_defs[OPS__COUNT] = {
 	/* append only: a second (match, seq) is a constraint failure */
 	[OPS_EVENT] = {"event",
 		"INSERT INTO events (match_id, seq, kind, at_us, player_id, q,"
-		" choice_mask, one_way_us, arg, nick, team, text) VALUES (?1,"
-		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", false},
+		" choice_mask, one_way_us, arg, nick, team, text, arg2) VALUES"
+		" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		false},
 	[OPS_BOOKING] = {"booking",
 		"INSERT OR REPLACE INTO bookings (match_id, q, player_id, delta,"
 		" answered, correct, stake) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -122,6 +125,13 @@ static const struct op_def op_defs[OPS__COUNT] = {
 		" ON CONFLICT (match_id, team) DO UPDATE SET"
 		" rank = excluded.rank, members = excluded.members,"
 		" score = excluded.score, points = excluded.points", false},
+	/* one row per press, keyed like its event: decided once */
+	[OPS_PRESS] = {"press",
+		"INSERT INTO presses (match_id, seq, q, player_id, arm, recv_us,"
+		" comp_us, react_us, gap_us, outcome) VALUES (?1, ?2, ?3, ?4,"
+		" ?5, ?6, ?7, ?8, ?9, ?10)", false},
+	[OPS_JUDGE_HASH] = {"judge hash",
+		"UPDATE matches SET judge_hash = ?2 WHERE id = ?1", true},
 };
 /* clang-format on */
 
@@ -527,7 +537,7 @@ static size_t event_strsize(const struct store_event *e)
 	       op_strsize(e->text);
 }
 
-/* Appends the step that inserts an event (12 values). */
+/* Appends the step that inserts an event (13 values). */
 static void op_event(struct op *op, const struct store_event *e)
 {
 	op_step(op, OPS_EVENT);
@@ -543,6 +553,7 @@ static void op_event(struct op *op, const struct store_event *e)
 	op_text(op, e->nick);
 	op_text(op, e->team);
 	op_text(op, e->text);
+	op_int(op, e->arg2);
 }
 
 int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
@@ -562,7 +573,7 @@ int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 	}
 	/* the answer and its event: one operation, written whole or not at
 	 * all, so the ack covers both */
-	op = op_new(a->match, notify, ev ? 2 : 1, ev ? 22 : 10,
+	op = op_new(a->match, notify, ev ? 2 : 1, ev ? 23 : 10,
 		    op_strsize(a->text) + (ev ? event_strsize(ev) : 0));
 	if (ev)
 		op_event(op, ev);
@@ -663,7 +674,7 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 		store_reject(s, "event", e ? e->match : 0, notify);
 		return;
 	}
-	op = op_new(e->match, notify, 1, 12, event_strsize(e));
+	op = op_new(e->match, notify, 1, 13, event_strsize(e));
 	op_event(op, e);
 	store_push(s, op);
 }
@@ -739,6 +750,79 @@ void store_seat(struct store *s, uint64_t match, uint32_t player,
 	op_int(op, (int64_t)match);
 	op_int(op, player);
 	op_text(op, token_hash_hex);
+	store_push(s, op);
+}
+
+void store_match_judge(struct store *s, uint64_t match,
+		       const char *token_hash_hex)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!store_hash_ok(token_hash_hex)) {
+		store_reject(s, "judge hash", match, 0);
+		return;
+	}
+	op = op_new(match, 0, 1, 2, op_strsize(token_hash_hex));
+	op_step(op, OPS_JUDGE_HASH);
+	op_int(op, (int64_t)match);
+	op_text(op, token_hash_hex);
+	store_push(s, op);
+}
+
+/* Whether a press outcome is one the presses table takes. */
+static bool press_outcome_ok(const char *o)
+{
+	static const char *const ok[] = {"won", "slower", "late", "foul",
+					 "ignored"};
+	size_t i;
+
+	for (i = 0; o && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(o, ok[i]))
+			return true;
+	return false;
+}
+
+void store_presses(struct store *s, const struct store_press *v, size_t n,
+		   uint64_t notify)
+{
+	size_t i, bytes = 0;
+	struct op *op;
+
+	if (!s)
+		return;
+	if (!n) { /* nothing decided: the token alone, in order */
+		store_barrier(s, notify);
+		return;
+	}
+	if (!v || n > UINT32_MAX / 10) {
+		store_reject(s, "press", 0, notify);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!press_outcome_ok(v[i].outcome) || !v[i].seq ||
+		    v[i].seq > INT64_MAX) {
+			store_reject(s, "press", v[0].match, notify);
+			return;
+		}
+		bytes += op_strsize(v[i].outcome);
+	}
+	/* every press of one decision: one queue entry, one savepoint */
+	op = op_new(v[0].match, notify, (uint32_t)n, (uint32_t)(10 * n), bytes);
+	for (i = 0; i < n; i++) {
+		op_step(op, OPS_PRESS);
+		op_int(op, (int64_t)v[i].match);
+		op_int(op, (int64_t)v[i].seq);
+		op_int(op, v[i].q);
+		op_int(op, v[i].player);
+		op_int(op, v[i].arm);
+		op_int(op, v[i].recv_us);
+		op_int(op, v[i].comp_us);
+		op_int(op, v[i].react_us);
+		op_int(op, v[i].gap_us);
+		op_text(op, v[i].outcome);
+	}
 	store_push(s, op);
 }
 

@@ -178,6 +178,28 @@ static const char *const store_migrations[] = {
 	" PRIMARY KEY (match_id, team)"
 	") STRICT;"
 	"CREATE INDEX team_results_rank ON team_results(match_id, rank);",
+	/* 4: the buzzer (抢答) and judges. Only additions again: events.arg2
+	 * (EV_BUZZ bound_us), the presses of the buzzer as decided, and the
+	 * hash of a room's judge token. */
+	"ALTER TABLE events ADD COLUMN arg2 INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE matches ADD COLUMN judge_hash TEXT CHECK (judge_hash IS"
+	" NULL OR (length(judge_hash) = 64"
+	" AND judge_hash NOT GLOB '*[^0-9a-f]*'));"
+	"CREATE TABLE presses ("
+	" match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL CHECK (seq > 0),"
+	" q INTEGER NOT NULL,"
+	" player_id INTEGER NOT NULL,"
+	" arm INTEGER NOT NULL,"
+	" recv_us INTEGER NOT NULL,"
+	" comp_us INTEGER NOT NULL,"
+	" react_us INTEGER NOT NULL,"
+	" gap_us INTEGER NOT NULL,"
+	" outcome TEXT NOT NULL CHECK (outcome IN ('won', 'slower', 'late',"
+	" 'foul', 'ignored')),"
+	" PRIMARY KEY (match_id, seq)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX presses_question ON presses(match_id, q);",
 };
 /* clang-format on */
 

@@ -208,18 +208,18 @@ static Env *hello(struct peer *p, const char *resume_token)
 }
 
 /* A Hello from a client that plays the contest formats (SPEED, REQUIRED,
- * WAGER). */
+ * WAGER, BUZZ). */
 static Env *hello_contests(struct peer *p)
 {
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
-	Quiz__V1__RoundFormat f[] = {QUIZ__V1__ROUND_FORMAT__SPEED,
-				     QUIZ__V1__ROUND_FORMAT__REQUIRED,
-				     QUIZ__V1__ROUND_FORMAT__WAGER};
+	Quiz__V1__RoundFormat f[] = {
+	    QUIZ__V1__ROUND_FORMAT__SPEED, QUIZ__V1__ROUND_FORMAT__REQUIRED,
+	    QUIZ__V1__ROUND_FORMAT__WAGER, QUIZ__V1__ROUND_FORMAT__BUZZ};
 	Env *w;
 
 	tc_hello_env(&env, &h, "quiz-conform/1", NULL);
-	h.n_formats = 3;
+	h.n_formats = 4;
 	h.formats = f;
 	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
 	if (!w)
@@ -380,6 +380,25 @@ static void answer(Env *env, Quiz__V1__Answer *a, uint32_t q, uint32_t *choices,
 	a->text = (char *)(text ? text : "");
 	env->body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
 	env->answer = a;
+}
+
+static void buzz(Env *env, Quiz__V1__Buzz *b, uint32_t q)
+{
+	quiz__v1__buzz__init(b);
+	b->question_index = q;
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_BUZZ;
+	env->buzz = b;
+}
+
+static void verdict(Env *env, Quiz__V1__Verdict *v, uint32_t q, uint32_t item,
+		    bool correct)
+{
+	quiz__v1__verdict__init(v);
+	v->question_index = q;
+	v->item = item;
+	v->correct = correct;
+	env->body_case = QUIZ__V1__ENVELOPE__BODY_VERDICT;
+	env->verdict = v;
 }
 
 /* The room the checks below share: one match, driven step by step. */
@@ -716,6 +735,7 @@ static void room_answers(void)
 {
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Answer ans;
+	Quiz__V1__Buzz bz;
 	uint32_t zero = 0;
 	Env *r = wait_question(&R.p, 0);
 
@@ -739,6 +759,9 @@ static void room_answers(void)
 	answer(&env, &ans, R.count, NULL, 0, "x");
 	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "an answer to a question index past the count");
+	buzz(&env, &bz, 0);
+	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_STATE,
+		     "Buzz in a speed round");
 	answer(&env, &ans, 0, NULL, 0, "x");
 	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 			 "a well-formed fill answer");
@@ -908,6 +931,388 @@ static void room_end(void)
 	      "FINISHED");
 }
 
+/* ---- the buzzer (PROTOCOL.md "The buzzer", "Judges") ---- */
+
+static struct {
+	struct peer host, a, b, judge;
+	char code[32], judge_token[80];
+	uint32_t pid_a, pid_b;
+	Quiz__V1__QuestionKind kind; /* of the last Question seen */
+} B;
+
+/* An answer of the right shape for a question of B.kind. */
+static void buzz_answer(Env *env, Quiz__V1__Answer *a, uint32_t q)
+{
+	static uint32_t zero = 0;
+
+	if (B.kind == QUIZ__V1__QUESTION_KIND__FILL)
+		answer(env, a, q, NULL, 0, "x");
+	else
+		answer(env, a, q, &zero, 1, NULL);
+}
+
+/* Sleeps until the server clock reads t (both sides read the same
+ * CLOCK_MONOTONIC: quizd and this test run on one machine). */
+static void sleep_until_us(uint64_t t)
+{
+	int64_t now = tc_now_us();
+
+	if ((int64_t)t > now) {
+		struct timespec ts;
+		int64_t d = (int64_t)t - now;
+
+		ts.tv_sec = (time_t)(d / 1000000);
+		ts.tv_nsec = (long)(d % 1000000) * 1000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The next BuzzResult for question q on p (NULL if none came). */
+static Env *wait_buzz_result(struct peer *p, uint32_t q)
+{
+	Env *e;
+
+	while ((e = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT))) {
+		if (e->buzz_result->question_index == q &&
+		    e->buzz_result->press)
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* The next BuzzState of question q in the given phase on p. */
+static Env *wait_buzz_state(struct peer *p, uint32_t q, Quiz__V1__BuzzPhase ph)
+{
+	Env *e;
+
+	while ((e = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE))) {
+		if (e->buzz_state->question_index == q &&
+		    e->buzz_state->phase == ph)
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* Waits for Question q on p; returns its armed_at (0 if none came) and
+ * its kind in B.kind. */
+static uint64_t buzz_question(struct peer *p, uint32_t q, const char *who)
+{
+	Env *r;
+	uint64_t armed;
+
+	while ((r = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_QUESTION))) {
+		if (r->question->index == q)
+			break;
+		wire_free(r);
+	}
+	if (!r) {
+		check(false, "%s: Question %u of the buzz contest", who, q);
+		return 0;
+	}
+	armed = r->question->armed_at_us;
+	B.kind = r->question->kind;
+	check(armed > r->question->reveal_at_us,
+	      "%s: Question %u of a BUZZ round has armed_at_us after "
+	      "reveal_at_us (+%lld ms)",
+	      who, q,
+	      (long long)((int64_t)(armed - r->question->reveal_at_us) / 1000));
+	wire_free(r);
+	return armed;
+}
+
+/* A contestant joins the buzz room. */
+static uint32_t buzz_join(struct peer *p, const char *name)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	uint32_t id = 0;
+	Env *r;
+
+	peer_open(p, name);
+	wire_free(hello_contests(p));
+	j.code = B.code;
+	j.nickname = (char *)name;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	r = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED, name);
+	if (!r)
+		die("not joined to the buzz room");
+	id = r->joined->player_id;
+	wire_free(r);
+	return id;
+}
+
+/* A buzz contest (two buzz rounds, the second oral), its judge token, the
+ * judge, the two contestants. */
+static void buzz_setup(void)
+{
+	static const char text[] = "[contest]\n"
+				   "title = conform buzz\n"
+				   "[round.1]\n"
+				   "format = buzz\n"
+				   "count = 2\n"
+				   "reading = 1\n"
+				   "arm_time = 3\n"
+				   "[round.2]\n"
+				   "format = buzz\n"
+				   "count = 1\n"
+				   "reading = 1\n"
+				   "judge = oral\n";
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	const Quiz__V1__RoundInfo *ri;
+	struct peer bad;
+	Env *r;
+
+	peer_open(&B.host, "buzz host");
+	wire_free(hello_contests(&B.host));
+	rs.auto_advance = true;
+	rs.countdown_ms = 500;
+	rs.reveal_ms = 300;
+	rs.leaderboard_ms = 300;
+	cr.settings = &rs;
+	cr.contest = (char *)text;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = expect_reply(&B.host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom of a buzz contest");
+	if (!r)
+		die("no buzz room");
+	snprintf(B.code, sizeof(B.code), "%s", r->room_created->code);
+	snprintf(B.judge_token, sizeof(B.judge_token), "%s",
+		 r->room_created->judge_token);
+	check(strlen(B.judge_token) == 16 &&
+		  strspn(B.judge_token, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") ==
+		      16,
+	      "RoomCreated.judge_token: 16 Crockford base32 symbols (%s)",
+	      B.judge_token);
+	ri = r->room_created->contest && r->room_created->contest->n_rounds == 2
+		 ? r->room_created->contest->rounds[1]
+		 : NULL;
+	check(ri && ri->format == QUIZ__V1__ROUND_FORMAT__BUZZ &&
+		  ri->judge == QUIZ__V1__JUDGE_MODE__JUDGE_ORAL &&
+		  ri->reading_ms == 1000 && ri->tie_ms == 20 &&
+		  ri->arm_ms == 20000 && ri->foul == -10 && ri->rebounds == 1,
+	      "RoundInfo of a buzz round: judge ORAL, reading 1000 ms, tie "
+	      "20 ms, arm 20 s, foul -10, 1 rebound");
+	wire_free(r);
+
+	/* a wrong judge token, then the right one (lower case, grouped:
+	 * read like a room code) */
+	peer_open(&bad, "bad judge");
+	wire_free(hello_contests(&bad));
+	wr.code = B.code;
+	wr.host_token = "";
+	wr.judge_token = "0000000000000000";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &wr;
+	expect_error(&bad, &env, QUIZ__V1__ERROR_CODE__WRONG_PIN,
+		     "WatchRoom with a wrong judge token");
+	peer_close(&bad);
+
+	peer_open(&B.judge, "judge");
+	wire_free(hello_contests(&B.judge));
+	{
+		char typed[40];
+		size_t i, o = 0;
+
+		for (i = 0; B.judge_token[i] && o + 2 < sizeof(typed); i++) {
+			if (i && i % 4 == 0)
+				typed[o++] = '-';
+			typed[o++] = (char)(B.judge_token[i] >= 'A' &&
+						    B.judge_token[i] <= 'Z'
+						? B.judge_token[i] - 'A' + 'a'
+						: B.judge_token[i]);
+		}
+		typed[o] = '\0';
+		wr.judge_token = typed;
+		r = expect_reply(&B.judge, &env,
+				 QUIZ__V1__ENVELOPE__BODY_WATCHING,
+				 "WatchRoom with the judge token");
+	}
+	check(r && r->watching->judge && !r->watching->host,
+	      "a judge: Watching{judge: true, host: false}");
+	wire_free(r);
+
+	B.pid_a = buzz_join(&B.a, "抢答甲");
+	B.pid_b = buzz_join(&B.b, "抢答乙");
+	cmd_ok(&B.host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0,
+	       "START the buzz contest");
+}
+
+/* Question 0: a foul (a press before armed_at), a win. */
+static void buzz_foul_and_win(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Buzz bz;
+	Quiz__V1__Answer ans;
+	uint64_t armed_a = buzz_question(&B.a, 0, "甲");
+	uint64_t armed_b = buzz_question(&B.b, 0, "乙");
+	const Quiz__V1__Press *pr;
+	Env *r;
+
+	if (!armed_a || !armed_b)
+		return;
+	r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY);
+	check(r && r->answer_key->question_index == 0 &&
+		  (r->answer_key->n_correct > 0 ||
+		   r->answer_key->correct_text[0]),
+	      "the judge gets the AnswerKey of a buzz question as it opens");
+	wire_free(r);
+	buzz(&env, &bz, 0);
+	peer_send(&B.a, &env, false); /* in the reading time: a foul */
+	r = wait_buzz_result(&B.a, 0);
+	pr = r ? r->buzz_result->press : NULL;
+	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_FOUL &&
+		  pr->react_us < 0 && pr->player_id == B.pid_a,
+	      "a press before armed_at: BuzzResult FOUL, react_us < 0 (%lld)",
+	      pr ? (long long)pr->react_us : 0LL);
+	wire_free(r);
+
+	buzz(&env, &bz, 99);
+	expect_error(&B.b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "Buzz of a question index past the count");
+	sleep_until_us(armed_b + 30000);
+	buzz(&env, &bz, 0);
+	peer_send(&B.b, &env, false);
+	r = wait_buzz_result(&B.b, 0);
+	pr = r ? r->buzz_result->press : NULL;
+	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		  pr->react_us >= 0 && pr->gap_us == 0 && pr->arm == 0,
+	      "a press after armed_at: BuzzResult WON (react %lld us)",
+	      pr ? (long long)pr->react_us : 0LL);
+	wire_free(r);
+	r = wait_buzz_state(&B.b, 0, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
+	check(r && r->buzz_state->winner_id == B.pid_b &&
+		  !strcmp(r->buzz_state->winner_nickname, "抢答乙") &&
+		  r->buzz_state->answer_deadline_us > 0 &&
+		  r->buzz_state->n_presses == 2 &&
+		  r->buzz_state->presses[0]->outcome ==
+		      QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		  r->buzz_state->n_locked_out == 1 &&
+		  !strcmp(r->buzz_state->locked_out[0], "抢答甲"),
+	      "BuzzState ANSWERING: the winner, the deadline, the presses "
+	      "(winner first) and the fouled contestant locked out");
+	wire_free(r);
+	buzz(&env, &bz, 0);
+	expect_error(&B.b, &env, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED,
+		     "a second press in the same arming");
+	buzz_answer(&env, &ans, 0);
+	expect_error(&B.a, &env, QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN,
+		     "an answer from a contestant who did not win the buzz");
+	r = expect_reply(&B.b, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "the winner answers");
+	wire_free(r);
+	r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_REVEAL);
+	check(r && r->reveal->question_index == 0,
+	      "question 0 closes and is revealed");
+	wire_free(r);
+}
+
+/* Question 1: a press while the winner answers is LATE (the presser's
+ * unit is not out); a Verdict from a contestant is NOT_JUDGE. */
+static void buzz_late(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Buzz bz;
+	Quiz__V1__Verdict v;
+	Quiz__V1__Answer ans;
+	uint64_t armed_b = buzz_question(&B.b, 1, "乙");
+	const Quiz__V1__Press *pr;
+	Env *r;
+
+	if (!armed_b || !buzz_question(&B.a, 1, "甲"))
+		return;
+	sleep_until_us(armed_b + 30000);
+	buzz(&env, &bz, 1);
+	peer_send(&B.b, &env, false);
+	r = wait_buzz_state(&B.b, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
+	check(r && r->buzz_state->winner_id == B.pid_b,
+	      "question 1: 乙 wins the buzz");
+	wire_free(r);
+	buzz(&env, &bz, 1);
+	peer_send(&B.a, &env, false);
+	r = wait_buzz_result(&B.a, 1);
+	pr = r ? r->buzz_result->press : NULL;
+	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_LATE,
+	      "a press while the winner answers, from a unit not out: LATE "
+	      "(outcome %d)",
+	      pr ? (int)pr->outcome : -1);
+	wire_free(r);
+	verdict(&env, &v, 1, 0, true);
+	expect_error(&B.a, &env, QUIZ__V1__ERROR_CODE__NOT_JUDGE,
+		     "a Verdict from a contestant");
+	buzz_answer(&env, &ans, 1);
+	r = expect_reply(&B.b, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "the winner of question 1 answers");
+	wire_free(r);
+}
+
+/* Round 2, oral: the judge gets the AnswerKey, then a JudgeRequest with
+ * the winner's item; its Verdict is taken (Ok) and the question closes. */
+static void buzz_oral(void)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Buzz bz;
+	Quiz__V1__Verdict v;
+	uint64_t armed_b = buzz_question(&B.b, 2, "乙");
+	const Quiz__V1__JudgeRequest *jr;
+	Env *r;
+
+	if (!armed_b)
+		return;
+	while ((r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY)) &&
+	       r->answer_key->question_index != 2)
+		wire_free(r);
+	check(r != NULL, "the judge gets the AnswerKey of the oral question");
+	wire_free(r);
+	sleep_until_us(armed_b + 30000);
+	buzz(&env, &bz, 2);
+	peer_send(&B.b, &env, false);
+	r = wait_buzz_state(&B.b, 2, QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
+	check(r && r->buzz_state->winner_id == B.pid_b,
+	      "an oral round: the winner goes straight to BUZZ_JUDGING");
+	wire_free(r);
+	while (
+	    (r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)) &&
+	    r->judge_request->question_index != 2)
+		wire_free(r);
+	jr = r ? r->judge_request : NULL;
+	check(jr && jr->n_items == 1 && jr->items[0]->player_id == B.pid_b &&
+		  !jr->items[0]->text[0] && !jr->done &&
+		  (jr->n_correct > 0 || jr->correct_text[0]),
+	      "the judge gets a JudgeRequest: one item (the winner, no text), "
+	      "with the correct answer");
+	wire_free(r);
+	verdict(&env, &v, 2, 0, true);
+	r = expect_reply(&B.judge, &env, QUIZ__V1__ENVELOPE__BODY_OK,
+			 "the judge's Verdict");
+	wire_free(r);
+	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
+	       r->result->question_index != 2)
+		wire_free(r);
+	check(r && r->result->correct && r->result->delta == 10,
+	      "ruled right: the winner's Result books +10 (correct %d, delta "
+	      "%lld)",
+	      r ? r->result->correct : -1,
+	      r ? (long long)r->result->delta : 0LL);
+	wire_free(r);
+	/* the last question: the match finishes (its log can be replayed) */
+	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE)) &&
+	       r->state_change->state != QUIZ__V1__ROOM_STATE__FINISHED)
+		wire_free(r);
+	check(r != NULL, "the buzz contest finishes");
+	wire_free(r);
+	peer_close(&B.judge);
+	peer_close(&B.a);
+	peer_close(&B.b);
+	peer_close(&B.host);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -925,6 +1330,10 @@ int main(int argc, char **argv)
 	room_pause();
 	room_skip_kick();
 	room_end();
+	buzz_setup();
+	buzz_foul_and_win();
+	buzz_late();
+	buzz_oral();
 	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
 	       failures);
 	return failures ? 1 : 0;

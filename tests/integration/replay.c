@@ -1,7 +1,10 @@
 /* The event log's promise, checked on a real database: every match whose
  * definition and events quizd stored is made again from its definition
  * and its events replayed through the core (room_apply); the scores, ranks
- * and team standings that come out must equal the results quizd stored.
+ * and team standings that come out must equal the results quizd stored,
+ * and every press of the buzzer must be decided as the presses table says
+ * (outcome, arming, compensation, reaction and gap), none missing, none
+ * extra.
  *
  *   quiz-replay DB        exit 0: every match that ended replays exactly;
  *                         1: a difference (printed); 2: usage or I/O */
@@ -38,6 +41,128 @@ static const char *col(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
+/* The presses the replay decided (FX_BUZZ), of the match being replayed,
+ * each with its question. */
+struct rpress {
+	struct room_press p;
+	uint32_t q;
+	bool stored; /* a presses row matched it */
+};
+static struct rpress *rp;
+static size_t nrp, caprp;
+
+/* Keeps the presses an FX_BUZZ of the replayed room decided. */
+static void keep_presses(uint64_t match, const struct room *r,
+			 const struct room_effect *e)
+{
+	struct room_buzz b;
+	uint32_t i;
+
+	if (!e->u.buzz.n)
+		return;
+	if (!room_buzz_view(r, &b) || b.q != e->q ||
+	    e->u.buzz.first > b.npresses ||
+	    e->u.buzz.n > b.npresses - e->u.buzz.first) {
+		printf("match %" PRIu64 ": q%u: decided presses not in the"
+		       " buzzer's view\n",
+		       match, (unsigned)e->q);
+		differences++;
+		return;
+	}
+	for (i = 0; i < e->u.buzz.n; i++) {
+		if (nrp == caprp) {
+			caprp = caprp ? 2 * caprp : 64;
+			rp = xrealloc(rp, caprp * sizeof(*rp));
+		}
+		rp[nrp].q = e->q;
+		rp[nrp].stored = false;
+		rp[nrp++].p = b.presses[e->u.buzz.first + i];
+	}
+}
+
+/* Orders replayed presses by the seq of their event. */
+static int press_cmp(const void *a, const void *b)
+{
+	const struct rpress *x = a, *y = b;
+
+	return x->p.seq < y->p.seq ? -1 : x->p.seq > y->p.seq;
+}
+
+/* Name of a decided outcome as the presses table has it. */
+static const char *outcome_name(enum press_outcome o)
+{
+	static const char *const names[] = {"pending", "won",  "slower",
+					    "late",    "foul", "ignored"};
+
+	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
+}
+
+/* Compares the presses table of a match with the replayed decisions. */
+static void compare_presses(sqlite3 *db, uint64_t match)
+{
+	sqlite3_stmt *st;
+	size_t i, k = 0;
+
+	if (nrp) /* (qsort of NULL is undefined, even for 0) */
+		qsort(rp, nrp, sizeof(*rp), press_cmp);
+	for (i = 1; i < nrp; i++)
+		if (rp[i].p.seq == rp[i - 1].p.seq) {
+			printf("match %" PRIu64 ": press %" PRIu64
+			       " decided twice on replay\n",
+			       match, rp[i].p.seq);
+			differences++;
+		}
+	sqlite3_prepare_v2(db,
+			   "SELECT seq, q, player_id, arm, recv_us, comp_us,"
+			   " react_us, gap_us, outcome FROM presses"
+			   " WHERE match_id = ?1 ORDER BY seq",
+			   -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)match);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		const struct room_press *p;
+		char what[64];
+
+		while (k < nrp && rp[k].p.seq < seq)
+			k++;
+		if (k == nrp || rp[k].p.seq != seq) {
+			differ(match, "stored press not decided on replay",
+			       (int64_t)seq, 0);
+			continue;
+		}
+		p = &rp[k].p;
+		rp[k].stored = true;
+		snprintf(what, sizeof(what), "press %" PRIu64 " outcome", seq);
+		if (strcmp(outcome_name(p->outcome), col(st, 8)) != 0) {
+			printf(
+			    "match %" PRIu64 ": %s: stored %s, replayed %s\n",
+			    match, what, col(st, 8), outcome_name(p->outcome));
+			differences++;
+		}
+#define PRESS_FIELD(i, name, val)                                              \
+	do {                                                                   \
+		snprintf(what, sizeof(what), "press %" PRIu64 " %s", seq,      \
+			 name);                                                \
+		if (sqlite3_column_int64(st, i) != (int64_t)(val))             \
+			differ(match, what, sqlite3_column_int64(st, i),       \
+			       (int64_t)(val));                                \
+	} while (0)
+		PRESS_FIELD(1, "q", rp[k].q);
+		PRESS_FIELD(2, "player", p->player);
+		PRESS_FIELD(3, "arm", p->arm);
+		PRESS_FIELD(4, "recv", p->recv_us);
+		PRESS_FIELD(5, "comp", p->comp_us);
+		PRESS_FIELD(6, "react", p->react_us);
+		PRESS_FIELD(7, "gap", p->gap_us);
+#undef PRESS_FIELD
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < nrp; i++)
+		if (!rp[i].stored)
+			differ(match, "press decided on replay, not stored", 0,
+			       (int64_t)rp[i].p.seq);
+}
+
 /* Replays the events of one match into r. Returns the number applied, or
  * -1 on a database error. */
 static int replay_events(sqlite3 *db, uint64_t match, struct room *r)
@@ -45,11 +170,13 @@ static int replay_events(sqlite3 *db, uint64_t match, struct room *r)
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT seq, kind, at_us, player_id, q,"
-			       " choice_mask, one_way_us, arg, nick, team, text"
-			       " FROM events WHERE match_id = ?1 ORDER BY seq",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		db,
+		"SELECT seq, kind, at_us, player_id, q,"
+		" choice_mask, one_way_us, arg, nick, team, text,"
+		" arg2 FROM events WHERE match_id = ?1"
+		" ORDER BY seq",
+		-1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)match);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -74,6 +201,7 @@ static int replay_events(sqlite3 *db, uint64_t match, struct room *r)
 		ev.text = sqlite3_column_type(st, 10) == SQLITE_NULL
 			      ? NULL
 			      : col(st, 10);
+		ev.arg2 = sqlite3_column_int64(st, 11);
 		res = room_apply(r, &ev);
 		if (res < 0 && !(ev.kind == EV_JOIN && res > 0)) {
 			printf("match %" PRIu64 ": event %" PRIu64
@@ -81,6 +209,15 @@ static int replay_events(sqlite3 *db, uint64_t match, struct room *r)
 			       match, ev.seq, col(st, 1),
 			       quiz_strerror((int)res));
 			differences++;
+		}
+		{
+			const struct room_effect *fx;
+			size_t i, nfx;
+
+			fx = room_effects(r, &nfx);
+			for (i = 0; i < nfx; i++)
+				if (fx[i].kind == FX_BUZZ)
+					keep_presses(match, r, &fx[i]);
 		}
 		room_effects_clear(r);
 		n++;
@@ -207,6 +344,7 @@ int main(int argc, char **argv)
 		/* host commands in the log were accepted with the host's
 		 * token: the replayed room only needs one of its own */
 		r = room_new(&s, c, bank, "replay");
+		nrp = 0;
 		n = replay_events(db, match, r);
 		if (n < 0) {
 			fprintf(stderr, "quiz-replay: %s\n",
@@ -219,6 +357,7 @@ int main(int argc, char **argv)
 			differ(match, "replayed to FINISHED", ROOM_FINISHED,
 			       room_state(r));
 		compare(db, match, r);
+		compare_presses(db, match);
 		room_free(r);
 		matches++;
 		events += n;
@@ -228,6 +367,7 @@ int main(int argc, char **argv)
 	printf("%s: %d finished match(es), %d events replayed, %d "
 	       "difference(s)\n",
 	       differences ? "FAIL" : "PASS", matches, events, differences);
+	free(rp);
 	free(c);
 	bank_free(bank);
 	return differences || !matches ? 1 : 0;

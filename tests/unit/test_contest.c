@@ -152,9 +152,7 @@ Test(contest, runnable_and_formats)
 	cr_expect_eq(contest_formats(c),
 		     (1u << FMT_SPEED) | (1u << FMT_TURN) | (1u << FMT_WAGER));
 	c->rounds[1].format = FMT_BUZZ;
-	cr_expect_not(contest_runnable(c, err, sizeof(err)));
-	cr_expect_str_eq(err, "round 2: the buzz format is not yet supported "
-			      "by this server");
+	cr_expect(contest_runnable(c, err, sizeof(err)), "buzz runs: %s", err);
 	c->rounds[1].format = FMT_PRACTICE;
 	cr_expect_not(contest_runnable(c, err, sizeof(err)));
 	cr_expect(strstr(err, "round 2: the practice format is not yet"));
@@ -195,7 +193,41 @@ ParameterizedTestParameters(contest, file_errors)
 	    {HEAD "[round.1]\nformat = turn\npenalty = -1001\n", 5,
 	     "penalty must be -1000..0"},
 	    {HEAD "[round.1]\nformat = speed\npenalty = -1\n", 5,
-	     "penalty applies only to turn rounds"},
+	     "penalty applies only to turn and buzz rounds"},
+	    {HEAD "[round.1]\nformat = wager\npenalty = 0\n", 5,
+	     "penalty applies only to turn and buzz rounds"},
+	    {HEAD "[round.1]\nformat = buzz\nreading = 0\n", 5,
+	     "reading = 0 is not allowed"},
+	    {HEAD "[round.1]\nformat = buzz\nreading = 61\n", 5,
+	     "round 1: reading must be auto or 1..60 seconds (got 61)"},
+	    {HEAD "[round.1]\nformat = buzz\nreading = soon\n", 5,
+	     "reading: 'soon' is not a whole number"},
+	    {HEAD "[round.1]\nformat = buzz\narm_time = 2\n", 5,
+	     "round 1: arm_time must be 3..300 seconds (got 2)"},
+	    {HEAD "[round.1]\nformat = buzz\ntie_ms = 1001\n", 5,
+	     "round 1: tie_ms must be 1..1000 milliseconds (got 1001)"},
+	    {HEAD "[round.1]\nformat = buzz\nfoul = 5\n", 5,
+	     "round 1: foul must be -1000..0 (got 5)"},
+	    {HEAD "[round.1]\nformat = buzz\nrebounds = 11\n", 5,
+	     "round 1: rebounds must be 0..10 (got 11)"},
+	    {HEAD "[round.1]\nformat = buzz\nrebounds = -1\n", 5,
+	     "rebounds must be 0 or more"},
+	    {HEAD "[round.1]\nformat = buzz\npoints = 1001\n", 5,
+	     "points must be 1..1000 in a buzz round"},
+	    {HEAD "[round.1]\nformat = buzz\njudge = maybe\n", 5,
+	     "judge: unknown mode 'maybe'"},
+	    {HEAD "[round.1]\nformat = speed\njudge = oral\n", 5,
+	     "round 1: judge = oral applies only to buzz rounds"},
+	    {HEAD "[round.1]\nformat = speed\nfoul = -5\n", 5,
+	     "round 1: foul applies only to buzz rounds"},
+	    {HEAD "[round.1]\nformat = turn\nrebounds = 0\n", 5,
+	     "round 1: rebounds applies only to buzz rounds"},
+	    {HEAD "[round.1]\nformat = wager\narm_time = 10\n", 5,
+	     "round 1: arm_time applies only to buzz rounds"},
+	    {HEAD "[round.1]\nformat = speed\ntie_ms = 10\n", 5,
+	     "round 1: tie_ms applies only to buzz rounds"},
+	    {HEAD "[round.1]\nformat = speed\nreading = 5\n", 5,
+	     "round 1: reading applies only to buzz rounds"},
 	    {HEAD "[round.1]\nformat = turn\nwager_time = 10\n", 5,
 	     "wager_time applies only to wager rounds"},
 	    {HEAD "[round.1]\nformat = speed\nstakes = 10\n", 5,
@@ -417,17 +449,53 @@ Test(contest, file_defaults_base_100_mean)
 	free(c);
 }
 
-Test(contest, file_buzz_parses_but_does_not_run)
+/* A buzz round with its defaults, and one with every key; a zero
+ * written on purpose stays zero (RC_GIVEN_*). */
+Test(contest, file_buzz_round)
 {
 	struct contest_file_errors e;
 	char err[200];
 	int rc;
-	struct contest *c = parse(HEAD "[round.1]\nformat = 抢答\n", &e, &rc);
+	struct contest *c =
+	    parse(HEAD "[round.1]\nformat = 抢答\n[round.2]\nformat = buzz\n"
+		       "reading = 6\narm_time = 30\ntie_ms = 35\ntime = 25\n"
+		       "points = 20\npenalty = 0\nfoul = -5\nrebounds = 0\n"
+		       "judge = 口述\n[round.3]\nformat = speed\n"
+		       "judge = fill\n[round.4]\nformat = buzz\n"
+		       "reading = 自动\njudge = 填空\nfoul = 0\n",
+		  &e, &rc);
 
-	cr_assert_eq(rc, 0);
+	cr_assert_eq(rc, 0, "%s", e.n ? e.v[0].msg : "");
+	cr_expect(contest_runnable(c, err, sizeof(err)), "%s", err);
 	cr_expect_eq(c->rounds[0].format, FMT_BUZZ);
-	cr_expect_not(contest_runnable(c, err, sizeof(err)));
-	cr_expect(strstr(err, "not yet supported by this server"));
+	cr_expect_eq(c->rounds[0].count, 10);
+	cr_expect_eq(c->rounds[0].reading_us, 0);
+	cr_expect_eq(c->rounds[0].arm_us, 20000000);
+	cr_expect_eq(c->rounds[0].tie_us, 20000);
+	cr_expect_eq(c->rounds[0].time_limit_us, 20000000);
+	cr_expect_eq(c->rounds[0].points, 10);
+	cr_expect_eq(c->rounds[0].penalty, -10);
+	cr_expect_eq(c->rounds[0].foul, -10);
+	cr_expect_eq(c->rounds[0].rebounds, 1);
+	cr_expect_eq(c->rounds[0].judge, JUDGE_AUTO);
+	cr_expect_eq(c->rounds[0].given, 0);
+	cr_expect_eq(c->rounds[1].reading_us, 6000000);
+	cr_expect_eq(c->rounds[1].arm_us, 30000000);
+	cr_expect_eq(c->rounds[1].tie_us, 35000);
+	cr_expect_eq(c->rounds[1].time_limit_us, 25000000);
+	cr_expect_eq(c->rounds[1].points, 20);
+	cr_expect_eq(c->rounds[1].penalty, 0, "penalty 0 is kept");
+	cr_expect_eq(c->rounds[1].foul, -5);
+	cr_expect_eq(c->rounds[1].rebounds, 0, "rebounds 0 is kept");
+	cr_expect_eq(c->rounds[1].judge, JUDGE_ORAL);
+	cr_expect_eq(c->rounds[1].given,
+		     RC_GIVEN_PENALTY | RC_GIVEN_FOUL | RC_GIVEN_REBOUNDS);
+	cr_expect_eq(c->rounds[2].judge, JUDGE_FILL);
+	cr_expect_eq(c->rounds[3].judge, JUDGE_FILL);
+	cr_expect_eq(c->rounds[3].reading_us, 0);
+	cr_expect_eq(c->rounds[3].foul, 0, "foul 0 is kept");
+	cr_expect_eq(c->rounds[3].penalty, -10);
+	cr_expect_eq(contest_formats(c), (1u << FMT_BUZZ) | (1u << FMT_SPEED));
 	free(c);
 }
 
@@ -604,10 +672,16 @@ Test(contest, shipped_branch_contest)
 	cr_assert_eq(c->nrounds, 3);
 	cr_expect_eq(c->rounds[0].format, FMT_TURN);
 	cr_expect_eq(c->rounds[0].count, 2);
-	cr_expect_eq(c->rounds[1].format, FMT_SPEED);
+	cr_expect_eq(c->rounds[1].format, FMT_BUZZ, "抢答 is a buzz round");
+	cr_expect_eq(c->rounds[1].judge, JUDGE_AUTO);
+	cr_expect_eq(c->rounds[1].reading_us, 0, "reading from the stem");
+	cr_expect_eq(c->rounds[1].points, 10);
+	cr_expect_eq(c->rounds[1].penalty, -10);
+	cr_expect_eq(c->rounds[1].foul, -10);
+	cr_expect_eq(c->rounds[1].rebounds, 1);
 	cr_expect_eq(c->rounds[2].format, FMT_WAGER);
 	cr_expect_eq(contest_formats(c),
-		     (1u << FMT_SPEED) | (1u << FMT_TURN) | (1u << FMT_WAGER));
+		     (1u << FMT_BUZZ) | (1u << FMT_TURN) | (1u << FMT_WAGER));
 
 	cr_assert_eq(bank_csv_load_path(QUIZ_DATA_DIR "/bank", b, &be), 0);
 	for (i = 0; i < c->nrounds; i++) {

@@ -23,7 +23,7 @@ static void sample(struct room_settings *s, struct contest *c)
 	c->nteams = 2;
 	snprintf(c->teams[0], sizeof(c->teams[0]), "机关党委第一党支部");
 	snprintf(c->teams[1], sizeof(c->teams[1]), "Team, two");
-	c->nrounds = 3;
+	c->nrounds = 5;
 	round_cfg_default(&c->rounds[0], FMT_TURN);
 	c->rounds[0].penalty = -5;
 	c->rounds[0].nids = 2;
@@ -39,6 +39,18 @@ static void sample(struct room_settings *s, struct contest *c)
 	round_cfg_default(&c->rounds[2], FMT_WAGER);
 	c->rounds[2].nstakes = 4;
 	c->rounds[2].stakes[3] = 50;
+	/* a buzz round with a zero written on purpose, and a judge */
+	round_cfg_default(&c->rounds[3], FMT_BUZZ);
+	c->rounds[3].reading_us = 6000000;
+	c->rounds[3].arm_us = 25000000;
+	c->rounds[3].tie_us = 35000;
+	c->rounds[3].foul = -7;
+	c->rounds[3].rebounds = 0;
+	c->rounds[3].penalty = 0;
+	c->rounds[3].judge = JUDGE_ORAL;
+	c->rounds[3].given = RC_GIVEN_REBOUNDS | RC_GIVEN_PENALTY;
+	round_cfg_default(&c->rounds[4], FMT_SPEED);
+	c->rounds[4].judge = JUDGE_FILL;
 }
 
 Test(matchdef, round_trip)
@@ -57,6 +69,21 @@ Test(matchdef, round_trip)
 	cr_expect_str_eq(contest_round_id(&c[1], &c[1].rounds[0], 1), "Q117");
 	cr_expect_eq(c[1].rounds[2].stakes[3], 50);
 	cr_expect_eq(c[1].team_base, -50);
+	cr_expect_eq(c[1].rounds[3].format, FMT_BUZZ);
+	cr_expect_eq(c[1].rounds[3].reading_us, 6000000);
+	cr_expect_eq(c[1].rounds[3].arm_us, 25000000);
+	cr_expect_eq(c[1].rounds[3].tie_us, 35000);
+	cr_expect_eq(c[1].rounds[3].foul, -7);
+	cr_expect_eq(c[1].rounds[3].judge, JUDGE_ORAL);
+	cr_expect_eq(c[1].rounds[3].given,
+		     RC_GIVEN_REBOUNDS | RC_GIVEN_PENALTY);
+	cr_expect_eq(c[1].rounds[4].judge, JUDGE_FILL);
+	/* normalized again, the zeros written on purpose stay */
+	cr_assert_eq(contest_normalize(&c[1], err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(c[1].rounds[3].rebounds, 0);
+	cr_expect_eq(c[1].rounds[3].penalty, 0);
+	cr_expect_eq(c[1].rounds[3].foul, -7);
+	cr_assert_eq(contest_normalize(&c[0], err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(memcmp(&c[0], &c[1], sizeof(*c)), 0, "contest differs");
 	free(text);
 	free(c);
@@ -70,6 +97,8 @@ Test(matchdef, refuses_other_text)
 	    "quizd-match 1\nseed=12x\n",
 	    "quizd-match 1\nround.count=3\n", /* a round key before a round */
 	    "quizd-match 1\nround=1\n",	      /* rounds start at 0 */
+	    "quizd-match 1\nround=0\nround.judge=3\n", /* no such mode */
+	    "quizd-match 1\nround=0\nround.rebounds=-1\n",
 	    "quizd-match 1\nnonsense=1\n",
 	    "quizd-match 1\nauto_advance=2\n",
 	};

@@ -117,6 +117,9 @@ static bool fx_same(const struct room_effect *a, const struct room_effect *b)
 		       a->u.paused.reason == b->u.paused.reason;
 	case FX_KICKED:
 		return a->u.player == b->u.player;
+	case FX_BUZZ:
+		return a->u.buzz.first == b->u.buzz.first &&
+		       a->u.buzz.n == b->u.buzz.n;
 	default:
 		return true;
 	}
@@ -159,16 +162,16 @@ static void replay_and_compare(const struct room_settings *s,
 	for (i = 0; i < nev && i < rec_nev; i++) {
 		const struct room_event *x = &evlog[i].ev, *y = &rec_ev[i].ev;
 
-		cr_expect(x->seq == y->seq && x->kind == y->kind &&
-			      x->at_us == y->at_us && x->player == y->player &&
-			      x->q == y->q &&
-			      x->choice_mask == y->choice_mask &&
-			      x->one_way_us == y->one_way_us &&
-			      x->arg == y->arg && str_same(x->nick, y->nick) &&
-			      str_same(x->team, y->team) &&
-			      str_same(x->text, y->text),
-			  "event %zu differs (seq %llu kind %d)", i,
-			  (unsigned long long)y->seq, y->kind);
+		cr_expect(
+		    x->seq == y->seq && x->kind == y->kind &&
+			x->at_us == y->at_us && x->player == y->player &&
+			x->q == y->q && x->choice_mask == y->choice_mask &&
+			x->one_way_us == y->one_way_us && x->arg == y->arg &&
+			x->arg2 == y->arg2 && str_same(x->nick, y->nick) &&
+			str_same(x->team, y->team) &&
+			str_same(x->text, y->text),
+		    "event %zu differs (seq %llu kind %d)", i,
+		    (unsigned long long)y->seq, y->kind);
 	}
 
 	/* the same effects */
@@ -273,7 +276,8 @@ Test(replay, event_kind_names)
 	    {EV_ANSWER, "answer"},   {EV_WAGER, "wager"},
 	    {EV_START, "start"},     {EV_TICK, "tick"},
 	    {EV_COMMIT, "commit"},   {EV_HOLD, "hold"},
-	    {EV_RELEASE, "release"},
+	    {EV_RELEASE, "release"}, {EV_BUZZ, "buzz"},
+	    {EV_VERDICT, "verdict"},
 	};
 	size_t i;
 
@@ -282,9 +286,9 @@ Test(replay, event_kind_names)
 		cr_expect_eq(room_event_kind_parse(all[i].name), all[i].k);
 	}
 	cr_expect_null(room_event_kind_name((enum room_event_kind)0));
-	cr_expect_null(room_event_kind_name((enum room_event_kind)16));
+	cr_expect_null(room_event_kind_name((enum room_event_kind)18));
 	cr_expect_null(room_event_kind_name((enum room_event_kind)99));
-	cr_expect_eq(room_event_kind_parse("buzz"), 0);
+	cr_expect_eq(room_event_kind_parse("BUZZ"), 0);
 	cr_expect_eq(room_event_kind_parse("JOIN"), 0);
 	cr_expect_eq(room_event_kind_parse(""), 0);
 }
@@ -808,5 +812,86 @@ Test(replay, fixed_teams_contest)
 	cr_expect_eq(rec_nboard, 3);
 	cr_expect_eq(rec_pl[a - 1].score, 30);
 	cr_expect_eq(rec_pl[b - 1].score, 10 - 10);
+	replay_and_compare(&s, &c);
+}
+
+/* A buzz round (a foul, a compensated window, a late press, a rebound, a
+ * pause, a winner who never answers) and a speed round whose fill-in
+ * answers a judge rules (JUDGE_FILL), replayed. */
+Test(replay, buzz_and_judge_match)
+{
+	static const enum room_event_kind kinds[] = {EV_BUZZ, EV_VERDICT,
+						     EV_PAUSE, EV_TICK};
+	static const char *const fills[] = {"实事求是"};
+	static const char *const ids[] = {"f0"};
+	struct room_settings s = settings();
+	struct contest c;
+	struct round_cfg *r;
+	struct room_buzz bz;
+	uint32_t a, b, x, g;
+	int64_t armed;
+
+	add_item_full("f0", ITEM_FILL, NULL, 0, 0, fills, 1, "c", 1);
+	contest_init(&c);
+	add_round(&c, FMT_BUZZ)->count = 2;
+	r = add_round(&c, FMT_SPEED);
+	r->judge = JUDGE_FILL;
+	round_ids(&c, r, ids, 1);
+	new_room_contest(&s, &c);
+	a = join_team("a", "red");
+	b = join_team("b", "red");
+	x = join_team("x", "blue");
+	g = join("g");
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(room_buzz(R, now, b, 0, 0, 0, 0), 0); /* foul */
+	drain();
+	cr_assert(room_buzz_view(R, &bz));
+	armed = bz.armed_at_us;
+	run_until(armed + 40 * MS);
+	cr_assert_eq(room_buzz(R, now, g, 0, 0, 0, 30 * MS), 0);
+	drain();
+	now += 15 * MS;
+	cr_assert_eq(room_buzz(R, now, x, 0, 25 * MS, 0, 30 * MS), 0);
+	drain();
+	run_until(armed + 200 * MS);
+	cr_assert_eq(room_buzz(R, now, a, 0, 0, 0, 0), 0); /* ignored */
+	drain();
+	now += 2 * SEC;
+	cr_assert_eq(answer(x, 0, bad_mask(0), NULL), 0); /* a rebound */
+	now += 100 * MS;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 5 * SEC;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert(room_buzz_view(R, &bz));
+	run_until(bz.armed_at_us + 300 * MS);
+	cr_assert_eq(room_buzz(R, now, g, 0, 10 * MS, 0, 0), 0);
+	drain();
+	cr_assert(room_buzz_view(R, &bz));
+	run_until(bz.window_end_us + 20 * SEC + 150 * MS); /* never answers */
+	cr_expect_eq(room_state(R), ROOM_CLOSED);
+	to_open();
+	run_until(room_deadline_at(R) + 150 * MS); /* void */
+	cr_expect(room_question_voided(R));
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+	to_open();
+	now = room_reveal_at(R) + 2 * SEC;
+	cr_assert_eq(answer(a, 2, 0, "实事求是"), 0);
+	cr_assert_eq(answer(x, 2, 0, "实事 求事"), 0);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_expect_eq(room_state(R), ROOM_JUDGING);
+	now += 4 * SEC;
+	cr_assert_eq(room_verdict(R, now, 2, 1, true, "judge"), 0);
+	drain();
+	cr_assert_eq(room_verdict(R, now, 2, ROOM_VERDICT_REST, false, "host"),
+		     0);
+	drain();
+	cr_expect_eq(to_break(), ROOM_FINISHED);
+	expect_logged(kinds, sizeof(kinds) / sizeof(kinds[0]));
+	expect_seq();
+	record();
+	cr_expect_eq(rec_pl[a - 1].score, -10 + 950);
+	cr_expect_eq(rec_pl[x - 1].score, -10 + 950);
+	cr_expect_eq(rec_pl[g - 1].score, -10);
 	replay_and_compare(&s, &c);
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The buzzer's record (issue 9): a real quizd, quiz-conform plays its checks
+# (among them a buzz contest of three questions: a foul, wins, a late press,
+# an oral ruling) to the end; then the database must hold the presses as
+# decided and the judge token as a hash only, and quiz-replay must decide
+# every press again from the event log exactly as the presses table says.
+set -euo pipefail
+quizd=$1 conform=$2 replay=$3 bank=$4
+command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed"; exit 77; }
+tmp=$(mktemp -d)
+qpid=""
+cleanup() {
+  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- quizd log"; tail -n 40 "$tmp/quizd.log" || true; exit 1; }
+
+"$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
+  --port-file "$tmp/port" --log-level info 2>"$tmp/quizd.log" &
+qpid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || fail "quizd did not start"
+"$conform" "$(cat "$tmp/port")" >"$tmp/conform.out" || { cat "$tmp/conform.out"; fail "quiz-conform failed"; }
+kill -TERM "$qpid"
+rc=0
+wait "$qpid" || rc=$?
+qpid=""
+[ "$rc" -eq 0 ] || fail "quizd exited $rc after SIGTERM"
+
+db=$tmp/quiz.db
+match=$(sqlite3 "$db" "select match_id from presses limit 1")
+[ -n "$match" ] || fail "no presses stored"
+[ "$(sqlite3 "$db" "select state from matches where id = $match")" = finished ] \
+  || fail "the buzz match did not finish"
+outcomes=$(sqlite3 "$db" "select group_concat(outcome, ',') from (select outcome from presses where match_id = $match order by seq)")
+echo "presses of match $match: $outcomes"
+[ "$outcomes" = "foul,won,won,late,won" ] || fail "presses stored: $outcomes"
+# every press has its event, with the bound it was decided with
+[ "$(sqlite3 "$db" "select count(*) from presses p join events e on e.match_id = p.match_id and e.seq = p.seq and e.kind = 'buzz' and e.player_id = p.player_id and e.at_us = p.recv_us and e.arg2 >= 0 where p.match_id = $match")" = 5 ] \
+  || fail "a press without its buzz event"
+[ "$(sqlite3 "$db" "select count(*) from events where match_id = $match and kind = 'verdict'")" = 1 ] \
+  || fail "the verdict is not in the event log"
+hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
+[ ${#hash} -eq 64 ] || fail "no judge token hash"
+"$replay" "$db" || fail "quiz-replay: the presses or the scores do not replay"
+if grep -q "Sanitizer\|runtime error" "$tmp/quizd.log"; then fail "sanitizer report in the quizd log"; fi
+echo "buzz_replay: presses stored and replayed"
