@@ -23,11 +23,15 @@
 #define MODEL_ROUNDS_MAX  16 /* rounds of a contest (CONTEST_ROUNDS_MAX) */
 #define MODEL_STAKES_MAX  8  /* stakes of a wager round */
 #define MODEL_MEMBERS_MAX 5  /* best members named on the final team board */
+#define MODEL_PRESSES_MAX 16 /* presses of a buzz question (BuzzState) */
+#define MODEL_OUT_MAX	  16 /* teams locked out of a buzz question */
+#define MODEL_ITEMS_MAX	  64 /* items of a JudgeRequest */
 
 /* typed fill-in answer (bytes, protocol limit) */
 #define MODEL_FILL_MAX QUIZ_FILL_MAX
 
-enum model_mode { MODE_JOIN, MODE_HOST, MODE_SCREEN };
+/* MODE_JUDGE: `quiz judge`, a screen that may rule (Watching.judge). */
+enum model_mode { MODE_JOIN, MODE_HOST, MODE_SCREEN, MODE_JUDGE };
 
 enum model_conn {
 	CONN_CONNECTING,
@@ -49,6 +53,7 @@ enum model_phase {
 	PHASE_KICKED,
 	PHASE_ROUND_BREAK, /* between two rounds: the team board */
 	PHASE_WAGER,	   /* 风险: teams pick their stakes */
+	PHASE_JUDGING,	   /* a judge rules on the typed answers */
 };
 
 /* quiz.v1.RoundFormat values (the model keeps them as ints). */
@@ -75,6 +80,24 @@ struct model_team {
 	int64_t score;
 };
 
+/* quiz.v1.JudgeMode, BuzzPhase and PressOutcome values. */
+enum { MODEL_JUDGE_AUTO = 0, MODEL_JUDGE_ORAL = 1, MODEL_JUDGE_FILL = 2 };
+enum {
+	MODEL_BUZZ_READING = 0,
+	MODEL_BUZZ_ARMED = 1,
+	MODEL_BUZZ_ANSWERING = 2,
+	MODEL_BUZZ_JUDGING = 3,
+	MODEL_BUZZ_DONE = 4,
+};
+enum {
+	MODEL_PRESS_PENDING = 0,
+	MODEL_PRESS_WON = 1,
+	MODEL_PRESS_SLOWER = 2,
+	MODEL_PRESS_LATE = 3,
+	MODEL_PRESS_FOUL = 4,
+	MODEL_PRESS_IGNORED = 5,
+};
+
 /* One round of the contest (RoundInfo). */
 struct model_round {
 	int format; /* MODEL_FMT_* (an unknown value is kept: shown as such) */
@@ -84,6 +107,30 @@ struct model_round {
 	int32_t points, penalty;
 	uint32_t stakes[MODEL_STAKES_MAX];
 	unsigned n_stakes;
+	/* BUZZ (抢答): reading (0: from the stem), arm and tie times, foul
+	 * points, rebounds; any format: who marks (MODEL_JUDGE_*) */
+	uint32_t reading_ms, arm_ms, tie_ms, rebounds;
+	int32_t foul;
+	int judge;
+};
+
+/* One press of the buzzer as the server decided it (Press). */
+struct model_press {
+	uint32_t player_id, arm, one_way_us;
+	int outcome; /* MODEL_PRESS_* */
+	int64_t gap_us, react_us;
+	char nick[MODEL_NAME_MAX];
+	char team[MODEL_TEAM_NAME];
+};
+
+/* One answer (or group of equal answers) awaiting a judge (JudgeItem). */
+struct model_judge_item {
+	uint32_t index, count, player_id;
+	uint32_t choices; /* mask of the chosen options */
+	bool suggestion, ruled, correct;
+	char text[MODEL_OPTION_MAX];
+	char nick[MODEL_NAME_MAX];
+	char team[MODEL_TEAM_NAME];
 };
 
 /* One team on a board (TeamStanding). */
@@ -224,6 +271,53 @@ struct model {
 	uint64_t paused_remaining_us;
 	int pause_reason; /* quiz.v1.PauseReason: 0 host, 1 storage */
 
+	/* 抢答 (BUZZ): the buzzer of the question on screen (Question
+	 * .armed_at_us, BuzzState; times local) */
+	bool q_buzz;	/* the question on screen has a buzzer */
+	bool have_buzz; /* a BuzzState for it came */
+	int buzz_phase; /* MODEL_BUZZ_* as the server said */
+	uint32_t buzz_arm, rebounds_left;
+	uint64_t armed_at, arm_deadline, answer_deadline;
+	uint64_t
+	    buzz_since; /* when the phase last changed (BuzzState.sent_at) */
+	uint32_t winner_id;
+	char winner_nick[MODEL_NAME_MAX];
+	char winner_team[MODEL_TEAM_NAME];
+	struct model_press presses[MODEL_PRESSES_MAX];
+	unsigned n_presses;
+	char out[MODEL_OUT_MAX][MODEL_TEAM_NAME]; /* locked out */
+	unsigned n_out;
+	/* my press: sent in arming buzz_sent_arm at local buzz_sent_at (the
+	 * local 已按下), then what the server decided (BuzzResult) */
+	bool buzz_sent;
+	uint32_t buzz_sent_arm;
+	uint64_t buzz_sent_at;
+	bool have_my_press;
+	struct model_press my_press;
+
+	/* judges (host, `quiz judge`): AnswerKey and JudgeRequest */
+	bool judge; /* may send Verdict: the host, or Watching.judge */
+	char judge_token[QUIZ_TOKEN_INPUT_MAX + 1]; /* RoomCreated */
+	bool have_key;
+	uint32_t key_q;
+	uint32_t key_mask; /* the correct options */
+	char key_text[MODEL_OPTION_MAX];
+	char key_expl[MODEL_TEXT_MAX];
+	bool have_jreq;
+	uint32_t jreq_q, jreq_round;
+	uint32_t jreq_mask; /* the correct options (JudgeRequest.correct) */
+	char jreq_text[MODEL_OPTION_MAX];
+	uint64_t jreq_since; /* local */
+	bool jreq_done;
+	struct model_judge_item items[MODEL_ITEMS_MAX];
+	unsigned n_items;
+	unsigned item_cursor; /* the item the keys rule */
+	/* the verdict on its way (MODEL_VERDICT): item, or rest */
+	bool verdict_sent, verdict_rest, verdict_correct;
+	uint32_t verdict_item;
+	/* state JUDGING: since when (local, StateChange.at_us) */
+	uint64_t judging_since;
+
 	/* the last refusal, shown in the status line */
 	char error[160];
 	int error_code;
@@ -240,7 +334,9 @@ enum {
 	MODEL_REDRAW = 1 << 0, /* something visible changed */
 	MODEL_ANSWER = 1 << 1, /* the input handler locked an answer: send it */
 	MODEL_QUIT = 1 << 2,
-	MODEL_WAGER = 1 << 3, /* a stake was picked: send model_wager() */
+	MODEL_WAGER = 1 << 3,	/* a stake was picked: send model_wager() */
+	MODEL_BUZZ = 1 << 4,	/* the buzzer was pressed: send model_buzz() */
+	MODEL_VERDICT = 1 << 5, /* a ruling was keyed: send model_verdict() */
 };
 
 /* Keys for model_key besides characters (above any Unicode code point):
@@ -321,6 +417,53 @@ int model_answer(const struct model *m, Quiz__V1__Answer *a, uint32_t *choices);
 /* Builds the Wager for the stake picked (wager_sent). Returns 0, or -1
  * when none is on its way. */
 int model_wager(const struct model *m, Quiz__V1__Wager *w);
+
+/* 抢答: the buzzer's phase at local time now: the server's, except that
+ * READING and ARMED follow armed_at on the local clock: READING before it,
+ * ARMED from it (every screen shows "抢答!" at the same instant; a rebound
+ * comes as ARMED with armed_at 250 ms ahead). -1 when the question on
+ * screen has no buzzer. */
+int model_buzz_phase_at(const struct model *m, uint64_t now);
+
+/* Whether this contestant answers the buzz question on screen now: the
+ * winner, in ANSWERING, the round not oral. */
+bool model_buzz_answering(const struct model *m);
+
+/* Whether my team (or I, without a team) is locked out of the buzz
+ * question (BuzzState.locked_out). */
+bool model_buzz_out(const struct model *m);
+
+/* The press to tell this contestant about: BuzzResult, or my press in the
+ * BuzzState's list, of the current arming. NULL when none. */
+const struct model_press *model_my_press(const struct model *m);
+
+/* Contestant: the space bar in a buzz question. Sends (MODEL_BUZZ) once
+ * per arming from the question's reveal on, even before armed_at (the
+ * server calls the foul), unless the question is over or my team is
+ * locked out. Returns MODEL_* flags. model_key() calls it for ' ' unless
+ * this contestant is answering. */
+int model_buzz_press(struct model *m, uint64_t now);
+
+/* Builds the Buzz for the press sent. Returns 0, or -1 when none. */
+int model_buzz(const struct model *m, Quiz__V1__Buzz *b);
+
+/* Whether a ruling is awaited from this connection on the question on
+ * screen (a JudgeRequest not done, and this model may judge). */
+bool model_judge_open(const struct model *m);
+
+/* Judge keys while model_judge_open(): MODEL_KEY_UP/DOWN pick an item;
+ * 'y' or '1' rule it right, 'w' or '0' wrong ('n' too in MODE_JUDGE: the
+ * host's n is "next"); 'a' rules every item not ruled as its suggestion
+ * (Verdict.rest). One verdict at a time: keys wait for the server's
+ * answer (JudgeRequest, Ok or Error). Returns MODEL_* flags (MODEL_VERDICT:
+ * send model_verdict()); 0 for a key it does not take. */
+int model_judge_key(struct model *m, int key);
+
+/* Builds the Verdict keyed. Returns 0, or -1 when none is on its way. */
+int model_verdict(const struct model *m, Quiz__V1__Verdict *v);
+
+/* The reply to the verdict came (Ok): the keys rule again. */
+void model_verdict_done(struct model *m);
 
 /* An English sentence for a refusal (quiz.v1.ErrorCode, e.g. error_code),
  * marked for translation but not translated: the UI shows

@@ -42,6 +42,7 @@ struct qconn {
 	char hello_token[QCONN_TOKEN_MAX + 1];
 	unsigned ping_burst, ping_burst_ms, ping_interval_ms;
 	size_t out_cap;
+	unsigned formats; /* Hello.formats: bit (1 << RoundFormat) each */
 
 	uint32_t seq;
 	char session[QCONN_TOKEN_MAX + 1];
@@ -174,6 +175,7 @@ struct qconn *qconn_new(uv_loop_t *loop, const struct qconn_callbacks *cb,
 	c->ping_burst_ms = 50;
 	c->ping_interval_ms = 2000;
 	c->out_cap = 1 << 20;
+	c->formats = QCONN_FORMATS_DEFAULT;
 	return c;
 }
 
@@ -197,6 +199,8 @@ int qconn_configure(struct qconn *c, const struct qconn_options *opt)
 		c->ping_interval_ms = opt->ping_interval_ms;
 	if (opt->out_cap)
 		c->out_cap = opt->out_cap;
+	if (opt->formats)
+		c->formats = opt->formats;
 	return 0;
 }
 
@@ -470,10 +474,9 @@ static void on_connected(uv_connect_t *req, int status)
 	struct qconn *c = req->data;
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
-	/* the round formats both clients play (docs/PROTOCOL.md) */
-	Quiz__V1__RoundFormat formats[] = {QUIZ__V1__ROUND_FORMAT__SPEED,
-					   QUIZ__V1__ROUND_FORMAT__REQUIRED,
-					   QUIZ__V1__ROUND_FORMAT__WAGER};
+	Quiz__V1__RoundFormat formats[32];
+	size_t n_formats = 0;
+	unsigned f;
 	int64_t rc;
 
 	if (c->closing)
@@ -489,8 +492,11 @@ static void on_connected(uv_connect_t *req, int status)
 		h.protocol_version = QUIZ_PROTOCOL_VERSION;
 		h.client = c->client;
 		h.resume_token = c->hello_token;
+		for (f = 0; f < 32; f++)
+			if (c->formats & (1u << f))
+				formats[n_formats++] = (Quiz__V1__RoundFormat)f;
 		h.formats = formats;
-		h.n_formats = sizeof(formats) / sizeof(formats[0]);
+		h.n_formats = n_formats;
 		rc = qconn_send(c, &env);
 		if (rc < 0)
 			status = (int)rc;

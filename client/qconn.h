@@ -2,7 +2,8 @@
  * quiz-bench and the terminal client. It owns the socket, the framing and
  * the protocol housekeeping (Hello, Ping/Pong clock sync) and hands every
  * other decoded Envelope to the caller. Its Hello lists the round formats
- * SPEED, REQUIRED and WAGER (Hello.formats): both clients play them.
+ * the caller plays (qconn_options.formats): by default SPEED, REQUIRED and
+ * WAGER, which both clients play; quiz adds BUZZ.
  *
  * Lifecycle: qconn_new() -> qconn_configure() (optional) -> qconn_connect()
  * -> ... -> qconn_close(). The memory is released only after libuv has
@@ -57,7 +58,16 @@ struct qconn_options {
 	unsigned ping_interval_ms; /* then one every this often (default 2000);
 				      0: none */
 	size_t out_cap; /* cap on queued output bytes (default 1 MiB) */
+	/* Hello.formats as bits QCONN_FORMAT(quiz.v1.RoundFormat); 0:
+	 * QCONN_FORMATS_DEFAULT (SPEED, REQUIRED, WAGER) */
+	unsigned formats;
 };
+
+#define QCONN_FORMAT(f) (1u << (unsigned)(f))
+#define QCONN_FORMATS_DEFAULT                                                  \
+	(QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__SPEED) |                         \
+	 QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__REQUIRED) |                      \
+	 QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__WAGER))
 
 /* Local monotonic clock in microseconds (uv_hrtime() / 1000). */
 uint64_t qconn_now_us(void);

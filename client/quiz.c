@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <termios.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@ struct app {
 	/* options */
 	const char *code, *name, *team, *title, *category, *host_key;
 	const char *contest_path;
+	char judge_token[QUIZ_TOKEN_INPUT_MAX + 1]; /* quiz judge --token */
 	char *contest; /* the contest file's text (host --contest) */
 	char code_buf[ROOMCODE_SIZE]; /* the typed code, normalised */
 	uint32_t questions, time_limit_ms, points;
@@ -56,8 +58,10 @@ struct app {
 	uint32_t cmd_pid;
 	uint32_t cmd_seq;
 	const char *cmd_name;
-	uint32_t create_seq; /* the CreateRoom request */
-	bool refused;	     /* the server refused to create the room */
+	uint32_t create_seq;  /* the CreateRoom request */
+	uint32_t watch_seq;   /* the judge's WatchRoom */
+	uint32_t verdict_seq; /* the Verdict on its way */
+	bool refused;	      /* the server refused to create the room */
 	int exit_code;
 	unsigned idle_reads;
 
@@ -120,6 +124,16 @@ static void usage(FILE *f, const char *mode)
 		fprintf(f, "%s\n  %s\n\n",
 			_("Usage: quiz screen HOST:PORT CODE"),
 			_("Show a room on the big screen (read-only)."));
+	if (!mode || strcmp(mode, "judge") == 0) {
+		fprintf(f, "%s\n  %s\n",
+			_("Usage: quiz judge HOST:PORT CODE [--token TOKEN]"),
+			_("Rule on buzz-in and fill-in answers as a judge."));
+		if (mode)
+			fprintf(f, "  --token TOKEN  %s\n",
+				_("the judge token the host's lobby shows "
+				  "(asked for when not given)"));
+		fputc('\n', f);
+	}
 	fprintf(f, "%s\n  --help     %s\n  --version  %s\n",
 		_("Options of every mode:"), _("this text"),
 		_("print the version"));
@@ -193,6 +207,64 @@ fail:
 	return rc;
 }
 
+/* Takes a judge token: 1-64 printable ASCII bytes, spaces and hyphens
+ * dropped (the server compares the symbols). Returns 0, or -EINVAL with
+ * the reason printed. */
+static int set_token(struct app *a, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '-' || *s == '\n' || *s == '\r')
+			continue;
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e ||
+		    n >= QUIZ_TOKEN_INPUT_MAX) {
+			fprintf(stderr, "quiz judge: %s\n",
+				_("--token wants the judge token (letters and "
+				  "digits)"));
+			return -EINVAL;
+		}
+		a->judge_token[n++] = *s;
+	}
+	a->judge_token[n] = '\0';
+	if (!n) {
+		fprintf(stderr, "quiz judge: %s\n",
+			_("--token wants the judge token (letters and "
+			  "digits)"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Asks for the judge token on the terminal, without echo. Returns 0, or
+ * -EINVAL (message printed). */
+static int ask_token(struct app *a)
+{
+	char line[QUIZ_TOKEN_INPUT_MAX * 2 + 2];
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	char *got;
+
+	fprintf(stderr, "%s", _("Judge token: "));
+	fflush(stderr);
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ICANON;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	got = fgets(line, sizeof(line), stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!got) {
+		fprintf(stderr, "quiz judge: %s\n", _("no judge token given"));
+		return -EINVAL;
+	}
+	return set_token(a, line);
+}
+
 /* Parses the mode's arguments into a. Returns 0, 1 after --help or
  * --version (exit 0), or -EINVAL (message printed). */
 static int parse_args(int argc, char **argv, struct app *a)
@@ -207,7 +279,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_HOST_KEY,
 		O_AUTO,
 		O_CONTEST,
-		O_TEAM
+		O_TEAM,
+		O_TOKEN
 	};
 	static const struct option opts[] = {
 	    {"name", required_argument, NULL, 'n'},
@@ -221,6 +294,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"auto", no_argument, NULL, O_AUTO},
 	    {"host-key", required_argument, NULL, O_HOST_KEY},
 	    {"contest", required_argument, NULL, O_CONTEST},
+	    {"token", required_argument, NULL, O_TOKEN},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -246,8 +320,10 @@ static int parse_args(int argc, char **argv, struct app *a)
 		a->mode = MODE_JOIN;
 	else if (strcmp(mode, "host") == 0)
 		a->mode = MODE_HOST;
-	else if (strcmp(mode, "screen") == 0)
+	else if (strcmp(mode, "screen") == 0 || strcmp(mode, "watch") == 0)
 		a->mode = MODE_SCREEN;
+	else if (strcmp(mode, "judge") == 0)
+		a->mode = MODE_JUDGE;
 	else {
 		fprintf(stderr, "quiz: %s '%s'\n\n", _("unknown mode"), mode);
 		usage(stderr, NULL);
@@ -261,6 +337,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
 			bad = 1;
 		if (a->mode != MODE_HOST && c >= O_TITLE && c <= O_CONTEST)
+			bad = 1;
+		if (a->mode != MODE_JUDGE && c == O_TOKEN)
 			bad = 1;
 		if (bad) {
 			fprintf(stderr, "quiz %s: %s\n", mode,
@@ -305,6 +383,10 @@ static int parse_args(int argc, char **argv, struct app *a)
 			break;
 		case O_CONTEST:
 			a->contest_path = optarg;
+			break;
+		case O_TOKEN:
+			if (set_token(a, optarg) < 0)
+				return -EINVAL;
 			break;
 		case O_HOST_KEY:
 			if (!*optarg || strlen(optarg) > 64) {
@@ -383,6 +465,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 	}
 	if (a->contest_path && read_contest(a) < 0)
 		return -EINVAL;
+	if (a->mode == MODE_JUDGE && !a->judge_token[0] && ask_token(a) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -406,7 +490,8 @@ static void app_schedule(struct app *a)
 	uint64_t now = qconn_now_us();
 	enum model_phase ph = model_phase_at(&a->m, now);
 	bool need = ph == PHASE_COUNTDOWN || ph == PHASE_QUESTION ||
-		    ph == PHASE_WAGER || a->m.phase == PHASE_COUNTDOWN ||
+		    ph == PHASE_WAGER || ph == PHASE_JUDGING ||
+		    a->m.phase == PHASE_COUNTDOWN ||
 		    a->m.phase == PHASE_QUESTION || a->v.reconnecting;
 
 	if (a->quitting)
@@ -461,6 +546,50 @@ static void app_send_wager(struct app *a)
 	}
 }
 
+/* Sends the press of the buzzer (抢答). */
+static void app_send_buzz(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Buzz b;
+
+	if (model_buzz(&a->m, &b) < 0)
+		return;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_BUZZ;
+	env.buzz = &b;
+	a->m.error[0] = 0;
+	if (app_send(a, &env) < 0) {
+		a->m.buzz_sent = false; /* press again once back online */
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Not connected: the buzzer press was not sent"));
+	}
+}
+
+/* Sends the ruling keyed on the judge panel. */
+static void app_send_verdict(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Verdict vd;
+	int64_t seq;
+
+	if (model_verdict(&a->m, &vd) < 0)
+		return;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_VERDICT;
+	env.verdict = &vd;
+	a->m.error[0] = 0;
+	seq = app_send(a, &env);
+	if (seq < 0) {
+		model_verdict_done(&a->m);
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Not connected: the ruling was not sent"));
+		return;
+	}
+	a->verdict_seq = (uint32_t)seq;
+	snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+		 vd.rest      ? _("Ruling sent: the rest as suggested")
+		 : vd.correct ? _("Ruling sent: right")
+			      : _("Ruling sent: wrong"));
+}
+
 /* Sends the pending host command. */
 static void app_send_cmd(struct app *a)
 {
@@ -506,6 +635,14 @@ static void app_first_request(struct app *a)
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 		env.watch_room = &w;
 		break;
+	case MODE_JUDGE:
+		w.code = (char *)a->code;
+		w.judge_token = a->judge_token;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+		env.watch_room = &w;
+		seq = app_send(a, &env);
+		a->watch_seq = seq > 0 ? (uint32_t)seq : 0;
+		return;
 	case MODE_HOST:
 		if (a->m.code[0] && a->m.host_token[0]) {
 			/* the seat was not resumed: take it back by token */
@@ -575,11 +712,28 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		if (env->seq && env->seq == a->cmd_seq && a->cmd_name)
 			snprintf(a->v.notice, sizeof(a->v.notice),
 				 _("Done: %s"), a->cmd_name);
+		if (env->seq && env->seq == a->verdict_seq) {
+			model_verdict_done(&a->m);
+			snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+				 _("Ruling taken"));
+		}
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		if (a->mode == MODE_JUDGE && env->watching &&
+		    !env->watching->judge) {
+			/* watching, but not as a judge: the token is not
+			 * this room's */
+			snprintf(a->m.error, sizeof(a->m.error), "%s",
+				 _("The server did not take the judge token: "
+				   "this connection only watches"));
+			a->m.error_code = 0;
+		}
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		a->v.notice[0] = 0;
-		if (a->create_seq && env->error &&
-		    env->error->ref_seq == a->create_seq) {
+		if (env->error &&
+		    ((a->create_seq && env->error->ref_seq == a->create_seq) ||
+		     (a->watch_seq && env->error->ref_seq == a->watch_seq))) {
 			/* nothing to run: say why on the normal screen */
 			a->refused = true;
 			a->exit_code = 1;
@@ -637,6 +791,8 @@ static void app_connect(struct app *a)
 	struct qconn_options opt = {
 	    .client = "quiz/" QUIZ_VERSION,
 	    .resume_token = a->token[0] ? a->token : NULL,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ),
 	};
 
 	a->c = qconn_new(a->loop, &cb, a);
@@ -693,7 +849,8 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 	enum model_phase ph = model_phase_at(m, now);
 	char u[5];
 
-	if (ph == PHASE_QUESTION && !m->locked && m->kind == 3) {
+	if (ph == PHASE_QUESTION && !m->locked && m->kind == 3 &&
+	    (!m->q_buzz || model_my_turn(m))) {
 		if (key_backspace(rc, k))
 			return model_fill_backspace(m) | MODEL_REDRAW;
 		if (key_enter(rc, k))
@@ -707,6 +864,8 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 	}
 	if (rc == OK && (k == 'q' || k == 'Q'))
 		return MODEL_QUIT;
+	if (ph == PHASE_QUESTION && m->q_buzz && !model_my_turn(m))
+		return rc == OK && k == ' ' ? model_buzz_press(m, now) : 0;
 	if (ph == PHASE_WAGER && rc == OK && k < 128)
 		return model_key(m, (int)k, now); /* a stake's digit */
 	if (ph != PHASE_QUESTION)
@@ -730,11 +889,26 @@ static int host_cmd(struct app *a, int action, const char *name)
 	return APP_HOST_CMD | MODEL_REDRAW;
 }
 
+/* Judge panel keys (host and judge): arrows, y/1 right, w/0 wrong (n
+ * too for a judge), a the rest as suggested. 0 when not taken. */
+static int key_judge(struct app *a, int rc, wint_t k)
+{
+	if (!model_judge_open(&a->m))
+		return 0;
+	if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_DOWN))
+		return model_judge_key(&a->m, k == KEY_UP ? MODEL_KEY_UP
+							  : MODEL_KEY_DOWN);
+	if (rc == OK && k < 128 && k != 'q' && k != 'Q')
+		return model_judge_key(&a->m, (int)k);
+	return 0;
+}
+
 /* Host keys: s n p k x e q, and the player id after x. */
 static int key_host(struct app *a, int rc, wint_t k)
 {
 	struct ui_view *v = &a->v;
 	size_t n = strlen(v->kick_buf);
+	int f;
 
 	if (v->kick_prompt) {
 		if (rc == OK && k >= '0' && k <= '9' &&
@@ -754,6 +928,8 @@ static int key_host(struct app *a, int rc, wint_t k)
 		}
 		return MODEL_REDRAW;
 	}
+	if ((f = key_judge(a, rc, k)) != 0)
+		return f;
 	if (rc != OK)
 		return 0;
 	switch (k) {
@@ -800,6 +976,13 @@ static int app_key(struct app *a, int rc, wint_t k, uint64_t now)
 		return key_join(a, rc, k, now);
 	case MODE_HOST:
 		return key_host(a, rc, k);
+	case MODE_JUDGE: {
+		int f = key_judge(a, rc, k);
+
+		if (f)
+			return f;
+	}
+		return rc == OK && (k == 'q' || k == 'Q') ? MODEL_QUIT : 0;
 	default:
 		return rc == OK && (k == 'q' || k == 'Q') ? MODEL_QUIT : 0;
 	}
@@ -830,6 +1013,10 @@ static void app_after(struct app *a, int flags)
 		app_send_answer(a);
 	if (flags & MODEL_WAGER)
 		app_send_wager(a);
+	if (flags & MODEL_BUZZ)
+		app_send_buzz(a);
+	if (flags & MODEL_VERDICT)
+		app_send_verdict(a);
 	if (flags & APP_HOST_CMD)
 		app_send_cmd(a);
 	if (flags & MODEL_QUIT) {
@@ -903,10 +1090,14 @@ static void app_summary(const struct app *a)
 	if (a->refused) {
 		app_print_server(
 		    stderr,
-		    a->contest ? _("the server refused the contest:")
-			       : _("the server refused to create the room:"),
-		    a->m.error[0] ? a->m.error
-				  : _(model_error_text(a->m.error_code)));
+		    a->mode == MODE_JUDGE ? _("the server refused the judge:")
+		    : a->contest	  ? _("the server refused the contest:")
+				 : _("the server refused to create the room:"),
+		    a->mode == MODE_JUDGE &&
+			    a->m.error_code == QUIZ__V1__ERROR_CODE__WRONG_PIN
+			? _("wrong judge token")
+		    : a->m.error[0] ? a->m.error
+				    : _(model_error_text(a->m.error_code)));
 		return;
 	}
 	if (a->mode == MODE_HOST && a->m.code[0])

@@ -132,7 +132,8 @@ int ui_delta_attr(int64_t d);
 /* A rank: " 1." or, shared with another (并列), "=1" ("1 (并列)"). */
 void ui_rank(char *buf, size_t len, uint32_t rank, bool tied);
 /* "Round 1 of 3 · 必答题 · in turn" centred on row y when rounds are
- * shown; returns the rows used (0 or 1). */
+ * shown, and under it the rules of a buzz (or judged) round; returns the
+ * rows used (0, 1 or 2). */
 int ui_draw_round_banner(const struct model *m, int y);
 /* "Round 1/3 · 必答题 · " for the question line ("" without rounds). */
 void ui_round_prefix(const struct model *m, char *buf, size_t len);
@@ -153,6 +154,35 @@ void ui_draw_final_teams(const struct model *m, int y, int maxy);
 void ui_draw_scoring(const struct model *m, int y);
 /* "Team 一支部: 110 (+10) · rank 1 of 2" on row y (contestant only). */
 void ui_draw_my_team(const struct model *m, int y);
+
+/* --- ui_buzz.c: 抢答 and judges --------------------------------------- */
+
+/* The rules of a buzz round in one line ("Read 5 s · right +10, wrong
+ * −10, foul −10 · 1 rebound(s) · 20 s to answer · answers aloud, a judge
+ * rules"); a judged round of another format: who marks; else "". */
+void ui_buzz_rules(const struct model_round *r, char *buf, size_t len);
+/* A press outcome in a word ("won", "slower", "late", "foul"). */
+const char *ui_outcome_word(int outcome);
+/* The buzzer's time line on row y: "Buzzer opens in 2.1 s", "12.0 s to
+ * buzz", "15.2 s to answer", "Judge ruling · 3.0 s". */
+void ui_draw_buzz_bar(const struct model *m, int y, uint64_t now);
+/* The buzzer from row y (to maxy): the banner (locked / "抢答!"), my
+ * press (已按下, then the decision), who answers, who is out. Returns the
+ * rows used (0 without a buzzer). */
+int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now);
+/* The presses in order with their compensated gaps and outcomes ("一支部
+ * · 张三  +37 ms  slower"). Returns the rows used. */
+int ui_draw_presses(const struct model *m, int y, int maxy);
+/* "Answer key: B 1921年" on row y (host and judges, before the reveal).
+ * Returns the rows used (0 or 1). */
+int ui_draw_answer_key(const struct model *m, int y);
+/* The judge panel from row y: how long the ruling has been awaited, the
+ * items (who, the answer, the automatic suggestion, the ruling) with the
+ * cursor, the keys. Returns the rows used. */
+int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now);
+/* The JUDGING state from row y: the stem, "The judges are ruling… 3.0
+ * s", my answer (contestant) or the panel (host, judge). */
+void ui_draw_judging(const struct model *m, int y, uint64_t now);
 
 /* --- ui_host.c --------------------------------------------------------- */
 

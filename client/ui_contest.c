@@ -94,7 +94,13 @@ int ui_draw_round_banner(const struct model *m, int y)
 	attron(ui_attr(UI_ACCENT));
 	ui_text_center(y, 0, COLS, buf);
 	attroff(ui_attr(UI_ACCENT));
-	return 1;
+	ui_buzz_rules(r, buf, sizeof(buf));
+	if (!buf[0])
+		return 1;
+	attron(ui_attr(UI_DIM));
+	ui_text_center(y + 1, 0, COLS, buf);
+	attroff(ui_attr(UI_DIM));
+	return 2;
 }
 
 void ui_round_prefix(const struct model *m, char *buf, size_t len)

@@ -34,6 +34,16 @@ static int ui_code(const struct model *m, const struct ui_view *v, int y)
 	snprintf(buf, sizeof(buf), _("Join: quiz join %s %s --name NAME"),
 		 v->server ? v->server : "HOST:PORT", m->code);
 	ui_text_center(y, 0, COLS, buf);
+	if (m->mode == MODE_HOST && m->judge_token[0]) {
+		snprintf(buf, sizeof(buf),
+			 _("Judge: quiz judge %s %s --token %s"),
+			 v->server ? v->server : "HOST:PORT", m->code,
+			 m->judge_token);
+		attron(ui_attr(UI_DIM));
+		ui_text_center(y + 1, 0, COLS, buf);
+		attroff(ui_attr(UI_DIM));
+		return y + 3;
+	}
 	return y + 2;
 }
 
@@ -185,16 +195,54 @@ static int ui_waiting(const struct model *m, int y, int maxy)
 	return y;
 }
 
+/* A buzz question on the host console and the judge's screen: the stem,
+ * the answer key, the buzzer, the judge panel, the presses. */
+static void ui_host_buzz(const struct model *m, int y, uint64_t now)
+{
+	int maxy = LINES - 3;
+
+	ui_question_line(m, y);
+	ui_draw_buzz_bar(m, y + 1, now);
+	y += 2;
+	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
+	if (m->kind != KIND_FILL && m->n_options) {
+		char buf[MODEL_OPTIONS_MAX * (MODEL_OPTION_MAX + 4)];
+		size_t o = 0;
+		unsigned i;
+
+		for (i = 0; i < m->n_options && o < sizeof(buf); i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+					      "%s%c %s", i ? "  " : "",
+					      ui_opt_key(i), m->options[i]);
+		attron(ui_attr(UI_DIM));
+		y += ui_wrap(y, 2, COLS - 4, 2, buf, true);
+		attroff(ui_attr(UI_DIM));
+	}
+	y += ui_draw_answer_key(m, y);
+	y += ui_draw_buzz(m, y, maxy, now);
+	if (model_judge_open(m) || (m->have_jreq && m->jreq_q == m->q))
+		y +=
+		    ui_draw_judge_panel(m, y, y + 4 < maxy ? y + 4 : maxy, now);
+	ui_draw_presses(m, y, maxy);
+}
+
 /* Open question on the host console: stem, time, live panel. */
 static void ui_host_question(const struct model *m, int y, uint64_t now)
 {
 	int maxy = LINES - 3;
+
+	if (m->q_buzz) {
+		ui_host_buzz(m, y, now);
+		return;
+	}
 
 	ui_question_line(m, y);
 	ui_draw_timebar(m, y + 1, now);
 	ui_draw_turn(m, y + 2, m->q);
 	y += 3;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true) + 1;
+	if (ui_draw_answer_key(m, y))
+		y += 2;
 	ui_answered(m, y);
 	y += 2;
 	if (m->kind == KIND_FILL) {
@@ -218,6 +266,18 @@ static void ui_screen_question(const struct model *m, int y, uint64_t now)
 	char secs[16];
 	int maxy = LINES - 3;
 
+	if (m->q_buzz) {
+		/* the projector: the buzzer big, the order of the presses */
+		ui_question_line(m, y);
+		ui_draw_buzz_bar(m, y + 1, now);
+		y += 3;
+		y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true) + 1;
+		if (m->kind != KIND_FILL)
+			y = ui_opts(m, y, maxy - 6);
+		y += ui_draw_buzz(m, y, maxy, now);
+		ui_draw_presses(m, y, maxy);
+		return;
+	}
 	ui_question_line(m, y);
 	snprintf(secs, sizeof(secs), "%llu",
 		 (unsigned long long)((left + 999999) / 1000000));
@@ -268,6 +328,12 @@ static void ui_host_reveal(const struct model *m, int y)
 		y = ui_hist(m, y, maxy, true);
 	}
 	ui_answered(m, y++);
+	if (m->q_buzz && m->n_presses && y + 2 < maxy) {
+		int used =
+		    ui_draw_presses(m, y + 1, y + 5 < maxy ? y + 5 : maxy);
+
+		y += used ? used + 1 : 0;
+	}
 	if (m->board.have && m->board.n && y + 3 < maxy)
 		y += ui_draw_team_board(m, y + 1, maxy, false) + 1;
 	if (m->explanation[0] && y + 2 < maxy) {
@@ -337,6 +403,9 @@ void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 		break;
 	case PHASE_WAGER:
 		ui_draw_wager(m, y, now);
+		break;
+	case PHASE_JUDGING:
+		ui_draw_judging(m, y - 1, now);
 		break;
 	case PHASE_KICKED:
 		ui_text_center(LINES / 2, 0, COLS, _("Closed by the server."));

@@ -49,6 +49,9 @@ void ui_draw_header(const struct model *m, const struct ui_view *v)
 	else if (m->mode == MODE_SCREEN)
 		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
 				      _("screen"));
+	else if (m->mode == MODE_JUDGE)
+		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
+				      m->judge ? _("judge") : _("screen"));
 	if (ui_rounds_shown(m) && m->have_round && o < sizeof(right))
 		o += (size_t)snprintf(right + o, sizeof(right) - o,
 				      _("R %u/%u · "), m->round + 1,
@@ -82,16 +85,22 @@ void ui_draw_header(const struct model *m, const struct ui_view *v)
 
 /* The key help of each mode and phase. */
 static const char *ui_keys(const struct model *m, const struct ui_view *v,
-			   enum model_phase ph)
+			   enum model_phase ph, uint64_t now)
 {
 	if (m->mode == MODE_HOST) {
 		if (v->kick_prompt)
 			return _("Kick: type the player id, Enter to kick, "
 				 "Esc to cancel");
+		if (model_judge_open(m))
+			return _("y right  w wrong  a rest as suggested  "
+				 "arrows pick  n next  q quit");
 		return _("s start  n next  p pause/resume  k skip  x kick  "
 			 "e end  q quit");
 	}
-	if (m->mode == MODE_SCREEN)
+	if (m->mode == MODE_JUDGE && model_judge_open(m))
+		return _("y right  n wrong  a rest as suggested  arrows "
+			 "pick  q quit");
+	if (m->mode == MODE_SCREEN || m->mode == MODE_JUDGE)
 		return _("q quit");
 	if (ph == PHASE_WAGER && m->have_wager && !m->wager_stake &&
 	    !m->wager_sent && m->n_stakes) {
@@ -100,6 +109,19 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 		snprintf(buf, sizeof(buf), _("1-%u pick a stake  q quit"),
 			 m->n_stakes);
 		return buf;
+	}
+	if (ph == PHASE_QUESTION && m->q_buzz && !model_my_turn(m)) {
+		int bp = model_buzz_phase_at(m, now);
+
+		if (bp == MODEL_BUZZ_DONE)
+			return _("q quit");
+		if (model_buzz_out(m))
+			return _("Out of this question  q quit");
+		if (model_my_press(m))
+			return _("q quit");
+		if (m->buzz_sent && m->buzz_sent_arm == m->buzz_arm)
+			return _("Pressed  q quit");
+		return _("Space buzz  q quit");
 	}
 	if (ph == PHASE_QUESTION && !model_my_turn(m))
 		return _("Not your turn: answer keys are off  q quit");
@@ -146,7 +168,7 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 	}
 	attron(ui_attr(UI_HEADER));
 	mvhline(LINES - 1, 0, ' ', COLS);
-	ui_text(LINES - 1, 1, COLS - 2, ui_keys(m, v, ph));
+	ui_text(LINES - 1, 1, COLS - 2, ui_keys(m, v, ph, now));
 	attroff(ui_attr(UI_HEADER));
 }
 
@@ -446,12 +468,25 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	char buf[MODEL_OPTION_MAX + 64], s[16];
 
 	ui_question_line(m, y);
-	ui_draw_timebar(m, y + 1, now);
+	if (m->q_buzz)
+		ui_draw_buzz_bar(m, y + 1, now);
+	else
+		ui_draw_timebar(m, y + 1, now);
 	y += 3;
 	if (ui_draw_turn(m, y, m->q))
 		y += 2;
-	stem_lines = ui_wrap(y, 2, COLS - 4, 6, m->stem, true);
+	stem_lines = ui_wrap(y, 2, COLS - 4, m->q_buzz ? 4 : 6, m->stem, true);
 	y += stem_lines + 1;
+	if (m->q_buzz && !model_my_turn(m)) {
+		/* the options to read; the buzzer under them */
+		if (m->kind != KIND_FILL)
+			y = ui_options(m, y, maxy - 5, 0);
+		y += ui_draw_buzz(m, y + 1, maxy + 1, now) + 1;
+		ui_draw_presses(m, y + 1, maxy + 1);
+		return;
+	}
+	if (m->q_buzz)
+		y += ui_draw_buzz(m, y, y + 2, now) + 1;
 	if (m->kind == KIND_FILL) {
 		snprintf(buf, sizeof(buf), "%s %s%s", _("Your answer:"),
 			 m->fill, m->locked ? "" : "_");
@@ -627,6 +662,9 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		break;
 	case PHASE_WAGER:
 		ui_draw_wager(m, y, now);
+		break;
+	case PHASE_JUDGING:
+		ui_draw_judging(m, y, now);
 		break;
 	case PHASE_KICKED:
 		attron(ui_attr(UI_BAD));

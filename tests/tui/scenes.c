@@ -6,7 +6,10 @@
  * stable. Keys go to the model as in quiz: a stake picked in the wager
  * scene is acknowledged by a WagerAck as the server would; 'q' quits.
  *
- * Usage: quiz-scenes join|host|screen SCENE */
+ * The buzz scenes (buzz_*) run round 2 as a 抢答 round; judge scenes
+ * show the host's and `quiz judge`'s panel.
+ *
+ * Usage: quiz-scenes join|host|screen|judge SCENE */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
 #include <stdio.h>
@@ -104,6 +107,7 @@ static void enter(enum model_mode mode, uint32_t round, int state)
 
 		rc.code = "ABCD-EFGH";
 		rc.host_token = "tok";
+		rc.judge_token = "7K3M9Q2W8X4Y6Z1A";
 		rc.settings = &st;
 		rc.contest = &ci;
 		FEED(room_created, ROOM_CREATED, &rc);
@@ -117,6 +121,7 @@ static void enter(enum model_mode mode, uint32_t round, int state)
 		Quiz__V1__Watching wa = QUIZ__V1__WATCHING__INIT;
 
 		wa.code = "ABCD-EFGH";
+		wa.judge = mode == MODE_JUDGE;
 		wa.settings = &st;
 		wa.state = (Quiz__V1__RoomState)state;
 		wa.contest = &ci;
@@ -276,11 +281,250 @@ static void reveal(uint32_t q, int64_t delta, uint32_t stake, bool correct,
 	FEED(result, RESULT, &r);
 }
 
+/* Round 2 (index 1) as a buzz round marked by judge, begun. */
+static void buzz_round(int judge)
+{
+	rinfo[1].format = QUIZ__V1__ROUND_FORMAT__BUZZ;
+	rinfo[1].points = 10;
+	rinfo[1].penalty = -10;
+	rinfo[1].foul = -10;
+	rinfo[1].reading_ms = 5000;
+	rinfo[1].arm_ms = 20000;
+	rinfo[1].tie_ms = 20;
+	rinfo[1].rebounds = 1;
+	rinfo[1].time_limit_ms = 20000;
+	rinfo[1].questions = 4;
+	rinfo[1].judge = (Quiz__V1__JudgeMode)judge;
+	round_start(1);
+}
+
+/* Buzz question 4 (of round 2), revealed at NOW - 3 s, armed at armed. */
+static void buzz_question(uint64_t armed, int kind)
+{
+	Quiz__V1__Question b = QUIZ__V1__QUESTION__INIT;
+
+	b.index = 4;
+	b.count = 10;
+	b.kind = (Quiz__V1__QuestionKind)kind;
+	b.stem = "中国共产党成立于哪一年？";
+	if (kind != QUIZ__V1__QUESTION_KIND__FILL) {
+		b.options = opts;
+		b.n_options = 4;
+	}
+	b.reveal_at_us = NOW - 3 * SEC;
+	b.deadline_at_us = NOW + 40 * SEC;
+	b.time_limit_ms = 20000;
+	b.points = 10;
+	b.category = "党史";
+	b.round = 1;
+	b.round_index = 0;
+	b.round_count = 4;
+	b.armed_at_us = armed;
+	FEED(question, QUESTION, &b);
+}
+
+static Quiz__V1__Press pr[3], *prp[3];
+static char *out1[] = {"三支部"};
+
+/* BuzzState of question 4: phase, arming, winner (0 none: 二支部's Bob
+ * otherwise, 7 me); with presses, Bob won, 小明 slower by 23 ms and 王五
+ * of 三支部 fouled. */
+static void buzz_state(int phase, uint32_t arm, uint32_t winner, bool presses)
+{
+	Quiz__V1__BuzzState b = QUIZ__V1__BUZZ_STATE__INIT;
+	static char *nick[] = {"Bob", "小明", "王五"};
+	static char *team[] = {"二支部", "一支部", "三支部"};
+	static int outc[] = {1, 2, 4};
+	static int64_t gap[] = {0, 23400, 0};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__press__init(&pr[i]);
+		pr[i].player_id = i == 1 ? 7 : (uint32_t)(9 + i);
+		pr[i].nickname = nick[i];
+		pr[i].team = team[i];
+		pr[i].outcome = (Quiz__V1__PressOutcome)outc[i];
+		pr[i].gap_us = gap[i];
+		pr[i].react_us = i == 2 ? -1200000 : 310000 + gap[i];
+		pr[i].one_way_us = 12000;
+		prp[i] = &pr[i];
+	}
+	if (winner == 7) {
+		pr[0].player_id = 7;
+		pr[0].nickname = "小明";
+		pr[0].team = "一支部";
+		pr[1].player_id = 9;
+		pr[1].nickname = "Bob";
+		pr[1].team = "二支部";
+	}
+	b.question_index = 4;
+	b.round = 1;
+	b.phase = (Quiz__V1__BuzzPhase)phase;
+	b.arm = arm;
+	b.rebounds_left = arm ? 0 : 1;
+	b.armed_at_us = arm ? NOW - SEC / 2 : M.armed_at;
+	b.arm_deadline_us = b.armed_at_us + 20 * SEC;
+	b.winner_id = winner;
+	b.winner_nickname = winner == 7 ? "小明" : winner ? "Bob" : "";
+	b.winner_team = winner == 7 ? "一支部" : winner ? "二支部" : "";
+	if (phase == QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING)
+		b.answer_deadline_us = NOW + 17 * SEC;
+	if (presses) {
+		b.presses = prp;
+		b.n_presses = 3;
+		b.locked_out = out1;
+		b.n_locked_out = 1;
+	}
+	b.sent_at_us = NOW - 3 * SEC;
+	FEED(buzz_state, BUZZ_STATE, &b);
+}
+
+/* My press's decision (contestant 7): the press of the list that is
+ * mine. */
+static void buzz_result(void)
+{
+	Quiz__V1__BuzzResult r = QUIZ__V1__BUZZ_RESULT__INIT;
+	int i;
+
+	if (M.mode != MODE_JOIN)
+		return;
+	for (i = 0; i < 3; i++)
+		if (pr[i].player_id == 7)
+			r.press = &pr[i];
+	r.question_index = 4;
+	FEED(buzz_result, BUZZ_RESULT, &r);
+}
+
+/* The AnswerKey of question 4 (host, judges). */
+static void answer_key(const char *text)
+{
+	Quiz__V1__AnswerKey k = QUIZ__V1__ANSWER_KEY__INIT;
+	static uint32_t right[] = {1};
+
+	k.question_index = 4;
+	if (text)
+		k.correct_text = (char *)text;
+	else {
+		k.correct = right;
+		k.n_correct = 1;
+	}
+	FEED(answer_key, ANSWER_KEY, &k);
+}
+
+static Quiz__V1__JudgeItem ji[3], *jip[3];
+
+/* The JudgeRequest of question 4: Bob's oral answer (buzz), or three
+ * groups of fill-in answers, the second ruled right. */
+static void judge_request(bool fill)
+{
+	Quiz__V1__JudgeRequest r = QUIZ__V1__JUDGE_REQUEST__INIT;
+	static char *text[] = {"全心全意为人民服务", "为人民服务", "服务群众"};
+	static uint32_t cnt[] = {12, 3, 1};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		quiz__v1__judge_item__init(&ji[i]);
+		ji[i].index = (uint32_t)i;
+		jip[i] = &ji[i];
+		if (fill) {
+			ji[i].text = text[i];
+			ji[i].count = cnt[i];
+			ji[i].suggestion = i == 0;
+		}
+	}
+	if (fill) {
+		ji[1].ruled = true;
+		ji[1].correct = true;
+		r.n_items = 3;
+		r.correct_text = "全心全意为人民服务";
+	} else {
+		ji[0].player_id = 9;
+		ji[0].nickname = "Bob";
+		ji[0].team = "二支部";
+		ji[0].count = 1;
+		r.n_items = 1;
+	}
+	r.question_index = 4;
+	r.round = 1;
+	r.items = jip;
+	r.since_us = NOW - 7 * SEC;
+	FEED(judge_request, JUDGE_REQUEST, &r);
+}
+
+/* The buzz scenes (round 2 as 抢答). Returns 0, or -1 for an unknown
+ * scene. */
+static int buzz_scene(enum model_mode mode, const char *name)
+{
+	int single = QUIZ__V1__QUESTION_KIND__SINGLE;
+
+	enter(mode, 1, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+	if (strcmp(name, "buzz_countdown") == 0) {
+		Quiz__V1__Countdown cd = QUIZ__V1__COUNTDOWN__INIT;
+
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_ORAL);
+		cd.question_index = 4;
+		cd.question_count = 10;
+		cd.start_at_us = NOW + 3 * SEC;
+		FEED(countdown, COUNTDOWN, &cd);
+	} else if (strcmp(name, "buzz_reading") == 0) {
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_AUTO);
+		buzz_question(NOW + 2 * SEC, single);
+		buzz_state(QUIZ__V1__BUZZ_PHASE__BUZZ_READING, 0, 0, false);
+		answer_key(NULL);
+	} else if (strcmp(name, "buzz_armed") == 0 ||
+		   strcmp(name, "buzz_pressed") == 0) {
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_AUTO);
+		buzz_question(NOW - 2 * SEC, single);
+		buzz_state(QUIZ__V1__BUZZ_PHASE__BUZZ_READING, 0, 0, false);
+		answer_key(NULL);
+		if (strcmp(name, "buzz_pressed") == 0)
+			model_buzz_press(&M, NOW);
+	} else if (strcmp(name, "buzz_slower") == 0 ||
+		   strcmp(name, "buzz_won") == 0) {
+		bool won = strcmp(name, "buzz_won") == 0;
+
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_AUTO);
+		buzz_question(NOW - 2 * SEC, single);
+		model_buzz_press(&M, NOW - SEC);
+		buzz_state(QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING, 0, won ? 7 : 9,
+			   true);
+		buzz_result();
+		answer_key(NULL);
+	} else if (strcmp(name, "buzz_judge") == 0) {
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_ORAL);
+		buzz_question(NOW - 2 * SEC, single);
+		buzz_state(QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING, 0, 9, true);
+		answer_key(NULL);
+		judge_request(false);
+	} else if (strcmp(name, "buzz_rebound") == 0) {
+		buzz_round(QUIZ__V1__JUDGE_MODE__JUDGE_ORAL);
+		buzz_question(NOW - 2 * SEC, single);
+		out1[0] = "二支部";
+		buzz_state(QUIZ__V1__BUZZ_PHASE__BUZZ_ARMED, 1, 0, true);
+	} else if (strcmp(name, "judging") == 0) {
+		Quiz__V1__StateChange sc = QUIZ__V1__STATE_CHANGE__INIT;
+
+		rinfo[1].judge = QUIZ__V1__JUDGE_MODE__JUDGE_FILL;
+		round_start(1);
+		buzz_question(0, QUIZ__V1__QUESTION_KIND__FILL);
+		answer_key("全心全意为人民服务");
+		sc.state = QUIZ__V1__ROOM_STATE__JUDGING;
+		sc.at_us = NOW - 7 * SEC;
+		FEED(state_change, STATE_CHANGE, &sc);
+		judge_request(true);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 /* Builds the scene's model. Returns 0, or -1 for an unknown scene. */
 static int scene(enum model_mode mode, const char *name)
 {
 	Quiz__V1__Turn t;
 
+	if (strncmp(name, "buzz_", 5) == 0 || strcmp(name, "judging") == 0)
+		return buzz_scene(mode, name);
 	if (strcmp(name, "lobby") == 0) {
 		enter(mode, 0, QUIZ__V1__ROOM_STATE__LOBBY);
 	} else if (strcmp(name, "countdown") == 0) {
@@ -390,7 +634,8 @@ static int scene(enum model_mode mode, const char *name)
 /* One key to the model, as quiz's key_join does; a stake is acked. */
 static int key(wint_t k)
 {
-	int flags = model_key(&M, (int)k, NOW);
+	int flags = M.mode == MODE_JOIN ? model_key(&M, (int)k, NOW)
+					: model_judge_key(&M, (int)k);
 
 	if (flags & MODEL_WAGER) {
 		Quiz__V1__Wager w;
@@ -412,8 +657,10 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		enum model_mode mode;
-	} modes[] = {
-	    {"join", MODE_JOIN}, {"host", MODE_HOST}, {"screen", MODE_SCREEN}};
+	} modes[] = {{"join", MODE_JOIN},
+		     {"host", MODE_HOST},
+		     {"screen", MODE_SCREEN},
+		     {"judge", MODE_JUDGE}};
 	struct ui_view v;
 	size_t i;
 	wint_t k;
@@ -421,12 +668,13 @@ int main(int argc, char **argv)
 
 	i18n_init();
 	if (argc != 3) {
-		fprintf(stderr, "usage: quiz-scenes join|host|screen SCENE\n");
+		fprintf(stderr,
+			"usage: quiz-scenes join|host|screen|judge SCENE\n");
 		return 2;
 	}
-	for (i = 0; i < 3 && strcmp(argv[1], modes[i].name); i++)
+	for (i = 0; i < 4 && strcmp(argv[1], modes[i].name); i++)
 		;
-	if (i == 3 || scene(modes[i].mode, argv[2]) < 0) {
+	if (i == 4 || scene(modes[i].mode, argv[2]) < 0) {
 		fprintf(stderr, "quiz-scenes: unknown mode or scene\n");
 		return 2;
 	}

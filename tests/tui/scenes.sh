@@ -173,6 +173,57 @@ show screen myturn
 has "Turn 2 of 4: 一支部 answers"
 hasnt "Not your turn"
 
+# --- 抢答 and judges ---------------------------------------------------------
+show join buzz_countdown
+has "Round 2 of 3 · 抢答题 · buzz-in" \
+  "5 s to read · +10 / −10 · foul −10 · rebounds 1 · 20 s to answer · oral, judged"
+fits
+show join buzz_reading
+has "Buzzer opens in 2.0 s" "Get ready: buzzer locked" "Space buzz"
+hasnt "BUZZ!"
+show join buzz_armed
+has "BUZZ!" "18.0 s to buzz" "Space buzz"
+hasnt "Pressed"
+T send-keys -t s:1 Space # the local feedback at once, before any server
+has "Pressed"
+show join buzz_slower
+has "Slower by 23 ms" "Answering: 二支部 · Bob" "Out of this question: 三支部" \
+  "17.0 s to answer"
+line '^ +1\. 二支部 · Bob +\+0 ms +won$'
+line '^ +2\. 一支部 · 小明 +\+23 ms +slower$'
+line '^ +3\. 三支部 · 王五 +−1200 ms +foul$'
+fits
+show join buzz_won
+has "You got it!" "Your answer: on screen now" "A-H or 1-8 answer"
+hasnt "Space buzz"
+show join buzz_rebound
+has "REBOUND: BUZZ!" "Out of this question: 二支部" "Space buzz"
+show host lobby
+has "Judge: quiz judge 127.0.0.1:7878 ABCD-EFGH --token 7K3M9Q2W8X4Y6Z1A"
+fits
+show host buzz_judge
+has "Answer key: B 1921年" "Judge ruling · 3.0 s" "Ruling awaited · 7.0 s" \
+  "> 二支部 · Bob: (oral answer)" "auto: wrong" "to rule" \
+  "The judge is ruling on 二支部 · Bob's answer" "y right  w wrong"
+line '^ +2\. 一支部 · 小明 +\+23 ms +slower$'
+fits
+T send-keys -t s:1 y # the host rules: sent, the keys wait
+has "sending…"
+show screen buzz_slower
+has "Answering: 二支部 · Bob" "Presses (compensated):"
+hasnt "Answer key"
+fits
+show judge judging
+has "The judges are ruling… 7.0 s" "Answer key: 全心全意为人民服务" \
+  "> 12× 全心全意为人民服务" "3× 为人民服务" "y right  n wrong" "judge · R 2/3"
+line '为人民服务 +auto: wrong +right$'
+fits
+T send-keys -t s:1 Down Down n # the third group, wrong
+has "sending…"
+show join judging
+has "The judges are ruling… 7.0 s"
+hasnt "Answer key"
+
 # --- zh_CN ------------------------------------------------------------------
 mo="$locale_dir/zh_CN/LC_MESSAGES/quiz.mo"
 if [ -f "$mo" ]; then
@@ -189,7 +240,29 @@ if [ -f "$mo" ]; then
   has "队伍最终排名" "优秀队员" "你：第 1 名（共 6 人），60 分"
   fits
   show host break zh_CN
-  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 抢答" "按 n 开始第 2 轮"
+  has "第 1/3 轮结束 · 必答题" "下一轮：第 2/3 轮 · 抢答题 · 速答" "按 n 开始第 2 轮"
+  fits
+  show join buzz_countdown zh_CN
+  has "第 2/3 轮 · 抢答题 · 抢答" "读题 5 秒 · 对 +10 / 错 −10 · 犯规 −10"
+  fits
+  show join buzz_reading zh_CN
+  has "准备 · 抢答器锁定" "空格 抢答"
+  show join buzz_armed zh_CN
+  has "抢答！"
+  T send-keys -t s:1 Space
+  has "已按下"
+  show join buzz_slower zh_CN
+  has "慢了 23 ms" "本题出局：三支部"
+  line '二支部 · Bob +\+0 ms +抢到$'
+  line '三支部 · 王五 +−1200 ms +犯规$'
+  fits
+  show join buzz_won zh_CN
+  has "抢到！"
+  show host buzz_judge zh_CN
+  has "标准答案： B 1921年" "等待评判 · 7.0 秒" "自动：错误" "待评判"
+  fits
+  show join judging zh_CN
+  has "裁判评判中… 7.0 秒"
   fits
 else
   skipped+=("zh_CN: no catalogue built ($mo)")

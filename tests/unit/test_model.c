@@ -103,6 +103,18 @@ static int feed(struct model *m, Quiz__V1__Envelope__BodyCase bc, void *body)
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
 		env.wager_ack = body;
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE:
+		env.buzz_state = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
+		env.buzz_result = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY:
+		env.answer_key = body;
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST:
+		env.judge_request = body;
+		break;
 	default:
 		cr_assert_fail("feed: body case %d not handled", (int)bc);
 	}
@@ -1305,7 +1317,7 @@ Test(model, error_text)
 {
 	int i, j;
 
-	for (i = 1; i <= QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT; i++) {
+	for (i = 1; i <= QUIZ__V1__ERROR_CODE__NOT_JUDGE; i++) {
 		cr_assert_not_null(model_error_text(i));
 		cr_expect_str_neq(model_error_text(i), model_error_text(0));
 		for (j = 1; j < i; j++)
@@ -1315,9 +1327,10 @@ Test(model, error_text)
 	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NAME_TAKEN),
 			 "That nickname is already taken in this room");
 	cr_expect_str_eq(model_error_text(-1), model_error_text(0));
-	cr_expect_str_eq(
-	    model_error_text(QUIZ__V1__ERROR_CODE__UNSUPPORTED_FORMAT + 1),
-	    model_error_text(0));
+	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NOT_JUDGE + 1),
+			 model_error_text(0));
+	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NOT_JUDGE),
+			 "Only the host or a judge can rule on answers");
 	cr_expect_str_eq(model_error_text(QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN),
 			 "Not your turn: another team answers this question");
 	cr_expect_str_eq(
@@ -2162,4 +2175,692 @@ Test(model, hostile_contest_messages)
 	cr_expect_eq(M.phase, PHASE_KICKED);
 	feed(&M, BODY(ROUND_END), &re);
 	cr_expect_eq(M.phase, PHASE_KICKED);
+}
+
+/* --- 抢答 (BUZZ) and judges ------------------------------------------- */
+
+#define ARMED(q) (REVEAL(q) + 5 * SEC) /* the buzzer arms (server clock) */
+
+/* RoundStart of a buzz round (index 0) marked by judge. */
+static void buzz_round(struct model *m, int judge)
+{
+	Quiz__V1__RoundStart rs = QUIZ__V1__ROUND_START__INIT;
+	Quiz__V1__RoundInfo ri = QUIZ__V1__ROUND_INFO__INIT;
+
+	ri.index = 0;
+	ri.format = QUIZ__V1__ROUND_FORMAT__BUZZ;
+	ri.name = "抢答题";
+	ri.questions = 3;
+	ri.time_limit_ms = 20000;
+	ri.points = 10;
+	ri.penalty = -10;
+	ri.reading_ms = 5000;
+	ri.arm_ms = 20000;
+	ri.tie_ms = 20;
+	ri.foul = -10;
+	ri.rebounds = 1;
+	ri.judge = (Quiz__V1__JudgeMode)judge;
+	rs.round = &ri;
+	rs.rounds = 1;
+	cr_assert_eq(feed(m, BODY(ROUND_START), &rs), MODEL_REDRAW);
+}
+
+/* Question q of the buzz round (kind, 4 options unless fill-in), armed at
+ * ARMED(q). */
+static int buzz_question(struct model *m, uint32_t q, int kind)
+{
+	Quiz__V1__Question b = QUIZ__V1__QUESTION__INIT;
+
+	b.index = q;
+	b.count = 3;
+	b.kind = (Quiz__V1__QuestionKind)kind;
+	b.stem = "中国共产党成立于哪一年？";
+	if (kind != QUIZ__V1__QUESTION_KIND__FILL) {
+		b.options = opt4;
+		b.n_options = 4;
+	}
+	b.reveal_at_us = REVEAL(q);
+	b.deadline_at_us = DEADLINE(q);
+	b.time_limit_ms = 20000;
+	b.points = 10;
+	b.round = 0;
+	b.round_index = q;
+	b.round_count = 3;
+	b.armed_at_us = ARMED(q);
+	return feed(m, BODY(QUESTION), &b);
+}
+
+/* Contestant 小明 (player 7) of team ("" none) in a buzz round marked by
+ * judge, looking at question 0 (kind). */
+static void buzz_contestant(struct model *m, const char *team, int judge,
+			    int kind)
+{
+	joined(m, "小明");
+	model_set_team(m, team);
+	buzz_round(m, judge);
+	buzz_question(m, 0, kind);
+}
+
+/* A press (server fields) for BuzzState / BuzzResult. */
+static void press(Quiz__V1__Press *p, uint32_t pid, char *nick, char *team,
+		  int outcome, int64_t gap, uint32_t arm)
+{
+	quiz__v1__press__init(p);
+	p->player_id = pid;
+	p->nickname = nick;
+	p->team = team;
+	p->outcome = (Quiz__V1__PressOutcome)outcome;
+	p->gap_us = gap;
+	p->react_us = outcome == MODEL_PRESS_FOUL ? -800 * (int64_t)MS
+						  : 120 * (int64_t)MS + gap;
+	p->received_at_us = ARMED(0) + 200 * MS;
+	p->one_way_us = 4000;
+	p->arm = arm;
+}
+
+/* A BuzzState of question q. */
+static int buzz_state(struct model *m, uint32_t q, int phase, uint32_t arm,
+		      uint32_t winner, Quiz__V1__Press **presses, size_t n,
+		      char **out, size_t n_out)
+{
+	Quiz__V1__BuzzState b = QUIZ__V1__BUZZ_STATE__INIT;
+
+	b.question_index = q;
+	b.phase = (Quiz__V1__BuzzPhase)phase;
+	b.arm = arm;
+	b.rebounds_left = arm ? 0 : 1;
+	b.armed_at_us = arm ? ARMED(q) + 30 * SEC : ARMED(q);
+	b.arm_deadline_us = b.armed_at_us + 20 * SEC;
+	b.winner_id = winner;
+	b.winner_nickname = winner == 7 ? "小明" : winner ? "Bob" : "";
+	b.winner_team = winner == 7 ? "一支部" : winner ? "二支部" : "";
+	if (phase == MODEL_BUZZ_ANSWERING)
+		b.answer_deadline_us = ARMED(q) + 21 * SEC;
+	b.presses = presses;
+	b.n_presses = n;
+	b.locked_out = out;
+	b.n_locked_out = n_out;
+	b.sent_at_us = ARMED(q) + 1 * SEC;
+	return feed(m, BODY(BUZZ_STATE), &b);
+}
+
+/* A BuzzResult for question q. */
+static int buzz_result(struct model *m, uint32_t q, Quiz__V1__Press *p)
+{
+	Quiz__V1__BuzzResult r = QUIZ__V1__BUZZ_RESULT__INIT;
+
+	r.question_index = q;
+	r.press = p;
+	return feed(m, BODY(BUZZ_RESULT), &r);
+}
+
+/* RoundInfo's buzz fields reach the model, in RoundStart and contests. */
+Test(model, buzz_round_info)
+{
+	joined(&M, "小明");
+	buzz_round(&M, MODEL_JUDGE_ORAL);
+	cr_expect_eq(M.cur.format, MODEL_FMT_BUZZ);
+	cr_expect_eq(M.cur.reading_ms, 5000);
+	cr_expect_eq(M.cur.arm_ms, 20000);
+	cr_expect_eq(M.cur.tie_ms, 20);
+	cr_expect_eq(M.cur.foul, -10);
+	cr_expect_eq(M.cur.rebounds, 1);
+	cr_expect_eq(M.cur.judge, MODEL_JUDGE_ORAL);
+	cr_expect_eq(M.cur.penalty, -10);
+	cr_expect_eq(M.rounds[0].judge, MODEL_JUDGE_ORAL);
+}
+
+/* The question shows while it is read (READING), turns ARMED at armed_at
+ * on the local clock, and the space bar presses once per arming, before
+ * armed_at too (the server calls the foul). */
+Test(model, buzz_reading_armed_and_press)
+{
+	Quiz__V1__Buzz b;
+	uint64_t r = LOCAL(REVEAL(0)), a = LOCAL(ARMED(0));
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_expect(M.q_buzz);
+	cr_expect_eq(M.armed_at, a, "armed_at converted to the local clock");
+	cr_expect_eq(model_buzz_phase_at(&M, r + SEC), MODEL_BUZZ_READING);
+	cr_expect_eq(model_buzz_phase_at(&M, a - 1), MODEL_BUZZ_READING);
+	cr_expect_eq(model_buzz_phase_at(&M, a), MODEL_BUZZ_ARMED);
+	cr_expect_not(model_my_turn(&M), "nobody answers before a win");
+	cr_expect_eq(model_buzz(&M, &b), -1, "nothing pressed yet");
+
+	/* before the reveal: nothing; option keys never answer */
+	cr_expect_eq(model_key(&M, ' ', r - 1), 0);
+	cr_expect_eq(model_key(&M, 'a', a + SEC), 0);
+	cr_expect_not(M.locked);
+	/* an early press is sent (a foul for the server to call) */
+	cr_expect_eq(model_key(&M, ' ', r + SEC), MODEL_BUZZ | MODEL_REDRAW);
+	cr_expect(M.buzz_sent);
+	cr_expect_eq(M.buzz_sent_at, r + SEC, "the local 已按下 at once");
+	cr_expect_eq(model_buzz(&M, &b), 0);
+	cr_expect_eq(b.question_index, 0);
+	cr_expect_eq(model_key(&M, ' ', r + 2 * SEC), 0, "once per arming");
+	cr_expect_null(model_my_press(&M), "not decided yet");
+
+	/* the same through model_buzz_press, and never for host or screen */
+	cr_expect_eq(model_buzz_press(&M, a), 0);
+	model_init(&M, MODE_SCREEN, NULL);
+	cr_expect_eq(model_buzz_press(&M, a), 0);
+	cr_expect_eq(model_buzz_phase_at(&M, a), -1, "no buzzer on screen");
+}
+
+/* A foul: BuzzResult tells me, the BuzzState locks my team out, and the
+ * space bar sends nothing more on this question. */
+Test(model, buzz_foul_locks_out)
+{
+	Quiz__V1__Press p, p2, *pp[2] = {&p2, &p};
+	char *out[] = {"一支部"};
+	uint64_t r = LOCAL(REVEAL(0)), a = LOCAL(ARMED(0));
+	const struct model_press *mine;
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	model_key(&M, ' ', r + SEC);
+	press(&p, 7, "小明", "一支部", MODEL_PRESS_FOUL, 0, 0);
+	cr_expect_eq(buzz_result(&M, 0, &p), MODEL_REDRAW);
+	mine = model_my_press(&M);
+	cr_assert_not_null(mine);
+	cr_expect_eq(mine->outcome, MODEL_PRESS_FOUL);
+	cr_expect_eq(mine->react_us, -800 * (int64_t)MS);
+	cr_expect_eq(mine->one_way_us, 4000);
+	cr_expect_str_eq(mine->team, "一支部");
+
+	press(&p2, 9, "Bob", "二支部", MODEL_PRESS_WON, 0, 0);
+	cr_expect_eq(
+	    buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 9, pp, 2, out, 1),
+	    MODEL_REDRAW);
+	cr_expect(model_buzz_out(&M));
+	cr_expect_eq(M.n_presses, 2);
+	cr_expect_str_eq(M.presses[0].nick, "Bob");
+	cr_expect_eq(M.presses[1].outcome, MODEL_PRESS_FOUL);
+	cr_expect_eq(M.winner_id, 9);
+	cr_expect_str_eq(M.winner_team, "二支部");
+	cr_expect_eq(M.answer_deadline, LOCAL(ARMED(0) + 21 * SEC));
+	cr_expect_not(model_buzz_answering(&M), "Bob answers, not me");
+	cr_expect_eq(model_key(&M, 'b', a + SEC), 0);
+
+	/* a rebound: my team is still out, so nothing is sent */
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 1, 0, pp, 2, out, 1);
+	cr_expect_not(M.buzz_sent, "a new arming");
+	cr_expect_eq(model_key(&M, ' ', a + 31 * SEC), 0);
+	cr_expect_null(model_my_press(&M), "the foul was in arming 0");
+
+	/* a contestant without a team is out by nickname */
+	buzz_contestant(&M, "", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	out[0] = "小明";
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 0, 0, NULL, 0, out, 1);
+	cr_expect(model_buzz_out(&M));
+	cr_expect_eq(model_key(&M, ' ', a + SEC), 0);
+}
+
+/* Slower by 23 ms: the gap comes from BuzzResult, or from my press in the
+ * BuzzState when the result has not come. */
+Test(model, buzz_slower_gap)
+{
+	Quiz__V1__Press w, me, *pp[2] = {&w, &me};
+	uint64_t a = LOCAL(ARMED(0));
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_expect_eq(model_key(&M, ' ', a + 100 * MS),
+		     MODEL_BUZZ | MODEL_REDRAW);
+	press(&w, 9, "Bob", "二支部", MODEL_PRESS_WON, 0, 0);
+	press(&me, 7, "小明", "一支部", MODEL_PRESS_SLOWER, 23 * (int64_t)MS,
+	      0);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 9, pp, 2, NULL, 0);
+	cr_assert_not_null(model_my_press(&M));
+	cr_expect_eq(model_my_press(&M)->outcome, MODEL_PRESS_SLOWER);
+	cr_expect_eq(model_my_press(&M)->gap_us, 23000);
+	me.gap_us = 24000;
+	buzz_result(&M, 0, &me);
+	cr_expect_eq(model_my_press(&M)->gap_us, 24000, "BuzzResult first");
+	/* a pending press in the list is not a decision */
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	press(&me, 7, "小明", "一支部", MODEL_PRESS_PENDING, 0, 0);
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 0, 0, pp + 1, 1, NULL, 0);
+	cr_expect_null(model_my_press(&M));
+}
+
+/* The winner answers on screen until the answer deadline (choices and
+ * fill-in); the others' keys do nothing. */
+Test(model, buzz_winner_answers)
+{
+	Quiz__V1__Press w, *pp[1] = {&w};
+	Quiz__V1__Answer ans;
+	uint32_t choices[MODEL_OPTIONS_MAX];
+	uint64_t a = LOCAL(ARMED(0)), dl = LOCAL(ARMED(0) + 21 * SEC);
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	model_key(&M, ' ', a + 50 * MS);
+	press(&w, 7, "小明", "一支部", MODEL_PRESS_WON, 0, 0);
+	buzz_result(&M, 0, &w);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 7, pp, 1, NULL, 0);
+	cr_expect(model_buzz_answering(&M));
+	cr_expect(model_my_turn(&M));
+	cr_expect_eq(model_my_press(&M)->outcome, MODEL_PRESS_WON);
+	cr_expect_eq(model_key(&M, 'b', dl + 1), 0, "after the deadline");
+	cr_expect_eq(model_key(&M, 'b', a + SEC), MODEL_ANSWER | MODEL_REDRAW);
+	cr_expect_eq(model_answer(&M, &ans, choices), 0);
+	cr_expect_eq(ans.n_choices, 1);
+	cr_expect_eq(choices[0], 1);
+
+	/* a fill-in question: the winner types, the others cannot */
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__FILL);
+	cr_expect_eq(model_fill_input(&M, "党"), 0, "no winner yet");
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 7, pp, 1, NULL, 0);
+	cr_expect_eq(model_fill_input(&M, "党"), MODEL_REDRAW);
+	cr_expect_eq(model_fill_input(&M, " "), MODEL_REDRAW,
+		     "space types while answering");
+	cr_expect_str_eq(M.fill, "党 ");
+	cr_expect_not(M.buzz_sent);
+	cr_expect_eq(model_key(&M, '\n', a + SEC), MODEL_ANSWER | MODEL_REDRAW);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 9, pp, 1, NULL, 0);
+	cr_expect_not(model_buzz_answering(&M));
+
+	/* an oral round: the winner answers aloud, no key answers */
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_ORAL,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 7, pp, 1, NULL, 0);
+	cr_expect_not(model_buzz_answering(&M));
+	cr_expect_eq(model_key(&M, 'b', a + SEC), 0);
+}
+
+/* A rebound re-arms: a contestant who pressed in arming 0 presses again;
+ * the READING of a rebound turns ARMED at its own armed_at. */
+Test(model, buzz_rebound)
+{
+	Quiz__V1__Press s, *pp[1] = {&s};
+	char *out[] = {"二支部"};
+	uint64_t a = LOCAL(ARMED(0)), a1 = LOCAL(ARMED(0) + 30 * SEC);
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	model_key(&M, ' ', a + 80 * MS);
+	press(&s, 7, "小明", "一支部", MODEL_PRESS_SLOWER, 37 * (int64_t)MS, 0);
+	buzz_result(&M, 0, &s);
+	cr_expect_eq(model_key(&M, ' ', a + SEC), 0);
+	buzz_state(&M, 0, MODEL_BUZZ_READING, 1, 0, pp, 1, out, 1);
+	cr_expect_eq(M.buzz_arm, 1);
+	cr_expect_not(model_buzz_out(&M), "二支部 is out, not mine");
+	cr_expect_null(model_my_press(&M), "the slower press was arming 0");
+	cr_expect_eq(model_buzz_phase_at(&M, a1 - 1), MODEL_BUZZ_READING);
+	cr_expect_eq(model_buzz_phase_at(&M, a1), MODEL_BUZZ_ARMED);
+	cr_expect_eq(model_key(&M, ' ', a1 + 10 * MS),
+		     MODEL_BUZZ | MODEL_REDRAW);
+	cr_expect_eq(M.buzz_sent_arm, 1);
+	/* a rebound as the server sends it: ARMED with armed_at ahead is
+	 * locked until armed_at */
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 1, 0, pp, 1, out, 1);
+	cr_expect_eq(model_buzz_phase_at(&M, a1 - 1), MODEL_BUZZ_READING);
+	cr_expect_eq(model_buzz_phase_at(&M, a1), MODEL_BUZZ_ARMED);
+	/* the same arming again: the press stays sent */
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 1, 0, pp, 1, out, 1);
+	cr_expect(M.buzz_sent);
+	/* DONE: nothing to press */
+	buzz_state(&M, 0, MODEL_BUZZ_DONE, 2, 0, pp, 1, out, 1);
+	cr_expect_eq(model_buzz_phase_at(&M, a1 + SEC), MODEL_BUZZ_DONE);
+	cr_expect_eq(model_key(&M, ' ', a1 + SEC), 0);
+}
+
+/* A refused press (BAD_STATE: paused, say) can be pressed again;
+ * ALREADY_ANSWERED keeps it; NOT_YOUR_TURN does not switch off the
+ * buzzer for the rest of the question. */
+Test(model, buzz_refusals)
+{
+	Quiz__V1__Press w, *pp[1] = {&w};
+	uint64_t a = LOCAL(ARMED(0));
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	model_key(&M, ' ', a + SEC);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED, "dup");
+	cr_expect(M.buzz_sent);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__BAD_STATE, "paused");
+	cr_expect_not(M.buzz_sent);
+	cr_expect_eq(model_key(&M, ' ', a + SEC), MODEL_BUZZ | MODEL_REDRAW);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__NOT_YOUR_TURN, "not the winner");
+	cr_expect_not(M.turn_refused);
+	press(&w, 7, "小明", "一支部", MODEL_PRESS_WON, 0, 0);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 7, pp, 1, NULL, 0);
+	cr_expect(model_my_turn(&M));
+}
+
+/* BuzzState or BuzzResult of another question, and a new question, leave
+ * nothing of the old buzzer. A resent Question keeps it. */
+Test(model, buzz_stale_and_new_question)
+{
+	Quiz__V1__Press w, *pp[1] = {&w};
+	uint64_t a = LOCAL(ARMED(0));
+
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	press(&w, 9, "Bob", "二支部", MODEL_PRESS_WON, 0, 0);
+	cr_expect_eq(
+	    buzz_state(&M, 5, MODEL_BUZZ_ANSWERING, 0, 9, pp, 1, NULL, 0), 0);
+	cr_expect_eq(buzz_result(&M, 5, &w), 0);
+	cr_expect_not(M.have_buzz);
+	model_key(&M, ' ', a + SEC);
+	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 9, pp, 1, NULL, 0);
+	buzz_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE); /* resent */
+	cr_expect(M.have_buzz);
+	cr_expect(M.buzz_sent);
+	cr_expect_eq(M.n_presses, 1);
+	buzz_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_expect(M.q_buzz);
+	cr_expect_not(M.have_buzz);
+	cr_expect_not(M.buzz_sent);
+	cr_expect_eq(M.n_presses, 0);
+	cr_expect_eq(M.winner_id, 0);
+	cr_expect_eq(M.armed_at, LOCAL(ARMED(1)));
+	/* a question of another round without armed_at has no buzzer */
+	joined(&M, "小明");
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	cr_expect_not(M.q_buzz);
+	cr_expect_eq(model_key(&M, ' ', LOCAL(REVEAL(0)) + SEC), 0);
+}
+
+/* A host with the judge token in RoomCreated (shown in the lobby). */
+static void host_created(struct model *m)
+{
+	Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+
+	model_init(m, MODE_HOST, NULL);
+	rc.code = "ABCD-EFGH";
+	rc.host_token = "tok";
+	rc.judge_token = "7K3M9Q2W8X4Y6Z1A";
+	feed(m, BODY(ROOM_CREATED), &rc);
+}
+
+/* JudgeItem i: the buzz winner (player set) or a group of count. */
+static void item(Quiz__V1__JudgeItem *it, uint32_t index, char *text,
+		 uint32_t count, bool sugg, uint32_t pid)
+{
+	quiz__v1__judge_item__init(it);
+	it->index = index;
+	it->text = text;
+	it->count = count;
+	it->suggestion = sugg;
+	it->player_id = pid;
+	it->nickname = pid ? "Bob" : "";
+	it->team = pid ? "二支部" : "";
+}
+
+/* A JudgeRequest for question q. */
+static int judge_request(struct model *m, uint32_t q,
+			 Quiz__V1__JudgeItem **items, size_t n, bool done)
+{
+	Quiz__V1__JudgeRequest r = QUIZ__V1__JUDGE_REQUEST__INIT;
+	uint32_t correct[] = {1};
+
+	r.question_index = q;
+	r.items = items;
+	r.n_items = n;
+	r.correct = correct;
+	r.n_correct = 1;
+	r.correct_text = "";
+	r.since_us = ARMED(q) + 2 * SEC;
+	r.done = done;
+	return feed(m, BODY(JUDGE_REQUEST), &r);
+}
+
+/* The host judges an oral buzz answer: the AnswerKey, the item, one key
+ * rules it, keys wait for the server, the ruling comes back. */
+Test(model, judge_host_oral)
+{
+	Quiz__V1__AnswerKey k = QUIZ__V1__ANSWER_KEY__INIT;
+	Quiz__V1__JudgeItem it, *ip[1] = {&it};
+	Quiz__V1__Verdict v;
+	uint32_t correct[] = {1};
+
+	host_created(&M);
+	cr_expect(M.judge);
+	cr_expect_str_eq(M.judge_token, "7K3M9Q2W8X4Y6Z1A");
+	buzz_round(&M, MODEL_JUDGE_ORAL);
+	buzz_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	k.question_index = 0;
+	k.correct = correct;
+	k.n_correct = 1;
+	k.explanation = "1921 年 7 月";
+	cr_expect_eq(feed(&M, BODY(ANSWER_KEY), &k), MODEL_REDRAW);
+	cr_expect(M.have_key);
+	cr_expect_eq(M.key_mask, 2);
+	cr_expect_str_eq(M.key_expl, "1921 年 7 月");
+	cr_expect_not(model_judge_open(&M));
+	cr_expect_eq(model_judge_key(&M, 'y'), 0, "nothing awaited");
+
+	item(&it, 0, "", 1, false, 9);
+	cr_expect_eq(judge_request(&M, 0, ip, 1, false), MODEL_REDRAW);
+	cr_expect(model_judge_open(&M));
+	cr_expect_eq(M.n_items, 1);
+	cr_expect_eq(M.items[0].player_id, 9);
+	cr_expect_str_eq(M.items[0].nick, "Bob");
+	cr_expect_eq(M.jreq_since, LOCAL(ARMED(0) + 2 * SEC));
+	cr_expect_eq(M.jreq_mask, 2);
+	cr_expect_eq(model_judge_key(&M, 'n'), 0, "the host's n is next");
+	cr_expect_eq(model_judge_key(&M, 'x'), 0);
+	cr_expect_eq(model_verdict(&M, &v), -1);
+	cr_expect_eq(model_judge_key(&M, 'w'), MODEL_VERDICT | MODEL_REDRAW);
+	cr_expect_eq(model_verdict(&M, &v), 0);
+	cr_expect_eq(v.question_index, 0);
+	cr_expect_eq(v.item, 0);
+	cr_expect_not(v.correct);
+	cr_expect_not(v.rest);
+	cr_expect_eq(model_judge_key(&M, 'y'), 0, "one verdict at a time");
+	model_verdict_done(&M);
+	cr_expect_eq(model_judge_key(&M, '1'), MODEL_VERDICT | MODEL_REDRAW);
+	cr_expect_eq(model_verdict(&M, &v), 0);
+	cr_expect(v.correct);
+	/* the server's ruling: done, nothing more awaited */
+	it.ruled = true;
+	it.correct = true;
+	judge_request(&M, 0, ip, 1, true);
+	cr_expect_not(M.verdict_sent);
+	cr_expect_not(model_judge_open(&M));
+	cr_expect(M.items[0].ruled);
+	cr_expect(M.items[0].correct);
+	/* a request for another question than the one on screen: not open */
+	it.ruled = false;
+	judge_request(&M, 4, ip, 1, false);
+	cr_expect_not(model_judge_open(&M));
+}
+
+/* Grouped fill-in answers (state JUDGING): the cursor moves with the
+ * arrows and skips ruled items, 'a' rules the rest as suggested, a
+ * refusal (NOT_JUDGE) frees the keys and has its sentence. */
+Test(model, judge_fill_groups)
+{
+	Quiz__V1__JudgeItem it[3], *ip[3] = {&it[0], &it[1], &it[2]};
+	Quiz__V1__Verdict v;
+
+	host_created(&M);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__FILL, NULL, 0, REVEAL(0),
+		      DEADLINE(0));
+	cr_expect_not(M.q_buzz);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__JUDGING, DEADLINE(0) + SEC, 0);
+	cr_expect_eq(M.phase, PHASE_JUDGING);
+	cr_expect_eq(M.judging_since, LOCAL(DEADLINE(0) + SEC));
+	cr_expect_eq(model_phase_at(&M, LOCAL(DEADLINE(0)) + 2 * SEC),
+		     PHASE_JUDGING);
+	item(&it[0], 0, "全心全意为人民服务", 12, true, 0);
+	item(&it[1], 1, "为人民服务", 3, false, 0);
+	item(&it[2], 2, "服务人民", 1, false, 0);
+	judge_request(&M, 0, ip, 3, false);
+	cr_expect(model_judge_open(&M));
+	cr_expect_eq(M.items[0].count, 12);
+	cr_expect(M.items[0].suggestion);
+	cr_expect_eq(M.item_cursor, 0);
+	cr_expect_eq(model_judge_key(&M, MODEL_KEY_DOWN), MODEL_REDRAW);
+	cr_expect_eq(M.item_cursor, 1);
+	cr_expect_eq(model_judge_key(&M, MODEL_KEY_UP), MODEL_REDRAW);
+	cr_expect_eq(model_judge_key(&M, MODEL_KEY_UP), MODEL_REDRAW);
+	cr_expect_eq(M.item_cursor, 2, "wraps");
+	model_judge_key(&M, MODEL_KEY_DOWN);
+	model_judge_key(&M, MODEL_KEY_DOWN);
+	cr_expect_eq(model_judge_key(&M, 'y'), MODEL_VERDICT | MODEL_REDRAW);
+	model_verdict(&M, &v);
+	cr_expect_eq(v.item, 1);
+	cr_expect(v.correct, "a synonym accepted");
+	feed_error(&M, QUIZ__V1__ERROR_CODE__NOT_JUDGE, "not a judge");
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__NOT_JUDGE);
+	cr_expect_not(M.verdict_sent);
+	cr_expect_eq(M.phase, PHASE_JUDGING, "a refusal keeps the phase");
+	/* item 1 ruled: the cursor moves on to the next unruled one */
+	it[1].ruled = true;
+	it[1].correct = true;
+	judge_request(&M, 0, ip, 3, false);
+	cr_expect_eq(M.item_cursor, 2);
+	cr_expect_eq(model_judge_key(&M, 'a'), MODEL_VERDICT | MODEL_REDRAW);
+	model_verdict(&M, &v);
+	cr_expect(v.rest);
+	/* the reveal ends the judging */
+	{
+		Quiz__V1__Reveal r = QUIZ__V1__REVEAL__INIT;
+
+		r.question_index = 0;
+		r.correct_text = "全心全意为人民服务";
+		feed(&M, BODY(REVEAL), &r);
+		cr_expect_eq(M.phase, PHASE_REVEAL);
+		cr_expect_not(model_judge_open(&M));
+	}
+}
+
+/* `quiz judge`: Watching.judge makes a judge ('n' rules wrong there); a
+ * screen without it never rules; a contestant never sees the key. */
+Test(model, judge_watching_and_contestant)
+{
+	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
+	Quiz__V1__AnswerKey k = QUIZ__V1__ANSWER_KEY__INIT;
+	Quiz__V1__JudgeItem it, *ip[1] = {&it};
+	Quiz__V1__Verdict v;
+
+	model_init(&M, MODE_JUDGE, NULL);
+	w.code = "ABCD-EFGH";
+	w.state = QUIZ__V1__ROOM_STATE__JUDGING;
+	w.judge = true;
+	feed(&M, BODY(WATCHING), &w);
+	cr_expect(M.judge);
+	cr_expect_eq(M.phase, PHASE_JUDGING);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__FILL, NULL, 0, REVEAL(0),
+		      DEADLINE(0));
+	feed_state(&M, QUIZ__V1__ROOM_STATE__JUDGING, DEADLINE(0), 0);
+	item(&it, 0, "民主集中制", 2, true, 0);
+	judge_request(&M, 0, ip, 1, false);
+	cr_expect_eq(model_judge_key(&M, 'n'), MODEL_VERDICT | MODEL_REDRAW);
+	model_verdict(&M, &v);
+	cr_expect_not(v.correct);
+
+	model_init(&M, MODE_JUDGE, NULL);
+	w.judge = false;
+	feed(&M, BODY(WATCHING), &w);
+	cr_expect_not(M.judge, "the token was not taken");
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__FILL, NULL, 0, REVEAL(0),
+		      DEADLINE(0));
+	feed_state(&M, QUIZ__V1__ROOM_STATE__JUDGING, DEADLINE(0), 0);
+	judge_request(&M, 0, ip, 1, false);
+	cr_expect_not(model_judge_open(&M));
+	cr_expect_eq(model_judge_key(&M, 'y'), 0);
+
+	/* a contestant: AnswerKey and JudgeRequest are not for it */
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	k.question_index = 0;
+	k.correct_text = "secret";
+	cr_expect_eq(feed(&M, BODY(ANSWER_KEY), &k), 0);
+	cr_expect_eq(judge_request(&M, 0, ip, 1, false), 0);
+	cr_expect_not(M.have_key);
+	cr_expect_not(M.have_jreq);
+	cr_expect_str_eq(M.key_text, "");
+	cr_expect_eq(model_judge_key(&M, 'y'), 0);
+	/* a contestant in JUDGING sees the phase */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__JUDGING, DEADLINE(0), 0);
+	cr_expect_eq(M.phase, PHASE_JUDGING);
+	/* paused and resumed in JUDGING: since when stays */
+	feed_state(&M, QUIZ__V1__ROOM_STATE__PAUSED, DEADLINE(0) + SEC, 0);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__JUDGING, DEADLINE(0) + 9 * SEC, 0);
+	cr_expect_eq(M.phase, PHASE_JUDGING);
+	cr_expect_eq(M.judging_since, LOCAL(DEADLINE(0) + 9 * SEC));
+}
+
+/* Hostile buzz and judge messages: counts clamped, strings inert, NULL
+ * entries skipped, unknown phases taken as DONE. */
+Test(model, hostile_buzz_and_judge)
+{
+	static Quiz__V1__Press ps[100], *pp[100];
+	static Quiz__V1__JudgeItem its[200], *ip[200];
+	static char *outs[100];
+	static char longname[1024];
+	uint32_t many[100];
+	size_t i;
+
+	repeat(longname, sizeof(longname), "\x1b[2J\x9b", "抢", 300);
+	for (i = 0; i < 100; i++) {
+		press(&ps[i], (uint32_t)i, longname, longname,
+		      MODEL_PRESS_SLOWER, (int64_t)i, 0);
+		pp[i] = &ps[i];
+		outs[i] = longname;
+		many[i] = (uint32_t)i * 1000;
+	}
+	for (i = 0; i < 200; i++) {
+		item(&its[i], (uint32_t)i, longname, 1, false, 0);
+		its[i].nickname = longname;
+		its[i].choices = many;
+		its[i].n_choices = 100;
+		ip[i] = &its[i];
+	}
+	buzz_contestant(&M, "一支部", MODEL_JUDGE_AUTO,
+			QUIZ__V1__QUESTION_KIND__SINGLE);
+	pp[0] = NULL;
+	buzz_state(&M, 0, MODEL_BUZZ_ARMED, 0, 0, pp, 100, outs, 100);
+	cr_expect_eq(M.n_presses, MODEL_PRESSES_MAX);
+	cr_expect_eq(M.presses[0].player_id, 1, "NULL skipped");
+	cr_expect_eq(M.n_out, MODEL_OUT_MAX);
+	expect_inert("press nick", M.presses[3].nick, false);
+	expect_inert("press team", M.presses[3].team, false);
+	expect_inert("locked out", M.out[15], false);
+	buzz_state(&M, 0, 77, 0, 0, NULL, 0, NULL, 0);
+	cr_expect_eq(M.buzz_phase, MODEL_BUZZ_DONE);
+	cr_expect_eq(model_key(&M, ' ', LOCAL(ARMED(0))), 0);
+	cr_expect_eq(buzz_result(&M, 0, NULL), 0, "no press");
+
+	host_created(&M);
+	feed_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(0), DEADLINE(0));
+	ip[1] = NULL;
+	judge_request(&M, 0, ip, 200, false);
+	cr_expect_eq(M.n_items, MODEL_ITEMS_MAX);
+	cr_expect_eq(M.items[1].index, 2, "NULL skipped");
+	cr_expect_eq(M.items[0].choices, 0x1, "options past 8 dropped");
+	expect_inert("item text", M.items[5].text, false);
+	expect_inert("item nick", M.items[5].nick, false);
+	{
+		Quiz__V1__AnswerKey k = QUIZ__V1__ANSWER_KEY__INIT;
+
+		k.correct = many;
+		k.n_correct = 100;
+		k.correct_text = longname;
+		k.explanation = longname;
+		feed(&M, BODY(ANSWER_KEY), &k);
+		cr_expect_eq(M.key_mask, 0x1);
+		expect_inert("key", M.key_text, false);
+		expect_inert("explanation", M.key_expl, true);
+	}
+	/* a judge token longer than the buffer is cut */
+	{
+		Quiz__V1__RoomCreated rc = QUIZ__V1__ROOM_CREATED__INIT;
+
+		rc.code = "ABCD-EFGH";
+		rc.judge_token = longname;
+		feed(&M, BODY(ROOM_CREATED), &rc);
+		cr_expect_lt(strlen(M.judge_token), sizeof(M.judge_token));
+		expect_inert("judge token", M.judge_token, false);
+	}
 }
