@@ -1355,6 +1355,9 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			player_refused(p, (unsigned)qi, env->error);
 			break;
 		}
+		if (p->pq && bench_buzz_refused(p, env->error->ref_seq,
+						(int)env->error->code))
+			break;
 		qi = p->pq ? player_wager_by_seq(p, env->error->ref_seq) : -1;
 		if (qi >= 0 && env->error->ref_seq) {
 			player_wager_refused(p, (unsigned)qi, env->error);
@@ -1499,7 +1502,10 @@ static void player_start(struct bench *b, struct player *p)
 	    .on_message = player_on_message,
 	    .on_close = player_on_close,
 	};
-	struct qconn_options opt = {.client = "quiz-bench/" QUIZ_VERSION};
+	struct qconn_options opt = {
+	    .client = "quiz-bench/" QUIZ_VERSION,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
 
 	p->state = P_CONNECTING;
 	p->cur = -1;
@@ -1732,7 +1738,10 @@ int main(int argc, char **argv)
 	    .on_message = host_on_message,
 	    .on_close = host_on_close,
 	};
-	struct qconn_options hopt = {.client = "quiz-bench-host/" QUIZ_VERSION};
+	struct qconn_options hopt = {
+	    .client = "quiz-bench-host/" QUIZ_VERSION,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
 	struct bench b;
 	uv_loop_t loop;
 	uint64_t missing;

@@ -49,8 +49,8 @@ static int bz_may_press(const struct player *p, unsigned qi)
 }
 
 /* Draws the plan of one arming for every contestant: one leader A with a
- * reaction of 150..450 ms, a runner-up B close behind it (by turns under
- * 2 ms, 2..5 ms, 5..15 ms), everyone else 25..300 ms after A; on the first
+ * reaction of 150..450 ms, a runner-up B close behind it (by turns 5..15
+ * ms, 2..5 ms, under 2 ms), everyone else 25..300 ms after A; on the first
  * arming each contestant fouls with probability --foul (pressing 0.2..1.5
  * s before the buzzer arms). */
 static int bz_plan(struct bench *b, unsigned qi, unsigned k)
@@ -110,13 +110,13 @@ static int bz_plan(struct bench *b, unsigned qi, unsigned k)
 		return 0;
 	switch (b->bz_armings_planned++ % 3) {
 	case 0:
-		gap = 200 + bench_rng_below(b, 1701); /* 0.2..1.9 ms */
+		gap = 5000 + bench_rng_below(b, 10001); /* 5..15 ms */
 		break;
 	case 1:
 		gap = 2100 + bench_rng_below(b, 2801); /* 2.1..4.9 ms */
 		break;
 	default:
-		gap = 5000 + bench_rng_below(b, 10001); /* 5..15 ms */
+		gap = 200 + bench_rng_below(b, 1701); /* 0.2..1.9 ms */
 		break;
 	}
 	arm->plan[B] = ra + gap;
@@ -246,12 +246,43 @@ void bench_buzz_state(struct player *p, const Quiz__V1__BuzzState *m)
 		}
 		return;
 	}
+	if (m->phase == QUIZ__V1__BUZZ_PHASE__BUZZ_DONE) {
+		/* over: a press still planned would only be refused */
+		if (p->phase == 3 && p->cur == (int)qi) {
+			uv_timer_stop(&p->timer);
+			p->cur = -1;
+		}
+		return;
+	}
 	if (m->phase == QUIZ__V1__BUZZ_PHASE__BUZZ_READING ||
 	    m->phase == QUIZ__V1__BUZZ_PHASE__BUZZ_ARMED) {
 		if (k > 0 && !bz->arm[k].armed_at)
 			b->bz_rebounds++;
 		bz_schedule(p, qi, k, m->armed_at_us);
 	}
+}
+
+/* An Error: 1 when it refuses one of our presses (counted), else 0. */
+int bench_buzz_refused(struct player *p, uint32_t ref_seq, int code)
+{
+	struct bench *b = p->b;
+	unsigned qi, k;
+
+	for (qi = 0; ref_seq && p->pq && qi < b->nq; qi++) {
+		const struct pz *z = p->pq[qi].z;
+
+		for (k = 0; z && k < BENCH_ARMS_MAX; k++)
+			if (z[k].pressed && z[k].seq == ref_seq) {
+				b->bz_refused++;
+				if (code != QUIZ__V1__ERROR_CODE__BAD_STATE)
+					bench_example(b,
+						      "bench-%u q%u: press "
+						      "refused with %d",
+						      p->idx, qi, code);
+				return 1;
+			}
+	}
+	return 0;
 }
 
 /* A BuzzResult: what became of our press. */
@@ -440,18 +471,18 @@ void bench_report_buzz(struct bench *b, FILE *f)
 		"{\"n\":%zu,\"mean\":%.1f,\"p50\":%" PRId64
 		",\"abs_p50\":%" PRId64 ",\"abs_p99\":%" PRId64
 		",\"abs_max\":%" PRId64 "},\"presses\":%" PRIu64
-		",\"rebounds\":%" PRIu64 ",\"fouls\":{\"planned\":%" PRIu64
-		",\"seen\":%" PRIu64 ",\"unplanned\":%" PRIu64
-		",\"missed\":%" PRIu64 "},\"outcomes\":{\"pending\":%" PRIu64
-		",\"won\":%" PRIu64 ",\"slower\":%" PRIu64 ",\"late\":%" PRIu64
-		",\"foul\":%" PRIu64 ",\"ignored\":%" PRIu64
-		"},\"unexpected\":%" PRIu64 "}",
+		",\"refused\":%" PRIu64 ",\"rebounds\":%" PRIu64
+		",\"fouls\":{\"planned\":%" PRIu64 ",\"seen\":%" PRIu64
+		",\"unplanned\":%" PRIu64 ",\"missed\":%" PRIu64
+		"},\"outcomes\":{\"pending\":%" PRIu64 ",\"won\":%" PRIu64
+		",\"slower\":%" PRIu64 ",\"late\":%" PRIu64 ",\"foul\":%" PRIu64
+		",\"ignored\":%" PRIu64 "},\"unexpected\":%" PRIu64 "}",
 		b->bz_wrong_ge5, n, mean, sg.p50, ab.p50, ab.p99, ab.max,
-		b->bz_presses, b->bz_rebounds, b->bz_fouls_planned,
-		b->bz_fouls_seen, b->bz_fouls_unplanned, b->bz_fouls_missed,
-		b->bz_outcomes[0], b->bz_outcomes[1], b->bz_outcomes[2],
-		b->bz_outcomes[3], b->bz_outcomes[4], b->bz_outcomes[5],
-		b->bz_unexpected);
+		b->bz_presses, b->bz_refused, b->bz_rebounds,
+		b->bz_fouls_planned, b->bz_fouls_seen, b->bz_fouls_unplanned,
+		b->bz_fouls_missed, b->bz_outcomes[0], b->bz_outcomes[1],
+		b->bz_outcomes[2], b->bz_outcomes[3], b->bz_outcomes[4],
+		b->bz_outcomes[5], b->bz_unexpected);
 	free(err);
 }
 

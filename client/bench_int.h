@@ -256,7 +256,7 @@ struct bench {
 	/* buzz rounds (client/bench_buzz.c) */
 	uint64_t bz_fouls_planned, bz_fouls_seen, bz_fouls_unplanned;
 	uint64_t bz_fouls_missed, bz_armings_planned, bz_presses, bz_rebounds;
-	uint64_t bz_outcomes[6], bz_unexpected, bz_wrong_ge5;
+	uint64_t bz_outcomes[6], bz_unexpected, bz_wrong_ge5, bz_refused;
 	uint64_t bz_by_gap[3][2]; /* >= 5, 2..5, < 2 ms: armings, right */
 	unsigned bz_armings;
 };
@@ -281,6 +281,8 @@ void bench_buzz_question(struct player *p, const Quiz__V1__Question *m,
 			 uint64_t recv);
 void bench_buzz_state(struct player *p, const Quiz__V1__BuzzState *m);
 void bench_buzz_result(struct player *p, const Quiz__V1__BuzzResult *m);
+/* An Error refusing one of p's presses: counted, returns 1; else 0. */
+int bench_buzz_refused(struct player *p, uint32_t ref_seq, int code);
 void bench_buzz_timer(struct player *p);
 /* The "buzz" object of the JSON; the wrong winners at >= 5 ms; whether a
  * buzz question was seen; frees the bookkeeping. */
