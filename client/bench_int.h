@@ -65,6 +65,7 @@ struct bench_opts {
 /* One contestant's press in one arming of a buzz question. */
 struct pz {
 	uint8_t planned, pressed, result, outcome, foul_plan;
+	uint8_t crossed; /* decided in a later arming than planned */
 	uint32_t seq;
 	uint64_t armed_local; /* armed_at as its synced clock shows it */
 	uint64_t press_local; /* the Buzz handed to the socket */
@@ -257,6 +258,7 @@ struct bench {
 	uint64_t bz_fouls_planned, bz_fouls_seen, bz_fouls_unplanned;
 	uint64_t bz_fouls_missed, bz_armings_planned, bz_presses, bz_rebounds;
 	uint64_t bz_outcomes[6], bz_unexpected, bz_wrong_ge5, bz_refused;
+	uint64_t bz_crossed;
 	uint64_t bz_by_gap[3][2]; /* >= 5, 2..5, < 2 ms: armings, right */
 	unsigned bz_armings;
 };

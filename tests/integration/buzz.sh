@@ -48,7 +48,7 @@ jq -e '.joined == 12 and .finished == 12 and .complete
   "$tmp/bench.json" >/dev/null || fail "bench summary: incomplete or mismatches"
 # every question was armed and decided, with a rebound; nothing unexpected
 jq -e '.buzz.armings >= 3 and .buzz.rebounds >= 1 and .buzz.unexpected == 0
-       and .buzz.outcomes.won == .buzz.armings and .buzz.outcomes.pending == 0' \
+       and .buzz.outcomes.won >= .buzz.armings and .buzz.outcomes.pending == 0' \
   "$tmp/bench.json" >/dev/null || fail "not every arming decided (or no rebound)"
 # the goal: the true first presser wins when it was >= 5 ms ahead
 jq -e '.buzz.wrong_winners_ge5ms == 0
