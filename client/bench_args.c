@@ -96,8 +96,11 @@ static void bench_args_usage(FILE *f)
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
-	    "no check failed; 1 on a mismatch or an incomplete match; 2 on "
-	    "usage.\n"
+	    "no check failed (in a buzz round: no wrong winner at a true gap "
+	    "of\n"
+	    ">= 5 ms, when the delays are symmetric within 150 ms); 1 on a "
+	    "mismatch\n"
+	    "or an incomplete match; 2 on usage.\n"
 	    "answers_per_second = acked answers / sum over questions of the "
 	    "time\n"
 	    "from the first answer sent to the last AnswerAck received.\n",

@@ -85,6 +85,7 @@ struct relay_set {
 	uint64_t seq;
 	struct relay *relays;
 	int stopping, running;
+	uint64_t seed; /* --seed, or the random one of a run without it */
 };
 
 static char relay_rbuf[65536];
@@ -426,7 +427,7 @@ static void relay_on_accept(uv_stream_t *server, int status)
  * and direction, uniform over the ranges in microseconds. */
 static void relay_draw(struct bench *b)
 {
-	uint64_t s = b->o.seed ^ 0xde1a7de1a7ULL;
+	uint64_t s = b->relay->seed ^ 0xde1a7de1a7ULL;
 	unsigned i;
 
 	for (i = 0; i < b->o.players; i++) {
@@ -458,7 +459,7 @@ int bench_relay_expect(struct bench *b, const struct player *p)
 	sp.up_us = p->up_us;
 	sp.down_us = p->down_us;
 	sp.jitter_us = (int64_t)b->o.jitter_ms * 1000;
-	sp.rng = b->o.seed ^ (0x5eedULL + p->idx * 0x100000001b3ULL);
+	sp.rng = rs->seed ^ (0x5eedULL + p->idx * 0x100000001b3ULL);
 	uv_mutex_lock(&rs->mu);
 	if (rs->fifo_n < rs->fifo_cap)
 		rs->fifo[rs->fifo_n++] = sp;
@@ -519,7 +520,10 @@ int bench_relay_start(struct bench *b)
 
 	if (!rs)
 		return -ENOMEM;
+	rs->seed = b->rng; /* not drawn from yet: --seed or random */
+	b->relay = rs;
 	relay_draw(b);
+	b->relay = NULL;
 	rs->fifo_cap = b->o.players;
 	rs->fifo = calloc(rs->fifo_cap, sizeof(*rs->fifo));
 	rs->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
