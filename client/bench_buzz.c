@@ -367,15 +367,19 @@ static int bz_ranked(uint8_t o)
  * winner, by true gap; the compensated time's error. Fills the counters
  * of b (bz_by_gap, bz_wrong_ge5) and returns the error samples (count in
  * *n; the caller frees). */
-static int64_t *bz_tally(struct bench *b, size_t *n)
+static int64_t *bz_tally(struct bench *b, size_t *n, int64_t **resid_out)
 {
 	size_t cap = 16, m = 0;
 	int64_t *err = malloc(cap * sizeof(*err));
+	int64_t *resid = malloc(cap * sizeof(*resid));
 	unsigned qi, k, i;
 
 	*n = 0;
-	if (!err)
+	if (!err || !resid) {
+		free(err);
+		free(resid);
 		return NULL;
+	}
 	memset(b->bz_by_gap, 0, sizeof(b->bz_by_gap));
 	b->bz_wrong_ge5 = 0;
 	b->bz_armings = 0;
@@ -426,8 +430,21 @@ static int64_t *bz_tally(struct bench *b, size_t *n)
 						if (!e)
 							continue;
 						err = e;
+						e = realloc(resid,
+							    2 * cap *
+								sizeof(*e));
+						if (!e)
+							continue;
+						resid = e;
 						cap *= 2;
 					}
+					/* against armed_at on the shared
+					 * clock, less the floor (up-down)/2 */
+					resid[m] =
+					    z[k].srv_react -
+					    ((int64_t)z[k].press_local -
+					     (int64_t)bz->arm[k].armed_at) -
+					    (p->up_us - p->down_us) / 2;
 					err[m++] = z[k].srv_react - t;
 				}
 			}
@@ -445,6 +462,10 @@ static int64_t *bz_tally(struct bench *b, size_t *n)
 		}
 	}
 	*n = m;
+	if (resid_out)
+		*resid_out = resid;
+	else
+		free(resid);
 	return err;
 }
 
@@ -454,7 +475,7 @@ uint64_t bench_buzz_wrong(struct bench *b)
 {
 	size_t n;
 
-	free(bz_tally(b, &n));
+	free(bz_tally(b, &n, NULL));
 	return b->bz_wrong_ge5;
 }
 
@@ -474,16 +495,22 @@ void bench_report_buzz(struct bench *b, FILE *f)
 {
 	static const char *const names[] = {"ge5ms", "2to5ms", "lt2ms"};
 	size_t n;
-	int64_t *err = bz_tally(b, &n);
-	struct bench_stats sg, ab;
+	int64_t *resid = NULL, *err = bz_tally(b, &n, &resid);
+	struct bench_stats sg, ab, rs;
 	double mean = bench_mean(err, n);
 	unsigned i;
 
+	if (!err)
+		return;
 	sg = bench_stats_of(err, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (err[i] < 0)
 			err[i] = -err[i];
+		if (resid[i] < 0)
+			resid[i] = -resid[i];
+	}
 	ab = bench_stats_of(err, n);
+	rs = bench_stats_of(resid, n);
 	fprintf(f, ",\"buzz\":{\"armings\":%u,\"by_true_gap\":{",
 		b->bz_armings);
 	for (i = 0; i < 3; i++)
@@ -503,14 +530,18 @@ void bench_report_buzz(struct bench *b, FILE *f)
 		",\"missed\":%" PRIu64 "},\"outcomes\":{\"pending\":%" PRIu64
 		",\"won\":%" PRIu64 ",\"slower\":%" PRIu64 ",\"late\":%" PRIu64
 		",\"foul\":%" PRIu64 ",\"ignored\":%" PRIu64
-		"},\"unexpected\":%" PRIu64 "}",
+		"},\"unexpected\":%" PRIu64
+		",\"react_error_vs_armed_at_minus_half_asymmetry_us\":{"
+		"\"abs_p50\":%" PRId64 ",\"abs_p99\":%" PRId64
+		",\"abs_max\":%" PRId64 "}}",
 		b->bz_wrong_ge5, n, mean, sg.p50, ab.p50, ab.p99, ab.max,
 		b->bz_presses, b->bz_refused, b->bz_crossed, b->bz_rebounds,
 		b->bz_fouls_planned, b->bz_fouls_seen, b->bz_fouls_unplanned,
 		b->bz_fouls_missed, b->bz_outcomes[0], b->bz_outcomes[1],
 		b->bz_outcomes[2], b->bz_outcomes[3], b->bz_outcomes[4],
-		b->bz_outcomes[5], b->bz_unexpected);
+		b->bz_outcomes[5], b->bz_unexpected, rs.p50, rs.p99, rs.max);
 	free(err);
+	free(resid);
 }
 
 /* Frees the buzz bookkeeping. */

@@ -5,9 +5,9 @@
 # error comes from, from the stored answers (recv_us, one_way_us):
 #   relay_up_dev = answer's real uplink transit - the injected up delay
 #                  (the relay's own lateness on a loaded machine)
-#   comp_err     = injected up delay - the server's compensation
-#                  (the server's estimator; with symmetric delays the
-#                  goal is 0)
+#   comp_err     = (injected up + down) / 2 - the server's compensation
+#                  (the server's estimator against the best any clock
+#                  sync can do: it sees only the round trip; goal 0)
 #   ideal        = an estimator given the true delays: the server's rt with
 #                  the injected up delay for compensation (questions that
 #                  arrive in time), its error and its inversions
@@ -60,7 +60,7 @@ for x in d.get("results", []):
         continue
     recv, ow = rows[k]
     dev.append(recv - x["sent_local_us"] - x["up_us"])
-    comp.append(x["up_us"] - ow)
+    comp.append((x["up_us"] + x["down_us"]) // 2 - ow)
     irt = x["response_time_us"] + ow - x["up_us"]
     ideal.append(irt - x["true_rt_us"])
     byq.setdefault(x["q"], []).append((x["true_rt_us"], irt))
