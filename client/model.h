@@ -354,7 +354,8 @@ enum {
  * send model_answer() again. An Error BAD_STATE, BAD_MESSAGE, RATE_LIMITED
  * or INTERNAL during a question whose answer is locked but unacknowledged
  * unlocks it, so the contestant can answer again (TOO_LATE and
- * ALREADY_ANSWERED keep it locked). */
+ * ALREADY_ANSWERED keep it locked). A buzz press not decided yet when its
+ * Question is re-sent may be pressed again (it may have been lost). */
 int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		model_to_local_fn to_local, void *arg);
 

@@ -258,7 +258,7 @@ static int ask_token(struct app *a)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stderr);
 	}
-	if (!got) {
+	if (!got || strspn(line, " -\r\n") == strlen(line)) {
 		fprintf(stderr, "quiz judge: %s\n", _("no judge token given"));
 		return -EINVAL;
 	}

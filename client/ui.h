@@ -161,6 +161,9 @@ void ui_draw_my_team(const struct model *m, int y);
  * −10, foul −10 · 1 rebound(s) · 20 s to answer · answers aloud, a judge
  * rules"); a judged round of another format: who marks; else "". */
 void ui_buzz_rules(const struct model_round *r, char *buf, size_t len);
+/* Whether I, or my team, fouled on the buzz question on screen (the
+ * reveal says "Foul: −10 points"). */
+bool ui_buzz_fouled(const struct model *m);
 /* A press outcome in a word ("won", "slower", "late", "foul"). */
 const char *ui_outcome_word(int outcome);
 /* The buzzer's time line on row y: "Buzzer opens in 2.1 s", "12.0 s to

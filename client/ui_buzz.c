@@ -318,6 +318,25 @@ int ui_draw_buzz(const struct model *m, int y, int maxy, uint64_t now)
 	return y - y0;
 }
 
+bool ui_buzz_fouled(const struct model *m)
+{
+	unsigned i;
+
+	if (m->mode != MODE_JOIN || !m->q_buzz)
+		return false;
+	if (m->have_my_press && m->my_press.outcome == MODEL_PRESS_FOUL)
+		return true;
+	for (i = 0; i < m->n_presses; i++) {
+		const struct model_press *p = &m->presses[i];
+
+		if (p->outcome == MODEL_PRESS_FOUL &&
+		    ((m->player_id && p->player_id == m->player_id) ||
+		     model_is_my_team(m, p->team)))
+			return true;
+	}
+	return false;
+}
+
 int ui_draw_presses(const struct model *m, int y, int maxy)
 {
 	char who[160], g[32], row[320];

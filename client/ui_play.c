@@ -531,6 +531,9 @@ static void ui_result_line(const struct model *m, int y)
 	} else if (!m->have_result) {
 		snprintf(buf, sizeof(buf), "%s", _("Waiting for your result…"));
 		attr = ui_attr(UI_DIM);
+	} else if (m->r_delta < 0 && ui_buzz_fouled(m)) {
+		snprintf(buf, sizeof(buf), _("Foul: %s points"), d);
+		attr = ui_attr(UI_BAD);
 	} else if (team && m->r_correct) {
 		snprintf(buf, sizeof(buf),
 			 _("Your team answered: correct, %s points%s"), d, st);

@@ -53,6 +53,7 @@ struct buzz_state {
 	uint32_t winner;
 	int winner_team;
 	int64_t winner_react;
+	uint32_t scan; /* bz_any_may_press: ids below are out or kicked */
 	struct room_press *pr; /* presses in arrival order */
 	size_t npr, prcap;
 	uint32_t *dec; /* presses decided by the current call */
@@ -152,17 +153,17 @@ static bool bz_out(const struct buzz_state *s, int team, uint32_t player)
 	return u && u->out;
 }
 
-/* Whether some active contestant's unit may still press. */
-static bool bz_any_may_press(const struct buzz_state *s,
-			     const struct fmt_ctx *c)
+/* Whether some active contestant's unit may still press. Being out or
+ * kicked lasts the question, so the scan resumes where it stopped: a
+ * question costs one pass over the roster however many press. */
+static bool bz_any_may_press(struct buzz_state *s, const struct fmt_ctx *c)
 {
-	size_t id, n = roster_slots(c->roster);
+	size_t n = roster_slots(c->roster);
 
-	for (id = 1; id <= n; id++) {
-		const struct room_player *p =
-		    roster_player(c->roster, (uint32_t)id);
+	for (; s->scan <= n; s->scan++) {
+		const struct room_player *p = roster_player(c->roster, s->scan);
 
-		if (!p->kicked && !bz_out(s, p->team, (uint32_t)id))
+		if (!p->kicked && !bz_out(s, p->team, s->scan))
 			return true;
 	}
 	return false;
@@ -328,6 +329,7 @@ static void bz_open(void *st, const struct fmt_ctx *c, struct room_turn *out,
 	s->winner = 0;
 	s->winner_team = -1;
 	s->npr = 0;
+	s->scan = 1;
 	s->jon = false;
 	free(s->jtext);
 	s->jtext = NULL;

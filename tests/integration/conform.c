@@ -1107,9 +1107,13 @@ static void buzz_setup(void)
 	wire_free(hello_contests(&bad));
 	wr.code = B.code;
 	wr.host_token = "";
-	wr.judge_token = "0000000000000000";
+	wr.judge_token = "0123456789abcdef0123456789abcdef0123456789abcdef"
+			 "0123456789abcdefX";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &wr;
+	expect_error(&bad, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "WatchRoom with a judge token over 64 bytes");
+	wr.judge_token = "0000000000000000";
 	expect_error(&bad, &env, QUIZ__V1__ERROR_CODE__WRONG_PIN,
 		     "WatchRoom with a wrong judge token");
 	peer_close(&bad);
@@ -1213,9 +1217,55 @@ static void buzz_foul_and_win(void)
 	wire_free(r);
 }
 
+/* The answer key of question q, as the judge received it (caller frees). */
+static Env *judge_key(uint32_t q)
+{
+	Env *r;
+
+	while ((r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY)) &&
+	       r->answer_key->question_index != q)
+		wire_free(r);
+	return r;
+}
+
+/* An answer to q of B.kind, right or wrong by the key. text: storage. */
+static void keyed_answer(Env *env, Quiz__V1__Answer *a, uint32_t q,
+			 const Quiz__V1__AnswerKey *k, bool right,
+			 uint32_t *choices, char *text, size_t cap)
+{
+	size_t i, j, n = 0;
+
+	if (B.kind == QUIZ__V1__QUESTION_KIND__FILL) {
+		if (right) {
+			snprintf(text, cap, "%s", k->correct_text);
+			text[strcspn(text, "/")] = '\0';
+			while (n = strlen(text), n && text[n - 1] == ' ')
+				text[n - 1] = '\0';
+		} else {
+			snprintf(text, cap, "%s", "不是这个答案");
+		}
+		answer(env, a, q, NULL, 0, text);
+		return;
+	}
+	if (right) {
+		for (i = 0; i < k->n_correct; i++)
+			choices[n++] = k->correct[i];
+	} else {
+		for (i = 0; !n && i < 8; i++) {
+			for (j = 0; j < k->n_correct && k->correct[j] != i; j++)
+				;
+			if (j == k->n_correct)
+				choices[n++] = (uint32_t)i;
+		}
+	}
+	answer(env, a, q, choices, n, NULL);
+}
+
 /* Question 1: a press while the winner answers is LATE (the presser's
- * unit is not out); a Verdict from a contestant is NOT_JUDGE. */
-static void buzz_late(void)
+ * unit is not out); a Verdict from a contestant is NOT_JUDGE; the winner
+ * answers wrong and the buzzer re-arms for the other, who wins the
+ * rebound and answers right. */
+static void buzz_late_and_rebound(void)
 {
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Buzz bz;
@@ -1223,10 +1273,17 @@ static void buzz_late(void)
 	Quiz__V1__Answer ans;
 	uint64_t armed_b = buzz_question(&B.b, 1, "乙");
 	const Quiz__V1__Press *pr;
-	Env *r;
+	uint32_t choices[8];
+	char text[160];
+	Env *r, *key;
 
 	if (!armed_b || !buzz_question(&B.a, 1, "甲"))
 		return;
+	key = judge_key(1);
+	if (!key) {
+		check(false, "the judge gets the AnswerKey of question 1");
+		return;
+	}
 	sleep_until_us(armed_b + 30000);
 	buzz(&env, &bz, 1);
 	peer_send(&B.b, &env, false);
@@ -1246,9 +1303,63 @@ static void buzz_late(void)
 	verdict(&env, &v, 1, 0, true);
 	expect_error(&B.a, &env, QUIZ__V1__ERROR_CODE__NOT_JUDGE,
 		     "a Verdict from a contestant");
-	buzz_answer(&env, &ans, 1);
+	keyed_answer(&env, &ans, 1, key->answer_key, false, choices, text,
+		     sizeof(text));
 	r = expect_reply(&B.b, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
-			 "the winner of question 1 answers");
+			 "the winner of question 1 answers wrong");
+	wire_free(r);
+
+	/* the rebound: a new arming for 甲 (乙 is out) */
+	r = wait_buzz_state(&B.a, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ARMED);
+	while (r && r->buzz_state->arm != 1) {
+		wire_free(r);
+		r = wait_buzz_state(&B.a, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ARMED);
+	}
+	check(r && r->buzz_state->armed_at_us > 0 &&
+		  r->buzz_state->n_locked_out == 1 &&
+		  !strcmp(r->buzz_state->locked_out[0], "抢答乙"),
+	      "a wrong answer re-arms the buzzer (BuzzState ARMED, arm 1, "
+	      "the loser locked out)");
+	if (r)
+		sleep_until_us(r->buzz_state->armed_at_us + 30000);
+	wire_free(r);
+	buzz(&env, &bz, 1);
+	peer_send(&B.b, &env, false);
+	r = wait_buzz_result(&B.b, 1);
+	pr = r ? r->buzz_result->press : NULL;
+	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_IGNORED &&
+		  pr->arm == 1,
+	      "a press from a unit out of the question: IGNORED (outcome %d)",
+	      pr ? (int)pr->outcome : -1);
+	wire_free(r);
+	peer_send(&B.a, &env, false);
+	r = wait_buzz_result(&B.a, 1);
+	pr = r ? r->buzz_result->press : NULL;
+	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		  pr->arm == 1 && pr->react_us >= 0,
+	      "the rebound is won by the other contestant (arm 1, react %lld "
+	      "us)",
+	      pr ? (long long)pr->react_us : 0LL);
+	wire_free(r);
+	keyed_answer(&env, &ans, 1, key->answer_key, true, choices, text,
+		     sizeof(text));
+	r = expect_reply(&B.a, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "the rebound's winner answers right");
+	wire_free(r);
+	wire_free(key);
+	while ((r = peer_wait(&B.a, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
+	       r->result->question_index != 1)
+		wire_free(r);
+	check(r && r->result->correct && r->result->delta == 10,
+	      "the rebound's winner is booked +10 (delta %lld)",
+	      r ? (long long)r->result->delta : 0LL);
+	wire_free(r);
+	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
+	       r->result->question_index != 1)
+		wire_free(r);
+	check(r && !r->result->correct && r->result->delta == -10,
+	      "the first winner, wrong, is booked -10 (delta %lld)",
+	      r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
 }
 
@@ -1313,6 +1424,121 @@ static void buzz_oral(void)
 	peer_close(&B.host);
 }
 
+/* JUDGE_FILL in a speed round: the close of a fill-in question waits in
+ * JUDGING (StateChange to everyone); a judge who watches then catches up
+ * with the AnswerKey and the JudgeRequest, rules, and the question is
+ * booked by the ruling. */
+static void judge_fill_checks(void)
+{
+	static const char text[] = "[contest]\n"
+				   "title = conform judge\n"
+				   "[round.1]\n"
+				   "format = speed\n"
+				   "count = 1\n"
+				   "kinds = fill\n"
+				   "judge = fill\n";
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Quiz__V1__Answer ans;
+	Quiz__V1__Verdict v;
+	struct peer host, c, judge;
+	char code[32], token[80];
+	const Quiz__V1__JudgeRequest *jr;
+	bool key = false;
+	Env *r;
+
+	peer_open(&host, "fill host");
+	wire_free(hello_contests(&host));
+	rs.countdown_ms = 500;
+	cr.settings = &rs;
+	cr.contest = (char *)text;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+			 "CreateRoom with a JUDGE_FILL round");
+	if (!r)
+		die("no judge room");
+	snprintf(code, sizeof(code), "%s", r->room_created->code);
+	snprintf(token, sizeof(token), "%s", r->room_created->judge_token);
+	wire_free(r);
+	peer_open(&c, "fill contestant");
+	wire_free(hello_contests(&c));
+	j.code = code;
+	j.nickname = "填空者";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	env.join_room = &j;
+	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			       "join the judge room"));
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0, "START");
+	r = wait_question(&c, 0);
+	if (!r)
+		die("no fill question");
+	wire_free(r);
+	answer(&env, &ans, 0, NULL, 0, "一个近义词");
+	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			       "a fill answer"));
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
+	       "NEXT closes the fill question");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	check(r && r->state_change->state == QUIZ__V1__ROOM_STATE__JUDGING,
+	      "the close waits for a judge: StateChange{JUDGING} (%d)",
+	      r ? (int)r->state_change->state : -1);
+	wire_free(r);
+
+	peer_open(&judge, "fill judge");
+	wire_free(hello_contests(&judge));
+	wr.code = code;
+	wr.host_token = "";
+	wr.judge_token = token;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &wr;
+	r = expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+			 "a judge watches during JUDGING");
+	check(r && r->watching->judge &&
+		  r->watching->state == QUIZ__V1__ROOM_STATE__JUDGING,
+	      "Watching{judge, state JUDGING}");
+	wire_free(r);
+	while ((r = peer_next(&judge)) &&
+	       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST) {
+		if (r->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY)
+			key = r->answer_key->correct_text[0] != '\0';
+		wire_free(r);
+	}
+	jr = r ? r->judge_request : NULL;
+	check(key && jr && jr->n_items == 1 && jr->items[0]->count == 1 &&
+		  !strcmp(jr->items[0]->text, "一个近义词") &&
+		  !jr->items[0]->suggestion && !jr->done && jr->since_us > 0 &&
+		  jr->correct_text[0],
+	      "a judge catching up gets the AnswerKey, then the JudgeRequest "
+	      "(one group: the text, count 1, suggestion wrong)");
+	wire_free(r);
+	verdict(&env, &v, 0, 1, true);
+	expect_error(&judge, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
+		     "a Verdict on an item that is not there");
+	verdict(&env, &v, 0, 0, true);
+	wire_free(expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_OK,
+			       "the judge accepts the near answer"));
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_RESULT);
+	check(r && r->result->correct && r->result->delta > 0,
+	      "the ruling books the answer right (delta %lld)",
+	      r ? (long long)r->result->delta : 0LL);
+	wire_free(r);
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__END, 0, "END");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	while (r && r->state_change->state != QUIZ__V1__ROOM_STATE__FINISHED) {
+		wire_free(r);
+		r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
+	}
+	check(r != NULL, "the judge room finishes");
+	wire_free(r);
+	peer_close(&judge);
+	peer_close(&c);
+	peer_close(&host);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -1332,8 +1558,9 @@ int main(int argc, char **argv)
 	room_end();
 	buzz_setup();
 	buzz_foul_and_win();
-	buzz_late();
+	buzz_late_and_rebound();
 	buzz_oral();
+	judge_fill_checks();
 	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
 	       failures);
 	return failures ? 1 : 0;

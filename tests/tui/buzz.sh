@@ -73,6 +73,35 @@ wait_re() {
 }
 # not_shown WINDOW TEXT: the window does not show TEXT now
 not_shown() { cap "$1" | grep -qF -- "$2" && fail "window $1 (${names[$(($1 - 1))]}): '$2' shown" || true; }
+# option letter of the line showing TEXT in a window ("  > A 正确" -> A)
+letter_of() {
+  local i l
+  for ((i = 0; i < 30; i++)); do
+    l=$(cap "$1" | grep -F -- "$2" | head -n 1 | sed -nE 's/^[^A-H]*([A-H]) .*/\1/p')
+    [ -n "$l" ] && { echo "$l"; return 0; }
+    sleep 0.1
+  done
+}
+# next_until TEXT [PASS...]: the host presses n until TEXT shows on the
+# host screen, n again on a PASS screen (a leaderboard, a round break)
+next_until() {
+  local want=$1 i p
+  shift
+  T send-keys -t m:1 n
+  for ((i = 0; i < 100; i++)); do
+    cap 1 | grep -qF -- "$want" && return 0
+    for p in "$@"; do
+      if cap 1 | grep -qF -- "$p"; then
+        sleep 0.2
+        T send-keys -t m:1 n
+        sleep 0.3
+        break
+      fi
+    done
+    sleep 0.1
+  done
+  fail "host: '$want' not reached with n"
+}
 # snap NAME WINDOW: with BUZZ_SNAP_DIR set, keeps the screen (for docs)
 snap() { [ -z "${BUZZ_SNAP_DIR:-}" ] || cap "$2" >"$BUZZ_SNAP_DIR/$1.txt"; }
 start=$SECONDS
@@ -107,7 +136,7 @@ code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print 
 wait_re 1 "Judge: quiz judge $addr $code --token [0-9A-Z]{16}"
 token=$(cap 1 | grep -oE -- "--token [0-9A-Z]{16}" | awk '{print $2}')
 echo "room $code on $addr, judge token $token"
-wait_for 1 "1 rounds: 抢答题 (buzz-in)"
+wait_for 1 "3 rounds: 抢答题 (buzz-in) · 抢答上屏 (buzz-in) · 填空评判 (speed)"
 snap host-lobby 1
 
 # --- a wrong judge token: refused, exit 1
@@ -129,7 +158,7 @@ wait_for 1 "Players in the room: 2"
 
 # --- question 1: Bob fouls while it is read, 张三 wins, the host: right
 T send-keys -t m:1 s
-wait_for 2 "Round 1 of 1 · 抢答题 · buzz-in" 8
+wait_for 2 "Round 1 of 3 · 抢答题 · buzz-in" 8
 wait_re 2 "4 s to read · \+10 / −10 · foul −10 · rebounds 1 · 20 s to answer · oral, judged" 3
 stem1="中国共产党的根本宗旨是____。"
 wait_for 3 "$stem1" 10
@@ -167,6 +196,7 @@ T send-keys -t m:1 y
 wait_for 1 "Ruling taken" 3
 wait_re 1 "^ +1\. +一支部 +1 +10 +\+10" 10
 wait_re 1 "^ +2\. +二支部 +1 +-10 +−10" 3
+wait_for 3 "Foul: −10 points" 3
 snap host-reveal-1 1
 
 # --- question 2: 张三 wins, wrong; the rebound goes to Bob, the judge: right
@@ -198,12 +228,66 @@ wait_re 1 "^ +=1 +一支部 +1 +0 +−10" 10
 wait_re 1 "^ +=1 +二支部 +1 +0 +\+10" 3
 snap host-reveal-2 1
 
+# --- round 2, on screen: 张三 wins and answers with a key in the window
+next_until "Round 2 of 3 · 抢答上屏 · buzz-in" "Leaderboard after" "Press n to begin round 2"
+wait_re 2 "3 s to read · .* · on screen" 5
+stem3="党的基本路线要求以____为中心。"
+wait_for 2 "$stem3" 10
+wait_for 2 "BUZZ!" 6
+T send-keys -t m:2 Space
+wait_for 2 "You got it!" 5
+wait_for 2 "Your answer: on screen now" 3
+wait_re 2 "1[0-9]\.[0-9] s to answer" 2
+wait_for 2 "A-H or 1-8 answer"
+wait_for 3 "Answering: 一支部 · 张三" 3
+snap join-answering 2
+right=$(letter_of 2 "经济建设")
+[ -n "$right" ] || fail "option 经济建设 not found"
+T send-keys -t m:3 "$right" # not the winner: nothing is sent
+T send-keys -t m:2 "$right"
+wait_for 2 "Correct! +10 points" 10
+wait_for 3 "Not your turn: no points" 3
+
+# --- round 3, speed with a judge on fill-in answers: 张三 types the
+# answer, Bob a near one; the host accepts both, one key each
+next_until "Round 3 of 3 · 填空评判 · speed" "Leaderboard after" "Press n to begin round 3"
+wait_for 2 "fill-in judged" 3
+stem4="党的组织原则是____。"
+wait_for 2 "Your answer: _" 10
+T send-keys -t m:2 -l "民主集中制"
+T send-keys -t m:2 Enter
+T send-keys -t m:3 -l "民主集中"
+T send-keys -t m:3 Enter
+wait_for 2 "Answer received in" 5
+wait_for 3 "Answer received in" 5
+for _ in $(seq 60); do
+  cap 1 | grep -qF "Ruling awaited" && break
+  cap 1 | grep -qF "Answered 2 / 2" && T send-keys -t m:1 n && sleep 0.5
+  sleep 0.1
+done
+wait_for 1 "Ruling awaited" 3
+wait_for 3 "The judges are ruling…" 3
+wait_for 4 "裁判评判中…" 3
+wait_re 1 "1× 民主集中制 +auto: right +to rule"
+wait_re 1 "1× 民主集中 +auto: wrong +to rule"
+wait_for 1 "Answer key: 民主集中制"
+snap host-judging 1
+T send-keys -t m:1 y
+wait_re 1 "1× 民主集中.* right$" 3
+T send-keys -t m:1 y
+wait_re 3 "Correct! \+[0-9]+ points" 10
+wait_re 2 "Correct! \+[0-9]+ points" 3
+
 # --- the record: every press, decided
 skipped=()
 if command -v sqlite3 >/dev/null; then
   got=$(sqlite3 "$tmp/quiz.db" "select q || ':' || arm || ':' || outcome from presses order by seq" | tr '\n' ' ')
-  [ "$got" = "0:0:foul 0:0:won 1:0:won 1:1:won " ] || fail "presses table: '$got'"
+  [ "$got" = "0:0:foul 0:0:won 1:0:won 1:1:won 2:0:won " ] || fail "presses table: '$got'"
   echo "presses: $got"
+  # Bob's near answer: wrong by the automatic match, right by the ruling
+  got=$(sqlite3 "$tmp/quiz.db" "select a.correct || ':' || b.correct from answers a join bookings b using (match_id, q, player_id) join players p using (match_id, player_id) where p.nick = 'Bob' and a.q = 3")
+  [ "$got" = "0:1" ] || fail "Bob's answer (automatic:ruled): '$got'"
+  echo "Bob's fill-in answer: automatic 0, ruled 1"
 else
   skipped+=("sqlite3 not installed: the presses table was not checked")
 fi
@@ -211,7 +295,7 @@ fi
 # --- quit everywhere: each client gives the terminal back and exits 0
 for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
 for w in 1 2 3 4 5; do wait_for "$w" "quiz exited 0" 5; done
-echo "tui buzz: 2 questions, foul, win, wrong, rebound, 5 screens at 80x24, in $((SECONDS - start)) s"
+echo "tui buzz: foul, win, wrong, rebound, on-screen answer, judged fill-in; 5 screens at 80x24, in $((SECONDS - start)) s"
 if [ "${#skipped[@]}" -gt 0 ]; then
   for s in "${skipped[@]}"; do echo "SKIP: $s"; done
   exit 77

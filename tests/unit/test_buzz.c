@@ -897,6 +897,13 @@ Test(buzz, fill_judge_caps_items)
 	cr_assert(room_judge_view(R, &j));
 	cr_expect_eq(j.nitems, ROOM_JUDGE_ITEMS_MAX);
 	cr_expect_str_eq(j.items[0].text, "a0", "ties: the earliest first");
+	cr_assert_eq(hold(), 0);
+	cr_expect_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(room_paused_from(R), ROOM_JUDGING);
+	cr_expect_eq(room_verdict(R, now, 0, 0, true, "host"), -QE_BAD_STATE);
+	cr_assert_eq(release(), 0);
+	cr_expect_eq(room_state(R), ROOM_JUDGING);
+	cr_expect_eq(room_timer_at(R), 0);
 	cr_assert_eq(room_verdict(R, now, 0, ROOM_VERDICT_REST, true, "host"),
 		     0);
 	drain();
@@ -1197,4 +1204,118 @@ Test(buzz, replay_gives_the_same_decisions)
 			  seen[PRESS_IGNORED]);
 		cr_expect(!seen[PRESS_PENDING]);
 	}
+}
+
+/* After a pause the question is re-sent: a re-send that arrives after the
+ * resume is not charged either, and the time used before the pause still
+ * counts; a TURN answer follows the same rule. */
+Test(buzz, late_question_after_a_resume_and_in_turn)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	struct room_answer_in in;
+	uint32_t a, x;
+	int64_t reveal, resumed, rt;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	add_round(&c, FMT_TURN)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	x = join("x");
+	to_open();
+	reveal = room_reveal_at(R);
+	now = reveal + 3 * SEC;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	now += 10 * SEC;
+	resumed = now;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	memset(&in, 0, sizeof(in));
+	in.q = 0;
+	in.choice_mask = ok_mask(0);
+	in.one_way_us = 40 * MS;
+	/* re-sent at the resume, shown 40 ms later; answered 2 s after */
+	in.player = a;
+	in.sent_us = resumed;
+	in.recv_us = resumed + 40 * MS + 2 * SEC + 40 * MS;
+	now = in.recv_us;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 3 * SEC + 2 * SEC);
+	drain();
+	/* the first send's time (before the pause) changes nothing */
+	in.player = x;
+	in.sent_us = reveal - LEAD;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 3 * SEC + 2 * SEC + 40 * MS);
+	drain();
+	run_until(room_deadline_at(R) + CAP);
+	cr_expect_eq(to_break(), ROOM_ROUND_BREAK);
+
+	to_open(); /* a's turn (join order) */
+	reveal = room_reveal_at(R);
+	in.q = 1;
+	in.choice_mask = ok_mask(1);
+	in.player = a;
+	in.one_way_us = 60 * MS;
+	in.sent_us = reveal + 90 * MS; /* shown 150 ms late */
+	in.recv_us = reveal + 4 * SEC;
+	now = in.recv_us;
+	cr_assert_eq(room_answer_in(R, &in, &rt), 0);
+	cr_expect_eq(rt, 4 * SEC - 60 * MS - 150 * MS);
+	drain();
+	run_until(room_deadline_at(R) + CAP);
+	cr_expect_eq(player(a)->last.rt_us, 4 * SEC - 210 * MS);
+	cr_expect_eq(player(a)->last.delta, 10);
+}
+
+/* A foul decided inside an open window splits the window's decision into
+ * runs of consecutive presses: one FX_BUZZ each, so no press is told (or
+ * stored) twice. A kicked contestant may not press. */
+Test(buzz, decided_presses_come_in_runs)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t p1, p2, p3, k;
+	int64_t armed;
+	size_t mark, i, seen[4] = {0};
+
+	buzz_round(&c, 1);
+	new_room_contest(&s, &c);
+	p1 = join("p1");
+	p2 = join("p2");
+	p3 = join("p3");
+	k = join("k");
+	to_open();
+	cr_assert_eq(cmd(CMD_KICK, k), 0);
+	armed = to_armed();
+	cr_expect_eq(press_at(k, armed + 5 * MS, 0, 0, 0), -QE_BAD_STATE);
+	cr_assert_eq(press_at(p1, armed + 10 * MS, 0, 0, 0), 0);
+	mark = nfx;
+	/* reached the server after the arming, but compensated before it */
+	cr_assert_eq(press_at(p2, armed + 15 * MS, 50 * MS, 0, 0), 0);
+	cr_expect_eq(last_press().outcome, PRESS_FOUL);
+	cr_expect_eq(last_press().react_us, -35 * MS);
+	cr_assert_eq(press_at(p3, armed + 20 * MS, 0, 0, 0), 0);
+	fire();
+	cr_expect_eq(bz().winner, p1);
+	cr_expect_eq(press_of(p3, 0).outcome, PRESS_SLOWER);
+	cr_expect_eq(press_of(p3, 0).gap_us, 10 * MS);
+	/* every press is in exactly one FX_BUZZ */
+	for (i = mark; i < nfx; i++) {
+		const struct room_effect *e = &fxlog[i];
+		uint32_t j;
+
+		if (e->kind != FX_BUZZ)
+			continue;
+		for (j = e->u.buzz.first; j < e->u.buzz.first + e->u.buzz.n;
+		     j++) {
+			cr_assert_lt(j, 3);
+			seen[j]++;
+		}
+	}
+	cr_expect_eq(seen[0], 1);
+	cr_expect_eq(seen[1], 1);
+	cr_expect_eq(seen[2], 1);
+	cr_expect_eq(count_fx_since(mark, FX_BUZZ), 3,
+		     "the foul, then two runs of the window");
 }

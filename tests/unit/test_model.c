@@ -2551,8 +2551,14 @@ Test(model, buzz_stale_and_new_question)
 	buzz_state(&M, 0, MODEL_BUZZ_ANSWERING, 0, 9, pp, 1, NULL, 0);
 	buzz_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE); /* resent */
 	cr_expect(M.have_buzz);
-	cr_expect(M.buzz_sent);
+	cr_expect_not(M.buzz_sent, "not decided: may be lost, press again");
 	cr_expect_eq(M.n_presses, 1);
+	cr_expect_eq(model_key(&M, ' ', a + 2 * SEC),
+		     MODEL_BUZZ | MODEL_REDRAW);
+	press(&w, 7, "小明", "一支部", MODEL_PRESS_SLOWER, 5000, 0);
+	buzz_result(&M, 0, &w);
+	buzz_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE); /* resent */
+	cr_expect(M.buzz_sent, "decided: kept");
 	buzz_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
 	cr_expect(M.q_buzz);
 	cr_expect_not(M.have_buzz);
