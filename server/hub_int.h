@@ -31,14 +31,17 @@ struct pending {
 };
 
 /* When the question, and the arming of a rebound, reached a seat: the
- * first write of each to any connection of the seat (so a resume does not
- * restart the clock). sent_us of answers and presses. */
+ * first write of each to any connection of the seat (so a connection that
+ * resumes the seat does not restart the clock), and for answers the
+ * room's latest send of the question (its re-send after a pause: the core
+ * times from the resume). sent_us of answers and presses. */
 struct seat_sent {
-	uint32_t q1;	 /* q + 1 of the question stamped, 0 none */
-	int64_t q_us;	 /* its first write */
-	uint32_t arm_q1; /* q + 1 of the rebound stamped, 0 none */
-	uint32_t arm;	 /* which arming (> 0) */
-	int64_t arm_us;	 /* the first write of a BuzzState of it */
+	uint32_t q1;	   /* q + 1 of the question stamped, 0 none */
+	int64_t q_us;	   /* its first write */
+	int64_t q_last_us; /* its latest write by the room (not a catch-up) */
+	uint32_t arm_q1;   /* q + 1 of the rebound stamped, 0 none */
+	uint32_t arm;	   /* which arming (> 0) */
+	int64_t arm_us;	   /* the first write of a BuzzState of it */
 };
 
 /* The request whose effects are being flushed: its seq (for replies that
@@ -163,14 +166,19 @@ void seats_keep_delay(struct lroom *lr, const struct session *ss);
  * its seat kept. */
 int64_t seats_delay(const struct lroom *lr, const struct session *ss);
 /* When the arming the player may press on now reached its seat (the
- * question's write for arming 0, the BuzzState's for a rebound); 0 if
- * unknown. And when question q reached it (answers). */
+ * question's first write for arming 0, the BuzzState's for a rebound); 0
+ * if unknown. And when question q last reached it from the room (answers:
+ * the re-send after a pause counts, a catch-up of a resumed connection
+ * does not). */
 int64_t seats_arm_sent(const struct lroom *lr, uint32_t pid, uint32_t q,
 		       uint32_t arm);
 int64_t seats_q_sent(const struct lroom *lr, uint32_t pid, uint32_t q);
 /* A write of question q (or of a BuzzState of rebound arm > 0 of q) to a
- * seat's connection at `at`; only the first of each is kept. */
-void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at);
+ * seat's connection at `at`; only the first of each is kept, but for
+ * answers a send to the whole room (resend: not a catch-up) moves the
+ * question's latest write. */
+void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at,
+		   bool resend);
 void seats_stamp_arm(struct lroom *lr, uint32_t pid, uint32_t q, uint32_t arm,
 		     int64_t at);
 void seats_host_take(struct lroom *lr, struct session *ss);

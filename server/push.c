@@ -123,13 +123,13 @@ void push_question(struct lroom *lr, uint32_t q, struct session *only)
 	if (only) {
 		session_send(only, b);
 		if (only->role == ROLE_PLAYER)
-			seats_stamp_q(lr, only->player, q, net_now_us());
+			seats_stamp_q(lr, only->player, q, net_now_us(), false);
 	} else {
 		for (i = 1; i < lr->nseats; i++) {
 			if (!lr->seats[i])
 				continue;
 			session_send(lr->seats[i], b);
-			seats_stamp_q(lr, (uint32_t)i, q, net_now_us());
+			seats_stamp_q(lr, (uint32_t)i, q, net_now_us(), true);
 		}
 		for (w = lr->watchers; w; w = w->wnext)
 			session_send(w, b);

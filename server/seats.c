@@ -202,11 +202,19 @@ int64_t seats_delay(const struct lroom *lr, const struct session *ss)
 	return lr->one_way[ss->player];
 }
 
-void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at)
+void seats_stamp_q(struct lroom *lr, uint32_t pid, uint32_t q, int64_t at,
+		   bool resend)
 {
-	if (pid < lr->nseats && lr->sent[pid].q1 != q + 1) {
-		lr->sent[pid].q1 = q + 1;
-		lr->sent[pid].q_us = at;
+	struct seat_sent *s;
+
+	if (pid >= lr->nseats)
+		return;
+	s = &lr->sent[pid];
+	if (s->q1 != q + 1) {
+		s->q1 = q + 1;
+		s->q_us = s->q_last_us = at;
+	} else if (resend) {
+		s->q_last_us = at;
 	}
 }
 
@@ -229,7 +237,7 @@ int64_t seats_q_sent(const struct lroom *lr, uint32_t pid, uint32_t q)
 {
 	if (pid >= lr->nseats || lr->sent[pid].q1 != q + 1)
 		return 0;
-	return lr->sent[pid].q_us;
+	return lr->sent[pid].q_last_us;
 }
 
 int64_t seats_arm_sent(const struct lroom *lr, uint32_t pid, uint32_t q,
@@ -237,11 +245,11 @@ int64_t seats_arm_sent(const struct lroom *lr, uint32_t pid, uint32_t q,
 {
 	const struct seat_sent *s;
 
-	if (!arm)
-		return seats_q_sent(lr, pid, q);
 	if (pid >= lr->nseats)
 		return 0;
 	s = &lr->sent[pid];
+	if (!arm) /* the first write: the buzzer's times move with a pause */
+		return s->q1 == q + 1 ? s->q_us : 0;
 	return s->arm_q1 == q + 1 && s->arm == arm ? s->arm_us : 0;
 }
 

@@ -56,6 +56,13 @@ hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
 # booking has the ruling
 [ "$(sqlite3 "$db" "select a.correct || '|' || b.correct from answers a join bookings b using (match_id, q, player_id) where a.text = '一个近义词'")" = "0|1" ] \
   || fail "answers.correct must stay automatic, bookings.correct the ruling"
+# the answer after a pause is timed from the question's re-send (its
+# event's sent_us is after the resume), not from its first send
+[ "$(sqlite3 "$db" "select e.arg >= r.at_us from events e join events r on r.match_id = e.match_id and r.kind = 'resume' where e.kind = 'answer' and e.text = '一个近义词'")" = 1 ] \
+  || fail "an answer after a resume is not dated from the re-send"
+# the buzz answers carry their question's send too
+[ "$(sqlite3 "$db" "select count(*) from events where match_id = $match and kind = 'answer' and arg > 0 and arg < at_us")" -ge 3 ] \
+  || fail "buzz answers without sent_us"
 "$replay" "$db" || fail "quiz-replay: the presses or the scores do not replay"
 if grep -q "Sanitizer\|runtime error" "$tmp/quizd.log"; then fail "sanitizer report in the quizd log"; fi
 echo "buzz_replay: presses stored and replayed"

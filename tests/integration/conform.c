@@ -951,6 +951,13 @@ static void buzz_answer(Env *env, Quiz__V1__Answer *a, uint32_t q)
 		answer(env, a, q, &zero, 1, NULL);
 }
 
+/* How long after armed_at (server clock) a valid press is sent: more than
+ * the compensation cap (150 ms), since this client answers the server's
+ * Pings only when it reads, which can make its delay estimate, and so its
+ * compensation, as large as the cap: a press must still come after the
+ * arming as the server sees it (react >= 0). */
+#define PRESS_AFTER_US 200000
+
 /* Sleeps until the server clock reads t (both sides read the same
  * CLOCK_MONOTONIC: quizd and this test run on one machine). */
 static void sleep_until_us(uint64_t t)
@@ -1154,6 +1161,7 @@ static void buzz_foul_and_win(void)
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Buzz bz;
 	Quiz__V1__Answer ans;
+	int64_t t0, t1;
 	uint64_t armed_a = buzz_question(&B.a, 0, "甲");
 	uint64_t armed_b = buzz_question(&B.b, 0, "乙");
 	const Quiz__V1__Press *pr;
@@ -1180,15 +1188,18 @@ static void buzz_foul_and_win(void)
 	buzz(&env, &bz, 99);
 	expect_error(&B.b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "Buzz of a question index past the count");
-	sleep_until_us(armed_b + 30000);
+	sleep_until_us(armed_b + PRESS_AFTER_US);
 	buzz(&env, &bz, 0);
+	t0 = tc_now_us();
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_result(&B.b, 0);
+	t1 = tc_now_us();
 	pr = r ? r->buzz_result->press : NULL;
 	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
 		  pr->react_us >= 0 && pr->gap_us == 0 && pr->arm == 0,
-	      "a press after armed_at: BuzzResult WON (react %lld us)",
-	      pr ? (long long)pr->react_us : 0LL);
+	      "a press after armed_at: BuzzResult WON (react %lld us; the "
+	      "result came %lld us after the press: tie window and commit)",
+	      pr ? (long long)pr->react_us : 0LL, (long long)(t1 - t0));
 	wire_free(r);
 	r = wait_buzz_state(&B.b, 0, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
 	check(r && r->buzz_state->winner_id == B.pid_b &&
@@ -1284,7 +1295,7 @@ static void buzz_late_and_rebound(void)
 		check(false, "the judge gets the AnswerKey of question 1");
 		return;
 	}
-	sleep_until_us(armed_b + 30000);
+	sleep_until_us(armed_b + PRESS_AFTER_US);
 	buzz(&env, &bz, 1);
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_state(&B.b, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
@@ -1321,7 +1332,7 @@ static void buzz_late_and_rebound(void)
 	      "a wrong answer re-arms the buzzer (BuzzState ARMED, arm 1, "
 	      "the loser locked out)");
 	if (r)
-		sleep_until_us(r->buzz_state->armed_at_us + 30000);
+		sleep_until_us(r->buzz_state->armed_at_us + PRESS_AFTER_US);
 	wire_free(r);
 	buzz(&env, &bz, 1);
 	peer_send(&B.b, &env, false);
@@ -1381,13 +1392,41 @@ static void buzz_oral(void)
 		wire_free(r);
 	check(r != NULL, "the judge gets the AnswerKey of the oral question");
 	wire_free(r);
-	sleep_until_us(armed_b + 30000);
+	sleep_until_us(armed_b + PRESS_AFTER_US);
 	buzz(&env, &bz, 2);
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_state(&B.b, 2, QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
 	check(r && r->buzz_state->winner_id == B.pid_b,
 	      "an oral round: the winner goes straight to BUZZ_JUDGING");
 	wire_free(r);
+	{ /* a screen that comes now catches up with the buzzer */
+		Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
+		struct peer scr;
+
+		peer_open(&scr, "buzz screen");
+		wire_free(hello_contests(&scr));
+		wr.code = B.code;
+		wr.host_token = "";
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+		env.watch_room = &wr;
+		wire_free(expect_reply(&scr, &env,
+				       QUIZ__V1__ENVELOPE__BODY_WATCHING,
+				       "a screen watches the buzz room"));
+		r = wait_buzz_state(&scr, 2,
+				    QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
+		check(r && r->buzz_state->winner_id == B.pid_b &&
+			  r->buzz_state->n_presses == 1,
+		      "a screen watching mid-question gets the BuzzState");
+		wire_free(r);
+		while ((r = peer_next(&scr)) &&
+		       r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY &&
+		       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)
+			wire_free(r);
+		check(!r, "... and no AnswerKey or JudgeRequest (a screen is "
+			  "not a judge)");
+		wire_free(r);
+		peer_close(&scr);
+	}
 	while (
 	    (r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)) &&
 	    r->judge_request->question_index != 2)
@@ -1444,8 +1483,9 @@ static void judge_fill_checks(void)
 	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
 	Quiz__V1__Answer ans;
 	Quiz__V1__Verdict v;
-	struct peer host, c, judge;
-	char code[32], token[80];
+	struct peer host, c, c2, judge;
+	char code[32], token[80], ctoken[80];
+	struct timespec gap = {0, 600 * 1000000L};
 	const Quiz__V1__JudgeRequest *jr;
 	bool key = false;
 	Env *r;
@@ -1465,7 +1505,9 @@ static void judge_fill_checks(void)
 	snprintf(token, sizeof(token), "%s", r->room_created->judge_token);
 	wire_free(r);
 	peer_open(&c, "fill contestant");
-	wire_free(hello_contests(&c));
+	r = hello_contests(&c);
+	snprintf(ctoken, sizeof(ctoken), "%s", r->welcome->resume_token);
+	wire_free(r);
 	j.code = code;
 	j.nickname = "填空者";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
@@ -1477,9 +1519,44 @@ static void judge_fill_checks(void)
 	if (!r)
 		die("no fill question");
 	wire_free(r);
+	/* paused and resumed: the question is re-sent (the answer is timed
+	 * from the re-send: integration_buzz_replay looks at its event) */
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0, "PAUSE");
+	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME, 0, "RESUME");
+	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	check(r != NULL, "the question is re-sent after RESUME");
+	wire_free(r);
+	/* 600 ms later the seat is resumed from a new connection, which gets
+	 * the question again: that copy does not restart the clock (the
+	 * response time is over 600 ms less the compensation, at most the
+	 * 150 ms cap) */
+	nanosleep(&gap, NULL);
+	peer_open(&c2, "fill contestant again");
+	{
+		Env henv = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+		Quiz__V1__RoundFormat f = QUIZ__V1__ROUND_FORMAT__SPEED;
+
+		tc_hello_env(&henv, &h, "quiz-conform/1", ctoken);
+		h.n_formats = 1;
+		h.formats = &f;
+		wire_free(expect_reply(&c2, &henv,
+				       QUIZ__V1__ENVELOPE__BODY_WELCOME,
+				       "Hello resuming the seat"));
+	}
+	r = peer_wait(&c2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
+	check(r != NULL, "the resumed connection gets the open question");
+	wire_free(r);
+	peer_close(&c);
+	c = c2;
 	answer(&env, &ans, 0, NULL, 0, "一个近义词");
-	wire_free(expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
-			       "a fill answer"));
+	r = expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "a fill answer");
+	check(r && r->answer_ack->response_time_us >= 400000,
+	      "an answer right after resuming the seat is timed from the "
+	      "room's send, not the resumed copy (%u us)",
+	      r ? r->answer_ack->response_time_us : 0);
+	wire_free(r);
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
 	       "NEXT closes the fill question");
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
