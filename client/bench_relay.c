@@ -195,7 +195,6 @@ static void chunk_free(struct relay_chunk *c)
 
 	r->pending--;
 	free(c);
-	c = NULL;
 	relay_maybe_free(r);
 }
 
