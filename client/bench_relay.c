@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "qconn.h"
 
 /* One chunk of bytes read from one side, waiting to be written to the
@@ -285,17 +286,14 @@ static void relay_on_tick(uv_poll_t *h, int status, int events)
 	relay_flush(rs);
 }
 
-/* The delay of one message in one direction: the link's delay plus a
- * uniform jitter in [-J, +J], never below 0. */
-static uint64_t relay_delay(struct relay *r, int up)
+/* The jitter of one message: uniform in [-J, +J] (0 without). */
+static int64_t relay_jitter(struct relay *r)
 {
-	int64_t d = up ? r->up_us : r->down_us;
-
-	if (r->jitter_us > 0)
-		d += (int64_t)(relay_rng(&r->rng) %
-			       (uint64_t)(2 * r->jitter_us + 1)) -
-		     r->jitter_us;
-	return d > 0 ? (uint64_t)d : 0;
+	if (r->jitter_us <= 0)
+		return 0;
+	return (int64_t)(relay_rng(&r->rng) %
+			 (uint64_t)(2 * r->jitter_us + 1)) -
+	       r->jitter_us;
 }
 
 /* Queues bytes read from one side (len 0: that side closed). */
@@ -309,9 +307,8 @@ static void relay_queue(struct relay *r, int up, const char *data, size_t len)
 		relay_close(r);
 		return;
 	}
-	due = now + relay_delay(r, up);
-	if (due < r->last_due[up])
-		due = r->last_due[up];
+	due = bench_relay_due(r->last_due[up], now, up ? r->up_us : r->down_us,
+			      relay_jitter(r));
 	r->last_due[up] = due;
 	c->r = r;
 	c->up = up;

@@ -203,3 +203,14 @@ double bench_mean(const int64_t *v, size_t n)
 		s += (double)v[i];
 	return n ? s / (double)n : 0.0;
 }
+
+/* Due time of a relayed chunk: now + delay + jitter, clamped to now and
+ * to the previous due time of its direction. */
+uint64_t bench_relay_due(uint64_t prev, uint64_t now, int64_t delay_us,
+			 int64_t jitter_us)
+{
+	int64_t d = delay_us + jitter_us;
+	uint64_t due = now + (d > 0 ? (uint64_t)d : 0);
+
+	return due < prev ? prev : due;
+}

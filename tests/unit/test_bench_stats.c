@@ -371,3 +371,20 @@ Test(bench_stats, mean)
 	cr_expect_float_eq(bench_mean(v, 1), -3.0, 1e-9);
 	cr_expect_float_eq(bench_mean(NULL, 0), 0.0, 1e-9);
 }
+
+/* Injected delays: due = now + delay + jitter, never before now (a
+ * negative sum is no delay) and never before the previous chunk of the
+ * same direction (no reordering: a later chunk with less jitter waits). */
+Test(bench_stats, relay_due)
+{
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, 0), 51000);
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, -7000), 44000);
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, 9000), 60000);
+	/* 2 ms delay, -10 ms jitter: due now, not in the past */
+	cr_expect_eq(bench_relay_due(0, 1000, 2000, -10000), 1000);
+	/* the previous chunk is due later: this one waits for it */
+	cr_expect_eq(bench_relay_due(60000, 2000, 50000, -9000), 60000);
+	cr_expect_eq(bench_relay_due(60000, 2000, 50000, 9000), 61000);
+	/* equal dues keep their order (the heap breaks ties by arrival) */
+	cr_expect_eq(bench_relay_due(51000, 1000, 50000, 0), 51000);
+}
