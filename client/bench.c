@@ -66,6 +66,18 @@ static unsigned rng_below(uint64_t *s, unsigned n)
 	return (unsigned)(rng_next(s) % n);
 }
 
+/* The seeded generator for client/bench_buzz.c. */
+double bench_rng_unit(struct bench *b)
+{
+	return rng_unit(&b->rng);
+}
+
+/* Uniform in [0, n) for client/bench_buzz.c; n >= 1. */
+unsigned bench_rng_below(struct bench *b, unsigned n)
+{
+	return rng_below(&b->rng, n);
+}
+
 /* Prints a mismatch example to stderr (the first few only). */
 void bench_example(struct bench *b, const char *fmt, ...)
 {
@@ -162,7 +174,8 @@ static void bench_hurry(struct bench *b, unsigned qi)
 	if (!b->o.hurry || !b->host || b->stopping || qi >= b->nq)
 		return;
 	q = &b->q[qi];
-	if (q->hurried || q->host_revealed || q->acked == 0)
+	if (q->hurried || q->host_revealed || q->acked == 0 ||
+	    q->format == QUIZ_BENCH_BUZZ)
 		return;
 	for (i = 0; i < b->o.players; i++) {
 		const struct player *p = &b->players[i];
@@ -736,6 +749,7 @@ static void player_answer(struct player *p)
 		a->intends = 0;
 		return;
 	}
+	a->sent_local = now;
 	a->sent = 1;
 	a->seq = (uint32_t)seq;
 	b->oot_sent += a->oot;
@@ -790,6 +804,30 @@ static int player_is_staker(const struct player *p)
 }
 
 static void on_player_timer(uv_timer_t *t);
+
+/* Arms the player's timer for a local time (client/bench_buzz.c). */
+void bench_player_arm(struct player *p, uint64_t local_us, int early)
+{
+	player_arm(p, local_us, early, on_player_timer);
+}
+
+/* Spins to local_us when it is close (client/bench_buzz.c). */
+int bench_player_wait(uint64_t local_us)
+{
+	return player_wait_until(local_us);
+}
+
+/* Sends the answer to question p->cur (client/bench_buzz.c). */
+void bench_player_answer(struct player *p)
+{
+	player_answer(p);
+}
+
+/* The player's timer callback (client/bench_buzz.c). */
+void bench_on_player_timer(uv_timer_t *t)
+{
+	on_player_timer(t);
+}
 
 /* 风险: a WagerRequest. The unit's first member stakes at once, a stake
  * drawn from the round's; its teammates try too, 20-200 ms later, and
@@ -890,6 +928,10 @@ static void on_player_timer(uv_timer_t *t)
 		p->wager_q = -1;
 		return;
 	}
+	if (p->phase >= 3) { /* buzz: a press or the winner's answer */
+		bench_buzz_timer(p);
+		return;
+	}
 	if (!p->c || p->cur < 0)
 		return;
 	q = &b->q[p->cur];
@@ -913,8 +955,12 @@ static void on_player_timer(uv_timer_t *t)
 		if (think > cap)
 			think = cap;
 		p->phase = 1;
-		p->answer_local =
-		    qconn_to_local(p->c, q->reveal_at + (uint64_t)think * 1000);
+		if (b->relay) /* the contestant thinks from its screen */
+			p->answer_local =
+			    p->pq[p->cur].shown + (uint64_t)think * 1000;
+		else
+			p->answer_local = qconn_to_local(
+			    p->c, q->reveal_at + (uint64_t)think * 1000);
 		player_arm(p, p->answer_local, 0, on_player_timer);
 		return;
 	}
@@ -977,6 +1023,12 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		p->wager_q = -1;
 		uv_timer_stop(&p->timer);
 	}
+	p->pq[m->index].q_recv = recv;
+	if (m->armed_at_us || q->format == QUIZ_BENCH_BUZZ) {
+		q->format = QUIZ_BENCH_BUZZ;
+		bench_buzz_question(p, m, recv);
+		return;
+	}
 	p->pq[m->index].intends = 1;
 	if (!player_has_turn(p, q)) {
 		if (rng_unit(&b->rng) < b->o.out_of_turn) {
@@ -990,6 +1042,7 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 	p->cur = (int)m->index;
 	p->phase = 0;
 	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
+	p->pq[m->index].shown = recv > p->reveal_local ? recv : p->reveal_local;
 	player_arm(p, p->reveal_local, 1, on_player_timer);
 }
 
@@ -1071,7 +1124,9 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 			      q->time_limit_ms);
 	}
 	d = (int64_t)r->response_time_us - a->measured_rt;
-	if (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US) {
+	/* with injected delays the fairness report judges the times */
+	if (!b->relay && q->format != QUIZ_BENCH_BUZZ &&
+	    (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US)) {
 		b->mm_rt++;
 		bench_example(b,
 			      "bench-%u q%u: server rt %u us, measured %" PRId64
@@ -1300,6 +1355,9 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			player_refused(p, (unsigned)qi, env->error);
 			break;
 		}
+		if (p->pq && bench_buzz_refused(p, env->error->ref_seq,
+						(int)env->error->code))
+			break;
 		qi = p->pq ? player_wager_by_seq(p, env->error->ref_seq) : -1;
 		if (qi >= 0 && env->error->ref_seq) {
 			player_wager_refused(p, (unsigned)qi, env->error);
@@ -1356,6 +1414,12 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST:
 		player_wager_request(p, env->wager_request);
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_STATE:
+		bench_buzz_state(p, env->buzz_state);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_BUZZ_RESULT:
+		bench_buzz_result(p, env->buzz_result);
+		break;
 	case QUIZ__V1__ENVELOPE__BODY_WAGER_ACK:
 		player_wager_ack(p, env->wager_ack, env->seq);
 		break;
@@ -1389,6 +1453,17 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	}
 }
 
+/* The TCP connect finished: through the relay, the next contestant may
+ * connect now (this one sits in the relay's accept queue). */
+static void player_on_connect(struct qconn *c, int status)
+{
+	struct player *p = qconn_data(c);
+
+	(void)status;
+	if (p->b->relay_waiting == p)
+		p->b->relay_waiting = NULL;
+}
+
 static void player_on_close(struct qconn *c, int reason)
 {
 	struct player *p = qconn_data(c);
@@ -1396,6 +1471,8 @@ static void player_on_close(struct qconn *c, int reason)
 
 	(void)reason;
 	p->c = NULL;
+	if (b->relay_waiting == p)
+		b->relay_waiting = NULL;
 	if (p->timer_live)
 		uv_timer_stop(&p->timer);
 	if (p->state == P_CONNECTING || p->state == P_JOINING) {
@@ -1421,10 +1498,14 @@ static void player_on_close(struct qconn *c, int reason)
 static void player_start(struct bench *b, struct player *p)
 {
 	static const struct qconn_callbacks cb = {
+	    .on_connect = player_on_connect,
 	    .on_message = player_on_message,
 	    .on_close = player_on_close,
 	};
-	struct qconn_options opt = {.client = "quiz-bench/" QUIZ_VERSION};
+	struct qconn_options opt = {
+	    .client = "quiz-bench/" QUIZ_VERSION,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
 
 	p->state = P_CONNECTING;
 	p->cur = -1;
@@ -1440,7 +1521,16 @@ static void player_start(struct bench *b, struct player *p)
 		return;
 	}
 	qconn_configure(p->c, &opt);
-	if (qconn_connect(p->c, (const struct sockaddr *)&b->o.addr) < 0)
+	if (b->relay) {
+		if (bench_relay_expect(b, p) < 0) {
+			qconn_close(p->c);
+			return;
+		}
+		b->relay_waiting = p;
+	}
+	if (qconn_connect(p->c,
+			  (const struct sockaddr *)(b->relay ? &b->relay_addr
+							     : &b->o.addr)) < 0)
 		qconn_close(p->c);
 }
 
@@ -1450,7 +1540,10 @@ static void on_ramp(uv_timer_t *t)
 {
 	struct bench *b = t->data;
 
-	while (b->next < b->o.players && b->inflight < b->o.ramp)
+	/* through the relay one connect at a time: the relay takes the
+	 * next connection it accepts for the contestant waiting */
+	while (b->next < b->o.players && b->inflight < b->o.ramp &&
+	       !b->relay_waiting)
 		player_start(b, &b->players[b->next++]);
 	if (b->next == b->o.players) {
 		uv_timer_stop(t);
@@ -1593,6 +1686,7 @@ static void bench_stop(struct bench *b)
 	uv_close((uv_handle_t *)&b->ramp_timer, NULL);
 	uv_close((uv_handle_t *)&b->timeout_timer, NULL);
 	qconn_close(b->host);
+	bench_relay_stop(b);
 	for (i = 0; i < b->o.players; i++) {
 		struct player *p = &b->players[i];
 
@@ -1620,6 +1714,7 @@ static void bench_free(struct bench *b)
 {
 	unsigned i;
 
+	bench_buzz_free(b);
 	for (i = 0; b->players && i < b->o.players; i++)
 		free(b->players[i].pq);
 	for (i = 0; b->q && i < b->nq; i++) {
@@ -1633,6 +1728,7 @@ static void bench_free(struct bench *b)
 	free(b->o.contest_text);
 	free(b->q);
 	free(b->players);
+	bench_relay_free(b);
 	bench_free_bank(b->bank);
 }
 
@@ -1642,7 +1738,10 @@ int main(int argc, char **argv)
 	    .on_message = host_on_message,
 	    .on_close = host_on_close,
 	};
-	struct qconn_options hopt = {.client = "quiz-bench-host/" QUIZ_VERSION};
+	struct qconn_options hopt = {
+	    .client = "quiz-bench-host/" QUIZ_VERSION,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
 	struct bench b;
 	uv_loop_t loop;
 	uint64_t missing;
@@ -1682,6 +1781,12 @@ int main(int argc, char **argv)
 	b.timeout_timer.data = &b;
 	uv_timer_start(&b.timeout_timer, on_timeout,
 		       (uint64_t)b.o.timeout_s * 1000, 0);
+	if (b.o.delays && (rc = bench_relay_start(&b)) < 0) {
+		fprintf(stderr,
+			"quiz-bench: cannot start the delay relay: %s\n",
+			uv_strerror(rc));
+		return 1;
+	}
 	b.t_start = qconn_now_us();
 	if (b.o.code) {
 		snprintf(b.code, sizeof(b.code), "%s", b.o.code);
@@ -1703,6 +1808,7 @@ int main(int argc, char **argv)
 		}
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
+	bench_relay_free(&b); /* joins the relay thread: its counters */
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
 	missing = bench_report_missing(&b);
@@ -1735,6 +1841,17 @@ int main(int argc, char **argv)
 				b.o.told_out, strerror(errno));
 			complete = 0;
 		}
+	}
+	/* buzz: a wrong winner at a true gap >= 5 ms fails the run when
+	 * the delays were symmetric within the default cap (150 ms) */
+	if (bench_buzz_seen(&b) && bench_buzz_wrong(&b) &&
+	    (!b.o.delays ||
+	     (b.o.symmetric && b.o.up_max + b.o.jitter_ms <= 150))) {
+		fprintf(stderr,
+			"quiz-bench: %" PRIu64 " wrong buzz winners at a true "
+			"gap of 5 ms or more\n",
+			b.bz_wrong_ge5);
+		complete = 0;
 	}
 	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct +
 				     bench_contest_mismatches(&b) ==

@@ -23,7 +23,10 @@ static void bench_args_usage(FILE *f)
 	    "                  [--json-out FILE] [--timeout-s S] [--ramp N]\n"
 	    "                  [--results] [--contest FILE] [--teams N]\n"
 	    "                  [--out-of-turn P] [--hurry] [--told FILE]\n"
-	    "                  [--help] [--version]\n"
+	    "                  [--delay-ms A-B | --delay-up-ms A-B "
+	    "--delay-down-ms A-B]\n"
+	    "                  [--jitter-ms J] [--foul P] [--help] "
+	    "[--version]\n"
 	    "\n"
 	    "Runs N headless contestants in one process against quizd. "
 	    "Without\n"
@@ -68,11 +71,36 @@ static void bench_args_usage(FILE *f)
 	    "  --told FILE           write each contestant's results and the "
 	    "final\n"
 	    "                        team board, as told, to FILE (JSON)\n"
+	    "  --delay-ms A-B        inject a constant delay per contestant, "
+	    "the same\n"
+	    "                        each way, drawn from A..B ms with the "
+	    "seed\n"
+	    "  --delay-up-ms A-B     asymmetric: contestant to server, A..B "
+	    "ms\n"
+	    "  --delay-down-ms A-B   asymmetric: server to contestant, A..B "
+	    "ms\n"
+	    "  --jitter-ms J         plus -J..+J ms per message and direction "
+	    "(the\n"
+	    "                        byte stream is never reordered)\n"
+	    "                        Delays go through an in-process relay: "
+	    "everything\n"
+	    "                        a contestant sends waits the up delay, "
+	    "all it\n"
+	    "                        receives the down delay; the host is "
+	    "direct. The\n"
+	    "                        JSON then has a \"fairness\" object "
+	    "(BENCHMARKS.md)\n"
+	    "  --foul P              buzz rounds: share of contestants "
+	    "pressing before\n"
+	    "                        the buzzer arms, per question (0)\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
-	    "no check failed; 1 on a mismatch or an incomplete match; 2 on "
-	    "usage.\n"
+	    "no check failed (in a buzz round: no wrong winner at a true gap "
+	    "of\n"
+	    ">= 5 ms, when the delays are symmetric within 150 ms); 1 on a "
+	    "mismatch\n"
+	    "or an incomplete match; 2 on usage.\n"
 	    "answers_per_second = acked answers / sum over questions of the "
 	    "time\n"
 	    "from the first answer sent to the last AnswerAck received.\n",
@@ -188,6 +216,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"out-of-turn", required_argument, NULL, 'O'},
 	    {"hurry", no_argument, NULL, 'H'},
 	    {"told", required_argument, NULL, 'L'},
+	    {"delay-ms", required_argument, NULL, 'D'},
+	    {"delay-up-ms", required_argument, NULL, 'U'},
+	    {"delay-down-ms", required_argument, NULL, 'W'},
+	    {"jitter-ms", required_argument, NULL, 'J'},
+	    {"foul", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -296,6 +329,41 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		case 'L':
 			o->told_out = optarg;
 			break;
+		case 'D':
+		case 'U':
+		case 'W':
+			if (parse_think(
+				optarg, ch == 'W' ? &o->down_min : &o->up_min,
+				ch == 'W' ? &o->down_max : &o->up_max) < 0 ||
+			    (ch == 'W' ? o->down_max : o->up_max) > 10000) {
+				fprintf(stderr,
+					"quiz-bench: --%s wants A-B "
+					"(ms, at most 10000)\n",
+					ch == 'D'   ? "delay-ms"
+					: ch == 'U' ? "delay-up-ms"
+						    : "delay-down-ms");
+				return -EINVAL;
+			}
+			if (ch == 'D')
+				o->symmetric = 1;
+			o->delays |= ch == 'D' ? 1 : ch == 'U' ? 2 : 4;
+			break;
+		case 'J':
+			if (opt_uint("jitter-ms", optarg, 0, 10000,
+				     &o->jitter_ms) < 0)
+				return -EINVAL;
+			o->delays |= 8;
+			break;
+		case 'F':
+			errno = 0;
+			o->foul = strtod(optarg, &end);
+			if (errno || *end || end == optarg ||
+			    !(o->foul >= 0.0 && o->foul <= 1.0)) {
+				fprintf(stderr, "quiz-bench: --foul wants "
+						"0..1\n");
+				return -EINVAL;
+			}
+			break;
 		case 'h':
 			bench_args_usage(stdout);
 			return 1;
@@ -324,6 +392,23 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		fprintf(stderr, "quiz-bench: --contest hosts: not with "
 				"--code\n");
 		return -EINVAL;
+	}
+	if ((o->delays & 1) && (o->delays & 6)) {
+		fprintf(stderr, "quiz-bench: --delay-ms is symmetric: not with "
+				"--delay-up-ms or --delay-down-ms\n");
+		return -EINVAL;
+	}
+	if (o->delays && !o->symmetric && (o->delays & 6) != 6 &&
+	    (o->delays & 6)) {
+		fprintf(stderr, "quiz-bench: --delay-up-ms and "
+				"--delay-down-ms go together\n");
+		return -EINVAL;
+	}
+	if (o->delays && !(o->delays & 7))
+		o->symmetric = 1; /* --jitter-ms alone: 0 ms links */
+	if (o->symmetric) {
+		o->down_min = o->up_min;
+		o->down_max = o->up_max;
 	}
 	if (o->contest_path && read_contest(o) < 0)
 		return -EINVAL;

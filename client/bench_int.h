@@ -26,6 +26,8 @@
 #define BENCH_STAKES_MAX      8	    /* stakes of a 风险 round */
 #define BENCH_CONTEST_Q	      200   /* questions of a whole match at most */
 #define BENCH_CONTEST_MAX     32768 /* bytes of a contest file */
+#define QUIZ_BENCH_SPEED      0	    /* quiz.v1.RoundFormat SPEED */
+#define QUIZ_BENCH_BUZZ	      2	    /* quiz.v1.RoundFormat BUZZ */
 
 struct bench_opts {
 	const char *connect;
@@ -49,6 +51,38 @@ struct bench_opts {
 	double out_of_turn; /* share of others answering out of turn */
 	const char *told_out;
 	int hurry; /* host closes questions and wagers once all are in */
+	/* injected delays (client/bench_relay.c), ms */
+	int delays;    /* any of the delay options given */
+	int symmetric; /* --delay-ms: down = up */
+	unsigned up_min, up_max, down_min, down_max;
+	unsigned jitter_ms;
+	/* buzz rounds */
+	double foul; /* --foul: share of contestants pressing early */
+};
+
+#define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
+
+/* One contestant's press in one arming of a buzz question. */
+struct pz {
+	uint8_t planned, pressed, result, outcome, foul_plan;
+	uint8_t crossed; /* decided in a later arming than planned */
+	uint32_t seq;
+	uint64_t armed_local; /* armed_at as its synced clock shows it */
+	uint64_t press_local; /* the Buzz handed to the socket */
+	int64_t srv_react, srv_gap;
+	uint32_t one_way;
+};
+
+/* One arming of a buzz question: its plan for every contestant. */
+struct bz_arm {
+	uint64_t armed_at;  /* server time */
+	int64_t *plan;	    /* per contestant: press this long after */
+	uint8_t *foul;	    /* per contestant: a planned foul */
+	uint32_t winner_id; /* as BuzzState told */
+};
+
+struct bq_buzz {
+	struct bz_arm arm[BENCH_ARMS_MAX];
 };
 
 /* One contestant's view of one question. */
@@ -72,6 +106,12 @@ struct pq {
 	uint32_t q_stake;	 /* Question.stake */
 	uint32_t res_stake;
 	int64_t res_delta;
+	/* fairness (local clock = server clock on one machine) */
+	uint64_t q_recv;     /* Question received (after the down delay) */
+	uint64_t shown;	     /* max(reveal_at on its synced clock, q_recv) */
+	uint64_t sent_local; /* Answer handed to the socket (before up) */
+	struct pz *z;	     /* buzz: BENCH_ARMS_MAX presses, or NULL */
+	uint8_t bz_out, bz_won;
 };
 
 /* What the bench knows of one question (the same for every contestant). */
@@ -100,6 +140,7 @@ struct bq {
 	int hurried, w_hurried; /* host NEXT sent (question, wager phase) */
 	int host_revealed;	/* the host got its Reveal */
 	int lb_checked;		/* bit 1: leaderboard ranks checked; 2: final */
+	struct bq_buzz *bz;	/* buzz rounds, else NULL */
 };
 
 /* A round as the contest announced it. */
@@ -157,6 +198,9 @@ struct player {
 	int last_revealed; /* latest Reveal received, -1 none */
 	int wager_q;	   /* 风险: the question of a Wager waiting to go */
 	uint32_t wager_stake;
+	int64_t up_us, down_us; /* injected delays (constant), 0 without */
+	int bz_arm;		/* buzz: the arming of the press timer */
+	uint64_t bz_at;		/* buzz: when to press (local) */
 };
 
 struct standing {
@@ -204,7 +248,68 @@ struct bench {
 	uint64_t oot_sent, oot_refused, w_sent, w_acked, w_already, w_pushed;
 	uint64_t host_next, team_lines;
 	uint64_t mm_team, mm_wager, mm_turn, mm_delta, mm_rank, mm_member;
+	/* injected delays (client/bench_relay.c) */
+	struct relay_set *relay;
+	struct player *relay_waiting; /* connecting to the relay */
+	struct sockaddr_storage relay_addr;
+	uint64_t relay_late_n, relay_late_sum, relay_late_max; /* us */
+	uint64_t relay_late_500, relay_late_1000; /* chunks >= 0.5, 1 ms */
+	/* buzz rounds (client/bench_buzz.c) */
+	uint64_t bz_fouls_planned, bz_fouls_seen, bz_fouls_unplanned;
+	uint64_t bz_fouls_missed, bz_armings_planned, bz_presses, bz_rebounds;
+	uint64_t bz_outcomes[6], bz_unexpected, bz_wrong_ge5, bz_refused;
+	uint64_t bz_crossed;
+	uint64_t bz_by_gap[3][2]; /* >= 5, 2..5, < 2 ms: armings, right */
+	unsigned bz_armings;
 };
+
+/* Shared by client/bench.c and client/bench_buzz.c: the seeded generator
+ * (uniform in [0, 1) and in [0, n)), the player's timer (armed for a local
+ * time; early: up to 2 ms early, then bench_player_wait spins to the
+ * microsecond, -EAGAIN when still further), the answer of question
+ * p->cur, and the timer callback. */
+double bench_rng_unit(struct bench *b);
+unsigned bench_rng_below(struct bench *b, unsigned n);
+void bench_player_arm(struct player *p, uint64_t local_us, int early);
+int bench_player_wait(uint64_t local_us);
+void bench_player_answer(struct player *p);
+void bench_on_player_timer(uv_timer_t *t);
+
+#include "quiz.pb-c.h"
+
+/* Buzz rounds (client/bench_buzz.c): a Question of a buzz round, a
+ * BuzzState, a BuzzResult, the press and answer timers (phases 3, 4). */
+void bench_buzz_question(struct player *p, const Quiz__V1__Question *m,
+			 uint64_t recv);
+void bench_buzz_state(struct player *p, const Quiz__V1__BuzzState *m);
+void bench_buzz_result(struct player *p, const Quiz__V1__BuzzResult *m);
+/* An Error refusing one of p's presses: counted, returns 1; else 0. */
+int bench_buzz_refused(struct player *p, uint32_t ref_seq, int code);
+void bench_buzz_timer(struct player *p);
+/* The "buzz" object of the JSON; the wrong winners at >= 5 ms; whether a
+ * buzz question was seen; frees the bookkeeping. */
+void bench_report_buzz(struct bench *b, FILE *f);
+uint64_t bench_buzz_wrong(struct bench *b);
+int bench_buzz_seen(const struct bench *b);
+void bench_buzz_free(struct bench *b);
+
+/* Starts the delay relay: draws each contestant's delays from the seed,
+ * listens on 127.0.0.1 (b->relay_addr) for the contestants' connections.
+ * Returns 0 or a negative error. */
+int bench_relay_start(struct bench *b);
+/* Hands contestant p's delays to the relay before p connects to
+ * b->relay_addr: the relay takes them for the next connection it accepts,
+ * so the caller connects one contestant at a time. 0 or -ENOSPC. */
+int bench_relay_expect(struct bench *b, const struct player *p);
+/* Asks the relay thread to close the listener, the timer and every
+ * relayed connection (then its loop runs dry). */
+void bench_relay_stop(struct bench *b);
+/* Joins the relay thread (after bench_relay_stop), keeps its counters
+ * (relay_late_*) and frees it; no-op when there is none. */
+void bench_relay_free(struct bench *b);
+/* The fairness object of the JSON (bench_report.c): speed-round response
+ * time error against the true times, ranking inversions. */
+void bench_report_fairness(struct bench *b, FILE *f);
 
 /* Sum of the contest mismatch counters. */
 uint64_t bench_contest_mismatches(const struct bench *b);

@@ -440,6 +440,143 @@ void bench_report_told(const struct bench *b, FILE *f)
 		fin && fin->final ? "true" : "false");
 }
 
+/* Signed-error stats as JSON: n, mean, p50 (signed), and p50, p99, max of
+ * the absolute values. Sorts v. */
+static void json_error(FILE *f, int64_t *v, size_t n)
+{
+	struct bench_stats sg, ab;
+	double mean = bench_mean(v, n);
+	size_t i;
+
+	sg = bench_stats_of(v, n);
+	for (i = 0; i < n; i++)
+		if (v[i] < 0)
+			v[i] = -v[i];
+	ab = bench_stats_of(v, n);
+	if (!n) {
+		fputs("{\"n\":0}", f);
+		return;
+	}
+	fprintf(f,
+		"{\"n\":%zu,\"mean\":%.1f,\"p50\":%" PRId64
+		",\"abs_p50\":%" PRId64 ",\"abs_p99\":%" PRId64
+		",\"abs_max\":%" PRId64 "}",
+		n, mean, sg.p50, ab.p50, ab.p99, ab.max);
+}
+
+/* The server's response time of an answer: the Result's, else the
+ * AnswerAck's; -1 when neither came. */
+static int64_t server_rt(const struct pq *a)
+{
+	if (a->result && a->res_answered)
+		return a->res_rt;
+	if (a->acked)
+		return a->ack_rt;
+	return -1;
+}
+
+/* The fairness object (injected delays): for every answer, the true
+ * response time (sent - shown, shown = the later of reveal_at on the
+ * contestant's synced clock and the Question's arrival) against the
+ * server's; ranking inversions per question at >= 5 ms; the answers whose
+ * Question arrived after reveal_at; and the error against reveal_at on
+ * the shared clock, whose floor is (up - down) / 2. */
+void bench_report_fairness(struct bench *b, FILE *f)
+{
+	size_t cap = (size_t)b->o.players * (b->nq ? b->nq : 1), n = 0, nl = 0;
+	int64_t *err = calloc(cap ? cap : 1, sizeof(int64_t));
+	int64_t *phys = calloc(cap ? cap : 1, sizeof(int64_t));
+	int64_t *resid = calloc(cap ? cap : 1, sizeof(int64_t));
+	int64_t *late_err = calloc(cap ? cap : 1, sizeof(int64_t));
+	int64_t *late_by = calloc(cap ? cap : 1, sizeof(int64_t));
+	int64_t *tr = calloc(b->o.players ? b->o.players : 1, sizeof(int64_t));
+	int64_t *sr = calloc(b->o.players ? b->o.players : 1, sizeof(int64_t));
+	uint64_t inv = 0, pairs = 0, pq_pairs;
+	unsigned i, k, m, first = 1;
+	const struct bench_opts *o = &b->o;
+
+	fprintf(f,
+		",\"fairness\":{\"delays\":{\"symmetric\":%s,\"up_ms\":[%u,"
+		"%u],\"down_ms\":[%u,%u],\"jitter_ms\":%u}",
+		o->symmetric ? "true" : "false", o->up_min, o->up_max,
+		o->down_min, o->down_max, o->jitter_ms);
+	fprintf(f,
+		",\"relay_late_us\":{\"chunks\":%" PRIu64
+		",\"mean\":%.1f,\"max\":%" PRIu64 ",\"ge_500us\":%" PRIu64
+		",\"ge_1ms\":%" PRIu64 "}",
+		b->relay_late_n,
+		b->relay_late_n
+		    ? (double)b->relay_late_sum / (double)b->relay_late_n
+		    : 0.0,
+		b->relay_late_max, b->relay_late_500, b->relay_late_1000);
+	if (!err || !phys || !resid || !late_err || !late_by || !tr || !sr)
+		goto out;
+	fputs(",\"speed\":{\"per_question_mean_error_us\":[", f);
+	for (k = 0; k < b->nq; k++) {
+		const struct bq *q = &b->q[k];
+		size_t n0 = n;
+
+		if (!q->seen || q->format != QUIZ_BENCH_SPEED)
+			continue;
+		for (i = 0, m = 0; i < o->players; i++) {
+			const struct player *p = &b->players[i];
+			const struct pq *a;
+			int64_t srt, trt, prt, show;
+
+			if (!p->pq)
+				continue;
+			a = &p->pq[k];
+			srt = server_rt(a);
+			if (!a->sent || !a->sent_local || srt < 0)
+				continue;
+			trt = (int64_t)(a->sent_local - a->shown);
+			show = (int64_t)a->q_recv > (int64_t)q->reveal_at
+				   ? (int64_t)a->q_recv
+				   : (int64_t)q->reveal_at;
+			prt = (int64_t)a->sent_local - show;
+			err[n] = srt - trt;
+			phys[n] = srt - prt;
+			resid[n] = phys[n] - (p->up_us - p->down_us) / 2;
+			if ((int64_t)a->q_recv > (int64_t)q->reveal_at) {
+				late_by[nl] =
+				    (int64_t)a->q_recv - (int64_t)q->reveal_at;
+				late_err[nl++] = err[n];
+			}
+			n++;
+			tr[m] = trt;
+			sr[m++] = srt;
+		}
+		inv += bench_inversions(tr, sr, m, 5000, &pq_pairs);
+		pairs += pq_pairs;
+		fprintf(f, "%s%.1f", first ? "" : ",",
+			bench_mean(err + n0, n - n0));
+		first = 0;
+	}
+	fprintf(f,
+		"],\"inversions_5ms\":%" PRIu64 ",\"pairs_5ms\":%" PRIu64
+		",\"error_us\":",
+		inv, pairs);
+	json_error(f, err, n);
+	fputs(",\"error_vs_reveal_at_us\":", f);
+	json_error(f, phys, n);
+	fputs(",\"error_vs_reveal_at_minus_half_asymmetry_us\":", f);
+	json_error(f, resid, n);
+	fputs(",\"late\":{\"lateness_us\":", f);
+	json_error(f, late_by, nl);
+	fputs(",\"error_us\":", f);
+	json_error(f, late_err, nl);
+	fputs("}}", f);
+out:
+	fputc('}', f);
+	free(err);
+	free(phys);
+	free(resid);
+	free(late_err);
+	free(late_by);
+	free(tr);
+	free(sr);
+}
+
 /* Writes the JSON summary. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 {
@@ -519,6 +656,10 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	fputc(']', f);
 	if (b->contest)
 		report_contest(b, f);
+	if (b->o.delays)
+		bench_report_fairness(b, f);
+	if (bench_buzz_seen(b))
+		bench_report_buzz(b, f);
 	if (b->o.results) {
 		fputs(",\"results\":[", f);
 		for (i = 0, first = 1; i < b->o.players; i++) {
@@ -535,12 +676,23 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 				    "\"bench-%u\",\"q\":%u,\"answered\":%s,"
 				    "\"correct\":%s,\"points\":%u,"
 				    "\"response_time_us\":%u,\"total\":%" PRId64
-				    ",\"measured_rt_us\":%" PRId64 "}",
+				    ",\"measured_rt_us\":%" PRId64,
 				    first ? "" : ",", p->id, p->idx, k,
 				    a->res_answered ? "true" : "false",
 				    a->res_correct ? "true" : "false",
 				    a->res_points, a->res_rt, a->res_total,
 				    a->sent ? a->measured_rt : -1);
+				if (b->o.delays && a->sent && a->sent_local)
+					fprintf(
+					    f,
+					    ",\"true_rt_us\":%" PRId64
+					    ",\"sent_local_us\":%" PRIu64
+					    ",\"up_us\":%" PRId64
+					    ",\"down_us\":%" PRId64,
+					    (int64_t)(a->sent_local - a->shown),
+					    a->sent_local, p->up_us,
+					    p->down_us);
+				fputc('}', f);
 				first = 0;
 			}
 		}

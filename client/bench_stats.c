@@ -170,3 +170,47 @@ int64_t bench_turn_delta(int in_turn, int unit_answered, int correct,
 		return 0;
 	return correct ? points : penalty;
 }
+
+/* Ranking inversions over every pair at least min_gap apart in truth. */
+uint64_t bench_inversions(const int64_t *truth, const int64_t *server, size_t n,
+			  int64_t min_gap, uint64_t *pairs)
+{
+	uint64_t inv = 0, np = 0;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			int64_t dt = truth[i] - truth[j];
+			int64_t ds = server[i] - server[j];
+
+			if (dt < min_gap && dt > -min_gap)
+				continue;
+			np++;
+			if (ds == 0 || (ds < 0) != (dt < 0))
+				inv++;
+		}
+	*pairs = np;
+	return inv;
+}
+
+/* Mean of n samples. */
+double bench_mean(const int64_t *v, size_t n)
+{
+	double s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += (double)v[i];
+	return n ? s / (double)n : 0.0;
+}
+
+/* Due time of a relayed chunk: now + delay + jitter, clamped to now and
+ * to the previous due time of its direction. */
+uint64_t bench_relay_due(uint64_t prev, uint64_t now, int64_t delay_us,
+			 int64_t jitter_us)
+{
+	int64_t d = delay_us + jitter_us;
+	uint64_t due = now + (d > 0 ? (uint64_t)d : 0);
+
+	return due < prev ? prev : due;
+}

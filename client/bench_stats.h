@@ -62,4 +62,19 @@ int64_t bench_wager_delta(uint32_t stake, int unit_answered, int correct);
 int64_t bench_turn_delta(int in_turn, int unit_answered, int correct,
 			 int32_t points, int32_t penalty);
 
+/* Fairness (injected delays): ranking inversions among n answers of one
+ * question. Over every pair whose true times differ by at least min_gap,
+ * counts those the server ordered otherwise (the other way round, or
+ * equal). *pairs gets the number of such pairs. */
+uint64_t bench_inversions(const int64_t *truth, const int64_t *server, size_t n,
+			  int64_t min_gap, uint64_t *pairs);
+/* The injected delays (client/bench_relay.c): when a chunk read at now
+ * is due, given the previous due time of its direction: now + delay +
+ * jitter, never less than now (a delay is never negative) nor than prev
+ * (the byte stream is never reordered). */
+uint64_t bench_relay_due(uint64_t prev, uint64_t now, int64_t delay_us,
+			 int64_t jitter_us);
+/* Mean of n samples (0 when n is 0). */
+double bench_mean(const int64_t *v, size_t n);
+
 #endif

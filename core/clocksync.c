@@ -48,12 +48,35 @@ int clocksync_best(const struct clocksync *cs, struct clocksync_sample *best)
 	return 1;
 }
 
-/* Half the best round-trip delay. */
+/* The median of the window's delays (insertion sort of at most
+ * CLOCKSYNC_WINDOW values; every delay is in [0, 2^63) so the mean of two
+ * cannot overflow when halved first). */
+int64_t clocksync_median_delay(const struct clocksync *cs)
+{
+	int64_t v[CLOCKSYNC_WINDOW], x;
+	unsigned i, j, n = cs->n;
+
+	if (n == 0)
+		return 0;
+	if (n > CLOCKSYNC_WINDOW)
+		n = CLOCKSYNC_WINDOW;
+	for (i = 0; i < n; i++) {
+		x = cs->s[i].delay;
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	if (n % 2)
+		return v[n / 2];
+	x = v[n / 2 - 1] / 2 + v[n / 2] / 2;
+	if (v[n / 2 - 1] % 2 && v[n / 2] % 2)
+		x++;
+	return x;
+}
+
+/* Half the median round-trip delay: robust to jitter, unlike the
+ * minimum, which is right for the offset but biased low for the delay. */
 int64_t clocksync_one_way(const struct clocksync *cs)
 {
-	struct clocksync_sample b;
-
-	if (!clocksync_best(cs, &b))
-		return 0;
-	return b.delay / 2;
+	return clocksync_median_delay(cs) / 2;
 }

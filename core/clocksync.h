@@ -12,8 +12,11 @@ struct clocksync_sample {
 	int64_t delay;	/* delta: round trip minus server processing */
 };
 
-/* Sliding window of the last CLOCKSYNC_WINDOW samples; the estimate is the
- * sample with the lowest delay in the window. Zero-initialise to start. */
+/* Sliding window of the last CLOCKSYNC_WINDOW samples. The clock offset is
+ * taken from the sample with the lowest delay (the least queued, so the
+ * least skewed); the one-way delay that compensates answers is half the
+ * MEDIAN delay of the window (a central estimate: the lowest of 16 jittered
+ * delays sits well below their typical value). Zero-initialise to start. */
 struct clocksync {
 	struct clocksync_sample s[CLOCKSYNC_WINDOW];
 	unsigned n;    /* samples held, <= CLOCKSYNC_WINDOW */
@@ -28,6 +31,9 @@ int clocksync_add(struct clocksync *cs, int64_t t0, int64_t t1, int64_t t2,
 		  int64_t t3);
 /* Returns 1 and fills *best with the lowest-delay sample, or 0 if empty. */
 int clocksync_best(const struct clocksync *cs, struct clocksync_sample *best);
-/* One-way delay estimate (best delay / 2), 0 if no sample. */
+/* Median delay of the window: the middle sample, or the mean of the two
+ * middle ones for an even count (rounded down); 0 if no sample. */
+int64_t clocksync_median_delay(const struct clocksync *cs);
+/* One-way delay estimate (median delay / 2), 0 if no sample. */
 int64_t clocksync_one_way(const struct clocksync *cs);
 #endif

@@ -334,3 +334,57 @@ Test(bench_stats, turn_delta)
 	cr_expect_eq(bench_turn_delta(0, 1, 1, 10, -5), 0);
 	cr_expect_eq(bench_turn_delta(0, 0, 0, 10, 0), 0);
 }
+
+/* Fairness: an inversion is a pair at least min_gap apart in truth that the
+ * server ordered the other way or tied; pairs closer than that are not
+ * counted at all. */
+Test(bench_stats, inversions)
+{
+	const int64_t truth[] = {1000, 7000, 9000, 20000};
+	const int64_t same[] = {1500, 7500, 9500, 20500};
+	/* 7000 and 9000 swap (2 ms apart: not a pair); 1000 and 20000 tie */
+	const int64_t swap_close[] = {5, 9100, 9000, 5};
+	uint64_t pairs = 99;
+
+	cr_expect_eq(bench_inversions(truth, same, 4, 5000, &pairs), 0);
+	/* pairs >= 5 ms: (0,1) (0,2) (0,3) (1,3) (2,3) */
+	cr_expect_eq(pairs, 5);
+	/* (0,1): 5 < 9100 fine; (0,2) fine; (0,3) tie: 1; (1,3): 9100 >
+	 * 5 but truth 7000 < 20000: 1; (2,3): 1 */
+	cr_expect_eq(bench_inversions(truth, swap_close, 4, 5000, &pairs), 3);
+	cr_expect_eq(pairs, 5);
+	/* with no minimum gap every pair counts, the close swap too */
+	cr_expect_eq(bench_inversions(truth, swap_close, 4, 0, &pairs), 4);
+	cr_expect_eq(pairs, 6);
+	cr_expect_eq(bench_inversions(truth, same, 0, 5000, &pairs), 0);
+	cr_expect_eq(pairs, 0);
+	cr_expect_eq(bench_inversions(truth, same, 1, 5000, &pairs), 0);
+	cr_expect_eq(pairs, 0);
+}
+
+/* Mean of signed samples; 0 for none. */
+Test(bench_stats, mean)
+{
+	const int64_t v[] = {-3, 5, 10, -4};
+
+	cr_expect_float_eq(bench_mean(v, 4), 2.0, 1e-9);
+	cr_expect_float_eq(bench_mean(v, 1), -3.0, 1e-9);
+	cr_expect_float_eq(bench_mean(NULL, 0), 0.0, 1e-9);
+}
+
+/* Injected delays: due = now + delay + jitter, never before now (a
+ * negative sum is no delay) and never before the previous chunk of the
+ * same direction (no reordering: a later chunk with less jitter waits). */
+Test(bench_stats, relay_due)
+{
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, 0), 51000);
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, -7000), 44000);
+	cr_expect_eq(bench_relay_due(0, 1000, 50000, 9000), 60000);
+	/* 2 ms delay, -10 ms jitter: due now, not in the past */
+	cr_expect_eq(bench_relay_due(0, 1000, 2000, -10000), 1000);
+	/* the previous chunk is due later: this one waits for it */
+	cr_expect_eq(bench_relay_due(60000, 2000, 50000, -9000), 60000);
+	cr_expect_eq(bench_relay_due(60000, 2000, 50000, 9000), 61000);
+	/* equal dues keep their order (the heap breaks ties by arrival) */
+	cr_expect_eq(bench_relay_due(51000, 1000, 50000, 0), 51000);
+}

@@ -1,6 +1,7 @@
 /* Tests of the NTP-style clock sync: offset and delay of one exchange, the
- * lowest-delay sample of the sliding window, rejection of impossible times
- * and the one-way delay estimate. */
+ * lowest-delay sample of the sliding window (the offset), rejection of
+ * impossible times, and the one-way delay estimate (half the median delay
+ * of the window). */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -96,7 +97,9 @@ Test(clocksync, lowest_delay_wins)
 	cr_assert_eq(clocksync_best(&cs, &b), 1);
 	cr_expect_eq(b.delay, 100);
 	cr_expect_eq(b.offset, 1010);
-	cr_expect_eq(clocksync_one_way(&cs), 50);
+	/* the one-way delay is central: median (330 + 500) / 2, halved */
+	cr_expect_eq(clocksync_median_delay(&cs), 415);
+	cr_expect_eq(clocksync_one_way(&cs), 207);
 }
 
 Test(clocksync, window_slides)
@@ -115,13 +118,17 @@ Test(clocksync, window_slides)
 			     (long long)b.delay);
 	}
 	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
-	cr_expect_eq(clocksync_one_way(&cs), 10);
+	/* 20, 201 .. 215: the middle two are 207 and 208 */
+	cr_expect_eq(clocksync_median_delay(&cs), 207);
+	cr_expect_eq(clocksync_one_way(&cs), 103);
 	/* one more (the 16th after it) pushes it out of the window */
 	cr_assert_eq(exchange(&cs, 500, 999000, 300, 5, 300), 0);
 	cr_assert_eq(clocksync_best(&cs, &b), 1);
 	cr_expect_eq(b.delay, 201, "best of the window is the 1st worse one");
 	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
-	cr_expect_eq(clocksync_one_way(&cs), 100);
+	/* 201 .. 215, 600: the middle two are 208 and 209 */
+	cr_expect_eq(clocksync_median_delay(&cs), 208);
+	cr_expect_eq(clocksync_one_way(&cs), 104);
 }
 
 Test(clocksync, window_keeps_new_best_after_wrap)
@@ -180,16 +187,111 @@ Test(clocksync, zero_delay_accepted)
 	cr_expect_eq(cs.n, 1);
 }
 
-Test(clocksync, one_way_is_half_of_best_delay)
+Test(clocksync, one_way_is_half_of_median_delay)
 {
 	struct clocksync cs = {0};
 
 	cr_assert_eq(exchange(&cs, 0, 0, 3000, 0, 3000), 0); /* d 6000 */
 	cr_expect_eq(clocksync_one_way(&cs), 3000);
 	cr_assert_eq(exchange(&cs, 0, 100000, 700, 50, 301), 0); /* d 1001 */
-	cr_expect_eq(clocksync_one_way(&cs), 500);
+	/* two: the mean of both, (1001 + 6000) / 2 = 3500, halved */
+	cr_expect_eq(clocksync_median_delay(&cs), 3500);
+	cr_expect_eq(clocksync_one_way(&cs), 1750);
 	cr_assert_eq(exchange(&cs, 0, 200000, 800, 0, 800), 0); /* d 1600 */
+	/* three: the middle one */
+	cr_expect_eq(clocksync_median_delay(&cs), 1600);
+	cr_expect_eq(clocksync_one_way(&cs), 800);
+}
+
+/* splitmix64 for reproducible jitter. */
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Jittered links: every message of a 40 ms (each way) path gets 0..20 ms
+ * more (uniform, i.e. 10 +- 10 ms), independently up and down. An answer
+ * takes 40 + 10 ms on average, and that is what the median finds; the
+ * minimum of the window is the luckiest exchange, several ms short. The
+ * offset still comes from the lowest-delay sample. */
+Test(clocksync, jitter_median_is_central_min_is_not)
+{
+	struct clocksync cs = {0};
+	struct clocksync_sample b;
+	uint64_t seed = 42;
+	int64_t up, down, mean_one_way = 40000 + 10000;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		up = 40000 + (int64_t)(mix(&seed) % 20001);
+		down = 40000 + (int64_t)(mix(&seed) % 20001);
+		cr_assert_eq(exchange(&cs, 777, i * 1000000LL, up, 100, down),
+			     0);
+	}
+	cr_assert_eq(clocksync_best(&cs, &b), 1);
+	/* the min-delay estimate is far below the typical one-way delay */
+	cr_expect_lt(b.delay / 2, mean_one_way - 3000, "min/2 %lld",
+		     (long long)(b.delay / 2));
+	/* the median is within 2.5 ms of it (16 samples of +-10 ms) */
+	cr_expect_gt(clocksync_one_way(&cs), mean_one_way - 2500,
+		     "median/2 %lld", (long long)clocksync_one_way(&cs));
+	cr_expect_lt(clocksync_one_way(&cs), mean_one_way + 2500,
+		     "median/2 %lld", (long long)clocksync_one_way(&cs));
+	/* the offset is the lowest-delay sample's: off by at most the
+	 * asymmetry of that one exchange (10 ms) */
+	cr_expect_lt(b.offset - 777 < 0 ? 777 - b.offset : b.offset - 777,
+		     10001);
+}
+
+/* The estimate as the window fills: one sample, then each new one moves
+ * the median; past CLOCKSYNC_WINDOW the oldest leave. One outlier (a
+ * stalled exchange) cannot move the median more than one rank, where it
+ * would have dragged a mean by outlier / n. */
+Test(clocksync, median_as_the_window_fills)
+{
+	struct clocksync cs = {0};
+	static const int64_t d[] = {100, 300, 200, 900000, 250};
+	static const int64_t want[] = {100, 200, 200, 250, 250};
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(exchange(&cs, 0, i * 10000000LL, d[i] / 2, 0,
+				      d[i] - d[i] / 2),
+			     0);
+		cr_expect_eq(clocksync_median_delay(&cs), want[i],
+			     "after %d: median %lld, want %lld", i + 1,
+			     (long long)clocksync_median_delay(&cs),
+			     (long long)want[i]);
+	}
+	/* 16 samples of 1000: the first five have left the window */
+	for (i = 0; i < CLOCKSYNC_WINDOW; i++)
+		cr_assert_eq(
+		    exchange(&cs, 0, 100000000LL + i * 10000LL, 500, 0, 500),
+		    0);
+	cr_expect_eq(cs.n, CLOCKSYNC_WINDOW);
+	cr_expect_eq(clocksync_median_delay(&cs), 1000);
 	cr_expect_eq(clocksync_one_way(&cs), 500);
+}
+
+/* Hostile but accepted delays near the limit (2^62): the mean of the two
+ * middle ones must not overflow; refused samples leave the median alone. */
+Test(clocksync, median_of_huge_delays)
+{
+	struct clocksync cs = {0};
+	int64_t big = ((int64_t)1 << 61) - 3;
+
+	/* t0 = -big, t3 = big: delay 2^62 - 6 (odd halves) */
+	cr_assert_eq(clocksync_add(&cs, -big, 0, 0, big), 0);
+	cr_assert_eq(clocksync_add(&cs, -big, 0, 0, big - 1), 0);
+	cr_expect_eq(clocksync_median_delay(&cs), 2 * big - 1);
+	cr_expect_gt(clocksync_one_way(&cs), 0);
+	cr_expect_eq(clocksync_add(&cs, 0, INT64_MIN, INT64_MAX, 10), -EINVAL);
+	cr_expect_eq(cs.n, 2);
+	cr_expect_eq(clocksync_median_delay(&cs), 2 * big - 1);
 }
 
 /* Regression: t1 and t2 come from the peer (a Pong's fields, cast from
