@@ -37,10 +37,12 @@ struct bz_unit {
 	int64_t rt_us;
 };
 
-/* The arming a contestant last pressed in. */
+/* The arming a contestant last pressed in (and the last arming it sent a
+ * press that crossed a rebound's announcement, see bz_press). */
 struct bz_pl {
 	int32_t q;
 	uint32_t arm;
+	uint32_t crossed;
 };
 
 struct buzz_state {
@@ -53,6 +55,8 @@ struct buzz_state {
 	uint32_t winner;
 	int winner_team;
 	int64_t winner_react;
+	int64_t prev_armed_at, prev_react; /* the arming before a rebound:
+					      its time and winner's react */
 	uint32_t scan; /* bz_any_may_press: ids below are out or kicked */
 	struct room_press *pr; /* presses in arrival order */
 	size_t npr, prcap;
@@ -292,6 +296,8 @@ static void bz_wrong(struct buzz_state *s, const struct fmt_ctx *c,
 	}
 	s->rebounds_left--;
 	s->arm++;
+	s->prev_armed_at = s->armed_at;
+	s->prev_react = s->winner_react;
 	s->armed_at = c->now_us + s->lead_us;
 	s->arm_deadline = s->armed_at + c->cfg->arm_us;
 	s->window = false;
@@ -436,17 +442,36 @@ static int bz_press(void *st, const struct fmt_ctx *c,
 	struct buzz_state *s = st;
 	struct room_press *p;
 	struct bz_unit *u;
+	struct bz_pl *me;
 	int64_t comp, seen;
+	bool crossed;
 	size_t i;
 
 	s->ndec = 0;
 	if (s->q < 0 || s->phase == BUZZ_DONE)
 		return -QE_BAD_STATE;
+	comp = in->one_way_us < 0 ? 0 : in->one_way_us;
+	if (comp > s->cap_us)
+		comp = s->cap_us;
+	/* A press made before a rebound's announcement could reach the
+	 * contestant (not written to it yet, or pressed before it arrived)
+	 * was meant for the arming before: it is late for that one, never a
+	 * foul in this one, and the contestant may still press in this. */
+	crossed = s->arm > 0 &&
+		  (!in->sent_us || in->recv_us - comp < in->sent_us + comp);
 	s->pl = bz_grow(s->pl, &s->plcap, in->player, sizeof(*s->pl), 0xFF);
-	if (s->pl[in->player].q == s->q && s->pl[in->player].arm == s->arm)
+	me = &s->pl[in->player];
+	if (me->q != s->q) {
+		me->q = s->q;
+		me->arm = UINT32_MAX;
+		me->crossed = UINT32_MAX;
+	}
+	if (crossed ? me->crossed == s->arm : me->arm == s->arm)
 		return -QE_ALREADY_ANSWERED;
-	s->pl[in->player].q = s->q;
-	s->pl[in->player].arm = s->arm;
+	if (crossed)
+		me->crossed = s->arm;
+	else
+		me->arm = s->arm;
 	/* what was due before this press arrived */
 	if (s->phase == BUZZ_READING && in->recv_us >= s->armed_at) {
 		s->phase = BUZZ_ARMED;
@@ -455,9 +480,6 @@ static int bz_press(void *st, const struct fmt_ctx *c,
 	if (s->phase == BUZZ_ARMED && s->window && in->recv_us > s->window_end)
 		bz_decide(s, c, out);
 
-	comp = in->one_way_us < 0 ? 0 : in->one_way_us;
-	if (comp > s->cap_us)
-		comp = s->cap_us;
 	seen = s->armed_at;
 	if (in->sent_us && in->sent_us + comp > seen)
 		seen = in->sent_us + comp;
@@ -475,7 +497,12 @@ static int bz_press(void *st, const struct fmt_ctx *c,
 	p->outcome = PRESS_PENDING;
 
 	u = bz_get(s, in->team, in->player);
-	if (u->out) {
+	if (crossed) {
+		p->arm = s->arm - 1;
+		p->react_us = (in->recv_us - comp) - s->prev_armed_at;
+		p->outcome = u->out ? PRESS_IGNORED : PRESS_LATE;
+		p->gap_us = u->out ? 0 : p->react_us - s->prev_react;
+	} else if (u->out) {
 		p->outcome = PRESS_IGNORED;
 	} else if (s->phase == BUZZ_ANSWERING || s->phase == BUZZ_JUDGING) {
 		p->outcome = PRESS_LATE;

@@ -387,10 +387,25 @@ Test(buzz, rebound_won_by_another_team)
 	cr_expect_eq(b.arm_deadline_us, t + LEAD + 20 * SEC);
 	cr_expect(!room_buzz_may_press(R, a));
 
-	cr_assert_eq(press_at(x, t + 200 * MS, 0, 0, 0), 0);
+	/* x pressed before the rebound was written to it (sent 0), then
+	 * 10 ms after it reached it (written at t + 50 ms, 20 ms away): the
+	 * first press was meant for arming 0, late for it and no foul; the
+	 * second, after x knew, is a foul, and a third in the same arming is
+	 * refused */
+	cr_assert_eq(press_at(x, t + 20 * MS, 0, 0, 0), 0);
+	cr_expect_eq(last_press().outcome, PRESS_LATE, "crossed the rebound");
+	cr_expect_eq(last_press().arm, 0);
+	cr_expect_eq(last_press().react_us, t + 20 * MS - armed);
+	cr_expect_eq(last_press().gap_us, t + 20 * MS - armed - 100 * MS);
+	cr_expect(room_buzz_may_press(R, x), "a crossed press costs nothing");
+	cr_expect_eq(press_at(x, t + 40 * MS, 0, 0, 0), -QE_ALREADY_ANSWERED,
+		     "one crossed press per arming");
+	cr_assert_eq(press_at(x, t + 200 * MS, 20 * MS, t + 50 * MS, 0), 0);
 	cr_expect_eq(last_press().outcome, PRESS_FOUL, "before the re-arm");
 	cr_expect_eq(last_press().arm, 1);
-	cr_assert_eq(press_at(a, t + 300 * MS, 0, 0, 0), 0);
+	cr_expect_eq(press_at(x, t + 210 * MS, 20 * MS, t + 50 * MS, 0),
+		     -QE_ALREADY_ANSWERED);
+	cr_assert_eq(press_at(a, t + 300 * MS, 0, t, 0), 0);
 	cr_expect_eq(last_press().outcome, PRESS_IGNORED, "answered: out");
 	/* sent_us: the ARMED BuzzState reached g 100 ms after it was
 	 * written at t */
@@ -709,7 +724,7 @@ Test(buzz, oral_judging)
 	cr_expect(j.done);
 	cr_expect(!j.items[0].correct);
 	armed = bz().armed_at_us;
-	cr_assert_eq(press_at(x, armed + 10 * MS, 0, 0, 0), 0);
+	cr_assert_eq(press_at(x, armed + 10 * MS, 0, armed - LEAD, 0), 0);
 	fire();
 	cr_assert(room_judge_view(R, &j));
 	cr_expect(!j.done);
@@ -1098,7 +1113,7 @@ Test(buzz, replay_gives_the_same_decisions)
 	    room_verdict(R, now, room_question_index(R), 0, false, "judge"), 0);
 	drain();
 	armed = bz().armed_at_us;
-	cr_assert_eq(press_at(a, armed + 10 * MS, 0, 0, 0), 0);
+	cr_assert_eq(press_at(a, armed + 10 * MS, 0, armed - LEAD, 0), 0);
 	fire();
 	cr_assert_eq(
 	    room_verdict(R, now, room_question_index(R), 0, true, "host"), 0);
