@@ -39,5 +39,7 @@ jq -c --argjson idle "$idle_kb" --argjson peak "$peak_kb" --argjson n "$players"
     quizd: {rss_idle_kb: $idle, rss_peak_kb: $peak,
             rss_per_contestant_kb: ((($peak - $idle) / $n * 100 | round) / 100),
             cpu_s: ($cpu / $hz)}}
-   + (if .contest then {contest} else {} end)' "$tmp/bench.json"
+   + (if .contest then {contest} else {} end)
+   + (if .fairness then {fairness} else {} end)
+   + (if .buzz then {buzz} else {} end)' "$tmp/bench.json"
 exit "$rc"

@@ -481,8 +481,9 @@ static void on_close(struct conn *c, void *arg)
  * over the first second, then one every PING_REFRESH_US. Refresh pings are
  * rationed per tick so peers that joined together are not all pinged in
  * the same instant (a burst of pings and pongs would delay the answers
- * arriving then). The estimate is the lowest-delay sample of the window, so
- * one sample taken while either side was busy does not distort it. */
+ * arriving then). The delay estimate is the median of the window (the
+ * clock offset: its lowest-delay sample), so a few samples taken while
+ * either side was busy do not distort it. */
 static void ping_round(struct server *s)
 {
 	int64_t now = net_now_us();
