@@ -124,6 +124,7 @@ struct world {
 	bool commit_each_op;
 	char codes[KNOWN_MAX][16];
 	char host_tokens[KNOWN_MAX][40];
+	char judge_tokens[KNOWN_MAX][40];
 	unsigned ncodes;
 	char tokens[KNOWN_MAX][40]; /* resume tokens from Welcome */
 	unsigned ntokens;
@@ -209,6 +210,8 @@ static void on_sent(struct conn *c, unsigned slot, const uint8_t *frame,
 			snprintf(W.codes[i], 16, "%s", env->room_created->code);
 			snprintf(W.host_tokens[i], 40, "%s",
 				 env->room_created->host_token);
+			snprintf(W.judge_tokens[i], 40, "%.39s",
+				 env->room_created->judge_token);
 			W.ncodes++;
 		}
 		break;
@@ -284,6 +287,9 @@ static void op_hello(struct rd *r, struct conn *c)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	static Quiz__V1__RoundFormat formats[] = {
+	    QUIZ__V1__ROUND_FORMAT__SPEED, QUIZ__V1__ROUND_FORMAT__REQUIRED,
+	    QUIZ__V1__ROUND_FORMAT__BUZZ, QUIZ__V1__ROUND_FORMAT__WAGER};
 	char client[80], token[80];
 	uint8_t v = rd_u8(r), t = rd_u8(r);
 
@@ -299,10 +305,30 @@ static void op_hello(struct rd *r, struct conn *c)
 	else
 		rd_raw(r, token, 70);
 	h.resume_token = token;
+	if (v & 1) { /* a client that plays every round format */
+		h.n_formats = sizeof(formats) / sizeof(formats[0]);
+		h.formats = formats;
+	}
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
 	env.hello = &h;
 	send_env(r, c, &env);
 }
+
+/* Contests CreateRoom may carry (flag 8): short buzz rounds (oral, and
+ * typed fill-in answers for a judge), a judged speed round of fill-in
+ * questions, teams. */
+static const char *const contests[] = {
+    "[contest]\ntitle = F\n"
+    "[round.1]\nformat = buzz\ncount = 2\nreading = 1\narm_time = 3\n"
+    "time = 3\nrebounds = 1\njudge = oral\n"
+    "[round.2]\nformat = speed\ncount = 2\ntime = 3\njudge = fill\n"
+    "kinds = fill\n",
+    "[contest]\ntitle = G\nteams = team-a, team-b\n"
+    "[round.1]\nformat = buzz\ncount = 3\nreading = 1\narm_time = 3\n"
+    "time = 3\ntie_ms = 1\nfoul = 0\nrebounds = 2\njudge = fill\n"
+    "[round.2]\nformat = turn\ncount = 1\ntime = 3\njudge = fill\n",
+};
+#define NCONTESTS (sizeof(contests) / sizeof(contests[0]))
 
 static void op_create(struct rd *r, struct conn *c)
 {
@@ -338,6 +364,8 @@ static void op_create(struct rd *r, struct conn *c)
 		s.max_difficulty = rd_u8(r) % 5;
 		m.settings = &s;
 	}
+	if (f & 8) /* a contest: buzz and judged rounds */
+		m.contest = (char *)contests[(f >> 4) % NCONTESTS];
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
 	env.create_room = &m;
 	send_env(r, c, &env);
@@ -377,19 +405,25 @@ static void op_watch(struct rd *r, struct conn *c)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__WatchRoom m = QUIZ__V1__WATCH_ROOM__INIT;
-	char code[40], tok[80];
+	char code[40], tok[80], jtok[80];
 	uint8_t k = rd_u8(r);
 	unsigned n = W.ncodes < KNOWN_MAX ? W.ncodes : KNOWN_MAX;
 
 	pick_code(r, code, 20);
+	jtok[0] = '\0';
 	if (k < 100 && n)
 		snprintf(tok, sizeof(tok), "%s", W.host_tokens[k % n]);
 	else if (k < 200)
 		tok[0] = '\0';
 	else
 		rd_raw(r, tok, 70);
+	if (k >= 100 && k < 150 && n) /* a judge */
+		snprintf(jtok, sizeof(jtok), "%s", W.judge_tokens[k % n]);
+	else if (k >= 150 && k < 160)
+		rd_raw(r, jtok, 70);
 	m.code = code;
 	m.host_token = tok;
+	m.judge_token = jtok;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &m;
 	send_env(r, c, &env);
@@ -492,13 +526,17 @@ static void op_ping(struct rd *r, struct conn *c, unsigned slot)
 	send_env(r, c, &env);
 }
 
-/* A message only the server sends, or an envelope without a body. */
+/* A message only the server sends, an envelope without a body, or a
+ * press of the buzzer or a verdict (on the last question, mostly). */
 static void op_other(struct rd *r, struct conn *c)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Ok ok = QUIZ__V1__OK__INIT;
 	Quiz__V1__Kicked kicked = QUIZ__V1__KICKED__INIT;
-	uint8_t k = rd_u8(r) % 3;
+	Quiz__V1__Buzz buzz = QUIZ__V1__BUZZ__INIT;
+	Quiz__V1__Verdict v = QUIZ__V1__VERDICT__INIT;
+	uint8_t k = rd_u8(r) % 5;
+	uint8_t how;
 
 	if (k == 1) {
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
@@ -506,6 +544,19 @@ static void op_other(struct rd *r, struct conn *c)
 	} else if (k == 2) {
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_KICKED;
 		env.kicked = &kicked;
+	} else if (k == 3) {
+		how = rd_u8(r);
+		buzz.question_index = how < 230 ? W.q : rd_u8(r);
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_BUZZ;
+		env.buzz = &buzz;
+	} else if (k == 4) {
+		how = rd_u8(r);
+		v.question_index = how < 230 ? W.q : rd_u8(r);
+		v.item = how & 8 ? rd_u8(r) : how % 3;
+		v.correct = how & 1;
+		v.rest = (how & 6) == 6;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_VERDICT;
+		env.verdict = &v;
 	}
 	send_env(r, c, &env);
 }

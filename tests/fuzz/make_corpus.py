@@ -221,6 +221,43 @@ put('fuzz_dispatch', 'garbage', garbage)
 full = b'\x00' + d_open() * 14 + d_hello(13) + d_create(0) + d_create(1)
 put('fuzz_dispatch', 'full', full)
 
+
+# contests (CreateRoom flag 8: fuzz_dispatch.c's contests[]), the buzzer
+# and judges: Hello v 1 lists every format; OTHER 3 presses, OTHER 4 rules
+def d_hello_all(slot, token=150):
+    return bytes([HELLO, slot, 1, token, 0, 0, 1])
+
+
+def d_contest(slot, which=0):
+    return bytes([CREATE, slot, 8 | (which << 4), 0, 2])
+
+
+def d_buzz(slot):
+    return bytes([OTHER, slot, 3, 0, 0, 8])
+
+
+def d_verdict(slot, how):  # how 0: item 0 wrong, 3: right, 7: rest
+    return bytes([OTHER, slot, 4, how, 0, 9])
+
+
+def d_judge(slot):  # WatchRoom with the first room's judge token
+    return bytes([WATCH, slot, 100, 0, 0, 10])
+
+
+for which, teams in ((0, (0, 0, 0)), (1, (0, 1, 0))):
+    seq = (b'\x00' + d_open() * 5 + b''.join(d_hello_all(i) for i in range(5)) +
+           d_contest(0, which) + d_join(1, nick=0, team=teams[0]) +
+           d_join(2, nick=1, team=teams[1]) + d_join(3, nick=2, team=teams[2]) +
+           d_judge(4) + d_cmd(0, 0) + d_adv_ms(3300) + d_buzz(1) +
+           d_adv_ms(1100) + d_buzz(2) + d_buzz(1) + d_adv_ms(200) +
+           d_verdict(4, 0) + d_answer(2) + d_adv_ms(300) + d_buzz(3) +
+           d_adv_ms(200) + d_verdict(0, 3) + d_answer(3) + d_adv_ms(4000) +
+           d_cmd(0, 1) + d_cmd(0, 1) + d_adv_ms(3300) + d_adv_ms(1100) +
+           d_adv_ms(4000) + d_cmd(0, 1) + d_cmd(0, 1) + d_cmd(0, 1) +
+           d_adv_ms(3300) + d_crowd(4, how=200) + d_cmd(0, 1) +
+           d_verdict(4, 7) + d_cmd(0, 1) + d_adv_s(30) + d_cmd(0, 6))
+    put('fuzz_dispatch', 'buzz_judges_%d' % which, seq)
+
 # fuzz_bank: the bank's header and one item of each kind, plus fixtures
 rows = open(os.path.join(HERE, '..', '..', 'data', 'bank', 'part1.csv'),
             encoding='utf-8').read().splitlines()
