@@ -26,7 +26,6 @@ sock="quiz-tui-$$-$RANDOM"
 qpid=""
 ppid=""
 here=$(cd "$(dirname "$0")" && pwd)
-T() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() {
   T kill-server 2>/dev/null || true
   [ -n "$ppid" ] && kill "$ppid" 2>/dev/null && wait "$ppid" 2>/dev/null || true
@@ -36,47 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 names=(host 张三 Bob screen zh)
-cap() { T capture-pane -p -t "m:$1" 2>/dev/null || true; }
-fail() {
-  echo "FAIL: $*"
-  local w
-  for w in 1 2 3 4 5; do
-    T list-windows -t m -F '#{window_index}' 2>/dev/null | grep -qx "$w" || continue
-    echo "--- window $w (${names[$((w - 1))]}) $(T display -p -t "m:$w" '#{window_width}x#{window_height}' 2>/dev/null)"
-    cap "$w"
-  done
-  echo "--- quizd log"
-  tail -n 30 "$tmp/quizd.log" 2>/dev/null || true
-  exit 1
-}
-# wait_for WINDOW TEXT [SECONDS]: until the window shows TEXT (fixed string)
-wait_for() {
-  local w=$1 pat=$2 limit=${3:-10} i
-  for ((i = 0; i < limit * 10; i++)); do
-    cap "$w" | grep -qF -- "$pat" && return 0
-    sleep 0.1
-  done
-  fail "window $w (${names[$((w - 1))]}): '$pat' not shown within ${limit}s"
-}
-# wait_re WINDOW REGEX [SECONDS]: until a line of the window matches REGEX
-# (a screen is drawn in several writes: wait for the whole line, not a part)
-wait_re() {
-  local w=$1 re=$2 limit=${3:-10} i
-  for ((i = 0; i < limit * 10; i++)); do
-    cap "$w" | grep -qE -- "$re" && return 0
-    sleep 0.1
-  done
-  fail "window $w (${names[$((w - 1))]}): /$re/ not shown within ${limit}s"
-}
-# option letter of the line showing TEXT in a window ("  > A 正确" -> A)
-letter_of() {
-  local i l
-  for ((i = 0; i < 30; i++)); do
-    l=$(cap "$1" | grep -F -- "$2" | head -n 1 | sed -nE 's/^[^A-H]*([A-H]) .*/\1/p')
-    [ -n "$l" ] && { echo "$l"; return 0; }
-    sleep 0.1
-  done
-}
+. "$here/lib.sh"
 # row number of the first line of a window that shows TEXT
 row_of() { cap "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1; }
 # above WINDOW A B: A is shown on a row above B (retried for 3 s)
