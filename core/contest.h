@@ -17,7 +17,7 @@
 enum round_format {
 	FMT_SPEED = 0,	  /* points by correctness and speed */
 	FMT_TURN = 1,	  /* 必答: teams (or contestants) answer in turn */
-	FMT_BUZZ = 2,	  /* 抢答: reserved for the buzzer issue */
+	FMT_BUZZ = 2,	  /* 抢答: the buzzer (fmt_buzz.c) */
 	FMT_WAGER = 3,	  /* 风险: stake, then answer; +/- stake */
 	FMT_PRACTICE = 4, /* reserved for the practice issue */
 	FMT_COUNT
