@@ -4,11 +4,13 @@
  * goes to /dev/null, at 80x24, 200x50 or a too-small 29x9
  * (docs/FUZZING.md).
  *
- * Input: byte 0 picks the mode (join, host, screen), the screen size and
- * the view flags; then chunks [kind u8][len u16 big-endian][bytes]:
+ * Input: byte 0 picks the mode (join, host, screen, judge), the screen
+ * size and the view flags; then chunks [kind u8][len u16 big-endian][bytes]:
  *   kind 0  len bytes are an envelope payload: model_apply
  *   kind 1  len bytes are keys: model_key, model_fill_input (UTF-8),
- *           model_fill_backspace (0x7f), cursor up/down (0x01, 0x02)
+ *           model_fill_backspace (0x7f), cursor up/down (0x01, 0x02);
+ *           while a ruling is awaited, model_judge_key; 0x03 is the Ok
+ *           to a verdict (model_verdict_done)
  *   kind 2  the local clock moves on by len ms (no bytes follow)
  *   kind 3  the connection state becomes len % 4 (no bytes follow)
  * After each chunk the screen is drawn and the model's bounds checked; an
@@ -288,6 +290,49 @@ static void send_wager(const struct model *m)
 	free(buf);
 }
 
+/* The model pressed the buzzer: build and pack the Buzz. */
+static void send_buzz(const struct model *m)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Buzz b = QUIZ__V1__BUZZ__INIT;
+	uint8_t *buf;
+	size_t len;
+
+	FUZZ_CHECK(model_buzz(m, &b) == 0, "MODEL_BUZZ without a press");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_BUZZ;
+	env.buzz = &b;
+	buf = wire_pack(&env, &len);
+	FUZZ_CHECK(buf != NULL, "the model's buzz does not pack");
+	free(buf);
+}
+
+/* The judge ruled: build and pack the Verdict. */
+static void send_verdict(const struct model *m)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Verdict v = QUIZ__V1__VERDICT__INIT;
+	uint8_t *buf;
+	size_t len;
+
+	FUZZ_CHECK(model_verdict(m, &v) == 0, "MODEL_VERDICT without one");
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_VERDICT;
+	env.verdict = &v;
+	buf = wire_pack(&env, &len);
+	FUZZ_CHECK(buf != NULL, "the model's verdict does not pack");
+	free(buf);
+}
+
+/* A press or a verdict is sent as soon as it is keyed (as quiz.c does):
+ * a later key may already have moved on. Returns the flags left. */
+static int send_now(const struct model *m, int flags)
+{
+	if (flags & MODEL_BUZZ)
+		send_buzz(m);
+	if (flags & MODEL_VERDICT)
+		send_verdict(m);
+	return flags & ~(MODEL_BUZZ | MODEL_VERDICT);
+}
+
 /* Feeds key bytes: ASCII as keys, UTF-8 sequences as typed text. */
 static int keys(struct model *m, const uint8_t *p, size_t n, uint64_t now)
 {
@@ -301,6 +346,23 @@ static int keys(struct model *m, const uint8_t *p, size_t n, uint64_t now)
 
 		if (k < 0)
 			k = 1;
+		/* a judge's keys go to the panel while a ruling is awaited
+		 * (as quiz.c does); 0x03 is the Ok to the verdict sent */
+		if (p[i] == 0x03) {
+			model_verdict_done(m);
+			i++;
+			continue;
+		}
+		if (model_judge_open(m) &&
+		    (p[i] == 0x01 || p[i] == 0x02 || p[i] < 0x80)) {
+			flags |=
+			    model_judge_key(m, p[i] == 0x01   ? MODEL_KEY_UP
+					       : p[i] == 0x02 ? MODEL_KEY_DOWN
+							      : p[i]);
+			flags = send_now(m, flags);
+			i++;
+			continue;
+		}
 		if (p[i] == 0x01)
 			flags |= model_key(m, MODEL_KEY_UP, now);
 		else if (p[i] == 0x02)
@@ -313,6 +375,7 @@ static int keys(struct model *m, const uint8_t *p, size_t n, uint64_t now)
 		ch[k] = '\0';
 		flags |= model_fill_input(m, ch);
 		i += (size_t)k;
+		flags = send_now(m, flags);
 	}
 	return flags;
 }
@@ -320,7 +383,7 @@ static int keys(struct model *m, const uint8_t *p, size_t n, uint64_t now)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum model_mode modes[] = {MODE_JOIN, MODE_HOST,
-						MODE_SCREEN, MODE_JOIN};
+						MODE_SCREEN, MODE_JUDGE};
 	static struct model m;
 	struct ui_view v;
 	struct rd r = {data, size};
@@ -380,6 +443,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			send_answer(&m);
 		if (flags & MODEL_WAGER)
 			send_wager(&m);
+		if (flags & MODEL_BUZZ)
+			send_buzz(&m);
+		if (flags & MODEL_VERDICT)
+			send_verdict(&m);
 		check_model(&m, now);
 		if (have_ui)
 			ui_draw(&m, &v, now);

@@ -149,6 +149,43 @@ put('fuzz_model', 'fill', bytes([0]) + chunk(0, ENVS['joined']) +
                  f_int(7, 30000000) + f_int(8, 20000))) +
     chunk(2, n=2000) + chunk(1, '全心全意x\x7f\n'.encode()))
 
+# the buzzer and judges (issue 9): a question with armed_at, the buzzer's
+# state and a contestant's result, the key and a ruling awaited
+press = (f_int(1, 3) + f_bytes(2, '张三') + f_bytes(3, '一支部') + f_int(4, 1) +
+         f_int(6, 180000) + f_int(7, 8200000) + f_int(8, 12000))
+slower = (f_int(1, 4) + f_bytes(2, 'bob') + f_bytes(3, '二支部') + f_int(4, 2) +
+          f_int(5, 23000) + f_int(6, 203000) + f_int(7, 8230000))
+BUZZ = {
+    'question': env(0, 19, question + f_int(17, 8000000)),
+    'buzz_armed': env(0, 33, f_int(1, 1) + f_int(3, 1) + f_int(5, 1) +
+                      f_int(6, 8000000) + f_int(7, 28000000)),
+    'buzz_answering': env(0, 33, f_int(1, 1) + f_int(3, 2) + f_int(5, 1) +
+                          f_int(8, 3) + f_bytes(9, '张三') +
+                          f_bytes(10, '一支部') + f_int(11, 28250000) +
+                          f_bytes(12, press) + f_bytes(12, slower) +
+                          f_bytes(13, '三支部')),
+    'buzz_result': env(0, 34, f_int(1, 1) + f_bytes(2, slower)),
+    'key': env(0, 37, f_int(1, 1) + f_packed(2, [0]) +
+               f_bytes(3, '全心全意为人民服务') + f_bytes(4, '党章总纲')),
+    'judge': env(0, 35, f_int(1, 1) + f_bytes(3, f_int(1, 0) + f_bytes(2, '') +
+                 f_int(4, 1) + f_int(6, 3) + f_bytes(7, '张三') +
+                 f_bytes(8, '一支部')) + f_bytes(3, f_int(1, 1) +
+                 f_bytes(2, '全心全意') + f_int(4, 7) + f_int(5, 1)) +
+                 f_packed(4, [0]) + f_bytes(5, '全心全意为人民服务') +
+                 f_int(6, 9000000)),
+}
+put('fuzz_model', 'buzz_contestant', bytes([0]) + chunk(0, ENVS['joined']) +
+    chunk(0, BUZZ['question']) + chunk(2, n=2000) + chunk(1, b' ') +
+    chunk(0, BUZZ['buzz_armed']) + chunk(2, n=1500) + chunk(1, b' ') +
+    chunk(0, BUZZ['buzz_result']) + chunk(0, BUZZ['buzz_answering']) +
+    chunk(2, n=300) + chunk(1, b'a\n'))
+for mode, name in ((1, 'host'), (3, 'judge')):
+    put('fuzz_model', 'buzz_' + name, bytes([mode]) + chunk(0, ENVS['watching']) +
+        chunk(0, BUZZ['question']) + chunk(0, BUZZ['key']) +
+        chunk(0, BUZZ['buzz_answering']) + chunk(0, BUZZ['judge']) +
+        chunk(2, n=700) + chunk(1, b'\x02y\x03\x01w\x03a') +
+        chunk(0, ENVS['ok']) + chunk(0, ENVS['reveal']))
+
 # fuzz_dispatch: the operation language of fuzz_dispatch.c
 OPEN, HELLO, CREATE, JOIN, WATCH, CMD, ANSWER, PING, RAW, OTHER, HANGUP, \
     ADV, ADV2, COMMIT, CROWD, STALL = range(16)
