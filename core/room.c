@@ -351,7 +351,7 @@ static void open_question(struct room *r, int64_t now)
 	e = fx_push(r, FX_QUESTION, r->q);
 	e->u.time.reveal_at_us = r->reveal_at;
 	e->u.time.deadline_at_us = r->deadline_at;
-	if (r->vt->keyed || room_round_cfg(r)->judge != JUDGE_AUTO)
+	if (room_question_keyed(r, r->q))
 		fx_push(r, FX_KEY, r->q);
 	fx_of(r, &o);
 	r->timer_at = open_timer(r);

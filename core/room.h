@@ -364,6 +364,9 @@ int room_buzz(struct room *r, int64_t recv_us, uint32_t player_id, uint32_t q,
 /* The buzzer of the open question; false when no BUZZ question is open
  * (or paused). */
 bool room_buzz_view(const struct room *r, struct room_buzz *out);
+/* Whether the host and judges get question q's answer key as it opens
+ * (FX_KEY): a round whose format has a buzzer, or one with a judge. */
+bool room_question_keyed(const struct room *r, uint32_t q);
 /* Whether the player's unit may still press on the open question. */
 bool room_buzz_may_press(const struct room *r, uint32_t player_id);
 /* The reading time of a question of round cfg (cfg->reading_us, or from

@@ -283,6 +283,18 @@ void room_clear_dirty(struct room *r, bool lobby, bool progress)
 }
 
 /* The buzzer of the open (or just closed) BUZZ question. */
+bool room_question_keyed(const struct room *r, uint32_t q)
+{
+	const struct round_cfg *rc;
+	const struct fmt_vt *vt;
+
+	if (q >= r->nq)
+		return false;
+	rc = &r->c.rounds[r->qs[q].round];
+	vt = fmt_find(rc->format);
+	return (vt && vt->keyed) || rc->judge != JUDGE_AUTO;
+}
+
 bool room_buzz_view(const struct room *r, struct room_buzz *out)
 {
 	if ((r->state != ROOM_OPEN && r->state != ROOM_CLOSED) ||

@@ -358,12 +358,12 @@ void lroom_bound_refresh(struct lroom *lr)
 	lr->bound_us = bound;
 }
 
-/* A question opens: a buzz round's bound is taken afresh. */
+/* A question opens: a buzzer's bound is taken afresh. */
 static void lroom_question(struct lroom *lr, uint32_t q)
 {
-	const struct room_question *qq = room_question(lr->room, q);
+	struct room_buzz b;
 
-	if (qq && room_contest(lr->room)->rounds[qq->round].format == FMT_BUZZ)
+	if (room_buzz_view(lr->room, &b) && b.q == q)
 		lroom_bound_refresh(lr);
 	push_question(lr, q, NULL);
 }

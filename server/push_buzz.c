@@ -335,19 +335,6 @@ void push_judge_request(struct lroom *lr, struct session *only)
 		push_judges(lr, &env);
 }
 
-/* Whether question q is in a round whose answer key goes to host and
- * judges as it opens (a buzzer, or a judge). */
-static bool key_round(const struct lroom *lr, uint32_t q)
-{
-	const struct room_question *qq = room_question(lr->room, q);
-	const struct round_cfg *rc;
-
-	if (!qq)
-		return false;
-	rc = &room_contest(lr->room)->rounds[qq->round];
-	return rc->format == FMT_BUZZ || rc->judge != JUDGE_AUTO;
-}
-
 void push_buzz_catch_up(struct lroom *lr, struct session *ss)
 {
 	enum room_state st = room_state(lr->room);
@@ -359,7 +346,7 @@ void push_buzz_catch_up(struct lroom *lr, struct session *ss)
 		push_buzz_state(lr, ss);
 	if (!push_is_judge(ss) || (st != ROOM_OPEN && st != ROOM_JUDGING))
 		return;
-	if (key_round(lr, q))
+	if (room_question_keyed(lr->room, q))
 		push_answer_key(lr, q, ss);
 	push_judge_request(lr, ss);
 }

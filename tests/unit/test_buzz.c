@@ -695,6 +695,8 @@ Test(buzz, oral_judging)
 	cr_expect(!room_judge_view(R, &j));
 	to_open();
 	cr_expect_eq(count_fx(FX_KEY), 1);
+	cr_expect(room_question_keyed(R, 0), "a buzz round keys its questions");
+	cr_expect(!room_question_keyed(R, 99), "no such question");
 	cr_expect_eq(room_verdict(R, now, 0, 0, true, "host"), -QE_BAD_STATE);
 	armed = to_armed();
 	cr_assert_eq(press_at(a, armed + 10 * MS, 0, 0, 0), 0);
@@ -982,6 +984,8 @@ Test(buzz, late_question_speed_answer)
 	b2 = join("b");
 	d = join("d");
 	to_open();
+	cr_expect(!room_question_keyed(R, room_question_index(R)),
+		  "a speed round without a judge sends no key");
 	reveal = room_reveal_at(R);
 	now = reveal + 2 * SEC;
 	memset(&in, 0, sizeof(in));
