@@ -441,7 +441,7 @@ int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
 	int r;
 
 	(void)h;
-	if (!lr || (ss->role != ROLE_HOST && !ss->judge))
+	if (!lr || !push_insider(ss))
 		return -QE_NOT_JUDGE;
 	if (!store_accepting(lr->hub->srv->store))
 		return -QE_STORAGE_UNAVAILABLE;

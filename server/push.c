@@ -27,16 +27,19 @@ void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 	wbuf_unref(b);
 }
 
-/* Packs a push once for the watchers who may see what helps answer (the
- * host and judges: insiders) or for the other screens. */
-static void push_watchers(struct lroom *lr, const Quiz__V1__Envelope *env,
-			  bool insiders)
+bool push_insider(const struct session *ss)
+{
+	return ss->role == ROLE_HOST || ss->judge;
+}
+
+void push_watchers(struct lroom *lr, const Quiz__V1__Envelope *env,
+		   bool insiders)
 {
 	struct wbuf *b = NULL;
 	struct session *w;
 
 	for (w = lr->watchers; w; w = w->wnext) {
-		if ((w->role == ROLE_HOST || w->judge) != insiders)
+		if (push_insider(w) != insiders)
 			continue;
 		if (!b && !(b = server_pack(env))) {
 			log_error(lr->tag, "push too large to frame");
@@ -330,7 +333,7 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.settings = &rs;
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
-	w.judge = ss->role == ROLE_HOST || ss->judge;
+	w.judge = push_insider(ss);
 	if (ss->role == ROLE_HOST)
 		w.judge_token = lr->judge_token;
 	w.round = room_round_index(lr->room);

@@ -12,6 +12,13 @@
 
 /* Packs env once and writes it to the seated contestants and/or the
  * watchers (host, screens). */
+/* Whether a session may see what helps answer before the reveal (the
+ * correct answer, the live distribution): the host and judges. */
+bool push_insider(const struct session *ss);
+/* Packs a push once for the watchers who are insiders (host and judges),
+ * or for the other screens. */
+void push_watchers(struct lroom *lr, const Quiz__V1__Envelope *env,
+		   bool insiders);
 void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
 		bool contestants, bool watchers);
 /* Fills a RoomSettings message with the room's settings as the server

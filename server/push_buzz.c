@@ -12,30 +12,6 @@
 #define LOCKED_OUT_MAX	 64 /* names in BuzzState.locked_out */
 #define KEY_TEXT_MAX	 (ITEM_MAX_FILLS * (QUIZ_FILL_MAX + 3) + 1)
 
-/* Packs a push once and writes it to the host and the judges. */
-static void push_judges(struct lroom *lr, const Quiz__V1__Envelope *env)
-{
-	struct wbuf *b = NULL;
-	struct session *w;
-
-	for (w = lr->watchers; w; w = w->wnext) {
-		if (w->role != ROLE_HOST && !w->judge)
-			continue;
-		if (!b && !(b = server_pack(env))) {
-			log_error(lr->tag, "push too large to frame");
-			return;
-		}
-		session_send(w, b);
-	}
-	wbuf_unref(b);
-}
-
-/* Whether a session may see the answer before the reveal. */
-static bool push_is_judge(const struct session *ss)
-{
-	return ss->role == ROLE_HOST || ss->judge;
-}
-
 /* A team's name, or "" (borrowed from the roster). */
 static const char *team_name(const struct lroom *lr, int team)
 {
@@ -264,7 +240,7 @@ void push_answer_key(struct lroom *lr, uint32_t q, struct session *only)
 	uint32_t correct[ITEM_MAX_OPTIONS];
 	char text[KEY_TEXT_MAX];
 
-	if (!qq || (only && !push_is_judge(only)))
+	if (!qq || (only && !push_insider(only)))
 		return;
 	m.question_index = q;
 	m.n_correct = key_options(qq, correct);
@@ -276,7 +252,7 @@ void push_answer_key(struct lroom *lr, uint32_t q, struct session *only)
 	if (only)
 		session_send_env(only, &env);
 	else
-		push_judges(lr, &env);
+		push_watchers(lr, &env, true);
 }
 
 void push_judge_request(struct lroom *lr, struct session *only)
@@ -292,7 +268,7 @@ void push_judge_request(struct lroom *lr, struct session *only)
 	struct room_judge j;
 	size_t i;
 
-	if ((only && !push_is_judge(only)) || !room_judge_view(lr->room, &j) ||
+	if ((only && !push_insider(only)) || !room_judge_view(lr->room, &j) ||
 	    !(qq = room_question(lr->room, j.q)))
 		return;
 	for (i = 0; i < j.nitems && i < ROOM_JUDGE_ITEMS_MAX; i++) {
@@ -332,7 +308,7 @@ void push_judge_request(struct lroom *lr, struct session *only)
 	if (only)
 		session_send_env(only, &env);
 	else
-		push_judges(lr, &env);
+		push_watchers(lr, &env, true);
 }
 
 void push_buzz_catch_up(struct lroom *lr, struct session *ss)
@@ -344,7 +320,7 @@ void push_buzz_catch_up(struct lroom *lr, struct session *ss)
 		st = room_paused_from(lr->room);
 	if (st == ROOM_OPEN)
 		push_buzz_state(lr, ss);
-	if (!push_is_judge(ss) || (st != ROOM_OPEN && st != ROOM_JUDGING))
+	if (!push_insider(ss) || (st != ROOM_OPEN && st != ROOM_JUDGING))
 		return;
 	if (room_question_keyed(lr->room, q))
 		push_answer_key(lr, q, ss);
