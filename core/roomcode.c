@@ -32,23 +32,37 @@ static char roomcode_symbol(char c)
 	return strchr(alphabet, c) ? c : 0;
 }
 
+void roomcode_symbols(const uint8_t *raw, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = alphabet[raw[i] & 31];
+	out[n] = '\0';
+}
+
+int roomcode_read(const char *in, size_t n, char *out)
+{
+	size_t o = 0;
+	char c;
+
+	for (; *in; in++) {
+		if (*in == '-' || *in == ' ')
+			continue;
+		if (o == n || !(c = roomcode_symbol(*in)))
+			return -EINVAL;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o == n ? 0 : -EINVAL;
+}
+
 int roomcode_normalize(const char *in, char out[ROOMCODE_SIZE])
 {
-	char sym[ROOMCODE_SYMBOLS];
-	size_t n = 0, len = strlen(in), i;
+	char sym[ROOMCODE_SYMBOLS + 1];
 
-	if (len > ROOMCODE_INPUT_MAX)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		char c = in[i];
-
-		if (c == '-' || c == ' ')
-			continue;
-		if (n == ROOMCODE_SYMBOLS || !(c = roomcode_symbol(c)))
-			return -EINVAL;
-		sym[n++] = c;
-	}
-	if (n != ROOMCODE_SYMBOLS)
+	if (strlen(in) > ROOMCODE_INPUT_MAX ||
+	    roomcode_read(in, ROOMCODE_SYMBOLS, sym) < 0)
 		return -EINVAL;
 	memcpy(out, sym, 4);
 	out[4] = '-';

@@ -19,6 +19,14 @@
 /* Writes the grouped code for the low 40 bits of bits to out. */
 void roomcode_format(uint64_t bits, char out[ROOMCODE_SIZE]);
 
+/* n symbols of the alphabet from n random bytes (a byte's low 5 bits),
+ * and a NUL: the other secrets people type (judge tokens). */
+void roomcode_symbols(const uint8_t *raw, size_t n, char *out);
+
+/* Reads exactly n symbols typed leniently (as below, no grouping) into
+ * out (n + 1 bytes). Returns 0, or -EINVAL. */
+int roomcode_read(const char *in, size_t n, char *out);
+
 /* Reads a typed code into its grouped canonical form. Returns 0, or
  * -EINVAL when in is not 8 symbols of the alphabet once hyphens and
  * spaces are dropped, or is longer than ROOMCODE_INPUT_MAX. */

@@ -30,45 +30,14 @@ static void store_seat_token(struct lroom *lr, uint32_t player,
 	store_seat(lr->hub->srv->store, lr->match_id, player, hash);
 }
 
-/* Crockford's base32, as room codes use it. */
-static const char judge_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/* A fresh judge token: JUDGE_TOKEN_SYMBOLS random symbols. */
+/* A fresh judge token: JUDGE_TOKEN_SYMBOLS random symbols of the room
+ * codes' alphabet (typed the same lenient way: roomcode_read). */
 static void judge_token_new(char *out)
 {
 	uint8_t raw[JUDGE_TOKEN_SYMBOLS];
-	size_t i;
 
 	server_random(raw, sizeof(raw));
-	for (i = 0; i < JUDGE_TOKEN_SYMBOLS; i++)
-		out[i] = judge_alphabet[raw[i] & 31];
-	out[JUDGE_TOKEN_SYMBOLS] = '\0';
-}
-
-/* A typed judge token in canonical form (case, O, I, L as for room codes;
- * '-' and spaces skipped). Returns 0, or -1 when it cannot be one. */
-static int judge_token_canon(const char *in, char *out)
-{
-	size_t o = 0;
-
-	for (; *in; in++) {
-		char c = *in;
-
-		if (c == '-' || c == ' ')
-			continue;
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 'a' + 'A');
-		if (c == 'O')
-			c = '0';
-		else if (c == 'I' || c == 'L')
-			c = '1';
-		if (c == 'U' || !strchr(judge_alphabet, c) ||
-		    o == JUDGE_TOKEN_SYMBOLS)
-			return -1;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return o == JUDGE_TOKEN_SYMBOLS ? 0 : -1;
+	roomcode_symbols(raw, sizeof(raw), out);
 }
 
 /* The caller may create a room: host key, per-address and server limits,
@@ -308,7 +277,8 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 		ss->judge = false;
 	} else if (judge_token[0]) {
 		/* counted like a wrong host token: guessing costs the same */
-		if (judge_token_canon(judge_token, canon) < 0 ||
+		if (roomcode_read(judge_token, JUDGE_TOKEN_SYMBOLS, canon) <
+			0 ||
 		    !text_secret_eq(canon, lr->judge_token)) {
 			guard_lookup_failed(h->guard, conn_peer(ss->conn),
 					    net_now_us(), "judge token");

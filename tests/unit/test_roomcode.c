@@ -76,3 +76,26 @@ Test(roomcode, lenient_input)
 			cr_expect_str_eq(n, t[i].want, "'%s'", t[i].in);
 	}
 }
+
+/* Judge tokens: n symbols from random bytes, read back leniently. */
+Test(roomcode, symbols_of_any_length)
+{
+	const uint8_t raw[16] = {0,  1,	 2,  31, 32, 33, 255, 18,
+				 19, 20, 21, 22, 23, 24, 25,  26};
+	char tok[17], back[17];
+
+	roomcode_symbols(raw, sizeof(raw), tok);
+	cr_expect_str_eq(tok, "012Z01ZJKMNPQRST");
+	cr_expect_eq(roomcode_read(tok, 16, back), 0);
+	cr_expect_str_eq(back, tok);
+	cr_expect_eq(roomcode_read("o12z-o1zj kmnp-qrst", 16, back), 0);
+	cr_expect_str_eq(back, "012Z01ZJKMNPQRST");
+	cr_expect_eq(roomcode_read("il", 2, back), 0);
+	cr_expect_str_eq(back, "11");
+	cr_expect_eq(roomcode_read("012Z01ZJKMNPQRS", 16, back), -EINVAL,
+		     "one short");
+	cr_expect_eq(roomcode_read("012Z01ZJKMNPQRSTV", 16, back), -EINVAL,
+		     "one too many");
+	cr_expect_eq(roomcode_read("012Z01ZJKMNPQRSU", 16, back), -EINVAL,
+		     "U is not a symbol");
+}
