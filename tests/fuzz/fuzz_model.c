@@ -254,23 +254,30 @@ static void check_model(const struct model *m, uint64_t now)
 	(void)model_phase_at(m, now);
 }
 
+/* What the model asks to send must pack. */
+static void must_pack(Quiz__V1__Envelope *env, const char *what)
+{
+	uint8_t *buf;
+	size_t len;
+
+	buf = wire_pack(env, &len);
+	FUZZ_CHECK(buf != NULL, what);
+	free(buf);
+}
+
 /* The model asked to send its answer: build and pack it. */
 static void send_answer(const struct model *m)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Answer a = QUIZ__V1__ANSWER__INIT;
 	uint32_t choices[MODEL_OPTIONS_MAX];
-	uint8_t *buf;
-	size_t len;
 
 	if (model_answer(m, &a, choices) < 0)
 		return;
 	FUZZ_CHECK(a.n_choices <= MODEL_OPTIONS_MAX, "too many choices");
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
 	env.answer = &a;
-	buf = wire_pack(&env, &len);
-	FUZZ_CHECK(buf != NULL, "the model's answer does not pack");
-	free(buf);
+	must_pack(&env, "the model's answer does not pack");
 }
 
 /* The model picked a stake: build and pack the Wager. */
@@ -278,16 +285,12 @@ static void send_wager(const struct model *m)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Wager w;
-	uint8_t *buf;
-	size_t len;
 
 	FUZZ_CHECK(model_wager(m, &w) == 0, "MODEL_WAGER without a stake");
 	FUZZ_CHECK(w.stake != 0, "a zero stake to send");
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
 	env.wager = &w;
-	buf = wire_pack(&env, &len);
-	FUZZ_CHECK(buf != NULL, "the model's wager does not pack");
-	free(buf);
+	must_pack(&env, "the model's wager does not pack");
 }
 
 /* The model pressed the buzzer: build and pack the Buzz. */
@@ -295,15 +298,11 @@ static void send_buzz(const struct model *m)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Buzz b = QUIZ__V1__BUZZ__INIT;
-	uint8_t *buf;
-	size_t len;
 
 	FUZZ_CHECK(model_buzz(m, &b) == 0, "MODEL_BUZZ without a press");
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_BUZZ;
 	env.buzz = &b;
-	buf = wire_pack(&env, &len);
-	FUZZ_CHECK(buf != NULL, "the model's buzz does not pack");
-	free(buf);
+	must_pack(&env, "the model's buzz does not pack");
 }
 
 /* The judge ruled: build and pack the Verdict. */
@@ -311,15 +310,11 @@ static void send_verdict(const struct model *m)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Verdict v = QUIZ__V1__VERDICT__INIT;
-	uint8_t *buf;
-	size_t len;
 
 	FUZZ_CHECK(model_verdict(m, &v) == 0, "MODEL_VERDICT without one");
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_VERDICT;
 	env.verdict = &v;
-	buf = wire_pack(&env, &len);
-	FUZZ_CHECK(buf != NULL, "the model's verdict does not pack");
-	free(buf);
+	must_pack(&env, "the model's verdict does not pack");
 }
 
 /* A press or a verdict is sent as soon as it is keyed (as quiz.c does):
