@@ -46,6 +46,8 @@ enum room_state {
 enum room_pause_reason {
 	ROOM_PAUSE_HOST = 0,
 	ROOM_PAUSE_STORAGE = 1,
+	ROOM_PAUSE_RECOVERED = 2, /* rebuilt after a restart (room_recover):
+				     waits for the host's RESUME */
 };
 
 /* Values equal quiz.v1.HostCommand.Action. */
@@ -132,6 +134,8 @@ enum room_event_kind {
 	EV_VERDICT = 17, /* q, arg = item (ROOM_VERDICT_REST: the rest as
 			    suggested), choice_mask = 1 right / 0 wrong,
 			    text = who ruled ("host", "judge") */
+	EV_RECOVER = 18, /* room_recover: at = the last committed event's
+			    time, arg = 1 the open question was voided */
 };
 
 struct room_event {
@@ -416,7 +420,34 @@ void room_committed(struct room *r, int64_t now_us, uint32_t q);
 int room_hold(struct room *r, int64_t now_us, enum room_pause_reason reason);
 int room_release(struct room *r, int64_t now_us);
 bool room_held(const struct room *r);
+/* Why a PAUSED room is paused: STORAGE while held, RECOVERED after
+ * room_recover until the host resumes, else HOST. */
 enum room_pause_reason room_pause_reason(const struct room *r);
+
+/* The server restarted: a room rebuilt by replaying its logged events
+ * (room_apply) is frozen as it was at at_us, the time of the last event
+ * that was committed, so an open question keeps the time it had left then
+ * and the answers already logged. Logged as EV_RECOVER (replayed like any
+ * event), so a match recovered any number of times replays the same.
+ *
+ * - A running phase (countdown, open question, reveal, leaderboard, stake,
+ *   judging, round break) is paused with reason ROOM_PAUSE_RECOVERED; only
+ *   the host's RESUME (room_command) restarts it, from at_us's remaining
+ *   time (the resume's now may lie in another clock base: a reboot; times
+ *   are shifted by now - at_us, which may be negative).
+ * - A room already paused by the host stays paused, now with reason
+ *   RECOVERED; a storage hold is dropped (a fresh store starts clean).
+ * - void_open: an open question (or one paused while open, or being
+ *   judged) is closed voided instead (FX_CLOSED voided, awaiting its
+ *   commit); once room_committed reveals it, the room pauses (RECOVERED)
+ *   at the reveal.
+ * - A question closed and awaiting its commit stays so: the caller queues
+ *   the commit again; the room pauses (RECOVERED) once it is revealed.
+ * - LOBBY and FINISHED have no clock: nothing is paused (still logged).
+ * Returns 0, or -QE_BAD_STATE if at_us is before the room's last event. */
+int room_recover(struct room *r, int64_t at_us, bool void_open);
+/* Time of the last event the room logged (0 before any). */
+int64_t room_last_event_at(const struct room *r);
 
 /* Replays one logged event (FX_EVENT of an earlier run) through the entry
  * point that accepted it. Returns what that entry point returned. Replaying

@@ -242,6 +242,60 @@ struct store_team_result {
 };
 void store_team_result(struct store *s, const struct store_team_result *r);
 
+/* --- Restart survival (schema v5, docs/STORAGE.md). --- */
+
+/* Every operation queued between store_group_begin and store_group_end
+ * (event loop thread; calls nest, the outermost pair counts) is committed
+ * in one transaction with the others of its group, never split across
+ * batches: what one input of a room wrote (its event, the bookings of the
+ * close it caused, the results of the finish) is on disk whole or not at
+ * all. A group's ops still fail (a permanent failure) one by one. */
+void store_group_begin(struct store *s);
+void store_group_end(struct store *s);
+
+/* Durability of a commit (quizd --durability): false (default, "normal":
+ * PRAGMA synchronous=NORMAL, a commit survives a crash of the process),
+ * true ("full": synchronous=FULL, every commit is fsynced and survives a
+ * power cut). Applied by the writer before its next attempt. */
+void store_set_durability(struct store *s, bool full);
+
+/* A rebuilt match is running again (state 'running', ended_at NULL). */
+void store_match_running(struct store *s, uint64_t match);
+
+/* One stored event with its chain link (schema v5: events.hash, 64 hex
+ * digits; "" for an event stored before v5). Strings owned by the row. */
+struct store_event_row {
+	struct store_event e;
+	char hash[65];
+};
+/* A seat's token hash (player 0: the host). */
+struct store_seat_row {
+	uint32_t player;
+	char hash[65];
+};
+/* What a match's replay starts from, read back. */
+struct store_match_log {
+	uint64_t match;
+	char code[16];	      /* "ABCD-EFGH" */
+	char state[16];	      /* running, finished, ended, interrupted */
+	char *definition;     /* matches.definition (NULL before v3) */
+	char judge_hash[65];  /* "" none */
+	int64_t last_closed_q; /* -1: none closed */
+	struct store_seat_row *seats;
+	size_t nseats;
+	struct store_event_row *events; /* in seq order */
+	size_t nevents;
+};
+/* Synchronous (start-up and command-line tools only, second connection):
+ * reads match `match` whole. Returns 0, -QE_ROOM_NOT_FOUND (no such
+ * match) or another negative error; free with store_match_log_free. */
+int store_load_match(struct store *s, uint64_t match,
+		     struct store_match_log *out);
+/* Synchronous, start-up: the ids of the matches left 'running' or
+ * 'interrupted', ascending (*ids malloc'd). Returns how many or < 0. */
+int store_unfinished(struct store *s, uint64_t **ids);
+void store_match_log_free(struct store_match_log *m);
+
 /* Takes up to max committed notify tokens (in commit order) into out.
  * Returns how many. Thread-safe; call from the loop after a wake. */
 size_t store_poll(struct store *s, uint64_t *out, size_t max);
