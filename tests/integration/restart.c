@@ -23,6 +23,9 @@
  *     had left and the answers kept; void: question 1 scores nothing.
  *     Every Result's total must equal the score before it plus its delta.
  *     Writes STATE.final: "player_id|total" per contestant.
+ *   quiz-restart lobby PORT STATE / lobby-resume PORT STATE
+ *     a lobby of two contestants across a restart: one takes its seat
+ *     back, the other's is freed after the lobby grace.
  *   quiz-restart host-resume PORT STATE
  *     the host alone reclaims a rebuilt room, finds it PAUSED (RECOVERED),
  *     resumes it and waits for FINISHED.
@@ -669,6 +672,117 @@ static int resume(const char *path, bool voided)
 	return failures ? 1 : 0;
 }
 
+/* Joins contestant i as "p<i+1>"; returns the reply. */
+static Env *join(struct peer *p, int i)
+{
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Env je = QUIZ__V1__ENVELOPE__INIT;
+	char nick[16];
+
+	snprintf(nick, sizeof(nick), "p%d", i + 1);
+	j.code = st.code;
+	j.nickname = nick;
+	je.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	je.join_room = &j;
+	return peer_reply(p, peer_send(p, &je));
+}
+
+/* A lobby across a restart, first half: a room and two contestants, then
+ * STATE and STATE.ready; the connections stay until the server goes. */
+static int lobby(const char *path)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	char ready[512];
+	int i;
+	Env *r;
+	FILE *f;
+
+	peer_open(&host);
+	wire_free(hello(&host, NULL));
+	rs.title = "lobby";
+	cr.settings = &rs;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = request(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+		    "CreateRoom");
+	snprintf(st.code, sizeof(st.code), "%s", r->room_created->code);
+	snprintf(st.host_token, sizeof(st.host_token), "%s",
+		 r->room_created->host_token);
+	snprintf(st.judge_token, sizeof(st.judge_token), "%s",
+		 r->room_created->judge_token);
+	wire_free(r);
+	for (i = 0; i < 2; i++) {
+		peer_open(&cs[i]);
+		r = hello(&cs[i], NULL);
+		snprintf(st.token[i], sizeof(st.token[i]), "%s",
+			 r->welcome->resume_token);
+		wire_free(r);
+		r = join(&cs[i], i);
+		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_JOINED)
+			die("JoinRoom");
+		st.id[i] = r->joined->player_id;
+		wire_free(r);
+	}
+	snprintf(st.token[2], sizeof(st.token[2]), "-");
+	save_state(path);
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	if (!(f = fopen(ready, "w")))
+		die("write ready");
+	fclose(f);
+	for (i = 0; i <= 2; i++) {
+		struct peer *p = i ? &cs[i - 1] : &host;
+		int64_t until = tc_now_ms() + 60000;
+
+		while (!p->closed && tc_now_ms() < until) {
+			Env *e = peer_next(p, 1000);
+
+			wire_free(e);
+		}
+		close(p->fd);
+	}
+	return 0;
+}
+
+/* Second half: the first contestant is seated again in the LOBBY by its
+ * token; the second never comes back, and once the lobby grace (quizd
+ * --lobby-grace-s 1) is over its nickname is free for a newcomer. */
+static int lobby_resume(const char *path)
+{
+	struct peer late;
+	Env *r;
+	int tries;
+
+	load_state(path);
+	peer_open(&cs[0]);
+	r = hello(&cs[0], st.token[0]);
+	check(strcmp(r->welcome->room_code, st.code) == 0 &&
+		  r->welcome->player_id == st.id[0],
+	      "lobby: player %u seated again by its token", st.id[0]);
+	wire_free(r);
+	r = peer_wait(&cs[0], QUIZ__V1__ENVELOPE__BODY_JOINED);
+	check(r && r->joined->state == QUIZ__V1__ROOM_STATE__LOBBY &&
+		  r->joined->players == 2,
+	      "lobby: Joined in LOBBY with 2 players (the other's seat kept "
+	      "for the grace)");
+	wire_free(r);
+	peer_open(&late);
+	wire_free(hello(&late, NULL));
+	for (tries = 0; tries < 40; tries++) {
+		r = join(&late, 1);
+		if (r && r->body_case == QUIZ__V1__ENVELOPE__BODY_JOINED)
+			break;
+		wire_free(r);
+		r = NULL;
+		sleep_us(250000);
+	}
+	check(r != NULL, "lobby: the seat of the contestant who did not "
+			 "come back was freed after the grace");
+	wire_free(r);
+	return failures ? 1 : 0;
+}
+
 /* The host alone: reclaims a rebuilt room, finds it PAUSED (RECOVERED),
  * resumes it and waits for the end. */
 static int host_resume(const char *path)
@@ -717,6 +831,14 @@ int main(int argc, char **argv)
 		port = atoi(argv[2]);
 		return play(argv[3]);
 	}
+	if (argc == 4 && strcmp(argv[1], "lobby") == 0) {
+		port = atoi(argv[2]);
+		return lobby(argv[3]);
+	}
+	if (argc == 4 && strcmp(argv[1], "lobby-resume") == 0) {
+		port = atoi(argv[2]);
+		return lobby_resume(argv[3]);
+	}
 	if (argc == 4 && strcmp(argv[1], "host-resume") == 0) {
 		port = atoi(argv[2]);
 		return host_resume(argv[3]);
@@ -727,6 +849,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "Usage: quiz-restart play PORT STATE\n"
 			"       quiz-restart resume PORT STATE continue|void\n"
-			"       quiz-restart host-resume PORT STATE\n");
+			"       quiz-restart host-resume PORT STATE\n"
+			"       quiz-restart lobby|lobby-resume PORT STATE\n");
 	return 2;
 }

@@ -10,6 +10,12 @@
 #   2. SIGTERM (every connection told "server restarting", the match
 #      marked interrupted), then --interrupted void: question 1 scores
 #      nothing.
+#   3. run 1's database with its results deleted and the match 'running':
+#      the replay reaches the end, the rebuild writes the results.
+#   4. run 1's database cut before the commit of the last question's close:
+#      the rebuild commits it again, the host resumes, the match finishes.
+#   5. a lobby killed: a contestant is seated again by token, the seat of
+#      one who does not come back is freed after the lobby grace.
 # Each time the stored results must equal the totals the contestants were
 # told, and the event log must replay to them (quiz-replay; and `quizd
 # audit verify` when quizd has it).
@@ -126,6 +132,24 @@ sqlite3 "$db" "select player_id, score from results order by player_id" >"$tmp/s
 diff -u "$tmp/told" "$tmp/stored" || fail "results after a lost commit differ"
 "$replay" "$db" || fail "the event log (lost commit) does not replay to the stored results"
 echo "closed, commit lost: committed again at start, revealed, finished as told"
+
+# ---- 5. a lobby across kill -9: a contestant takes its seat back, the
+# seat of one who does not come back is freed after the lobby grace
+db=$tmp/lobby.db
+start_quizd "$db" 127.0.0.1:0 --lobby-grace-s 2
+rm -f "$tmp/lstate" "$tmp/lstate.ready"
+"$restart" lobby "$port" "$tmp/lstate" >"$tmp/lobby.out" 2>&1 &
+ppid_=$!
+for _ in $(seq 100); do [ -e "$tmp/lstate.ready" ] && break; sleep 0.1; done
+[ -e "$tmp/lstate.ready" ] || { cat "$tmp/lobby.out"; fail "lobby first half"; }
+kill -9 "$qpid"; wait "$qpid" 2>/dev/null || true; qpid=""
+wait "$ppid_" || { cat "$tmp/lobby.out"; fail "lobby first half failed"; }
+ppid_=""
+start_quizd "$db" "127.0.0.1:$port" --lobby-grace-s 2
+grep -q "rebuilt match 1 as $(cut -d' ' -f1 "$tmp/lstate" | head -1): 2 players, 2 events, state lobby" "$tmp/quizd.log" \
+  || fail "the lobby was not rebuilt"
+"$restart" lobby-resume "$port" "$tmp/lstate" || fail "lobby second half failed"
+kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
 
 # ---- 2. SIGTERM mid-question, --interrupted void
 db=$tmp/term.db
