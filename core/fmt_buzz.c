@@ -60,6 +60,11 @@ struct buzz_state {
 	uint32_t scan; /* bz_any_may_press: ids below are out or kicked */
 	struct room_press *pr; /* presses in arrival order */
 	size_t npr, prcap;
+	/* the pauses' shifts of the question's times so far, and its value
+	 * when each press came (prshift[i] for pr[i]) */
+	int64_t shifted;
+	int64_t *prshift;
+	size_t prscap;
 	uint32_t *dec; /* presses decided by the current call */
 	size_t ndec, deccap;
 	struct bz_unit teams[CONTEST_TEAMS_MAX];
@@ -183,15 +188,25 @@ static void bz_decided(struct buzz_state *s, size_t i, struct fmt_out *out)
 	out->buzz = true;
 }
 
+/* When press i came, in the clock of the question's times now: moved by
+ * the pauses since it came, so presses on both sides of a pause (even of
+ * a restart's, whose shift may be negative) keep the order they came in. */
+static int64_t bz_recv_now(const struct buzz_state *s, size_t i)
+{
+	return s->pr[i].recv_us + (s->shifted - s->prshift[i]);
+}
+
 /* Whether press a beats press b: smaller reaction, then earlier receive,
  * then the lower event seq. */
-static bool bz_beats(const struct room_press *a, const struct room_press *b)
+static bool bz_beats(const struct buzz_state *s, size_t a, size_t b)
 {
-	if (a->react_us != b->react_us)
-		return a->react_us < b->react_us;
-	if (a->recv_us != b->recv_us)
-		return a->recv_us < b->recv_us;
-	return a->seq < b->seq;
+	const struct room_press *x = &s->pr[a], *y = &s->pr[b];
+
+	if (x->react_us != y->react_us)
+		return x->react_us < y->react_us;
+	if (bz_recv_now(s, a) != bz_recv_now(s, b))
+		return bz_recv_now(s, a) < bz_recv_now(s, b);
+	return x->seq < y->seq;
 }
 
 /* The buzzer closes the question: booked if a unit did anything. */
@@ -242,7 +257,7 @@ static void bz_decide(struct buzz_state *s, const struct fmt_ctx *c,
 		struct room_press *p = &s->pr[i];
 
 		if (p->outcome == PRESS_PENDING && p->arm == s->arm &&
-		    (!w || bz_beats(p, w)))
+		    (!w || bz_beats(s, i, (size_t)(w - s->pr))))
 			w = p;
 	}
 	s->window = false;
@@ -335,6 +350,7 @@ static void bz_open(void *st, const struct fmt_ctx *c, struct room_turn *out,
 	s->winner = 0;
 	s->winner_team = -1;
 	s->npr = 0;
+	s->shifted = 0;
 	s->scan = 1;
 	s->jon = false;
 	free(s->jtext);
@@ -410,13 +426,17 @@ static void bz_step(void *st, const struct fmt_ctx *c, struct fmt_out *out)
 	}
 }
 
-/* A pause moves every time of the buzzer. */
+/* A pause moves every time of the buzzer (by < 0 after a reboot). */
 static void bz_shift(void *st, int64_t by, struct fmt_out *out)
 {
 	struct buzz_state *s = st;
 
+	s->shifted += by;
 	s->armed_at += by;
 	s->arm_deadline += by;
+	s->prev_armed_at += by;
+	if (s->jon)
+		s->jsince += by;
 	if (s->window || s->phase == BUZZ_ANSWERING ||
 	    s->phase == BUZZ_JUDGING) {
 		s->window_end += by;
@@ -484,6 +504,9 @@ static int bz_press(void *st, const struct fmt_ctx *c,
 	if (in->sent_us && in->sent_us + comp > seen)
 		seen = in->sent_us + comp;
 	s->pr = bz_grow(s->pr, &s->prcap, s->npr, sizeof(*s->pr), 0);
+	s->prshift =
+	    bz_grow(s->prshift, &s->prscap, s->npr, sizeof(*s->prshift), 0);
+	s->prshift[s->npr] = s->shifted;
 	i = s->npr++;
 	p = &s->pr[i];
 	memset(p, 0, sizeof(*p));
@@ -704,6 +727,7 @@ static void bz_end(void *st)
 	struct buzz_state *s = st;
 
 	free(s->pr);
+	free(s->prshift);
 	free(s->dec);
 	free(s->solo);
 	free(s->pl);

@@ -713,6 +713,10 @@ static int resume_room(struct room *r, int64_t now)
 		r->deadline_at = r->timer_at;
 		fx_wager_open(r);
 		break;
+	case ROOM_JUDGING: /* no clock runs; the ruling is awaited as long */
+		r->jsince += now - r->paused_at;
+		r->timer_at = 0;
+		break;
 	default:
 		r->timer_at =
 		    r->paused_remaining >= 0 ? now + r->paused_remaining : 0;
@@ -781,6 +785,7 @@ static int hold(struct room *r, int64_t now_us, enum room_pause_reason reason)
 		r->paused_from = r->state;
 		r->paused_remaining = -1;
 		r->paused_elapsed = now_us - r->reveal_at;
+		r->paused_at = now_us;
 		r->timer_at = 0;
 		r->state = ROOM_PAUSED;
 		fx_push(r, FX_PAUSED, r->q)->u.paused.remaining_us = -1;
