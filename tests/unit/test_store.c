@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "evhash.h"
 #include "item.h"
 #include "store.h"
 #include "tokenhash.h"
@@ -2001,4 +2003,906 @@ Test(store, judge_hash_only_a_hash)
 	    q_text(db, "SELECT judge_hash FROM matches", buf, sizeof(buf)),
 	    hash);
 	sqlite3_close(db);
+}
+
+/* --- Schema v5: the hash chain, groups, durability, match logs. --- */
+
+/* The two events of the known-answer vectors below. */
+static void vector_events(struct store_event *e1, struct store_event *e2)
+{
+	memset(e1, 0, sizeof(*e1));
+	e1->match = 0x0102030405060708ull;
+	e1->seq = 1;
+	e1->kind = "answer";
+	e1->at_us = -5;
+	e1->player = 3;
+	e1->q = 2;
+	e1->choice_mask = 5;
+	e1->one_way_us = 12000;
+	e1->arg = -1;
+	e1->arg2 = 9;
+	e1->nick = NULL;
+	e1->team = "";
+	e1->text = "h\xc3\xa9llo";
+	memset(e2, 0, sizeof(*e2));
+	e2->match = e1->match;
+	e2->seq = 2;
+	e2->kind = "join";
+	e2->at_us = 1700000000000000;
+	e2->player = 0xfffffffeu;
+	e2->arg = INT64_MIN;
+	e2->arg2 = INT64_MAX;
+	e2->nick = "选手";
+}
+
+/* The canonical encoding against digests computed independently (Python's
+ * hashlib over the bytes STORAGE.md describes):
+ *
+ *   def enc(prev, m, seq, kind, at, pl, q, cm, ow, arg, arg2, *strs):
+ *       b = prev + b"quizd-event-v1\0" + struct.pack(">QQ", m, seq)
+ *       k = kind.encode(); b += struct.pack(">I", len(k)) + k
+ *       b += struct.pack(">qIIIqqq", at, pl, q, cm, ow, arg, arg2)
+ *       for s in strs:
+ *           if s is None: b += b"\0"
+ *           else: s = s.encode(); b += b"\1" + struct.pack(">I", len(s)) + s
+ *       return hashlib.sha256(b).hexdigest()
+ *   h1 = enc(bytes(32), 0x0102030405060708, 1, "answer", -5, 3, 2, 5,
+ *            12000, -1, 9, None, "", "héllo")
+ *   h2 = enc(bytes.fromhex(h1), 0x0102030405060708, 2, "join",
+ *            1700000000000000, 0xfffffffe, 0, 0, 0, -2**63, 2**63 - 1,
+ *            "选手", None, None)
+ */
+Test(store, evhash_known_answers)
+{
+	static const char h1[] = "fe28612246f02d50ec4a66f457668cdf"
+				 "b16f364f0fbc4576b8ed8cd16dfdcca0";
+	static const char h2[] = "7f77ca41851c68242dafa2b754919b34"
+				 "b4716376e89629673a4e029e917be516";
+	static const char zeros[] = "00000000000000000000000000000000"
+				    "00000000000000000000000000000000";
+	struct store_event e1, e2;
+	char out[EVHASH_HEX + 1], again[EVHASH_HEX + 1], upper[EVHASH_HEX + 1];
+	size_t i;
+
+	vector_events(&e1, &e2);
+	cr_assert_eq(evhash_hex(NULL, &e1, out), 0);
+	cr_expect_str_eq(out, h1);
+	/* genesis: NULL, "" and 32 zero bytes are the same prev */
+	cr_assert_eq(evhash_hex("", &e1, again), 0);
+	cr_expect_str_eq(again, h1);
+	cr_assert_eq(evhash_hex(zeros, &e1, again), 0);
+	cr_expect_str_eq(again, h1);
+	cr_assert_eq(evhash_hex(h1, &e2, out), 0);
+	cr_expect_str_eq(out, h2);
+	/* hex digits of either case read the same */
+	for (i = 0; i < EVHASH_HEX; i++)
+		upper[i] =
+		    (h1[i] >= 'a' && h1[i] <= 'f') ? (char)(h1[i] - 32) : h1[i];
+	upper[EVHASH_HEX] = '\0';
+	cr_assert_eq(evhash_hex(upper, &e2, again), 0);
+	cr_expect_str_eq(again, h2);
+	/* not a link: refused, out untouched */
+	memset(out, 'x', sizeof(out));
+	cr_expect_eq(evhash_hex("abc", &e2, out), -1);
+	cr_expect_eq(out[0], 'x');
+	memcpy(again, h1, sizeof(again));
+	again[10] = 'g';
+	cr_expect_eq(evhash_hex(again, &e2, out), -1);
+	cr_expect_eq(evhash_hex("fe28612246f02d50ec4a66f457668cdf"
+				"b16f364f0fbc4576b8ed8cd16dfdcca000",
+				&e2, out),
+		     -1);
+}
+
+/* Any change of any field, or of prev, changes the link; NULL and ""
+ * strings differ; moving bytes between adjacent strings differs. */
+Test(store, evhash_every_field_counts)
+{
+	struct store_event base, e, e2;
+	char ref[EVHASH_HEX + 1], out[EVHASH_HEX + 1], other[EVHASH_HEX + 1];
+	int field;
+
+	vector_events(&base, &e2);
+	base.nick = "ab";
+	base.team = "c";
+	cr_assert_eq(evhash_hex(NULL, &base, ref), 0);
+	for (field = 0; field < 16; field++) {
+		e = base;
+		switch (field) {
+		case 0:
+			e.match ^= 1ull << 63;
+			break;
+		case 1:
+			e.seq++;
+			break;
+		case 2:
+			e.kind = "answeR";
+			break;
+		case 3:
+			e.at_us++;
+			break;
+		case 4:
+			e.player ^= 1u << 31;
+			break;
+		case 5:
+			e.q++;
+			break;
+		case 6:
+			e.choice_mask ^= 2;
+			break;
+		case 7:
+			e.one_way_us--;
+			break;
+		case 8:
+			e.arg = 1;
+			break;
+		case 9:
+			e.arg2 = -9;
+			break;
+		case 10:
+			e.nick = NULL;
+			break;
+		case 11:
+			e.team = NULL;
+			break;
+		case 12:
+			e.text = "";
+			break;
+		case 13:
+			e.text = NULL;
+			break;
+		case 14: /* "ab","c" -> "a","bc": lengths keep them apart */
+			e.nick = "a";
+			e.team = "bc";
+			break;
+		case 15:
+			e.nick = "";
+			break;
+		}
+		cr_assert_eq(evhash_hex(NULL, &e, out), 0);
+		cr_expect_str_neq(out, ref, "field %d does not count", field);
+	}
+	cr_assert_eq(evhash_hex(NULL, &e2, other), 0);
+	cr_assert_eq(evhash_hex(other, &base, out), 0);
+	cr_expect_str_neq(out, ref, "prev does not count");
+	/* and the same event gives the same link */
+	e = base;
+	cr_assert_eq(evhash_hex(NULL, &e, out), 0);
+	cr_expect_str_eq(out, ref);
+}
+
+/* Checks the chain of a match log as audit verify will: each link is
+ * evhash over the previous row's (genesis when the previous row is not
+ * seq - 1 or has no link). Returns how many rows carry a link. */
+static size_t expect_chain(const struct store_match_log *m)
+{
+	char want[EVHASH_HEX + 1];
+	const char *prev;
+	size_t i, linked = 0;
+
+	for (i = 0; i < m->nevents; i++) {
+		const struct store_event_row *r = &m->events[i];
+
+		if (!r->hash[0])
+			continue;
+		prev = NULL;
+		if (i > 0 && m->events[i - 1].e.seq + 1 == r->e.seq)
+			prev = m->events[i - 1].hash;
+		cr_assert_eq(evhash_hex(prev, &r->e, want), 0);
+		cr_assert_str_eq(r->hash, want, "seq %llu: link broken",
+				 (unsigned long long)r->e.seq);
+		linked++;
+	}
+	return linked;
+}
+
+/* A varied event (strings NULL or "" by seq, signed arg and arg2). */
+static struct store_event sample_event(uint64_t match, uint64_t seq, char *nick,
+				       size_t cap)
+{
+	struct store_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.match = match;
+	e.seq = seq;
+	e.kind = event_kinds[seq % 15];
+	e.at_us = 1000000LL * (int64_t)seq;
+	e.player = (uint32_t)(seq % 7);
+	e.q = (uint32_t)(seq / 10);
+	e.choice_mask = (uint32_t)seq & 0xf;
+	e.one_way_us = 1500 + (int64_t)seq;
+	e.arg = seq % 2 ? -(int64_t)seq : INT64_MIN + (int64_t)seq;
+	e.arg2 = seq % 3 ? INT64_MAX - (int64_t)seq : -7;
+	snprintf(nick, cap, "选手%llu", (unsigned long long)seq);
+	e.nick = seq % 4 == 0 ? NULL : seq % 4 == 1 ? "" : nick;
+	e.team = seq % 5 == 0 ? "" : seq % 5 == 1 ? "一支部" : NULL;
+	e.text = seq % 3 == 0 ? NULL : seq % 3 == 1 ? "" : "三";
+	return e;
+}
+
+/* Compares a read-back event with what sample_event gave. */
+static void expect_sample(const struct store_event *got, uint64_t match,
+			  uint64_t seq)
+{
+	struct store_event e;
+	char nick[32];
+
+	e = sample_event(match, seq, nick, sizeof(nick));
+	cr_assert_eq(got->match, match);
+	cr_assert_eq(got->seq, seq);
+	cr_assert_str_eq(got->kind, e.kind);
+	cr_assert_eq(got->at_us, e.at_us);
+	cr_assert_eq(got->player, e.player);
+	cr_assert_eq(got->q, e.q);
+	cr_assert_eq(got->choice_mask, e.choice_mask);
+	cr_assert_eq(got->one_way_us, e.one_way_us);
+	cr_assert_eq(got->arg, e.arg, "seq %llu arg", (unsigned long long)seq);
+	cr_assert_eq(got->arg2, e.arg2);
+	cr_assert_eq(got->nick == NULL, e.nick == NULL, "seq %llu nick",
+		     (unsigned long long)seq);
+	if (e.nick)
+		cr_assert_str_eq(got->nick, e.nick);
+	cr_assert_eq(got->team == NULL, e.team == NULL);
+	if (e.team)
+		cr_assert_str_eq(got->team, e.team);
+	cr_assert_eq(got->text == NULL, e.text == NULL);
+	if (e.text)
+		cr_assert_str_eq(got->text, e.text);
+}
+
+/* The writer's links equal evhash over the rows read back (by
+ * store_load_match and by plain SQL), interleaved matches keep their own
+ * chains, and a chain goes on across store_close and store_open. */
+Test(store, chain_stored_and_continued_across_reopen)
+{
+	struct store_match_log m;
+	struct store_event e;
+	struct store *s;
+	sqlite3 *db;
+	uint64_t id, other;
+	char nick[32], buf[80], sql[96], got[80];
+	size_t i;
+
+	s = open_store();
+	id = begin_match(s);
+	other = begin_match(s);
+	for (i = 1; i <= 60; i++) {
+		e = sample_event(id, i, nick, sizeof(nick));
+		store_event(s, &e, 0);
+		if (i % 6 == 0) {
+			e = sample_event(other, i / 6, nick, sizeof(nick));
+			store_event(s, &e, 0);
+		}
+	}
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 0);
+
+	s = open_store();
+	for (i = 61; i <= 80; i++) {
+		e = sample_event(id, i, nick, sizeof(nick));
+		store_event(s, &e, 0);
+	}
+	sync_store(s, 2);
+	cr_assert_eq(store_load_match(s, id, &m), 0);
+	cr_assert_eq(m.nevents, 80);
+	for (i = 0; i < m.nevents; i++)
+		expect_sample(&m.events[i].e, id, i + 1);
+	cr_expect_eq(expect_chain(&m), 80);
+	/* seq 61 (the first after reopening) chains from seq 60 */
+	cr_assert_eq(evhash_hex(m.events[59].hash, &m.events[60].e, buf), 0);
+	cr_expect_str_eq(m.events[60].hash, buf);
+	store_match_log_free(&m);
+	cr_assert_eq(store_load_match(s, other, &m), 0);
+	cr_expect_eq(m.nevents, 10);
+	cr_expect_eq(expect_chain(&m), 10);
+	store_match_log_free(&m);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM events WHERE hash IS NULL"
+			       " OR length(hash) <> 64"),
+		     0);
+	/* the file holds the same link, and refuses what is not one */
+	e = sample_event(id, 1, nick, sizeof(nick));
+	cr_assert_eq(evhash_hex(NULL, &e, buf), 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT hash FROM events WHERE match_id = %llu AND seq = 1",
+		 (unsigned long long)id);
+	cr_expect_str_eq(q_text(db, sql, got, sizeof(got)), buf);
+	cr_expect_neq(sqlite3_exec(db, "UPDATE events SET hash = 'ABC'", NULL,
+				   NULL, NULL),
+		      SQLITE_OK);
+	cr_expect_neq(sqlite3_exec(db,
+				   "UPDATE events SET hash = upper(hash)"
+				   " WHERE seq = 2",
+				   NULL, NULL, NULL),
+		      SQLITE_OK);
+	/* the writer's function is its own: another connection has none */
+	cr_expect_neq(sqlite3_exec(db,
+				   "SELECT quizd_evhash(NULL, 1, 1, 'x', 0,"
+				   " 0, 0, 0, 0, 0, 0, NULL, NULL, NULL)",
+				   NULL, NULL, NULL),
+		      SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* An operation rolled back to its savepoint (an answer whose row is a
+ * duplicate, written with its event) takes its event's link with it: the
+ * event written next with that seq chains from what is on disk. */
+Test(store, rolled_back_event_leaves_no_link)
+{
+	struct store_match_log m;
+	struct store_event e, lost;
+	struct store_answer a;
+	struct store *s;
+	uint64_t id, tok;
+	char nick[32];
+
+	s = open_store();
+	id = begin_match(s);
+	e = sample_event(id, 1, nick, sizeof(nick));
+	store_event(s, &e, 0);
+	a = answer(id, 1, 0, 100);
+	store_answer(s, &a, 0);
+	sync_store(s, 1);
+	/* seq 2 rides on a duplicate answer: both are refused */
+	lost = sample_event(id, 2, nick, sizeof(nick));
+	lost.text = "never";
+	a.event = &lost;
+	store_answer(s, &a, 2);
+	wait_tokens(s, &tok, 1);
+	cr_assert_eq(tok, 2 | STORE_TOKEN_LOST);
+	e = sample_event(id, 2, nick, sizeof(nick));
+	store_event(s, &e, 0);
+	e = sample_event(id, 3, nick, sizeof(nick));
+	store_event(s, &e, 0);
+	sync_store(s, 3);
+	cr_assert_eq(store_load_match(s, id, &m), 0);
+	cr_assert_eq(m.nevents, 3);
+	expect_sample(&m.events[1].e, id, 2);
+	cr_expect_eq(expect_chain(&m), 3);
+	store_match_log_free(&m);
+	cr_expect_eq(store_close(s), 1);
+}
+
+/* Version 4 as released (the steps of migration 4 on top of v3), with a
+ * buzz event of match 8 after v3's two. */
+static const char v4_sql[] =
+    "ALTER TABLE events ADD COLUMN arg2 INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE matches ADD COLUMN judge_hash TEXT CHECK (judge_hash IS"
+    " NULL OR (length(judge_hash) = 64"
+    " AND judge_hash NOT GLOB '*[^0-9a-f]*'));"
+    "CREATE TABLE presses (match_id INTEGER NOT NULL REFERENCES matches(id)"
+    " ON DELETE CASCADE, seq INTEGER NOT NULL CHECK (seq > 0), q INTEGER"
+    " NOT NULL, player_id INTEGER NOT NULL, arm INTEGER NOT NULL, recv_us"
+    " INTEGER NOT NULL, comp_us INTEGER NOT NULL, react_us INTEGER NOT"
+    " NULL, gap_us INTEGER NOT NULL, outcome TEXT NOT NULL CHECK (outcome"
+    " IN ('won', 'slower', 'late', 'foul', 'ignored')), PRIMARY KEY"
+    " (match_id, seq)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX presses_question ON presses(match_id, q);"
+    "INSERT INTO events VALUES (8, 3, 'buzz', 7, 1, 0, 0, 0, 111, NULL,"
+    " NULL, NULL, 222);"
+    "PRAGMA user_version = 4;";
+
+/* A version 4 database with events migrates to 5: the old rows keep their
+ * fields with no link (NULL; read back as ""), and the match's next event
+ * starts a chain from genesis, the one after chains on. */
+Test(store, migrates_v4_to_v5_with_data)
+{
+	struct store_match_log m;
+	struct store_event e = {.match = 8, .kind = "answer", .player = 1};
+	char want[EVHASH_HEX + 1];
+	struct store *s;
+	sqlite3 *db;
+
+	make_old_db(2);
+	db = open_reader();
+	cr_assert_eq(sqlite3_exec(db, v3_sql, NULL, NULL, NULL), SQLITE_OK,
+		     "%s", sqlite3_errmsg(db));
+	cr_assert_eq(sqlite3_exec(db, v4_sql, NULL, NULL, NULL), SQLITE_OK,
+		     "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	s = open_store();
+	e.seq = 4;
+	e.text = "B";
+	store_event(s, &e, 0);
+	e.seq = 5;
+	e.text = NULL;
+	e.arg = -3;
+	store_event(s, &e, 0);
+	sync_store(s, 1);
+	cr_assert_eq(store_load_match(s, 8, &m), 0);
+	cr_assert_eq(m.nevents, 5);
+	cr_expect_str_eq(m.events[0].e.kind, "join");
+	cr_expect_str_eq(m.events[0].e.nick, "ann");
+	cr_expect_null(m.events[0].e.team);
+	cr_expect_eq(m.events[1].e.arg, 20);
+	cr_expect_eq(m.events[2].e.arg2, 222);
+	cr_expect_str_eq(m.events[0].hash, "");
+	cr_expect_str_eq(m.events[1].hash, "");
+	cr_expect_str_eq(m.events[2].hash, "");
+	/* seq 4's previous row has no link: genesis */
+	e.seq = 4;
+	e.text = "B";
+	e.arg = 0;
+	cr_assert_eq(evhash_hex(NULL, &e, want), 0);
+	cr_expect_str_eq(m.events[3].hash, want);
+	cr_assert_eq(evhash_hex(want, &m.events[4].e, want), 0);
+	cr_expect_str_eq(m.events[4].hash, want);
+	cr_expect_eq(expect_chain(&m), 2);
+	cr_expect_str_eq(m.state, "interrupted");
+	cr_expect_str_eq(m.code, "654321");
+	store_match_log_free(&m);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), 5);
+	cr_expect_eq(store_schema_version(), 5);
+	cr_expect_eq(
+	    q_int(db, "SELECT count(*) FROM events WHERE hash IS NULL"), 3);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM bookings"), 1);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM pragma_foreign_key_check"),
+		     0);
+	sqlite3_close(db);
+}
+
+/* Queues n events of match from seq first on. */
+static void queue_events(struct store *s, uint64_t match, uint64_t first,
+			 uint32_t n)
+{
+	struct store_event e = {.kind = "tick"};
+	uint32_t i;
+
+	e.match = match;
+	for (i = 0; i < n; i++) {
+		e.seq = first + i;
+		e.at_us = (int64_t)e.seq;
+		store_event(s, &e, 0);
+	}
+}
+
+/* A group larger than a batch commits in one transaction; nested pairs
+ * count as one (nothing is queued before the outermost end). */
+Test(store, group_past_batch_max_is_one_transaction)
+{
+	struct store_stats st, st2;
+	struct store *s;
+	sqlite3 *db;
+	uint64_t id;
+
+	s = open_store();
+	id = begin_match(s);
+	sync_store(s, 1);
+	store_stats(s, &st);
+	store_group_begin(s);
+	queue_events(s, id, 1, 2000);
+	store_group_begin(s);
+	queue_events(s, id, 2001, 3000);
+	store_group_end(s);
+	sleep_ms(100);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM events"), 0,
+		     "an inner store_group_end queued the group");
+	store_group_end(s);
+	sync_store(s, 2);
+	store_stats(s, &st2);
+	cr_expect_eq(st2.ops - st.ops, 5000);
+	cr_expect_eq(st2.batches - st.batches, 1, "5000 ops in %llu batches",
+		     (unsigned long long)(st2.batches - st.batches));
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM events"), 5000);
+	sqlite3_close(db);
+
+	/* outside a group the cap holds: 5000 ops, two batches at least */
+	store_stats(s, &st);
+	queue_events(s, id, 5001, 5000);
+	sync_store(s, 3);
+	store_stats(s, &st2);
+	cr_expect_geq(st2.batches - st.batches, 2);
+	/* an unpaired end is ignored */
+	store_group_end(s);
+	queue_events(s, id, 10001, 1);
+	sync_store(s, 4);
+	cr_expect_eq(store_close(s), 0);
+}
+
+#define KILL_GROUPS 20
+#define KILL_GROUP  1500 /* not a divisor of the batch cap (4096) */
+
+/* Groups survive SIGKILL whole or not at all: a child queues 20 groups of
+ * 1,500 events (a batch cut at 4,096 ops without groups would end inside
+ * one), is killed once the batch holding group 2 committed, and every
+ * group is then entirely on disk or entirely absent, the present ones a
+ * prefix, their chain intact. */
+Test(store, groups_whole_after_kill9, .timeout = 120)
+{
+	struct store_match_log m;
+	struct store *s;
+	sqlite3 *db;
+	pid_t pid;
+	int status, g, whole = 0;
+	int64_t n;
+	char sql[128];
+
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct store *cs = store_open(db_path, on_wake, &waker, NULL);
+		sqlite3 *blocker = NULL;
+		uint64_t id, tok = 0;
+
+		if (!cs)
+			_exit(3);
+		id = begin_match(cs);
+		/* hold the lock while the groups queue up behind it, so the
+		 * writer meets a long queue and its batch cap */
+		if (sqlite3_open_v2(db_path, &blocker, SQLITE_OPEN_READWRITE,
+				    NULL) != SQLITE_OK ||
+		    sqlite3_busy_timeout(blocker, 5000) != SQLITE_OK ||
+		    sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL,
+				 NULL) != SQLITE_OK)
+			_exit(5);
+		for (g = 0; g < KILL_GROUPS; g++) {
+			store_group_begin(cs);
+			queue_events(cs, id, (uint64_t)g * KILL_GROUP + 1,
+				     KILL_GROUP);
+			store_group_end(cs);
+			if (g == 2)
+				store_barrier(cs, 1);
+		}
+		sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(blocker);
+		while (store_poll(cs, &tok, 1) == 0)
+			sleep_ms(1);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		  "child status %d", status);
+
+	db = open_reader();
+	for (g = 0; g < KILL_GROUPS; g++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM events WHERE seq BETWEEN %d"
+			 " AND %d",
+			 g * KILL_GROUP + 1, (g + 1) * KILL_GROUP);
+		n = q_int(db, sql);
+		cr_expect(n == 0 || n == KILL_GROUP,
+			  "group %d: %lld of %d events on disk", g,
+			  (long long)n, KILL_GROUP);
+		if (n == KILL_GROUP) {
+			cr_expect_eq(whole, g, "group %d after a gap", g);
+			whole++;
+		}
+	}
+	cr_expect_geq(whole, 3, "the barrier after group 2 came back");
+	sqlite3_close(db);
+	s = open_store();
+	cr_assert_eq(store_load_match(s, 1, &m), 0);
+	cr_expect_eq(m.nevents, (size_t)whole * KILL_GROUP);
+	cr_expect_eq(expect_chain(&m), m.nevents);
+	store_match_log_free(&m);
+	store_close(s);
+}
+
+/* --- A VFS shim counting syncs of WAL files: what synchronous does. --- */
+
+struct sync_file {
+	sqlite3_file base;
+	sqlite3_file *real; /* right after this struct */
+	bool wal;
+};
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs shim_vfs;
+static atomic_uint wal_syncs;
+
+#define REAL(f) (((struct sync_file *)(f))->real)
+
+static int sf_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int sf_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int sf_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int sf_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+static int sf_sync(sqlite3_file *f, int flags)
+{
+	if (((struct sync_file *)f)->wal)
+		atomic_fetch_add(&wal_syncs, 1);
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int sf_file_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+static int sf_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int sf_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int sf_check_reserved(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int sf_file_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int sf_sector_size(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int sf_device(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int sf_shm_map(sqlite3_file *f, int pg, int size, int extend,
+		      void volatile **out)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, size, extend, out);
+}
+static int sf_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
+}
+static void sf_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int sf_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+static int sf_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **out)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), o, n, out);
+}
+static int sf_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
+{
+	return REAL(f)->pMethods->xUnfetch(REAL(f), o, p);
+}
+
+static const sqlite3_io_methods sf_methods = {
+    3,
+    sf_close,
+    sf_read,
+    sf_write,
+    sf_truncate,
+    sf_sync,
+    sf_file_size,
+    sf_lock,
+    sf_unlock,
+    sf_check_reserved,
+    sf_file_control,
+    sf_sector_size,
+    sf_device,
+    sf_shm_map,
+    sf_shm_lock,
+    sf_shm_barrier,
+    sf_shm_unmap,
+    sf_fetch,
+    sf_unfetch,
+};
+
+static int sf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
+		   int flags, int *out_flags)
+{
+	struct sync_file *p = (struct sync_file *)f;
+	int rc;
+
+	(void)vfs;
+	p->real = (sqlite3_file *)(p + 1);
+	p->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, p->real, flags, out_flags);
+	p->base.pMethods = p->real->pMethods ? &sf_methods : NULL;
+	return rc;
+}
+
+/* Makes the shim the default VFS of this test's process. */
+static void install_sync_counter(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	cr_assert_not_null(real_vfs);
+	shim_vfs = *real_vfs;
+	shim_vfs.zName = "quiz-sync-count";
+	shim_vfs.szOsFile = (int)sizeof(struct sync_file) + real_vfs->szOsFile;
+	shim_vfs.xOpen = sf_open;
+	cr_assert_eq(sqlite3_vfs_register(&shim_vfs, 1), SQLITE_OK);
+}
+
+/* Commits rounds events one transaction each; returns the WAL syncs they
+ * caused. */
+static unsigned commits_syncs(struct store *s, uint64_t match, uint64_t *seq,
+			      uint64_t *token, int rounds)
+{
+	unsigned before = atomic_load(&wal_syncs);
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		queue_events(s, match, (*seq)++, 1);
+		sync_store(s, (*token)++);
+	}
+	return atomic_load(&wal_syncs) - before;
+}
+
+/* store_set_durability reaches the writer before its next attempt: with
+ * full, each commit syncs the WAL (synchronous=FULL); with normal (the
+ * default, and again after full) a commit does not. */
+Test(store, durability_full_syncs_every_commit)
+{
+	struct store *s;
+	uint64_t id, seq = 1, token = 1;
+	unsigned normal, full, back;
+
+	install_sync_counter();
+	s = open_store();
+	id = begin_match(s);
+	sync_store(s, token++);
+	normal = commits_syncs(s, id, &seq, &token, 10);
+	store_set_durability(s, true);
+	full = commits_syncs(s, id, &seq, &token, 10);
+	store_set_durability(s, false);
+	back = commits_syncs(s, id, &seq, &token, 10);
+	cr_expect_geq(full, 10, "full: %u WAL syncs for 10 commits", full);
+	cr_expect_lt(normal, 5, "normal: %u WAL syncs for 10 commits", normal);
+	cr_expect_lt(back, 5, "normal again: %u WAL syncs", back);
+	cr_expect_eq(store_close(s), 0);
+}
+
+/* store_match_running takes an interrupted match back to running (ended_at
+ * cleared); for a match that was never recorded it is lost. */
+Test(store, match_running_again)
+{
+	struct store_stats st;
+	struct store *s;
+	sqlite3 *db;
+	uint64_t id;
+
+	s = open_store();
+	id = begin_match(s);
+	store_match_interrupted(s, id);
+	sync_store(s, 1);
+	db = open_reader();
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE state ="
+			       " 'interrupted' AND ended_at IS NOT NULL"),
+		     1);
+	store_match_running(s, id);
+	store_match_running(s, id + 100);
+	sync_store(s, 2);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM matches WHERE state ="
+			       " 'running' AND ended_at IS NULL"),
+		     1);
+	sqlite3_close(db);
+	store_stats(s, &st);
+	cr_expect_eq(st.failures, 1);
+	cr_expect_eq(store_close(s), 1);
+}
+
+/* store_load_match reads a match whole: its row, seats in player order,
+ * events in seq order with their strings and links; an unknown id is
+ * QE_ROOM_NOT_FOUND and leaves out empty. */
+Test(store, load_match_reads_everything)
+{
+	static const char def[] = "[match]\nformat = classic\n";
+	struct store_match_log m;
+	struct store_event e;
+	char h0[65], h2[65], hj[65], nick[32];
+	struct store *s;
+	uint64_t id, bare;
+	size_t i;
+
+	s = open_store();
+	id = begin_match(s);
+	bare = begin_match(s);
+	store_match_definition(s, id, def);
+	token_hash_hex("host", h0);
+	token_hash_hex("two", h2);
+	token_hash_hex("judge", hj);
+	store_seat(s, id, 2, h2);
+	store_seat(s, id, 0, h0);
+	store_match_judge(s, id, hj);
+	store_question_closed(s, id, 1, 0);
+	for (i = 1; i <= 12; i++) {
+		e = sample_event(id, i, nick, sizeof(nick));
+		store_event(s, &e, 0);
+	}
+	sync_store(s, 1);
+
+	cr_assert_eq(store_load_match(s, id, &m), 0);
+	cr_expect_eq(m.match, id);
+	cr_expect_str_eq(m.code, "482913");
+	cr_expect_str_eq(m.state, "running");
+	cr_expect_str_eq(m.definition, def);
+	cr_expect_str_eq(m.judge_hash, hj);
+	cr_expect_eq(m.last_closed_q, 1);
+	cr_assert_eq(m.nseats, 2);
+	cr_expect_eq(m.seats[0].player, 0);
+	cr_expect_str_eq(m.seats[0].hash, h0);
+	cr_expect_eq(m.seats[1].player, 2);
+	cr_expect_str_eq(m.seats[1].hash, h2);
+	cr_assert_eq(m.nevents, 12);
+	for (i = 0; i < 12; i++)
+		expect_sample(&m.events[i].e, id, i + 1);
+	/* the strings are copies: NULL, "" and text as stored */
+	cr_expect_null(m.events[3].e.nick);	  /* seq 4 */
+	cr_expect_str_eq(m.events[0].e.nick, ""); /* seq 1 */
+	cr_expect_str_eq(m.events[4].e.team, ""); /* seq 5 */
+	cr_expect_null(m.events[1].e.team);	  /* seq 2 */
+	cr_expect_eq(m.events[0].e.arg, -1);
+	cr_expect_eq(m.events[1].e.arg, INT64_MIN + 2);
+	cr_expect_eq(m.events[2].e.arg2, -7);
+	cr_expect_eq(expect_chain(&m), 12);
+	store_match_log_free(&m);
+	cr_expect_null(m.events);
+	cr_expect_eq(m.nevents, 0);
+	store_match_log_free(&m); /* twice is harmless */
+
+	/* a match with nothing but its row */
+	cr_assert_eq(store_load_match(s, bare, &m), 0);
+	cr_expect_null(m.definition);
+	cr_expect_str_eq(m.judge_hash, "");
+	cr_expect_eq(m.last_closed_q, -1);
+	cr_expect_eq(m.nseats, 0);
+	cr_expect_eq(m.nevents, 0);
+	store_match_log_free(&m);
+
+	memset(&m, 0x5a, sizeof(m));
+	cr_expect_eq(store_load_match(s, 999, &m), -QE_ROOM_NOT_FOUND);
+	cr_expect_eq(m.nevents, 0);
+	cr_expect_null(m.events);
+	cr_expect_null(m.definition);
+	cr_expect_eq(store_load_match(s, 0, &m), -QE_ROOM_NOT_FOUND);
+	store_match_log_free(&m);
+	cr_expect_eq(store_close(s), 0);
+}
+
+/* store_unfinished lists the matches left running or interrupted, in
+ * ascending order, and nothing else. */
+Test(store, unfinished_lists_running_and_interrupted)
+{
+	struct store *s;
+	uint64_t ids[6], *got = NULL;
+	int i, n;
+
+	s = open_store();
+	cr_expect_eq(store_unfinished(s, &got), 0);
+	cr_expect_null(got);
+	for (i = 0; i < 6; i++)
+		ids[i] = begin_match(s);
+	store_match_end(s, ids[0], true);
+	store_match_interrupted(s, ids[1]);
+	store_match_end(s, ids[3], false);
+	store_match_interrupted(s, ids[5]);
+	sync_store(s, 1);
+	n = store_unfinished(s, &got);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(got[0], ids[1]);
+	cr_expect_eq(got[1], ids[2]);
+	cr_expect_eq(got[2], ids[4]);
+	cr_expect_eq(got[3], ids[5]);
+	free(got);
+	store_match_interrupted(s, ids[2]);
+	store_match_running(s, ids[5]);
+	store_match_end(s, ids[4], true);
+	sync_store(s, 2);
+	n = store_unfinished(s, &got);
+	cr_assert_eq(n, 3);
+	cr_expect_eq(got[0], ids[1]);
+	cr_expect_eq(got[1], ids[2]);
+	cr_expect_eq(got[2], ids[5]);
+	free(got);
+	cr_expect_eq(store_close(s), 0);
 }
