@@ -82,11 +82,15 @@ static long event_index(const struct store_match_log *lg, uint64_t seq)
 }
 
 /* Reads what the effects of event i say into sh[]. */
-static void show_effects(struct audit_match *m, struct shown *sh, size_t i)
+static void show_effects(struct audit_match *m, struct shown *sh, size_t i,
+			 enum room_event_kind kind)
 {
+	static const char *const phases[] = {"reading", "armed", "answering",
+					     "judging", "done"};
 	const struct store_match_log *lg = &m->log;
 	const struct room_effect *fx;
 	size_t k, nfx;
+	int phase = -1;
 	char b1[32];
 
 	fx = room_effects(m->r, &nfx);
@@ -103,8 +107,9 @@ static void show_effects(struct audit_match *m, struct shown *sh, size_t i)
 			sh[i].correct = e->u.answer.correct;
 			break;
 		case FX_BUZZ:
-			if (!e->u.buzz.n || !room_buzz_view(m->r, &bz))
+			if (!room_buzz_view(m->r, &bz))
 				break;
+			phase = (int)bz.phase;
 			for (j = 0; j < e->u.buzz.n &&
 				    e->u.buzz.first + j < bz.npresses;
 			     j++) {
@@ -119,19 +124,28 @@ static void show_effects(struct audit_match *m, struct shown *sh, size_t i)
 			}
 			break;
 		case FX_ROUND:
-			fx_add(
-			    &sh[i], "round %u: q%u..q%u drawn",
-			    (unsigned)e->round + 1,
-			    (unsigned)e->u.round.first_q,
-			    (unsigned)(e->u.round.first_q + e->u.round.n - 1));
+			if (e->u.round.n == 1)
+				fx_add(&sh[i], "round %u: q%u drawn",
+				       (unsigned)e->round + 1,
+				       (unsigned)e->u.round.first_q);
+			else
+				fx_add(&sh[i], "round %u: q%u..q%u drawn",
+				       (unsigned)e->round + 1,
+				       (unsigned)e->u.round.first_q,
+				       (unsigned)(e->u.round.first_q +
+						  e->u.round.n - 1));
 			break;
 		case FX_WAGER_OPEN:
-			fx_add(&sh[i], "stakes for q%u", (unsigned)e->q);
+			if (kind != EV_RESUME) /* a resume sends it again */
+				fx_add(&sh[i], "stakes for q%u",
+				       (unsigned)e->q);
 			break;
 		case FX_COUNTDOWN:
 			fx_add(&sh[i], "countdown q%u", (unsigned)e->q);
 			break;
 		case FX_QUESTION:
+			if (kind == EV_RESUME) /* sent again */
+				break;
 			fx_add(&sh[i], "q%u open (%s)", (unsigned)e->q,
 			       secs(e->u.time.deadline_at_us -
 					e->u.time.reveal_at_us,
@@ -170,6 +184,8 @@ static void show_effects(struct audit_match *m, struct shown *sh, size_t i)
 			break;
 		}
 	}
+	if (phase >= 0 && (size_t)phase < sizeof(phases) / sizeof(phases[0]))
+		fx_add(&sh[i], "buzzer %s", phases[phase]);
 }
 
 /* Replays the match, noting for every event what it did. */
@@ -186,7 +202,7 @@ static struct shown *show_replay(struct audit_match *m)
 		audit_event_in(&lg->events[i].e, &ev);
 		sh[i].rc = ev.kind ? room_apply(m->r, &ev) : -QE_BAD_MESSAGE;
 		if (sh[i].rc >= 0)
-			show_effects(m, sh, i);
+			show_effects(m, sh, i, ev.kind);
 		if (ev.kind == EV_RESUME && sh[i].rc >= 0 &&
 		    room_state(m->r) == ROOM_OPEN &&
 		    room_deadline_at(m->r) > ev.at_us)
@@ -288,12 +304,21 @@ static void describe(const struct store_match_log *lg, const struct shown *s,
 			snprintf(what, cap, "q%u: pressed (undecided)",
 				 (unsigned)e->q);
 		else
+			/* the gap behind the winner means something only
+			 * in the race: won (0), slower, late */
 			snprintf(what, cap,
-				 "q%u: pressed: %s +%s (react %s, comp %s, arm "
+				 "q%u: pressed: %s%s%s (react %s, comp %s, arm "
 				 "%u)",
 				 (unsigned)e->q,
 				 audit_outcome_name(s->press.outcome),
-				 msecs(s->press.gap_us, b1, sizeof(b1)),
+				 s->press.outcome == PRESS_FOUL ||
+					 s->press.outcome == PRESS_IGNORED
+				     ? ""
+				     : " +",
+				 s->press.outcome == PRESS_FOUL ||
+					 s->press.outcome == PRESS_IGNORED
+				     ? ""
+				     : msecs(s->press.gap_us, b1, sizeof(b1)),
 				 msecs(s->press.react_us, b2, sizeof(b2)),
 				 msecs(s->press.comp_us, b3, sizeof(b3)),
 				 (unsigned)s->press.arm);
