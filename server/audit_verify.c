@@ -20,6 +20,7 @@ struct vanswer {
 	uint32_t q, player, choice_mask;
 	int64_t recv_us, comp_us, rt_us;
 	bool correct;
+	const char *text; /* the event's (owned by the log), NULL none */
 };
 
 /* A press the replay decided (FX_BUZZ), with its question. */
@@ -206,7 +207,8 @@ static void keep_bookings(struct verify *v, const struct room_effect *e)
 }
 
 /* Keeps an accepted answer. */
-static void keep_answer(struct verify *v, const struct room_effect *e)
+static void keep_answer(struct verify *v, const struct room_effect *e,
+			const char *text)
 {
 	struct vanswer *a;
 
@@ -222,6 +224,7 @@ static void keep_answer(struct verify *v, const struct room_effect *e)
 	a->comp_us = e->u.answer.comp_us;
 	a->rt_us = e->u.answer.rt_us;
 	a->correct = e->u.answer.correct;
+	a->text = text;
 }
 
 /* Keeps the presses an FX_BUZZ decided. */
@@ -302,7 +305,7 @@ static void verify_replay(struct verify *v)
 					    room_event_kind_name(e->u.ev.kind));
 				break;
 			case FX_ANSWER:
-				keep_answer(v, e);
+				keep_answer(v, e, se->text);
 				break;
 			case FX_CLOSED:
 				keep_bookings(v, e);
@@ -461,7 +464,7 @@ static void compare_answers(struct verify *v)
 {
 	sqlite3_stmt *st = prep(
 	    v, "SELECT q, player_id, choice_mask, recv_us, one_way_us, rt_us,"
-	       " correct, points, voided FROM answers WHERE match_id = ?1"
+	       " correct, points, voided, text FROM answers WHERE match_id = ?1"
 	       " ORDER BY q, player_id");
 	size_t k = 0;
 	char nm[96];
@@ -512,6 +515,21 @@ static void compare_answers(struct verify *v)
 		ANSWER_FIELD(7, "points", b ? b->delta : 0);
 		ANSWER_FIELD(8, "voided", voided);
 #undef ANSWER_FIELD
+		if ((sqlite3_column_type(st, 9) == SQLITE_NULL) != !a->text ||
+		    (a->text && strcmp(a->text, col(st, 9)) != 0))
+			differ(
+			    v,
+			    "answer q%u %s: text stored %s%s%s, logged %s%s%s",
+			    (unsigned)q, who(v, pl, nm, sizeof(nm)),
+			    sqlite3_column_type(st, 9) == SQLITE_NULL ? ""
+								      : "\"",
+			    sqlite3_column_type(st, 9) == SQLITE_NULL
+				? "NULL"
+				: col(st, 9),
+			    sqlite3_column_type(st, 9) == SQLITE_NULL ? ""
+								      : "\"",
+			    a->text ? "\"" : "", a->text ? a->text : "NULL",
+			    a->text ? "\"" : "");
 	}
 	sqlite3_finalize(st);
 	for (; k < v->nan; k++)
