@@ -29,15 +29,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tclient.h"
 
-#define WAIT_MS	  9000 /* longest silence while waiting for a push */
-#define NPLAYERS  3
-#define TIME_MS	  6000
-#define SLACK_MS  400 /* time left after the restart vs before */
-#define TOKEN_MAX 80
+#define WAIT_MS	      9000  /* longest silence while waiting for a push */
+#define WAIT_TOTAL_MS 30000 /* and for one message, whatever else comes */
+#define NPLAYERS      3
+#define TIME_MS	      6000
+#define SLACK_MS      400 /* time left after the restart vs before */
+#define TOKEN_MAX     80
 
 typedef Quiz__V1__Envelope Env;
 
@@ -80,6 +82,15 @@ static void die(const char *what)
 {
 	printf("FAIL - %s (giving up)\n", what);
 	exit(1);
+}
+
+static void sleep_us(int64_t us)
+{
+	struct timespec ts = {.tv_sec = (time_t)(us / 1000000),
+			      .tv_nsec = (long)(us % 1000000) * 1000};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 static void peer_open(struct peer *p)
@@ -133,9 +144,10 @@ static Env *peer_next(struct peer *p, int ms)
 /* Reads until a message of kind (others skipped); NULL if none came. */
 static Env *peer_wait(struct peer *p, Quiz__V1__Envelope__BodyCase kind)
 {
+	int64_t until = tc_now_ms() + WAIT_TOTAL_MS;
 	Env *e;
 
-	while ((e = peer_next(p, WAIT_MS))) {
+	while (tc_now_ms() < until && (e = peer_next(p, WAIT_MS))) {
 		if (e->body_case == kind)
 			return e;
 		wire_free(e);
@@ -146,9 +158,10 @@ static Env *peer_wait(struct peer *p, Quiz__V1__Envelope__BodyCase kind)
 /* Reads until the reply to seq (pushes skipped). */
 static Env *peer_reply(struct peer *p, uint32_t seq)
 {
+	int64_t until = tc_now_ms() + WAIT_TOTAL_MS;
 	Env *e;
 
-	while ((e = peer_next(p, WAIT_MS))) {
+	while (tc_now_ms() < until && (e = peer_next(p, WAIT_MS))) {
 		if (e->seq == seq ||
 		    (e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
 		     e->error->ref_seq == seq))
@@ -217,8 +230,15 @@ static Env *wait_question(struct peer *p, uint32_t q)
 	Env *e;
 
 	while ((e = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_QUESTION))) {
-		if (e->question->index == q)
+		if (e->question->index == q) {
+			/* answers count from reveal_at (server clock) */
+			int64_t early = (int64_t)e->question->reveal_at_us -
+					(int64_t)e->question->sent_at_us;
+
+			if (early > 0)
+				sleep_us(early + 20000);
 			return e;
+		}
 		wire_free(e);
 	}
 	printf("FAIL - no Question %u (giving up)\n", q);
@@ -532,7 +552,6 @@ static int resume(const char *path, bool voided)
 	/* question 2: everyone answers; in void mode no Result of q1 may
 	 * come first (it was voided and revealed before anyone was back) */
 	for (i = 0; i < NPLAYERS; i++) {
-		bool other = false;
 		Env *q = wait_question(&cs[i], 2);
 
 		wire_free(q);
@@ -540,6 +559,10 @@ static int resume(const char *path, bool voided)
 		check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 		      "player %u: answers q2", st.id[i]);
 		wire_free(r);
+	}
+	for (i = 0; i < NPLAYERS; i++) {
+		bool other = false;
+
 		wire_free(wait_result(i, 2, &other));
 		if (voided)
 			check(!other, "player %u: no Result of the voided q1",
