@@ -873,8 +873,9 @@ static bool recover(struct room *r, int64_t at, bool void_open)
 	struct room_effect *e;
 	bool voided = false;
 
-	/* a fresh store starts clean: a hold is dropped, and what it froze
-	 * without a clock (a commit, a judge awaited) is awaited again */
+	/* a fresh store starts clean: a hold is dropped; what it froze
+	 * stays paused (RECOVERED below), but for a close awaiting its
+	 * commit, which awaits it again */
 	r->held = false;
 	r->host_paused = false;
 	if (r->state == ROOM_PAUSED && r->paused_from == ROOM_CLOSED &&

@@ -1100,3 +1100,140 @@ Test(recover, twice_across_reboots)
 	snap_expect_eq(&rep, &end, false, "replay of two restarts");
 	cr_expect_eq(count_ev(EV_RECOVER), 2);
 }
+
+/* A ruling awaited at the restart is awaited as long after the resume:
+ * the judge view's since moves with the other times (JUDGE_FILL judging,
+ * and a buzz winner's oral answer). */
+Test(recover, judging_waits_as_long)
+{
+	static const char *const fills[] = {"right"};
+	static const char *const ids[] = {"f0"};
+	struct round_cfg *r;
+	struct room_judge j;
+	struct room_buzz bz;
+	uint32_t a, x;
+	int64_t since;
+
+	add_item_full("f0", ITEM_FILL, NULL, 0, 0, fills, 1, "f", 1);
+	S = settings();
+	contest_init(&C);
+	r = add_round(&C, FMT_SPEED);
+	r->judge = JUDGE_FILL;
+	round_ids(&C, r, ids, 1);
+	r = add_round(&C, FMT_BUZZ);
+	r->count = 1;
+	r->judge = JUDGE_ORAL;
+	snprintf(r->category, sizeof(r->category), "c");
+	new_room_contest(&S, &C);
+	a = join("a");
+	x = join("x");
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, 0, "right"), 0);
+	cr_assert_eq(cmd(CMD_NEXT, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_JUDGING);
+	cr_assert(room_judge_view(R, &j));
+	since = j.since_us;
+	cr_expect_eq(since, now);
+	now += 2 * SEC;
+	cr_assert_eq(join("late"), 3); /* the last event, 2 s later */
+	keep_orig();
+	fresh_room();
+	apply_log(orig, norig);
+	cr_assert_eq(room_recover(R, now, false), 0);
+	drain();
+	cr_assert_eq(room_state(R), ROOM_PAUSED);
+	cr_expect_eq(room_paused_from(R), ROOM_JUDGING);
+	cr_expect_eq(last_fx(FX_PAUSED)->u.paused.remaining_us, -1);
+	now = REBOOT_NOW;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert_eq(room_state(R), ROOM_JUDGING);
+	cr_expect_eq(room_timer_at(R), 0);
+	cr_assert(room_judge_view(R, &j));
+	cr_expect_eq(j.since_us, REBOOT_NOW - 2 * SEC);
+	cr_assert_eq(room_verdict(R, now, 0, 0, true, "judge"), 0);
+	auto_commit = true;
+	drain();
+	cr_expect_eq(player(a)->score, 975);
+
+	/* the oral round: x wins the buzzer, the ruling waits */
+	to_open();
+	cr_assert(room_buzz_view(R, &bz));
+	run_until(bz.armed_at_us + 50 * MS);
+	cr_assert_eq(room_buzz(R, now, x, 1, 0, 0, 0), 0);
+	drain();
+	run_until(bz.armed_at_us + SEC);
+	cr_assert(room_buzz_view(R, &bz));
+	cr_assert_eq(bz.phase, BUZZ_JUDGING);
+	cr_assert(room_judge_view(R, &j));
+	since = j.since_us;
+	now += 3 * SEC;
+	cr_assert_eq(join("later"), 4);
+	nfull = nev;
+	copy_log(full, evlog, nev);
+	fresh_room();
+	apply_log(full, nfull);
+	cr_assert_eq(room_recover(R, now, false), 0);
+	drain();
+	cr_expect_eq(room_paused_from(R), ROOM_OPEN);
+	now = 2 * SEC; /* rebooted again */
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert(room_judge_view(R, &j));
+	cr_expect_eq(j.since_us, 2 * SEC - (full[nfull - 1].ev.at_us - since));
+	cr_assert_eq(room_verdict(R, now, 1, 0, true, "judge"), 0);
+	auto_commit = true;
+	drain();
+	cr_expect_eq(player(x)->score, 10);
+	cr_expect_eq(player(a)->score, 975);
+}
+
+/* A press that crossed a rebound's announcement is timed from the arming
+ * before, in the clock after a reboot too. */
+Test(recover, crossed_press_after_a_reboot)
+{
+	struct room_buzz bz;
+	const struct room_press *p;
+	uint32_t x, g;
+	int64_t a0;
+
+	S = settings();
+	contest_init(&C);
+	add_round(&C, FMT_BUZZ)->count = 1;
+	new_room_contest(&S, &C);
+	x = join("x");
+	g = join("g");
+	to_open();
+	cr_assert(room_buzz_view(R, &bz));
+	a0 = bz.armed_at_us;
+	run_until(a0 + 30 * MS);
+	cr_assert_eq(room_buzz(R, now, x, 0, 0, 0, 0), 0);
+	drain();
+	run_until(a0 + 2 * SEC);
+	cr_assert(room_buzz_view(R, &bz));
+	cr_assert_eq(bz.phase, BUZZ_ANSWERING);
+	cr_assert_eq(answer(x, 0, bad_mask(0), NULL), 0); /* a rebound */
+	cr_assert(room_buzz_view(R, &bz));
+	cr_expect_eq(bz.arm, 1);
+	cr_expect_eq(bz.armed_at_us, a0 + 2250 * MS);
+	now = a0 + 2500 * MS;
+	cr_assert_eq(cmd(CMD_PAUSE, 0), 0);
+	keep_orig();
+	fresh_room();
+	apply_log(orig, norig);
+	cr_assert_eq(room_recover(R, now, false), 0);
+	drain();
+	now = REBOOT_NOW;
+	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_assert(room_buzz_view(R, &bz));
+	cr_expect_eq(bz.armed_at_us, REBOOT_NOW - 250 * MS);
+	now += 100 * MS;
+	cr_assert_eq(room_buzz(R, now, g, 0, 0, 0, 0), 0); /* crossed */
+	drain();
+	cr_assert(room_buzz_view(R, &bz));
+	p = &bz.presses[bz.npresses - 1];
+	cr_expect_eq(p->player, g);
+	cr_expect_eq(p->arm, 0);
+	cr_expect_eq(p->outcome, PRESS_LATE);
+	cr_expect_eq(p->react_us, 2600 * MS);
+	cr_expect_eq(p->gap_us, 2570 * MS);
+}
