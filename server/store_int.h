@@ -1,8 +1,10 @@
 /* Private to the store: what its files share. server/store_writer.c opens
  * the store and runs the writer thread; server/store_ops.c is the catalogue
  * of queued operations; server/store_schema.c holds the migrations and the
- * connection helpers; server/store_bank.c is the synchronous bank side.
- * Nothing outside those files includes this; the API is server/store.h. */
+ * connection helpers; server/store_bank.c is the synchronous side (the
+ * bank, match logs read back). server/evhash.c computes the event chain's
+ * links (quizd_evhash, registered by store_ops.c). Nothing outside those
+ * files includes this; the API is server/store.h. */
 #ifndef QUIZ_STORE_INT_H
 #define QUIZ_STORE_INT_H
 

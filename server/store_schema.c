@@ -204,8 +204,8 @@ static const char *const store_migrations[] = {
 	 * link the writer computes inside each insert (server/evhash.h);
 	 * rows stored before are left NULL (a chain after them starts
 	 * again from genesis). */
-	"ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR"
-	" (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*'));",
+	("ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR"
+	 " (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*'));"),
 };
 /* clang-format on */
 
