@@ -25,6 +25,7 @@ struct shown {
 	bool decided; /* a press: its outcome is known */
 	struct room_press press;
 	int64_t left_us; /* resume: time left on the question, -1 none */
+	uint32_t left_q; /* ... on this question */
 	char fx[SHOW_FX_MAX];
 };
 
@@ -205,8 +206,10 @@ static struct shown *show_replay(struct audit_match *m)
 			show_effects(m, sh, i, ev.kind);
 		if (ev.kind == EV_RESUME && sh[i].rc >= 0 &&
 		    room_state(m->r) == ROOM_OPEN &&
-		    room_deadline_at(m->r) > ev.at_us)
+		    room_deadline_at(m->r) > ev.at_us) {
 			sh[i].left_us = room_deadline_at(m->r) - ev.at_us;
+			sh[i].left_q = room_question_index(m->r);
+		}
 		room_effects_clear(m->r);
 	}
 	return sh;
@@ -344,7 +347,7 @@ static void describe(const struct store_match_log *lg, const struct shown *s,
 		if (s->left_us >= 0)
 			snprintf(what, cap, "resume (%s left on q%u)",
 				 secs(s->left_us, b1, sizeof(b1)),
-				 (unsigned)e->q);
+				 (unsigned)s->left_q);
 		else
 			snprintf(what, cap, "resume");
 		break;
