@@ -14,10 +14,15 @@
 #   - the event log replays to the stored results (quiz-replay), and
 #     `quizd audit verify --all` passes when quizd has it.
 # Usage: killloop.sh QUIZD QUIZ-BENCH BANK_DIR [QUIZ-REPLAY]
-# Env: KILLS_MIN (10), PLAYERS (100), QUESTIONS (5).
+# Env: KILLS_MIN (10), KILLS_MAX (none), PLAYERS (100), QUESTIONS (5),
+# GAP_MS (700-2000: the time between kills), KILLLOOP_OUT (a directory:
+# keep bench.json, restarts (wall ms of each restart) and counts there;
+# scripts/killloop.sh runs this again and again).
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3 replay=${4:-}
-kills_min=${KILLS_MIN:-10} players=${PLAYERS:-100} questions=${QUESTIONS:-5}
+kills_min=${KILLS_MIN:-10} kills_max=${KILLS_MAX:-0}
+players=${PLAYERS:-100} questions=${QUESTIONS:-5} gap=${GAP_MS:-700-2000}
+out=${KILLLOOP_OUT:-}
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 tmp=$(mktemp -d)
 qpid="" bpid=""
@@ -54,7 +59,7 @@ echo "quizd on port $port"
 
 "$bench" --connect "127.0.0.1:$port" --players "$players" \
   --questions "$questions" --time-limit-ms 3000 --think-ms 100-2500 \
-  --bank "$bank" --timeout-s 150 --acks "$tmp/acks" \
+  --bank "$bank" --timeout-s $((90 + questions * 20)) --acks "$tmp/acks" \
   --standings "$tmp/standings" --json-out "$tmp/bench.json" \
   >/dev/null 2>"$tmp/bench.err" &
 bpid=$!
@@ -66,20 +71,30 @@ for _ in $(seq 200); do
 done
 
 kills=0
+: >"$tmp/restarts"
 while kill -0 "$bpid" 2>/dev/null; do
-  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.7 + 1.3 * r / 32767 }')"
+  [ "$kills_max" -gt 0 ] && [ "$kills" -ge "$kills_max" ] && break
+  sleep "$(awk -v r=$RANDOM -v g="$gap" 'BEGIN { split(g, a, "-");
+    printf "%.3f", (a[1] + (a[2] - a[1]) * r / 32767) / 1000 }')"
   kill -0 "$bpid" 2>/dev/null || break
   state=$(sql "select state from matches order by id desc limit 1" 2>/dev/null || echo "?")
   [ "$state" = finished ] && break
   kill -9 "$qpid"
   wait "$qpid" 2>/dev/null || true
   kills=$((kills + 1))
+  date +%s%3N >>"$tmp/restarts"
   start_quizd "$port"
 done
 brc=0
 wait "$bpid" || brc=$?
 bpid=""
 echo "kills: $kills"
+if [ -n "$out" ]; then
+  mkdir -p "$out"
+  cp "$tmp/restarts" "$out/restarts"
+  [ -s "$tmp/bench.json" ] && cp "$tmp/bench.json" "$out/bench.json"
+  echo "$kills" >"$out/kills"
+fi
 [ -s "$tmp/bench.json" ] || fail "quiz-bench wrote no summary (exit $brc)"
 jq -c '{complete, joined, finished, dropped, answers, results_missing, mismatches,
         restarts: (.restarts | del(.episodes))}' "$tmp/bench.json"
@@ -102,6 +117,7 @@ missing=$(comm -23 "$tmp/acked" "$tmp/stored" | wc -l)
 awk '$3 == "already" { print $1, $2 }' "$tmp/acks" | sort -u >"$tmp/already"
 cut -d' ' -f1,2 "$tmp/stored" | sort -u >"$tmp/stored_keys"
 missing_already=$(comm -23 "$tmp/already" "$tmp/stored_keys" | wc -l)
+[ -n "$out" ] && echo "$(wc -l <"$tmp/acked") $(wc -l <"$tmp/already") $missing $missing_already" >"$out/acks"
 echo "acks checked: $(wc -l <"$tmp/acked") acked + $(wc -l <"$tmp/already") already answered; missing: $missing + $missing_already"
 [ "$missing" -eq 0 ] || { comm -23 "$tmp/acked" "$tmp/stored" | head; fail "$missing acknowledged answers missing"; }
 [ "$missing_already" -eq 0 ] || fail "$missing_already ALREADY_ANSWERED answers not stored"
