@@ -64,11 +64,13 @@ echo "quizd on port $port"
   >/dev/null 2>"$tmp/bench.err" &
 bpid=$!
 
-# the match is under way once a question is stored
+# the match is under way once START is stored (the first question opens
+# after the 1 s countdown)
 for _ in $(seq 200); do
-  [ "$(sql "select count(*) from events where kind='question'" 2>/dev/null || echo 0)" -gt 0 ] && break
+  [ "$(sql "select count(*) from events where kind='start'" 2>/dev/null || echo 0)" -gt 0 ] && break
   sleep 0.05
 done
+[ "$(sql "select count(*) from events where kind='start'")" -gt 0 ] || fail "the match did not start"
 
 kills=0
 : >"$tmp/restarts"
