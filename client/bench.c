@@ -1604,6 +1604,9 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		}
 		p->pq[qi].acked = 1;
 		p->pq[qi].ack_rt = env->answer_ack->response_time_us;
+		if (recv > p->pq[qi].sent_local)
+			p->pq[qi].ack_us =
+			    (uint32_t)(recv - p->pq[qi].sent_local);
 		bench_acks_line(b, p->id, (uint32_t)qi,
 				env->answer_ack->response_time_us);
 		b->acked++;

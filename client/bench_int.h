@@ -127,6 +127,7 @@ struct pq {
 	uint8_t disturbed;  /* a drop touched it: time checks skipped */
 	uint32_t pick;	    /* the options chosen, by question index */
 	uint32_t sent_conn; /* p->conns when the Answer went out */
+	uint32_t ack_us;    /* AnswerAck received - Answer sent (local) */
 	uint64_t reveal_at; /* Question.reveal_at_us as last received */
 };
 

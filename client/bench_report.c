@@ -588,6 +588,27 @@ out:
 	free(sr);
 }
 
+/* Answer sent to AnswerAck received, over every acked answer (local
+ * clock: includes the commit the ack waits for). */
+static struct bench_stats stats_ack(const struct bench *b)
+{
+	struct bench_stats s;
+	int64_t *v = calloc(b->acked ? b->acked : 1, sizeof(*v));
+	size_t n = 0;
+	unsigned i, k;
+
+	for (i = 0; v && i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+
+		for (k = 0; p->pq && k < b->nq; k++)
+			if (p->pq[k].acked && n < b->acked)
+				v[n++] = p->pq[k].ack_us;
+	}
+	s = bench_stats_of(v, v ? n : 0);
+	free(v);
+	return s;
+}
+
 /* Writes the JSON summary. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 {
@@ -628,6 +649,8 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	bench_json_stats(f, stats_all(b, 1));
 	fputs("},\"reveal_skew_us\":", f);
 	bench_json_stats(f, stats_all(b, 2));
+	fputs(",\"ack_us\":", f);
+	bench_json_stats(f, stats_ack(b));
 	fputs(",\"per_question\":[", f);
 	for (i = 0, first = 1; i < b->nq; i++) {
 		struct bq *q = &b->q[i];
