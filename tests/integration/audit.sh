@@ -7,7 +7,9 @@
 #     last events.hash;
 #   - one event changed (choice_mask): exit 1, naming its seq;
 #   - the same change with every later hash recomputed (anyone with write
-#     access can): the chain passes, the replay names the bookings;
+#     access can): the chain passes, the replay names the answer;
+#   - rows without a hash (stored before v5) then a chain: ok, "no chain
+#     before seq N"; a hash erased inside the chain: exit 1;
 #   - one booking's delta changed: exit 1, naming q and player;
 #   - an event deleted: exit 1, naming the missing seq;
 #   - show prints every event, the nicknames, "answered" with response
@@ -96,9 +98,13 @@ verify_fails "$tmp/t1.db" "^match 1: chain broken at seq $k \(answer\)" "event $
 
 # ---- the same change, every later link recomputed (canonical encoding of
 # docs/STORAGE.md): the chain holds, the replay disagrees with the rows
-python3 - "$tmp/t1.db" <<'EOF'
+# rehash DB N: links of match 1 recomputed; rows up to seq N without a hash
+# (as stored before schema v5: the chain starts from genesis after them)
+rehash() {
+python3 - "$1" "$2" <<'EOF2'
 import hashlib, sqlite3, struct, sys
 db = sqlite3.connect(sys.argv[1])
+upto = int(sys.argv[2])
 rows = db.execute("select seq, kind, at_us, player_id, q, choice_mask, one_way_us,"
                   " arg, arg2, nick, team, text from events where match_id = 1"
                   " order by seq").fetchall()
@@ -109,13 +115,18 @@ def opt(s):
     return b"\1" + struct.pack(">I", len(b)) + b
 prev = bytes(32)
 for seq, kind, at, pl, q, cm, ow, arg, arg2, nick, team, text in rows:
+    if seq <= upto:
+        db.execute("update events set hash = null where match_id = 1 and seq = ?", (seq,))
+        continue
     k = kind.encode()
     enc = (b"quizd-event-v1\0" + struct.pack(">QQ", 1, seq) + struct.pack(">I", len(k)) + k
            + struct.pack(">qIIIqqq", at, pl, q, cm, ow, arg, arg2) + opt(nick) + opt(team) + opt(text))
     prev = hashlib.sha256(prev + enc).digest()
     db.execute("update events set hash = ? where match_id = 1 and seq = ?", (prev.hex(), seq))
 db.commit()
-EOF
+EOF2
+}
+rehash "$tmp/t1.db" 0
 verify_fails "$tmp/t1.db" "^match 1: answer q[0-9]+ player [0-9]+ \(bench-[0-9]+\): choice stored [0-9]+, replayed [12]$" "event $k changed, chain recomputed"
 grep -q "chain broken" "$tmp/bad.out" && fail "the recomputed chain does not hold: the test's encoding differs from evhash"
 
@@ -125,6 +136,15 @@ cp "$db" "$tmp/t2.db"
 sqlite3 "$tmp/t2.db" "update bookings set delta = delta + 7 where match_id = 1 and q = $bq and player_id = $bp"
 verify_fails "$tmp/t2.db" "^match 1: booking q$bq player $bp \(bench-[0-9]+\): delta stored -?[0-9]+, replayed -?[0-9]+$" "booking q$bq player $bp changed"
 grep -q "chain" "$tmp/bad.out" && fail "a booking change reported as a chain break"
+
+# ---- rows stored before v5 (no hash), then a chain from genesis: ok, and
+# the ok line says where the chain begins; a hash missing inside it fails
+cp "$db" "$tmp/t4.db"
+rehash "$tmp/t4.db" 5
+"$quizd" audit verify --db "$tmp/t4.db" 1 >"$tmp/mixed.out" || { cat "$tmp/mixed.out"; fail "a chain begun after v4 rows does not verify"; }
+grep -q "^match 1: ok: .* (no chain before seq 6), finished$" "$tmp/mixed.out" || { cat "$tmp/mixed.out"; fail "no 'no chain before seq 6'"; }
+sqlite3 "$tmp/t4.db" "update events set hash = null where match_id = 1 and seq = 8"
+verify_fails "$tmp/t4.db" "^match 1: chain: seq 8 has no hash \(the chain began at seq 6\)$" "hash of seq 8 erased"
 
 # ---- an event deleted: a gap in seq
 cp "$db" "$tmp/t3.db"
