@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <uv.h>
 
+#include "audit.h"
 #include "bank_cli.h"
 #include "contest_cli.h"
 #include "errors.h"
@@ -57,6 +58,8 @@ static void usage(FILE *f)
 	    "       quizd bank check FILE|DIR...\n"
 	    "       quizd bank import FILE|DIR... [--db PATH]\n"
 	    "       quizd contest check FILE [--db PATH]\n"
+	    "       quizd audit verify --db PATH MATCH...|--all\n"
+	    "       quizd audit show --db PATH MATCH\n"
 	    "\n"
 	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
 	    "\n"
@@ -665,6 +668,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "contest") == 0)
 		return contest_cli(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "audit") == 0)
+		return audit_cli(argc - 2, argv + 2);
 	server_config_default(&o.cfg);
 	r = parse_args(argc, argv, &o);
 	if (r)
