@@ -159,11 +159,8 @@ static struct lroom *rebuild_room(struct hub *h,
 	free(c);
 	return lr;
 fail:
-	if (lr) {
-		room_free(lr->room);
-		lr->room = NULL;
-		lroom_free(lr);
-	}
+	if (lr)
+		lroom_free(lr); /* never started: no handles */
 	free(c);
 	return NULL;
 }
