@@ -717,48 +717,82 @@ static void player_choose(struct player *p, struct bq *q, struct pq *a,
 	choices[(*n_choices)++] = i < n ? i : 0;
 }
 
-/* The think time is over: send the answer and note when, in server time. */
-static void player_answer(struct player *p)
+/* Sends the answer to question qi as chosen (again after a reconnect:
+ * the same choice) and notes when, in server time. */
+static void player_send_answer(struct player *p, unsigned qi)
 {
 	struct bench *b = p->b;
-	struct bq *q = &b->q[p->cur];
-	struct pq *a = &p->pq[p->cur];
+	struct bq *q = &b->q[qi];
+	struct pq *a = &p->pq[qi];
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Answer ans = QUIZ__V1__ANSWER__INIT;
 	uint32_t choices[32];
-	size_t n_choices;
-	const char *text;
+	size_t n_choices = 0;
+	unsigned i;
 	uint64_t now;
 	int64_t seq;
+	int again = a->sent;
 
-	player_choose(p, q, a, choices, &n_choices, &text);
-	if (!n_choices && !text) {
-		a->intends = 0;
-		bench_hurry(b, (unsigned)p->cur);
-		return;
-	}
-	ans.question_index = (uint32_t)p->cur;
+	for (i = 0; i < 32; i++)
+		if (a->pick & (1u << i))
+			choices[n_choices++] = i;
+	ans.question_index = qi;
 	ans.choices = choices;
 	ans.n_choices = n_choices;
-	ans.text = (char *)(text ? text : "");
+	ans.text = (char *)(a->fill == 1   ? q->item->fills[0]
+			    : a->fill == 2 ? "x"
+					   : "");
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
 	env.answer = &ans;
 	now = qconn_now_us();
 	seq = qconn_send(p->c, &env);
 	if (seq < 0) {
-		a->intends = 0;
+		if (!again)
+			a->intends = 0;
 		return;
 	}
 	a->sent_local = now;
 	a->sent = 1;
 	a->seq = (uint32_t)seq;
+	a->sent_conn = p->conns;
+	a->measured_rt = (int64_t)qconn_to_server(p->c, now) -
+			 (int64_t)(a->reveal_at ? a->reveal_at : q->reveal_at);
+	if (again) {
+		a->disturbed = 1;
+		b->resent++;
+		return;
+	}
 	b->oot_sent += a->oot;
-	a->measured_rt =
-	    (int64_t)qconn_to_server(p->c, now) - (int64_t)q->reveal_at;
 	b->sent++;
 	q->sent++;
 	if (!q->first_send || now < q->first_send)
 		q->first_send = now;
+}
+
+/* The think time is over: choose and send the answer. */
+static void player_answer(struct player *p)
+{
+	struct bench *b = p->b;
+	struct bq *q = &b->q[p->cur];
+	struct pq *a = &p->pq[p->cur];
+	uint32_t choices[32];
+	size_t n_choices, i;
+	const char *text;
+
+	if (!a->chosen) {
+		player_choose(p, q, a, choices, &n_choices, &text);
+		if (!n_choices && !text) {
+			a->intends = 0;
+			bench_hurry(b, (unsigned)p->cur);
+			return;
+		}
+		a->chosen = 1;
+		a->pick = 0;
+		for (i = 0; i < n_choices; i++)
+			a->pick |= 1u << choices[i];
+		a->fill = !text ? 0 : strcmp(text, "x") == 0 ? 2 : 1;
+	}
+	player_send_answer(p, (unsigned)p->cur);
 }
 
 /* Sends a stake for question qi. */
@@ -944,7 +978,7 @@ static void on_player_timer(uv_timer_t *t)
 		}
 		skew = (int64_t)qconn_server_now(p->c) - (int64_t)q->reveal_at;
 
-		if (q->n_skew < b->o.players)
+		if (q->n_skew < b->o.players && !p->pq[p->cur].disturbed)
 			q->skew[q->n_skew++] = skew < 0 ? -skew : skew;
 		think = b->o.think_min;
 		if (b->o.think_max > b->o.think_min)
@@ -959,13 +993,38 @@ static void on_player_timer(uv_timer_t *t)
 			p->answer_local =
 			    p->pq[p->cur].shown + (uint64_t)think * 1000;
 		else
-			p->answer_local = qconn_to_local(
-			    p->c, q->reveal_at + (uint64_t)think * 1000);
+			p->answer_local =
+			    qconn_to_local(p->c, p->pq[p->cur].reveal_at +
+						     (uint64_t)think * 1000);
 		player_arm(p, p->answer_local, 0, on_player_timer);
 		return;
 	}
 	player_answer(p);
 	p->cur = -1;
+}
+
+/* A Question received again (after a reconnect, or a RESUME moving its
+ * times): an answer sent on an earlier connection and never acked goes
+ * again at once, one not sent yet waits for the question's new reveal. */
+static void player_question_again(struct player *p, const Quiz__V1__Question *m)
+{
+	struct bench *b = p->b;
+	struct pq *a = &p->pq[m->index];
+
+	a->reveal_at = m->reveal_at_us;
+	if (!a->intends || a->acked || a->already || a->refused ||
+	    b->q[m->index].format == QUIZ_BENCH_BUZZ || p->paused)
+		return;
+	if (a->sent) {
+		if (a->sent_conn != p->conns)
+			player_send_answer(p, m->index);
+		return;
+	}
+	a->disturbed = 1;
+	p->cur = (int)m->index;
+	p->phase = 0;
+	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
+	player_arm(p, p->reveal_local, 1, on_player_timer);
 }
 
 /* A Question: fan-out sample, then the reveal timer. */
@@ -982,6 +1041,7 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		return;
 	}
 	q = &b->q[m->index];
+	p->paused = 0; /* a Question is sent only while it is open */
 	if (!q->seen) {
 		q->seen = 1;
 		q->kind = m->kind;
@@ -1012,11 +1072,17 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		}
 		bq_resolve(b, q, m);
 	}
-	if (p->pq[m->index].got_question)
-		return; /* a resend (snapshot): measured once */
+	if (p->pq[m->index].got_question) {
+		/* a resend: after a reconnect or a RESUME (measured once) */
+		player_question_again(p, m);
+		return;
+	}
 	p->pq[m->index].got_question = 1;
+	p->pq[m->index].reveal_at = m->reveal_at_us;
+	if (p->conns > 1) /* caught up after a reconnect: no samples */
+		p->pq[m->index].disturbed = 1;
 	p->pq[m->index].q_stake = m->stake;
-	if (q->n_fan_q < b->o.players)
+	if (q->n_fan_q < b->o.players && !p->pq[m->index].disturbed)
 		q->fan_q[q->n_fan_q++] = (int64_t)qconn_to_server(p->c, recv) -
 					 (int64_t)m->sent_at_us;
 	if (p->wager_q >= 0) { /* a stake still waiting: too late now */
@@ -1070,6 +1136,20 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	a->res_delta = r->delta;
 	a->res_stake = r->stake;
 	a->res_team_answered = r->team_answered;
+	if (p->resync) { /* back from a drop: Results missed while away? */
+		unsigned k;
+		int missed = 0;
+
+		p->resync = 0;
+		for (k = 0; k < r->question_index; k++)
+			if (b->q[k].revealed && !p->pq[k].result)
+				missed++;
+		if (missed) {
+			b->results_away += (uint64_t)missed;
+			p->sum = r->total -
+				 (b->contest ? r->delta : (int64_t)r->points);
+		}
+	}
 	p->sum += b->contest ? r->delta : (int64_t)r->points;
 	p->last_total = r->total;
 	if (b->contest && (int64_t)r->points != (r->delta > 0 ? r->delta : 0)) {
@@ -1099,6 +1179,11 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 		}
 		return;
 	}
+	if (a->sent && !a->acked && (a->disturbed || a->already)) {
+		/* sent before a drop and committed, its ack lost: the Result
+		 * says what was booked; no time checks */
+		return;
+	}
 	if (!a->sent || !a->acked) {
 		b->mm_ack++;
 		bench_example(
@@ -1125,7 +1210,7 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 	}
 	d = (int64_t)r->response_time_us - a->measured_rt;
 	/* with injected delays the fairness report judges the times */
-	if (!b->relay && q->format != QUIZ_BENCH_BUZZ &&
+	if (!b->relay && q->format != QUIZ_BENCH_BUZZ && !a->disturbed &&
 	    (d > BENCH_RT_TOLERANCE_US || d < -BENCH_RT_TOLERANCE_US)) {
 		b->mm_rt++;
 		bench_example(b,
@@ -1329,6 +1414,120 @@ static void player_joined(struct player *p, const Quiz__V1__Joined *m)
 }
 
 static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
+			      uint64_t recv);
+static void player_on_connect(struct qconn *c, int status);
+static void player_on_close(struct qconn *c, int reason);
+
+static void player_reseat_later(struct player *p);
+static void bench_host_maybe_resume(struct bench *b);
+
+/* The callbacks of every contestant connection. */
+static const struct qconn_callbacks player_cb = {
+    .on_connect = player_on_connect,
+    .on_message = player_on_message,
+    .on_close = player_on_close,
+};
+
+/* A reconnecting contestant is done with (seated, given up or stopped). */
+static void player_unseated_done(struct player *p)
+{
+	struct bench *b = p->b;
+
+	b->unseated--;
+	bench_episode_seated(b);
+	bench_host_maybe_resume(b);
+}
+
+/* The backoff is over: connect again presenting the resume token. */
+static void on_reseat_timer(uv_timer_t *t)
+{
+	struct player *p = t->data;
+	struct bench *b = p->b;
+	struct qconn_options opt = {
+	    .client = "quiz-bench/" QUIZ_VERSION,
+	    .resume_token = p->token,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
+
+	if (b->stopping || p->state != P_RESEAT || p->c)
+		return;
+	bench_episode_attempt(b);
+	p->attempt++;
+	p->c = qconn_new(b->loop, &player_cb, p);
+	if (!p->c) {
+		player_reseat_later(p);
+		return;
+	}
+	qconn_configure(p->c, &opt);
+	if (qconn_connect(p->c, (const struct sockaddr *)&b->o.addr) < 0)
+		qconn_close(p->c); /* on_close schedules the next try */
+}
+
+/* Waits a full-jitter backoff before the next reconnect attempt. */
+static void player_reseat_later(struct player *p)
+{
+	struct bench *b = p->b;
+
+	if (b->stopping || !p->timer_live)
+		return;
+	uv_timer_start(&p->timer, on_reseat_timer,
+		       bench_backoff_ms(b, p->attempt), 0);
+}
+
+/* Welcome on a reconnect: seated again (Joined follows) or the seat is
+ * gone (the server does not know the token). */
+static void player_welcome_back(struct player *p, const Quiz__V1__Welcome *w)
+{
+	struct bench *b = p->b;
+
+	if (w->room_code && *w->room_code && w->player_id == p->id)
+		return;
+	b->reseat_lost++;
+	if (b->reseat_lost <= BENCH_MAX_EXAMPLES)
+		fprintf(stderr,
+			"quiz-bench: bench-%u: seat not taken back "
+			"(Welcome room '%s' player %u)\n",
+			p->idx, w->room_code ? w->room_code : "", w->player_id);
+	p->state = P_GONE;
+	b->dropped++;
+	player_unseated_done(p);
+	qconn_close(p->c);
+	bench_check_end(b);
+}
+
+/* Joined (seq 0) after a reconnect: the seat is ours again. A question
+ * still open comes next (player_question_again). */
+static void player_reseated(struct player *p, const Quiz__V1__Joined *m)
+{
+	struct bench *b = p->b;
+
+	if (m->player_id != p->id) {
+		b->reseat_lost++;
+		fprintf(stderr,
+			"quiz-bench: bench-%u: reseated as player %u, "
+			"was %u\n",
+			p->idx, m->player_id, p->id);
+		p->state = P_GONE;
+		b->dropped++;
+		player_unseated_done(p);
+		qconn_close(p->c);
+		bench_check_end(b);
+		return;
+	}
+	p->state = P_JOINED;
+	p->attempt = 0;
+	p->resync = 1;
+	p->paused = m->state == QUIZ__V1__ROOM_STATE__PAUSED;
+	b->reconnects++;
+	player_unseated_done(p);
+	if (m->state == QUIZ__V1__ROOM_STATE__FINISHED && !p->finished) {
+		p->finished = 1;
+		b->finished++;
+		qconn_close(p->c);
+	}
+}
+
+static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			      uint64_t recv)
 {
 	struct player *p = qconn_data(c);
@@ -1338,14 +1537,34 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		if (p->state == P_RESEAT) {
+			player_welcome_back(p, env->welcome);
+			break;
+		}
+		snprintf(p->token, sizeof(p->token), "%s",
+			 qconn_resume_token(c));
 		player_join(p);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_JOINED:
 		if (p->state == P_JOINING)
 			player_joined(p, env->joined);
+		else if (p->state == P_RESEAT)
+			player_reseated(p, env->joined);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		qi = p->pq ? player_answer_by_seq(p, env->error->ref_seq) : -1;
+		if (qi >= 0 && env->error->ref_seq &&
+		    env->error->code ==
+			QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED &&
+		    p->pq[qi].disturbed && !p->pq[qi].acked) {
+			/* a re-sent answer the server has: the DB must too
+			 * (checked against --acks by the caller) */
+			p->pq[qi].already = 1;
+			b->already++;
+			bench_acks_line(b, p->id, (uint32_t)qi, -1);
+			bench_hurry(b, (unsigned)qi);
+			break;
+		}
 		if (qi >= 0 && env->error->ref_seq) {
 			unsigned code = (unsigned)env->error->code;
 
@@ -1385,6 +1604,11 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		}
 		p->pq[qi].acked = 1;
 		p->pq[qi].ack_rt = env->answer_ack->response_time_us;
+		if (recv > p->pq[qi].sent_local)
+			p->pq[qi].ack_us =
+			    (uint32_t)(recv - p->pq[qi].sent_local);
+		bench_acks_line(b, p->id, (uint32_t)qi,
+				env->answer_ack->response_time_us);
 		b->acked++;
 		b->q[qi].acked++;
 		if (recv > b->q[qi].last_ack)
@@ -1435,6 +1659,8 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		bench_round_end(b, env->round_end, p->last_revealed, 0);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE:
+		p->paused =
+		    env->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED;
 		if (env->state_change->state ==
 			QUIZ__V1__ROOM_STATE__FINISHED &&
 		    !p->finished) {
@@ -1444,6 +1670,8 @@ static void player_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		}
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_KICKED:
+		p->kicked = 1;
+		b->kicked++;
 		snprintf(who, sizeof(who), "bench-%u", p->idx);
 		fprintf(stderr, "quiz-bench: %s kicked: %s\n", who,
 			env->kicked->reason);
@@ -1469,12 +1697,30 @@ static void player_on_close(struct qconn *c, int reason)
 	struct player *p = qconn_data(c);
 	struct bench *b = p->b;
 
-	(void)reason;
 	p->c = NULL;
 	if (b->relay_waiting == p)
 		b->relay_waiting = NULL;
 	if (p->timer_live)
 		uv_timer_stop(&p->timer);
+	if (p->state == P_RESEAT && !b->stopping) {
+		player_reseat_later(p); /* refused, or closed before Joined */
+		return;
+	}
+	if (p->state == P_RESEAT) {
+		player_unseated_done(p);
+	} else if (p->state == P_JOINED && !p->finished && !p->kicked &&
+		   !b->stopping && !b->o.no_reconnect && !b->relay &&
+		   p->token[0]) {
+		/* the server closed or went away: take the seat back */
+		p->state = P_RESEAT;
+		p->conns++;
+		p->attempt = 0;
+		p->cur = -1;
+		p->wager_q = -1;
+		b->unseated++;
+		player_reseat_later(p);
+		return;
+	}
 	if (p->state == P_CONNECTING || p->state == P_JOINING) {
 		b->inflight--;
 		b->failed++;
@@ -1497,11 +1743,6 @@ static void player_on_close(struct qconn *c, int reason)
 /* Opens one contestant connection. */
 static void player_start(struct bench *b, struct player *p)
 {
-	static const struct qconn_callbacks cb = {
-	    .on_connect = player_on_connect,
-	    .on_message = player_on_message,
-	    .on_close = player_on_close,
-	};
 	struct qconn_options opt = {
 	    .client = "quiz-bench/" QUIZ_VERSION,
 	    .formats = QCONN_FORMATS_DEFAULT |
@@ -1513,7 +1754,8 @@ static void player_start(struct bench *b, struct player *p)
 	uv_timer_init(b->loop, &p->timer);
 	p->timer.data = p;
 	p->timer_live = 1;
-	p->c = qconn_new(b->loop, &cb, p);
+	p->conns = 1;
+	p->c = qconn_new(b->loop, &player_cb, p);
 	if (!p->c) {
 		b->inflight--;
 		b->failed++;
@@ -1552,6 +1794,10 @@ static void on_ramp(uv_timer_t *t)
 	}
 }
 
+static void host_watch(struct bench *b, struct qconn *c);
+static void on_host_timer(uv_timer_t *t);
+static void host_on_close(struct qconn *c, int reason);
+
 static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			    uint64_t recv)
 {
@@ -1564,6 +1810,10 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
+		if (b->host_token[0]) { /* a reconnect: the seat back */
+			host_watch(b, c);
+			break;
+		}
 		st.format = QUIZ__V1__ROUND_FORMAT__SPEED;
 		st.title = "quiz-bench";
 		st.question_count = b->o.questions;
@@ -1612,12 +1862,32 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			return;
 		}
 		snprintf(b->code, sizeof(b->code), "%s", rc->code);
+		snprintf(b->host_token, sizeof(b->host_token), "%s",
+			 rc->host_token ? rc->host_token : "");
 		uv_timer_start(&b->ramp_timer, on_ramp, 0, 1);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		if (!env->watching->host) {
+			fprintf(stderr, "quiz-bench: WatchRoom did not give "
+					"the host seat back\n");
+			b->fatal = 1;
+			bench_stop(b);
+			return;
+		}
+		b->host_watching = 1;
+		b->host_attempt = 0;
+		b->host_reconnects++;
+		if (env->watching->state == QUIZ__V1__ROOM_STATE__FINISHED) {
+			b->host_finished = 1;
+			bench_check_end(b);
+		}
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		bench_error(b, "host", env->error);
-		if (env->error->ref_seq == b->create_seq ||
-		    env->error->ref_seq == b->start_seq) {
+		if (env->error->ref_seq &&
+		    (env->error->ref_seq == b->create_seq ||
+		     env->error->ref_seq == b->watch_seq ||
+		     env->error->ref_seq == b->start_seq)) {
 			b->fatal = 1;
 			bench_stop(b);
 		}
@@ -1645,10 +1915,88 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			b->host_finished = 1;
 			bench_check_end(b);
 		}
+		if (env->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED &&
+		    env->state_change->reason ==
+			QUIZ__V1__PAUSE_REASON__PAUSE_RECOVERED) {
+			if (!b->resume_due)
+				b->resume_due_at = qconn_now_us();
+			b->resume_due = 1;
+			bench_host_maybe_resume(b);
+		} else {
+			b->resume_due = 0;
+		}
 		break;
 	default:
 		break;
 	}
+}
+
+/* The host's RESUME of a room rebuilt after a restart: once every
+ * dropped contestant is seated again, or --resume-wait-ms after the
+ * pause was seen. */
+static void bench_host_maybe_resume(struct bench *b)
+{
+	if (!b->resume_due || !b->host || !b->host_watching || b->stopping)
+		return;
+	if (b->unseated && qconn_now_us() - b->resume_due_at <
+			       (uint64_t)b->o.resume_wait_ms * 1000) {
+		if (!uv_is_active((uv_handle_t *)&b->host_timer))
+			uv_timer_start(&b->host_timer, on_host_timer, 50, 0);
+		return;
+	}
+	b->resume_due = 0;
+	if (bench_host_cmd(b, QUIZ__V1__HOST_COMMAND__ACTION__RESUME) > 0)
+		b->resumes_sent++;
+}
+
+/* Takes the host seat back: WatchRoom{code, host_token}. */
+static void host_watch(struct bench *b, struct qconn *c)
+{
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
+	int64_t seq;
+
+	w.code = b->code;
+	w.host_token = b->host_token;
+	out.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	out.watch_room = &w;
+	seq = qconn_send(c, &out);
+	if (seq < 0) {
+		qconn_close(c);
+		return;
+	}
+	b->watch_seq = (uint32_t)seq;
+}
+
+/* The host timer: a reconnect after its backoff, or the RESUME wait. */
+static void on_host_timer(uv_timer_t *t)
+{
+	static const struct qconn_callbacks host_cb = {
+	    .on_message = host_on_message,
+	    .on_close = host_on_close,
+	};
+	struct qconn_options hopt = {
+	    .client = "quiz-bench-host/" QUIZ_VERSION,
+	    .formats = QCONN_FORMATS_DEFAULT |
+		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
+	struct bench *b = t->data;
+
+	if (b->stopping)
+		return;
+	if (b->host) {
+		bench_host_maybe_resume(b);
+		return;
+	}
+	b->host_attempt++;
+	b->host = qconn_new(b->loop, &host_cb, b);
+	if (!b->host) {
+		uv_timer_start(&b->host_timer, on_host_timer,
+			       bench_backoff_ms(b, b->host_attempt), 0);
+		return;
+	}
+	qconn_configure(b->host, &hopt);
+	if (qconn_connect(b->host, (const struct sockaddr *)&b->o.addr) < 0)
+		qconn_close(b->host); /* host_on_close tries again */
 }
 
 static void host_on_close(struct qconn *c, int reason)
@@ -1656,6 +2004,13 @@ static void host_on_close(struct qconn *c, int reason)
 	struct bench *b = qconn_data(c);
 
 	b->host = NULL;
+	b->host_watching = 0;
+	if (!b->stopping && !b->host_finished && !b->fatal &&
+	    !b->o.no_reconnect && b->host_token[0]) {
+		uv_timer_start(&b->host_timer, on_host_timer,
+			       bench_backoff_ms(b, b->host_attempt), 0);
+		return;
+	}
 	if (!b->stopping && !b->host_finished) {
 		fprintf(stderr, "quiz-bench: host connection closed (%s)\n",
 			bench_strerror(reason));
@@ -1685,6 +2040,7 @@ static void bench_stop(struct bench *b)
 	b->t_end = qconn_now_us();
 	uv_close((uv_handle_t *)&b->ramp_timer, NULL);
 	uv_close((uv_handle_t *)&b->timeout_timer, NULL);
+	uv_close((uv_handle_t *)&b->host_timer, NULL);
 	qconn_close(b->host);
 	bench_relay_stop(b);
 	for (i = 0; i < b->o.players; i++) {
@@ -1725,6 +2081,7 @@ static void bench_free(struct bench *b)
 	for (i = 0; i < b->nboards; i++)
 		free(b->boards[i].t);
 	free(b->boards);
+	free(b->eps);
 	free(b->o.contest_text);
 	free(b->q);
 	free(b->players);
@@ -1756,6 +2113,8 @@ int main(int argc, char **argv)
 	raise_nofile();
 	if (b.o.bank_dir && !(b.bank = bench_load_bank(b.o.bank_dir)))
 		return 2;
+	if (bench_acks_open(&b) < 0)
+		return 2;
 	b.rng = b.o.seed ? b.o.seed : uv_hrtime();
 	b.players = calloc(b.o.players, sizeof(*b.players));
 	if (!b.players || uv_loop_init(&loop) < 0) {
@@ -1777,6 +2136,8 @@ int main(int argc, char **argv)
 		bench_setup_teams(&b, NULL); /* --teams: team-1 .. team-N */
 	uv_timer_init(&loop, &b.ramp_timer);
 	uv_timer_init(&loop, &b.timeout_timer);
+	uv_timer_init(&loop, &b.host_timer);
+	b.host_timer.data = &b;
 	b.ramp_timer.data = &b;
 	b.timeout_timer.data = &b;
 	uv_timer_start(&b.timeout_timer, on_timeout,
@@ -1811,6 +2172,13 @@ int main(int argc, char **argv)
 	bench_relay_free(&b); /* joins the relay thread: its counters */
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
+	if (b.acks_f && fclose(b.acks_f) != 0) {
+		fprintf(stderr, "quiz-bench: cannot write %s\n", b.o.acks_out);
+		b.fatal = 1;
+	}
+	b.acks_f = NULL;
+	if (bench_standings_write(&b) < 0)
+		b.fatal = 1;
 	missing = bench_report_missing(&b);
 	bench_report_check_final(&b);
 	if (b.contest)

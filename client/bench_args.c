@@ -93,6 +93,30 @@ static void bench_args_usage(FILE *f)
 	    "  --foul P              buzz rounds: share of contestants "
 	    "pressing before\n"
 	    "                        the buzzer arms, per question (0)\n"
+	    "  --backoff-ms BASE-CAP a contestant (or the host) whose "
+	    "connection drops\n"
+	    "                        reconnects after random(0, min(CAP, "
+	    "BASE * 2^n)) ms\n"
+	    "                        (full jitter, n: attempts so far; "
+	    "50-2000) and\n"
+	    "                        takes its seat back with its resume "
+	    "token (the host\n"
+	    "                        with WatchRoom and its host token)\n"
+	    "  --no-reconnect        a dropped connection is final\n"
+	    "  --resume-wait-ms W    host: RESUME a room paused RECOVERED "
+	    "once every\n"
+	    "                        dropped contestant is back, or after W "
+	    "ms (10000)\n"
+	    "  --acks FILE           each AnswerAck, one line \"PLAYER_ID Q "
+	    "RT_US\"; a\n"
+	    "                        re-sent answer refused ALREADY_ANSWERED:"
+	    " \"PLAYER_ID Q\n"
+	    "                        already\"\n"
+	    "  --standings FILE      the final leaderboard, \"PLAYER_ID SCORE "
+	    "RANK\" a\n"
+	    "                        line, then \"# total PLAYER_ID SCORE\" "
+	    "for each\n"
+	    "                        contestant told the last Result\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -221,6 +245,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"delay-down-ms", required_argument, NULL, 'W'},
 	    {"jitter-ms", required_argument, NULL, 'J'},
 	    {"foul", required_argument, NULL, 'F'},
+	    {"backoff-ms", required_argument, NULL, 'B'},
+	    {"no-reconnect", no_argument, NULL, 'N'},
+	    {"resume-wait-ms", required_argument, NULL, 'w'},
+	    {"acks", required_argument, NULL, 'A'},
+	    {"standings", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -236,6 +265,9 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	o->timeout_s = 300;
 	o->ramp = 64;
 	o->out_of_turn = 0.25;
+	o->backoff_base_ms = 50;
+	o->backoff_cap_ms = 2000;
+	o->resume_wait_ms = 10000;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -363,6 +395,31 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 						"0..1\n");
 				return -EINVAL;
 			}
+			break;
+		case 'B':
+			if (parse_think(optarg, &o->backoff_base_ms,
+					&o->backoff_cap_ms) < 0 ||
+			    o->backoff_base_ms == 0 ||
+			    o->backoff_cap_ms > 60000) {
+				fprintf(stderr,
+					"quiz-bench: --backoff-ms wants "
+					"BASE-CAP (ms, 1..60000)\n");
+				return -EINVAL;
+			}
+			break;
+		case 'N':
+			o->no_reconnect = 1;
+			break;
+		case 'w':
+			if (opt_uint("resume-wait-ms", optarg, 0, 600000,
+				     &o->resume_wait_ms) < 0)
+				return -EINVAL;
+			break;
+		case 'A':
+			o->acks_out = optarg;
+			break;
+		case 'S':
+			o->standings_out = optarg;
 			break;
 		case 'h':
 			bench_args_usage(stdout);

@@ -28,6 +28,7 @@
 #define BENCH_CONTEST_MAX     32768 /* bytes of a contest file */
 #define QUIZ_BENCH_SPEED      0	    /* quiz.v1.RoundFormat SPEED */
 #define QUIZ_BENCH_BUZZ	      2	    /* quiz.v1.RoundFormat BUZZ */
+#define QUIZ_BENCH_TOKEN_MAX  64    /* Hello.resume_token, host token */
 
 struct bench_opts {
 	const char *connect;
@@ -58,6 +59,13 @@ struct bench_opts {
 	unsigned jitter_ms;
 	/* buzz rounds */
 	double foul; /* --foul: share of contestants pressing early */
+	/* server restarts (client/bench_resume.c) */
+	int no_reconnect;	  /* --no-reconnect: a drop is final */
+	unsigned backoff_base_ms; /* --backoff-ms BASE-CAP (50-2000) */
+	unsigned backoff_cap_ms;
+	unsigned resume_wait_ms;   /* host: RESUME at most this late (10000) */
+	const char *acks_out;	   /* --acks FILE */
+	const char *standings_out; /* --standings FILE */
 };
 
 #define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
@@ -112,6 +120,15 @@ struct pq {
 	uint64_t sent_local; /* Answer handed to the socket (before up) */
 	struct pz *z;	     /* buzz: BENCH_ARMS_MAX presses, or NULL */
 	uint8_t bz_out, bz_won;
+	/* restarts */
+	uint8_t chosen;	    /* pick / fill decided (sent again as is) */
+	uint8_t fill;	    /* 1: the bank's fill text, 2: "x" */
+	uint8_t already;    /* re-sent, refused ALREADY_ANSWERED */
+	uint8_t disturbed;  /* a drop touched it: time checks skipped */
+	uint32_t pick;	    /* the options chosen, by question index */
+	uint32_t sent_conn; /* p->conns when the Answer went out */
+	uint32_t ack_us;    /* AnswerAck received - Answer sent (local) */
+	uint64_t reveal_at; /* Question.reveal_at_us as last received */
 };
 
 /* What the bench knows of one question (the same for every contestant). */
@@ -177,7 +194,16 @@ struct bench_board {
 	struct bench_team_line *t;
 };
 
-enum player_state { P_IDLE, P_CONNECTING, P_JOINING, P_JOINED, P_GONE };
+/* P_RESEAT: joined once, its connection dropped; reconnecting with its
+ * resume token (backoff timer, then connect, Welcome, Joined). */
+enum player_state {
+	P_IDLE,
+	P_CONNECTING,
+	P_JOINING,
+	P_JOINED,
+	P_RESEAT,
+	P_GONE
+};
 
 struct player {
 	struct bench *b;
@@ -201,6 +227,13 @@ struct player {
 	int64_t up_us, down_us; /* injected delays (constant), 0 without */
 	int bz_arm;		/* buzz: the arming of the press timer */
 	uint64_t bz_at;		/* buzz: when to press (local) */
+	/* restarts */
+	char token[QUIZ_BENCH_TOKEN_MAX + 1]; /* Welcome.resume_token */
+	unsigned attempt; /* reconnect attempts since the drop */
+	uint32_t conns;	  /* connections made (1 + reconnects) */
+	int paused;	  /* the room is paused, as last told */
+	int kicked;	  /* Kicked: no reconnect */
+	int resync;	  /* missed Results while away: totals restart */
 };
 
 struct standing {
@@ -261,6 +294,31 @@ struct bench {
 	uint64_t bz_crossed;
 	uint64_t bz_by_gap[3][2]; /* >= 5, 2..5, < 2 ms: armings, right */
 	unsigned bz_armings;
+	/* server restarts (client/bench_resume.c) */
+	FILE *acks_f;	   /* --acks */
+	unsigned unseated; /* contestants in P_RESEAT */
+	int outage;	   /* an episode is open: someone is reseating */
+	uint64_t ep_start; /* its first reconnect attempt (local) */
+	uint64_t ep_start_wall_ms;
+	struct bench_episode *eps; /* closed episodes */
+	size_t neps, cap_eps;
+	uint64_t reconnects, reconnect_attempts, reseat_lost, already;
+	uint64_t resent, results_away, kicked;
+	char host_token[QUIZ_BENCH_TOKEN_MAX + 1]; /* RoomCreated.host_token */
+	uv_timer_t host_timer; /* host: reconnect backoff, RESUME wait */
+	unsigned host_attempt;
+	uint32_t watch_seq;
+	int host_watching;	/* WatchRoom answered: host seat ours again */
+	int resume_due;		/* paused RECOVERED: RESUME to send */
+	uint64_t resume_due_at; /* local: when it became due */
+	uint64_t host_reconnects, resumes_sent;
+};
+
+/* One restart as the contestants lived it: from the first reconnect
+ * attempt to the moment every dropped contestant was seated again. */
+struct bench_episode {
+	uint64_t start_wall_ms, seated_wall_ms; /* CLOCK_REALTIME */
+	uint64_t us;				/* seated - start (monotonic) */
 };
 
 /* Shared by client/bench.c and client/bench_buzz.c: the seeded generator
@@ -327,6 +385,28 @@ void bench_report_told(const struct bench *b, FILE *f);
  * --help or --version printed what was asked (exit 0), or -EINVAL on a
  * usage error (message already on stderr; exit 2). */
 int bench_args_parse(int argc, char **argv, struct bench_opts *o);
+
+/* Server restarts (client/bench_resume.c). The full-jitter backoff
+ * before reconnect attempt n (0-based): uniform in
+ * [0, min(cap, base * 2^n)] ms. */
+uint64_t bench_backoff_ms(struct bench *b, unsigned attempt);
+/* A reconnect attempt starts (the first one with a contestant unseated
+ * opens an episode); a contestant was seated again or given up
+ * (b->unseated already updated: the last one closes it). */
+void bench_episode_attempt(struct bench *b);
+void bench_episode_seated(struct bench *b);
+/* Opens --acks (0 or -errno); writes one AnswerAck ("ID Q RT") or one
+ * ALREADY_ANSWERED of a re-sent answer ("ID Q already"). */
+int bench_acks_open(struct bench *b);
+void bench_acks_line(struct bench *b, uint32_t id, uint32_t q, int64_t rt);
+/* Writes --standings: the final leaderboard, "ID SCORE RANK" a line, then
+ * "# total ID SCORE" for each contestant whose last Result was the match's
+ * last question. 0 or -errno. */
+int bench_standings_write(const struct bench *b);
+/* The "restarts" object of the JSON. */
+void bench_report_restarts(const struct bench *b, FILE *f);
+/* Wall clock in ms (CLOCK_REALTIME). */
+uint64_t bench_wall_ms(void);
 
 /* Prints a mismatch example to stderr (the first BENCH_MAX_EXAMPLES only);
  * counts every call in b->examples. */

@@ -48,6 +48,11 @@ static struct bench_stats stats_all(struct bench *b, int which)
 void bench_report_check_final(struct bench *b)
 {
 	unsigned i, k;
+	int last = -1;
+
+	for (i = 0; b->q && i < b->nq; i++)
+		if (b->q[i].revealed)
+			last = (int)i;
 
 	for (i = 0; i < b->n_top; i++) {
 		for (k = 0; k < b->o.players; k++) {
@@ -55,6 +60,10 @@ void bench_report_check_final(struct bench *b)
 
 			if (!p->pq || p->id != b->top[i].player_id)
 				continue;
+			/* away at the end (a restart): its last total is
+			 * not the final one */
+			if (last >= 0 && !p->pq[last].result)
+				break;
 			if (p->last_total != b->top[i].score) {
 				b->mm_score++;
 				bench_example(
@@ -327,7 +336,9 @@ uint64_t bench_report_missing(const struct bench *b)
 	for (i = 0; i < b->o.players; i++) {
 		const struct player *p = &b->players[i];
 
-		if (!p->pq)
+		/* a contestant back from a drop missed the Results sent
+		 * while it was away (counted as results_missed_away) */
+		if (!p->pq || p->conns > 1)
 			continue;
 		for (k = 0; k < b->nq; k++)
 			if (b->q[k].revealed && !p->pq[k].result)
@@ -577,6 +588,27 @@ out:
 	free(sr);
 }
 
+/* Answer sent to AnswerAck received, over every acked answer (local
+ * clock: includes the commit the ack waits for). */
+static struct bench_stats stats_ack(const struct bench *b)
+{
+	struct bench_stats s;
+	int64_t *v = calloc(b->acked ? b->acked : 1, sizeof(*v));
+	size_t n = 0;
+	unsigned i, k;
+
+	for (i = 0; v && i < b->o.players; i++) {
+		const struct player *p = &b->players[i];
+
+		for (k = 0; p->pq && k < b->nq; k++)
+			if (p->pq[k].acked && n < b->acked)
+				v[n++] = p->pq[k].ack_us;
+	}
+	s = bench_stats_of(v, v ? n : 0);
+	free(v);
+	return s;
+}
+
 /* Writes the JSON summary. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 {
@@ -617,6 +649,8 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	bench_json_stats(f, stats_all(b, 1));
 	fputs("},\"reveal_skew_us\":", f);
 	bench_json_stats(f, stats_all(b, 2));
+	fputs(",\"ack_us\":", f);
+	bench_json_stats(f, stats_ack(b));
 	fputs(",\"per_question\":[", f);
 	for (i = 0, first = 1; i < b->nq; i++) {
 		struct bq *q = &b->q[i];
@@ -660,6 +694,7 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 		bench_report_fairness(b, f);
 	if (bench_buzz_seen(b))
 		bench_report_buzz(b, f);
+	bench_report_restarts(b, f);
 	if (b->o.results) {
 		fputs(",\"results\":[", f);
 		for (i = 0, first = 1; i < b->o.players; i++) {

@@ -6,6 +6,7 @@
 # Usage: scripts/bench.sh [BUILD_DIR] [PLAYERS] [QUESTIONS] [extra quiz-bench args...]
 # A contest: scripts/bench.sh build 60 1 --contest data/contests/branch-contest.ini --teams 4 --hurry
 # (QUESTIONS is then ignored: the contest's rounds decide)
+# QUIZD_ARGS: more quizd options, e.g. QUIZD_ARGS="--durability full"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}; players=${2:-1000}; questions=${3:-10}; shift $(( $# < 3 ? $# : 3 ))
@@ -17,7 +18,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # every contestant comes from 127.0.0.1: lift the per-address join and
 # connection bounds
 "$build/quizd" --listen 127.0.0.1:0 --db "$tmp/bench.db" --port-file "$tmp/port" \
-  --joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 --log-level warn 2>"$tmp/quizd.log" &
+  --joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 --log-level warn ${QUIZD_ARGS:-} 2>"$tmp/quizd.log" &
 qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")
@@ -35,7 +36,7 @@ jq -c --argjson idle "$idle_kb" --argjson peak "$peak_kb" --argjson n "$players"
    --argjson cpu "$cpu" --argjson hz "$hz" --argjson rc "$rc" \
   '{exit: $rc, players, joined, questions, answers, errors, mismatches,
     fanout_question_us: .fanout_us.question, fanout_reveal_us: .fanout_us.reveal,
-    reveal_skew_us, answers_per_second, duration_s,
+    reveal_skew_us, ack_us, answers_per_second, duration_s,
     quizd: {rss_idle_kb: $idle, rss_peak_kb: $peak,
             rss_per_contestant_kb: ((($peak - $idle) / $n * 100 | round) / 100),
             cpu_s: ($cpu / $hz)}}

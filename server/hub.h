@@ -74,8 +74,10 @@ struct hub_verdict {
 int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
 		uint32_t seq);
 
-/* Takes back the seat that token was given for. Returns 1 if a seat was
- * found (ss is attached to it), 0 if not. */
+/* Takes back the seat that token was given for, found by the token's
+ * SHA-256 (the table holds hashes only, also those of the seats a rebuilt
+ * room read from the store; the host token of RoomCreated names the host
+ * seat). Returns 1 if a seat was found (ss is attached to it), 0 if not. */
 int hub_resume(struct hub *h, struct session *ss, const char *token);
 /* Sends a resumed session what it needs to redraw: the room, and the open
  * question if any. */
@@ -85,6 +87,13 @@ void hub_detach(struct hub *h, struct session *ss);
 
 /* The store reported commits: ack answers and reveal closed questions. */
 void hub_store_ready(struct hub *h);
+
+/* Start-up, before listening (server/rebuild.c): rebuilds every match the
+ * store left 'running' or 'interrupted' as a live room under its code, by
+ * replaying its events (docs/PROTOCOL.md, "Restart"). Returns how many
+ * rooms were rebuilt; *failed counts the matches that could not be (left
+ * as they are, logged). */
+int hub_rebuild(struct hub *h, uint32_t *failed);
 
 /* Counters for logs and tests. */
 uint32_t hub_room_count(const struct hub *h);

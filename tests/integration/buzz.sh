@@ -11,10 +11,10 @@
 # JSON must show 0 wrong winners where the true gap is >= 5 ms, every
 # planned foul decided as a foul and no other, every arming decided; the
 # presses table must hold one row per press with the outcomes the
-# contestants were told; quiz-replay must decide every press again from the
-# events.
+# contestants were told; quizd audit verify must decide every press again
+# from the events.
 set -euo pipefail
-quizd=$1 bench=$2 bank=$3 contest=$4 replay=$5
+quizd=$1 bench=$2 bank=$3 contest=$4
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 tmp=$(mktemp -d)
 qpid=""
@@ -73,5 +73,5 @@ done
 echo "presses: $(sqlite3 "$tmp/quiz.db" "select count(*) from presses where match_id=$match") rows, as told"
 
 # the event log replays to the same decisions (presses and scores)
-"$replay" "$tmp/quiz.db" || fail "quiz-replay: the presses or the scores do not replay"
+"$quizd" audit verify --db "$tmp/quiz.db" --all || fail "quizd audit verify: the presses or the scores do not replay"
 echo "buzz: 0 wrong winners at >= 5 ms; presses stored and replayed"

@@ -2,10 +2,11 @@
 # The buzzer's record (issue 9): a real quizd, quiz-conform plays its checks
 # (among them a buzz contest of three questions: a foul, wins, a late
 # press, a rebound with an ignored press, an oral ruling) to the end; then the database must hold the presses as
-# decided and the judge token as a hash only, and quiz-replay must decide
-# every press again from the event log exactly as the presses table says.
+# decided and the judge token as a hash only, and quizd audit verify must
+# decide every press again from the event log exactly as the presses table
+# says.
 set -euo pipefail
-quizd=$1 conform=$2 replay=$3 bank=$4
+quizd=$1 conform=$2 bank=$3
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed"; exit 77; }
 tmp=$(mktemp -d)
 qpid=""
@@ -63,6 +64,6 @@ hash=$(sqlite3 "$db" "select judge_hash from matches where id = $match")
 # the buzz answers carry their question's send too
 [ "$(sqlite3 "$db" "select count(*) from events where match_id = $match and kind = 'answer' and arg > 0 and arg < at_us")" -ge 3 ] \
   || fail "buzz answers without sent_us"
-"$replay" "$db" || fail "quiz-replay: the presses or the scores do not replay"
+"$quizd" audit verify --db "$db" --all || fail "quizd audit verify: the presses or the scores do not replay"
 if grep -q "Sanitizer\|runtime error" "$tmp/quizd.log"; then fail "sanitizer report in the quizd log"; fi
 echo "buzz_replay: presses stored and replayed"

@@ -9,7 +9,7 @@
 # schema v3) must hold exactly what the contestants were told (quiz-bench
 # --told).
 set -euo pipefail
-quizd=$1 bench=$2 bank=$3 contest=$4 replay=$5
+quizd=$1 bench=$2 bank=$3 contest=$4
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 tmp=$(mktemp -d)
 qpid=""
@@ -108,6 +108,7 @@ wait "$qpid" || fail "quizd exited non-zero on SIGTERM"
 qpid=""
 
 # the event log: the contest made again from its stored definition and its
-# events replayed through the core gives the stored results and boards
-"$replay" "$tmp/quiz.db" || fail "the stored events do not replay to the stored results"
+# events replayed through the core gives the stored bookings, results and
+# boards (quizd audit verify, which also checks the hash chain)
+"$quizd" audit verify --db "$tmp/quiz.db" --all || fail "quizd audit verify: the stored events do not replay to the stored results"
 echo "1 passed, 0 failed"
