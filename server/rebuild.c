@@ -255,6 +255,20 @@ static int rebuild_match(struct hub *h, uint64_t id)
 		seats_ref_put(h, sr->hash, lr, sr->player);
 	}
 	lroom_start(lr);
+	if (room_state(lr->room) == ROOM_LOBBY) {
+		/* nobody is seated yet: a lobby seat whose owner does not come
+		 * back is freed after the grace, as for any lobby seat left */
+		size_t slots = room_player_slots(lr->room);
+
+		seats_grow(lr, slots + 1);
+		for (i = 1; i <= slots; i++) {
+			const struct room_player *p =
+			    room_player(lr->room, (uint32_t)i);
+
+			if (p && !p->kicked)
+				seats_gone_push(lr, (uint32_t)i);
+		}
+	}
 	if (room_state(lr->room) == ROOM_FINISHED) {
 		/* the end was logged but its results were not written: the
 		 * normal finish path, once */

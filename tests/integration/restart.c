@@ -4,8 +4,10 @@
  *
  *   quiz-restart play PORT STATE
  *     creates a room (3 questions of 6 s, auto advance), seats three
- *     contestants, plays question 0 (all answer), then on question 1 two
- *     contestants answer and are acknowledged; writes STATE (the code, the
+ *     contestants, plays question 0 (all answer), then on question 1 the
+ *     third contestant's connection goes (the host's Progress must count
+ *     it offline, not waiting) and two contestants answer and are
+ *     acknowledged; writes STATE (the code, the
  *     host token, each contestant's resume token, player id and score) and
  *     STATE.ready, then stays connected until the server goes away and
  *     prints "notices N": the connections that got Error{SHUTTING_DOWN,
@@ -15,11 +17,21 @@
  *     (Welcome names the room and their id; the room is PAUSED, reason
  *     RECOVERED; HostStatus false), a wrong host token is refused, the host
  *     reclaims the room with WatchRoom{code, host_token} (HostStatus true
- *     to the contestants, no judge token), RESUMEs it, and the match is
+ *     to the contestants, no judge token), leaves (HostStatus false) and
+ *     comes back by Hello{host_token} (true), RESUMEs it, and the match is
  *     played to the end: continue: question 1 comes back with the time it
  *     had left and the answers kept; void: question 1 scores nothing.
  *     Every Result's total must equal the score before it plus its delta.
- *     Writes STATE.final: "player_id total" per contestant.
+ *     Writes STATE.final: "player_id|total" per contestant.
+ *   quiz-restart lobby PORT STATE / lobby-resume PORT STATE
+ *     a lobby of two contestants across a restart: one takes its seat
+ *     back, the other's is freed after the lobby grace.
+ *   quiz-restart host-resume PORT STATE
+ *     the host alone reclaims a rebuilt room, finds it PAUSED (RECOVERED),
+ *     resumes it and waits for FINISHED.
+ *
+ * The questions are true/false and the contestants pick different options,
+ * so someone scores on every question.
  *
  * Prints one line per check and exits 0 when all passed, 1 otherwise. */
 #include <errno.h>
@@ -51,7 +63,7 @@ struct peer {
 };
 
 struct state {
-	char code[32], host_token[TOKEN_MAX];
+	char code[32], host_token[TOKEN_MAX], judge_token[TOKEN_MAX];
 	char token[NPLAYERS][TOKEN_MAX];
 	uint32_t id[NPLAYERS];
 	int64_t total[NPLAYERS];
@@ -279,7 +291,8 @@ static void save_state(const char *path)
 
 	if (!f)
 		die("write state");
-	fprintf(f, "%s %s %" PRId64 "\n", st.code, st.host_token, st.left_ms);
+	fprintf(f, "%s %s %s %" PRId64 "\n", st.code, st.host_token,
+		st.judge_token, st.left_ms);
 	for (i = 0; i < NPLAYERS; i++)
 		fprintf(f, "%s %u %" PRId64 " %d\n", st.token[i], st.id[i],
 			st.total[i], st.answered1[i]);
@@ -291,14 +304,35 @@ static void load_state(const char *path)
 	FILE *f = fopen(path, "r");
 	int i;
 
-	if (!f || fscanf(f, "%31s %79s %" SCNd64, st.code, st.host_token,
-			 &st.left_ms) != 3)
+	if (!f || fscanf(f, "%31s %79s %79s %" SCNd64, st.code, st.host_token,
+			 st.judge_token, &st.left_ms) != 4)
 		die("read state");
 	for (i = 0; i < NPLAYERS; i++)
 		if (fscanf(f, "%79s %u %" SCNd64 " %d", st.token[i], &st.id[i],
 			   &st.total[i], &st.answered1[i]) != 4)
 			die("read state");
 	fclose(f);
+}
+
+/* The host's Progress once both answers of q1 are in: the offline third
+ * contestant is not on the waiting list, and is counted offline. */
+static void host_progress(void)
+{
+	Env *e;
+
+	while ((e = peer_wait(&host, QUIZ__V1__ENVELOPE__BODY_PROGRESS))) {
+		if (e->progress->question_index == 1 &&
+		    e->progress->answered == 2)
+			break;
+		wire_free(e);
+	}
+	check(e && e->progress->waiting_count == 0 &&
+		  e->progress->n_waiting == 0 && e->progress->offline == 1,
+	      "host Progress q1: 2 answered, waiting %u (want 0), offline "
+	      "%u (want 1)",
+	      e ? e->progress->waiting_count : 99,
+	      e ? e->progress->offline : 99);
+	wire_free(e);
 }
 
 /* The first half: a room, three contestants, question 0 played, two
@@ -308,7 +342,7 @@ static int play(const char *path)
 	Env env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
-	Quiz__V1__QuestionKind kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	Quiz__V1__QuestionKind kind = QUIZ__V1__QUESTION_KIND__TRUE_FALSE;
 	int64_t deadline = 0, last_recv = 0;
 	char ready[512], nick[16];
 	int i, notices = 0;
@@ -334,6 +368,8 @@ static int play(const char *path)
 	snprintf(st.code, sizeof(st.code), "%s", r->room_created->code);
 	snprintf(st.host_token, sizeof(st.host_token), "%s",
 		 r->room_created->host_token);
+	snprintf(st.judge_token, sizeof(st.judge_token), "%s",
+		 r->room_created->judge_token);
 	wire_free(r);
 	for (i = 0; i < NPLAYERS; i++) {
 		Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
@@ -370,6 +406,8 @@ static int play(const char *path)
 	}
 	for (i = 0; i < NPLAYERS; i++)
 		wire_free(wait_result(i, 0, NULL));
+	check(st.total[0] + st.total[1] + st.total[2] > 0,
+	      "someone scored on q0 (scores to carry over the restart)");
 	/* question 1: two answers acknowledged, the third never sent */
 	for (i = 0; i < NPLAYERS; i++) {
 		Env *q = wait_question(&cs[i], 1);
@@ -377,6 +415,9 @@ static int play(const char *path)
 		deadline = (int64_t)q->question->deadline_at_us;
 		wire_free(q);
 	}
+	/* the third contestant's connection goes: offline, not waited for */
+	close(cs[2].fd);
+	cs[2].closed = true;
 	for (i = 0; i < 2; i++) {
 		r = answer(&cs[i], 1, (uint32_t)i);
 		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK)
@@ -387,6 +428,7 @@ static int play(const char *path)
 		wire_free(r);
 	}
 	st.left_ms = (deadline - last_recv) / 1000;
+	host_progress();
 	save_state(path);
 	printf("ok - played q0, two answers to q1 acknowledged (%" PRId64
 	       " ms left), room %s\n",
@@ -401,6 +443,8 @@ static int play(const char *path)
 		struct peer *p = i ? &cs[i - 1] : &host;
 		int64_t until = tc_now_ms() + 60000;
 
+		if (p->closed)
+			continue;
 		while (!p->closed && tc_now_ms() < until) {
 			Env *e = peer_next(p, 1000);
 
@@ -484,6 +528,27 @@ static int resume(const char *path, bool voided)
 		  r->error->code == QUIZ__V1__ERROR_CODE__WRONG_PIN,
 	      "a wrong host token: WRONG_PIN");
 	wire_free(r);
+	/* a judge watches again with the judge token (checked by its hash),
+	 * typed in lower case */
+	{
+		char lower[TOKEN_MAX];
+		size_t k;
+
+		for (k = 0; st.judge_token[k] && k + 1 < sizeof(lower); k++)
+			lower[k] = (char)(st.judge_token[k] >= 'A' &&
+						  st.judge_token[k] <= 'Z'
+					      ? st.judge_token[k] - 'A' + 'a'
+					      : st.judge_token[k]);
+		lower[k] = '\0';
+		w.host_token = "";
+		w.judge_token = lower;
+		r = peer_reply(&bad, peer_send(&bad, &env));
+		check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_WATCHING &&
+			  r->watching->judge && !r->watching->host,
+		      "a judge watches the rebuilt room with its token");
+		wire_free(r);
+		w.judge_token = "";
+	}
 	close(bad.fd);
 	/* the host takes the room back by its token */
 	peer_open(&host);
@@ -501,6 +566,26 @@ static int resume(const char *path, bool voided)
 		check(r && r->host_status->connected,
 		      "player %u: HostStatus{true} once the host is back",
 		      st.id[i]);
+		wire_free(r);
+	}
+	/* the host's connection goes and comes back by its host token */
+	close(host.fd);
+	for (i = 0; i < NPLAYERS; i++) {
+		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
+		check(r && !r->host_status->connected,
+		      "player %u: HostStatus{false} when the host leaves",
+		      st.id[i]);
+		wire_free(r);
+	}
+	peer_open(&host);
+	r = hello(&host, st.host_token);
+	check(r->welcome->host && strcmp(r->welcome->room_code, st.code) == 0,
+	      "host back by Hello{resume_token: host_token}");
+	wire_free(r);
+	for (i = 0; i < NPLAYERS; i++) {
+		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
+		check(r && r->host_status->connected,
+		      "player %u: HostStatus{true} again", st.id[i]);
 		wire_free(r);
 	}
 	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME);
@@ -587,18 +672,184 @@ static int resume(const char *path, bool voided)
 	return failures ? 1 : 0;
 }
 
+/* Joins contestant i as "p<i+1>"; returns the reply. */
+static Env *join(struct peer *p, int i)
+{
+	Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+	Env je = QUIZ__V1__ENVELOPE__INIT;
+	char nick[16];
+
+	snprintf(nick, sizeof(nick), "p%d", i + 1);
+	j.code = st.code;
+	j.nickname = nick;
+	je.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+	je.join_room = &j;
+	return peer_reply(p, peer_send(p, &je));
+}
+
+/* A lobby across a restart, first half: a room and two contestants, then
+ * STATE and STATE.ready; the connections stay until the server goes. */
+static int lobby(const char *path)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	char ready[512];
+	int i;
+	Env *r;
+	FILE *f;
+
+	peer_open(&host);
+	wire_free(hello(&host, NULL));
+	rs.title = "lobby";
+	cr.settings = &rs;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = request(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+		    "CreateRoom");
+	snprintf(st.code, sizeof(st.code), "%s", r->room_created->code);
+	snprintf(st.host_token, sizeof(st.host_token), "%s",
+		 r->room_created->host_token);
+	snprintf(st.judge_token, sizeof(st.judge_token), "%s",
+		 r->room_created->judge_token);
+	wire_free(r);
+	for (i = 0; i < 2; i++) {
+		peer_open(&cs[i]);
+		r = hello(&cs[i], NULL);
+		snprintf(st.token[i], sizeof(st.token[i]), "%s",
+			 r->welcome->resume_token);
+		wire_free(r);
+		r = join(&cs[i], i);
+		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_JOINED)
+			die("JoinRoom");
+		st.id[i] = r->joined->player_id;
+		wire_free(r);
+	}
+	snprintf(st.token[2], sizeof(st.token[2]), "-");
+	save_state(path);
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	if (!(f = fopen(ready, "w")))
+		die("write ready");
+	fclose(f);
+	for (i = 0; i <= 2; i++) {
+		struct peer *p = i ? &cs[i - 1] : &host;
+		int64_t until = tc_now_ms() + 60000;
+
+		while (!p->closed && tc_now_ms() < until) {
+			Env *e = peer_next(p, 1000);
+
+			wire_free(e);
+		}
+		close(p->fd);
+	}
+	return 0;
+}
+
+/* Second half: the first contestant is seated again in the LOBBY by its
+ * token; the second never comes back, and once the lobby grace (quizd
+ * --lobby-grace-s 1) is over its nickname is free for a newcomer. */
+static int lobby_resume(const char *path)
+{
+	struct peer late;
+	Env *r;
+	int tries;
+
+	load_state(path);
+	peer_open(&cs[0]);
+	r = hello(&cs[0], st.token[0]);
+	check(strcmp(r->welcome->room_code, st.code) == 0 &&
+		  r->welcome->player_id == st.id[0],
+	      "lobby: player %u seated again by its token", st.id[0]);
+	wire_free(r);
+	r = peer_wait(&cs[0], QUIZ__V1__ENVELOPE__BODY_JOINED);
+	check(r && r->joined->state == QUIZ__V1__ROOM_STATE__LOBBY &&
+		  r->joined->players == 2,
+	      "lobby: Joined in LOBBY with 2 players (the other's seat kept "
+	      "for the grace)");
+	wire_free(r);
+	peer_open(&late);
+	wire_free(hello(&late, NULL));
+	for (tries = 0; tries < 40; tries++) {
+		r = join(&late, 1);
+		if (r && r->body_case == QUIZ__V1__ENVELOPE__BODY_JOINED)
+			break;
+		wire_free(r);
+		r = NULL;
+		sleep_us(250000);
+	}
+	check(r != NULL, "lobby: the seat of the contestant who did not "
+			 "come back was freed after the grace");
+	wire_free(r);
+	return failures ? 1 : 0;
+}
+
+/* The host alone: reclaims a rebuilt room, finds it PAUSED (RECOVERED),
+ * resumes it and waits for the end. */
+static int host_resume(const char *path)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
+	bool paused = false, finished = false;
+	Env *r;
+
+	load_state(path);
+	peer_open(&host);
+	wire_free(hello(&host, NULL));
+	w.code = st.code;
+	w.host_token = st.host_token;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &w;
+	wire_free(request(&host, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+			  "WatchRoom host_token"));
+	while ((r = peer_wait(&host, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE))) {
+		paused =
+		    r->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED &&
+		    r->state_change->reason ==
+			QUIZ__V1__PAUSE_REASON__PAUSE_RECOVERED;
+		wire_free(r);
+		if (paused)
+			break;
+	}
+	check(paused, "the rebuilt room is PAUSED (RECOVERED)");
+	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME);
+	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
+	      "host RESUME accepted");
+	wire_free(r);
+	while (!finished &&
+	       (r = peer_wait(&host, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE))) {
+		finished =
+		    r->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED;
+		wire_free(r);
+	}
+	check(finished, "the match finishes");
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "play") == 0) {
 		port = atoi(argv[2]);
 		return play(argv[3]);
 	}
+	if (argc == 4 && strcmp(argv[1], "lobby") == 0) {
+		port = atoi(argv[2]);
+		return lobby(argv[3]);
+	}
+	if (argc == 4 && strcmp(argv[1], "lobby-resume") == 0) {
+		port = atoi(argv[2]);
+		return lobby_resume(argv[3]);
+	}
+	if (argc == 4 && strcmp(argv[1], "host-resume") == 0) {
+		port = atoi(argv[2]);
+		return host_resume(argv[3]);
+	}
 	if (argc == 5 && strcmp(argv[1], "resume") == 0) {
 		port = atoi(argv[2]);
 		return resume(argv[3], strcmp(argv[4], "void") == 0);
 	}
-	fprintf(stderr,
-		"Usage: quiz-restart play PORT STATE\n"
-		"       quiz-restart resume PORT STATE continue|void\n");
+	fprintf(stderr, "Usage: quiz-restart play PORT STATE\n"
+			"       quiz-restart resume PORT STATE continue|void\n"
+			"       quiz-restart host-resume PORT STATE\n"
+			"       quiz-restart lobby|lobby-resume PORT STATE\n");
 	return 2;
 }
