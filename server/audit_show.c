@@ -215,18 +215,72 @@ static struct shown *show_replay(struct audit_match *m)
 	return sh;
 }
 
-/* The nickname of player id from the log's joins ("player N" if none). */
-static const char *nick_of(const struct store_match_log *lg, uint32_t id,
-			   char *buf, size_t cap)
-{
-	size_t i;
+/* The nicknames of the match's joins, by player id. */
+struct show_nick {
+	uint32_t id;
+	size_t at;	  /* index of the join in the log */
+	const char *nick; /* borrowed from the log */
+};
+struct show_names {
+	struct show_nick *v;
+	size_t n;
+};
 
+/* Orders nicknames by player id, then by the join's place in the log. */
+static int nick_cmp(const void *a, const void *b)
+{
+	const struct show_nick *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Finds a player id among nicknames. */
+static int nick_find(const void *a, const void *b)
+{
+	const struct show_nick *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Collects the nicknames of the log's joins (the first join of an id). */
+static void names_build(const struct store_match_log *lg, struct show_names *nm)
+{
+	size_t i, k = 0;
+
+	nm->v = xcalloc(lg->nevents ? lg->nevents : 1, sizeof(*nm->v));
+	nm->n = 0;
 	for (i = 0; i < lg->nevents; i++) {
 		const struct store_event *e = &lg->events[i].e;
 
-		if (e->player == id && e->nick && strcmp(e->kind, "join") == 0)
-			return e->nick;
+		if (e->nick && strcmp(e->kind, "join") == 0) {
+			nm->v[nm->n].id = e->player;
+			nm->v[nm->n].at = i;
+			nm->v[nm->n++].nick = e->nick;
+		}
 	}
+	if (!nm->n)
+		return;
+	/* by id, the first join of an id first: it is the one kept */
+	qsort(nm->v, nm->n, sizeof(*nm->v), nick_cmp);
+	for (i = 0; i < nm->n; i++)
+		if (!k || nm->v[k - 1].id != nm->v[i].id)
+			nm->v[k++] = nm->v[i];
+	nm->n = k;
+}
+
+/* The nickname of player id ("player N" if it never joined). */
+static const char *nick_of(const struct show_names *nm, uint32_t id, char *buf,
+			   size_t cap)
+{
+	struct show_nick key = {.id = id};
+	const struct show_nick *hit =
+	    nm->n ? bsearch(&key, nm->v, nm->n, sizeof(*nm->v), nick_find)
+		  : NULL;
+
+	if (hit)
+		return hit->nick;
 	snprintf(buf, cap, "player %u", (unsigned)id);
 	return buf;
 }
@@ -246,7 +300,7 @@ static const char *letters(uint32_t mask, char *buf)
 }
 
 /* Who an event is from, and what it was, into who/what. */
-static void describe(const struct store_match_log *lg, const struct shown *s,
+static void describe(const struct show_names *nm, const struct shown *s,
 		     const struct store_event *e, char *who, size_t wcap,
 		     char *what, size_t cap)
 {
@@ -264,16 +318,16 @@ static void describe(const struct store_match_log *lg, const struct shown *s,
 		break;
 	case EV_LEAVE:
 		snprintf(who, wcap, "%s",
-			 nick_of(lg, e->player, nb, sizeof(nb)));
+			 nick_of(nm, e->player, nb, sizeof(nb)));
 		snprintf(what, cap, "left the lobby");
 		break;
 	case EV_KICK:
 		snprintf(what, cap, "kicked %s",
-			 nick_of(lg, e->player, nb, sizeof(nb)));
+			 nick_of(nm, e->player, nb, sizeof(nb)));
 		break;
 	case EV_ANSWER:
 		snprintf(who, wcap, "%s",
-			 nick_of(lg, e->player, nb, sizeof(nb)));
+			 nick_of(nm, e->player, nb, sizeof(nb)));
 		if (!s->answered)
 			snprintf(what, cap, "q%u: answered %s%s%s",
 				 (unsigned)e->q,
@@ -296,13 +350,13 @@ static void describe(const struct store_match_log *lg, const struct shown *s,
 		break;
 	case EV_WAGER:
 		snprintf(who, wcap, "%s",
-			 nick_of(lg, e->player, nb, sizeof(nb)));
+			 nick_of(nm, e->player, nb, sizeof(nb)));
 		snprintf(what, cap, "q%u: stake %" PRId64, (unsigned)e->q,
 			 e->arg);
 		break;
 	case EV_BUZZ:
 		snprintf(who, wcap, "%s",
-			 nick_of(lg, e->player, nb, sizeof(nb)));
+			 nick_of(nm, e->player, nb, sizeof(nb)));
 		if (!s->decided)
 			snprintf(what, cap, "q%u: pressed (undecided)",
 				 (unsigned)e->q);
@@ -383,6 +437,7 @@ int audit_show(struct audit_db *d, uint64_t id)
 {
 	struct audit_match m;
 	struct shown *sh = NULL;
+	struct show_names names;
 	char err[256], who[QUIZ_NAME_MAX + 16], what[QUIZ_NAME_MAX * 4 + 256];
 	int64_t base = 0;
 	bool rebase = true;
@@ -408,6 +463,7 @@ int audit_show(struct audit_db *d, uint64_t id)
 		       err);
 	else
 		sh = show_replay(&m);
+	names_build(&m.log, &names);
 	printf("%6s %11s  %-8s %s\n", "seq", "ms", "kind", "who: what");
 	for (i = 0; i < m.log.nevents; i++) {
 		const struct store_event *e = &m.log.events[i].e;
@@ -419,7 +475,7 @@ int audit_show(struct audit_db *d, uint64_t id)
 			base = e->at_us;
 			rebase = false;
 		}
-		describe(&m.log, s, e, who, sizeof(who), what, sizeof(what));
+		describe(&names, s, e, who, sizeof(who), what, sizeof(what));
 		snprintf(ms, sizeof(ms), "%.3f",
 			 (double)(e->at_us - base) / 1e3);
 		printf("%6" PRIu64 " %11s  %-8s %s%s%s", e->seq, ms, e->kind,
@@ -439,6 +495,7 @@ int audit_show(struct audit_db *d, uint64_t id)
 			rebase = true;
 		}
 	}
+	free(names.v);
 	free(sh);
 	audit_match_free(&m);
 	return 0;
