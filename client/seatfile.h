@@ -10,7 +10,7 @@
  *     SERVER CODE ROLE NAME TOKEN
  *
  * SERVER is HOST:PORT as typed, CODE the room code normalised
- * (roomcode_normalize: "ABCDEFGH"), ROLE "join" or "host", NAME the
+ * (roomcode_normalize: "ABCD-EFGH"), ROLE "join" or "host", NAME the
  * nickname ("-" for the host), TOKEN the session resume token (join) or
  * the room's host token (host). In every field each byte that is a space
  * or a control character (0x00-0x20, 0x7f) and each '%' is written as
