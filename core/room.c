@@ -68,6 +68,7 @@ static struct room_event *ev_log(struct room *r, size_t mark,
 	slot->u.ev.seq = ++r->seq;
 	slot->u.ev.kind = k;
 	slot->u.ev.at_us = at;
+	r->last_at = at;
 	return &slot->u.ev;
 }
 
@@ -517,6 +518,8 @@ static void finish(struct room *r)
 		end_round(r);
 	r->state = ROOM_FINISHED;
 	r->timer_at = 0;
+	r->recovered = false;
+	r->recover_reveal = false;
 	roster_rank(r->ro);
 	fx_push(r, FX_LEADERBOARD, r->q)->u.board.final = true;
 	fx_push(r, FX_FINISHED, r->q);
@@ -652,6 +655,7 @@ static int pause_room(struct room *r, int64_t now)
 		return -QE_BAD_STATE;
 	if (r->state == ROOM_CLOSED && r->awaiting_commit)
 		return -QE_BAD_STATE;
+	r->recovered = false; /* room_recover sets it after this */
 	r->paused_from = r->state;
 	/* -1 means "no timer"; an overdue timer (by any amount) fires at once
 	 * on resume */
@@ -682,6 +686,7 @@ static int resume_room(struct room *r, int64_t now)
 	if (r->state != ROOM_PAUSED)
 		return -QE_BAD_STATE;
 	r->state = r->paused_from;
+	r->recovered = false;
 	fx_push(r, FX_RESUMED, r->q);
 	switch (r->state) {
 	case ROOM_OPEN:
@@ -817,7 +822,7 @@ static int release(struct room *r, int64_t now_us)
 		r->host_paused = false;
 		e = fx_push(r, FX_PAUSED, r->q);
 		e->u.paused.remaining_us = paused_left(r);
-		e->u.paused.reason = ROOM_PAUSE_HOST;
+		e->u.paused.reason = room_pause_reason(r);
 		return 0;
 	}
 	return resume_room(r, now_us);
@@ -841,7 +846,81 @@ bool room_held(const struct room *r)
 
 enum room_pause_reason room_pause_reason(const struct room *r)
 {
-	return r->held ? r->hold_reason : ROOM_PAUSE_HOST;
+	if (r->held)
+		return r->hold_reason;
+	return r->recovered ? ROOM_PAUSE_RECOVERED : ROOM_PAUSE_HOST;
+}
+
+/* Pauses a running phase at now for the host's RESUME (reason
+ * RECOVERED). */
+static void recover_pause(struct room *r, int64_t now)
+{
+	if (pause_room(r, now) < 0)
+		return;
+	r->recovered = true;
+	r->fx[r->nfx - 1].u.paused.reason = ROOM_PAUSE_RECOVERED;
+}
+
+/* Freezes a rebuilt room at at (see room_recover). Returns whether the
+ * open question was voided. */
+static bool recover(struct room *r, int64_t at, bool void_open)
+{
+	struct room_effect *e;
+	bool voided = false;
+
+	/* a fresh store starts clean: a hold is dropped, and what it froze
+	 * without a clock (a commit, a judge awaited) is awaited again */
+	r->held = false;
+	r->host_paused = false;
+	if (r->state == ROOM_PAUSED && r->paused_from == ROOM_CLOSED &&
+	    r->awaiting_commit)
+		r->state = ROOM_CLOSED;
+	if (void_open && r->state == ROOM_PAUSED &&
+	    (r->paused_from == ROOM_OPEN || r->paused_from == ROOM_JUDGING))
+		r->state = r->paused_from;
+	if (void_open && (r->state == ROOM_OPEN || r->state == ROOM_JUDGING)) {
+		close_question(r, true, at);
+		voided = true;
+	}
+	switch (r->state) {
+	case ROOM_LOBBY:
+	case ROOM_FINISHED: /* no clock to stop */
+		break;
+	case ROOM_PAUSED: /* by the host (or a hold): now for a restart */
+		r->recovered = true;
+		e = fx_push(r, FX_PAUSED, r->q);
+		e->u.paused.remaining_us = paused_left(r);
+		e->u.paused.reason = ROOM_PAUSE_RECOVERED;
+		break;
+	case ROOM_CLOSED:
+		if (r->awaiting_commit) {
+			r->recover_reveal = true;
+			break;
+		}
+		recover_pause(r, at);
+		break;
+	default:
+		recover_pause(r, at);
+		break;
+	}
+	return voided;
+}
+
+int room_recover(struct room *r, int64_t at_us, bool void_open)
+{
+	size_t mark = r->nfx;
+	bool voided;
+
+	if (r->seq && at_us < r->last_at)
+		return -QE_BAD_STATE;
+	voided = recover(r, at_us, void_open);
+	ev_log(r, mark, EV_RECOVER, at_us)->arg = voided ? 1 : 0;
+	return 0;
+}
+
+int64_t room_last_event_at(const struct room *r)
+{
+	return r->last_at;
 }
 
 /* Constant-time comparison of the presented host token. */
@@ -1307,6 +1386,10 @@ void room_committed(struct room *r, int64_t now_us, uint32_t q)
 	roster_rank(r->ro);
 	fx_push(r, FX_REVEAL, q)->u.closed.voided = r->voided;
 	r->timer_at = r->s.auto_advance ? now_us + r->s.reveal_us : 0;
+	if (r->recover_reveal) { /* recovered: wait for the host here */
+		r->recover_reveal = false;
+		recover_pause(r, now_us);
+	}
 	ev_log(r, mark, EV_COMMIT, now_us)->q = q;
 }
 
@@ -1391,6 +1474,8 @@ int room_apply(struct room *r, const struct room_event *ev)
 			return -QE_BAD_MESSAGE;
 		return room_verdict(r, ev->at_us, ev->q, (uint32_t)ev->arg,
 				    ev->choice_mask != 0, ev->text);
+	case EV_RECOVER:
+		return room_recover(r, ev->at_us, ev->arg != 0);
 	}
 	return -QE_BAD_MESSAGE;
 }

@@ -436,15 +436,23 @@ enum room_pause_reason room_pause_reason(const struct room *r);
  *   time (the resume's now may lie in another clock base: a reboot; times
  *   are shifted by now - at_us, which may be negative).
  * - A room already paused by the host stays paused, now with reason
- *   RECOVERED; a storage hold is dropped (a fresh store starts clean).
+ *   RECOVERED (FX_PAUSED again, with the time it had left at its pause);
+ *   a storage hold is dropped (a fresh store starts clean): what it
+ *   paused stays paused with reason RECOVERED, except a question closed
+ *   and awaiting its commit, which awaits it again (below).
  * - void_open: an open question (or one paused while open, or being
  *   judged) is closed voided instead (FX_CLOSED voided, awaiting its
  *   commit); once room_committed reveals it, the room pauses (RECOVERED)
- *   at the reveal.
- * - A question closed and awaiting its commit stays so: the caller queues
- *   the commit again; the room pauses (RECOVERED) once it is revealed.
+ *   at the reveal. EV_RECOVER's arg says whether a question was voided.
+ * - A question closed and awaiting its commit stays so: its bookings were
+ *   committed with the event that closed it, so the caller calls
+ *   room_committed(r, now, room_question_index(r)) once EV_RECOVER is
+ *   stored (a no-op when no commit is awaited); the room pauses
+ *   (RECOVERED) at that reveal.
  * - LOBBY and FINISHED have no clock: nothing is paused (still logged).
- * Returns 0, or -QE_BAD_STATE if at_us is before the room's last event. */
+ * Returns 0, or -QE_BAD_STATE if at_us is before the time of the room's
+ * last logged event (room_last_event_at: the last in log order, which
+ * after a reboot may be earlier than events before it). */
 int room_recover(struct room *r, int64_t at_us, bool void_open);
 /* Time of the last event the room logged (0 before any). */
 int64_t room_last_event_at(const struct room *r);

@@ -66,7 +66,11 @@ struct room {
 	bool held;	  /* room_hold in force */
 	bool host_paused; /* held: the host wants it paused afterwards */
 	enum room_pause_reason hold_reason;
-	int64_t shown_at; /* OPEN: when the question was last (re)shown */
+	bool recovered;	     /* paused by room_recover until the RESUME */
+	bool recover_reveal; /* recovered awaiting a commit: pause at the
+				reveal */
+	int64_t last_at;     /* at_us of the last logged event */
+	int64_t shown_at;    /* OPEN: when the question was last (re)shown */
 
 	/* JUDGE_FILL judging of the current question (room_judge_view) */
 	struct room_jans *jans;

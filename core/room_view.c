@@ -100,7 +100,7 @@ static const char *const ev_names[] = {
     [EV_NEXT] = "next",	    [EV_END] = "end",	      [EV_ANSWER] = "answer",
     [EV_WAGER] = "wager",   [EV_START] = "start",     [EV_TICK] = "tick",
     [EV_COMMIT] = "commit", [EV_HOLD] = "hold",	      [EV_RELEASE] = "release",
-    [EV_BUZZ] = "buzz",	    [EV_VERDICT] = "verdict",
+    [EV_BUZZ] = "buzz",	    [EV_VERDICT] = "verdict", [EV_RECOVER] = "recover",
 };
 
 #define EV_NAMES (sizeof(ev_names) / sizeof(ev_names[0]))

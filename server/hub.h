@@ -86,6 +86,13 @@ void hub_detach(struct hub *h, struct session *ss);
 /* The store reported commits: ack answers and reveal closed questions. */
 void hub_store_ready(struct hub *h);
 
+/* Start-up, before listening (server/rebuild.c): rebuilds every match the
+ * store left 'running' or 'interrupted' as a live room under its code, by
+ * replaying its events (docs/PROTOCOL.md, "Restart"). Returns how many
+ * rooms were rebuilt; *failed counts the matches that could not be (left
+ * as they are, logged). */
+int hub_rebuild(struct hub *h, uint32_t *failed);
+
 /* Counters for logs and tests. */
 uint32_t hub_room_count(const struct hub *h);
 

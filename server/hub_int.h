@@ -11,6 +11,7 @@
 #include "room.h"
 #include "roomcode.h"
 #include "server.h"
+#include "tokenhash.h"
 
 /* What waits for a commit: an AnswerAck, a reveal, a RoomCreated, a
  * WagerAck, the BuzzResults and BuzzState of a buzzer change. */
@@ -70,8 +71,17 @@ struct lroom {
 				      the lobby, 0 if it did not */
 	struct gone *gone;	   /* FIFO of lobby seats emptied */
 	size_t gone_head, gone_len, gone_cap;
+	/* the core's internal host token (room_command); never leaves quizd
+	 * for a rebuilt room */
 	char host_token[QUIZ_TOKEN_BUF];
-	char judge_token[QUIZ_TOKEN_BUF]; /* JUDGE_TOKEN_SYMBOLS symbols */
+	/* JUDGE_TOKEN_SYMBOLS symbols; "" for a rebuilt room (only its hash
+	 * survives a restart) */
+	char judge_token[QUIZ_TOKEN_BUF];
+	/* hashes of the host token of RoomCreated (WatchRoom host_token) and
+	 * of the judge token, as the store keeps them */
+	char host_hash[TOKEN_HASH_HEX + 1];
+	char judge_hash[TOKEN_HASH_HEX + 1];
+	bool host_shown; /* the HostStatus last broadcast */
 	uint64_t match_id;
 	uint32_t formats; /* bit (1 << format) of every round's format */
 	bool ended_by_host;
@@ -106,9 +116,11 @@ struct lroom {
 	int closing_handles; /* removal: handles still closing */
 };
 
-/* A resume token and the seat it was given for. */
+/* A resume token's hash (SHA-256, 64 hex digits: tokens are never kept
+ * in clear, so the table can be rebuilt from the store after a restart)
+ * and the seat it was given for. */
 struct seat_ref {
-	char token[QUIZ_TOKEN_BUF];
+	char hash[TOKEN_HASH_HEX + 1];
 	struct lroom *room; /* NULL: free or revoked */
 	uint32_t player;    /* 0 for the host */
 };
@@ -154,10 +166,24 @@ void lroom_buzz_flush(struct lroom *lr);
 void lroom_flush(struct lroom *lr, const struct lroom_req *req);
 void lroom_free(struct lroom *lr);
 
-/* seats.c */
-struct seat_ref *seats_ref_find(struct hub *h, const char *token);
-void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
+/* Persists a finished match's results and marks it finished (FX_FINISHED,
+ * or a rebuilt room whose replay reached the end). */
+void lroom_finish(struct lroom *lr);
+/* A new live room on code, with its guard accounting: not started. */
+struct lroom *lroom_alloc(struct hub *h, const char *code, const char *owner);
+
+/* seats.c: the resume table is keyed by the hash of the token
+ * (token_hash_hex) */
+struct seat_ref *seats_ref_find(struct hub *h, const char *hash);
+void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player);
+/* Grows the seat arrays to hold player ids below n. */
+void seats_grow(struct lroom *lr, size_t n);
+/* Tells contestants and screens whether a host is connected, if that
+ * changed since the last time (HostStatus). */
+void seats_host_status(struct lroom *lr);
+/* Whether a connection holds the host seat. */
+bool seats_host_online(const struct lroom *lr);
 void seats_ref_drop_room(struct hub *h, struct lroom *lr);
 void seats_take(struct lroom *lr, uint32_t pid, struct session *ss);
 void seats_keep_delay(struct lroom *lr, const struct session *ss);

@@ -20,14 +20,15 @@
 #include "tokenhash.h"
 #include "xalloc.h"
 
-/* Keeps a seat's token in the store as its hash only (player 0: host). */
-static void store_seat_token(struct lroom *lr, uint32_t player,
-			     const char *token)
+/* A seat's token: its hash is kept in the store (player 0: host) and is
+ * its key in the resume table. */
+static void seat_token(struct lroom *lr, uint32_t player, const char *token)
 {
-	char hash[65]; /* SHA-256 in hex */
+	char hash[TOKEN_HASH_HEX + 1];
 
 	token_hash_hex(token, hash);
 	store_seat(lr->hub->srv->store, lr->match_id, player, hash);
+	seats_ref_put(lr->hub, hash, lr, player);
 }
 
 /* A fresh judge token: JUDGE_TOKEN_SYMBOLS random symbols of the room
@@ -92,14 +93,11 @@ int hub_create_room(struct hub *h, struct session *ss,
 	s.comp_cap_us = h->srv->cfg.comp_cap_us; /* quizd --comp-cap-ms */
 	if (guard_rooms_add(h->guard, ip, 1, net_now_us()) < 0)
 		return -QE_SERVER_FULL;
-	lr = xcalloc(1, sizeof(*lr));
-	lr->hub = h;
-	memcpy(lr->code, code, sizeof(lr->code));
-	snprintf(lr->owner, sizeof(lr->owner), "%s", ip);
-	lr->joins = guard_count_new();
-	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
-	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
+	lr = lroom_alloc(h, code, ip);
 	judge_token_new(lr->judge_token);
+	token_hash_hex(lr->host_token, lr->host_hash);
+	token_hash_hex(lr->judge_token, lr->judge_hash);
+	lr->host_shown = true; /* the creator holds the host seat */
 	lr->room = room_new(&s, req->contest, h->srv->bank, lr->host_token);
 	lr->formats = contest_formats(req->contest);
 	memset(&sm, 0, sizeof(sm));
@@ -116,6 +114,9 @@ int hub_create_room(struct hub *h, struct session *ss,
 	p.token = ++h->next_token;
 	p.kind = PEND_CREATED;
 	p.room = lr;
+	/* one group: the match row, its definition and its tokens commit
+	 * together */
+	store_group_begin(h->srv->store);
 	lr->match_id = store_match_begin_notify(h->srv->store, &sm, p.token);
 	if (lr->match_id) {
 		char *def = matchdef_write(&s, req->contest);
@@ -125,15 +126,11 @@ int hub_create_room(struct hub *h, struct session *ss,
 		if (req->contest_text)
 			store_match_contest(h->srv->store, lr->match_id,
 					    req->contest_text);
-		store_seat_token(lr, 0, lr->host_token);
-		{
-			char hash[65];
-
-			token_hash_hex(lr->judge_token, hash);
-			store_match_judge(h->srv->store, lr->match_id, hash);
-		}
+		store_match_judge(h->srv->store, lr->match_id, lr->judge_hash);
+		store_seat(h->srv->store, lr->match_id, 0, lr->host_hash);
 		hub_pend_push(h, &p);
 	}
+	store_group_end(h->srv->store);
 	lr->creator = ss;
 	lr->create_seq = req->seq;
 	lroom_start(lr);
@@ -141,7 +138,16 @@ int hub_create_room(struct hub *h, struct session *ss,
 	ss->room = lr;
 	ss->role = ROLE_HOST;
 	seats_watcher_add(lr, ss);
-	seats_ref_put(h, ss->token, lr, 0);
+	/* the host seat: by this connection's resume token, and by the host
+	 * token of RoomCreated (whose hash the store keeps: it also takes
+	 * the seat back after a restart) */
+	{
+		char hash[TOKEN_HASH_HEX + 1];
+
+		token_hash_hex(ss->token, hash);
+		seats_ref_put(h, hash, lr, 0);
+		seats_ref_put(h, lr->host_hash, lr, 0);
+	}
 	log_info(lr->tag, "created by %s: %u rounds, match %llu",
 		 conn_tag(ss->conn), req->contest->nrounds,
 		 (unsigned long long)lr->match_id);
@@ -236,11 +242,13 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 	}
 	guard_count_inc(lr->joins, ip);
 	seats_take(lr, (uint32_t)pid, ss);
-	seats_ref_put(h, ss->token, lr, (uint32_t)pid);
+	/* the player row, its token's hash and the join's event: one group */
+	store_group_begin(h->srv->store);
 	store_player(h->srv->store, lr->match_id, (uint32_t)pid, req->nickname,
 		     req->team);
-	store_seat_token(lr, (uint32_t)pid, ss->token);
+	seat_token(lr, (uint32_t)pid, ss->token);
 	lroom_flush(lr, NULL);
+	store_group_end(h->srv->store);
 	push_joined(lr, ss, req->seq);
 	push_catch_up(lr, ss);
 	log_debug(lr->tag, "%s joined as player %lld", conn_tag(ss->conn),
@@ -251,7 +259,7 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 int hub_watch(struct hub *h, struct session *ss, const char *code,
 	      const char *host_token, const char *judge_token, uint32_t seq)
 {
-	char canon[JUDGE_TOKEN_SYMBOLS + 1];
+	char canon[JUDGE_TOKEN_SYMBOLS + 1], hash[TOKEN_HASH_HEX + 1];
 	struct lroom *lr;
 	int r;
 
@@ -267,19 +275,24 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 	if ((r = formats_ok(lr, ss)) < 0)
 		return r;
 	if (host_token[0]) {
-		if (!text_secret_eq(host_token, lr->host_token)) {
+		/* by hash: after a restart only the hash is known */
+		token_hash_hex(host_token, hash);
+		if (!lr->host_hash[0] || !text_secret_eq(hash, lr->host_hash)) {
 			guard_lookup_failed(h->guard, conn_peer(ss->conn),
 					    net_now_us(), "host token");
 			return -QE_WRONG_PIN;
 		}
 		seats_host_take(lr, ss);
-		seats_ref_put(h, ss->token, lr, 0);
+		token_hash_hex(ss->token, hash);
+		seats_ref_put(h, hash, lr, 0);
 		ss->judge = false;
 	} else if (judge_token[0]) {
 		/* counted like a wrong host token: guessing costs the same */
-		if (roomcode_read(judge_token, JUDGE_TOKEN_SYMBOLS, canon) <
-			0 ||
-		    !text_secret_eq(canon, lr->judge_token)) {
+		if (roomcode_read(judge_token, JUDGE_TOKEN_SYMBOLS, canon) < 0)
+			canon[0] = '\0';
+		token_hash_hex(canon, hash);
+		if (!canon[0] || !lr->judge_hash[0] ||
+		    !text_secret_eq(hash, lr->judge_hash)) {
 			guard_lookup_failed(h->guard, conn_peer(ss->conn),
 					    net_now_us(), "judge token");
 			return -QE_WRONG_PIN;
@@ -295,6 +308,7 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 	seats_watcher_add(lr, ss);
 	push_watching(lr, ss, seq);
 	push_catch_up(lr, ss);
+	seats_host_status(lr); /* the others, if the host seat was empty */
 	return 0;
 }
 

@@ -55,6 +55,19 @@ static void lroom_kick_seat(struct lroom *lr, uint32_t pid)
 	conn_close(ss->conn, 1);
 }
 
+struct lroom *lroom_alloc(struct hub *h, const char *code, const char *owner)
+{
+	struct lroom *lr = xcalloc(1, sizeof(*lr));
+
+	lr->hub = h;
+	snprintf(lr->code, sizeof(lr->code), "%s", code);
+	snprintf(lr->owner, sizeof(lr->owner), "%s", owner);
+	lr->joins = guard_count_new();
+	snprintf(lr->tag, sizeof(lr->tag), "r%s", lr->code);
+	server_random_hex(lr->host_token, QUIZ_TOKEN_HEX / 2);
+	return lr;
+}
+
 /* Persists the final results of every contestant and every team. */
 static void lroom_store_results(struct lroom *lr)
 {
@@ -94,6 +107,14 @@ static void lroom_store_results(struct lroom *lr)
 		store_team_result(st, &tr);
 	}
 	store_match_end(st, lr->match_id, !lr->ended_by_host);
+}
+
+void lroom_finish(struct lroom *lr)
+{
+	lroom_store_results(lr);
+	lr->finished_at = net_now_us();
+	log_info(lr->tag, "match %llu finished",
+		 (unsigned long long)lr->match_id);
 }
 
 /* The log row of an event the room accepted (strings borrowed from ev). */
@@ -400,9 +421,15 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 	const struct room_event *held = NULL;
 	const struct room_effect *fx;
 	bool resumed = false, buzzed = false;
+	struct store *st = lr->hub->srv->store;
 	size_t i, n;
 
 	fx = room_effects(lr->room, &n);
+	/* what one input wrote commits whole (its event, the bookings of a
+	 * close, the results of the finish): a replay after a crash finds
+	 * the derived rows agreeing with the events */
+	if (n)
+		store_group_begin(st);
 	for (i = 0; i < n; i++) {
 		const struct room_effect *e = &fx[i];
 
@@ -463,11 +490,8 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			lroom_kick_seat(lr, e->u.player);
 			break;
 		case FX_FINISHED:
-			lroom_store_results(lr);
+			lroom_finish(lr);
 			push_state(lr, ROOM_FINISHED, 0);
-			lr->finished_at = net_now_us();
-			log_info(lr->tag, "match %llu finished",
-				 (unsigned long long)lr->match_id);
 			break;
 		case FX_BUZZ:
 			lroom_store_buzz(lr, e);
@@ -486,6 +510,8 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 		push_buzz_state(lr, NULL);
 	if (held) /* never expected: an event without its answer */
 		lroom_store_event(lr, held);
+	if (n)
+		store_group_end(st);
 	room_effects_clear(lr->room);
 	lroom_arm(lr);
 }

@@ -40,6 +40,7 @@ struct options {
 	uint32_t db_max_pages; /* 0: no cap */
 	uint32_t db_busy_ms;
 	uint32_t stall_ms;
+	bool durability_full;
 };
 
 static uv_async_t store_async;
@@ -111,6 +112,20 @@ static void usage(FILE *f)
 	    "                       before retrying (default 2000)\n"
 	    "  --storage-stall-ms N pause rooms when writes have failed for\n"
 	    "                       N ms (default 3000)\n"
+	    "  --durability normal|full  normal (default): a commit survives "
+	    "a\n"
+	    "                       crash of quizd; full: every commit is "
+	    "synced\n"
+	    "                       to disk and survives a power cut "
+	    "(slower)\n"
+	    "  --interrupted continue|void  at start, matches left running "
+	    "are\n"
+	    "                       rebuilt and wait for their host; the "
+	    "question\n"
+	    "                       open at the stop continues with the time "
+	    "it had\n"
+	    "                       left (continue, default) or is voided "
+	    "(void)\n"
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
@@ -183,6 +198,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_GRACE,
 		O_JOINS_ADDR,
 		O_COMP_CAP,
+		O_DURABILITY,
+		O_INTERRUPTED,
 		O_HELP,
 		O_VERSION
 	};
@@ -209,6 +226,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"lobby-grace-s", required_argument, NULL, O_GRACE},
 	    {"joins-per-addr", required_argument, NULL, O_JOINS_ADDR},
 	    {"comp-cap-ms", required_argument, NULL, O_COMP_CAP},
+	    {"durability", required_argument, NULL, O_DURABILITY},
+	    {"interrupted", required_argument, NULL, O_INTERRUPTED},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -295,6 +314,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 			else if (parse_uint(optarg, &v) < 0 || v > 1000)
 				goto bad;
 			o->cfg.comp_cap_us = (int64_t)v * 1000;
+			break;
+		case O_DURABILITY:
+			if (strcmp(optarg, "normal") == 0)
+				o->durability_full = false;
+			else if (strcmp(optarg, "full") == 0)
+				o->durability_full = true;
+			else
+				goto bad;
+			break;
+		case O_INTERRUPTED:
+			if (strcmp(optarg, "continue") == 0)
+				o->cfg.void_interrupted = false;
+			else if (strcmp(optarg, "void") == 0)
+				o->cfg.void_interrupted = true;
+			else
+				goto bad;
 			break;
 		case O_LOG:
 			lvl = log_parse_level(optarg);
@@ -500,7 +535,8 @@ static int run_server(struct options *o)
 	struct bank *bank = bank_new();
 	struct store *st = NULL;
 	uv_loop_t *loop = uv_default_loop();
-	int port, bound = 0, r, rc = 1;
+	int port, bound = 0, r, rc = 1, rebuilt;
+	uint32_t failed;
 	uint64_t lost;
 	int64_t have;
 
@@ -525,6 +561,7 @@ static int run_server(struct options *o)
 		store_set_busy_ms(st, (int)o->db_busy_ms);
 	if (o->stall_ms)
 		store_set_stall_ms(st, (int)o->stall_ms);
+	store_set_durability(st, o->durability_full);
 	have = store_question_count(st);
 	if (have == 0) {
 		struct bank *seed = bank_new();
@@ -546,6 +583,13 @@ static int run_server(struct options *o)
 	}
 	fit_fd_limit(o);
 	the_server = server_new(loop, &o->cfg, st, bank);
+	/* unfinished matches come back under their codes before anyone can
+	 * connect (docs/PROTOCOL.md, "Restart") */
+	rebuilt = hub_rebuild(the_server->hub, &failed);
+	if (failed)
+		log_error("main",
+			  "%u unfinished match(es) could not be rebuilt",
+			  (unsigned)failed);
 	r = server_listen(the_server, host, port, &bound);
 	if (r < 0) {
 		fprintf(stderr, "quizd: cannot listen on %s: %s\n", o->listen,
@@ -568,8 +612,10 @@ static int run_server(struct options *o)
 	uv_signal_init(loop, &sig_term);
 	uv_signal_start(&sig_int, on_signal, SIGINT);
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
-	log_info("main", "quizd %s listening on %s:%d, %zu questions, db %s",
-		 QUIZ_VERSION, host, bound, bank->n, o->db);
+	log_info("main",
+		 "quizd %s listening on %s:%d, %zu questions, db %s, %d "
+		 "match(es) rebuilt",
+		 QUIZ_VERSION, host, bound, bank->n, o->db, rebuilt);
 	uv_run(loop, UV_RUN_DEFAULT);
 	rc = 0;
 out_server:

@@ -1,9 +1,11 @@
 /* Messages built from a live room's state: see push.h. */
 #include "push.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "xalloc.h"
 
 #define WAITING_MAX 20 /* names of non-answerers in a Progress */
 
@@ -372,6 +374,23 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		session_send_env(ss, &env);
 	}
 	push_buzz_catch_up(lr, ss);
+	push_host_status(lr, ss);
+}
+
+/* Contestants (not kicked) whose seat has no connection: offline. */
+static uint32_t push_offline(const struct lroom *lr)
+{
+	size_t i, n = room_player_slots(lr->room);
+	uint32_t off = 0;
+
+	for (i = 1; i <= n; i++) {
+		const struct room_player *p =
+		    room_player(lr->room, (uint32_t)i);
+
+		if (p && !p->kicked && (i >= lr->nseats || !lr->seats[i]))
+			off++;
+	}
+	return off;
 }
 
 void push_progress(struct lroom *lr)
@@ -380,21 +399,32 @@ void push_progress(struct lroom *lr)
 	Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
 	uint32_t q = room_question_index(lr->room);
 	const struct room_question *qq = room_question(lr->room, q);
-	uint32_t dist[ITEM_MAX_OPTIONS], ids[WAITING_MAX];
+	uint32_t dist[ITEM_MAX_OPTIONS], *ids, nw, all;
+	size_t i, slots = room_player_slots(lr->room);
 	char *names[WAITING_MAX];
-	size_t i;
 
 	m.question_index = q;
 	m.answered = room_progress(lr->room, dist);
 	m.players = room_player_count(lr->room);
 	m.n_distribution = qq->item->kind == ITEM_FILL ? 2 : qq->n_options;
 	m.distribution = dist;
-	m.waiting_count = room_waiting(lr->room, ids, WAITING_MAX);
-	m.n_waiting =
-	    m.waiting_count < WAITING_MAX ? m.waiting_count : WAITING_MAX;
-	for (i = 0; i < m.n_waiting; i++)
-		names[i] = (char *)room_player(lr->room, ids[i])->nick;
+	/* a seat with no connection is not waited for: it is offline */
+	ids = xmalloc((slots ? slots : 1) * sizeof(*ids));
+	all = room_waiting(lr->room, ids, slots);
+	if (all > slots)
+		all = (uint32_t)slots;
+	for (i = 0, nw = 0; i < all; i++) {
+		if (ids[i] >= lr->nseats || !lr->seats[ids[i]])
+			continue;
+		if (nw < WAITING_MAX)
+			names[nw] = (char *)room_player(lr->room, ids[i])->nick;
+		nw++;
+	}
+	free(ids);
+	m.waiting_count = nw;
+	m.n_waiting = nw < WAITING_MAX ? nw : WAITING_MAX;
 	m.waiting = names;
+	m.offline = push_offline(lr);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
 	push_watchers(lr, &env, true);
@@ -403,7 +433,34 @@ void push_progress(struct lroom *lr)
 	m.n_distribution = 0;
 	m.n_waiting = 0;
 	m.waiting_count = 0;
+	m.offline = 0;
 	push_watchers(lr, &env, false);
+}
+
+void push_host_status(struct lroom *lr, struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostStatus m = QUIZ__V1__HOST_STATUS__INIT;
+	struct wbuf *b;
+	struct session *w;
+	size_t i;
+
+	m.connected = seats_host_online(lr);
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HOST_STATUS;
+	env.host_status = &m;
+	if (only) {
+		session_send_env(only, &env);
+		return;
+	}
+	if (!(b = server_pack(&env)))
+		return;
+	for (i = 1; i < lr->nseats; i++)
+		if (lr->seats[i])
+			session_send(lr->seats[i], b);
+	for (w = lr->watchers; w; w = w->wnext)
+		if (w->role != ROLE_HOST)
+			session_send(w, b);
+	wbuf_unref(b);
 }
 
 void push_lobby(struct lroom *lr)

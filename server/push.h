@@ -43,7 +43,10 @@ void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
 void push_state(struct lroom *lr, enum room_state st, int64_t remaining);
 void push_joined(struct lroom *lr, struct session *ss, uint32_t seq);
 void push_watching(struct lroom *lr, struct session *ss, uint32_t seq);
-/* What a late or returning member needs to catch up. */
+/* HostStatus{connected}: whether a connection holds the host seat, to the
+ * contestants and screens, or to one session. */
+void push_host_status(struct lroom *lr, struct session *only);
+/* What a late or returning member needs to catch up (HostStatus last). */
 void push_catch_up(struct lroom *lr, struct session *ss);
 
 /* The top standings into st (ROOM_TOP_N entries), pointed to by pst;

@@ -14,17 +14,16 @@
 #include "text.h"
 #include "xalloc.h"
 
-/* The seat a resume token was given for, or NULL. */
-struct seat_ref *seats_ref_find(struct hub *h, const char *token)
+/* The seat a resume token was given for, by the token's hash, or NULL. */
+struct seat_ref *seats_ref_find(struct hub *h, const char *hash)
 {
 	size_t i, mask;
 
 	if (!h->refcap)
 		return NULL;
 	mask = h->refcap - 1;
-	for (i = text_hash(token) & mask; h->refs[i].token[0];
-	     i = (i + 1) & mask)
-		if (text_secret_eq(token, h->refs[i].token))
+	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
+		if (text_secret_eq(hash, h->refs[i].hash))
 			return &h->refs[i];
 	return NULL;
 }
@@ -40,13 +39,14 @@ static void seats_ref_rebuild(struct hub *h, size_t cap)
 	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
 	h->nrefs = 0;
 	for (i = 0; i < oldcap; i++)
-		if (old[i].token[0] && old[i].room)
-			seats_ref_put(h, old[i].token, old[i].room,
+		if (old[i].hash[0] && old[i].room)
+			seats_ref_put(h, old[i].hash, old[i].room,
 				      old[i].player);
 	free(old);
 }
 
-void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
+/* Gives the token of hash `hash` the seat (room, player; 0: the host). */
+void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player)
 {
 	size_t i, mask;
@@ -54,13 +54,12 @@ void seats_ref_put(struct hub *h, const char *token, struct lroom *lr,
 	if ((h->nrefs + 1) * 2 > h->refcap)
 		seats_ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
 	mask = h->refcap - 1;
-	for (i = text_hash(token) & mask; h->refs[i].token[0];
-	     i = (i + 1) & mask)
-		if (strcmp(h->refs[i].token, token) == 0)
+	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
+		if (strcmp(h->refs[i].hash, hash) == 0)
 			break;
-	if (!h->refs[i].token[0])
+	if (!h->refs[i].hash[0])
 		h->nrefs++;
-	snprintf(h->refs[i].token, sizeof(h->refs[i].token), "%s", token);
+	snprintf(h->refs[i].hash, sizeof(h->refs[i].hash), "%s", hash);
 	h->refs[i].room = lr;
 	h->refs[i].player = player;
 }
@@ -151,32 +150,38 @@ void seats_watcher_remove(struct lroom *lr, struct session *ss)
 	ss->wprev = ss->wnext = NULL;
 }
 
+/* Grows the seat arrays to hold player ids below n. */
+void seats_grow(struct lroom *lr, size_t n)
+{
+	size_t cap = lr->nseats ? lr->nseats : 64;
+
+	if (n <= lr->nseats)
+		return;
+	while (cap < n)
+		cap *= 2;
+	lr->seats = xrealloc(lr->seats, cap * sizeof(*lr->seats));
+	memset(lr->seats + lr->nseats, 0,
+	       (cap - lr->nseats) * sizeof(*lr->seats));
+	lr->one_way = xrealloc(lr->one_way, cap * sizeof(*lr->one_way));
+	memset(lr->one_way + lr->nseats, 0,
+	       (cap - lr->nseats) * sizeof(*lr->one_way));
+	lr->gone_at = xrealloc(lr->gone_at, cap * sizeof(*lr->gone_at));
+	memset(lr->gone_at + lr->nseats, 0,
+	       (cap - lr->nseats) * sizeof(*lr->gone_at));
+	lr->answered_q =
+	    xrealloc(lr->answered_q, cap * sizeof(*lr->answered_q));
+	memset(lr->answered_q + lr->nseats, 0,
+	       (cap - lr->nseats) * sizeof(*lr->answered_q));
+	lr->sent = xrealloc(lr->sent, cap * sizeof(*lr->sent));
+	memset(lr->sent + lr->nseats, 0,
+	       (cap - lr->nseats) * sizeof(*lr->sent));
+	lr->nseats = cap;
+}
+
 /* Seats a session on a player id, growing the seat table. */
 void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
 {
-	if (pid >= lr->nseats) {
-		size_t n = lr->nseats ? lr->nseats : 64;
-
-		while (n <= pid)
-			n *= 2;
-		lr->seats = xrealloc(lr->seats, n * sizeof(*lr->seats));
-		memset(lr->seats + lr->nseats, 0,
-		       (n - lr->nseats) * sizeof(*lr->seats));
-		lr->one_way = xrealloc(lr->one_way, n * sizeof(*lr->one_way));
-		memset(lr->one_way + lr->nseats, 0,
-		       (n - lr->nseats) * sizeof(*lr->one_way));
-		lr->gone_at = xrealloc(lr->gone_at, n * sizeof(*lr->gone_at));
-		memset(lr->gone_at + lr->nseats, 0,
-		       (n - lr->nseats) * sizeof(*lr->gone_at));
-		lr->answered_q =
-		    xrealloc(lr->answered_q, n * sizeof(*lr->answered_q));
-		memset(lr->answered_q + lr->nseats, 0,
-		       (n - lr->nseats) * sizeof(*lr->answered_q));
-		lr->sent = xrealloc(lr->sent, n * sizeof(*lr->sent));
-		memset(lr->sent + lr->nseats, 0,
-		       (n - lr->nseats) * sizeof(*lr->sent));
-		lr->nseats = n;
-	}
+	seats_grow(lr, (size_t)pid + 1);
 	lr->seats[pid] = ss;
 	lr->gone_at[pid] = 0;
 	ss->room = lr;
@@ -272,6 +277,27 @@ void seats_host_take(struct lroom *lr, struct session *ss)
 	ss->role = ROLE_HOST;
 }
 
+bool seats_host_online(const struct lroom *lr)
+{
+	const struct session *w;
+
+	for (w = lr->watchers; w; w = w->wnext)
+		if (w->role == ROLE_HOST)
+			return true;
+	return false;
+}
+
+void seats_host_status(struct lroom *lr)
+{
+	bool on = seats_host_online(lr);
+
+	if (on == lr->host_shown)
+		return;
+	lr->host_shown = on;
+	log_info(lr->tag, "host %s", on ? "connected" : "gone");
+	push_host_status(lr, NULL);
+}
+
 /* Forgets every token of a room being removed (the table is rebuilt
  * without them: it never only grows). */
 void seats_ref_drop_room(struct hub *h, struct lroom *lr)
@@ -286,9 +312,12 @@ void seats_ref_drop_room(struct hub *h, struct lroom *lr)
 
 int hub_resume(struct hub *h, struct session *ss, const char *token)
 {
-	struct seat_ref *ref = seats_ref_find(h, token);
+	char hash[TOKEN_HASH_HEX + 1];
+	struct seat_ref *ref;
 	struct lroom *lr;
 
+	token_hash_hex(token, hash);
+	ref = seats_ref_find(h, hash);
 	if (!ref || !ref->room)
 		return 0;
 	lr = ref->room;
@@ -296,6 +325,7 @@ int hub_resume(struct hub *h, struct session *ss, const char *token)
 		ss->room = lr;
 		seats_host_take(lr, ss);
 		seats_watcher_add(lr, ss);
+		seats_host_status(lr);
 		return 1;
 	}
 	if (room_player(lr->room, ref->player)->kicked)
@@ -351,4 +381,5 @@ void hub_detach(struct hub *h, struct session *ss)
 	ss->room = NULL;
 	ss->role = ROLE_NONE;
 	ss->judge = false;
+	seats_host_status(lr); /* the host seat may have emptied */
 }

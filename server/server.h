@@ -41,6 +41,10 @@ struct server_config {
 	uint32_t rooms_per_addr; /* live rooms created from one address */
 	const char *host_key;	 /* CreateRoom must carry it; NULL: no key */
 	int64_t comp_cap_us;	 /* compensation cap of the rooms created */
+	/* quizd --interrupted void: a question open when quizd stopped is
+	 * voided in the rebuilt room (default false: it continues with the
+	 * time it had left) */
+	bool void_interrupted;
 };
 
 /* Fills the defaults documented in README (quizd --help). */

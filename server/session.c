@@ -593,7 +593,7 @@ int server_listen(struct server *s, const char *host, int port, int *bound)
 void server_shutdown(struct server *s)
 {
 	struct session *ss, *next;
-	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server stopping");
+	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server restarting");
 
 	hub_shutdown(s->hub);
 	for (ss = s->sessions; ss; ss = next) {

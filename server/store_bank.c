@@ -1,16 +1,18 @@
-/* The synchronous bank side of the store: importing a question bank into
- * the questions table and loading it back, on the sync connection under
- * sync_lock (see server/store_writer.c for the two connections). For
- * start-up and the `quizd bank import` command only, never the event loop.
- * JSON arrays are written by hand here and read back through SQLite's
- * json_each. */
+/* The synchronous side of the store: importing a question bank into the
+ * questions table and loading it back, and reading a match's log back for
+ * its rebuild, on the sync connection under sync_lock (see
+ * server/store_writer.c for the two connections). For start-up and the
+ * command-line tools only, never the event loop. JSON arrays are written
+ * by hand here and read back through SQLite's json_each. */
 #include "store_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "xalloc.h"
 
 /* clang-format off */
@@ -50,6 +52,17 @@ const char *const store_sst_sql[SST__COUNT] = {
 		     " FROM questions ORDER BY id",
 	/* unpacks a JSON array column without a JSON parser in C */
 	[SST_EACH] = "SELECT value FROM json_each(?1) ORDER BY key",
+	/* deferred: a snapshot from the first read on, no write lock */
+	[SST_READ] = "BEGIN",
+	[SST_MATCH] = "SELECT code, state, definition, judge_hash,"
+		      " last_closed_q FROM matches WHERE id = ?1",
+	[SST_SEATS] = "SELECT player_id, token_hash FROM seats"
+		      " WHERE match_id = ?1 ORDER BY player_id",
+	[SST_EVENTS] = "SELECT seq, kind, at_us, player_id, q, choice_mask,"
+		       " one_way_us, arg, arg2, nick, team, text, hash"
+		       " FROM events WHERE match_id = ?1 ORDER BY seq",
+	[SST_UNFINISHED] = "SELECT id FROM matches WHERE state IN"
+			   " ('running', 'interrupted') ORDER BY id",
 };
 /* clang-format on */
 
@@ -344,4 +357,237 @@ int64_t store_question_count(struct store *s)
 	sqlite3_reset(st);
 	pthread_mutex_unlock(&s->sync_lock);
 	return n;
+}
+
+/* --- Match logs (schema v5): what a rebuild at start-up replays. --- */
+
+/* Copies a text column into a fixed buffer; "" for NULL. Returns -EINVAL
+ * if it does not fit (a row no writer of ours made). */
+static int store_column_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? strlen((const char *)t) : 0;
+
+	if (n >= cap)
+		return -EINVAL;
+	memcpy(out, t ? (const char *)t : "", n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Reads the matches row into m. Returns 0, -QE_ROOM_NOT_FOUND or an
+ * error. */
+static int store_log_match(struct store *s, uint64_t match,
+			   struct store_match_log *m)
+{
+	sqlite3_stmt *st = s->sst[SST_MATCH];
+	int rc, ret;
+
+	sqlite3_bind_int64(st, 1, (int64_t)match);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		ret = -QE_ROOM_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		ret = store_errno(rc);
+		goto out;
+	}
+	ret = store_column_copy(st, 0, m->code, sizeof(m->code));
+	if (!ret)
+		ret = store_column_copy(st, 1, m->state, sizeof(m->state));
+	if (!ret)
+		ret = store_column_copy(st, 3, m->judge_hash,
+					sizeof(m->judge_hash));
+	if (ret)
+		goto out;
+	m->definition = store_column_dup(st, 2);
+	m->last_closed_q = sqlite3_column_type(st, 4) == SQLITE_NULL
+			       ? -1
+			       : sqlite3_column_int64(st, 4);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* Reads the match's seats rows into m. */
+static int store_log_seats(struct store *s, uint64_t match,
+			   struct store_match_log *m)
+{
+	sqlite3_stmt *st = s->sst[SST_SEATS];
+	struct store_seat_row *row;
+	size_t cap = 0;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(st, 1, (int64_t)match);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->nseats == cap) {
+			cap = cap ? cap * 2 : 16;
+			m->seats = xrealloc(m->seats, cap * sizeof(*m->seats));
+		}
+		row = &m->seats[m->nseats];
+		row->player = (uint32_t)sqlite3_column_int64(st, 0);
+		ret = store_column_copy(st, 1, row->hash, sizeof(row->hash));
+		if (ret)
+			break;
+		m->nseats++;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_errno(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* Fills one event row from the current row of SST_EVENTS (strings
+ * copied, NULL kept NULL). */
+static int store_log_event(sqlite3_stmt *st, uint64_t match,
+			   struct store_event_row *row)
+{
+	struct store_event *e = &row->e;
+
+	memset(row, 0, sizeof(*row));
+	e->match = match;
+	e->seq = (uint64_t)sqlite3_column_int64(st, 0);
+	e->kind = store_column_dup(st, 1);
+	e->at_us = sqlite3_column_int64(st, 2);
+	e->player = (uint32_t)sqlite3_column_int64(st, 3);
+	e->q = (uint32_t)sqlite3_column_int64(st, 4);
+	e->choice_mask = (uint32_t)sqlite3_column_int64(st, 5);
+	e->one_way_us = sqlite3_column_int64(st, 6);
+	e->arg = sqlite3_column_int64(st, 7);
+	e->arg2 = sqlite3_column_int64(st, 8);
+	e->nick = store_column_dup(st, 9);
+	e->team = store_column_dup(st, 10);
+	e->text = store_column_dup(st, 11);
+	if (!e->kind)
+		return -EINVAL;
+	return store_column_copy(st, 12, row->hash, sizeof(row->hash));
+}
+
+/* Frees the strings of one event row. */
+static void store_event_row_clear(struct store_event_row *row)
+{
+	free((char *)row->e.kind);
+	free((char *)row->e.nick);
+	free((char *)row->e.team);
+	free((char *)row->e.text);
+	memset(row, 0, sizeof(*row));
+}
+
+/* Reads the match's events in seq order into m. */
+static int store_log_events(struct store *s, uint64_t match,
+			    struct store_match_log *m)
+{
+	sqlite3_stmt *st = s->sst[SST_EVENTS];
+	size_t cap = 0;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(st, 1, (int64_t)match);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->nevents == cap) {
+			cap = cap ? cap * 2 : 64;
+			m->events =
+			    xrealloc(m->events, cap * sizeof(*m->events));
+		}
+		ret = store_log_event(st, match, &m->events[m->nevents]);
+		if (ret) {
+			store_event_row_clear(&m->events[m->nevents]);
+			break;
+		}
+		m->nevents++;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_errno(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+int store_load_match(struct store *s, uint64_t match,
+		     struct store_match_log *out)
+{
+	int rc, ret;
+
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!s || !match || match > INT64_MAX)
+		return !s ? -EINVAL : -QE_ROOM_NOT_FOUND;
+	out->match = match;
+	pthread_mutex_lock(&s->sync_lock);
+	/* one snapshot: the writer may commit meanwhile */
+	rc = store_step(s->sdb, s->sst[SST_READ], "log begin");
+	if (rc != SQLITE_OK) {
+		ret = store_errno(rc);
+		goto out;
+	}
+	ret = store_log_match(s, match, out);
+	if (!ret)
+		ret = store_log_seats(s, match, out);
+	if (!ret)
+		ret = store_log_events(s, match, out);
+	store_step(s->sdb, s->sst[SST_COMMIT], "log end");
+out:
+	pthread_mutex_unlock(&s->sync_lock);
+	if (ret < 0) {
+		store_match_log_free(out);
+		memset(out, 0, sizeof(*out));
+	}
+	return ret;
+}
+
+int store_unfinished(struct store *s, uint64_t **ids)
+{
+	sqlite3_stmt *st;
+	uint64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc, ret = 0;
+
+	if (!ids)
+		return -EINVAL;
+	*ids = NULL;
+	if (!s)
+		return -EINVAL;
+	pthread_mutex_lock(&s->sync_lock);
+	st = s->sst[SST_UNFINISHED];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == INT_MAX) {
+			ret = -EOVERFLOW;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = (uint64_t)sqlite3_column_int64(st, 0);
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_errno(rc);
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&s->sync_lock);
+	if (ret < 0) {
+		free(v);
+		return ret;
+	}
+	*ids = v;
+	return (int)n;
+}
+
+void store_match_log_free(struct store_match_log *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nevents; i++)
+		store_event_row_clear(&m->events[i]);
+	free(m->events);
+	free(m->seats);
+	free(m->definition);
+	m->events = NULL;
+	m->seats = NULL;
+	m->definition = NULL;
+	m->nevents = m->nseats = 0;
 }

@@ -38,6 +38,11 @@ enum sst {
 	SST_COUNT,
 	SST_LOAD,
 	SST_EACH,
+	SST_READ,	/* a read snapshot (deferred BEGIN) */
+	SST_MATCH,	/* one matches row */
+	SST_SEATS,	/* its seats */
+	SST_EVENTS,	/* its events in seq order */
+	SST_UNFINISHED, /* ids left running or interrupted */
 	SST__COUNT
 };
 
@@ -68,8 +73,9 @@ struct op_step {
  * An operation without steps is a barrier: a token and nothing to write. */
 struct op {
 	struct op *next;
-	bool lost;    /* refused or failed for good: never written */
-	size_t bytes; /* the block's size, counted in queued_bytes */
+	bool lost;	 /* refused or failed for good: never written */
+	bool group_next; /* the next op is of the same group: no cut here */
+	size_t bytes;	 /* the block's size, counted in queued_bytes */
 	uint64_t notify;
 	uint64_t match;		      /* for the log */
 	uint32_t nsteps, nvals;	      /* filled so far */
@@ -96,6 +102,12 @@ struct store {
 	bool thread_started;
 	bool locks_ready;
 
+	/* the open group (event loop thread only): its ops wait here and go
+	 * to the queue together at the outermost store_group_end */
+	unsigned group_depth;
+	struct op *group_head, *group_tail;
+	size_t group_bytes;
+
 	pthread_mutex_t lock; /* guards everything below */
 	pthread_cond_t cond;
 	struct op *head, *tail;
@@ -108,7 +120,8 @@ struct store {
 	size_t queue_max;	/* store_answer refuses past this */
 	int busy_ms;		/* busy timeout of the writer connection */
 	uint32_t max_pages;	/* 0: no cap */
-	bool cfg_dirty;		/* busy_ms or max_pages changed */
+	bool durable_full;	/* synchronous=FULL, else NORMAL */
+	bool cfg_dirty;		/* busy_ms, max_pages or durability changed */
 	int stall_ms;		/* store_stalled() after this long */
 	int64_t inflight_since; /* monotonic us: current batch began, 0 none */
 	int64_t stop_deadline;	/* monotonic us: store_close gives up then */
@@ -129,7 +142,8 @@ void store_count_refused(struct store *s);
 
 /* --- server/store_ops.c: the catalogue of operations. --- */
 
-/* Prepares the catalogue's statements on the writer connection into
+/* Registers the chain's SQL function (quizd_evhash, server/evhash.h) on
+ * the writer connection, then prepares the catalogue's statements into
  * s->ost. Returns 0, or -1 with *err set. */
 int store_ops_prepare(struct store *s, char **err);
 /* Finalizes and frees what store_ops_prepare made (accepts none made). */

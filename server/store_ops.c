@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "evhash.h"
 #include "store_int.h"
 #include "xalloc.h"
 
@@ -42,6 +43,7 @@ enum op_sql {
 	OPS_CLOSED,
 	OPS_RESULT,
 	OPS_END,
+	OPS_RUNNING,
 	OPS_EVENT,
 	OPS_BOOKING,
 	OPS_BOOKING_POINTS,
@@ -101,11 +103,20 @@ static const struct op_def op_defs[OPS__COUNT] = {
 	[OPS_END] = {"end",
 		"UPDATE matches SET state = ?2, ended_at = ?3 WHERE id = ?1",
 		true},
-	/* append only: a second (match, seq) is a constraint failure */
+	[OPS_RUNNING] = {"running",
+		"UPDATE matches SET state = 'running', ended_at = NULL"
+		" WHERE id = ?1", true},
+	/* append only: a second (match, seq) is a constraint failure. The
+	 * chain's link is computed here, from the previous row as it is in
+	 * this transaction (no cache: a rolled-back batch takes its links
+	 * with it); no previous row, or one stored before v5: genesis */
 	[OPS_EVENT] = {"event",
 		"INSERT INTO events (match_id, seq, kind, at_us, player_id, q,"
-		" choice_mask, one_way_us, arg, nick, team, text, arg2) VALUES"
-		" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		" choice_mask, one_way_us, arg, nick, team, text, arg2, hash)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, quizd_evhash((SELECT hash FROM events WHERE"
+		" match_id = ?1 AND seq = ?2 - 1), ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?13, ?10, ?11, ?12))",
 		false},
 	[OPS_BOOKING] = {"booking",
 		"INSERT OR REPLACE INTO bookings (match_id, q, player_id, delta,"
@@ -135,12 +146,82 @@ static const struct op_def op_defs[OPS__COUNT] = {
 };
 /* clang-format on */
 
-/* Prepares every statement of the catalogue on the writer connection. */
+/* A nullable text argument of an SQL function: NULL for SQL NULL; sets
+ * *oom if SQLite could not give the text. */
+static const char *sql_arg_text(sqlite3_value *v, bool *oom)
+{
+	const unsigned char *t;
+
+	if (sqlite3_value_type(v) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_value_text(v);
+	if (!t)
+		*oom = true;
+	return (const char *)t;
+}
+
+/* quizd_evhash(prev, match, seq, kind, at_us, player, q, choice_mask,
+ * one_way_us, arg, arg2, nick, team, text): the event's link after prev
+ * (NULL: genesis), as evhash_hex computes it. A prev that is not a link
+ * is a permanent failure of the insert (SQLITE_MISMATCH), never retried. */
+static void store_sql_evhash(sqlite3_context *ctx, int argc,
+			     sqlite3_value **argv)
+{
+	char out[EVHASH_HEX + 1];
+	struct store_event e;
+	const char *prev;
+	bool oom = false;
+
+	if (argc != 14) {
+		sqlite3_result_error(ctx, "quizd_evhash: 14 arguments", -1);
+		return;
+	}
+	prev = sql_arg_text(argv[0], &oom);
+	e.match = (uint64_t)sqlite3_value_int64(argv[1]);
+	e.seq = (uint64_t)sqlite3_value_int64(argv[2]);
+	e.kind = sql_arg_text(argv[3], &oom);
+	e.at_us = sqlite3_value_int64(argv[4]);
+	e.player = (uint32_t)sqlite3_value_int64(argv[5]);
+	e.q = (uint32_t)sqlite3_value_int64(argv[6]);
+	e.choice_mask = (uint32_t)sqlite3_value_int64(argv[7]);
+	e.one_way_us = sqlite3_value_int64(argv[8]);
+	e.arg = sqlite3_value_int64(argv[9]);
+	e.arg2 = sqlite3_value_int64(argv[10]);
+	e.nick = sql_arg_text(argv[11], &oom);
+	e.team = sql_arg_text(argv[12], &oom);
+	e.text = sql_arg_text(argv[13], &oom);
+	if (oom) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (evhash_hex(prev, &e, out) < 0) {
+		sqlite3_result_error(ctx,
+				     "events.hash: previous link is not"
+				     " 64 hex digits",
+				     -1);
+		sqlite3_result_error_code(ctx, SQLITE_MISMATCH);
+		return;
+	}
+	sqlite3_result_text(ctx, out, EVHASH_HEX, SQLITE_TRANSIENT);
+}
+
+/* Registers the chain's function, then prepares every statement of the
+ * catalogue on the writer connection. */
 int store_ops_prepare(struct store *s, char **err)
 {
 	const char *sql[OPS__COUNT];
 	size_t i;
 
+	/* the writer's own: deterministic, callable only from its SQL (not
+	 * from a schema or trigger someone else may write) */
+	if (sqlite3_create_function_v2(
+		s->wdb, "quizd_evhash", 14,
+		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+		store_sql_evhash, NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_err(err, "store: quizd_evhash: %s",
+			      sqlite3_errmsg(s->wdb));
+		return -1;
+	}
 	for (i = 0; i < OPS__COUNT; i++)
 		sql[i] = op_defs[i].sql;
 	s->ost = xcalloc(OPS__COUNT, sizeof(*s->ost));
@@ -662,6 +743,18 @@ void store_match_end(struct store *s, uint64_t match, bool finished)
 void store_match_interrupted(struct store *s, uint64_t match)
 {
 	store_end_state(s, match, "interrupted");
+}
+
+void store_match_running(struct store *s, uint64_t match)
+{
+	struct op *op;
+
+	if (!s)
+		return;
+	op = op_new(match, 0, 1, 1, 0);
+	op_step(op, OPS_RUNNING);
+	op_int(op, (int64_t)match);
+	store_push(s, op);
 }
 
 void store_event(struct store *s, const struct store_event *e, uint64_t notify)

@@ -200,6 +200,12 @@ static const char *const store_migrations[] = {
 	" PRIMARY KEY (match_id, seq)"
 	") STRICT, WITHOUT ROWID;"
 	"CREATE INDEX presses_question ON presses(match_id, q);",
+	/* 5: restart survival. The event log's hash chain: events.hash, the
+	 * link the writer computes inside each insert (server/evhash.h);
+	 * rows stored before are left NULL (a chain after them starts
+	 * again from genesis). */
+	"ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR"
+	" (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*'));",
 };
 /* clang-format on */
 

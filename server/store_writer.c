@@ -7,9 +7,14 @@
  * Two connections: the writer connection belongs to the writer thread (it
  * is only touched by store_open before the thread starts and by
  * store_close after it is joined); the sync connection serves
- * store_import_bank and store_question_count under sync_lock
- * (server/store_bank.c). Both use BEGIN IMMEDIATE, so they wait for each
- * other through busy_timeout instead of deadlocking. */
+ * store_import_bank, store_question_count and the match logs read back at
+ * start-up under sync_lock (server/store_bank.c). Both write with BEGIN
+ * IMMEDIATE, so they wait for each other through busy_timeout instead of
+ * deadlocking.
+ *
+ * Groups (store_group_begin/end) are gathered on the event loop thread and
+ * queued under one lock; each op but a group's last says so (group_next),
+ * and the writer never ends a batch on such an op. */
 #include "store.h"
 
 #include <errno.h>
@@ -135,6 +140,7 @@ static void store_apply_cfg(struct store *s)
 {
 	char sql[80];
 	uint32_t pages;
+	bool full;
 	int busy;
 
 	pthread_mutex_lock(&s->lock);
@@ -145,12 +151,21 @@ static void store_apply_cfg(struct store *s)
 	s->cfg_dirty = false;
 	pages = s->max_pages;
 	busy = s->busy_ms;
+	full = s->durable_full;
 	pthread_mutex_unlock(&s->lock);
 	sqlite3_busy_timeout(s->wdb, busy);
 	/* 4294967294 is SQLite's largest cap: no cap */
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lu",
 		 pages ? (unsigned long)pages : 4294967294UL);
 	sqlite3_exec(s->wdb, sql, NULL, NULL, NULL);
+	/* FULL: the WAL is fsynced at every commit (survives a power cut);
+	 * NORMAL: only at checkpoints (a commit survives the process) */
+	if (sqlite3_exec(s->wdb,
+			 full ? "PRAGMA synchronous = FULL"
+			      : "PRAGMA synchronous = NORMAL",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		fprintf(stderr, "store: synchronous: %s\n",
+			sqlite3_errmsg(s->wdb));
 }
 
 /* Copies the WAL back and truncates it to zero bytes, so a full volume gets
@@ -290,9 +305,11 @@ static void store_run_batch(struct store *s, struct op *batch)
 		s->wake(s->wake_arg);
 }
 
-/* The writer thread: takes everything queued (up to a batch) and commits
- * it, until store_close asks it to stop and the queue is empty. When the
- * queue runs dry after failures or a large WAL, the WAL is truncated. */
+/* The writer thread: takes everything queued (up to a batch, never
+ * cutting a group: a batch extends to the end of the group it reached)
+ * and commits it, until store_close asks it to stop and the queue is
+ * empty. When the queue runs dry after failures or a large WAL, the WAL
+ * is truncated. */
 static void *store_writer(void *arg)
 {
 	struct store *s = arg;
@@ -315,7 +332,11 @@ static void *store_writer(void *arg)
 			break;
 		}
 		batch = last = s->head;
-		for (n = 1; n < STORE_BATCH_MAX && last->next; n++)
+		/* a group is queued whole (store_group_end), so a group's
+		 * next op is always there */
+		for (n = 1;
+		     (n < STORE_BATCH_MAX || last->group_next) && last->next;
+		     n++)
 			last = last->next;
 		s->head = last->next;
 		if (!s->head)
@@ -343,21 +364,66 @@ static int store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-/* Queues an operation for the writer thread. */
-void store_push(struct store *s, struct op *op)
+/* Appends the list first..last (bytes in all) to the writer's queue under
+ * one lock: the writer sees all of it or none. */
+static void store_enqueue(struct store *s, struct op *first, struct op *last,
+			  size_t bytes)
 {
 	pthread_mutex_lock(&s->lock);
-	op->next = NULL;
-	s->queued_bytes += op->bytes;
+	last->next = NULL;
+	s->queued_bytes += bytes;
 	if (s->tail) {
-		s->tail->next = op;
+		s->tail->next = first;
 	} else {
-		s->head = op;
+		s->head = first;
 		/* the writer only sleeps on an empty queue */
 		pthread_cond_signal(&s->cond);
 	}
-	s->tail = op;
+	s->tail = last;
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* Queues an operation for the writer thread; inside a group it waits with
+ * the group's others until the outermost store_group_end. */
+void store_push(struct store *s, struct op *op)
+{
+	op->next = NULL;
+	op->group_next = false;
+	if (s->group_depth) {
+		if (s->group_tail) {
+			s->group_tail->group_next = true;
+			s->group_tail->next = op;
+		} else {
+			s->group_head = op;
+		}
+		s->group_tail = op;
+		s->group_bytes += op->bytes;
+		return;
+	}
+	store_enqueue(s, op, op, op->bytes);
+}
+
+/* Sends the open group's ops to the queue, together. */
+static void store_group_flush(struct store *s)
+{
+	if (s->group_head)
+		store_enqueue(s, s->group_head, s->group_tail, s->group_bytes);
+	s->group_head = s->group_tail = NULL;
+	s->group_bytes = 0;
+}
+
+void store_group_begin(struct store *s)
+{
+	if (s)
+		s->group_depth++;
+}
+
+void store_group_end(struct store *s)
+{
+	if (!s || !s->group_depth)
+		return;
+	if (--s->group_depth == 0)
+		store_group_flush(s);
 }
 
 /* Allocates the next match id (known at once, before any commit). */
@@ -479,6 +545,9 @@ uint64_t store_close(struct store *s)
 
 	if (!s)
 		return 0;
+	/* a group left open is queued: its ops were asked for */
+	s->group_depth = 0;
+	store_group_flush(s);
 	if (s->thread_started) {
 		pthread_mutex_lock(&s->lock);
 		s->stopping = true;
@@ -558,6 +627,14 @@ bool store_stalled(struct store *s)
 	return stalled;
 }
 
+void store_set_durability(struct store *s, bool full)
+{
+	pthread_mutex_lock(&s->lock);
+	s->durable_full = full;
+	s->cfg_dirty = true;
+	pthread_mutex_unlock(&s->lock);
+}
+
 bool store_accepting(struct store *s)
 {
 	bool ok;
@@ -565,7 +642,8 @@ bool store_accepting(struct store *s)
 	if (!s)
 		return false;
 	pthread_mutex_lock(&s->lock);
-	ok = s->queued_bytes < s->queue_max;
+	/* an open group's ops count too (group_bytes: this thread's) */
+	ok = s->queued_bytes + s->group_bytes < s->queue_max;
 	pthread_mutex_unlock(&s->lock);
 	return ok;
 }

@@ -277,7 +277,7 @@ Test(replay, event_kind_names)
 	    {EV_START, "start"},     {EV_TICK, "tick"},
 	    {EV_COMMIT, "commit"},   {EV_HOLD, "hold"},
 	    {EV_RELEASE, "release"}, {EV_BUZZ, "buzz"},
-	    {EV_VERDICT, "verdict"},
+	    {EV_VERDICT, "verdict"}, {EV_RECOVER, "recover"},
 	};
 	size_t i;
 
@@ -286,7 +286,7 @@ Test(replay, event_kind_names)
 		cr_expect_eq(room_event_kind_parse(all[i].name), all[i].k);
 	}
 	cr_expect_null(room_event_kind_name((enum room_event_kind)0));
-	cr_expect_null(room_event_kind_name((enum room_event_kind)18));
+	cr_expect_null(room_event_kind_name((enum room_event_kind)19));
 	cr_expect_null(room_event_kind_name((enum room_event_kind)99));
 	cr_expect_eq(room_event_kind_parse("BUZZ"), 0);
 	cr_expect_eq(room_event_kind_parse("JOIN"), 0);

@@ -1,0 +1,581 @@
+/* A match across a restart of quizd (issue 10), as a host and three
+ * contestants see it; tests/integration/restart.sh stops quizd between the
+ * two halves.
+ *
+ *   quiz-restart play PORT STATE
+ *     creates a room (3 questions of 6 s, auto advance), seats three
+ *     contestants, plays question 0 (all answer), then on question 1 two
+ *     contestants answer and are acknowledged; writes STATE (the code, the
+ *     host token, each contestant's resume token, player id and score) and
+ *     STATE.ready, then stays connected until the server goes away and
+ *     prints "notices N": the connections that got Error{SHUTTING_DOWN,
+ *     "server restarting"} before the close.
+ *   quiz-restart resume PORT STATE continue|void
+ *     after the restart: the contestants take their seats back by token
+ *     (Welcome names the room and their id; the room is PAUSED, reason
+ *     RECOVERED; HostStatus false), a wrong host token is refused, the host
+ *     reclaims the room with WatchRoom{code, host_token} (HostStatus true
+ *     to the contestants, no judge token), RESUMEs it, and the match is
+ *     played to the end: continue: question 1 comes back with the time it
+ *     had left and the answers kept; void: question 1 scores nothing.
+ *     Every Result's total must equal the score before it plus its delta.
+ *     Writes STATE.final: "player_id total" per contestant.
+ *
+ * Prints one line per check and exits 0 when all passed, 1 otherwise. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tclient.h"
+
+#define WAIT_MS	  9000 /* longest silence while waiting for a push */
+#define NPLAYERS  3
+#define TIME_MS	  6000
+#define SLACK_MS  400 /* time left after the restart vs before */
+#define TOKEN_MAX 80
+
+typedef Quiz__V1__Envelope Env;
+
+struct peer {
+	int fd;
+	uint32_t seq;
+	bool closed;
+	struct tc_reader rd;
+};
+
+struct state {
+	char code[32], host_token[TOKEN_MAX];
+	char token[NPLAYERS][TOKEN_MAX];
+	uint32_t id[NPLAYERS];
+	int64_t total[NPLAYERS];
+	int answered1[NPLAYERS]; /* answered question 1 before the stop */
+	int64_t left_ms;	 /* question 1's time left at the last ack */
+};
+
+static int port, failures;
+static struct peer host, cs[NPLAYERS];
+static struct state st;
+
+/* Records one check. */
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static void die(const char *what)
+{
+	printf("FAIL - %s (giving up)\n", what);
+	exit(1);
+}
+
+static void peer_open(struct peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->fd = tc_dial(port, NULL);
+	if (p->fd < 0)
+		die("connect");
+}
+
+/* Sends env with the next seq; returns it. */
+static uint32_t peer_send(struct peer *p, Env *env)
+{
+	env->seq = ++p->seq;
+	if (tc_send_env(p->fd, env) < 0)
+		die("send");
+	return env->seq;
+}
+
+/* The next envelope (Pings answered), or NULL after WAIT_MS of silence
+ * or at EOF (then p->closed). */
+static Env *peer_next(struct peer *p, int ms)
+{
+	for (;;) {
+		Env *env;
+		int r = tc_next(p->fd, &p->rd, ms, &env);
+
+		if (r == -ENOTCONN)
+			p->closed = true;
+		if (r == -EBADMSG || r == -EPROTO)
+			die("bad frame from the server");
+		if (r < 0)
+			return NULL;
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
+			Env o = QUIZ__V1__ENVELOPE__INIT;
+			Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+
+			pong.t0 = env->ping->t0;
+			pong.t1 = pong.t2 = (uint64_t)tc_now_us();
+			o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+			o.pong = &pong;
+			if (tc_send_env(p->fd, &o) < 0)
+				p->closed = true;
+			wire_free(env);
+			continue;
+		}
+		return env;
+	}
+}
+
+/* Reads until a message of kind (others skipped); NULL if none came. */
+static Env *peer_wait(struct peer *p, Quiz__V1__Envelope__BodyCase kind)
+{
+	Env *e;
+
+	while ((e = peer_next(p, WAIT_MS))) {
+		if (e->body_case == kind)
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* Reads until the reply to seq (pushes skipped). */
+static Env *peer_reply(struct peer *p, uint32_t seq)
+{
+	Env *e;
+
+	while ((e = peer_next(p, WAIT_MS))) {
+		if (e->seq == seq ||
+		    (e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		     e->error->ref_seq == seq))
+			return e;
+		wire_free(e);
+	}
+	return NULL;
+}
+
+/* Sends env; returns the reply if it is of kind, else dies. */
+static Env *request(struct peer *p, Env *env, Quiz__V1__Envelope__BodyCase kind,
+		    const char *what)
+{
+	Env *r = peer_reply(p, peer_send(p, env));
+
+	if (!r || r->body_case != kind) {
+		printf("FAIL - %s: got %s %d (%s)\n", what,
+		       r ? "body" : "nothing", r ? (int)r->body_case : 0,
+		       r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+			   ? r->error->message
+			   : "");
+		exit(1);
+	}
+	return r;
+}
+
+static Env *hello(struct peer *p, const char *token)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+
+	tc_hello_env(&env, &h, "quiz-restart/1", token);
+	return request(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
+}
+
+/* A host command; returns the reply. */
+static Env *command(struct peer *p, Quiz__V1__HostCommand__Action a)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
+
+	hc.action = a;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HOST_COMMAND;
+	env.host_command = &hc;
+	return peer_reply(p, peer_send(p, &env));
+}
+
+/* Sends an answer (option 0, or the player's index among the options)
+ * to question q; returns the reply (AnswerAck or Error). */
+static Env *answer(struct peer *p, uint32_t q, uint32_t choice)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Answer a = QUIZ__V1__ANSWER__INIT;
+
+	a.question_index = q;
+	a.n_choices = 1;
+	a.choices = &choice;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+	env.answer = &a;
+	return peer_reply(p, peer_send(p, &env));
+}
+
+/* Waits for Question q on a contestant's connection. */
+static Env *wait_question(struct peer *p, uint32_t q)
+{
+	Env *e;
+
+	while ((e = peer_wait(p, QUIZ__V1__ENVELOPE__BODY_QUESTION))) {
+		if (e->question->index == q)
+			return e;
+		wire_free(e);
+	}
+	printf("FAIL - no Question %u (giving up)\n", q);
+	exit(1);
+}
+
+/* Waits for the Result of q; checks total = score before + delta and
+ * keeps the total. seen_other: set if a Result of another question came
+ * first. Returns the Result envelope. */
+static Env *wait_result(int i, uint32_t q, bool *seen_other)
+{
+	Env *e;
+
+	while ((e = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_RESULT))) {
+		if (e->result->question_index == q)
+			break;
+		if (seen_other)
+			*seen_other = true;
+		wire_free(e);
+	}
+	if (!e) {
+		printf("FAIL - player %u: no Result of q%u (giving up)\n",
+		       st.id[i], q);
+		exit(1);
+	}
+	check(e->result->total == st.total[i] + e->result->delta,
+	      "player %u q%u: total %" PRId64 " = %" PRId64 " before + delta "
+	      "%" PRId64,
+	      st.id[i], q, e->result->total, st.total[i], e->result->delta);
+	st.total[i] = e->result->total;
+	return e;
+}
+
+static void save_state(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f)
+		die("write state");
+	fprintf(f, "%s %s %" PRId64 "\n", st.code, st.host_token, st.left_ms);
+	for (i = 0; i < NPLAYERS; i++)
+		fprintf(f, "%s %u %" PRId64 " %d\n", st.token[i], st.id[i],
+			st.total[i], st.answered1[i]);
+	fclose(f);
+}
+
+static void load_state(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int i;
+
+	if (!f || fscanf(f, "%31s %79s %" SCNd64, st.code, st.host_token,
+			 &st.left_ms) != 3)
+		die("read state");
+	for (i = 0; i < NPLAYERS; i++)
+		if (fscanf(f, "%79s %u %" SCNd64 " %d", st.token[i], &st.id[i],
+			   &st.total[i], &st.answered1[i]) != 4)
+			die("read state");
+	fclose(f);
+}
+
+/* The first half: a room, three contestants, question 0 played, two
+ * answers to question 1 acknowledged; then wait for the server to go. */
+static int play(const char *path)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__CreateRoom cr = QUIZ__V1__CREATE_ROOM__INIT;
+	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
+	Quiz__V1__QuestionKind kind = QUIZ__V1__QUESTION_KIND__SINGLE;
+	int64_t deadline = 0, last_recv = 0;
+	char ready[512], nick[16];
+	int i, notices = 0;
+	Env *r;
+	FILE *f;
+
+	peer_open(&host);
+	wire_free(hello(&host, NULL));
+	rs.title = "restart";
+	rs.question_count = 3;
+	rs.time_limit_ms = TIME_MS;
+	rs.auto_advance = true;
+	rs.countdown_ms = 1000;
+	rs.reveal_ms = 600;
+	rs.leaderboard_ms = 600;
+	rs.n_kinds = 1;
+	rs.kinds = &kind;
+	cr.settings = &rs;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM;
+	env.create_room = &cr;
+	r = request(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
+		    "CreateRoom");
+	snprintf(st.code, sizeof(st.code), "%s", r->room_created->code);
+	snprintf(st.host_token, sizeof(st.host_token), "%s",
+		 r->room_created->host_token);
+	wire_free(r);
+	for (i = 0; i < NPLAYERS; i++) {
+		Quiz__V1__JoinRoom j = QUIZ__V1__JOIN_ROOM__INIT;
+		Env je = QUIZ__V1__ENVELOPE__INIT;
+
+		peer_open(&cs[i]);
+		r = hello(&cs[i], NULL);
+		snprintf(st.token[i], sizeof(st.token[i]), "%s",
+			 r->welcome->resume_token);
+		wire_free(r);
+		snprintf(nick, sizeof(nick), "p%d", i + 1);
+		j.code = st.code;
+		j.nickname = nick;
+		je.body_case = QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM;
+		je.join_room = &j;
+		r = request(&cs[i], &je, QUIZ__V1__ENVELOPE__BODY_JOINED,
+			    "JoinRoom");
+		st.id[i] = r->joined->player_id;
+		wire_free(r);
+	}
+	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__START);
+	if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_OK)
+		die("START refused");
+	wire_free(r);
+	/* question 0: everyone answers (different options) */
+	for (i = 0; i < NPLAYERS; i++) {
+		Env *q = wait_question(&cs[i], 0);
+
+		wire_free(q);
+		r = answer(&cs[i], 0, (uint32_t)i % 2);
+		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK)
+			die("answer to q0 not acknowledged");
+		wire_free(r);
+	}
+	for (i = 0; i < NPLAYERS; i++)
+		wire_free(wait_result(i, 0, NULL));
+	/* question 1: two answers acknowledged, the third never sent */
+	for (i = 0; i < NPLAYERS; i++) {
+		Env *q = wait_question(&cs[i], 1);
+
+		deadline = (int64_t)q->question->deadline_at_us;
+		wire_free(q);
+	}
+	for (i = 0; i < 2; i++) {
+		r = answer(&cs[i], 1, (uint32_t)i);
+		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK)
+			die("answer to q1 not acknowledged");
+		if ((int64_t)r->answer_ack->received_at_us > last_recv)
+			last_recv = (int64_t)r->answer_ack->received_at_us;
+		st.answered1[i] = 1;
+		wire_free(r);
+	}
+	st.left_ms = (deadline - last_recv) / 1000;
+	save_state(path);
+	printf("ok - played q0, two answers to q1 acknowledged (%" PRId64
+	       " ms left), room %s\n",
+	       st.left_ms, st.code);
+	fflush(stdout);
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	if (!(f = fopen(ready, "w")))
+		die("write ready");
+	fclose(f);
+	/* until the server goes: who was told it is restarting */
+	for (i = 0; i <= NPLAYERS; i++) {
+		struct peer *p = i ? &cs[i - 1] : &host;
+		int64_t until = tc_now_ms() + 60000;
+
+		while (!p->closed && tc_now_ms() < until) {
+			Env *e = peer_next(p, 1000);
+
+			if (!e)
+				continue;
+			if (e->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+			    e->error->code ==
+				QUIZ__V1__ERROR_CODE__SHUTTING_DOWN &&
+			    strcmp(e->error->message, "server restarting") == 0)
+				notices++;
+			wire_free(e);
+		}
+		close(p->fd);
+	}
+	printf("notices %d\n", notices);
+	return failures ? 1 : 0;
+}
+
+/* Reads a resumed contestant's catch-up until its HostStatus: the room is
+ * PAUSED for the RECOVERED reason and has no host. */
+static void resumed_catch_up(int i)
+{
+	bool paused = false, joined = false;
+	Env *e;
+
+	while ((e = peer_next(&cs[i], WAIT_MS))) {
+		Quiz__V1__Envelope__BodyCase k = e->body_case;
+
+		if (k == QUIZ__V1__ENVELOPE__BODY_JOINED)
+			joined = e->joined->player_id == st.id[i];
+		if (k == QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE &&
+		    e->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
+			paused = e->state_change->reason ==
+				 QUIZ__V1__PAUSE_REASON__PAUSE_RECOVERED;
+		if (k == QUIZ__V1__ENVELOPE__BODY_HOST_STATUS) {
+			check(joined && paused && !e->host_status->connected,
+			      "player %u: Joined, PAUSED (RECOVERED), "
+			      "HostStatus{false}",
+			      st.id[i]);
+			wire_free(e);
+			return;
+		}
+		wire_free(e);
+	}
+	check(false, "player %u: no HostStatus after the resume", st.id[i]);
+}
+
+/* The second half, after the restart. */
+static int resume(const char *path, bool voided)
+{
+	Env env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__WatchRoom w = QUIZ__V1__WATCH_ROOM__INIT;
+	struct peer bad;
+	char final[512];
+	int i;
+	Env *r;
+	FILE *f;
+
+	load_state(path);
+	for (i = 0; i < NPLAYERS; i++) {
+		peer_open(&cs[i]);
+		r = hello(&cs[i], st.token[i]);
+		check(strcmp(r->welcome->room_code, st.code) == 0 &&
+			  r->welcome->player_id == st.id[i] &&
+			  strcmp(r->welcome->resume_token, st.token[i]) == 0,
+		      "player %u: seated again by its token (Welcome room "
+		      "'%s', id %u)",
+		      st.id[i], r->welcome->room_code, r->welcome->player_id);
+		wire_free(r);
+		resumed_catch_up(i);
+	}
+	/* a wrong host token is refused */
+	peer_open(&bad);
+	wire_free(hello(&bad, NULL));
+	w.code = st.code;
+	w.host_token = "0123456789abcdef0123456789abcdef";
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
+	env.watch_room = &w;
+	r = peer_reply(&bad, peer_send(&bad, &env));
+	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		  r->error->code == QUIZ__V1__ERROR_CODE__WRONG_PIN,
+	      "a wrong host token: WRONG_PIN");
+	wire_free(r);
+	close(bad.fd);
+	/* the host takes the room back by its token */
+	peer_open(&host);
+	wire_free(hello(&host, NULL));
+	w.host_token = st.host_token;
+	r = request(&host, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
+		    "WatchRoom host_token");
+	check(r->watching->host && r->watching->judge_token[0] == '\0' &&
+		  r->watching->state == QUIZ__V1__ROOM_STATE__PAUSED,
+	      "host reclaims by WatchRoom{host_token}: host, PAUSED, no "
+	      "judge token (only its hash survived)");
+	wire_free(r);
+	for (i = 0; i < NPLAYERS; i++) {
+		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
+		check(r && r->host_status->connected,
+		      "player %u: HostStatus{true} once the host is back",
+		      st.id[i]);
+		wire_free(r);
+	}
+	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME);
+	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
+	      "host RESUME accepted");
+	wire_free(r);
+	if (!voided) {
+		for (i = 0; i < NPLAYERS; i++) {
+			Env *q = wait_question(&cs[i], 1);
+			int64_t left = ((int64_t)q->question->deadline_at_us -
+					(int64_t)q->question->sent_at_us) /
+				       1000;
+
+			check(left > st.left_ms - SLACK_MS &&
+				  left <= st.left_ms + 50,
+			      "player %u: q1 back with %" PRId64
+			      " ms left (had %" PRId64 ")",
+			      st.id[i], left, st.left_ms);
+			wire_free(q);
+		}
+		for (i = 0; i < NPLAYERS; i++) {
+			r = answer(&cs[i], 1, 0);
+			if (st.answered1[i])
+				check(
+				    r &&
+					r->body_case ==
+					    QUIZ__V1__ENVELOPE__BODY_ERROR &&
+					r->error->code ==
+					    QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED,
+				    "player %u: its q1 answer was kept "
+				    "(ALREADY_ANSWERED)",
+				    st.id[i]);
+			else
+				check(
+				    r &&
+					r->body_case ==
+					    QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+				    "player %u: answers q1 after the restart",
+				    st.id[i]);
+			wire_free(r);
+		}
+		for (i = 0; i < NPLAYERS; i++) {
+			r = wait_result(i, 1, NULL);
+			check(r->result->answered,
+			      "player %u: q1 Result says answered", st.id[i]);
+			wire_free(r);
+		}
+	}
+	/* question 2: everyone answers; in void mode no Result of q1 may
+	 * come first (it was voided and revealed before anyone was back) */
+	for (i = 0; i < NPLAYERS; i++) {
+		bool other = false;
+		Env *q = wait_question(&cs[i], 2);
+
+		wire_free(q);
+		r = answer(&cs[i], 2, (uint32_t)i % 2);
+		check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+		      "player %u: answers q2", st.id[i]);
+		wire_free(r);
+		wire_free(wait_result(i, 2, &other));
+		if (voided)
+			check(!other, "player %u: no Result of the voided q1",
+			      st.id[i]);
+	}
+	for (i = 0; i < NPLAYERS; i++) {
+		Env *e;
+
+		while ((e = peer_wait(&cs[i],
+				      QUIZ__V1__ENVELOPE__BODY_LEADERBOARD)) &&
+		       !e->leaderboard->final)
+			wire_free(e);
+		check(e != NULL, "player %u: final leaderboard", st.id[i]);
+		wire_free(e);
+	}
+	snprintf(final, sizeof(final), "%s.final", path);
+	if (!(f = fopen(final, "w")))
+		die("write final");
+	for (i = 0; i < NPLAYERS; i++)
+		fprintf(f, "%u|%" PRId64 "\n", st.id[i], st.total[i]);
+	fclose(f);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "play") == 0) {
+		port = atoi(argv[2]);
+		return play(argv[3]);
+	}
+	if (argc == 5 && strcmp(argv[1], "resume") == 0) {
+		port = atoi(argv[2]);
+		return resume(argv[3], strcmp(argv[4], "void") == 0);
+	}
+	fprintf(stderr,
+		"Usage: quiz-restart play PORT STATE\n"
+		"       quiz-restart resume PORT STATE continue|void\n");
+	return 2;
+}
