@@ -2,7 +2,7 @@
 # TUI end to end: seats survive a closed terminal, a host who leaves and a
 # server restart. A real quizd on an ephemeral port with a temporary
 # database and, in a tmux server of our own, a host window, contestants 张三
-# and Bob and a projector screen (80x24); the seats file is the test's own
+# and Bob and a projector screen, all at 80x24; the seats file is the test's own
 # ($XDG_STATE_HOME in lib.sh). A 3-question match (seed 7 of the bundled
 # bank), every step asserted on the captured panes:
 #   1. 张三 quits in the middle of the match (q asks "Quit? y yes, n no",
@@ -21,6 +21,8 @@
 # Part 3 needs a quizd that rebuilds its rooms on start (`--interrupted`
 # in its --help): without it the part is a SKIP (exit 77), never a pass.
 #
+# With RESTART_SNAP_DIR=DIR it keeps its screens there (docs/CLIENT.md).
+#
 # Usage: restart.sh QUIZD QUIZ BANK_DIR
 set -euo pipefail
 quizd=$1 quiz=$2 bank=$3
@@ -38,8 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-names=(host 张三 Bob screen)
+names=(host 张三 Bob screen zh bad)
 . "$here/lib.sh"
+snap() { [ -z "${RESTART_SNAP_DIR:-}" ] || cap "$2" >"$RESTART_SNAP_DIR/$1.txt"; }
 start=$SECONDS
 
 # server LISTEN: (re)start quizd on the same database
@@ -55,7 +58,7 @@ server 127.0.0.1:0
 port=$(cat "$tmp/port")
 addr="127.0.0.1:$port"
 
-T new-session -d -s m -x 100 -y 30 'sleep 600'
+T new-session -d -s m -x 80 -y 24 'sleep 600'
 T set -g status off
 T set -g default-terminal screen-256color
 run() { # WINDOW COMMAND...: start a client in a (new) window
@@ -79,7 +82,14 @@ grep -qE "^$addr $code host - [0-9a-f]+\$" "$seats" || fail "no host line in the
 run 2 "$quiz" join "$addr" "$code" --name 张三
 run 3 "$quiz" join "$addr" "$code" --name Bob
 run 4 "$quiz" screen "$addr" "$code"
-T resize-window -t m:4 -x 80 -y 24
+# a zh_CN projector (LANGUAGE over C.UTF-8) when the catalogue is built
+zh=""
+if [ -f "$(dirname "$quiz")/locale/zh_CN/LC_MESSAGES/quiz.mo" ]; then
+  zh=5
+  T new-window -d -t m:5 "env LANG=C.UTF-8 LC_ALL= LANGUAGE=zh_CN NO_COLOR= $(printf '%q ' "$quiz" screen "$addr" "$code"); echo \"quiz exited \$?\"; sleep 600"
+else
+  skipped+=("no zh_CN catalogue built: the zh_CN projector was not run")
+fi
 wait_for 2 "You are 张三"
 wait_for 3 "You are Bob"
 wait_for 1 "Players in the room: 2"
@@ -112,6 +122,7 @@ wait_for 2 "total $pts1"
 # --- 1. 张三 quits while the match runs (q asks, n keeps him, q y quits)
 T send-keys -t m:2 q
 wait_for 2 "Quit? y yes, n no" 3
+snap join-quit 2
 T send-keys -t m:2 n
 sleep 0.3
 not_shown 2 "Quit? y yes, n no"
@@ -169,11 +180,13 @@ cap 1 | grep -qF "quiz: room $code" || fail "host did not print the room after q
 hoststatus=""
 if cap 2 | grep -qF "Waiting for the host" || { sleep 1; cap 2 | grep -qF "Waiting for the host"; }; then
   hoststatus=yes
+  snap join-host-away 2
   echo "contestant sees 'Waiting for the host' while the host is away"
 fi
 run 1 "$quiz" host "$addr" --resume "$(tr -d - <<<"$code" | tr A-Z a-z)"
 wait_for 1 "Room $code · host" 10
 wait_for 1 "s start  n next  p pause/resume  k skip  x kick  e end  q quit" 3
+snap host-resumed 1
 if [ -n "$hoststatus" ]; then
   for ((i = 0; i < 40; i++)); do cap 2 | grep -qF "Waiting for the host" || break; sleep 0.05; done
   not_shown 2 "Waiting for the host"
@@ -202,12 +215,17 @@ else
   kill -9 "$qpid"; wait "$qpid" 2>/dev/null || true; qpid=""
   wait_for 2 "reconnecting" 5
   wait_for 2 "Reconnecting…" 3
+  snap join-reconnecting 2
   sleep 1
   server "$addr"
   wait_for 2 "Server restarted — waiting for the host" 15
   wait_for 4 "Server restarted — waiting for the host" 10
+  [ -z "$zh" ] || wait_for 5 "服务器已重启，等待主持人" 10
   wait_for 2 "张三 · Q 3/3 · online" 3
   wait_for 1 "The server restarted: press p to resume" 15
+  snap join-recovered 2
+  snap screen-recovered 4
+  snap host-recovered 1
   T send-keys -t m:1 p
   wait_for 2 "$stem3" 5
   not_shown 2 "Server restarted"
@@ -222,6 +240,8 @@ else
   wait_for 2 "server restarting" 5
   wait_for 2 "Server restarting… (next try in" 3
   not_shown 2 "· online"
+  snap join-server-restarting 2
+  [ -z "$zh" ] || wait_for 5 "服务器重启中" 3
   server "$addr"
   wait_for 2 "Server restarted — waiting for the host" 15
   wait_for 1 "The server restarted: press p to resume" 15
@@ -231,8 +251,19 @@ else
   echo "scene 3b: SIGTERM showed 'server restarting', then the room came back"
 fi
 
+# a host line whose token the server does not take: refused, exit 1, the
+# line forgotten
+sed -i -E "s/^($addr $code host - )[0-9a-f]+\$/\1deadbeefdeadbeefdeadbeefdeadbeef/" "$seats"
+grep -qF "host - deadbeef" "$seats" || fail "could not spoil the host line: $(cat "$seats")"
+run 6 "$quiz" host "$addr" --resume "$code"
+wait_for 6 "quiz exited 1" 10
+wait_for 6 "quiz: the server did not give the room back: " 1
+grep -qF " host - " "$seats" && fail "the refused host line is still in the seats file"
+not_shown 1 "quiz exited" # the real host was not disturbed
+
 quit_all 1 2 3 4
 for w in 1 2 3 4; do wait_for "$w" "quiz exited 0" 5; done
+[ -z "$zh" ] || { T send-keys -t m:5 q; wait_for 5 "quiz exited 0" 5; }
 echo "tui restart: in $((SECONDS - start)) s"
 if [ "${#skipped[@]}" -gt 0 ]; then
   for s in "${skipped[@]}"; do echo "SKIP: $s"; done
