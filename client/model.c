@@ -420,7 +420,9 @@ static int apply_error(struct model *m, const Quiz__V1__Error *e)
 
 	copy_text(m->error, sizeof(m->error), e->message);
 	m->error_code = (int)e->code;
-	m->verdict_sent = false; /* a refused ruling can be keyed again */
+	if (e->code == QUIZ__V1__ERROR_CODE__SHUTTING_DOWN)
+		m->restarting = true; /* until a Welcome */
+	m->verdict_sent = false;      /* a refused ruling can be keyed again */
 	if (m->mode == MODE_JOIN && m->q_buzz && m->buzz_sent &&
 	    !model_my_press(m) && retry)
 		m->buzz_sent = false; /* the press was not taken: again */
@@ -455,6 +457,9 @@ static int apply_error(struct model *m, const Quiz__V1__Error *e)
 static int apply_welcome(struct model *m, const Quiz__V1__Welcome *w)
 {
 	m->conn = CONN_ONLINE;
+	m->restarting = false;
+	if (m->error_code == QUIZ__V1__ERROR_CODE__SHUTTING_DOWN)
+		clear_error(m); /* back: the notice is over */
 	if (w->room_code && w->room_code[0])
 		copy_text(m->code, sizeof(m->code), w->room_code);
 	if (w->player_id)
@@ -708,6 +713,16 @@ static int apply_state(struct model *m, const Quiz__V1__StateChange *s,
 	return MODEL_REDRAW;
 }
 
+/* HostStatus: whether the room's host is connected (contestants and
+ * screens; the host's own console ignores it). */
+static int apply_host_status(struct model *m, const Quiz__V1__HostStatus *h)
+{
+	if (m->mode == MODE_HOST || m->host_away == !h->connected)
+		return 0;
+	m->host_away = !h->connected;
+	return MODEL_REDRAW;
+}
+
 /* Kicked: the seat is gone and the connection closed for good. */
 static int apply_kicked(struct model *m, const Quiz__V1__Kicked *k)
 {
@@ -804,6 +819,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			   : 0;
 	case QUIZ__V1__ENVELOPE__BODY_KICKED:
 		return env->kicked ? apply_kicked(m, env->kicked) : 0;
+	case QUIZ__V1__ENVELOPE__BODY_HOST_STATUS:
+		return env->host_status ? apply_host_status(m, env->host_status)
+					: 0;
 	case QUIZ__V1__ENVELOPE__BODY_ROUND_START:
 		return env->round_start ? apply_round_start(m, env->round_start)
 					: 0;

@@ -98,6 +98,14 @@ enum {
 	MODEL_PRESS_IGNORED = 5,
 };
 
+/* quiz.v1.PauseReason values. */
+enum {
+	MODEL_PAUSE_HOST = 0,
+	MODEL_PAUSE_STORAGE = 1,
+	MODEL_PAUSE_RECOVERED =
+	    2, /* the server restarted: waits for the host */
+};
+
 /* One round of the contest (RoundInfo). */
 struct model_round {
 	int format; /* MODEL_FMT_* (an unknown value is kept: shown as such) */
@@ -269,7 +277,14 @@ struct model {
 
 	/* pause */
 	uint64_t paused_remaining_us;
-	int pause_reason; /* quiz.v1.PauseReason: 0 host, 1 storage */
+	int pause_reason; /* quiz.v1.PauseReason: MODEL_PAUSE_* */
+
+	/* the server said it stops (Error SHUTTING_DOWN): "server
+	 * restarting" until the next Welcome */
+	bool restarting;
+	/* HostStatus{connected = false}: the room has no host connection
+	 * (contestants and screens; cleared by HostStatus{true}) */
+	bool host_away;
 
 	/* 抢答 (BUZZ): the buzzer of the question on screen (Question
 	 * .armed_at_us, BuzzState; times local) */
@@ -359,7 +374,8 @@ enum {
 int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		model_to_local_fn to_local, void *arg);
 
-/* Connection events. */
+/* Connection events. An Error SHUTTING_DOWN sets m->restarting, which
+ * stays through CONN_RECONNECTING until a Welcome. */
 void model_set_conn(struct model *m, enum model_conn c);
 
 /* The contestant's team as given to JoinRoom (NULL or "": none); turns

@@ -2,8 +2,10 @@
  * (qconn), the keyboard (stdin through uv_poll), signals (resize, Ctrl-C)
  * and the countdown redraw timer. Messages go into the curses-free model;
  * keys go through small handlers that return action flags; ui_draw()
- * paints the model. A dropped connection is retried with backoff and the
- * seat taken back with the first Welcome's resume token. */
+ * paints the model. A dropped connection is retried with backoff (full
+ * jitter) and the seat taken back with the Welcome's resume token; the
+ * seats are also kept in the state file (seatfile.h), so a contestant who
+ * starts quiz again, or a host with --resume, gets the seat back. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <errno.h>
 #include <fcntl.h>
@@ -20,15 +22,18 @@
 #include <curses.h>
 #include <uv.h>
 
+#include "draw.h"
 #include "i18n.h"
 #include "model.h"
 #include "qconn.h"
 #include "roomcode.h"
+#include "seatfile.h"
 #include "text.h"
 #include "ui.h"
 
-#define BACKOFF_MIN_MS	 500
-#define BACKOFF_MAX_MS	 8000
+#define BACKOFF_MIN_MS	 500  /* the shortest wait before a retry */
+#define BACKOFF_CAP_MS	 1000 /* the first retry's longest wait */
+#define BACKOFF_MAX_MS	 8000 /* the cap doubles up to this */
 #define TICK_MS		 100
 #define APP_HOST_CMD	 (1 << 8) /* a host command is pending: send it */
 #define QUIZ_CONTEST_MAX 32768	  /* bytes of CreateRoom.contest */
@@ -51,15 +56,21 @@ struct app {
 	uint64_t seed;
 	bool auto_adv;
 
-	/* resume token of the first Welcome */
+	/* resume token of the last Welcome (or, before the first, the one
+	 * saved in the state file) */
 	char token[QUIZ_TOKEN_INPUT_MAX + 1];
-	unsigned backoff_ms;
-	int cmd; /* pending host command action */
+	bool token_saved;     /* token came from the state file */
+	char seat_path[4096]; /* the state file ("" unusable) */
+	const char *resume;   /* host --resume CODE, normalised */
+	bool resuming;	      /* the host's first WatchRoom is on its way */
+	unsigned backoff_ms;  /* the cap of the next retry's wait */
+	uint64_t rng;	      /* full jitter */
+	int cmd;	      /* pending host command action */
 	uint32_t cmd_pid;
 	uint32_t cmd_seq;
 	const char *cmd_name;
 	uint32_t create_seq;  /* the CreateRoom request */
-	uint32_t watch_seq;   /* the judge's WatchRoom */
+	uint32_t watch_seq;   /* the judge's (or --resume's) WatchRoom */
 	uint32_t verdict_seq; /* the Verdict on its way */
 	bool refused;	      /* the server refused to create the room */
 	int exit_code;
@@ -95,7 +106,8 @@ static void usage(FILE *f, const char *mode)
 			_("Usage: quiz host HOST:PORT [--contest FILE] "
 			  "[--title T] [--questions N] [--time-limit-ms T] "
 			  "[--points P] [--seed S] [--category C] [--auto] "
-			  "[--host-key K]"),
+			  "[--host-key K]\n       quiz host HOST:PORT --resume "
+			  "CODE"),
 			_("Create a room and run it from the host console."));
 		if (mode)
 			fprintf(f,
@@ -107,7 +119,8 @@ static void usage(FILE *f, const char *mode)
 				"  --seed S           %s\n"
 				"  --category C       %s\n"
 				"  --auto             %s\n"
-				"  --host-key K       %s\n",
+				"  --host-key K       %s\n"
+				"  --resume CODE      %s\n",
 				_("run the contest in FILE (docs/CONTEST.md, "
 				  "at most 32768 bytes)"),
 				_("room title shown on every screen"),
@@ -117,7 +130,10 @@ static void usage(FILE *f, const char *mode)
 				_("draw seed: same seed, same questions"),
 				_("draw only from this category"),
 				_("advance without the host pressing n"),
-				_("the server's host key, if it has one"));
+				_("the server's host key, if it has one"),
+				_("take back the host console of room CODE "
+				  "(the host token saved when it was "
+				  "created)"));
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "screen") == 0)
@@ -280,6 +296,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_AUTO,
 		O_CONTEST,
 		O_TEAM,
+		O_RESUME,
 		O_TOKEN
 	};
 	static const struct option opts[] = {
@@ -295,6 +312,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"host-key", required_argument, NULL, O_HOST_KEY},
 	    {"contest", required_argument, NULL, O_CONTEST},
 	    {"token", required_argument, NULL, O_TOKEN},
+	    {"resume", required_argument, NULL, O_RESUME},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -336,7 +354,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 
 		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
 			bad = 1;
-		if (a->mode != MODE_HOST && c >= O_TITLE && c <= O_CONTEST)
+		if (a->mode != MODE_HOST &&
+		    ((c >= O_TITLE && c <= O_CONTEST) || c == O_RESUME))
 			bad = 1;
 		if (a->mode != MODE_JUDGE && c == O_TOKEN)
 			bad = 1;
@@ -387,6 +406,16 @@ static int parse_args(int argc, char **argv, struct app *a)
 		case O_TOKEN:
 			if (set_token(a, optarg) < 0)
 				return -EINVAL;
+			break;
+		case O_RESUME:
+			if (roomcode_normalize(optarg, a->code_buf) < 0) {
+				fprintf(stderr, "quiz host: %s (%s)\n",
+					_("bad room code"),
+					_("8 letters and digits, like "
+					  "ABCD-EFGH"));
+				return -EINVAL;
+			}
+			a->resume = a->code_buf;
 			break;
 		case O_HOST_KEY:
 			if (!*optarg || strlen(optarg) > 64) {
@@ -650,7 +679,11 @@ static void app_first_request(struct app *a)
 			w.host_token = a->m.host_token;
 			env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 			env.watch_room = &w;
-			break;
+			seq = app_send(a, &env);
+			/* --resume: a refusal ends quiz with the reason */
+			a->watch_seq =
+			    a->resuming && seq > 0 ? (uint32_t)seq : 0;
+			return;
 		}
 		st.format = QUIZ__V1__ROUND_FORMAT__SPEED;
 		st.title = (char *)(a->title ? a->title : "");
@@ -672,15 +705,73 @@ static void app_first_request(struct app *a)
 	app_send(a, &env);
 }
 
-/* Welcome: keep the first resume token, then join/create/watch unless the
- * token already put us back on our seat. */
+/* The state file's key for this client's seat in room code (normalised
+ * into norm); false when there is no state file or the code is not one. */
+static bool app_seat_key(const struct app *a, const char *code,
+			 char norm[ROOMCODE_SIZE], struct seatfile_key *k)
+{
+	if (!a->seat_path[0] || !code || roomcode_normalize(code, norm) < 0)
+		return false;
+	k->server = a->v.server;
+	k->code = norm;
+	k->role = a->mode == MODE_HOST ? "host" : "join";
+	k->name = a->mode == MODE_HOST ? "-" : a->name;
+	return true;
+}
+
+/* Saves this client's seat in the state file: the session token of a
+ * contestant (after Joined), the host token of a host (RoomCreated). */
+static void app_seat_save(struct app *a)
+{
+	const char *tok = a->mode == MODE_HOST ? a->m.host_token : a->token;
+	char code[ROOMCODE_SIZE];
+	struct seatfile_key k;
+
+	if (a->mode != MODE_JOIN && a->mode != MODE_HOST)
+		return;
+	if (!tok[0] || !app_seat_key(a, a->m.code, code, &k))
+		return;
+	if (seatfile_save(a->seat_path, &k, tok) < 0)
+		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
+			 _("Could not save the seat in the state file"));
+}
+
+/* Forgets this client's seat in room code (stale, kicked, refused). */
+static void app_seat_forget(struct app *a, const char *code)
+{
+	char norm[ROOMCODE_SIZE];
+	struct seatfile_key k;
+
+	if (app_seat_key(a, code, norm, &k))
+		seatfile_forget(a->seat_path, &k);
+}
+
+/* Looks up the saved token of this client's seat in room code into buf
+ * (len bytes). Returns 0, or a negative errno (-ENOENT: none). */
+static int app_seat_find(struct app *a, const char *code, char *buf, size_t len)
+{
+	char norm[ROOMCODE_SIZE];
+	struct seatfile_key k;
+
+	if (!app_seat_key(a, code, norm, &k))
+		return -ENOENT;
+	return seatfile_find(a->seat_path, &k, buf, len);
+}
+
+/* Welcome: keep its resume token (the one presented when the seat was
+ * taken back, else a new session's), then join/create/watch unless the
+ * token already put us back on our seat. A token from the state file that
+ * did not seat us is stale: its line goes. */
 static void app_welcome(struct app *a, const Quiz__V1__Welcome *w)
 {
 	bool seated = w->room_code && w->room_code[0];
 
-	if (!a->token[0] && w->resume_token)
+	if (a->token_saved && !seated && a->mode == MODE_JOIN)
+		app_seat_forget(a, a->code);
+	a->token_saved = false;
+	if (w->resume_token && w->resume_token[0])
 		snprintf(a->token, sizeof(a->token), "%s", w->resume_token);
-	a->backoff_ms = BACKOFF_MIN_MS;
+	a->backoff_ms = BACKOFF_CAP_MS;
 	a->v.reconnecting = false;
 	model_set_conn(&a->m, CONN_ONLINE);
 	if (!seated)
@@ -718,7 +809,22 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 				 _("Ruling taken"));
 		}
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_JOINED:
+		app_seat_save(a);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
+		a->create_seq = 0; /* later refusals are not about it */
+		app_seat_save(a);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_KICKED:
+		if (a->mode == MODE_JOIN)
+			app_seat_forget(a, a->m.code);
+		break;
 	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		if (a->mode == MODE_HOST) {
+			a->resuming = false;
+			a->watch_seq = 0;
+		}
 		if (a->mode == MODE_JUDGE && env->watching &&
 		    !env->watching->judge) {
 			/* watching, but not as a judge: the token is not
@@ -735,6 +841,12 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		    ((a->create_seq && env->error->ref_seq == a->create_seq) ||
 		     (a->watch_seq && env->error->ref_seq == a->watch_seq))) {
 			/* nothing to run: say why on the normal screen */
+			if (a->resuming &&
+			    (env->error->code ==
+				 QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND ||
+			     env->error->code ==
+				 QUIZ__V1__ERROR_CODE__WRONG_PIN))
+				app_seat_forget(a, a->resume);
 			a->refused = true;
 			a->exit_code = 1;
 			flags |= MODEL_QUIT;
@@ -744,6 +856,21 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	}
 	app_after(a, flags | MODEL_REDRAW);
+}
+
+/* The wait before the next retry, in ms: full jitter, a random time
+ * between BACKOFF_MIN_MS and the cap, which then doubles (up to
+ * BACKOFF_MAX_MS), so that the clients of a restarted server do not all
+ * come back at the same instant. */
+static unsigned app_backoff(struct app *a)
+{
+	unsigned cap =
+	    a->backoff_ms < BACKOFF_MIN_MS ? BACKOFF_MIN_MS : a->backoff_ms;
+	unsigned d = BACKOFF_MIN_MS + (unsigned)(draw_rand(&a->rng) %
+						 (cap - BACKOFF_MIN_MS + 1));
+
+	a->backoff_ms = cap * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : cap * 2;
+	return d;
 }
 
 /* Tries the connection again after the backoff. */
@@ -759,6 +886,7 @@ static void on_close(struct qconn *c, int reason)
 {
 	struct app *a = qconn_data(c);
 	uint64_t now = qconn_now_us();
+	unsigned wait;
 
 	(void)reason;
 	if (a->c == c)
@@ -774,10 +902,9 @@ static void on_close(struct qconn *c, int reason)
 	}
 	model_set_conn(&a->m, CONN_RECONNECTING);
 	a->v.reconnecting = true;
-	a->v.retry_at = now + (uint64_t)a->backoff_ms * 1000;
-	uv_timer_start(&a->retry, on_retry, a->backoff_ms, 0);
-	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
-							   : a->backoff_ms * 2;
+	wait = app_backoff(a);
+	a->v.retry_at = now + (uint64_t)wait * 1000;
+	uv_timer_start(&a->retry, on_retry, wait, 0);
 	app_after(a, MODEL_REDRAW);
 }
 
@@ -797,7 +924,7 @@ static void app_connect(struct app *a)
 
 	a->c = qconn_new(a->loop, &cb, a);
 	if (!a->c) {
-		uv_timer_start(&a->retry, on_retry, a->backoff_ms, 0);
+		uv_timer_start(&a->retry, on_retry, app_backoff(a), 0);
 		return;
 	}
 	qconn_configure(a->c, &opt);
@@ -841,13 +968,49 @@ static bool key_backspace(int rc, wint_t k)
 	       (rc == KEY_CODE_YES && k == KEY_BACKSPACE);
 }
 
+/* Sets the pending host command. */
+static int host_cmd(struct app *a, int action, const char *name)
+{
+	a->cmd = action;
+	a->cmd_pid = 0;
+	a->cmd_name = name;
+	return APP_HOST_CMD | MODEL_REDRAW;
+}
+
+/* The key after "Quit? y/n" (or "End the match? y/n"): y does it, any
+ * other key takes the question back. */
+static int key_confirm(struct app *a, int rc, wint_t k)
+{
+	int what = a->v.confirm;
+
+	a->v.confirm = 0;
+	if (rc != OK || (k != 'y' && k != 'Y'))
+		return MODEL_REDRAW;
+	if (what == 'e')
+		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__END,
+				_("end"));
+	return MODEL_QUIT;
+}
+
+/* Whether a contestant's match runs: quitting then asks first. */
+static bool join_running(const struct model *m)
+{
+	return m->conn != CONN_CLOSED && m->phase != PHASE_CONNECTING &&
+	       m->phase != PHASE_LOBBY && m->phase != PHASE_FINISHED &&
+	       m->phase != PHASE_KICKED;
+}
+
 /* Contestant keys: option letters/digits, multi-select toggles and Enter,
- * typed fill-in text (any UTF-8), q to quit outside typing. */
+ * typed fill-in text (any UTF-8), q to quit outside typing (asking y/n
+ * while the match runs). */
 static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 {
 	struct model *m = &a->m;
 	enum model_phase ph = model_phase_at(m, now);
 	char u[5];
+
+	if (a->v.confirm)
+		return key_confirm(a, rc, k);
 
 	if (ph == PHASE_QUESTION && !m->locked && m->kind == 3 &&
 	    (!m->q_buzz || model_my_turn(m))) {
@@ -862,8 +1025,12 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 		}
 		return 0;
 	}
-	if (rc == OK && (k == 'q' || k == 'Q'))
-		return MODEL_QUIT;
+	if (rc == OK && (k == 'q' || k == 'Q')) {
+		if (!join_running(m))
+			return MODEL_QUIT;
+		a->v.confirm = 'q';
+		return MODEL_REDRAW;
+	}
 	if (ph == PHASE_QUESTION && m->q_buzz && !model_my_turn(m))
 		return rc == OK && k == ' ' ? model_buzz_press(m, now) : 0;
 	if (ph == PHASE_WAGER && rc == OK && k < 128)
@@ -880,15 +1047,6 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 	return 0;
 }
 
-/* Sets the pending host command. */
-static int host_cmd(struct app *a, int action, const char *name)
-{
-	a->cmd = action;
-	a->cmd_pid = 0;
-	a->cmd_name = name;
-	return APP_HOST_CMD | MODEL_REDRAW;
-}
-
 /* Judge panel keys (host and judge): arrows, y/1 right, w/0 wrong (n
  * too for a judge), a the rest as suggested. 0 when not taken. */
 static int key_judge(struct app *a, int rc, wint_t k)
@@ -903,7 +1061,8 @@ static int key_judge(struct app *a, int rc, wint_t k)
 	return 0;
 }
 
-/* Host keys: s n p k x e q, and the player id after x. */
+/* Host keys: s n p k x e q (e and q ask y/n), and the player id after
+ * x. */
 static int key_host(struct app *a, int rc, wint_t k)
 {
 	struct ui_view *v = &a->v;
@@ -928,6 +1087,8 @@ static int key_host(struct app *a, int rc, wint_t k)
 		}
 		return MODEL_REDRAW;
 	}
+	if (v->confirm)
+		return key_confirm(a, rc, k);
 	if ((f = key_judge(a, rc, k)) != 0)
 		return f;
 	if (rc != OK)
@@ -950,15 +1111,18 @@ static int key_host(struct app *a, int rc, wint_t k)
 		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__SKIP,
 				_("skip"));
 	case 'e':
-		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__END,
-				_("end"));
+		v->confirm = 'e';
+		return MODEL_REDRAW;
 	case 'x':
 		v->kick_prompt = true;
 		v->kick_buf[0] = 0;
 		return MODEL_REDRAW;
 	case 'q':
 	case 'Q':
-		return MODEL_QUIT;
+		if (a->m.conn == CONN_CLOSED || a->m.phase == PHASE_KICKED)
+			return MODEL_QUIT;
+		v->confirm = 'q';
+		return MODEL_REDRAW;
 	default:
 		return 0;
 	}
@@ -1091,7 +1255,8 @@ static void app_summary(const struct app *a)
 		app_print_server(
 		    stderr,
 		    a->mode == MODE_JUDGE ? _("the server refused the judge:")
-		    : a->contest	  ? _("the server refused the contest:")
+		    : a->resume	 ? _("the server did not give the room back:")
+		    : a->contest ? _("the server refused the contest:")
 				 : _("the server refused to create the room:"),
 		    a->mode == MODE_JUDGE &&
 			    a->m.error_code == QUIZ__V1__ERROR_CODE__WRONG_PIN
@@ -1125,7 +1290,28 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
 	model_set_team(&a.m, a.team);
-	a.backoff_ms = BACKOFF_MIN_MS;
+	a.backoff_ms = BACKOFF_CAP_MS;
+	a.rng = uv_hrtime() ^ ((uint64_t)getpid() << 32);
+	if (seatfile_path(a.seat_path, sizeof(a.seat_path)) < 0)
+		a.seat_path[0] = '\0';
+	if (a.mode == MODE_JOIN &&
+	    app_seat_find(&a, a.code, a.token, sizeof(a.token)) == 0)
+		a.token_saved = true; /* presented in Hello: the same seat */
+	if (a.mode == MODE_HOST && a.resume) {
+		if (app_seat_find(&a, a.resume, a.m.host_token,
+				  sizeof(a.m.host_token)) < 0) {
+			fprintf(stderr,
+				_("quiz host: no host token saved for room %s "
+				  "on %s (%s): --resume takes back a room "
+				  "created by quiz host as this user\n"),
+				a.resume, a.v.server,
+				a.seat_path[0] ? a.seat_path
+					       : _("no state file"));
+			return 2;
+		}
+		snprintf(a.m.code, sizeof(a.m.code), "%s", a.resume);
+		a.resuming = true;
+	}
 	if (uv_loop_init(&loop) < 0) {
 		fprintf(stderr, "%s", _("quiz: cannot start the event loop\n"));
 		return 1;

@@ -753,6 +753,15 @@ void ui_draw_leaderboard(const struct model *m, int y)
 	ui_draw_board(m, y, LINES - y - 5, false);
 }
 
+const char *ui_pause_title(const struct model *m, const char *by_host)
+{
+	if (m->pause_reason == MODEL_PAUSE_STORAGE)
+		return _("Paused: storage unavailable");
+	if (m->pause_reason == MODEL_PAUSE_RECOVERED)
+		return _("Server restarted — waiting for the host");
+	return by_host;
+}
+
 void ui_draw_paused(const struct model *m, const char *title)
 {
 	char buf[160], s[32];

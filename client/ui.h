@@ -20,6 +20,7 @@ struct ui_view {
 	char notice[160];  /* last local event ("start sent") */
 	uint64_t retry_at; /* local time of the next reconnect attempt */
 	bool reconnecting; /* shown while the connection is down */
+	int confirm;	   /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
 };
 
 /* Colour roles; each has a monochrome attribute as well. */
@@ -104,6 +105,9 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first);
 void ui_draw_connecting(const struct ui_view *v);
 void ui_draw_leaderboard(const struct model *m, int y);
 void ui_draw_paused(const struct model *m, const char *title);
+/* The pause notice's title for the pause reason: storage, "Server
+ * restarted — waiting for the host", else by_host. */
+const char *ui_pause_title(const struct model *m, const char *by_host);
 /* "Question N of M starts in" on row y and the seconds left in big digits
  * from row y + 2 (7 rows). */
 void ui_draw_countdown(const struct model *m, int y, uint64_t now);

@@ -388,10 +388,18 @@ void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 		ui_draw_leaderboard(m, y);
 		break;
 	case PHASE_PAUSED:
-		ui_draw_paused(m, m->pause_reason == 1
-				      ? _("Paused: storage unavailable")
-				      : _("Paused"));
-		if (m->mode == MODE_HOST && m->pause_reason != 1)
+		ui_draw_paused(m,
+			       m->mode == MODE_HOST &&
+				       m->pause_reason == MODEL_PAUSE_RECOVERED
+				   ? _("Paused")
+				   : ui_pause_title(m, _("Paused")));
+		if (m->mode == MODE_HOST &&
+		    m->pause_reason == MODEL_PAUSE_RECOVERED)
+			ui_text_center(LINES / 2 + 3, 0, COLS,
+				       _("The server restarted: press p to "
+					 "resume"));
+		else if (m->mode == MODE_HOST &&
+			 m->pause_reason != MODEL_PAUSE_STORAGE)
 			ui_text_center(LINES / 2 + 3, 0, COLS,
 				       _("Press p to resume"));
 		break;

@@ -19,6 +19,8 @@
 /* Connection state in a word for the header. */
 static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 {
+	if (m->restarting && m->conn != CONN_CLOSED)
+		return _("server restarting");
 	if (v->reconnecting || m->conn == CONN_RECONNECTING)
 		return _("reconnecting");
 	switch (m->conn) {
@@ -144,13 +146,23 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 	char buf[256];
 	int y = LINES - 2;
 
-	if (v->reconnecting || m->conn == CONN_RECONNECTING) {
+	if (v->confirm) {
+		attron(ui_attr(UI_SELECT));
+		ui_text_pad(y, 1, COLS - 2,
+			    v->confirm == 'e'
+				? _("End the match for everyone? y yes, n no")
+				: _("Quit? y yes, n no"));
+		attroff(ui_attr(UI_SELECT));
+	} else if (v->reconnecting || m->conn == CONN_RECONNECTING) {
 		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
 		char s[16];
 
 		ui_secs(s, sizeof(s), left);
 		snprintf(buf, sizeof(buf),
-			 _("Reconnecting… (next try in %s s)"), s);
+			 m->restarting
+			     ? _("Server restarting… (next try in %s s)")
+			     : _("Reconnecting… (next try in %s s)"),
+			 s);
 		attron(ui_attr(UI_ACCENT));
 		ui_text(y, 1, COLS - 2, buf);
 		attroff(ui_attr(UI_ACCENT));
@@ -161,6 +173,12 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		attron(ui_attr(UI_BAD));
 		ui_text(y, 1, COLS - 2, buf);
 		attroff(ui_attr(UI_BAD));
+	} else if (m->host_away && m->mode != MODE_HOST &&
+		   m->phase != PHASE_PAUSED && m->phase != PHASE_FINISHED &&
+		   m->phase != PHASE_KICKED) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text(y, 1, COLS - 2, _("Waiting for the host"));
+		attroff(ui_attr(UI_ACCENT));
 	} else if (v->notice[0]) {
 		attron(ui_attr(UI_DIM));
 		ui_text(y, 1, COLS - 2, v->notice);
@@ -653,9 +671,7 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 		}
 		break;
 	case PHASE_PAUSED:
-		ui_draw_paused(m, m->pause_reason == 1
-				      ? _("Paused: storage unavailable")
-				      : _("Paused by the host"));
+		ui_draw_paused(m, ui_pause_title(m, _("Paused by the host")));
 		break;
 	case PHASE_FINISHED:
 		ui_draw_podium(m, y, LINES - y - 3);

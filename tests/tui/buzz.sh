@@ -251,7 +251,7 @@ else
 fi
 
 # --- quit everywhere: each client gives the terminal back and exits 0
-for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
+quit_all 1 2 3 4 5
 for w in 1 2 3 4 5; do wait_for "$w" "quiz exited 0" 5; done
 echo "tui buzz: foul, win, wrong, rebound, on-screen answer, judged fill-in; 5 screens at 80x24, in $((SECONDS - start)) s"
 if [ "${#skipped[@]}" -gt 0 ]; then

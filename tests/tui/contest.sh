@@ -285,7 +285,7 @@ snap screen-final-zh 5
 snap host-final 1
 
 # --- quit everywhere: each client gives the terminal back and exits 0
-for w in 1 2 3 4 5; do T send-keys -t "m:$w" q; done
+quit_all 1 2 3 4 5
 for w in 1 2 3 4 5; do wait_for "$w" "quiz exited 0" 5; done
 echo "tui contest: 3 rounds, 5 screens at 80x24, in $((SECONDS - start)) s"
 if [ "${#skipped[@]}" -gt 0 ]; then

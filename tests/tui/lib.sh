@@ -2,6 +2,10 @@
 # sourced after the script has set `sock` (its own tmux server), `tmp` (its
 # temporary directory, with quizd.log) and `names` (a name per window, 1..N).
 
+# quiz keeps its seats in $XDG_STATE_HOME/quiz/seats: the test's own, never
+# the user's (exported before the tmux server starts, so every window has it)
+export XDG_STATE_HOME="$tmp/state"
+
 # tmux on the test's own server, without the user's configuration
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 # the text a window shows now
@@ -47,5 +51,21 @@ letter_of() {
     l=$(cap "$1" | grep -F -- "$2" | head -n 1 | sed -nE 's/^[^A-H]*([A-H]) .*/\1/p')
     [ -n "$l" ] && { echo "$l"; return 0; }
     sleep 0.1
+  done
+}
+# quit_all WINDOW...: q in each window, and y where quiz asks "Quit? y yes,
+# n no" (the host always; a contestant while the match runs)
+quit_all() {
+  local w i
+  for w in "$@"; do T send-keys -t "m:$w" q; done
+  for w in "$@"; do
+    for ((i = 0; i < 40; i++)); do
+      cap "$w" | grep -qF "quiz exited" && break
+      if cap "$w" | grep -qF "Quit? y yes, n no"; then
+        T send-keys -t "m:$w" y
+        break
+      fi
+      sleep 0.05
+    done
   done
 }

@@ -226,7 +226,7 @@ else
 fi
 
 # --- quit everywhere: each client gives the terminal back and exits 0
-for w in 1 2 3 4; do T send-keys -t "m:$w" q; done
+quit_all 1 2 3 4
 for w in 1 2 3 4; do wait_for "$w" "quiz exited 0" 5; done
 cap 1 | grep -q "quiz: room $code" || fail "host did not print the room after quitting"
 cap 2 | grep -q "Final results" && fail "张三's terminal still shows the UI after quitting"

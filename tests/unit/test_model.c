@@ -115,6 +115,9 @@ static int feed(struct model *m, Quiz__V1__Envelope__BodyCase bc, void *body)
 	case QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST:
 		env.judge_request = body;
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_HOST_STATUS:
+		env.host_status = body;
+		break;
 	default:
 		cr_assert_fail("feed: body case %d not handled", (int)bc);
 	}
@@ -1494,6 +1497,96 @@ Test(model, storage_pause_and_refusal)
 	b.reason = QUIZ__V1__PAUSE_REASON__PAUSE_HOST;
 	feed(&M, BODY(STATE_CHANGE), &b);
 	cr_expect_eq(M.pause_reason, 0);
+}
+
+/* ---- a server restart and the host's presence (issue 10) ------------ */
+
+/* Sends HostStatus{connected}. */
+static int feed_host(struct model *m, bool connected)
+{
+	Quiz__V1__HostStatus h = QUIZ__V1__HOST_STATUS__INIT;
+
+	h.connected = connected;
+	return feed(m, BODY(HOST_STATUS), &h);
+}
+
+/* SHUTTING_DOWN: "server restarting" through the reconnect attempts until
+ * the next Welcome, which also clears the refusal from the status line. */
+Test(model, shutting_down_until_welcome)
+{
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	cr_expect_not(M.restarting);
+	cr_expect_eq(model_key(&M, 'b', now), MODEL_ANSWER | MODEL_REDRAW);
+	feed_error(&M, QUIZ__V1__ERROR_CODE__SHUTTING_DOWN,
+		   "server restarting");
+	cr_expect(M.restarting);
+	cr_expect(M.locked, "the answer stays locked (it may be resent)");
+	model_set_conn(&M, CONN_RECONNECTING);
+	cr_expect(M.restarting, "a closed connection keeps it");
+	model_set_conn(&M, CONN_CONNECTING);
+	cr_expect(M.restarting);
+	w.room_code = "428113";
+	w.player_id = 7;
+	feed(&M, BODY(WELCOME), &w);
+	cr_expect_not(M.restarting);
+	cr_expect_eq(M.conn, CONN_ONLINE);
+	cr_expect_eq(M.error[0], '\0', "the stop notice is over");
+	cr_expect_eq(M.error_code, 0);
+	/* another refusal is kept by a Welcome */
+	feed_error(&M, QUIZ__V1__ERROR_CODE__TOO_LATE, "late");
+	feed(&M, BODY(WELCOME), &w);
+	cr_expect_eq(M.error_code, QUIZ__V1__ERROR_CODE__TOO_LATE);
+	cr_expect_not(M.restarting);
+}
+
+/* PAUSE_RECOVERED: the rebuilt room waits for the host; RESUME ends it. */
+Test(model, recovered_pause)
+{
+	Quiz__V1__StateChange b = QUIZ__V1__STATE_CHANGE__INIT;
+	uint64_t now = in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+
+	(void)now;
+	b.state = QUIZ__V1__ROOM_STATE__PAUSED;
+	b.at_us = REVEAL(1) + 4 * SEC;
+	b.remaining_us = 16 * SEC;
+	b.reason = QUIZ__V1__PAUSE_REASON__PAUSE_RECOVERED;
+	cr_expect_eq(feed(&M, BODY(STATE_CHANGE), &b), MODEL_REDRAW);
+	cr_expect_eq(M.phase, PHASE_PAUSED);
+	cr_expect_eq(M.pause_reason, MODEL_PAUSE_RECOVERED);
+	cr_expect_eq(M.phase_before_pause, PHASE_QUESTION);
+	cr_expect_eq(M.paused_remaining_us, 16 * SEC);
+	feed_state(&M, QUIZ__V1__ROOM_STATE__QUESTION_OPEN,
+		   REVEAL(1) + 90 * SEC, 0);
+	cr_expect_eq(M.phase, PHASE_QUESTION);
+}
+
+/* HostStatus: the host left (contestants and screens see it), came back;
+ * the host's own console ignores it. */
+Test(model, host_status)
+{
+	Quiz__V1__Watching wt = QUIZ__V1__WATCHING__INIT;
+
+	joined(&M, "小明");
+	cr_expect_not(M.host_away);
+	cr_expect_eq(feed_host(&M, false), MODEL_REDRAW);
+	cr_expect(M.host_away);
+	cr_expect_eq(feed_host(&M, false), 0, "no change, no redraw");
+	cr_expect_eq(M.phase, PHASE_LOBBY, "the phase stays");
+	cr_expect_eq(feed_host(&M, true), MODEL_REDRAW);
+	cr_expect_not(M.host_away);
+
+	model_init(&M, MODE_SCREEN, NULL);
+	wt.code = "428113";
+	wt.state = QUIZ__V1__ROOM_STATE__LOBBY;
+	feed(&M, BODY(WATCHING), &wt);
+	feed_host(&M, false);
+	cr_expect(M.host_away, "screens see it too");
+
+	model_init(&M, MODE_HOST, NULL);
+	cr_expect_eq(feed_host(&M, false), 0);
+	cr_expect_not(M.host_away, "the host is here");
 }
 
 /* ---- contests: rounds, turns, wagers, team boards (issue 8) ---------- */
