@@ -4,8 +4,8 @@
 # the other (each on a fresh quizd and database), quizd being killed with
 # SIGKILL every GAP_MS and restarted on the same database and port, until
 # KILLS kills in all. Each match is checked as in CI (finished, every acked
-# answer stored, standings = results = bookings, the log replays, audit
-# verify when quizd has it). Prints: kills, matches, acked answers checked,
+# answer stored, standings = results = bookings, quizd audit verify
+# --all, quiz-replay). Prints: kills, matches, acked answers checked,
 # lost (must be 0), and the time from each restart (quizd started again) to
 # every contestant seated again: median, p99, max.
 # Usage: scripts/killloop.sh [KILLS] [BUILD_DIR]
