@@ -276,10 +276,10 @@ struct store_seat_row {
 /* What a match's replay starts from, read back. */
 struct store_match_log {
 	uint64_t match;
-	char code[16];	      /* "ABCD-EFGH" */
-	char state[16];	      /* running, finished, ended, interrupted */
-	char *definition;     /* matches.definition (NULL before v3) */
-	char judge_hash[65];  /* "" none */
+	char code[16];	       /* "ABCD-EFGH" */
+	char state[16];	       /* running, finished, ended, interrupted */
+	char *definition;      /* matches.definition (NULL before v3) */
+	char judge_hash[65];   /* "" none */
 	int64_t last_closed_q; /* -1: none closed */
 	struct store_seat_row *seats;
 	size_t nseats;
