@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Integration (issue 10): kill -9 during a live match. quizd on a free port
 # with a temporary database; quiz-bench hosts 100 contestants over 5
-# questions; while the match runs quizd is killed with SIGKILL every
-# 0.7-2 s (at least 10 times) and started again on the same database and
-# port; quiz-bench reconnects (full-jitter backoff), takes every seat back
-# by its resume token and the host's by WatchRoom + host token, and
-# RESUMEs the rebuilt room. Then:
+# questions; while the match runs (until its last question opens) quizd
+# is killed with SIGKILL every 0.7-2 s (at least 10 times) and started
+# again on the same database and port; quiz-bench reconnects (full-jitter
+# backoff), takes every seat back by its resume token and the host's by
+# WatchRoom + host token, and RESUMEs the rebuilt room. Then:
 #   - the match finished (matches.state) and quiz-bench saw it end;
 #   - every acknowledged answer (--acks) is in the answers table with its
 #     response time: 0 missing;
@@ -80,8 +80,11 @@ while kill -0 "$bpid" 2>/dev/null; do
   sleep "$(awk -v r=$RANDOM -v g="$gap" 'BEGIN { split(g, a, "-");
     printf "%.3f", (a[1] + (a[2] - a[1]) * r / 32767) / 1000 }')"
   kill -0 "$bpid" 2>/dev/null || break
-  state=$(sql "select state from matches order by id desc limit 1" 2>/dev/null || echo "?")
-  [ "$state" = finished ] && break
+  # no kill once the last question is open: a kill after the finish is
+  # committed would leave no room to come back to (finished matches are
+  # not rebuilt), and the check and the kill are not atomic
+  last=$(sql "select coalesce(last_closed_q, -1) || ' ' || state from matches order by id desc limit 1" 2>/dev/null || echo "-1 ?")
+  [ "${last#* }" = running ] && [ "${last%% *}" -lt $((questions - 2)) ] || break
   kill -9 "$qpid"
   wait "$qpid" 2>/dev/null || true
   kills=$((kills + 1))
