@@ -5,7 +5,7 @@
 # SIGKILL every GAP_MS and restarted on the same database and port, until
 # KILLS kills in all. Each match is checked as in CI (finished, every acked
 # answer stored, standings = results = bookings, quizd audit verify
-# --all, quiz-replay). Prints: kills, matches, acked answers checked,
+# --all). Prints: kills, matches, acked answers checked,
 # lost (must be 0), and the time from each restart (quizd started again) to
 # every contestant seated again: median, p99, max.
 # Usage: scripts/killloop.sh [KILLS] [BUILD_DIR]
@@ -25,7 +25,7 @@ while [ "$done_kills" -lt "$kills" ]; do
   # the last match may end with fewer kills than asked: no minimum
   KILLS_MIN=$(( left < 10 ? 0 : 1 )) KILLS_MAX=$left KILLLOOP_OUT="$work/m$m" \
     tests/integration/killloop.sh "$build/quizd" "$build/quiz-bench" data/bank \
-    "$build/quiz-replay" >"$work/m$m.log" 2>&1 \
+    >"$work/m$m.log" 2>&1 \
     || { cat "$work/m$m.log"; echo "killloop: match $m FAILED"; exit 1; }
   k=$(cat "$work/m$m/kills")
   done_kills=$((done_kills + k))
