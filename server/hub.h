@@ -74,8 +74,10 @@ struct hub_verdict {
 int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
 		uint32_t seq);
 
-/* Takes back the seat that token was given for. Returns 1 if a seat was
- * found (ss is attached to it), 0 if not. */
+/* Takes back the seat that token was given for, found by the token's
+ * SHA-256 (the table holds hashes only, also those of the seats a rebuilt
+ * room read from the store; the host token of RoomCreated names the host
+ * seat). Returns 1 if a seat was found (ss is attached to it), 0 if not. */
 int hub_resume(struct hub *h, struct session *ss, const char *token);
 /* Sends a resumed session what it needs to redraw: the room, and the open
  * question if any. */

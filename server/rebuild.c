@@ -159,11 +159,8 @@ static struct lroom *rebuild_room(struct hub *h,
 	free(c);
 	return lr;
 fail:
-	if (lr) {
-		room_free(lr->room);
-		lr->room = NULL;
-		lroom_free(lr);
-	}
+	if (lr)
+		lroom_free(lr); /* never started: no handles */
 	free(c);
 	return NULL;
 }
@@ -254,6 +251,11 @@ static int rebuild_match(struct hub *h, uint64_t id)
 				 sr->hash);
 		seats_ref_put(h, sr->hash, lr, sr->player);
 	}
+	if (!lr->host_hash[0])
+		log_warn(lr->tag,
+			 "match %llu: no host token stored: no one can take "
+			 "the host seat back",
+			 (unsigned long long)id);
 	lroom_start(lr);
 	if (room_state(lr->room) == ROOM_LOBBY) {
 		/* nobody is seated yet: a lobby seat whose owner does not come
