@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "contest.h"
+#include "evhash.h"
 #include "item.h"
 #include "room.h"
 #include "store.h"
@@ -54,6 +55,48 @@ void audit_event_in(const struct store_event *se, struct room_event *ev);
 
 /* Outcome of a decided press as the presses table names it. */
 const char *audit_outcome_name(enum press_outcome o);
+
+/* An answer the replay accepted (FX_ANSWER). */
+struct audit_answer {
+	uint32_t q, player, choice_mask;
+	int64_t recv_us, comp_us, rt_us;
+	bool correct;
+	const char *text; /* the event's (owned by the log), NULL none */
+};
+
+/* A press the replay decided (FX_BUZZ), with its question. */
+struct audit_press {
+	struct room_press p;
+	uint32_t q;
+	bool stored; /* a presses row matched it */
+};
+
+/* One match being verified (audit_verify.c replays, audit_compare.c
+ * compares). */
+struct audit_verify {
+	struct audit_db *d;
+	struct audit_match *m;
+	uint64_t match;
+	unsigned diffs;
+	char head[EVHASH_HEX + 1]; /* "" no chain */
+	uint64_t chain_from;	   /* first seq with a hash, 0 none */
+	bool finished;		   /* the replay reached FX_FINISHED */
+	bool voided[ROOM_MAX_QUESTIONS];
+	struct store_booking *bk;
+	size_t nbk, capbk;
+	struct audit_answer *an;
+	size_t nan, capan;
+	struct audit_press *pr;
+	size_t npr, cappr;
+	size_t stored_bookings, stored_presses;
+};
+
+/* Prints one difference of the match being verified ("match N: ..."). */
+void audit_differ(struct audit_verify *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Compares the derived tables with what the replay kept in v (the match's
+ * state as stored: state); differences go through audit_differ. */
+void audit_compare(struct audit_verify *v, const char *state);
 
 /* `quizd audit verify` of the n matches ids (audit_verify.c) or of every
  * match with a definition; `quizd audit show` of one (audit_show.c).
