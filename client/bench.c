@@ -1463,13 +1463,28 @@ static void on_reseat_timer(uv_timer_t *t)
 		qconn_close(p->c); /* on_close schedules the next try */
 }
 
-/* Waits a full-jitter backoff before the next reconnect attempt. */
+/* Waits a full-jitter backoff before the next reconnect attempt, or
+ * gives up --reconnect-s after the drop (the server is not coming back). */
 static void player_reseat_later(struct player *p)
 {
 	struct bench *b = p->b;
 
 	if (b->stopping || !p->timer_live)
 		return;
+	if (qconn_now_us() - p->drop_at >
+	    (uint64_t)b->o.reconnect_s * 1000000) {
+		b->reseat_lost++;
+		if (b->reseat_lost <= BENCH_MAX_EXAMPLES)
+			fprintf(stderr,
+				"quiz-bench: bench-%u: not seated again "
+				"within %u s: given up\n",
+				p->idx, b->o.reconnect_s);
+		p->state = P_GONE;
+		b->dropped++;
+		player_unseated_done(p);
+		bench_check_end(b);
+		return;
+	}
 	uv_timer_start(&p->timer, on_reseat_timer,
 		       bench_backoff_ms(b, p->attempt), 0);
 }
@@ -1713,6 +1728,7 @@ static void player_on_close(struct qconn *c, int reason)
 		   p->token[0]) {
 		/* the server closed or went away: take the seat back */
 		p->state = P_RESEAT;
+		p->drop_at = qconn_now_us();
 		p->conns++;
 		p->attempt = 0;
 		p->cur = -1;
@@ -1876,6 +1892,7 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		}
 		b->host_watching = 1;
 		b->host_attempt = 0;
+		b->host_drop_at = 0;
 		b->host_reconnects++;
 		if (env->watching->state == QUIZ__V1__ROOM_STATE__FINISHED) {
 			b->host_finished = 1;
@@ -2005,8 +2022,12 @@ static void host_on_close(struct qconn *c, int reason)
 
 	b->host = NULL;
 	b->host_watching = 0;
+	if (!b->host_drop_at)
+		b->host_drop_at = qconn_now_us();
 	if (!b->stopping && !b->host_finished && !b->fatal &&
-	    !b->o.no_reconnect && b->host_token[0]) {
+	    !b->o.no_reconnect && b->host_token[0] &&
+	    qconn_now_us() - b->host_drop_at <=
+		(uint64_t)b->o.reconnect_s * 1000000) {
 		uv_timer_start(&b->host_timer, on_host_timer,
 			       bench_backoff_ms(b, b->host_attempt), 0);
 		return;

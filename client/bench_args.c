@@ -102,6 +102,9 @@ static void bench_args_usage(FILE *f)
 	    "                        takes its seat back with its resume "
 	    "token (the host\n"
 	    "                        with WatchRoom and its host token)\n"
+	    "  --reconnect-s S       give a seat up when not taken back "
+	    "within S s of\n"
+	    "                        the drop (15)\n"
 	    "  --no-reconnect        a dropped connection is final\n"
 	    "  --resume-wait-ms W    host: RESUME a room paused RECOVERED "
 	    "once every\n"
@@ -247,6 +250,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"foul", required_argument, NULL, 'F'},
 	    {"backoff-ms", required_argument, NULL, 'B'},
 	    {"no-reconnect", no_argument, NULL, 'N'},
+	    {"reconnect-s", required_argument, NULL, 'G'},
 	    {"resume-wait-ms", required_argument, NULL, 'w'},
 	    {"acks", required_argument, NULL, 'A'},
 	    {"standings", required_argument, NULL, 'S'},
@@ -268,6 +272,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	o->backoff_base_ms = 50;
 	o->backoff_cap_ms = 2000;
 	o->resume_wait_ms = 10000;
+	o->reconnect_s = 15;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -409,6 +414,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'N':
 			o->no_reconnect = 1;
+			break;
+		case 'G':
+			if (opt_uint("reconnect-s", optarg, 1, 86400,
+				     &o->reconnect_s) < 0)
+				return -EINVAL;
 			break;
 		case 'w':
 			if (opt_uint("resume-wait-ms", optarg, 0, 600000,

@@ -64,6 +64,7 @@ struct bench_opts {
 	unsigned backoff_base_ms; /* --backoff-ms BASE-CAP (50-2000) */
 	unsigned backoff_cap_ms;
 	unsigned resume_wait_ms;   /* host: RESUME at most this late (10000) */
+	unsigned reconnect_s;	   /* --reconnect-s: give up after (15) */
 	const char *acks_out;	   /* --acks FILE */
 	const char *standings_out; /* --standings FILE */
 };
@@ -234,6 +235,7 @@ struct player {
 	int paused;	  /* the room is paused, as last told */
 	int kicked;	  /* Kicked: no reconnect */
 	int resync;	  /* missed Results while away: totals restart */
+	uint64_t drop_at; /* local: when it dropped (P_RESEAT) */
 };
 
 struct standing {
@@ -312,6 +314,7 @@ struct bench {
 	int resume_due;		/* paused RECOVERED: RESUME to send */
 	uint64_t resume_due_at; /* local: when it became due */
 	uint64_t host_reconnects, resumes_sent;
+	uint64_t host_drop_at; /* local: when the host seat was lost, 0 */
 };
 
 /* One restart as the contestants lived it: from the first reconnect
