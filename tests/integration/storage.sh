@@ -54,7 +54,7 @@ start_bench() {
   local name=$1 n=$2 q=$3
   "$bench" --connect "127.0.0.1:$port" --players "$n" --questions "$q" \
     --time-limit-ms 3000 --think-ms 100-1500 --bank "$bank" --results \
-    --timeout-s 80 --json-out "$tmp/$name.json" >/dev/null 2>"$tmp/$name.bench.err" &
+    --timeout-s 80 --no-reconnect --json-out "$tmp/$name.json" >/dev/null 2>"$tmp/$name.bench.err" &
   bpid=$!
   pids+=("$bpid")
   code=""
