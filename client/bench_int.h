@@ -77,6 +77,7 @@ struct pz {
 	uint8_t crossed; /* decided in a later arming than planned */
 	uint32_t seq;
 	uint64_t armed_local; /* armed_at as its synced clock shows it */
+	int64_t sync_us;      /* how far off that can be: the best RTT / 2 */
 	uint64_t press_local; /* the Buzz handed to the socket */
 	int64_t srv_react, srv_gap;
 	uint32_t one_way;
