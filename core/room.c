@@ -929,6 +929,11 @@ int64_t room_last_event_at(const struct room *r)
 	return r->last_at;
 }
 
+int64_t room_paused_remaining(const struct room *r)
+{
+	return r->state == ROOM_PAUSED ? paused_left(r) : -1;
+}
+
 /* Constant-time comparison of the presented host token. */
 static bool token_ok(const struct room *r, const char *tok)
 {

@@ -423,6 +423,9 @@ bool room_held(const struct room *r);
 /* Why a PAUSED room is paused: STORAGE while held, RECOVERED after
  * room_recover until the host resumes, else HOST. */
 enum room_pause_reason room_pause_reason(const struct room *r);
+/* A PAUSED room: what is left of the frozen phase (as FX_PAUSED told it;
+ * -1 for a phase with no clock); -1 when not paused. */
+int64_t room_paused_remaining(const struct room *r);
 
 /* The server restarted: a room rebuilt by replaying its logged events
  * (room_apply) is frozen as it was at at_us, the time of the last event

@@ -368,6 +368,9 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 
 		m.state = QUIZ__V1__ROOM_STATE__PAUSED;
 		m.at_us = (uint64_t)net_now_us();
+		m.remaining_us = room_paused_remaining(lr->room) > 0
+				     ? (uint64_t)room_paused_remaining(lr->room)
+				     : 0;
 		m.reason = (Quiz__V1__PauseReason)room_pause_reason(lr->room);
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE;
 		env.state_change = &m;

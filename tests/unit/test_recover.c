@@ -639,9 +639,12 @@ Test(recover, speed_keeps_time_and_answers)
 	cr_expect_eq(room_pause_reason(R), ROOM_PAUSE_RECOVERED);
 	cr_expect_eq(last_fx(FX_PAUSED)->u.paused.remaining_us,
 		     20 * SEC - 1234 * MS);
+	/* what a contestant catching up is told */
+	cr_expect_eq(room_paused_remaining(R), 20 * SEC - 1234 * MS);
 	cr_expect_eq(room_progress(R, dist), 1);
 	now = REBOOT_NOW;
 	cr_assert_eq(cmd(CMD_RESUME, 0), 0);
+	cr_expect_eq(room_paused_remaining(R), -1);
 	cr_expect_eq(room_deadline_at(R), REBOOT_NOW + 18766 * MS);
 	cr_expect_eq(room_reveal_at(R), REBOOT_NOW - 1234 * MS);
 	cr_expect_eq(room_timer_at(R), REBOOT_NOW + 18766 * MS + 150 * MS);
