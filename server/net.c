@@ -56,11 +56,12 @@ struct addr_count {
 
 struct net {
 	uv_loop_t *loop;
-	int lfd;	  /* listening socket, -1 before net_listen */
-	uv_poll_t lpoll;  /* readiness of lfd: we accept ourselves */
-	uv_timer_t retry; /* re-arms lpoll after running out of fds */
-	uv_timer_t sweep; /* partial-frame and closing timeouts */
-	int reserve_fd;	  /* kept open to be given up at the fd limit */
+	int lfd;	      /* listening socket, -1 before net_listen */
+	int listener_closing; /* its poll handle is being closed */
+	uv_poll_t lpoll;      /* readiness of lfd: we accept ourselves */
+	uv_timer_t retry;     /* re-arms lpoll after running out of fds */
+	uv_timer_t sweep;     /* partial-frame and closing timeouts */
+	int reserve_fd;	      /* kept open to be given up at the fd limit */
 	uv_check_t check;
 	struct net_limits lim;
 	struct net_callbacks cb;
@@ -1071,6 +1072,14 @@ static void on_listener_closed(uv_handle_t *h)
 	on_net_handle_closed(h);
 }
 
+void net_stop_listening(struct net *n)
+{
+	if (n->lfd < 0 || n->listener_closing)
+		return;
+	n->listener_closing = 1;
+	uv_close((uv_handle_t *)&n->lpoll, on_listener_closed);
+}
+
 void net_close(struct net *n)
 {
 	struct conn *c, *next;
@@ -1080,8 +1089,7 @@ void net_close(struct net *n)
 		next = c->next;
 		conn_close(c, 0);
 	}
-	if (n->lfd >= 0)
-		uv_close((uv_handle_t *)&n->lpoll, on_listener_closed);
+	net_stop_listening(n);
 	uv_close((uv_handle_t *)&n->check, on_net_handle_closed);
 	uv_close((uv_handle_t *)&n->retry, on_net_handle_closed);
 	uv_close((uv_handle_t *)&n->sweep, on_net_handle_closed);

@@ -85,6 +85,9 @@ struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 /* Binds and listens on host:port (port 0 = ephemeral). Sets *bound to the
  * port actually bound. Returns 0 or a negative libuv error. */
 int net_listen(struct net *n, const char *host, int port, int *bound);
+/* Stops taking connections (the listening socket is closed: a peer that
+ * tries now is refused); those open stay. */
+void net_stop_listening(struct net *n);
 /* Stops listening and closes every connection; frees n when done. */
 void net_close(struct net *n);
 uint32_t net_conn_count(const struct net *n);

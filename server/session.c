@@ -595,6 +595,9 @@ void server_shutdown(struct server *s)
 	struct session *ss, *next;
 	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server restarting");
 
+	/* no new connection: a client retrying during the grace would be
+	 * seated again by this process, which is going away */
+	net_stop_listening(s->net);
 	hub_shutdown(s->hub);
 	for (ss = s->sessions; ss; ss = next) {
 		next = ss->next;

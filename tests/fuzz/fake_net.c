@@ -69,6 +69,12 @@ int net_listen(struct net *n, const char *host, int port, int *bound)
 	return 0;
 }
 
+/* The fake has no listening socket: nothing to stop. */
+void net_stop_listening(struct net *n)
+{
+	(void)n;
+}
+
 void net_close(struct net *n)
 {
 	unsigned i;
