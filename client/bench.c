@@ -1985,8 +1985,9 @@ static void host_watch(struct bench *b, struct qconn *c)
 	b->watch_seq = (uint32_t)seq;
 }
 
-/* The host timer: a reconnect after its backoff, or the RESUME wait. */
-static void on_host_timer(uv_timer_t *t)
+/* The host's connection, configured, not connected yet (NULL: out of
+ * memory). */
+static struct qconn *host_new(struct bench *b)
 {
 	static const struct qconn_callbacks host_cb = {
 	    .on_message = host_on_message,
@@ -1996,6 +1997,16 @@ static void on_host_timer(uv_timer_t *t)
 	    .client = "quiz-bench-host/" QUIZ_VERSION,
 	    .formats = QCONN_FORMATS_DEFAULT |
 		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
+	struct qconn *c = qconn_new(b->loop, &host_cb, b);
+
+	if (c)
+		qconn_configure(c, &hopt);
+	return c;
+}
+
+/* The host timer: a reconnect after its backoff, or the RESUME wait. */
+static void on_host_timer(uv_timer_t *t)
+{
 	struct bench *b = t->data;
 
 	if (b->stopping)
@@ -2005,13 +2016,12 @@ static void on_host_timer(uv_timer_t *t)
 		return;
 	}
 	b->host_attempt++;
-	b->host = qconn_new(b->loop, &host_cb, b);
+	b->host = host_new(b);
 	if (!b->host) {
 		uv_timer_start(&b->host_timer, on_host_timer,
 			       bench_backoff_ms(b, b->host_attempt), 0);
 		return;
 	}
-	qconn_configure(b->host, &hopt);
 	if (qconn_connect(b->host, (const struct sockaddr *)&b->o.addr) < 0)
 		qconn_close(b->host); /* host_on_close tries again */
 }
@@ -2112,14 +2122,6 @@ static void bench_free(struct bench *b)
 
 int main(int argc, char **argv)
 {
-	static const struct qconn_callbacks host_cb = {
-	    .on_message = host_on_message,
-	    .on_close = host_on_close,
-	};
-	struct qconn_options hopt = {
-	    .client = "quiz-bench-host/" QUIZ_VERSION,
-	    .formats = QCONN_FORMATS_DEFAULT |
-		       QCONN_FORMAT(QUIZ__V1__ROUND_FORMAT__BUZZ)};
 	struct bench b;
 	uv_loop_t loop;
 	uint64_t missing;
@@ -2174,12 +2176,11 @@ int main(int argc, char **argv)
 		snprintf(b.code, sizeof(b.code), "%s", b.o.code);
 		uv_timer_start(&b.ramp_timer, on_ramp, 0, 1);
 	} else {
-		b.host = qconn_new(&loop, &host_cb, &b);
+		b.host = host_new(&b);
 		if (!b.host) {
 			fprintf(stderr, "quiz-bench: cannot allocate\n");
 			return 1;
 		}
-		qconn_configure(b.host, &hopt);
 		rc = qconn_connect(b.host, (const struct sockaddr *)&b.o.addr);
 		if (rc < 0) {
 			fprintf(stderr, "quiz-bench: connect: %s\n",

@@ -128,6 +128,7 @@ static void reset_question(struct model *m)
 	memset(m->dist, 0, sizeof(m->dist));
 	m->n_dist = 0;
 	m->waiting_count = 0;
+	m->offline = 0;
 	m->n_waiting = 0;
 	m->correct_mask = 0;
 	m->voided = false;
@@ -608,6 +609,7 @@ static int apply_progress(struct model *m, const Quiz__V1__Progress *p)
 	m->players = p->players;
 	copy_dist(m, p->distribution, p->n_distribution);
 	m->waiting_count = p->waiting_count;
+	m->offline = p->offline;
 	m->n_waiting = 0;
 	for (i = 0; i < p->n_waiting && p->waiting && i < MODEL_MISSING_MAX;
 	     i++)

@@ -249,6 +249,8 @@ struct model {
 	uint32_t dist[MODEL_OPTIONS_MAX];
 	unsigned n_dist;	/* entries of dist sent (FILL reveal: 2) */
 	uint32_t waiting_count; /* contestants who have not answered yet */
+	uint32_t offline;	/* contestants with no connection (not in
+				   waiting) */
 	char waiting[MODEL_MISSING_MAX][MODEL_NAME_MAX]; /* the first of them */
 	unsigned n_waiting;
 

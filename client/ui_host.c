@@ -180,10 +180,17 @@ static int ui_waiting(const struct model *m, int y, int maxy)
 	size_t len;
 	unsigned i;
 
-	if (!m->waiting_count || y >= maxy)
+	if ((!m->waiting_count && !m->offline) || y >= maxy)
 		return y;
-	len = (size_t)snprintf(buf, sizeof(buf), _("Waiting for %u:"),
-			       m->waiting_count);
+	len = 0;
+	if (m->offline)
+		len = (size_t)snprintf(buf, sizeof(buf), _("%u offline. "),
+				       m->offline);
+	if (!m->waiting_count)
+		buf[len ? len - 1 : 0] = '\0';
+	else
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					_("Waiting for %u:"), m->waiting_count);
 	for (i = 0; i < m->n_waiting && len < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s",
 					i ? "," : "", m->waiting[i]);

@@ -506,6 +506,10 @@ size_t room_team_board(const struct room *r, struct team_standing *out,
 		       size_t max);
 size_t room_player_slots(const struct room *r);
 const struct room_player *room_player(const struct room *r, uint32_t id);
+/* Whether the close of question q booked something for the player (its
+ * room_player()->last): a bookings row is kept for it. Not for a kicked
+ * player, nor one who neither answered nor had points moved. */
+bool room_player_booked(const struct room_player *pl, uint32_t q);
 uint32_t room_player_count(const struct room *r); /* joined, not kicked */
 
 /* Live progress of the open question: answered count and per-option

@@ -225,6 +225,12 @@ size_t room_player_slots(const struct room *r)
 	return roster_slots(r->ro);
 }
 
+bool room_player_booked(const struct room_player *pl, uint32_t q)
+{
+	return pl && !pl->kicked && pl->last.q == (int32_t)q &&
+	       (pl->last.answered || pl->last.delta);
+}
+
 const struct room_player *room_player(const struct room *r, uint32_t id)
 {
 	return roster_player(r->ro, id);

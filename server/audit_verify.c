@@ -112,8 +112,7 @@ static void keep_bookings(struct audit_verify *v, const struct room_effect *e)
 		const struct room_player *pl = room_player(r, (uint32_t)i);
 		struct store_booking *b;
 
-		if (pl->kicked || pl->last.q != (int32_t)e->q ||
-		    (!pl->last.answered && !pl->last.delta))
+		if (!room_player_booked(pl, e->q))
 			continue;
 		if (v->nbk == v->capbk) {
 			v->capbk = v->capbk ? 2 * v->capbk : 64;

@@ -208,8 +208,7 @@ static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
 		    room_player(lr->room, (uint32_t)i);
 		struct store_booking *b = &v[nb];
 
-		if (pl->kicked || pl->last.q != (int32_t)e->q ||
-		    (!pl->last.answered && !pl->last.delta))
+		if (!room_player_booked(pl, e->q))
 			continue;
 		b->match = lr->match_id;
 		b->q = e->q;

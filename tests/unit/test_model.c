@@ -658,8 +658,10 @@ Test(model, host_waiting_list)
 	p.waiting_count = 2;
 	p.n_waiting = 2;
 	p.waiting = names;
+	p.offline = 1; /* a seat with no connection: not waited for */
 	cr_expect_eq(feed(&M, BODY(PROGRESS), &p), MODEL_REDRAW);
 	cr_expect_eq(M.waiting_count, 2);
+	cr_expect_eq(M.offline, 1);
 	cr_expect_eq(M.n_waiting, 2);
 	cr_expect_str_eq(M.waiting[0], "选手0");
 	cr_expect_str_eq(M.waiting[1], "选手1");
@@ -675,6 +677,7 @@ Test(model, host_waiting_list)
 	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
 		      REVEAL(1), DEADLINE(1));
 	cr_expect_eq(M.waiting_count, 0);
+	cr_expect_eq(M.offline, 0);
 	cr_expect_eq(M.n_waiting, 0);
 }
 
