@@ -131,7 +131,8 @@ static bool practice_accepts(const struct practice_filter *f,
 	if (f->category && f->category[0] &&
 	    (!it->category || strcmp(f->category, it->category) != 0))
 		return false;
-	if (f->kinds && ((unsigned)it->kind >= 32 || !(f->kinds & (1u << it->kind))))
+	if (f->kinds &&
+	    ((unsigned)it->kind >= 32 || !(f->kinds & (1u << it->kind))))
 		return false;
 	return true;
 }
@@ -203,7 +204,7 @@ int practice_next(const struct practice_set *set,
 			/* answered longest ago first */
 			practice_offer(&rev, i,
 				       st->last_at == INT64_MIN ? INT64_MAX
-								 : -st->last_at);
+								: -st->last_at);
 			continue;
 		}
 		eligible++;
@@ -213,7 +214,7 @@ int practice_next(const struct practice_set *set,
 			/* most overdue first: the earliest due_at */
 			practice_offer(&due, i,
 				       st->due_at == INT64_MIN ? INT64_MAX
-								: -st->due_at);
+							       : -st->due_at);
 		else if (st->due_at < earliest)
 			earliest = st->due_at;
 	}
@@ -335,12 +336,11 @@ static int practice_fields(const char *text, const char *tag, uint64_t *v,
 	return *text ? -EINVAL : 0;
 }
 
-int practice_item_format(const struct practice_item *st, char *buf,
-			 size_t cap)
+int practice_item_format(const struct practice_item *st, char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap,
-			 "S1 %u %u %" PRIu32 " %" PRIu32 " %" PRIu32
-			 " %" PRIu32 " %" PRId64 " %" PRId64,
+			 "S1 %u %u %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32
+			 " %" PRId64 " %" PRId64,
 			 (unsigned)st->box, st->in_review ? 1u : 0u, st->seen,
 			 st->right, st->wrong, st->streak_right, st->due_at,
 			 st->last_at);
@@ -353,8 +353,8 @@ int practice_item_format(const struct practice_item *st, char *buf,
 int practice_item_parse(const char *text, struct practice_item *out)
 {
 	static const uint64_t max[8] = {
-	    PRACTICE_BOXES - 1, 1, UINT32_MAX, UINT32_MAX,
-	    UINT32_MAX,	       UINT32_MAX, INT64_MAX, INT64_MAX};
+	    PRACTICE_BOXES - 1, 1,	    UINT32_MAX, UINT32_MAX,
+	    UINT32_MAX,		UINT32_MAX, INT64_MAX,	INT64_MAX};
 	uint64_t v[8];
 	struct practice_item st;
 
@@ -377,8 +377,8 @@ int practice_item_parse(const char *text, struct practice_item *out)
 		return -EINVAL;
 	if (st.seen > 0 && st.box == 0)
 		return -EINVAL;
-	if (st.in_review && (st.wrong == 0 ||
-			     st.streak_right >= PRACTICE_REVIEW_CLEAR))
+	if (st.in_review &&
+	    (st.wrong == 0 || st.streak_right >= PRACTICE_REVIEW_CLEAR))
 		return -EINVAL;
 	*out = st;
 	return 0;
@@ -387,14 +387,13 @@ int practice_item_parse(const char *text, struct practice_item *out)
 int practice_person_format(const struct practice_person *p, char *buf,
 			   size_t cap)
 {
-	int n = snprintf(buf, cap,
-			 "P1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRIu32
-			 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64
-			 " %" PRId64,
-			 p->right, p->wrong, p->time_us < 0 ? 0 : p->time_us,
-			 p->streak, p->best_streak, p->days, p->best_days,
-			 p->last_day < 0 ? 0 : p->last_day,
-			 p->last_at < 0 ? 0 : p->last_at);
+	int n = snprintf(
+	    buf, cap,
+	    "P1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRIu32 " %" PRIu32
+	    " %" PRIu32 " %" PRIu32 " %" PRId64 " %" PRId64,
+	    p->right, p->wrong, p->time_us < 0 ? 0 : p->time_us, p->streak,
+	    p->best_streak, p->days, p->best_days,
+	    p->last_day < 0 ? 0 : p->last_day, p->last_at < 0 ? 0 : p->last_at);
 
 	if (n < 0 || (size_t)n >= cap)
 		return -ENOSPC;
@@ -403,9 +402,9 @@ int practice_person_format(const struct practice_person *p, char *buf,
 
 int practice_person_parse(const char *text, struct practice_person *out)
 {
-	static const uint64_t max[9] = {
-	    UINT64_MAX, UINT64_MAX, INT64_MAX, UINT32_MAX, UINT32_MAX,
-	    UINT32_MAX, UINT32_MAX, INT64_MAX, INT64_MAX};
+	static const uint64_t max[9] = {UINT64_MAX, UINT64_MAX, INT64_MAX,
+					UINT32_MAX, UINT32_MAX, UINT32_MAX,
+					UINT32_MAX, INT64_MAX,	INT64_MAX};
 	uint64_t v[9];
 	struct practice_person p;
 

@@ -12,23 +12,23 @@
 
 #include "item.h"
 
-#define PRACTICE_SEC_US	 INT64_C(1000000)
-#define PRACTICE_MIN_US	 (60 * PRACTICE_SEC_US)
-#define PRACTICE_DAY_US	 (24 * 60 * PRACTICE_MIN_US)
-#define PRACTICE_NEVER	 INT64_MAX
+#define PRACTICE_SEC_US INT64_C(1000000)
+#define PRACTICE_MIN_US (60 * PRACTICE_SEC_US)
+#define PRACTICE_DAY_US (24 * 60 * PRACTICE_MIN_US)
+#define PRACTICE_NEVER	INT64_MAX
 
 /* Leitner boxes 0..5. Box 0 is a new item (never answered, due at once); a
  * right answer on a due item moves it up one box and makes it due after
  * that box's interval; a wrong answer puts it in box 1, due after
  * PRACTICE_RELEARN_US, and into the 错题本. */
-#define PRACTICE_BOXES	     6
-#define PRACTICE_BOX0_US     0			     /* new: due now */
-#define PRACTICE_BOX1_US     (10 * PRACTICE_MIN_US) /* 10 minutes */
-#define PRACTICE_BOX2_US     (1 * PRACTICE_DAY_US)  /* 1 day */
-#define PRACTICE_BOX3_US     (3 * PRACTICE_DAY_US)  /* 3 days */
-#define PRACTICE_BOX4_US     (7 * PRACTICE_DAY_US)  /* 7 days */
-#define PRACTICE_BOX5_US     (21 * PRACTICE_DAY_US) /* 21 days */
-#define PRACTICE_RELEARN_US  (1 * PRACTICE_MIN_US)  /* after a wrong answer */
+#define PRACTICE_BOXES	    6
+#define PRACTICE_BOX0_US    0			   /* new: due now */
+#define PRACTICE_BOX1_US    (10 * PRACTICE_MIN_US) /* 10 minutes */
+#define PRACTICE_BOX2_US    (1 * PRACTICE_DAY_US)  /* 1 day */
+#define PRACTICE_BOX3_US    (3 * PRACTICE_DAY_US)  /* 3 days */
+#define PRACTICE_BOX4_US    (7 * PRACTICE_DAY_US)  /* 7 days */
+#define PRACTICE_BOX5_US    (21 * PRACTICE_DAY_US) /* 21 days */
+#define PRACTICE_RELEARN_US (1 * PRACTICE_MIN_US)  /* after a wrong answer */
 /* An item in this box or above counts as mastered (it was recalled after a
  * wait of at least 3 days). */
 #define PRACTICE_MASTERED_BOX 4
@@ -47,14 +47,14 @@ int64_t practice_interval(unsigned box);
 
 /* One person's state for one item. All zero: a new item. */
 struct practice_item {
-	uint8_t box;	      /* 0..PRACTICE_BOXES-1 */
-	bool in_review;	      /* in the 错题本 */
-	uint32_t seen;	      /* answers given (right + wrong, saturating) */
-	uint32_t right;	      /* right answers */
-	uint32_t wrong;	      /* wrong answers (a timeout is wrong) */
+	uint8_t box;	       /* 0..PRACTICE_BOXES-1 */
+	bool in_review;	       /* in the 错题本 */
+	uint32_t seen;	       /* answers given (right + wrong, saturating) */
+	uint32_t right;	       /* right answers */
+	uint32_t wrong;	       /* wrong answers (a timeout is wrong) */
 	uint32_t streak_right; /* right answers in a row, this item */
-	int64_t due_at;	      /* µs; 0 for a new item */
-	int64_t last_at;      /* µs of the last answer; 0 = never */
+	int64_t due_at;	       /* µs; 0 for a new item */
+	int64_t last_at;       /* µs of the last answer; 0 = never */
 };
 
 /* Applies one answer at now_us to an item (see the header comment). A right
@@ -131,7 +131,7 @@ enum practice_why {
 };
 
 struct practice_pick {
-	size_t index;	    /* into bank->items and set->items */
+	size_t index; /* into bank->items and set->items */
 	enum practice_why why;
 	int64_t wait_until; /* -EAGAIN: when something falls due, or NEVER */
 };
@@ -163,8 +163,7 @@ int practice_record(struct practice_set *set, struct practice_session *s,
  * returns 0, or -EINVAL for anything malformed or inconsistent (and leaves
  * *out untouched). */
 #define PRACTICE_TEXT_MAX 200
-int practice_item_format(const struct practice_item *st, char *buf,
-			 size_t cap);
+int practice_item_format(const struct practice_item *st, char *buf, size_t cap);
 int practice_item_parse(const char *text, struct practice_item *out);
 int practice_person_format(const struct practice_person *p, char *buf,
 			   size_t cap);

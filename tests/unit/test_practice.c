@@ -226,9 +226,9 @@ static void run_seq(uint64_t seed, size_t *seq, int n)
 
 	practice_session_init(&s, seed);
 	for (i = 0; i < n; i++) {
-		cr_assert_eq(practice_next(set, &s, NULL,
-					   T0 + i * PRACTICE_SEC_US, &pk),
-			     0);
+		cr_assert_eq(
+		    practice_next(set, &s, NULL, T0 + i * PRACTICE_SEC_US, &pk),
+		    0);
 		seq[i] = pk.index;
 		practice_record(set, &s, pk.index, T0 + i * PRACTICE_SEC_US,
 				true, 0);
@@ -376,6 +376,15 @@ Test(practice, filters_by_category_and_kind)
 	f.kinds = 1u << ITEM_FILL;
 	cr_assert_eq(practice_next(set, &s, &f, T0, &pk), 0);
 	cr_expect_eq(pk.index, 3, "an item without a category");
+	/* review mode within a category */
+	practice_record(set, &s, 1, T0, false, 0); /* a2 (党史) wrong */
+	f.kinds = 0;
+	f.mode = PRACTICE_REVIEW;
+	f.category = "党章";
+	cr_expect_eq(practice_next(set, &s, &f, T0, &pk), -ENOENT);
+	f.category = "党史";
+	cr_assert_eq(practice_next(set, &s, &f, T0, &pk), 0);
+	cr_expect_eq(pk.index, 1);
 	practice_set_free(set);
 	bank_free(b);
 }
@@ -397,6 +406,20 @@ Test(practice, empty_bank_and_everything_learned)
 	cr_expect_eq(practice_mastery(&p, &p.all), 0);
 	cr_expect_eq(practice_accuracy(&p.all), 0);
 	practice_progress_clear(&p);
+	practice_set_free(set);
+	bank_free(b);
+
+	/* items never answered and no allowance: nothing, ever */
+	b = bank_of(2);
+	set = practice_set_new(b, 0);
+	{
+		struct practice_session s;
+
+		practice_session_init(&s, 1);
+		s.max_new = 0;
+		cr_expect_eq(practice_next(set, &s, NULL, T0, &pk), -EAGAIN);
+		cr_expect_eq(pk.wait_until, PRACTICE_NEVER);
+	}
 	practice_set_free(set);
 	bank_free(b);
 
@@ -541,7 +564,8 @@ Test(practice, text_forms_round_trip)
 	practice_answer(&st, T0, false);
 	practice_answer(&st, T0 + MIN, true);
 	practice_item_format(&st, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "S1 2 1 2 1 1 1 1764547260000000 1764460860000000");
+	cr_expect_str_eq(buf,
+			 "S1 2 1 2 1 1 1 1764547260000000 1764460860000000");
 	memset(&back, 0xff, sizeof(back));
 	cr_assert_eq(practice_item_parse(buf, &back), 0);
 	cr_expect_eq(memcmp(&back.due_at, &st.due_at, sizeof(int64_t)), 0);
@@ -570,7 +594,8 @@ Test(practice, text_forms_round_trip)
 	pp.last_day = 20425;
 	pp.last_at = T0;
 	practice_person_format(&pp, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "P1 6 1 150000000 2 4 1 2 20425 1764460800000000");
+	cr_expect_str_eq(buf,
+			 "P1 6 1 150000000 2 4 1 2 20425 1764460800000000");
 	cr_assert_eq(practice_person_parse(buf, &pback), 0);
 	cr_expect_eq(memcmp(&pp, &pback, sizeof(pp)), 0);
 }
@@ -581,24 +606,24 @@ Test(practice, parse_refuses_malformed_and_inconsistent_text)
 	    "",
 	    "S1",
 	    "S2 0 0 0 0 0 0 0 0",
-	    "S1 0 0 0 0 0 0 0",		      /* a field short */
-	    "S1 0 0 0 0 0 0 0 0 0",	      /* one too many */
+	    "S1 0 0 0 0 0 0 0",	    /* a field short */
+	    "S1 0 0 0 0 0 0 0 0 0", /* one too many */
 	    "S1 0 0 0 0 0 0 0 0\n",
 	    "S1  0 0 0 0 0 0 0 0",
-	    "S1 6 0 1 1 0 1 1 1",	      /* box 6 */
-	    "S1 1 2 1 0 1 0 1 1",	      /* in_review 2 */
-	    "S1 1 0 4294967296 0 0 0 1 1",    /* over uint32 */
+	    "S1 6 0 1 1 0 1 1 1",		    /* box 6 */
+	    "S1 1 2 1 0 1 0 1 1",		    /* in_review 2 */
+	    "S1 1 0 4294967296 0 0 0 1 1",	    /* over uint32 */
 	    "S1 1 0 1 1 0 1 9223372036854775808 1", /* over int64 */
 	    "S1 1 0 1 1 0 1 -1 1",
 	    "S1 1 0 1 1 0 1 +1 1",
-	    "S1 1 0 01 1 0 1 1 1",	      /* leading zero */
-	    "S1 1 0 1 2 0 1 1 1",	      /* right > seen */
-	    "S1 1 0 2 1 0 2 1 1",	      /* streak > right */
-	    "S1 0 0 1 1 0 1 1 1",	      /* seen, box 0 */
-	    "S1 1 0 0 0 0 0 0 0",	      /* unseen in box 1 */
-	    "S1 0 1 0 0 0 0 0 0",	      /* unseen in the book */
-	    "S1 1 1 2 2 0 2 1 1",	      /* in the book, never wrong */
-	    "S1 1 1 3 2 1 2 1 1",	      /* in the book after two rights */
+	    "S1 1 0 01 1 0 1 1 1", /* leading zero */
+	    "S1 1 0 1 2 0 1 1 1",  /* right > seen */
+	    "S1 1 0 2 1 0 2 1 1",  /* streak > right */
+	    "S1 0 0 1 1 0 1 1 1",  /* seen, box 0 */
+	    "S1 1 0 0 0 0 0 0 0",  /* unseen in box 1 */
+	    "S1 0 1 0 0 0 0 0 0",  /* unseen in the book */
+	    "S1 1 1 2 2 0 2 1 1",  /* in the book, never wrong */
+	    "S1 1 1 3 2 1 2 1 1",  /* in the book after two rights */
 	};
 	struct practice_item st, keep = {.box = 3, .seen = 9};
 	struct practice_person pp;
@@ -616,8 +641,7 @@ Test(practice, parse_refuses_malformed_and_inconsistent_text)
 		     -EINVAL, "streak above best");
 	cr_expect_eq(practice_person_parse("P1 1 0 0 0 0 3 2 0 0", &pp),
 		     -EINVAL, "days above best");
-	cr_expect_eq(practice_person_parse("P1 1 0 0 0 0 0 0 0", &pp),
-		     -EINVAL);
+	cr_expect_eq(practice_person_parse("P1 1 0 0 0 0 0 0 0", &pp), -EINVAL);
 }
 
 Test(practice, set_load_skips_items_not_in_the_bank)
