@@ -44,7 +44,7 @@ static void add_item(struct bank *b, const char *id, enum item_kind kind,
 static struct bank *bank_of(size_t n)
 {
 	struct bank *b = bank_new();
-	char id[16];
+	char id[32];
 	size_t i;
 
 	cr_assert(b);
