@@ -562,6 +562,19 @@ static void bank_stats_json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Copies s into buf for a terminal: control bytes (an escape sequence
+ * written into the database by hand) become '?'. */
+static const char *bank_stats_safe(const char *s, char *buf, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < cap; i++)
+		buf[i] =
+		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* The table for people. */
 static void bank_stats_print_table(FILE *out, const struct bank_stats *bs,
 				   struct bank_stats_item **v, size_t n,
@@ -581,15 +594,17 @@ static void bank_stats_print_table(FILE *out, const struct bank_stats *bs,
 		"p", "D", "flags", "options (bank order, * right)");
 	for (i = 0; i < n; i++) {
 		const struct bank_stats_item *it = v[i];
-		char dbuf[16], fb[128];
+		char dbuf[16], fb[128], idb[256], kb[sizeof(it->kind)];
 
 		if (it->res.has_d)
 			snprintf(dbuf, sizeof(dbuf), "%.2f", it->res.d);
 		else
 			snprintf(dbuf, sizeof(dbuf), "-");
-		fprintf(out, "%-16s %-9s %6zu %5.2f %6s  ", it->id,
-			it->in_bank ? it->kind : "(gone)", it->res.n, it->res.p,
-			dbuf);
+		fprintf(out, "%-16s %-9s %6zu %5.2f %6s  ",
+			bank_stats_safe(it->id, idb, sizeof(idb)),
+			it->in_bank ? bank_stats_safe(it->kind, kb, sizeof(kb))
+				    : "(gone)",
+			it->res.n, it->res.p, dbuf);
 		bank_stats_flags(it->res.flags, false, fb, sizeof(fb));
 		fprintf(out, "%-30s", fb);
 		for (k = 0; k < it->it.n_options && it->res.n_choice; k++)
@@ -736,6 +751,11 @@ int bank_stats_cli(int argc, char **argv, const char *default_db)
 		rc = r == -2 ? 2 : 1;
 		goto out;
 	}
+	if (bs.skipped)
+		fprintf(stderr,
+			"quizd bank stats: %zu answer%s without a drawn "
+			"question or player row skipped\n",
+			bs.skipped, bs.skipped == 1 ? "" : "s");
 	if (bs.answers == 0 && !json) {
 		puts("no answers yet");
 		rc = 0;
