@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "bank_cli.h"
+#include "bank_stats.h"
 #include "contest_cli.h"
 #include "errors.h"
 #include "bank_csv.h"
@@ -57,6 +58,8 @@ static void usage(FILE *f)
 	    "Usage: quizd [options]\n"
 	    "       quizd bank check FILE|DIR...\n"
 	    "       quizd bank import FILE|DIR... [--db PATH]\n"
+	    "       quizd bank stats [--db PATH] [--min-n N] [--json] "
+	    "[--flagged]\n"
 	    "       quizd contest check FILE [--db PATH]\n"
 	    "       quizd audit verify --db PATH MATCH...|--all\n"
 	    "       quizd audit show --db PATH MATCH\n"
@@ -663,7 +666,12 @@ int main(int argc, char **argv)
 			return bank_cli_check(argc - 2, argv + 2);
 		if (argc >= 3 && strcmp(argv[2], "import") == 0)
 			return bank_import_main(argc - 3, argv + 3);
-		fprintf(stderr, "Usage: quizd bank check|import FILE|DIR...\n");
+		if (argc >= 3 && strcmp(argv[2], "stats") == 0)
+			return bank_stats_cli(argc - 2, argv + 2, DEFAULT_DB);
+		fprintf(stderr,
+			"Usage: quizd bank check|import FILE|DIR...\n"
+			"       quizd bank stats [--db PATH] [--min-n N] "
+			"[--json] [--flagged]\n");
 		return 2;
 	}
 	if (argc >= 2 && strcmp(argv[1], "contest") == 0)
