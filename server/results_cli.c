@@ -21,34 +21,34 @@
 /* Prints the usage text to out. */
 static void results_usage(FILE *out)
 {
-	fputs("usage: quizd results list [--db PATH] [--json]\n"
-	      "       quizd results show [--db PATH] MATCH\n"
-	      "       quizd results export [--db PATH] MATCH --format csv|xlsx\n"
-	      "                            [--sheet teams|players|questions|"
-	      "answers] [-o FILE]\n"
-	      "\n"
-	      "list: one line per match, newest first: id, local date and\n"
-	      "time it was created, title, room code, contestants (players\n"
-	      "not kicked) and state. --json: the same as a JSON array.\n"
-	      "\n"
-	      "show: team and individual standings (provisional, computed\n"
-	      "from the bookings, while the match has no final results), and\n"
-	      "per question the answers, accuracy, median response time and\n"
-	      "how often each wrong option (display letter) was chosen.\n"
-	      "\n"
-	      "export: csv writes one sheet (--sheet, default players) as\n"
-	      "UTF-8 with a byte-order mark and CRLF line ends; xlsx writes\n"
-	      "the sheets 团体排名, 个人排名, 每题统计 and 答题明细. -o FILE\n"
-	      "(default stdout; xlsx is never written to a terminal).\n"
-	      "\n"
-	      "  --db PATH   the quizd database (default " DEFAULT_DB
-	      "; opened\n"
-	      "              read-only, never created)\n"
-	      "  --help      this text\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 failure (no such database or match, I/O\n"
-	      "error), 2 usage error. See docs/RESULTS.md.\n",
-	      out);
+	fputs(
+	    "usage: quizd results list [--db PATH] [--json]\n"
+	    "       quizd results show [--db PATH] MATCH\n"
+	    "       quizd results export [--db PATH] MATCH --format csv|xlsx\n"
+	    "                            [--sheet teams|players|questions|"
+	    "answers] [-o FILE]\n"
+	    "\n"
+	    "list: one line per match, newest first: id, local date and\n"
+	    "time it was created, title, room code, contestants (players\n"
+	    "not kicked) and state. --json: the same as a JSON array.\n"
+	    "\n"
+	    "show: team and individual standings (provisional, computed\n"
+	    "from the bookings, while the match has no final results), and\n"
+	    "per question the answers, accuracy, median response time and\n"
+	    "how often each wrong option (display letter) was chosen.\n"
+	    "\n"
+	    "export: csv writes one sheet (--sheet, default players) as\n"
+	    "UTF-8 with a byte-order mark and CRLF line ends; xlsx writes\n"
+	    "the sheets 团体排名, 个人排名, 每题统计 and 答题明细. -o FILE\n"
+	    "(default stdout; xlsx is never written to a terminal).\n"
+	    "\n"
+	    "  --db PATH   the quizd database (default " DEFAULT_DB "; opened\n"
+	    "              read-only, never created)\n"
+	    "  --help      this text\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 failure (no such database or match, I/O\n"
+	    "error), 2 usage error. See docs/RESULTS.md.\n",
+	    out);
 }
 
 /* A cell as one line of text for the terminal (a new string). */
@@ -75,9 +75,9 @@ static char *cell_str(const struct rcol *col, const struct rcell *c)
 	return xstrdup("-");
 }
 
-/* Writes s cut to w display columns ("…" marks a cut) and padded to w,
- * on the right for numbers. */
-static void put_fit(const char *s, size_t w, bool right, FILE *out)
+/* Writes s cut to w display columns ("…" marks a cut) and padded to w
+ * (numbers on the left; text on the right, unless it ends the line). */
+static void put_fit(const char *s, size_t w, bool right, bool end, FILE *out)
 {
 	size_t len = strlen(s), used = 0, i = 0, dw = text_display_width(s);
 
@@ -85,7 +85,7 @@ static void put_fit(const char *s, size_t w, bool right, FILE *out)
 		if (right)
 			fprintf(out, "%*s", (int)(w - dw), "");
 		fputs(s, out);
-		if (!right)
+		if (!right && !end)
 			fprintf(out, "%*s", (int)(w - dw), "");
 		return;
 	}
@@ -105,7 +105,8 @@ static void put_fit(const char *s, size_t w, bool right, FILE *out)
 	}
 	fputs("…", out);
 	used++;
-	fprintf(out, "%*s", (int)(w - used), "");
+	if (!end)
+		fprintf(out, "%*s", (int)(w - used), "");
 }
 
 /* Prints a table's visible columns aligned, or "(none)". */
@@ -113,7 +114,7 @@ static void print_table(const struct rtable *t, FILE *out)
 {
 	size_t *w = xcalloc(t->ncols ? t->ncols : 1, sizeof(*w));
 	char **s = xcalloc(t->nrows * t->ncols + 1, sizeof(*s));
-	size_t r, c;
+	size_t r, c, last = 0;
 
 	for (c = 0; c < t->ncols; c++)
 		if (t->cols[c].show_max)
@@ -133,23 +134,25 @@ static void print_table(const struct rtable *t, FILE *out)
 		if (w[c] > t->cols[c].show_max)
 			w[c] = t->cols[c].show_max;
 	for (c = 0; c < t->ncols; c++)
+		if (t->cols[c].show_max)
+			last = c;
+	for (c = 0; c < t->ncols; c++)
 		if (t->cols[c].show_max) {
-			put_fit(t->cols[c].en, w[c], false, out);
-			fputs("  ", out);
+			put_fit(t->cols[c].en, w[c], false, c == last, out);
+			fputs(c == last ? "\n" : "  ", out);
 		}
-	fputc('\n', out);
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
 			size_t k = r * t->ncols + c;
 
 			if (!t->cols[c].show_max)
 				continue;
-			put_fit(s[k], w[c], t->cells[k].kind == RC_INT ||
-						t->cells[k].kind == RC_REAL,
-				out);
-			fputs("  ", out);
+			put_fit(s[k], w[c],
+				t->cells[k].kind == RC_INT ||
+				    t->cells[k].kind == RC_REAL,
+				c == last, out);
+			fputs(c == last ? "\n" : "  ", out);
 		}
-		fputc('\n', out);
 	}
 	if (!t->nrows)
 		fputs("(none)\n", out);
@@ -347,8 +350,8 @@ static char *temp_beside(const char *base)
 /* Writes the export of m to out_path (NULL or "-": stdout) through a
  * temporary file renamed into place, so a failed export leaves no partial
  * file. Returns the exit status. */
-static int results_export(const struct rmatch *m, const char *cmd,
-			  bool xlsx, enum rsheet sheet, const char *out_path)
+static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
+			  enum rsheet sheet, const char *out_path)
 {
 	bool to_stdout = !out_path || strcmp(out_path, "-") == 0;
 	char err[256] = "", *tmp;
@@ -477,8 +480,9 @@ static int parse_args(int argc, char **argv, const char *cmd, bool list,
 		*val = argv[++i];
 	}
 	if (!list && !a->match) {
-		fprintf(stderr, "%s: which MATCH (an id from `quizd results "
-				"list`)?\n",
+		fprintf(stderr,
+			"%s: which MATCH (an id from `quizd results "
+			"list`)?\n",
 			cmd);
 		return 2;
 	}
@@ -582,8 +586,8 @@ int results_cli(int argc, char **argv)
 	rc = results_load(db, id, &m, err, sizeof(err));
 	sqlite3_close(db);
 	if (rc == -ENOENT)
-		fprintf(stderr, "%s: no match %lld in %s\n", cmd,
-			(long long)id, a.db ? a.db : DEFAULT_DB);
+		fprintf(stderr, "%s: no match %lld in %s\n", cmd, (long long)id,
+			a.db ? a.db : DEFAULT_DB);
 	else if (rc < 0)
 		fprintf(stderr, "%s: %s: %s\n", cmd, a.db ? a.db : DEFAULT_DB,
 			err);

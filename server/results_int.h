@@ -26,11 +26,11 @@ struct rcell {
 };
 
 struct rcol {
-	const char *zh;	  /* header in the exports (CSV, XLSX) */
-	const char *en;	  /* header in `show` */
-	int decimals;	  /* RC_REAL: digits after the point */
+	const char *zh;	   /* header in the exports (CSV, XLSX) */
+	const char *en;	   /* header in `show` */
+	int decimals;	   /* RC_REAL: digits after the point */
 	unsigned show_max; /* widest in `show` (display columns); 0 hidden */
-	bool export;	  /* written to CSV and XLSX */
+	bool export;	   /* written to CSV and XLSX */
 };
 
 /* One sheet: ncols columns, nrows rows of cells (row-major). */

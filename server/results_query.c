@@ -14,9 +14,9 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define OPT_MAX	 8	/* ITEM_MAX_OPTIONS: display slots A..H */
-#define CELL_MAX 32000	/* bytes of one text cell (XLSX allows 32767 chars) */
-#define SCHEMA_MIN 3	/* bookings, team_results, match_questions.round */
+#define OPT_MAX	   8	 /* ITEM_MAX_OPTIONS: display slots A..H */
+#define CELL_MAX   32000 /* bytes of one text cell (XLSX allows 32767 chars) */
+#define SCHEMA_MIN 3	 /* bookings, team_results, match_questions.round */
 
 struct rplayer {
 	int64_t id;
@@ -66,8 +66,7 @@ sqlite3 *results_db_open(const char *path, const char *cmd)
 		fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(db, 2000);
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
@@ -155,11 +154,10 @@ static size_t rtable_row(struct rtable *t)
 {
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
-		t->cells = xrealloc(t->cells,
-				    t->cap * t->ncols * sizeof(*t->cells));
+		t->cells =
+		    xrealloc(t->cells, t->cap * t->ncols * sizeof(*t->cells));
 	}
-	memset(&t->cells[t->nrows * t->ncols], 0,
-	       t->ncols * sizeof(*t->cells));
+	memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(*t->cells));
 	return t->nrows++;
 }
 
@@ -220,9 +218,9 @@ static int done(struct rload *L, sqlite3_stmt *st, int rc)
 /* Reads the matches row and the number of contestants. */
 static int load_match(struct rload *L)
 {
-	sqlite3_stmt *st = prep(
-	    L, "SELECT id, code, title, state, created_at FROM matches"
-	       " WHERE id = ?1");
+	sqlite3_stmt *st =
+	    prep(L, "SELECT id, code, title, state, created_at FROM matches"
+		    " WHERE id = ?1");
 	int rc;
 
 	if (!st)
@@ -317,9 +315,9 @@ static struct rplayer *player_by_id(struct rload *L, int64_t id)
 }
 
 static const struct rcol player_cols[] = {
-    {"名次", "rank", 0, 6, true},	{"选手编号", "id", 0, 6, true},
-    {"昵称", "nick", 0, 20, true},	{"队伍", "team", 0, 16, true},
-    {"得分", "score", 0, 8, true},	{"答对", "correct", 0, 8, true},
+    {"名次", "rank", 0, 6, true},	   {"选手编号", "id", 0, 6, true},
+    {"昵称", "nick", 0, 20, true},	   {"队伍", "team", 0, 16, true},
+    {"得分", "score", 0, 8, true},	   {"答对", "correct", 0, 8, true},
     {"总用时(秒)", "time s", 3, 10, true},
 };
 
@@ -404,7 +402,8 @@ static int provisional_players(struct rload *L)
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rplayer *p = player_by_id(L, sqlite3_column_int64(st, 0));
+		struct rplayer *p =
+		    player_by_id(L, sqlite3_column_int64(st, 0));
 
 		if (p) {
 			p->score = sqlite3_column_int64(st, 1);
@@ -418,7 +417,8 @@ static int provisional_players(struct rload *L)
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rplayer *p = player_by_id(L, sqlite3_column_int64(st, 0));
+		struct rplayer *p =
+		    player_by_id(L, sqlite3_column_int64(st, 0));
 
 		if (p)
 			p->time_us = sqlite3_column_int64(st, 1);
@@ -443,7 +443,7 @@ static int provisional_players(struct rload *L)
 }
 
 static const struct rcol team_cols[] = {
-    {"名次", "rank", 0, 6, true},  {"队伍", "team", 0, 16, true},
+    {"名次", "rank", 0, 6, true},    {"队伍", "team", 0, 16, true},
     {"人数", "members", 0, 8, true}, {"队员", "names", 0, 30, true},
     {"总分", "score", 0, 8, true},   {"得分", "points", 0, 8, true},
 };
@@ -744,8 +744,8 @@ static int load_answers(struct rload *L)
 		letters(mask, OPT_MAX, lt);
 		set_text(t, r, 5, mask ? lt : text);
 		free(text);
-		set_real(t, r, 6, (double)(sqlite3_column_int64(st, 4) - base) /
-				      1e3);
+		set_real(t, r, 6,
+			 (double)(sqlite3_column_int64(st, 4) - base) / 1e3);
 		set_real(t, r, 7, (double)sqlite3_column_int64(st, 5) / 1e3);
 		set_real(t, r, 8, (double)rt / 1e3);
 		set_int(t, r, 9, right);
@@ -835,7 +835,8 @@ static void question_table(struct rload *L)
 		set_text(t, r, 2, q->qid);
 		set_text(t, r, 3, q->known ? q->kind : "?");
 		set_text(t, r, 4,
-			 q->known ? q->stem : "(题库中已无此题 / not in the bank)");
+			 q->known ? q->stem
+				  : "(题库中已无此题 / not in the bank)");
 		for (k = 0; q->perm_ok && k < q->nopt; k++)
 			if (q->correct_mask & (1u << q->perm[k]))
 				km |= 1u << k;

@@ -19,8 +19,14 @@
 #     created, a bad --format exits 2.
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3
-for t in sqlite3 python3 jq; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
-python3 -c 'import openpyxl' 2>/dev/null || { echo "SKIP: python3-openpyxl not installed"; exit 77; }
+for t in sqlite3 jq; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
+# the Debian python3-openpyxl is in the system python, which another python3
+# first on PATH (pyenv) does not see
+py=""
+for p in python3 /usr/bin/python3; do
+  command -v "$p" >/dev/null && "$p" -c 'import openpyxl' 2>/dev/null && { py=$p; break; }
+done
+[ -n "$py" ] || { echo "SKIP: python3-openpyxl not installed"; exit 77; }
 tmp=$(mktemp -d)
 qpid=""
 cleanup() {
@@ -39,7 +45,7 @@ qpid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "quizd did not start"
 port=$(cat "$tmp/port")
-"$bench" --connect "127.0.0.1:$port" --players 6 --teams 2 --questions 4 \
+"$bench" --connect "127.0.0.1:$port" --players 6 --teams 2 --questions 4 --seed 11 \
   --time-limit-ms 3000 --think-ms 100-600 --accuracy 0.6 --bank "$bank" --hurry \
   --timeout-s 60 >"$tmp/bench.json" 2>"$tmp/bench.err" || { cat "$tmp/bench.err"; fail "quiz-bench failed"; }
 kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero on SIGTERM"
@@ -80,7 +86,7 @@ for t in $(q "select team from team_results where match_id = 1"); do
 done
 # per question (from the end: answers right accuracy median voided wrong)
 section "Questions" | awk '{ print $1, $(NF-5), $(NF-4), $(NF-3) }' >"$tmp/show.q"
-q "select mq.idx + 1 || ' ' || count(a.q) || ' ' || coalesce(sum(a.correct), 0) || ' ' ||
+q "select (mq.idx + 1) || ' ' || count(a.q) || ' ' || coalesce(sum(a.correct), 0) || ' ' ||
           case count(a.q) when 0 then '-' else printf('%.1f', 100.0 * sum(a.correct) / count(a.q)) end
    from match_questions mq left join answers a on a.match_id = mq.match_id and a.q = mq.idx
    where mq.match_id = 1 group by mq.idx order by mq.idx" >"$tmp/sql.q"
@@ -120,9 +126,9 @@ bom_crlf "$tmp/teams.csv" "$nteam" "名次,队伍,人数,队员,总分,得分"
 "$quizd" results export --db "$db" 1 --format xlsx -o "$tmp/r.xlsx" || fail "export xlsx failed"
 "$quizd" results export --db "$db" 1 --format xlsx >"$tmp/r2.xlsx" || fail "export xlsx to a pipe failed"
 first_score=$(q "select score from results where match_id = 1 order by rank, player_id limit 1")
-read -r aq apl apts < <(q -separator ' ' "select q + 1, player_id, points from answers where match_id = 1 order by q, recv_us, player_id limit 1")
+read -r aq apl apts < <(sqlite3 -separator ' ' "$db" "select q + 1, player_id, points from answers where match_id = 1 order by q, recv_us, player_id limit 1")
 for f in "$tmp/r.xlsx" "$tmp/r2.xlsx"; do
-python3 - "$f" "$nteam" "$nres" "$nq" "$nans" "$first_score" "$aq" "$apl" "$apts" "$db" <<'EOF'
+"$py" - "$f" "$nteam" "$nres" "$nq" "$nans" "$first_score" "$aq" "$apl" "$apts" "$db" <<'EOF'
 import sqlite3, sys
 import openpyxl
 f, nteam, nres, nq, nans, first_score, aq, apl, apts, dbp = sys.argv[1:]
@@ -204,11 +210,11 @@ sqlite3 "$tmp/odd.db" "delete from questions where id = '$gone';
   insert into matches select * from m2;
   insert into players (match_id, player_id, nick, team, joined_at) values (2, 1, '张三', NULL, 0)"
 "$quizd" results show --db "$tmp/odd.db" 1 >"$tmp/odd1.out" || fail "show with a question gone from the bank failed"
-grep -q "not in the bank" "$tmp/odd1.out" || fail "show: a deleted question not named"
+grep -q "题库中已无此题" "$tmp/odd1.out" || fail "show: a deleted question not named"
 "$quizd" results show --db "$tmp/odd.db" 2 >"$tmp/odd2.out" || fail "show of a match with no answers failed"
 grep -q "provisional" "$tmp/odd2.out" && grep -q "张三" "$tmp/odd2.out" || { cat "$tmp/odd2.out"; fail "show of match 2"; }
 "$quizd" results export --db "$tmp/odd.db" 2 --format xlsx -o "$tmp/odd2.xlsx" || fail "export of a match with no answers failed"
-python3 -c 'import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); assert wb["答题明细"].max_row == 1 and wb["个人排名"].max_row == 2' "$tmp/odd2.xlsx" \
+"$py" -c 'import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); assert wb["答题明细"].max_row == 1 and wb["个人排名"].max_row == 2' "$tmp/odd2.xlsx" \
   || fail "xlsx of a match with no answers"
 [ "$("$quizd" results list --db "$tmp/odd.db" | grep -Ec 'ZZZZ-ZZZZ +1  running')" -eq 1 ] || fail "list: the match without answers"
 
@@ -231,6 +237,14 @@ expect_rc 2 frobnicate
 expect_rc 2
 expect_rc 0 --help
 expect_rc 0 show --help
+# XLSX is binary: refused on a terminal (script(1) gives the command a pty)
+if command -v script >/dev/null; then
+  rc=0
+  script -qec "'$quizd' results export --db '$db' 1 --format xlsx" /dev/null >"$tmp/tty.out" 2>&1 </dev/null || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "terminal" "$tmp/tty.out" || { cat "$tmp/tty.out"; fail "xlsx to a terminal: exit $rc, want 2"; }
+else
+  echo "note: script(1) missing, the terminal refusal is not checked"
+fi
 echo junk >"$tmp/junk.db"
 expect_rc 1 list --db "$tmp/junk.db"
 "$quizd" --help | grep -q "quizd results" || fail "quizd --help does not list results"
