@@ -83,4 +83,73 @@ int results_xlsx(const struct rmatch *m, const char *path, char *err,
  * ("2026-11-30 10:05:00") to out (cap bytes). */
 void results_local_time(int64_t us, char *out, size_t cap);
 
+/* ---- the reading side, shared by results_query.c (match, players,
+ * standings) and results_questions.c (questions, answers) */
+
+#define OPT_MAX	 8     /* ITEM_MAX_OPTIONS: display slots A..H */
+#define CELL_MAX 32000 /* bytes of one text cell (XLSX allows 32767 chars) */
+
+struct rplayer {
+	int64_t id;
+	char *nick, *team; /* team NULL: none */
+	bool kicked;
+	int64_t score, correct, time_us;
+	int64_t rank;
+};
+
+struct rq {
+	int64_t idx, round;
+	char *qid, *kind, *stem, *fills;
+	bool known, choice, perm_ok;
+	int nopt;
+	uint32_t correct_mask;
+	int perm[OPT_MAX];
+	int64_t answers, right, voided;
+	int64_t wrong[OPT_MAX];
+	int64_t *rt;
+	size_t nrt, rtcap;
+};
+
+struct rload {
+	sqlite3 *db;
+	int64_t id;
+	struct rmatch *m;
+	struct rplayer *pl;
+	size_t npl;
+	int64_t *kicked;
+	size_t nkicked;
+	struct rq *q;
+	size_t nq;
+	int maxopt;
+	char *err;
+	size_t cap;
+};
+
+/* A text column copied for display: control characters but LF dropped,
+ * invalid bytes replaced, cut to CELL_MAX bytes; NULL stays NULL. */
+char *results_col_text(sqlite3_stmt *st, int i);
+/* Sets a table's sheet and --sheet names and its columns (copied). */
+void results_table_init(struct rtable *t, const char *sheet, const char *name,
+			const struct rcol *cols, size_t ncols);
+/* Appends an empty row. Returns its index. */
+size_t results_row(struct rtable *t);
+/* Set one cell: an integer, a real, a copy of a text (NULL: left empty). */
+void results_set_int(struct rtable *t, size_t r, size_t c, int64_t v);
+void results_set_real(struct rtable *t, size_t r, size_t c, double v);
+void results_set_text(struct rtable *t, size_t r, size_t c, const char *s);
+/* Prepares sql with the match id bound to ?1; NULL after writing the
+ * error to L->err. */
+sqlite3_stmt *results_prep(struct rload *L, const char *sql);
+/* Finalizes a statement stepped to rc: 0 when rc is SQLITE_DONE, else
+ * -EIO with the error in L->err. */
+int results_done(struct rload *L, sqlite3_stmt *st, int rc);
+/* A player of L by id (L->pl is sorted by id), or NULL. */
+struct rplayer *results_player(struct rload *L, int64_t id);
+/* Reads the draw into L->q (results_questions.c). Returns 0 or -EIO. */
+int results_load_questions(struct rload *L);
+/* Fills the answers sheet and the counts of L->q. Returns 0 or -EIO. */
+int results_load_answers(struct rload *L);
+/* Fills the per-question sheet from L->q. */
+void results_question_table(struct rload *L);
+
 #endif

@@ -14,45 +14,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define OPT_MAX	   8	 /* ITEM_MAX_OPTIONS: display slots A..H */
-#define CELL_MAX   32000 /* bytes of one text cell (XLSX allows 32767 chars) */
-#define SCHEMA_MIN 3	 /* bookings, team_results, match_questions.round */
-
-struct rplayer {
-	int64_t id;
-	char *nick, *team; /* team NULL: none */
-	bool kicked;
-	int64_t score, correct, time_us;
-	int64_t rank;
-};
-
-struct rq {
-	int64_t idx, round;
-	char *qid, *kind, *stem, *fills;
-	bool known, choice, perm_ok;
-	int nopt;
-	uint32_t correct_mask;
-	int perm[OPT_MAX];
-	int64_t answers, right, voided;
-	int64_t wrong[OPT_MAX];
-	int64_t *rt;
-	size_t nrt, rtcap;
-};
-
-struct rload {
-	sqlite3 *db;
-	int64_t id;
-	struct rmatch *m;
-	struct rplayer *pl;
-	size_t npl;
-	int64_t *kicked;
-	size_t nkicked;
-	struct rq *q;
-	size_t nq;
-	int maxopt;
-	char *err;
-	size_t cap;
-};
+#define SCHEMA_MIN 3 /* bookings, team_results, match_questions.round */
 
 /* Opens the database read-only and checks its schema (results_int.h). */
 sqlite3 *results_db_open(const char *path, const char *cmd)
@@ -117,7 +79,7 @@ fail:
 
 /* A text column copied for display: control characters dropped, invalid
  * bytes replaced, cut to CELL_MAX bytes; NULL stays NULL. */
-static char *col_text(sqlite3_stmt *st, int i)
+char *results_col_text(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	size_t n, cap;
@@ -139,7 +101,7 @@ struct rcell *rtable_cell(struct rtable *t, size_t r, size_t c)
 }
 
 /* Sets a table's name and columns (copied). */
-static void rtable_init(struct rtable *t, const char *sheet, const char *name,
+void results_table_init(struct rtable *t, const char *sheet, const char *name,
 			const struct rcol *cols, size_t ncols)
 {
 	t->sheet = sheet;
@@ -150,7 +112,7 @@ static void rtable_init(struct rtable *t, const char *sheet, const char *name,
 }
 
 /* Appends an empty row. Returns its index. */
-static size_t rtable_row(struct rtable *t)
+size_t results_row(struct rtable *t)
 {
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
@@ -162,7 +124,7 @@ static size_t rtable_row(struct rtable *t)
 }
 
 /* Sets an integer cell. */
-static void set_int(struct rtable *t, size_t r, size_t c, int64_t v)
+void results_set_int(struct rtable *t, size_t r, size_t c, int64_t v)
 {
 	struct rcell *x = rtable_cell(t, r, c);
 
@@ -171,7 +133,7 @@ static void set_int(struct rtable *t, size_t r, size_t c, int64_t v)
 }
 
 /* Sets a real cell. */
-static void set_real(struct rtable *t, size_t r, size_t c, double v)
+void results_set_real(struct rtable *t, size_t r, size_t c, double v)
 {
 	struct rcell *x = rtable_cell(t, r, c);
 
@@ -180,7 +142,7 @@ static void set_real(struct rtable *t, size_t r, size_t c, double v)
 }
 
 /* Sets a text cell to a copy of s (NULL: the cell stays empty). */
-static void set_text(struct rtable *t, size_t r, size_t c, const char *s)
+void results_set_text(struct rtable *t, size_t r, size_t c, const char *s)
 {
 	struct rcell *x = rtable_cell(t, r, c);
 
@@ -191,7 +153,7 @@ static void set_text(struct rtable *t, size_t r, size_t c, const char *s)
 }
 
 /* Prepares sql with the match id bound to ?1; NULL after writing the error. */
-static sqlite3_stmt *prep(struct rload *L, const char *sql)
+sqlite3_stmt *results_prep(struct rload *L, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -204,7 +166,7 @@ static sqlite3_stmt *prep(struct rload *L, const char *sql)
 }
 
 /* Ends a statement's loop: -EIO (error written) unless it ran to the end. */
-static int done(struct rload *L, sqlite3_stmt *st, int rc)
+int results_done(struct rload *L, sqlite3_stmt *st, int rc)
 {
 	if (rc != SQLITE_DONE) {
 		snprintf(L->err, L->cap, "%s", sqlite3_errmsg(L->db));
@@ -218,9 +180,9 @@ static int done(struct rload *L, sqlite3_stmt *st, int rc)
 /* Reads the matches row and the number of contestants. */
 static int load_match(struct rload *L)
 {
-	sqlite3_stmt *st =
-	    prep(L, "SELECT id, code, title, state, created_at FROM matches"
-		    " WHERE id = ?1");
+	sqlite3_stmt *st = results_prep(
+	    L, "SELECT id, code, title, state, created_at FROM matches"
+	       " WHERE id = ?1");
 	int rc;
 
 	if (!st)
@@ -231,11 +193,11 @@ static int load_match(struct rload *L)
 		return -ENOENT;
 	}
 	if (rc != SQLITE_ROW)
-		return done(L, st, rc);
+		return results_done(L, st, rc);
 	L->m->id = sqlite3_column_int64(st, 0);
-	L->m->code = col_text(st, 1);
-	L->m->title = col_text(st, 2);
-	L->m->state = col_text(st, 3);
+	L->m->code = results_col_text(st, 1);
+	L->m->title = results_col_text(st, 2);
+	L->m->state = results_col_text(st, 3);
 	L->m->created_at = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 	return 0;
@@ -259,8 +221,9 @@ static int load_players(struct rload *L)
 	size_t cap = 0;
 	int rc;
 
-	st = prep(L, "SELECT DISTINCT player_id FROM events WHERE match_id ="
-		     " ?1 AND kind = 'kick'");
+	st = results_prep(
+	    L, "SELECT DISTINCT player_id FROM events WHERE match_id ="
+	       " ?1 AND kind = 'kick'");
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -270,10 +233,10 @@ static int load_players(struct rload *L)
 		}
 		L->kicked[L->nkicked++] = sqlite3_column_int64(st, 0);
 	}
-	if ((rc = done(L, st, rc)) < 0)
+	if ((rc = results_done(L, st, rc)) < 0)
 		return rc;
-	st = prep(L, "SELECT player_id, nick, team FROM players WHERE"
-		     " match_id = ?1 ORDER BY player_id");
+	st = results_prep(L, "SELECT player_id, nick, team FROM players WHERE"
+			     " match_id = ?1 ORDER BY player_id");
 	if (!st)
 		return -EIO;
 	cap = 0;
@@ -287,17 +250,17 @@ static int load_players(struct rload *L)
 		p = &L->pl[L->npl++];
 		memset(p, 0, sizeof(*p));
 		p->id = sqlite3_column_int64(st, 0);
-		p->nick = col_text(st, 1);
-		p->team = col_text(st, 2);
+		p->nick = results_col_text(st, 1);
+		p->team = results_col_text(st, 2);
 		p->kicked = is_kicked(L, p->id);
 		if (!p->kicked)
 			L->m->contestants++;
 	}
-	return done(L, st, rc);
+	return results_done(L, st, rc);
 }
 
 /* A player by id, or NULL. */
-static struct rplayer *player_by_id(struct rload *L, int64_t id)
+struct rplayer *results_player(struct rload *L, int64_t id)
 {
 	size_t lo = 0, hi = L->npl;
 
@@ -324,15 +287,15 @@ static const struct rcol player_cols[] = {
 /* Appends a player's standing. */
 static void player_row(struct rtable *t, const struct rplayer *p)
 {
-	size_t r = rtable_row(t);
+	size_t r = results_row(t);
 
-	set_int(t, r, 0, p->rank);
-	set_int(t, r, 1, p->id);
-	set_text(t, r, 2, p->nick);
-	set_text(t, r, 3, p->team);
-	set_int(t, r, 4, p->score);
-	set_int(t, r, 5, p->correct);
-	set_real(t, r, 6, (double)p->time_us / 1e6);
+	results_set_int(t, r, 0, p->rank);
+	results_set_int(t, r, 1, p->id);
+	results_set_text(t, r, 2, p->nick);
+	results_set_text(t, r, 3, p->team);
+	results_set_int(t, r, 4, p->score);
+	results_set_int(t, r, 5, p->correct);
+	results_set_real(t, r, 6, (double)p->time_us / 1e6);
 }
 
 /* The final standings from the results table. Returns the rows read or
@@ -340,9 +303,10 @@ static void player_row(struct rtable *t, const struct rplayer *p)
 static int final_players(struct rload *L)
 {
 	struct rtable *t = &L->m->t[RS_PLAYERS];
-	sqlite3_stmt *st = prep(L, "SELECT player_id, rank, score, correct,"
-				   " total_time_us FROM results WHERE"
-				   " match_id = ?1 ORDER BY rank, player_id");
+	sqlite3_stmt *st =
+	    results_prep(L, "SELECT player_id, rank, score, correct,"
+			    " total_time_us FROM results WHERE"
+			    " match_id = ?1 ORDER BY rank, player_id");
 	int rc, n = 0;
 
 	if (!st)
@@ -353,7 +317,7 @@ static int final_players(struct rload *L)
 		memset(&q, 0, sizeof(q));
 		q.id = sqlite3_column_int64(st, 0);
 		/* a results row whose player is gone keeps its id */
-		p = player_by_id(L, q.id);
+		p = results_player(L, q.id);
 		if (p) {
 			q.nick = p->nick;
 			q.team = p->team;
@@ -369,7 +333,7 @@ static int final_players(struct rload *L)
 		player_row(t, &q);
 		n++;
 	}
-	rc = done(L, st, rc);
+	rc = results_done(L, st, rc);
 	return rc < 0 ? rc : n;
 }
 
@@ -397,33 +361,35 @@ static int provisional_players(struct rload *L)
 	size_t i, n = 0;
 	int rc;
 
-	st = prep(L, "SELECT player_id, sum(delta), sum(correct) FROM"
-		     " bookings WHERE match_id = ?1 GROUP BY player_id");
+	st =
+	    results_prep(L, "SELECT player_id, sum(delta), sum(correct) FROM"
+			    " bookings WHERE match_id = ?1 GROUP BY player_id");
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct rplayer *p =
-		    player_by_id(L, sqlite3_column_int64(st, 0));
+		    results_player(L, sqlite3_column_int64(st, 0));
 
 		if (p) {
 			p->score = sqlite3_column_int64(st, 1);
 			p->correct = sqlite3_column_int64(st, 2);
 		}
 	}
-	if ((rc = done(L, st, rc)) < 0)
+	if ((rc = results_done(L, st, rc)) < 0)
 		return rc;
-	st = prep(L, "SELECT player_id, sum(rt_us) FROM answers WHERE"
-		     " match_id = ?1 AND voided = 0 GROUP BY player_id");
+	st =
+	    results_prep(L, "SELECT player_id, sum(rt_us) FROM answers WHERE"
+			    " match_id = ?1 AND voided = 0 GROUP BY player_id");
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct rplayer *p =
-		    player_by_id(L, sqlite3_column_int64(st, 0));
+		    results_player(L, sqlite3_column_int64(st, 0));
 
 		if (p)
 			p->time_us = sqlite3_column_int64(st, 1);
 	}
-	if ((rc = done(L, st, rc)) < 0)
+	if ((rc = results_done(L, st, rc)) < 0)
 		return rc;
 	o = xcalloc(L->npl ? L->npl : 1, sizeof(*o));
 	for (i = 0; i < L->npl; i++)
@@ -480,31 +446,32 @@ static void team_row(struct rload *L, int64_t rank, const char *team,
 		     int64_t members, int64_t score, int64_t points)
 {
 	struct rtable *t = &L->m->t[RS_TEAMS];
-	size_t r = rtable_row(t);
+	size_t r = results_row(t);
 	struct rcell *c;
 
-	set_int(t, r, 0, rank);
-	set_text(t, r, 1, team);
-	set_int(t, r, 2, members);
+	results_set_int(t, r, 0, rank);
+	results_set_text(t, r, 1, team);
+	results_set_int(t, r, 2, members);
 	c = rtable_cell(t, r, 3);
 	c->kind = RC_TEXT;
 	c->s = team_names(L, team);
-	set_int(t, r, 4, score);
-	set_int(t, r, 5, points);
+	results_set_int(t, r, 4, score);
+	results_set_int(t, r, 5, points);
 }
 
 /* The final team standings from team_results. */
 static int final_teams(struct rload *L)
 {
-	sqlite3_stmt *st = prep(L, "SELECT rank, team, members, score, points"
-				   " FROM team_results WHERE match_id = ?1"
-				   " ORDER BY rank, team");
+	sqlite3_stmt *st =
+	    results_prep(L, "SELECT rank, team, members, score, points"
+			    " FROM team_results WHERE match_id = ?1"
+			    " ORDER BY rank, team");
 	int rc;
 
 	if (!st)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *team = col_text(st, 1);
+		char *team = results_col_text(st, 1);
 
 		team_row(L, sqlite3_column_int64(st, 0), team ? team : "",
 			 sqlite3_column_int64(st, 2),
@@ -512,7 +479,7 @@ static int final_teams(struct rload *L)
 			 sqlite3_column_int64(st, 4));
 		free(team);
 	}
-	return done(L, st, rc);
+	return results_done(L, st, rc);
 }
 
 struct pteam {
@@ -560,319 +527,6 @@ static void provisional_teams(struct rload *L)
 	free(tm);
 }
 
-/* Reads a JSON array of small integers ("[0,3,1]") into perm; false when it
- * is not one, or an entry is outside 0..n-1. */
-static bool parse_perm(const char *s, int *perm, int n)
-{
-	int k = 0;
-
-	if (!s || *s++ != '[')
-		return false;
-	while (*s == ' ')
-		s++;
-	while (*s && *s != ']') {
-		char *end;
-		long v = strtol(s, &end, 10);
-
-		if (end == s)
-			return false;
-		if (k < n) {
-			if (v < 0 || v >= n)
-				return false;
-			perm[k] = (int)v;
-		}
-		k++;
-		s = end;
-		while (*s == ' ')
-			s++;
-		if (*s == ',')
-			s++;
-		while (*s == ' ')
-			s++;
-	}
-	return *s == ']' && k >= n;
-}
-
-/* Reads the draw with each question as the bank has it now. */
-static int load_questions(struct rload *L)
-{
-	sqlite3_stmt *st = prep(
-	    L, "SELECT mq.idx, mq.round, mq.question_id, mq.perm,"
-	       " q.id IS NOT NULL, q.kind, q.stem, CASE WHEN"
-	       " json_valid(q.options) THEN json_array_length(q.options)"
-	       " ELSE 0 END, q.correct_mask, (SELECT group_concat(value,"
-	       " ' / ') FROM json_each(CASE WHEN json_valid(q.fills) THEN"
-	       " q.fills ELSE '[]' END)) FROM match_questions mq LEFT JOIN"
-	       " questions q ON q.id = mq.question_id WHERE mq.match_id = ?1"
-	       " ORDER BY mq.idx");
-	size_t cap = 0;
-	int rc;
-
-	if (!st)
-		return -EIO;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rq *q;
-		char *perm;
-
-		if (L->nq == cap) {
-			cap = cap ? cap * 2 : 16;
-			L->q = xrealloc(L->q, cap * sizeof(*L->q));
-		}
-		q = &L->q[L->nq++];
-		memset(q, 0, sizeof(*q));
-		q->idx = sqlite3_column_int64(st, 0);
-		q->round = sqlite3_column_int64(st, 1);
-		q->qid = col_text(st, 2);
-		q->known = sqlite3_column_int(st, 4) != 0;
-		q->kind = col_text(st, 5);
-		q->stem = col_text(st, 6);
-		q->nopt = sqlite3_column_int(st, 7);
-		if (q->nopt < 0 || q->nopt > OPT_MAX)
-			q->nopt = 0;
-		q->correct_mask = (uint32_t)sqlite3_column_int64(st, 8);
-		q->fills = col_text(st, 9);
-		q->choice = q->known && q->nopt > 0 &&
-			    !(q->kind && strcmp(q->kind, "fill") == 0);
-		perm = col_text(st, 3);
-		q->perm_ok = q->choice && parse_perm(perm, q->perm, q->nopt);
-		free(perm);
-		if (q->choice && q->nopt > L->maxopt)
-			L->maxopt = q->nopt;
-	}
-	return done(L, st, rc);
-}
-
-/* The question drawn at idx, or NULL (an answer to a question the draw
- * does not list). */
-static struct rq *question_at(struct rload *L, int64_t idx)
-{
-	size_t lo = 0, hi = L->nq;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (L->q[mid].idx == idx)
-			return &L->q[mid];
-		if (L->q[mid].idx < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* Display letters of a mask's first n slots ("AC") into out (9 bytes). */
-static void letters(uint32_t mask, int n, char *out)
-{
-	int i, k = 0;
-
-	for (i = 0; i < n && i < OPT_MAX; i++)
-		if (mask & (1u << i))
-			out[k++] = (char)('A' + i);
-	out[k] = '\0';
-}
-
-static const struct rcol answer_cols[] = {
-    {"题号", "q", 0, 0, true},
-    {"题目编号", "item", 0, 0, true},
-    {"选手编号", "id", 0, 0, true},
-    {"昵称", "nick", 0, 0, true},
-    {"队伍", "team", 0, 0, true},
-    {"作答", "answer", 0, 0, true},
-    {"接收时间(ms)", "recv ms", 3, 0, true},
-    {"单程补偿(ms)", "comp ms", 3, 0, true},
-    {"用时(ms)", "time ms", 3, 0, true},
-    {"正确", "correct", 0, 0, true},
-    {"得分", "points", 0, 0, true},
-    {"作废", "voided", 0, 0, true},
-};
-
-/* The time base of the receive times: the match's first event (quizd's
- * monotonic clock), else its first answer. */
-static int recv_base(struct rload *L, int64_t *base)
-{
-	sqlite3_stmt *st = prep(
-	    L, "SELECT coalesce((SELECT at_us FROM events WHERE match_id = ?1"
-	       " ORDER BY seq LIMIT 1), (SELECT min(recv_us) FROM answers"
-	       " WHERE match_id = ?1), 0)");
-	int rc;
-
-	if (!st)
-		return -EIO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*base = sqlite3_column_int64(st, 0);
-		rc = SQLITE_DONE;
-	}
-	return done(L, st, rc);
-}
-
-/* Reads every answer: the answers sheet, and the counts per question. */
-static int load_answers(struct rload *L)
-{
-	struct rtable *t = &L->m->t[RS_ANSWERS];
-	sqlite3_stmt *st;
-	int64_t base = 0;
-	int rc;
-
-	if ((rc = recv_base(L, &base)) < 0)
-		return rc;
-	st = prep(L, "SELECT q, player_id, choice_mask, text, recv_us,"
-		     " one_way_us, rt_us, correct, points, voided FROM answers"
-		     " WHERE match_id = ?1 ORDER BY q, recv_us, player_id");
-	if (!st)
-		return -EIO;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t qi = sqlite3_column_int64(st, 0);
-		int64_t pid = sqlite3_column_int64(st, 1);
-		uint32_t mask = (uint32_t)sqlite3_column_int64(st, 2);
-		int64_t rt = sqlite3_column_int64(st, 6);
-		bool right = sqlite3_column_int64(st, 7) != 0;
-		bool voided = sqlite3_column_int64(st, 9) != 0;
-		struct rq *q = question_at(L, qi);
-		struct rplayer *p = player_by_id(L, pid);
-		size_t r = rtable_row(t);
-		char *text = col_text(st, 3);
-		char lt[OPT_MAX + 1];
-		int i;
-
-		set_int(t, r, 0, qi + 1);
-		set_text(t, r, 1, q ? q->qid : NULL);
-		set_int(t, r, 2, pid);
-		set_text(t, r, 3, p ? p->nick : NULL);
-		set_text(t, r, 4, p ? p->team : NULL);
-		letters(mask, OPT_MAX, lt);
-		set_text(t, r, 5, mask ? lt : text);
-		free(text);
-		set_real(t, r, 6,
-			 (double)(sqlite3_column_int64(st, 4) - base) / 1e3);
-		set_real(t, r, 7, (double)sqlite3_column_int64(st, 5) / 1e3);
-		set_real(t, r, 8, (double)rt / 1e3);
-		set_int(t, r, 9, right);
-		set_int(t, r, 10, sqlite3_column_int64(st, 8));
-		set_int(t, r, 11, voided);
-		if (!q)
-			continue;
-		q->answers++;
-		q->right += right;
-		q->voided |= voided;
-		if (q->nrt == q->rtcap) {
-			q->rtcap = q->rtcap ? q->rtcap * 2 : 16;
-			q->rt = xrealloc(q->rt, q->rtcap * sizeof(*q->rt));
-		}
-		q->rt[q->nrt++] = rt;
-		for (i = 0; q->perm_ok && i < q->nopt; i++)
-			if (mask & (1u << i))
-				q->wrong[i]++;
-	}
-	return done(L, st, rc);
-}
-
-/* qsort order of int64 values. */
-static int i64_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static const struct rcol question_cols[] = {
-    {"题号", "q", 0, 4, true},
-    {"轮次", "round", 0, 5, true},
-    {"题目编号", "item", 0, 10, true},
-    {"题型", "kind", 0, 9, true},
-    {"题干", "stem", 0, 28, true},
-    {"正确答案", "key", 0, 10, true},
-    {"作答", "answers", 0, 7, true},
-    {"答对", "right", 0, 5, true},
-    {"正确率(%)", "accuracy %", 1, 10, true},
-    {"中位用时(秒)", "median s", 3, 8, true},
-    {"作废", "voided", 0, 6, true},
-    {NULL, "wrong options chosen", 0, 24, false},
-};
-#define QCOL_WRONG_TEXT 11 /* then one export column per letter */
-
-static const char *const wrong_headers[OPT_MAX] = {
-    "误选 A", "误选 B", "误选 C", "误选 D",
-    "误选 E", "误选 F", "误选 G", "误选 H",
-};
-
-/* Whether display slot i of q holds a wrong option. */
-static bool slot_wrong(const struct rq *q, int i)
-{
-	return q->perm_ok && i < q->nopt &&
-	       !(q->correct_mask & (1u << q->perm[i]));
-}
-
-/* The per-question sheet. */
-static void question_table(struct rload *L)
-{
-	size_t nc = QCOL_WRONG_TEXT + 1 + (size_t)L->maxopt;
-	struct rcol *cols = xcalloc(nc, sizeof(*cols));
-	struct rtable *t = &L->m->t[RS_QUESTIONS];
-	size_t i;
-	int k;
-
-	memcpy(cols, question_cols, sizeof(question_cols));
-	for (k = 0; k < L->maxopt; k++) {
-		struct rcol *c = &cols[QCOL_WRONG_TEXT + 1 + k];
-
-		c->zh = wrong_headers[k];
-		c->en = wrong_headers[k];
-		c->export = true;
-	}
-	rtable_init(t, "每题统计", "questions", cols, nc);
-	free(cols);
-	for (i = 0; i < L->nq; i++) {
-		struct rq *q = &L->q[i];
-		size_t r = rtable_row(t);
-		char key[OPT_MAX + 1], wtext[OPT_MAX * 24 + 1];
-		size_t wl = 0;
-		uint32_t km = 0;
-
-		set_int(t, r, 0, q->idx + 1);
-		set_int(t, r, 1, q->round + 1);
-		set_text(t, r, 2, q->qid);
-		set_text(t, r, 3, q->known ? q->kind : "?");
-		set_text(t, r, 4,
-			 q->known ? q->stem
-				  : "(题库中已无此题 / not in the bank)");
-		for (k = 0; q->perm_ok && k < q->nopt; k++)
-			if (q->correct_mask & (1u << q->perm[k]))
-				km |= 1u << k;
-		letters(km, q->nopt, key);
-		set_text(t, r, 5,
-			 q->choice ? (q->perm_ok ? key : "?") : q->fills);
-		set_int(t, r, 6, q->answers);
-		set_int(t, r, 7, q->right);
-		if (q->answers)
-			set_real(t, r, 8,
-				 100.0 * (double)q->right / (double)q->answers);
-		if (q->nrt) {
-			qsort(q->rt, q->nrt, sizeof(*q->rt), i64_cmp);
-			set_real(t, r, 9,
-				 (q->nrt % 2 ? (double)q->rt[q->nrt / 2]
-					     : ((double)q->rt[q->nrt / 2 - 1] +
-						(double)q->rt[q->nrt / 2]) /
-						   2) /
-				     1e6);
-		}
-		set_int(t, r, 10, q->voided);
-		wtext[0] = '\0';
-		for (k = 0; k < q->nopt; k++) {
-			if (!slot_wrong(q, k))
-				continue;
-			set_int(t, r, QCOL_WRONG_TEXT + 1 + (size_t)k,
-				q->wrong[k]);
-			wl += (size_t)snprintf(wtext + wl, sizeof(wtext) - wl,
-					       "%s%c:%lld", wl ? "," : "",
-					       'A' + k, (long long)q->wrong[k]);
-		}
-		if (wl)
-			set_text(t, r, QCOL_WRONG_TEXT, wtext);
-	}
-}
-
 /* Reads a match (results_int.h). */
 int results_load(sqlite3 *db, int64_t id, struct rmatch *m, char *err,
 		 size_t cap)
@@ -888,12 +542,11 @@ int results_load(sqlite3 *db, int64_t id, struct rmatch *m, char *err,
 	L.m = m;
 	L.err = err;
 	L.cap = cap;
-	rtable_init(&m->t[RS_TEAMS], "团体排名", "teams", team_cols,
-		    sizeof(team_cols) / sizeof(team_cols[0]));
-	rtable_init(&m->t[RS_PLAYERS], "个人排名", "players", player_cols,
-		    sizeof(player_cols) / sizeof(player_cols[0]));
-	rtable_init(&m->t[RS_ANSWERS], "答题明细", "answers", answer_cols,
-		    sizeof(answer_cols) / sizeof(answer_cols[0]));
+	results_table_init(&m->t[RS_TEAMS], "团体排名", "teams", team_cols,
+			   sizeof(team_cols) / sizeof(team_cols[0]));
+	results_table_init(&m->t[RS_PLAYERS], "个人排名", "players",
+			   player_cols,
+			   sizeof(player_cols) / sizeof(player_cols[0]));
 	/* one snapshot: a live quizd's later writes are not half seen */
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, cap, "%s", sqlite3_errmsg(db));
@@ -913,9 +566,10 @@ int results_load(sqlite3 *db, int64_t id, struct rmatch *m, char *err,
 	} else if ((rc = final_teams(&L)) < 0) {
 		goto out;
 	}
-	if ((rc = load_questions(&L)) < 0 || (rc = load_answers(&L)) < 0)
+	if ((rc = results_load_questions(&L)) < 0 ||
+	    (rc = results_load_answers(&L)) < 0)
 		goto out;
-	question_table(&L);
+	results_question_table(&L);
 out:
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	for (i = 0; i < L.npl; i++) {
