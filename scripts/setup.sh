@@ -5,8 +5,9 @@ set -euo pipefail
 pkgs=(cmake gcc make pkg-config clang-format
       libuv1-dev libprotobuf-c-dev protobuf-c-compiler
       libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
-      libunistring-dev libinih-dev nettle-dev
-      gettext tmux sqlite3 jq clang libclang-rt-14-dev)
+      libunistring-dev libinih-dev nettle-dev libxlsxwriter-dev
+      gettext tmux sqlite3 jq clang libclang-rt-14-dev
+      python3-openpyxl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -18,6 +18,7 @@
 #include "item.h"
 #include "log.h"
 #include "net.h"
+#include "results_cli.h"
 #include "server.h"
 #include "store.h"
 
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 	    "       quizd contest check FILE [--db PATH]\n"
 	    "       quizd audit verify --db PATH MATCH...|--all\n"
 	    "       quizd audit show --db PATH MATCH\n"
+	    "       quizd results list|show MATCH|export MATCH --format "
+	    "csv|xlsx ...\n"
 	    "\n"
 	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
 	    "\n"
@@ -678,6 +681,8 @@ int main(int argc, char **argv)
 		return contest_cli(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "audit") == 0)
 		return audit_cli(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "results") == 0)
+		return results_cli(argc - 2, argv + 2);
 	server_config_default(&o.cfg);
 	r = parse_args(argc, argv, &o);
 	if (r)
