@@ -48,9 +48,9 @@ echo "== build and test under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan '^integration_killloop$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
 
-echo "== fuzz targets, about 12 s each (scripts/fuzz.sh, docs/FUZZING.md)"
+echo "== fuzz targets, about 8 s each (scripts/fuzz.sh, docs/FUZZING.md)"
 if command -v clang >/dev/null 2>&1; then
-  bash scripts/fuzz.sh -t 12
+  bash scripts/fuzz.sh -t 8
 else
   echo "SKIPPED: fuzzing needs clang"
 fi
