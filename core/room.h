@@ -475,6 +475,10 @@ void room_effects_clear(struct room *r);
 
 /* Read-only views for building messages. */
 enum room_state room_state(const struct room *r);
+/* Whether the current question's reveal was made and the room is still
+ * at it: CLOSED after the commit (or PAUSED from there). What a connection
+ * that arrives then is shown. */
+bool room_revealed(const struct room *r);
 /* The state a PAUSED room will return to. */
 enum room_state room_paused_from(const struct room *r);
 const struct room_settings *room_settings(const struct room *r);

@@ -127,6 +127,14 @@ enum room_state room_state(const struct room *r)
 	return r->state;
 }
 
+bool room_revealed(const struct room *r)
+{
+	enum room_state st =
+	    r->state == ROOM_PAUSED ? r->paused_from : r->state;
+
+	return st == ROOM_CLOSED && !r->awaiting_commit;
+}
+
 enum room_state room_paused_from(const struct room *r)
 {
 	return r->paused_from;

@@ -155,8 +155,34 @@ void push_countdown(struct lroom *lr, const struct room_effect *e)
 	push_bcast(lr, &env, true, true);
 }
 
-/* The reveal to everyone, then each contestant's own result. */
-void push_reveal(struct lroom *lr, uint32_t q)
+/* Contestant i's own Result of question q into res (q's booking, its
+ * rank and total). */
+static void result_fill(struct lroom *lr, uint32_t q, uint32_t i, bool voided,
+			Quiz__V1__Result *res)
+{
+	const struct room_player *p = room_player(lr->room, i);
+	bool booked = p->last.q == (int32_t)q && !voided;
+
+	res->question_index = q;
+	/* answered: this contestant did (also on a voided question);
+	 * team_answered: the team's answer was booked for it */
+	res->answered = lr->answered_q[i] == q + 1;
+	res->team_answered = booked && p->last.answered && p->team >= 0;
+	res->correct =
+	    booked && p->last.correct && (res->answered || res->team_answered);
+	res->delta = booked ? p->last.delta : 0;
+	res->points = res->delta > 0 ? (uint32_t)res->delta : 0;
+	res->stake = booked && p->last.stake > 0 ? (uint32_t)p->last.stake : 0;
+	res->response_time_us =
+	    res->answered && booked ? (uint32_t)p->last.rt_us : 0;
+	res->total = p->score;
+	res->rank = p->rank;
+}
+
+/* The reveal of q, then each contestant's own result: to everyone (only
+ * NULL), or to one connection catching up on a revealed question (its
+ * own Result if it is a contestant's). */
+static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Reveal m = QUIZ__V1__REVEAL__INIT;
@@ -187,36 +213,33 @@ void push_reveal(struct lroom *lr, uint32_t q)
 	board = push_board_new(lr, false);
 	m.teams = board ? &board->tb : NULL;
 	m.sent_at_us = (uint64_t)net_now_us();
-	push_bcast(lr, &env, true, true);
+	if (only)
+		session_send_env(only, &env);
+	else
+		push_bcast(lr, &env, true, true);
 	push_board_free(board);
 
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
 	env.result = &res;
-	res.question_index = q;
 	res.players = m.players;
-	for (i = 1; i < lr->nseats; i++) {
+	/* one connection: its own seat only (no walk of the room: a
+	 * reconnect storm catches up thousands of them) */
+	for (i = only ? only->player : 1;
+	     i < lr->nseats && (!only || i == only->player); i++) {
 		const struct room_player *p = room_player(lr->room, i);
-		bool booked;
 
-		if (!lr->seats[i] || !p || p->kicked)
+		if (!lr->seats[i] || !p || p->kicked ||
+		    (only &&
+		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
 			continue;
-		booked = p->last.q == (int32_t)q && !voided;
-		/* answered: this contestant did (also on a voided question);
-		 * team_answered: the team's answer was booked for it */
-		res.answered = lr->answered_q[i] == q + 1;
-		res.team_answered = booked && p->last.answered && p->team >= 0;
-		res.correct = booked && p->last.correct &&
-			      (res.answered || res.team_answered);
-		res.delta = booked ? p->last.delta : 0;
-		res.points = res.delta > 0 ? (uint32_t)res.delta : 0;
-		res.stake =
-		    booked && p->last.stake > 0 ? (uint32_t)p->last.stake : 0;
-		res.response_time_us =
-		    res.answered && booked ? (uint32_t)p->last.rt_us : 0;
-		res.total = p->score;
-		res.rank = p->rank;
+		result_fill(lr, q, i, voided, &res);
 		session_send_env(lr->seats[i], &env);
 	}
+}
+
+void push_reveal(struct lroom *lr, uint32_t q)
+{
+	push_reveal_to(lr, q, NULL);
 }
 
 /* The top standings (at most ROOM_TOP_N) into st, pointed to by pst;
@@ -353,6 +376,10 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 	enum room_state st = room_state(lr->room);
 	uint32_t q = room_question_index(lr->room);
 
+	/* a question revealed while this connection was away: the reveal
+	 * and its own result (before a pause's StateChange) */
+	if (room_revealed(lr->room))
+		push_reveal_to(lr, q, ss);
 	if (st == ROOM_OPEN) {
 		push_question(lr, q, ss);
 	} else if (st == ROOM_WAGER) {

@@ -465,9 +465,9 @@ static int play(const char *path)
 
 /* Reads a resumed contestant's catch-up until its HostStatus: the room is
  * PAUSED for the RECOVERED reason and has no host. */
-static void resumed_catch_up(int i)
+static void resumed_catch_up(int i, bool voided)
 {
-	bool paused = false, joined = false;
+	bool paused = false, joined = false, reveal = false, result = false;
 	Env *e;
 
 	while ((e = peer_next(&cs[i], WAIT_MS))) {
@@ -475,6 +475,20 @@ static void resumed_catch_up(int i)
 
 		if (k == QUIZ__V1__ENVELOPE__BODY_JOINED)
 			joined = e->joined->player_id == st.id[i];
+		/* paused at the reveal of the voided q1 (--interrupted void):
+		 * a contestant coming back is shown it, and its own Result
+		 * books nothing; a continued q1 is still open: no reveal */
+		if (k == QUIZ__V1__ENVELOPE__BODY_REVEAL)
+			reveal =
+			    e->reveal->question_index == 1 && e->reveal->voided;
+		if (k == QUIZ__V1__ENVELOPE__BODY_RESULT) {
+			result = e->result->question_index == 1;
+			check(result && e->result->delta == 0 &&
+				  e->result->total == st.total[i],
+			      "player %u: the catch-up's Result of the "
+			      "voided q1 books nothing (delta %" PRId64 ")",
+			      st.id[i], e->result->delta);
+		}
 		if (k == QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE &&
 		    e->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
 			paused = e->state_change->reason ==
@@ -484,6 +498,11 @@ static void resumed_catch_up(int i)
 			      "player %u: Joined, PAUSED (RECOVERED), "
 			      "HostStatus{false}",
 			      st.id[i]);
+			check(reveal == voided && result == voided,
+			      "player %u: %s", st.id[i],
+			      voided ? "the voided q1's Reveal and Result in "
+				       "the catch-up"
+				     : "no reveal in the catch-up (q1 open)");
 			wire_free(e);
 			return;
 		}
@@ -514,7 +533,7 @@ static int resume(const char *path, bool voided)
 		      "'%s', id %u)",
 		      st.id[i], r->welcome->room_code, r->welcome->player_id);
 		wire_free(r);
-		resumed_catch_up(i);
+		resumed_catch_up(i, voided);
 	}
 	/* a wrong host token is refused */
 	peer_open(&bad);
