@@ -34,28 +34,6 @@ struct peer {
 };
 
 static int port;
-static int failures;
-
-/* Records one check. */
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static void die(const char *what)
-{
-	printf("FAIL - %s (giving up)\n", what);
-	exit(1);
-}
 
 static void peer_open(struct peer *p, const char *name)
 {
@@ -63,7 +41,7 @@ static void peer_open(struct peer *p, const char *name)
 	p->name = name;
 	p->fd = tc_dial(port, NULL);
 	if (p->fd < 0)
-		die("connect");
+		tc_die("connect");
 }
 
 static void peer_close(struct peer *p)
@@ -80,7 +58,7 @@ static uint32_t peer_send(struct peer *p, Env *env, bool keep_seq)
 	if (!keep_seq)
 		env->seq = ++p->seq;
 	if (tc_send_env(p->fd, env) == -ENOMEM)
-		die("pack");
+		tc_die("pack");
 	return env->seq;
 }
 
@@ -93,9 +71,9 @@ static Env *peer_next(struct peer *p)
 		int r = tc_next(p->fd, &p->rd, WAIT_MS, &env);
 
 		if (r == -EBADMSG)
-			die("bad frame from the server");
+			tc_die("bad frame from the server");
 		if (r == -EPROTO)
-			die("undecodable message from the server");
+			tc_die("undecodable message from the server");
 		if (r == -ENOTCONN)
 			p->closed = true;
 		if (r < 0)
@@ -156,19 +134,19 @@ static void expect_error(struct peer *p, Env *env, Quiz__V1__ErrorCode code,
 	Env *r = peer_reply(p, seq);
 
 	if (!r) {
-		check(false, "%s: no reply to seq %u", what, seq);
+		tc_check(false, "%s: no reply to seq %u", what, seq);
 		return;
 	}
 	if (r->body_case != QUIZ__V1__ENVELOPE__BODY_ERROR) {
-		check(false, "%s: got body %d, not Error", what,
-		      (int)r->body_case);
+		tc_check(false, "%s: got body %d, not Error", what,
+			 (int)r->body_case);
 	} else {
-		check(r->error->code == code && r->seq == seq &&
-			  r->error->ref_seq == seq,
-		      "%s: Error %d (want %d), Envelope.seq %u, ref_seq %u "
-		      "(want %u)",
-		      what, (int)r->error->code, (int)code, r->seq,
-		      r->error->ref_seq, seq);
+		tc_check(r->error->code == code && r->seq == seq &&
+			     r->error->ref_seq == seq,
+			 "%s: Error %d (want %d), Envelope.seq %u, ref_seq %u "
+			 "(want %u)",
+			 what, (int)r->error->code, (int)code, r->seq,
+			 r->error->ref_seq, seq);
 	}
 	wire_free(r);
 }
@@ -183,11 +161,11 @@ static Env *expect_reply(struct peer *p, Env *env,
 
 	if (r && r->body_case == kind)
 		return r;
-	check(false, "%s: want body %d, got %s %d (%s)", what, (int)kind,
-	      r ? "body" : "nothing", r ? (int)r->body_case : 0,
-	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
-		  ? r->error->message
-		  : "");
+	tc_check(false, "%s: want body %d, got %s %d (%s)", what, (int)kind,
+		 r ? "body" : "nothing", r ? (int)r->body_case : 0,
+		 r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		     ? r->error->message
+		     : "");
 	if (r)
 		wire_free(r);
 	return NULL;
@@ -203,7 +181,7 @@ static Env *hello(struct peer *p, const char *resume_token)
 	tc_hello_env(&env, &h, "quiz-conform/1", resume_token);
 	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
 	if (!w)
-		die("no Welcome");
+		tc_die("no Welcome");
 	return w;
 }
 
@@ -223,7 +201,7 @@ static Env *hello_contests(struct peer *p)
 	h.formats = f;
 	w = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_WELCOME, "Hello");
 	if (!w)
-		die("no Welcome");
+		tc_die("no Welcome");
 	return w;
 }
 
@@ -239,9 +217,9 @@ static void expect_alive(struct peer *p, const char *what)
 	env.ping = &ping;
 	r = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_PONG, what);
 	if (r) {
-		check(r->pong->t0 == 5 && r->pong->t1 <= r->pong->t2,
-		      "%s: Pong{t0 echoed, t1 <= t2} with the Ping's seq",
-		      what);
+		tc_check(r->pong->t0 == 5 && r->pong->t1 <= r->pong->t2,
+			 "%s: Pong{t0 echoed, t1 <= t2} with the Ping's seq",
+			 what);
 		wire_free(r);
 	}
 }
@@ -260,14 +238,14 @@ static void host_command(Env *env, Quiz__V1__HostCommand *hc,
 static void check_settings(const Quiz__V1__RoomSettings *s, const char *where,
 			   uint32_t count)
 {
-	check(s && !strcmp(s->category, CATEGORY) && s->n_kinds == 1 &&
-		  s->kinds[0] == QUIZ__V1__QUESTION_KIND__FILL &&
-		  s->min_difficulty == 1 && s->max_difficulty == 3 &&
-		  s->question_count == count && !strcmp(s->title, "conform") &&
-		  s->countdown_ms == 500,
-	      "%s.settings echo category, kinds, difficulty range, title, "
-	      "countdown and %u questions",
-	      where, count);
+	tc_check(s && !strcmp(s->category, CATEGORY) && s->n_kinds == 1 &&
+		     s->kinds[0] == QUIZ__V1__QUESTION_KIND__FILL &&
+		     s->min_difficulty == 1 && s->max_difficulty == 3 &&
+		     s->question_count == count &&
+		     !strcmp(s->title, "conform") && s->countdown_ms == 500,
+		 "%s.settings echo category, kinds, difficulty range, title, "
+		 "countdown and %u questions",
+		 where, count);
 }
 
 /* Checks that need no room: seq of errors, second Hello, empty envelope,
@@ -284,8 +262,8 @@ static void no_room_checks(void)
 
 	peer_open(&a, "a");
 	w = hello(&a, NULL);
-	check(w->seq == 1 && strlen(w->welcome->resume_token) == 32,
-	      "Welcome carries the Hello's seq and a 32-hex resume token");
+	tc_check(w->seq == 1 && strlen(w->welcome->resume_token) == 32,
+		 "Welcome carries the Hello's seq and a 32-hex resume token");
 	wire_free(w);
 	a.seq = 6;
 	j.code = "NOSUCHRM";
@@ -324,7 +302,7 @@ static void no_room_checks(void)
 	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "Hello.client of 65 bytes");
 	r = peer_next(&b);
-	check(!r && b.closed, "... and the connection is closed");
+	tc_check(!r && b.closed, "... and the connection is closed");
 	if (r)
 		wire_free(r);
 	peer_close(&b);
@@ -337,7 +315,7 @@ static void no_room_checks(void)
 	expect_error(&b, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "Hello.resume_token of 65 bytes");
 	r = peer_next(&b);
-	check(!r && b.closed, "... and the connection is closed");
+	tc_check(!r && b.closed, "... and the connection is closed");
 	if (r)
 		wire_free(r);
 	peer_close(&b);
@@ -450,14 +428,14 @@ static void contest_checks(void)
 	cr.contest = "[contest]\ntitle = x\n[round.1]\nformat = turn\n"
 		     "pionts = 10\n";
 	r = peer_reply(&host, peer_send(&host, &env, false));
-	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
-		  r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
-		  strstr(r->error->message, "line 5"),
-	      "a contest file with an unknown key: BAD_MESSAGE naming its "
-	      "line (%s)",
-	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
-		  ? r->error->message
-		  : "no Error");
+	tc_check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		     r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
+		     strstr(r->error->message, "line 5"),
+		 "a contest file with an unknown key: BAD_MESSAGE naming its "
+		 "line (%s)",
+		 r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		     ? r->error->message
+		     : "no Error");
 	wire_free(r);
 	cr.contest = "";
 	rs.format = QUIZ__V1__ROUND_FORMAT__WAGER;
@@ -469,17 +447,17 @@ static void contest_checks(void)
 	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom with a contest file");
 	if (!r)
-		die("no contest room");
+		tc_die("no contest room");
 	snprintf(code, sizeof(code), "%s", r->room_created->code);
 	ci = r->room_created->contest;
-	check(ci && !strcmp(ci->title, "conform contest") &&
-		  ci->n_rounds == 1 &&
-		  ci->rounds[0]->format == QUIZ__V1__ROUND_FORMAT__REQUIRED &&
-		  ci->rounds[0]->points == 10 && ci->n_teams == 2 &&
-		  ci->scoring == QUIZ__V1__TEAM_SCORING__TEAM_MEAN &&
-		  ci->team_base == 100,
-	      "RoomCreated.contest: title, one REQUIRED round of +10, two "
-	      "fixed teams, mean, base 100");
+	tc_check(
+	    ci && !strcmp(ci->title, "conform contest") && ci->n_rounds == 1 &&
+		ci->rounds[0]->format == QUIZ__V1__ROUND_FORMAT__REQUIRED &&
+		ci->rounds[0]->points == 10 && ci->n_teams == 2 &&
+		ci->scoring == QUIZ__V1__TEAM_SCORING__TEAM_MEAN &&
+		ci->team_base == 100,
+	    "RoomCreated.contest: title, one REQUIRED round of +10, two "
+	    "fixed teams, mean, base 100");
 	wire_free(r);
 
 	peer_open(&old, "old client");
@@ -502,21 +480,21 @@ static void contest_checks(void)
 		     "no team in a room with a fixed team list");
 	j.team = "绿队";
 	r = peer_reply(&newc, peer_send(&newc, &env, false));
-	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
-		  r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
-		  strstr(r->error->message, "红队") &&
-		  strstr(r->error->message, "蓝队"),
-	      "a team not on the fixed list: BAD_MESSAGE naming the teams "
-	      "(%s)",
-	      r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
-		  ? r->error->message
-		  : "no Error");
+	tc_check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		     r->error->code == QUIZ__V1__ERROR_CODE__BAD_MESSAGE &&
+		     strstr(r->error->message, "红队") &&
+		     strstr(r->error->message, "蓝队"),
+		 "a team not on the fixed list: BAD_MESSAGE naming the teams "
+		 "(%s)",
+		 r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR
+		     ? r->error->message
+		     : "no Error");
 	wire_free(r);
 	j.team = "蓝队";
 	r = expect_reply(&newc, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
 			 "JoinRoom with a team of the list");
-	check(r && r->joined->contest && r->joined->contest->n_rounds == 1,
-	      "Joined.contest describes the room's contest");
+	tc_check(r && r->joined->contest && r->joined->contest->n_rounds == 1,
+		 "Joined.contest describes the room's contest");
 	wire_free(r);
 	peer_close(&newc);
 	peer_close(&host);
@@ -550,7 +528,7 @@ static void contest_wager_checks(void)
 	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom of a wager contest");
 	if (!r)
-		die("no wager room");
+		tc_die("no wager room");
 	snprintf(code, sizeof(code), "%s", r->room_created->code);
 	wire_free(r);
 	peer_open(&a, "wager a");
@@ -565,13 +543,13 @@ static void contest_wager_checks(void)
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0, "START");
 	r = peer_wait(&a, QUIZ__V1__ENVELOPE__BODY_WAGER_REQUEST);
 	if (!r) {
-		check(false, "WagerRequest after START");
+		tc_check(false, "WagerRequest after START");
 		return;
 	}
 	q = r->wager_request->question_index;
-	check(r->wager_request->n_stakes == 3 &&
-		  r->wager_request->stakes[1] == 20,
-	      "WagerRequest offers the stakes 10/20/30");
+	tc_check(r->wager_request->n_stakes == 3 &&
+		     r->wager_request->stakes[1] == 20,
+		 "WagerRequest offers the stakes 10/20/30");
 	wire_free(r);
 	w.question_index = q;
 	w.stake = 25;
@@ -582,7 +560,7 @@ static void contest_wager_checks(void)
 	w.stake = 20;
 	r = expect_reply(&a, &env, QUIZ__V1__ENVELOPE__BODY_WAGER_ACK,
 			 "Wager 20");
-	check(r && r->wager_ack->stake == 20, "WagerAck{stake 20}");
+	tc_check(r && r->wager_ack->stake == 20, "WagerAck{stake 20}");
 	wire_free(r);
 
 	peer_open(&b, "wager b");
@@ -594,10 +572,10 @@ static void contest_wager_checks(void)
 			 "join 乙 during the wager phase");
 	wire_free(r);
 	r = peer_wait(&b, QUIZ__V1__ENVELOPE__BODY_WAGER_ACK);
-	check(r && r->wager_ack->stake == 20 && r->wager_ack->player_id == 0 &&
-		  r->seq == 0,
-	      "a teammate joining in the wager phase is told the team's "
-	      "stake (WagerAck push, player_id 0)");
+	tc_check(r && r->wager_ack->stake == 20 &&
+		     r->wager_ack->player_id == 0 && r->seq == 0,
+		 "a teammate joining in the wager phase is told the team's "
+		 "stake (WagerAck push, player_id 0)");
 	wire_free(r);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WAGER;
 	env.wager = &w;
@@ -637,12 +615,13 @@ static void room_setup(void)
 	r = expect_reply(&R.h1, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom");
 	if (!r)
-		die("no room");
+		tc_die("no room");
 	R.count = r->room_created->settings->question_count;
-	check(R.count >= 2 && R.count < 200,
-	      "200 questions asked, %u match the filter: RoomCreated.settings "
-	      "says how many the room has",
-	      R.count);
+	tc_check(
+	    R.count >= 2 && R.count < 200,
+	    "200 questions asked, %u match the filter: RoomCreated.settings "
+	    "says how many the room has",
+	    R.count);
 	check_settings(r->room_created->settings, "RoomCreated", R.count);
 	snprintf(R.code, sizeof(R.code), "%s", r->room_created->code);
 	snprintf(R.host_token, sizeof(R.host_token), "%s",
@@ -660,7 +639,7 @@ static void room_setup(void)
 	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
 			 "JoinRoom");
 	if (!r)
-		die("not joined");
+		tc_die("not joined");
 	R.pid = r->joined->player_id;
 	check_settings(r->joined->settings, "Joined", R.count);
 	wire_free(r);
@@ -674,7 +653,7 @@ static void room_setup(void)
 	r = expect_reply(&R.scr, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 			 "WatchRoom as a screen");
 	if (r) {
-		check(!r->watching->host, "a screen is not the host");
+		tc_check(!r->watching->host, "a screen is not the host");
 		check_settings(r->watching->settings, "Watching", R.count);
 		wire_free(r);
 	}
@@ -687,9 +666,9 @@ static void check_demoted(struct peer *old, const char *who)
 	Quiz__V1__HostCommand hc;
 	Env *r = peer_wait(old, QUIZ__V1__ENVELOPE__BODY_ERROR);
 
-	check(r && r->error->code == QUIZ__V1__ERROR_CODE__NOT_HOST &&
-		  r->seq == 0 && r->error->ref_seq == 0,
-	      "%s is told (Error NOT_HOST push, seq 0)", who);
+	tc_check(r && r->error->code == QUIZ__V1__ERROR_CODE__NOT_HOST &&
+		     r->seq == 0 && r->error->ref_seq == 0,
+		 "%s is told (Error NOT_HOST push, seq 0)", who);
 	if (r)
 		wire_free(r);
 	host_command(&env, &hc, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0);
@@ -721,10 +700,10 @@ static void room_two_hosts(void)
 	r = expect_reply(&R.h2, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 			 "WatchRoom with the host token");
 	if (r) {
-		check(r->watching->host, "the second host is the host");
-		check(r->watching->judge_token &&
-			  strlen(r->watching->judge_token) == 16,
-		      "the host taking the seat back gets the judge token");
+		tc_check(r->watching->host, "the second host is the host");
+		tc_check(r->watching->judge_token &&
+			     strlen(r->watching->judge_token) == 16,
+			 "the host taking the seat back gets the judge token");
 		wire_free(r);
 	}
 	check_demoted(&R.h1, "the first host, replaced by WatchRoom");
@@ -743,10 +722,10 @@ static void room_answers(void)
 	Env *r = wait_question(&R.p, 0);
 
 	if (!r)
-		die("no Question 0");
-	check(r->question->kind == QUIZ__V1__QUESTION_KIND__FILL &&
-		  r->question->count == R.count,
-	      "Question 0 is FILL, Question.count is the settings' count");
+		tc_die("no Question 0");
+	tc_check(r->question->kind == QUIZ__V1__QUESTION_KIND__FILL &&
+		     r->question->count == R.count,
+		 "Question 0 is FILL, Question.count is the settings' count");
 	R.reveal0 = r->question->reveal_at_us;
 	R.deadline0 = r->question->deadline_at_us;
 	wire_free(r);
@@ -769,8 +748,8 @@ static void room_answers(void)
 	r = expect_reply(&R.p, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 			 "a well-formed fill answer");
 	if (r) {
-		check(r->answer_ack->question_index == 0,
-		      "AnswerAck with the Answer's seq");
+		tc_check(r->answer_ack->question_index == 0,
+			 "AnswerAck with the Answer's seq");
 		wire_free(r);
 	}
 }
@@ -783,22 +762,22 @@ static void room_resume(void)
 
 	peer_open(&R.p2, "player2");
 	w = hello(&R.p2, R.token);
-	check(w->welcome->player_id == R.pid &&
-		  !strcmp(w->welcome->room_code, R.code) &&
-		  !strcmp(w->welcome->resume_token, R.token),
-	      "resume: Welcome names the same seat and the same token");
+	tc_check(w->welcome->player_id == R.pid &&
+		     !strcmp(w->welcome->room_code, R.code) &&
+		     !strcmp(w->welcome->resume_token, R.token),
+		 "resume: Welcome names the same seat and the same token");
 	wire_free(w);
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_JOINED);
-	check(r && r->seq == 0 && r->joined->player_id == R.pid,
-	      "resume: Joined (seq 0) follows the Welcome");
+	tc_check(r && r->seq == 0 && r->joined->player_id == R.pid,
+		 "resume: Joined (seq 0) follows the Welcome");
 	if (r)
 		wire_free(r);
 	r = peer_wait(&R.p, QUIZ__V1__ENVELOPE__BODY_KICKED);
-	check(r != NULL, "the replaced connection gets Kicked");
+	tc_check(r != NULL, "the replaced connection gets Kicked");
 	if (r)
 		wire_free(r);
 	r = peer_next(&R.p);
-	check(!r && R.p.closed, "... and is closed");
+	tc_check(!r && R.p.closed, "... and is closed");
 	if (r)
 		wire_free(r);
 }
@@ -818,7 +797,7 @@ static void room_pause(void)
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
 	if (r && r->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
 		remaining = r->state_change->remaining_us;
-	check(remaining > 0, "PAUSE: StateChange{PAUSED, remaining_us}");
+	tc_check(remaining > 0, "PAUSE: StateChange{PAUSED, remaining_us}");
 	if (r)
 		wire_free(r);
 	nanosleep(&ts, NULL);
@@ -830,19 +809,20 @@ static void room_pause(void)
 		wire_free(r);
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
 	if (!r || !resumed_at) {
-		check(false, "RESUME: StateChange and the Question re-sent");
+		tc_check(false, "RESUME: StateChange and the Question re-sent");
 		if (r)
 			wire_free(r);
 		return;
 	}
 	moved = (int64_t)(r->question->reveal_at_us - R.reveal0);
 	left = (int64_t)(r->question->deadline_at_us - resumed_at);
-	check(r->question->deadline_at_us - R.deadline0 == (uint64_t)moved &&
-		  moved >= 300000 && moved < 300000 + 2000000 &&
-		  llabs(left - (int64_t)remaining) <= 5000,
-	      "RESUME: reveal_at and deadline_at moved by the pause (%lld "
-	      "us), time left %lld us = remaining_us %llu",
-	      (long long)moved, (long long)left, (unsigned long long)remaining);
+	tc_check(r->question->deadline_at_us - R.deadline0 == (uint64_t)moved &&
+		     moved >= 300000 && moved < 300000 + 2000000 &&
+		     llabs(left - (int64_t)remaining) <= 5000,
+		 "RESUME: reveal_at and deadline_at moved by the pause (%lld "
+		 "us), time left %lld us = remaining_us %llu",
+		 (long long)moved, (long long)left,
+		 (unsigned long long)remaining);
 	wire_free(r);
 }
 
@@ -857,26 +837,26 @@ static void room_skip_kick(void)
 
 	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__SKIP, 0, "SKIP");
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_REVEAL);
-	check(r && r->reveal->voided, "SKIP of an open question: voided");
+	tc_check(r && r->reveal->voided, "SKIP of an open question: voided");
 	if (r)
 		wire_free(r);
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_RESULT);
-	check(r && r->result->answered && r->result->points == 0 &&
-		  r->result->total == 0 && !r->result->correct,
-	      "a voided question scores nothing (Result)");
+	tc_check(r && r->result->answered && r->result->points == 0 &&
+		     r->result->total == 0 && !r->result->correct,
+		 "a voided question scores nothing (Result)");
 	if (r)
 		wire_free(r);
 
 	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__KICK, R.pid, "KICK");
 	r = peer_wait(&R.p2, QUIZ__V1__ENVELOPE__BODY_KICKED);
-	check(r != NULL, "the kicked contestant gets Kicked");
+	tc_check(r != NULL, "the kicked contestant gets Kicked");
 	if (r)
 		wire_free(r);
 	peer_open(&R.p3, "player3");
 	w = hello(&R.p3, R.token);
-	check(!w->welcome->room_code[0] && w->welcome->player_id == 0 &&
-		  strcmp(w->welcome->resume_token, R.token) != 0,
-	      "a kicked seat's token names no seat: fresh session");
+	tc_check(!w->welcome->room_code[0] && w->welcome->player_id == 0 &&
+		     strcmp(w->welcome->resume_token, R.token) != 0,
+		 "a kicked seat's token names no seat: fresh session");
 	wire_free(w);
 	j.code = R.code;
 	j.nickname = "conformist";
@@ -888,9 +868,9 @@ static void room_skip_kick(void)
 	r = expect_reply(&R.p3, &env, QUIZ__V1__ENVELOPE__BODY_JOINED,
 			 "rejoin under another nickname");
 	if (r) {
-		check(r->joined->player_id != R.pid,
-		      "... as a new contestant (player %u, was %u)",
-		      r->joined->player_id, R.pid);
+		tc_check(r->joined->player_id != R.pid,
+			 "... as a new contestant (player %u, was %u)",
+			 r->joined->player_id, R.pid);
 		wire_free(r);
 	}
 }
@@ -907,14 +887,14 @@ static void room_end(void)
 	cmd_ok(&R.h2, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
 	       "NEXT (countdown)");
 	r = wait_question(&R.p3, 1);
-	check(r != NULL, "Question 1 is open");
+	tc_check(r != NULL, "Question 1 is open");
 	if (r)
 		wire_free(r);
 
 	peer_open(&R.h3, "host3");
 	w = hello(&R.h3, R.h2_token);
-	check(w->welcome->host && !strcmp(w->welcome->room_code, R.code),
-	      "a Hello with the host's resume token takes the host seat");
+	tc_check(w->welcome->host && !strcmp(w->welcome->room_code, R.code),
+		 "a Hello with the host's resume token takes the host seat");
 	wire_free(w);
 	check_demoted(&R.h2, "the host replaced by a resume");
 
@@ -929,9 +909,9 @@ static void room_end(void)
 			finished = true;
 		wire_free(r);
 	}
-	check(!revealed && final && finished,
-	      "END with a question open: no Reveal, final Leaderboard, "
-	      "FINISHED");
+	tc_check(!revealed && final && finished,
+		 "END with a question open: no Reveal, final Leaderboard, "
+		 "FINISHED");
 }
 
 /* ---- the buzzer (PROTOCOL.md "The buzzer", "Judges") ---- */
@@ -1018,16 +998,17 @@ static uint64_t buzz_question(struct peer *p, uint32_t q, const char *who)
 		wire_free(r);
 	}
 	if (!r) {
-		check(false, "%s: Question %u of the buzz contest", who, q);
+		tc_check(false, "%s: Question %u of the buzz contest", who, q);
 		return 0;
 	}
 	armed = r->question->armed_at_us;
 	B.kind = r->question->kind;
-	check(armed > r->question->reveal_at_us,
-	      "%s: Question %u of a BUZZ round has armed_at_us after "
-	      "reveal_at_us (+%lld ms)",
-	      who, q,
-	      (long long)((int64_t)(armed - r->question->reveal_at_us) / 1000));
+	tc_check(
+	    armed > r->question->reveal_at_us,
+	    "%s: Question %u of a BUZZ round has armed_at_us after "
+	    "reveal_at_us (+%lld ms)",
+	    who, q,
+	    (long long)((int64_t)(armed - r->question->reveal_at_us) / 1000));
 	wire_free(r);
 	return armed;
 }
@@ -1048,7 +1029,7 @@ static uint32_t buzz_join(struct peer *p, const char *name)
 	env.join_room = &j;
 	r = expect_reply(p, &env, QUIZ__V1__ENVELOPE__BODY_JOINED, name);
 	if (!r)
-		die("not joined to the buzz room");
+		tc_die("not joined to the buzz room");
 	id = r->joined->player_id;
 	wire_free(r);
 	return id;
@@ -1091,24 +1072,25 @@ static void buzz_setup(void)
 	r = expect_reply(&B.host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom of a buzz contest");
 	if (!r)
-		die("no buzz room");
+		tc_die("no buzz room");
 	snprintf(B.code, sizeof(B.code), "%s", r->room_created->code);
 	snprintf(B.judge_token, sizeof(B.judge_token), "%s",
 		 r->room_created->judge_token);
-	check(strlen(B.judge_token) == 16 &&
-		  strspn(B.judge_token, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") ==
-		      16,
-	      "RoomCreated.judge_token: 16 Crockford base32 symbols (%s)",
-	      B.judge_token);
+	tc_check(
+	    strlen(B.judge_token) == 16 &&
+		strspn(B.judge_token, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") == 16,
+	    "RoomCreated.judge_token: 16 Crockford base32 symbols (%s)",
+	    B.judge_token);
 	ri = r->room_created->contest && r->room_created->contest->n_rounds == 2
 		 ? r->room_created->contest->rounds[1]
 		 : NULL;
-	check(ri && ri->format == QUIZ__V1__ROUND_FORMAT__BUZZ &&
-		  ri->judge == QUIZ__V1__JUDGE_MODE__JUDGE_ORAL &&
-		  ri->reading_ms == 1000 && ri->tie_ms == 20 &&
-		  ri->arm_ms == 20000 && ri->foul == -10 && ri->rebounds == 1,
-	      "RoundInfo of a buzz round: judge ORAL, reading 1000 ms, tie "
-	      "20 ms, arm 20 s, foul -10, 1 rebound");
+	tc_check(ri && ri->format == QUIZ__V1__ROUND_FORMAT__BUZZ &&
+		     ri->judge == QUIZ__V1__JUDGE_MODE__JUDGE_ORAL &&
+		     ri->reading_ms == 1000 && ri->tie_ms == 20 &&
+		     ri->arm_ms == 20000 && ri->foul == -10 &&
+		     ri->rebounds == 1,
+		 "RoundInfo of a buzz round: judge ORAL, reading 1000 ms, tie "
+		 "20 ms, arm 20 s, foul -10, 1 rebound");
 	wire_free(r);
 
 	/* a wrong judge token, then the right one (lower case, grouped:
@@ -1148,10 +1130,11 @@ static void buzz_setup(void)
 				 QUIZ__V1__ENVELOPE__BODY_WATCHING,
 				 "WatchRoom with the judge token");
 	}
-	check(r && r->watching->judge && !r->watching->host,
-	      "a judge: Watching{judge: true, host: false}");
-	check(r && (!r->watching->judge_token || !r->watching->judge_token[0]),
-	      "a judge is not sent the judge token");
+	tc_check(r && r->watching->judge && !r->watching->host,
+		 "a judge: Watching{judge: true, host: false}");
+	tc_check(
+	    r && (!r->watching->judge_token || !r->watching->judge_token[0]),
+	    "a judge is not sent the judge token");
 	wire_free(r);
 
 	B.pid_a = buzz_join(&B.a, "抢答甲");
@@ -1175,19 +1158,20 @@ static void buzz_foul_and_win(void)
 	if (!armed_a || !armed_b)
 		return;
 	r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY);
-	check(r && r->answer_key->question_index == 0 &&
-		  (r->answer_key->n_correct > 0 ||
-		   r->answer_key->correct_text[0]),
-	      "the judge gets the AnswerKey of a buzz question as it opens");
+	tc_check(r && r->answer_key->question_index == 0 &&
+		     (r->answer_key->n_correct > 0 ||
+		      r->answer_key->correct_text[0]),
+		 "the judge gets the AnswerKey of a buzz question as it opens");
 	wire_free(r);
 	buzz(&env, &bz, 0);
 	peer_send(&B.a, &env, false); /* in the reading time: a foul */
 	r = wait_buzz_result(&B.a, 0);
 	pr = r ? r->buzz_result->press : NULL;
-	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_FOUL &&
-		  pr->react_us < 0 && pr->player_id == B.pid_a,
-	      "a press before armed_at: BuzzResult FOUL, react_us < 0 (%lld)",
-	      pr ? (long long)pr->react_us : 0LL);
+	tc_check(
+	    pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_FOUL &&
+		pr->react_us < 0 && pr->player_id == B.pid_a,
+	    "a press before armed_at: BuzzResult FOUL, react_us < 0 (%lld)",
+	    pr ? (long long)pr->react_us : 0LL);
 	wire_free(r);
 
 	buzz(&env, &bz, 99);
@@ -1200,23 +1184,23 @@ static void buzz_foul_and_win(void)
 	r = wait_buzz_result(&B.b, 0);
 	t1 = tc_now_us();
 	pr = r ? r->buzz_result->press : NULL;
-	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
-		  pr->react_us >= 0 && pr->gap_us == 0 && pr->arm == 0,
-	      "a press after armed_at: BuzzResult WON (react %lld us; the "
-	      "result came %lld us after the press: tie window and commit)",
-	      pr ? (long long)pr->react_us : 0LL, (long long)(t1 - t0));
+	tc_check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		     pr->react_us >= 0 && pr->gap_us == 0 && pr->arm == 0,
+		 "a press after armed_at: BuzzResult WON (react %lld us; the "
+		 "result came %lld us after the press: tie window and commit)",
+		 pr ? (long long)pr->react_us : 0LL, (long long)(t1 - t0));
 	wire_free(r);
 	r = wait_buzz_state(&B.b, 0, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
-	check(r && r->buzz_state->winner_id == B.pid_b &&
-		  !strcmp(r->buzz_state->winner_nickname, "抢答乙") &&
-		  r->buzz_state->answer_deadline_us > 0 &&
-		  r->buzz_state->n_presses == 2 &&
-		  r->buzz_state->presses[0]->outcome ==
-		      QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
-		  r->buzz_state->n_locked_out == 1 &&
-		  !strcmp(r->buzz_state->locked_out[0], "抢答甲"),
-	      "BuzzState ANSWERING: the winner, the deadline, the presses "
-	      "(winner first) and the fouled contestant locked out");
+	tc_check(r && r->buzz_state->winner_id == B.pid_b &&
+		     !strcmp(r->buzz_state->winner_nickname, "抢答乙") &&
+		     r->buzz_state->answer_deadline_us > 0 &&
+		     r->buzz_state->n_presses == 2 &&
+		     r->buzz_state->presses[0]->outcome ==
+			 QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		     r->buzz_state->n_locked_out == 1 &&
+		     !strcmp(r->buzz_state->locked_out[0], "抢答甲"),
+		 "BuzzState ANSWERING: the winner, the deadline, the presses "
+		 "(winner first) and the fouled contestant locked out");
 	wire_free(r);
 	buzz(&env, &bz, 0);
 	expect_error(&B.b, &env, QUIZ__V1__ERROR_CODE__ALREADY_ANSWERED,
@@ -1228,8 +1212,8 @@ static void buzz_foul_and_win(void)
 			 "the winner answers");
 	wire_free(r);
 	r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_REVEAL);
-	check(r && r->reveal->question_index == 0,
-	      "question 0 closes and is revealed");
+	tc_check(r && r->reveal->question_index == 0,
+		 "question 0 closes and is revealed");
 	wire_free(r);
 }
 
@@ -1297,24 +1281,24 @@ static void buzz_late_and_rebound(void)
 		return;
 	key = judge_key(1);
 	if (!key) {
-		check(false, "the judge gets the AnswerKey of question 1");
+		tc_check(false, "the judge gets the AnswerKey of question 1");
 		return;
 	}
 	sleep_until_us(armed_b + PRESS_AFTER_US);
 	buzz(&env, &bz, 1);
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_state(&B.b, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ANSWERING);
-	check(r && r->buzz_state->winner_id == B.pid_b,
-	      "question 1: 乙 wins the buzz");
+	tc_check(r && r->buzz_state->winner_id == B.pid_b,
+		 "question 1: 乙 wins the buzz");
 	wire_free(r);
 	buzz(&env, &bz, 1);
 	peer_send(&B.a, &env, false);
 	r = wait_buzz_result(&B.a, 1);
 	pr = r ? r->buzz_result->press : NULL;
-	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_LATE,
-	      "a press while the winner answers, from a unit not out: LATE "
-	      "(outcome %d)",
-	      pr ? (int)pr->outcome : -1);
+	tc_check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_LATE,
+		 "a press while the winner answers, from a unit not out: LATE "
+		 "(outcome %d)",
+		 pr ? (int)pr->outcome : -1);
 	wire_free(r);
 	verdict(&env, &v, 1, 0, true);
 	expect_error(&B.a, &env, QUIZ__V1__ERROR_CODE__NOT_JUDGE,
@@ -1331,11 +1315,11 @@ static void buzz_late_and_rebound(void)
 		wire_free(r);
 		r = wait_buzz_state(&B.a, 1, QUIZ__V1__BUZZ_PHASE__BUZZ_ARMED);
 	}
-	check(r && r->buzz_state->armed_at_us > 0 &&
-		  r->buzz_state->n_locked_out == 1 &&
-		  !strcmp(r->buzz_state->locked_out[0], "抢答乙"),
-	      "a wrong answer re-arms the buzzer (BuzzState ARMED, arm 1, "
-	      "the loser locked out)");
+	tc_check(r && r->buzz_state->armed_at_us > 0 &&
+		     r->buzz_state->n_locked_out == 1 &&
+		     !strcmp(r->buzz_state->locked_out[0], "抢答乙"),
+		 "a wrong answer re-arms the buzzer (BuzzState ARMED, arm 1, "
+		 "the loser locked out)");
 	if (r)
 		sleep_until_us(r->buzz_state->armed_at_us + PRESS_AFTER_US);
 	wire_free(r);
@@ -1343,19 +1327,21 @@ static void buzz_late_and_rebound(void)
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_result(&B.b, 1);
 	pr = r ? r->buzz_result->press : NULL;
-	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_IGNORED &&
-		  pr->arm == 1,
-	      "a press from a unit out of the question: IGNORED (outcome %d)",
-	      pr ? (int)pr->outcome : -1);
+	tc_check(
+	    pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_IGNORED &&
+		pr->arm == 1,
+	    "a press from a unit out of the question: IGNORED (outcome %d)",
+	    pr ? (int)pr->outcome : -1);
 	wire_free(r);
 	peer_send(&B.a, &env, false);
 	r = wait_buzz_result(&B.a, 1);
 	pr = r ? r->buzz_result->press : NULL;
-	check(pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
-		  pr->arm == 1 && pr->react_us >= 0,
-	      "the rebound is won by the other contestant (arm 1, react %lld "
-	      "us)",
-	      pr ? (long long)pr->react_us : 0LL);
+	tc_check(
+	    pr && pr->outcome == QUIZ__V1__PRESS_OUTCOME__PRESS_WON &&
+		pr->arm == 1 && pr->react_us >= 0,
+	    "the rebound is won by the other contestant (arm 1, react %lld "
+	    "us)",
+	    pr ? (long long)pr->react_us : 0LL);
 	wire_free(r);
 	keyed_answer(&env, &ans, 1, key->answer_key, true, choices, text,
 		     sizeof(text));
@@ -1366,16 +1352,16 @@ static void buzz_late_and_rebound(void)
 	while ((r = peer_wait(&B.a, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
 	       r->result->question_index != 1)
 		wire_free(r);
-	check(r && r->result->correct && r->result->delta == 10,
-	      "the rebound's winner is booked +10 (delta %lld)",
-	      r ? (long long)r->result->delta : 0LL);
+	tc_check(r && r->result->correct && r->result->delta == 10,
+		 "the rebound's winner is booked +10 (delta %lld)",
+		 r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
 	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
 	       r->result->question_index != 1)
 		wire_free(r);
-	check(r && !r->result->correct && r->result->delta == -10,
-	      "the first winner, wrong, is booked -10 (delta %lld)",
-	      r ? (long long)r->result->delta : 0LL);
+	tc_check(r && !r->result->correct && r->result->delta == -10,
+		 "the first winner, wrong, is booked -10 (delta %lld)",
+		 r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
 }
 
@@ -1395,14 +1381,15 @@ static void buzz_oral(void)
 	while ((r = peer_wait(&B.judge, QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY)) &&
 	       r->answer_key->question_index != 2)
 		wire_free(r);
-	check(r != NULL, "the judge gets the AnswerKey of the oral question");
+	tc_check(r != NULL,
+		 "the judge gets the AnswerKey of the oral question");
 	wire_free(r);
 	sleep_until_us(armed_b + PRESS_AFTER_US);
 	buzz(&env, &bz, 2);
 	peer_send(&B.b, &env, false);
 	r = wait_buzz_state(&B.b, 2, QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
-	check(r && r->buzz_state->winner_id == B.pid_b,
-	      "an oral round: the winner goes straight to BUZZ_JUDGING");
+	tc_check(r && r->buzz_state->winner_id == B.pid_b,
+		 "an oral round: the winner goes straight to BUZZ_JUDGING");
 	wire_free(r);
 	{ /* a screen that comes now catches up with the buzzer */
 		Quiz__V1__WatchRoom wr = QUIZ__V1__WATCH_ROOM__INIT;
@@ -1419,16 +1406,17 @@ static void buzz_oral(void)
 				       "a screen watches the buzz room"));
 		r = wait_buzz_state(&scr, 2,
 				    QUIZ__V1__BUZZ_PHASE__BUZZ_JUDGING);
-		check(r && r->buzz_state->winner_id == B.pid_b &&
-			  r->buzz_state->n_presses == 1,
-		      "a screen watching mid-question gets the BuzzState");
+		tc_check(r && r->buzz_state->winner_id == B.pid_b &&
+			     r->buzz_state->n_presses == 1,
+			 "a screen watching mid-question gets the BuzzState");
 		wire_free(r);
 		while ((r = peer_next(&scr)) &&
 		       r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY &&
 		       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST)
 			wire_free(r);
-		check(!r, "... and no AnswerKey or JudgeRequest (a screen is "
-			  "not a judge)");
+		tc_check(!r,
+			 "... and no AnswerKey or JudgeRequest (a screen is "
+			 "not a judge)");
 		wire_free(r);
 		peer_close(&scr);
 	}
@@ -1437,11 +1425,12 @@ static void buzz_oral(void)
 	    r->judge_request->question_index != 2)
 		wire_free(r);
 	jr = r ? r->judge_request : NULL;
-	check(jr && jr->n_items == 1 && jr->items[0]->player_id == B.pid_b &&
-		  !jr->items[0]->text[0] && !jr->done &&
-		  (jr->n_correct > 0 || jr->correct_text[0]),
-	      "the judge gets a JudgeRequest: one item (the winner, no text), "
-	      "with the correct answer");
+	tc_check(
+	    jr && jr->n_items == 1 && jr->items[0]->player_id == B.pid_b &&
+		!jr->items[0]->text[0] && !jr->done &&
+		(jr->n_correct > 0 || jr->correct_text[0]),
+	    "the judge gets a JudgeRequest: one item (the winner, no text), "
+	    "with the correct answer");
 	wire_free(r);
 	verdict(&env, &v, 2, 0, true);
 	r = expect_reply(&B.judge, &env, QUIZ__V1__ENVELOPE__BODY_OK,
@@ -1450,17 +1439,17 @@ static void buzz_oral(void)
 	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_RESULT)) &&
 	       r->result->question_index != 2)
 		wire_free(r);
-	check(r && r->result->correct && r->result->delta == 10,
-	      "ruled right: the winner's Result books +10 (correct %d, delta "
-	      "%lld)",
-	      r ? r->result->correct : -1,
-	      r ? (long long)r->result->delta : 0LL);
+	tc_check(
+	    r && r->result->correct && r->result->delta == 10,
+	    "ruled right: the winner's Result books +10 (correct %d, delta "
+	    "%lld)",
+	    r ? r->result->correct : -1, r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
 	/* the last question: the match finishes (its log can be replayed) */
 	while ((r = peer_wait(&B.b, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE)) &&
 	       r->state_change->state != QUIZ__V1__ROOM_STATE__FINISHED)
 		wire_free(r);
-	check(r != NULL, "the buzz contest finishes");
+	tc_check(r != NULL, "the buzz contest finishes");
 	wire_free(r);
 	peer_close(&B.judge);
 	peer_close(&B.a);
@@ -1505,7 +1494,7 @@ static void judge_fill_checks(void)
 	r = expect_reply(&host, &env, QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED,
 			 "CreateRoom with a JUDGE_FILL round");
 	if (!r)
-		die("no judge room");
+		tc_die("no judge room");
 	snprintf(code, sizeof(code), "%s", r->room_created->code);
 	snprintf(token, sizeof(token), "%s", r->room_created->judge_token);
 	wire_free(r);
@@ -1522,14 +1511,14 @@ static void judge_fill_checks(void)
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__START, 0, "START");
 	r = wait_question(&c, 0);
 	if (!r)
-		die("no fill question");
+		tc_die("no fill question");
 	wire_free(r);
 	/* paused and resumed: the question is re-sent (the answer is timed
 	 * from the re-send: integration_buzz_replay looks at its event) */
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__PAUSE, 0, "PAUSE");
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME, 0, "RESUME");
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_QUESTION);
-	check(r != NULL, "the question is re-sent after RESUME");
+	tc_check(r != NULL, "the question is re-sent after RESUME");
 	wire_free(r);
 	/* 600 ms later the seat is resumed from a new connection, which gets
 	 * the question again: that copy does not restart the clock (the
@@ -1550,24 +1539,24 @@ static void judge_fill_checks(void)
 				       "Hello resuming the seat"));
 	}
 	r = peer_wait(&c2, QUIZ__V1__ENVELOPE__BODY_QUESTION);
-	check(r != NULL, "the resumed connection gets the open question");
+	tc_check(r != NULL, "the resumed connection gets the open question");
 	wire_free(r);
 	peer_close(&c);
 	c = c2;
 	answer(&env, &ans, 0, NULL, 0, "一个近义词");
 	r = expect_reply(&c, &env, QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
 			 "a fill answer");
-	check(r && r->answer_ack->response_time_us >= 400000,
-	      "an answer right after resuming the seat is timed from the "
-	      "room's send, not the resumed copy (%u us)",
-	      r ? r->answer_ack->response_time_us : 0);
+	tc_check(r && r->answer_ack->response_time_us >= 400000,
+		 "an answer right after resuming the seat is timed from the "
+		 "room's send, not the resumed copy (%u us)",
+		 r ? r->answer_ack->response_time_us : 0);
 	wire_free(r);
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__NEXT, 0,
 	       "NEXT closes the fill question");
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
-	check(r && r->state_change->state == QUIZ__V1__ROOM_STATE__JUDGING,
-	      "the close waits for a judge: StateChange{JUDGING} (%d)",
-	      r ? (int)r->state_change->state : -1);
+	tc_check(r && r->state_change->state == QUIZ__V1__ROOM_STATE__JUDGING,
+		 "the close waits for a judge: StateChange{JUDGING} (%d)",
+		 r ? (int)r->state_change->state : -1);
 	wire_free(r);
 
 	peer_open(&judge, "fill judge");
@@ -1579,9 +1568,9 @@ static void judge_fill_checks(void)
 	env.watch_room = &wr;
 	r = expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 			 "a judge watches during JUDGING");
-	check(r && r->watching->judge &&
-		  r->watching->state == QUIZ__V1__ROOM_STATE__JUDGING,
-	      "Watching{judge, state JUDGING}");
+	tc_check(r && r->watching->judge &&
+		     r->watching->state == QUIZ__V1__ROOM_STATE__JUDGING,
+		 "Watching{judge, state JUDGING}");
 	wire_free(r);
 	while ((r = peer_next(&judge)) &&
 	       r->body_case != QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST) {
@@ -1590,12 +1579,13 @@ static void judge_fill_checks(void)
 		wire_free(r);
 	}
 	jr = r ? r->judge_request : NULL;
-	check(key && jr && jr->n_items == 1 && jr->items[0]->count == 1 &&
-		  !strcmp(jr->items[0]->text, "一个近义词") &&
-		  !jr->items[0]->suggestion && !jr->done && jr->since_us > 0 &&
-		  jr->correct_text[0],
-	      "a judge catching up gets the AnswerKey, then the JudgeRequest "
-	      "(one group: the text, count 1, suggestion wrong)");
+	tc_check(
+	    key && jr && jr->n_items == 1 && jr->items[0]->count == 1 &&
+		!strcmp(jr->items[0]->text, "一个近义词") &&
+		!jr->items[0]->suggestion && !jr->done && jr->since_us > 0 &&
+		jr->correct_text[0],
+	    "a judge catching up gets the AnswerKey, then the JudgeRequest "
+	    "(one group: the text, count 1, suggestion wrong)");
 	wire_free(r);
 	verdict(&env, &v, 0, 1, true);
 	expect_error(&judge, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
@@ -1604,9 +1594,9 @@ static void judge_fill_checks(void)
 	wire_free(expect_reply(&judge, &env, QUIZ__V1__ENVELOPE__BODY_OK,
 			       "the judge accepts the near answer"));
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_RESULT);
-	check(r && r->result->correct && r->result->delta > 0,
-	      "the ruling books the answer right (delta %lld)",
-	      r ? (long long)r->result->delta : 0LL);
+	tc_check(r && r->result->correct && r->result->delta > 0,
+		 "the ruling books the answer right (delta %lld)",
+		 r ? (long long)r->result->delta : 0LL);
 	wire_free(r);
 	cmd_ok(&host, QUIZ__V1__HOST_COMMAND__ACTION__END, 0, "END");
 	r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
@@ -1614,7 +1604,7 @@ static void judge_fill_checks(void)
 		wire_free(r);
 		r = peer_wait(&c, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE);
 	}
-	check(r != NULL, "the judge room finishes");
+	tc_check(r != NULL, "the judge room finishes");
 	wire_free(r);
 	peer_close(&judge);
 	peer_close(&c);
@@ -1643,7 +1633,7 @@ int main(int argc, char **argv)
 	buzz_late_and_rebound();
 	buzz_oral();
 	judge_fill_checks();
-	printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS",
-	       failures);
-	return failures ? 1 : 0;
+	printf("%s: %d check(s) failed\n", tc_failures ? "FAIL" : "PASS",
+	       tc_failures);
+	return tc_failures ? 1 : 0;
 }

@@ -71,30 +71,9 @@ struct state {
 	int64_t left_ms;	 /* question 1's time left at the last ack */
 };
 
-static int port, failures;
+static int port;
 static struct peer host, cs[NPLAYERS];
 static struct state st;
-
-/* Records one check. */
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static void die(const char *what)
-{
-	printf("FAIL - %s (giving up)\n", what);
-	exit(1);
-}
 
 static void sleep_us(int64_t us)
 {
@@ -110,7 +89,7 @@ static void peer_open(struct peer *p)
 	memset(p, 0, sizeof(*p));
 	p->fd = tc_dial(port, NULL);
 	if (p->fd < 0)
-		die("connect");
+		tc_die("connect");
 }
 
 /* Sends env with the next seq; returns it. */
@@ -118,7 +97,7 @@ static uint32_t peer_send(struct peer *p, Env *env)
 {
 	env->seq = ++p->seq;
 	if (tc_send_env(p->fd, env) < 0)
-		die("send");
+		tc_die("send");
 	return env->seq;
 }
 
@@ -133,7 +112,7 @@ static Env *peer_next(struct peer *p, int ms)
 		if (r == -ENOTCONN)
 			p->closed = true;
 		if (r == -EBADMSG || r == -EPROTO)
-			die("bad frame from the server");
+			tc_die("bad frame from the server");
 		if (r < 0)
 			return NULL;
 		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
@@ -276,10 +255,11 @@ static Env *wait_result(int i, uint32_t q, bool *seen_other)
 		       st.id[i], q);
 		exit(1);
 	}
-	check(e->result->total == st.total[i] + e->result->delta,
-	      "player %u q%u: total %" PRId64 " = %" PRId64 " before + delta "
-	      "%" PRId64,
-	      st.id[i], q, e->result->total, st.total[i], e->result->delta);
+	tc_check(e->result->total == st.total[i] + e->result->delta,
+		 "player %u q%u: total %" PRId64 " = %" PRId64
+		 " before + delta "
+		 "%" PRId64,
+		 st.id[i], q, e->result->total, st.total[i], e->result->delta);
 	st.total[i] = e->result->total;
 	return e;
 }
@@ -290,7 +270,7 @@ static void save_state(const char *path)
 	int i;
 
 	if (!f)
-		die("write state");
+		tc_die("write state");
 	fprintf(f, "%s %s %s %" PRId64 "\n", st.code, st.host_token,
 		st.judge_token, st.left_ms);
 	for (i = 0; i < NPLAYERS; i++)
@@ -306,11 +286,11 @@ static void load_state(const char *path)
 
 	if (!f || fscanf(f, "%31s %79s %79s %" SCNd64, st.code, st.host_token,
 			 st.judge_token, &st.left_ms) != 4)
-		die("read state");
+		tc_die("read state");
 	for (i = 0; i < NPLAYERS; i++)
 		if (fscanf(f, "%79s %u %" SCNd64 " %d", st.token[i], &st.id[i],
 			   &st.total[i], &st.answered1[i]) != 4)
-			die("read state");
+			tc_die("read state");
 	fclose(f);
 }
 
@@ -326,12 +306,12 @@ static void host_progress(void)
 			break;
 		wire_free(e);
 	}
-	check(e && e->progress->waiting_count == 0 &&
-		  e->progress->n_waiting == 0 && e->progress->offline == 1,
-	      "host Progress q1: 2 answered, waiting %u (want 0), offline "
-	      "%u (want 1)",
-	      e ? e->progress->waiting_count : 99,
-	      e ? e->progress->offline : 99);
+	tc_check(e && e->progress->waiting_count == 0 &&
+		     e->progress->n_waiting == 0 && e->progress->offline == 1,
+		 "host Progress q1: 2 answered, waiting %u (want 0), offline "
+		 "%u (want 1)",
+		 e ? e->progress->waiting_count : 99,
+		 e ? e->progress->offline : 99);
 	wire_free(e);
 }
 
@@ -392,7 +372,7 @@ static int play(const char *path)
 	}
 	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__START);
 	if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_OK)
-		die("START refused");
+		tc_die("START refused");
 	wire_free(r);
 	/* question 0: everyone answers (different options) */
 	for (i = 0; i < NPLAYERS; i++) {
@@ -401,13 +381,13 @@ static int play(const char *path)
 		wire_free(q);
 		r = answer(&cs[i], 0, (uint32_t)i % 2);
 		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK)
-			die("answer to q0 not acknowledged");
+			tc_die("answer to q0 not acknowledged");
 		wire_free(r);
 	}
 	for (i = 0; i < NPLAYERS; i++)
 		wire_free(wait_result(i, 0, NULL));
-	check(st.total[0] + st.total[1] + st.total[2] > 0,
-	      "someone scored on q0 (scores to carry over the restart)");
+	tc_check(st.total[0] + st.total[1] + st.total[2] > 0,
+		 "someone scored on q0 (scores to carry over the restart)");
 	/* question 1: two answers acknowledged, the third never sent */
 	for (i = 0; i < NPLAYERS; i++) {
 		Env *q = wait_question(&cs[i], 1);
@@ -421,7 +401,7 @@ static int play(const char *path)
 	for (i = 0; i < 2; i++) {
 		r = answer(&cs[i], 1, (uint32_t)i);
 		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK)
-			die("answer to q1 not acknowledged");
+			tc_die("answer to q1 not acknowledged");
 		if ((int64_t)r->answer_ack->received_at_us > last_recv)
 			last_recv = (int64_t)r->answer_ack->received_at_us;
 		st.answered1[i] = 1;
@@ -436,7 +416,7 @@ static int play(const char *path)
 	fflush(stdout);
 	snprintf(ready, sizeof(ready), "%s.ready", path);
 	if (!(f = fopen(ready, "w")))
-		die("write ready");
+		tc_die("write ready");
 	fclose(f);
 	/* until the server goes: who was told it is restarting */
 	for (i = 0; i <= NPLAYERS; i++) {
@@ -460,7 +440,7 @@ static int play(const char *path)
 		close(p->fd);
 	}
 	printf("notices %d\n", notices);
-	return failures ? 1 : 0;
+	return tc_failures ? 1 : 0;
 }
 
 /* Reads a resumed contestant's catch-up until its HostStatus: the room is
@@ -483,24 +463,25 @@ static void resumed_catch_up(int i, bool voided)
 			    e->reveal->question_index == 1 && e->reveal->voided;
 		if (k == QUIZ__V1__ENVELOPE__BODY_RESULT) {
 			result = e->result->question_index == 1;
-			check(result && e->result->delta == 0 &&
-				  e->result->total == st.total[i],
-			      "player %u: the catch-up's Result of the "
-			      "voided q1 books nothing (delta %" PRId64 ")",
-			      st.id[i], e->result->delta);
+			tc_check(result && e->result->delta == 0 &&
+				     e->result->total == st.total[i],
+				 "player %u: the catch-up's Result of the "
+				 "voided q1 books nothing (delta %" PRId64 ")",
+				 st.id[i], e->result->delta);
 		}
 		if (k == QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE &&
 		    e->state_change->state == QUIZ__V1__ROOM_STATE__PAUSED)
 			paused = e->state_change->reason ==
 				 QUIZ__V1__PAUSE_REASON__PAUSE_RECOVERED;
 		if (k == QUIZ__V1__ENVELOPE__BODY_HOST_STATUS) {
-			check(joined && paused && !e->host_status->connected,
-			      "player %u: Joined, PAUSED (RECOVERED), "
-			      "HostStatus{false}",
-			      st.id[i]);
-			check(reveal == voided && result == voided,
-			      "player %u: %s", st.id[i],
-			      voided ? "the voided q1's Reveal and Result in "
+			tc_check(joined && paused && !e->host_status->connected,
+				 "player %u: Joined, PAUSED (RECOVERED), "
+				 "HostStatus{false}",
+				 st.id[i]);
+			tc_check(reveal == voided && result == voided,
+				 "player %u: %s", st.id[i],
+				 voided
+				     ? "the voided q1's Reveal and Result in "
 				       "the catch-up"
 				     : "no reveal in the catch-up (q1 open)");
 			wire_free(e);
@@ -508,7 +489,7 @@ static void resumed_catch_up(int i, bool voided)
 		}
 		wire_free(e);
 	}
-	check(false, "player %u: no HostStatus after the resume", st.id[i]);
+	tc_check(false, "player %u: no HostStatus after the resume", st.id[i]);
 }
 
 /* The second half, after the restart. */
@@ -526,12 +507,13 @@ static int resume(const char *path, bool voided)
 	for (i = 0; i < NPLAYERS; i++) {
 		peer_open(&cs[i]);
 		r = hello(&cs[i], st.token[i]);
-		check(strcmp(r->welcome->room_code, st.code) == 0 &&
-			  r->welcome->player_id == st.id[i] &&
-			  strcmp(r->welcome->resume_token, st.token[i]) == 0,
-		      "player %u: seated again by its token (Welcome room "
-		      "'%s', id %u)",
-		      st.id[i], r->welcome->room_code, r->welcome->player_id);
+		tc_check(strcmp(r->welcome->room_code, st.code) == 0 &&
+			     r->welcome->player_id == st.id[i] &&
+			     strcmp(r->welcome->resume_token, st.token[i]) == 0,
+			 "player %u: seated again by its token (Welcome room "
+			 "'%s', id %u)",
+			 st.id[i], r->welcome->room_code,
+			 r->welcome->player_id);
 		wire_free(r);
 		resumed_catch_up(i, voided);
 	}
@@ -543,9 +525,9 @@ static int resume(const char *path, bool voided)
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM;
 	env.watch_room = &w;
 	r = peer_reply(&bad, peer_send(&bad, &env));
-	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
-		  r->error->code == QUIZ__V1__ERROR_CODE__WRONG_PIN,
-	      "a wrong host token: WRONG_PIN");
+	tc_check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR &&
+		     r->error->code == QUIZ__V1__ERROR_CODE__WRONG_PIN,
+		 "a wrong host token: WRONG_PIN");
 	wire_free(r);
 	/* a judge watches again with the judge token (checked by its hash),
 	 * typed in lower case */
@@ -562,9 +544,10 @@ static int resume(const char *path, bool voided)
 		w.host_token = "";
 		w.judge_token = lower;
 		r = peer_reply(&bad, peer_send(&bad, &env));
-		check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_WATCHING &&
-			  r->watching->judge && !r->watching->host,
-		      "a judge watches the rebuilt room with its token");
+		tc_check(
+		    r && r->body_case == QUIZ__V1__ENVELOPE__BODY_WATCHING &&
+			r->watching->judge && !r->watching->host,
+		    "a judge watches the rebuilt room with its token");
 		wire_free(r);
 		w.judge_token = "";
 	}
@@ -575,41 +558,42 @@ static int resume(const char *path, bool voided)
 	w.host_token = st.host_token;
 	r = request(&host, &env, QUIZ__V1__ENVELOPE__BODY_WATCHING,
 		    "WatchRoom host_token");
-	check(r->watching->host && r->watching->judge_token[0] == '\0' &&
-		  r->watching->state == QUIZ__V1__ROOM_STATE__PAUSED,
-	      "host reclaims by WatchRoom{host_token}: host, PAUSED, no "
-	      "judge token (only its hash survived)");
+	tc_check(r->watching->host && r->watching->judge_token[0] == '\0' &&
+		     r->watching->state == QUIZ__V1__ROOM_STATE__PAUSED,
+		 "host reclaims by WatchRoom{host_token}: host, PAUSED, no "
+		 "judge token (only its hash survived)");
 	wire_free(r);
 	for (i = 0; i < NPLAYERS; i++) {
 		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
-		check(r && r->host_status->connected,
-		      "player %u: HostStatus{true} once the host is back",
-		      st.id[i]);
+		tc_check(r && r->host_status->connected,
+			 "player %u: HostStatus{true} once the host is back",
+			 st.id[i]);
 		wire_free(r);
 	}
 	/* the host's connection goes and comes back by its host token */
 	close(host.fd);
 	for (i = 0; i < NPLAYERS; i++) {
 		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
-		check(r && !r->host_status->connected,
-		      "player %u: HostStatus{false} when the host leaves",
-		      st.id[i]);
+		tc_check(r && !r->host_status->connected,
+			 "player %u: HostStatus{false} when the host leaves",
+			 st.id[i]);
 		wire_free(r);
 	}
 	peer_open(&host);
 	r = hello(&host, st.host_token);
-	check(r->welcome->host && strcmp(r->welcome->room_code, st.code) == 0,
-	      "host back by Hello{resume_token: host_token}");
+	tc_check(r->welcome->host &&
+		     strcmp(r->welcome->room_code, st.code) == 0,
+		 "host back by Hello{resume_token: host_token}");
 	wire_free(r);
 	for (i = 0; i < NPLAYERS; i++) {
 		r = peer_wait(&cs[i], QUIZ__V1__ENVELOPE__BODY_HOST_STATUS);
-		check(r && r->host_status->connected,
-		      "player %u: HostStatus{true} again", st.id[i]);
+		tc_check(r && r->host_status->connected,
+			 "player %u: HostStatus{true} again", st.id[i]);
 		wire_free(r);
 	}
 	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME);
-	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
-	      "host RESUME accepted");
+	tc_check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
+		 "host RESUME accepted");
 	wire_free(r);
 	if (!voided) {
 		for (i = 0; i < NPLAYERS; i++) {
@@ -618,17 +602,17 @@ static int resume(const char *path, bool voided)
 					(int64_t)q->question->sent_at_us) /
 				       1000;
 
-			check(left > st.left_ms - SLACK_MS &&
-				  left <= st.left_ms + 50,
-			      "player %u: q1 back with %" PRId64
-			      " ms left (had %" PRId64 ")",
-			      st.id[i], left, st.left_ms);
+			tc_check(left > st.left_ms - SLACK_MS &&
+				     left <= st.left_ms + 50,
+				 "player %u: q1 back with %" PRId64
+				 " ms left (had %" PRId64 ")",
+				 st.id[i], left, st.left_ms);
 			wire_free(q);
 		}
 		for (i = 0; i < NPLAYERS; i++) {
 			r = answer(&cs[i], 1, 0);
 			if (st.answered1[i])
-				check(
+				tc_check(
 				    r &&
 					r->body_case ==
 					    QUIZ__V1__ENVELOPE__BODY_ERROR &&
@@ -638,7 +622,7 @@ static int resume(const char *path, bool voided)
 				    "(ALREADY_ANSWERED)",
 				    st.id[i]);
 			else
-				check(
+				tc_check(
 				    r &&
 					r->body_case ==
 					    QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
@@ -648,8 +632,9 @@ static int resume(const char *path, bool voided)
 		}
 		for (i = 0; i < NPLAYERS; i++) {
 			r = wait_result(i, 1, NULL);
-			check(r->result->answered,
-			      "player %u: q1 Result says answered", st.id[i]);
+			tc_check(r->result->answered,
+				 "player %u: q1 Result says answered",
+				 st.id[i]);
 			wire_free(r);
 		}
 	}
@@ -660,8 +645,9 @@ static int resume(const char *path, bool voided)
 
 		wire_free(q);
 		r = answer(&cs[i], 2, (uint32_t)i % 2);
-		check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
-		      "player %u: answers q2", st.id[i]);
+		tc_check(r && r->body_case ==
+				  QUIZ__V1__ENVELOPE__BODY_ANSWER_ACK,
+			 "player %u: answers q2", st.id[i]);
 		wire_free(r);
 	}
 	for (i = 0; i < NPLAYERS; i++) {
@@ -669,8 +655,9 @@ static int resume(const char *path, bool voided)
 
 		wire_free(wait_result(i, 2, &other));
 		if (voided)
-			check(!other, "player %u: no Result of the voided q1",
-			      st.id[i]);
+			tc_check(!other,
+				 "player %u: no Result of the voided q1",
+				 st.id[i]);
 	}
 	for (i = 0; i < NPLAYERS; i++) {
 		Env *e;
@@ -679,16 +666,16 @@ static int resume(const char *path, bool voided)
 				      QUIZ__V1__ENVELOPE__BODY_LEADERBOARD)) &&
 		       !e->leaderboard->final)
 			wire_free(e);
-		check(e != NULL, "player %u: final leaderboard", st.id[i]);
+		tc_check(e != NULL, "player %u: final leaderboard", st.id[i]);
 		wire_free(e);
 	}
 	snprintf(final, sizeof(final), "%s.final", path);
 	if (!(f = fopen(final, "w")))
-		die("write final");
+		tc_die("write final");
 	for (i = 0; i < NPLAYERS; i++)
 		fprintf(f, "%u|%" PRId64 "\n", st.id[i], st.total[i]);
 	fclose(f);
-	return failures ? 1 : 0;
+	return tc_failures ? 1 : 0;
 }
 
 /* Joins contestant i as "p<i+1>"; returns the reply. */
@@ -740,7 +727,7 @@ static int lobby(const char *path)
 		wire_free(r);
 		r = join(&cs[i], i);
 		if (!r || r->body_case != QUIZ__V1__ENVELOPE__BODY_JOINED)
-			die("JoinRoom");
+			tc_die("JoinRoom");
 		st.id[i] = r->joined->player_id;
 		wire_free(r);
 	}
@@ -748,7 +735,7 @@ static int lobby(const char *path)
 	save_state(path);
 	snprintf(ready, sizeof(ready), "%s.ready", path);
 	if (!(f = fopen(ready, "w")))
-		die("write ready");
+		tc_die("write ready");
 	fclose(f);
 	for (i = 0; i <= 2; i++) {
 		struct peer *p = i ? &cs[i - 1] : &host;
@@ -776,15 +763,15 @@ static int lobby_resume(const char *path)
 	load_state(path);
 	peer_open(&cs[0]);
 	r = hello(&cs[0], st.token[0]);
-	check(strcmp(r->welcome->room_code, st.code) == 0 &&
-		  r->welcome->player_id == st.id[0],
-	      "lobby: player %u seated again by its token", st.id[0]);
+	tc_check(strcmp(r->welcome->room_code, st.code) == 0 &&
+		     r->welcome->player_id == st.id[0],
+		 "lobby: player %u seated again by its token", st.id[0]);
 	wire_free(r);
 	r = peer_wait(&cs[0], QUIZ__V1__ENVELOPE__BODY_JOINED);
-	check(r && r->joined->state == QUIZ__V1__ROOM_STATE__LOBBY &&
-		  r->joined->players == 2,
-	      "lobby: Joined in LOBBY with 2 players (the other's seat kept "
-	      "for the grace)");
+	tc_check(r && r->joined->state == QUIZ__V1__ROOM_STATE__LOBBY &&
+		     r->joined->players == 2,
+		 "lobby: Joined in LOBBY with 2 players (the other's seat kept "
+		 "for the grace)");
 	wire_free(r);
 	peer_open(&late);
 	wire_free(hello(&late, NULL));
@@ -796,10 +783,10 @@ static int lobby_resume(const char *path)
 		r = NULL;
 		sleep_us(250000);
 	}
-	check(r != NULL, "lobby: the seat of the contestant who did not "
-			 "come back was freed after the grace");
+	tc_check(r != NULL, "lobby: the seat of the contestant who did not "
+			    "come back was freed after the grace");
 	wire_free(r);
-	return failures ? 1 : 0;
+	return tc_failures ? 1 : 0;
 }
 
 /* The host alone: reclaims a rebuilt room, finds it PAUSED (RECOVERED),
@@ -829,10 +816,10 @@ static int host_resume(const char *path)
 		if (paused)
 			break;
 	}
-	check(paused, "the rebuilt room is PAUSED (RECOVERED)");
+	tc_check(paused, "the rebuilt room is PAUSED (RECOVERED)");
 	r = command(&host, QUIZ__V1__HOST_COMMAND__ACTION__RESUME);
-	check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
-	      "host RESUME accepted");
+	tc_check(r && r->body_case == QUIZ__V1__ENVELOPE__BODY_OK,
+		 "host RESUME accepted");
 	wire_free(r);
 	while (!finished &&
 	       (r = peer_wait(&host, QUIZ__V1__ENVELOPE__BODY_STATE_CHANGE))) {
@@ -840,8 +827,8 @@ static int host_resume(const char *path)
 		    r->state_change->state == QUIZ__V1__ROOM_STATE__FINISHED;
 		wire_free(r);
 	}
-	check(finished, "the match finishes");
-	return failures ? 1 : 0;
+	tc_check(finished, "the match finishes");
+	return tc_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,6 +14,28 @@
 #include <unistd.h>
 
 #include "frame.h"
+
+int tc_failures;
+
+void tc_check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		tc_failures++;
+}
+
+void tc_die(const char *what)
+{
+	printf("FAIL - %s (giving up)\n", what);
+	exit(1);
+}
 
 /* Milliseconds on a monotonic clock. */
 int64_t tc_now_ms(void)

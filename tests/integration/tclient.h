@@ -7,6 +7,7 @@
 #ifndef QUIZ_TCLIENT_H
 #define QUIZ_TCLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,15 @@ struct tc_reader {
 	uint8_t buf[TC_BUF];
 	size_t len;
 };
+
+/* Checks that failed so far (tc_check). */
+extern int tc_failures;
+
+/* Prints one check as "ok - ..." or "FAIL - ..." and counts a failure. */
+void tc_check(bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints "FAIL - what (giving up)" and exits 1. */
+void tc_die(const char *what) __attribute__((noreturn));
 
 /* Milliseconds on a monotonic clock. */
 int64_t tc_now_ms(void);
