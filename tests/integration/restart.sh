@@ -16,6 +16,8 @@
 #      the rebuild commits it again, the host resumes, the match finishes.
 #   5. a lobby killed: a contestant is seated again by token, the seat of
 #      one who does not come back is freed after the lobby grace.
+#   6. a log the core refuses on replay: logged and counted, the match left
+#      as it was, quizd serves anyway.
 # Each time the stored results must equal the totals the contestants were
 # told, and `quizd audit verify` must pass: the chain intact and the event
 # log replaying to them.
@@ -172,3 +174,19 @@ diff -u "$tmp/told" "$tmp/stored" || fail "stored results differ from the totals
 "$quizd" audit verify --db "$db" "$match" || fail "quizd audit verify: the event log does not replay to the stored results (void)"
 kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
 echo "restart: kill -9 + continue and SIGTERM + void both finished as told"
+
+# 6. a log the core refuses (an answer moved to a question that does not
+# exist): quizd logs it, leaves the match as it is and serves anyway; the
+# other unfinished match is rebuilt
+cp "$db" "$tmp/bad.db"
+sqlite3 "$tmp/bad.db" "update matches set state = 'interrupted' where id = $match;
+  update events set q = 999 where match_id = $match and seq =
+    (select min(seq) from events where match_id = $match and kind = 'answer');"
+: >"$tmp/quizd.log"
+start_quizd "$tmp/bad.db" 127.0.0.1:0
+grep -q "match $match: event [0-9]* (answer) refused on replay" "$tmp/quizd.log" || fail "the refused replay was not logged"
+grep -q "0 match(es) rebuilt, 1 failed" "$tmp/quizd.log" || fail "the rebuild did not count the failure"
+[ "$(sqlite3 "$tmp/bad.db" "select state from matches where id = $match")" = interrupted ] || fail "a match that did not replay was changed"
+"$quizd" audit verify --db "$tmp/bad.db" "$match" >/dev/null 2>&1 && fail "audit verify passed a tampered log"
+kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero after a refused rebuild"; qpid=""
+echo "restart: a log the core refuses is left as it was; quizd serves anyway"
