@@ -203,9 +203,16 @@ static const char *const store_migrations[] = {
 	/* 5: restart survival. The event log's hash chain: events.hash, the
 	 * link the writer computes inside each insert (server/evhash.h);
 	 * rows stored before are left NULL (a chain after them starts
-	 * again from genesis). */
+	 * again from genesis). An insert CHECKs only the length: the
+	 * writer's own function made the digits, and a hex GLOB on every
+	 * insert cost a third of the writer's event rate (191k against 295k
+	 * events/s); an UPDATE of it (by hand) is checked by the trigger. */
 	("ALTER TABLE events ADD COLUMN hash TEXT CHECK (hash IS NULL OR"
-	 " (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*'));"),
+	 " length(hash) = 64);"
+	 "CREATE TRIGGER events_hash_hex BEFORE UPDATE OF hash ON events"
+	 " WHEN NEW.hash GLOB '*[^0-9a-f]*'"
+	 " BEGIN SELECT RAISE(ABORT, 'events.hash: 64 lowercase hex digits');"
+	 " END;"),
 };
 /* clang-format on */
 
