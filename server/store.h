@@ -296,6 +296,87 @@ int store_load_match(struct store *s, uint64_t match,
 int store_unfinished(struct store *s, uint64_t **ids);
 void store_match_log_free(struct store_match_log *m);
 
+/* --- Practice (schema v6, docs/STORAGE.md "Practice"). A person's state
+ * lives in memory in the server (loaded whole at start-up with
+ * store_load_practice); these operations keep it on disk. Ids are
+ * allocated by the caller (above the maxima store_load_practice gave). The
+ * state texts are core/practice.h's practice_item_format /
+ * practice_person_format lines. --- */
+
+/* A new person: persons row (id, nickname, team, token hash, created_at,
+ * state "P1 0 0 0 0 0 0 0 0 0"). (nickname, team) is unique. */
+struct store_person {
+	uint64_t id;
+	const char *nickname;
+	const char *team;	/* "" none */
+	const char *token_hash; /* 64 hex digits of SHA-256 */
+	int64_t created_unix_us;
+};
+/* notify != 0: published once committed (PracticeReady waits for it). */
+void store_person(struct store *s, const struct store_person *p,
+		  uint64_t notify);
+
+/* One sitting (practice_sittings row): what was asked for, and the seed of
+ * its tie-breaks (so it can be replayed). */
+struct store_sitting {
+	uint64_t id;
+	uint64_t person;
+	int64_t started_unix_us;
+	uint64_t seed;
+	int mode;		/* 0 schedule, 1 review */
+	const char *category;	/* "" any */
+	uint32_t kinds;		/* bit (1 << item_kind); 0 any */
+	uint32_t time_limit_ms; /* 0 none */
+};
+void store_sitting(struct store *s, const struct store_sitting *t);
+
+/* One practice answer, as one operation: a practice_answers row, the
+ * item's practice_items row (insert or replace) and persons.state. */
+struct store_practice_answer {
+	uint64_t person;
+	uint64_t sitting;
+	const char *item_id;
+	int64_t at_unix_us;   /* wall clock of the answer */
+	uint32_t choice_mask; /* in the bank's option order (not display) */
+	const char *text;     /* FILL, may be NULL */
+	bool correct;
+	bool timed_out;
+	int64_t rt_us;		  /* response time */
+	const char *item_state;	  /* the item's state after the answer */
+	const char *person_state; /* the person's state after the answer */
+};
+/* Returns 0 once queued, or -QE_STORAGE_UNAVAILABLE (nothing queued, no
+ * token) when the queue is past its bound, as store_answer. */
+int store_practice_answer(struct store *s,
+			  const struct store_practice_answer *a,
+			  uint64_t notify);
+
+/* Everything stored of practice, read back at start-up. */
+struct store_practice_item_row {
+	char *item_id;
+	char *state;
+};
+struct store_person_row {
+	uint64_t id;
+	char *nickname;
+	char *team; /* "" none */
+	char token_hash[65];
+	char *state; /* persons.state */
+	int64_t created_unix_us;
+	struct store_practice_item_row *items;
+	size_t nitems;
+};
+struct store_practice {
+	struct store_person_row *persons; /* by id ascending */
+	size_t npersons;
+	uint64_t max_person;  /* the largest id used, 0 none */
+	uint64_t max_sitting; /* the largest sitting id, 0 none */
+};
+/* Synchronous (start-up and command-line tools only, second connection).
+ * Returns 0 or a negative error; free with store_practice_free. */
+int store_load_practice(struct store *s, struct store_practice *out);
+void store_practice_free(struct store_practice *p);
+
 /* Takes up to max committed notify tokens (in commit order) into out.
  * Returns how many. Thread-safe; call from the loop after a wake. */
 size_t store_poll(struct store *s, uint64_t *out, size_t max);
