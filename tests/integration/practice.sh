@@ -47,8 +47,39 @@ jq -e '.joined == 20 and .mismatches.total == 0' "$tmp/bench.json" >/dev/null \
 echo "a live match beside practice: 20 joined, 0 mismatches"
 
 kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
+
+# the database holds what the person was told: every answer, the 错题本,
+# and only the token's hash
+db=$tmp/quiz.db
+read -r token pid seen right wrong _ bright bwrong nbook <"$tmp/state"
+q() { sqlite3 "$db" "$1"; }
+[ "$(q "select count(*) from persons")" = 2 ] || fail "want 2 persons stored"
+[ "$(q "select count(*) from practice_answers where person = $pid")" = $((right + wrong)) ] \
+  || fail "answers stored: $(q "select count(*) from practice_answers where person = $pid"), told $((right + wrong))"
+[ "$(q "select sum(correct) from practice_answers where person = $pid")" = "$right" ] || fail "right answers stored differ"
+[ "$(q "select count(*) from practice_answers where person = $pid and timed_out = 1")" = 1 ] || fail "want 1 timed-out answer stored"
+[ "$(q "select count(*) from practice_items where person = $pid and state like 'S1 _ 1 %'")" = "$nbook" ] \
+  || fail "the stored 错题本 differs from the one told ($nbook)"
+[ "$(q "select count(*) from practice_answers where person != $pid")" = $((bright + bwrong)) ] || fail "the second member's answers"
+[ "$(q "select count(*) from persons where token_hash = '$token'")" = 0 ] || fail "a token stored in clear"
+! grep -qa "$token" "$db" || fail "the token is in the database file"
+echo "stored: $((right + wrong)) answers, the book of $nbook, token hashed"
+
 start_quizd
 grep -q "\[practice\] 2 person(s)" "$tmp/quizd.log" || fail "the restart did not load 2 persons"
 "$tool" "$port" "$bank" "$tmp/state" again || fail "practice after the restart failed"
+
+# a PracticeResult waits for its commit: another process holds the write
+# lock for 1.5 s
+(printf 'BEGIN IMMEDIATE;\n.shell sleep 1.5\nCOMMIT;\n' | sqlite3 "$db") &
+lpid=$!
+sleep 0.3
+"$tool" "$port" "$bank" "$tmp/state" locked >"$tmp/locked.out" || { cat "$tmp/locked.out"; fail "locked: no result"; }
+wait "$lpid" || true
+ms=$(sed -n 's/^result after \([0-9]*\) ms$/\1/p' "$tmp/locked.out")
+[ -n "$ms" ] && [ "$ms" -ge 900 ] || { cat "$tmp/locked.out"; fail "locked: PracticeResult after ${ms:-?} ms, before the lock was released"; }
+[ "$(q "select count(*) from practice_answers where person = $pid")" = $((right + wrong + 2)) ] \
+  || fail "locked: the answer told is not stored"
+echo "a PracticeResult waited ${ms} ms for its commit (lock released after ~1.2 s)"
 kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
 echo "practice: history, book and board survive a restart"
