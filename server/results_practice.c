@@ -28,7 +28,8 @@ enum { PT_PERSONS = 0, PT_TEAMS, PT_CATS, PT_COUNT };
 
 /* One team's (or everyone's) progress while persons are added. */
 struct pteam {
-	char *name; /* raw team text; "" none */
+	char *name;  /* raw team text ("" none): what persons rows hold */
+	char *shown; /* the same sanitised for display */
 	struct practice_progress p;
 };
 
@@ -185,7 +186,8 @@ static int practice_load_bank(struct pctx *c)
 		 * counts as an item of its category */
 		it.kind = k <= ITEM_FILL ? (enum item_kind)k : ITEM_SINGLE;
 		it.id = xstrdup(id ? (const char *)id : "");
-		it.category = cat ? xstrdup((const char *)cat) : NULL;
+		/* sanitised here: the categories are only shown */
+		it.category = cat ? results_col_text(st, 2) : NULL;
 		if (bank_add(c->bank, &it) < 0) {
 			item_clear(&it);
 			snprintf(c->err, sizeof(c->err), "out of memory");
@@ -230,6 +232,7 @@ static int practice_load_teams(struct pctx *c)
 		memset(&c->teams[c->nteams], 0, sizeof(*c->teams));
 		c->teams[c->nteams].name =
 		    xstrdup(t ? (const char *)t : PRACTICE_NO_TEAM);
+		c->teams[c->nteams].shown = results_col_text(st, 0);
 		if (practice_progress_init(&c->teams[c->nteams++].p, c->bank) <
 		    0) {
 			sqlite3_finalize(st);
@@ -425,7 +428,7 @@ static void practice_team_row(struct pctx *c, const struct pteam *tm)
 	const struct practice_cat *a = &p->all;
 	size_t r = results_row(t);
 
-	results_set_text(t, r, 0, tm->name);
+	results_set_text(t, r, 0, tm->shown ? tm->shown : "");
 	results_set_int(t, r, 1, p->persons);
 	results_set_int(t, r, 2, (int64_t)(a->right + a->wrong));
 	results_set_int(t, r, 3, (int64_t)a->right);
@@ -455,7 +458,7 @@ static void practice_cat_rows(struct pctx *c, const struct pteam *tm, bool all)
 		r = results_row(t);
 		results_set_text(t, r, 0, all ? PRACTICE_ALL_LABEL : "队伍");
 		if (!all)
-			results_set_text(t, r, 1, tm->name);
+			results_set_text(t, r, 1, tm->shown ? tm->shown : "");
 		results_set_text(t, r, 2, k->name ? k->name : "");
 		results_set_int(t, r, 3, k->items);
 		results_set_int(t, r, 4, p->persons);
@@ -511,6 +514,7 @@ static void practice_ctx_free(struct pctx *c)
 	for (i = 0; i < c->nteams; i++) {
 		practice_progress_clear(&c->teams[i].p);
 		free(c->teams[i].name);
+		free(c->teams[i].shown);
 	}
 	free(c->teams);
 	practice_progress_clear(&c->all.p);

@@ -157,6 +157,23 @@ else
   head -c 2 "$tmp/p.xlsx" | grep -q PK || fail "the XLSX is not a zip"
 fi
 
+# ---- hostile text: a team with an escape sequence, a nickname that a
+# spreadsheet would run as a formula, a category with a control byte
+cp "$db" "$tmp/h.db"
+sqlite3 "$tmp/h.db" "INSERT INTO persons VALUES (5, '=1+1', 'x' || char(27) || '[31m',
+  '$(h 5)', 'P1 0 0 0 0 0 0 0 0 0', 0);
+  UPDATE questions SET category = 'c' || char(7) || 'd' WHERE id = 's001-1';"
+"$quizd" results practice --db "$tmp/h.db" >"$tmp/h.out" 2>/dev/null || fail "hostile: text exited non-zero"
+"$quizd" results practice --db "$tmp/h.db" --format csv >"$tmp/h.csv" 2>/dev/null || fail "hostile: csv"
+"$quizd" results practice --db "$tmp/h.db" --format csv --sheet categories >"$tmp/hc.csv" 2>/dev/null \
+  || fail "hostile: categories csv"
+if LC_ALL=C grep -q $'[\x01-\x08\x1b]' "$tmp/h.out" "$tmp/h.csv" "$tmp/hc.csv"; then
+  fail "a control byte reached the output"
+fi
+grep -q "^x\[31m,'=1+1," "$tmp/h.csv" || fail "hostile: the formula was not neutralised: $(grep 1+1 "$tmp/h.csv")"
+grep -q "^队伍,x\[31m," "$tmp/hc.csv" || fail "hostile: the team's category rows"
+grep -q "^全部,,cd," "$tmp/hc.csv" || fail "hostile: the category with a control byte"
+
 # ---- errors
 set +e
 "$quizd" results practice --db "$tmp/missing.db" >/dev/null 2>"$tmp/err"; rc=$?
