@@ -92,6 +92,23 @@ static void enter_state(struct model *m, int state)
 	m->phase = p;
 }
 
+/* The addresses contestants should type (the host's join hint): the
+ * first MODEL_JOIN_ADDRS that fit, others dropped. */
+static void apply_join_addrs(struct model *m, char **v, size_t n)
+{
+	size_t i;
+
+	m->n_join_addrs = 0;
+	for (i = 0; i < n && m->n_join_addrs < MODEL_JOIN_ADDRS; i++) {
+		if (!v[i] || !v[i][0] ||
+		    strlen(v[i]) >= sizeof(m->join_addrs[0]))
+			continue;
+		copy_text(m->join_addrs[m->n_join_addrs],
+			  sizeof(m->join_addrs[0]), v[i]);
+		m->n_join_addrs++;
+	}
+}
+
 /* Takes the room settings the server filled in. */
 static void apply_settings(struct model *m, const Quiz__V1__RoomSettings *s)
 {
@@ -754,6 +771,8 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			  env->room_created->host_token);
 		copy_text(m->judge_token, sizeof(m->judge_token),
 			  env->room_created->judge_token);
+		apply_join_addrs(m, env->room_created->join_addresses,
+				 env->room_created->n_join_addresses);
 		m->judge = true;
 		apply_settings(m, env->room_created->settings);
 		apply_contest(m, env->room_created->contest);
@@ -785,6 +804,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		    env->watching->judge_token[0])
 			copy_text(m->judge_token, sizeof(m->judge_token),
 				  env->watching->judge_token);
+		if (env->watching->host)
+			apply_join_addrs(m, env->watching->join_addresses,
+					 env->watching->n_join_addresses);
 		apply_settings(m, env->watching->settings);
 		apply_contest(m, env->watching->contest);
 		if (env->watching->contest)

@@ -160,6 +160,8 @@ struct model_board {
 	unsigned n;
 };
 
+#define MODEL_JOIN_ADDRS 4 /* join addresses kept for the host's hint */
+
 struct model {
 	enum model_mode mode;
 	enum model_conn conn;
@@ -315,6 +317,10 @@ struct model {
 	/* judges (host, `quiz judge`): AnswerKey and JudgeRequest */
 	bool judge; /* may send Verdict: the host, or Watching.judge */
 	char judge_token[QUIZ_TOKEN_INPUT_MAX + 1]; /* RoomCreated */
+	/* host: where contestants connect (RoomCreated / Watching
+	 * join_addresses: HOST:PORT each) */
+	char join_addrs[MODEL_JOIN_ADDRS][64];
+	unsigned n_join_addrs;
 	bool have_key;
 	uint32_t key_q;
 	uint32_t key_mask; /* the correct options */

@@ -1284,6 +1284,11 @@ int main(int argc, char **argv)
 
 	i18n_init();
 	memset(&a, 0, sizeof(a));
+	/* the hints name quiz as it was run when that was a relative path
+	 * (build/quiz from the source tree), else as installed */
+	a.v.prog = argv[0] && strchr(argv[0], '/') && argv[0][0] != '/'
+		       ? argv[0]
+		       : "quiz";
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc > 0 ? 0 : 2;

@@ -15,6 +15,8 @@
 /* What the screens show besides the model: local UI state of quiz.c. */
 struct ui_view {
 	const char *server; /* HOST:PORT as given */
+	const char *prog;   /* how to run quiz in a hint: "quiz", or the
+			       relative path it was started by */
 	bool kick_prompt;   /* host: typing a player id to kick */
 	char kick_buf[12];
 	char notice[160];  /* last local event ("start sent") */

@@ -13,6 +13,48 @@
 
 #define KIND_FILL 3
 
+/* Whether a HOST:PORT names this machine only. */
+static bool local_only(const char *server)
+{
+	return server && (strncmp(server, "127.", 4) == 0 ||
+			  strncmp(server, "localhost:", 10) == 0 ||
+			  strncmp(server, "[::1]:", 6) == 0);
+}
+
+/* The join command contestants type: at the first address quizd gave
+ * (every one of its interfaces when it listens on all), the others on a
+ * line below; the address typed when it gave none, with a warning when
+ * that one reaches this machine only. Returns the next row. */
+static int ui_join_hint(const struct model *m, const struct ui_view *v, int y)
+{
+	const char *prog = v->prog ? v->prog : "quiz";
+	const char *addr = m->n_join_addrs ? m->join_addrs[0]
+			   : v->server	   ? v->server
+					   : "HOST:PORT";
+	char buf[256], more[200];
+	size_t n = 0;
+	unsigned i;
+
+	snprintf(buf, sizeof(buf), _("Join: %s join %s %s --name NAME"), prog,
+		 addr, m->code);
+	ui_text_center(y++, 0, COLS, buf);
+	more[0] = '\0';
+	for (i = 1; i < m->n_join_addrs && n < sizeof(more); i++)
+		n += (size_t)snprintf(more + n, sizeof(more) - n, "%s%s",
+				      i > 1 ? "  " : "", m->join_addrs[i]);
+	attron(ui_attr(UI_DIM));
+	if (more[0]) {
+		snprintf(buf, sizeof(buf), _("or at: %s"), more);
+		ui_text_center(y++, 0, COLS, buf);
+	} else if (!m->n_join_addrs && local_only(v->server)) {
+		ui_text_center(y++, 0, COLS,
+			       _("Only this machine can join: start quizd "
+				 "with --listen 0.0.0.0:PORT for the hall"));
+	}
+	attroff(ui_attr(UI_DIM));
+	return y;
+}
+
 /* The room code, big, with how to join under it. Returns the next row. */
 static int ui_code(const struct model *m, const struct ui_view *v, int y)
 {
@@ -31,20 +73,21 @@ static int ui_code(const struct model *m, const struct ui_view *v, int y)
 	} else {
 		y += 7;
 	}
-	snprintf(buf, sizeof(buf), _("Join: quiz join %s %s --name NAME"),
-		 v->server ? v->server : "HOST:PORT", m->code);
-	ui_text_center(y, 0, COLS, buf);
+	y = ui_join_hint(m, v, y);
 	if (m->mode == MODE_HOST && m->judge_token[0]) {
 		snprintf(buf, sizeof(buf),
-			 _("Judge: quiz judge %s %s --token %s"),
-			 v->server ? v->server : "HOST:PORT", m->code,
-			 m->judge_token);
+			 _("Judge: %s judge %s %s --token %s"),
+			 v->prog ? v->prog : "quiz",
+			 m->n_join_addrs ? m->join_addrs[0]
+			 : v->server	 ? v->server
+					 : "HOST:PORT",
+			 m->code, m->judge_token);
 		attron(ui_attr(UI_DIM));
-		ui_text_center(y + 1, 0, COLS, buf);
+		ui_text_center(y, 0, COLS, buf);
 		attroff(ui_attr(UI_DIM));
-		return y + 3;
+		return y + 2;
 	}
-	return y + 2;
+	return y + 1;
 }
 
 /* Team tallies on one row each (as many as fit). Returns the next row. */

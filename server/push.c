@@ -345,8 +345,19 @@ void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
 	session_send_env(ss, &env);
 }
 
+void push_join_fill(const struct server *srv, struct push_join *j)
+{
+	size_t i;
+
+	j->n = joinaddr_get(srv->listen_host, srv->listen_port, j->addr,
+			    JOINADDR_MAX);
+	for (i = 0; i < j->n; i++)
+		j->ptr[i] = j->addr[i];
+}
+
 void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 {
+	struct push_join join;
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
 	struct push_contest ci;
@@ -359,8 +370,12 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
 	w.judge = push_insider(ss);
-	if (ss->role == ROLE_HOST)
+	if (ss->role == ROLE_HOST) {
 		w.judge_token = lr->judge_token;
+		push_join_fill(ss->srv, &join);
+		w.join_addresses = join.ptr;
+		w.n_join_addresses = join.n;
+	}
 	w.round = room_round_index(lr->room);
 	push_contest_fill(lr, &ci);
 	w.contest = &ci.ci;

@@ -587,7 +587,13 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 
 int server_listen(struct server *s, const char *host, int port, int *bound)
 {
-	return net_listen(s->net, host, port, bound);
+	int r = net_listen(s->net, host, port, bound);
+
+	if (r == 0) {
+		snprintf(s->listen_host, sizeof(s->listen_host), "%s", host);
+		s->listen_port = *bound;
+	}
+	return r;
 }
 
 void server_shutdown(struct server *s)

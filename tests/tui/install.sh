@@ -74,6 +74,8 @@ run() { # WINDOW COMMAND...
 }
 run 1 "$prefix/bin/quiz" host "$addr" --questions 1 --title "安装测试"
 wait_for 1 "加入方式：quiz join $addr" 10
+# quizd listens on loopback: the host is told other machines cannot join
+wait_for 1 "只有本机可以加入" 5
 code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
 [ -n "$code" ] || fail "no room code on the host screen"
 run 2 "$prefix/bin/quiz" join "$addr" "$code" --name 张三
