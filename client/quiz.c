@@ -27,6 +27,7 @@
 #include "model.h"
 #include "qconn.h"
 #include "roomcode.h"
+#include "door.h"
 #include "seatfile.h"
 #include "text.h"
 #include "ui.h"
@@ -150,6 +151,10 @@ static void usage(FILE *f, const char *mode)
 				  "(asked for when not given)"));
 		fputc('\n', f);
 	}
+	if (!mode || strcmp(mode, "door") == 0)
+		fprintf(f, "%s\n  %s\n\n", _("Usage: quiz door HOST:PORT"),
+			_("Ask for the room code, a name and a team, then "
+			  "join (the SSH door, docs/INSTALL.md)."));
 	fprintf(f, "%s\n  --help     %s\n  --version  %s\n",
 		_("Options of every mode:"), _("this text"),
 		_("print the version"));
@@ -1278,11 +1283,27 @@ int main(int argc, char **argv)
 {
 	static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
 	struct app a;
+	struct door door;
 	uv_loop_t loop;
 	size_t i;
 	int rc;
 
 	i18n_init();
+	if (argc >= 2 && strcmp(argv[1], "door") == 0) {
+		/* the SSH door: ask, then go on as quiz join */
+		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
+			usage(stdout, "door");
+			return 0;
+		}
+		if (argc != 3) {
+			usage(stderr, "door");
+			return 2;
+		}
+		if (door_ask(stdin, stdout, argv[2], &door) < 0)
+			return 1;
+		argc = door.argc;
+		argv = door.argv;
+	}
 	memset(&a, 0, sizeof(a));
 	/* the hints name quiz as it was run when that was a relative path
 	 * (build/quiz from the source tree), else as installed */
