@@ -129,6 +129,10 @@ hw=$(printf '%s\n' "$head1" | LC_ALL=C.UTF-8 wc -L)
 right=$(letter_of 2 "正确")
 wrong=$(letter_of 2 "错误")
 [ -n "$right" ] && [ -n "$wrong" ] || fail "true/false options not found"
+# the host has the answer before the reveal (AnswerKey); no contestant does
+wait_for 1 "Answer key: $right 正确" 3
+not_shown 2 "Answer key"
+not_shown 4 "Answer key"
 T send-keys -t m:2 "$right"
 T send-keys -t m:3 "$wrong"
 wait_for 2 "Answer received in" 3
