@@ -507,7 +507,13 @@ static int parse_args(int argc, char **argv, struct app *a)
 /* Paints the screen now. */
 static void app_draw(struct app *a)
 {
-	ui_draw(&a->m, &a->v, qconn_now_us());
+	uint64_t now = qconn_now_us();
+
+	if (strcmp(a->v.notice, a->v.notice_seen) != 0) {
+		memcpy(a->v.notice_seen, a->v.notice, sizeof(a->v.notice));
+		a->v.notice_at = now;
+	}
+	ui_draw(&a->m, &a->v, now);
 }
 
 /* Redraws 10 times a second while something counts down. */

@@ -19,10 +19,12 @@ struct ui_view {
 			       relative path it was started by */
 	bool kick_prompt;   /* host: typing a player id to kick */
 	char kick_buf[12];
-	char notice[160];  /* last local event ("start sent") */
-	uint64_t retry_at; /* local time of the next reconnect attempt */
-	bool reconnecting; /* shown while the connection is down */
-	int confirm;	   /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
+	char notice[160];      /* last local event ("start sent") */
+	char notice_seen[160]; /* the notice as first drawn, and when: the */
+	uint64_t notice_at;    /* host's status line shows it for a while */
+	uint64_t retry_at;     /* local time of the next reconnect attempt */
+	bool reconnecting;     /* shown while the connection is down */
+	int confirm; /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
 };
 
 /* Colour roles; each has a monochrome attribute as well. */

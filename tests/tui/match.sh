@@ -101,6 +101,8 @@ run 4 "$quiz" screen "$addr" "$code"
 wait_for 2 "You are 张三"
 wait_for 3 "You are Bob"
 wait_for 1 "Players in the room: 2"
+# the host's status line says what is going on and what comes next
+wait_for 1 "Lobby: 2 in the room. s starts the match." 3
 wait_for 2 "一支部"
 wait_for 4 "Room code"
 [ "$(T display -p -t m:3 '#{window_width}x#{window_height}')" = 80x24 ] \
@@ -138,6 +140,7 @@ T send-keys -t m:3 "$wrong"
 wait_for 2 "Answer received in" 3
 wait_for 3 "Answer received in" 3
 wait_for 1 "Answered 2 / 2" 3
+wait_re 1 "Question 1 of 3 (open: 2 answered|: the answer is shown)" 3
 wait_re 2 "Correct! \+[0-9]+ points" 10
 wait_for 3 "Wrong: 0 points" 3
 pts1=$(cap 2 | grep -oE 'Correct! \+[0-9]+' | grep -oE '[0-9]+')
