@@ -505,6 +505,26 @@ static int apply_lobby(struct model *m, const Quiz__V1__LobbyUpdate *u)
 		mt->score = t->score;
 		m->n_teams++;
 	}
+	/* the roster comes to the host and screens only */
+	if (m->mode != MODE_JOIN) {
+		m->n_roster = 0;
+		for (i = 0; i < u->n_roster && u->roster &&
+			    m->n_roster < MODEL_ROSTER_MAX;
+		     i++) {
+			const Quiz__V1__LobbyPlayer *lp = u->roster[i];
+			struct model_member *mm = &m->roster[m->n_roster];
+
+			if (!lp || !lp->player_id || !lp->nickname ||
+			    !lp->nickname[0])
+				continue;
+			mm->id = lp->player_id;
+			copy_text(mm->nick, sizeof(mm->nick), lp->nickname);
+			copy_text(mm->team, sizeof(mm->team),
+				  lp->team ? lp->team : "");
+			mm->online = lp->online;
+			m->n_roster++;
+		}
+	}
 	return MODEL_REDRAW;
 }
 

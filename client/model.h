@@ -160,7 +160,16 @@ struct model_board {
 	unsigned n;
 };
 
-#define MODEL_JOIN_ADDRS 4 /* join addresses kept for the host's hint */
+#define MODEL_JOIN_ADDRS 4   /* join addresses kept for the host's hint */
+#define MODEL_ROSTER_MAX 200 /* contestants named by LobbyUpdate.roster */
+
+/* A contestant on the host's roster and the screens' lobby. */
+struct model_member {
+	uint32_t id;
+	char nick[MODEL_NAME_MAX];
+	char team[MODEL_NAME_MAX];
+	bool online;
+};
 
 struct model {
 	enum model_mode mode;
@@ -216,6 +225,10 @@ struct model {
 
 	/* lobby */
 	uint32_t players;
+	/* host and screens: who is in the match (join order; the latest
+	 * MODEL_ROSTER_MAX) */
+	struct model_member roster[MODEL_ROSTER_MAX];
+	unsigned n_roster;
 	struct model_team teams[MODEL_TEAMS_MAX];
 	unsigned n_teams;
 

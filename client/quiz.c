@@ -1000,6 +1000,13 @@ static int key_confirm(struct app *a, int rc, wint_t k)
 	if (what == 'e')
 		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__END,
 				_("end"));
+	if (what == 'x') {
+		int f = host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__KICK,
+				 _("kick"));
+
+		a->cmd_pid = a->v.kick_id;
+		return f;
+	}
 	return MODEL_QUIT;
 }
 
@@ -1072,28 +1079,34 @@ static int key_judge(struct app *a, int rc, wint_t k)
 	return 0;
 }
 
-/* Host keys: s n p k x e q (e and q ask y/n), and the player id after
- * x. */
+/* Host keys: s n p k x e q (e and q ask y/n); x opens the roster, where
+ * the arrows pick and Enter asks y/n before the kick. */
 static int key_host(struct app *a, int rc, wint_t k)
 {
 	struct ui_view *v = &a->v;
-	size_t n = strlen(v->kick_buf);
 	int f;
 
 	if (v->kick_prompt) {
-		if (rc == OK && k >= '0' && k <= '9' &&
-		    n + 1 < sizeof(v->kick_buf) && n < 9) {
-			v->kick_buf[n] = (char)k;
-			v->kick_buf[n + 1] = 0;
-		} else if (key_backspace(rc, k) && n) {
-			v->kick_buf[n - 1] = 0;
-		} else if (key_enter(rc, k) && n) {
+		unsigned nr = a->m.n_roster;
+
+		if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_LEFT)) {
+			if (v->kick_sel > 0)
+				v->kick_sel--;
+		} else if (rc == KEY_CODE_YES &&
+			   (k == KEY_DOWN || k == KEY_RIGHT)) {
+			if (v->kick_sel + 1 < nr)
+				v->kick_sel++;
+		} else if (key_enter(rc, k) && nr) {
+			const struct model_member *mm =
+			    &a->m.roster[v->kick_sel < nr ? v->kick_sel
+							  : nr - 1];
+
 			v->kick_prompt = false;
-			host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__KICK,
-				 _("kick"));
-			a->cmd_pid = (uint32_t)strtoul(v->kick_buf, NULL, 10);
-			return APP_HOST_CMD | MODEL_REDRAW;
-		} else if (rc == OK && k == 27) {
+			v->kick_id = mm->id;
+			snprintf(v->kick_nick, sizeof(v->kick_nick), "%s",
+				 mm->nick);
+			v->confirm = 'x';
+		} else if (rc == OK && (k == 27 || k == 'q')) {
 			v->kick_prompt = false;
 		}
 		return MODEL_REDRAW;
@@ -1126,7 +1139,8 @@ static int key_host(struct app *a, int rc, wint_t k)
 		return MODEL_REDRAW;
 	case 'x':
 		v->kick_prompt = true;
-		v->kick_buf[0] = 0;
+		/* the newest first: the one who just joined by mistake */
+		v->kick_sel = a->m.n_roster ? a->m.n_roster - 1 : 0;
 		return MODEL_REDRAW;
 	case 'q':
 	case 'Q':

@@ -17,8 +17,10 @@ struct ui_view {
 	const char *server; /* HOST:PORT as given */
 	const char *prog;   /* how to run quiz in a hint: "quiz", or the
 			       relative path it was started by */
-	bool kick_prompt;   /* host: typing a player id to kick */
-	char kick_buf[12];
+	bool kick_prompt;   /* host: picking a contestant to kick */
+	unsigned kick_sel;  /* the one picked, in the model's roster */
+	uint32_t kick_id;   /* asked "Kick NAME?": that contestant */
+	char kick_nick[64];
 	char notice[160];      /* last local event ("start sent") */
 	char notice_seen[160]; /* the notice as first drawn, and when: the */
 	uint64_t notice_at;    /* host's status line shows it for a while */

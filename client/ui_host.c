@@ -114,6 +114,92 @@ static int ui_teams(const struct model *m, int y, int maxy)
 	return y + 1;
 }
 
+/* One roster entry: "张三 · 一支部", dim when offline. */
+static void ui_member(const struct model_member *mm, int y, int x, int w)
+{
+	char buf[2 * MODEL_NAME_MAX + 8];
+
+	if (mm->team[0])
+		snprintf(buf, sizeof(buf), "%s · %s", mm->nick, mm->team);
+	else
+		snprintf(buf, sizeof(buf), "%s", mm->nick);
+	if (!mm->online)
+		attron(ui_attr(UI_DIM));
+	ui_text(y, x, w, buf);
+	if (!mm->online)
+		attroff(ui_attr(UI_DIM));
+}
+
+/* Who is in the room (host and screens): names and teams in columns,
+ * the latest that fit when there are more. Returns the next row. */
+static int ui_roster(const struct model *m, int y, int maxy)
+{
+	const int colw = 26;
+	int cols = (COLS - 4) / colw, rows = maxy - y, i, first, shown;
+
+	if (!m->n_roster || rows < 1 || cols < 1)
+		return y;
+	shown = (int)m->n_roster < rows * cols ? (int)m->n_roster : rows * cols;
+	first = (int)m->n_roster - shown;
+	if (cols > shown)
+		cols = shown;
+	for (i = 0; i < shown; i++) {
+		int r = i / cols, c = i % cols;
+
+		ui_member(&m->roster[first + i], y + r,
+			  (COLS - cols * colw) / 2 + c * colw, colw - 2);
+	}
+	return y + (shown + cols - 1) / cols;
+}
+
+/* The host's kick picker: the roster in a list, the picked one
+ * highlighted, scrolled to keep it in view. */
+static void ui_kick_picker(const struct model *m, const struct ui_view *v)
+{
+	int top = 3, rows = LINES - 7, w = COLS - 8, i, first;
+	unsigned sel = v->kick_sel;
+	char buf[64];
+
+	if (rows < 1 || w < 10)
+		return;
+	for (i = 0; i < rows + 1; i++) {
+		attron(ui_attr(UI_SELECT));
+		mvhline(top + i, 3, ' ', COLS - 6);
+		attroff(ui_attr(UI_SELECT));
+	}
+	attron(ui_attr(UI_SELECT) | A_BOLD);
+	if (!m->n_roster) {
+		ui_text(top, 4, w, _("Nobody to kick (Esc to go back)"));
+		attroff(ui_attr(UI_SELECT) | A_BOLD);
+		return;
+	}
+	snprintf(buf, sizeof(buf), _("Kick whom? (%u in the room)"),
+		 m->players);
+	ui_text(top, 4, w, buf);
+	attroff(ui_attr(UI_SELECT) | A_BOLD);
+	if (sel >= m->n_roster)
+		sel = m->n_roster - 1;
+	first = (int)sel - rows / 2;
+	if (first > (int)m->n_roster - rows)
+		first = (int)m->n_roster - rows;
+	if (first < 0)
+		first = 0;
+	for (i = 0; i < rows && first + i < (int)m->n_roster; i++) {
+		unsigned k = (unsigned)(first + i);
+		int attr = k == sel ? (int)A_REVERSE : ui_attr(UI_SELECT);
+
+		attron(attr);
+		mvhline(top + 1 + i, 4, ' ', w);
+		ui_text(top + 1 + i, 5, 2, k == sel ? ">" : " ");
+		attroff(attr);
+		if (k == sel)
+			attron(A_REVERSE);
+		ui_member(&m->roster[k], top + 1 + i, 7, w - 4);
+		if (k == sel)
+			attroff(A_REVERSE);
+	}
+}
+
 /* Lobby of the host and the screen: the code to join and who is in. */
 static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 {
@@ -136,6 +222,7 @@ static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 		y += 2;
 	}
 	y = ui_teams(m, y + 2, LINES - 3);
+	ui_roster(m, y + 1, LINES - 4);
 	if (m->mode == MODE_HOST) {
 		attron(ui_attr(UI_DIM));
 		ui_text_center(LINES - 3, 0, COLS,
@@ -412,7 +499,6 @@ static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 {
 	enum model_phase ph = model_phase_at(m, now);
-	char buf[160];
 	int y = 2;
 
 	switch (ph) {
@@ -469,11 +555,6 @@ void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 		ui_text_center(LINES / 2, 0, COLS, _("Closed by the server."));
 		break;
 	}
-	if (v->kick_prompt) {
-		snprintf(buf, sizeof(buf), "%s %s_", _("Kick player id:"),
-			 v->kick_buf);
-		attron(ui_attr(UI_SELECT));
-		ui_text_pad(LINES - 3, 2, 40, buf);
-		attroff(ui_attr(UI_SELECT));
-	}
+	if (v->kick_prompt)
+		ui_kick_picker(m, v);
 }

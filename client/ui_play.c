@@ -91,8 +91,8 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 {
 	if (m->mode == MODE_HOST) {
 		if (v->kick_prompt)
-			return _("Kick: type the player id, Enter to kick, "
-				 "Esc to cancel");
+			return _("Kick: arrows pick, Enter kicks, Esc "
+				 "cancels");
 		if (model_judge_open(m))
 			return _("y right  w wrong  a rest as suggested  "
 				 "arrows pick  n next  q quit");
@@ -221,10 +221,15 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 
 	if (v->confirm) {
 		attron(ui_attr(UI_SELECT));
+		if (v->confirm == 'x')
+			snprintf(buf, sizeof(buf),
+				 _("Kick %s out of the match? y yes, n no"),
+				 v->kick_nick);
 		ui_text_pad(y, 1, COLS - 2,
-			    v->confirm == 'e'
-				? _("End the match for everyone? y yes, n no")
-				: _("Quit? y yes, n no"));
+			    v->confirm == 'x'	? buf
+			    : v->confirm == 'e' ? _("End the match for "
+						    "everyone? y yes, n no")
+						: _("Quit? y yes, n no"));
 		attroff(ui_attr(UI_SELECT));
 	} else if (v->reconnecting || m->conn == CONN_RECONNECTING) {
 		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;

@@ -52,6 +52,8 @@ struct push_join {
 	size_t n;
 };
 void push_join_fill(const struct server *srv, struct push_join *j);
+/* Contestants named in a lobby update's roster at most. */
+#define PUSH_ROSTER_MAX 200
 /* HostStatus{connected}: whether a connection holds the host seat, to the
  * contestants and screens, or to one session. */
 void push_host_status(struct lroom *lr, struct session *only);

@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-names=(host 张三 Bob screen zh)
+names=(host 张三 Bob screen zh Carol)
 . "$here/lib.sh"
 # row number of the first line of a window that shows TEXT
 row_of() { cap "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1; }
@@ -105,6 +105,29 @@ wait_for 1 "Players in the room: 2"
 wait_for 1 "Lobby: 2 in the room. s starts the match." 3
 wait_for 2 "一支部"
 wait_for 4 "Room code"
+# --- the roster: names and teams on the host console and the projector;
+# a third contestant is kicked from it with the arrows and Enter (y/n)
+wait_for 1 "张三 · 一支部" 3
+wait_for 4 "张三 · 一支部" 3
+wait_re 1 "(^| )Bob( |$)" 3
+run 6 "$quiz" join "$addr" "$code" --name Carol
+wait_for 6 "You are Carol"
+wait_for 1 "Players in the room: 3" 5
+wait_re 1 "(^| )Carol( |$)" 3
+T send-keys -t m:1 x
+wait_for 1 "Kick whom? (3 in the room)" 3
+# the newest is picked first; up moves to Bob, down back to Carol
+T send-keys -t m:1 Up
+wait_re 1 "> +Bob" 3
+T send-keys -t m:1 Down
+wait_re 1 "> +Carol" 3
+T send-keys -t m:1 Enter
+wait_for 1 "Kick Carol out of the match? y yes, n no" 3
+T send-keys -t m:1 y
+wait_for 6 "You were removed from the room." 5
+wait_for 1 "Players in the room: 2" 5
+not_shown 4 "Carol"
+echo "roster: names and teams shown; Carol kicked from the picker"
 [ "$(T display -p -t m:3 '#{window_width}x#{window_height}')" = 80x24 ] \
   || fail "Bob's window is not 80x24"
 
