@@ -28,6 +28,7 @@
 #include "qconn.h"
 #include "roomcode.h"
 #include "door.h"
+#include "oneshot.h"
 #include "seatfile.h"
 #include "text.h"
 #include "ui.h"
@@ -56,6 +57,8 @@ struct app {
 	uint32_t questions, time_limit_ms, points;
 	uint64_t seed;
 	bool auto_adv;
+	bool close_all;	      /* host --close-when-all */
+	bool list_categories; /* host --list-categories: print, exit */
 
 	/* resume token of the last Welcome (or, before the first, the one
 	 * saved in the state file) */
@@ -105,32 +108,42 @@ static void usage(FILE *f, const char *mode)
 	if (!mode || strcmp(mode, "host") == 0) {
 		fprintf(f, "%s\n  %s\n",
 			_("Usage: quiz host HOST:PORT [--contest FILE] "
-			  "[--title T] [--questions N] [--time-limit-ms T] "
+			  "[--title T] [--questions N] [--time S] "
 			  "[--points P] [--seed S] [--category C] [--auto] "
-			  "[--host-key K]\n       quiz host HOST:PORT --resume "
-			  "CODE"),
+			  "[--close-when-all] [--host-key K]\n"
+			  "       quiz host HOST:PORT --resume CODE\n"
+			  "       quiz host HOST:PORT --list-categories"),
 			_("Create a room and run it from the host console."));
 		if (mode)
 			fprintf(f,
 				"  --contest FILE     %s\n"
 				"  --title T          %s\n"
 				"  --questions N      %s\n"
+				"  --time S           %s\n"
 				"  --time-limit-ms T  %s\n"
 				"  --points P         %s\n"
 				"  --seed S           %s\n"
 				"  --category C       %s\n"
 				"  --auto             %s\n"
+				"  --close-when-all   %s\n"
+				"  --list-categories  %s\n"
 				"  --host-key K       %s\n"
 				"  --resume CODE      %s\n",
 				_("run the contest in FILE (docs/CONTEST.md, "
 				  "at most 32768 bytes)"),
 				_("room title shown on every screen"),
 				_("questions in the match, 1-200 (10)"),
-				_("time per question, 3000-300000 (20000)"),
+				_("seconds per question, 3-300, e.g. 20 or "
+				  "7.5 (20)"),
+				_("the same in milliseconds, 3000-300000"),
 				_("points of a question, 1-100000 (1000)"),
 				_("draw seed: same seed, same questions"),
 				_("draw only from this category"),
 				_("advance without the host pressing n"),
+				_("close a question as soon as everyone has "
+				  "answered"),
+				_("print the bank's categories and their "
+				  "questions, then exit"),
 				_("the server's host key, if it has one"),
 				_("take back the host console of room CODE "
 				  "(the host token saved when it was "
@@ -162,6 +175,68 @@ static void usage(FILE *f, const char *mode)
 		fprintf(f, "\n%s\n",
 			_("LANG selects the language; NO_COLOR "
 			  "turns colour off."));
+}
+
+/* Prints the bank's categories as they come (Categories). */
+static int print_categories(const Quiz__V1__Envelope *env, void *arg)
+{
+	const struct app *a = arg;
+	const Quiz__V1__Categories *m = env->categories;
+	size_t i, w = 0;
+
+	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_CATEGORIES || !m)
+		return 0;
+	for (i = 0; i < m->n_categories; i++)
+		if (m->categories[i] && m->categories[i]->category &&
+		    text_display_width(m->categories[i]->category) > w)
+			w = text_display_width(m->categories[i]->category);
+	printf(_("Categories of the bank on %s (%u questions):\n"), a->v.server,
+	       m->items);
+	for (i = 0; i < m->n_categories; i++) {
+		const Quiz__V1__CategoryCount *c = m->categories[i];
+		const char *name = c && c->category && c->category[0]
+				       ? c->category
+				       : _("(none)");
+
+		if (!c)
+			continue;
+		printf("  %s%*s  %4u\n", name,
+		       (int)(w - text_display_width(name)), "", c->items);
+	}
+	printf(_("Draw from one with: quiz host %s --category NAME\n"),
+	       a->v.server);
+	return 1;
+}
+
+/* quiz host --list-categories: asks, prints, exits (no curses). */
+static int list_categories(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__ListCategories lc = QUIZ__V1__LIST_CATEGORIES__INIT;
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_LIST_CATEGORIES;
+	env.list_categories = &lc;
+	return oneshot_run((const struct sockaddr *)&a->addr, a->v.server, &env,
+			   print_categories, a, 10000);
+}
+
+/* Parses seconds ("20", "7.5") into milliseconds within [lo, hi]. */
+static int parse_secs(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	double d;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || *end || !(d >= 0) || d > 1e9)
+		return -EINVAL;
+	d = d * 1000.0 + 0.5;
+	if (d < (double)lo || d > (double)hi + 0.5)
+		return -EINVAL;
+	*out = (uint64_t)d;
+	return 0;
 }
 
 /* Parses an unsigned number within [lo, hi]. */
@@ -302,7 +377,10 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_CONTEST,
 		O_TEAM,
 		O_RESUME,
-		O_TOKEN
+		O_TOKEN,
+		O_TIME_S,
+		O_CLOSE_ALL,
+		O_LIST_CATS
 	};
 	static const struct option opts[] = {
 	    {"name", required_argument, NULL, 'n'},
@@ -310,6 +388,9 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"title", required_argument, NULL, O_TITLE},
 	    {"questions", required_argument, NULL, O_QUESTIONS},
 	    {"time-limit-ms", required_argument, NULL, O_TIME},
+	    {"time", required_argument, NULL, O_TIME_S},
+	    {"close-when-all", no_argument, NULL, O_CLOSE_ALL},
+	    {"list-categories", no_argument, NULL, O_LIST_CATS},
 	    {"points", required_argument, NULL, O_POINTS},
 	    {"seed", required_argument, NULL, O_SEED},
 	    {"category", required_argument, NULL, O_CAT},
@@ -360,7 +441,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
 			bad = 1;
 		if (a->mode != MODE_HOST &&
-		    ((c >= O_TITLE && c <= O_CONTEST) || c == O_RESUME))
+		    ((c >= O_TITLE && c <= O_CONTEST) || c == O_RESUME ||
+		     c == O_TIME_S || c == O_CLOSE_ALL || c == O_LIST_CATS))
 			bad = 1;
 		if (a->mode != MODE_JUDGE && c == O_TOKEN)
 			bad = 1;
@@ -391,6 +473,17 @@ static int parse_args(int argc, char **argv, struct app *a)
 			if (parse_u64(optarg, 3000, 300000, &v) < 0)
 				goto badnum;
 			a->time_limit_ms = (uint32_t)v;
+			break;
+		case O_TIME_S:
+			if (parse_secs(optarg, 3000, 300000, &v) < 0)
+				goto badnum;
+			a->time_limit_ms = (uint32_t)v;
+			break;
+		case O_CLOSE_ALL:
+			a->close_all = true;
+			break;
+		case O_LIST_CATS:
+			a->list_categories = true;
 			break;
 		case O_POINTS:
 			if (parse_u64(optarg, 1, 100000, &v) < 0)
@@ -704,6 +797,7 @@ static void app_first_request(struct app *a)
 		st.points = a->points;
 		st.seed = a->seed;
 		st.auto_advance = a->auto_adv;
+		st.close_when_all = a->close_all;
 		cr.settings = &st;
 		cr.host_key = (char *)(a->host_key ? a->host_key : "");
 		cr.contest = a->contest ? a->contest : "";
@@ -1334,6 +1428,8 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
+	if (a.list_categories)
+		return list_categories(&a);
 	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
 	model_set_team(&a.m, a.team);
 	a.backoff_ms = BACKOFF_CAP_MS;

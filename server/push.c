@@ -69,6 +69,7 @@ void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 	o->seed = s->seed;
 	o->max_players = s->max_players;
 	o->auto_advance = s->auto_advance;
+	o->close_when_all = s->close_when_all;
 	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
 	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
 	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);

@@ -6,7 +6,8 @@
 # built quiz. In tmux at 80x24:
 #   1. `ssh -tt USER@127.0.0.1` asks, in Chinese (Windows' ssh sends no
 #      LANG), for the room code (a bad one asked again), a name and a team,
-#      then plays: the lobby, the question, the answer counted by the host;
+#      then plays: the lobby, the question, the answer counted by the host
+#      (quiz host --time 60 --close-when-all: revealed at once);
 #   2. the window closed (ssh killed) and opened again with the same name:
 #      the same seat (no "nickname taken"), found by the PC's address;
 #   3. what the door refuses: a command (`ssh USER@HOST id` runs no shell)
@@ -87,7 +88,7 @@ sshc=(ssh -p "$sport" -i "$tmp/key" -o StrictHostKeyChecking=no
 
 T new-session -d -s m -x 80 -y 24 'sleep 600'
 T set -g status off
-T new-window -d -t m:1 "env LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR= $(printf '%q ' "$quiz" host "$addr" --questions 1 --time-limit-ms 60000 --seed 3); sleep 600"
+T new-window -d -t m:1 "env LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR= $(printf '%q ' "$quiz" host "$addr" --questions 1 --time 60 --close-when-all --seed 3); sleep 600"
 wait_for 1 "quiz join $addr" 10
 code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
 [ -n "$code" ] || fail "no room code on the host screen"
@@ -131,7 +132,10 @@ T send-keys -t m:1 s
 wait_re 2 "^ +A [^ ]" 15
 T send-keys -t m:2 a
 wait_for 1 "Answered 1 / 1" 10
-echo "door: the question shown over ssh, the answer counted"
+# --close-when-all: the only contestant answered, so the reveal comes at
+# once, not after the 60 s limit
+wait_for 1 "Question 1 of 1: the answer is shown" 5
+echo "door: the question shown over ssh, the answer counted, closed at once (everyone answered)"
 
 # --- 3. what the door refuses
 out=$("${sshc[@]}" id 2>&1 </dev/null || true)

@@ -56,6 +56,17 @@ n=$(sed -n "s|.*imported \([0-9]*\) questions from $prefix/share/quizd/bank\$|\1
 [ "${n:-0}" -ge 125 ] || fail "the installed bank was not imported: $(head -3 "$tmp/quizd.log")"
 addr="127.0.0.1:$(cat "$tmp/port")"
 
+# the host can list the bank's categories: the counts add up to the bank
+cats=$("$prefix/bin/quiz" host "$addr" --list-categories) || fail "quiz host --list-categories failed"
+echo "$cats" | grep -q "^Categories of the bank on $addr ($n questions):" || fail "categories header: $cats"
+sum=$(echo "$cats" | awk 'NR > 1 && $NF ~ /^[0-9]+$/ {s += $NF} END {print s + 0}')
+[ "$sum" -eq "$n" ] || fail "categories add up to $sum, the bank has $n: $cats"
+echo "$cats" | grep -q "党员管理" || fail "no 党员管理 among the categories: $cats"
+if "$prefix/bin/quiz" host 127.0.0.1:1 --list-categories 2>"$tmp/lc.err"; then
+  fail "--list-categories succeeded without a server"
+fi
+grep -q "cannot reach 127.0.0.1:1" "$tmp/lc.err" || fail "no 'cannot reach': $(cat "$tmp/lc.err")"
+
 # --- 2. Chinese without a zh_CN locale on the machine
 if locale -a 2>/dev/null | grep -qi '^zh_CN'; then
   skipped+=("zh_CN.UTF-8 is installed here: the fallback to C.UTF-8 was not exercised (the Chinese checks still ran)")

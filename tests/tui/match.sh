@@ -84,7 +84,7 @@ run() { # WINDOW COMMAND...: start a client in a new window
   T new-window -d -t "m:$w" "env LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR= $(printf '%q ' "$@"); echo \"quiz exited \$?\"; sleep 600"
 }
 
-run 1 "$quiz" host "$addr" --questions 3 --time-limit-ms 5000 --seed 7 --title "支部知识赛 Branch contest"
+run 1 "$quiz" host "$addr" --questions 3 --time 5 --seed 7 --title "支部知识赛 Branch contest"
 wait_for 1 "quiz join $addr" 10
 code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
 [ -n "$code" ] || fail "no room code on the host screen"
