@@ -11,25 +11,17 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#ifndef QUIZ_LOCALEDIR
-#define QUIZ_LOCALEDIR "/usr/local/share/locale"
-#endif
-
 #define _(s)  gettext(s)
 #define N_(s) (s)
 
 /* Takes the user's locale (LANG, LC_ALL, LC_MESSAGES) and binds the "quiz"
- * catalogs, always delivered as UTF-8. The environment variable
- * QUIZ_LOCALEDIR, when set, overrides the built-in catalog directory. Call
+ * catalogs, always delivered as UTF-8. A locale that is not installed (a
+ * fresh Debian has no zh_CN.UTF-8) falls back to C.UTF-8 with the language
+ * kept for the messages, so Chinese still shows; with no UTF-8 locale at
+ * all one line on stderr says so. The catalogs are found beside the
+ * program (share/locale of its install, or the build tree); the
+ * environment variable QUIZ_LOCALEDIR, when set, overrides that. Call
  * once at start-up, before any _() and before curses starts. */
-static inline void i18n_init(void)
-{
-	const char *dir = getenv("QUIZ_LOCALEDIR");
-
-	setlocale(LC_ALL, "");
-	bindtextdomain("quiz", dir && dir[0] ? dir : QUIZ_LOCALEDIR);
-	textdomain("quiz");
-	bind_textdomain_codeset("quiz", "UTF-8");
-}
+void i18n_init(void);
 
 #endif

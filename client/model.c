@@ -92,6 +92,23 @@ static void enter_state(struct model *m, int state)
 	m->phase = p;
 }
 
+/* The addresses contestants should type (the host's join hint): the
+ * first MODEL_JOIN_ADDRS that fit, others dropped. */
+static void apply_join_addrs(struct model *m, char **v, size_t n)
+{
+	size_t i;
+
+	m->n_join_addrs = 0;
+	for (i = 0; i < n && m->n_join_addrs < MODEL_JOIN_ADDRS; i++) {
+		if (!v[i] || !v[i][0] ||
+		    strlen(v[i]) >= sizeof(m->join_addrs[0]))
+			continue;
+		copy_text(m->join_addrs[m->n_join_addrs],
+			  sizeof(m->join_addrs[0]), v[i]);
+		m->n_join_addrs++;
+	}
+}
+
 /* Takes the room settings the server filled in. */
 static void apply_settings(struct model *m, const Quiz__V1__RoomSettings *s)
 {
@@ -488,6 +505,26 @@ static int apply_lobby(struct model *m, const Quiz__V1__LobbyUpdate *u)
 		mt->score = t->score;
 		m->n_teams++;
 	}
+	/* the roster comes to the host and screens only */
+	if (m->mode != MODE_JOIN) {
+		m->n_roster = 0;
+		for (i = 0; i < u->n_roster && u->roster &&
+			    m->n_roster < MODEL_ROSTER_MAX;
+		     i++) {
+			const Quiz__V1__LobbyPlayer *lp = u->roster[i];
+			struct model_member *mm = &m->roster[m->n_roster];
+
+			if (!lp || !lp->player_id || !lp->nickname ||
+			    !lp->nickname[0])
+				continue;
+			mm->id = lp->player_id;
+			copy_text(mm->nick, sizeof(mm->nick), lp->nickname);
+			copy_text(mm->team, sizeof(mm->team),
+				  lp->team ? lp->team : "");
+			mm->online = lp->online;
+			m->n_roster++;
+		}
+	}
 	return MODEL_REDRAW;
 }
 
@@ -754,6 +791,8 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 			  env->room_created->host_token);
 		copy_text(m->judge_token, sizeof(m->judge_token),
 			  env->room_created->judge_token);
+		apply_join_addrs(m, env->room_created->join_addresses,
+				 env->room_created->n_join_addresses);
 		m->judge = true;
 		apply_settings(m, env->room_created->settings);
 		apply_contest(m, env->room_created->contest);
@@ -785,6 +824,9 @@ int model_apply(struct model *m, const Quiz__V1__Envelope *env,
 		    env->watching->judge_token[0])
 			copy_text(m->judge_token, sizeof(m->judge_token),
 				  env->watching->judge_token);
+		if (env->watching->host)
+			apply_join_addrs(m, env->watching->join_addresses,
+					 env->watching->n_join_addresses);
 		apply_settings(m, env->watching->settings);
 		apply_contest(m, env->watching->contest);
 		if (env->watching->contest)

@@ -160,6 +160,17 @@ struct model_board {
 	unsigned n;
 };
 
+#define MODEL_JOIN_ADDRS 4   /* join addresses kept for the host's hint */
+#define MODEL_ROSTER_MAX 200 /* contestants named by LobbyUpdate.roster */
+
+/* A contestant on the host's roster and the screens' lobby. */
+struct model_member {
+	uint32_t id;
+	char nick[MODEL_NAME_MAX];
+	char team[MODEL_NAME_MAX];
+	bool online;
+};
+
 struct model {
 	enum model_mode mode;
 	enum model_conn conn;
@@ -214,6 +225,10 @@ struct model {
 
 	/* lobby */
 	uint32_t players;
+	/* host and screens: who is in the match (join order; the latest
+	 * MODEL_ROSTER_MAX) */
+	struct model_member roster[MODEL_ROSTER_MAX];
+	unsigned n_roster;
 	struct model_team teams[MODEL_TEAMS_MAX];
 	unsigned n_teams;
 
@@ -315,6 +330,10 @@ struct model {
 	/* judges (host, `quiz judge`): AnswerKey and JudgeRequest */
 	bool judge; /* may send Verdict: the host, or Watching.judge */
 	char judge_token[QUIZ_TOKEN_INPUT_MAX + 1]; /* RoomCreated */
+	/* host: where contestants connect (RoomCreated / Watching
+	 * join_addresses: HOST:PORT each) */
+	char join_addrs[MODEL_JOIN_ADDRS][64];
+	unsigned n_join_addrs;
 	bool have_key;
 	uint32_t key_q;
 	uint32_t key_mask; /* the correct options */

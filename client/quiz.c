@@ -27,6 +27,8 @@
 #include "model.h"
 #include "qconn.h"
 #include "roomcode.h"
+#include "door.h"
+#include "oneshot.h"
 #include "seatfile.h"
 #include "text.h"
 #include "ui.h"
@@ -55,6 +57,8 @@ struct app {
 	uint32_t questions, time_limit_ms, points;
 	uint64_t seed;
 	bool auto_adv;
+	bool close_all;	      /* host --close-when-all */
+	bool list_categories; /* host --list-categories: print, exit */
 
 	/* resume token of the last Welcome (or, before the first, the one
 	 * saved in the state file) */
@@ -104,32 +108,42 @@ static void usage(FILE *f, const char *mode)
 	if (!mode || strcmp(mode, "host") == 0) {
 		fprintf(f, "%s\n  %s\n",
 			_("Usage: quiz host HOST:PORT [--contest FILE] "
-			  "[--title T] [--questions N] [--time-limit-ms T] "
+			  "[--title T] [--questions N] [--time S] "
 			  "[--points P] [--seed S] [--category C] [--auto] "
-			  "[--host-key K]\n       quiz host HOST:PORT --resume "
-			  "CODE"),
+			  "[--close-when-all] [--host-key K]\n"
+			  "       quiz host HOST:PORT --resume CODE\n"
+			  "       quiz host HOST:PORT --list-categories"),
 			_("Create a room and run it from the host console."));
 		if (mode)
 			fprintf(f,
 				"  --contest FILE     %s\n"
 				"  --title T          %s\n"
 				"  --questions N      %s\n"
+				"  --time S           %s\n"
 				"  --time-limit-ms T  %s\n"
 				"  --points P         %s\n"
 				"  --seed S           %s\n"
 				"  --category C       %s\n"
 				"  --auto             %s\n"
+				"  --close-when-all   %s\n"
+				"  --list-categories  %s\n"
 				"  --host-key K       %s\n"
 				"  --resume CODE      %s\n",
 				_("run the contest in FILE (docs/CONTEST.md, "
 				  "at most 32768 bytes)"),
 				_("room title shown on every screen"),
 				_("questions in the match, 1-200 (10)"),
-				_("time per question, 3000-300000 (20000)"),
+				_("seconds per question, 3-300, e.g. 20 or "
+				  "7.5 (20)"),
+				_("the same in milliseconds, 3000-300000"),
 				_("points of a question, 1-100000 (1000)"),
 				_("draw seed: same seed, same questions"),
 				_("draw only from this category"),
 				_("advance without the host pressing n"),
+				_("close a question as soon as everyone has "
+				  "answered"),
+				_("print the bank's categories and their "
+				  "questions, then exit"),
 				_("the server's host key, if it has one"),
 				_("take back the host console of room CODE "
 				  "(the host token saved when it was "
@@ -150,6 +164,10 @@ static void usage(FILE *f, const char *mode)
 				  "(asked for when not given)"));
 		fputc('\n', f);
 	}
+	if (!mode || strcmp(mode, "door") == 0)
+		fprintf(f, "%s\n  %s\n\n", _("Usage: quiz door HOST:PORT"),
+			_("Ask for the room code, a name and a team, then "
+			  "join (the SSH door, docs/INSTALL.md)."));
 	fprintf(f, "%s\n  --help     %s\n  --version  %s\n",
 		_("Options of every mode:"), _("this text"),
 		_("print the version"));
@@ -157,6 +175,68 @@ static void usage(FILE *f, const char *mode)
 		fprintf(f, "\n%s\n",
 			_("LANG selects the language; NO_COLOR "
 			  "turns colour off."));
+}
+
+/* Prints the bank's categories as they come (Categories). */
+static int print_categories(const Quiz__V1__Envelope *env, void *arg)
+{
+	const struct app *a = arg;
+	const Quiz__V1__Categories *m = env->categories;
+	size_t i, w = 0;
+
+	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_CATEGORIES || !m)
+		return 0;
+	for (i = 0; i < m->n_categories; i++)
+		if (m->categories[i] && m->categories[i]->category &&
+		    text_display_width(m->categories[i]->category) > w)
+			w = text_display_width(m->categories[i]->category);
+	printf(_("Categories of the bank on %s (%u questions):\n"), a->v.server,
+	       m->items);
+	for (i = 0; i < m->n_categories; i++) {
+		const Quiz__V1__CategoryCount *c = m->categories[i];
+		const char *name = c && c->category && c->category[0]
+				       ? c->category
+				       : _("(none)");
+
+		if (!c)
+			continue;
+		printf("  %s%*s  %4u\n", name,
+		       (int)(w - text_display_width(name)), "", c->items);
+	}
+	printf(_("Draw from one with: quiz host %s --category NAME\n"),
+	       a->v.server);
+	return 1;
+}
+
+/* quiz host --list-categories: asks, prints, exits (no curses). */
+static int list_categories(struct app *a)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__ListCategories lc = QUIZ__V1__LIST_CATEGORIES__INIT;
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_LIST_CATEGORIES;
+	env.list_categories = &lc;
+	return oneshot_run((const struct sockaddr *)&a->addr, a->v.server, &env,
+			   print_categories, a, 10000);
+}
+
+/* Parses seconds ("20", "7.5") into milliseconds within [lo, hi]. */
+static int parse_secs(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	double d;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || *end || !(d >= 0) || d > 1e9)
+		return -EINVAL;
+	d = d * 1000.0 + 0.5;
+	if (d < (double)lo || d > (double)hi + 0.5)
+		return -EINVAL;
+	*out = (uint64_t)d;
+	return 0;
 }
 
 /* Parses an unsigned number within [lo, hi]. */
@@ -297,7 +377,10 @@ static int parse_args(int argc, char **argv, struct app *a)
 		O_CONTEST,
 		O_TEAM,
 		O_RESUME,
-		O_TOKEN
+		O_TOKEN,
+		O_TIME_S,
+		O_CLOSE_ALL,
+		O_LIST_CATS
 	};
 	static const struct option opts[] = {
 	    {"name", required_argument, NULL, 'n'},
@@ -305,6 +388,9 @@ static int parse_args(int argc, char **argv, struct app *a)
 	    {"title", required_argument, NULL, O_TITLE},
 	    {"questions", required_argument, NULL, O_QUESTIONS},
 	    {"time-limit-ms", required_argument, NULL, O_TIME},
+	    {"time", required_argument, NULL, O_TIME_S},
+	    {"close-when-all", no_argument, NULL, O_CLOSE_ALL},
+	    {"list-categories", no_argument, NULL, O_LIST_CATS},
 	    {"points", required_argument, NULL, O_POINTS},
 	    {"seed", required_argument, NULL, O_SEED},
 	    {"category", required_argument, NULL, O_CAT},
@@ -355,7 +441,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 		if (a->mode != MODE_JOIN && (c == 'n' || c == O_TEAM))
 			bad = 1;
 		if (a->mode != MODE_HOST &&
-		    ((c >= O_TITLE && c <= O_CONTEST) || c == O_RESUME))
+		    ((c >= O_TITLE && c <= O_CONTEST) || c == O_RESUME ||
+		     c == O_TIME_S || c == O_CLOSE_ALL || c == O_LIST_CATS))
 			bad = 1;
 		if (a->mode != MODE_JUDGE && c == O_TOKEN)
 			bad = 1;
@@ -386,6 +473,17 @@ static int parse_args(int argc, char **argv, struct app *a)
 			if (parse_u64(optarg, 3000, 300000, &v) < 0)
 				goto badnum;
 			a->time_limit_ms = (uint32_t)v;
+			break;
+		case O_TIME_S:
+			if (parse_secs(optarg, 3000, 300000, &v) < 0)
+				goto badnum;
+			a->time_limit_ms = (uint32_t)v;
+			break;
+		case O_CLOSE_ALL:
+			a->close_all = true;
+			break;
+		case O_LIST_CATS:
+			a->list_categories = true;
 			break;
 		case O_POINTS:
 			if (parse_u64(optarg, 1, 100000, &v) < 0)
@@ -502,7 +600,13 @@ static int parse_args(int argc, char **argv, struct app *a)
 /* Paints the screen now. */
 static void app_draw(struct app *a)
 {
-	ui_draw(&a->m, &a->v, qconn_now_us());
+	uint64_t now = qconn_now_us();
+
+	if (strcmp(a->v.notice, a->v.notice_seen) != 0) {
+		memcpy(a->v.notice_seen, a->v.notice, sizeof(a->v.notice));
+		a->v.notice_at = now;
+	}
+	ui_draw(&a->m, &a->v, now);
 }
 
 /* Redraws 10 times a second while something counts down. */
@@ -693,6 +797,7 @@ static void app_first_request(struct app *a)
 		st.points = a->points;
 		st.seed = a->seed;
 		st.auto_advance = a->auto_adv;
+		st.close_when_all = a->close_all;
 		cr.settings = &st;
 		cr.host_key = (char *)(a->host_key ? a->host_key : "");
 		cr.contest = a->contest ? a->contest : "";
@@ -989,6 +1094,13 @@ static int key_confirm(struct app *a, int rc, wint_t k)
 	if (what == 'e')
 		return host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__END,
 				_("end"));
+	if (what == 'x') {
+		int f = host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__KICK,
+				 _("kick"));
+
+		a->cmd_pid = a->v.kick_id;
+		return f;
+	}
 	return MODEL_QUIT;
 }
 
@@ -1061,28 +1173,34 @@ static int key_judge(struct app *a, int rc, wint_t k)
 	return 0;
 }
 
-/* Host keys: s n p k x e q (e and q ask y/n), and the player id after
- * x. */
+/* Host keys: s n p k x e q (e and q ask y/n); x opens the roster, where
+ * the arrows pick and Enter asks y/n before the kick. */
 static int key_host(struct app *a, int rc, wint_t k)
 {
 	struct ui_view *v = &a->v;
-	size_t n = strlen(v->kick_buf);
 	int f;
 
 	if (v->kick_prompt) {
-		if (rc == OK && k >= '0' && k <= '9' &&
-		    n + 1 < sizeof(v->kick_buf) && n < 9) {
-			v->kick_buf[n] = (char)k;
-			v->kick_buf[n + 1] = 0;
-		} else if (key_backspace(rc, k) && n) {
-			v->kick_buf[n - 1] = 0;
-		} else if (key_enter(rc, k) && n) {
+		unsigned nr = a->m.n_roster;
+
+		if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_LEFT)) {
+			if (v->kick_sel > 0)
+				v->kick_sel--;
+		} else if (rc == KEY_CODE_YES &&
+			   (k == KEY_DOWN || k == KEY_RIGHT)) {
+			if (v->kick_sel + 1 < nr)
+				v->kick_sel++;
+		} else if (key_enter(rc, k) && nr) {
+			const struct model_member *mm =
+			    &a->m.roster[v->kick_sel < nr ? v->kick_sel
+							  : nr - 1];
+
 			v->kick_prompt = false;
-			host_cmd(a, QUIZ__V1__HOST_COMMAND__ACTION__KICK,
-				 _("kick"));
-			a->cmd_pid = (uint32_t)strtoul(v->kick_buf, NULL, 10);
-			return APP_HOST_CMD | MODEL_REDRAW;
-		} else if (rc == OK && k == 27) {
+			v->kick_id = mm->id;
+			snprintf(v->kick_nick, sizeof(v->kick_nick), "%s",
+				 mm->nick);
+			v->confirm = 'x';
+		} else if (rc == OK && (k == 27 || k == 'q')) {
 			v->kick_prompt = false;
 		}
 		return MODEL_REDRAW;
@@ -1115,7 +1233,8 @@ static int key_host(struct app *a, int rc, wint_t k)
 		return MODEL_REDRAW;
 	case 'x':
 		v->kick_prompt = true;
-		v->kick_buf[0] = 0;
+		/* the newest first: the one who just joined by mistake */
+		v->kick_sel = a->m.n_roster ? a->m.n_roster - 1 : 0;
 		return MODEL_REDRAW;
 	case 'q':
 	case 'Q':
@@ -1278,16 +1397,39 @@ int main(int argc, char **argv)
 {
 	static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
 	struct app a;
+	struct door door;
 	uv_loop_t loop;
 	size_t i;
 	int rc;
 
 	i18n_init();
+	if (argc >= 2 && strcmp(argv[1], "door") == 0) {
+		/* the SSH door: ask, then go on as quiz join */
+		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
+			usage(stdout, "door");
+			return 0;
+		}
+		if (argc != 3) {
+			usage(stderr, "door");
+			return 2;
+		}
+		if (door_ask(stdin, stdout, argv[2], &door) < 0)
+			return 1;
+		argc = door.argc;
+		argv = door.argv;
+	}
 	memset(&a, 0, sizeof(a));
+	/* the hints name quiz as it was run when that was a relative path
+	 * (build/quiz from the source tree), else as installed */
+	a.v.prog = argv[0] && strchr(argv[0], '/') && argv[0][0] != '/'
+		       ? argv[0]
+		       : "quiz";
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
+	if (a.list_categories)
+		return list_categories(&a);
 	model_init(&a.m, a.mode, a.mode == MODE_JOIN ? a.name : NULL);
 	model_set_team(&a.m, a.team);
 	a.backoff_ms = BACKOFF_CAP_MS;

@@ -15,12 +15,18 @@
 /* What the screens show besides the model: local UI state of quiz.c. */
 struct ui_view {
 	const char *server; /* HOST:PORT as given */
-	bool kick_prompt;   /* host: typing a player id to kick */
-	char kick_buf[12];
-	char notice[160];  /* last local event ("start sent") */
-	uint64_t retry_at; /* local time of the next reconnect attempt */
-	bool reconnecting; /* shown while the connection is down */
-	int confirm;	   /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
+	const char *prog;   /* how to run quiz in a hint: "quiz", or the
+			       relative path it was started by */
+	bool kick_prompt;   /* host: picking a contestant to kick */
+	unsigned kick_sel;  /* the one picked, in the model's roster */
+	uint32_t kick_id;   /* asked "Kick NAME?": that contestant */
+	char kick_nick[64];
+	char notice[160];      /* last local event ("start sent") */
+	char notice_seen[160]; /* the notice as first drawn, and when: the */
+	uint64_t notice_at;    /* host's status line shows it for a while */
+	uint64_t retry_at;     /* local time of the next reconnect attempt */
+	bool reconnecting;     /* shown while the connection is down */
+	int confirm; /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
 };
 
 /* Colour roles; each has a monochrome attribute as well. */

@@ -13,6 +13,48 @@
 
 #define KIND_FILL 3
 
+/* Whether a HOST:PORT names this machine only. */
+static bool local_only(const char *server)
+{
+	return server && (strncmp(server, "127.", 4) == 0 ||
+			  strncmp(server, "localhost:", 10) == 0 ||
+			  strncmp(server, "[::1]:", 6) == 0);
+}
+
+/* The join command contestants type: at the first address quizd gave
+ * (every one of its interfaces when it listens on all), the others on a
+ * line below; the address typed when it gave none, with a warning when
+ * that one reaches this machine only. Returns the next row. */
+static int ui_join_hint(const struct model *m, const struct ui_view *v, int y)
+{
+	const char *prog = v->prog ? v->prog : "quiz";
+	const char *addr = m->n_join_addrs ? m->join_addrs[0]
+			   : v->server	   ? v->server
+					   : "HOST:PORT";
+	char buf[256], more[200];
+	size_t n = 0;
+	unsigned i;
+
+	snprintf(buf, sizeof(buf), _("Join: %s join %s %s --name NAME"), prog,
+		 addr, m->code);
+	ui_text_center(y++, 0, COLS, buf);
+	more[0] = '\0';
+	for (i = 1; i < m->n_join_addrs && n < sizeof(more); i++)
+		n += (size_t)snprintf(more + n, sizeof(more) - n, "%s%s",
+				      i > 1 ? "  " : "", m->join_addrs[i]);
+	attron(ui_attr(UI_DIM));
+	if (more[0]) {
+		snprintf(buf, sizeof(buf), _("or at: %s"), more);
+		ui_text_center(y++, 0, COLS, buf);
+	} else if (!m->n_join_addrs && local_only(v->server)) {
+		ui_text_center(y++, 0, COLS,
+			       _("Only this machine can join: start quizd "
+				 "with --listen 0.0.0.0:PORT for the hall"));
+	}
+	attroff(ui_attr(UI_DIM));
+	return y;
+}
+
 /* The room code, big, with how to join under it. Returns the next row. */
 static int ui_code(const struct model *m, const struct ui_view *v, int y)
 {
@@ -31,20 +73,21 @@ static int ui_code(const struct model *m, const struct ui_view *v, int y)
 	} else {
 		y += 7;
 	}
-	snprintf(buf, sizeof(buf), _("Join: quiz join %s %s --name NAME"),
-		 v->server ? v->server : "HOST:PORT", m->code);
-	ui_text_center(y, 0, COLS, buf);
+	y = ui_join_hint(m, v, y);
 	if (m->mode == MODE_HOST && m->judge_token[0]) {
 		snprintf(buf, sizeof(buf),
-			 _("Judge: quiz judge %s %s --token %s"),
-			 v->server ? v->server : "HOST:PORT", m->code,
-			 m->judge_token);
+			 _("Judge: %s judge %s %s --token %s"),
+			 v->prog ? v->prog : "quiz",
+			 m->n_join_addrs ? m->join_addrs[0]
+			 : v->server	 ? v->server
+					 : "HOST:PORT",
+			 m->code, m->judge_token);
 		attron(ui_attr(UI_DIM));
-		ui_text_center(y + 1, 0, COLS, buf);
+		ui_text_center(y, 0, COLS, buf);
 		attroff(ui_attr(UI_DIM));
-		return y + 3;
+		return y + 2;
 	}
-	return y + 2;
+	return y + 1;
 }
 
 /* Team tallies on one row each (as many as fit). Returns the next row. */
@@ -71,6 +114,92 @@ static int ui_teams(const struct model *m, int y, int maxy)
 	return y + 1;
 }
 
+/* One roster entry: "张三 · 一支部", dim when offline. */
+static void ui_member(const struct model_member *mm, int y, int x, int w)
+{
+	char buf[2 * MODEL_NAME_MAX + 8];
+
+	if (mm->team[0])
+		snprintf(buf, sizeof(buf), "%s · %s", mm->nick, mm->team);
+	else
+		snprintf(buf, sizeof(buf), "%s", mm->nick);
+	if (!mm->online)
+		attron(ui_attr(UI_DIM));
+	ui_text(y, x, w, buf);
+	if (!mm->online)
+		attroff(ui_attr(UI_DIM));
+}
+
+/* Who is in the room (host and screens): names and teams in columns,
+ * the latest that fit when there are more. Returns the next row. */
+static int ui_roster(const struct model *m, int y, int maxy)
+{
+	const int colw = 26;
+	int cols = (COLS - 4) / colw, rows = maxy - y, i, first, shown;
+
+	if (!m->n_roster || rows < 1 || cols < 1)
+		return y;
+	shown = (int)m->n_roster < rows * cols ? (int)m->n_roster : rows * cols;
+	first = (int)m->n_roster - shown;
+	if (cols > shown)
+		cols = shown;
+	for (i = 0; i < shown; i++) {
+		int r = i / cols, c = i % cols;
+
+		ui_member(&m->roster[first + i], y + r,
+			  (COLS - cols * colw) / 2 + c * colw, colw - 2);
+	}
+	return y + (shown + cols - 1) / cols;
+}
+
+/* The host's kick picker: the roster in a list, the picked one
+ * highlighted, scrolled to keep it in view. */
+static void ui_kick_picker(const struct model *m, const struct ui_view *v)
+{
+	int top = 3, rows = LINES - 7, w = COLS - 8, i, first;
+	unsigned sel = v->kick_sel;
+	char buf[64];
+
+	if (rows < 1 || w < 10)
+		return;
+	for (i = 0; i < rows + 1; i++) {
+		attron(ui_attr(UI_SELECT));
+		mvhline(top + i, 3, ' ', COLS - 6);
+		attroff(ui_attr(UI_SELECT));
+	}
+	attron(ui_attr(UI_SELECT) | A_BOLD);
+	if (!m->n_roster) {
+		ui_text(top, 4, w, _("Nobody to kick (Esc to go back)"));
+		attroff(ui_attr(UI_SELECT) | A_BOLD);
+		return;
+	}
+	snprintf(buf, sizeof(buf), _("Kick whom? (%u in the room)"),
+		 m->players);
+	ui_text(top, 4, w, buf);
+	attroff(ui_attr(UI_SELECT) | A_BOLD);
+	if (sel >= m->n_roster)
+		sel = m->n_roster - 1;
+	first = (int)sel - rows / 2;
+	if (first > (int)m->n_roster - rows)
+		first = (int)m->n_roster - rows;
+	if (first < 0)
+		first = 0;
+	for (i = 0; i < rows && first + i < (int)m->n_roster; i++) {
+		unsigned k = (unsigned)(first + i);
+		int attr = k == sel ? (int)A_REVERSE : ui_attr(UI_SELECT);
+
+		attron(attr);
+		mvhline(top + 1 + i, 4, ' ', w);
+		ui_text(top + 1 + i, 5, 2, k == sel ? ">" : " ");
+		attroff(attr);
+		if (k == sel)
+			attron(A_REVERSE);
+		ui_member(&m->roster[k], top + 1 + i, 7, w - 4);
+		if (k == sel)
+			attroff(A_REVERSE);
+	}
+}
+
 /* Lobby of the host and the screen: the code to join and who is in. */
 static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 {
@@ -93,6 +222,7 @@ static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 		y += 2;
 	}
 	y = ui_teams(m, y + 2, LINES - 3);
+	ui_roster(m, y + 1, LINES - 4);
 	if (m->mode == MODE_HOST) {
 		attron(ui_attr(UI_DIM));
 		ui_text_center(LINES - 3, 0, COLS,
@@ -369,7 +499,6 @@ static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 {
 	enum model_phase ph = model_phase_at(m, now);
-	char buf[160];
 	int y = 2;
 
 	switch (ph) {
@@ -426,11 +555,6 @@ void ui_draw_host(const struct model *m, const struct ui_view *v, uint64_t now)
 		ui_text_center(LINES / 2, 0, COLS, _("Closed by the server."));
 		break;
 	}
-	if (v->kick_prompt) {
-		snprintf(buf, sizeof(buf), "%s %s_", _("Kick player id:"),
-			 v->kick_buf);
-		attron(ui_attr(UI_SELECT));
-		ui_text_pad(LINES - 3, 2, 40, buf);
-		attroff(ui_attr(UI_SELECT));
-	}
+	if (v->kick_prompt)
+		ui_kick_picker(m, v);
 }

@@ -91,8 +91,8 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 {
 	if (m->mode == MODE_HOST) {
 		if (v->kick_prompt)
-			return _("Kick: type the player id, Enter to kick, "
-				 "Esc to cancel");
+			return _("Kick: arrows pick, Enter kicks, Esc "
+				 "cancels");
 		if (model_judge_open(m))
 			return _("y right  w wrong  a rest as suggested  "
 				 "arrows pick  n next  q quit");
@@ -139,6 +139,79 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 	return _("q quit");
 }
 
+/* What the host console is doing now, and what the host can do next:
+ * the status line. */
+static void host_status(const struct model *m, enum model_phase ph,
+			uint64_t now, char *buf, size_t len)
+{
+	uint32_t i = 0, n = 0;
+	char s[16];
+
+	model_round_pos(m, ph == PHASE_COUNTDOWN ? m->next_q : m->q, &i, &n);
+	switch (ph) {
+	case PHASE_LOBBY:
+		snprintf(buf, len,
+			 _("Lobby: %u in the room. s starts the match."),
+			 m->players);
+		break;
+	case PHASE_COUNTDOWN:
+		ui_secs(s, sizeof(s),
+			m->countdown_to > now ? m->countdown_to - now : 0);
+		snprintf(buf, len, _("Question %u of %u shows in %s s."), i, n,
+			 s);
+		break;
+	case PHASE_QUESTION:
+		snprintf(buf, len,
+			 _("Question %u of %u open: %u answered. n closes "
+			   "it now, k voids it."),
+			 i, n, m->answered);
+		break;
+	case PHASE_JUDGING:
+		snprintf(buf, len,
+			 _("Question %u of %u: waiting for the "
+			   "judge's ruling."),
+			 i, n);
+		break;
+	case PHASE_WAGER:
+		snprintf(buf, len,
+			 _("Question %u of %u: teams are picking stakes."), i,
+			 n);
+		break;
+	case PHASE_REVEAL:
+		snprintf(buf, len,
+			 _("Question %u of %u: the answer is shown. n goes "
+			   "on."),
+			 i, n);
+		break;
+	case PHASE_LEADERBOARD:
+		snprintf(buf, len,
+			 _("Leaderboard after question %u of %u. n "
+			   "goes on."),
+			 i, n);
+		break;
+	case PHASE_ROUND_BREAK:
+		snprintf(buf, len, "%s",
+			 _("Between rounds: the team board. n starts the next "
+			   "round."));
+		break;
+	case PHASE_PAUSED:
+		snprintf(buf, len, "%s",
+			 m->pause_reason == MODEL_PAUSE_STORAGE
+			     ? _("Paused: the server cannot save; it goes on "
+				 "by itself.")
+			     : _("Paused. p resumes."));
+		break;
+	case PHASE_FINISHED:
+		snprintf(buf, len, "%s", _("The match is over. q quits."));
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+#define UI_NOTICE_US (4 * 1000000ull) /* a host's command stays this long */
+
 void ui_draw_status(const struct model *m, const struct ui_view *v,
 		    uint64_t now)
 {
@@ -148,10 +221,15 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 
 	if (v->confirm) {
 		attron(ui_attr(UI_SELECT));
+		if (v->confirm == 'x')
+			snprintf(buf, sizeof(buf),
+				 _("Kick %s out of the match? y yes, n no"),
+				 v->kick_nick);
 		ui_text_pad(y, 1, COLS - 2,
-			    v->confirm == 'e'
-				? _("End the match for everyone? y yes, n no")
-				: _("Quit? y yes, n no"));
+			    v->confirm == 'x'	? buf
+			    : v->confirm == 'e' ? _("End the match for "
+						    "everyone? y yes, n no")
+						: _("Quit? y yes, n no"));
 		attroff(ui_attr(UI_SELECT));
 	} else if (v->reconnecting || m->conn == CONN_RECONNECTING) {
 		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
@@ -179,6 +257,19 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		attron(ui_attr(UI_ACCENT));
 		ui_text(y, 1, COLS - 2, _("Waiting for the host"));
 		attroff(ui_attr(UI_ACCENT));
+	} else if (m->mode == MODE_HOST && !v->kick_prompt) {
+		/* what is going on, and the last command for a few seconds */
+		size_t o;
+
+		host_status(m, ph, now, buf, sizeof(buf));
+		o = strlen(buf);
+		if (v->notice[0] && now - v->notice_at < UI_NOTICE_US &&
+		    o < sizeof(buf))
+			snprintf(buf + o, sizeof(buf) - o, "%s%s",
+				 o ? "  · " : "", v->notice);
+		attron(ui_attr(UI_DIM));
+		ui_text(y, 1, COLS - 2, buf);
+		attroff(ui_attr(UI_DIM));
 	} else if (v->notice[0]) {
 		attron(ui_attr(UI_DIM));
 		ui_text(y, 1, COLS - 2, v->notice);

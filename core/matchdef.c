@@ -87,6 +87,8 @@ char *matchdef_write(const struct room_settings *s, const struct contest *c)
 	sb_line(&b, "seed=%" PRIu64, s->seed);
 	sb_line(&b, "max_players=%" PRIu32, s->max_players);
 	sb_line(&b, "auto_advance=%d", s->auto_advance ? 1 : 0);
+	if (s->close_when_all) /* older definitions have no such line */
+		sb_line(&b, "close_when_all=1");
 	sb_line(&b, "countdown_us=%" PRId64, s->countdown_us);
 	sb_line(&b, "reveal_us=%" PRId64, s->reveal_us);
 	sb_line(&b, "leaderboard_us=%" PRId64, s->leaderboard_us);
@@ -238,6 +240,8 @@ static int head_key(const char *k, const char *v, struct room_settings *s,
 		s->max_players = (uint32_t)x;
 	else if (!strcmp(k, "auto_advance") && (x == 0 || x == 1))
 		s->auto_advance = x == 1;
+	else if (!strcmp(k, "close_when_all") && (x == 0 || x == 1))
+		s->close_when_all = x == 1;
 	else if (!strcmp(k, "countdown_us"))
 		s->countdown_us = x;
 	else if (!strcmp(k, "reveal_us"))

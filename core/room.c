@@ -1201,6 +1201,11 @@ int room_answer_in(struct room *r, const struct room_answer_in *in,
 	ev->arg = in->sent_us;
 	ev->text = fx_str(r, in->text);
 	*rt_us = rt;
+	/* everyone has answered: no need to wait for the deadline (the
+	 * answer's own replay closes it again at the same time) */
+	if (r->s.close_when_all && r->vt == &fmt_speed &&
+	    r->state == ROOM_OPEN && r->answered >= roster_active(r->ro))
+		close_question(r, false, in->recv_us);
 	return 0;
 }
 

@@ -74,6 +74,9 @@ struct room_settings {
 	uint64_t seed; /* of every draw in the contest */
 	uint32_t max_players;
 	bool auto_advance;
+	/* SPEED rounds: a question closes as soon as every contestant in
+	 * the match has answered, without waiting for its deadline */
+	bool close_when_all;
 	int64_t countdown_us;
 	int64_t reveal_us;
 	int64_t leaderboard_us;

@@ -7,7 +7,8 @@ pkgs=(cmake gcc make pkg-config clang-format
       libsqlite3-dev libcsv-dev libncursesw5-dev libcriterion-dev
       libunistring-dev libinih-dev nettle-dev libxlsxwriter-dev
       gettext tmux sqlite3 jq clang libclang-rt-14-dev
-      python3-openpyxl)
+      python3-openpyxl dpkg-dev file
+      openssh-server openssh-client)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

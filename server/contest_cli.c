@@ -12,11 +12,8 @@
 #include "draw.h"
 #include "room.h"
 #include "store.h"
+#include "datadir.h"
 #include "xalloc.h"
-
-#ifndef QUIZ_DATA_DIR
-#define QUIZ_DATA_DIR "data"
-#endif
 
 /* What a check found beyond the parse. */
 struct contest_cli_tally {
@@ -26,6 +23,9 @@ struct contest_cli_tally {
 /* Prints the usage text to out. */
 static void contest_cli_usage(FILE *out)
 {
+	char dir[4096];
+
+	datadir_get(DATADIR_DATA, "bank", dir, sizeof(dir));
 	fprintf(out,
 		"usage: quizd contest check [--db PATH | --bank DIR] FILE\n"
 		"\n"
@@ -39,11 +39,11 @@ static void contest_cli_usage(FILE *out)
 		"\n"
 		"  --db PATH   check against the questions of this database\n"
 		"  --bank DIR  check against these bank CSV files (default\n"
-		"              %s/bank)\n"
+		"              %s)\n"
 		"  --help      this text\n"
 		"\n"
 		"Exit status: 0 valid, 1 invalid, 2 usage error.\n",
-		QUIZ_DATA_DIR);
+		dir);
 }
 
 /* Loads the bank to check against: from a database, or CSV files. */
@@ -272,7 +272,9 @@ static int contest_cli_check(int argc, char **argv)
 	struct contest_cli_tally t = {0, 0};
 	struct contest *c = NULL;
 	struct bank *b = NULL;
-	const char *file = NULL, *db = NULL, *dir = QUIZ_DATA_DIR "/bank";
+	char dflt[4096];
+	const char *file = NULL, *db = NULL,
+		   *dir = datadir_get(DATADIR_DATA, "bank", dflt, sizeof(dflt));
 	char *text = NULL;
 	size_t len;
 	int i, rc = 1, options_done = 0;

@@ -52,6 +52,7 @@ static int settings_from_pb(const Quiz__V1__RoomSettings *in,
 	s->seed = in->seed;
 	s->max_players = in->max_players;
 	s->auto_advance = in->auto_advance;
+	s->close_when_all = in->close_when_all;
 	s->countdown_us = (int64_t)in->countdown_ms * 1000;
 	s->reveal_us = (int64_t)in->reveal_ms * 1000;
 	s->leaderboard_us = (int64_t)in->leaderboard_ms * 1000;

@@ -459,6 +459,10 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			break;
 		case FX_QUESTION:
 			lroom_question(lr, e->q);
+			/* the host (and judges) see the answer of every
+			 * question; a keyed one gets it from FX_KEY */
+			if (!room_question_keyed(lr->room, e->q))
+				push_answer_key(lr, e->q, NULL);
 			break;
 		case FX_ANSWER:
 			lroom_store_answer(lr, e, req, held);

@@ -20,12 +20,10 @@
 #include "net.h"
 #include "practice_srv.h"
 #include "results_cli.h"
+#include "datadir.h"
 #include "server.h"
 #include "store.h"
 
-#ifndef QUIZ_DATA_DIR
-#define QUIZ_DATA_DIR "data"
-#endif
 #define DEFAULT_LISTEN "127.0.0.1:7878"
 #define DEFAULT_DB     "quizd.db"
 /* File descriptors kept free of connections: stdio, the listener, the
@@ -53,8 +51,12 @@ static uv_timer_t stop_timer;
 static int64_t stop_deadline;
 static struct server *the_server;
 
+/* Prints quizd's usage text to f. */
 static void usage(FILE *f)
 {
+	char bank_dir[4096];
+
+	datadir_get(DATADIR_DATA, "bank", bank_dir, sizeof(bank_dir));
 	fprintf(
 	    f,
 	    "Usage: quizd [options]\n"
@@ -78,8 +80,8 @@ static void usage(FILE *f)
 	    "  --db PATH            SQLite database, created if missing\n"
 	    "                       (default %s)\n"
 	    "  --bank DIR           bank imported on first start when the\n"
-	    "                       database has no questions (default "
-	    "%s/bank)\n"
+	    "                       database has no questions (default\n"
+	    "                       %s)\n"
 	    "  --port-file PATH     write the bound port there once listening\n"
 	    "  --max-conns N        connections before SERVER_FULL (default "
 	    "20000,\n"
@@ -146,7 +148,7 @@ static void usage(FILE *f)
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
-	    DEFAULT_LISTEN, DEFAULT_DB, QUIZ_DATA_DIR);
+	    DEFAULT_LISTEN, DEFAULT_DB, bank_dir);
 }
 
 /* Splits HOST:PORT ([v6]:PORT accepted). Returns 0 or -EINVAL. */
@@ -688,13 +690,15 @@ out:
 
 int main(int argc, char **argv)
 {
+	char default_bank[4096];
 	struct options o = {
 	    .listen = DEFAULT_LISTEN,
 	    .db = DEFAULT_DB,
-	    .bank_dir = QUIZ_DATA_DIR "/bank",
+	    .bank_dir = default_bank,
 	};
 	int r;
 
+	datadir_get(DATADIR_DATA, "bank", default_bank, sizeof(default_bank));
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "bank") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "check") == 0)

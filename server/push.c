@@ -69,6 +69,7 @@ void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 	o->seed = s->seed;
 	o->max_players = s->max_players;
 	o->auto_advance = s->auto_advance;
+	o->close_when_all = s->close_when_all;
 	o->countdown_ms = (uint32_t)(s->countdown_us / 1000);
 	o->reveal_ms = (uint32_t)(s->reveal_us / 1000);
 	o->leaderboard_ms = (uint32_t)(s->leaderboard_us / 1000);
@@ -345,8 +346,21 @@ void push_joined(struct lroom *lr, struct session *ss, uint32_t seq)
 	session_send_env(ss, &env);
 }
 
+void push_join_fill(const struct server *srv, struct push_join *j)
+{
+	size_t i;
+
+	j->n = joinaddr_get(srv->listen_host, srv->listen_port, j->addr,
+			    JOINADDR_MAX);
+	for (i = 0; i < j->n; i++)
+		j->ptr[i] = j->addr[i];
+}
+
+static void push_lobby_to(struct lroom *lr, struct session *only);
+
 void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 {
+	struct push_join join;
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Watching w = QUIZ__V1__WATCHING__INIT;
 	struct push_contest ci;
@@ -359,8 +373,12 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	w.state = (Quiz__V1__RoomState)room_state(lr->room);
 	w.host = ss->role == ROLE_HOST;
 	w.judge = push_insider(ss);
-	if (ss->role == ROLE_HOST)
+	if (ss->role == ROLE_HOST) {
 		w.judge_token = lr->judge_token;
+		push_join_fill(ss->srv, &join);
+		w.join_addresses = join.ptr;
+		w.n_join_addresses = join.n;
+	}
 	w.round = room_round_index(lr->room);
 	push_contest_fill(lr, &ci);
 	w.contest = &ci.ci;
@@ -368,6 +386,7 @@ void push_watching(struct lroom *lr, struct session *ss, uint32_t seq)
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_WATCHING;
 	env.watching = &w;
 	session_send_env(ss, &env);
+	push_lobby_to(lr, ss); /* the roster, before any change */
 }
 
 /* What a late or returning member needs to catch up. */
@@ -493,7 +512,48 @@ void push_host_status(struct lroom *lr, struct session *only)
 	wbuf_unref(b);
 }
 
-void push_lobby(struct lroom *lr)
+/* The lobby update with its roster (the latest PUSH_ROSTER_MAX
+ * contestants in the match, in join order), to the host and screens, or
+ * to only one of them. */
+static void push_roster(struct lroom *lr, Quiz__V1__Envelope *env,
+			Quiz__V1__LobbyUpdate *m, struct session *only)
+{
+	Quiz__V1__LobbyPlayer lp[PUSH_ROSTER_MAX], *plp[PUSH_ROSTER_MAX];
+	const struct roster *ro = room_roster(lr->room);
+	size_t id = roster_slots(ro), n = 0, i;
+
+	/* newest first from the top, then turned into join order */
+	while (id > 0 && n < PUSH_ROSTER_MAX) {
+		const struct room_player *p = roster_player(ro, (uint32_t)id);
+
+		if (p && !p->kicked && !p->left) {
+			quiz__v1__lobby_player__init(&lp[n]);
+			lp[n].player_id = p->id;
+			lp[n].nickname = (char *)p->nick;
+			lp[n].team =
+			    (char *)(p->team >= 0
+					 ? roster_team_name(ro, (size_t)p->team)
+					 : "");
+			lp[n].online = id < lr->nseats && lr->seats[id];
+			n++;
+		}
+		id--;
+	}
+	for (i = 0; i < n; i++)
+		plp[i] = &lp[n - 1 - i];
+	m->roster = plp;
+	m->n_roster = n;
+	if (only)
+		session_send_env(only, env);
+	else
+		push_bcast(lr, env, false, true);
+	m->roster = NULL;
+	m->n_roster = 0;
+}
+
+/* The lobby's counts and team tallies: to every contestant (only NULL),
+ * and with the roster to the host and screens; or to one watcher. */
+static void push_lobby_to(struct lroom *lr, struct session *only)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__LobbyUpdate m = QUIZ__V1__LOBBY_UPDATE__INIT;
@@ -521,7 +581,15 @@ void push_lobby(struct lroom *lr)
 	m.teams = ptt;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_LOBBY_UPDATE;
 	env.lobby_update = &m;
-	push_bcast(lr, &env, true, true);
+	if (!only)
+		push_bcast(lr, &env, true, false);
+	if (only || lr->watchers)
+		push_roster(lr, &env, &m, only);
+}
+
+void push_lobby(struct lroom *lr)
+{
+	push_lobby_to(lr, NULL);
 }
 
 void push_ok(struct session *ss, uint32_t seq)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hub_int.h"
+#include "joinaddr.h"
 
 /* Packs env once and writes it to the seated contestants and/or the
  * watchers (host, screens). */
@@ -47,6 +48,16 @@ void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
 void push_state(struct lroom *lr, enum room_state st, int64_t remaining);
 void push_joined(struct lroom *lr, struct session *ss, uint32_t seq);
 void push_watching(struct lroom *lr, struct session *ss, uint32_t seq);
+/* The addresses contestants should type (server/joinaddr.h), for the
+ * join_addresses of RoomCreated and a host's Watching. */
+struct push_join {
+	char addr[JOINADDR_MAX][JOINADDR_LEN];
+	char *ptr[JOINADDR_MAX];
+	size_t n;
+};
+void push_join_fill(const struct server *srv, struct push_join *j);
+/* Contestants named in a lobby update's roster at most. */
+#define PUSH_ROSTER_MAX 200
 /* HostStatus{connected}: whether a connection holds the host seat, to the
  * contestants and screens, or to one session. */
 void push_host_status(struct lroom *lr, struct session *only);

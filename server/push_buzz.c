@@ -322,7 +322,6 @@ void push_buzz_catch_up(struct lroom *lr, struct session *ss)
 		push_buzz_state(lr, ss);
 	if (!push_insider(ss) || (st != ROOM_OPEN && st != ROOM_JUDGING))
 		return;
-	if (room_question_keyed(lr->room, q))
-		push_answer_key(lr, q, ss);
+	push_answer_key(lr, q, ss);
 	push_judge_request(lr, ss);
 }

@@ -320,9 +320,13 @@ void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq)
 	Quiz__V1__RoomSettings rs = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__QuestionKind kinds[ITEM_FILL + 1];
 	struct push_contest ci;
+	struct push_join join;
 
 	push_settings(lr, &rs, kinds);
 	push_contest_fill(lr, &ci);
+	push_join_fill(ss->srv, &join);
+	rc.join_addresses = join.ptr;
+	rc.n_join_addresses = join.n;
 	rc.code = lr->code;
 	rc.host_token = lr->host_token;
 	rc.judge_token = lr->judge_token;

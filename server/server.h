@@ -95,6 +95,8 @@ struct server {
 	struct afterio ping_after_io; /* pings go out after the reads */
 	uint32_t nsessions;
 	struct wbuf *notices[NET_NOTICE_COUNT]; /* packed Errors net sends */
+	char listen_host[256];			/* as given to server_listen */
+	int listen_port;			/* the port bound */
 };
 
 /* session.c */

@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "decode.h"
 #include "hub.h"
+#include "item.h"
 #include "log.h"
 #include "practice_srv.h"
 #include "quiz_limits.h"
@@ -284,6 +285,43 @@ static void session_create(struct session *ss, const Quiz__V1__Envelope *env)
 }
 
 /* Dispatches one decoded request after the handshake. */
+#define CATEGORIES_MAX 256 /* categories named in a Categories reply */
+
+/* The bank's categories and how many questions each has, in order of
+ * first appearance (quiz host --list-categories). */
+static void session_categories(struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Categories m = QUIZ__V1__CATEGORIES__INIT;
+	Quiz__V1__CategoryCount cc[CATEGORIES_MAX], *pcc[CATEGORIES_MAX];
+	const struct bank *b = ss->srv->bank;
+	size_t i, k, n = 0;
+
+	for (i = 0; b && i < b->n; i++) {
+		const char *c =
+		    b->items[i].category ? b->items[i].category : "";
+
+		for (k = 0; k < n && strcmp(cc[k].category, c) != 0; k++)
+			;
+		if (k == n) {
+			if (n == CATEGORIES_MAX)
+				continue;
+			quiz__v1__category_count__init(&cc[n]);
+			cc[n].category = (char *)c;
+			pcc[n] = &cc[n];
+			n++;
+		}
+		cc[k].items++;
+	}
+	m.categories = pcc;
+	m.n_categories = n;
+	m.items = b ? (uint32_t)b->n : 0;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_CATEGORIES;
+	env.categories = &m;
+	session_send_env(ss, &env);
+}
+
 static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 			     int64_t recv_us)
 {
@@ -408,6 +446,9 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 			: hub_wager(h, ss, env->wager->question_index,
 				    (int32_t)env->wager->stake, env->seq);
 		break;
+	case QUIZ__V1__ENVELOPE__BODY_LIST_CATEGORIES:
+		session_categories(ss, env->seq);
+		return;
 	case QUIZ__V1__ENVELOPE__BODY_HELLO:
 		r = -QE_BAD_STATE;
 		break;
@@ -621,7 +662,13 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 
 int server_listen(struct server *s, const char *host, int port, int *bound)
 {
-	return net_listen(s->net, host, port, bound);
+	int r = net_listen(s->net, host, port, bound);
+
+	if (r == 0) {
+		snprintf(s->listen_host, sizeof(s->listen_host), "%s", host);
+		s->listen_port = *bound;
+	}
+	return r;
 }
 
 void server_shutdown(struct server *s)

@@ -393,7 +393,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&v, 0, sizeof(v));
 	v.server = "127.0.0.1:7878";
 	v.kick_prompt = b0 & 0x40;
-	snprintf(v.kick_buf, sizeof(v.kick_buf), "12");
+	/* a pick past the roster's end, and the kick's y/n question */
+	v.kick_sel = (b0 & 0x08) ? 500 : 1;
+	snprintf(v.kick_nick, sizeof(v.kick_nick), "张三");
+	if ((b0 & 0x48) == 0x08)
+		v.confirm = 'x';
 	if (b0 & 0x80)
 		snprintf(v.notice, sizeof(v.notice), "start sent");
 	v.reconnecting = b0 & 0x20;

@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-names=(host 张三 Bob screen zh)
+names=(host 张三 Bob screen zh Carol)
 . "$here/lib.sh"
 # row number of the first line of a window that shows TEXT
 row_of() { cap "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1; }
@@ -84,7 +84,7 @@ run() { # WINDOW COMMAND...: start a client in a new window
   T new-window -d -t "m:$w" "env LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR= $(printf '%q ' "$@"); echo \"quiz exited \$?\"; sleep 600"
 }
 
-run 1 "$quiz" host "$addr" --questions 3 --time-limit-ms 5000 --seed 7 --title "支部知识赛 Branch contest"
+run 1 "$quiz" host "$addr" --questions 3 --time 5 --seed 7 --title "支部知识赛 Branch contest"
 wait_for 1 "quiz join $addr" 10
 code=$(cap 1 | grep -oE "quiz join $addr [0-9A-Z]{4}-[0-9A-Z]{4}" | awk '{print $4}')
 [ -n "$code" ] || fail "no room code on the host screen"
@@ -101,8 +101,33 @@ run 4 "$quiz" screen "$addr" "$code"
 wait_for 2 "You are 张三"
 wait_for 3 "You are Bob"
 wait_for 1 "Players in the room: 2"
+# the host's status line says what is going on and what comes next
+wait_for 1 "Lobby: 2 in the room. s starts the match." 3
 wait_for 2 "一支部"
 wait_for 4 "Room code"
+# --- the roster: names and teams on the host console and the projector;
+# a third contestant is kicked from it with the arrows and Enter (y/n)
+wait_for 1 "张三 · 一支部" 3
+wait_for 4 "张三 · 一支部" 3
+wait_re 1 "(^| )Bob( |$)" 3
+run 6 "$quiz" join "$addr" "$code" --name Carol
+wait_for 6 "You are Carol"
+wait_for 1 "Players in the room: 3" 5
+wait_re 1 "(^| )Carol( |$)" 3
+T send-keys -t m:1 x
+wait_for 1 "Kick whom? (3 in the room)" 3
+# the newest is picked first; up moves to Bob, down back to Carol
+T send-keys -t m:1 Up
+wait_re 1 "> +Bob" 3
+T send-keys -t m:1 Down
+wait_re 1 "> +Carol" 3
+T send-keys -t m:1 Enter
+wait_for 1 "Kick Carol out of the match? y yes, n no" 3
+T send-keys -t m:1 y
+wait_for 6 "You were removed from the room." 5
+wait_for 1 "Players in the room: 2" 5
+not_shown 4 "Carol"
+echo "roster: names and teams shown; Carol kicked from the picker"
 [ "$(T display -p -t m:3 '#{window_width}x#{window_height}')" = 80x24 ] \
   || fail "Bob's window is not 80x24"
 
@@ -129,11 +154,16 @@ hw=$(printf '%s\n' "$head1" | LC_ALL=C.UTF-8 wc -L)
 right=$(letter_of 2 "正确")
 wrong=$(letter_of 2 "错误")
 [ -n "$right" ] && [ -n "$wrong" ] || fail "true/false options not found"
+# the host has the answer before the reveal (AnswerKey); no contestant does
+wait_for 1 "Answer key: $right 正确" 3
+not_shown 2 "Answer key"
+not_shown 4 "Answer key"
 T send-keys -t m:2 "$right"
 T send-keys -t m:3 "$wrong"
 wait_for 2 "Answer received in" 3
 wait_for 3 "Answer received in" 3
 wait_for 1 "Answered 2 / 2" 3
+wait_re 1 "Question 1 of 3 (open: 2 answered|: the answer is shown)" 3
 wait_re 2 "Correct! \+[0-9]+ points" 10
 wait_for 3 "Wrong: 0 points" 3
 pts1=$(cap 2 | grep -oE 'Correct! \+[0-9]+' | grep -oE '[0-9]+')

@@ -15,6 +15,7 @@ static void sample(struct room_settings *s, struct contest *c)
 	snprintf(s->title, sizeof(s->title), "党建知识竞赛 = round 1");
 	s->seed = 0xfedcba9876543210ULL;
 	s->auto_advance = true;
+	s->close_when_all = true;
 	s->time_limit_us = 12345678;
 	memset(c, 0, sizeof(*c));
 	snprintf(c->title, sizeof(c->title), "机关党委 contest");
@@ -64,6 +65,8 @@ Test(matchdef, round_trip)
 	cr_assert_eq(matchdef_read(text, &s2, &c[1], err, sizeof(err)), 0, "%s",
 		     err);
 	cr_expect_eq(memcmp(&s, &s2, sizeof(s)), 0, "settings differ");
+	cr_expect(s2.close_when_all);
+	cr_expect(strstr(text, "\nclose_when_all=1\n") != NULL);
 	cr_expect_str_eq(c[1].teams[0], "机关党委第一党支部");
 	cr_expect_eq(c[1].rounds[0].penalty, -5);
 	cr_expect_str_eq(contest_round_id(&c[1], &c[1].rounds[0], 1), "Q117");
@@ -101,6 +104,7 @@ Test(matchdef, refuses_other_text)
 	    "quizd-match 1\nround=0\nround.rebounds=-1\n",
 	    "quizd-match 1\nnonsense=1\n",
 	    "quizd-match 1\nauto_advance=2\n",
+	    "quizd-match 1\nclose_when_all=7\n",
 	};
 	struct room_settings s;
 	struct contest *c = calloc(1, sizeof(*c));

@@ -413,6 +413,81 @@ Test(replay, speed_match)
 	replay_and_compare(&s, &c);
 }
 
+/* close_when_all: a question closes at the answer that completes the
+ * room, long before its deadline; one that not everyone answered waits
+ * for its deadline; a kicked contestant is not waited for; the replay
+ * closes at the same instants. */
+Test(replay, close_when_all)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, b, d;
+	int64_t t, dl;
+
+	s.close_when_all = true;
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 3;
+	new_room_contest(&s, &c);
+	a = join("a");
+	b = join("b");
+	d = join("d");
+	to_open();
+	dl = room_deadline_at(R);
+	now = room_reveal_at(R) + 1 * SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	now += SEC;
+	cr_assert_eq(answer(b, 0, bad_mask(0), NULL), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN, "2 of 3 answered: open");
+	now += SEC;
+	t = now;
+	cr_assert_eq(answer(d, 0, ok_mask(0), NULL), 0);
+	cr_expect_neq(room_state(R), ROOM_OPEN, "3 of 3: closed at once");
+	cr_expect_not_null(last_fx(FX_CLOSED));
+	cr_expect_eq(fxtime[nfx - 1] <= t, true);
+	cr_expect_lt(t, dl - 10 * SEC, "well before the deadline");
+	cr_expect_gt(player(a)->score, 0, "booked at the early close");
+	/* question 1: one does not answer, so it runs to its deadline */
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 1, ok_mask(1), NULL), 0);
+	cr_assert_eq(answer(b, 1, ok_mask(1), NULL), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN, "d has not answered");
+	run_out();
+	/* question 2: d is kicked, so two answers complete the room */
+	to_open();
+	cr_assert_eq(cmd(CMD_KICK, d), 0);
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 2, ok_mask(2), NULL), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN);
+	cr_assert_eq(answer(b, 2, ok_mask(2), NULL), 0);
+	cr_expect_neq(room_state(R), ROOM_OPEN, "2 of 2 left: closed");
+	run_out();
+	cr_expect_eq(to_break(), ROOM_FINISHED);
+	expect_seq();
+	record();
+	replay_and_compare(&s, &c);
+}
+
+/* The same match without the setting: the last answer leaves the
+ * question open until its deadline. */
+Test(replay, close_when_all_off_waits)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a, b;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 1;
+	new_room_contest(&s, &c);
+	a = join("a");
+	b = join("b");
+	to_open();
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	cr_assert_eq(answer(b, 0, ok_mask(0), NULL), 0);
+	cr_expect_eq(room_state(R), ROOM_OPEN, "open until the deadline");
+}
+
 /* TURN with teams: turns, first answers, a silent team, a pause, an END
  * in the middle of the round. */
 Test(replay, turn_match)
