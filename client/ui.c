@@ -826,6 +826,16 @@ void ui_draw_connecting(const struct ui_view *v)
 	ui_text_center(LINES / 2, 0, COLS, buf);
 }
 
+/* Rows a big screen keeps for the contestants under the team board: two
+ * a contestant, at most half of avail. */
+static int ui_board_rows(const struct model *m, int avail)
+{
+	int want = 2 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
+						      : MODEL_TOP_MAX);
+
+	return want < avail / 2 ? want : avail / 2;
+}
+
 void ui_draw_leaderboard(const struct model *m, int y)
 {
 	char buf[160];
@@ -840,8 +850,14 @@ void ui_draw_leaderboard(const struct model *m, int y)
 	attroff(ui_attr(UI_ACCENT));
 	y += 2;
 	if (m->board.have && m->board.n) {
-		/* the teams first, then as many contestants as fit */
-		int used = ui_draw_team_board(m, y, LINES - 8, false);
+		/* the teams first, then as many contestants as fit (a big
+		 * screen gives the teams half the rows) */
+		int used = ui_draw_team_board(
+		    m, y,
+		    !ui_big_screen(m) ? LINES - 8
+		    : m->n_top	      ? LINES - 4 - ui_board_rows(m, LINES - y - 3)
+				      : LINES - 3,
+		    false);
 
 		y += used + 1;
 	}
