@@ -826,14 +826,14 @@ void ui_draw_connecting(const struct ui_view *v)
 	ui_text_center(LINES / 2, 0, COLS, buf);
 }
 
-/* Rows a big screen keeps for the contestants under the team board: two
- * a contestant, at most half of avail. */
+/* Rows a big screen keeps for the contestants under the team board: three
+ * a contestant, at most two fifths of avail. */
 static int ui_board_rows(const struct model *m, int avail)
 {
-	int want = 2 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
+	int want = 3 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
 						      : MODEL_TOP_MAX);
 
-	return want < avail / 2 ? want : avail / 2;
+	return want < avail * 2 / 5 ? want : avail * 2 / 5;
 }
 
 void ui_draw_leaderboard(const struct model *m, int y)

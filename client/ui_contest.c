@@ -210,7 +210,7 @@ static void ui_members(const struct model_team_row *r, char *buf, size_t len)
 }
 
 /* The team board on a large projector, rows [y, maxy): the rule, then a
- * band a team as tall as the rows allow (up to 7): rank and name bold,
+ * band a team as tall as the rows allow (up to 9): rank and name bold,
  * the members under them, the score as a thick bar out of the best team's,
  * the score, the last delta and the stake beside it; final: the best
  * members under the bar. Returns the rows used, 0 when the bands would be
@@ -227,8 +227,8 @@ static int ui_team_board_big(const struct model *m, int y, int maxy,
 	if (n < 1 || n > MODEL_TEAMS_MAX)
 		return 0;
 	bh = (maxy - y - 2) / n;
-	if (bh > 7)
-		bh = 7;
+	if (bh > 9)
+		bh = 9;
 	if (bh < 3)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -253,9 +253,11 @@ static int ui_team_board_big(const struct model *m, int y, int maxy,
 	barw = COLS - x0 - bx - 24;
 	if (barw < 10)
 		return 0;
-	bt = bh - 1 - (final ? 1 : 0);
-	if (bt > 4)
-		bt = 4;
+	/* a blank row between bands (two from 5 rows), the best members
+	 * under the bar in the final */
+	bt = bh - (bh >= 5 ? 2 : 1) - (final ? 1 : 0);
+	if (bt > 5)
+		bt = 5;
 	if (bt < 1)
 		bt = 1;
 	ui_board_rule(b, y);

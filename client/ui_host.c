@@ -730,6 +730,9 @@ static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 {
 	int turn;
 
+	/* a big screen without a team board: in the middle */
+	if (ui_big_screen(m) && !(m->board.have && m->board.n))
+		y = LINES / 2 - 7;
 	ui_draw_round_banner(m, y - 1);
 	ui_draw_countdown(m, y + 1, now);
 	turn = ui_draw_turn(m, y + 9, m->next_q);

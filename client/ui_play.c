@@ -330,10 +330,18 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 		ui_text_center(y, 0, COLS, _("No standings yet"));
 		return;
 	}
-	/* a big screen spaces the rows out when they all fit so */
-	if (ui_big_screen(m) && (int)m->n_top * 2 - 1 <= h) {
-		step = 2;
-		h = (h + 1) / 2;
+	/* a big screen spaces the rows out (up to two blank rows between
+	 * them) when they all fit so */
+	if (ui_big_screen(m) && m->n_top) {
+		int n = (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
+						       : MODEL_TOP_MAX);
+
+		step = (h + 1) / n;
+		if (step > 3)
+			step = 3;
+		if (step < 1)
+			step = 1;
+		h = (h + step - 1) / step;
 	}
 	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX && (int)i < h; i++) {
 		const struct model_standing *s = &m->top[i];
