@@ -135,9 +135,8 @@ elif what == "nocolour":
         row_of("%s %s" % (k, s))
 
 elif what == "reveal":
-    want = {"A": 1, "B": 2, "C": 0, "D": 1}
     players = 4
-    row_of("Answered 4 / 4")
+    row_of("Answered 3 / 4")
     row_of("✓ B ◆")
     # each tile's bar: the row under its label holding ░ or █
     seen = 0

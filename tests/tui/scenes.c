@@ -7,7 +7,7 @@
  * scene is acknowledged by a WagerAck as the server would; 'q' quits.
  *
  * tests/tui/bigscreen.sh draws the projector's scenes at 200x50 as well
- * (reveal_quarter: 1, 2, 0 and 1 answers of 4 players).
+ * (reveal_quarter: 1, 2, 0 and 0 answers, 3 of 4 players answered).
  *
  * The buzz scenes (buzz_*) run round 2 as a 抢答 round; judge scenes
  * show the host's and `quiz judge`'s panel.
@@ -251,7 +251,7 @@ static void standings(void)
 }
 
 /* The answers of the reveal per option, how many answered, of how many
- * players (reveal_quarter: 1, 2, 0 and 1 of 4). */
+ * players (reveal_quarter: 1, 2, 0 and 0, 3 of 4 answered). */
 static uint32_t dist[] = {0, 3, 1, 0}, answered = 4, players = 6;
 
 /* The reveal of question q (option B right) with its board and my result
@@ -559,7 +559,8 @@ static int scene(enum model_mode mode, const char *name)
 			dist[0] = 1;
 			dist[1] = 2;
 			dist[2] = 0;
-			dist[3] = 1;
+			dist[3] = 0;
+			answered = 3;
 			players = 4;
 		}
 		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
