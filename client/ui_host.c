@@ -438,7 +438,8 @@ static void ui_spaced(const char *s, char *out, size_t len)
 }
 
 /* The stem, bold and centred in rows [top, bot) between wide margins:
- * letter-spaced when that fits in three lines, a blank row between lines
+ * letter-spaced when that still fits on one line (a spaced stem over
+ * several lines reads worse than a plain one), a blank row between lines
  * when there is room. */
 static void ui_stem_big(const char *stem, int top, int bot)
 {
@@ -451,8 +452,7 @@ static void ui_stem_big(const char *stem, int top, int bot)
 		return;
 	ui_spaced(stem, sp, sizeof(sp));
 	n = ui_wrap_center(top, margin, sw, rows, 1, sp, false);
-	if (strcmp(sp, stem) && n <= 3 && 2 * n - 1 <= rows &&
-	    ui_wrap(0, 0, sw, rows, sp, false) == n) {
+	if (strcmp(sp, stem) && n == 1) {
 		t = sp;
 	} else {
 		n = ui_wrap_center(top, margin, sw, rows, 1, stem, false);
