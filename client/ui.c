@@ -830,8 +830,8 @@ void ui_draw_connecting(const struct ui_view *v)
  * a contestant, at most two fifths of avail. */
 static int ui_board_rows(const struct model *m, int avail)
 {
-	int want = 3 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
-						      : MODEL_TOP_MAX);
+	int want =
+	    3 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top : MODEL_TOP_MAX);
 
 	return want < avail * 2 / 5 ? want : avail * 2 / 5;
 }
@@ -855,8 +855,8 @@ void ui_draw_leaderboard(const struct model *m, int y)
 		int used = ui_draw_team_board(
 		    m, y,
 		    !ui_big_screen(m) ? LINES - 8
-		    : m->n_top	      ? LINES - 4 - ui_board_rows(m, LINES - y - 3)
-				      : LINES - 3,
+		    : m->n_top ? LINES - 4 - ui_board_rows(m, LINES - y - 3)
+			       : LINES - 3,
 		    false);
 
 		y += used + 1;

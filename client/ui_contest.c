@@ -215,8 +215,7 @@ static void ui_members(const struct model_team_row *r, char *buf, size_t len)
  * the score, the last delta and the stake beside it; final: the best
  * members under the bar. Returns the rows used, 0 when the bands would be
  * under 3 rows (the table is drawn instead). */
-static int ui_team_board_big(const struct model *m, int y, int maxy,
-			     bool final)
+static int ui_team_board_big(const struct model *m, int y, int maxy, bool final)
 {
 	const struct model_board *b = &m->board;
 	int n = (int)b->n, bh, bt, i, rankw = 3, namew = 8, x0, nx, bx, barw;
@@ -273,7 +272,8 @@ static int ui_team_board_big(const struct model *m, int y, int maxy,
 		ui_text(mid, nx, namew, r->name);
 		attroff(me ? ui_attr(UI_ACCENT) : (int)A_BOLD);
 		if (bt >= 2) {
-			snprintf(num, sizeof(num), _("Members: %u"), r->members);
+			snprintf(num, sizeof(num), _("Members: %u"),
+				 r->members);
 			attron(ui_attr(UI_DIM));
 			ui_text(mid + 1, nx, namew, num);
 			attroff(ui_attr(UI_DIM));

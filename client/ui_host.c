@@ -530,8 +530,8 @@ static void ui_tile(const struct model *m, unsigned i, int y, int x, int h,
  * for 3 or 4, 3 or 4 columns for more. */
 static void ui_tiles(const struct model *m, int top, int bot, bool reveal)
 {
-	unsigned n = m->n_options < MODEL_OPTIONS_MAX ? m->n_options
-						      : MODEL_OPTIONS_MAX;
+	unsigned n =
+	    m->n_options < MODEL_OPTIONS_MAX ? m->n_options : MODEL_OPTIONS_MAX;
 	int cols, rows, tw, th, i;
 	uint64_t den = reveal ? ui_dist_den(m) : 0;
 

@@ -333,8 +333,8 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 	/* a big screen spaces the rows out (up to two blank rows between
 	 * them) when they all fit so */
 	if (ui_big_screen(m) && m->n_top) {
-		int n = (int)(m->n_top < MODEL_TOP_MAX ? m->n_top
-						       : MODEL_TOP_MAX);
+		int n =
+		    (int)(m->n_top < MODEL_TOP_MAX ? m->n_top : MODEL_TOP_MAX);
 
 		step = (h + 1) / n;
 		if (step > 3)
