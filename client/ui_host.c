@@ -483,15 +483,20 @@ static void ui_frame(int y, int x, int h, int w)
 }
 
 /* Option i as a tile of h x w at (y, x): framed, filled with its colour,
- * its shape and letter, its text; at the reveal (den > 0) a tick on the
- * right ones, the others faded, and on the last inner row the number of
- * answers with a bar whose full length is den (every player). */
+ * its letter in big block digits when the tile has the rows, its shape
+ * and letter, its text (letter-spaced CJK when that fits on one line); at
+ * the reveal (den > 0) a tick on the right ones, the others faded, and on
+ * the last inner row the number of answers with a bar whose full length
+ * is den (every player). */
 static void ui_tile(const struct model *m, unsigned i, int y, int x, int h,
 		    int w, bool reveal, uint64_t den)
 {
 	bool right = reveal && (m->correct_mask & (1u << i));
 	int attr = ui_tile_attr(i, reveal && !right), r, leadw, avail, lines;
-	char lead[32], cnt[16];
+	int tx = x + 2, tw;
+	char lead[32], cnt[16], key[2] = {ui_opt_key(i), '\0'};
+	char sp[2 * MODEL_OPTION_MAX];
+	const char *text = m->options[i];
 
 	if (h < 3 || w < 12 || y < 0 || y + h > LINES || x + w > COLS)
 		return;
@@ -501,17 +506,29 @@ static void ui_tile(const struct model *m, unsigned i, int y, int x, int h,
 	for (r = 0; r < h; r++)
 		mvhline(y + r, x, ' ', w);
 	ui_frame(y, x, h, w);
+	avail = h - 2 - (reveal && h >= 4 ? 1 : 0);
+	if (avail < 1)
+		avail = 1;
+	if (avail >= 5 && w >= 40) {
+		/* the letter to press, big, readable from the back */
+		attroff(attr);
+		ui_big(y + 1 + (avail - 5) / 2, x + 3, ui_big_width(1), key,
+		       attr);
+		attron(attr);
+		tx = x + 3 + ui_big_width(1) + 3;
+	}
 	snprintf(lead, sizeof(lead), "%s%c %s ",
 		 right ? (ui_utf8() ? "\u2713 " : "+ ") : "", ui_opt_key(i),
 		 ui_opt_shape(i));
 	leadw = ui_width(lead);
-	avail = h - 2 - (reveal && h >= 4 ? 1 : 0);
-	if (avail < 1)
-		avail = 1;
-	lines = ui_wrap(0, 0, w - 4 - leadw, avail, m->options[i], false);
+	tw = x + w - 2 - tx - leadw;
+	ui_spaced(text, sp, sizeof(sp));
+	if (strcmp(sp, text) && ui_width(sp) <= tw)
+		text = sp;
+	lines = ui_wrap(0, 0, tw, avail, text, false);
 	r = y + 1 + (avail - lines) / 2;
-	ui_text(r, x + 2, leadw, lead);
-	ui_wrap(r, x + 2 + leadw, w - 4 - leadw, avail, m->options[i], true);
+	ui_text(r, tx, leadw, lead);
+	ui_wrap(r, tx + leadw, tw, avail, text, true);
 	attroff(attr);
 	if (!reveal)
 		return;

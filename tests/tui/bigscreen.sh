@@ -119,6 +119,13 @@ if what == "question":
     for k, s in shapes.items():
         r = row_of("%s %s" % (k, s))
         where[k] = (r, col(lines[r], lines[r].index("%s %s" % (k, s))))
+    # the letter big (ui_big's block font) on the left of each tile
+    for k, (r, c) in where.items():
+        l = lines[r]
+        i = l.index("%s %s" % (k, shapes[k]))
+        left = l[:i].split("│")[-1]
+        if "██" not in left:
+            bad("tile %s has no big letter beside its label" % k)
     if not (where["A"][0] == where["B"][0] < where["C"][0] == where["D"][0]
             and where["A"][1] < where["B"][1] and where["C"][1] < where["D"][1]):
         bad("tiles not in a 2x2 grid A B / C D: %s" % where)
@@ -143,11 +150,11 @@ elif what == "reveal":
     for r, l in enumerate(lines):
         if "░" not in l and "█" not in l:
             continue
-        segs = [s for s in l.split("│") if "░" in s or "█" in s]
+        # a bar ends with its count (the big letters have none)
+        segs = [s for s in l.split("│")
+                if re.search(r"[█▏▎▍▌▋▊▉░] +[0-9]+ *$", s)]
         for s in segs:
             m = re.search(r"([0-9]+)\s*$", s)
-            if not m:
-                bad("a bar without its count: %r" % s)
             f, t = bar(s)
             n = int(m.group(1))
             if t < cols * 0.3:
