@@ -575,8 +575,8 @@ static int ui_tiles_rows(const struct model *m)
 }
 
 /* The open question on a large projector: the seconds left big with the
- * answers so far beside them, the time bar, the stem large in the middle,
- * the option tiles over the lower part. */
+ * answers so far beside them (big too), the time bar, the stem large in the
+ * middle, the option tiles over the lower part. */
 static void ui_screen_question_big(const struct model *m, uint64_t now)
 {
 	uint64_t left = m->deadline_at > now ? m->deadline_at - now : 0;
@@ -590,11 +590,19 @@ static void ui_screen_question_big(const struct model *m, uint64_t now)
 	       model_time_left_pm(m, now) < 200 ? ui_attr(UI_BAD)
 						: ui_attr(UI_ACCENT));
 	if (m->players || m->answered) {
-		snprintf(buf, sizeof(buf), _("Answered %u / %u"), m->answered,
-			 m->players);
-		attron(A_BOLD);
-		ui_text_center(4, COLS * 2 / 3, COLS / 3, buf);
-		attroff(A_BOLD);
+		/* the answers so far, big, over "Answered 2 / 4" */
+		snprintf(buf, sizeof(buf), "%u", m->answered);
+		if (ui_big(2, COLS * 2 / 3, COLS / 3, buf, A_BOLD) == 0) {
+			snprintf(buf, sizeof(buf), _("Answered %u / %u"),
+				 m->answered, m->players);
+			ui_text_center(7, COLS * 2 / 3, COLS / 3, buf);
+		} else {
+			snprintf(buf, sizeof(buf), _("Answered %u / %u"),
+				 m->answered, m->players);
+			attron(A_BOLD);
+			ui_text_center(4, COLS * 2 / 3, COLS / 3, buf);
+			attroff(A_BOLD);
+		}
 	}
 	ui_draw_timebar(m, 8, now);
 	if (ui_draw_turn(m, top, m->q))
