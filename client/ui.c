@@ -94,7 +94,7 @@ const char *ui_opt_shape(unsigned i)
 {
 	static const char *utf8[8] = {"\u25b2", "\u25c6", "\u25cf", "\u25a0",
 				      "\u2605", "\u2665", "\u25bc", "\u25c0"};
-	static const char *ascii[8] = {"^", "<>", "o", "#", "*", "v", "V", "<"};
+	static const char *ascii[8] = {"^", "<>", "o", "#", "*", "&", "v", "<"};
 
 	return ui_is_utf8 ? utf8[i % 8] : ascii[i % 8];
 }
