@@ -14,7 +14,9 @@
 #   80x24   the same screens in the 80x24 layout: nothing wider than 80
 #           columns, the stem on one line, the answer bars out of all the
 #           players too.
-# tmux or python3 missing is a SKIP (exit 77), never a pass.
+# Then the leaderboard in zh_CN at 200x50 (人数, 押分).
+# tmux or python3 missing is a SKIP (exit 77), never a pass; so is a
+# missing zh_CN catalogue for the zh_CN part (the rest runs first).
 #
 # Usage: bigscreen.sh QUIZ_SCENES
 set -euo pipefail
@@ -243,5 +245,20 @@ show final 80 24
 grep -qF "Final team standings" "$tmp/screen.txt" || fail "no final team standings at 80x24"
 grep -qE '^ +=1  二支部 +2 +130 +Bob, 李小龙$' "$tmp/screen.txt" || fail "final team row at 80x24"
 
+# --- zh_CN: the band's words translated, the board still over the rows ----
+skipped=""
+if [ -f "$locale_dir/zh_CN/LC_MESSAGES/quiz.mo" ]; then
+  show leaderboard 200 50 LANGUAGE=zh_CN
+  check leaderboard 200 50
+  grep -qF "人数：3" "$tmp/screen.txt" || fail "no 人数：3 in the zh_CN team band"
+  grep -qF "押分 30" "$tmp/screen.txt" || fail "no 押分 30 in the zh_CN team band"
+else
+  skipped="zh_CN: no catalogue built"
+fi
+
 echo "tui bigscreen: $n screens checked at 200x50 and 80x24"
+if [ -n "$skipped" ]; then
+  echo "SKIP: $skipped"
+  exit 77
+fi
 echo "1 passed, 0 failed"
