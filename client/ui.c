@@ -65,6 +65,44 @@ static void ui_colours(void)
 	ui_roles[UI_ACCENT] = COLOR_PAIR(4) | A_BOLD;
 	ui_roles[UI_BAR] = COLOR_PAIR(5);
 	ui_roles[UI_SELECT] = COLOR_PAIR(6);
+	/* the option tiles of the big screen, as Kahoot colours them */
+	init_pair(7, COLOR_WHITE, COLOR_RED);
+	init_pair(8, COLOR_WHITE, COLOR_BLUE);
+	init_pair(9, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(10, COLOR_BLACK, COLOR_GREEN);
+	init_pair(11, COLOR_WHITE, COLOR_MAGENTA);
+	init_pair(12, COLOR_BLACK, COLOR_CYAN);
+	init_pair(13, COLOR_BLACK, COLOR_WHITE);
+	init_pair(14, COLOR_WHITE, COLOR_BLACK);
+}
+
+bool ui_colour_on(void)
+{
+	return ui_colour;
+}
+
+int ui_tile_attr(unsigned i, bool faded)
+{
+	if (faded)
+		return (int)A_DIM;
+	if (!ui_colour)
+		return (int)A_NORMAL;
+	return (int)(COLOR_PAIR(7 + (int)(i % 8)) | A_BOLD);
+}
+
+const char *ui_opt_shape(unsigned i)
+{
+	static const char *utf8[8] = {"\u25b2", "\u25c6", "\u25cf", "\u25a0",
+				      "\u2605", "\u2665", "\u25bc", "\u25c0"};
+	static const char *ascii[8] = {"^", "<>", "o", "#", "*", "&", "v", "<"};
+
+	return ui_is_utf8 ? utf8[i % 8] : ascii[i % 8];
+}
+
+bool ui_big_screen(const struct model *m)
+{
+	return m->mode == MODE_SCREEN && LINES >= UI_BIG_LINES &&
+	       COLS >= UI_BIG_COLS;
 }
 
 int ui_start(void)
@@ -351,6 +389,63 @@ int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw)
 		}
 		if (draw && y + lines < LINES) {
 			move(y + lines, x);
+			ui_run(s, take, w, false);
+		}
+		lines++;
+		s += skip;
+		len -= skip;
+	}
+	return lines;
+}
+
+/* Columns taken by the first n bytes of s. */
+static int ui_nwidth(const char *s, size_t n)
+{
+	int total = 0, w;
+	uint32_t cp;
+
+	while (n) {
+		int k = ui_next(s, n, &cp, &w);
+
+		if (!ui_is_utf8 && cp >= 0x80)
+			w = 1;
+		total += w;
+		s += k;
+		n -= (size_t)k;
+	}
+	return total;
+}
+
+int ui_wrap_center(int y, int x, int w, int maxl, int step, const char *s,
+		   bool draw)
+{
+	size_t len = strlen(s), take, skip;
+	int lines = 0, lw;
+
+	if (w <= 0 || maxl <= 0)
+		return 0;
+	if (step < 1)
+		step = 1;
+	while (len && lines < maxl) {
+		int row = y + lines * step;
+
+		take = ui_line(s, len, w, &skip);
+		if (lines == maxl - 1 && skip < len) {
+			/* last line: what remains, cut with an ellipsis */
+			if (draw && row < LINES) {
+				char buf[MODEL_TEXT_MAX];
+				size_t i, o = 0;
+
+				for (i = 0; i < len && o < sizeof(buf) - 1; i++)
+					buf[o++] = s[i] == '\n' ? ' ' : s[i];
+				buf[o] = 0;
+				ui_text(row, x, w, buf);
+			}
+			return lines + 1;
+		}
+		if (draw && row >= 0 && row < LINES) {
+			lw = ui_nwidth(s, take);
+			move(row, x + (lw < w ? (w - lw) / 2 : 0));
 			ui_run(s, take, w, false);
 		}
 		lines++;
@@ -731,6 +826,16 @@ void ui_draw_connecting(const struct ui_view *v)
 	ui_text_center(LINES / 2, 0, COLS, buf);
 }
 
+/* Rows a big screen keeps for the contestants under the team board: three
+ * a contestant, at most two fifths of avail. */
+static int ui_board_rows(const struct model *m, int avail)
+{
+	int want =
+	    3 * (int)(m->n_top < MODEL_TOP_MAX ? m->n_top : MODEL_TOP_MAX);
+
+	return want < avail * 2 / 5 ? want : avail * 2 / 5;
+}
+
 void ui_draw_leaderboard(const struct model *m, int y)
 {
 	char buf[160];
@@ -745,8 +850,14 @@ void ui_draw_leaderboard(const struct model *m, int y)
 	attroff(ui_attr(UI_ACCENT));
 	y += 2;
 	if (m->board.have && m->board.n) {
-		/* the teams first, then as many contestants as fit */
-		int used = ui_draw_team_board(m, y, LINES - 8, false);
+		/* the teams first, then as many contestants as fit (a big
+		 * screen gives the teams half the rows) */
+		int used = ui_draw_team_board(
+		    m, y,
+		    !ui_big_screen(m) ? LINES - 8
+		    : m->n_top ? LINES - 4 - ui_board_rows(m, LINES - y - 3)
+			       : LINES - 3,
+		    false);
 
 		y += used + 1;
 	}

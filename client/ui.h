@@ -95,6 +95,26 @@ int ui_big(int y, int x, int w, const char *s, int attr);
 void ui_secs(char *buf, size_t len, uint64_t us);
 /* Option label for index i in the contestant's key scheme: "A".."H". */
 char ui_opt_key(unsigned i);
+/* The shape of option i, in a fixed order as on the big screen's tiles:
+ * ▲ ◆ ● ■ ★ ♥ ▼ ◀ (ASCII stand-ins without UTF-8). Never NULL. */
+const char *ui_opt_shape(unsigned i);
+/* The attribute of option i's tile: its own background colour (red,
+ * blue, yellow, green, ...), bold; faded: dim, no fill (a wrong option at
+ * the reveal). Monochrome: normal, or dim when faded. */
+int ui_tile_attr(unsigned i, bool faded);
+/* Whether colours are drawn (not NO_COLOR, not a monochrome terminal). */
+bool ui_colour_on(void);
+/* Wraps s as ui_wrap does, each line centred within [x, x + w), lines
+ * step rows apart (2: a blank row between them). Returns the lines used
+ * (drawn or not). */
+int ui_wrap_center(int y, int x, int w, int maxl, int step, const char *s,
+		   bool draw);
+/* Whether the projector layout that scales with the terminal is drawn:
+ * a screen (quiz screen) on a terminal of at least UI_BIG_COLS x
+ * UI_BIG_LINES; smaller ones keep the 80x24 layout. */
+#define UI_BIG_COLS  100
+#define UI_BIG_LINES 30
+bool ui_big_screen(const struct model *m);
 
 /* --- shared views (ui_play.c) ----------------------------------------- */
 

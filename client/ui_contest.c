@@ -209,6 +209,105 @@ static void ui_members(const struct model_team_row *r, char *buf, size_t len)
 				      r->top[i]);
 }
 
+/* The team board on a large projector, rows [y, maxy): the rule, then a
+ * band a team as tall as the rows allow (up to 9): rank and name bold,
+ * the members under them, the score as a thick bar out of the best team's,
+ * the score, the last delta and the stake beside it; final: the best
+ * members under the bar. Returns the rows used, 0 when the bands would be
+ * under 3 rows (the table is drawn instead). */
+static int ui_team_board_big(const struct model *m, int y, int maxy, bool final)
+{
+	const struct model_board *b = &m->board;
+	int n = (int)b->n, bh, bt, i, rankw = 3, namew = 8, x0, nx, bx, barw;
+	int64_t best = 0;
+	char rk[32], num[64], buf[400];
+	int y0 = y;
+
+	if (n < 1 || n > MODEL_TEAMS_MAX)
+		return 0;
+	bh = (maxy - y - 2) / n;
+	if (bh > 9)
+		bh = 9;
+	if (bh < 3)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct model_team_row *r = &b->rows[i];
+
+		ui_rank(rk, sizeof(rk), r->rank, r->tied);
+		if (ui_width(rk) > rankw)
+			rankw = ui_width(rk);
+		if (ui_width(r->name) > namew)
+			namew = ui_width(r->name);
+		snprintf(num, sizeof(num), _("Members: %u"), r->members);
+		if (ui_width(num) > namew)
+			namew = ui_width(num);
+		if (r->score > best)
+			best = r->score;
+	}
+	if (namew > COLS / 4)
+		namew = COLS / 4;
+	x0 = COLS / 12;
+	nx = x0 + rankw + 2;
+	bx = nx + namew + 3;
+	barw = COLS - x0 - bx - 24;
+	if (barw < 10)
+		return 0;
+	/* a blank row between bands (two from 5 rows), the best members
+	 * under the bar in the final */
+	bt = bh - (bh >= 5 ? 2 : 1) - (final ? 1 : 0);
+	if (bt > 5)
+		bt = 5;
+	if (bt < 1)
+		bt = 1;
+	ui_board_rule(b, y);
+	y += 2;
+	for (i = 0; i < n && y + bh <= maxy + 1; i++, y += bh) {
+		const struct model_team_row *r = &b->rows[i];
+		int mid = y + (bt - 1) / 2, k;
+		bool me = m->mode == MODE_JOIN && model_is_my_team(m, r->name);
+
+		attron(me ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+		ui_rank(rk, sizeof(rk), r->rank, r->tied);
+		ui_text(mid, x0, rankw, rk);
+		ui_text(mid, nx, namew, r->name);
+		attroff(me ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+		if (bt >= 2) {
+			snprintf(num, sizeof(num), _("Members: %u"),
+				 r->members);
+			attron(ui_attr(UI_DIM));
+			ui_text(mid + 1, nx, namew, num);
+			attroff(ui_attr(UI_DIM));
+		}
+		for (k = 0; k < bt; k++)
+			ui_bar(y + k, bx, barw,
+			       r->score > 0 ? (uint64_t)r->score : 0,
+			       best > 0 ? (uint64_t)best : 0, ui_attr(UI_BAR));
+		snprintf(num, sizeof(num), "%lld", (long long)r->score);
+		attron(A_BOLD);
+		ui_text(mid, bx + barw + 2, 8, num);
+		attroff(A_BOLD);
+		if (final) {
+			ui_members(r, buf, sizeof(buf));
+			attron(ui_attr(UI_DIM));
+			ui_text(y + bt, bx, COLS - x0 - bx, buf);
+			attroff(ui_attr(UI_DIM));
+			continue;
+		}
+		ui_delta(num, sizeof(num), r->last_delta);
+		attron(ui_delta_attr(r->last_delta));
+		ui_text(mid, bx + barw + 10, 7, num);
+		attroff(ui_delta_attr(r->last_delta));
+		if (r->stake) {
+			snprintf(num, sizeof(num), _("stake %u"), r->stake);
+			attron(ui_attr(UI_DIM));
+			ui_text(mid + (bt >= 2 ? 1 : 0), bx + barw + 10, 14,
+				num);
+			attroff(ui_attr(UI_DIM));
+		}
+	}
+	return y - y0;
+}
+
 int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 {
 	const struct model_board *b = &m->board;
@@ -219,6 +318,12 @@ int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 
 	if (!b->have || !b->n || y + 2 >= maxy)
 		return 0;
+	if (ui_big_screen(m)) {
+		int used = ui_team_board_big(m, y, maxy, final);
+
+		if (used)
+			return used;
+	}
 	for (i = 0; i < (int)b->n; i++) {
 		ui_rank(rk, sizeof(rk), b->rows[i].rank, b->rows[i].tied);
 		if (ui_width(rk) > rankw)

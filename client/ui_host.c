@@ -10,6 +10,7 @@
 #include <curses.h>
 
 #include "i18n.h"
+#include "text.h"
 
 #define KIND_FILL 3
 
@@ -231,11 +232,27 @@ static void ui_lobby(const struct model *m, const struct ui_view *v, int y)
 	}
 }
 
-/* Answer distribution as a histogram; reveal marks the correct options.
- * Returns the next free row. */
+/* The full length of an answer bar: every player (a bar of 1 answer
+ * among 4 players is a quarter long), or more when more answered than the
+ * last count of players says. */
+static uint64_t ui_dist_den(const struct model *m)
+{
+	uint64_t den = m->players;
+	unsigned i;
+
+	if (m->answered > den)
+		den = m->answered;
+	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX; i++)
+		if (m->dist[i] > den)
+			den = m->dist[i];
+	return den;
+}
+
+/* Answer distribution as a histogram, each bar out of all the players;
+ * reveal marks the correct options. Returns the next free row. */
 static int ui_hist(const struct model *m, int y, int maxy, bool reveal)
 {
-	uint32_t top = 0;
+	uint64_t top = ui_dist_den(m);
 	int labw = 8, lw, barw;
 	unsigned i;
 	char lead[16], cnt[16];
@@ -243,8 +260,6 @@ static int ui_hist(const struct model *m, int y, int maxy, bool reveal)
 	if (m->kind == KIND_FILL || !m->n_options)
 		return y;
 	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX; i++) {
-		if (m->dist[i] > top)
-			top = m->dist[i];
 		lw = ui_width(m->options[i]);
 		if (lw > labw)
 			labw = lw;
@@ -396,6 +411,250 @@ static void ui_host_question(const struct model *m, int y, uint64_t now)
 		ui_teams(m, y + 1, maxy);
 }
 
+/* --- the projector at large sizes ---------------------------------------- */
+
+/* s with a space after each wide (CJK) character that another follows,
+ * so a short Chinese stem spreads over a wide screen; ASCII words stay as
+ * they are. */
+static void ui_spaced(const char *s, char *out, size_t len)
+{
+	size_t n = strlen(s), o = 0;
+	uint32_t cp;
+
+	while (n && o + 8 < len) {
+		int k = text_utf8_next(s, n, &cp), w;
+
+		if (k <= 0)
+			k = 1;
+		w = k > 1 ? text_cp_width(cp) : 1;
+		memcpy(out + o, s, (size_t)k);
+		o += (size_t)k;
+		s += k;
+		n -= (size_t)k;
+		if (w == 2 && n && *s != ' ' && *s != '\n')
+			out[o++] = ' ';
+	}
+	out[o] = '\0';
+}
+
+/* The stem, bold and centred in rows [top, bot) between wide margins:
+ * letter-spaced when that still fits on one line (a spaced stem over
+ * several lines reads worse than a plain one), a blank row between lines
+ * when there is room. */
+static void ui_stem_big(const char *stem, int top, int bot)
+{
+	char sp[2 * MODEL_TEXT_MAX];
+	int rows = bot - top, margin = COLS / 8, sw = COLS - 2 * margin, n;
+	int step = 1, maxl = rows;
+	const char *t = stem;
+
+	if (rows < 1 || sw < 10)
+		return;
+	ui_spaced(stem, sp, sizeof(sp));
+	n = ui_wrap_center(top, margin, sw, rows, 1, sp, false);
+	if (strcmp(sp, stem) && n == 1) {
+		t = sp;
+	} else {
+		n = ui_wrap_center(top, margin, sw, rows, 1, stem, false);
+	}
+	if (2 * n - 1 <= rows) {
+		step = 2;
+		maxl = n;
+	}
+	if (n > maxl)
+		n = maxl;
+	attron(A_BOLD);
+	ui_wrap_center(top + (rows - (n - 1) * step - 1) / 2, margin, sw, maxl,
+		       step, t, true);
+	attroff(A_BOLD);
+}
+
+/* A frame around rows [y, y + h) and columns [x, x + w). */
+static void ui_frame(int y, int x, int h, int w)
+{
+	mvaddch(y, x, ACS_ULCORNER);
+	mvhline(y, x + 1, ACS_HLINE, w - 2);
+	mvaddch(y, x + w - 1, ACS_URCORNER);
+	mvvline(y + 1, x, ACS_VLINE, h - 2);
+	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+}
+
+/* Option i as a tile of h x w at (y, x): framed, filled with its colour,
+ * its letter in big block digits when the tile has the rows, its shape
+ * and letter, its text (letter-spaced CJK when that fits on one line); at
+ * the reveal (den > 0) a tick on the right ones, the others faded, and on
+ * the last inner row the number of answers with a bar whose full length
+ * is den (every player). */
+static void ui_tile(const struct model *m, unsigned i, int y, int x, int h,
+		    int w, bool reveal, uint64_t den)
+{
+	bool right = reveal && (m->correct_mask & (1u << i));
+	int attr = ui_tile_attr(i, reveal && !right), r, leadw, avail, lines;
+	int tx = x + 2, tw;
+	char lead[32], cnt[16], key[2] = {ui_opt_key(i), '\0'};
+	char sp[2 * MODEL_OPTION_MAX];
+	const char *text = m->options[i];
+
+	if (h < 3 || w < 12 || y < 0 || y + h > LINES || x + w > COLS)
+		return;
+	if (right && !ui_colour_on())
+		attr = (int)(A_REVERSE | A_BOLD);
+	attron(attr);
+	for (r = 0; r < h; r++)
+		mvhline(y + r, x, ' ', w);
+	ui_frame(y, x, h, w);
+	avail = h - 2 - (reveal && h >= 4 ? 1 : 0);
+	if (avail < 1)
+		avail = 1;
+	if (avail >= 5 && w >= 40) {
+		/* the letter to press, big, readable from the back */
+		attroff(attr);
+		ui_big(y + 1 + (avail - 5) / 2, x + 3, ui_big_width(1), key,
+		       attr);
+		attron(attr);
+		tx = x + 3 + ui_big_width(1) + 3;
+	}
+	snprintf(lead, sizeof(lead), "%s%c %s ",
+		 right ? (ui_utf8() ? "\u2713 " : "+ ") : "", ui_opt_key(i),
+		 ui_opt_shape(i));
+	leadw = ui_width(lead);
+	tw = x + w - 2 - tx - leadw;
+	ui_spaced(text, sp, sizeof(sp));
+	if (strcmp(sp, text) && ui_width(sp) <= tw)
+		text = sp;
+	lines = ui_wrap(0, 0, tw, avail, text, false);
+	r = y + 1 + (avail - lines) / 2;
+	ui_text(r, tx, leadw, lead);
+	ui_wrap(r, tx + leadw, tw, avail, text, true);
+	attroff(attr);
+	if (!reveal)
+		return;
+	r = h >= 4 ? y + h - 2 : y + 1;
+	snprintf(cnt, sizeof(cnt), " %u", m->dist[i]);
+	if (h >= 4) {
+		ui_bar(r, x + 2, w - 5 - ui_width(cnt), m->dist[i], den,
+		       right ? ui_attr(UI_GOOD) : ui_attr(UI_BAR));
+	}
+	attron(attr);
+	ui_text(r, x + w - 2 - ui_width(cnt), ui_width(cnt), cnt);
+	attroff(attr);
+}
+
+/* The option tiles in a grid over rows [top, bot): 2 side by side, 2x2
+ * for 3 or 4, 3 or 4 columns for more. */
+static void ui_tiles(const struct model *m, int top, int bot, bool reveal)
+{
+	unsigned n =
+	    m->n_options < MODEL_OPTIONS_MAX ? m->n_options : MODEL_OPTIONS_MAX;
+	int cols, rows, tw, th, i;
+	uint64_t den = reveal ? ui_dist_den(m) : 0;
+
+	if (!n || m->kind == KIND_FILL)
+		return;
+	cols = n <= 2 ? (int)n : n <= 4 ? 2 : n <= 6 ? 3 : 4;
+	rows = ((int)n + cols - 1) / cols;
+	tw = (COLS - 4 - (cols - 1) * 2) / cols;
+	th = (bot - top - (rows - 1)) / rows;
+	if (th > 11)
+		th = 11;
+	top = bot - rows * th - (rows - 1);
+	for (i = 0; i < (int)n; i++)
+		ui_tile(m, (unsigned)i, top + (i / cols) * (th + 1),
+			2 + (i % cols) * (tw + 2), th, tw, reveal, den);
+}
+
+/* Rows the tiles take at the bottom of the screen: about two fifths. */
+static int ui_tiles_rows(const struct model *m)
+{
+	if (m->kind == KIND_FILL || !m->n_options)
+		return 0;
+	return (LINES - 2) * 2 / 5;
+}
+
+/* The open question on a large projector: the seconds left big with the
+ * answers so far beside them (big too), the time bar, the stem large in the
+ * middle, the option tiles over the lower part. */
+static void ui_screen_question_big(const struct model *m, uint64_t now)
+{
+	uint64_t left = m->deadline_at > now ? m->deadline_at - now : 0;
+	int bot = LINES - 2, tiles = ui_tiles_rows(m), top = 10, tt;
+	char secs[16], buf[96];
+
+	ui_question_line(m, 1);
+	snprintf(secs, sizeof(secs), "%llu",
+		 (unsigned long long)((left + 999999) / 1000000));
+	ui_big(2, COLS / 3, COLS / 3, secs,
+	       model_time_left_pm(m, now) < 200 ? ui_attr(UI_BAD)
+						: ui_attr(UI_ACCENT));
+	if (m->players || m->answered) {
+		/* the answers so far, big, over "Answered 2 / 4" */
+		snprintf(buf, sizeof(buf), "%u", m->answered);
+		if (ui_big(2, COLS * 2 / 3, COLS / 3, buf, A_BOLD) == 0) {
+			snprintf(buf, sizeof(buf), _("Answered %u / %u"),
+				 m->answered, m->players);
+			ui_text_center(7, COLS * 2 / 3, COLS / 3, buf);
+		} else {
+			snprintf(buf, sizeof(buf), _("Answered %u / %u"),
+				 m->answered, m->players);
+			attron(A_BOLD);
+			ui_text_center(4, COLS * 2 / 3, COLS / 3, buf);
+			attroff(A_BOLD);
+		}
+	}
+	ui_draw_timebar(m, 8, now);
+	if (ui_draw_turn(m, top, m->q))
+		top += 2;
+	tt = bot - tiles;
+	if (!tiles) {
+		attron(ui_attr(UI_DIM));
+		ui_text_center(bot - 2, 0, COLS,
+			       _("Fill-in question: typed answers"));
+		attroff(ui_attr(UI_DIM));
+		tt = bot - 3;
+	}
+	ui_stem_big(m->stem, top, tt - 1);
+	ui_tiles(m, tt, bot, false);
+}
+
+/* The reveal on a large projector: the stem, the explanation, the tiles
+ * with the right ones ticked and every option's answers as a bar out of
+ * all the players. */
+static void ui_screen_reveal_big(const struct model *m)
+{
+	int bot = LINES - 2, tiles = ui_tiles_rows(m), tt = bot - tiles;
+	int top = 3, mid;
+	char buf[96];
+
+	ui_question_line(m, 1);
+	if (m->voided) {
+		attron(ui_attr(UI_ACCENT));
+		ui_text_center(top++, 0, COLS, _("Voided: nobody scores."));
+		attroff(ui_attr(UI_ACCENT));
+	}
+	snprintf(buf, sizeof(buf), _("Answered %u / %u"), m->answered,
+		 m->players);
+	attron(A_BOLD);
+	ui_text_center(tt - 2, 0, COLS, buf);
+	attroff(A_BOLD);
+	mid = tt - 3;
+	if (m->explanation[0] && mid - top >= 6) {
+		int ew = COLS - COLS / 4, el;
+
+		mid = top + (mid - top) / 2;
+		el = ui_wrap_center(mid + 1, COLS / 8, ew, tt - 4 - mid, 1,
+				    m->explanation, false);
+		attron(ui_attr(UI_DIM));
+		ui_wrap_center(mid + 1, COLS / 8, ew, el, 1, m->explanation,
+			       true);
+		attroff(ui_attr(UI_DIM));
+	}
+	ui_stem_big(m->stem, top, mid);
+	ui_tiles(m, tt, bot, true);
+}
+
 /* Projector view of the open question: big seconds, stem, options. */
 static void ui_screen_question(const struct model *m, int y, uint64_t now)
 {
@@ -413,6 +672,10 @@ static void ui_screen_question(const struct model *m, int y, uint64_t now)
 			y = ui_opts(m, y, maxy - 6);
 		y += ui_draw_buzz(m, y, maxy, now);
 		ui_draw_presses(m, y, maxy);
+		return;
+	}
+	if (ui_big_screen(m)) {
+		ui_screen_question_big(m, now);
 		return;
 	}
 	ui_question_line(m, y);
@@ -442,6 +705,11 @@ static void ui_host_reveal(const struct model *m, int y)
 	int maxy = LINES - 3;
 	char buf[MODEL_OPTION_MAX + 64];
 
+	if (ui_big_screen(m) && !m->q_buzz && m->kind != KIND_FILL &&
+	    m->n_options) {
+		ui_screen_reveal_big(m);
+		return;
+	}
 	ui_question_line(m, y);
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 2, m->stem, true) + 1;
@@ -487,6 +755,9 @@ static void ui_host_countdown(const struct model *m, int y, uint64_t now)
 {
 	int turn;
 
+	/* a big screen without a team board: in the middle */
+	if (ui_big_screen(m) && !(m->board.have && m->board.n))
+		y = LINES / 2 - 7;
 	ui_draw_round_banner(m, y - 1);
 	ui_draw_countdown(m, y + 1, now);
 	turn = ui_draw_turn(m, y + 9, m->next_q);

@@ -313,7 +313,7 @@ static int ui_board_namew(const struct model *m, int cap)
 void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 {
 	int64_t best = 0;
-	int namew = ui_board_namew(m, COLS / 3), barw, x, rankw = 3;
+	int namew = ui_board_namew(m, COLS / 3), barw, x, rankw = 3, step = 1;
 	unsigned i;
 	char name[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8], sc[32], rk[32];
 
@@ -330,11 +330,24 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 		ui_text_center(y, 0, COLS, _("No standings yet"));
 		return;
 	}
+	/* a big screen spaces the rows out (up to two blank rows between
+	 * them) when they all fit so */
+	if (ui_big_screen(m) && m->n_top) {
+		int n =
+		    (int)(m->n_top < MODEL_TOP_MAX ? m->n_top : MODEL_TOP_MAX);
+
+		step = (h + 1) / n;
+		if (step > 3)
+			step = 3;
+		if (step < 1)
+			step = 1;
+		h = (h + step - 1) / step;
+	}
 	for (i = 0; i < m->n_top && i < MODEL_TOP_MAX && (int)i < h; i++) {
 		const struct model_standing *s = &m->top[i];
 		bool me = m->mode == MODE_JOIN && m->nick[0] &&
 			  strcmp(s->nick, m->nick) == 0;
-		int row = y + (int)i;
+		int row = y + (int)i * step;
 
 		if (s->team[0])
 			snprintf(name, sizeof(name), "%s [%s]", s->nick,
@@ -362,7 +375,8 @@ void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 }
 
 /* One podium step: name and score above a framed block of the given
- * height whose first inner row carries the place. */
+ * height whose first inner row carries the place (and under it the place
+ * in big digits when the block is tall enough). */
 static void ui_step(int base, int x, int w, int height, unsigned place,
 		    const struct model_standing *s)
 {
@@ -393,18 +407,36 @@ static void ui_step(int base, int x, int w, int height, unsigned place,
 	else
 		snprintf(buf, sizeof(buf), "%u", place);
 	ui_text_center(top + (height > 1 ? 1 : 0), x + 1, w - 2, buf);
+	if (height >= 8) {
+		snprintf(buf, sizeof(buf), "%u", place);
+		ui_big(top + 2, x + 1, w - 2, buf, ui_attr(UI_SELECT) | A_BOLD);
+	}
 	attroff(ui_attr(UI_SELECT));
 }
 
 void ui_draw_podium(const struct model *m, int y, int h)
 {
-	static const int height[3] = {5, 3, 2};
+	int height[3] = {5, 3, 2};
 	int w = (COLS - 8) / 3, base = y + 8, x0, ymax = y + h;
 	unsigned i;
 	char buf[160];
 
 	if (w > 24)
 		w = 24;
+	if (ui_big_screen(m)) {
+		/* the podium takes half the screen above a team board, most of
+		 * it otherwise; blocks a fifth of the width */
+		bool teams = m->board.have && m->board.n;
+		int ph = teams ? h / 2 : m->n_top > 3 ? h * 2 / 3 : h - 1;
+
+		w = COLS / 5;
+		height[0] = ph - 4;
+		height[1] = height[0] * 2 / 3;
+		height[2] = height[0] / 2;
+		if (height[2] < 2)
+			height[2] = 2;
+		base = y + ph;
+	}
 	x0 = (COLS - 3 * w - 4) / 2;
 	attron(ui_attr(UI_ACCENT));
 	ui_text_center(y, 0, COLS, _("Final results"));
@@ -433,6 +465,8 @@ void ui_draw_podium(const struct model *m, int y, int h)
 		y = last;
 		i = m->n_top;
 	}
+	if (ui_big_screen(m) && i < m->n_top)
+		y++;
 	for (; i < m->n_top && y < ymax && y < LINES - 3; i++, y++) {
 		ui_rank(buf, sizeof(buf), m->top[i].rank, m->top[i].tied);
 		ui_text(y, x0, 8, buf);

@@ -6,6 +6,9 @@
  * stable. Keys go to the model as in quiz: a stake picked in the wager
  * scene is acknowledged by a WagerAck as the server would; 'q' quits.
  *
+ * tests/tui/bigscreen.sh draws the projector's scenes at 200x50 as well
+ * (reveal_quarter: 1, 2, 0 and 0 answers, 3 of 4 players answered).
+ *
  * The buzz scenes (buzz_*) run round 2 as a 抢答 round; judge scenes
  * show the host's and `quiz judge`'s panel.
  *
@@ -247,6 +250,10 @@ static void standings(void)
 	}
 }
 
+/* The answers of the reveal per option, how many answered, of how many
+ * players (reveal_quarter: 1, 2, 0 and 0, 3 of 4 answered). */
+static uint32_t dist[] = {0, 3, 1, 0}, answered = 4, players = 6;
+
 /* The reveal of question q (option B right) with its board and my result
  * (delta, stake, answered by me or by my team). */
 static void reveal(uint32_t q, int64_t delta, uint32_t stake, bool correct,
@@ -254,15 +261,15 @@ static void reveal(uint32_t q, int64_t delta, uint32_t stake, bool correct,
 {
 	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
 	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
-	static uint32_t right[] = {1}, dist[] = {0, 3, 1, 0};
+	static uint32_t right[] = {1};
 
 	rv.question_index = q;
 	rv.correct = right;
 	rv.n_correct = 1;
 	rv.distribution = dist;
 	rv.n_distribution = 4;
-	rv.answered = 4;
-	rv.players = 6;
+	rv.answered = answered;
+	rv.players = players;
 	rv.teams = teams(false);
 	FEED(reveal, REVEAL, &rv);
 	if (M.mode != MODE_JOIN)
@@ -546,7 +553,16 @@ static int scene(enum model_mode mode, const char *name)
 		round_start(0);
 		turn(&t, 1, mine ? "一支部" : "二支部", 2);
 		question(1, 0, 1, 4, &t, 0);
-	} else if (strcmp(name, "reveal") == 0) {
+	} else if (strcmp(name, "reveal") == 0 ||
+		   strcmp(name, "reveal_quarter") == 0) {
+		if (strcmp(name, "reveal_quarter") == 0) {
+			dist[0] = 1;
+			dist[1] = 2;
+			dist[2] = 0;
+			dist[3] = 0;
+			answered = 3;
+			players = 4;
+		}
 		enter(mode, 0, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
 		round_start(0);
 		turn(&t, 1, "一支部", 2);
