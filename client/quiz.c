@@ -1053,6 +1053,19 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 		return rc == OK && k == ' ' ? model_buzz_press(m, now) : 0;
 	if (ph == PHASE_WAGER && rc == OK && k < 128)
 		return model_key(m, (int)k, now); /* a stake's digit */
+	if (ph == PHASE_REVEAL && rc == KEY_CODE_YES &&
+	    (k == KEY_UP || k == KEY_DOWN || k == KEY_PPAGE ||
+	     k == KEY_NPAGE)) {
+		/* the explanation scrolls within what did not fit */
+		int page = (int)ui_expl_page();
+
+		return model_scroll(m,
+				    k == KEY_UP	     ? -1
+				    : k == KEY_DOWN  ? 1
+				    : k == KEY_PPAGE ? -page
+						     : page,
+				    ui_expl_overflow());
+	}
 	if (ph != PHASE_QUESTION)
 		return 0;
 	if (key_enter(rc, k))

@@ -360,6 +360,31 @@ int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw)
 	return lines;
 }
 
+int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s)
+{
+	size_t len = strlen(s), sk, take;
+	int lines = 0;
+
+	if (w <= 0)
+		return 0;
+	for (; skip > 0 && len; skip--) {
+		ui_line(s, len, w, &sk);
+		s += sk;
+		len -= sk;
+	}
+	/* whole lines only: the caller says where the text goes on */
+	for (; len && lines < maxl; lines++) {
+		take = ui_line(s, len, w, &sk);
+		if (y + lines < LINES) {
+			move(y + lines, x);
+			ui_run(s, take, w, false);
+		}
+		s += sk;
+		len -= sk;
+	}
+	return lines;
+}
+
 void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr)
 {
 	static const char *part[] = {"",       "\u258f", "\u258e", "\u258d",

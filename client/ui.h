@@ -78,6 +78,10 @@ void ui_text_center(int y, int x, int w, const char *s);
  * anywhere between CJK characters. Draws nothing when draw is false.
  * Returns the lines used. */
 int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw);
+/* Draws lines skip .. skip + maxl - 1 of s wrapped as ui_wrap wraps it,
+ * whole (no ellipsis: the caller shows where the text goes on). Returns
+ * the lines drawn. */
+int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s);
 /* The question line above the stem: "Question 2 of 10 · category · 1000
  * points", bold, on row y. */
 void ui_question_line(const struct model *m, int y);
@@ -127,6 +131,11 @@ void ui_draw_rounds(const struct model *m, int y);
 
 /* Contestant screens, rows [1, LINES - 2). */
 void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now);
+/* The lines of the reveal's explanation that did not fit at its last
+ * draw (0: it fit, or no reveal drawn): how far model_scroll() may go;
+ * and how many were shown (a page). */
+unsigned ui_expl_overflow(void);
+unsigned ui_expl_page(void);
 
 /* --- ui_contest.c: rounds, turns, wagers, team boards ---------------- */
 
