@@ -400,6 +400,11 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_reveal_to(lr, q, ss);
 	if (st == ROOM_OPEN) {
 		push_question(lr, q, ss);
+		/* a host or screen back in the middle of a question: the
+		 * answers so far and who is awaited now, not at the next
+		 * answer */
+		if (ss->role == ROLE_HOST || ss->role == ROLE_SCREEN)
+			push_progress_to(lr, ss);
 	} else if (st == ROOM_WAGER) {
 		push_wager_request_to(lr, q, room_deadline_at(lr->room), ss);
 		push_stake_catch_up(lr, ss, q);
@@ -443,6 +448,11 @@ static uint32_t push_offline(const struct lroom *lr)
 
 void push_progress(struct lroom *lr)
 {
+	push_progress_to(lr, NULL);
+}
+
+void push_progress_to(struct lroom *lr, struct session *only)
+{
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
 	uint32_t q = room_question_index(lr->room);
@@ -475,14 +485,24 @@ void push_progress(struct lroom *lr)
 	m.offline = push_offline(lr);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
-	push_watchers(lr, &env, true);
+	if (!only || push_insider(only)) {
+		if (only)
+			session_send_env(only, &env);
+		else
+			push_watchers(lr, &env, true);
+		if (only)
+			return;
+	}
 	/* screens need no token: anything that could help answer (the live
 	 * distribution, who has not answered) stays with the host */
 	m.n_distribution = 0;
 	m.n_waiting = 0;
 	m.waiting_count = 0;
 	m.offline = 0;
-	push_watchers(lr, &env, false);
+	if (only)
+		session_send_env(only, &env);
+	else
+		push_watchers(lr, &env, false);
 }
 
 void push_host_status(struct lroom *lr, struct session *only)

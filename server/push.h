@@ -34,6 +34,8 @@ void push_countdown(struct lroom *lr, const struct room_effect *e);
  * distribution and who has not answered yet (count and first names); to
  * screens (no token needed) only the answered and player counts. */
 void push_progress(struct lroom *lr);
+/* The same to one host or screen catching up (insider or not as it is). */
+void push_progress_to(struct lroom *lr, struct session *only);
 /* Lobby counts and team tallies (mean score) to everyone. */
 void push_lobby(struct lroom *lr);
 /* The reveal to everyone, then each contestant's own Result. */
