@@ -167,7 +167,7 @@ struct model_board {
 struct model_member {
 	uint32_t id;
 	char nick[MODEL_NAME_MAX];
-	char team[MODEL_NAME_MAX];
+	char team[MODEL_TEAM_NAME];
 	bool online;
 };
 

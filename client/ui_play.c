@@ -343,7 +343,8 @@ static int ui_board_namew(const struct model *m, int cap)
 void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 {
 	int64_t best = 0;
-	int namew = ui_board_namew(m, COLS / 3), barw, x, rankw = 3;
+	int namew = ui_board_namew(m, COLS / 3 > 36 ? COLS / 3 : 36), barw, x,
+	    rankw = 3;
 	unsigned i;
 	char name[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8], sc[32], rk[32];
 

@@ -685,6 +685,28 @@ static int scene(enum model_mode mode, const char *name)
 		re.top = stp;
 		re.n_top = 4;
 		FEED(round_end, ROUND_END, &re);
+	} else if (strcmp(name, "longteam") == 0 ||
+		   strcmp(name, "longteam_final") == 0) {
+		/* issue 12: a team of 13 Chinese characters (39 bytes) shows
+		 * whole on the boards at 80x24 */
+		static char longteam[] = "机关党委第一党支部第二党小组";
+		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+		bool fin = strcmp(name, "longteam_final") == 0;
+
+		enter(mode, 2, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(2);
+		question(9, 2, 1, 2, NULL, 0);
+		standings();
+		st[0].team = st[1].team = longteam;
+		lb.question_index = 9;
+		lb.top = stp;
+		lb.n_top = 4;
+		lb.players = 6;
+		lb.teams = teams(fin);
+		ts[0].team = longteam;
+		lb.final = fin;
+		lb.round = 2;
+		FEED(leaderboard, LEADERBOARD, &lb);
 	} else if (strcmp(name, "final") == 0) {
 		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
 

@@ -249,6 +249,17 @@ fits
 show join longnick
 line ' · Alexandra-Kon[^ ]*… · R 2/3 · Q 2/4 · online$'
 fits
+# a team name of 13 Chinese characters shows whole wherever teams are shown
+show join longteam
+line '^ +=1 +机关党委第一党支部第二党小组 +3 +130 '
+line '^ +=1 +张三 \[机关党委第一党支部第二党小组\] +█'
+fits
+show join longteam_final
+line '^ +=1 +机关党委第一党支部第二党小组 +3 +130 +张三, 小明, 王五$'
+fits
+show screen longteam
+line '^ +=1 +小明 \[机关党委第一党支部第二党小组\] +█'
+fits
 
 # --- zh_CN ------------------------------------------------------------------
 mo="$locale_dir/zh_CN/LC_MESSAGES/quiz.mo"
