@@ -751,6 +751,26 @@ void ui_draw_connecting(const struct ui_view *v)
 {
 	char buf[160];
 
+	if (!v->welcomed && v->tries) {
+		/* nothing answers at that address: say so, and how often */
+		snprintf(buf, sizeof(buf), _("Cannot reach %s"),
+			 v->server ? v->server : "");
+		attron(ui_attr(UI_BAD));
+		ui_text_center(LINES / 2 - 1, 0, COLS, buf);
+		attroff(ui_attr(UI_BAD));
+		snprintf(buf, sizeof(buf),
+			 v->tries == 1 ? _("%u try failed (%s); trying again")
+				       : _("%u tries failed (%s); trying "
+					   "again"),
+			 v->tries, v->try_error);
+		ui_text_center(LINES / 2 + 1, 0, COLS, buf);
+		attron(ui_attr(UI_DIM));
+		ui_text_center(LINES / 2 + 2, 0, COLS,
+			       _("Is quizd running, and are the address and "
+				 "port right?"));
+		attroff(ui_attr(UI_DIM));
+		return;
+	}
 	snprintf(buf, sizeof(buf), _("Connecting to %s…"),
 		 v->server ? v->server : "");
 	ui_text_center(LINES / 2, 0, COLS, buf);

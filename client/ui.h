@@ -27,6 +27,12 @@ struct ui_view {
 	uint64_t retry_at;     /* local time of the next reconnect attempt */
 	bool reconnecting;     /* shown while the connection is down */
 	int confirm; /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
+	/* connection attempts that failed since the last Welcome, why the
+	 * last one did ("connection refused"), and whether any Welcome came
+	 * (never: the server cannot be reached, said as such) */
+	unsigned tries;
+	char try_error[64];
+	bool welcomed;
 };
 
 /* Colour roles; each has a monochrome attribute as well. */

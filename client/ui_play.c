@@ -25,6 +25,8 @@ static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 {
 	if (m->restarting && m->conn != CONN_CLOSED)
 		return _("server restarting");
+	if (!v->welcomed && v->tries && m->conn != CONN_CLOSED)
+		return _("offline"); /* never reached: not "re"connecting */
 	if (v->reconnecting || m->conn == CONN_RECONNECTING)
 		return _("reconnecting");
 	switch (m->conn) {
@@ -266,11 +268,19 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		char s[16];
 
 		ui_secs(s, sizeof(s), left);
-		snprintf(buf, sizeof(buf),
-			 m->restarting
-			     ? _("Server restarting… (next try in %s s)")
-			     : _("Reconnecting… (next try in %s s)"),
-			 s);
+		if (!v->welcomed && v->tries)
+			snprintf(buf, sizeof(buf),
+				 _("Cannot reach %s: try %u failed (%s), next "
+				   "in %s s"),
+				 v->server ? v->server : "", v->tries,
+				 v->try_error, s);
+		else
+			snprintf(buf, sizeof(buf),
+				 m->restarting
+				     ? _("Server restarting… (next try in %s "
+					 "s)")
+				     : _("Reconnecting… (next try in %s s)"),
+				 s);
 		attron(ui_attr(UI_ACCENT));
 		ui_text(y, 1, COLS - 2, buf);
 		attroff(ui_attr(UI_ACCENT));
