@@ -963,6 +963,28 @@ static void on_retry(uv_timer_t *t)
 		app_connect(a);
 }
 
+/* Why a connection attempt failed, in words (translated for the usual
+ * reasons, libuv's English otherwise). */
+static const char *conn_error_text(int reason)
+{
+	switch (reason) {
+	case UV_ECONNREFUSED:
+		return _("connection refused");
+	case UV_ETIMEDOUT:
+		return _("timed out");
+	case UV_EHOSTUNREACH:
+		return _("host unreachable");
+	case UV_ENETUNREACH:
+		return _("network unreachable");
+	case UV_ECONNRESET:
+		return _("connection reset");
+	default:
+		return reason < 0 && reason != UV_EOF
+			   ? uv_strerror(reason)
+			   : _("closed before the handshake");
+	}
+}
+
 static void on_close(struct qconn *c, int reason)
 {
 	struct app *a = qconn_data(c);
@@ -977,9 +999,7 @@ static void on_close(struct qconn *c, int reason)
 		/* this try never got as far as a Welcome: counted and said */
 		a->v.tries++;
 		snprintf(a->v.try_error, sizeof(a->v.try_error), "%s",
-			 reason < 0 && reason != UV_EOF
-			     ? uv_strerror(reason)
-			     : _("closed before the handshake"));
+			 conn_error_text(reason));
 	}
 	if (a->m.conn == CONN_CLOSED || a->m.phase == PHASE_KICKED ||
 	    a->m.phase == PHASE_FINISHED) {
