@@ -684,8 +684,18 @@ static int apply_reveal(struct model *m, const Quiz__V1__Reveal *r)
 /* Result: this contestant's points for the question just revealed. */
 static int apply_result(struct model *m, const Quiz__V1__Result *r)
 {
-	if (!same_question(m, r->question_index))
-		return 0;
+	if (!same_question(m, r->question_index)) {
+		/* after the final standings (the host ended the match before
+		 * the question on screen came): the final total and rank */
+		if (m->phase != PHASE_FINISHED || m->mode != MODE_JOIN)
+			return 0;
+		m->have_result = true;
+		m->r_total = r->total;
+		m->r_rank = r->rank;
+		if (r->players)
+			m->players = r->players;
+		return MODEL_REDRAW;
+	}
 	m->have_result = true;
 	m->r_answered = r->answered;
 	m->r_correct = r->correct;

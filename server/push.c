@@ -237,6 +237,29 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 	}
 }
 
+void push_final_results(struct lroom *lr, uint32_t q, struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
+	bool voided = room_question_voided(lr->room);
+	uint32_t i;
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
+	env.result = &res;
+	res.players = room_player_count(lr->room);
+	for (i = only ? only->player : 1;
+	     i < lr->nseats && (!only || i == only->player); i++) {
+		const struct room_player *p = room_player(lr->room, i);
+
+		if (!lr->seats[i] || !p || p->kicked ||
+		    (only &&
+		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
+			continue;
+		result_fill(lr, q, i, voided, &res);
+		session_send_env(lr->seats[i], &env);
+	}
+}
+
 void push_reveal(struct lroom *lr, uint32_t q)
 {
 	push_reveal_to(lr, q, NULL);
@@ -412,6 +435,8 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_round_end(lr, room_round_index(lr->room) - 1, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+	if (st == ROOM_FINISHED)
+		push_final_results(lr, q, ss); /* a contestant: its rank */
 	else if (st == ROOM_PAUSED) { /* Joined/Watching carry no reason */
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;

@@ -40,6 +40,11 @@ void push_progress_to(struct lroom *lr, struct session *only);
 void push_lobby(struct lroom *lr);
 /* The reveal to everyone, then each contestant's own Result. */
 void push_reveal(struct lroom *lr, uint32_t q);
+/* After the final Leaderboard: each contestant's own Result of q again (its
+ * final total and rank; nothing booked when q was voided), to everyone
+ * (only NULL) or to one contestant catching up; a match the host ended
+ * before q's reveal has no other. */
+void push_final_results(struct lroom *lr, uint32_t q, struct session *only);
 /* The top standings to everyone, or to one session. */
 void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
 		      struct session *only);

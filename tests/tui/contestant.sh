@@ -16,24 +16,27 @@
 #   resend  Bob answers while his connection is down (the answer is not
 #           sent); back online it goes again and is received, and no stale
 #           "Not connected: the answer was not sent" stays on his screen;
-#   end early   the host ends the match during question 1 (no Result for
-#           it): both contestants read their rank on the final screen.
+#   end early   ten headless contestants (quiz-bench) answer question 1
+#           right and fast; the host ends the match during question 2 (no
+#           reveal, no Result of it): 张三 and Bob, outside the final top
+#           ten, read their rank on the final screen.
 #
 # tmux or python3 missing is a SKIP (exit 77), never a pass.
 #
-# Usage: contestant.sh QUIZD QUIZ BANK_DIR
+# Usage: contestant.sh QUIZD QUIZ BANK_DIR QUIZ_BENCH
 set -euo pipefail
-quizd=$1 quiz=$2 bank=$3
+quizd=$1 quiz=$2 bank=$3 bench=$4
 command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed (the relay)"; exit 77; }
 
 tmp=$(mktemp -d)
 sock="quiz-tui-contestant-$$-$RANDOM"
-qpid="" ppid=""
+qpid="" ppid="" bpid=""
 here=$(cd "$(dirname "$0")" && pwd)
 cleanup() {
   T kill-server 2>/dev/null || true
   [ -n "$ppid" ] && kill "$ppid" 2>/dev/null || true
+  [ -n "$bpid" ] && kill "$bpid" 2>/dev/null || true
   [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -116,13 +119,19 @@ run 2 "$quiz" join "$addr" "$code" --name 张三 --team 机关党委第一党支
 run 3 "$quiz" join "$relayed" "$code" --name Bob
 wait_for 2 "You are 张三 of 机关党委第一党支部第二党小组"
 wait_for 3 "You are Bob"
-wait_for 1 "Players in the room: 2" 5
+# ten quick and right headless contestants: 张三 and Bob end outside the
+# top ten of the final standings
+"$bench" --connect "$addr" --code "$code" --players 10 --bank "$bank" \
+  --accuracy 1 --think-ms 100-200 --timeout-s 120 >"$tmp/bench.json" 2>"$tmp/bench.err" &
+bpid=$!
+wait_for 1 "Players in the room: 12" 10
 T send-keys -t m:1 s
 wait_for 2 "s left" 10
 wait_for 3 "s left" 3
+wait_for 1 "Answered 10 / 12" 10
 T send-keys -t m:2 a
 wait_for 2 "Answer received" 5
-wait_for 1 "Answered 1 / 2" 5
+wait_for 1 "Answered 11 / 12" 5
 wait_re 1 "Waiting for 1: +Bob" 3
 
 # the host leaves and comes back: the count and the list at once
@@ -132,9 +141,9 @@ T send-keys -t m:1 y
 wait_for 1 "quiz exited 0" 5
 run 1 "$quiz" host "$addr" --resume "$code"
 wait_for 1 "s start  n next  p pause/resume" 5
-wait_for 1 "Answered 1 / 2" 2
+wait_for 1 "Answered 11 / 12" 2
 wait_re 1 "Waiting for 1: +Bob" 1
-echo "host back: 'Answered 1 / 2' and 'Waiting for 1: Bob' at once"
+echo "host back: 'Answered 11 / 12' and 'Waiting for 1: Bob' at once"
 
 # Bob answers while his connection is down; back online it is sent again
 kill "$ppid"; wait "$ppid" 2>/dev/null || true; ppid=""
@@ -147,18 +156,28 @@ relay "${relayed##*:}"
 wait_for 3 "Answer received" 15
 wait_for 3 "Bob · Q 1/2 · online" 3
 not_shown 3 "the answer was not sent"
-wait_for 1 "Answered 2 / 2" 5
+wait_for 1 "Answered 12 / 12" 5
 echo "resend: the answer received, no stale 'not sent'"
 
-# the host ends the match while question 1 is still open
+# question 2, which the host ends while it is open: no reveal, no Result
+# of it; 张三 and Bob, outside the final top ten, still read their rank
+T send-keys -t m:1 n
+wait_for 2 "Time " 10
+T send-keys -t m:1 n
+wait_for 2 "Leaderboard after question 1 of 2" 10
+T send-keys -t m:1 n
+wait_for 2 "Question 2 of 2" 10
+wait_for 2 "s left" 10
 T send-keys -t m:1 e
 wait_for 1 "End the match for everyone? y yes, n no" 3
 T send-keys -t m:1 y
 wait_for 2 "Final results" 10
 wait_for 3 "Final results" 5
-wait_re 2 "You: rank [12] of 2, 0 points" 3
-wait_re 3 "You: rank [12] of 2, 0 points" 3
-echo "end early: each contestant reads their rank"
+not_shown 2 "张三 ["
+wait_re 2 "You: rank 1[12] of 12, [0-9]+ points" 3
+wait_re 3 "You: rank 1[12] of 12, [0-9]+ points" 3
+echo "end early: each contestant reads their rank, outside the top ten too"
+wait "$bpid" 2>/dev/null || true; bpid=""
 
 quit_all 1 2 3
 for w in 1 2 3; do wait_for "$w" "quiz exited 0" 5; done

@@ -3066,3 +3066,34 @@ Test(model, final_rank_after_early_end)
 	feed(&M, BODY(LEADERBOARD), &lb);
 	cr_expect_not(M.have_result);
 }
+
+/* Issue 12: after the final standings, quizd sends each contestant its
+ * Result of the last question again (final total and rank) when the host
+ * ended the match before its reveal; a contestant outside the top
+ * standings, or still at the previous question (the end came during a
+ * countdown), takes the total and rank from it. */
+Test(model, final_result_outside_top)
+{
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+
+	in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	r.question_index = 1; /* the countdown's question, never shown */
+	r.total = 420;
+	r.rank = 14;
+	r.players = 30;
+	cr_expect_eq(feed(&M, BODY(RESULT), &r), 0,
+		     "before the end: another question's Result is stale");
+	cr_expect_not(M.have_result);
+	lb.question_index = 1;
+	lb.final = true;
+	lb.players = 30;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_assert_eq(M.phase, PHASE_FINISHED);
+	cr_expect_not(M.have_result, "not among the (empty) standings");
+	cr_expect_eq(feed(&M, BODY(RESULT), &r), MODEL_REDRAW);
+	cr_expect(M.have_result);
+	cr_expect_eq(M.r_rank, 14);
+	cr_expect_eq(M.r_total, 420);
+	cr_expect_eq(M.players, 30);
+}
