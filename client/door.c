@@ -98,11 +98,13 @@ int door_ask(FILE *in, FILE *out, const char *server, struct door *d)
 		  "ABCD-EFGH."),
 		d->code, sizeof(d->code)) < 0 ||
 	    ask(in, out, _("Your name: "), false, check_name,
-		_("A name is 1-32 bytes of printable text."), d->name,
-		sizeof(d->name)) < 0 ||
+		_("A name is printable text of at most 10 Chinese characters "
+		  "or 32 letters (32 bytes)."),
+		d->name, sizeof(d->name)) < 0 ||
 	    ask(in, out, _("Your team (Enter for none): "), true, check_name,
-		_("A team is 1-64 bytes of printable text."), d->team,
-		sizeof(d->team)) < 0)
+		_("A team is printable text of at most 21 Chinese characters "
+		  "or 64 letters (64 bytes)."),
+		d->team, sizeof(d->team)) < 0)
 		return -1;
 	d->argv[d->argc++] = "quiz";
 	d->argv[d->argc++] = "join";

@@ -150,6 +150,7 @@ static void reset_question(struct model *m)
 	m->correct_mask = 0;
 	m->voided = false;
 	m->explanation[0] = '\0';
+	m->expl_top = 0;
 	m->correct_text[0] = '\0';
 	m->have_result = false;
 	m->r_answered = false;
@@ -683,8 +684,18 @@ static int apply_reveal(struct model *m, const Quiz__V1__Reveal *r)
 /* Result: this contestant's points for the question just revealed. */
 static int apply_result(struct model *m, const Quiz__V1__Result *r)
 {
-	if (!same_question(m, r->question_index))
-		return 0;
+	if (!same_question(m, r->question_index)) {
+		/* after the final standings (the host ended the match before
+		 * the question on screen came): the final total and rank */
+		if (m->phase != PHASE_FINISHED || m->mode != MODE_JOIN)
+			return 0;
+		m->have_result = true;
+		m->r_total = r->total;
+		m->r_rank = r->rank;
+		if (r->players)
+			m->players = r->players;
+		return MODEL_REDRAW;
+	}
 	m->have_result = true;
 	m->r_answered = r->answered;
 	m->r_correct = r->correct;
@@ -701,6 +712,27 @@ static int apply_result(struct model *m, const Quiz__V1__Result *r)
 	return MODEL_REDRAW;
 }
 
+/* The final standings name this contestant: their rank and total are
+ * the result the final screen shows, even when no Result came for the
+ * last question (the host ended the match early, during a question or a
+ * countdown). Outside the top standings the last Result stays. */
+static void take_final_rank(struct model *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_top; i++) {
+		const struct model_standing *s = &m->top[i];
+
+		if (m->player_id ? s->player_id != m->player_id
+				 : strcmp(s->nick, m->nick) != 0)
+			continue;
+		m->have_result = true;
+		m->r_rank = s->rank;
+		m->r_total = s->score;
+		return;
+	}
+}
+
 /* Leaderboard: top standings; the final one ends the match. */
 static int apply_leaderboard(struct model *m, const Quiz__V1__Leaderboard *l)
 {
@@ -711,6 +743,8 @@ static int apply_leaderboard(struct model *m, const Quiz__V1__Leaderboard *l)
 	if (l->players)
 		m->players = l->players;
 	m->final = l->final;
+	if (l->final && m->mode == MODE_JOIN)
+		take_final_rank(m);
 	if (l->final)
 		m->phase = PHASE_FINISHED;
 	else if (m->phase == PHASE_PAUSED)
@@ -1034,6 +1068,22 @@ static int fill_nonblank(const struct model *m)
 		if (*s != ' ')
 			return 1;
 	return 0;
+}
+
+/* Scrolls the explanation of the reveal by delta lines within [0, max]. */
+int model_scroll(struct model *m, int delta, unsigned max)
+{
+	unsigned top = m->expl_top > max ? max : m->expl_top;
+	unsigned d = delta < 0 ? 0u - (unsigned)delta : (unsigned)delta;
+
+	if (delta < 0)
+		top = d > top ? 0 : top - d;
+	else
+		top = d > max - top ? max : top + d;
+	if (top == m->expl_top)
+		return 0;
+	m->expl_top = top;
+	return MODEL_REDRAW;
 }
 
 /* Contestant input during a question. */

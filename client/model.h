@@ -167,7 +167,7 @@ struct model_board {
 struct model_member {
 	uint32_t id;
 	char nick[MODEL_NAME_MAX];
-	char team[MODEL_NAME_MAX];
+	char team[MODEL_TEAM_NAME];
 	bool online;
 };
 
@@ -274,8 +274,10 @@ struct model {
 	bool voided;
 	char explanation[MODEL_TEXT_MAX];
 	char correct_text[MODEL_OPTION_MAX];
+	unsigned expl_top; /* the explanation's first line shown (scrolled) */
 
-	/* this contestant's result */
+	/* this contestant's result (the final Leaderboard sets have_result,
+	 * r_rank and r_total when it names this contestant) */
 	bool have_result;
 	bool r_answered, r_correct;
 	uint32_t r_points, r_rt_us, r_rank;
@@ -427,6 +429,12 @@ unsigned model_wager_left_pm(const struct model *m, uint64_t now);
  * (q + 1 of q_count) when the round is not known. */
 void model_round_pos(const struct model *m, uint32_t q, uint32_t *i,
 		     uint32_t *n);
+
+/* Contestant at the reveal: scrolls the explanation by delta lines (up
+ * when negative), kept within [0, max], max being the lines that did not
+ * fit on the screen (ui_expl_overflow()). Returns MODEL_REDRAW when it
+ * moved, else 0. */
+int model_scroll(struct model *m, int delta, unsigned max);
 
 /* Contestant input during a question: key is an option letter/digit
  * ('a'..'h', 'A'..'H', '1'..'8'), ' ' to toggle in multi-select, '\n' to

@@ -75,6 +75,9 @@ struct app {
 	const char *cmd_name;
 	uint32_t create_seq;  /* the CreateRoom request */
 	uint32_t watch_seq;   /* the judge's (or --resume's) WatchRoom */
+	uint32_t join_seq;    /* the contestant's JoinRoom, the screen's
+				 WatchRoom: a refusal ends quiz */
+	bool join_refused;    /* it was refused (ROOM_NOT_FOUND, …) */
 	uint32_t verdict_seq; /* the Verdict on its way */
 	bool refused;	      /* the server refused to create the room */
 	int exit_code;
@@ -100,9 +103,12 @@ static void usage(FILE *f, const char *mode)
 			_("Join a room as a contestant."));
 		if (mode)
 			fprintf(f, "  --name NAME  %s\n  --team TEAM  %s\n",
-				_("your nickname (1-32 bytes)"),
-				_("your team or branch (1-64 bytes; required "
-				  "when the contest has a fixed team list)"));
+				_("your nickname: at most 32 bytes, which is "
+				  "10 Chinese characters or 32 letters"),
+				_("your team or branch: at most 64 bytes, "
+				  "which is 21 Chinese characters or 64 "
+				  "letters (required when the contest has a "
+				  "fixed team list)"));
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "host") == 0) {
@@ -361,6 +367,40 @@ static int ask_token(struct app *a)
 	return set_token(a, line);
 }
 
+/* Checks a nickname or team name (what) against the server's rule (at
+ * most max bytes of printable UTF-8, no space at either end); when it is
+ * refused, says why on stderr in characters, as people count them, and
+ * returns true. A CJK character takes 3 bytes in UTF-8. */
+static bool name_refused(const char *what, const char *s, size_t max)
+{
+	size_t len = strlen(s), i = 0, chars = 0;
+	uint32_t cp;
+	int k;
+
+	if (text_valid_name(s, max))
+		return false;
+	while (i < len && (k = text_utf8_next(s + i, len - i, &cp)) > 0) {
+		i += (size_t)k;
+		chars++;
+	}
+	if (i < len)
+		fprintf(stderr, _("quiz join: %s is not valid UTF-8\n"), what);
+	else if (len > max)
+		fprintf(stderr,
+			_("quiz join: %s %s is %zu characters (%zu bytes); "
+			  "it may take at most %zu bytes: %zu Chinese "
+			  "characters, or %zu letters and digits\n"),
+			what, s, chars, len, max, max / 3, max);
+	else if (!len)
+		fprintf(stderr, _("quiz join: %s is empty\n"), what);
+	else
+		fprintf(stderr,
+			_("quiz join: %s must be printable, without "
+			  "spaces at either end\n"),
+			what);
+	return true;
+}
+
 /* Parses the mode's arguments into a. Returns 0, 1 after --help or
  * --version (exit 0), or -EINVAL (message printed). */
 static int parse_args(int argc, char **argv, struct app *a)
@@ -562,17 +602,17 @@ static int parse_args(int argc, char **argv, struct app *a)
 		a->code = a->code_buf;
 	}
 	if (a->mode == MODE_JOIN) {
-		if (!a->name || !text_valid_name(a->name, QUIZ_NAME_MAX)) {
+		if (!a->name) {
 			fprintf(stderr, "quiz join: %s\n",
-				_("--name NAME is required (1-32 bytes, "
-				  "printable)"));
+				_("--name NAME is required: your nickname, at "
+				  "most 10 Chinese characters or 32 letters "
+				  "(32 bytes)"));
 			return -EINVAL;
 		}
-		if (a->team && !text_valid_name(a->team, QUIZ_TEAM_MAX)) {
-			fprintf(stderr, "quiz join: %s\n",
-				_("--team must be 1-64 bytes, printable"));
+		if (name_refused(_("the nickname"), a->name, QUIZ_NAME_MAX) ||
+		    (a->team &&
+		     name_refused(_("the team name"), a->team, QUIZ_TEAM_MAX)))
 			return -EINVAL;
-		}
 	}
 	if (a->title && strlen(a->title) > QUIZ_TITLE_MAX) {
 		fprintf(stderr, "quiz host: %s\n", _("--title too long"));
@@ -644,6 +684,14 @@ static int64_t app_send(struct app *a, Quiz__V1__Envelope *env)
 	return qconn_send(a->c, env);
 }
 
+/* Takes the notice away when it is text: what it said is no longer so
+ * (an answer "not sent" was sent after the reconnect). */
+static void app_notice_clear(struct app *a, const char *text)
+{
+	if (strcmp(a->v.notice, text) == 0)
+		a->v.notice[0] = '\0';
+}
+
 /* Sends the locked answer. */
 static void app_send_answer(struct app *a)
 {
@@ -659,6 +707,9 @@ static void app_send_answer(struct app *a)
 	if (app_send(a, &env) < 0)
 		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
 			 _("Not connected: the answer was not sent"));
+	else
+		app_notice_clear(a,
+				 _("Not connected: the answer was not sent"));
 }
 
 /* Sends the stake picked in the wager phase. */
@@ -676,6 +727,8 @@ static void app_send_wager(struct app *a)
 		a->m.wager_sent = 0; /* pick again once back online */
 		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
 			 _("Not connected: the stake was not sent"));
+	} else {
+		app_notice_clear(a, _("Not connected: the stake was not sent"));
 	}
 }
 
@@ -694,6 +747,9 @@ static void app_send_buzz(struct app *a)
 		a->m.buzz_sent = false; /* press again once back online */
 		snprintf(a->v.notice, sizeof(a->v.notice), "%s",
 			 _("Not connected: the buzzer press was not sent"));
+	} else {
+		app_notice_clear(a, _("Not connected: the buzzer press was not "
+				      "sent"));
 	}
 }
 
@@ -807,7 +863,10 @@ static void app_first_request(struct app *a)
 		a->create_seq = seq > 0 ? (uint32_t)seq : 0;
 		return;
 	}
-	app_send(a, &env);
+	/* join or watch: a refusal (no such room, name taken, full) is the
+	 * end, said once on the normal screen */
+	seq = app_send(a, &env);
+	a->join_seq = seq > 0 ? (uint32_t)seq : 0;
 }
 
 /* The state file's key for this client's seat in room code (normalised
@@ -878,6 +937,8 @@ static void app_welcome(struct app *a, const Quiz__V1__Welcome *w)
 		snprintf(a->token, sizeof(a->token), "%s", w->resume_token);
 	a->backoff_ms = BACKOFF_CAP_MS;
 	a->v.reconnecting = false;
+	a->v.welcomed = true;
+	a->v.tries = 0;
 	model_set_conn(&a->m, CONN_ONLINE);
 	if (!seated)
 		app_first_request(a);
@@ -915,6 +976,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		}
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_JOINED:
+		a->join_seq = 0;
 		app_seat_save(a);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_ROOM_CREATED:
@@ -926,6 +988,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			app_seat_forget(a, a->m.code);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
+		a->join_seq = 0;
 		if (a->mode == MODE_HOST) {
 			a->resuming = false;
 			a->watch_seq = 0;
@@ -953,6 +1016,13 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 				 QUIZ__V1__ERROR_CODE__WRONG_PIN))
 				app_seat_forget(a, a->resume);
 			a->refused = true;
+			a->exit_code = 1;
+			flags |= MODEL_QUIT;
+		} else if (env->error && a->join_seq &&
+			   env->error->ref_seq == a->join_seq) {
+			/* no room with that code, the name taken, …: nothing
+			 * to wait for */
+			a->join_refused = true;
 			a->exit_code = 1;
 			flags |= MODEL_QUIT;
 		}
@@ -987,17 +1057,44 @@ static void on_retry(uv_timer_t *t)
 		app_connect(a);
 }
 
+/* Why a connection attempt failed, in words (translated for the usual
+ * reasons, libuv's English otherwise). */
+static const char *conn_error_text(int reason)
+{
+	switch (reason) {
+	case UV_ECONNREFUSED:
+		return _("connection refused");
+	case UV_ETIMEDOUT:
+		return _("timed out");
+	case UV_EHOSTUNREACH:
+		return _("host unreachable");
+	case UV_ENETUNREACH:
+		return _("network unreachable");
+	case UV_ECONNRESET:
+		return _("connection reset");
+	default:
+		return reason < 0 && reason != UV_EOF
+			   ? uv_strerror(reason)
+			   : _("closed before the handshake");
+	}
+}
+
 static void on_close(struct qconn *c, int reason)
 {
 	struct app *a = qconn_data(c);
 	uint64_t now = qconn_now_us();
 	unsigned wait;
 
-	(void)reason;
 	if (a->c == c)
 		a->c = NULL;
 	if (a->quitting)
 		return;
+	if (!qconn_welcomed(c)) {
+		/* this try never got as far as a Welcome: counted and said */
+		a->v.tries++;
+		snprintf(a->v.try_error, sizeof(a->v.try_error), "%s",
+			 conn_error_text(reason));
+	}
 	if (a->m.conn == CONN_CLOSED || a->m.phase == PHASE_KICKED ||
 	    a->m.phase == PHASE_FINISHED) {
 		model_set_conn(&a->m, CONN_CLOSED);
@@ -1147,6 +1244,19 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 		return rc == OK && k == ' ' ? model_buzz_press(m, now) : 0;
 	if (ph == PHASE_WAGER && rc == OK && k < 128)
 		return model_key(m, (int)k, now); /* a stake's digit */
+	if (ph == PHASE_REVEAL && rc == KEY_CODE_YES &&
+	    (k == KEY_UP || k == KEY_DOWN || k == KEY_PPAGE ||
+	     k == KEY_NPAGE)) {
+		/* the explanation scrolls within what did not fit */
+		int page = (int)ui_expl_page();
+
+		return model_scroll(m,
+				    k == KEY_UP	     ? -1
+				    : k == KEY_DOWN  ? 1
+				    : k == KEY_PPAGE ? -page
+						     : page,
+				    ui_expl_overflow());
+	}
 	if (ph != PHASE_QUESTION)
 		return 0;
 	if (key_enter(rc, k))
@@ -1384,6 +1494,35 @@ static void app_summary(const struct app *a)
 				    : _(model_error_text(a->m.error_code)));
 		return;
 	}
+	if (a->join_refused) {
+		int code = a->m.error_code;
+
+		if (code == QUIZ__V1__ERROR_CODE__ROOM_NOT_FOUND)
+			fprintf(stderr,
+				_("quiz: no room %s on %s: check the code the "
+				  "host shows\n"),
+				a->code, a->v.server);
+		else
+			app_print_server(
+			    stderr,
+			    a->mode == MODE_JOIN
+				? _("could not join the room:")
+				: _("could not watch the room:"),
+			    code && code != QUIZ__V1__ERROR_CODE__BAD_MESSAGE
+				? _(model_error_text(code))
+			    : a->m.error[0] ? a->m.error
+					    : _(model_error_text(code)));
+		return;
+	}
+	if (!a->v.welcomed && a->v.tries) {
+		fprintf(stderr,
+			a->v.tries == 1
+			    ? _("quiz: cannot reach %s (%u try failed: %s)\n")
+			    : _("quiz: cannot reach %s (%u tries failed: "
+				"%s)\n"),
+			a->v.server, a->v.tries, a->v.try_error);
+		return;
+	}
 	if (a->mode == MODE_HOST && a->m.code[0])
 		app_print_server(stdout, _("room"), a->m.code);
 	if (a->mode == MODE_JOIN && a->m.have_result)
@@ -1494,5 +1633,7 @@ int main(int argc, char **argv)
 	uv_loop_close(&loop);
 	app_summary(&a);
 	free(a.contest);
+	if (!a.v.welcomed && a.v.tries && !a.exit_code)
+		a.exit_code = 1; /* never reached the server */
 	return a.exit_code;
 }

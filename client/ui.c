@@ -455,6 +455,31 @@ int ui_wrap_center(int y, int x, int w, int maxl, int step, const char *s,
 	return lines;
 }
 
+int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s)
+{
+	size_t len = strlen(s), sk, take;
+	int lines = 0;
+
+	if (w <= 0)
+		return 0;
+	for (; skip > 0 && len; skip--) {
+		ui_line(s, len, w, &sk);
+		s += sk;
+		len -= sk;
+	}
+	/* whole lines only: the caller says where the text goes on */
+	for (; len && lines < maxl; lines++) {
+		take = ui_line(s, len, w, &sk);
+		if (y + lines < LINES) {
+			move(y + lines, x);
+			ui_run(s, take, w, false);
+		}
+		s += sk;
+		len -= sk;
+	}
+	return lines;
+}
+
 void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr)
 {
 	static const char *part[] = {"",       "\u258f", "\u258e", "\u258d",
@@ -821,6 +846,26 @@ void ui_draw_connecting(const struct ui_view *v)
 {
 	char buf[160];
 
+	if (!v->welcomed && v->tries) {
+		/* nothing answers at that address: say so, and how often */
+		snprintf(buf, sizeof(buf), _("Cannot reach %s"),
+			 v->server ? v->server : "");
+		attron(ui_attr(UI_BAD));
+		ui_text_center(LINES / 2 - 1, 0, COLS, buf);
+		attroff(ui_attr(UI_BAD));
+		snprintf(buf, sizeof(buf),
+			 v->tries == 1 ? _("%u try failed (%s); trying again")
+				       : _("%u tries failed (%s); trying "
+					   "again"),
+			 v->tries, v->try_error);
+		ui_text_center(LINES / 2 + 1, 0, COLS, buf);
+		attron(ui_attr(UI_DIM));
+		ui_text_center(LINES / 2 + 2, 0, COLS,
+			       _("Is quizd running, and are the address and "
+				 "port right?"));
+		attroff(ui_attr(UI_DIM));
+		return;
+	}
 	snprintf(buf, sizeof(buf), _("Connecting to %s…"),
 		 v->server ? v->server : "");
 	ui_text_center(LINES / 2, 0, COLS, buf);

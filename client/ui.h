@@ -27,6 +27,12 @@ struct ui_view {
 	uint64_t retry_at;     /* local time of the next reconnect attempt */
 	bool reconnecting;     /* shown while the connection is down */
 	int confirm; /* 'q' quit or 'e' end asked: y/n awaited (0 none) */
+	/* connection attempts that failed since the last Welcome, why the
+	 * last one did ("connection refused"), and whether any Welcome came
+	 * (never: the server cannot be reached, said as such) */
+	unsigned tries;
+	char try_error[64];
+	bool welcomed;
 };
 
 /* Colour roles; each has a monochrome attribute as well. */
@@ -78,6 +84,10 @@ void ui_text_center(int y, int x, int w, const char *s);
  * anywhere between CJK characters. Draws nothing when draw is false.
  * Returns the lines used. */
 int ui_wrap(int y, int x, int w, int maxl, const char *s, bool draw);
+/* Draws lines skip .. skip + maxl - 1 of s wrapped as ui_wrap wraps it,
+ * whole (no ellipsis: the caller shows where the text goes on). Returns
+ * the lines drawn. */
+int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s);
 /* The question line above the stem: "Question 2 of 10 · category · 1000
  * points", bold, on row y. */
 void ui_question_line(const struct model *m, int y);
@@ -147,6 +157,11 @@ void ui_draw_rounds(const struct model *m, int y);
 
 /* Contestant screens, rows [1, LINES - 2). */
 void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now);
+/* The lines of the reveal's explanation that did not fit at its last
+ * draw (0: it fit, or no reveal drawn): how far model_scroll() may go;
+ * and how many were shown (a page). */
+unsigned ui_expl_overflow(void);
+unsigned ui_expl_page(void);
 
 /* --- ui_contest.c: rounds, turns, wagers, team boards ---------------- */
 

@@ -340,9 +340,13 @@ bool ui_buzz_fouled(const struct model *m)
 int ui_draw_presses(const struct model *m, int y, int maxy)
 {
 	char who[160], g[32], row[320];
-	int y0 = y;
+	int y0 = y, ww = COLS - 42; /* team · nickname: 38 columns at 80 */
 	unsigned i;
 
+	if (ww < 34)
+		ww = 34;
+	if (ww > 60)
+		ww = 60;
 	if (!m->n_presses || y + 1 >= maxy)
 		return 0; /* not even one row under the title */
 	attron(A_BOLD);
@@ -364,8 +368,8 @@ int ui_draw_presses(const struct model *m, int y, int maxy)
 			g[0] = '\0';
 		snprintf(row, sizeof(row), "%2u.", i + 1);
 		ui_text(y, 4, 4, row);
-		ui_text_pad(y, 8, 34, who);
-		ui_text(y, 43, 12, g);
+		ui_text_pad(y, 8, ww, who);
+		ui_text(y, 9 + ww, 12, g);
 		attron(attr);
 		if (p->arm)
 			snprintf(row, sizeof(row), _("%s (rebound %u)"),
@@ -373,7 +377,7 @@ int ui_draw_presses(const struct model *m, int y, int maxy)
 		else
 			snprintf(row, sizeof(row), "%s",
 				 ui_outcome_word(p->outcome));
-		ui_text(y, 56, COLS - 57, row);
+		ui_text(y, 22 + ww, COLS - 23 - ww, row);
 		attroff(attr);
 	}
 	return y - y0;

@@ -334,8 +334,10 @@ int ui_draw_team_board(const struct model *m, int y, int maxy, bool final)
 		if (b->rows[i].stake)
 			stakes = true;
 	}
-	if (namew > (final ? 24 : 30))
-		namew = final ? 24 : 30;
+	/* 30 columns: a team of 15 Chinese characters shows whole at 80
+	 * (机关党委第一党支部第二党小组 is 13), the best members after it */
+	if (namew > 30)
+		namew = 30;
 	/* centred on a wide terminal, from column 2 at 80 */
 	tw = rankw + 1 + namew + 1 + 10 + 9 + (final ? 30 : stakes ? 17 : 8);
 	x0 = (COLS - tw) / 2;

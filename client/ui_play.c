@@ -16,11 +16,17 @@
 #define KIND_TF	    2
 #define KIND_FILL   3
 
+/* The explanation's lines that did not fit at the last draw of the
+ * reveal, and how many did (the keys scroll within them). */
+static unsigned expl_over, expl_page;
+
 /* Connection state in a word for the header. */
 static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 {
 	if (m->restarting && m->conn != CONN_CLOSED)
 		return _("server restarting");
+	if (!v->welcomed && v->tries && m->conn != CONN_CLOSED)
+		return _("offline"); /* never reached: not "re"connecting */
 	if (v->reconnecting || m->conn == CONN_RECONNECTING)
 		return _("reconnecting");
 	switch (m->conn) {
@@ -35,17 +41,19 @@ static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 
 void ui_draw_header(const struct model *m, const struct ui_view *v)
 {
-	char right[200], left[200];
-	int rw, lw, hattr = ui_attr(UI_HEADER);
+	char right[200], left[200], room[64];
+	const char *nick = m->mode == MODE_JOIN ? m->nick : "";
+	int rw, lw, nw = 0, roomw, hattr = ui_attr(UI_HEADER);
 	size_t o = 0;
 
+	/* room · [nickname ·] [mode ·] R · Q · connection: every part but
+	 * the nickname is short and always shown whole; the nickname gives
+	 * way (cut with an ellipsis), then the title */
+	room[0] = '\0';
 	if (m->code[0])
-		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s %s · ",
-				      _("Room"), m->code);
-	if (m->mode == MODE_JOIN && m->nick[0])
-		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
-				      m->nick);
-	else if (m->mode == MODE_HOST)
+		snprintf(room, sizeof(room), "%s %s · ", _("Room"), m->code);
+	right[0] = '\0';
+	if (m->mode == MODE_HOST)
 		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
 				      _("host"));
 	else if (m->mode == MODE_SCREEN)
@@ -73,14 +81,33 @@ void ui_draw_header(const struct model *m, const struct ui_view *v)
 		 m->title[0] ? m->title : _("live quiz"));
 	attron(hattr);
 	mvhline(0, 0, ' ', COLS);
+	roomw = ui_width(room);
 	rw = ui_width(right);
-	/* the title keeps what it needs up to COLS / 2 - 10 columns */
+	if (nick[0])
+		nw = ui_width(nick) + 3; /* "NICK · " */
+	/* the title keeps what it needs up to COLS / 2 - 10 columns, less
+	 * when the fixed parts and 8 columns of nickname need them */
 	lw = ui_width(left) + 1;
 	if (lw > COLS / 2 - 10)
 		lw = COLS / 2 - 10;
-	if (rw > COLS - lw)
-		rw = COLS - lw;
-	ui_text(0, 0, COLS - rw - 1, left);
+	if (lw > COLS - roomw - rw - (nw < 8 ? nw : 8))
+		lw = COLS - roomw - rw - (nw < 8 ? nw : 8);
+	if (lw < 0)
+		lw = 0;
+	if (nw > COLS - lw - roomw - rw)
+		nw = COLS - lw - roomw - rw;
+	if (nw < 4)
+		nw = 0; /* not even a character and the ellipsis */
+	if (rw > COLS - lw - roomw - nw)
+		rw = COLS - lw - roomw - nw;
+	if (lw > 0)
+		ui_text(0, 0, COLS - roomw - nw - rw - 1, left);
+	o = (size_t)(COLS - rw - nw - roomw);
+	ui_text(0, (int)o, roomw, room);
+	if (nw) {
+		ui_text(0, (int)o + roomw, nw - 3, nick);
+		ui_text(0, COLS - rw - 3, 3, " · ");
+	}
 	ui_text(0, COLS - rw, rw, right);
 	attroff(hattr);
 }
@@ -127,6 +154,11 @@ static const char *ui_keys(const struct model *m, const struct ui_view *v,
 	}
 	if (ph == PHASE_QUESTION && !model_my_turn(m))
 		return _("Not your turn: answer keys are off  q quit");
+	if (ph == PHASE_REVEAL && expl_over)
+		return ui_utf8() ? _("↑↓ PgUp PgDn scroll the "
+				     "explanation  q quit")
+				 : _("Up Down PgUp PgDn scroll the "
+				     "explanation  q quit");
 	if (ph == PHASE_QUESTION && !m->locked) {
 		if (m->kind == KIND_FILL)
 			return _("Type your answer, Enter to submit, "
@@ -236,11 +268,19 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 		char s[16];
 
 		ui_secs(s, sizeof(s), left);
-		snprintf(buf, sizeof(buf),
-			 m->restarting
-			     ? _("Server restarting… (next try in %s s)")
-			     : _("Reconnecting… (next try in %s s)"),
-			 s);
+		if (!v->welcomed && v->tries)
+			snprintf(buf, sizeof(buf),
+				 _("Cannot reach %s: try %u failed (%s), next "
+				   "in %s s"),
+				 v->server ? v->server : "", v->tries,
+				 v->try_error, s);
+		else
+			snprintf(buf, sizeof(buf),
+				 m->restarting
+				     ? _("Server restarting… (next try in %s "
+					 "s)")
+				     : _("Reconnecting… (next try in %s s)"),
+				 s);
 		attron(ui_attr(UI_ACCENT));
 		ui_text(y, 1, COLS - 2, buf);
 		attroff(ui_attr(UI_ACCENT));
@@ -313,7 +353,8 @@ static int ui_board_namew(const struct model *m, int cap)
 void ui_draw_board(const struct model *m, int y, int h, bool podium_first)
 {
 	int64_t best = 0;
-	int namew = ui_board_namew(m, COLS / 3), barw, x, rankw = 3, step = 1;
+	int namew = ui_board_namew(m, COLS / 3 > 36 ? COLS / 3 : 36), barw, x,
+	    rankw = 3, step = 1;
 	unsigned i;
 	char name[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8], sc[32], rk[32];
 
@@ -566,8 +607,10 @@ static int ui_options(const struct model *m, int y, int maxy, int mark)
 	for (i = 0; i < m->n_options && i < MODEL_OPTIONS_MAX && y < maxy;
 	     i++) {
 		uint32_t bit = 1u << i;
-		bool sel =
-		    m->locked ? (m->locked_mask & bit) : (m->selected & bit);
+		/* at the reveal only what was sent counts as picked */
+		bool sel = m->locked   ? (m->locked_mask & bit)
+			   : mark == 2 ? false
+				       : (m->selected & bit);
 		bool right = m->correct_mask & bit;
 		bool cur =
 		    mark == 1 && !m->locked && m->cursor_on && m->cursor == i;
@@ -579,7 +622,14 @@ static int ui_options(const struct model *m, int y, int maxy, int mark)
 			attr = ui_attr(UI_GOOD);
 		else if (mark == 2 && sel)
 			attr = ui_attr(UI_BAD);
-		if (mark == 2)
+		if (mark == 2 && m->kind == KIND_MULTI)
+			/* my picks keep their box: right ones too */
+			snprintf(lead, sizeof(lead), " %s[%c] %c ",
+				 right ? (ui_utf8() ? "\u2713" : "+")
+				 : sel ? (ui_utf8() ? "\u2717" : "x")
+				       : " ",
+				 sel ? 'x' : ' ', ui_opt_key(i));
+		else if (mark == 2)
 			snprintf(lead, sizeof(lead), " %s %c ",
 				 right ? (ui_utf8() ? "\u2713" : "+")
 				 : sel ? (ui_utf8() ? "\u2717" : "x")
@@ -711,6 +761,47 @@ static void ui_result_line(const struct model *m, int y)
 	attroff(attr);
 }
 
+unsigned ui_expl_overflow(void)
+{
+	return expl_over;
+}
+
+unsigned ui_expl_page(void)
+{
+	return expl_page;
+}
+
+/* The explanation under its title from row y to maxy: what does not fit
+ * is scrolled to (model_scroll), the title saying which lines show. */
+static void ui_explanation(const struct model *m, int y, int maxy)
+{
+	int w = COLS - 6, avail = maxy - y - 1, total, top;
+	char buf[128];
+
+	if (avail < 1)
+		return;
+	total = ui_wrap(0, 0, w, 1000, m->explanation, false);
+	attron(ui_attr(UI_DIM));
+	if (total <= avail) {
+		ui_text(y, 2, COLS - 4, _("Explanation:"));
+	} else {
+		expl_over = (unsigned)(total - avail);
+		expl_page = (unsigned)avail;
+		top =
+		    m->expl_top > expl_over ? (int)expl_over : (int)m->expl_top;
+		snprintf(buf, sizeof(buf),
+			 _("Explanation (lines %d-%d of %d, %s scroll):"),
+			 top + 1, top + avail, total,
+			 ui_utf8() ? "↑↓" : "Up/Down");
+		ui_text(y, 2, COLS - 4, buf);
+		attroff(ui_attr(UI_DIM));
+		ui_wrap_from(y + 1, 4, w, top, avail, m->explanation);
+		return;
+	}
+	attroff(ui_attr(UI_DIM));
+	ui_wrap(y + 1, 4, w, avail, m->explanation, true);
+}
+
 /* The reveal: correct answer, my points, time and rank, explanation. */
 static void ui_reveal(const struct model *m, int y)
 {
@@ -754,14 +845,8 @@ static void ui_reveal(const struct model *m, int y)
 		ui_draw_my_team(m, y);
 		y++;
 	}
-	if (m->explanation[0] && y + 1 < maxy) {
-		attron(ui_attr(UI_DIM));
-		y++;
-		ui_text(y, 2, COLS - 4, _("Explanation:"));
-		attroff(ui_attr(UI_DIM));
-		y++;
-		ui_wrap(y, 4, COLS - 6, maxy - y, m->explanation, true);
-	}
+	if (m->explanation[0] && y + 1 < maxy)
+		ui_explanation(m, y + 1, maxy);
 }
 
 void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
@@ -770,6 +855,7 @@ void ui_draw_play(const struct model *m, const struct ui_view *v, uint64_t now)
 	char buf[256];
 	int y = 2;
 
+	expl_over = expl_page = 0; /* until a reveal is drawn */
 	switch (ph) {
 	case PHASE_CONNECTING:
 		ui_draw_connecting(v);

@@ -238,6 +238,29 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 	}
 }
 
+void push_final_results(struct lroom *lr, uint32_t q, struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
+	bool voided = room_question_voided(lr->room);
+	uint32_t i;
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
+	env.result = &res;
+	res.players = room_player_count(lr->room);
+	for (i = only ? only->player : 1;
+	     i < lr->nseats && (!only || i == only->player); i++) {
+		const struct room_player *p = room_player(lr->room, i);
+
+		if (!lr->seats[i] || !p || p->kicked ||
+		    (only &&
+		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
+			continue;
+		result_fill(lr, q, i, voided, &res);
+		session_send_env(lr->seats[i], &env);
+	}
+}
+
 void push_reveal(struct lroom *lr, uint32_t q)
 {
 	push_reveal_to(lr, q, NULL);
@@ -401,6 +424,11 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_reveal_to(lr, q, ss);
 	if (st == ROOM_OPEN) {
 		push_question(lr, q, ss);
+		/* a host or screen back in the middle of a question: the
+		 * answers so far and who is awaited now, not at the next
+		 * answer */
+		if (ss->role == ROLE_HOST || ss->role == ROLE_SCREEN)
+			push_progress_to(lr, ss);
 	} else if (st == ROOM_WAGER) {
 		push_wager_request_to(lr, q, room_deadline_at(lr->room), ss);
 		push_stake_catch_up(lr, ss, q);
@@ -408,6 +436,8 @@ void push_catch_up(struct lroom *lr, struct session *ss)
 		push_round_end(lr, room_round_index(lr->room) - 1, ss);
 	else if (st == ROOM_LEADERBOARD || st == ROOM_FINISHED)
 		push_leaderboard(lr, q, st == ROOM_FINISHED, ss);
+	if (st == ROOM_FINISHED)
+		push_final_results(lr, q, ss); /* a contestant: its rank */
 	else if (st == ROOM_PAUSED) { /* Joined/Watching carry no reason */
 		Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 		Quiz__V1__StateChange m = QUIZ__V1__STATE_CHANGE__INIT;
@@ -444,6 +474,11 @@ static uint32_t push_offline(const struct lroom *lr)
 
 void push_progress(struct lroom *lr)
 {
+	push_progress_to(lr, NULL);
+}
+
+void push_progress_to(struct lroom *lr, struct session *only)
+{
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Progress m = QUIZ__V1__PROGRESS__INIT;
 	uint32_t q = room_question_index(lr->room);
@@ -476,14 +511,24 @@ void push_progress(struct lroom *lr)
 	m.offline = push_offline(lr);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
-	push_watchers(lr, &env, true);
+	if (!only || push_insider(only)) {
+		if (only)
+			session_send_env(only, &env);
+		else
+			push_watchers(lr, &env, true);
+		if (only)
+			return;
+	}
 	/* screens need no token: anything that could help answer (the live
 	 * distribution, who has not answered) stays with the host */
 	m.n_distribution = 0;
 	m.n_waiting = 0;
 	m.waiting_count = 0;
 	m.offline = 0;
-	push_watchers(lr, &env, false);
+	if (only)
+		session_send_env(only, &env);
+	else
+		push_watchers(lr, &env, false);
 }
 
 void push_host_status(struct lroom *lr, struct session *only)

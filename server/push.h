@@ -38,10 +38,17 @@ void push_countdown(struct lroom *lr, const struct room_effect *e);
  * distribution and who has not answered yet (count and first names); to
  * screens (no token needed) only the answered and player counts. */
 void push_progress(struct lroom *lr);
+/* The same to one host or screen catching up (insider or not as it is). */
+void push_progress_to(struct lroom *lr, struct session *only);
 /* Lobby counts and team tallies (mean score) to everyone. */
 void push_lobby(struct lroom *lr);
 /* The reveal to everyone, then each contestant's own Result. */
 void push_reveal(struct lroom *lr, uint32_t q);
+/* After the final Leaderboard: each contestant's own Result of q again (its
+ * final total and rank; nothing booked when q was voided), to everyone
+ * (only NULL) or to one contestant catching up; a match the host ended
+ * before q's reveal has no other. */
+void push_final_results(struct lroom *lr, uint32_t q, struct session *only);
 /* The top standings to everyone, or to one session. */
 void push_leaderboard(struct lroom *lr, uint32_t q, bool final,
 		      struct session *only);

@@ -11,6 +11,16 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$quizd" bank check "$bank" >"$tmp/check.out" || fail "bundled bank does not check"
 grep -q "125 of 125" "$tmp/check.out" || fail "coverage line missing"
+# the README says what the bundled bank holds, as bank check counts it
+# (issue 12: it said "125 questions", the seed's statements)
+readme="$(dirname "$(dirname "$bank")")/README.md"
+items=$(sed -n 's/^items: //p' "$tmp/check.out")
+kinds=$(sed -n 's/^by kind: single \([0-9]*\), multi \([0-9]*\), truefalse \([0-9]*\), fill \([0-9]*\)$/\1 single choice, \2 multi-select, \3 true\/false, \4 fill-in/p' "$tmp/check.out")
+[ -n "$items" ] && [ -n "$kinds" ] || fail "bank check: no items or kinds line"
+tr '\n' ' ' <"$readme" | grep -qF "a bank of $items questions ($kinds;" \
+  || fail "README does not say the bank has $items questions ($kinds)"
+tr '\n' ' ' <"$readme" | grep -qF "built from the 125 question/answer statements" \
+  || fail "README does not say the bank is built from the seed's 125 statements"
 
 rc=0; "$quizd" bank check "$fixtures/bad_kind.csv" 2>"$tmp/bad.err" >/dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "bad file: exit $rc, want 1"

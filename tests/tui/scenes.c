@@ -27,6 +27,8 @@
 #define NOW (1000 * SEC) /* the fixed local clock of every scene */
 
 static struct model M;
+/* the contestant's nickname (the longnick scene changes it) */
+static const char *me = "小明";
 
 /* Feeds one envelope whose body pointer is set by the caller. */
 static int feed(Quiz__V1__Envelope *env)
@@ -81,7 +83,7 @@ static void enter(enum model_mode mode, uint32_t round, int state)
 	Quiz__V1__RoomSettings st = QUIZ__V1__ROOM_SETTINGS__INIT;
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
 
-	model_init(&M, mode, mode == MODE_JOIN ? "小明" : NULL);
+	model_init(&M, mode, mode == MODE_JOIN ? me : NULL);
 	if (mode == MODE_JOIN)
 		model_set_team(&M, "一支部");
 	w.session = "s";
@@ -525,6 +527,77 @@ static int buzz_scene(enum model_mode mode, const char *name)
 	return 0;
 }
 
+/* The contestant's scenes of issue 12: a multi-select reveal with the
+ * options picked (multi_reveal), an explanation too long for the screen
+ * (explanation), a nickname too long for the header (longnick). */
+static int contestant_scene(enum model_mode mode, const char *name)
+{
+	static uint32_t right[] = {1, 2};
+	static char expl[MODEL_TEXT_MAX];
+	Quiz__V1__Question b = QUIZ__V1__QUESTION__INIT;
+	Quiz__V1__Reveal rv = QUIZ__V1__REVEAL__INIT;
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+	size_t o = 0;
+	int i;
+
+	if (strcmp(name, "longnick") == 0)
+		me = "Alexandra-Konstantinopoulou-Wang";
+	enter(mode, 1, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+	round_start(1);
+	b.index = 5;
+	b.count = 10;
+	b.kind = strcmp(name, "multi_reveal") == 0
+		     ? QUIZ__V1__QUESTION_KIND__MULTI
+		     : QUIZ__V1__QUESTION_KIND__SINGLE;
+	b.stem = "中国共产党成立于哪一年？";
+	b.options = opts;
+	b.n_options = 4;
+	b.reveal_at_us = NOW - 5 * SEC;
+	b.deadline_at_us = NOW + 15 * SEC;
+	b.time_limit_ms = 20000;
+	b.points = 1000;
+	b.category = "党史";
+	b.round = 1;
+	b.round_index = 1;
+	b.round_count = 4;
+	FEED(question, QUESTION, &b);
+	if (strcmp(name, "longnick") == 0)
+		return 0;
+	if (mode == MODE_JOIN) {
+		/* picked: A and B (multi), or B */
+		if (b.kind == QUIZ__V1__QUESTION_KIND__MULTI) {
+			model_key(&M, 'a', NOW);
+			model_key(&M, 'b', NOW);
+			model_key(&M, '\n', NOW);
+		} else {
+			model_key(&M, 'b', NOW);
+		}
+	}
+	for (i = 1; i <= 20 && o < sizeof(expl) - 64; i++)
+		o += (size_t)snprintf(expl + o, sizeof(expl) - o,
+				      "%d. 第%d条解析%s\n", i, i,
+				      i == 20 ? "（最后一条）" : "");
+	rv.question_index = 5;
+	rv.correct = right;
+	rv.n_correct = b.kind == QUIZ__V1__QUESTION_KIND__MULTI ? 2 : 1;
+	rv.answered = 4;
+	rv.players = 6;
+	rv.explanation =
+	    strcmp(name, "explanation") == 0 ? expl : "1921年7月。";
+	FEED(reveal, REVEAL, &rv);
+	r.question_index = 5;
+	r.answered = true;
+	r.correct = b.kind != QUIZ__V1__QUESTION_KIND__MULTI;
+	r.delta = r.correct ? 920 : 0;
+	r.points = r.correct ? 920 : 0;
+	r.total = 980;
+	r.rank = 1;
+	r.players = 6;
+	r.response_time_us = 3200000;
+	FEED(result, RESULT, &r);
+	return 0;
+}
+
 /* Builds the scene's model. Returns 0, or -1 for an unknown scene. */
 static int scene(enum model_mode mode, const char *name)
 {
@@ -532,6 +605,9 @@ static int scene(enum model_mode mode, const char *name)
 
 	if (strncmp(name, "buzz_", 5) == 0 || strcmp(name, "judging") == 0)
 		return buzz_scene(mode, name);
+	if (strcmp(name, "multi_reveal") == 0 ||
+	    strcmp(name, "explanation") == 0 || strcmp(name, "longnick") == 0)
+		return contestant_scene(mode, name);
 	if (strcmp(name, "lobby") == 0) {
 		enter(mode, 0, QUIZ__V1__ROOM_STATE__LOBBY);
 	} else if (strcmp(name, "countdown") == 0) {
@@ -625,6 +701,28 @@ static int scene(enum model_mode mode, const char *name)
 		re.top = stp;
 		re.n_top = 4;
 		FEED(round_end, ROUND_END, &re);
+	} else if (strcmp(name, "longteam") == 0 ||
+		   strcmp(name, "longteam_final") == 0) {
+		/* issue 12: a team of 13 Chinese characters (39 bytes) shows
+		 * whole on the boards at 80x24 */
+		static char longteam[] = "机关党委第一党支部第二党小组";
+		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+		bool fin = strcmp(name, "longteam_final") == 0;
+
+		enter(mode, 2, QUIZ__V1__ROOM_STATE__QUESTION_OPEN);
+		round_start(2);
+		question(9, 2, 1, 2, NULL, 0);
+		standings();
+		st[0].team = st[1].team = longteam;
+		lb.question_index = 9;
+		lb.top = stp;
+		lb.n_top = 4;
+		lb.players = 6;
+		lb.teams = teams(fin);
+		ts[0].team = longteam;
+		lb.final = fin;
+		lb.round = 2;
+		FEED(leaderboard, LEADERBOARD, &lb);
 	} else if (strcmp(name, "final") == 0) {
 		Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
 
@@ -709,6 +807,20 @@ int main(int argc, char **argv)
 			break;
 		if (rc == KEY_CODE_YES && k == KEY_RESIZE)
 			continue;
+		if (rc == KEY_CODE_YES && M.mode == MODE_JOIN &&
+		    (k == KEY_UP || k == KEY_DOWN || k == KEY_PPAGE ||
+		     k == KEY_NPAGE)) {
+			/* the reveal's explanation scrolls, as in quiz */
+			int page = (int)ui_expl_page();
+
+			model_scroll(&M,
+				     k == KEY_UP      ? -1
+				     : k == KEY_DOWN  ? 1
+				     : k == KEY_PPAGE ? -page
+						      : page,
+				     ui_expl_overflow());
+			continue;
+		}
 		if (rc == OK)
 			key(k);
 	}

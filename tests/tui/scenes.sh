@@ -224,6 +224,43 @@ show join judging
 has "The judges are ruling… 7.0 s"
 hasnt "Answer key"
 
+# --- contestant papercuts (issue 12) ----------------------------------------
+# a multi-select reveal marks the options I picked ([x]), right or wrong
+show join multi_reveal
+line '^ +✗\[x\] A 1919年$'
+line '^ +✓\[x\] B 1921年$'
+line '^ +✓\[ \] C 1927年$'
+line '^ +\[ \] D 1949年$'
+fits
+# a long explanation scrolls (its keys on the key line), never cut with …
+show join explanation
+has "Explanation (lines 1-" "of 20, ↑↓ scroll):" "scroll the explanation"
+line '^ +1\. 第1条解析$'
+hasnt "…"
+hasnt "20. 第20条解析"
+T send-keys -t s:1 NPage NPage NPage NPage
+has "20. 第20条解析（最后一条）"
+hasnt "    1. 第1条解析"
+hasnt "…"
+T send-keys -t s:1 Up
+line '^ +19\. 第19条解析$'
+fits
+# a long nickname gives way in the header: the connection state stays whole
+show join longnick
+line ' · Alexandra-Kon[^ ]*… · R 2/3 · Q 2/4 · online$'
+fits
+# a team name of 13 Chinese characters shows whole wherever teams are shown
+show join longteam
+line '^ +=1 +机关党委第一党支部第二党小组 +3 +130 '
+line '^ +=1 +张三 \[机关党委第一党支部第二党小组\] +█'
+fits
+show join longteam_final
+line '^ +=1 +机关党委第一党支部第二党小组 +3 +130 +张三, 小明, 王五$'
+fits
+show screen longteam
+line '^ +=1 +小明 \[机关党委第一党支部第二党小组\] +█'
+fits
+
 # --- zh_CN ------------------------------------------------------------------
 mo="$locale_dir/zh_CN/LC_MESSAGES/quiz.mo"
 if [ -f "$mo" ]; then

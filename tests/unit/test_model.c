@@ -2988,3 +2988,112 @@ Test(model, hostile_buzz_and_judge)
 		expect_inert("judge token", M.judge_token, false);
 	}
 }
+
+/* Issue 12: the explanation of a reveal scrolls within what did not fit,
+ * and a new question starts it from the top again. */
+Test(model, explanation_scroll)
+{
+	Quiz__V1__Reveal r = QUIZ__V1__REVEAL__INIT;
+	uint32_t right[] = {1};
+
+	in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	r.question_index = 0;
+	r.correct = right;
+	r.n_correct = 1;
+	r.explanation = "一条很长的解析";
+	feed(&M, BODY(REVEAL), &r);
+	cr_assert_eq(M.phase, PHASE_REVEAL);
+	cr_expect_eq(M.expl_top, 0);
+	cr_expect_eq(model_scroll(&M, -1, 5), 0, "already at the top");
+	cr_expect_eq(model_scroll(&M, 1, 5), MODEL_REDRAW);
+	cr_expect_eq(M.expl_top, 1);
+	cr_expect_eq(model_scroll(&M, 10, 5), MODEL_REDRAW);
+	cr_expect_eq(M.expl_top, 5, "kept at the last line that did not fit");
+	cr_expect_eq(model_scroll(&M, 1, 5), 0);
+	/* a resize that lets more fit: the top follows */
+	cr_expect_eq(model_scroll(&M, 0, 2), MODEL_REDRAW);
+	cr_expect_eq(M.expl_top, 2);
+	cr_expect_eq(model_scroll(&M, -3, 2), MODEL_REDRAW);
+	cr_expect_eq(M.expl_top, 0);
+	cr_expect_eq(model_scroll(&M, 1, 0), 0, "nothing to scroll");
+	cr_expect_eq(model_scroll(&M, -2147483647 - 1, 5), 0);
+	model_scroll(&M, 4, 5);
+	feed_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE, opt4, 4,
+		      REVEAL(1), DEADLINE(1));
+	cr_expect_eq(M.expl_top, 0, "the next question starts at the top");
+}
+
+/* Issue 12: the host ends the match during a question (no Result for
+ * it): the final standings still give this contestant their rank. */
+Test(model, final_rank_after_early_end)
+{
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Standing s[2] = {QUIZ__V1__STANDING__INIT,
+				   QUIZ__V1__STANDING__INIT};
+	Quiz__V1__Standing *sp[2] = {&s[0], &s[1]};
+
+	in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+	cr_assert_not(M.have_result);
+	s[0].rank = 1;
+	s[0].player_id = 3;
+	s[0].nickname = "张三";
+	s[0].score = 1900;
+	s[1].rank = 2;
+	s[1].player_id = 7; /* me (joined() gives player 7) */
+	s[1].nickname = "小明";
+	s[1].score = 937;
+	lb.question_index = 1;
+	lb.top = sp;
+	lb.n_top = 2;
+	lb.players = 2;
+	lb.final = true;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_assert_eq(M.phase, PHASE_FINISHED);
+	cr_expect(M.have_result);
+	cr_expect_eq(M.r_rank, 2);
+	cr_expect_eq(M.r_total, 937);
+	cr_expect_eq(M.players, 2);
+
+	/* not among the standings: nothing invented */
+	in_question(&M, 1, QUIZ__V1__QUESTION_KIND__SINGLE);
+	s[1].player_id = 8;
+	s[1].nickname = "Bob";
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_expect_not(M.have_result);
+
+	/* a screen has no rank of its own */
+	model_init(&M, MODE_SCREEN, NULL);
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_expect_not(M.have_result);
+}
+
+/* Issue 12: after the final standings, quizd sends each contestant its
+ * Result of the last question again (final total and rank) when the host
+ * ended the match before its reveal; a contestant outside the top
+ * standings, or still at the previous question (the end came during a
+ * countdown), takes the total and rank from it. */
+Test(model, final_result_outside_top)
+{
+	Quiz__V1__Leaderboard lb = QUIZ__V1__LEADERBOARD__INIT;
+	Quiz__V1__Result r = QUIZ__V1__RESULT__INIT;
+
+	in_question(&M, 0, QUIZ__V1__QUESTION_KIND__SINGLE);
+	r.question_index = 1; /* the countdown's question, never shown */
+	r.total = 420;
+	r.rank = 14;
+	r.players = 30;
+	cr_expect_eq(feed(&M, BODY(RESULT), &r), 0,
+		     "before the end: another question's Result is stale");
+	cr_expect_not(M.have_result);
+	lb.question_index = 1;
+	lb.final = true;
+	lb.players = 30;
+	feed(&M, BODY(LEADERBOARD), &lb);
+	cr_assert_eq(M.phase, PHASE_FINISHED);
+	cr_expect_not(M.have_result, "not among the (empty) standings");
+	cr_expect_eq(feed(&M, BODY(RESULT), &r), MODEL_REDRAW);
+	cr_expect(M.have_result);
+	cr_expect_eq(M.r_rank, 14);
+	cr_expect_eq(M.r_total, 420);
+	cr_expect_eq(M.players, 30);
+}
