@@ -25,6 +25,7 @@
 #include "draw.h"
 #include "i18n.h"
 #include "model.h"
+#include "practice.h"
 #include "qconn.h"
 #include "roomcode.h"
 #include "seatfile.h"
@@ -134,6 +135,10 @@ static void usage(FILE *f, const char *mode)
 				_("take back the host console of room CODE "
 				  "(the host token saved when it was "
 				  "created)"));
+		fputc('\n', f);
+	}
+	if (!mode) {
+		practice_usage(f, false);
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "screen") == 0)
@@ -716,6 +721,7 @@ static bool app_seat_key(const struct app *a, const char *code,
 	k->code = norm;
 	k->role = a->mode == MODE_HOST ? "host" : "join";
 	k->name = a->mode == MODE_HOST ? "-" : a->name;
+	k->team = NULL; /* practice only */
 	return true;
 }
 
@@ -1283,6 +1289,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	i18n_init();
+	if (argc > 1 && strcmp(argv[1], "practice") == 0)
+		return practice_main(argc, argv);
 	memset(&a, 0, sizeof(a));
 	rc = parse_args(argc, argv, &a);
 	if (rc)
