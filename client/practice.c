@@ -988,9 +988,10 @@ static void cli_close(struct qconn *c, int reason)
 	struct pcli *p = qconn_data(c);
 
 	if (p->rc < 0) {
-		fprintf(stderr, "quiz practice: %s %s (%s)\n",
-			_("the connection to"), p->a->server,
-			reason ? uv_strerror(reason) : _("closed"));
+		fprintf(stderr,
+			_("quiz practice: the connection to %s ended before "
+			  "the progress came (%s)\n"),
+			p->a->server, reason ? uv_strerror(reason) : "closed");
 		p->rc = 1;
 	}
 	p->a->c = NULL;

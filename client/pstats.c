@@ -99,14 +99,14 @@ void pstats_duration(char *buf, size_t len, uint64_t us)
 			 (unsigned)(s % 3600 / 60));
 }
 
-/* Writes a wall-clock time (µs) as a local date and time. */
-static void date_text(char *buf, size_t len, uint64_t unix_us)
+/* Writes a wall-clock time (µs) as a local date (and time). */
+static void date_text(char *buf, size_t len, uint64_t unix_us, bool with_time)
 {
 	time_t t = (time_t)(unix_us / 1000000);
 	struct tm tm;
 
 	if (!unix_us || !localtime_r(&t, &tm) ||
-	    !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+	    !strftime(buf, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm))
 		snprintf(buf, len, "%s", _("never"));
 }
 
@@ -227,10 +227,10 @@ static void print_members(FILE *f, const struct pstats *st)
 	t.head[2] = _("Accuracy");
 	t.head[3] = _("Seen");
 	t.head[4] = _("Mastered");
-	t.head[5] = _("Review book");
+	t.head[5] = _("Review");
 	t.head[6] = _("Time");
 	t.head[7] = _("Days");
-	t.head[8] = _("Last");
+	t.head[8] = _("Latest");
 	t.cap = st->n_members;
 	t.cell = calloc(t.cap ? t.cap : 1, sizeof(*t.cell));
 	if (!t.cell)
@@ -248,7 +248,7 @@ static void print_members(FILE *f, const struct pstats *st)
 		num_cell(row[5], p->all.review);
 		pstats_duration(row[6], CELL_MAX, p->time_us);
 		num_cell(row[7], p->days);
-		date_text(row[8], CELL_MAX, p->last_unix_us);
+		date_text(row[8], CELL_MAX, p->last_unix_us, false);
 	}
 	table_print(f, &t);
 	free(t.cell);
@@ -271,16 +271,16 @@ void pstats_print(FILE *f, const struct pstats *st, const char *server)
 	}
 	fputc('\n', f);
 	pstats_duration(d, sizeof(d), p->time_us);
-	date_text(last, sizeof(last), p->last_unix_us);
+	date_text(last, sizeof(last), p->last_unix_us, true);
 	pstats_rate(acc, sizeof(acc), p->all.accuracy_pm);
 	fprintf(f, _("Time practised %s · last %s"), d, last);
 	fputc('\n', f);
-	fprintf(f,
-		_("Answers %llu (right %llu, accuracy %s) · streak %u (best "
-		  "%u) · days in a row %u (best %u)"),
+	fprintf(f, _("Answers %llu (right %llu, accuracy %s)"),
 		(unsigned long long)(p->all.right + p->all.wrong),
-		(unsigned long long)p->all.right, acc, p->streak,
-		p->best_streak, p->days, p->best_days);
+		(unsigned long long)p->all.right, acc);
+	fputc('\n', f);
+	fprintf(f, _("Streak %u (best %u) · days in a row %u (best %u)"),
+		p->streak, p->best_streak, p->days, p->best_days);
 	fputs("\n\n", f);
 	print_cats(f, st);
 	if (st->team) {

@@ -84,33 +84,45 @@ static const char *ui_pconn(const struct pmodel *pm, const struct ui_view *v)
 	}
 }
 
-/* The header: "quiz · practice" and who, the mode, the 错题本, the
- * connection. */
+/* The right side of the header: who, the 错题本, the connection (the
+ * team left out when with_team is false). */
+static void ui_pright(const struct pmodel *pm, const struct ui_view *v,
+		      bool with_team, char *right, size_t len)
+{
+	size_t o = 0;
+
+	right[0] = '\0';
+	if (pm->nick[0])
+		o += (size_t)snprintf(right + o, len - o, "%s · ", pm->nick);
+	if (with_team && pm->team[0] && o < len)
+		o += (size_t)snprintf(right + o, len - o, "%s · ", pm->team);
+	if (pm->ready && o < len)
+		o += (size_t)snprintf(right + o, len - o,
+				      _("Review book %u · "), pm->review);
+	if (o < len)
+		snprintf(right + o, len - o, "%s ", ui_pconn(pm, v));
+}
+
+/* The header: "quiz · practice" (the mode) on the left, whole; who, the
+ * 错题本 and the connection on the right, without the team when both do
+ * not fit. */
 static void ui_pheader(const struct pmodel *pm, const struct ui_view *v)
 {
 	char right[256], left[128];
-	int rw, hattr = ui_attr(UI_HEADER);
-	size_t o = 0;
+	int rw, lw, hattr = ui_attr(UI_HEADER);
 
-	if (pm->nick[0])
-		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
-				      pm->nick);
-	if (pm->team[0] && o < sizeof(right))
-		o += (size_t)snprintf(right + o, sizeof(right) - o, "%s · ",
-				      pm->team);
-	if (pm->ready && o < sizeof(right))
-		o += (size_t)snprintf(right + o, sizeof(right) - o,
-				      _("Review book %u · "), pm->review);
-	if (o < sizeof(right))
-		snprintf(right + o, sizeof(right) - o, "%s ", ui_pconn(pm, v));
 	snprintf(left, sizeof(left), " quiz · %s",
 		 pm->mode == PMODEL_REVIEW ? _("practice: review book")
 					   : _("practice"));
+	lw = ui_width(left) + 1;
+	ui_pright(pm, v, true, right, sizeof(right));
+	if (ui_width(right) > COLS - lw)
+		ui_pright(pm, v, false, right, sizeof(right));
+	rw = ui_width(right);
+	if (rw > COLS - lw)
+		rw = COLS - lw;
 	attron(hattr);
 	mvhline(0, 0, ' ', COLS);
-	rw = ui_width(right);
-	if (rw > COLS - 20)
-		rw = COLS - 20;
 	ui_text(0, 0, COLS - rw - 1, left);
 	ui_text(0, COLS - rw, rw, right);
 	attroff(hattr);
@@ -301,22 +313,21 @@ static void ui_pschedule(const struct pmodel *pm, int y, uint64_t wall_us)
 /* "Source: statements 12, 13 · streak 3 · review book 4". */
 static void ui_psources(const struct pmodel *pm, int y)
 {
-	char buf[320];
-	size_t o = 0;
+	char buf[320], nums[160];
+	size_t o = 0, n = 0;
 	unsigned i;
 
-	buf[0] = '\0';
-	if (pm->n_sources) {
-		o += (size_t)snprintf(buf, sizeof(buf), "%s",
-				      ngettext("Source: statement",
-					       "Source: statements",
-					       pm->n_sources));
-		for (i = 0; i < pm->n_sources && o < sizeof(buf); i++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u",
-					      i ? ", " : " ", pm->sources[i]);
-		if (o < sizeof(buf))
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, " · ");
-	}
+	buf[0] = nums[0] = '\0';
+	for (i = 0; i < pm->n_sources && n < sizeof(nums); i++)
+		/* TRANSLATORS: between two statement numbers */
+		n += (size_t)snprintf(nums + n, sizeof(nums) - n, "%s%u",
+				      i ? _(", ") : "", pm->sources[i]);
+	if (pm->n_sources)
+		o = (size_t)snprintf(buf, sizeof(buf),
+				     ngettext("Source: statement %s · ",
+					      "Source: statements %s · ",
+					      pm->n_sources),
+				     nums);
 	if (o < sizeof(buf))
 		snprintf(buf + o, sizeof(buf) - o,
 			 _("streak %u · review book %u"), pm->streak,
@@ -403,7 +414,10 @@ static void ui_pwait(const struct pmodel *pm, int y, uint64_t wall_us)
 	row += 2;
 	if (pm->mode == PMODEL_SCHEDULE && pm->review) {
 		snprintf(buf, sizeof(buf),
-			 _("r  review the review book (%u items)"), pm->review);
+			 ngettext("r  review the review book (%u item)",
+				  "r  review the review book (%u items)",
+				  pm->review),
+			 pm->review);
 		ui_text(row++, COLS / 2 - 20, COLS / 2 + 18, buf);
 	} else if (pm->mode == PMODEL_REVIEW) {
 		ui_text(row++, COLS / 2 - 20, COLS / 2 + 18,

@@ -168,7 +168,7 @@ grep -qF "no personal token saved for 张三 on $addr" "$tmp/out" || fail "--sho
   fail "--stats failed: $(cat "$tmp/err")"
 cat "$tmp/stats"
 grep -qx "张三 (一支部) on $addr" "$tmp/stats" || fail "--stats: no title"
-grep -qE "^Answers 3 \(right 2, accuracy 66\.7%\)" "$tmp/stats" || fail "--stats: answers"
+grep -qx "Answers 3 (right 2, accuracy 66.7%)" "$tmp/stats" || fail "--stats: answers"
 grep -qE "^Category +Items +Seen +Mastered +Mastery +Accuracy +Review book$" "$tmp/stats" ||
   fail "--stats: no table header"
 grep -qE "^All +[0-9]+ +2 +0 +0\.0% +66\.7% +1$" "$tmp/stats" || fail "--stats: the All row"

@@ -568,9 +568,9 @@ Test(pstats, person_table_aligned_in_columns)
 	cr_expect_not_null(strstr(out, "Time practised 1 h 05 min · last "
 				       "never\n"),
 			   "%s", out);
-	cr_expect_not_null(strstr(out, "Answers 12 (right 10, accuracy 83.3%) "
-				       "· streak 3 (best 8) · days in a row 2 "
-				       "(best 5)\n"),
+	cr_expect_not_null(strstr(out, "Answers 12 (right 10, accuracy 83.3%)\n"
+				       "Streak 3 (best 8) · days in a row 2 "
+				       "(best 5)\n\n"),
 			   "%s", out);
 	/* the columns line up in terminal columns: 党章党规 is 8 wide */
 	cr_expect_not_null(
@@ -627,12 +627,12 @@ Test(pstats, team_board_lists_members)
 		  out);
 	cr_expect_not_null(strstr(out,
 				  "Member  Answers  Accuracy  Seen  "
-				  "Mastered  Review book    Time  Days   "
-				  "Last\n"
+				  "Mastered  Review    Time  Days  "
+				  "Latest\n"
 				  "张三         10     80.0%     9         "
-				  "0            0  12 min     2  never\n"
+				  "0       0  12 min     2   never\n"
 				  "Bob           0    100.0%     0         "
-				  "0            0     0 s     0  never\n"),
+				  "0       0     0 s     0   never\n"),
 			   "%s", out);
 	free(st);
 }
