@@ -5,7 +5,9 @@
  * paints the model. A dropped connection is retried with backoff (full
  * jitter) and the seat taken back with the Welcome's resume token; the
  * seats are also kept in the state file (seatfile.h), so a contestant who
- * starts quiz again, or a host with --resume, gets the seat back. */
+ * starts quiz again, or a host with --resume, gets the seat back.
+ * `quiz practice` is a program of its own on the same pieces (practice.c),
+ * entered from main(). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <errno.h>
 #include <fcntl.h>
