@@ -16,6 +16,7 @@
  * plain text, without curses, so it can be piped. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "practice.h"
+#include "practice_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,44 +44,8 @@
 #define BACKOFF_CAP_MS 1000
 #define BACKOFF_MAX_MS 8000
 #define TICK_MS	       100
-#define STATS_WAIT_MS  10000 /* --stats gives up after this */
 
-struct papp {
-	uv_loop_t *loop;
-	struct pmodel pm;
-	struct ui_pview pv;
-	struct sockaddr_storage addr;
-	struct qconn *c;
-
-	/* options */
-	const char *server, *name, *team, *category;
-	int kinds; /* bits 1 << QuestionKind (0: any) */
-	uint32_t time_ms, max_new;
-	int mode; /* the sitting's mode (PMODEL_*) */
-	bool stats, team_board, show_token, forget_token;
-
-	/* the personal token: given (--token), saved, or the server's */
-	char token[QUIZ_TOKEN_INPUT_MAX + 1];
-	bool token_given, token_saved;
-	char seat_path[4096];
-
-	uint32_t start_seq; /* the PracticeStart on its way */
-	bool refused;
-	int exit_code;
-	unsigned backoff_ms;
-	uint64_t rng;
-
-	/* the progress page */
-	struct pstats *st;
-	char *stats_text;
-
-	uv_timer_t tick, retry;
-	uv_poll_t in;
-	uv_signal_t sig[4];
-	bool ticking, quitting;
-	int stdin_flags;
-	unsigned idle_reads;
-};
+/* struct papp: practice_int.h */
 
 /* Usage of quiz practice (full: the options too). */
 void practice_usage(FILE *f, bool full)
@@ -326,8 +291,8 @@ static int parse_args(int argc, char **argv, struct papp *a)
 }
 
 /* The state file's key of a person: this server, nick and team. */
-static bool seat_key(const struct papp *a, const char *nick, const char *team,
-		     struct seatfile_key *k)
+bool practice_seat_key(const struct papp *a, const char *nick, const char *team,
+		       struct seatfile_key *k)
 {
 	if (!a->seat_path[0] || !nick || !nick[0])
 		return false;
@@ -340,7 +305,7 @@ static bool seat_key(const struct papp *a, const char *nick, const char *team,
 }
 
 /* "张三 (一支部)" or "张三" for messages. */
-static void who(char *buf, size_t len, const char *nick, const char *team)
+void practice_who(char *buf, size_t len, const char *nick, const char *team)
 {
 	if (team && team[0])
 		snprintf(buf, len, "%s (%s)", nick, team);
@@ -359,9 +324,9 @@ static void save_token(struct papp *a)
 	if (!a->pm.token[0])
 		return;
 	snprintf(a->token, sizeof(a->token), "%s", a->pm.token);
-	if (seat_key(a, a->pm.nick, a->pm.team, &k))
+	if (practice_seat_key(a, a->pm.nick, a->pm.team, &k))
 		rc = seatfile_save(a->seat_path, &k, a->pm.token);
-	if (a->name && seat_key(a, a->name, a->team, &k) &&
+	if (a->name && practice_seat_key(a, a->name, a->team, &k) &&
 	    (strcmp(a->name, a->pm.nick) != 0 ||
 	     strcmp(a->team ? a->team : "", a->pm.team) != 0))
 		rc |= seatfile_save(a->seat_path, &k, a->pm.token);
@@ -381,7 +346,7 @@ static int64_t app_send(struct papp *a, Quiz__V1__Envelope *env)
 
 /* Sends PracticeStart for the sitting (mode, filter, timer, new items),
  * with the token when there is one, else the names of a new person. */
-static void send_start(struct papp *a, int mode)
+void practice_send_start(struct papp *a, int mode)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__PracticeStart ps = QUIZ__V1__PRACTICE_START__INIT;
@@ -566,7 +531,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		a->backoff_ms = BACKOFF_CAP_MS;
 		a->pv.v.reconnecting = false;
 		a->pv.v.notice[0] = '\0';
-		send_start(a, a->mode);
+		practice_send_start(a, a->mode);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY:
 		a->start_seq = 0;
@@ -782,9 +747,9 @@ static void app_after(struct papp *a, int flags)
 	if (flags & MODEL_ANSWER)
 		send_answer(a);
 	if (flags & APP_REVIEW)
-		send_start(a, PMODEL_REVIEW);
+		practice_send_start(a, PMODEL_REVIEW);
 	if (flags & APP_SCHEDULE)
-		send_start(a, PMODEL_SCHEDULE);
+		practice_send_start(a, PMODEL_SCHEDULE);
 	if (flags & PMODEL_NEXT)
 		send_next(a);
 	if (flags & (APP_STATS | APP_TEAM_STATS))
@@ -839,214 +804,6 @@ static void on_signal(uv_signal_t *s, int signum)
 	app_after(a, MODEL_QUIT);
 }
 
-/* Prints server text sanitised (as the model copies it). */
-static void print_server(FILE *f, const char *text)
-{
-	char buf[MODEL_TEXT_MAX];
-
-	text_sanitize(buf, sizeof(buf), text, 0);
-	fprintf(f, "%s", buf);
-}
-
-/* Why the start was refused, on the normal screen: a saved token the
- * server does not know, a name that has history here, or the reason. */
-static void print_refusal(const struct papp *a, int code, const char *msg)
-{
-	char w[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8];
-
-	who(w, sizeof(w), a->name ? a->name : a->pm.nick, a->team);
-	if (code == QUIZ__V1__ERROR_CODE__WRONG_PIN && a->token_given) {
-		fprintf(stderr,
-			_("quiz practice: %s does not know this personal "
-			  "token: check it (quiz practice %s --name NAME "
-			  "--show-token on the device that has it). Nothing "
-			  "was created.\n"),
-			a->server, a->server);
-	} else if (code == QUIZ__V1__ERROR_CODE__WRONG_PIN) {
-		fprintf(stderr,
-			_("quiz practice: %s does not know the personal token "
-			  "saved for %s (%s). Nothing was created: your "
-			  "history is not used under a new person. If the "
-			  "server's database was replaced, start afresh with "
-			  "--forget-token; if you practised with another "
-			  "token, give it with --token.\n"),
-			a->server, w, a->seat_path);
-	} else if (code == QUIZ__V1__ERROR_CODE__NAME_TAKEN) {
-		fprintf(stderr,
-			_("quiz practice: %s already has a practice history on "
-			  "%s, and this device has no token for it. If it is "
-			  "yours, print the token on the device you practised "
-			  "on (quiz practice %s --name NAME [--team TEAM] "
-			  "--show-token) and start here with --token TOKEN. "
-			  "Otherwise choose another --name or --team.\n"),
-			w, a->server, a->server);
-	} else {
-		fprintf(stderr, "quiz practice: %s ",
-			_("the server refused to start practice:"));
-		if (msg && msg[0])
-			print_server(stderr, msg);
-		else
-			fputs(_(model_error_text(code)), stderr);
-		fputc('\n', stderr);
-	}
-}
-
-/* Looks up the saved token of NAME/TEAM on the server. */
-static int find_token(struct papp *a)
-{
-	struct seatfile_key k;
-
-	if (!seat_key(a, a->name, a->team, &k))
-		return -ENOENT;
-	return seatfile_find(a->seat_path, &k, a->token, sizeof(a->token));
-}
-
-/* --show-token: prints the saved token on stdout. */
-static int show_token(struct papp *a)
-{
-	char w[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8];
-
-	who(w, sizeof(w), a->name, a->team);
-	if (find_token(a) < 0) {
-		fprintf(stderr,
-			_("quiz practice: no personal token saved for %s on %s "
-			  "(%s)\n"),
-			w, a->server,
-			a->seat_path[0] ? a->seat_path : _("no state file"));
-		return 1;
-	}
-	printf("%s\n", a->token);
-	return 0;
-}
-
-/* --- --stats: plain text, no curses ---------------------------------- */
-
-struct pcli {
-	struct papp *a;
-	uv_timer_t timeout;
-	int rc;
-};
-
-static void cli_message(struct qconn *c, const Quiz__V1__Envelope *env,
-			uint64_t recv_us)
-{
-	struct pcli *p = qconn_data(c);
-	struct papp *a = p->a;
-	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeStatsRequest r =
-	    QUIZ__V1__PRACTICE_STATS_REQUEST__INIT;
-	int64_t seq;
-
-	(void)recv_us;
-	switch (env->body_case) {
-	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
-		a->c = c;
-		send_start(a, PMODEL_SCHEDULE);
-		break;
-	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY:
-		a->start_seq = 0;
-		r.team = a->team_board;
-		out.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS_REQUEST;
-		out.practice_stats_request = &r;
-		seq = qconn_send(c, &out);
-		if (seq < 0)
-			qconn_close(c);
-		break;
-	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS:
-		pstats_from_proto(a->st, env->practice_stats, a->team_board);
-		pstats_print(stdout, a->st, a->server);
-		fflush(stdout);
-		p->rc = 0;
-		qconn_close(c);
-		break;
-	case QUIZ__V1__ENVELOPE__BODY_ERROR:
-		if (!env->error)
-			break;
-		if (a->start_seq && env->error->ref_seq == a->start_seq)
-			print_refusal(a, (int)env->error->code,
-				      env->error->message);
-		else {
-			fprintf(stderr, "quiz practice: ");
-			if (env->error->message && env->error->message[0])
-				print_server(stderr, env->error->message);
-			else
-				fputs(
-				    _(model_error_text((int)env->error->code)),
-				    stderr);
-			fputc('\n', stderr);
-		}
-		p->rc = 1;
-		qconn_close(c);
-		break;
-	default:
-		break;
-	}
-}
-
-static void cli_close(struct qconn *c, int reason)
-{
-	struct pcli *p = qconn_data(c);
-
-	if (p->rc < 0) {
-		fprintf(stderr,
-			_("quiz practice: the connection to %s ended before "
-			  "the progress came (%s)\n"),
-			p->a->server, reason ? uv_strerror(reason) : "closed");
-		p->rc = 1;
-	}
-	p->a->c = NULL;
-	uv_timer_stop(&p->timeout);
-	uv_close((uv_handle_t *)&p->timeout, NULL);
-}
-
-static void cli_timeout(uv_timer_t *t)
-{
-	struct pcli *p = t->data;
-
-	fprintf(stderr, "quiz practice: %s\n",
-		_("no answer from the server in time"));
-	p->rc = 1;
-	if (p->a->c)
-		qconn_close(p->a->c);
-	else
-		uv_close((uv_handle_t *)&p->timeout, NULL);
-}
-
-/* --stats: connects, starts with the token, asks, prints, exits. */
-static int run_stats(struct papp *a)
-{
-	static const struct qconn_callbacks cb = {
-	    .on_message = cli_message,
-	    .on_close = cli_close,
-	};
-	struct qconn_options opt = {.client = "quiz/" QUIZ_VERSION};
-	struct pcli p = {.a = a, .rc = -1};
-	uv_loop_t loop;
-	struct qconn *c;
-
-	a->st = malloc(sizeof(*a->st));
-	if (!a->st || uv_loop_init(&loop) < 0)
-		return 1;
-	a->loop = &loop;
-	uv_timer_init(&loop, &p.timeout);
-	p.timeout.data = &p;
-	uv_timer_start(&p.timeout, cli_timeout, STATS_WAIT_MS, 0);
-	c = qconn_new(&loop, &cb, &p);
-	if (!c) {
-		uv_close((uv_handle_t *)&p.timeout, NULL);
-		uv_run(&loop, UV_RUN_DEFAULT);
-		uv_loop_close(&loop);
-		return 1;
-	}
-	a->c = c;
-	qconn_configure(c, &opt);
-	if (qconn_connect(c, (const struct sockaddr *)&a->addr) < 0)
-		qconn_close(c);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	uv_loop_close(&loop);
-	return p.rc == 0 ? 0 : 1;
-}
-
 /* --- main ------------------------------------------------------------ */
 
 /* Runs the practice screen until q. Returns the exit status. */
@@ -1090,7 +847,7 @@ static int run_ui(struct papp *a)
 		fcntl(STDIN_FILENO, F_SETFL, a->stdin_flags);
 	uv_loop_close(&loop);
 	if (a->refused) {
-		print_refusal(a, a->pm.refused, a->pm.q.error);
+		practice_print_refusal(a, a->pm.refused, a->pm.q.error);
 		return 1;
 	}
 	if (a->pm.answered)
@@ -1117,21 +874,21 @@ int practice_main(int argc, char **argv)
 	if (seatfile_path(a->seat_path, sizeof(a->seat_path)) < 0)
 		a->seat_path[0] = '\0';
 	if (a->show_token) {
-		rc = show_token(a);
+		rc = practice_show_token(a);
 		goto out;
 	}
 	if (a->forget_token) {
 		struct seatfile_key k;
 
-		if (seat_key(a, a->name, a->team, &k))
+		if (practice_seat_key(a, a->name, a->team, &k))
 			seatfile_forget(a->seat_path, &k);
-	} else if (!a->token_given && find_token(a) == 0) {
+	} else if (!a->token_given && practice_find_token(a) == 0) {
 		a->token_saved = true;
 	}
 	if (a->stats && !a->token[0]) {
 		char w[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8];
 
-		who(w, sizeof(w), a->name, a->team);
+		practice_who(w, sizeof(w), a->name, a->team);
 		fprintf(stderr,
 			_("quiz practice: no personal token saved for %s on %s "
 			  "(%s): practise first, or give --token\n"),
@@ -1143,7 +900,7 @@ int practice_main(int argc, char **argv)
 	pmodel_init(&a->pm, a->name, a->team, a->mode);
 	a->backoff_ms = BACKOFF_CAP_MS;
 	a->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32);
-	rc = a->stats ? run_stats(a) : run_ui(a);
+	rc = a->stats ? practice_run_stats(a) : run_ui(a);
 out:
 	free(a->st);
 	free(a->stats_text);
