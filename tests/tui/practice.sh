@@ -10,7 +10,8 @@
 #      "In the review book", the 错题本 count 1 in the header;
 #   2. q on an open question asks first (n keeps it); r switches to the
 #      review book, which asks the wrong question again (it comes back);
-#      answered right it stays in the book (two in a row clear it);
+#      answered right it stays in the book (two in a row clear it); p
+#      shows the progress page, b the team board;
 #   3. q quits at the result; the state file holds the practice token;
 #      started again, the same person carries on (错题本 1, no new person);
 #   4. --show-token prints the saved token; --stats and --stats
@@ -18,7 +19,9 @@
 #   5. another device (another state file): the same name is refused with
 #      the way to carry the token over; with --token it is the same person;
 #      a saved token the server does not know is said so, nothing created;
-#   6. the question screen in zh_CN (错题本 in the header) at 80x24.
+#   6. with --time the timer runs out: an empty answer, "Time is up:
+#      wrong", in the review book;
+#   7. the question screen in zh_CN (错题本 in the header) at 80x24.
 # A missing tool is a SKIP (exit 77), never a pass.
 #
 # Usage: practice.sh QUIZD QUIZ BANK_DIR
@@ -142,6 +145,16 @@ wait_re 1 "Correct!  \(" 5
 wait_for 1 "In the review book · box 1 of 5"
 wait_re 1 "Review book 1 · online *$"
 echo "scene 2: the wrong answer came back in review"
+# the progress page and the team board from inside (p, b, any key back)
+T send-keys -t m:1 p
+wait_for 1 "张三 (一支部) on $addr" 5
+wait_re 1 "^ All +[0-9]+ +2 +0 +0\.0% +66\.7% +1$"
+wait_for 1 "b team board  any other key: back"
+T send-keys -t m:1 b
+wait_for 1 "Team 一支部 on $addr: 1 members" 5
+wait_re 1 "^ 张三 +3 +66\.7% "
+T send-keys -t m:1 x
+wait_for 1 "Enter next  s schedule  p progress  q quit" 3
 
 # --- 3. q at a result quits at once; the history continues
 T send-keys -t m:1 q
@@ -207,7 +220,18 @@ wait_joined 3 "does not know the personal token saved for 李四"
 "$quiz" practice "$addr" --name 李四 --stats >"$tmp/out" 2>&1 && fail "李四 has stats"
 echo "scene 5: NAME_TAKEN on another device, --token, and an unknown saved token"
 
-# --- 6. zh_CN at 80x24
+# --- 6. a per-question timer: when it runs out an empty answer goes
+run 3 "" "$tmp/state4" "$quiz" practice "$addr" --name 王五 --kinds tf --time 3
+wait_for 3 "Practice · question 1 ·" 10
+wait_re 3 "^  [0-9]\.[0-9] s left "
+wait_re 3 "Time is up: wrong  \([0-9]+\.[0-9] s\)" 8
+wait_for 3 "In the review book · box 1 of 5"
+wait_re 3 "王五 · Review book 1 · online *$"
+T send-keys -t m:3 q
+wait_for 3 "quiz exited 0" 5
+echo "scene 6: the timer ran out: wrong, in the review book"
+
+# --- 7. zh_CN at 80x24
 if [ -f "$(dirname "$quiz")/locale/zh_CN/LC_MESSAGES/quiz.mo" ]; then
   run 4 zh_CN "$tmp/state" "$quiz" practice "$addr" --name 张三 --team 一支部 --kinds tf
   wait_for 4 "错题本 1" 10
@@ -217,7 +241,7 @@ if [ -f "$(dirname "$quiz")/locale/zh_CN/LC_MESSAGES/quiz.mo" ]; then
   [ "$hw" -eq 79 ] || fail "zh header is $hw columns wide, want 79 (80 and a space)"
   T send-keys -t m:4 C-c
   wait_for 4 "quiz exited 0" 5
-  echo "scene 6: zh_CN"
+  echo "scene 7: zh_CN"
 else
   skipped+=("no zh_CN catalogue built: the zh_CN screen was not checked")
 fi
