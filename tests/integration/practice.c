@@ -754,8 +754,32 @@ static int run_locked(const char *path)
 	if (!(f = fopen(path, "r")) || fscanf(f, "%63s", token) != 1)
 		tc_die("cannot read the state file");
 	fclose(f);
+	/* a connection that answers and closes before the commit: its
+	 * reply must be dropped, the connection never touched again */
 	a = peer_open();
 	s.token = token;
+	wire_free(ready(practice_start(a, &s), false, 0, NICK_A,
+			"a connection that will not wait"));
+	qe = want(practice_next(a), QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION,
+		  "a question for the connection that will not wait");
+	if (!qe)
+		tc_die("no question");
+	{
+		Env env = QUIZ__V1__ENVELOPE__INIT;
+		Quiz__V1__Answer m = QUIZ__V1__ANSWER__INIT;
+
+		m.question_index = qe->practice_question->question->index;
+		m.text = "";
+		env.seq = ++a->seq;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER;
+		env.answer = &m;
+		if (tc_send_env(a->fd, &env) < 0)
+			tc_die("send");
+	}
+	wire_free(qe);
+	peer_close(a);
+
+	a = peer_open();
 	wire_free(ready(practice_start(a, &s), false, 0, NICK_A,
 			"the token, the database locked"));
 	qe = want(practice_next(a), QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION,

@@ -70,7 +70,7 @@ grep -q "\[practice\] 2 person(s)" "$tmp/quizd.log" || fail "the restart did not
 "$tool" "$port" "$bank" "$tmp/state" again || fail "practice after the restart failed"
 
 # a PracticeResult waits for its commit: another process holds the write
-# lock for 1.5 s
+# lock for 1.5 s; meanwhile a connection answers and closes at once
 (printf 'BEGIN IMMEDIATE;\n.shell sleep 1.5\nCOMMIT;\n' | sqlite3 "$db") &
 lpid=$!
 sleep 0.3
@@ -78,8 +78,11 @@ sleep 0.3
 wait "$lpid" || true
 ms=$(sed -n 's/^result after \([0-9]*\) ms$/\1/p' "$tmp/locked.out")
 [ -n "$ms" ] && [ "$ms" -ge 900 ] || { cat "$tmp/locked.out"; fail "locked: PracticeResult after ${ms:-?} ms, before the lock was released"; }
-[ "$(q "select count(*) from practice_answers where person = $pid")" = $((right + wrong + 2)) ] \
-  || fail "locked: the answer told is not stored"
+# again's answer, the abandoned one (its connection closed before the
+# commit: quizd must not touch it afterwards) and the one told late
+[ "$(q "select count(*) from practice_answers where person = $pid")" = $((right + wrong + 3)) ] \
+  || fail "locked: the answers are not all stored"
+kill -0 "$qpid" || fail "quizd died after a connection closed before its commit"
 echo "a PracticeResult waited ${ms} ms for its commit (lock released after ~1.2 s)"
 kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
 echo "practice: history, book and board survive a restart"
