@@ -376,6 +376,43 @@ static void ui_presult(const struct pmodel *pm, int y, uint64_t wall_us)
 	}
 }
 
+/* The bank's categories from row y (a filter that matched nothing may
+ * have been mistyped): "Categories: 党章党规 · 党史 · …", a name never cut
+ * across rows, at most 3 rows. Returns the rows used. */
+static int ui_pcats(const struct pmodel *pm, int y)
+{
+	char line[512];
+	int w = COLS - 8, used, rows = 0;
+	size_t o;
+	unsigned i;
+
+	o = (size_t)snprintf(line, sizeof(line), "%s", _("Categories:"));
+	used = ui_width(line);
+	for (i = 0; i < pm->n_cats && rows < 3; i++) {
+		const char *c =
+		    pm->cats[i][0] ? pm->cats[i] : _("(no category)");
+		int cw = ui_width(c) + 3; /* " · " or the leading space */
+
+		if (used + cw > w && used > 0) {
+			ui_text(y + rows++, 4, w, line);
+			o = 0;
+			line[0] = '\0';
+			used = -1; /* no separator at the start of a row */
+		}
+		if (o < sizeof(line))
+			o +=
+			    (size_t)snprintf(line + o, sizeof(line) - o, "%s%s",
+					     used < 0 ? ""
+					     : i      ? " · "
+						      : " ",
+					     c);
+		used = used < 0 ? cw - 3 : used + cw;
+	}
+	if (o && rows < 3)
+		ui_text(y + rows++, 4, w, line);
+	return rows;
+}
+
 /* Nothing to ask: why, when the next item is due, what can be done. */
 static void ui_pwait(const struct pmodel *pm, int y, uint64_t wall_us)
 {
@@ -411,6 +448,8 @@ static void ui_pwait(const struct pmodel *pm, int y, uint64_t wall_us)
 			 pm->answered, pm->right);
 		ui_text_center(row++, 0, COLS, buf);
 	}
+	if (pm->wait_empty && pm->mode == PMODEL_SCHEDULE && pm->n_cats)
+		row += ui_pcats(pm, row) + 1;
 	row += 2;
 	if (pm->mode == PMODEL_SCHEDULE && pm->review) {
 		snprintf(buf, sizeof(buf),

@@ -43,6 +43,8 @@ static void ready(uint32_t review)
 {
 	Quiz__V1__PracticeReady r = QUIZ__V1__PRACTICE_READY__INIT;
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	static char *cats[] = {"党章党规", "党的理论", "治国理政", "组织建设",
+			       "作风建设", "组织生活", "党员管理", "纪律廉政"};
 
 	FEED(welcome, WELCOME, &w);
 	r.person_token = "0123456789abcdef0123456789abcdef";
@@ -50,6 +52,8 @@ static void ready(uint32_t review)
 	r.team = "机关党委第一党支部";
 	r.items = 125;
 	r.review = review;
+	r.categories = cats;
+	r.n_categories = 8;
 	FEED(practice_ready, PRACTICE_READY, &r);
 }
 
@@ -249,6 +253,9 @@ static int scene(const char *name)
 		result(true, false, true, WALL + 600 * SEC);
 	} else if (strcmp(name, "wait") == 0) {
 		w.next_due_unix_us = WALL + 600 * SEC;
+		FEED(practice_wait, PRACTICE_WAIT, &w);
+	} else if (strcmp(name, "filter_empty") == 0) {
+		w.empty = true;
 		FEED(practice_wait, PRACTICE_WAIT, &w);
 	} else if (strcmp(name, "review_empty") == 0) {
 		P.mode = PMODEL_REVIEW;

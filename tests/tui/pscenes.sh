@@ -129,6 +129,12 @@ has "Nothing due now." "Next item due at 00:10 (back in 10 minutes)" \
   "n try again  r review book  p progress  q quit"
 fits
 
+show filter_empty
+has "Nothing to practise with this filter." \
+  "Categories: 党章党规 · 党的理论 · 治国理政 · 组织建设 · 作风建设" \
+  "    组织生活 · 党员管理 · 纪律廉政" "r  review the review book (1 item)"
+fits
+
 show review_empty
 has "The review book is empty: nothing to review." "s  back to the schedule"
 hasnt "r  review the review book"
