@@ -93,7 +93,7 @@ int practice_show_token(struct papp *a)
 			  "(%s)\n"),
 			w, a->server,
 			a->seat_path[0] ? a->seat_path : _("no state file"));
-		return 1;
+		return 2; /* as --stats and host --resume: nothing to go on */
 	}
 	printf("%s\n", a->token);
 	return 0;

@@ -70,7 +70,8 @@ void practice_print_refusal(const struct papp *a, int code, const char *msg);
 /* Looks up the saved token of --name/--team into a->token. Returns 0 or a
  * negative errno (-ENOENT: none). */
 int practice_find_token(struct papp *a);
-/* --show-token: prints the saved token. Returns the exit status. */
+/* --show-token: prints the saved token. Returns the exit status (2:
+ * none saved). */
 int practice_show_token(struct papp *a);
 /* --stats: connects, asks, prints. Returns the exit status. */
 int practice_run_stats(struct papp *a);

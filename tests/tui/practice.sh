@@ -175,7 +175,9 @@ echo "scene 3: started again, the same person with 1 item in the review book"
 export XDG_STATE_HOME="$tmp/state"
 [ "$("$quiz" practice "$addr" --name 张三 --team 一支部 --show-token)" = "$token" ] ||
   fail "--show-token did not print the saved token"
-"$quiz" practice "$addr" --name 张三 --show-token >"$tmp/out" 2>&1 && fail "--show-token without the team found a token"
+rc=0
+"$quiz" practice "$addr" --name 张三 --show-token >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "--show-token without the team: exit $rc, want 2"
 grep -qF "no personal token saved for 张三 on $addr" "$tmp/out" || fail "--show-token error: $(cat "$tmp/out")"
 "$quiz" practice "$addr" --name 张三 --team 一支部 --stats >"$tmp/stats" 2>"$tmp/err" ||
   fail "--stats failed: $(cat "$tmp/err")"
@@ -192,7 +194,9 @@ cat "$tmp/board"
 grep -qx "Team 一支部 on $addr: 1 members" "$tmp/board" || fail "--team-board: no title"
 grep -qE "^Member +Answers +Accuracy" "$tmp/board" || fail "--team-board: no member table"
 grep -qE "^张三 +3 +66\.7% +2 " "$tmp/board" || fail "--team-board: 张三's row"
-"$quiz" practice "$addr" --name 王五 --stats >"$tmp/out" 2>&1 && fail "--stats without a token exited 0"
+rc=0
+"$quiz" practice "$addr" --name 王五 --stats >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "--stats without a token: exit $rc, want 2"
 grep -qF "no personal token saved for 王五" "$tmp/out" || fail "--stats error: $(cat "$tmp/out")"
 echo "scene 4: --show-token, --stats and --team-board"
 
@@ -217,7 +221,10 @@ chmod 600 "$tmp/state3/quiz/seats"
 run 3 "" "$tmp/state3" "$quiz" practice "$addr" --name 李四
 wait_for 3 "quiz exited 1" 10
 wait_joined 3 "does not know the personal token saved for 李四"
-"$quiz" practice "$addr" --name 李四 --stats >"$tmp/out" 2>&1 && fail "李四 has stats"
+rc=0
+XDG_STATE_HOME="$tmp/state3" "$quiz" practice "$addr" --name 李四 --stats >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "李四's stats with an unknown token: exit $rc, want 1"
+grep -qF "does not know the personal token saved for 李四" "$tmp/out" || fail "--stats refusal: $(cat "$tmp/out")"
 echo "scene 5: NAME_TAKEN on another device, --token, and an unknown saved token"
 
 # --- 6. a per-question timer: when it runs out an empty answer goes
