@@ -384,7 +384,7 @@ int practice_srv_start(struct practice_srv *ps, struct session *ss,
 	struct fmt_practice probe;
 	struct store_sitting sit;
 	struct person *p = NULL;
-	char token[QUIZ_TOKEN_BUF] = "";
+	char token[QUIZ_TOKEN_INPUT_MAX + 1] = "";
 	uint64_t notify = 0;
 	struct pconn *pc;
 	int r;
