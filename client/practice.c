@@ -88,8 +88,9 @@ void practice_usage(FILE *f, bool full)
 		  "prints it)"),
 		_("print the personal token saved for NAME and TEAM, and "
 		  "exit"),
-		_("forget the saved token and register NAME anew (the old "
-		  "history stays on the server, out of reach)"),
+		_("register NAME anew instead of presenting the saved token, "
+		  "which the new one replaces (the old history stays on the "
+		  "server, out of reach)"),
 		_("print your progress as plain text, and exit"),
 		_("with --stats: your team's board, every member"));
 	fprintf(f, "%s\n",
@@ -877,14 +878,12 @@ int practice_main(int argc, char **argv)
 		rc = practice_show_token(a);
 		goto out;
 	}
-	if (a->forget_token) {
-		struct seatfile_key k;
-
-		if (practice_seat_key(a, a->name, a->team, &k))
-			seatfile_forget(a->seat_path, &k);
-	} else if (!a->token_given && practice_find_token(a) == 0) {
+	/* --forget-token: the saved token is not presented; its line is
+	 * replaced only once the server has registered the new person (a
+	 * refusal, NAME_TAKEN above all, leaves it as it was) */
+	if (!a->forget_token && !a->token_given &&
+	    practice_find_token(a) == 0)
 		a->token_saved = true;
-	}
 	if (a->stats && !a->token[0]) {
 		char w[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8];
 

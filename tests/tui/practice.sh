@@ -225,7 +225,20 @@ rc=0
 XDG_STATE_HOME="$tmp/state3" "$quiz" practice "$addr" --name 李四 --stats >"$tmp/out" 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "李四's stats with an unknown token: exit $rc, want 1"
 grep -qF "does not know the personal token saved for 李四" "$tmp/out" || fail "--stats refusal: $(cat "$tmp/out")"
-echo "scene 5: NAME_TAKEN on another device, --token, and an unknown saved token"
+# --forget-token: a refused registration (NAME_TAKEN) keeps the saved
+# line; an accepted one replaces it
+run 2 "" "$tmp/state" "$quiz" practice "$addr" --name 张三 --team 一支部 --forget-token
+wait_for 2 "quiz exited 1" 10
+wait_joined 2 "already has a practice history on $addr"
+grep -qE "^$addr ~一支部 practice 张三 $token\$" "$seats" || fail "--forget-token lost the saved token: $(cat "$seats")"
+run 3 "" "$tmp/state3" "$quiz" practice "$addr" --name 李四 --forget-token --kinds tf
+wait_for 3 "Practice · question 1 ·" 10
+wait_re 3 "李四 · Review book 0 · online *$"
+grep -qE "^$addr ~ practice 李四 [0-9a-f]{32}\$" "$tmp/state3/quiz/seats" || fail "李四's new token not saved"
+grep -qF 0123456789abcdef0123456789abcdef "$tmp/state3/quiz/seats" && fail "李四's unknown token kept"
+T send-keys -t m:3 C-c
+wait_for 3 "quiz exited 0" 5
+echo "scene 5: NAME_TAKEN on another device, --token, an unknown saved token, --forget-token"
 
 # --- 6. a per-question timer: when it runs out an empty answer goes
 run 3 "" "$tmp/state4" "$quiz" practice "$addr" --name 王五 --kinds tf --time 3
