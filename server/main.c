@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	    "       quizd audit show --db PATH MATCH\n"
 	    "       quizd results list|show MATCH|export MATCH --format "
 	    "csv|xlsx ...\n"
+	    "       quizd results practice [--team T] [--format "
+	    "text|csv|xlsx] ...\n"
 	    "\n"
 	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
 	    "\n"

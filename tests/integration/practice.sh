@@ -5,8 +5,13 @@
 # on a second connection, gets NAME_TAKEN, WRONG_PIN and BAD_MESSAGE for
 # hostile fields, registers a second member and reads the team board;
 # meanwhile quiz-bench plays a live match on the same quizd, which must
-# finish with zero mismatches. Then quizd is restarted on the same
-# database: the same person, history, 错题本 and board come back.
+# finish with zero mismatches. The database must hold what was told (the
+# answers, the 错题本, only the token's hash). Then quizd is restarted on
+# the same database, with two odd rows added (an item gone from the bank,
+# a state that does not parse: skipped and counted): the same person,
+# history, 错题本 and board come back. Last, with the database locked by
+# another process, a PracticeResult waits for its commit, and a connection
+# that closes before its commit is never touched again.
 set -euo pipefail
 quizd=$1 tool=$2 bench=$3 bank=$4
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
@@ -51,7 +56,7 @@ kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
 # the database holds what the person was told: every answer, the 错题本,
 # and only the token's hash
 db=$tmp/quiz.db
-read -r token pid seen right wrong _ bright bwrong nbook <"$tmp/state"
+read -r token pid seen right wrong bseen bright bwrong nbook <"$tmp/state"
 q() { sqlite3 "$db" "$1"; }
 [ "$(q "select count(*) from persons")" = 2 ] || fail "want 2 persons stored"
 [ "$(q "select count(*) from practice_answers where person = $pid")" = $((right + wrong)) ] \
@@ -65,8 +70,15 @@ q() { sqlite3 "$db" "$1"; }
 ! grep -qa "$token" "$db" || fail "the token is in the database file"
 echo "stored: $((right + wrong)) answers, the book of $nbook, token hashed"
 
+# odd rows: a state for an item no longer in the bank, and a state that
+# does not parse (for an item the person never answered): both skipped at
+# start and counted in the log, the history otherwise intact
+unseen=$(q "select id from questions where id not in (select item_id from practice_items where person = $pid) order by id limit 1")
+q "insert into practice_items (person, item_id, state) values ($pid, 'gone-item', 'S1 1 0 1 1 0 1 1 1'), ($pid, '$unseen', 'S1 nonsense')"
+
 start_quizd
-grep -q "\[practice\] 2 person(s)" "$tmp/quizd.log" || fail "the restart did not load 2 persons"
+grep -q "\[practice\] 2 person(s), $((seen + bseen)) item state(s) loaded; skipped 1 of items no longer in the bank, 1 unreadable" "$tmp/quizd.log" \
+  || { grep "\[practice\]" "$tmp/quizd.log"; fail "the restart did not load 2 persons and skip the 2 odd rows"; }
 "$tool" "$port" "$bank" "$tmp/state" again || fail "practice after the restart failed"
 
 # a PracticeResult waits for its commit: another process holds the write
