@@ -44,6 +44,7 @@
 #define BACKOFF_CAP_MS 1000
 #define BACKOFF_MAX_MS 8000
 #define TICK_MS	       100
+#define START_AGAIN_MS 1000 /* a start refused for storage: again after */
 
 /* struct papp: practice_int.h */
 
@@ -513,8 +514,13 @@ static void on_retry(uv_timer_t *t)
 {
 	struct papp *a = t->data;
 
-	if (!a->quitting && !a->c)
+	if (a->quitting)
+		return;
+	if (!a->c)
 		app_connect(a);
+	else if (a->start_again && qconn_welcomed(a->c))
+		practice_send_start(a, a->mode);
+	a->start_again = false;
 }
 
 static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
@@ -555,6 +561,19 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		break;
 	default:
 		break;
+	}
+	if ((flags & PMODEL_REFUSED) &&
+	    a->pm.refused == QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE) {
+		/* nothing recorded: the start is sent again in a moment */
+		a->pm.refused = 0;
+		a->pm.q.error[0] = '\0';
+		a->pm.q.error_code = 0;
+		a->start_seq = 0;
+		a->start_again = true;
+		snprintf(a->pv.v.notice, sizeof(a->pv.v.notice), "%s",
+			 _("The server cannot save right now: trying again…"));
+		uv_timer_start(&a->retry, on_retry, START_AGAIN_MS, 0);
+		flags &= ~PMODEL_REFUSED;
 	}
 	if (flags & PMODEL_REFUSED) {
 		a->refused = true;
@@ -881,8 +900,7 @@ int practice_main(int argc, char **argv)
 	/* --forget-token: the saved token is not presented; its line is
 	 * replaced only once the server has registered the new person (a
 	 * refusal, NAME_TAKEN above all, leaves it as it was) */
-	if (!a->forget_token && !a->token_given &&
-	    practice_find_token(a) == 0)
+	if (!a->forget_token && !a->token_given && practice_find_token(a) == 0)
 		a->token_saved = true;
 	if (a->stats && !a->token[0]) {
 		char w[MODEL_NAME_MAX + MODEL_TEAM_NAME + 8];

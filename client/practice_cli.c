@@ -17,7 +17,9 @@
 #include "seatfile.h"
 #include "text.h"
 
-#define STATS_WAIT_MS 10000 /* --stats gives up after this */
+#define STATS_WAIT_MS  10000 /* --stats gives up after this */
+#define STATS_AGAIN_MS 1000  /* a start refused for storage: again after */
+#define STATS_TRIES    5     /* at most this many times */
 
 /* Prints server text sanitised (as the model copies it). */
 static void print_server(FILE *f, const char *text)
@@ -103,9 +105,19 @@ int practice_show_token(struct papp *a)
 
 struct pcli {
 	struct papp *a;
-	uv_timer_t timeout;
+	uv_timer_t timeout, again;
+	unsigned tries; /* starts sent again after STORAGE_UNAVAILABLE */
 	int rc;
 };
+
+/* Sends the start again (it was refused for storage: nothing recorded). */
+static void cli_again(uv_timer_t *t)
+{
+	struct pcli *p = t->data;
+
+	if (p->a->c && qconn_welcomed(p->a->c))
+		practice_send_start(p->a, PMODEL_SCHEDULE);
+}
 
 static void cli_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			uint64_t recv_us)
@@ -142,6 +154,15 @@ static void cli_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		if (!env->error)
 			break;
+		if (a->start_seq && env->error->ref_seq == a->start_seq &&
+		    env->error->code ==
+			QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE &&
+		    p->tries < STATS_TRIES) {
+			p->tries++;
+			a->start_seq = 0;
+			uv_timer_start(&p->again, cli_again, STATS_AGAIN_MS, 0);
+			break;
+		}
 		if (a->start_seq && env->error->ref_seq == a->start_seq)
 			practice_print_refusal(a, (int)env->error->code,
 					       env->error->message);
@@ -177,6 +198,7 @@ static void cli_close(struct qconn *c, int reason)
 	p->a->c = NULL;
 	uv_timer_stop(&p->timeout);
 	uv_close((uv_handle_t *)&p->timeout, NULL);
+	uv_close((uv_handle_t *)&p->again, NULL);
 }
 
 static void cli_timeout(uv_timer_t *t)
@@ -187,9 +209,7 @@ static void cli_timeout(uv_timer_t *t)
 		_("no answer from the server in time"));
 	p->rc = 1;
 	if (p->a->c)
-		qconn_close(p->a->c);
-	else
-		uv_close((uv_handle_t *)&p->timeout, NULL);
+		qconn_close(p->a->c); /* cli_close closes the timers */
 }
 
 /* --stats: connects, starts with the token, asks, prints, exits. */
@@ -209,11 +229,13 @@ int practice_run_stats(struct papp *a)
 		return 1;
 	a->loop = &loop;
 	uv_timer_init(&loop, &p.timeout);
-	p.timeout.data = &p;
+	uv_timer_init(&loop, &p.again);
+	p.timeout.data = p.again.data = &p;
 	uv_timer_start(&p.timeout, cli_timeout, STATS_WAIT_MS, 0);
 	c = qconn_new(&loop, &cb, &p);
 	if (!c) {
 		uv_close((uv_handle_t *)&p.timeout, NULL);
+		uv_close((uv_handle_t *)&p.again, NULL);
 		uv_run(&loop, UV_RUN_DEFAULT);
 		uv_loop_close(&loop);
 		return 1;

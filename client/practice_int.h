@@ -37,6 +37,7 @@ struct papp {
 	char seat_path[4096];
 
 	uint32_t start_seq; /* the PracticeStart on its way */
+	bool start_again;   /* refused for storage: send it again (retry) */
 	bool refused;
 	int exit_code;
 	unsigned backoff_ms;
