@@ -5,7 +5,9 @@
  * paints the model. A dropped connection is retried with backoff (full
  * jitter) and the seat taken back with the Welcome's resume token; the
  * seats are also kept in the state file (seatfile.h), so a contestant who
- * starts quiz again, or a host with --resume, gets the seat back. */
+ * starts quiz again, or a host with --resume, gets the seat back.
+ * `quiz practice` is a program of its own on the same pieces (practice.c),
+ * entered from main(). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include "draw.h"
 #include "i18n.h"
 #include "model.h"
+#include "practice.h"
 #include "qconn.h"
 #include "roomcode.h"
 #include "door.h"
@@ -154,6 +157,10 @@ static void usage(FILE *f, const char *mode)
 				_("take back the host console of room CODE "
 				  "(the host token saved when it was "
 				  "created)"));
+		fputc('\n', f);
+	}
+	if (!mode) {
+		practice_usage(f, false);
 		fputc('\n', f);
 	}
 	if (!mode || strcmp(mode, "screen") == 0)
@@ -880,6 +887,7 @@ static bool app_seat_key(const struct app *a, const char *code,
 	k->code = norm;
 	k->role = a->mode == MODE_HOST ? "host" : "join";
 	k->name = a->mode == MODE_HOST ? "-" : a->name;
+	k->team = NULL; /* practice only */
 	return true;
 }
 
@@ -1542,6 +1550,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	i18n_init();
+	if (argc > 1 && strcmp(argv[1], "practice") == 0)
+		return practice_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "door") == 0) {
 		/* the SSH door: ask, then go on as quiz join */
 		if (argc == 3 && strcmp(argv[2], "--help") == 0) {

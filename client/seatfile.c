@@ -16,9 +16,12 @@
 
 #define FIELDS 5
 
+#define LINES_MAX (SEATFILE_SEATS_MAX + SEATFILE_PRACTICE_MAX)
+
 /* The lines of a file, each one valid, in file order. */
 struct seat_lines {
-	char *line[SEATFILE_SEATS_MAX + 1]; /* without '\n', owned */
+	char *line[LINES_MAX + 1];    /* without '\n', owned */
+	bool practice[LINES_MAX + 1]; /* a practice line (counted apart) */
 	unsigned n;
 };
 
@@ -130,25 +133,77 @@ static int split_line(const char *line, char f[FIELDS][SEATFILE_LINE_MAX])
 			return -EINVAL;
 		p = e ? e + 1 : p + n;
 	}
+	if (strcmp(f[2], "practice") == 0)
+		return f[1][0] == '~' ? 0 : -EINVAL; /* "~TEAM" */
 	if (strcmp(f[2], "join") != 0 && strcmp(f[2], "host") != 0)
 		return -EINVAL;
 	return 0;
+}
+
+/* Whether the key is a practice token's. */
+static bool is_practice(const struct seatfile_key *k)
+{
+	return strcmp(k->role, "practice") == 0;
+}
+
+/* The CODE field of k: the room code, or for practice '~' and the team.
+ * Returns 0, or -ENAMETOOLONG. */
+static int key_code(const struct seatfile_key *k, char *out, size_t len)
+{
+	int n;
+
+	if (!is_practice(k))
+		n = snprintf(out, len, "%s", k->code);
+	else
+		n = snprintf(out, len, "~%s", k->team ? k->team : "");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /* Whether the decoded fields f name the seat k. */
 static bool same_key(char f[FIELDS][SEATFILE_LINE_MAX],
 		     const struct seatfile_key *k)
 {
-	return strcmp(f[0], k->server) == 0 && strcmp(f[1], k->code) == 0 &&
+	char code[SEATFILE_LINE_MAX];
+
+	return key_code(k, code, sizeof(code)) == 0 &&
+	       strcmp(f[0], k->server) == 0 && strcmp(f[1], code) == 0 &&
 	       strcmp(f[2], k->role) == 0 && strcmp(f[3], k->name) == 0;
 }
 
 /* Whether every field of k is usable. */
 static bool key_ok(const struct seatfile_key *k)
 {
-	return k && k->server && k->server[0] && k->code && k->code[0] &&
-	       k->role && k->name && k->name[0] &&
+	if (!k || !k->server || !k->server[0] || !k->role || !k->name ||
+	    !k->name[0])
+		return false;
+	if (strcmp(k->role, "practice") == 0)
+		return !k->team || strlen(k->team) < SEATFILE_LINE_MAX / 4;
+	return k->code && k->code[0] &&
 	       (strcmp(k->role, "join") == 0 || strcmp(k->role, "host") == 0);
+}
+
+/* Makes room for one more line of the kind practice: drops the oldest
+ * line of that kind when its cap is reached. */
+static void make_room(struct seat_lines *l, bool practice)
+{
+	unsigned i, n = 0, first = l->n;
+	unsigned cap = practice ? SEATFILE_PRACTICE_MAX : SEATFILE_SEATS_MAX;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->practice[i] != practice)
+			continue;
+		if (first == l->n)
+			first = i;
+		n++;
+	}
+	if (n < cap || first == l->n)
+		return;
+	free(l->line[first]);
+	memmove(l->line + first, l->line + first + 1,
+		(l->n - first - 1) * sizeof(l->line[0]));
+	memmove(l->practice + first, l->practice + first + 1,
+		(l->n - first - 1) * sizeof(l->practice[0]));
+	l->n--;
 }
 
 /* Frees the lines. */
@@ -251,13 +306,9 @@ static int load(const char *path, const struct seatfile_key *skip,
 			}
 			continue;
 		}
-		if (l->n == SEATFILE_SEATS_MAX) {
-			/* keep the newest: drop the oldest */
-			free(l->line[0]);
-			memmove(l->line, l->line + 1,
-				(SEATFILE_SEATS_MAX - 1) * sizeof(l->line[0]));
-			l->n--;
-		}
+		/* keep the newest: drop the oldest of the kind */
+		make_room(l, strcmp(f[2], "practice") == 0);
+		l->practice[l->n] = strcmp(f[2], "practice") == 0;
 		l->line[l->n] = strdup(p);
 		if (!l->line[l->n]) {
 			rc = -ENOMEM;
@@ -373,7 +424,7 @@ int seatfile_find(const char *path, const struct seatfile_key *k, char *token,
 int seatfile_save(const char *path, const struct seatfile_key *k,
 		  const char *token)
 {
-	char line[SEATFILE_LINE_MAX];
+	char line[SEATFILE_LINE_MAX], code[SEATFILE_LINE_MAX];
 	const char *field[FIELDS];
 	struct seat_lines l;
 	size_t o = 0;
@@ -381,8 +432,10 @@ int seatfile_save(const char *path, const struct seatfile_key *k,
 
 	if (!key_ok(k) || !token || !token[0])
 		return -EINVAL;
+	if (key_code(k, code, sizeof(code)) < 0)
+		return -ENAMETOOLONG;
 	field[0] = k->server;
-	field[1] = k->code;
+	field[1] = code;
 	field[2] = k->role;
 	field[3] = k->name;
 	field[4] = token;
@@ -397,12 +450,7 @@ int seatfile_save(const char *path, const struct seatfile_key *k,
 	rc = load(path, k, &l, NULL, 0, NULL);
 	if (rc < 0)
 		return rc;
-	if (l.n == SEATFILE_SEATS_MAX) {
-		free(l.line[0]);
-		memmove(l.line, l.line + 1,
-			(SEATFILE_SEATS_MAX - 1) * sizeof(l.line[0]));
-		l.n--;
-	}
+	make_room(&l, is_practice(k));
 	rc = write_all(path, &l, line);
 	lines_free(&l);
 	return rc;

@@ -151,6 +151,10 @@ void ui_draw_countdown(const struct model *m, int y, uint64_t now);
 void ui_draw_podium(const struct model *m, int y, int h);
 /* Seconds-left bar of the open question on row y. */
 void ui_draw_timebar(const struct model *m, int y, uint64_t now);
+/* The options of the question with their keys from row y (to maxy);
+ * mark: 0 plain, 1 answering (selection, cursor), 2 marked (✓ the correct
+ * ones, ✗ a wrong choice). Returns the next free row. */
+int ui_draw_options(const struct model *m, int y, int maxy, int mark);
 
 /* The contest's rounds on row y: "3 rounds: 必答题 (必答) · …". */
 void ui_draw_rounds(const struct model *m, int y);
@@ -231,6 +235,26 @@ int ui_draw_judge_panel(const struct model *m, int y, int maxy, uint64_t now);
 /* The JUDGING state from row y: the stem, "The judges are ruling… 3.0
  * s", my answer (contestant) or the panel (host, judge). */
 void ui_draw_judging(const struct model *m, int y, uint64_t now);
+
+/* --- ui_practice.c: `quiz practice` ------------------------------------ */
+
+struct pmodel;
+
+/* What the practice screen shows besides its model. */
+struct ui_pview {
+	struct ui_view v;	/* server, notice, reconnecting, confirm */
+	const char *stats_text; /* the progress page shown (NULL: none) */
+	bool stats_wait;	/* the progress page was asked for */
+	bool stats_team;	/* it is the team board */
+};
+
+/* The whole practice screen at local time now (monotonic µs) and wall
+ * clock wall_us (µs since 1970, for "back in 3 days"). */
+void ui_draw_practice(const struct pmodel *pm, const struct ui_pview *pv,
+		      uint64_t now, uint64_t wall_us);
+/* "back in 3 days", "due now", "not scheduled" for a due time (wall µs),
+ * translated, into buf. */
+void ui_practice_span(char *buf, size_t len, uint64_t at_us, uint64_t wall_us);
 
 /* --- ui_host.c --------------------------------------------------------- */
 

@@ -599,7 +599,7 @@ static void ui_countdown(const struct model *m, int y, uint64_t now)
 
 /* Options with their keys; mark: 0 plain, 1 answering, 2 reveal. Returns
  * the next free row. */
-static int ui_options(const struct model *m, int y, int maxy, int mark)
+int ui_draw_options(const struct model *m, int y, int maxy, int mark)
 {
 	unsigned i;
 	char lead[16];
@@ -673,7 +673,7 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	if (m->q_buzz && !model_my_turn(m)) {
 		/* the options to read; the buzzer under them */
 		if (m->kind != KIND_FILL)
-			y = ui_options(m, y, maxy - 5, 0);
+			y = ui_draw_options(m, y, maxy - 5, 0);
 		y += ui_draw_buzz(m, y + 1, maxy + 1, now) + 1;
 		ui_draw_presses(m, y + 1, maxy + 1);
 		return;
@@ -687,7 +687,7 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 		ui_wrap(y, 4, COLS - 8, 2, buf, true);
 		attroff(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
 	} else {
-		ui_options(m, y, maxy, 1);
+		ui_draw_options(m, y, maxy, 1);
 	}
 	if (m->acked) {
 		ui_secs(s, sizeof(s), m->ack_rt_us);
@@ -824,7 +824,7 @@ static void ui_reveal(const struct model *m, int y)
 			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
 		}
 	} else {
-		y = ui_options(m, y, maxy - 4, 2);
+		y = ui_draw_options(m, y, maxy - 4, 2);
 	}
 	y++;
 	ui_result_line(m, y++);

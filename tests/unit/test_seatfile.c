@@ -91,7 +91,7 @@ static int count_lines(void)
 }
 
 static const struct seatfile_key ZS = {"127.0.0.1:7000", "ABCDEFGH", "join",
-				       "张三"};
+				       "张三", NULL};
 
 Test(seatfile, path_from_xdg_or_home)
 {
@@ -178,13 +178,14 @@ Test(seatfile, loose_dir_and_file_are_tightened, .init = setup,
 
 Test(seatfile, replace_and_forget, .init = setup, .fini = teardown)
 {
-	struct seatfile_key host = {"127.0.0.1:7000", "ABCDEFGH", "host", "-"};
+	struct seatfile_key host = {"127.0.0.1:7000", "ABCDEFGH", "host", "-",
+				    NULL};
 	struct seatfile_key other = {"127.0.0.1:7000", "ABCDEFGH", "join",
-				     "李四"};
+				     "李四", NULL};
 	struct seatfile_key other_code = {"127.0.0.1:7000", "ZZZZ0000", "join",
-					  "张三"};
+					  "张三", NULL};
 	struct seatfile_key other_srv = {"127.0.0.1:7001", "ABCDEFGH", "join",
-					 "张三"};
+					 "张三", NULL};
 	char tok[80];
 
 	cr_assert_eq(seatfile_save(path, &ZS, "t1"), 0);
@@ -213,8 +214,9 @@ Test(seatfile, replace_and_forget, .init = setup, .fini = teardown)
 Test(seatfile, names_with_spaces_and_percent, .init = setup, .fini = teardown)
 {
 	struct seatfile_key k = {"localhost:7000", "ABCDEFGH", "join",
-				 "Mary Ann 100% 张 三"};
-	struct seatfile_key k2 = {"localhost:7000", "ABCDEFGH", "join", "Mary"};
+				 "Mary Ann 100% 张 三", NULL};
+	struct seatfile_key k2 = {"localhost:7000", "ABCDEFGH", "join", "Mary",
+				  NULL};
 	char tok[80];
 
 	cr_assert_eq(seatfile_save(path, &k, "tk"), 0);
@@ -254,7 +256,7 @@ Test(seatfile, bad_lines_ignored_and_dropped, .init = setup, .fini = teardown)
 	cr_expect_str_eq(tok, "good");
 	{
 		struct seatfile_key last = {"s", "ABCDEFGH", "join",
-					    "last-no-newline"};
+					    "last-no-newline", NULL};
 
 		cr_assert_eq(seatfile_find(path, &last, tok, sizeof(tok)), 0);
 		cr_expect_str_eq(tok, "t");
@@ -268,8 +270,8 @@ Test(seatfile, bad_lines_ignored_and_dropped, .init = setup, .fini = teardown)
 
 Test(seatfile, invalid_keys_refused, .init = setup, .fini = teardown)
 {
-	struct seatfile_key empty = {"s", "ABCDEFGH", "join", ""};
-	struct seatfile_key role = {"s", "ABCDEFGH", "judge", "x"};
+	struct seatfile_key empty = {"s", "ABCDEFGH", "join", "", NULL};
+	struct seatfile_key role = {"s", "ABCDEFGH", "judge", "x", NULL};
 	char tok[8];
 
 	cr_expect_eq(seatfile_save(path, &empty, "t"), -EINVAL);
@@ -282,7 +284,7 @@ Test(seatfile, invalid_keys_refused, .init = setup, .fini = teardown)
 Test(seatfile, keeps_the_newest_lines, .init = setup, .fini = teardown)
 {
 	char name[16], tok[16];
-	struct seatfile_key k = {"s", "ABCDEFGH", "join", name};
+	struct seatfile_key k = {"s", "ABCDEFGH", "join", name, NULL};
 	int i;
 
 	for (i = 0; i < SEATFILE_SEATS_MAX + 6; i++) {
@@ -326,4 +328,113 @@ Test(seatfile, no_temp_file_left_and_symlink_refused, .init = setup,
 
 		cr_expect_lt(seatfile_find(path, &ZS, tok, sizeof(tok)), 0);
 	}
+}
+
+/* Practice tokens (quiz practice): keyed by server, nickname and team,
+ * the team written after '~' in the CODE field ("~" alone: no team). */
+Test(seatfile, practice_keyed_by_name_and_team, .init = setup, .fini = teardown)
+{
+	struct seatfile_key p = {"127.0.0.1:7000", NULL, "practice", "张三",
+				 "机关党委第一党支部"};
+	struct seatfile_key p_noteam = {"127.0.0.1:7000", NULL, "practice",
+					"张三", NULL};
+	struct seatfile_key p_empty = {"127.0.0.1:7000", NULL, "practice",
+				       "张三", ""};
+	struct seatfile_key p_other = {"127.0.0.1:7000", NULL, "practice",
+				       "张三", "二支部"};
+	struct seatfile_key p_srv = {"127.0.0.1:7001", NULL, "practice", "张三",
+				     "机关党委第一党支部"};
+	char tok[80];
+
+	cr_assert_eq(seatfile_save(path, &p, "aa11"), 0);
+	cr_assert_eq(seatfile_save(path, &p_noteam, "bb22"), 0);
+	cr_assert_eq(seatfile_save(path, &ZS, "cc33"), 0);
+	cr_expect_str_eq(
+	    read_file(),
+	    "127.0.0.1:7000 ~机关党委第一党支部 practice 张三 aa11\n"
+	    "127.0.0.1:7000 ~ practice 张三 bb22\n"
+	    "127.0.0.1:7000 ABCDEFGH join 张三 cc33\n");
+	cr_assert_eq(seatfile_find(path, &p, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "aa11");
+	/* NULL and "" are the same: no team */
+	cr_assert_eq(seatfile_find(path, &p_empty, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "bb22");
+	cr_expect_eq(seatfile_find(path, &p_other, tok, sizeof(tok)), -ENOENT);
+	cr_expect_eq(seatfile_find(path, &p_srv, tok, sizeof(tok)), -ENOENT);
+	/* a join seat of the same name is another line */
+	cr_assert_eq(seatfile_find(path, &ZS, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "cc33");
+	/* replaced in place, forgotten alone */
+	cr_assert_eq(seatfile_save(path, &p, "dd44"), 0);
+	cr_expect_eq(count_lines(), 3);
+	cr_assert_eq(seatfile_forget(path, &p_empty), 0);
+	cr_expect_eq(seatfile_find(path, &p_noteam, tok, sizeof(tok)), -ENOENT);
+	cr_assert_eq(seatfile_find(path, &p, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "dd44");
+	cr_expect_eq(count_lines(), 2);
+}
+
+Test(seatfile, practice_team_with_spaces_and_bad_lines, .init = setup,
+     .fini = teardown)
+{
+	struct seatfile_key p = {"s", NULL, "practice", "Mary Ann",
+				 "Team 100%"};
+	char tok[80];
+
+	cr_assert_eq(seatfile_save(path, &p, "tk"), 0);
+	cr_expect_str_eq(read_file(),
+			 "s ~Team%20100%25 practice Mary%20Ann tk\n");
+	cr_assert_eq(seatfile_find(path, &p, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "tk");
+	/* a practice line without the '~' is not one: ignored and dropped */
+	write_file("s Team practice x t1\n"
+		   "s ~ practice x t2\n",
+		   0600);
+	{
+		struct seatfile_key x = {"s", NULL, "practice", "x", "Team"};
+		struct seatfile_key x0 = {"s", NULL, "practice", "x", NULL};
+
+		cr_expect_eq(seatfile_find(path, &x, tok, sizeof(tok)),
+			     -ENOENT);
+		cr_assert_eq(seatfile_find(path, &x0, tok, sizeof(tok)), 0);
+		cr_expect_str_eq(tok, "t2");
+		cr_assert_eq(seatfile_save(path, &x0, "t3"), 0);
+		cr_expect_str_eq(read_file(), "s ~ practice x t3\n");
+	}
+	/* a practice key needs a nickname */
+	{
+		struct seatfile_key nn = {"s", NULL, "practice", "", NULL};
+
+		cr_expect_eq(seatfile_save(path, &nn, "t"), -EINVAL);
+	}
+}
+
+/* Many rooms joined never push a practice token out: the caps are apart. */
+Test(seatfile, practice_lines_outlive_seats, .init = setup, .fini = teardown)
+{
+	char name[16], tok[16];
+	struct seatfile_key k = {"s", "ABCDEFGH", "join", name, NULL};
+	struct seatfile_key p = {"s", NULL, "practice", "张三", "一支部"};
+	int i;
+
+	cr_assert_eq(seatfile_save(path, &p, "keep"), 0);
+	for (i = 0; i < SEATFILE_SEATS_MAX + 10; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		snprintf(tok, sizeof(tok), "t%d", i);
+		cr_assert_eq(seatfile_save(path, &k, tok), 0);
+	}
+	cr_expect_eq(count_lines(), SEATFILE_SEATS_MAX + 1);
+	cr_assert_eq(seatfile_find(path, &p, tok, sizeof(tok)), 0);
+	cr_expect_str_eq(tok, "keep");
+	/* practice lines have their own cap: the oldest practice line goes */
+	for (i = 0; i < SEATFILE_PRACTICE_MAX; i++) {
+		struct seatfile_key q = {"s", NULL, "practice", name, NULL};
+
+		snprintf(name, sizeof(name), "n%d", i);
+		cr_assert_eq(seatfile_save(path, &q, "x"), 0);
+	}
+	cr_expect_eq(count_lines(), SEATFILE_SEATS_MAX + SEATFILE_PRACTICE_MAX);
+	cr_expect_eq(seatfile_find(path, &p, tok, sizeof(tok)), -ENOENT);
+	snprintf(name, sizeof(name), "p%d", SEATFILE_SEATS_MAX + 9);
+	cr_assert_eq(seatfile_find(path, &k, tok, sizeof(tok)), 0);
 }
