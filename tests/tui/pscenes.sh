@@ -101,8 +101,8 @@ fits
 
 show right
 has "Correct!  (3.4 s)" "Box 3 of 5 · back in 3 days" "Source: statements 12, 13"
-line "^ +✓ A 坚持党的全面领导"
-line "^ +✓ D 坚持新发展理念"
+line "^ +✓\[x\] A 坚持党的全面领导"   # picked (the reveal marks picks: [x])
+line "^ +✓\[x\] D 坚持新发展理念"
 fits
 
 show wrong
