@@ -5,8 +5,9 @@
 # run must exit 0; every practising client must have registered a new
 # person and received PracticeResults, none may have had an error, a
 # drop, a lost reply or a wrong mark; the match must finish with 0
-# mismatches. The database must hold the 20 persons and exactly one
-# practice answer for each PracticeResult received. Bad --practice values
+# mismatches. The database must hold the 20 persons, one sitting for each
+# PracticeReady and one practice answer for each PracticeResult received
+# (as many right as told). Bad --practice values
 # are refused with exit 2.
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3
@@ -75,6 +76,9 @@ persons=$(sqlite3 "$tmp/quiz.db" "select count(*) from persons where nickname li
 [ "$persons" -eq 20 ] || fail "persons in the database: $persons, want 20"
 stored=$(sqlite3 "$tmp/quiz.db" "select count(*) from practice_answers")
 [ "$stored" -eq "$results" ] || fail "practice answers stored: $stored, PracticeResults received: $results"
+sittings=$(jq '.practice.sittings' "$tmp/bench.json")
+stored=$(sqlite3 "$tmp/quiz.db" "select count(*) from practice_sittings")
+[ "$stored" -eq "$sittings" ] || fail "sittings stored: $stored, PracticeReady received: $sittings"
 right=$(sqlite3 "$tmp/quiz.db" "select count(*) from practice_answers where correct")
 [ "$right" -eq "$correct" ] || fail "right practice answers stored: $right, told: $correct"
 echo "OK: 20 practising clients, $results results ($correct right) = the database, 0 errors"
