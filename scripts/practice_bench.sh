@@ -49,4 +49,14 @@ done | awk '{ med[$1,$2]=$3; lo[$1,$2]=$4; hi[$1,$2]=$5; if (!seen[$1]++) order[
       printf "%-6s %10s (%s-%s) %10s (%s-%s) %7.2f %s\n", f, med[f,"alone"], lo[f,"alone"], hi[f,"alone"],
         med[f,"with"], lo[f,"with"], hi[f,"with"], med[f,"alone"] ? med[f,"with"] / med[f,"alone"] : 0,
         (lo[f,"with"] <= hi[f,"alone"] && lo[f,"alone"] <= hi[f,"with"]) ? "yes" : "no" } }'
+# the practising clients' own figures (the "with" runs)
+for f in pr50 pr99 next99 prps prn prfail; do
+  for j in "$out"/with-*.json; do
+    jq -r --arg f "$f" '{pr50: .practice.result_us.p50, pr99: .practice.result_us.p99,
+      next99: .practice.next_us.p99, prps: .practice.answers_per_second,
+      prn: .practice.answers.results, prfail: .practice.failures}[$f] // empty' "$j"
+  done | sort -g | awk -v f="$f" '{v[NR]=$1} END { if (NR == 0) exit;
+    med = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
+    printf "practice %-6s median %s (%s-%s)\n", f, med, v[1], v[NR] }'
+done
 echo "# summaries in $out"
