@@ -18,6 +18,7 @@
  * the whole match runs under the practice load. The main loop's stop
  * (the match over, or the timeout) stops the practising clients: those
  * waiting for a reply get BENCH_PRACTICE_DRAIN_MS to receive it. */
+#define _GNU_SOURCE /* RUSAGE_THREAD: the practice thread's CPU time */
 #include "bench_int.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
@@ -94,6 +96,7 @@ struct bench_practice {
 	uint64_t conn_failed, dropped, lost, mm_correct, mm_index, mm_ready;
 	int64_t *rt, *next_rt; /* Answer -> Result, Next -> Question (us) */
 	size_t n_rt, cap_rt, n_next, cap_next;
+	double cpu_s; /* the practice thread's CPU time (RUSAGE_THREAD) */
 };
 
 /* splitmix64, the practice thread's own stream. */
@@ -709,8 +712,13 @@ static void pr_on_stop(uv_async_t *a)
 static void pr_thread(void *arg)
 {
 	struct bench_practice *pr = arg;
+	struct rusage ru;
 
 	uv_run(&pr->loop, UV_RUN_DEFAULT);
+	if (getrusage(RUSAGE_THREAD, &ru) == 0)
+		pr->cpu_s =
+		    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 int bench_practice_start(struct bench *b)
@@ -800,9 +808,15 @@ void bench_report_practice(struct bench *b, FILE *f)
 {
 	struct bench_practice *pr = b->practice;
 	uint64_t end, window;
+	struct rusage ru;
+	double self_s = -1;
 
 	if (!b->o.practice || !pr)
 		return;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		self_s =
+		    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	end = pr->t_stop ? pr->t_stop : b->t_end;
 	window = pr->t_first && end > pr->t_first ? end - pr->t_first : 0;
 	fprintf(
@@ -835,9 +849,10 @@ void bench_report_practice(struct bench *b, FILE *f)
 	bench_json_stats(f, bench_stats_of(pr->next_rt, pr->n_next));
 	fprintf(f,
 		",\"answers_per_second\":%.1f,\"window_s\":%.3f,"
-		"\"failures\":%" PRIu64 "}",
+		"\"cpu_s\":%.2f,\"bench_cpu_s\":%.2f,\"failures\":%" PRIu64 "}",
 		window ? (double)pr->results * 1e6 / (double)window : 0.0,
-		(double)window / 1e6, bench_practice_failures(b));
+		(double)window / 1e6, pr->cpu_s, self_s,
+		bench_practice_failures(b));
 }
 
 void bench_practice_free(struct bench *b)

@@ -29,7 +29,7 @@ for i in $(seq "$runs"); do
       cpu: .quizd.cpu_s,
       pr50: .practice.result_us.p50, pr99: .practice.result_us.p99,
       prps: .practice.answers_per_second, prn: .practice.answers.results,
-      prfail: .practice.failures}' "$out/$mode-$i.json" || echo "{\"run\":\"$mode-$i\",\"exit\":$rc}"
+      prfail: .practice.failures, pcpu: .practice.cpu_s, bcpu: .practice.bench_cpu_s}' "$out/$mode-$i.json" || echo "{\"run\":\"$mode-$i\",\"exit\":$rc}"
   done
 done
 # medians and ranges per mode
