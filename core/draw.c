@@ -60,10 +60,9 @@ size_t draw_count(const struct bank *b, const struct draw_filter *f)
 	return n;
 }
 
-/* Fills one drawn question: the item with its options shuffled, except
- * true/false whose 正确/错误 order stays fixed for readability. */
-static void draw_shuffle(const struct item *it, uint64_t *state,
-			 struct room_question *q)
+/* One drawn question: the options shuffled (draw.h). */
+void draw_shuffle(const struct item *it, uint64_t *state,
+		  struct room_question *q)
 {
 	unsigned i, n = it->n_options;
 

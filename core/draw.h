@@ -26,6 +26,13 @@ size_t draw_count(const struct bank *b, const struct draw_filter *f);
 /* Small deterministic PRNG (splitmix64), the same on every platform. */
 uint64_t draw_rand(uint64_t *state);
 
+/* Fills one drawn question from it: its options shuffled with the PRNG
+ * state (true/false keeps its 正确/错误 order, for readability), the
+ * correct mask in display order. Rooms (draw_questions) and a practice
+ * round (core/fmt_practice.c) build their questions with it. */
+void draw_shuffle(const struct item *it, uint64_t *state,
+		  struct room_question *q);
+
 /* Draws up to count distinct items that pass the filter, in an order and
  * with option shuffles fixed by seed, into out. Returns the number drawn
  * (fewer than count when the bank has fewer matching items), or -ENOMEM. */

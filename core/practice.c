@@ -122,9 +122,7 @@ void practice_session_init(struct practice_session *s, uint64_t seed)
 	s->new_gap = PRACTICE_NEW_GAP;
 }
 
-/* Whether an item may be asked under the filter's category and kinds. */
-static bool practice_accepts(const struct practice_filter *f,
-			     const struct item *it)
+bool practice_accepts(const struct practice_filter *f, const struct item *it)
 {
 	if (!f)
 		return true;

@@ -124,6 +124,10 @@ struct practice_filter {
 	enum practice_mode mode;
 };
 
+/* Whether an item passes the filter's category and kinds (the mode aside).
+ * f may be NULL: every item does. */
+bool practice_accepts(const struct practice_filter *f, const struct item *it);
+
 enum practice_why {
 	PRACTICE_PICK_DUE = 0,
 	PRACTICE_PICK_NEW = 1,

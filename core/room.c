@@ -1069,6 +1069,19 @@ static int answer_valid(const struct room_question *qq, uint32_t mask,
 	return 1;
 }
 
+/* Shape check and marking of an answer, shared with the practice round. */
+int room_mark(const struct room_question *qq, uint32_t mask, const char *text,
+	      bool *correct)
+{
+	if (!answer_valid(qq, mask, text))
+		return -QE_BAD_MESSAGE;
+	if (qq->item->kind == ITEM_FILL)
+		*correct = item_fill_matches(qq->item, text) != 0;
+	else
+		*correct = mask == qq->correct_mask;
+	return 0;
+}
+
 /* Keeps an answer for a judge (JUDGE_FILL rounds of formats that take
  * rulings). */
 static void judging_keep(struct room *r, uint32_t player, int team,
@@ -1130,8 +1143,9 @@ int room_answer_in(struct room *r, const struct room_answer_in *in,
 	if ((rc = r->vt->check(r->fst, &c, in->player, p->team, EV_ANSWER)) < 0)
 		return rc;
 	qq = &r->qs[in->q];
-	if (!answer_valid(qq, in->choice_mask, in->text))
-		return -QE_BAD_MESSAGE;
+	memset(&fi, 0, sizeof(fi));
+	if ((rc = room_mark(qq, in->choice_mask, in->text, &fi.correct)) < 0)
+		return rc;
 	comp = in->one_way_us < 0 ? 0 : in->one_way_us;
 	if (comp > r->s.comp_cap_us)
 		comp = r->s.comp_cap_us;
@@ -1151,17 +1165,12 @@ int room_answer_in(struct room *r, const struct room_answer_in *in,
 	if (rt > limit_us(r))
 		return -QE_TOO_LATE;
 
-	memset(&fi, 0, sizeof(fi));
 	fi.kind = EV_ANSWER;
 	fi.player = in->player;
 	fi.team = p->team;
 	fi.rt_us = rt;
 	fi.choice_mask = in->choice_mask;
 	fi.text = in->text;
-	if (qq->item->kind == ITEM_FILL)
-		fi.correct = item_fill_matches(qq->item, in->text) != 0;
-	else
-		fi.correct = in->choice_mask == qq->correct_mask;
 	memset(&o, 0, sizeof(o));
 	if ((rc = r->vt->input(r->fst, &c, &fi, &o)) < 0)
 		return rc;

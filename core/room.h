@@ -110,6 +110,15 @@ struct room_question {
 	uint32_t round;	       /* index of the round that asks it */
 };
 
+/* Marks an answer to a question: checks its shape against the kind (FILL:
+ * 1..QUIZ_FILL_MAX bytes of text and no choices; the others: choices in
+ * range and no text, one choice unless MULTI) and sets *correct (FILL:
+ * item_fill_matches; choices: the display mask equals correct_mask).
+ * Returns 0, or -QE_BAD_MESSAGE for a bad shape (*correct untouched).
+ * Rooms and the practice round (core/fmt_practice.c) mark with it. */
+int room_mark(const struct room_question *qq, uint32_t mask, const char *text,
+	      bool *correct);
+
 /* Every input the room accepted, in order: what the event log stores and
  * room_apply() replays. Strings are borrowed and valid until
  * room_effects_clear(). */

@@ -5,10 +5,12 @@
  * A respondent is one (source, group, member): for a match, (match,
  * player), ranked by their total score in that match among the match's
  * players who answered at least once, as a percentile (so matches played
- * with different points rank on one scale). The practice mode of issue 11
- * will add a second source: a loader that appends its respondents (ranked
- * within their own group) and their answers the same way; nothing below
- * the loaders changes. */
+ * with different points rank on one scale). Practice (issue 11, schema
+ * v6) is a second source: a respondent is a person, ranked by the accuracy
+ * of their first answers to the items they practised, as a percentile among
+ * every person who practised (one group); their response to an item is
+ * their first answer to it (a timeout: none, as an unanswered question of a
+ * match). Nothing below the loaders changes. */
 #include "bank_stats.h"
 
 #include <errno.h>
@@ -29,13 +31,14 @@
 /* Where responses come from. */
 enum bank_stats_source {
 	BANK_STATS_MATCH = 0,
+	BANK_STATS_PRACTICE = 1,
 };
 
 /* One respondent and their rank. */
 struct bank_stats_who {
 	unsigned source;
-	int64_t group;	/* match id */
-	int64_t member; /* player id */
+	int64_t group;	/* match id; 0 for practice */
+	int64_t member; /* player id; person id for practice */
 	double score;	/* raw total, then its percentile in the group */
 };
 
@@ -62,6 +65,7 @@ struct bank_stats {
 	struct bank_stats_item *gone; /* named only by answers */
 	size_t n_gone, cap_gone;
 	size_t answers, skipped, no_choice;
+	size_t practice_who, practice_answers; /* of the above, practice's */
 };
 
 /* Prints the usage text to out. */
@@ -71,7 +75,8 @@ static void bank_stats_usage(FILE *out)
 	      "[--flagged]\n"
 	      "\n"
 	      "Item analysis of the bank from the answers of every match in\n"
-	      "the database: for each question answered, how many answered\n"
+	      "the database, and each practising person's first answer to\n"
+	      "each item: for each question answered, how many answered\n"
 	      "it (n), the share who answered right (p, difficulty), the\n"
 	      "right share among the best 27 % by score minus that among the\n"
 	      "weakest 27 % (D, discrimination), the share choosing each\n"
@@ -290,17 +295,19 @@ static struct bank_stats_item *bank_stats_find(struct bank_stats *bs,
 }
 
 /* The item an answer is for: the bank's, or one kept for answers to an
- * item deleted from the bank (answers come ordered by id, so the last one
- * kept is the only one to compare with). */
+ * item deleted from the bank (few: searched from the newest). */
 static struct bank_stats_item *bank_stats_item_for(struct bank_stats *bs,
 						   const char *id)
 {
 	struct bank_stats_item *it = bank_stats_find(bs, id);
+	size_t i;
 
 	if (it)
 		return it;
-	if (bs->n_gone && strcmp(bs->gone[bs->n_gone - 1].id, id) == 0)
-		return &bs->gone[bs->n_gone - 1];
+	/* newest first: a source's answers come by id */
+	for (i = bs->n_gone; i-- > 0;)
+		if (strcmp(bs->gone[i].id, id) == 0)
+			return &bs->gone[i];
 	if (bs->n_gone == bs->cap_gone) {
 		bs->cap_gone = bs->cap_gone ? 2 * bs->cap_gone : 16;
 		bs->gone = xrealloc(bs->gone, bs->cap_gone * sizeof(*bs->gone));
@@ -459,6 +466,124 @@ fail:
 	return -1;
 }
 
+/* A person's first answer to each item they practised, unless it timed
+ * out (then they gave that item no response): what practice contributes
+ * (later answers measure what the schedule taught them, not the item). */
+#define BANK_STATS_FIRST_ANSWERS                                               \
+	"SELECT person, item_id, choice_mask, correct FROM (SELECT person,"    \
+	" item_id, choice_mask, correct, timed_out, row_number() OVER"         \
+	" (PARTITION BY person, item_id ORDER BY at, id) AS k FROM"            \
+	" practice_answers) WHERE k = 1 AND timed_out = 0"
+
+/* Reads the persons who practised with their rank: the accuracy of their
+ * first answers, as a percentile among all of them (one group). Returns 0
+ * or -1 (message printed). */
+static int bank_stats_load_practice_who(struct bank_stats *bs, sqlite3 *db)
+{
+	static const char sql[] =
+	    "SELECT person, avg(correct) FROM (" BANK_STATS_FIRST_ANSWERS
+	    ") GROUP BY person ORDER BY person";
+	sqlite3_stmt *st = NULL;
+	uint64_t *group = NULL;
+	double *score = NULL;
+	size_t first = bs->n_who, i, n;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct bank_stats_who *w;
+
+		if (bs->n_who == bs->cap_who) {
+			bs->cap_who = bs->cap_who ? 2 * bs->cap_who : 256;
+			bs->who =
+			    xrealloc(bs->who, bs->cap_who * sizeof(*bs->who));
+		}
+		w = &bs->who[bs->n_who++];
+		w->source = BANK_STATS_PRACTICE;
+		w->group = 0;
+		w->member = sqlite3_column_int64(st, 0);
+		w->score = sqlite3_column_double(st, 1);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	n = bs->n_who - first;
+	bs->practice_who = n;
+	if (n) {
+		group = xcalloc(n, sizeof(*group)); /* all in group 0 */
+		score = xcalloc(n, sizeof(*score));
+		for (i = 0; i < n; i++)
+			score[i] = bs->who[first + i].score;
+		itemstats_percentile(group, score, n);
+		for (i = 0; i < n; i++)
+			bs->who[first + i].score = score[i];
+	}
+	free(group);
+	free(score);
+	return 0;
+fail:
+	fprintf(stderr,
+		"quizd bank stats: reading the practising persons: %s\n",
+		sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/* Reads each person's first answer to each item as a response. The choice
+ * is stored in the bank's order already (practice_answers.choice_mask);
+ * one with a bit beyond the item's options is no usable choice. Returns 0
+ * or -1 (message printed). */
+static int bank_stats_load_practice_answers(struct bank_stats *bs, sqlite3 *db)
+{
+	static const char sql[] = BANK_STATS_FIRST_ANSWERS " ORDER BY item_id";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 1);
+		sqlite3_int64 mask = sqlite3_column_int64(st, 2);
+		const struct bank_stats_who *w = bank_stats_who_find(
+		    bs, BANK_STATS_PRACTICE, 0, sqlite3_column_int64(st, 0));
+		struct bank_stats_item *it;
+		struct itemstats_response *r;
+
+		if (!id || !w) {
+			bs->skipped++;
+			continue;
+		}
+		it = bank_stats_item_for(bs, id);
+		if (it->n == it->cap) {
+			it->cap = it->cap ? 2 * it->cap : 16;
+			it->r = xrealloc(it->r, it->cap * sizeof(*it->r));
+		}
+		r = &it->r[it->n++];
+		memset(r, 0, sizeof(*r));
+		r->score = w->score;
+		r->correct = sqlite3_column_int64(st, 3) != 0;
+		if (it->options_known) {
+			r->has_choice =
+			    mask >= 0 && !((uint64_t)mask >> it->it.n_options);
+			r->choice = r->has_choice ? (uint32_t)mask : 0;
+			if (!r->has_choice)
+				bs->no_choice++;
+		}
+		bs->answers++;
+		bs->practice_answers++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	fprintf(stderr, "quizd bank stats: reading the practice answers: %s\n",
+		sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return -1;
+}
+
 /* Reads everything from the database at path, in one read transaction
  * (quizd may be writing). Returns 0, -1 cannot be read (exit 1) or -2 no
  * such database (exit 2). Messages printed. */
@@ -468,7 +593,7 @@ static int bank_stats_load(struct bank_stats *bs, const char *path)
 					     "answers", "results"};
 	sqlite3 *db = NULL;
 	size_t t;
-	int rc = -1;
+	int rc = -1, prac;
 
 	/* SQLITE_OPEN_READONLY never creates; say plainly what is missing */
 	if (access(path, F_OK) != 0) {
@@ -506,6 +631,16 @@ static int bank_stats_load(struct bank_stats *bs, const char *path)
 	if (bank_stats_load_items(bs, db) < 0 ||
 	    bank_stats_load_match_who(bs, db) < 0 ||
 	    bank_stats_load_match_answers(bs, db) < 0)
+		goto out;
+	/* practice (schema v6): a source of its own, when the file has it */
+	prac = bank_stats_has_table(db, "practice_answers");
+	if (prac < 0) {
+		fprintf(stderr, "quizd bank stats: %s: %s\n", path,
+			sqlite3_errmsg(db));
+		goto out;
+	}
+	if (prac == 1 && (bank_stats_load_practice_who(bs, db) < 0 ||
+			  bank_stats_load_practice_answers(bs, db) < 0))
 		goto out;
 	rc = 0;
 out:
@@ -585,11 +720,17 @@ static void bank_stats_print_table(FILE *out, const struct bank_stats *bs,
 
 	fprintf(out,
 		"%zu item%s answered, %zu answer%s, %zu respondent%s in %zu "
-		"match%s; D judged from n >= %u\n",
+		"match%s",
 		analysed, analysed == 1 ? "" : "s", bs->answers,
 		bs->answers == 1 ? "" : "s", bs->n_who,
 		bs->n_who == 1 ? "" : "s", bs->n_groups,
-		bs->n_groups == 1 ? "" : "es", min_n);
+		bs->n_groups == 1 ? "" : "es");
+	if (bs->practice_who)
+		fprintf(out, " and practice (%zu person%s, %zu first answer%s)",
+			bs->practice_who, bs->practice_who == 1 ? "" : "s",
+			bs->practice_answers,
+			bs->practice_answers == 1 ? "" : "s");
+	fprintf(out, "; D judged from n >= %u\n", min_n);
 	fprintf(out, "%-16s %-9s %6s %5s %6s  %-30s %s\n", "id", "kind", "n",
 		"p", "D", "flags", "options (bank order, * right)");
 	for (i = 0; i < n; i++) {
@@ -637,12 +778,14 @@ static void bank_stats_print_json(FILE *out, const struct bank_stats *bs,
 
 	fprintf(out,
 		"{\"matches\":%zu,\"respondents\":%zu,\"answers\":%zu,"
+		"\"practice_persons\":%zu,\"practice_answers\":%zu,"
 		"\"skipped\":%zu,\"min_n\":%u,\"min_n_any\":%d,"
 		"\"thresholds\":{\"too_easy_above\":%.17g,"
 		"\"too_hard_below\":%.17g,\"low_discrimination_below\":%.17g,"
 		"\"group_share\":%.17g},\"items\":[",
-		bs->n_groups, bs->n_who, bs->answers, bs->skipped, min_n,
-		ITEMSTATS_MIN_N_ANY, ITEMSTATS_EASY_ABOVE, ITEMSTATS_HARD_BELOW,
+		bs->n_groups, bs->n_who, bs->answers, bs->practice_who,
+		bs->practice_answers, bs->skipped, min_n, ITEMSTATS_MIN_N_ANY,
+		ITEMSTATS_EASY_ABOVE, ITEMSTATS_HARD_BELOW,
 		ITEMSTATS_LOW_D_BELOW, ITEMSTATS_GROUP_SHARE);
 	for (i = 0; i < n; i++) {
 		const struct bank_stats_item *it = v[i];

@@ -8,6 +8,7 @@
 #include "contest_file.h"
 #include "draw.h"
 #include "errors.h"
+#include "fmt_practice.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -156,6 +157,40 @@ int decode_verdict(const Quiz__V1__Verdict *m, struct hub_verdict *out)
 	out->q = m->question_index;
 	out->item = m->rest ? ROOM_VERDICT_REST : m->item;
 	out->correct = m->rest ? false : m->correct;
+	return 0;
+}
+
+int decode_practice_start(const Quiz__V1__PracticeStart *m,
+			  struct practice_srv_start *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(m->person_token) > QUIZ_TOKEN_INPUT_MAX ||
+	    strlen(m->nickname) > QUIZ_NAME_MAX ||
+	    strlen(m->team) > QUIZ_TEAM_MAX ||
+	    strlen(m->category) > QUIZ_CATEGORY_MAX ||
+	    !text_utf8_valid(m->category, strlen(m->category)) ||
+	    m->n_kinds > ITEM_FILL + 1 ||
+	    (m->mode != QUIZ__V1__PRACTICE_MODE__MODE_SCHEDULE &&
+	     m->mode != QUIZ__V1__PRACTICE_MODE__MODE_REVIEW) ||
+	    (m->time_limit_ms != 0 &&
+	     (m->time_limit_ms < FMT_PRACTICE_LIMIT_MIN_US / 1000 ||
+	      m->time_limit_ms > FMT_PRACTICE_LIMIT_MAX_US / 1000)) ||
+	    m->max_new > FMT_PRACTICE_MAX_NEW)
+		return -QE_BAD_MESSAGE;
+	for (i = 0; i < m->n_kinds; i++) {
+		if ((unsigned)m->kinds[i] > ITEM_FILL)
+			return -QE_BAD_MESSAGE;
+		out->kinds |= 1u << m->kinds[i];
+	}
+	out->token = m->person_token;
+	out->nickname = m->nickname;
+	out->team = m->team;
+	out->category = m->category;
+	out->mode = (int)m->mode;
+	out->time_limit_ms = m->time_limit_ms;
+	out->max_new = m->max_new;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hub.h"
+#include "practice_srv.h"
 #include "quiz.pb-c.h"
 
 #define DECODE_ERR_MAX 200
@@ -25,6 +26,11 @@ int decode_answer(const Quiz__V1__Answer *m, uint32_t *mask, const char **text);
 /* Verdict: the item checked against the judge limits (ROOM_VERDICT_REST
  * for rest). */
 int decode_verdict(const Quiz__V1__Verdict *m, struct hub_verdict *out);
+/* PracticeStart: lengths, enums and ranges checked (the names of a new
+ * person are checked where it is made: server/practice_srv.c); strings
+ * borrowed from m. */
+int decode_practice_start(const Quiz__V1__PracticeStart *m,
+			  struct practice_srv_start *out);
 /* Hello.formats as a bit set; empty means SPEED only. */
 int decode_formats(const Quiz__V1__Hello *h, uint32_t *out);
 

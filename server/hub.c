@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "guard.h"
 #include "log.h"
+#include "practice_srv.h"
 #include "room.h"
 #include "roomcode.h"
 #include "store.h"
@@ -98,7 +99,9 @@ static void pend_done(struct hub *h, const struct pending *p, bool lost)
 {
 	struct lroom *lr = p->room;
 
-	if (p->kind == PEND_CREATED) {
+	if (p->kind == PEND_PRACTICE) {
+		practice_srv_done(p->practice, lost);
+	} else if (p->kind == PEND_CREATED) {
 		if (lost)
 			log_error(lr->tag, "match %llu was not recorded",
 				  (unsigned long long)lr->match_id);
@@ -261,8 +264,10 @@ void hub_free(struct hub *h)
 		lroom_free(lr);
 	}
 	/* completions that never came: the presses they carried */
-	for (; h->plen; h->plen--, h->phead = (h->phead + 1) % h->pcap)
+	for (; h->plen; h->plen--, h->phead = (h->phead + 1) % h->pcap) {
 		free(h->pend[h->phead].presses);
+		practice_srv_pend_free(h->pend[h->phead].practice);
+	}
 	guard_free(h->guard);
 	free(h->refs);
 	free(h->pend);

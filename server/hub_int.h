@@ -14,8 +14,18 @@
 #include "tokenhash.h"
 
 /* What waits for a commit: an AnswerAck, a reveal, a RoomCreated, a
- * WagerAck, the BuzzResults and BuzzState of a buzzer change. */
-enum pend_kind { PEND_ACK, PEND_CLOSED, PEND_CREATED, PEND_WAGER, PEND_BUZZ };
+ * WagerAck, the BuzzResults and BuzzState of a buzzer change, a practice
+ * reply (PracticeResult, the PracticeReady of a new person). */
+enum pend_kind {
+	PEND_ACK,
+	PEND_CLOSED,
+	PEND_CREATED,
+	PEND_WAGER,
+	PEND_BUZZ,
+	PEND_PRACTICE
+};
+
+struct practice_pend;
 
 /* Something waiting for the store to commit (FIFO: tokens rise). */
 struct pending {
@@ -29,6 +39,8 @@ struct pending {
 	 * when done) */
 	struct room_press *presses;
 	uint32_t npresses;
+	/* PEND_PRACTICE: the reply (server/practice_srv.c; room is NULL) */
+	struct practice_pend *practice;
 };
 
 /* When the question, and the arming of a rebound, reached a seat: the

@@ -18,6 +18,7 @@
 #include "item.h"
 #include "log.h"
 #include "net.h"
+#include "practice_srv.h"
 #include "results_cli.h"
 #include "server.h"
 #include "store.h"
@@ -66,6 +67,8 @@ static void usage(FILE *f)
 	    "       quizd audit show --db PATH MATCH\n"
 	    "       quizd results list|show MATCH|export MATCH --format "
 	    "csv|xlsx ...\n"
+	    "       quizd results practice [--team T] [--format "
+	    "text|csv|xlsx] ...\n"
 	    "\n"
 	    "Runs the quiz server: rooms, speed rounds, scoring, storage.\n"
 	    "\n"
@@ -135,6 +138,11 @@ static void usage(FILE *f)
 	    "it had\n"
 	    "                       left (continue, default) or is voided "
 	    "(void)\n"
+	    "  --utc-offset SECONDS practice: calendar days (day streaks) "
+	    "start\n"
+	    "                       at local midnight this many seconds east\n"
+	    "                       of UTC, -50400..50400 (default: the local\n"
+	    "                       time zone's; China 28800)\n"
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
@@ -209,6 +217,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_COMP_CAP,
 		O_DURABILITY,
 		O_INTERRUPTED,
+		O_UTC_OFFSET,
 		O_HELP,
 		O_VERSION
 	};
@@ -237,6 +246,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"comp-cap-ms", required_argument, NULL, O_COMP_CAP},
 	    {"durability", required_argument, NULL, O_DURABILITY},
 	    {"interrupted", required_argument, NULL, O_INTERRUPTED},
+	    {"utc-offset", required_argument, NULL, O_UTC_OFFSET},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -340,6 +350,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 			else
 				goto bad;
 			break;
+		case O_UTC_OFFSET: {
+			char *end;
+			long off;
+
+			errno = 0;
+			off = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg ||
+			    off < -PRACTICE_SRV_OFFSET_MAX ||
+			    off > PRACTICE_SRV_OFFSET_MAX)
+				goto bad;
+			o->cfg.utc_offset_s = (int32_t)off;
+			break;
+		}
 		case O_LOG:
 			lvl = log_parse_level(optarg);
 			if (lvl < 0)
@@ -595,6 +618,15 @@ static int run_server(struct options *o)
 	/* unfinished matches come back under their codes before anyone can
 	 * connect (docs/PROTOCOL.md, "Restart") */
 	rebuilt = hub_rebuild(the_server->hub, &failed);
+	/* every person's practice state, in memory for the whole run */
+	if (practice_srv_load(the_server->practice) < 0) {
+		fprintf(stderr, "quizd: cannot load the practice state of %s\n",
+			o->db);
+		server_close(the_server);
+		uv_close((uv_handle_t *)&store_async, NULL);
+		uv_run(loop, UV_RUN_DEFAULT);
+		goto out_server;
+	}
 	if (failed)
 		log_error("main",
 			  "%u unfinished match(es) could not be rebuilt",

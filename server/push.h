@@ -26,6 +26,10 @@ void push_bcast(struct lroom *lr, const Quiz__V1__Envelope *env,
  * is storage for the kinds list, ITEM_FILL + 1 entries). */
 void push_settings(const struct lroom *lr, Quiz__V1__RoomSettings *o,
 		   Quiz__V1__QuestionKind *kinds);
+/* The accepted answers of a fill-in question, " / " between them, whole
+ * answers only (AnswerKey, PracticeResult); "" for the other kinds.
+ * Returns buf. */
+char *push_key_text(const struct room_question *qq, char *buf, size_t cap);
 /* The question (never its answer) to everyone, or to one session. */
 void push_question(struct lroom *lr, uint32_t q, struct session *only);
 void push_countdown(struct lroom *lr, const struct room_effect *e);

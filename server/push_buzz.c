@@ -211,7 +211,7 @@ static size_t key_options(const struct room_question *qq, uint32_t *out)
 }
 
 /* The accepted answers of a fill-in question, " / " between them. */
-static char *key_text(const struct room_question *qq, char *buf, size_t cap)
+char *push_key_text(const struct room_question *qq, char *buf, size_t cap)
 {
 	size_t o = 0;
 	unsigned i;
@@ -245,7 +245,7 @@ void push_answer_key(struct lroom *lr, uint32_t q, struct session *only)
 	m.question_index = q;
 	m.n_correct = key_options(qq, correct);
 	m.correct = correct;
-	m.correct_text = key_text(qq, text, sizeof(text));
+	m.correct_text = push_key_text(qq, text, sizeof(text));
 	m.explanation = qq->item->explanation ? qq->item->explanation : "";
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_ANSWER_KEY;
 	env.answer_key = &m;
@@ -300,7 +300,7 @@ void push_judge_request(struct lroom *lr, struct session *only)
 	m.items = pit;
 	m.n_correct = key_options(qq, correct);
 	m.correct = correct;
-	m.correct_text = key_text(qq, text, sizeof(text));
+	m.correct_text = push_key_text(qq, text, sizeof(text));
 	m.since_us = j.since_us > 0 ? (uint64_t)j.since_us : 0;
 	m.done = j.done;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_JUDGE_REQUEST;

@@ -27,6 +27,9 @@ static void results_usage(FILE *out)
 	    "       quizd results export [--db PATH] MATCH --format csv|xlsx\n"
 	    "                            [--sheet teams|players|questions|"
 	    "answers] [-o FILE]\n"
+	    "       quizd results practice [--db PATH] [--team T]\n"
+	    "                            [--format text|csv|xlsx] [--sheet "
+	    "persons|teams|categories] [-o FILE]\n"
 	    "\n"
 	    "list: one line per match, newest first: id, local date and\n"
 	    "time it was created, title, room code, contestants (players\n"
@@ -41,6 +44,10 @@ static void results_usage(FILE *out)
 	    "UTF-8 with a byte-order mark and CRLF line ends; xlsx writes\n"
 	    "the sheets 团体排名, 个人排名, 每题统计 and 答题明细. -o FILE\n"
 	    "(default stdout; xlsx is never written to a terminal).\n"
+	    "\n"
+	    "practice: the progress of every person who practised (or of\n"
+	    "team T), per person, per team and (xlsx) per category; see\n"
+	    "`quizd results practice --help`.\n"
 	    "\n"
 	    "  --db PATH   the quizd database (default " DEFAULT_DB "; opened\n"
 	    "              read-only, never created)\n"
@@ -109,8 +116,8 @@ static void put_fit(const char *s, size_t w, bool right, bool end, FILE *out)
 		fprintf(out, "%*s", (int)(w - used), "");
 }
 
-/* Prints a table's visible columns aligned, or "(none)". */
-static void print_table(const struct rtable *t, FILE *out)
+/* Prints a table's visible columns aligned, or "(none)" (results_int.h). */
+void results_print_table(const struct rtable *t, FILE *out)
 {
 	size_t *w = xcalloc(t->ncols ? t->ncols : 1, sizeof(*w));
 	char **s = xcalloc(t->nrows * t->ncols + 1, sizeof(*s));
@@ -263,7 +270,7 @@ static int results_list(sqlite3 *db, const char *cmd, bool json)
 	if (json)
 		fputs(t.nrows ? "\n]\n" : "]\n", stdout);
 	else
-		print_table(&t, stdout);
+		results_print_table(&t, stdout);
 	for (k = 0; k < t.nrows * t.ncols; k++)
 		free(t.cells[k].s);
 	free(t.cells);
@@ -301,7 +308,7 @@ static int results_show(const struct rmatch *m)
 		printf("\n%s%s\n", heads[i],
 		       m->provisional && i != RS_QUESTIONS ? " (provisional)"
 							   : "");
-		print_table(&m->t[i], stdout);
+		results_print_table(&m->t[i], stdout);
 	}
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
@@ -347,11 +354,12 @@ static char *temp_beside(const char *base)
 	return tmp;
 }
 
-/* Writes the export of m to out_path (NULL or "-": stdout) through a
- * temporary file renamed into place, so a failed export leaves no partial
- * file. Returns the exit status. */
-static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
-			  enum rsheet sheet, const char *out_path)
+/* Writes tables v[0..n) as an export to out_path (NULL or "-": stdout)
+ * through a temporary file renamed into place, so a failed export leaves no
+ * partial file: every table as a sheet of an XLSX workbook, or v[csv] alone
+ * as CSV. Returns the exit status (results_int.h). */
+int results_write(const struct rtable *const *v, size_t n, bool xlsx,
+		  size_t csv, const char *cmd, const char *out_path)
 {
 	bool to_stdout = !out_path || strcmp(out_path, "-") == 0;
 	char err[256] = "", *tmp;
@@ -360,7 +368,7 @@ static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
 	int rc;
 
 	if (!xlsx && to_stdout) {
-		rc = results_csv(&m->t[sheet], stdout);
+		rc = results_csv(v[csv], stdout);
 		if (rc == 0 && fflush(stdout) != 0)
 			rc = -EIO;
 		if (rc < 0)
@@ -379,11 +387,11 @@ static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
 		return 1;
 	}
 	if (xlsx) {
-		rc = results_xlsx(m, tmp, err, sizeof(err));
+		rc = results_xlsx_tables(v, n, tmp, err, sizeof(err));
 	} else {
 		FILE *f = fopen(tmp, "wb");
 
-		rc = f ? results_csv(&m->t[sheet], f) : -EIO;
+		rc = f ? results_csv(v[csv], f) : -EIO;
 		if (f && fclose(f) != 0)
 			rc = -EIO;
 		if (rc < 0)
@@ -406,6 +414,17 @@ static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
 		return 1;
 	}
 	return 0;
+}
+
+/* Writes the export of a match: its four sheets, or one as CSV. */
+static int results_export(const struct rmatch *m, const char *cmd, bool xlsx,
+			  enum rsheet sheet, const char *out_path)
+{
+	const struct rtable *v[RS_COUNT] = {&m->t[RS_TEAMS], &m->t[RS_PLAYERS],
+					    &m->t[RS_QUESTIONS],
+					    &m->t[RS_ANSWERS]};
+
+	return results_write(v, RS_COUNT, xlsx, (size_t)sheet, cmd, out_path);
 }
 
 /* Reads a match id operand. Returns 0 or -1. */
@@ -557,6 +576,8 @@ int results_cli(int argc, char **argv)
 		results_usage(argc < 1 ? stderr : stdout);
 		return argc < 1 ? 2 : 0;
 	}
+	if (strcmp(argv[0], "practice") == 0)
+		return results_practice(argc, argv);
 	list = strcmp(argv[0], "list") == 0;
 	export = strcmp(argv[0], "export") == 0;
 	if (!list && !export && strcmp(argv[0], "show") != 0) {

@@ -79,6 +79,27 @@ int results_csv(const struct rtable *t, FILE *out);
 int results_xlsx(const struct rmatch *m, const char *path, char *err,
 		 size_t cap);
 
+/* Writes tables v[0..n) as the sheets of one XLSX workbook to path, in
+ * that order. Returns 0, or -EIO with the reason in err (cap bytes). */
+int results_xlsx_tables(const struct rtable *const *v, size_t n,
+			const char *path, char *err, size_t cap);
+
+/* Prints a table's visible columns aligned by display width (results_cli.c),
+ * or "(none)". */
+void results_print_table(const struct rtable *t, FILE *out);
+/* Writes an export of tables v[0..n) to out_path (NULL or "-": stdout)
+ * through a temporary file renamed into place: all of them as an XLSX
+ * workbook, or v[csv] alone as CSV. Returns the exit status (0 or 1,
+ * after printing why with the prefix cmd). */
+int results_write(const struct rtable *const *v, size_t n, bool xlsx,
+		  size_t csv, const char *cmd, const char *out_path);
+/* Frees the cells and columns of a table. */
+void results_table_free(struct rtable *t);
+
+/* `quizd results practice` (results_practice.c): argv[0] is "practice".
+ * Returns the exit status. */
+int results_practice(int argc, char **argv);
+
 /* Writes the local date and time of a wall-clock time in microseconds
  * ("2026-11-30 10:05:00") to out (cap bytes). */
 void results_local_time(int64_t us, char *out, size_t cap);

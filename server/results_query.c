@@ -589,19 +589,25 @@ out:
 	return rc;
 }
 
+/* Frees a table's cells and columns (results_int.h). */
+void results_table_free(struct rtable *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->nrows * t->ncols; k++)
+		free(t->cells[k].s);
+	free(t->cells);
+	free(t->cols);
+	memset(t, 0, sizeof(*t));
+}
+
 /* Frees a match (results_int.h). */
 void results_match_free(struct rmatch *m)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < RS_COUNT; i++) {
-		struct rtable *t = &m->t[i];
-
-		for (k = 0; k < t->nrows * t->ncols; k++)
-			free(t->cells[k].s);
-		free(t->cells);
-		free(t->cols);
-	}
+	for (i = 0; i < RS_COUNT; i++)
+		results_table_free(&m->t[i]);
 	free(m->code);
 	free(m->title);
 	free(m->state);

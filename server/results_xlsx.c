@@ -87,12 +87,10 @@ static lxw_error xlsx_sheet(lxw_workbook *wb, const struct rtable *t,
 	return LXW_NO_ERROR;
 }
 
-/* Writes the workbook (results_int.h). */
-int results_xlsx(const struct rmatch *m, const char *path, char *err,
-		 size_t cap)
+/* Writes tables as the sheets of one workbook (results_int.h). */
+int results_xlsx_tables(const struct rtable *const *v, size_t n,
+			const char *path, char *err, size_t cap)
 {
-	static const enum rsheet order[] = {RS_TEAMS, RS_PLAYERS, RS_QUESTIONS,
-					    RS_ANSWERS};
 	static const char *const fmts[] = {"0", "0.0", "0.00", "0.000"};
 	lxw_workbook *wb = workbook_new(path);
 	lxw_format *bold, *real[4];
@@ -109,10 +107,10 @@ int results_xlsx(const struct rmatch *m, const char *path, char *err,
 		real[i] = workbook_add_format(wb);
 		format_set_num_format(real[i], fmts[i]);
 	}
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		e = xlsx_sheet(wb, &m->t[order[i]], bold, real);
+	for (i = 0; i < n; i++) {
+		e = xlsx_sheet(wb, v[i], bold, real);
 		if (e != LXW_NO_ERROR) {
-			snprintf(err, cap, "sheet %s: %s", m->t[order[i]].sheet,
+			snprintf(err, cap, "sheet %s: %s", v[i]->sheet,
 				 lxw_strerror(e));
 			break;
 		}
@@ -128,4 +126,15 @@ int results_xlsx(const struct rmatch *m, const char *path, char *err,
 	}
 	workbook_close(wb);
 	return -EIO;
+}
+
+/* Writes the workbook of a match (results_int.h). */
+int results_xlsx(const struct rmatch *m, const char *path, char *err,
+		 size_t cap)
+{
+	const struct rtable *v[RS_COUNT] = {&m->t[RS_TEAMS], &m->t[RS_PLAYERS],
+					    &m->t[RS_QUESTIONS],
+					    &m->t[RS_ANSWERS]};
+
+	return results_xlsx_tables(v, RS_COUNT, path, err, cap);
 }

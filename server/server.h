@@ -20,6 +20,8 @@
 struct store;
 struct hub;
 struct lroom;
+struct pconn;
+struct practice_srv;
 
 struct server_config {
 	uint32_t max_conns;
@@ -45,6 +47,9 @@ struct server_config {
 	 * voided in the rebuilt room (default false: it continues with the
 	 * time it had left) */
 	bool void_interrupted;
+	/* practice: where calendar days start, seconds east of UTC (quizd
+	 * --utc-offset; default the local time zone's) */
+	int32_t utc_offset_s;
 };
 
 /* Fills the defaults documented in README (quizd --help). */
@@ -73,6 +78,8 @@ struct session {
 	bool judge;	  /* ROLE_SCREEN with the judge token: may rule */
 	uint32_t formats; /* bit (1 << RoundFormat) the client plays */
 	struct session *wprev, *wnext; /* room watcher list (host, screens) */
+	struct pconn *practice; /* practising (server/practice_srv.c): in no
+				   room */
 };
 
 struct server {
@@ -82,6 +89,7 @@ struct server {
 	struct store *store;
 	const struct bank *bank;
 	struct hub *hub;
+	struct practice_srv *practice; /* persons and their practice state */
 	struct session *sessions;
 	uv_timer_t ping_timer;
 	struct afterio ping_after_io; /* pings go out after the reads */

@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "hub.h"
 #include "log.h"
+#include "practice_srv.h"
 #include "quiz_limits.h"
 #include "wire.h"
 #include "xalloc.h"
@@ -53,6 +54,7 @@ void server_config_default(struct server_config *c)
 	c->rooms_per_addr = 20;
 	c->host_key = NULL;
 	c->comp_cap_us = 150000;
+	c->utc_offset_s = practice_srv_local_offset();
 }
 
 struct wbuf *server_pack(const Quiz__V1__Envelope *env)
@@ -319,6 +321,15 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 	default:
 		break;
 	}
+	/* a practising connection is in no room (server/practice_srv.c) */
+	if (ss->practice &&
+	    (env->body_case == QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM ||
+	     env->body_case == QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM ||
+	     env->body_case == QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM)) {
+		session_error(ss, QE_BAD_STATE, env->seq,
+			      "this connection is practising");
+		return;
+	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_CREATE_ROOM:
 		session_create(ss, env);
@@ -353,11 +364,32 @@ static void session_dispatch(struct session *ss, const Quiz__V1__Envelope *env,
 		uint32_t mask;
 
 		r = decode_answer(env->answer, &mask, &text);
-		if (r == 0)
+		if (r == 0 && ss->practice)
+			r = practice_srv_answer(ss->srv->practice, ss,
+						env->answer->question_index,
+						mask, text, recv_us, env->seq);
+		else if (r == 0)
 			r = hub_answer(h, ss, env->answer->question_index, mask,
 				       text, recv_us, env->seq);
 		break;
 	}
+	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_START: {
+		struct practice_srv_start ps;
+
+		r = decode_practice_start(env->practice_start, &ps);
+		if (r == 0)
+			r = practice_srv_start(ss->srv->practice, ss, &ps,
+					       env->seq);
+		break;
+	}
+	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_NEXT:
+		r = practice_srv_next(ss->srv->practice, ss, env->seq);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS_REQUEST:
+		r = practice_srv_stats(ss->srv->practice, ss,
+				       env->practice_stats_request->team,
+				       env->seq);
+		break;
 	case QUIZ__V1__ENVELOPE__BODY_BUZZ:
 		r = hub_buzz(h, ss, env->buzz->question_index, recv_us,
 			     env->seq);
@@ -466,6 +498,7 @@ static void on_close(struct conn *c, void *arg)
 		return;
 	if (ss->room && s->hub)
 		hub_detach(s->hub, ss);
+	practice_srv_detach(ss);
 	if (ss->prev)
 		ss->prev->next = ss->next;
 	else
@@ -577,6 +610,7 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	    QE_RATE_LIMITED, "too many new connections from your address");
 	s->net = net_new(loop, &lim, &cb, s);
 	s->hub = hub_new(s);
+	s->practice = practice_srv_new(s);
 	uv_timer_init(loop, &s->ping_timer);
 	s->ping_timer.data = s;
 	afterio_init(loop, &s->ping_after_io, ping_round_cb, s);
@@ -625,6 +659,7 @@ void server_free(struct server *s)
 		return;
 	for (i = 0; i < NET_NOTICE_COUNT; i++)
 		wbuf_unref(s->notices[i]);
-	hub_free(s->hub);
+	hub_free(s->hub); /* before the persons its pending replies name */
+	practice_srv_free(s->practice);
 	free(s);
 }

@@ -6,7 +6,8 @@
  *
  * Schema (PRAGMA user_version, forward migrations): questions, matches,
  * match_questions, players, answers, results, events, bookings, seats,
- * team_results, presses. See docs/STORAGE.md. */
+ * team_results, presses; persons, practice_items, practice_sittings,
+ * practice_answers (v6). See docs/STORAGE.md. */
 #ifndef QUIZ_STORE_H
 #define QUIZ_STORE_H
 

@@ -51,6 +51,36 @@ enum sst {
 /* SQL of the sync statements, indexed by enum sst (server/store_bank.c). */
 extern const char *const store_sst_sql[SST__COUNT];
 
+/* The statements of the catalogue (server/store_ops.c). */
+enum op_sql {
+	OPS_MATCH,
+	OPS_MATCH_Q,
+	OPS_MATCH_COUNT,
+	OPS_CONTEST,
+	OPS_DEFINITION,
+	OPS_PLAYER,
+	OPS_ANSWER,
+	OPS_VOID,
+	OPS_CLOSED,
+	OPS_RESULT,
+	OPS_END,
+	OPS_RUNNING,
+	OPS_EVENT,
+	OPS_BOOKING,
+	OPS_BOOKING_POINTS,
+	OPS_SEAT,
+	OPS_TEAM_RESULT,
+	OPS_PRESS,
+	OPS_JUDGE_HASH,
+	/* practice (schema v6): filled by server/store_practice.c */
+	OPS_PERSON,
+	OPS_SITTING,
+	OPS_PANSWER,
+	OPS_PITEM,
+	OPS_PSTATE,
+	OPS__COUNT
+};
+
 /* One value bound to a statement parameter of a queued operation. */
 struct op_val {
 	union {
@@ -159,6 +189,22 @@ int store_op_exec(struct store *s, const struct op *op);
 const char *store_op_name(const struct op *op);
 /* Allocates a barrier: a token in order and nothing to write. */
 struct op *store_op_barrier(uint64_t match, uint64_t notify);
+/* Building an operation: sized first (store_op_new: steps, values, string
+ * bytes as store_op_strsize counts them), then filled in order: a step,
+ * its values. Filling past the size aborts (a broken invariant). */
+struct op *store_op_new(uint64_t match, uint64_t notify, uint32_t nsteps,
+			uint32_t nvals, size_t strbytes);
+size_t store_op_strsize(const char *str);
+void store_op_step(struct op *op, enum op_sql sql);
+void store_op_int(struct op *op, int64_t i);
+/* Copies str into the operation (NULL binds NULL). */
+void store_op_text(struct op *op, const char *str);
+/* Refuses an operation with bad input: logged, counted as lost, its token
+ * (if any) still delivered in order with STORE_TOKEN_LOST. */
+void store_op_reject(struct store *s, const char *what, uint64_t match,
+		     uint64_t notify);
+/* True if h is 64 lowercase hex digits (a hash, never a raw token). */
+bool store_hash_ok(const char *h);
 
 /* --- server/store_schema.c: the schema and the connections. --- */
 

@@ -30,30 +30,6 @@
 #define STORE_PERM_JSON_MAX  64 /* "[a,b,...]" of ITEM_MAX_OPTIONS slots */
 #define STORE_CONTEST_MAX    (1u << 20) /* bytes of a contest's text */
 
-/* The statements of the catalogue. */
-enum op_sql {
-	OPS_MATCH,
-	OPS_MATCH_Q,
-	OPS_MATCH_COUNT,
-	OPS_CONTEST,
-	OPS_DEFINITION,
-	OPS_PLAYER,
-	OPS_ANSWER,
-	OPS_VOID,
-	OPS_CLOSED,
-	OPS_RESULT,
-	OPS_END,
-	OPS_RUNNING,
-	OPS_EVENT,
-	OPS_BOOKING,
-	OPS_BOOKING_POINTS,
-	OPS_SEAT,
-	OPS_TEAM_RESULT,
-	OPS_PRESS,
-	OPS_JUDGE_HASH,
-	OPS__COUNT
-};
-
 /* One statement: a name for the log, its SQL, and whether it must change
  * a row (an update of a match that was never recorded is a caller bug). */
 struct op_def {
@@ -143,6 +119,26 @@ static const struct op_def op_defs[OPS__COUNT] = {
 		" ?5, ?6, ?7, ?8, ?9, ?10)", false},
 	[OPS_JUDGE_HASH] = {"judge hash",
 		"UPDATE matches SET judge_hash = ?2 WHERE id = ?1", true},
+	/* practice (schema v6, server/store_practice.c): a second person
+	 * with the same (nickname, team) or token hash is a constraint
+	 * failure, so the op is lost and its token flagged */
+	[OPS_PERSON] = {"person",
+		"INSERT INTO persons (id, nickname, team, token_hash, state,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", false},
+	[OPS_SITTING] = {"sitting",
+		"INSERT INTO practice_sittings (id, person, started_at, seed,"
+		" mode, category, kinds, time_limit_ms) VALUES (?1, ?2, ?3, ?4,"
+		" ?5, ?6, ?7, ?8)", false},
+	[OPS_PANSWER] = {"practice answer",
+		"INSERT INTO practice_answers (person, sitting, item_id, at,"
+		" choice_mask, text, correct, timed_out, rt_us) VALUES (?1, ?2,"
+		" ?3, ?4, ?5, ?6, ?7, ?8, ?9)", false},
+	[OPS_PITEM] = {"practice item",
+		"INSERT INTO practice_items (person, item_id, state) VALUES"
+		" (?1, ?2, ?3) ON CONFLICT (person, item_id) DO UPDATE SET"
+		" state = excluded.state", false},
+	[OPS_PSTATE] = {"person state",
+		"UPDATE persons SET state = ?2 WHERE id = ?1", true},
 };
 /* clang-format on */
 
@@ -286,8 +282,8 @@ static int store_step_exec(struct store *s, const struct op *op,
 	rc = store_step(s->wdb, st, def->name);
 	if (rc == SQLITE_OK && def->must_change &&
 	    sqlite3_changes(s->wdb) == 0) {
-		fprintf(stderr, "store: %s: no match %" PRIu64 "\n", def->name,
-			op->match);
+		fprintf(stderr, "store: %s: no row for %" PRIu64 "\n",
+			def->name, op->match);
 		rc = SQLITE_NOTFOUND;
 	}
 	return rc;
@@ -305,19 +301,21 @@ int store_op_exec(struct store *s, const struct op *op)
 }
 
 /* --- Building operations. An operation is sized before it is filled:
- * op_new takes the number of steps, of values and of string bytes
- * (op_strsize), and op_step / op_int / op_text fill it in order. --- */
+ * store_op_new takes the number of steps, of values and of string bytes
+ * (store_op_strsize), and store_op_step / store_op_int / store_op_text
+ * fill it in order (server/store_practice.c builds its own the same
+ * way). --- */
 
 /* Bytes a string copy takes in an operation (0 for NULL). */
-static size_t op_strsize(const char *str)
+size_t store_op_strsize(const char *str)
 {
 	return str ? strlen(str) + 1 : 0;
 }
 
 /* Allocates an operation with room for nsteps steps, nvals values and
  * strbytes bytes of strings, in one block. */
-static struct op *op_new(uint64_t match, uint64_t notify, uint32_t nsteps,
-			 uint32_t nvals, size_t strbytes)
+struct op *store_op_new(uint64_t match, uint64_t notify, uint32_t nsteps,
+			uint32_t nvals, size_t strbytes)
 {
 	size_t bytes = sizeof(struct op) + nvals * sizeof(struct op_val) +
 		       nsteps * sizeof(struct op_step) + strbytes;
@@ -347,7 +345,7 @@ static void op_overflow(const char *what)
 }
 
 /* Begins the next step of an operation: statement sql; its values follow. */
-static void op_step(struct op *op, enum op_sql sql)
+void store_op_step(struct op *op, enum op_sql sql)
 {
 	struct op_step *step;
 
@@ -372,7 +370,7 @@ static struct op_val *op_val_next(struct op *op)
 }
 
 /* Appends an integer value. */
-static void op_int(struct op *op, int64_t i)
+void store_op_int(struct op *op, int64_t i)
 {
 	struct op_val *v = op_val_next(op);
 
@@ -381,7 +379,7 @@ static void op_int(struct op *op, int64_t i)
 }
 
 /* Appends a string value, copied into the operation (NULL binds NULL). */
-static void op_text(struct op *op, const char *str)
+void store_op_text(struct op *op, const char *str)
 {
 	struct op_val *v = op_val_next(op);
 	size_t n;
@@ -402,19 +400,19 @@ static void op_text(struct op *op, const char *str)
 /* Allocates a barrier: a token in order and nothing to write. */
 struct op *store_op_barrier(uint64_t match, uint64_t notify)
 {
-	return op_new(match, notify, 0, 0, 0);
+	return store_op_new(match, notify, 0, 0, 0);
 }
 
 /* Refuses an operation with bad input: logs, counts it as lost, and still
  * delivers its token in order, flagged STORE_TOKEN_LOST, so the caller is
  * neither left waiting nor told it was written. */
-static void store_reject(struct store *s, const char *what, uint64_t match,
-			 uint64_t notify)
+void store_op_reject(struct store *s, const char *what, uint64_t match,
+		     uint64_t notify)
 {
 	struct op *op;
 
-	fprintf(stderr, "store: %s for match %" PRIu64 " refused: bad input\n",
-		what, match);
+	fprintf(stderr, "store: %s for %" PRIu64 " refused: bad input\n", what,
+		match);
 	store_count_failure(s);
 	if (notify) {
 		op = store_op_barrier(match, notify);
@@ -458,17 +456,17 @@ static void op_questions(struct op *op, uint32_t round, uint32_t first,
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		op_step(op, OPS_MATCH_Q);
-		op_int(op, (int64_t)op->match);
-		op_int(op, (int64_t)first + i);
-		op_text(op, ids[i]);
+		store_op_step(op, OPS_MATCH_Q);
+		store_op_int(op, (int64_t)op->match);
+		store_op_int(op, (int64_t)first + i);
+		store_op_text(op, ids[i]);
 		if (perms) {
 			store_perm_json(perms[i], perm, sizeof(perm));
-			op_text(op, perm);
+			store_op_text(op, perm);
 		} else {
-			op_text(op, NULL);
+			store_op_text(op, NULL);
 		}
-		op_int(op, round);
+		store_op_int(op, round);
 	}
 }
 
@@ -479,7 +477,8 @@ static size_t store_ids_size(const char *const *ids, uint32_t n, bool perms)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		bytes += op_strsize(ids[i]) + (perms ? STORE_PERM_JSON_MAX : 0);
+		bytes += store_op_strsize(ids[i]) +
+			 (perms ? STORE_PERM_JSON_MAX : 0);
 	return bytes;
 }
 
@@ -501,21 +500,22 @@ uint64_t store_match_begin_notify(struct store *s, const struct store_match *m,
 		return 0;
 	n = m->question_count;
 	steps = 1 + n;
-	op = op_new(0, notify, steps, 9 + 5 * n,
-		    op_strsize(m->code) + op_strsize(m->title) +
-			store_ids_size(m->question_ids, n, m->perms != NULL));
+	op = store_op_new(
+	    0, notify, steps, 9 + 5 * n,
+	    store_op_strsize(m->code) + store_op_strsize(m->title) +
+		store_ids_size(m->question_ids, n, m->perms != NULL));
 	op->match = store_next_match(s);
-	op_step(op, OPS_MATCH);
-	op_int(op, (int64_t)op->match);
-	op_text(op, m->code);
-	op_text(op, m->title);
-	op_int(op, m->format);
-	op_int(op, n);
-	op_int(op, m->time_limit_us);
-	op_int(op, m->points);
+	store_op_step(op, OPS_MATCH);
+	store_op_int(op, (int64_t)op->match);
+	store_op_text(op, m->code);
+	store_op_text(op, m->title);
+	store_op_int(op, m->format);
+	store_op_int(op, n);
+	store_op_int(op, m->time_limit_us);
+	store_op_int(op, m->points);
 	/* two's complement bit pattern: SQLite has no unsigned type */
-	op_int(op, (int64_t)m->seed);
-	op_int(op, store_wall_us());
+	store_op_int(op, (int64_t)m->seed);
+	store_op_int(op, store_wall_us());
 	op_questions(op, 0, 0, n, m->question_ids, m->perms);
 	match = op->match; /* the writer owns (and may free) op once pushed */
 	store_push(s, op);
@@ -533,17 +533,17 @@ void store_match_questions(struct store *s, uint64_t match, uint32_t round,
 	if (!s)
 		return;
 	if (!store_ids_ok(question_ids, n) || first > STORE_QUESTIONS_MAX - n) {
-		store_reject(s, "match questions", match, 0);
+		store_op_reject(s, "match questions", match, 0);
 		return;
 	}
 	steps = n + 1;
-	op = op_new(match, 0, steps, 5 * n + 2,
-		    store_ids_size(question_ids, n, perms != NULL));
+	op = store_op_new(match, 0, steps, 5 * n + 2,
+			  store_ids_size(question_ids, n, perms != NULL));
 	op_questions(op, round, first, n, question_ids, perms);
 	/* last: also fails (and takes the rows back) for an unknown match */
-	op_step(op, OPS_MATCH_COUNT);
-	op_int(op, (int64_t)match);
-	op_int(op, (int64_t)first + n);
+	store_op_step(op, OPS_MATCH_COUNT);
+	store_op_int(op, (int64_t)match);
+	store_op_int(op, (int64_t)first + n);
 	store_push(s, op);
 }
 
@@ -555,13 +555,13 @@ void store_match_contest(struct store *s, uint64_t match, const char *text)
 		return;
 	/* a contest is longer than a name: a bound of its own */
 	if (!text || strnlen(text, STORE_CONTEST_MAX + 1) > STORE_CONTEST_MAX) {
-		store_reject(s, "contest", match, 0);
+		store_op_reject(s, "contest", match, 0);
 		return;
 	}
-	op = op_new(match, 0, 1, 2, op_strsize(text));
-	op_step(op, OPS_CONTEST);
-	op_int(op, (int64_t)match);
-	op_text(op, text);
+	op = store_op_new(match, 0, 1, 2, store_op_strsize(text));
+	store_op_step(op, OPS_CONTEST);
+	store_op_int(op, (int64_t)match);
+	store_op_text(op, text);
 	store_push(s, op);
 }
 
@@ -572,13 +572,13 @@ void store_match_definition(struct store *s, uint64_t match, const char *text)
 	if (!s)
 		return;
 	if (!text || strnlen(text, STORE_CONTEST_MAX + 1) > STORE_CONTEST_MAX) {
-		store_reject(s, "definition", match, 0);
+		store_op_reject(s, "definition", match, 0);
 		return;
 	}
-	op = op_new(match, 0, 1, 2, op_strsize(text));
-	op_step(op, OPS_DEFINITION);
-	op_int(op, (int64_t)match);
-	op_text(op, text);
+	op = store_op_new(match, 0, 1, 2, store_op_strsize(text));
+	store_op_step(op, OPS_DEFINITION);
+	store_op_int(op, (int64_t)match);
+	store_op_text(op, text);
 	store_push(s, op);
 }
 
@@ -590,16 +590,17 @@ void store_player(struct store *s, uint64_t match, uint32_t player,
 	if (!s)
 		return;
 	if (!nick || !store_str_ok(nick) || !store_str_ok(team)) {
-		store_reject(s, "player", match, 0);
+		store_op_reject(s, "player", match, 0);
 		return;
 	}
-	op = op_new(match, 0, 1, 5, op_strsize(nick) + op_strsize(team));
-	op_step(op, OPS_PLAYER);
-	op_int(op, (int64_t)match);
-	op_int(op, player);
-	op_text(op, nick);
-	op_text(op, team);
-	op_int(op, store_wall_us());
+	op = store_op_new(match, 0, 1, 5,
+			  store_op_strsize(nick) + store_op_strsize(team));
+	store_op_step(op, OPS_PLAYER);
+	store_op_int(op, (int64_t)match);
+	store_op_int(op, player);
+	store_op_text(op, nick);
+	store_op_text(op, team);
+	store_op_int(op, store_wall_us());
 	store_push(s, op);
 }
 
@@ -614,27 +615,27 @@ static bool event_ok(const struct store_event *e)
 /* String bytes an event's step copies. */
 static size_t event_strsize(const struct store_event *e)
 {
-	return op_strsize(e->kind) + op_strsize(e->nick) + op_strsize(e->team) +
-	       op_strsize(e->text);
+	return store_op_strsize(e->kind) + store_op_strsize(e->nick) +
+	       store_op_strsize(e->team) + store_op_strsize(e->text);
 }
 
 /* Appends the step that inserts an event (13 values). */
 static void op_event(struct op *op, const struct store_event *e)
 {
-	op_step(op, OPS_EVENT);
-	op_int(op, (int64_t)e->match);
-	op_int(op, (int64_t)e->seq);
-	op_text(op, e->kind);
-	op_int(op, e->at_us);
-	op_int(op, e->player);
-	op_int(op, e->q);
-	op_int(op, e->choice_mask);
-	op_int(op, e->one_way_us);
-	op_int(op, e->arg);
-	op_text(op, e->nick);
-	op_text(op, e->team);
-	op_text(op, e->text);
-	op_int(op, e->arg2);
+	store_op_step(op, OPS_EVENT);
+	store_op_int(op, (int64_t)e->match);
+	store_op_int(op, (int64_t)e->seq);
+	store_op_text(op, e->kind);
+	store_op_int(op, e->at_us);
+	store_op_int(op, e->player);
+	store_op_int(op, e->q);
+	store_op_int(op, e->choice_mask);
+	store_op_int(op, e->one_way_us);
+	store_op_int(op, e->arg);
+	store_op_text(op, e->nick);
+	store_op_text(op, e->team);
+	store_op_text(op, e->text);
+	store_op_int(op, e->arg2);
 }
 
 int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
@@ -649,26 +650,27 @@ int store_answer(struct store *s, const struct store_answer *a, uint64_t notify)
 		return -QE_STORAGE_UNAVAILABLE;
 	}
 	if (!a || !store_str_ok(a->text) || (ev && !event_ok(ev))) {
-		store_reject(s, "answer", a ? a->match : 0, notify);
+		store_op_reject(s, "answer", a ? a->match : 0, notify);
 		return 0;
 	}
 	/* the answer and its event: one operation, written whole or not at
 	 * all, so the ack covers both */
-	op = op_new(a->match, notify, ev ? 2 : 1, ev ? 23 : 10,
-		    op_strsize(a->text) + (ev ? event_strsize(ev) : 0));
+	op = store_op_new(a->match, notify, ev ? 2 : 1, ev ? 23 : 10,
+			  store_op_strsize(a->text) +
+			      (ev ? event_strsize(ev) : 0));
 	if (ev)
 		op_event(op, ev);
-	op_step(op, OPS_ANSWER);
-	op_int(op, (int64_t)a->match);
-	op_int(op, a->player);
-	op_int(op, a->q);
-	op_int(op, a->choice_mask);
-	op_text(op, a->text);
-	op_int(op, a->recv_us);
-	op_int(op, a->one_way_us);
-	op_int(op, a->rt_us);
-	op_int(op, a->correct ? 1 : 0);
-	op_int(op, a->points);
+	store_op_step(op, OPS_ANSWER);
+	store_op_int(op, (int64_t)a->match);
+	store_op_int(op, a->player);
+	store_op_int(op, a->q);
+	store_op_int(op, a->choice_mask);
+	store_op_text(op, a->text);
+	store_op_int(op, a->recv_us);
+	store_op_int(op, a->one_way_us);
+	store_op_int(op, a->rt_us);
+	store_op_int(op, a->correct ? 1 : 0);
+	store_op_int(op, a->points);
 	store_push(s, op);
 	return 0;
 }
@@ -681,10 +683,10 @@ static void store_match_q(struct store *s, enum op_sql sql, uint64_t match,
 
 	if (!s)
 		return;
-	op = op_new(match, notify, 1, 2, 0);
-	op_step(op, sql);
-	op_int(op, (int64_t)match);
-	op_int(op, q);
+	op = store_op_new(match, notify, 1, 2, 0);
+	store_op_step(op, sql);
+	store_op_int(op, (int64_t)match);
+	store_op_int(op, q);
 	store_push(s, op);
 }
 
@@ -706,17 +708,17 @@ void store_result(struct store *s, const struct store_result *r)
 	if (!s)
 		return;
 	if (!r) {
-		store_reject(s, "result", 0, 0);
+		store_op_reject(s, "result", 0, 0);
 		return;
 	}
-	op = op_new(r->match, 0, 1, 6, 0);
-	op_step(op, OPS_RESULT);
-	op_int(op, (int64_t)r->match);
-	op_int(op, r->player);
-	op_int(op, r->rank);
-	op_int(op, r->score);
-	op_int(op, r->correct);
-	op_int(op, r->total_time_us);
+	op = store_op_new(r->match, 0, 1, 6, 0);
+	store_op_step(op, OPS_RESULT);
+	store_op_int(op, (int64_t)r->match);
+	store_op_int(op, r->player);
+	store_op_int(op, r->rank);
+	store_op_int(op, r->score);
+	store_op_int(op, r->correct);
+	store_op_int(op, r->total_time_us);
 	store_push(s, op);
 }
 
@@ -727,11 +729,11 @@ static void store_end_state(struct store *s, uint64_t match, const char *state)
 
 	if (!s)
 		return;
-	op = op_new(match, 0, 1, 3, op_strsize(state));
-	op_step(op, OPS_END);
-	op_int(op, (int64_t)match);
-	op_text(op, state);
-	op_int(op, store_wall_us());
+	op = store_op_new(match, 0, 1, 3, store_op_strsize(state));
+	store_op_step(op, OPS_END);
+	store_op_int(op, (int64_t)match);
+	store_op_text(op, state);
+	store_op_int(op, store_wall_us());
 	store_push(s, op);
 }
 
@@ -751,9 +753,9 @@ void store_match_running(struct store *s, uint64_t match)
 
 	if (!s)
 		return;
-	op = op_new(match, 0, 1, 1, 0);
-	op_step(op, OPS_RUNNING);
-	op_int(op, (int64_t)match);
+	op = store_op_new(match, 0, 1, 1, 0);
+	store_op_step(op, OPS_RUNNING);
+	store_op_int(op, (int64_t)match);
 	store_push(s, op);
 }
 
@@ -764,10 +766,10 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 	if (!s)
 		return;
 	if (!event_ok(e)) {
-		store_reject(s, "event", e ? e->match : 0, notify);
+		store_op_reject(s, "event", e ? e->match : 0, notify);
 		return;
 	}
-	op = op_new(e->match, notify, 1, 13, event_strsize(e));
+	op = store_op_new(e->match, notify, 1, 13, event_strsize(e));
 	op_event(op, e);
 	store_push(s, op);
 }
@@ -776,19 +778,19 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
  * the player's answer. */
 static void op_booking(struct op *op, const struct store_booking *b)
 {
-	op_step(op, OPS_BOOKING);
-	op_int(op, (int64_t)b->match);
-	op_int(op, b->q);
-	op_int(op, b->player);
-	op_int(op, b->delta);
-	op_int(op, b->answered ? 1 : 0);
-	op_int(op, b->correct ? 1 : 0);
-	op_int(op, b->stake);
-	op_step(op, OPS_BOOKING_POINTS);
-	op_int(op, (int64_t)b->match);
-	op_int(op, b->player);
-	op_int(op, b->q);
-	op_int(op, b->delta);
+	store_op_step(op, OPS_BOOKING);
+	store_op_int(op, (int64_t)b->match);
+	store_op_int(op, b->q);
+	store_op_int(op, b->player);
+	store_op_int(op, b->delta);
+	store_op_int(op, b->answered ? 1 : 0);
+	store_op_int(op, b->correct ? 1 : 0);
+	store_op_int(op, b->stake);
+	store_op_step(op, OPS_BOOKING_POINTS);
+	store_op_int(op, (int64_t)b->match);
+	store_op_int(op, b->player);
+	store_op_int(op, b->q);
+	store_op_int(op, b->delta);
 }
 
 void store_booking(struct store *s, const struct store_booking *b)
@@ -804,17 +806,18 @@ void store_bookings(struct store *s, const struct store_booking *v, size_t n)
 	if (!s || !n)
 		return;
 	if (!v || n > UINT32_MAX / 11) {
-		store_reject(s, "booking", 0, 0);
+		store_op_reject(s, "booking", 0, 0);
 		return;
 	}
-	op = op_new(v[0].match, 0, (uint32_t)(2 * n), (uint32_t)(11 * n), 0);
+	op = store_op_new(v[0].match, 0, (uint32_t)(2 * n), (uint32_t)(11 * n),
+			  0);
 	for (i = 0; i < n; i++)
 		op_booking(op, &v[i]);
 	store_push(s, op);
 }
 
 /* True if h is 64 lowercase hex digits (a hash, never a raw token). */
-static bool store_hash_ok(const char *h)
+bool store_hash_ok(const char *h)
 {
 	size_t i;
 
@@ -835,14 +838,14 @@ void store_seat(struct store *s, uint64_t match, uint32_t player,
 	if (!s)
 		return;
 	if (!store_hash_ok(token_hash_hex)) {
-		store_reject(s, "seat", match, 0);
+		store_op_reject(s, "seat", match, 0);
 		return;
 	}
-	op = op_new(match, 0, 1, 3, op_strsize(token_hash_hex));
-	op_step(op, OPS_SEAT);
-	op_int(op, (int64_t)match);
-	op_int(op, player);
-	op_text(op, token_hash_hex);
+	op = store_op_new(match, 0, 1, 3, store_op_strsize(token_hash_hex));
+	store_op_step(op, OPS_SEAT);
+	store_op_int(op, (int64_t)match);
+	store_op_int(op, player);
+	store_op_text(op, token_hash_hex);
 	store_push(s, op);
 }
 
@@ -854,13 +857,13 @@ void store_match_judge(struct store *s, uint64_t match,
 	if (!s)
 		return;
 	if (!store_hash_ok(token_hash_hex)) {
-		store_reject(s, "judge hash", match, 0);
+		store_op_reject(s, "judge hash", match, 0);
 		return;
 	}
-	op = op_new(match, 0, 1, 2, op_strsize(token_hash_hex));
-	op_step(op, OPS_JUDGE_HASH);
-	op_int(op, (int64_t)match);
-	op_text(op, token_hash_hex);
+	op = store_op_new(match, 0, 1, 2, store_op_strsize(token_hash_hex));
+	store_op_step(op, OPS_JUDGE_HASH);
+	store_op_int(op, (int64_t)match);
+	store_op_text(op, token_hash_hex);
 	store_push(s, op);
 }
 
@@ -890,31 +893,32 @@ void store_presses(struct store *s, const struct store_press *v, size_t n,
 		return;
 	}
 	if (!v || n > UINT32_MAX / 10) {
-		store_reject(s, "press", 0, notify);
+		store_op_reject(s, "press", 0, notify);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (!press_outcome_ok(v[i].outcome) || !v[i].seq ||
 		    v[i].seq > INT64_MAX) {
-			store_reject(s, "press", v[0].match, notify);
+			store_op_reject(s, "press", v[0].match, notify);
 			return;
 		}
-		bytes += op_strsize(v[i].outcome);
+		bytes += store_op_strsize(v[i].outcome);
 	}
 	/* every press of one decision: one queue entry, one savepoint */
-	op = op_new(v[0].match, notify, (uint32_t)n, (uint32_t)(10 * n), bytes);
+	op = store_op_new(v[0].match, notify, (uint32_t)n, (uint32_t)(10 * n),
+			  bytes);
 	for (i = 0; i < n; i++) {
-		op_step(op, OPS_PRESS);
-		op_int(op, (int64_t)v[i].match);
-		op_int(op, (int64_t)v[i].seq);
-		op_int(op, v[i].q);
-		op_int(op, v[i].player);
-		op_int(op, v[i].arm);
-		op_int(op, v[i].recv_us);
-		op_int(op, v[i].comp_us);
-		op_int(op, v[i].react_us);
-		op_int(op, v[i].gap_us);
-		op_text(op, v[i].outcome);
+		store_op_step(op, OPS_PRESS);
+		store_op_int(op, (int64_t)v[i].match);
+		store_op_int(op, (int64_t)v[i].seq);
+		store_op_int(op, v[i].q);
+		store_op_int(op, v[i].player);
+		store_op_int(op, v[i].arm);
+		store_op_int(op, v[i].recv_us);
+		store_op_int(op, v[i].comp_us);
+		store_op_int(op, v[i].react_us);
+		store_op_int(op, v[i].gap_us);
+		store_op_text(op, v[i].outcome);
 	}
 	store_push(s, op);
 }
@@ -926,17 +930,17 @@ void store_team_result(struct store *s, const struct store_team_result *r)
 	if (!s)
 		return;
 	if (!r || !r->team || !store_str_ok(r->team)) {
-		store_reject(s, "team result", r ? r->match : 0, 0);
+		store_op_reject(s, "team result", r ? r->match : 0, 0);
 		return;
 	}
-	op = op_new(r->match, 0, 1, 6, op_strsize(r->team));
-	op_step(op, OPS_TEAM_RESULT);
-	op_int(op, (int64_t)r->match);
-	op_text(op, r->team);
-	op_int(op, r->rank);
-	op_int(op, r->members);
-	op_int(op, r->score);
-	op_int(op, r->points);
+	op = store_op_new(r->match, 0, 1, 6, store_op_strsize(r->team));
+	store_op_step(op, OPS_TEAM_RESULT);
+	store_op_int(op, (int64_t)r->match);
+	store_op_text(op, r->team);
+	store_op_int(op, r->rank);
+	store_op_int(op, r->members);
+	store_op_int(op, r->score);
+	store_op_int(op, r->points);
 	store_push(s, op);
 }
 

@@ -213,6 +213,55 @@ static const char *const store_migrations[] = {
 	 " WHEN NEW.hash GLOB '*[^0-9a-f]*'"
 	 " BEGIN SELECT RAISE(ABORT, 'events.hash: 64 lowercase hex digits');"
 	 " END;"),
+	/* 6: practice (issue 11). Only new tables: a person (a nickname in a
+	 * team, known by the hash of their personal token), their state per
+	 * bank item (core/practice.h's text forms, kept as written: a row
+	 * whose item left the bank or whose text does not parse is skipped
+	 * by the reader, never refused here), their sittings and every
+	 * answer. Item ids are not foreign keys: a bank edit must not take
+	 * a person's history with it. */
+	"CREATE TABLE persons ("
+	" id INTEGER PRIMARY KEY CHECK (id > 0),"
+	" nickname TEXT NOT NULL CHECK (nickname <> ''),"
+	" team TEXT NOT NULL DEFAULT '',"
+	" token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),"
+	" state TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" UNIQUE (nickname, team)"
+	") STRICT;"
+	"CREATE TABLE practice_items ("
+	" person INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,"
+	" item_id TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" PRIMARY KEY (person, item_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE practice_sittings ("
+	" id INTEGER PRIMARY KEY CHECK (id > 0),"
+	" person INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,"
+	" started_at INTEGER NOT NULL,"
+	" seed INTEGER NOT NULL,"
+	" mode INTEGER NOT NULL CHECK (mode IN (0, 1)),"
+	" category TEXT NOT NULL DEFAULT '',"
+	" kinds INTEGER NOT NULL,"
+	" time_limit_ms INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX practice_sittings_person ON practice_sittings(person);"
+	"CREATE TABLE practice_answers ("
+	" id INTEGER PRIMARY KEY,"
+	" person INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,"
+	" sitting INTEGER NOT NULL"
+	"  REFERENCES practice_sittings(id) ON DELETE CASCADE,"
+	" item_id TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" choice_mask INTEGER NOT NULL,"
+	" text TEXT,"
+	" correct INTEGER NOT NULL CHECK (correct IN (0, 1)),"
+	" timed_out INTEGER NOT NULL CHECK (timed_out IN (0, 1)),"
+	" rt_us INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX practice_answers_item ON practice_answers(item_id);"
+	"CREATE INDEX practice_answers_person ON practice_answers(person, at);"
+	"CREATE INDEX practice_answers_sitting ON practice_answers(sitting);",
 };
 /* clang-format on */
 

@@ -12,6 +12,7 @@
 
 #include "errors.h"
 #include "fuzz_util.h"
+#include "practice.h"
 #include "xalloc.h"
 
 #define ANSWERS_MAX  4096 /* answers remembered for the results check */
@@ -475,6 +476,72 @@ int store_unfinished(struct store *s, uint64_t **ids)
 void store_match_log_free(struct store_match_log *m)
 {
 	(void)m;
+}
+
+/* Practice (schema v6): what the server writes is checked as the real
+ * store checks it before queueing (a hash, never a token; state lines the
+ * core parses), then completed like any operation. */
+static void fake_hash_check(const char *h, const char *what)
+{
+	size_t i, n = h ? strlen(h) : 0;
+
+	FUZZ_CHECK(n == 64, what);
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK((h[i] >= '0' && h[i] <= '9') ||
+			       (h[i] >= 'a' && h[i] <= 'f'),
+			   what);
+}
+
+void store_person(struct store *s, const struct store_person *p,
+		  uint64_t notify)
+{
+	FUZZ_CHECK(p->id > 0 && p->nickname && *p->nickname,
+		   "a person without an id or a nickname");
+	fake_hash_check(p->token_hash,
+			"a person's token hash is not 64 lowercase hex digits");
+	fake_op(s, notify);
+}
+
+void store_sitting(struct store *s, const struct store_sitting *t)
+{
+	FUZZ_CHECK(t->id > 0 && t->person > 0, "a sitting without ids");
+	FUZZ_CHECK(t->mode == 0 || t->mode == 1, "a sitting's mode");
+	fake_op(s, 0);
+}
+
+int store_practice_answer(struct store *s,
+			  const struct store_practice_answer *a,
+			  uint64_t notify)
+{
+	struct practice_item it;
+	struct practice_person pp;
+
+	if (s->full)
+		return -QE_STORAGE_UNAVAILABLE;
+	FUZZ_CHECK(a->person > 0 && a->sitting > 0 && a->item_id,
+		   "a practice answer without person, sitting or item");
+	FUZZ_CHECK(a->item_state &&
+		       practice_item_parse(a->item_state, &it) == 0,
+		   "a practice answer's item state does not parse");
+	FUZZ_CHECK(a->person_state &&
+		       practice_person_parse(a->person_state, &pp) == 0,
+		   "a practice answer's person state does not parse");
+	fake_op(s, notify);
+	return 0;
+}
+
+/* Nothing is stored across runs: nobody has practised yet. */
+int store_load_practice(struct store *s, struct store_practice *out)
+{
+	(void)s;
+	memset(out, 0, sizeof(*out));
+	return 0;
+}
+
+void store_practice_free(struct store_practice *p)
+{
+	if (p)
+		memset(p, 0, sizeof(*p));
 }
 
 size_t store_poll(struct store *s, uint64_t *out, size_t max)

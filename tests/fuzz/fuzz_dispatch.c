@@ -7,12 +7,13 @@
  *
  * The input is a sequence of operations (see op_* below): connect, send a
  * request built from input bytes (Hello, CreateRoom, JoinRoom, WatchRoom,
- * HostCommand, Answer, Ping/Pong; codes, tokens, question numbers and
- * correct choices learned from what the server sent, so runs get deep),
- * send raw bytes, advance the clock, hang up, stall a reader, commit the
- * store. After each operation the loop runs until no timer is due, and the
- * invariants are checked: every frame the server sends decodes, sessions
- * equal connections opened minus closed, rooms stay within max_rooms. */
+ * HostCommand, Answer, Ping/Pong, the practice requests; codes, tokens,
+ * question numbers and correct choices learned from what the server sent, so
+ * runs get deep), send raw bytes, advance the clock, hang up, stall a reader,
+ * commit the store. After each operation the loop runs until no timer is due,
+ * and the invariants are checked: every frame the server sends decodes,
+ * sessions equal connections opened minus closed, rooms stay within max_rooms.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ struct world {
 	unsigned ncodes;
 	char tokens[KNOWN_MAX][40]; /* resume tokens from Welcome */
 	unsigned ntokens;
+	char ptokens[KNOWN_MAX][40]; /* person tokens from PracticeReady */
+	unsigned nptokens;
 	uint64_t ping_t0[FAKE_NET_SLOTS];
 	uint32_t q;	       /* the last Question's index */
 	unsigned n_options;    /* and its options */
@@ -220,6 +223,15 @@ static void on_sent(struct conn *c, unsigned slot, const uint8_t *frame,
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_QUESTION:
 		learn_question(env->question);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY:
+		remember(W.ptokens, &W.nptokens,
+			 env->practice_ready->person_token);
+		break;
+	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION:
+		FUZZ_CHECK(env->practice_question->question != NULL,
+			   "a PracticeQuestion without its Question");
+		learn_question(env->practice_question->question);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_PING:
 		if (slot < FAKE_NET_SLOTS)
@@ -526,8 +538,62 @@ static void op_ping(struct rd *r, struct conn *c, unsigned slot)
 	send_env(r, c, &env);
 }
 
+/* Practice: PracticeStart (a known person's token, a new person, or
+ * fields out of range), PracticeNext or PracticeStatsRequest. */
+static void op_practice(struct rd *r, struct conn *c, uint8_t k)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeStart ps = QUIZ__V1__PRACTICE_START__INIT;
+	Quiz__V1__PracticeNext pn = QUIZ__V1__PRACTICE_NEXT__INIT;
+	Quiz__V1__PracticeStatsRequest st =
+	    QUIZ__V1__PRACTICE_STATS_REQUEST__INIT;
+	Quiz__V1__QuestionKind kinds[6];
+	char token[80] = "", nick[80], team[80], cat[80];
+	uint8_t how;
+	unsigned i;
+
+	if (k == 6) {
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_NEXT;
+		env.practice_next = &pn;
+	} else if (k == 7) {
+		st.team = rd_u8(r) & 1;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS_REQUEST;
+		env.practice_stats_request = &st;
+	} else {
+		how = rd_u8(r);
+		if (how < 90 && W.nptokens)
+			snprintf(token, sizeof(token), "%s",
+				 W.ptokens[how % (W.nptokens < KNOWN_MAX
+						      ? W.nptokens
+						      : KNOWN_MAX)]);
+		else if (how >= 200)
+			rd_raw(r, token, 70);
+		rd_str(r, nick, 40, words, NWORDS);
+		rd_str(r, team, 70, words, NWORDS);
+		rd_str(r, cat, 70, words, NWORDS);
+		ps.person_token = token;
+		ps.nickname = nick;
+		ps.team = team;
+		ps.category = how & 1 ? cat : "";
+		how = rd_u8(r);
+		ps.mode = (Quiz__V1__PracticeMode)(how < 250 ? how & 1 : how);
+		ps.time_limit_ms = how & 2 ? 3000 + rd_u16(r) : 0;
+		if ((how & 6) == 6)
+			ps.time_limit_ms = rd_u16(r) * 10u;
+		ps.max_new = how & 8 ? rd_u16(r) % 1100 : 0;
+		ps.n_kinds = how & 16 ? rd_u8(r) % 6 : 0;
+		for (i = 0; i < ps.n_kinds; i++)
+			kinds[i] = (Quiz__V1__QuestionKind)(rd_u8(r) % 5);
+		ps.kinds = kinds;
+		env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_START;
+		env.practice_start = &ps;
+	}
+	send_env(r, c, &env);
+}
+
 /* A message only the server sends, an envelope without a body, or a
- * press of the buzzer or a verdict (on the last question, mostly). */
+ * press of the buzzer or a verdict (on the last question, mostly), or a
+ * practice request. */
 static void op_other(struct rd *r, struct conn *c)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
@@ -535,9 +601,13 @@ static void op_other(struct rd *r, struct conn *c)
 	Quiz__V1__Kicked kicked = QUIZ__V1__KICKED__INIT;
 	Quiz__V1__Buzz buzz = QUIZ__V1__BUZZ__INIT;
 	Quiz__V1__Verdict v = QUIZ__V1__VERDICT__INIT;
-	uint8_t k = rd_u8(r) % 5;
+	uint8_t k = rd_u8(r) % 8;
 	uint8_t how;
 
+	if (k >= 5) {
+		op_practice(r, c, k);
+		return;
+	}
 	if (k == 1) {
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_OK;
 		env.ok = &ok;

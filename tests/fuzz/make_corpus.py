@@ -295,6 +295,34 @@ for which, teams in ((0, (0, 0, 0)), (1, (0, 1, 0))):
            d_verdict(4, 7) + d_cmd(0, 1) + d_adv_s(30) + d_cmd(0, 6))
     put('fuzz_dispatch', 'buzz_judges_%d' % which, seq)
 
+# practice (OTHER 5: PracticeStart, 6: PracticeNext, 7: the board): a new
+# person, right and guessed answers, the token on a second connection that
+# hangs up before its commit, review mode, a timer, a field out of range
+def d_pstart(slot, who=100, mode=0, nick=2, extra=b''):
+    return bytes([OTHER, slot, 5, who, nick, 8, 0, mode]) + extra + \
+        bytes([0, 11])
+
+
+def d_pnext(slot):
+    return bytes([OTHER, slot, 6, 0, 12])
+
+
+def d_pstats(slot, team=1):
+    return bytes([OTHER, slot, 7, team, 0, 13])
+
+
+practice = (b'\x01' + d_open() + d_open() + d_hello(0) + d_hello(1) +
+            d_pstart(0) + bytes([COMMIT, 7]) + d_pnext(0) + d_answer(0) +
+            bytes([COMMIT, 7]) + d_pnext(0) + d_pnext(0) +
+            d_answer(0, how=200) + d_answer(0) + bytes([COMMIT, 7]) +
+            d_pstart(1, who=10) + d_pnext(1) + d_answer(1) +
+            bytes([HANGUP, 1]) + bytes([COMMIT, 7]) + d_pstats(0) +
+            d_pstart(0, mode=1) + d_pnext(0) + d_answer(0) +
+            bytes([COMMIT, 7]) + d_pstart(0, mode=2, extra=b'\x00\x10') +
+            d_pnext(0) + d_adv_s(5) + d_answer(0) + bytes([COMMIT, 7]) +
+            d_pstart(0, mode=255) + d_pstats(0, team=0) + d_pnext(0))
+put('fuzz_dispatch', 'practice', practice)
+
 # fuzz_bank: the bank's header and one item of each kind, plus fixtures
 rows = open(os.path.join(HERE, '..', '..', 'data', 'bank', 'part1.csv'),
             encoding='utf-8').read().splitlines()

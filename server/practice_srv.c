@@ -1,0 +1,791 @@
+/* Practice on quizd: see practice_srv.h. Persons live here for the whole
+ * run (one practice_set each, parallel to the bank: about 40 bytes per
+ * bank item and person); a practising connection holds a refcounted
+ * struct pconn, and so does each reply waiting for a commit, so a
+ * connection that closes before its commit is never touched afterwards. */
+#include "practice_srv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "errors.h"
+#include "fmt_practice.h"
+#include "hub_int.h"
+#include "log.h"
+#include "practice.h"
+#include "push.h"
+#include "store.h"
+#include "text.h"
+#include "tokenhash.h"
+#include "xalloc.h"
+
+#define MEMBERS_MAX 200 /* PracticeStats.members */
+#define FNV_BASIS   0xcbf29ce484222325ULL
+#define FNV_PRIME   0x100000001b3ULL
+
+/* A person: a nickname and a team, named by the hash of a token. */
+struct person {
+	uint64_t id;
+	char *nickname, *team; /* team "" none */
+	char hash[TOKEN_HASH_HEX + 1];
+	struct practice_set *set;
+};
+
+/* A practising connection: the person, the current sitting. Referenced by
+ * the session (ss->practice) and by each pending reply; ss is cleared when
+ * the connection closes. */
+struct pconn {
+	struct session *ss;
+	unsigned refs;
+	struct person *person;
+	char token[QUIZ_TOKEN_INPUT_MAX + 1]; /* as the person sent or got it */
+	uint64_t sitting;
+	struct fmt_practice fp; /* not copied: its filter points into it */
+};
+
+/* A reply waiting for its commit (struct pending.practice). */
+struct practice_pend {
+	bool result; /* PracticeResult; else PracticeReady of a new person */
+	struct pconn *pc;
+	uint32_t seq;
+	uint64_t sitting;
+	struct fmt_practice_result res;
+	struct room_question rq; /* the question as shown */
+	uint32_t review;	 /* the 错题本 (filtered) after the answer */
+};
+
+struct practice_srv {
+	struct server *srv;
+	struct person **p; /* ids ascending */
+	size_t n, cap;
+	/* open addressing: index + 1 into p, 0 empty; hcap a power of 2 */
+	uint32_t *by_hash, *by_name;
+	size_t hcap;
+	uint64_t max_person, max_sitting;
+	const char **cats; /* the bank's categories, first appearance */
+	size_t ncats;
+};
+
+/* Wall-clock µs (the schedule's clock: docs/PRACTICE.md). */
+static int64_t wall_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* FNV-1a over a string, from h. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* The key of (nickname, team): the NUL between them counts. */
+static uint64_t name_key(const char *nick, const char *team)
+{
+	return fnv(fnv(FNV_BASIS, nick) * FNV_PRIME, team);
+}
+
+/* Puts index + 1 under key into a table of cap slots. */
+static void slot_put(uint32_t *t, size_t cap, uint64_t key, uint32_t v)
+{
+	size_t i = (size_t)key & (cap - 1);
+
+	while (t[i])
+		i = (i + 1) & (cap - 1);
+	t[i] = v;
+}
+
+/* Indexes person i in both tables, growing them past half full. */
+static void index_person(struct practice_srv *ps, size_t i)
+{
+	size_t j;
+
+	if (2 * ps->n > ps->hcap) {
+		size_t cap = ps->hcap ? ps->hcap : 64;
+
+		while (2 * ps->n > cap)
+			cap *= 2;
+		free(ps->by_hash);
+		free(ps->by_name);
+		ps->by_hash = xcalloc(cap, sizeof(*ps->by_hash));
+		ps->by_name = xcalloc(cap, sizeof(*ps->by_name));
+		ps->hcap = cap;
+		for (j = 0; j < ps->n; j++) {
+			slot_put(ps->by_hash, cap,
+				 fnv(FNV_BASIS, ps->p[j]->hash),
+				 (uint32_t)j + 1);
+			slot_put(ps->by_name, cap,
+				 name_key(ps->p[j]->nickname, ps->p[j]->team),
+				 (uint32_t)j + 1);
+		}
+		return;
+	}
+	slot_put(ps->by_hash, ps->hcap, fnv(FNV_BASIS, ps->p[i]->hash),
+		 (uint32_t)i + 1);
+	slot_put(ps->by_name, ps->hcap,
+		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
+}
+
+/* The person whose token has this hash, or NULL. */
+static struct person *find_by_hash(const struct practice_srv *ps,
+				   const char *hash)
+{
+	size_t i;
+
+	if (!ps->hcap)
+		return NULL;
+	for (i = (size_t)fnv(FNV_BASIS, hash) & (ps->hcap - 1); ps->by_hash[i];
+	     i = (i + 1) & (ps->hcap - 1))
+		if (strcmp(ps->p[ps->by_hash[i] - 1]->hash, hash) == 0)
+			return ps->p[ps->by_hash[i] - 1];
+	return NULL;
+}
+
+/* The person of (nickname, team), or NULL. */
+static struct person *find_by_name(const struct practice_srv *ps,
+				   const char *nick, const char *team)
+{
+	size_t i;
+
+	if (!ps->hcap)
+		return NULL;
+	for (i = (size_t)name_key(nick, team) & (ps->hcap - 1); ps->by_name[i];
+	     i = (i + 1) & (ps->hcap - 1)) {
+		const struct person *p = ps->p[ps->by_name[i] - 1];
+
+		if (strcmp(p->nickname, nick) == 0 &&
+		    strcmp(p->team, team) == 0)
+			return ps->p[ps->by_name[i] - 1];
+	}
+	return NULL;
+}
+
+/* A new person in the registry (every item new). */
+static struct person *person_add(struct practice_srv *ps, uint64_t id,
+				 const char *nick, const char *team,
+				 const char *hash)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+
+	p->id = id;
+	p->nickname = xstrdup(nick);
+	p->team = xstrdup(team ? team : "");
+	snprintf(p->hash, sizeof(p->hash), "%s", hash);
+	p->set = practice_set_new(ps->srv->bank, ps->srv->cfg.utc_offset_s);
+	if (!p->set) { /* as xalloc: out of memory is not survivable */
+		log_error("practice", "out of memory");
+		abort();
+	}
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 64;
+		ps->p = xrealloc(ps->p, ps->cap * sizeof(*ps->p));
+	}
+	ps->p[ps->n++] = p;
+	index_person(ps, ps->n - 1);
+	if (id > ps->max_person)
+		ps->max_person = id;
+	return p;
+}
+
+struct practice_srv *practice_srv_new(struct server *srv)
+{
+	struct practice_srv *ps = xcalloc(1, sizeof(*ps));
+	const struct bank *b = srv->bank;
+	size_t i, j;
+
+	ps->srv = srv;
+	ps->cats = xcalloc(b->n ? b->n : 1, sizeof(*ps->cats));
+	for (i = 0; i < b->n; i++) {
+		const char *c = b->items[i].category;
+
+		if (!c || !c[0])
+			continue;
+		for (j = 0; j < ps->ncats && strcmp(ps->cats[j], c); j++)
+			;
+		if (j == ps->ncats)
+			ps->cats[ps->ncats++] = c;
+	}
+	return ps;
+}
+
+int practice_srv_load(struct practice_srv *ps)
+{
+	struct store_practice sp;
+	size_t i, j, states = 0, gone = 0, bad = 0, badp = 0;
+	int r;
+
+	memset(&sp, 0, sizeof(sp));
+	if ((r = store_load_practice(ps->srv->store, &sp)) < 0) {
+		log_error("practice", "cannot load practice state: %s",
+			  quiz_strerror(r));
+		return r;
+	}
+	for (i = 0; i < sp.npersons; i++) {
+		const struct store_person_row *row = &sp.persons[i];
+		struct person *p = person_add(ps, row->id, row->nickname,
+					      row->team, row->token_hash);
+
+		if (!row->state ||
+		    practice_person_parse(row->state, &p->set->person) < 0)
+			badp++;
+		for (j = 0; j < row->nitems; j++) {
+			r = practice_set_load(p->set, row->items[j].item_id,
+					      row->items[j].state);
+			if (r == -ENOENT)
+				gone++;
+			else if (r < 0)
+				bad++;
+			else
+				states++;
+		}
+	}
+	if (sp.max_person > ps->max_person)
+		ps->max_person = sp.max_person;
+	ps->max_sitting = sp.max_sitting;
+	store_practice_free(&sp);
+	log_info("practice",
+		 "%zu person(s), %zu item state(s) loaded; skipped %zu of "
+		 "items no longer in the bank, %zu unreadable; %zu person "
+		 "total(s) unreadable (started again at 0)",
+		 ps->n, states, gone, bad, badp);
+	return 0;
+}
+
+/* Drops one reference to a practising connection. */
+static void pconn_unref(struct pconn *pc)
+{
+	if (--pc->refs == 0)
+		free(pc);
+}
+
+void practice_srv_free(struct practice_srv *ps)
+{
+	size_t i;
+
+	if (!ps)
+		return;
+	for (i = 0; i < ps->n; i++) {
+		practice_set_free(ps->p[i]->set);
+		free(ps->p[i]->nickname);
+		free(ps->p[i]->team);
+		free(ps->p[i]);
+	}
+	free(ps->p);
+	free(ps->by_hash);
+	free(ps->by_name);
+	free(ps->cats);
+	free(ps);
+}
+
+int32_t practice_srv_local_offset(void)
+{
+	time_t now = time(NULL), back;
+	struct tm g;
+	double d;
+
+	if (!gmtime_r(&now, &g))
+		return 0;
+	g.tm_isdst = -1; /* UTC's fields read as local time */
+	back = mktime(&g);
+	if (back == (time_t)-1)
+		return 0;
+	d = difftime(now, back);
+	return d < -PRACTICE_SRV_OFFSET_MAX || d > PRACTICE_SRV_OFFSET_MAX
+		   ? 0
+		   : (int32_t)d;
+}
+
+size_t practice_srv_persons(const struct practice_srv *ps)
+{
+	return ps->n;
+}
+
+/* Queues a reply that waits for the store operation given token. */
+static void pend_push(struct server *srv, uint64_t token,
+		      struct practice_pend *pp)
+{
+	struct pending p;
+
+	memset(&p, 0, sizeof(p));
+	p.token = token;
+	p.kind = PEND_PRACTICE;
+	p.practice = pp;
+	pp->pc->refs++;
+	hub_pend_push(srv->hub, &p);
+}
+
+/* PracticeReady to the connection. */
+static void send_ready(struct practice_srv *ps, struct pconn *pc, bool created,
+		       uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeReady m = QUIZ__V1__PRACTICE_READY__INIT;
+	struct fmt_practice_counts c;
+
+	fmt_practice_counts(&pc->fp, wall_now_us(), &c);
+	m.person_id = pc->person->id;
+	m.person_token = pc->token;
+	m.nickname = pc->person->nickname;
+	m.team = pc->person->team;
+	m.created = created;
+	m.sitting = pc->sitting;
+	m.items = c.items;
+	m.due = c.due;
+	m.fresh = c.fresh;
+	m.review = c.review;
+	m.n_categories = ps->ncats;
+	m.categories = (char **)ps->cats;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY;
+	env.practice_ready = &m;
+	session_send_env(pc->ss, &env);
+}
+
+/* Registers a new person (its persons row is queued with notify). */
+static int person_create(struct practice_srv *ps, const char *nick,
+			 const char *team, char token[QUIZ_TOKEN_BUF],
+			 uint64_t notify, struct person **out)
+{
+	char hash[TOKEN_HASH_HEX + 1];
+	struct store_person row;
+
+	if (!text_valid_name(nick, QUIZ_NAME_MAX) ||
+	    (team[0] && !text_valid_name(team, QUIZ_TEAM_MAX)))
+		return -QE_BAD_MESSAGE;
+	if (find_by_name(ps, nick, team))
+		return -QE_NAME_TAKEN;
+	server_random_hex(token, QUIZ_TOKEN_HEX / 2);
+	token_hash_hex(token, hash);
+	*out = person_add(ps, ps->max_person + 1, nick, team, hash);
+	memset(&row, 0, sizeof(row));
+	row.id = (*out)->id;
+	row.nickname = (*out)->nickname;
+	row.team = (*out)->team;
+	row.token_hash = (*out)->hash;
+	row.created_unix_us = wall_now_us();
+	store_person(ps->srv->store, &row, notify);
+	return 0;
+}
+
+int practice_srv_start(struct practice_srv *ps, struct session *ss,
+		       const struct practice_srv_start *req, uint32_t seq)
+{
+	struct store *st = ps->srv->store;
+	struct fmt_practice_cfg cfg;
+	struct fmt_practice probe;
+	struct store_sitting sit;
+	struct person *p = NULL;
+	char token[QUIZ_TOKEN_INPUT_MAX + 1] = "";
+	uint64_t notify = 0;
+	struct pconn *pc;
+	int r;
+
+	if (ss->room)
+		return -QE_BAD_STATE;
+	memset(&cfg, 0, sizeof(cfg));
+	server_random(&cfg.seed, sizeof(cfg.seed));
+	cfg.mode = (enum practice_mode)req->mode;
+	cfg.category = req->category;
+	cfg.kinds = req->kinds;
+	cfg.time_limit_us = (int64_t)req->time_limit_ms * 1000;
+	cfg.max_new = req->max_new;
+	cfg.grace_us = ps->srv->cfg.comp_cap_us;
+	if ((r = fmt_practice_init(&probe, NULL, &cfg)) < 0)
+		return r;
+	if (!store_accepting(st))
+		return -QE_STORAGE_UNAVAILABLE;
+	if (ss->practice) {
+		p = ss->practice->person; /* a new sitting, the same person */
+	} else if (req->token[0]) {
+		char hash[TOKEN_HASH_HEX + 1];
+
+		token_hash_hex(req->token, hash);
+		if (!(p = find_by_hash(ps, hash)))
+			return -QE_WRONG_PIN;
+		snprintf(token, sizeof(token), "%s", req->token);
+	} else {
+		notify = ++ps->srv->hub->next_token;
+		if ((r = person_create(ps, req->nickname, req->team, token,
+				       notify, &p)) < 0)
+			return r;
+		log_info(conn_tag(ss->conn), "practice: person %llu created",
+			 (unsigned long long)p->id);
+	}
+	if (!(pc = ss->practice)) {
+		pc = xcalloc(1, sizeof(*pc));
+		pc->ss = ss;
+		pc->refs = 1;
+		pc->person = p;
+		snprintf(pc->token, sizeof(pc->token), "%s", token);
+		ss->practice = pc;
+	}
+	pc->sitting = ++ps->max_sitting;
+	r = fmt_practice_init(&pc->fp, p->set, &cfg);
+	if (r < 0) /* checked above */
+		return r;
+	memset(&sit, 0, sizeof(sit));
+	sit.id = pc->sitting;
+	sit.person = p->id;
+	sit.started_unix_us = wall_now_us();
+	sit.seed = cfg.seed;
+	sit.mode = (int)cfg.mode;
+	sit.category = req->category;
+	sit.kinds = req->kinds;
+	sit.time_limit_ms = req->time_limit_ms;
+	store_sitting(st, &sit);
+	if (notify) {
+		struct practice_pend *pp = xcalloc(1, sizeof(*pp));
+
+		pp->pc = pc;
+		pp->seq = seq;
+		pp->sitting = pc->sitting;
+		pend_push(ps->srv, notify, pp);
+		return 0;
+	}
+	send_ready(ps, pc, false, seq);
+	return 0;
+}
+
+/* PracticeQuestion to the connection. */
+static void send_question(struct pconn *pc,
+			  const struct fmt_practice_question *q, int64_t now,
+			  uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeQuestion m = QUIZ__V1__PRACTICE_QUESTION__INIT;
+	Quiz__V1__Question qm = QUIZ__V1__QUESTION__INIT;
+	const struct item *it = q->rq->item;
+	char *opts[ITEM_MAX_OPTIONS];
+	unsigned i;
+
+	for (i = 0; i < q->rq->n_options; i++)
+		opts[i] = it->options[q->rq->perm[i]];
+	qm.index = q->q;
+	qm.count = 0;
+	qm.kind = (Quiz__V1__QuestionKind)it->kind;
+	qm.stem = it->stem;
+	qm.n_options = q->rq->n_options;
+	qm.options = opts;
+	qm.reveal_at_us = (uint64_t)now;
+	qm.sent_at_us = (uint64_t)now;
+	qm.deadline_at_us = (uint64_t)q->deadline_us;
+	qm.time_limit_ms = (uint32_t)(pc->fp.limit_us / 1000);
+	qm.category = it->category ? it->category : "";
+	m.question = &qm;
+	m.item_id = it->id;
+	m.why = (Quiz__V1__PracticeWhy)q->why;
+	m.box = q->box;
+	m.review = fmt_practice_review_count(&pc->fp);
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION;
+	env.practice_question = &m;
+	session_send_env(pc->ss, &env);
+}
+
+int practice_srv_next(struct practice_srv *ps, struct session *ss, uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeWait w = QUIZ__V1__PRACTICE_WAIT__INIT;
+	struct pconn *pc = ss->practice;
+	struct fmt_practice_question q;
+	int64_t wait, now = net_now_us();
+	int r;
+
+	(void)ps;
+	if (!pc)
+		return -QE_BAD_STATE;
+	/* packed at now: a first send's deadline is now + the limit */
+	r = fmt_practice_next(&pc->fp, now, wall_now_us(), &q, &wait);
+	if (r == 0) {
+		send_question(pc, &q, now, seq);
+		return 0;
+	}
+	if (r != -EAGAIN && r != -ENOENT)
+		return r;
+	w.empty = r == -ENOENT;
+	w.next_due_unix_us = r == -EAGAIN && wait != PRACTICE_NEVER && wait > 0
+				 ? (uint64_t)wait
+				 : 0;
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_WAIT;
+	env.practice_wait = &w;
+	session_send_env(ss, &env);
+	return 0;
+}
+
+int practice_srv_answer(struct practice_srv *ps, struct session *ss, uint32_t q,
+			uint32_t choice_mask, const char *text, int64_t recv_us,
+			uint32_t seq)
+{
+	struct pconn *pc = ss->practice;
+	struct store_practice_answer a;
+	struct practice_pend *pp;
+	const struct item *it;
+	uint64_t token;
+	int r;
+
+	if (!pc)
+		return -QE_BAD_STATE;
+	/* past the write queue's bound nothing is recorded, so the answer
+	 * may be sent again (only this thread queues: the bound cannot be
+	 * passed between this check and the queueing below) */
+	if (!store_accepting(ps->srv->store))
+		return -QE_STORAGE_UNAVAILABLE;
+	pp = xcalloc(1, sizeof(*pp));
+	r = fmt_practice_answer(&pc->fp, q, choice_mask, text, recv_us,
+				wall_now_us(), clocksync_one_way(&ss->cs),
+				&pp->res);
+	if (r < 0) {
+		free(pp);
+		return r;
+	}
+	it = &ps->srv->bank->items[pp->res.index];
+	pp->result = true;
+	pp->pc = pc;
+	pp->seq = seq;
+	pp->sitting = pc->sitting;
+	pp->rq = pc->fp.rq;
+	pp->review = fmt_practice_review_count(&pc->fp);
+	memset(&a, 0, sizeof(a));
+	a.person = pc->person->id;
+	a.sitting = pc->sitting;
+	a.item_id = it->id;
+	a.at_unix_us = pc->person->set->items[pp->res.index].last_at;
+	a.choice_mask = pp->res.bank_mask;
+	a.text = text;
+	a.correct = pp->res.correct;
+	a.timed_out = pp->res.timed_out;
+	a.rt_us = pp->res.rt_us;
+	a.item_state = pp->res.item_state;
+	a.person_state = pp->res.person_state;
+	token = ++ps->srv->hub->next_token;
+	if (store_practice_answer(ps->srv->store, &a, token) < 0) {
+		/* cannot happen (checked above); the state in memory is
+		 * ahead of the disk until the next answer of this item */
+		log_error(conn_tag(ss->conn), "practice answer not queued");
+		free(pp);
+		return -QE_STORAGE_UNAVAILABLE;
+	}
+	pend_push(ps->srv, token, pp);
+	return 0;
+}
+
+/* PracticeResult to the connection. */
+static void send_result(const struct practice_pend *pp)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeResult m = QUIZ__V1__PRACTICE_RESULT__INIT;
+	const struct fmt_practice_result *r = &pp->res;
+	const struct item *it = pp->rq.item;
+	uint32_t correct[ITEM_MAX_OPTIONS], sources[ITEM_MAX_SOURCES];
+	char text[4 * QUIZ_FILL_MAX + 64];
+	unsigned i;
+	size_t n = 0;
+
+	for (i = 0; i < pp->rq.n_options; i++)
+		if (r->correct_mask & (1u << i))
+			correct[n++] = i;
+	for (i = 0; i < it->n_sources && i < ITEM_MAX_SOURCES; i++)
+		sources[i] = it->sources[i];
+	m.question_index = r->q;
+	m.correct = r->correct;
+	m.timed_out = r->timed_out;
+	m.n_correct_choices = n;
+	m.correct_choices = correct;
+	m.correct_text = push_key_text(&pp->rq, text, sizeof(text));
+	m.explanation = it->explanation ? it->explanation : "";
+	m.n_sources = i;
+	m.sources = sources;
+	m.response_time_us =
+	    r->rt_us > UINT32_MAX ? UINT32_MAX : (uint32_t)r->rt_us;
+	m.box = r->box;
+	m.due_unix_us = r->due_at > 0 ? (uint64_t)r->due_at : 0;
+	m.in_review = r->in_review;
+	m.left_review = r->left_review;
+	m.streak = r->streak;
+	m.review = pp->review;
+	env.seq = pp->seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_RESULT;
+	env.practice_result = &m;
+	session_send_env(pp->pc->ss, &env);
+}
+
+void practice_srv_done(struct practice_pend *pp, bool lost)
+{
+	struct pconn *pc = pp->pc;
+	struct session *ss = pc->ss;
+
+	if (lost)
+		log_error("practice", "%s of person %llu (sitting %llu) lost",
+			  pp->result ? "an answer" : "the registration",
+			  (unsigned long long)pc->person->id,
+			  (unsigned long long)pp->sitting);
+	if (ss && lost)
+		session_error(ss, -QE_INTERNAL, pp->seq,
+			      pp->result ? "the answer could not be saved"
+					 : "the person could not be saved");
+	else if (ss && pp->result)
+		send_result(pp);
+	else if (ss)
+		send_ready(ss->srv->practice, pc, true, pp->seq);
+	practice_srv_pend_free(pp);
+}
+
+void practice_srv_pend_free(struct practice_pend *pp)
+{
+	if (!pp)
+		return;
+	pconn_unref(pp->pc);
+	free(pp);
+}
+
+void practice_srv_detach(struct session *ss)
+{
+	struct pconn *pc = ss->practice;
+
+	if (!pc)
+		return;
+	ss->practice = NULL;
+	pc->ss = NULL;
+	pconn_unref(pc);
+}
+
+/* ---- PracticeStats ---------------------------------------------------- */
+
+/* One category's figures into a message. */
+static void cat_fill(const struct practice_progress *pg,
+		     const struct practice_cat *c, const char *name,
+		     Quiz__V1__CategoryProgress *o)
+{
+	quiz__v1__category_progress__init(o);
+	o->category = (char *)name;
+	o->items = c->items;
+	o->seen = c->seen;
+	o->mastered = c->mastered;
+	o->review = c->review;
+	o->right = c->right;
+	o->wrong = c->wrong;
+	o->mastery_permille = practice_mastery(pg, c);
+	o->accuracy_permille = practice_accuracy(c);
+}
+
+/* A progress's totals into a PersonProgress (all: into *all). */
+static void person_fill(const struct practice_progress *pg, const char *nick,
+			const char *team, Quiz__V1__PersonProgress *o,
+			Quiz__V1__CategoryProgress *all)
+{
+	quiz__v1__person_progress__init(o);
+	o->nickname = (char *)nick;
+	o->team = (char *)team;
+	o->persons = pg->persons;
+	cat_fill(pg, &pg->all, "*", all);
+	o->all = all;
+	o->time_us = pg->time_us > 0 ? (uint64_t)pg->time_us : 0;
+	o->streak = pg->streak;
+	o->best_streak = pg->best_streak;
+	o->days = pg->days;
+	o->best_days = pg->best_days;
+	o->last_unix_us = pg->last_at > 0 ? (uint64_t)pg->last_at : 0;
+}
+
+/* Members by answers given, most first (then by id). */
+static int member_cmp(const void *a, const void *b)
+{
+	const struct person *x = *(struct person *const *)a;
+	const struct person *y = *(struct person *const *)b;
+	uint64_t nx = x->set->person.right + x->set->person.wrong;
+	uint64_t ny = y->set->person.right + y->set->person.wrong;
+
+	if (nx != ny)
+		return nx > ny ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int practice_srv_stats(struct practice_srv *ps, struct session *ss, bool team,
+		       uint32_t seq)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__PracticeStats m = QUIZ__V1__PRACTICE_STATS__INIT;
+	Quiz__V1__PersonProgress total, *mpp = NULL, **mptr = NULL;
+	Quiz__V1__CategoryProgress *cats = NULL, **cptr = NULL, all,
+				   *mall = NULL;
+	struct pconn *pc = ss->practice;
+	struct practice_progress pg, one;
+	struct person **mem = NULL, *me;
+	int64_t now = wall_now_us();
+	size_t i, n = 0, nm;
+	int r = 0;
+
+	if (!pc)
+		return -QE_BAD_STATE;
+	me = pc->person;
+	memset(&pg, 0, sizeof(pg));
+	memset(&one, 0, sizeof(one));
+	if ((r = practice_progress_init(&pg, ps->srv->bank)) < 0)
+		goto out;
+	if (team && me->team[0]) {
+		mem = xmalloc(ps->n * sizeof(*mem));
+		for (i = 0; i < ps->n; i++)
+			if (strcmp(ps->p[i]->team, me->team) == 0)
+				mem[n++] = ps->p[i];
+	} else {
+		mem = xmalloc(sizeof(*mem));
+		mem[n++] = me;
+	}
+	for (i = 0; i < n; i++)
+		if ((r = practice_progress_add(&pg, mem[i]->set, now)) < 0)
+			goto out;
+	person_fill(&pg, team ? "" : me->nickname, me->team, &total, &all);
+	cats = xcalloc(pg.n_cat ? pg.n_cat : 1, sizeof(*cats));
+	cptr = xcalloc(pg.n_cat ? pg.n_cat : 1, sizeof(*cptr));
+	for (i = 0; i < pg.n_cat; i++) {
+		cat_fill(&pg, &pg.cat[i], pg.cat[i].name, &cats[i]);
+		cptr[i] = &cats[i];
+	}
+	total.n_categories = pg.n_cat;
+	total.categories = cptr;
+	m.total = &total;
+	if (team) {
+		qsort(mem, n, sizeof(*mem), member_cmp);
+		nm = n < MEMBERS_MAX ? n : MEMBERS_MAX;
+		mpp = xcalloc(nm ? nm : 1, sizeof(*mpp));
+		mptr = xcalloc(nm ? nm : 1, sizeof(*mptr));
+		mall = xcalloc(nm ? nm : 1, sizeof(*mall));
+		for (i = 0; i < nm; i++) {
+			if ((r = practice_progress_init(&one, ps->srv->bank)) <
+				0 ||
+			    (r = practice_progress_add(&one, mem[i]->set,
+						       now)) < 0)
+				goto out;
+			person_fill(&one, mem[i]->nickname, mem[i]->team,
+				    &mpp[i], &mall[i]);
+			practice_progress_clear(&one);
+			mptr[i] = &mpp[i];
+		}
+		m.n_members = nm;
+		m.members = mptr;
+	}
+	env.seq = seq;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS;
+	env.practice_stats = &m;
+	session_send_env(ss, &env);
+out:
+	practice_progress_clear(&one);
+	practice_progress_clear(&pg);
+	free(mem);
+	free(cats);
+	free(cptr);
+	free(mpp);
+	free(mptr);
+	free(mall);
+	return r < 0 ? -QE_INTERNAL : 0;
+}
