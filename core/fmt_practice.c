@@ -121,8 +121,8 @@ static int answer_target(const struct fmt_practice *fp, uint32_t q)
 {
 	if (!fp->asked)
 		return -QE_BAD_STATE;
-	if (!fp->open)
-		return q == fp->q ? -QE_ALREADY_ANSWERED : -QE_BAD_STATE;
+	if (!fp->open) /* every index up to fp->q was answered */
+		return q <= fp->q ? -QE_ALREADY_ANSWERED : -QE_BAD_STATE;
 	if (q != fp->q)
 		return q < fp->q ? -QE_ALREADY_ANSWERED : -QE_BAD_MESSAGE;
 	return 0;

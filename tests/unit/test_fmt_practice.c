@@ -345,7 +345,16 @@ Test(fmt_practice, hostile_indexes_and_shapes_change_nothing)
 		     -QE_ALREADY_ANSWERED, "a double answer");
 	cr_expect_eq(fmt_practice_answer(&fp, 1, wm, NULL, M0, T0, 0, &res),
 		     -QE_BAD_STATE, "nothing open");
-	cr_expect_eq(set->items[0].seen, 1, "recorded once");
+	/* a later question answered, then an earlier index */
+	cr_assert_eq(fmt_practice_next(&fp, M0, T0 + 2 * MIN, &q, &wait), 0);
+	cr_expect_eq(q.q, 1);
+	cr_expect_eq(fmt_practice_answer(&fp, 0, 0, NULL, M0, T0, 0, &res),
+		     -QE_ALREADY_ANSWERED, "an earlier question, open one");
+	cr_assert_eq(
+	    fmt_practice_answer(&fp, 1, 0, NULL, M0, T0 + 2 * MIN, 0, &res), 0);
+	cr_expect_eq(fmt_practice_answer(&fp, 0, 0, NULL, M0, T0, 0, &res),
+		     -QE_ALREADY_ANSWERED, "an earlier question, none open");
+	cr_expect_eq(set->items[0].seen, 2, "recorded once per question");
 
 	/* configurations out of range */
 	cfg.mode = (enum practice_mode)2;
