@@ -526,6 +526,7 @@ static void pc_refused(struct pclient *p, const Quiz__V1__Error *e)
 	}
 }
 
+/* Every message on a practising connection (Ping/Pong are qconn's). */
 static void pc_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 			  uint64_t recv)
 {
@@ -721,6 +722,8 @@ static void pr_thread(void *arg)
 		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Allocates the clients, starts the practice loop's timers and its
+ * thread. */
 int bench_practice_start(struct bench *b)
 {
 	struct bench_practice *pr;
@@ -764,6 +767,8 @@ int bench_practice_start(struct bench *b)
 	return 0;
 }
 
+/* From the main thread: no more "up" signal, and the practice loop
+ * stops. */
 void bench_practice_stop(struct bench *b)
 {
 	if (!b->o.practice)
@@ -778,6 +783,7 @@ void bench_practice_stop(struct bench *b)
 		uv_async_send(&b->practice->stop_async);
 }
 
+/* Joins the practice thread and closes its loop. */
 void bench_practice_join(struct bench *b)
 {
 	struct bench_practice *pr = b->practice;
@@ -791,6 +797,7 @@ void bench_practice_join(struct bench *b)
 				"handles\n");
 }
 
+/* The sum of everything that fails a practice run. */
 uint64_t bench_practice_failures(const struct bench *b)
 {
 	const struct bench_practice *pr = b->practice;
@@ -804,6 +811,7 @@ uint64_t bench_practice_failures(const struct bench *b)
 	       (pr->results == 0);
 }
 
+/* The "practice" object of the JSON (sorts the samples in place). */
 void bench_report_practice(struct bench *b, FILE *f)
 {
 	struct bench_practice *pr = b->practice;
@@ -855,6 +863,7 @@ void bench_report_practice(struct bench *b, FILE *f)
 		bench_practice_failures(b));
 }
 
+/* Frees the samples and the clients. */
 void bench_practice_free(struct bench *b)
 {
 	struct bench_practice *pr = b->practice;
