@@ -527,6 +527,8 @@ static void bench_maybe_start(struct bench *b)
 
 	if (!b->host || b->started || b->joined + b->failed < b->o.players)
 		return;
+	if (b->o.practice && !b->practice_up)
+		return; /* the match runs under the whole practice load */
 	b->started = 1;
 	if (b->joined == 0) {
 		fprintf(stderr, "quiz-bench: no contestant joined\n");
@@ -2074,6 +2076,7 @@ static void bench_stop(struct bench *b)
 	uv_close((uv_handle_t *)&b->host_timer, NULL);
 	qconn_close(b->host);
 	bench_relay_stop(b);
+	bench_practice_stop(b);
 	for (i = 0; i < b->o.players; i++) {
 		struct player *p = &b->players[i];
 
@@ -2083,6 +2086,39 @@ static void bench_stop(struct bench *b)
 			uv_close((uv_handle_t *)&p->timer, NULL);
 		}
 	}
+}
+
+/* Main loop: every practising client had its first PracticeReady (or
+ * failed): the host may START. */
+static void on_practice_up(uv_async_t *a)
+{
+	struct bench *b = a->data;
+
+	b->practice_up = 1;
+	bench_maybe_start(b);
+}
+
+/* --practice: the main loop's async handle, then the practice thread.
+ * Returns 0 or a negative error (message printed). */
+static int bench_practice_init(struct bench *b)
+{
+	int rc;
+
+	if ((rc = uv_mutex_init(&b->practice_mu)) < 0 ||
+	    (rc = uv_async_init(b->loop, &b->practice_async, on_practice_up)) <
+		0) {
+		fprintf(stderr, "quiz-bench: --practice: %s\n",
+			uv_strerror(rc));
+		return rc;
+	}
+	b->practice_async.data = b;
+	rc = bench_practice_start(b);
+	if (rc < 0)
+		fprintf(stderr,
+			"quiz-bench: cannot start the practising clients: "
+			"%s\n",
+			rc == -ENOMEM ? "out of memory" : uv_strerror(rc));
+	return rc;
 }
 
 /* Thousands of sockets need a high descriptor limit. */
@@ -2117,6 +2153,10 @@ static void bench_free(struct bench *b)
 	free(b->q);
 	free(b->players);
 	bench_relay_free(b);
+	if (b->o.practice) {
+		bench_practice_free(b);
+		uv_mutex_destroy(&b->practice_mu);
+	}
 	bench_free_bank(b->bank);
 }
 
@@ -2172,6 +2212,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	b.t_start = qconn_now_us();
+	if (b.o.practice && bench_practice_init(&b) < 0)
+		return 1;
 	if (b.o.code) {
 		snprintf(b.code, sizeof(b.code), "%s", b.o.code);
 		uv_timer_start(&b.ramp_timer, on_ramp, 0, 1);
@@ -2191,7 +2233,8 @@ int main(int argc, char **argv)
 		}
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
-	bench_relay_free(&b); /* joins the relay thread: its counters */
+	bench_relay_free(&b);	 /* joins the relay thread: its counters */
+	bench_practice_join(&b); /* after the drain: its figures */
 	if (uv_loop_close(&loop) < 0)
 		fprintf(stderr, "quiz-bench: loop still has handles\n");
 	if (b.acks_f && fclose(b.acks_f) != 0) {
@@ -2241,6 +2284,13 @@ int main(int argc, char **argv)
 			"quiz-bench: %" PRIu64 " wrong buzz winners at a true "
 			"gap of 5 ms or more\n",
 			b.bz_wrong_ge5);
+		complete = 0;
+	}
+	if (bench_practice_failures(&b)) { /* the match may be fine */
+		fprintf(stderr,
+			"quiz-bench: practising clients: %" PRIu64
+			" failures (see \"practice\" in the JSON)\n",
+			bench_practice_failures(&b));
 		complete = 0;
 	}
 	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct +

@@ -25,8 +25,9 @@ static void bench_args_usage(FILE *f)
 	    "                  [--out-of-turn P] [--hurry] [--told FILE]\n"
 	    "                  [--delay-ms A-B | --delay-up-ms A-B "
 	    "--delay-down-ms A-B]\n"
-	    "                  [--jitter-ms J] [--foul P] [--help] "
-	    "[--version]\n"
+	    "                  [--jitter-ms J] [--foul P]\n"
+	    "                  [--practice N [--practice-think MIN-MAX]] "
+	    "[--help] [--version]\n"
 	    "\n"
 	    "Runs N headless contestants in one process against quizd. "
 	    "Without\n"
@@ -120,6 +121,24 @@ static void bench_args_usage(FILE *f)
 	    "                        line, then \"# total PLAYER_ID SCORE\" "
 	    "for each\n"
 	    "                        contestant told the last Result\n"
+	    "  --practice N          also run N practising clients (1..100000) "
+	    "for as\n"
+	    "                        long as the match lasts: each a new "
+	    "person\n"
+	    "                        (PracticeStart), then PracticeNext, "
+	    "Answer "
+	    "after\n"
+	    "                        a think time (right with probability P "
+	    "when\n"
+	    "                        --bank knows the item), PracticeResult, "
+	    "again;\n"
+	    "                        on PracticeWait a sitting in the other "
+	    "mode "
+	    "(the\n"
+	    "                        review book). The host STARTs once all "
+	    "are\n"
+	    "                        practising. JSON: a \"practice\" object\n"
+	    "  --practice-think MIN-MAX  their think time, ms (500-1500)\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -127,7 +146,10 @@ static void bench_args_usage(FILE *f)
 	    "of\n"
 	    ">= 5 ms, when the delays are symmetric within 150 ms); 1 on a "
 	    "mismatch\n"
-	    "or an incomplete match; 2 on usage.\n"
+	    "or an incomplete match, or with --practice any practising "
+	    "client's\n"
+	    "error, failure or lost reply, or no PracticeResult at all; 2 on "
+	    "usage.\n"
 	    "answers_per_second = acked answers / sum over questions of the "
 	    "time\n"
 	    "from the first answer sent to the last AnswerAck received.\n",
@@ -254,12 +276,14 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"resume-wait-ms", required_argument, NULL, 'w'},
 	    {"acks", required_argument, NULL, 'A'},
 	    {"standings", required_argument, NULL, 'S'},
+	    {"practice", required_argument, NULL, 'P'},
+	    {"practice-think", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
-	int ch;
+	int ch, practice_think = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->accuracy = 0.7;
@@ -273,6 +297,8 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	o->backoff_cap_ms = 2000;
 	o->resume_wait_ms = 10000;
 	o->reconnect_s = 15;
+	o->practice_think_min = 500;
+	o->practice_think_max = 1500;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -431,6 +457,21 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		case 'S':
 			o->standings_out = optarg;
 			break;
+		case 'P':
+			if (opt_uint("practice", optarg, 1, BENCH_MAX_PLAYERS,
+				     &o->practice) < 0)
+				return -EINVAL;
+			break;
+		case 'k':
+			if (parse_think(optarg, &o->practice_think_min,
+					&o->practice_think_max) < 0) {
+				fprintf(stderr, "quiz-bench: --practice-think "
+						"wants MIN-MAX or MS (ms, "
+						"0..300000)\n");
+				return -EINVAL;
+			}
+			practice_think = 1;
+			break;
 		case 'h':
 			bench_args_usage(stdout);
 			return 1;
@@ -453,6 +494,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		fprintf(stderr, "quiz-bench: --connect, --players and "
 				"--questions (or --contest) are required (see "
 				"--help)\n");
+		return -EINVAL;
+	}
+	if (practice_think && !o->practice) {
+		fprintf(stderr, "quiz-bench: --practice-think needs "
+				"--practice N\n");
 		return -EINVAL;
 	}
 	if (o->contest_path && o->code) {

@@ -67,6 +67,9 @@ struct bench_opts {
 	unsigned reconnect_s;	   /* --reconnect-s: give up after (15) */
 	const char *acks_out;	   /* --acks FILE */
 	const char *standings_out; /* --standings FILE */
+	/* practising clients (client/bench_practice.c) */
+	unsigned practice; /* --practice N: 0 none */
+	unsigned practice_think_min, practice_think_max; /* ms */
 };
 
 #define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
@@ -316,6 +319,12 @@ struct bench {
 	uint64_t resume_due_at; /* local: when it became due */
 	uint64_t host_reconnects, resumes_sent;
 	uint64_t host_drop_at; /* local: when the host seat was lost, 0 */
+	/* practising clients (client/bench_practice.c), --practice only */
+	struct bench_practice *practice;
+	uv_async_t practice_async; /* main loop: all practising clients up */
+	uv_mutex_t practice_mu;	   /* guards practice_async_closed */
+	int practice_async_closed;
+	int practice_up; /* the async came: the host may START */
 };
 
 /* One restart as the contestants lived it: from the first reconnect
@@ -427,5 +436,26 @@ void bench_report_check_final(struct bench *b);
  * come from main (bench_report_missing). Sorts each question's samples in
  * place (bench_stats_of); nothing else in b changes. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing);
+
+/* Practising clients (client/bench_practice.c), with --practice N. The
+ * caller has initialised b->practice_async (on the main loop: it fires
+ * once every practising client had its first PracticeReady or failed) and
+ * b->practice_mu. Starts the practice thread with its own loop and the N
+ * clients; 0 or a negative error. */
+int bench_practice_start(struct bench *b);
+/* From the main loop's stop: closes b->practice_async and tells the
+ * practice thread to stop (clients with a request out get a short drain
+ * for its reply). No-op without --practice. */
+void bench_practice_stop(struct bench *b);
+/* Joins the practice thread after the main loop has run dry. */
+void bench_practice_join(struct bench *b);
+/* What fails the run: errors received or found, connections failed or
+ * dropped, replies lost, mismatches, plus 1 when no PracticeResult came
+ * at all. 0 without --practice. */
+uint64_t bench_practice_failures(const struct bench *b);
+/* The "practice" object of the JSON (after bench_practice_join). */
+void bench_report_practice(struct bench *b, FILE *f);
+/* Frees the practising clients' bookkeeping. */
+void bench_practice_free(struct bench *b);
 
 #endif

@@ -695,6 +695,7 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	if (bench_buzz_seen(b))
 		bench_report_buzz(b, f);
 	bench_report_restarts(b, f);
+	bench_report_practice(b, f);
 	if (b->o.results) {
 		fputs(",\"results\":[", f);
 		for (i = 0, first = 1; i < b->o.players; i++) {

@@ -42,5 +42,6 @@ jq -c --argjson idle "$idle_kb" --argjson peak "$peak_kb" --argjson n "$players"
             cpu_s: ($cpu / $hz)}}
    + (if .contest then {contest} else {} end)
    + (if .fairness then {fairness} else {} end)
-   + (if .buzz then {buzz} else {} end)' "$tmp/bench.json"
+   + (if .buzz then {buzz} else {} end)
+   + (if .practice then {practice} else {} end)' "$tmp/bench.json"
 exit "$rc"
