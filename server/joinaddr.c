@@ -17,8 +17,7 @@
 static bool wildcard(const char *host, bool *v6)
 {
 	*v6 = strcmp(host, "::") == 0 || strcmp(host, "[::]") == 0;
-	return *v6 || strcmp(host, "0.0.0.0") == 0 ||
-	       strcmp(host, "*") == 0;
+	return *v6 || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0;
 }
 
 /* Whether host is a loopback address or name. */
