@@ -40,9 +40,7 @@
 #include "text.h"
 #include "ui.h"
 
-#define BACKOFF_MIN_MS 500
 #define BACKOFF_CAP_MS 1000
-#define BACKOFF_MAX_MS 8000
 #define TICK_MS	       100
 #define START_AGAIN_MS 1000 /* a start refused for storage: again after */
 
@@ -501,13 +499,7 @@ static void app_schedule(struct papp *a)
 /* The wait before the next retry (full jitter, doubling cap). */
 static unsigned app_backoff(struct papp *a)
 {
-	unsigned cap =
-	    a->backoff_ms < BACKOFF_MIN_MS ? BACKOFF_MIN_MS : a->backoff_ms;
-	unsigned d = BACKOFF_MIN_MS + (unsigned)(draw_rand(&a->rng) %
-						 (cap - BACKOFF_MIN_MS + 1));
-
-	a->backoff_ms = cap * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : cap * 2;
-	return d;
+	return qconn_backoff(&a->backoff_ms, &a->rng);
 }
 
 static void on_retry(uv_timer_t *t)
@@ -621,42 +613,6 @@ static void app_connect(struct papp *a)
 		qconn_close(a->c); /* on_close schedules the retry */
 }
 
-/* Encodes a code point as UTF-8 into buf (5 bytes). */
-static void utf8_put(char *buf, uint32_t cp)
-{
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		buf[1] = 0;
-	} else if (cp < 0x800) {
-		buf[0] = (char)(0xc0 | (cp >> 6));
-		buf[1] = (char)(0x80 | (cp & 0x3f));
-		buf[2] = 0;
-	} else if (cp < 0x10000) {
-		buf[0] = (char)(0xe0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[2] = (char)(0x80 | (cp & 0x3f));
-		buf[3] = 0;
-	} else {
-		buf[0] = (char)(0xf0 | (cp >> 18));
-		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[3] = (char)(0x80 | (cp & 0x3f));
-		buf[4] = 0;
-	}
-}
-
-static bool key_enter(int rc, wint_t k)
-{
-	return (rc == OK && (k == '\r' || k == '\n')) ||
-	       (rc == KEY_CODE_YES && k == KEY_ENTER);
-}
-
-static bool key_backspace(int rc, wint_t k)
-{
-	return (rc == OK && (k == 127 || k == 8)) ||
-	       (rc == KEY_CODE_YES && k == KEY_BACKSPACE);
-}
-
 /* Keys of the question screen: the live contestant's, '?' for "I don't
  * know", q to quit (asking first: the answer is pending). */
 static int key_question(struct papp *a, int rc, wint_t k, uint64_t now)
@@ -667,13 +623,13 @@ static int key_question(struct papp *a, int rc, wint_t k, uint64_t now)
 	char u[5];
 
 	if (open && pm->q.kind == QUIZ__V1__QUESTION_KIND__FILL) {
-		if (key_backspace(rc, k))
+		if (ui_key_backspace(rc, k))
 			return model_fill_backspace(&pm->q) | MODEL_REDRAW;
-		if (key_enter(rc, k))
+		if (ui_key_enter(rc, k))
 			return pmodel_key(pm, '\n', now);
 		if (rc == OK && k >= 0x20 && k != 127 && k <= 0x10ffff &&
 		    !text_is_control((uint32_t)k)) {
-			utf8_put(u, (uint32_t)k);
+			ui_utf8_put(u, (uint32_t)k);
 			return model_fill_input(&pm->q, u) | MODEL_REDRAW;
 		}
 		return 0;
@@ -687,7 +643,7 @@ static int key_question(struct papp *a, int rc, wint_t k, uint64_t now)
 		return PMODEL_NEXT | MODEL_REDRAW; /* refused: ask again */
 	if (!open)
 		return 0;
-	if (key_enter(rc, k))
+	if (ui_key_enter(rc, k))
 		return pmodel_key(pm, '\n', now);
 	if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_DOWN))
 		return pmodel_key(
@@ -732,7 +688,7 @@ static int app_key(struct papp *a, int rc, wint_t k, uint64_t now)
 		return MODEL_QUIT; /* nothing pending */
 	if (pm->screen != PSCREEN_RESULT && pm->screen != PSCREEN_WAIT)
 		return 0;
-	if (key_enter(rc, k) || (ch && (k == 'n' || k == 'N' || k == ' ')))
+	if (ui_key_enter(rc, k) || (ch && (k == 'n' || k == 'N' || k == ' ')))
 		return PMODEL_NEXT | MODEL_REDRAW;
 	if (ch && (k == 'r' || k == 'R') && pm->mode == PMODEL_SCHEDULE)
 		return APP_REVIEW | MODEL_REDRAW;

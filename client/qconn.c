@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clocksync.h"
+#include "draw.h"
 #include "errors.h"
 #include "frame.h"
 #include "quiz_limits.h"
@@ -595,4 +596,17 @@ uint64_t qconn_to_local(const struct qconn *c, uint64_t server_us)
 uint64_t qconn_to_server(const struct qconn *c, uint64_t local_us)
 {
 	return (uint64_t)((int64_t)local_us + qconn_offset_us(c));
+}
+
+unsigned qconn_backoff(unsigned *cap_ms, uint64_t *rng)
+{
+	unsigned cap =
+	    *cap_ms < QCONN_BACKOFF_MIN_MS ? QCONN_BACKOFF_MIN_MS : *cap_ms;
+	unsigned d =
+	    QCONN_BACKOFF_MIN_MS +
+	    (unsigned)(draw_rand(rng) % (cap - QCONN_BACKOFF_MIN_MS + 1));
+
+	*cap_ms =
+	    cap * 2 > QCONN_BACKOFF_MAX_MS ? QCONN_BACKOFF_MAX_MS : cap * 2;
+	return d;
 }

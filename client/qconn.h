@@ -72,6 +72,16 @@ struct qconn_options {
 /* Local monotonic clock in microseconds (uv_hrtime() / 1000). */
 uint64_t qconn_now_us(void);
 
+#define QCONN_BACKOFF_MIN_MS 500  /* the shortest wait before a retry */
+#define QCONN_BACKOFF_MAX_MS 8000 /* the cap doubles up to this */
+
+/* The wait before the next reconnect attempt, in ms: full jitter, a
+ * random time between QCONN_BACKOFF_MIN_MS and *cap_ms, which then
+ * doubles (up to QCONN_BACKOFF_MAX_MS), so that the clients of a
+ * restarted server do not all come back at the same instant. rng is the
+ * caller's draw_rand state. */
+unsigned qconn_backoff(unsigned *cap_ms, uint64_t *rng);
+
 /* Parses "HOST:PORT" where HOST is an IPv4 literal, an IPv6 literal in
  * brackets ("[::1]:7878") or "localhost" (127.0.0.1). Returns 0 and fills
  * *out, or -EINVAL. */

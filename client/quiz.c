@@ -36,9 +36,7 @@
 #include "text.h"
 #include "ui.h"
 
-#define BACKOFF_MIN_MS	 500  /* the shortest wait before a retry */
 #define BACKOFF_CAP_MS	 1000 /* the first retry's longest wait */
-#define BACKOFF_MAX_MS	 8000 /* the cap doubles up to this */
 #define TICK_MS		 100
 #define APP_HOST_CMD	 (1 << 8) /* a host command is pending: send it */
 #define QUIZ_CONTEST_MAX 32768	  /* bytes of CreateRoom.contest */
@@ -1041,19 +1039,11 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	app_after(a, flags | MODEL_REDRAW);
 }
 
-/* The wait before the next retry, in ms: full jitter, a random time
- * between BACKOFF_MIN_MS and the cap, which then doubles (up to
- * BACKOFF_MAX_MS), so that the clients of a restarted server do not all
- * come back at the same instant. */
+/* The wait before the next retry (qconn_backoff: full jitter, doubling
+ * cap). */
 static unsigned app_backoff(struct app *a)
 {
-	unsigned cap =
-	    a->backoff_ms < BACKOFF_MIN_MS ? BACKOFF_MIN_MS : a->backoff_ms;
-	unsigned d = BACKOFF_MIN_MS + (unsigned)(draw_rand(&a->rng) %
-						 (cap - BACKOFF_MIN_MS + 1));
-
-	a->backoff_ms = cap * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : cap * 2;
-	return d;
+	return qconn_backoff(&a->backoff_ms, &a->rng);
 }
 
 /* Tries the connection again after the backoff. */
@@ -1142,42 +1132,6 @@ static void app_connect(struct app *a)
 		qconn_close(a->c); /* on_close schedules the retry */
 }
 
-/* Encodes a code point as UTF-8 into buf (5 bytes). */
-static void utf8_put(char *buf, uint32_t cp)
-{
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		buf[1] = 0;
-	} else if (cp < 0x800) {
-		buf[0] = (char)(0xc0 | (cp >> 6));
-		buf[1] = (char)(0x80 | (cp & 0x3f));
-		buf[2] = 0;
-	} else if (cp < 0x10000) {
-		buf[0] = (char)(0xe0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[2] = (char)(0x80 | (cp & 0x3f));
-		buf[3] = 0;
-	} else {
-		buf[0] = (char)(0xf0 | (cp >> 18));
-		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[3] = (char)(0x80 | (cp & 0x3f));
-		buf[4] = 0;
-	}
-}
-
-static bool key_enter(int rc, wint_t k)
-{
-	return (rc == OK && (k == '\r' || k == '\n')) ||
-	       (rc == KEY_CODE_YES && k == KEY_ENTER);
-}
-
-static bool key_backspace(int rc, wint_t k)
-{
-	return (rc == OK && (k == 127 || k == 8)) ||
-	       (rc == KEY_CODE_YES && k == KEY_BACKSPACE);
-}
-
 /* Sets the pending host command. */
 static int host_cmd(struct app *a, int action, const char *name)
 {
@@ -1231,13 +1185,13 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 
 	if (ph == PHASE_QUESTION && !m->locked && m->kind == 3 &&
 	    (!m->q_buzz || model_my_turn(m))) {
-		if (key_backspace(rc, k))
+		if (ui_key_backspace(rc, k))
 			return model_fill_backspace(m) | MODEL_REDRAW;
-		if (key_enter(rc, k))
+		if (ui_key_enter(rc, k))
 			return model_key(m, '\n', now);
 		if (rc == OK && k >= 0x20 && k != 127 && k <= 0x10ffff &&
 		    !text_is_control((uint32_t)k)) {
-			utf8_put(u, (uint32_t)k);
+			ui_utf8_put(u, (uint32_t)k);
 			return model_fill_input(m, u) | MODEL_REDRAW;
 		}
 		return 0;
@@ -1267,7 +1221,7 @@ static int key_join(struct app *a, int rc, wint_t k, uint64_t now)
 	}
 	if (ph != PHASE_QUESTION)
 		return 0;
-	if (key_enter(rc, k))
+	if (ui_key_enter(rc, k))
 		return model_key(m, '\n', now);
 	if (rc == KEY_CODE_YES && (k == KEY_UP || k == KEY_DOWN))
 		return model_key(m, k == KEY_UP ? MODEL_KEY_UP : MODEL_KEY_DOWN,
@@ -1308,7 +1262,7 @@ static int key_host(struct app *a, int rc, wint_t k)
 			   (k == KEY_DOWN || k == KEY_RIGHT)) {
 			if (v->kick_sel + 1 < nr)
 				v->kick_sel++;
-		} else if (key_enter(rc, k) && nr) {
+		} else if (ui_key_enter(rc, k) && nr) {
 			const struct model_member *mm =
 			    &a->m.roster[v->kick_sel < nr ? v->kick_sel
 							  : nr - 1];

@@ -215,6 +215,41 @@ static void ui_put(const char *s, int n, uint32_t cp)
 		addnstr(s, n);
 }
 
+bool ui_key_enter(int rc, wint_t k)
+{
+	return (rc == OK && (k == '\r' || k == '\n')) ||
+	       (rc == KEY_CODE_YES && k == KEY_ENTER);
+}
+
+bool ui_key_backspace(int rc, wint_t k)
+{
+	return (rc == OK && (k == 127 || k == 8)) ||
+	       (rc == KEY_CODE_YES && k == KEY_BACKSPACE);
+}
+
+void ui_utf8_put(char *buf, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		buf[1] = 0;
+	} else if (cp < 0x800) {
+		buf[0] = (char)(0xc0 | (cp >> 6));
+		buf[1] = (char)(0x80 | (cp & 0x3f));
+		buf[2] = 0;
+	} else if (cp < 0x10000) {
+		buf[0] = (char)(0xe0 | (cp >> 12));
+		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[2] = (char)(0x80 | (cp & 0x3f));
+		buf[3] = 0;
+	} else {
+		buf[0] = (char)(0xf0 | (cp >> 18));
+		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[3] = (char)(0x80 | (cp & 0x3f));
+		buf[4] = 0;
+	}
+}
+
 int ui_width(const char *s)
 {
 	size_t len = strlen(s);

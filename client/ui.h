@@ -93,6 +93,12 @@ int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s);
 void ui_question_line(const struct model *m, int y);
 /* Columns taken by s as ui_text draws it. */
 int ui_width(const char *s);
+/* Keys as get_wch reads them (rc, k): Enter (CR, LF or KEY_ENTER), and
+ * Backspace (DEL, ^H or KEY_BACKSPACE). */
+bool ui_key_enter(int rc, wint_t k);
+bool ui_key_backspace(int rc, wint_t k);
+/* Encodes a code point as UTF-8 into buf (5 bytes, NUL-terminated). */
+void ui_utf8_put(char *buf, uint32_t cp);
 /* A horizontal bar of w columns filled to num/den (den 0: empty). */
 void ui_bar(int y, int x, int w, uint64_t num, uint64_t den, int attr);
 /* Columns needed by ui_big for n characters. */

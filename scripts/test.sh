@@ -52,13 +52,16 @@ echo "== build and test under ASan + UBSan"
 # longest) only in the plain run as well: the formats they play run under
 # ASan in unit_formats, unit_buzz, unit_recover, integration_buzz and
 # integration_restart, and the CI budget did not fit them twice once
-# practice and the hall's tests came
+# practice and the hall's tests came. The same for integration_practice_bench
+# (a load run of quiz-bench: practice's server path runs under ASan in
+# integration_practice) and tui_buzz (the buzzer's client code: unit_model,
+# fuzz_model and tui_scenes under ASan)
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
+  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
 
-echo "== fuzz targets, about 8 s each (scripts/fuzz.sh, docs/FUZZING.md)"
+echo "== fuzz targets, about 6 s each (scripts/fuzz.sh, docs/FUZZING.md)"
 if command -v clang >/dev/null 2>&1; then
-  bash scripts/fuzz.sh -t 8
+  bash scripts/fuzz.sh -t 6
 else
   echo "SKIPPED: fuzzing needs clang"
 fi
