@@ -74,8 +74,10 @@ void practice_usage(FILE *f, bool full)
 		"  --forget-token    %s\n"
 		"  --stats           %s\n"
 		"  --team-board      %s\n",
-		_("your nickname (1-32 bytes)"),
-		_("your team or branch (1-64 bytes)"),
+		_("your nickname: at most 32 bytes, which is 10 Chinese "
+		  "characters or 32 letters"),
+		_("your team or branch: at most 64 bytes, which is 21 Chinese "
+		  "characters or 64 letters"),
 		_("only questions of this category"),
 		_("only these kinds: single, multi, tf, fill (comma "
 		  "separated)"),
@@ -248,21 +250,18 @@ static int parse_args(int argc, char **argv, struct papp *a)
 			_("bad server address (HOST:PORT)"), a->server);
 		return -EINVAL;
 	}
-	if (a->name && !text_valid_name(a->name, QUIZ_NAME_MAX)) {
-		fprintf(stderr, "quiz practice: %s\n",
-			_("--name must be 1-32 bytes, printable"));
+	if (a->name && ui_name_refused("quiz practice", _("the nickname"),
+				       a->name, QUIZ_NAME_MAX))
 		return -EINVAL;
-	}
 	if (!a->name && !a->token_given) {
 		fprintf(stderr, "quiz practice: %s\n",
 			_("--name NAME is required (or --token TOKEN)"));
 		return -EINVAL;
 	}
-	if (a->team && a->team[0] && !text_valid_name(a->team, QUIZ_TEAM_MAX)) {
-		fprintf(stderr, "quiz practice: %s\n",
-			_("--team must be 1-64 bytes, printable"));
+	if (a->team && a->team[0] &&
+	    ui_name_refused("quiz practice", _("the team name"), a->team,
+			    QUIZ_TEAM_MAX))
 		return -EINVAL;
-	}
 	if (a->category &&
 	    (strlen(a->category) > QUIZ_CATEGORY_MAX ||
 	     !text_utf8_valid(a->category, strlen(a->category)))) {

@@ -372,40 +372,6 @@ static int ask_token(struct app *a)
 	return set_token(a, line);
 }
 
-/* Checks a nickname or team name (what) against the server's rule (at
- * most max bytes of printable UTF-8, no space at either end); when it is
- * refused, says why on stderr in characters, as people count them, and
- * returns true. A CJK character takes 3 bytes in UTF-8. */
-static bool name_refused(const char *what, const char *s, size_t max)
-{
-	size_t len = strlen(s), i = 0, chars = 0;
-	uint32_t cp;
-	int k;
-
-	if (text_valid_name(s, max))
-		return false;
-	while (i < len && (k = text_utf8_next(s + i, len - i, &cp)) > 0) {
-		i += (size_t)k;
-		chars++;
-	}
-	if (i < len)
-		fprintf(stderr, _("quiz join: %s is not valid UTF-8\n"), what);
-	else if (len > max)
-		fprintf(stderr,
-			_("quiz join: %s %s is %zu characters (%zu bytes); "
-			  "it may take at most %zu bytes: %zu Chinese "
-			  "characters, or %zu letters and digits\n"),
-			what, s, chars, len, max, max / 3, max);
-	else if (!len)
-		fprintf(stderr, _("quiz join: %s is empty\n"), what);
-	else
-		fprintf(stderr,
-			_("quiz join: %s must be printable, without "
-			  "spaces at either end\n"),
-			what);
-	return true;
-}
-
 /* Parses the mode's arguments into a. Returns 0, 1 after --help or
  * --version (exit 0), or -EINVAL (message printed). */
 static int parse_args(int argc, char **argv, struct app *a)
@@ -614,9 +580,10 @@ static int parse_args(int argc, char **argv, struct app *a)
 				  "(32 bytes)"));
 			return -EINVAL;
 		}
-		if (name_refused(_("the nickname"), a->name, QUIZ_NAME_MAX) ||
-		    (a->team &&
-		     name_refused(_("the team name"), a->team, QUIZ_TEAM_MAX)))
+		if (ui_name_refused("quiz join", _("the nickname"), a->name,
+				    QUIZ_NAME_MAX) ||
+		    (a->team && ui_name_refused("quiz join", _("the team name"),
+						a->team, QUIZ_TEAM_MAX)))
 			return -EINVAL;
 	}
 	if (a->title && strlen(a->title) > QUIZ_TITLE_MAX) {

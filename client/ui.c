@@ -215,6 +215,41 @@ static void ui_put(const char *s, int n, uint32_t cp)
 		addnstr(s, n);
 }
 
+/* Checks a nickname or team name (what) against the server's rule (at
+ * most max bytes of printable UTF-8, no space at either end); when it is
+ * refused, says why on stderr in characters, as people count them, and
+ * returns true. A CJK character takes 3 bytes in UTF-8. */
+bool ui_name_refused(const char *prog, const char *what, const char *s,
+		     size_t max)
+{
+	size_t len = strlen(s), i = 0, chars = 0;
+	uint32_t cp;
+	int k;
+
+	if (text_valid_name(s, max))
+		return false;
+	while (i < len && (k = text_utf8_next(s + i, len - i, &cp)) > 0) {
+		i += (size_t)k;
+		chars++;
+	}
+	if (i < len)
+		fprintf(stderr, _("%s: %s is not valid UTF-8\n"), prog, what);
+	else if (len > max)
+		fprintf(stderr,
+			_("%s: %s %s is %zu characters (%zu bytes); "
+			  "it may take at most %zu bytes: %zu Chinese "
+			  "characters, or %zu letters and digits\n"),
+			prog, what, s, chars, len, max, max / 3, max);
+	else if (!len)
+		fprintf(stderr, _("%s: %s is empty\n"), prog, what);
+	else
+		fprintf(stderr,
+			_("%s: %s must be printable, without spaces at "
+			  "either end\n"),
+			prog, what);
+	return true;
+}
+
 bool ui_key_enter(int rc, wint_t k)
 {
 	return (rc == OK && (k == '\r' || k == '\n')) ||

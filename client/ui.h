@@ -93,6 +93,12 @@ int ui_wrap_from(int y, int x, int w, int skip, int maxl, const char *s);
 void ui_question_line(const struct model *m, int y);
 /* Columns taken by s as ui_text draws it. */
 int ui_width(const char *s);
+/* Checks a nickname or team name (what) against the server's rule (at
+ * most max bytes of printable UTF-8, no space at either end); when it is
+ * refused, says why on stderr after "prog: ", in characters as people
+ * count them, and returns true. */
+bool ui_name_refused(const char *prog, const char *what, const char *s,
+		     size_t max);
 /* Keys as get_wch reads them (rc, k): Enter (CR, LF or KEY_ENTER), and
  * Backspace (DEL, ^H or KEY_BACKSPACE). */
 bool ui_key_enter(int rc, wint_t k);

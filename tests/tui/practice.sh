@@ -98,6 +98,13 @@ answer() {
   T send-keys -t "m:$1" "$l"
 }
 
+# a nickname too long is refused in characters, as people count them
+rc=0
+"$quiz" practice "$addr" --name 机关党委第一党支部张三 >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "a 33-byte nickname: exit $rc, want 2"
+grep -qF "is 11 characters (33 bytes)" "$tmp/out" || fail "the refusal does not count characters: $(cat "$tmp/out")"
+grep -qF "1-32 bytes" "$tmp/out" && fail "the refusal speaks in bytes: $(cat "$tmp/out")"
+
 run 1 "" "$tmp/state" "$quiz" practice "$addr" --name 张三 --team 一支部 --kinds tf
 wait_for 1 "Practice · question 1 ·" 10
 wait_re 1 "张三 · 一支部 · Review book 0 · online *$"
