@@ -1410,6 +1410,7 @@ void room_committed(struct room *r, int64_t now_us, uint32_t q)
 	r->awaiting_commit = false;
 	roster_rank(r->ro);
 	fx_push(r, FX_REVEAL, q)->u.closed.voided = r->voided;
+	r->revealed_q1 = q + 1;
 	r->timer_at = r->s.auto_advance ? now_us + r->s.reveal_us : 0;
 	if (r->recover_reveal) { /* recovered: wait for the host here */
 		r->recover_reveal = false;

@@ -491,6 +491,9 @@ enum room_state room_state(const struct room *r);
  * at it: CLOSED after the commit (or PAUSED from there). What a connection
  * that arrives then is shown. */
 bool room_revealed(const struct room *r);
+/* Whether question q's reveal was made (the last one made, at any time
+ * since the room began, replays and rebuilds included). */
+bool room_question_revealed(const struct room *r, uint32_t q);
 /* The state a PAUSED room will return to. */
 enum room_state room_paused_from(const struct room *r);
 const struct room_settings *room_settings(const struct room *r);

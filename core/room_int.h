@@ -44,6 +44,7 @@ struct room {
 	bool awaiting_commit; /* CLOSED: waiting for the store barrier */
 	bool voided;	      /* the current question was skipped */
 	uint32_t q;	      /* current question, or the next one */
+	uint32_t revealed_q1; /* q + 1 of the last question revealed, 0 none */
 	int64_t reveal_at;
 	int64_t deadline_at;
 	int64_t timer_at;

@@ -135,6 +135,11 @@ bool room_revealed(const struct room *r)
 	return st == ROOM_CLOSED && !r->awaiting_commit;
 }
 
+bool room_question_revealed(const struct room *r, uint32_t q)
+{
+	return r->revealed_q1 == q + 1;
+}
+
 enum room_state room_paused_from(const struct room *r)
 {
 	return r->paused_from;

@@ -100,8 +100,7 @@ struct lroom {
 	struct session *creator; /* until RoomCreated went out (NULL: gone) */
 	uint32_t create_seq;
 	uint32_t
-	    closed_ready;  /* q + 1 committed while held: reveal on release */
-	uint32_t revealed; /* q + 1 of the last question revealed (0 none) */
+	    closed_ready; /* q + 1 committed while held: reveal on release */
 	struct session **seats; /* by player id; NULL while disconnected */
 	/* by player id: the one-way delay estimate of the seat's last
 	 * connection, which compensates a resumed connection's answers until

@@ -473,13 +473,13 @@ void lroom_flush(struct lroom *lr, const struct lroom_req *req)
 			break;
 		case FX_REVEAL:
 			push_reveal(lr, e->q);
-			lr->revealed = e->q + 1;
 			break;
 		case FX_LEADERBOARD:
 			push_leaderboard(lr, e->q, e->u.board.final, NULL);
 			/* ended by the host before q's reveal: no Result
 			 * told the contestants their final rank yet */
-			if (e->u.board.final && lr->revealed != e->q + 1)
+			if (e->u.board.final &&
+			    !room_question_revealed(lr->room, e->q))
 				push_final_results(lr, e->q, NULL);
 			break;
 		case FX_ROUND_END:

@@ -470,6 +470,35 @@ Test(replay, close_when_all)
 
 /* The same match without the setting: the last answer leaves the
  * question open until its deadline. */
+/* Which question was revealed last is the room's, so a rebuilt room knows
+ * it too (quizd owes Results at a final board after an unrevealed one). */
+Test(replay, revealed_question_survives_a_replay)
+{
+	struct room_settings s = settings();
+	struct contest c;
+	uint32_t a;
+
+	contest_init(&c);
+	add_round(&c, FMT_SPEED)->count = 3;
+	new_room_contest(&s, &c);
+	a = join("a");
+	to_open();
+	cr_expect_not(room_question_revealed(R, 0), "open: not revealed");
+	now = room_reveal_at(R) + SEC;
+	cr_assert_eq(answer(a, 0, ok_mask(0), NULL), 0);
+	run_out();
+	cr_expect(room_question_revealed(R, 0));
+	to_open();
+	cr_expect(room_question_revealed(R, 0), "q1 open: q0 the last");
+	cr_expect_not(room_question_revealed(R, 1));
+	cr_assert_eq(cmd(CMD_END, 0), 0);
+	cr_expect_not(room_question_revealed(R, 1), "ended before q1's reveal");
+	record();
+	replay_and_compare(&s, &c);
+	cr_expect(room_question_revealed(R, 0), "the replay knows it");
+	cr_expect_not(room_question_revealed(R, 1));
+}
+
 Test(replay, close_when_all_off_waits)
 {
 	struct room_settings s = settings();
