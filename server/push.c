@@ -511,14 +511,12 @@ void push_progress_to(struct lroom *lr, struct session *only)
 	m.offline = push_offline(lr);
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PROGRESS;
 	env.progress = &m;
-	if (!only || push_insider(only)) {
-		if (only)
-			session_send_env(only, &env);
-		else
-			push_watchers(lr, &env, true);
-		if (only)
-			return;
+	if (only && push_insider(only)) {
+		session_send_env(only, &env);
+		return;
 	}
+	if (!only)
+		push_watchers(lr, &env, true);
 	/* screens need no token: anything that could help answer (the live
 	 * distribution, who has not answered) stays with the host */
 	m.n_distribution = 0;
