@@ -180,6 +180,32 @@ static void result_fill(struct lroom *lr, uint32_t q, uint32_t i, bool voided,
 	res->rank = p->rank;
 }
 
+/* Each contestant's own Result of question q, or only that connection's
+ * when only is set: its own seat, no walk of the room (a reconnect storm
+ * catches up thousands of them). */
+static void push_results(struct lroom *lr, uint32_t q, bool voided,
+			 struct session *only)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
+	uint32_t i;
+
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
+	env.result = &res;
+	res.players = room_player_count(lr->room);
+	for (i = only ? only->player : 1;
+	     i < lr->nseats && (!only || i == only->player); i++) {
+		const struct room_player *p = room_player(lr->room, i);
+
+		if (!lr->seats[i] || !p || p->kicked ||
+		    (only &&
+		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
+			continue;
+		result_fill(lr, q, i, voided, &res);
+		session_send_env(lr->seats[i], &env);
+	}
+}
+
 /* The reveal of q, then each contestant's own result: to everyone (only
  * NULL), or to one connection catching up on a revealed question (its
  * own Result if it is a contestant's). */
@@ -187,7 +213,6 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Reveal m = QUIZ__V1__REVEAL__INIT;
-	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
 	const struct room_question *qq = room_question(lr->room, q);
 	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
 	bool voided = room_question_voided(lr->room);
@@ -220,45 +245,12 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 		push_bcast(lr, &env, true, true);
 	push_board_free(board);
 
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
-	env.result = &res;
-	res.players = m.players;
-	/* one connection: its own seat only (no walk of the room: a
-	 * reconnect storm catches up thousands of them) */
-	for (i = only ? only->player : 1;
-	     i < lr->nseats && (!only || i == only->player); i++) {
-		const struct room_player *p = room_player(lr->room, i);
-
-		if (!lr->seats[i] || !p || p->kicked ||
-		    (only &&
-		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
-			continue;
-		result_fill(lr, q, i, voided, &res);
-		session_send_env(lr->seats[i], &env);
-	}
+	push_results(lr, q, voided, only);
 }
 
 void push_final_results(struct lroom *lr, uint32_t q, struct session *only)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
-	bool voided = room_question_voided(lr->room);
-	uint32_t i;
-
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_RESULT;
-	env.result = &res;
-	res.players = room_player_count(lr->room);
-	for (i = only ? only->player : 1;
-	     i < lr->nseats && (!only || i == only->player); i++) {
-		const struct room_player *p = room_player(lr->room, i);
-
-		if (!lr->seats[i] || !p || p->kicked ||
-		    (only &&
-		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
-			continue;
-		result_fill(lr, q, i, voided, &res);
-		session_send_env(lr->seats[i], &env);
-	}
+	push_results(lr, q, room_question_voided(lr->room), only);
 }
 
 void push_reveal(struct lroom *lr, uint32_t q)
