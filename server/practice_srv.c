@@ -23,8 +23,6 @@
 #include "xalloc.h"
 
 #define MEMBERS_MAX 200 /* PracticeStats.members */
-#define FNV_BASIS   0xcbf29ce484222325ULL
-#define FNV_PRIME   0x100000001b3ULL
 
 /* A person: a nickname and a team, named by the hash of a token. */
 struct person {
@@ -78,24 +76,14 @@ static int64_t wall_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* FNV-1a over a string, from h. */
-static uint64_t fnv(uint64_t h, const char *s)
+/* The hash of (nickname, team), text_hash of each combined. */
+static uint32_t name_key(const char *nick, const char *team)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-/* The key of (nickname, team): the NUL between them counts. */
-static uint64_t name_key(const char *nick, const char *team)
-{
-	return fnv(fnv(FNV_BASIS, nick) * FNV_PRIME, team);
+	return text_hash(nick) * 16777619u ^ text_hash(team);
 }
 
 /* Puts index + 1 under key into a table of cap slots. */
-static void slot_put(uint32_t *t, size_t cap, uint64_t key, uint32_t v)
+static void slot_put(uint32_t *t, size_t cap, uint32_t key, uint32_t v)
 {
 	size_t i = (size_t)key & (cap - 1);
 
@@ -120,8 +108,7 @@ static void index_person(struct practice_srv *ps, size_t i)
 		ps->by_name = xcalloc(cap, sizeof(*ps->by_name));
 		ps->hcap = cap;
 		for (j = 0; j < ps->n; j++) {
-			slot_put(ps->by_hash, cap,
-				 fnv(FNV_BASIS, ps->p[j]->hash),
+			slot_put(ps->by_hash, cap, text_hash(ps->p[j]->hash),
 				 (uint32_t)j + 1);
 			slot_put(ps->by_name, cap,
 				 name_key(ps->p[j]->nickname, ps->p[j]->team),
@@ -129,13 +116,14 @@ static void index_person(struct practice_srv *ps, size_t i)
 		}
 		return;
 	}
-	slot_put(ps->by_hash, ps->hcap, fnv(FNV_BASIS, ps->p[i]->hash),
+	slot_put(ps->by_hash, ps->hcap, text_hash(ps->p[i]->hash),
 		 (uint32_t)i + 1);
 	slot_put(ps->by_name, ps->hcap,
 		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
 }
 
-/* The person whose token has this hash, or NULL. */
+/* The person whose token has this hash, or NULL. The hashes are compared
+ * in constant time, as the resume tokens' (server/seats.c). */
 static struct person *find_by_hash(const struct practice_srv *ps,
 				   const char *hash)
 {
@@ -143,9 +131,9 @@ static struct person *find_by_hash(const struct practice_srv *ps,
 
 	if (!ps->hcap)
 		return NULL;
-	for (i = (size_t)fnv(FNV_BASIS, hash) & (ps->hcap - 1); ps->by_hash[i];
+	for (i = text_hash(hash) & (ps->hcap - 1); ps->by_hash[i];
 	     i = (i + 1) & (ps->hcap - 1))
-		if (strcmp(ps->p[ps->by_hash[i] - 1]->hash, hash) == 0)
+		if (text_secret_eq(hash, ps->p[ps->by_hash[i] - 1]->hash))
 			return ps->p[ps->by_hash[i] - 1];
 	return NULL;
 }
@@ -158,7 +146,7 @@ static struct person *find_by_name(const struct practice_srv *ps,
 
 	if (!ps->hcap)
 		return NULL;
-	for (i = (size_t)name_key(nick, team) & (ps->hcap - 1); ps->by_name[i];
+	for (i = name_key(nick, team) & (ps->hcap - 1); ps->by_name[i];
 	     i = (i + 1) & (ps->hcap - 1)) {
 		const struct person *p = ps->p[ps->by_name[i] - 1];
 
