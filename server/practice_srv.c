@@ -31,12 +31,14 @@ struct person {
 	char *nickname, *team; /* team "" none */
 	char hash[TOKEN_HASH_HEX + 1];
 	struct practice_set *set;
+	struct person *next_dropped; /* on practice_srv.dropped */
 };
 
 /* A practising connection: the person, the current sitting. Referenced by
  * the session (ss->practice) and by each pending reply; ss is cleared when
  * the connection closes. */
 struct pconn {
+	struct practice_srv *ps;
 	struct session *ss;
 	unsigned refs;
 	struct person *person;
@@ -66,6 +68,9 @@ struct practice_srv {
 	uint64_t max_person, max_sitting;
 	const char **cats; /* the bank's categories, first appearance */
 	size_t ncats;
+	/* persons whose registration was lost: out of p and the tables,
+	 * freed with the registry (a pending reply may still name one) */
+	struct person *dropped;
 };
 
 /* Wall-clock µs (the schedule's clock: docs/PRACTICE.md). */
@@ -93,6 +98,15 @@ static void slot_put(uint32_t *t, size_t cap, uint32_t key, uint32_t v)
 	t[i] = v;
 }
 
+/* Puts person i into both tables. */
+static void slot_person(struct practice_srv *ps, size_t i)
+{
+	slot_put(ps->by_hash, ps->hcap, text_hash(ps->p[i]->hash),
+		 (uint32_t)i + 1);
+	slot_put(ps->by_name, ps->hcap,
+		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
+}
+
 /* Indexes person i in both tables, growing them past half full. */
 static void index_person(struct practice_srv *ps, size_t i)
 {
@@ -108,19 +122,32 @@ static void index_person(struct practice_srv *ps, size_t i)
 		ps->by_hash = xcalloc(cap, sizeof(*ps->by_hash));
 		ps->by_name = xcalloc(cap, sizeof(*ps->by_name));
 		ps->hcap = cap;
-		for (j = 0; j < ps->n; j++) {
-			slot_put(ps->by_hash, cap, text_hash(ps->p[j]->hash),
-				 (uint32_t)j + 1);
-			slot_put(ps->by_name, cap,
-				 name_key(ps->p[j]->nickname, ps->p[j]->team),
-				 (uint32_t)j + 1);
-		}
+		for (j = 0; j < ps->n; j++)
+			slot_person(ps, j);
 		return;
 	}
-	slot_put(ps->by_hash, ps->hcap, text_hash(ps->p[i]->hash),
-		 (uint32_t)i + 1);
-	slot_put(ps->by_name, ps->hcap,
-		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
+	slot_person(ps, i);
+}
+
+/* Takes a person whose registration the store lost out of the registry:
+ * the name is free again, the person on no board, the token unknown. The
+ * tables are rebuilt (a rare failure path, O(persons)). */
+static void person_drop(struct practice_srv *ps, struct person *p)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n && ps->p[i] != p; i++)
+		;
+	if (i == ps->n)
+		return;
+	memmove(&ps->p[i], &ps->p[i + 1], (ps->n - i - 1) * sizeof(*ps->p));
+	ps->n--;
+	memset(ps->by_hash, 0, ps->hcap * sizeof(*ps->by_hash));
+	memset(ps->by_name, 0, ps->hcap * sizeof(*ps->by_name));
+	for (i = 0; i < ps->n; i++)
+		slot_person(ps, i);
+	p->next_dropped = ps->dropped;
+	ps->dropped = p;
 }
 
 /* The person whose token has this hash, or NULL. The hashes are compared
@@ -256,17 +283,27 @@ static void pconn_unref(struct pconn *pc)
 		free(pc);
 }
 
+/* Frees a person. */
+static void person_free(struct person *p)
+{
+	practice_set_free(p->set);
+	free(p->nickname);
+	free(p->team);
+	free(p);
+}
+
 void practice_srv_free(struct practice_srv *ps)
 {
+	struct person *d;
 	size_t i;
 
 	if (!ps)
 		return;
-	for (i = 0; i < ps->n; i++) {
-		practice_set_free(ps->p[i]->set);
-		free(ps->p[i]->nickname);
-		free(ps->p[i]->team);
-		free(ps->p[i]);
+	for (i = 0; i < ps->n; i++)
+		person_free(ps->p[i]);
+	while ((d = ps->dropped)) {
+		ps->dropped = d->next_dropped;
+		person_free(d);
 	}
 	free(ps->p);
 	free(ps->by_hash);
@@ -403,6 +440,7 @@ int practice_srv_start(struct practice_srv *ps, struct session *ss,
 	}
 	if (!(pc = ss->practice)) {
 		pc = xcalloc(1, sizeof(*pc));
+		pc->ps = ps;
 		pc->ss = ss;
 		pc->refs = 1;
 		pc->person = p;
@@ -539,7 +577,15 @@ void practice_srv_done(struct practice_pend *pp, bool lost)
 		push_practice_result(ss, &pp->res, &pp->rq, pp->review,
 				     pp->seq);
 	else if (ss)
-		send_ready(ss->srv->practice, pc, true, pp->seq);
+		send_ready(pc->ps, pc, true, pp->seq);
+	if (lost && !pp->result) {
+		/* never registered: the name is free again, and the
+		 * connection practises no more (it was told the person could
+		 * not be saved) */
+		person_drop(pc->ps, pc->person);
+		if (ss && ss->practice == pc)
+			practice_srv_detach(ss);
+	}
 	practice_srv_pend_free(pp);
 }
 

@@ -12,7 +12,8 @@
  *   quiz-practice-test PORT BANK STATE lost  with triggers that refuse
  *       the writes (practice.sh): a registration and an answer the store
  *       loses for good are answered with Error INTERNAL, never with a
- *       PracticeReady or a PracticeResult.
+ *       PracticeReady or a PracticeResult; the lost person leaves no
+ *       trace (its connection practises no more, its name is not taken).
  *
  * BANK is the bank quizd imported (the client looks up the right answers
  * by item id). Prints "ok - ..." / "FAIL - ..." per check; exits 0 when
@@ -825,6 +826,14 @@ static int run_lost(const char *path)
 	s.team = TEAM;
 	want_error(practice_start(a, &s), QUIZ__V1__ERROR_CODE__INTERNAL,
 		   "a registration the store lost");
+	/* never registered: the connection practises no more, and the
+	 * name is not taken by a person that does not exist */
+	want_error(practice_next(a), QUIZ__V1__ERROR_CODE__BAD_STATE,
+		   "a question after the registration was lost");
+	peer_close(a);
+	a = peer_open();
+	want_error(practice_start(a, &s), QUIZ__V1__ERROR_CODE__INTERNAL,
+		   "the lost registration tried again (not NAME_TAKEN)");
 	peer_close(a);
 
 	a = peer_open();
