@@ -2,7 +2,8 @@
  * run (one practice_set each, parallel to the bank: about 40 bytes per
  * bank item and person); a practising connection holds a refcounted
  * struct pconn, and so does each reply waiting for a commit, so a
- * connection that closes before its commit is never touched afterwards. */
+ * connection that closes before its commit is never touched afterwards.
+ * The replies are packed by server/push_practice.c. */
 #include "practice_srv.h"
 
 #include <errno.h>
@@ -23,8 +24,6 @@
 #include "xalloc.h"
 
 #define MEMBERS_MAX 200 /* PracticeStats.members */
-#define FNV_BASIS   0xcbf29ce484222325ULL
-#define FNV_PRIME   0x100000001b3ULL
 
 /* A person: a nickname and a team, named by the hash of a token. */
 struct person {
@@ -32,12 +31,14 @@ struct person {
 	char *nickname, *team; /* team "" none */
 	char hash[TOKEN_HASH_HEX + 1];
 	struct practice_set *set;
+	struct person *next_dropped; /* on practice_srv.dropped */
 };
 
 /* A practising connection: the person, the current sitting. Referenced by
  * the session (ss->practice) and by each pending reply; ss is cleared when
  * the connection closes. */
 struct pconn {
+	struct practice_srv *ps;
 	struct session *ss;
 	unsigned refs;
 	struct person *person;
@@ -67,6 +68,9 @@ struct practice_srv {
 	uint64_t max_person, max_sitting;
 	const char **cats; /* the bank's categories, first appearance */
 	size_t ncats;
+	/* persons whose registration was lost: out of p and the tables,
+	 * freed with the registry (a pending reply may still name one) */
+	struct person *dropped;
 };
 
 /* Wall-clock µs (the schedule's clock: docs/PRACTICE.md). */
@@ -78,30 +82,29 @@ static int64_t wall_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* FNV-1a over a string, from h. */
-static uint64_t fnv(uint64_t h, const char *s)
+/* The hash of (nickname, team), text_hash of each combined. */
+static uint32_t name_key(const char *nick, const char *team)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-/* The key of (nickname, team): the NUL between them counts. */
-static uint64_t name_key(const char *nick, const char *team)
-{
-	return fnv(fnv(FNV_BASIS, nick) * FNV_PRIME, team);
+	return text_hash(nick) * 16777619u ^ text_hash(team);
 }
 
 /* Puts index + 1 under key into a table of cap slots. */
-static void slot_put(uint32_t *t, size_t cap, uint64_t key, uint32_t v)
+static void slot_put(uint32_t *t, size_t cap, uint32_t key, uint32_t v)
 {
 	size_t i = (size_t)key & (cap - 1);
 
 	while (t[i])
 		i = (i + 1) & (cap - 1);
 	t[i] = v;
+}
+
+/* Puts person i into both tables. */
+static void slot_person(struct practice_srv *ps, size_t i)
+{
+	slot_put(ps->by_hash, ps->hcap, text_hash(ps->p[i]->hash),
+		 (uint32_t)i + 1);
+	slot_put(ps->by_name, ps->hcap,
+		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
 }
 
 /* Indexes person i in both tables, growing them past half full. */
@@ -119,23 +122,36 @@ static void index_person(struct practice_srv *ps, size_t i)
 		ps->by_hash = xcalloc(cap, sizeof(*ps->by_hash));
 		ps->by_name = xcalloc(cap, sizeof(*ps->by_name));
 		ps->hcap = cap;
-		for (j = 0; j < ps->n; j++) {
-			slot_put(ps->by_hash, cap,
-				 fnv(FNV_BASIS, ps->p[j]->hash),
-				 (uint32_t)j + 1);
-			slot_put(ps->by_name, cap,
-				 name_key(ps->p[j]->nickname, ps->p[j]->team),
-				 (uint32_t)j + 1);
-		}
+		for (j = 0; j < ps->n; j++)
+			slot_person(ps, j);
 		return;
 	}
-	slot_put(ps->by_hash, ps->hcap, fnv(FNV_BASIS, ps->p[i]->hash),
-		 (uint32_t)i + 1);
-	slot_put(ps->by_name, ps->hcap,
-		 name_key(ps->p[i]->nickname, ps->p[i]->team), (uint32_t)i + 1);
+	slot_person(ps, i);
 }
 
-/* The person whose token has this hash, or NULL. */
+/* Takes a person whose registration the store lost out of the registry:
+ * the name is free again, the person on no board, the token unknown. The
+ * tables are rebuilt (a rare failure path, O(persons)). */
+static void person_drop(struct practice_srv *ps, struct person *p)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n && ps->p[i] != p; i++)
+		;
+	if (i == ps->n)
+		return;
+	memmove(&ps->p[i], &ps->p[i + 1], (ps->n - i - 1) * sizeof(*ps->p));
+	ps->n--;
+	memset(ps->by_hash, 0, ps->hcap * sizeof(*ps->by_hash));
+	memset(ps->by_name, 0, ps->hcap * sizeof(*ps->by_name));
+	for (i = 0; i < ps->n; i++)
+		slot_person(ps, i);
+	p->next_dropped = ps->dropped;
+	ps->dropped = p;
+}
+
+/* The person whose token has this hash, or NULL. The hashes are compared
+ * in constant time, as the resume tokens' (server/seats.c). */
 static struct person *find_by_hash(const struct practice_srv *ps,
 				   const char *hash)
 {
@@ -143,9 +159,9 @@ static struct person *find_by_hash(const struct practice_srv *ps,
 
 	if (!ps->hcap)
 		return NULL;
-	for (i = (size_t)fnv(FNV_BASIS, hash) & (ps->hcap - 1); ps->by_hash[i];
+	for (i = text_hash(hash) & (ps->hcap - 1); ps->by_hash[i];
 	     i = (i + 1) & (ps->hcap - 1))
-		if (strcmp(ps->p[ps->by_hash[i] - 1]->hash, hash) == 0)
+		if (text_secret_eq(hash, ps->p[ps->by_hash[i] - 1]->hash))
 			return ps->p[ps->by_hash[i] - 1];
 	return NULL;
 }
@@ -158,7 +174,7 @@ static struct person *find_by_name(const struct practice_srv *ps,
 
 	if (!ps->hcap)
 		return NULL;
-	for (i = (size_t)name_key(nick, team) & (ps->hcap - 1); ps->by_name[i];
+	for (i = name_key(nick, team) & (ps->hcap - 1); ps->by_name[i];
 	     i = (i + 1) & (ps->hcap - 1)) {
 		const struct person *p = ps->p[ps->by_name[i] - 1];
 
@@ -267,17 +283,27 @@ static void pconn_unref(struct pconn *pc)
 		free(pc);
 }
 
+/* Frees a person. */
+static void person_free(struct person *p)
+{
+	practice_set_free(p->set);
+	free(p->nickname);
+	free(p->team);
+	free(p);
+}
+
 void practice_srv_free(struct practice_srv *ps)
 {
+	struct person *d;
 	size_t i;
 
 	if (!ps)
 		return;
-	for (i = 0; i < ps->n; i++) {
-		practice_set_free(ps->p[i]->set);
-		free(ps->p[i]->nickname);
-		free(ps->p[i]->team);
-		free(ps->p[i]);
+	for (i = 0; i < ps->n; i++)
+		person_free(ps->p[i]);
+	while ((d = ps->dropped)) {
+		ps->dropped = d->next_dropped;
+		person_free(d);
 	}
 	free(ps->p);
 	free(ps->by_hash);
@@ -327,27 +353,19 @@ static void pend_push(struct server *srv, uint64_t token,
 static void send_ready(struct practice_srv *ps, struct pconn *pc, bool created,
 		       uint32_t seq)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeReady m = QUIZ__V1__PRACTICE_READY__INIT;
-	struct fmt_practice_counts c;
+	struct push_practice_ready r;
 
-	fmt_practice_counts(&pc->fp, wall_now_us(), &c);
-	m.person_id = pc->person->id;
-	m.person_token = pc->token;
-	m.nickname = pc->person->nickname;
-	m.team = pc->person->team;
-	m.created = created;
-	m.sitting = pc->sitting;
-	m.items = c.items;
-	m.due = c.due;
-	m.fresh = c.fresh;
-	m.review = c.review;
-	m.n_categories = ps->ncats;
-	m.categories = (char **)ps->cats;
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY;
-	env.practice_ready = &m;
-	session_send_env(pc->ss, &env);
+	memset(&r, 0, sizeof(r));
+	fmt_practice_counts(&pc->fp, wall_now_us(), &r.counts);
+	r.person_id = pc->person->id;
+	r.token = pc->token;
+	r.nickname = pc->person->nickname;
+	r.team = pc->person->team;
+	r.created = created;
+	r.sitting = pc->sitting;
+	r.categories = ps->cats;
+	r.ncategories = ps->ncats;
+	push_practice_ready(pc->ss, &r, seq);
 }
 
 /* Registers a new person (its persons row is queued with notify). */
@@ -422,6 +440,7 @@ int practice_srv_start(struct practice_srv *ps, struct session *ss,
 	}
 	if (!(pc = ss->practice)) {
 		pc = xcalloc(1, sizeof(*pc));
+		pc->ps = ps;
 		pc->ss = ss;
 		pc->refs = 1;
 		pc->person = p;
@@ -455,46 +474,8 @@ int practice_srv_start(struct practice_srv *ps, struct session *ss,
 	return 0;
 }
 
-/* PracticeQuestion to the connection. */
-static void send_question(struct pconn *pc,
-			  const struct fmt_practice_question *q, int64_t now,
-			  uint32_t seq)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeQuestion m = QUIZ__V1__PRACTICE_QUESTION__INIT;
-	Quiz__V1__Question qm = QUIZ__V1__QUESTION__INIT;
-	const struct item *it = q->rq->item;
-	char *opts[ITEM_MAX_OPTIONS];
-	unsigned i;
-
-	for (i = 0; i < q->rq->n_options; i++)
-		opts[i] = it->options[q->rq->perm[i]];
-	qm.index = q->q;
-	qm.count = 0;
-	qm.kind = (Quiz__V1__QuestionKind)it->kind;
-	qm.stem = it->stem;
-	qm.n_options = q->rq->n_options;
-	qm.options = opts;
-	qm.reveal_at_us = (uint64_t)now;
-	qm.sent_at_us = (uint64_t)now;
-	qm.deadline_at_us = (uint64_t)q->deadline_us;
-	qm.time_limit_ms = (uint32_t)(pc->fp.limit_us / 1000);
-	qm.category = it->category ? it->category : "";
-	m.question = &qm;
-	m.item_id = it->id;
-	m.why = (Quiz__V1__PracticeWhy)q->why;
-	m.box = q->box;
-	m.review = fmt_practice_review_count(&pc->fp);
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION;
-	env.practice_question = &m;
-	session_send_env(pc->ss, &env);
-}
-
 int practice_srv_next(struct practice_srv *ps, struct session *ss, uint32_t seq)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeWait w = QUIZ__V1__PRACTICE_WAIT__INIT;
 	struct pconn *pc = ss->practice;
 	struct fmt_practice_question q;
 	int64_t wait, now = net_now_us();
@@ -506,19 +487,18 @@ int practice_srv_next(struct practice_srv *ps, struct session *ss, uint32_t seq)
 	/* packed at now: a first send's deadline is now + the limit */
 	r = fmt_practice_next(&pc->fp, now, wall_now_us(), &q, &wait);
 	if (r == 0) {
-		send_question(pc, &q, now, seq);
+		push_practice_question(ss, &q, pc->fp.limit_us,
+				       fmt_practice_review_count(&pc->fp), now,
+				       seq);
 		return 0;
 	}
 	if (r != -EAGAIN && r != -ENOENT)
 		return r;
-	w.empty = r == -ENOENT;
-	w.next_due_unix_us = r == -EAGAIN && wait != PRACTICE_NEVER && wait > 0
-				 ? (uint64_t)wait
-				 : 0;
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_WAIT;
-	env.practice_wait = &w;
-	session_send_env(ss, &env);
+	push_practice_wait(ss, r == -ENOENT,
+			   r == -EAGAIN && wait != PRACTICE_NEVER && wait > 0
+			       ? (uint64_t)wait
+			       : 0,
+			   seq);
 	return 0;
 }
 
@@ -579,46 +559,6 @@ int practice_srv_answer(struct practice_srv *ps, struct session *ss, uint32_t q,
 	return 0;
 }
 
-/* PracticeResult to the connection. */
-static void send_result(const struct practice_pend *pp)
-{
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeResult m = QUIZ__V1__PRACTICE_RESULT__INIT;
-	const struct fmt_practice_result *r = &pp->res;
-	const struct item *it = pp->rq.item;
-	uint32_t correct[ITEM_MAX_OPTIONS], sources[ITEM_MAX_SOURCES];
-	char text[4 * QUIZ_FILL_MAX + 64];
-	unsigned i;
-	size_t n = 0;
-
-	for (i = 0; i < pp->rq.n_options; i++)
-		if (r->correct_mask & (1u << i))
-			correct[n++] = i;
-	for (i = 0; i < it->n_sources && i < ITEM_MAX_SOURCES; i++)
-		sources[i] = it->sources[i];
-	m.question_index = r->q;
-	m.correct = r->correct;
-	m.timed_out = r->timed_out;
-	m.n_correct_choices = n;
-	m.correct_choices = correct;
-	m.correct_text = push_key_text(&pp->rq, text, sizeof(text));
-	m.explanation = it->explanation ? it->explanation : "";
-	m.n_sources = i;
-	m.sources = sources;
-	m.response_time_us =
-	    r->rt_us > UINT32_MAX ? UINT32_MAX : (uint32_t)r->rt_us;
-	m.box = r->box;
-	m.due_unix_us = r->due_at > 0 ? (uint64_t)r->due_at : 0;
-	m.in_review = r->in_review;
-	m.left_review = r->left_review;
-	m.streak = r->streak;
-	m.review = pp->review;
-	env.seq = pp->seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_RESULT;
-	env.practice_result = &m;
-	session_send_env(pp->pc->ss, &env);
-}
-
 void practice_srv_done(struct practice_pend *pp, bool lost)
 {
 	struct pconn *pc = pp->pc;
@@ -634,9 +574,18 @@ void practice_srv_done(struct practice_pend *pp, bool lost)
 			      pp->result ? "the answer could not be saved"
 					 : "the person could not be saved");
 	else if (ss && pp->result)
-		send_result(pp);
+		push_practice_result(ss, &pp->res, &pp->rq, pp->review,
+				     pp->seq);
 	else if (ss)
-		send_ready(ss->srv->practice, pc, true, pp->seq);
+		send_ready(pc->ps, pc, true, pp->seq);
+	if (lost && !pp->result) {
+		/* never registered: the name is free again, and the
+		 * connection practises no more (it was told the person could
+		 * not be saved) */
+		person_drop(pc->ps, pc->person);
+		if (ss && ss->practice == pc)
+			practice_srv_detach(ss);
+	}
 	practice_srv_pend_free(pp);
 }
 
@@ -661,42 +610,6 @@ void practice_srv_detach(struct session *ss)
 
 /* ---- PracticeStats ---------------------------------------------------- */
 
-/* One category's figures into a message. */
-static void cat_fill(const struct practice_progress *pg,
-		     const struct practice_cat *c, const char *name,
-		     Quiz__V1__CategoryProgress *o)
-{
-	quiz__v1__category_progress__init(o);
-	o->category = (char *)name;
-	o->items = c->items;
-	o->seen = c->seen;
-	o->mastered = c->mastered;
-	o->review = c->review;
-	o->right = c->right;
-	o->wrong = c->wrong;
-	o->mastery_permille = practice_mastery(pg, c);
-	o->accuracy_permille = practice_accuracy(c);
-}
-
-/* A progress's totals into a PersonProgress (all: into *all). */
-static void person_fill(const struct practice_progress *pg, const char *nick,
-			const char *team, Quiz__V1__PersonProgress *o,
-			Quiz__V1__CategoryProgress *all)
-{
-	quiz__v1__person_progress__init(o);
-	o->nickname = (char *)nick;
-	o->team = (char *)team;
-	o->persons = pg->persons;
-	cat_fill(pg, &pg->all, "*", all);
-	o->all = all;
-	o->time_us = pg->time_us > 0 ? (uint64_t)pg->time_us : 0;
-	o->streak = pg->streak;
-	o->best_streak = pg->best_streak;
-	o->days = pg->days;
-	o->best_days = pg->best_days;
-	o->last_unix_us = pg->last_at > 0 ? (uint64_t)pg->last_at : 0;
-}
-
 /* Members by answers given, most first (then by id). */
 static int member_cmp(const void *a, const void *b)
 {
@@ -713,23 +626,18 @@ static int member_cmp(const void *a, const void *b)
 int practice_srv_stats(struct practice_srv *ps, struct session *ss, bool team,
 		       uint32_t seq)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__PracticeStats m = QUIZ__V1__PRACTICE_STATS__INIT;
-	Quiz__V1__PersonProgress total, *mpp = NULL, **mptr = NULL;
-	Quiz__V1__CategoryProgress *cats = NULL, **cptr = NULL, all,
-				   *mall = NULL;
+	struct push_practice_person total, *mp = NULL;
+	struct practice_progress pg, *one = NULL;
 	struct pconn *pc = ss->practice;
-	struct practice_progress pg, one;
 	struct person **mem = NULL, *me;
 	int64_t now = wall_now_us();
-	size_t i, n = 0, nm;
+	size_t i, n = 0, nm = 0;
 	int r = 0;
 
 	if (!pc)
 		return -QE_BAD_STATE;
 	me = pc->person;
 	memset(&pg, 0, sizeof(pg));
-	memset(&one, 0, sizeof(one));
 	if ((r = practice_progress_init(&pg, ps->srv->bank)) < 0)
 		goto out;
 	if (team && me->team[0]) {
@@ -744,48 +652,32 @@ int practice_srv_stats(struct practice_srv *ps, struct session *ss, bool team,
 	for (i = 0; i < n; i++)
 		if ((r = practice_progress_add(&pg, mem[i]->set, now)) < 0)
 			goto out;
-	person_fill(&pg, team ? "" : me->nickname, me->team, &total, &all);
-	cats = xcalloc(pg.n_cat ? pg.n_cat : 1, sizeof(*cats));
-	cptr = xcalloc(pg.n_cat ? pg.n_cat : 1, sizeof(*cptr));
-	for (i = 0; i < pg.n_cat; i++) {
-		cat_fill(&pg, &pg.cat[i], pg.cat[i].name, &cats[i]);
-		cptr[i] = &cats[i];
-	}
-	total.n_categories = pg.n_cat;
-	total.categories = cptr;
-	m.total = &total;
+	total.nickname = team ? "" : me->nickname;
+	total.team = me->team;
+	total.pg = &pg;
 	if (team) {
 		qsort(mem, n, sizeof(*mem), member_cmp);
 		nm = n < MEMBERS_MAX ? n : MEMBERS_MAX;
-		mpp = xcalloc(nm ? nm : 1, sizeof(*mpp));
-		mptr = xcalloc(nm ? nm : 1, sizeof(*mptr));
-		mall = xcalloc(nm ? nm : 1, sizeof(*mall));
+		one = xcalloc(nm ? nm : 1, sizeof(*one));
+		mp = xcalloc(nm ? nm : 1, sizeof(*mp));
 		for (i = 0; i < nm; i++) {
-			if ((r = practice_progress_init(&one, ps->srv->bank)) <
-				0 ||
-			    (r = practice_progress_add(&one, mem[i]->set,
+			if ((r = practice_progress_init(&one[i],
+							ps->srv->bank)) < 0 ||
+			    (r = practice_progress_add(&one[i], mem[i]->set,
 						       now)) < 0)
 				goto out;
-			person_fill(&one, mem[i]->nickname, mem[i]->team,
-				    &mpp[i], &mall[i]);
-			practice_progress_clear(&one);
-			mptr[i] = &mpp[i];
+			mp[i].nickname = mem[i]->nickname;
+			mp[i].team = mem[i]->team;
+			mp[i].pg = &one[i];
 		}
-		m.n_members = nm;
-		m.members = mptr;
 	}
-	env.seq = seq;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS;
-	env.practice_stats = &m;
-	session_send_env(ss, &env);
+	push_practice_stats(ss, &total, mp, nm, seq);
 out:
-	practice_progress_clear(&one);
+	for (i = 0; one && i < nm; i++)
+		practice_progress_clear(&one[i]);
 	practice_progress_clear(&pg);
+	free(one);
+	free(mp);
 	free(mem);
-	free(cats);
-	free(cptr);
-	free(mpp);
-	free(mptr);
-	free(mall);
 	return r < 0 ? -QE_INTERNAL : 0;
 }

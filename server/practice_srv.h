@@ -58,7 +58,9 @@ int practice_srv_stats(struct practice_srv *ps, struct session *ss, bool team,
 void practice_srv_detach(struct session *ss);
 
 /* A PEND_PRACTICE commit came (lost: it could never be written): the
- * reply goes out if the connection is still there; frees pp. */
+ * reply, or Error INTERNAL when lost, goes out if the connection is still
+ * there; a lost registration takes the person out of the registry and the
+ * connection out of practice. Frees pp. */
 void practice_srv_done(struct practice_pend *pp, bool lost);
 /* Frees a pending reply whose commit never came (quizd stopping). */
 void practice_srv_pend_free(struct practice_pend *pp);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fmt_practice.h"
 #include "hub_int.h"
 #include "joinaddr.h"
 
@@ -126,6 +127,46 @@ void push_room_created(struct lroom *lr, struct session *ss, uint32_t seq);
  * team (or itself, without a team) already picked: a WagerAck push naming
  * nobody (player_id 0). */
 void push_stake_catch_up(struct lroom *lr, struct session *ss, uint32_t q);
+
+/* ---- push_practice.c: practice's replies to one connection ---- */
+
+/* PracticeReady: who practises (token as the person sent or got it), the
+ * sitting and its counts; strings borrowed. */
+struct push_practice_ready {
+	uint64_t person_id, sitting;
+	const char *token, *nickname, *team;
+	bool created; /* a new person, registered */
+	struct fmt_practice_counts counts;
+	const char *const *categories; /* the bank's, first appearance */
+	size_t ncategories;
+};
+void push_practice_ready(struct session *ss,
+			 const struct push_practice_ready *r, uint32_t seq);
+/* PracticeQuestion sent at now (monotonic), review the 错题本's count. */
+void push_practice_question(struct session *ss,
+			    const struct fmt_practice_question *q,
+			    int64_t limit_us, uint32_t review, int64_t now,
+			    uint32_t seq);
+/* PracticeWait: nothing to ask (empty: nothing passes the filter), the
+ * next due time (0 unknown). */
+void push_practice_wait(struct session *ss, bool empty, uint64_t next_due_us,
+			uint32_t seq);
+/* PracticeResult of an answer to rq (as shown), review the 错题本 after. */
+void push_practice_result(struct session *ss,
+			  const struct fmt_practice_result *r,
+			  const struct room_question *rq, uint32_t review,
+			  uint32_t seq);
+/* One PersonProgress of a PracticeStats: names borrowed. */
+struct push_practice_person {
+	const char *nickname, *team;
+	const struct practice_progress *pg;
+};
+/* PracticeStats: the total (with its categories) and, when members is
+ * not NULL, n members (a team board). */
+void push_practice_stats(struct session *ss,
+			 const struct push_practice_person *total,
+			 const struct push_practice_person *members, size_t n,
+			 uint32_t seq);
 
 /* ---- push_buzz.c ---- */
 

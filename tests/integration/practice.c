@@ -9,6 +9,11 @@
  *   quiz-practice-test PORT BANK STATE locked  one more answer while
  *       another process holds the database's write lock: prints how long
  *       the PracticeResult took (it waits for the commit).
+ *   quiz-practice-test PORT BANK STATE lost  with triggers that refuse
+ *       the writes (practice.sh): a registration and an answer the store
+ *       loses for good are answered with Error INTERNAL, never with a
+ *       PracticeReady or a PracticeResult; the lost person leaves no
+ *       trace (its connection practises no more, its name is not taken).
  *
  * BANK is the bank quizd imported (the client looks up the right answers
  * by item id). Prints "ok - ..." / "FAIL - ..." per check; exits 0 when
@@ -29,6 +34,7 @@
 #define WAIT_MS	 5000
 #define NICK_A	 "练习者甲"
 #define NICK_B	 "练习者乙"
+#define NICK_C	 "练习者丙" /* practice.sh's trigger refuses this person */
 #define TEAM	 "第一党支部"
 #define BOOK_MAX 64
 
@@ -801,14 +807,59 @@ static int run_locked(const char *path)
 	return 0;
 }
 
+/* With triggers refusing NICK_C's persons row and the answers of the
+ * person in STATE: both writes are lost for good, and the client is told
+ * so (Error INTERNAL) instead of being told they are saved. */
+static int run_lost(const char *path)
+{
+	struct start s = {.kind = -1};
+	struct peer *a;
+	char token[64];
+	Env *qe;
+	FILE *f;
+
+	if (!(f = fopen(path, "r")) || fscanf(f, "%63s", token) != 1)
+		tc_die("cannot read the state file");
+	fclose(f);
+	a = peer_open();
+	s.nickname = NICK_C;
+	s.team = TEAM;
+	want_error(practice_start(a, &s), QUIZ__V1__ERROR_CODE__INTERNAL,
+		   "a registration the store lost");
+	/* never registered: the connection practises no more, and the
+	 * name is not taken by a person that does not exist */
+	want_error(practice_next(a), QUIZ__V1__ERROR_CODE__BAD_STATE,
+		   "a question after the registration was lost");
+	peer_close(a);
+	a = peer_open();
+	want_error(practice_start(a, &s), QUIZ__V1__ERROR_CODE__INTERNAL,
+		   "the lost registration tried again (not NAME_TAKEN)");
+	peer_close(a);
+
+	a = peer_open();
+	memset(&s, 0, sizeof(s));
+	s.kind = -1;
+	s.token = token;
+	wire_free(ready(practice_start(a, &s), false, 0, NICK_A,
+			"the token, answers refused by the store"));
+	qe = want(practice_next(a), QUIZ__V1__ENVELOPE__BODY_PRACTICE_QUESTION,
+		  "a question, answers refused by the store");
+	if (!qe)
+		tc_die("no question");
+	want_error(answer_as(a, qe->practice_question, 'R'),
+		   QUIZ__V1__ERROR_CODE__INTERNAL, "an answer the store lost");
+	wire_free(qe);
+	peer_close(a);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bank_errors errs;
 
 	if (argc != 5) {
-		fprintf(
-		    stderr,
-		    "usage: quiz-practice-test PORT BANK STATE first|again\n");
+		fprintf(stderr, "usage: quiz-practice-test PORT BANK STATE "
+				"first|again|locked|lost\n");
 		return 2;
 	}
 	port = atoi(argv[1]);
@@ -823,8 +874,10 @@ int main(int argc, char **argv)
 		run_again(argv[3]);
 	else if (!strcmp(argv[4], "locked"))
 		run_locked(argv[3]);
+	else if (!strcmp(argv[4], "lost"))
+		run_lost(argv[3]);
 	else
-		tc_die("mode: first or again");
+		tc_die("mode: first, again, locked or lost");
 	bank_free(bank);
 	printf("%s: %d failure(s)\n", argv[4], tc_failures);
 	return tc_failures ? 1 : 0;

@@ -9,9 +9,12 @@
 # answers, the 错题本, only the token's hash). Then quizd is restarted on
 # the same database, with two odd rows added (an item gone from the bank,
 # a state that does not parse: skipped and counted): the same person,
-# history, 错题本 and board come back. Last, with the database locked by
+# history, 错题本 and board come back. Then, with the database locked by
 # another process, a PracticeResult waits for its commit, and a connection
-# that closes before its commit is never touched again.
+# that closes before its commit is never touched again. Last, triggers make
+# the store refuse a registration and an answer for good (lost): each is
+# answered with Error INTERNAL, nothing is stored, and quizd exits non-zero
+# saying writes were lost.
 set -euo pipefail
 quizd=$1 tool=$2 bench=$3 bank=$4
 for t in jq sqlite3; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
@@ -96,5 +99,23 @@ ms=$(sed -n 's/^result after \([0-9]*\) ms$/\1/p' "$tmp/locked.out")
   || fail "locked: the answers are not all stored"
 kill -0 "$qpid" || fail "quizd died after a connection closed before its commit"
 echo "a PracticeResult waited ${ms} ms for its commit (lock released after ~1.2 s)"
-kill -TERM "$qpid"; wait "$qpid" || fail "quizd exited non-zero"; qpid=""
+
+# lost writes (STORE_TOKEN_LOST): a trigger refuses the third member's
+# persons row and every answer of the first person, a permanent failure
+answers=$(q "select count(*) from practice_answers where person = $pid")
+q "create trigger lose_person before insert on persons when new.nickname = '练习者丙'
+     begin select raise(abort, 'test: registration lost'); end;
+   create trigger lose_answer before insert on practice_answers when new.person = $pid
+     begin select raise(abort, 'test: answer lost'); end;"
+"$tool" "$port" "$bank" "$tmp/state" lost || fail "lost: not refused with INTERNAL"
+[ "$(q "select count(*) from persons where nickname = '练习者丙'")" = 0 ] || fail "lost: the refused person is stored"
+[ "$(q "select count(*) from practice_answers where person = $pid")" = "$answers" ] || fail "lost: the refused answer is stored"
+grep -q "\[practice\] the registration of person .* lost" "$tmp/quizd.log" || fail "lost: the registration's loss not logged"
+grep -q "\[practice\] an answer of person $pid .* lost" "$tmp/quizd.log" || fail "lost: the answer's loss not logged"
+q "drop trigger lose_person; drop trigger lose_answer"
+kill -TERM "$qpid"; qrc=0; wait "$qpid" || qrc=$?; qpid=""
+[ "$qrc" -ne 0 ] || fail "lost: quizd exited 0 after losing writes"
+grep -q "quizd: [0-9]* writes to .* could not be committed and are lost" "$tmp/quizd.log" \
+  || fail "lost: quizd did not say writes were lost"
+echo "lost writes: a registration and an answer refused with INTERNAL, quizd exit $qrc"
 echo "practice: history, book and board survive a restart"
