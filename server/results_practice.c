@@ -173,18 +173,13 @@ static int practice_load_bank(struct pctx *c)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *id = sqlite3_column_text(st, 0);
-		const unsigned char *kind = sqlite3_column_text(st, 1);
 		const unsigned char *cat = sqlite3_column_text(st, 2);
 
 		memset(&it, 0, sizeof(it));
-		for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
-			if (kind && item_kind_name((enum item_kind)k) &&
-			    strcmp((const char *)kind,
-				   item_kind_name((enum item_kind)k)) == 0)
-				break;
+		k = item_kind_parse((const char *)sqlite3_column_text(st, 1));
 		/* store_load_bank refuses such a bank; here it only
 		 * counts as an item of its category */
-		it.kind = k <= ITEM_FILL ? (enum item_kind)k : ITEM_SINGLE;
+		it.kind = k >= 0 ? (enum item_kind)k : ITEM_SINGLE;
 		it.id = xstrdup(id ? (const char *)id : "");
 		/* sanitised here: the categories are only shown */
 		it.category = cat ? results_col_text(st, 2) : NULL;
