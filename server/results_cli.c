@@ -596,7 +596,7 @@ int results_cli(int argc, char **argv)
 	}
 	if (export && (rc = check_export(&a, cmd, &xlsx, &sheet)) != 0)
 		return rc;
-	db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd);
+	db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd, NULL);
 	if (!db)
 		return 1;
 	if (list) {

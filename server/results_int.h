@@ -56,9 +56,9 @@ struct rmatch {
 };
 
 /* Opens path read-only (never created, never migrated) and checks its
- * schema. Returns the handle, or NULL after printing why to stderr with
- * the prefix cmd. */
-sqlite3 *results_db_open(const char *path, const char *cmd);
+ * schema; sets *version (unless NULL) to its schema version. Returns the
+ * handle, or NULL after printing why to stderr with the prefix cmd. */
+sqlite3 *results_db_open(const char *path, const char *cmd, int *version);
 
 /* Reads match id into m. Returns 0, -ENOENT when there is no such match,
  * -EIO on a database error (written to err, cap bytes). m is freed with

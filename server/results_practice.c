@@ -518,20 +518,6 @@ static void practice_ctx_free(struct pctx *c)
 	bank_free(c->bank);
 }
 
-/* The schema version of an open database (-1 on error). */
-static int practice_schema(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
-		SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 struct practice_args {
 	const char *db, *team, *format, *sheet, *out;
 };
@@ -654,10 +640,9 @@ int results_practice(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if ((rc = practice_check(&a, cmd, &fmt, &sheet)) != 0)
 		return rc;
-	c.db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd);
+	c.db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd, &ver);
 	if (!c.db)
 		return 1;
-	ver = practice_schema(c.db);
 	if (ver < PRACTICE_SCHEMA) {
 		fprintf(stderr,
 			"%s: %s: schema version %d has no practice tables"
