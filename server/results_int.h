@@ -74,11 +74,6 @@ struct rcell *rtable_cell(struct rtable *t, size_t r, size_t c);
 /* Writes one table as CSV (BOM, CRLF, RFC 4180). Returns 0 or -EIO. */
 int results_csv(const struct rtable *t, FILE *out);
 
-/* Writes the four tables as an XLSX workbook to path. Returns 0, or -EIO
- * with the reason in err (cap bytes). */
-int results_xlsx(const struct rmatch *m, const char *path, char *err,
-		 size_t cap);
-
 /* Writes tables v[0..n) as the sheets of one XLSX workbook to path, in
  * that order. Returns 0, or -EIO with the reason in err (cap bytes). */
 int results_xlsx_tables(const struct rtable *const *v, size_t n,
