@@ -296,16 +296,13 @@ static void practice_set_col(struct rtable *t, size_t r, size_t col,
 	free(s);
 }
 
-/* The row of one person: their progress p (one add). */
-static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
-				const struct practice_progress *p)
+/* Columns 2-10 of a person's or a team's row, the same in both tables
+ * (answers .. 错题本): the figures of p over the whole bank. */
+static void practice_set_figures(struct rtable *t, size_t r,
+				 const struct practice_progress *p)
 {
-	struct rtable *t = &c->t[PT_PERSONS];
-	size_t r = results_row(t);
 	const struct practice_cat *a = &p->all;
 
-	practice_set_col(t, r, 0, st, 2);
-	practice_set_col(t, r, 1, st, 1);
 	results_set_int(t, r, 2, (int64_t)(a->right + a->wrong));
 	results_set_int(t, r, 3, (int64_t)a->right);
 	if (a->right + a->wrong)
@@ -316,6 +313,18 @@ static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
 	results_set_int(t, r, 8, a->items);
 	practice_set_pct(t, r, 9, practice_mastery(p, a));
 	results_set_int(t, r, 10, (int64_t)a->review);
+}
+
+/* The row of one person: their progress p (one add). */
+static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
+				const struct practice_progress *p)
+{
+	struct rtable *t = &c->t[PT_PERSONS];
+	size_t r = results_row(t);
+
+	practice_set_col(t, r, 0, st, 2);
+	practice_set_col(t, r, 1, st, 1);
+	practice_set_figures(t, r, p);
 	results_set_int(t, r, 11, p->streak);
 	results_set_int(t, r, 12, p->best_streak);
 	results_set_int(t, r, 13, p->days);
@@ -420,21 +429,11 @@ static void practice_team_row(struct pctx *c, const struct pteam *tm)
 {
 	struct rtable *t = &c->t[PT_TEAMS];
 	const struct practice_progress *p = &tm->p;
-	const struct practice_cat *a = &p->all;
 	size_t r = results_row(t);
 
 	results_set_text(t, r, 0, tm->shown ? tm->shown : "");
 	results_set_int(t, r, 1, p->persons);
-	results_set_int(t, r, 2, (int64_t)(a->right + a->wrong));
-	results_set_int(t, r, 3, (int64_t)a->right);
-	if (a->right + a->wrong)
-		practice_set_pct(t, r, 4, practice_accuracy(a));
-	results_set_real(t, r, 5, (double)p->time_us / PRACTICE_MIN_US);
-	results_set_int(t, r, 6, (int64_t)a->seen);
-	results_set_int(t, r, 7, (int64_t)a->mastered);
-	results_set_int(t, r, 8, a->items);
-	practice_set_pct(t, r, 9, practice_mastery(p, a));
-	results_set_int(t, r, 10, (int64_t)a->review);
+	practice_set_figures(t, r, p);
 	results_set_int(t, r, 11, p->best_streak);
 	results_set_int(t, r, 12, p->best_days);
 	practice_set_when(t, r, 13, p->last_at);
