@@ -88,6 +88,10 @@ void results_print_table(const struct rtable *t, FILE *out);
  * after printing why with the prefix cmd). */
 int results_write(const struct rtable *const *v, size_t n, bool xlsx,
 		  size_t csv, const char *cmd, const char *out_path);
+/* Whether an XLSX export to out_path (NULL or "-": stdout) would go to a
+ * terminal; if so, says so to stderr with the prefix cmd (the caller then
+ * exits 2). */
+bool results_xlsx_to_tty(const char *out_path, const char *cmd);
 /* Frees the cells and columns of a table. */
 void results_table_free(struct rtable *t);
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "item.h"
 #include "practice.h"
@@ -599,14 +598,8 @@ static int practice_check(const struct practice_args *a, const char *cmd,
 		}
 		*sheet = i;
 	}
-	if (*fmt == 2 && (!a->out || strcmp(a->out, "-") == 0) &&
-	    isatty(STDOUT_FILENO)) {
-		fprintf(stderr,
-			"%s: not writing a binary XLSX file to a terminal; "
-			"use -o FILE or redirect stdout\n",
-			cmd);
+	if (*fmt == 2 && results_xlsx_to_tty(a->out, cmd))
 		return 2;
-	}
 	return 0;
 }
 

@@ -196,4 +196,13 @@ for args in "--format pdf" "--format xlsx --sheet teams" "--format csv --sheet n
   [ $rc -eq 2 ] || fail "usage error '$args': exit $rc"
 done
 "$quizd" results practice --help | grep -q "usage: quizd results practice" || fail "--help"
+# XLSX is binary: refused on a terminal, as results export refuses it
+# (script(1) gives the command a pty)
+if command -v script >/dev/null; then
+  rc=0
+  script -qec "'$quizd' results practice --db '$db' --format xlsx" /dev/null >"$tmp/tty.out" 2>&1 </dev/null || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "terminal" "$tmp/tty.out" || { cat "$tmp/tty.out"; fail "xlsx to a terminal: exit $rc, want 2"; }
+else
+  echo "note: script(1) missing, the terminal refusal is not checked"
+fi
 echo "results practice: OK"
