@@ -661,17 +661,17 @@ int results_practice(int argc, char **argv)
 			" unreadable item states and %zu unreadable person"
 			" states\n",
 			cmd, c.items_gone, c.items_bad, c.states_bad);
-	if (fmt == 0 && a.out && strcmp(a.out, "-") != 0) {
-		FILE *f = fopen(a.out, "w");
+	if (fmt == 0) {
+		bool to_stdout = !a.out || strcmp(a.out, "-") == 0;
+		FILE *f = to_stdout ? stdout : fopen(a.out, "w");
 
 		rc = f ? practice_print(&c, f) : 1;
-		if (f && fclose(f) != 0)
+		if (f && !to_stdout && fclose(f) != 0)
 			rc = 1;
 		if (rc)
-			fprintf(stderr, "%s: %s: %s\n", cmd, a.out,
+			fprintf(stderr, "%s: %s: %s\n", cmd,
+				to_stdout ? "writing stdout" : a.out,
 				strerror(errno));
-	} else if (fmt == 0) {
-		rc = practice_print(&c, stdout);
 	} else {
 		for (i = 0; i < PT_COUNT; i++)
 			v[i] = &c.t[i];
