@@ -331,18 +331,30 @@ static struct bank_stats_item *bank_stats_item_for(struct bank_stats *bs,
 	return it;
 }
 
-/* Appends a zeroed response to it; the caller fills it in. */
+/* Appends the response of respondent w to item id (its score set; the
+ * caller fills in the rest) and sets *itp to the item. Returns NULL, the
+ * answer counted as skipped, when the item id or the respondent is
+ * unknown. */
 static struct itemstats_response *
-bank_stats_response_add(struct bank_stats_item *it)
+bank_stats_response_add(struct bank_stats *bs, const char *id,
+			const struct bank_stats_who *w,
+			struct bank_stats_item **itp)
 {
+	struct bank_stats_item *it;
 	struct itemstats_response *r;
 
+	if (!id || !w) {
+		bs->skipped++;
+		return NULL;
+	}
+	it = *itp = bank_stats_item_for(bs, id);
 	if (it->n == it->cap) {
 		it->cap = it->cap ? 2 * it->cap : 16;
 		it->r = xrealloc(it->r, it->cap * sizeof(*it->r));
 	}
 	r = &it->r[it->n++];
 	memset(r, 0, sizeof(*r));
+	r->score = w->score;
 	return r;
 }
 
@@ -459,13 +471,9 @@ static int bank_stats_load_match_answers(struct bank_stats *bs, sqlite3 *db)
 		struct bank_stats_item *it;
 		struct itemstats_response *r;
 
-		if (!id || !w) {
-			bs->skipped++;
+		r = bank_stats_response_add(bs, id, w, &it);
+		if (!r)
 			continue;
-		}
-		it = bank_stats_item_for(bs, id);
-		r = bank_stats_response_add(it);
-		r->score = w->score;
 		r->correct = sqlite3_column_int64(st, 5) != 0;
 		if (it->options_known) {
 			r->has_choice =
@@ -554,13 +562,9 @@ static int bank_stats_load_practice_answers(struct bank_stats *bs, sqlite3 *db)
 		struct bank_stats_item *it;
 		struct itemstats_response *r;
 
-		if (!id || !w) {
-			bs->skipped++;
+		r = bank_stats_response_add(bs, id, w, &it);
+		if (!r)
 			continue;
-		}
-		it = bank_stats_item_for(bs, id);
-		r = bank_stats_response_add(it);
-		r->score = w->score;
 		r->correct = sqlite3_column_int64(st, 3) != 0;
 		if (it->options_known) {
 			r->has_choice =
