@@ -3,7 +3,8 @@
  * and remove the file (and its -wal, -shm), open_store opens it with a
  * wake callback the tests sleep on, wait_tokens/sync_store wait for the
  * writer's tokens, and open_reader/q_int/q_text read what is on disk
- * through a separate sqlite3 connection.
+ * through a separate sqlite3 connection; expect_stalled checks a writer
+ * held up by a full disk.
  *
  * Each test file is one translation unit and includes this once; the
  * functions are static inline so a file that does not use one of them
@@ -166,6 +167,27 @@ static inline const char *q_text(sqlite3 *db, const char *sql, char *buf,
 	snprintf(buf, cap, "%s", t ? (const char *)t : "(null)");
 	sqlite3_finalize(st);
 	return buf;
+}
+
+/* While the disk is full (store_set_max_pages): after half a second no
+ * token is published, the writer is retrying and has not failed, and the
+ * count query count_sql still gives n. */
+static inline void expect_stalled(struct store *s, const char *count_sql,
+				  int64_t n)
+{
+	struct store_stats st;
+	uint64_t got;
+	sqlite3 *db;
+
+	sleep_ms(500);
+	cr_expect_eq(store_poll(s, &got, 1), 0,
+		     "a token was published for an uncommitted answer");
+	store_stats(s, &st);
+	cr_expect_gt(st.retries, 0);
+	cr_expect_eq(st.failures, 0);
+	db = open_reader();
+	cr_expect_eq(q_int(db, count_sql), n);
+	sqlite3_close(db);
 }
 
 #endif
