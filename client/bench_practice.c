@@ -32,6 +32,7 @@
 #include <uv.h>
 
 #include "bench_stats.h"
+#include "draw.h"
 #include "errors.h"
 #include "item.h"
 #include "qconn.h"
@@ -99,20 +100,10 @@ struct bench_practice {
 	double cpu_s; /* the practice thread's CPU time (RUSAGE_THREAD) */
 };
 
-/* splitmix64, the practice thread's own stream. */
-static uint64_t prng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
+/* Uniform in [0, 1) from the practice thread's own stream. */
 static double prng_unit(uint64_t *s)
 {
-	return (double)(prng_next(s) >> 11) / 9007199254740992.0;
+	return (double)(draw_rand(s) >> 11) / 9007199254740992.0;
 }
 
 /* Appends one sample to a growing array; a failed allocation drops it
@@ -334,9 +325,9 @@ static void pc_choose(struct pclient *p, const Quiz__V1__Question *m,
 	}
 	for (k = 0; k < 16; k++) {
 		if (m->kind == QUIZ__V1__QUESTION_KIND__MULTI)
-			pick = (uint32_t)prng_next(&pr->rng) & all;
+			pick = (uint32_t)draw_rand(&pr->rng) & all;
 		else
-			pick = 1u << (unsigned)(prng_next(&pr->rng) % n);
+			pick = 1u << (unsigned)(draw_rand(&pr->rng) % n);
 		if (pick && (p->want != 0 || pick != mask))
 			break;
 	}
@@ -370,7 +361,7 @@ static void pc_question(struct pclient *p, const Quiz__V1__PracticeQuestion *m,
 	pc_choose(p, m->question, pc_item(pr, m->item_id, m->question->stem));
 	think = o->practice_think_min;
 	if (o->practice_think_max > o->practice_think_min)
-		think += prng_next(&pr->rng) %
+		think += draw_rand(&pr->rng) %
 			 (o->practice_think_max - o->practice_think_min + 1);
 	p->state = PC_THINKING;
 	if (pr->stopping) {
@@ -743,7 +734,7 @@ int bench_practice_start(struct bench *b)
 	 * database; the choices follow --seed */
 	id = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ uv_hrtime();
 	snprintf(pr->run, sizeof(pr->run), "%06" PRIx64,
-		 prng_next(&id) & 0xffffff);
+		 draw_rand(&id) & 0xffffff);
 	pr->rng = (b->o.seed ? b->o.seed : uv_hrtime()) ^ 0x5052414354494345ULL;
 	for (unsigned i = 0; i < pr->n; i++) {
 		pr->cl[i].pr = pr;

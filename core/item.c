@@ -91,3 +91,14 @@ const char *item_kind_name(enum item_kind k)
 	}
 	return NULL;
 }
+
+/* Returns the kind whose CSV name is name, or -EINVAL. */
+int item_kind_parse(const char *name)
+{
+	int k;
+
+	for (k = ITEM_SINGLE; name && k <= ITEM_FILL; k++)
+		if (strcmp(name, item_kind_name((enum item_kind)k)) == 0)
+			return k;
+	return -EINVAL;
+}

@@ -57,6 +57,9 @@ const struct item *bank_find(const struct bank *b, const char *id);
 
 /* Name of a kind as written in the CSV ("single", ...), or NULL. */
 const char *item_kind_name(enum item_kind k);
+/* The kind whose name item_kind_name gives is name (NULL allowed), or
+ * -EINVAL. */
+int item_kind_parse(const char *name);
 
 /* Normalises typed text for FILL matching into out (cap bytes, NUL
  * terminated): full-width ASCII to half-width, ideographic space and ASCII

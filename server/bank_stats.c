@@ -147,6 +147,39 @@ static int bank_stats_who_cmp(const void *pa, const void *pb)
 	return a->member < b->member ? -1 : a->member > b->member;
 }
 
+/* Appends a respondent to bs->who; the caller fills it in. */
+static struct bank_stats_who *bank_stats_who_add(struct bank_stats *bs)
+{
+	if (bs->n_who == bs->cap_who) {
+		bs->cap_who = bs->cap_who ? 2 * bs->cap_who : 256;
+		bs->who = xrealloc(bs->who, bs->cap_who * sizeof(*bs->who));
+	}
+	return &bs->who[bs->n_who++];
+}
+
+/* Turns the scores of bs->who[first..] (one source) into percentiles
+ * within their groups. */
+static void bank_stats_rank(struct bank_stats *bs, size_t first)
+{
+	size_t n = bs->n_who - first, i;
+	uint64_t *group;
+	double *score;
+
+	if (!n)
+		return;
+	group = xcalloc(n, sizeof(*group));
+	score = xcalloc(n, sizeof(*score));
+	for (i = 0; i < n; i++) {
+		group[i] = (uint64_t)bs->who[first + i].group;
+		score[i] = bs->who[first + i].score;
+	}
+	itemstats_percentile(group, score, n);
+	for (i = 0; i < n; i++)
+		bs->who[first + i].score = score[i];
+	free(group);
+	free(score);
+}
+
 /* Reads the players of every match who answered at least once, with
  * their total: the results row of a match that ended, else the sum of
  * their bookings (a match still running or interrupted), else the
@@ -169,9 +202,7 @@ static int bank_stats_load_match_who(struct bank_stats *bs, sqlite3 *db)
 		  "a.player_id), 0) FROM (SELECT DISTINCT match_id, "
 		  "player_id FROM answers) a ORDER BY 1, 2";
 	sqlite3_stmt *st = NULL;
-	uint64_t *group = NULL;
-	double *score = NULL;
-	size_t first = bs->n_who, i;
+	size_t first = bs->n_who;
 	int rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -179,12 +210,7 @@ static int bank_stats_load_match_who(struct bank_stats *bs, sqlite3 *db)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bank_stats_who *w;
 
-		if (bs->n_who == bs->cap_who) {
-			bs->cap_who = bs->cap_who ? 2 * bs->cap_who : 256;
-			bs->who =
-			    xrealloc(bs->who, bs->cap_who * sizeof(*bs->who));
-		}
-		w = &bs->who[bs->n_who++];
+		w = bank_stats_who_add(bs);
 		w->source = BANK_STATS_MATCH;
 		w->group = sqlite3_column_int64(st, 0);
 		w->member = sqlite3_column_int64(st, 1);
@@ -198,21 +224,7 @@ static int bank_stats_load_match_who(struct bank_stats *bs, sqlite3 *db)
 	st = NULL;
 
 	/* rank within each match: the groups of one source */
-	if (bs->n_who > first) {
-		size_t n = bs->n_who - first;
-
-		group = xcalloc(n, sizeof(*group));
-		score = xcalloc(n, sizeof(*score));
-		for (i = 0; i < n; i++) {
-			group[i] = (uint64_t)bs->who[first + i].group;
-			score[i] = bs->who[first + i].score;
-		}
-		itemstats_percentile(group, score, n);
-		for (i = 0; i < n; i++)
-			bs->who[first + i].score = score[i];
-	}
-	free(group);
-	free(score);
+	bank_stats_rank(bs, first);
 	return 0;
 fail:
 	fprintf(stderr, "quizd bank stats: reading the players: %s\n",
@@ -317,6 +329,33 @@ static struct bank_stats_item *bank_stats_item_for(struct bank_stats *bs,
 	it->id = xstrdup(id);
 	snprintf(it->kind, sizeof(it->kind), "?");
 	return it;
+}
+
+/* Appends the response of respondent w to item id (its score set; the
+ * caller fills in the rest) and sets *itp to the item. Returns NULL, the
+ * answer counted as skipped, when the item id or the respondent is
+ * unknown. */
+static struct itemstats_response *
+bank_stats_response_add(struct bank_stats *bs, const char *id,
+			const struct bank_stats_who *w,
+			struct bank_stats_item **itp)
+{
+	struct bank_stats_item *it;
+	struct itemstats_response *r;
+
+	if (!id || !w) {
+		bs->skipped++;
+		return NULL;
+	}
+	it = *itp = bank_stats_item_for(bs, id);
+	if (it->n == it->cap) {
+		it->cap = it->cap ? 2 * it->cap : 16;
+		it->r = xrealloc(it->r, it->cap * sizeof(*it->r));
+	}
+	r = &it->r[it->n++];
+	memset(r, 0, sizeof(*r));
+	r->score = w->score;
+	return r;
 }
 
 /* Reads a display permutation "[a,b,...]" (docs/STORAGE.md). Returns how
@@ -432,18 +471,9 @@ static int bank_stats_load_match_answers(struct bank_stats *bs, sqlite3 *db)
 		struct bank_stats_item *it;
 		struct itemstats_response *r;
 
-		if (!id || !w) {
-			bs->skipped++;
+		r = bank_stats_response_add(bs, id, w, &it);
+		if (!r)
 			continue;
-		}
-		it = bank_stats_item_for(bs, id);
-		if (it->n == it->cap) {
-			it->cap = it->cap ? 2 * it->cap : 16;
-			it->r = xrealloc(it->r, it->cap * sizeof(*it->r));
-		}
-		r = &it->r[it->n++];
-		memset(r, 0, sizeof(*r));
-		r->score = w->score;
 		r->correct = sqlite3_column_int64(st, 5) != 0;
 		if (it->options_known) {
 			r->has_choice =
@@ -484,9 +514,7 @@ static int bank_stats_load_practice_who(struct bank_stats *bs, sqlite3 *db)
 	    "SELECT person, avg(correct) FROM (" BANK_STATS_FIRST_ANSWERS
 	    ") GROUP BY person ORDER BY person";
 	sqlite3_stmt *st = NULL;
-	uint64_t *group = NULL;
-	double *score = NULL;
-	size_t first = bs->n_who, i, n;
+	size_t first = bs->n_who;
 	int rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -494,12 +522,7 @@ static int bank_stats_load_practice_who(struct bank_stats *bs, sqlite3 *db)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bank_stats_who *w;
 
-		if (bs->n_who == bs->cap_who) {
-			bs->cap_who = bs->cap_who ? 2 * bs->cap_who : 256;
-			bs->who =
-			    xrealloc(bs->who, bs->cap_who * sizeof(*bs->who));
-		}
-		w = &bs->who[bs->n_who++];
+		w = bank_stats_who_add(bs);
 		w->source = BANK_STATS_PRACTICE;
 		w->group = 0;
 		w->member = sqlite3_column_int64(st, 0);
@@ -508,19 +531,8 @@ static int bank_stats_load_practice_who(struct bank_stats *bs, sqlite3 *db)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
-	n = bs->n_who - first;
-	bs->practice_who = n;
-	if (n) {
-		group = xcalloc(n, sizeof(*group)); /* all in group 0 */
-		score = xcalloc(n, sizeof(*score));
-		for (i = 0; i < n; i++)
-			score[i] = bs->who[first + i].score;
-		itemstats_percentile(group, score, n);
-		for (i = 0; i < n; i++)
-			bs->who[first + i].score = score[i];
-	}
-	free(group);
-	free(score);
+	bs->practice_who = bs->n_who - first;
+	bank_stats_rank(bs, first); /* all in group 0 */
 	return 0;
 fail:
 	fprintf(stderr,
@@ -550,18 +562,9 @@ static int bank_stats_load_practice_answers(struct bank_stats *bs, sqlite3 *db)
 		struct bank_stats_item *it;
 		struct itemstats_response *r;
 
-		if (!id || !w) {
-			bs->skipped++;
+		r = bank_stats_response_add(bs, id, w, &it);
+		if (!r)
 			continue;
-		}
-		it = bank_stats_item_for(bs, id);
-		if (it->n == it->cap) {
-			it->cap = it->cap ? 2 * it->cap : 16;
-			it->r = xrealloc(it->r, it->cap * sizeof(*it->r));
-		}
-		r = &it->r[it->n++];
-		memset(r, 0, sizeof(*r));
-		r->score = w->score;
 		r->correct = sqlite3_column_int64(st, 3) != 0;
 		if (it->options_known) {
 			r->has_choice =

@@ -547,15 +547,21 @@ static int check_export(const struct results_args *a, const char *cmd,
 		}
 		*sheet = (enum rsheet)i;
 	}
-	if (*xlsx && (!a->out || strcmp(a->out, "-") == 0) &&
-	    isatty(STDOUT_FILENO)) {
-		fprintf(stderr,
-			"%s: not writing a binary XLSX file to a terminal; "
-			"use -o FILE or redirect stdout\n",
-			cmd);
+	if (*xlsx && results_xlsx_to_tty(a->out, cmd))
 		return 2;
-	}
 	return 0;
+}
+
+/* Whether XLSX would go to a terminal, said (results_int.h). */
+bool results_xlsx_to_tty(const char *out_path, const char *cmd)
+{
+	if ((out_path && strcmp(out_path, "-") != 0) || !isatty(STDOUT_FILENO))
+		return false;
+	fprintf(stderr,
+		"%s: not writing a binary XLSX file to a terminal; "
+		"use -o FILE or redirect stdout\n",
+		cmd);
+	return true;
 }
 
 /* `quizd results ...` (results_cli.h). */
@@ -596,7 +602,7 @@ int results_cli(int argc, char **argv)
 	}
 	if (export && (rc = check_export(&a, cmd, &xlsx, &sheet)) != 0)
 		return rc;
-	db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd);
+	db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd, NULL);
 	if (!db)
 		return 1;
 	if (list) {

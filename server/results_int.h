@@ -56,9 +56,9 @@ struct rmatch {
 };
 
 /* Opens path read-only (never created, never migrated) and checks its
- * schema. Returns the handle, or NULL after printing why to stderr with
- * the prefix cmd. */
-sqlite3 *results_db_open(const char *path, const char *cmd);
+ * schema; sets *version (unless NULL) to its schema version. Returns the
+ * handle, or NULL after printing why to stderr with the prefix cmd. */
+sqlite3 *results_db_open(const char *path, const char *cmd, int *version);
 
 /* Reads match id into m. Returns 0, -ENOENT when there is no such match,
  * -EIO on a database error (written to err, cap bytes). m is freed with
@@ -74,11 +74,6 @@ struct rcell *rtable_cell(struct rtable *t, size_t r, size_t c);
 /* Writes one table as CSV (BOM, CRLF, RFC 4180). Returns 0 or -EIO. */
 int results_csv(const struct rtable *t, FILE *out);
 
-/* Writes the four tables as an XLSX workbook to path. Returns 0, or -EIO
- * with the reason in err (cap bytes). */
-int results_xlsx(const struct rmatch *m, const char *path, char *err,
-		 size_t cap);
-
 /* Writes tables v[0..n) as the sheets of one XLSX workbook to path, in
  * that order. Returns 0, or -EIO with the reason in err (cap bytes). */
 int results_xlsx_tables(const struct rtable *const *v, size_t n,
@@ -93,6 +88,10 @@ void results_print_table(const struct rtable *t, FILE *out);
  * after printing why with the prefix cmd). */
 int results_write(const struct rtable *const *v, size_t n, bool xlsx,
 		  size_t csv, const char *cmd, const char *out_path);
+/* Whether an XLSX export to out_path (NULL or "-": stdout) would go to a
+ * terminal; if so, says so to stderr with the prefix cmd (the caller then
+ * exits 2). */
+bool results_xlsx_to_tty(const char *out_path, const char *cmd);
 /* Frees the cells and columns of a table. */
 void results_table_free(struct rtable *t);
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "item.h"
 #include "practice.h"
@@ -173,18 +172,13 @@ static int practice_load_bank(struct pctx *c)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *id = sqlite3_column_text(st, 0);
-		const unsigned char *kind = sqlite3_column_text(st, 1);
 		const unsigned char *cat = sqlite3_column_text(st, 2);
 
 		memset(&it, 0, sizeof(it));
-		for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
-			if (kind && item_kind_name((enum item_kind)k) &&
-			    strcmp((const char *)kind,
-				   item_kind_name((enum item_kind)k)) == 0)
-				break;
+		k = item_kind_parse((const char *)sqlite3_column_text(st, 1));
 		/* store_load_bank refuses such a bank; here it only
 		 * counts as an item of its category */
-		it.kind = k <= ITEM_FILL ? (enum item_kind)k : ITEM_SINGLE;
+		it.kind = k >= 0 ? (enum item_kind)k : ITEM_SINGLE;
 		it.id = xstrdup(id ? (const char *)id : "");
 		/* sanitised here: the categories are only shown */
 		it.category = cat ? results_col_text(st, 2) : NULL;
@@ -301,16 +295,13 @@ static void practice_set_col(struct rtable *t, size_t r, size_t col,
 	free(s);
 }
 
-/* The row of one person: their progress p (one add). */
-static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
-				const struct practice_progress *p)
+/* Columns 2-10 of a person's or a team's row, the same in both tables
+ * (answers .. 错题本): the figures of p over the whole bank. */
+static void practice_set_figures(struct rtable *t, size_t r,
+				 const struct practice_progress *p)
 {
-	struct rtable *t = &c->t[PT_PERSONS];
-	size_t r = results_row(t);
 	const struct practice_cat *a = &p->all;
 
-	practice_set_col(t, r, 0, st, 2);
-	practice_set_col(t, r, 1, st, 1);
 	results_set_int(t, r, 2, (int64_t)(a->right + a->wrong));
 	results_set_int(t, r, 3, (int64_t)a->right);
 	if (a->right + a->wrong)
@@ -321,6 +312,18 @@ static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
 	results_set_int(t, r, 8, a->items);
 	practice_set_pct(t, r, 9, practice_mastery(p, a));
 	results_set_int(t, r, 10, (int64_t)a->review);
+}
+
+/* The row of one person: their progress p (one add). */
+static void practice_person_row(struct pctx *c, sqlite3_stmt *st,
+				const struct practice_progress *p)
+{
+	struct rtable *t = &c->t[PT_PERSONS];
+	size_t r = results_row(t);
+
+	practice_set_col(t, r, 0, st, 2);
+	practice_set_col(t, r, 1, st, 1);
+	practice_set_figures(t, r, p);
 	results_set_int(t, r, 11, p->streak);
 	results_set_int(t, r, 12, p->best_streak);
 	results_set_int(t, r, 13, p->days);
@@ -425,21 +428,11 @@ static void practice_team_row(struct pctx *c, const struct pteam *tm)
 {
 	struct rtable *t = &c->t[PT_TEAMS];
 	const struct practice_progress *p = &tm->p;
-	const struct practice_cat *a = &p->all;
 	size_t r = results_row(t);
 
 	results_set_text(t, r, 0, tm->shown ? tm->shown : "");
 	results_set_int(t, r, 1, p->persons);
-	results_set_int(t, r, 2, (int64_t)(a->right + a->wrong));
-	results_set_int(t, r, 3, (int64_t)a->right);
-	if (a->right + a->wrong)
-		practice_set_pct(t, r, 4, practice_accuracy(a));
-	results_set_real(t, r, 5, (double)p->time_us / PRACTICE_MIN_US);
-	results_set_int(t, r, 6, (int64_t)a->seen);
-	results_set_int(t, r, 7, (int64_t)a->mastered);
-	results_set_int(t, r, 8, a->items);
-	practice_set_pct(t, r, 9, practice_mastery(p, a));
-	results_set_int(t, r, 10, (int64_t)a->review);
+	practice_set_figures(t, r, p);
 	results_set_int(t, r, 11, p->best_streak);
 	results_set_int(t, r, 12, p->best_days);
 	practice_set_when(t, r, 13, p->last_at);
@@ -521,20 +514,6 @@ static void practice_ctx_free(struct pctx *c)
 	for (i = 0; i < PT_COUNT; i++)
 		results_table_free(&c->t[i]);
 	bank_free(c->bank);
-}
-
-/* The schema version of an open database (-1 on error). */
-static int practice_schema(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
-		SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 struct practice_args {
@@ -619,14 +598,8 @@ static int practice_check(const struct practice_args *a, const char *cmd,
 		}
 		*sheet = i;
 	}
-	if (*fmt == 2 && (!a->out || strcmp(a->out, "-") == 0) &&
-	    isatty(STDOUT_FILENO)) {
-		fprintf(stderr,
-			"%s: not writing a binary XLSX file to a terminal; "
-			"use -o FILE or redirect stdout\n",
-			cmd);
+	if (*fmt == 2 && results_xlsx_to_tty(a->out, cmd))
 		return 2;
-	}
 	return 0;
 }
 
@@ -659,10 +632,9 @@ int results_practice(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if ((rc = practice_check(&a, cmd, &fmt, &sheet)) != 0)
 		return rc;
-	c.db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd);
+	c.db = results_db_open(a.db ? a.db : DEFAULT_DB, cmd, &ver);
 	if (!c.db)
 		return 1;
-	ver = practice_schema(c.db);
 	if (ver < PRACTICE_SCHEMA) {
 		fprintf(stderr,
 			"%s: %s: schema version %d has no practice tables"
@@ -689,17 +661,17 @@ int results_practice(int argc, char **argv)
 			" unreadable item states and %zu unreadable person"
 			" states\n",
 			cmd, c.items_gone, c.items_bad, c.states_bad);
-	if (fmt == 0 && a.out && strcmp(a.out, "-") != 0) {
-		FILE *f = fopen(a.out, "w");
+	if (fmt == 0) {
+		bool to_stdout = !a.out || strcmp(a.out, "-") == 0;
+		FILE *f = to_stdout ? stdout : fopen(a.out, "w");
 
 		rc = f ? practice_print(&c, f) : 1;
-		if (f && fclose(f) != 0)
+		if (f && !to_stdout && fclose(f) != 0)
 			rc = 1;
 		if (rc)
-			fprintf(stderr, "%s: %s: %s\n", cmd, a.out,
+			fprintf(stderr, "%s: %s: %s\n", cmd,
+				to_stdout ? "writing stdout" : a.out,
 				strerror(errno));
-	} else if (fmt == 0) {
-		rc = practice_print(&c, stdout);
 	} else {
 		for (i = 0; i < PT_COUNT; i++)
 			v[i] = &c.t[i];

@@ -17,7 +17,7 @@
 #define SCHEMA_MIN 3 /* bookings, team_results, match_questions.round */
 
 /* Opens the database read-only and checks its schema (results_int.h). */
-sqlite3 *results_db_open(const char *path, const char *cmd)
+sqlite3 *results_db_open(const char *path, const char *cmd, int *version)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -68,6 +68,8 @@ sqlite3 *results_db_open(const char *path, const char *cmd)
 		sqlite3_close(db);
 		return NULL;
 	}
+	if (version)
+		*version = v;
 	return db;
 fail:
 	fprintf(stderr, "%s: %s: %s\n", cmd, path,

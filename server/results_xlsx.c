@@ -127,14 +127,3 @@ int results_xlsx_tables(const struct rtable *const *v, size_t n,
 	workbook_close(wb);
 	return -EIO;
 }
-
-/* Writes the workbook of a match (results_int.h). */
-int results_xlsx(const struct rmatch *m, const char *path, char *err,
-		 size_t cap)
-{
-	const struct rtable *v[RS_COUNT] = {&m->t[RS_TEAMS], &m->t[RS_PLAYERS],
-					    &m->t[RS_QUESTIONS],
-					    &m->t[RS_ANSWERS]};
-
-	return results_xlsx_tables(v, RS_COUNT, path, err, cap);
-}

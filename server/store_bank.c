@@ -274,17 +274,12 @@ static int store_unpack(struct store *s, sqlite3_stmt *row, int col,
 /* Rebuilds one item from the current row of SST_LOAD into it. */
 static int store_row_item(struct store *s, sqlite3_stmt *st, struct item *it)
 {
-	const unsigned char *kind = sqlite3_column_text(st, 1);
-	int k, n;
+	int k = item_kind_parse((const char *)sqlite3_column_text(st, 1));
+	int n;
 
 	memset(it, 0, sizeof(*it));
-	for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
-		if (kind && item_kind_name((enum item_kind)k) &&
-		    strcmp((const char *)kind,
-			   item_kind_name((enum item_kind)k)) == 0)
-			break;
-	if (k > ITEM_FILL)
-		return -EINVAL;
+	if (k < 0)
+		return k;
 	it->kind = (enum item_kind)k;
 	it->id = store_column_dup(st, 0);
 	it->stem = store_column_dup(st, 2);

@@ -196,4 +196,32 @@ for args in "--format pdf" "--format xlsx --sheet teams" "--format csv --sheet n
   [ $rc -eq 2 ] || fail "usage error '$args': exit $rc"
 done
 "$quizd" results practice --help | grep -q "usage: quizd results practice" || fail "--help"
+# a write that fails: exit 1 with the reason, and no partial export left
+# (never -o /dev/full for csv/xlsx: as root the export's rename would
+# replace the device with a regular file)
+if [ -c /dev/full ]; then
+  set +e
+  "$quizd" results practice --db "$db" -o /dev/full >/dev/null 2>"$tmp/err"; rc=$?
+  set -e
+  [ $rc -eq 1 ] && grep -q "/dev/full: No space left" "$tmp/err" \
+    || fail "text to a full disk: exit $rc: $(cat "$tmp/err")"
+  set +e
+  "$quizd" results practice --db "$db" >/dev/full 2>"$tmp/err"; rc=$?
+  set -e
+  [ $rc -eq 1 ] && grep -q "writing stdout: No space left" "$tmp/err" \
+    || fail "text to a full stdout: exit $rc: $(cat "$tmp/err")"
+fi
+set +e
+"$quizd" results practice --db "$db" --format csv -o "$tmp/nodir/p.csv" 2>"$tmp/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && [ ! -e "$tmp/nodir" ] || fail "csv into a missing directory: exit $rc: $(cat "$tmp/err")"
+# XLSX is binary: refused on a terminal, as results export refuses it
+# (script(1) gives the command a pty)
+if command -v script >/dev/null; then
+  rc=0
+  script -qec "'$quizd' results practice --db '$db' --format xlsx" /dev/null >"$tmp/tty.out" 2>&1 </dev/null || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "terminal" "$tmp/tty.out" || { cat "$tmp/tty.out"; fail "xlsx to a terminal: exit $rc, want 2"; }
+else
+  echo "note: script(1) missing, the terminal refusal is not checked"
+fi
 echo "results practice: OK"

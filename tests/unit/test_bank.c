@@ -82,6 +82,19 @@ Test(item, kind_names)
 	cr_expect_null(item_kind_name((enum item_kind)7));
 }
 
+Test(item, kind_parse)
+{
+	int k;
+
+	for (k = ITEM_SINGLE; k <= ITEM_FILL; k++)
+		cr_expect_eq(item_kind_parse(item_kind_name((enum item_kind)k)),
+			     k);
+	cr_expect_eq(item_kind_parse("单选"), -EINVAL);
+	cr_expect_eq(item_kind_parse("Single"), -EINVAL);
+	cr_expect_eq(item_kind_parse(""), -EINVAL);
+	cr_expect_eq(item_kind_parse(NULL), -EINVAL);
+}
+
 /* ---- bank_csv.c on fixtures ------------------------------------------ */
 
 /* Loads one fixture into a new bank; returns the loader's result. */
