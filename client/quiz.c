@@ -189,12 +189,14 @@ static void usage(FILE *f, const char *mode)
 }
 
 /* Prints the bank's categories as they come (Categories). */
-static int print_categories(const Quiz__V1__Envelope *env, void *arg)
+static int print_categories(struct oneshot *o, const Quiz__V1__Envelope *env,
+			    void *arg)
 {
 	const struct app *a = arg;
 	const Quiz__V1__Categories *m = env->categories;
 	size_t i, w = 0;
 
+	(void)o;
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_CATEGORIES || !m)
 		return 0;
 	for (i = 0; i < m->n_categories; i++)
@@ -224,11 +226,15 @@ static int list_categories(struct app *a)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__ListCategories lc = QUIZ__V1__LIST_CATEGORIES__INIT;
+	struct oneshot_spec spec = {.server = a->v.server,
+				    .req = &env,
+				    .on_reply = print_categories,
+				    .arg = a,
+				    .wait_ms = 10000};
 
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_LIST_CATEGORIES;
 	env.list_categories = &lc;
-	return oneshot_run((const struct sockaddr *)&a->addr, a->v.server, &env,
-			   print_categories, a, 10000);
+	return oneshot_run((const struct sockaddr *)&a->addr, &spec);
 }
 
 /* Parses seconds ("20", "7.5") into milliseconds within [lo, hi]. */
