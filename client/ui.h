@@ -179,6 +179,10 @@ int ui_draw_options(const struct model *m, int y, int maxy, int mark);
 /* What is answered from row y (to maxy): the typed answer of a fill-in,
  * else the options to pick. */
 void ui_draw_answer(const struct model *m, int y, int maxy);
+/* The question marked from row y (to maxy): a fill-in's correct answer
+ * and, with mine, the typed one; else the options with ✓ and ✗. Returns
+ * the next free row. */
+int ui_draw_marked(const struct model *m, int y, int maxy, bool mine);
 
 /* The contest's rounds on row y: "3 rounds: 必答题 (必答) · …". */
 void ui_draw_rounds(const struct model *m, int y);

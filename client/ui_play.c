@@ -823,6 +823,24 @@ static void ui_explanation(const struct model *m, int y, int maxy)
 	ui_wrap(y + 1, 4, w, avail, m->explanation, true);
 }
 
+int ui_draw_marked(const struct model *m, int y, int maxy, bool mine)
+{
+	char buf[MODEL_OPTION_MAX + 128];
+
+	if (m->kind != KIND_FILL)
+		return ui_draw_options(m, y, maxy, 2);
+	snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
+		 m->correct_text);
+	attron(ui_attr(UI_GOOD));
+	y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+	attroff(ui_attr(UI_GOOD));
+	if (mine) {
+		snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"), m->fill);
+		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+	}
+	return y;
+}
+
 /* The reveal: correct answer, my points, time and rank, explanation. */
 static void ui_reveal(const struct model *m, int y)
 {
@@ -833,20 +851,7 @@ static void ui_reveal(const struct model *m, int y)
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
 	y++;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
-			 m->correct_text);
-		attron(ui_attr(UI_GOOD));
-		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(ui_attr(UI_GOOD));
-		if (m->locked) {
-			snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"),
-				 m->fill);
-			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		}
-	} else {
-		y = ui_draw_options(m, y, maxy - 4, 2);
-	}
+	y = ui_draw_marked(m, y, maxy - 4, m->locked);
 	y++;
 	ui_result_line(m, y++);
 	if (m->have_result) {

@@ -301,26 +301,12 @@ static void ui_presult(const struct pmodel *pm, int y, uint64_t wall_us)
 {
 	const struct model *m = &pm->q;
 	int maxy = LINES - 3;
-	char buf[MODEL_OPTION_MAX + 128];
 
 	ui_pqline(pm, y);
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
 	y++;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
-			 m->correct_text);
-		attron(ui_attr(UI_GOOD));
-		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(ui_attr(UI_GOOD));
-		if (m->fill[0]) {
-			snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"),
-				 m->fill);
-			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		}
-	} else {
-		y = ui_draw_options(m, y, maxy - 6, 2);
-	}
+	y = ui_draw_marked(m, y, maxy - 6, m->fill[0] != '\0');
 	y++;
 	ui_pverdict(pm, y++);
 	ui_pschedule(pm, y++, wall_us);
