@@ -41,7 +41,6 @@
 #include "ui.h"
 
 #define BACKOFF_CAP_MS 1000
-#define TICK_MS	       100
 #define START_AGAIN_MS 1000 /* a start refused for storage: again after */
 
 /* struct papp: practice_int.h */
@@ -472,9 +471,9 @@ static void app_draw(struct papp *a)
 
 /* Redraws 10 times a second while a timer or a retry counts down, and
  * sends the empty answer when the question's time is up. */
-static void on_tick(uv_timer_t *t)
+static void on_tick(void *arg)
 {
-	struct papp *a = t->data;
+	struct papp *a = arg;
 
 	app_after(a, MODEL_REDRAW | pmodel_expire(&a->pm, qconn_now_us()));
 }
@@ -486,13 +485,7 @@ static void app_schedule(struct papp *a)
 		     !a->pm.have_result) ||
 		    a->pv.v.reconnecting;
 
-	if (a->quitting)
-		return;
-	if (need && !a->ticking)
-		uv_timer_start(&a->tick, on_tick, TICK_MS, TICK_MS);
-	else if (!need && a->ticking)
-		uv_timer_stop(&a->tick);
-	a->ticking = need;
+	shell_tick(&a->sh, need);
 }
 
 /* The wait before the next retry (full jitter, doubling cap). */
@@ -501,12 +494,10 @@ static unsigned app_backoff(struct papp *a)
 	return qconn_backoff(&a->backoff_ms, &a->rng);
 }
 
-static void on_retry(uv_timer_t *t)
+static void on_retry(void *arg)
 {
-	struct papp *a = t->data;
+	struct papp *a = arg;
 
-	if (a->quitting)
-		return;
 	if (!a->c)
 		app_connect(a);
 	else if (a->start_again && qconn_welcomed(a->c))
@@ -521,7 +512,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	int flags;
 
 	(void)recv_us;
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	flags = pmodel_apply(&a->pm, env, a->start_seq, qconn_now_us());
 	switch (env->body_case) {
@@ -563,7 +554,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		a->start_again = true;
 		snprintf(a->pv.v.notice, sizeof(a->pv.v.notice), "%s",
 			 _("The server cannot save right now: trying again…"));
-		uv_timer_start(&a->retry, on_retry, START_AGAIN_MS, 0);
+		shell_retry(&a->sh, START_AGAIN_MS);
 		flags &= ~PMODEL_REFUSED;
 	}
 	if (flags & PMODEL_REFUSED) {
@@ -582,14 +573,14 @@ static void on_close(struct qconn *c, int reason)
 	(void)reason;
 	if (a->c == c)
 		a->c = NULL;
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	model_set_conn(&a->pm.q, CONN_RECONNECTING);
 	a->pv.v.reconnecting = true;
 	a->pv.stats_wait = false;
 	wait = app_backoff(a);
 	a->pv.v.retry_at = qconn_now_us() + (uint64_t)wait * 1000;
-	uv_timer_start(&a->retry, on_retry, wait, 0);
+	shell_retry(&a->sh, wait);
 	app_after(a, MODEL_REDRAW);
 }
 
@@ -604,7 +595,7 @@ static void app_connect(struct papp *a)
 
 	a->c = qconn_new(a->loop, &cb, a);
 	if (!a->c) {
-		uv_timer_start(&a->retry, on_retry, app_backoff(a), 0);
+		shell_retry(&a->sh, app_backoff(a));
 		return;
 	}
 	qconn_configure(a->c, &opt);
@@ -701,23 +692,16 @@ static int app_key(struct papp *a, int rc, wint_t k, uint64_t now)
 /* Stops everything: the loop ends once the handles are closed. */
 static void app_quit(struct papp *a)
 {
-	size_t i;
-
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
-	a->quitting = true;
+	shell_quit(&a->sh); /* quitting first: on_close does not retry */
 	qconn_close(a->c);
-	uv_close((uv_handle_t *)&a->tick, NULL);
-	uv_close((uv_handle_t *)&a->retry, NULL);
-	uv_close((uv_handle_t *)&a->in, NULL);
-	for (i = 0; i < sizeof(a->sig) / sizeof(a->sig[0]); i++)
-		uv_close((uv_handle_t *)&a->sig[i], NULL);
 }
 
 /* Acts on flags from a handler: send, quit, redraw, timer. */
 static void app_after(struct papp *a, int flags)
 {
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	if (flags & MODEL_ANSWER)
 		send_answer(a);
@@ -738,45 +722,16 @@ static void app_after(struct papp *a, int flags)
 	app_schedule(a);
 }
 
-static void on_stdin(uv_poll_t *h, int status, int events)
+/* One key, for the shell. */
+static int shell_key(void *arg, int rc, wint_t k, uint64_t now)
 {
-	struct papp *a = h->data;
-	uint64_t now = qconn_now_us();
-	int rc, flags = 0, n = 0;
-	wint_t k;
-
-	(void)events;
-	if (status < 0) {
-		app_quit(a);
-		return;
-	}
-	while (!(flags & MODEL_QUIT) && (rc = ui_getkey(&k)) != ERR) {
-		int f = app_key(a, rc, k, now);
-
-		flags |= f;
-		n++;
-		if (f & ~MODEL_REDRAW) {
-			/* act on each key in order (a queued "n" then "1") */
-			app_after(a, f);
-			flags &= MODEL_REDRAW | MODEL_QUIT;
-		}
-	}
-	a->idle_reads = n ? 0 : a->idle_reads + 1;
-	if (a->idle_reads > 1000)
-		flags |= MODEL_QUIT;
-	app_after(a, flags);
+	return app_key(arg, rc, k, now);
 }
 
-static void on_signal(uv_signal_t *s, int signum)
+/* Flags, for the shell. */
+static void shell_after(void *arg, int flags)
 {
-	struct papp *a = s->data;
-
-	if (signum == SIGWINCH) {
-		ui_resize();
-		app_after(a, MODEL_REDRAW);
-		return;
-	}
-	app_after(a, MODEL_QUIT);
+	app_after(arg, flags);
 }
 
 /* --- main ------------------------------------------------------------ */
@@ -784,43 +739,21 @@ static void on_signal(uv_signal_t *s, int signum)
 /* Runs the practice screen until q. Returns the exit status. */
 static int run_ui(struct papp *a)
 {
-	static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+	static const struct shell_ops ops = {
+	    .key = shell_key,
+	    .after = shell_after,
+	    .tick = on_tick,
+	    .retry = on_retry,
+	    .each_key = true, /* a queued "n" then "1": in order */
+	};
 	uv_loop_t loop;
-	size_t i;
 
-	if (uv_loop_init(&loop) < 0) {
-		fprintf(stderr, "%s", _("quiz: cannot start the event loop\n"));
-		return 1;
-	}
 	a->loop = &loop;
-	if (ui_start() < 0)
+	if (shell_start(&a->sh, &loop, &ops, a))
 		return 1;
-	a->stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
-	uv_timer_init(&loop, &a->tick);
-	uv_timer_init(&loop, &a->retry);
-	a->tick.data = a->retry.data = a;
-	if (uv_poll_init(&loop, &a->in, STDIN_FILENO) < 0) {
-		ui_stop();
-		fprintf(stderr, "%s", _("quiz: cannot poll the terminal\n"));
-		return 1;
-	}
-	if (a->stdin_flags >= 0)
-		fcntl(STDIN_FILENO, F_SETFL, a->stdin_flags);
-	a->in.data = a;
-	uv_poll_start(&a->in, UV_READABLE, on_stdin);
-	for (i = 0; i < 4; i++) {
-		uv_signal_init(&loop, &a->sig[i]);
-		a->sig[i].data = a;
-		uv_signal_start(&a->sig[i], on_signal, sigs[i]);
-	}
-	ui_resize();
 	app_connect(a);
 	app_after(a, MODEL_REDRAW);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	ui_stop();
-	if (a->stdin_flags >= 0)
-		fcntl(STDIN_FILENO, F_SETFL, a->stdin_flags);
-	uv_loop_close(&loop);
+	shell_run(&a->sh);
 	if (a->refused) {
 		practice_print_refusal(a, a->pm.refused, a->pm.q.error);
 		return 1;

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uv.h>
-
 #include "i18n.h"
 #include "model_practice.h"
+#include "oneshot.h"
 #include "practice_int.h"
 #include "pstats.h"
 #include "qconn.h"
@@ -103,148 +102,113 @@ int practice_show_token(struct papp *a)
 
 /* --- --stats: plain text, no curses ---------------------------------- */
 
+/* The state of a --stats run. */
 struct pcli {
 	struct papp *a;
-	uv_timer_t timeout, again;
 	unsigned tries; /* starts sent again after STORAGE_UNAVAILABLE */
-	int rc;
 };
 
-/* Sends the start again (it was refused for storage: nothing recorded). */
-static void cli_again(uv_timer_t *t)
+/* Prints an Error that is not about the start: the server's reason. */
+static void cli_print_error(const Quiz__V1__Error *e)
 {
-	struct pcli *p = t->data;
-
-	if (p->a->c && qconn_welcomed(p->a->c))
-		practice_send_start(p->a, PMODEL_SCHEDULE);
+	fprintf(stderr, "quiz practice: ");
+	if (e->message && e->message[0])
+		print_server(stderr, e->message);
+	else
+		fputs(_(model_error_text((int)e->code)), stderr);
+	fputc('\n', stderr);
 }
 
-static void cli_message(struct qconn *c, const Quiz__V1__Envelope *env,
-			uint64_t recv_us)
+/* Welcome: the start; PracticeReady: the request; PracticeStats: printed,
+ * done; a start refused for storage (nothing recorded) is sent again
+ * after a while, any other Error is said and ends the run. env NULL: the
+ * while has passed. */
+static int cli_reply(struct oneshot *o, const Quiz__V1__Envelope *env,
+		     void *arg)
 {
-	struct pcli *p = qconn_data(c);
+	struct pcli *p = arg;
 	struct papp *a = p->a;
 	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__PracticeStatsRequest r =
 	    QUIZ__V1__PRACTICE_STATS_REQUEST__INIT;
-	int64_t seq;
 
-	(void)recv_us;
+	a->c = oneshot_conn(o);
+	if (!env) {
+		if (qconn_welcomed(a->c))
+			practice_send_start(a, PMODEL_SCHEDULE);
+		return 0;
+	}
 	switch (env->body_case) {
 	case QUIZ__V1__ENVELOPE__BODY_WELCOME:
-		a->c = c;
 		practice_send_start(a, PMODEL_SCHEDULE);
-		break;
+		return 0;
 	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_READY:
 		a->start_seq = 0;
 		r.team = a->team_board;
 		out.body_case = QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS_REQUEST;
 		out.practice_stats_request = &r;
-		seq = qconn_send(c, &out);
-		if (seq < 0)
-			qconn_close(c);
-		break;
+		if (qconn_send(a->c, &out) < 0)
+			qconn_close(a->c); /* said as a connection ended */
+		return 0;
 	case QUIZ__V1__ENVELOPE__BODY_PRACTICE_STATS:
 		pstats_from_proto(a->st, env->practice_stats, a->team_board);
 		pstats_print(stdout, a->st, a->server);
 		fflush(stdout);
-		p->rc = 0;
-		qconn_close(c);
-		break;
+		return 1;
 	case QUIZ__V1__ENVELOPE__BODY_ERROR:
 		if (!env->error)
-			break;
+			return 0;
 		if (a->start_seq && env->error->ref_seq == a->start_seq &&
 		    env->error->code ==
 			QUIZ__V1__ERROR_CODE__STORAGE_UNAVAILABLE &&
 		    p->tries < STATS_TRIES) {
 			p->tries++;
 			a->start_seq = 0;
-			uv_timer_start(&p->again, cli_again, STATS_AGAIN_MS, 0);
-			break;
+			oneshot_later(o, STATS_AGAIN_MS);
+			return 0;
 		}
 		if (a->start_seq && env->error->ref_seq == a->start_seq)
 			practice_print_refusal(a, (int)env->error->code,
 					       env->error->message);
-		else {
-			fprintf(stderr, "quiz practice: ");
-			if (env->error->message && env->error->message[0])
-				print_server(stderr, env->error->message);
-			else
-				fputs(
-				    _(model_error_text((int)env->error->code)),
-				    stderr);
-			fputc('\n', stderr);
-		}
-		p->rc = 1;
-		qconn_close(c);
-		break;
+		else
+			cli_print_error(env->error);
+		return -1;
 	default:
-		break;
+		return 0;
 	}
 }
 
-static void cli_close(struct qconn *c, int reason)
+/* The connection ended before the progress came. */
+static void cli_closed(const char *server, const char *why)
 {
-	struct pcli *p = qconn_data(c);
-
-	if (p->rc < 0) {
-		fprintf(stderr,
-			_("quiz practice: the connection to %s ended before "
-			  "the progress came (%s)\n"),
-			p->a->server, reason ? uv_strerror(reason) : "closed");
-		p->rc = 1;
-	}
-	p->a->c = NULL;
-	uv_timer_stop(&p->timeout);
-	uv_close((uv_handle_t *)&p->timeout, NULL);
-	uv_close((uv_handle_t *)&p->again, NULL);
-}
-
-static void cli_timeout(uv_timer_t *t)
-{
-	struct pcli *p = t->data;
-
-	fprintf(stderr, "quiz practice: %s\n",
-		_("no answer from the server in time"));
-	p->rc = 1;
-	if (p->a->c)
-		qconn_close(p->a->c); /* cli_close closes the timers */
+	fprintf(stderr,
+		_("quiz practice: the connection to %s ended before "
+		  "the progress came (%s)\n"),
+		server, why);
 }
 
 /* --stats: connects, starts with the token, asks, prints, exits. */
 int practice_run_stats(struct papp *a)
 {
-	static const struct qconn_callbacks cb = {
-	    .on_message = cli_message,
-	    .on_close = cli_close,
+	struct pcli p = {.a = a};
+	char late[160];
+	struct oneshot_spec spec = {
+	    .server = a->server,
+	    .on_reply = cli_reply,
+	    .arg = &p,
+	    .own_errors = true,
+	    .wait_ms = STATS_WAIT_MS,
+	    .say_closed = cli_closed,
+	    .late_line = late,
 	};
-	struct qconn_options opt = {.client = "quiz/" QUIZ_VERSION};
-	struct pcli p = {.a = a, .rc = -1};
-	uv_loop_t loop;
-	struct qconn *c;
+	int rc;
 
 	a->st = malloc(sizeof(*a->st));
-	if (!a->st || uv_loop_init(&loop) < 0)
+	if (!a->st)
 		return 1;
-	a->loop = &loop;
-	uv_timer_init(&loop, &p.timeout);
-	uv_timer_init(&loop, &p.again);
-	p.timeout.data = p.again.data = &p;
-	uv_timer_start(&p.timeout, cli_timeout, STATS_WAIT_MS, 0);
-	c = qconn_new(&loop, &cb, &p);
-	if (!c) {
-		uv_close((uv_handle_t *)&p.timeout, NULL);
-		uv_close((uv_handle_t *)&p.again, NULL);
-		uv_run(&loop, UV_RUN_DEFAULT);
-		uv_loop_close(&loop);
-		return 1;
-	}
-	a->c = c;
-	qconn_configure(c, &opt);
-	if (qconn_connect(c, (const struct sockaddr *)&a->addr) < 0)
-		qconn_close(c);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	uv_loop_close(&loop);
-	return p.rc == 0 ? 0 : 1;
+	snprintf(late, sizeof(late), "quiz practice: %s\n",
+		 _("no answer from the server in time"));
+	rc = oneshot_run((const struct sockaddr *)&a->addr, &spec);
+	a->c = NULL;
+	return rc;
 }

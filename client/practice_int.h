@@ -14,6 +14,7 @@
 #include "pstats.h"
 #include "qconn.h"
 #include "seatfile.h"
+#include "shell.h"
 #include "ui.h"
 
 /* The whole state of one run of quiz practice. */
@@ -47,12 +48,7 @@ struct papp {
 	struct pstats *st;
 	char *stats_text;
 
-	uv_timer_t tick, retry;
-	uv_poll_t in;
-	uv_signal_t sig[4];
-	bool ticking, quitting;
-	int stdin_flags;
-	unsigned idle_reads;
+	struct shell sh; /* the loop, the terminal, the timers */
 };
 
 /* The state file's key of a person (this server, nick, team); false

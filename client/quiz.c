@@ -33,11 +33,11 @@
 #include "door.h"
 #include "oneshot.h"
 #include "seatfile.h"
+#include "shell.h"
 #include "text.h"
 #include "ui.h"
 
-#define BACKOFF_CAP_MS	 1000 /* the first retry's longest wait */
-#define TICK_MS		 100
+#define BACKOFF_CAP_MS	 1000	  /* the first retry's longest wait */
 #define APP_HOST_CMD	 (1 << 8) /* a host command is pending: send it */
 #define QUIZ_CONTEST_MAX 32768	  /* bytes of CreateRoom.contest */
 
@@ -82,13 +82,8 @@ struct app {
 	uint32_t verdict_seq; /* the Verdict on its way */
 	bool refused;	      /* the server refused to create the room */
 	int exit_code;
-	unsigned idle_reads;
 
-	uv_timer_t tick, retry;
-	uv_poll_t in;
-	uv_signal_t sig[4];
-	bool ticking, quitting;
-	int stdin_flags;
+	struct shell sh; /* the loop, the terminal, the timers */
 };
 
 static void app_connect(struct app *a);
@@ -189,12 +184,14 @@ static void usage(FILE *f, const char *mode)
 }
 
 /* Prints the bank's categories as they come (Categories). */
-static int print_categories(const Quiz__V1__Envelope *env, void *arg)
+static int print_categories(struct oneshot *o, const Quiz__V1__Envelope *env,
+			    void *arg)
 {
 	const struct app *a = arg;
 	const Quiz__V1__Categories *m = env->categories;
 	size_t i, w = 0;
 
+	(void)o;
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_CATEGORIES || !m)
 		return 0;
 	for (i = 0; i < m->n_categories; i++)
@@ -224,11 +221,15 @@ static int list_categories(struct app *a)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__ListCategories lc = QUIZ__V1__LIST_CATEGORIES__INIT;
+	struct oneshot_spec spec = {.server = a->v.server,
+				    .req = &env,
+				    .on_reply = print_categories,
+				    .arg = a,
+				    .wait_ms = 10000};
 
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_LIST_CATEGORIES;
 	env.list_categories = &lc;
-	return oneshot_run((const struct sockaddr *)&a->addr, a->v.server, &env,
-			   print_categories, a, 10000);
+	return oneshot_run((const struct sockaddr *)&a->addr, &spec);
 }
 
 /* Parses seconds ("20", "7.5") into milliseconds within [lo, hi]. */
@@ -622,11 +623,9 @@ static void app_draw(struct app *a)
 }
 
 /* Redraws 10 times a second while something counts down. */
-static void on_tick(uv_timer_t *t)
+static void on_tick(void *arg)
 {
-	struct app *a = t->data;
-
-	app_after(a, MODEL_REDRAW);
+	app_after(arg, MODEL_REDRAW);
 }
 
 /* Starts or stops the countdown timer for what is on screen. */
@@ -639,13 +638,7 @@ static void app_schedule(struct app *a)
 		    a->m.phase == PHASE_COUNTDOWN ||
 		    a->m.phase == PHASE_QUESTION || a->v.reconnecting;
 
-	if (a->quitting)
-		return;
-	if (need && !a->ticking)
-		uv_timer_start(&a->tick, on_tick, TICK_MS, TICK_MS);
-	else if (!need && a->ticking)
-		uv_timer_stop(&a->tick);
-	a->ticking = need;
+	shell_tick(&a->sh, need);
 }
 
 /* Sends env on the live connection; returns the seq or a negative error. */
@@ -931,7 +924,7 @@ static void on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 	int flags;
 
 	(void)recv_us;
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	flags = model_apply(&a->m, env, app_to_local, a);
 	switch (env->body_case) {
@@ -1014,11 +1007,11 @@ static unsigned app_backoff(struct app *a)
 }
 
 /* Tries the connection again after the backoff. */
-static void on_retry(uv_timer_t *t)
+static void on_retry(void *arg)
 {
-	struct app *a = t->data;
+	struct app *a = arg;
 
-	if (!a->quitting && !a->c)
+	if (!a->c)
 		app_connect(a);
 }
 
@@ -1052,7 +1045,7 @@ static void on_close(struct qconn *c, int reason)
 
 	if (a->c == c)
 		a->c = NULL;
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	if (!qconn_welcomed(c)) {
 		/* this try never got as far as a Welcome: counted and said */
@@ -1071,7 +1064,7 @@ static void on_close(struct qconn *c, int reason)
 	a->v.reconnecting = true;
 	wait = app_backoff(a);
 	a->v.retry_at = now + (uint64_t)wait * 1000;
-	uv_timer_start(&a->retry, on_retry, wait, 0);
+	shell_retry(&a->sh, wait);
 	app_after(a, MODEL_REDRAW);
 }
 
@@ -1091,7 +1084,7 @@ static void app_connect(struct app *a)
 
 	a->c = qconn_new(a->loop, &cb, a);
 	if (!a->c) {
-		uv_timer_start(&a->retry, on_retry, app_backoff(a), 0);
+		shell_retry(&a->sh, app_backoff(a));
 		return;
 	}
 	qconn_configure(a->c, &opt);
@@ -1313,23 +1306,16 @@ static int app_key(struct app *a, int rc, wint_t k, uint64_t now)
 /* Stops everything: the loop ends once the handles are closed. */
 static void app_quit(struct app *a)
 {
-	size_t i;
-
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
-	a->quitting = true;
+	shell_quit(&a->sh); /* quitting first: on_close does not retry */
 	qconn_close(a->c);
-	uv_close((uv_handle_t *)&a->tick, NULL);
-	uv_close((uv_handle_t *)&a->retry, NULL);
-	uv_close((uv_handle_t *)&a->in, NULL);
-	for (i = 0; i < sizeof(a->sig) / sizeof(a->sig[0]); i++)
-		uv_close((uv_handle_t *)&a->sig[i], NULL);
 }
 
 /* Acts on flags from a handler: send, quit, redraw, timer. */
 static void app_after(struct app *a, int flags)
 {
-	if (a->quitting)
+	if (a->sh.quitting)
 		return;
 	if (flags & MODEL_ANSWER)
 		app_send_answer(a);
@@ -1350,39 +1336,16 @@ static void app_after(struct app *a, int flags)
 	app_schedule(a);
 }
 
-static void on_stdin(uv_poll_t *h, int status, int events)
+/* One key, for the shell. */
+static int shell_key(void *arg, int rc, wint_t k, uint64_t now)
 {
-	struct app *a = h->data;
-	uint64_t now = qconn_now_us();
-	int rc, flags = 0, n = 0;
-	wint_t k;
-
-	(void)events;
-	if (status < 0) {
-		app_quit(a);
-		return;
-	}
-	while (!(flags & MODEL_QUIT) && (rc = ui_getkey(&k)) != ERR) {
-		flags |= app_key(a, rc, k, now);
-		n++;
-	}
-	/* a hung-up terminal reads as endless nothing: give up */
-	a->idle_reads = n ? 0 : a->idle_reads + 1;
-	if (a->idle_reads > 1000)
-		flags |= MODEL_QUIT;
-	app_after(a, flags);
+	return app_key(arg, rc, k, now);
 }
 
-static void on_signal(uv_signal_t *s, int signum)
+/* Flags, for the shell. */
+static void shell_after(void *arg, int flags)
 {
-	struct app *a = s->data;
-
-	if (signum == SIGWINCH) {
-		ui_resize();
-		app_after(a, MODEL_REDRAW);
-		return;
-	}
-	app_after(a, MODEL_QUIT);
+	app_after(arg, flags);
 }
 
 /* Prints "quiz: [label ]text" on the normal screen, text being server
@@ -1463,11 +1426,15 @@ static void app_summary(const struct app *a)
 
 int main(int argc, char **argv)
 {
-	static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+	static const struct shell_ops ops = {
+	    .key = shell_key,
+	    .after = shell_after,
+	    .tick = on_tick,
+	    .retry = on_retry,
+	};
 	struct app a;
 	struct door door;
 	uv_loop_t loop;
-	size_t i;
 	int rc;
 
 	i18n_init();
@@ -1524,44 +1491,12 @@ int main(int argc, char **argv)
 		snprintf(a.m.code, sizeof(a.m.code), "%s", a.resume);
 		a.resuming = true;
 	}
-	if (uv_loop_init(&loop) < 0) {
-		fprintf(stderr, "%s", _("quiz: cannot start the event loop\n"));
-		return 1;
-	}
 	a.loop = &loop;
-	if (ui_start() < 0)
+	if (shell_start(&a.sh, &loop, &ops, &a))
 		return 1;
-	a.stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
-	uv_timer_init(&loop, &a.tick);
-	uv_timer_init(&loop, &a.retry);
-	a.tick.data = a.retry.data = &a;
-	if (uv_poll_init(&loop, &a.in, STDIN_FILENO) < 0) {
-		ui_stop();
-		fprintf(stderr, "%s", _("quiz: cannot poll the terminal\n"));
-		return 1;
-	}
-	/* libuv made the terminal non-blocking, which would also make the
-	 * shared stdout drop output: put it back (curses reads in nodelay
-	 * mode only when poll said readable) */
-	if (a.stdin_flags >= 0)
-		fcntl(STDIN_FILENO, F_SETFL, a.stdin_flags);
-	a.in.data = &a;
-	uv_poll_start(&a.in, UV_READABLE, on_stdin);
-	for (i = 0; i < 4; i++) {
-		uv_signal_init(&loop, &a.sig[i]);
-		a.sig[i].data = &a;
-		uv_signal_start(&a.sig[i], on_signal, sigs[i]);
-	}
-	/* a resize between ui_start and the SIGWINCH handler above was seen
-	 * by nobody: take the terminal's size again now */
-	ui_resize();
 	app_connect(&a);
 	app_after(&a, MODEL_REDRAW);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	ui_stop();
-	if (a.stdin_flags >= 0)
-		fcntl(STDIN_FILENO, F_SETFL, a.stdin_flags);
-	uv_loop_close(&loop);
+	shell_run(&a.sh);
 	app_summary(&a);
 	free(a.contest);
 	if (!a.v.welcomed && a.v.tries && !a.exit_code)

@@ -142,6 +142,15 @@ bool ui_big_screen(const struct model *m);
 
 /* The header line (row 0): title, room, who, question, connection. */
 void ui_draw_header(const struct model *m, const struct ui_view *v);
+/* The connection in a word for a header: "online", "reconnecting"… */
+const char *ui_conn_word(const struct model *m, const struct ui_view *v);
+/* Whether the connection is down and being tried again. */
+bool ui_reconnecting(const struct model *m, const struct ui_view *v);
+/* On row y: when the next try is (or why the server cannot be reached). */
+void ui_draw_reconnect_line(const struct model *m, const struct ui_view *v,
+			    int y, uint64_t now);
+/* On row y: the model's error, its code's text before the server's. */
+void ui_draw_error_line(const struct model *m, int y);
 /* The status line above the keys: errors, reconnecting, notices. */
 void ui_draw_status(const struct model *m, const struct ui_view *v,
 		    uint64_t now);
@@ -167,6 +176,13 @@ void ui_draw_timebar(const struct model *m, int y, uint64_t now);
  * mark: 0 plain, 1 answering (selection, cursor), 2 marked (✓ the correct
  * ones, ✗ a wrong choice). Returns the next free row. */
 int ui_draw_options(const struct model *m, int y, int maxy, int mark);
+/* What is answered from row y (to maxy): the typed answer of a fill-in,
+ * else the options to pick. */
+void ui_draw_answer(const struct model *m, int y, int maxy);
+/* The question marked from row y (to maxy): a fill-in's correct answer
+ * and, with mine, the typed one; else the options with ✓ and ✗. Returns
+ * the next free row. */
+int ui_draw_marked(const struct model *m, int y, int maxy, bool mine);
 
 /* The contest's rounds on row y: "3 rounds: 必答题 (必答) · …". */
 void ui_draw_rounds(const struct model *m, int y);

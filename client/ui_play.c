@@ -20,14 +20,18 @@
  * reveal, and how many did (the keys scroll within them). */
 static unsigned expl_over, expl_page;
 
-/* Connection state in a word for the header. */
-static const char *ui_conn_word(const struct model *m, const struct ui_view *v)
+bool ui_reconnecting(const struct model *m, const struct ui_view *v)
+{
+	return v->reconnecting || m->conn == CONN_RECONNECTING;
+}
+
+const char *ui_conn_word(const struct model *m, const struct ui_view *v)
 {
 	if (m->restarting && m->conn != CONN_CLOSED)
 		return _("server restarting");
 	if (!v->welcomed && v->tries && m->conn != CONN_CLOSED)
 		return _("offline"); /* never reached: not "re"connecting */
-	if (v->reconnecting || m->conn == CONN_RECONNECTING)
+	if (ui_reconnecting(m, v))
 		return _("reconnecting");
 	switch (m->conn) {
 	case CONN_CONNECTING:
@@ -244,6 +248,40 @@ static void host_status(const struct model *m, enum model_phase ph,
 
 #define UI_NOTICE_US (4 * 1000000ull) /* a host's command stays this long */
 
+void ui_draw_reconnect_line(const struct model *m, const struct ui_view *v,
+			    int y, uint64_t now)
+{
+	uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
+	char buf[256], s[16];
+
+	ui_secs(s, sizeof(s), left);
+	if (!v->welcomed && v->tries)
+		snprintf(buf, sizeof(buf),
+			 _("Cannot reach %s: try %u failed (%s), next "
+			   "in %s s"),
+			 v->server ? v->server : "", v->tries, v->try_error, s);
+	else
+		snprintf(buf, sizeof(buf),
+			 m->restarting ? _("Server restarting… (next try in %s "
+					   "s)")
+				       : _("Reconnecting… (next try in %s s)"),
+			 s);
+	attron(ui_attr(UI_ACCENT));
+	ui_text(y, 1, COLS - 2, buf);
+	attroff(ui_attr(UI_ACCENT));
+}
+
+void ui_draw_error_line(const struct model *m, int y)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s",
+		 m->error_code ? _(model_error_text(m->error_code)) : m->error);
+	attron(ui_attr(UI_BAD));
+	ui_text(y, 1, COLS - 2, buf);
+	attroff(ui_attr(UI_BAD));
+}
+
 void ui_draw_status(const struct model *m, const struct ui_view *v,
 		    uint64_t now)
 {
@@ -263,34 +301,10 @@ void ui_draw_status(const struct model *m, const struct ui_view *v,
 						    "everyone? y yes, n no")
 						: _("Quit? y yes, n no"));
 		attroff(ui_attr(UI_SELECT));
-	} else if (v->reconnecting || m->conn == CONN_RECONNECTING) {
-		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
-		char s[16];
-
-		ui_secs(s, sizeof(s), left);
-		if (!v->welcomed && v->tries)
-			snprintf(buf, sizeof(buf),
-				 _("Cannot reach %s: try %u failed (%s), next "
-				   "in %s s"),
-				 v->server ? v->server : "", v->tries,
-				 v->try_error, s);
-		else
-			snprintf(buf, sizeof(buf),
-				 m->restarting
-				     ? _("Server restarting… (next try in %s "
-					 "s)")
-				     : _("Reconnecting… (next try in %s s)"),
-				 s);
-		attron(ui_attr(UI_ACCENT));
-		ui_text(y, 1, COLS - 2, buf);
-		attroff(ui_attr(UI_ACCENT));
+	} else if (ui_reconnecting(m, v)) {
+		ui_draw_reconnect_line(m, v, y, now);
 	} else if (m->error[0]) {
-		snprintf(buf, sizeof(buf), "%s",
-			 m->error_code ? _(model_error_text(m->error_code))
-				       : m->error);
-		attron(ui_attr(UI_BAD));
-		ui_text(y, 1, COLS - 2, buf);
-		attroff(ui_attr(UI_BAD));
+		ui_draw_error_line(m, y);
 	} else if (m->host_away && m->mode != MODE_HOST &&
 		   m->phase != PHASE_PAUSED && m->phase != PHASE_FINISHED &&
 		   m->phase != PHASE_KICKED) {
@@ -653,6 +667,21 @@ int ui_draw_options(const struct model *m, int y, int maxy, int mark)
 	return y;
 }
 
+void ui_draw_answer(const struct model *m, int y, int maxy)
+{
+	char buf[MODEL_OPTION_MAX + 64];
+
+	if (m->kind == KIND_FILL) {
+		snprintf(buf, sizeof(buf), "%s %s%s", _("Your answer:"),
+			 m->fill, m->locked ? "" : "_");
+		attron(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+		ui_wrap(y, 4, COLS - 8, 2, buf, true);
+		attroff(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
+	} else {
+		ui_draw_options(m, y, maxy, 1);
+	}
+}
+
 /* The open question: stem, options or the typed answer, the time bar and
  * what happened to my answer. */
 static void ui_question(const struct model *m, int y, uint64_t now)
@@ -680,15 +709,7 @@ static void ui_question(const struct model *m, int y, uint64_t now)
 	}
 	if (m->q_buzz)
 		y += ui_draw_buzz(m, y, y + 2, now) + 1;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s%s", _("Your answer:"),
-			 m->fill, m->locked ? "" : "_");
-		attron(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
-		ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
-	} else {
-		ui_draw_options(m, y, maxy, 1);
-	}
+	ui_draw_answer(m, y, maxy);
 	if (m->acked) {
 		ui_secs(s, sizeof(s), m->ack_rt_us);
 		snprintf(buf, sizeof(buf),
@@ -802,6 +823,24 @@ static void ui_explanation(const struct model *m, int y, int maxy)
 	ui_wrap(y + 1, 4, w, avail, m->explanation, true);
 }
 
+int ui_draw_marked(const struct model *m, int y, int maxy, bool mine)
+{
+	char buf[MODEL_OPTION_MAX + 128];
+
+	if (m->kind != KIND_FILL)
+		return ui_draw_options(m, y, maxy, 2);
+	snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
+		 m->correct_text);
+	attron(ui_attr(UI_GOOD));
+	y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+	attroff(ui_attr(UI_GOOD));
+	if (mine) {
+		snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"), m->fill);
+		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
+	}
+	return y;
+}
+
 /* The reveal: correct answer, my points, time and rank, explanation. */
 static void ui_reveal(const struct model *m, int y)
 {
@@ -812,20 +851,7 @@ static void ui_reveal(const struct model *m, int y)
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
 	y++;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
-			 m->correct_text);
-		attron(ui_attr(UI_GOOD));
-		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(ui_attr(UI_GOOD));
-		if (m->locked) {
-			snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"),
-				 m->fill);
-			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		}
-	} else {
-		y = ui_draw_options(m, y, maxy - 4, 2);
-	}
+	y = ui_draw_marked(m, y, maxy - 4, m->locked);
 	y++;
 	ui_result_line(m, y++);
 	if (m->have_result) {

@@ -67,23 +67,6 @@ static void ui_when(char *buf, size_t len, uint64_t at_us, uint64_t wall_us)
 		strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* Connection state in a word. */
-static const char *ui_pconn(const struct pmodel *pm, const struct ui_view *v)
-{
-	if (pm->q.restarting && pm->q.conn != CONN_CLOSED)
-		return _("server restarting");
-	if (v->reconnecting || pm->q.conn == CONN_RECONNECTING)
-		return _("reconnecting");
-	switch (pm->q.conn) {
-	case CONN_CONNECTING:
-		return _("connecting");
-	case CONN_ONLINE:
-		return _("online");
-	default:
-		return _("offline");
-	}
-}
-
 /* The right side of the header: who, the 错题本, the connection (the
  * team left out when with_team is false). */
 static void ui_pright(const struct pmodel *pm, const struct ui_view *v,
@@ -100,7 +83,7 @@ static void ui_pright(const struct pmodel *pm, const struct ui_view *v,
 		o += (size_t)snprintf(right + o, len - o,
 				      _("Review book %u · "), pm->review);
 	if (o < len)
-		snprintf(right + o, len - o, "%s ", ui_pconn(pm, v));
+		snprintf(right + o, len - o, "%s ", ui_conn_word(&pm->q, v));
 }
 
 /* The header: "quiz · practice" (the mode) on the left, whole; who, the
@@ -169,7 +152,6 @@ static void ui_pstatus(const struct pmodel *pm, const struct ui_pview *pv,
 		       uint64_t now)
 {
 	const struct ui_view *v = &pv->v;
-	char buf[256];
 	int y = LINES - 2;
 
 	if (v->confirm) {
@@ -178,27 +160,12 @@ static void ui_pstatus(const struct pmodel *pm, const struct ui_pview *pv,
 			    _("Your answer is not marked yet. Quit? y yes, "
 			      "n no"));
 		attroff(ui_attr(UI_SELECT));
-	} else if (v->reconnecting || pm->q.conn == CONN_RECONNECTING) {
-		uint64_t left = v->retry_at > now ? v->retry_at - now : 0;
-		char s[16];
-
-		ui_secs(s, sizeof(s), left);
-		snprintf(buf, sizeof(buf),
-			 pm->q.restarting
-			     ? _("Server restarting… (next try in %s s)")
-			     : _("Reconnecting… (next try in %s s)"),
-			 s);
-		attron(ui_attr(UI_ACCENT));
-		ui_text(y, 1, COLS - 2, buf);
-		attroff(ui_attr(UI_ACCENT));
+	} else if (ui_reconnecting(&pm->q, v)) {
+		/* practice counts no tries (v->tries stays 0): the line says
+		 * reconnecting or restarting */
+		ui_draw_reconnect_line(&pm->q, v, y, now);
 	} else if (pm->q.error[0] || pm->q.error_code) {
-		snprintf(buf, sizeof(buf), "%s",
-			 pm->q.error_code
-			     ? _(model_error_text(pm->q.error_code))
-			     : pm->q.error);
-		attron(ui_attr(UI_BAD));
-		ui_text(y, 1, COLS - 2, buf);
-		attroff(ui_attr(UI_BAD));
+		ui_draw_error_line(&pm->q, y);
 	} else if (v->notice[0]) {
 		attron(ui_attr(UI_DIM));
 		ui_text(y, 1, COLS - 2, v->notice);
@@ -239,22 +206,13 @@ static void ui_pquestion(const struct pmodel *pm, int y, uint64_t now)
 {
 	const struct model *m = &pm->q;
 	int maxy = LINES - 4;
-	char buf[MODEL_OPTION_MAX + 64];
 
 	ui_pqline(pm, y);
 	if (pm->timer)
 		ui_draw_timebar(m, y + 1, now);
 	y += 3;
 	y += ui_wrap(y, 2, COLS - 4, 6, m->stem, true) + 1;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s%s", _("Your answer:"),
-			 m->fill, m->locked ? "" : "_");
-		attron(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
-		ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(m->locked ? ui_attr(UI_ACCENT) : (int)A_BOLD);
-	} else {
-		ui_draw_options(m, y, maxy, 1);
-	}
+	ui_draw_answer(m, y, maxy);
 	if (m->locked) {
 		attron(ui_attr(UI_ACCENT));
 		ui_text_center(maxy, 0, COLS,
@@ -343,26 +301,12 @@ static void ui_presult(const struct pmodel *pm, int y, uint64_t wall_us)
 {
 	const struct model *m = &pm->q;
 	int maxy = LINES - 3;
-	char buf[MODEL_OPTION_MAX + 128];
 
 	ui_pqline(pm, y);
 	y += 2;
 	y += ui_wrap(y, 2, COLS - 4, 3, m->stem, true);
 	y++;
-	if (m->kind == KIND_FILL) {
-		snprintf(buf, sizeof(buf), "%s %s", _("Correct answer:"),
-			 m->correct_text);
-		attron(ui_attr(UI_GOOD));
-		y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		attroff(ui_attr(UI_GOOD));
-		if (m->fill[0]) {
-			snprintf(buf, sizeof(buf), "%s %s", _("Your answer:"),
-				 m->fill);
-			y += ui_wrap(y, 4, COLS - 8, 2, buf, true);
-		}
-	} else {
-		y = ui_draw_options(m, y, maxy - 6, 2);
-	}
+	y = ui_draw_marked(m, y, maxy - 6, m->fill[0] != '\0');
 	y++;
 	ui_pverdict(pm, y++);
 	ui_pschedule(pm, y++, wall_us);

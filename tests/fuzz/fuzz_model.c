@@ -25,20 +25,14 @@
  * (one line says so); once the fix is merged it is, with no change here.
  * FUZZ_STRICT=1 checks it in any case.
  *
- * curses needs a terminal: ui_start() is called once with isatty()
- * answering yes (interposed here) and fd 1 on /dev/null; the signal
- * handlers ui_start installs are put back to libFuzzer's and ASan's. */
+ * curses needs a terminal: fuzz_ui_start (fuzz_ui.c) gives it /dev/null. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
-#include <fcntl.h>
-#include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
+#include "fuzz_ui.h"
 #include "fuzz_util.h"
 #include "model.h"
 #include "text.h"
@@ -47,43 +41,14 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int isatty(int fd);
 
-static bool pretend_tty;
 static bool have_ui;
 static bool known_control_finding;
-
-/* Interposes the C library's isatty so ui_start takes /dev/null. */
-int isatty(int fd)
-{
-	struct termios t;
-
-	if (pretend_tty)
-		return 1;
-	return tcgetattr(fd, &t) == 0; /* as the C library does */
-}
-
-/* Whether s holds a control character (invalid bytes aside), a line feed
- * too unless keep_lf. */
-static bool has_control_lf(const char *s, bool keep_lf)
-{
-	size_t len = strlen(s), i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		int k = text_utf8_next(s + i, len - i, &cp);
-
-		if (k > 0 && text_is_control(cp) && !(keep_lf && cp == '\n'))
-			return true;
-		i += k > 0 ? (size_t)k : 1;
-	}
-	return false;
-}
 
 /* A control character in a one-line string (no line feed allowed). */
 static bool has_control(const char *s)
 {
-	return has_control_lf(s, false);
+	return fuzz_has_control(s, false);
 }
 
 /* The known finding: an Error.message with ESC reaches the model as is. */
@@ -107,10 +72,6 @@ static bool model_keeps_controls(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
-	struct sigaction old[5];
-	int fd, i;
-
 	(void)argc;
 	(void)argv;
 	known_control_finding = model_keeps_controls();
@@ -118,23 +79,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_model: known finding present (the model "
 				"keeps control characters from the server): "
 				"not checked\n");
-	setlocale(LC_ALL, "C.UTF-8");
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
-	fd = open("/dev/null", O_WRONLY);
-	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-		return 0;
-	close(fd);
-	for (i = 0; i < 5; i++)
-		sigaction(sigs[i], NULL, &old[i]);
-	pretend_tty = true;
-	have_ui = ui_start() == 0;
-	pretend_tty = false;
-	for (i = 0; i < 5; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	if (!have_ui)
-		fprintf(stderr, "fuzz_model: no curses screen: model only\n");
+	have_ui = fuzz_ui_start("fuzz_model");
 	return 0;
 }
 
@@ -232,11 +177,12 @@ static void check_model(const struct model *m, uint64_t now)
 	FUZZ_CHECK(model_wager_left_pm(m, now) <= 1000, "wager left > 1000");
 	if (!known_control_finding) {
 		/* the stem and the explanation keep their line feeds */
-		bool bad =
-		    has_control(m->code) || has_control(m->title) ||
-		    has_control_lf(m->stem, true) || has_control(m->category) ||
-		    has_control_lf(m->explanation, true) ||
-		    has_control(m->correct_text) || has_control(m->error);
+		bool bad = has_control(m->code) || has_control(m->title) ||
+			   fuzz_has_control(m->stem, true) ||
+			   has_control(m->category) ||
+			   fuzz_has_control(m->explanation, true) ||
+			   has_control(m->correct_text) ||
+			   has_control(m->error);
 
 		for (i = 0; i < m->n_options; i++)
 			bad = bad || has_control(m->options[i]);

@@ -19,20 +19,14 @@
  * control character from the server in what the screen shows, an answer
  * the model asks to send packs, and the screen is drawn.
  *
- * curses needs a terminal: ui_start() is called once with isatty()
- * answering yes (interposed here) and fd 1 on /dev/null; the signal
- * handlers ui_start installs are put back to libFuzzer's and ASan's. */
+ * curses needs a terminal: fuzz_ui_start (fuzz_ui.c) gives it /dev/null. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
-#include <fcntl.h>
-#include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
+#include "fuzz_ui.h"
 #include "fuzz_util.h"
 #include "model_practice.h"
 #include "pstats.h"
@@ -42,65 +36,17 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int isatty(int fd);
 
-static bool pretend_tty;
 static bool have_ui;
 static FILE *devnull;
 
-/* Interposes the C library's isatty so ui_start takes /dev/null. */
-int isatty(int fd)
-{
-	struct termios t;
-
-	if (pretend_tty)
-		return 1;
-	return tcgetattr(fd, &t) == 0; /* as the C library does */
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
-	struct sigaction old[5];
-	int fd, i;
-
 	(void)argc;
 	(void)argv;
-	setlocale(LC_ALL, "C.UTF-8");
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
 	devnull = fopen("/dev/null", "w");
-	fd = open("/dev/null", O_WRONLY);
-	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-		return 0;
-	close(fd);
-	for (i = 0; i < 5; i++)
-		sigaction(sigs[i], NULL, &old[i]);
-	pretend_tty = true;
-	have_ui = ui_start() == 0;
-	pretend_tty = false;
-	for (i = 0; i < 5; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	if (!have_ui)
-		fprintf(stderr, "fuzz_pmodel: no curses screen: model only\n");
+	have_ui = fuzz_ui_start("fuzz_pmodel");
 	return 0;
-}
-
-/* Whether s holds a control character (a line feed too unless keep_lf). */
-static bool has_control(const char *s, bool keep_lf)
-{
-	size_t len = strlen(s), i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		int k = text_utf8_next(s + i, len - i, &cp);
-
-		if (k > 0 && text_is_control(cp) && !(keep_lf && cp == '\n'))
-			return true;
-		i += k > 0 ? (size_t)k : 1;
-	}
-	return false;
 }
 
 #define TERMINATED(f) (memchr((f), '\0', sizeof(f)) != NULL)
@@ -129,17 +75,20 @@ static void check(const struct pmodel *pm, uint64_t now)
 		   "a token the state file could not hold");
 	FUZZ_CHECK(pm->why >= PMODEL_WHY_DUE && pm->why <= PMODEL_WHY_REVIEW,
 		   "why out of range");
-	bad = has_control(pm->nick, false) || has_control(pm->team, false) ||
-	      has_control(pm->item_id, false) || has_control(m->stem, true) ||
-	      has_control(m->explanation, true) ||
-	      has_control(m->correct_text, false) ||
-	      has_control(m->category, false) || has_control(m->error, false);
+	bad = fuzz_has_control(pm->nick, false) ||
+	      fuzz_has_control(pm->team, false) ||
+	      fuzz_has_control(pm->item_id, false) ||
+	      fuzz_has_control(m->stem, true) ||
+	      fuzz_has_control(m->explanation, true) ||
+	      fuzz_has_control(m->correct_text, false) ||
+	      fuzz_has_control(m->category, false) ||
+	      fuzz_has_control(m->error, false);
 	for (i = 0; i < m->n_options; i++)
 		bad = bad || !TERMINATED(m->options[i]) ||
-		      has_control(m->options[i], false);
+		      fuzz_has_control(m->options[i], false);
 	for (i = 0; i < pm->n_cats; i++)
 		bad = bad || !TERMINATED(pm->cats[i]) ||
-		      has_control(pm->cats[i], false);
+		      fuzz_has_control(pm->cats[i], false);
 	FUZZ_CHECK(!bad, "a control character from the server reached the "
 			 "practice model");
 	FUZZ_CHECK(model_time_left_pm(m, now) <= 1000, "time left > 1000");
@@ -230,7 +179,7 @@ static char *stats_text(const Quiz__V1__PracticeStats *ps, bool team)
 		return NULL;
 	pstats_print(f, &st, "127.0.0.1:7878");
 	fclose(f);
-	FUZZ_CHECK(!text || !has_control(text, true),
+	FUZZ_CHECK(!text || !fuzz_has_control(text, true),
 		   "a control character in the printed progress");
 	if (devnull && text)
 		fputs(text, devnull);

@@ -232,6 +232,16 @@ rc=0
 XDG_STATE_HOME="$tmp/state3" "$quiz" practice "$addr" --name 李四 --stats >"$tmp/out" 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "李四's stats with an unknown token: exit $rc, want 1"
 grep -qF "does not know the personal token saved for 李四" "$tmp/out" || fail "--stats refusal: $(cat "$tmp/out")"
+# --stats with no server there: said so on stderr, nothing on stdout, exit 1
+mkdir -p "$tmp/state4/quiz" && chmod 700 "$tmp/state4" "$tmp/state4/quiz"
+printf '127.0.0.1:1 ~ practice 李四 0123456789abcdef0123456789abcdef\n' >"$tmp/state4/quiz/seats"
+chmod 600 "$tmp/state4/quiz/seats"
+rc=0
+XDG_STATE_HOME="$tmp/state4" "$quiz" practice 127.0.0.1:1 --name 李四 --stats >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] || fail "--stats without a server: exit $rc, want 1"
+grep -qF "quiz practice: the connection to 127.0.0.1:1 ended before the progress came (connection refused)" "$tmp/err" ||
+  fail "--stats without a server: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "--stats without a server printed: $(cat "$tmp/out")"
 # --forget-token: a refused registration (NAME_TAKEN) keeps the saved
 # line; an accepted one replaces it
 run 2 "" "$tmp/state" "$quiz" practice "$addr" --name 张三 --team 一支部 --forget-token
