@@ -840,6 +840,7 @@ static int player_is_staker(const struct player *p)
 }
 
 static void on_player_timer(uv_timer_t *t);
+static void player_shown(struct player *p, uint64_t now);
 
 /* Arms the player's timer for a local time (client/bench_buzz.c). */
 void bench_player_arm(struct player *p, uint64_t local_us, int early)
@@ -953,9 +954,6 @@ static void player_wager_ack(struct player *p, const Quiz__V1__WagerAck *m,
 static void on_player_timer(uv_timer_t *t)
 {
 	struct player *p = t->data;
-	struct bench *b = p->b;
-	struct bq *q;
-	unsigned think, cap;
 
 	if (p->phase == 2) { /* a teammate's stake, after the first one */
 		if (p->c && p->wager_q >= 0)
@@ -970,39 +968,138 @@ static void on_player_timer(uv_timer_t *t)
 	}
 	if (!p->c || p->cur < 0)
 		return;
-	q = &b->q[p->cur];
 	if (p->phase == 0) {
-		int64_t skew;
-
 		if (player_wait_until(p->reveal_local) < 0) {
 			player_arm(p, p->reveal_local, 1, on_player_timer);
 			return;
 		}
-		skew = (int64_t)qconn_server_now(p->c) - (int64_t)q->reveal_at;
-
-		if (q->n_skew < b->o.players && !p->pq[p->cur].disturbed)
-			q->skew[q->n_skew++] = skew < 0 ? -skew : skew;
-		think = b->o.think_min;
-		if (b->o.think_max > b->o.think_min)
-			think += rng_below(&b->rng,
-					   b->o.think_max - b->o.think_min + 1);
-		cap = q->time_limit_ms > 1000 ? q->time_limit_ms - 500
-					      : q->time_limit_ms / 2;
-		if (think > cap)
-			think = cap;
-		p->phase = 1;
-		if (b->relay) /* the contestant thinks from its screen */
-			p->answer_local =
-			    p->pq[p->cur].shown + (uint64_t)think * 1000;
-		else
-			p->answer_local =
-			    qconn_to_local(p->c, p->pq[p->cur].reveal_at +
-						     (uint64_t)think * 1000);
-		player_arm(p, p->answer_local, 0, on_player_timer);
+		player_shown(p, qconn_now_us());
 		return;
 	}
 	player_answer(p);
 	p->cur = -1;
+}
+
+/* The reveal moment of question p->cur came at now (local clock): the
+ * reveal skew sample, then the think time and the answer timer. The skew
+ * is measured on the machine's monotonic clock, which quizd and
+ * quiz-bench share: |shown - reveal_at| is how far from the server's
+ * reveal_at this screen showed the question, its clock-sync error
+ * included; a Question that arrived after its reveal moment was shown on
+ * arrival (its kernel receive time). */
+static void player_shown(struct player *p, uint64_t now)
+{
+	struct bench *b = p->b;
+	struct bq *q = &b->q[p->cur];
+	uint64_t shown =
+	    p->pq[p->cur].q_recv > p->reveal_local ? p->pq[p->cur].q_recv : now;
+	int64_t skew = (int64_t)shown - (int64_t)q->reveal_at;
+	unsigned think, cap;
+
+	if (q->n_skew < b->o.players && !p->pq[p->cur].disturbed)
+		q->skew[q->n_skew++] = skew < 0 ? -skew : skew;
+	think = b->o.think_min;
+	if (b->o.think_max > b->o.think_min)
+		think +=
+		    rng_below(&b->rng, b->o.think_max - b->o.think_min + 1);
+	cap = q->time_limit_ms > 1000 ? q->time_limit_ms - 500
+				      : q->time_limit_ms / 2;
+	if (think > cap)
+		think = cap;
+	p->phase = 1;
+	if (b->relay) /* the contestant thinks from its screen */
+		p->answer_local = p->pq[p->cur].shown + (uint64_t)think * 1000;
+	else
+		p->answer_local = qconn_to_local(
+		    p->c, p->pq[p->cur].reveal_at + (uint64_t)think * 1000);
+	player_arm(p, p->answer_local, 0, on_player_timer);
+}
+
+/* The reveal sweep: every contestant's reveal moment, kept in one list
+ * and met by one timer that busy-waits through them in time order. Ten
+ * thousand per-contestant timers due in the same millisecond would run one
+ * after the other, each paying for the ones before it: that is the
+ * bench's loop, not a screen (a real client has one timer and nothing
+ * else to do). The sweep first notes every due moment as it passes, then
+ * arms the answer timers. */
+static int reveal_due_cmp(const void *x, const void *y)
+{
+	const struct reveal_due *a = x, *b = y;
+
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static void on_reveal_sweep(uv_timer_t *t);
+
+static void reveal_sweep_arm(struct bench *b)
+{
+	uint64_t now, at;
+
+	if (!b->nrv || b->stopping)
+		return;
+	uv_update_time(b->loop);
+	now = qconn_now_us();
+	at = b->rv[0].at;
+	for (size_t i = 1; i < b->nrv; i++)
+		if (b->rv[i].at < at)
+			at = b->rv[i].at;
+	uv_timer_start(
+	    &b->rv_timer, on_reveal_sweep,
+	    at <= now + BENCH_SPIN_US ? 0 : (at - now - BENCH_SPIN_US) / 1000,
+	    0);
+}
+
+/* Whether a reveal entry still stands: p waits for that very reveal. */
+static int reveal_due_live(const struct reveal_due *e)
+{
+	const struct player *p = e->p;
+
+	return p->c && p->cur == e->q && p->phase == 0 &&
+	       p->reveal_local == e->at;
+}
+
+static void on_reveal_sweep(uv_timer_t *t)
+{
+	struct bench *b = t->data;
+	size_t i, n;
+	uint64_t now = qconn_now_us();
+
+	qsort(b->rv, b->nrv, sizeof(*b->rv), reveal_due_cmp);
+	for (n = 0; n < b->nrv && b->rv[n].at <= now + BENCH_SPIN_US; n++) {
+		while (now < b->rv[n].at)
+			now = qconn_now_us();
+		b->rv[n].fired = now;
+	}
+	for (i = 0; i < n; i++)
+		if (reveal_due_live(&b->rv[i]))
+			player_shown(b->rv[i].p, b->rv[i].fired);
+	memmove(b->rv, b->rv + n, (b->nrv - n) * sizeof(*b->rv));
+	b->nrv -= n;
+	reveal_sweep_arm(b);
+}
+
+/* p shows question p->cur at p->reveal_local: into the sweep. */
+static void reveal_sweep_add(struct player *p)
+{
+	struct bench *b = p->b;
+
+	if (b->nrv == b->cap_rv) {
+		size_t cap = b->cap_rv ? 2 * b->cap_rv : 1024;
+		struct reveal_due *n = realloc(b->rv, cap * sizeof(*n));
+
+		if (!n) { /* its own timer then */
+			player_arm(p, p->reveal_local, 1, on_player_timer);
+			return;
+		}
+		b->rv = n;
+		b->cap_rv = cap;
+	}
+	b->rv[b->nrv].p = p;
+	b->rv[b->nrv].q = p->cur;
+	b->rv[b->nrv].at = p->reveal_local;
+	b->nrv++;
+	if (b->nrv == 1 || p->reveal_local < b->rv[0].at)
+		reveal_sweep_arm(b);
 }
 
 /* A Question received again (after a reconnect, or a RESUME moving its
@@ -1111,7 +1208,7 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 	p->phase = 0;
 	p->reveal_local = qconn_to_local(p->c, m->reveal_at_us);
 	p->pq[m->index].shown = recv > p->reveal_local ? recv : p->reveal_local;
-	player_arm(p, p->reveal_local, 1, on_player_timer);
+	reveal_sweep_add(p);
 }
 
 /* Checks one Result against the formula, the ack and our measurement. */
@@ -2072,6 +2169,7 @@ static void bench_stop(struct bench *b)
 	b->stopping = 1;
 	b->t_end = qconn_now_us();
 	uv_close((uv_handle_t *)&b->ramp_timer, NULL);
+	uv_close((uv_handle_t *)&b->rv_timer, NULL);
 	uv_close((uv_handle_t *)&b->timeout_timer, NULL);
 	uv_close((uv_handle_t *)&b->host_timer, NULL);
 	qconn_close(b->host);
@@ -2149,6 +2247,7 @@ static void bench_free(struct bench *b)
 		free(b->boards[i].t);
 	free(b->boards);
 	free(b->eps);
+	free(b->rv);
 	free(b->o.contest_text);
 	free(b->q);
 	free(b->players);
@@ -2198,6 +2297,8 @@ int main(int argc, char **argv)
 	if (b.contest && !b.o.contest_path)
 		bench_setup_teams(&b, NULL); /* --teams: team-1 .. team-N */
 	uv_timer_init(&loop, &b.ramp_timer);
+	uv_timer_init(&loop, &b.rv_timer);
+	b.rv_timer.data = &b;
 	uv_timer_init(&loop, &b.timeout_timer);
 	uv_timer_init(&loop, &b.host_timer);
 	b.host_timer.data = &b;

@@ -242,6 +242,14 @@ struct player {
 	uint64_t drop_at; /* local: when it dropped (P_RESEAT) */
 };
 
+/* A contestant's reveal moment in the sweep (client/bench.c): question q
+ * is shown at local time at; fired: when the sweep met it. */
+struct reveal_due {
+	struct player *p;
+	int q;
+	uint64_t at, fired;
+};
+
 struct standing {
 	uint32_t rank, player_id;
 	int64_t score;
@@ -261,6 +269,9 @@ struct bench {
 	unsigned nq;
 	struct bq *q;
 	uv_timer_t ramp_timer, timeout_timer;
+	uv_timer_t rv_timer;   /* the reveal sweep */
+	struct reveal_due *rv; /* reveal moments to come */
+	size_t nrv, cap_rv;
 	unsigned next, inflight, joined, failed, finished, dropped;
 	int started, stopping, timed_out, fatal;
 	uint64_t sent, acked, refused[BENCH_NCODES], errors[BENCH_NCODES];

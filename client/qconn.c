@@ -9,6 +9,7 @@
 #include "draw.h"
 #include "errors.h"
 #include "frame.h"
+#include "kstamp.h"
 #include "quiz_limits.h"
 #include "wire.h"
 
@@ -59,6 +60,8 @@ struct qconn {
 
 	uint8_t *in;
 	size_t in_len, in_cap;
+	int kstamps;	/* the socket delivers kernel receive timestamps */
+	int64_t kstamp; /* the next read's frame arrived then (0: unknown) */
 };
 
 /* A queued write: the frame lives right after the request until the write
@@ -391,6 +394,51 @@ static void dispatch(struct qconn *c, const Quiz__V1__Envelope *env,
 		c->cb.on_message(c, env, recv_us);
 }
 
+/* With kernel receive timestamps: sizes the next read to end at the end
+ * of the frame in progress when all of it is queued, and dates it by the
+ * segment that completed it (c->kstamp), so a frame is timed by its
+ * arrival, not by when a busy loop read it (quiz-bench reads thousands of
+ * sockets in one loop; a Pong dated late skews the clock sync). dst is
+ * where the read goes (room bytes). Returns the bytes to read: room when
+ * nothing can be planned (an incomplete frame, or nothing queued: the
+ * read reports it); never 0. */
+static size_t plan_read(struct qconn *c, uint8_t *dst, size_t room)
+{
+	uint8_t hdr[FRAME_HEADER];
+	size_t have = c->in_len, len, need;
+	int64_t stamp;
+	uv_os_fd_t fd;
+	ssize_t n;
+
+	c->kstamp = 0;
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0)
+		return room;
+	if (have < FRAME_HEADER) {
+		need = FRAME_HEADER - have;
+		if (room < need)
+			return room;
+		n = kstamp_peek(fd, dst, need, &stamp);
+		if (n < (ssize_t)need)
+			return room;
+		memcpy(hdr, c->in, have);
+		memcpy(hdr + have, dst, need);
+	} else {
+		memcpy(hdr, c->in, FRAME_HEADER);
+	}
+	len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 |
+	      (size_t)hdr[2] << 8 | hdr[3];
+	if (len == 0 || len > FRAME_MAX)
+		return room; /* the framing reports it */
+	need = FRAME_HEADER + len - have;
+	if (need > room)
+		return room;
+	n = kstamp_peek(fd, NULL, need, &stamp);
+	if (n != (ssize_t)need)
+		return room; /* not all here yet */
+	c->kstamp = stamp;
+	return need;
+}
+
 /* Gives libuv room at the end of the input buffer, enough for the frame in
  * progress when its header is known. */
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -419,6 +467,8 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	}
 	buf->base = (char *)c->in + c->in_len;
 	buf->len = c->in_cap - c->in_len; /* 0 -> UV_ENOBUFS -> closed */
+	if (c->kstamps && buf->len)
+		buf->len = plan_read(c, (uint8_t *)buf->base, buf->len);
 }
 
 /* Takes every whole frame out of the input buffer. */
@@ -427,6 +477,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	struct qconn *c = s->data;
 	uint64_t recv_us = qconn_now_us();
 	size_t off = 0;
+
+	/* the kernel's time when sane (not in the future) */
+	if (c->kstamp > 0 && (uint64_t)c->kstamp <= recv_us)
+		recv_us = (uint64_t)c->kstamp;
+	c->kstamp = 0;
 
 	(void)buf;
 	if (nread < 0) {
@@ -486,8 +541,12 @@ static void on_connected(uv_connect_t *req, int status)
 		status =
 		    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 	if (status == 0) {
+		uv_os_fd_t fd;
+
 		c->phase = QC_HELLO;
 		uv_tcp_nodelay(&c->tcp, 1);
+		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+			c->kstamps = kstamp_enable(fd);
 		env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
 		env.hello = &h;
 		h.protocol_version = QUIZ_PROTOCOL_VERSION;

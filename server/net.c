@@ -13,6 +13,7 @@
 
 #include "bucket.h"
 #include "frame.h"
+#include "kstamp.h"
 #include "log.h"
 #include "text.h"
 #include "xalloc.h"
@@ -35,9 +36,6 @@
 /* Frames one read may complete, each with its own kernel receive time (a
  * contestant rarely has more than a few queued; more take another read). */
 #define READ_STAMPS 8
-#if defined(SO_TIMESTAMPNS) && !defined(SCM_TIMESTAMPNS)
-#define SCM_TIMESTAMPNS SO_TIMESTAMPNS /* as Linux defines it */
-#endif
 
 /* Live connections from one peer address, and its budget of new ones (a
  * token bucket: kept after the last connection closes until it is full
@@ -446,86 +444,31 @@ int conn_send(struct conn *c, struct wbuf *b)
 /* Asks the kernel to timestamp each received segment (SO_TIMESTAMPNS). */
 static void conn_enable_kstamps(struct conn *c)
 {
-#ifdef SO_TIMESTAMPNS
 	uv_os_fd_t fd;
-	int on = 1;
 
-	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0)
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 && kstamp_enable(fd))
 		c->kstamps = 1;
-#else
-	(void)c;
-#endif
 }
 
 /* Peeks at up to len bytes of the socket without consuming them (into
  * buf, or copying nothing when buf is NULL) and sets *stamp to the
  * kernel's receive time, on our monotonic clock, of the last buffer the
- * peek reached; 0 if unknown. Linux TCP reports the SO_TIMESTAMPNS of the
- * last skb copied, and when it merges queued segments into one skb it
- * keeps the newest time: so a peek ending at a frame's last byte gives
- * the arrival of the segment that completed the frame, or of one after it,
- * never of one before. Returns the bytes seen, 0 at end of stream, or a
- * negative errno (-EAGAIN: nothing yet). libuv's stream reads drop
- * ancillary data, hence this peek before each read. */
+ * peek reached; 0 if unknown (proto/kstamp.h). Linux TCP reports the
+ * SO_TIMESTAMPNS of the last skb copied, and when it merges queued
+ * segments into one skb it keeps the newest time: so a peek ending at a
+ * frame's last byte gives the arrival of the segment that completed the
+ * frame, or of one after it, never of one before. Returns the bytes seen,
+ * 0 at end of stream, or a negative errno (-EAGAIN: nothing yet).
+ * libuv's stream reads drop ancillary data, hence this peek before each
+ * read. */
 static ssize_t conn_peek(struct conn *c, void *buf, size_t len, int64_t *stamp)
 {
-#ifdef SO_TIMESTAMPNS
-	union {
-		char buf[CMSG_SPACE(sizeof(struct timespec))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	struct iovec iov;
 	uv_os_fd_t fd;
-	ssize_t n;
 
 	*stamp = 0;
 	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0)
 		return -EBADF;
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof(ctl.buf);
-	/* MSG_TRUNC: TCP walks the bytes (and their timestamps) but copies
-	 * nothing */
-	do
-		n = recvmsg(fd, &msg,
-			    MSG_PEEK | MSG_DONTWAIT | (buf ? 0 : MSG_TRUNC));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_TIMESTAMPNS) {
-			struct timespec ts, rt, mono;
-			int64_t real_now, mono_now, k;
-
-			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-			clock_gettime(CLOCK_REALTIME, &rt);
-			clock_gettime(CLOCK_MONOTONIC, &mono);
-			real_now =
-			    (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000;
-			mono_now = (int64_t)mono.tv_sec * 1000000 +
-				   mono.tv_nsec / 1000;
-			k = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-			/* the same instant on the monotonic clock (uv_hrtime)
-			 */
-			*stamp = k - real_now + mono_now;
-		}
-	}
-	return n;
-#else
-	(void)c;
-	(void)buf;
-	(void)len;
-	*stamp = 0;
-	return -ENOTSUP;
-#endif
+	return kstamp_peek(fd, buf, len, stamp);
 }
 
 /* The payload length in a frame header (big-endian). */
