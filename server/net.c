@@ -111,7 +111,9 @@ struct conn {
 struct wreq {
 	uv_write_t req;
 	struct conn *c;
-	struct wbuf *b;
+	size_t len;  /* bytes queued by this request */
+	unsigned nb; /* buffers held */
+	struct wbuf *b[];
 };
 
 int64_t net_now_us(void)
@@ -386,9 +388,11 @@ void conn_close(struct conn *c, int graceful)
 static void on_write(uv_write_t *req, int status)
 {
 	struct wreq *w = (struct wreq *)req;
+	unsigned i;
 
-	w->c->out_bytes -= w->b->len;
-	wbuf_unref(w->b);
+	w->c->out_bytes -= w->len;
+	for (i = 0; i < w->nb; i++)
+		wbuf_unref(w->b[i]);
 	if (status < 0 && !w->c->closing) {
 		log_debug(w->c->tag, "write failed: %s", uv_strerror(status));
 		conn_close(w->c, 0);
@@ -396,49 +400,73 @@ static void on_write(uv_write_t *req, int status)
 	free(w);
 }
 
-int conn_send(struct conn *c, struct wbuf *b)
+int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n)
 {
+	uv_buf_t buf[CONN_SENDV_MAX];
+	unsigned i, first = 0;
+	size_t total = 0;
 	struct wreq *w;
-	uv_buf_t buf;
 	int r;
 
 	if (c->closing)
 		return -EPIPE;
-	buf = uv_buf_init((char *)b->data, (unsigned)b->len);
+	if (n == 0 || n > CONN_SENDV_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		buf[i] = uv_buf_init((char *)bs[i]->data, (unsigned)bs[i]->len);
+		total += bs[i]->len;
+	}
 	if (c->out_bytes == 0) {
-		/* nothing queued: try to write it all now without allocating */
-		r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
-		if (r == (int)b->len)
+		/* nothing queued: try to write it all now without allocating,
+		 * the buffers in one system call */
+		r = uv_try_write((uv_stream_t *)&c->tcp, buf, n);
+		if (r == (int)total)
 			return 0;
 		if (r > 0) {
-			buf.base += r;
-			buf.len -= (size_t)r;
+			size_t done = (size_t)r;
+
+			total -= done;
+			while (done >= buf[first].len)
+				done -= buf[first++].len;
+			buf[first].base += done;
+			buf[first].len -= done;
 		} else if (r != UV_EAGAIN) {
 			conn_close(c, 0);
 			return -EPIPE;
 		}
 	}
-	if (c->out_bytes + b->len > c->net->lim.max_out_bytes) {
+	if (c->out_bytes + total > c->net->lim.max_out_bytes) {
 		log_warn(c->tag,
 			 "output queue over %zu bytes: dropping slow peer",
 			 c->net->lim.max_out_bytes);
 		conn_close(c, 0);
 		return -ENOBUFS;
 	}
-	w = xmalloc(sizeof(*w));
+	w = xmalloc(sizeof(*w) + (n - first) * sizeof(w->b[0]));
 	w->c = c;
-	w->b = b;
-	wbuf_ref(b);
-	c->out_bytes += b->len;
-	r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
+	w->len = total;
+	w->nb = n - first;
+	for (i = first; i < n; i++) {
+		w->b[i - first] = bs[i];
+		wbuf_ref(bs[i]);
+	}
+	c->out_bytes += total;
+	r = uv_write(&w->req, (uv_stream_t *)&c->tcp, buf + first, n - first,
+		     on_write);
 	if (r < 0) {
-		c->out_bytes -= b->len;
-		wbuf_unref(b);
+		c->out_bytes -= total;
+		for (i = 0; i < w->nb; i++)
+			wbuf_unref(w->b[i]);
 		free(w);
 		conn_close(c, 0);
 		return -EPIPE;
 	}
 	return 0;
+}
+
+int conn_send(struct conn *c, struct wbuf *b)
+{
+	return conn_sendv(c, &b, 1);
 }
 
 /* Asks the kernel to timestamp each received segment (SO_TIMESTAMPNS). */

@@ -95,6 +95,11 @@ uint32_t net_conn_count(const struct net *n);
 /* Queues one frame (takes its own reference). When the connection's queue
  * would pass max_out_bytes it is dropped instead and -ENOBUFS returned. */
 int conn_send(struct conn *c, struct wbuf *b);
+/* Queues n (1..CONN_SENDV_MAX) frames for c as conn_send does, written in
+ * one system call when nothing is queued (a reveal and a contestant's own
+ * result). 0 or a negative errno (-EINVAL for a bad n). */
+#define CONN_SENDV_MAX 4
+int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n);
 /* Closes after the queued output is flushed (graceful) or at once. */
 void conn_close(struct conn *c, int graceful);
 uint64_t conn_id(const struct conn *c);

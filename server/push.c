@@ -182,9 +182,11 @@ static void result_fill(struct lroom *lr, uint32_t q, uint32_t i, bool voided,
 
 /* Each contestant's own Result of question q, or only that connection's
  * when only is set: its own seat, no walk of the room (a reconnect storm
- * catches up thousands of them). */
+ * catches up thousands of them). With first (the packed Reveal), each
+ * seat gets it and its Result in one write, and a seat without a Result
+ * the Reveal alone: half the system calls of a reveal to ten thousand. */
 static void push_results(struct lroom *lr, uint32_t q, bool voided,
-			 struct session *only)
+			 struct session *only, struct wbuf *first)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Result res = QUIZ__V1__RESULT__INIT;
@@ -196,13 +198,27 @@ static void push_results(struct lroom *lr, uint32_t q, bool voided,
 	for (i = only ? only->player : 1;
 	     i < lr->nseats && (!only || i == only->player); i++) {
 		const struct room_player *p = room_player(lr->room, i);
+		struct wbuf *pair[2] = {first, NULL};
 
-		if (!lr->seats[i] || !p || p->kicked ||
-		    (only &&
-		     (only->role != ROLE_PLAYER || lr->seats[i] != only)))
+		if (!lr->seats[i])
 			continue;
+		if (!p || p->kicked ||
+		    (only &&
+		     (only->role != ROLE_PLAYER || lr->seats[i] != only))) {
+			if (first)
+				session_send(lr->seats[i], first);
+			continue;
+		}
 		result_fill(lr, q, i, voided, &res);
-		session_send_env(lr->seats[i], &env);
+		if (!(pair[1] = server_pack(&env))) {
+			log_error(lr->tag, "result too large to frame");
+			continue;
+		}
+		if (first)
+			session_sendv(lr->seats[i], pair, 2);
+		else
+			session_send(lr->seats[i], pair[1]);
+		wbuf_unref(pair[1]);
 	}
 }
 
@@ -217,6 +233,8 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 	uint32_t dist[ITEM_MAX_OPTIONS], correct[ITEM_MAX_OPTIONS], nc = 0;
 	bool voided = room_question_voided(lr->room);
 	struct push_board *board;
+	struct session *w;
+	struct wbuf *b;
 	unsigned i;
 
 	m.question_index = q;
@@ -239,18 +257,25 @@ static void push_reveal_to(struct lroom *lr, uint32_t q, struct session *only)
 	board = push_board_new(lr, false);
 	m.teams = board ? &board->tb : NULL;
 	m.sent_at_us = (uint64_t)net_now_us();
-	if (only)
+	if (only) {
 		session_send_env(only, &env);
-	else
-		push_bcast(lr, &env, true, true);
+		push_results(lr, q, voided, only, NULL);
+	} else if ((b = server_pack(&env))) {
+		/* each seat its Reveal and Result together, then the
+		 * watchers */
+		push_results(lr, q, voided, NULL, b);
+		for (w = lr->watchers; w; w = w->wnext)
+			session_send(w, b);
+		wbuf_unref(b);
+	} else {
+		log_error(lr->tag, "reveal too large to frame");
+	}
 	push_board_free(board);
-
-	push_results(lr, q, voided, only);
 }
 
 void push_final_results(struct lroom *lr, uint32_t q, struct session *only)
 {
-	push_results(lr, q, room_question_voided(lr->room), only);
+	push_results(lr, q, room_question_voided(lr->room), only, NULL);
 }
 
 void push_reveal(struct lroom *lr, uint32_t q)

@@ -116,6 +116,8 @@ void server_free(struct server *s);
 
 /* Sends a packed frame to one session (drops a slow peer). */
 void session_send(struct session *ss, struct wbuf *b);
+/* Several frames in one write when nothing is queued (net.h conn_sendv). */
+void session_sendv(struct session *ss, struct wbuf *const *bs, unsigned n);
 /* Packs env (seq given) and sends it to one session. */
 void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
 /* Sends Error{code, message, ref_seq} in an envelope whose seq is ref_seq

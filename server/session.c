@@ -79,6 +79,12 @@ void session_send(struct session *ss, struct wbuf *b)
 		(void)conn_send(ss->conn, b);
 }
 
+void session_sendv(struct session *ss, struct wbuf *const *bs, unsigned n)
+{
+	if (ss->conn)
+		(void)conn_sendv(ss->conn, bs, n);
+}
+
 void session_send_env(struct session *ss, Quiz__V1__Envelope *env)
 {
 	struct wbuf *b = server_pack(env);

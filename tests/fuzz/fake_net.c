@@ -108,6 +108,18 @@ int conn_send(struct conn *c, struct wbuf *b)
 	return 0;
 }
 
+int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n)
+{
+	unsigned i;
+	int r = 0;
+
+	if (n == 0 || n > CONN_SENDV_MAX)
+		return -EINVAL;
+	for (i = 0; i < n && r == 0; i++)
+		r = conn_send(c, bs[i]);
+	return r;
+}
+
 void conn_close(struct conn *c, int graceful)
 {
 	(void)graceful;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -110,6 +111,74 @@ Test(net, slow_reader_dropped_at_output_cap)
 		turn(&loop);
 	cr_expect_eq(closed, 1, "the slow peer was not closed");
 
+	close(fd);
+	net_close(n);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	cr_expect_eq(uv_loop_close(&loop), 0);
+}
+
+/* conn_sendv: frames given together arrive whole and in order, also when
+ * the kernel takes only part of them (a small receive buffer read
+ * slowly) and the rest waits in the write queue. */
+Test(net, sendv_keeps_order_through_partial_writes)
+{
+	const struct net_limits lim = {
+	    .max_conns = 10,
+	    .max_conns_per_addr = 10,
+	    .max_out_bytes = 64 << 20,
+	    .max_in_bytes = 1 << 20,
+	    .frame_timeout_ms = 10000,
+	    .conn_rate_per_addr = 0,
+	};
+	const struct net_callbacks cb = {t_open, t_frame, t_bad, t_notice,
+					 t_close};
+	enum { ROUNDS = 200 };
+	static const size_t len[3] = {5000, 7001, 3};
+	size_t total = ROUNDS * (len[0] + len[1] + len[2]), got = 0, k;
+	uint8_t *in = malloc(total);
+	uv_loop_t loop;
+	struct net *n;
+	int port = 0, fd, i, j;
+
+	cr_assert_not_null(in);
+	opened = NULL;
+	closed = 0;
+	cr_assert_eq(uv_loop_init(&loop), 0);
+	n = net_new(&loop, &lim, &cb, NULL);
+	cr_assert_eq(net_listen(n, "127.0.0.1", 0, &port), 0);
+	fd = dial_noread(port);
+	for (i = 0; i < 200 && !opened; i++)
+		turn(&loop);
+	cr_assert_not_null(opened, "the connection was not accepted");
+	for (i = 0; i < ROUNDS; i++) {
+		struct wbuf *b[3];
+
+		for (j = 0; j < 3; j++) {
+			b[j] = wbuf_new(len[j]);
+			memset(b[j]->data, 'a' + (i * 3 + j) % 26, len[j]);
+		}
+		cr_assert_eq(conn_sendv(opened, b, 3), 0, "round %d", i);
+		for (j = 0; j < 3; j++)
+			wbuf_unref(b[j]);
+	}
+	cr_expect_eq(conn_sendv(opened, NULL, 0), -EINVAL);
+	for (i = 0; i < 20000 && got < total; i++) {
+		ssize_t r = recv(fd, in + got, total - got, MSG_DONTWAIT);
+
+		if (r > 0)
+			got += (size_t)r;
+		turn(&loop);
+	}
+	cr_assert_eq(got, total, "read %zu of %zu bytes", got, total);
+	for (i = 0, k = 0; i < ROUNDS; i++)
+		for (j = 0; j < 3; j++)
+			for (size_t m = 0; m < len[j]; m++, k++)
+				if (in[k] != 'a' + (i * 3 + j) % 26)
+					cr_assert_fail("byte %zu: round %d "
+						       "frame %d out of order",
+						       k, i, j);
+	cr_expect_eq(closed, 0);
+	free(in);
 	close(fd);
 	net_close(n);
 	uv_run(&loop, UV_RUN_DEFAULT);
