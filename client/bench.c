@@ -1314,9 +1314,13 @@ static void player_result(struct player *p, const Quiz__V1__Result *r)
 		b->mm_rt++;
 		bench_example(b,
 			      "bench-%u q%u: server rt %u us, measured %" PRId64
-			      " us (diff %" PRId64 ")",
+			      " us (diff %" PRId64 "; our clock offset %" PRId64
+			      " us, best rtt %" PRId64 " us, %u samples)",
 			      p->idx, r->question_index, r->response_time_us,
-			      a->measured_rt, d);
+			      a->measured_rt, d,
+			      p->c ? qconn_offset_us(p->c) : 0,
+			      p->c ? qconn_rtt_us(p->c) : 0,
+			      p->c ? qconn_sync_samples(p->c) : 0);
 	}
 	if (r->response_time_us != a->ack_rt) {
 		b->mm_ack++;
@@ -1373,6 +1377,10 @@ static void bench_reveal(struct bench *b, struct qconn *c,
 	if (sample && q->fan_r && q->n_fan_r < b->o.players)
 		q->fan_r[q->n_fan_r++] =
 		    (int64_t)qconn_to_server(c, recv) - (int64_t)m->sent_at_us;
+	if (sample && recv > q->reveal_last)
+		q->reveal_last = recv;
+	if (!q->reveal_sent)
+		q->reveal_sent = m->sent_at_us;
 	if (q->revealed)
 		return;
 	q->revealed = 1;
@@ -1507,6 +1515,13 @@ static void player_joined(struct player *p, const Quiz__V1__Joined *m)
 	}
 	p->id = m->player_id;
 	p->state = P_JOINED;
+	{
+		uint64_t now = qconn_now_us();
+
+		p->join_us = (uint32_t)(now - p->conn_at);
+		if (now > b->t_last_joined)
+			b->t_last_joined = now;
+	}
 	b->inflight--;
 	b->joined++;
 	bench_maybe_start(b);
@@ -1865,6 +1880,9 @@ static void player_start(struct bench *b, struct player *p)
 
 	p->state = P_CONNECTING;
 	p->cur = -1;
+	p->conn_at = qconn_now_us();
+	if (!b->t_first_conn)
+		b->t_first_conn = p->conn_at;
 	b->inflight++;
 	uv_timer_init(b->loop, &p->timer);
 	p->timer.data = p;
@@ -1935,6 +1953,7 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		st.time_limit_ms = b->o.time_limit_ms;
 		st.seed = b->o.seed;
 		st.auto_advance = 1;
+		st.max_players = b->o.players; /* past the default 10,000 */
 		st.countdown_ms = 1000;
 		st.reveal_ms = 1000;
 		st.leaderboard_ms = 1000;

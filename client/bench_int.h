@@ -152,6 +152,8 @@ struct bq {
 	unsigned n_fan_q, n_fan_r, n_skew;
 	unsigned sent, acked;
 	uint64_t first_send, last_ack; /* local clock */
+	uint64_t reveal_sent;	       /* Reveal.sent_at_us */
+	uint64_t reveal_last; /* the last Reveal received (shared clock) */
 	/* contests */
 	int round;     /* Question.round */
 	int format;    /* quiz.v1.RoundFormat of its round */
@@ -240,6 +242,8 @@ struct player {
 	int kicked;	  /* Kicked: no reconnect */
 	int resync;	  /* missed Results while away: totals restart */
 	uint64_t drop_at; /* local: when it dropped (P_RESEAT) */
+	uint64_t conn_at; /* local: its first connect began */
+	uint32_t join_us; /* first connect to Joined, 0 not joined */
 };
 
 /* A contestant's reveal moment in the sweep (client/bench.c): question q
@@ -278,6 +282,7 @@ struct bench {
 	uint64_t errors_total, refused_total;
 	uint64_t mm_score, mm_rt, mm_ack, mm_correct, examples;
 	uint64_t t_start, t_end;
+	uint64_t t_first_conn, t_last_joined; /* local: joining's window */
 	struct standing top[BENCH_TOP_MAX];
 	unsigned n_top;
 	int have_final;

@@ -609,6 +609,22 @@ static struct bench_stats stats_ack(const struct bench *b)
 	return s;
 }
 
+/* First connect to Joined, over every contestant that joined. */
+static struct bench_stats stats_join(const struct bench *b)
+{
+	struct bench_stats s;
+	int64_t *v = calloc(b->o.players ? b->o.players : 1, sizeof(*v));
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; v && i < b->o.players; i++)
+		if (b->players[i].join_us)
+			v[n++] = b->players[i].join_us;
+	s = bench_stats_of(v, v ? n : 0);
+	free(v);
+	return s;
+}
+
 /* Writes the JSON summary. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 {
@@ -651,33 +667,72 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	bench_json_stats(f, stats_all(b, 2));
 	fputs(",\"ack_us\":", f);
 	bench_json_stats(f, stats_ack(b));
+	fprintf(f, ",\"join\":{\"window_ms\":%.1f,\"us\":",
+		b->t_last_joined > b->t_first_conn
+		    ? (double)(b->t_last_joined - b->t_first_conn) / 1000
+		    : 0.0);
+	bench_json_stats(f, stats_join(b));
+	fputc('}', f);
 	fputs(",\"per_question\":[", f);
 	for (i = 0, first = 1; i < b->nq; i++) {
 		struct bq *q = &b->q[i];
 		struct bench_stats fq, fr, sk;
+		int64_t sent_after = 0, last_after = 0;
 
 		if (!q->seen)
 			continue;
+		/* the reveal after the question's deadline: packed, and
+		 * received by the last contestant (one machine: one clock) */
+		if (q->reveal_sent && q->deadline_at) {
+			sent_after =
+			    (int64_t)q->reveal_sent - (int64_t)q->deadline_at;
+			last_after =
+			    (int64_t)q->reveal_last - (int64_t)q->deadline_at;
+		}
 		fq = bench_stats_of(q->fan_q, q->n_fan_q);
 		fr = bench_stats_of(q->fan_r, q->n_fan_r);
 		sk = bench_stats_of(q->skew, q->n_skew);
-		fprintf(f,
-			"%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
-			",\"fanout_p99_us\":%" PRId64
-			",\"fanout_max_us\":%" PRId64
-			",\"reveal_fanout_p50_us\":%" PRId64
-			",\"reveal_fanout_p99_us\":%" PRId64
-			",\"reveal_fanout_max_us\":%" PRId64
-			",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
-			",\"skew_max_us\":%" PRId64
-			",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
-			first ? "" : ",", i, fq.p50, fq.p99, fq.max, fr.p50,
-			fr.p99, fr.max, sk.p50, sk.p99, sk.max, q->sent,
-			q->acked, q->item ? "true" : "false");
+		fprintf(
+		    f,
+		    "%s{\"index\":%u,\"fanout_p50_us\":%" PRId64
+		    ",\"fanout_p99_us\":%" PRId64 ",\"fanout_max_us\":%" PRId64
+		    ",\"reveal_fanout_p50_us\":%" PRId64
+		    ",\"reveal_fanout_p99_us\":%" PRId64
+		    ",\"reveal_fanout_max_us\":%" PRId64
+		    ",\"skew_p50_us\":%" PRId64 ",\"skew_p99_us\":%" PRId64
+		    ",\"skew_max_us\":%" PRId64
+		    ",\"reveal_sent_after_deadline_us\":%" PRId64
+		    ",\"last_reveal_after_deadline_us\":%" PRId64
+		    ",\"sent\":%u,\"answered\":%u,\"bank_item\":%s}",
+		    first ? "" : ",", i, fq.p50, fq.p99, fq.max, fr.p50, fr.p99,
+		    fr.max, sk.p50, sk.p99, sk.max, sent_after, last_after,
+		    q->sent, q->acked, q->item ? "true" : "false");
 		first = 0;
 	}
+	{
+		int64_t sent_max = 0, last_max = 0;
+
+		for (i = 0; i < b->nq; i++) {
+			const struct bq *q = &b->q[i];
+
+			if (!q->seen || !q->reveal_sent || !q->deadline_at)
+				continue;
+			if ((int64_t)(q->reveal_sent - q->deadline_at) >
+			    sent_max)
+				sent_max =
+				    (int64_t)(q->reveal_sent - q->deadline_at);
+			if ((int64_t)(q->reveal_last - q->deadline_at) >
+			    last_max)
+				last_max =
+				    (int64_t)(q->reveal_last - q->deadline_at);
+		}
+		fprintf(f,
+			"],\"reveal_after_deadline_us\":{\"sent_max\":%" PRId64
+			",\"last_received_max\":%" PRId64 "}",
+			sent_max, last_max);
+	}
 	fprintf(f,
-		"],\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
+		",\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
 		"\"duration_s\":%.3f,\"final_leaderboard\":[",
 		window ? (double)b->acked * 1e6 / (double)window : 0.0,
 		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6);
