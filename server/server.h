@@ -91,6 +91,7 @@ struct server {
 	struct hub *hub;
 	struct practice_srv *practice; /* persons and their practice state */
 	struct session *sessions;
+	struct session *ping_cursor; /* where the next ping round begins */
 	uv_timer_t ping_timer;
 	struct afterio ping_after_io; /* pings go out after the reads */
 	uint32_t nsessions;

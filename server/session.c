@@ -18,8 +18,9 @@
 #include "xalloc.h"
 
 /* Clock-sync pings: PING_BURST warm-up samples after Welcome, taken
- * PING_BURST_US apart so one busy moment cannot spoil them all; the schedule
- * is checked every PING_TICK_MS; then each session is re-pinged every
+ * PING_BURST_US apart (at least) so one busy moment cannot spoil them all;
+ * each session's schedule is checked every PING_SWEEP_TICKS * PING_TICK_MS
+ * (ping_round); then each session is re-pinged every
  * PING_REFRESH_US; a Ping unanswered for cfg.ping_timeout_ms is lost, and
  * after PING_LOST_MAX lost in a row the peer is taken for gone. */
 #define PING_BURST	5
@@ -27,6 +28,9 @@
 #define PING_TICK_MS	50
 #define PING_REFRESH_US 5000000
 #define PING_LOST_MAX	3
+/* the ping round visits 1/PING_SWEEP_TICKS of the sessions a tick: each
+ * one every PING_SWEEP_TICKS * PING_TICK_MS (200 ms) */
+#define PING_SWEEP_TICKS 4
 /* Before Hello a peer may send only frames this small: a Hello is under
  * 200 bytes, and an unknown peer must not make us buffer 64 KiB. */
 #define HELLO_FRAME_MAX 1024
@@ -546,6 +550,8 @@ static void on_close(struct conn *c, void *arg)
 	if (ss->room && s->hub)
 		hub_detach(s->hub, ss);
 	practice_srv_detach(ss);
+	if (s->ping_cursor == ss)
+		s->ping_cursor = ss->next;
 	if (ss->prev)
 		ss->prev->next = ss->next;
 	else
@@ -569,12 +575,21 @@ static void ping_round(struct server *s)
 	int64_t now = net_now_us();
 	uint32_t budget =
 	    s->nsessions / (PING_REFRESH_US / 1000 / PING_TICK_MS) + 1;
+	uint32_t quota = s->nsessions / PING_SWEEP_TICKS + 1;
 	int64_t hello_us = (int64_t)s->cfg.hello_timeout_ms * 1000;
 	int64_t lost_us = (int64_t)s->cfg.ping_timeout_ms * 1000;
-	struct session *ss;
+	struct session *ss, *start, *next;
 
-	for (ss = s->sessions; ss; ss = ss->next) {
+	/* a share of the sessions each tick, round robin from where the
+	 * last tick stopped: walking ten thousand every tick held the loop
+	 * for a millisecond twenty times a second */
+	start = s->ping_cursor ? s->ping_cursor : s->sessions;
+	for (ss = start; ss && quota; ss = next == start ? NULL : next) {
 		bool warm = ss->pongs < PING_BURST;
+
+		quota--;
+		next = ss->next ? ss->next : s->sessions;
+		s->ping_cursor = next;
 
 		if (ss->ending)
 			continue;
