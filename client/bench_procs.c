@@ -189,6 +189,12 @@ static int worker_read_code(int fd, char *code, size_t size)
 	return 0;
 }
 
+/* fwrite of n items (none: nothing, p may be NULL); 1 on a short write. */
+static int wr(FILE *f, const void *p, size_t size, size_t n)
+{
+	return n && fwrite(p, size, n, f) != n;
+}
+
 /* Worker: its state for the parent (the raw structs: the same program on
  * the same machine reads them back), then nothing else. The bank item of
  * a question goes as its index (the bank was loaded before the fork). */
@@ -208,12 +214,9 @@ static int worker_dump(const struct bench *b, FILE *f)
 
 		bad |= fwrite(q, sizeof(*q), 1, f) != 1;
 		bad |= fwrite(&item, sizeof(item), 1, f) != 1;
-		bad |= fwrite(q->fan_q, sizeof(int64_t), q->n_fan_q, f) !=
-		       q->n_fan_q;
-		bad |= fwrite(q->fan_r, sizeof(int64_t), q->n_fan_r, f) !=
-		       q->n_fan_r;
-		bad |=
-		    fwrite(q->skew, sizeof(int64_t), q->n_skew, f) != q->n_skew;
+		bad |= wr(f, q->fan_q, sizeof(int64_t), q->n_fan_q);
+		bad |= wr(f, q->fan_r, sizeof(int64_t), q->n_fan_r);
+		bad |= wr(f, q->skew, sizeof(int64_t), q->n_skew);
 	}
 	for (i = 0; i < b->o.players; i++) {
 		const struct player *p = &b->players[i];
@@ -778,7 +781,8 @@ static void merge_eps(struct bench *b, struct bench_episode *e, size_t n)
 {
 	size_t i, m = 0;
 
-	qsort(e, n, sizeof(*e), ep_cmp);
+	if (n)
+		qsort(e, n, sizeof(*e), ep_cmp);
 	for (i = 0; i < n; i++) {
 		struct bench_episode *last = m ? &e[m - 1] : NULL;
 		uint64_t end = e[i].start_us + e[i].us;
