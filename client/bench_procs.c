@@ -9,7 +9,8 @@
  * struct bench, on which the usual checks and report run unchanged.
  *
  * The socket of worker k (a socketpair, one line per message):
- *   parent -> worker  "C CODE"        the room to join (then nothing)
+ *   parent -> worker  "C CODE NQ"     the room to join and its question
+ *                                    count, 0 unknown (then nothing)
  *   worker -> parent  "J JOINED FAILED"          its joining is over
  *                     "U UNSEATED"   some of its contestants dropped and
  *                                    are reconnecting (>0) or none is (0)
@@ -160,13 +161,16 @@ static void worker_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
 	buf->len = sizeof(b->procs->rbuf);
 }
 
-/* Reads "C CODE\n" from the parent, blocking (before the loop exists).
- * 0, or -1 when the parent closed first or sent anything else. */
-static int worker_read_code(int fd, char *code, size_t size)
+/* Reads "C CODE NQ\n" from the parent, blocking (before the loop
+ * exists): the room and its question count (0: unknown). 0, or -1 when
+ * the parent closed first or sent anything else. */
+static int worker_read_code(int fd, char *code, size_t size, unsigned *nq)
 {
-	char line[BENCH_CODE_MAX + 4];
+	char line[BENCH_CODE_MAX + 16];
 	size_t n = 0, i;
 	ssize_t r;
+	char *sp, *end;
+	unsigned long v;
 
 	for (;;) {
 		r = read(fd, line + n, 1);
@@ -180,12 +184,20 @@ static int worker_read_code(int fd, char *code, size_t size)
 			return -1;
 	}
 	line[n] = '\0';
-	if (n < 3 || line[0] != 'C' || line[1] != ' ' || n - 2 >= size)
+	sp = strrchr(line, ' ');
+	if (n < 5 || line[0] != 'C' || line[1] != ' ' || sp == line + 1 ||
+	    (size_t)(sp - line - 2) >= size || sp[1] < '0' || sp[1] > '9')
 		return -1;
-	for (i = 2; i < n; i++)
+	errno = 0;
+	v = strtoul(sp + 1, &end, 10);
+	if (errno || *end || v > 1000)
+		return -1;
+	*sp = '\0';
+	for (i = 2; line[i]; i++)
 		if (line[i] <= ' ' || line[i] > '~')
 			return -1;
-	memcpy(code, line + 2, n - 1);
+	memcpy(code, line + 2, (size_t)(sp - line - 1));
+	*nq = (unsigned)v;
 	return 0;
 }
 
@@ -238,7 +250,7 @@ static void worker_main(struct bench *b, struct bench_procs *pr, unsigned k,
 			int fd)
 {
 	struct bench_worker *w = &pr->w[k];
-	unsigned j;
+	unsigned j, nq = 0;
 	size_t len;
 
 	for (j = 0; j < k; j++) /* the parent's ends of the others */
@@ -264,9 +276,14 @@ static void worker_main(struct bench *b, struct bench_procs *pr, unsigned k,
 		if (bench_acks_open(b) < 0)
 			_exit(1);
 	}
-	if (worker_read_code(fd, pr->code, sizeof(pr->code)) < 0)
+	if (worker_read_code(fd, pr->code, sizeof(pr->code), &nq) < 0)
 		_exit(0); /* the run ended before a room existed */
 	b->o.code = pr->code;
+	/* the host's count: a contestant would size its tables for a
+	 * whole contest when Joined carries one (BENCH_CONTEST_Q) */
+	if (nq && !(b->q = calloc(nq, sizeof(*b->q))))
+		_exit(1);
+	b->nq = nq;
 	if (bench_run(b) != 0)
 		_exit(1);
 	if (worker_dump(b, w->dump) < 0) {
@@ -510,7 +527,7 @@ void bench_procs_code(struct bench *b)
 	if (!pr || pr->worker)
 		return;
 	for (k = 0; k < pr->n; k++)
-		send_line(pr->w[k].fd, "C %s\n", b->code);
+		send_line(pr->w[k].fd, "C %s %u\n", b->code, b->q ? b->nq : 0);
 }
 
 /* ---- the merge ---- */
