@@ -8,9 +8,10 @@
 # response time and as many as the database holds, the Results told
 # (--results) equal to the stored answers, the final standings equal to
 # the results table. Then: a worker killed mid-match fails the run
-# (exit 1, the worker named on stderr); --procs 0, 65 and --procs 2 with
-# --contest, --teams, --hurry or a delay are refused with exit 2; the
-# default is the online cores (1 with --code).
+# (exit 1, the worker named on stderr); the workers of a killed parent
+# exit; --procs 0, 65, x and --procs > 1 with --contest, --teams, --hurry,
+# a delay or --told are refused with exit 2; the default is the online
+# cores (1 with --code, which takes --procs N too).
 # Usage: bench_procs.sh QUIZD QUIZ-BENCH BANK_DIR CONTEST_FILE
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3 contest=$4
@@ -134,6 +135,32 @@ bpid=""
 grep -q "killed by signal 9" "$tmp/bench.err" || fail "the killed worker not named on stderr"
 jq -e '.procs == 2 and (.complete | not)' "$tmp/kill.json" >/dev/null || fail "killed worker: summary not incomplete"
 echo "a worker killed by SIGKILL: exit 1, $(grep -m1 'killed by signal' "$tmp/bench.err")"
+
+# the parent killed mid-match: its workers see their sockets close and
+# exit on their own
+"$bench" --connect "127.0.0.1:$port" --players 40 --questions 2 --procs 2 \
+  --bank "$bank" --think-ms 0-300 --time-limit-ms 3000 --timeout-s 30 \
+  >/dev/null 2>"$tmp/bench.err" &
+bpid=$!
+kids=""
+for _ in $(seq 100); do
+  kids=$(pgrep -P "$bpid" | paste -sd' ' || true)
+  [ "$(echo $kids | wc -w)" -eq 2 ] && break
+  sleep 0.05
+done
+[ "$(echo $kids | wc -w)" -eq 2 ] || fail "not 2 workers under quiz-bench $bpid: '$kids'"
+sleep 2
+kill -9 "$bpid"
+wait "$bpid" 2>/dev/null || true
+bpid=""
+for _ in $(seq 100); do
+  alive=0
+  for k in $kids; do kill -0 "$k" 2>/dev/null && alive=1; done
+  [ "$alive" -eq 0 ] && break
+  sleep 0.05
+done
+[ "$alive" -eq 0 ] || { kill -9 $kids 2>/dev/null || true; fail "workers $kids outlived their parent by 5 s"; }
+echo "the parent killed: its 2 workers exited"
 
 # the default: the online cores (at most 64 and the contestants), 1 with --code
 cores=$(getconf _NPROCESSORS_ONLN)
