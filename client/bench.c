@@ -134,8 +134,6 @@ static void bench_free_bank(struct bank *bk)
 #endif
 }
 
-static void bench_stop(struct bench *b);
-
 /* Sends a host command; returns its seq or a negative error. */
 static int64_t bench_host_cmd(struct bench *b,
 			      Quiz__V1__HostCommand__Action action)
@@ -506,12 +504,18 @@ static void bench_round_end(struct bench *b, const Quiz__V1__RoundEnd *m,
 	bench_board(b, BOARD_ROUND_END, last_revealed, m->round, 0, m->teams);
 }
 
-/* Stops the run when every contestant is done and the host saw the end. */
+/* Stops the run when every contestant is done and the host saw the end
+ * (with --procs: every worker reported its end). */
 static void bench_check_end(struct bench *b)
 {
+	int ended;
+
+	bench_procs_note(b);
 	if (b->stopping || b->next < b->o.players || b->inflight)
 		return;
-	if (b->finished + b->dropped + b->failed < b->o.players)
+	ended = bench_procs_ended(b); /* -1: no workers of its own */
+	if (!ended ||
+	    (ended < 0 && b->finished + b->dropped + b->failed < b->o.players))
 		return;
 	if (b->host && !b->host_finished && b->finished)
 		return;
@@ -525,6 +529,7 @@ static void bench_maybe_start(struct bench *b)
 	Quiz__V1__HostCommand hc = QUIZ__V1__HOST_COMMAND__INIT;
 	int64_t seq;
 
+	bench_procs_note(b); /* a worker: its joining may be over */
 	if (!b->host || b->started || b->joined + b->failed < b->o.players)
 		return;
 	if (b->o.practice && !b->practice_up)
@@ -1550,6 +1555,7 @@ static void player_unseated_done(struct player *p)
 	b->unseated--;
 	bench_episode_seated(b);
 	bench_host_maybe_resume(b);
+	bench_procs_note(b);
 }
 
 /* The backoff is over: connect again presenting the resume token. */
@@ -1848,6 +1854,7 @@ static void player_on_close(struct qconn *c, int reason)
 		p->cur = -1;
 		p->wager_q = -1;
 		b->unseated++;
+		bench_procs_note(b);
 		player_reseat_later(p);
 		return;
 	}
@@ -1998,6 +2005,7 @@ static void host_on_message(struct qconn *c, const Quiz__V1__Envelope *env,
 		snprintf(b->code, sizeof(b->code), "%s", rc->code);
 		snprintf(b->host_token, sizeof(b->host_token), "%s",
 			 rc->host_token ? rc->host_token : "");
+		bench_procs_code(b); /* --procs: the workers join now */
 		uv_timer_start(&b->ramp_timer, on_ramp, 0, 1);
 		break;
 	case QUIZ__V1__ENVELOPE__BODY_WATCHING:
@@ -2179,7 +2187,7 @@ static void on_timeout(uv_timer_t *t)
 }
 
 /* Closes every connection and timer; the loop then runs dry. */
-static void bench_stop(struct bench *b)
+void bench_stop(struct bench *b)
 {
 	unsigned i;
 
@@ -2194,6 +2202,7 @@ static void bench_stop(struct bench *b)
 	qconn_close(b->host);
 	bench_relay_stop(b);
 	bench_practice_stop(b);
+	bench_procs_stop(b);
 	for (i = 0; i < b->o.players; i++) {
 		struct player *p = &b->players[i];
 
@@ -2278,13 +2287,168 @@ static void bench_free(struct bench *b)
 	bench_free_bank(b->bank);
 }
 
+/* A worker's counts came (client/bench_procs.c): START once all joined
+ * or failed, RESUME once none is unseated, the end once all stopped. */
+void bench_progress(struct bench *b)
+{
+	bench_maybe_start(b);
+	bench_host_maybe_resume(b);
+	bench_check_end(b);
+}
+
+/* The run in this process: players, loop, host or --code, until the
+ * loop runs dry. */
+int bench_run(struct bench *b)
+{
+	uv_loop_t loop;
+	unsigned i;
+	int rc;
+
+	b->players = calloc(b->o.players, sizeof(*b->players));
+	if (!b->players || uv_loop_init(&loop) < 0) {
+		fprintf(stderr, "quiz-bench: cannot allocate\n");
+		return 1;
+	}
+	b->loop = &loop;
+	for (i = 0; i < b->o.players; i++) {
+		b->players[i].b = b;
+		b->players[i].idx = b->idx_base + i;
+		b->players[i].cur = -1;
+		b->players[i].team = -1;
+		b->players[i].last_revealed = -1;
+		b->players[i].wager_q = -1;
+	}
+	b->host_last_revealed = -1;
+	b->contest = b->o.contest_path || b->o.teams;
+	if (b->contest && !b->o.contest_path)
+		bench_setup_teams(b, NULL); /* --teams: team-1 .. team-N */
+	uv_timer_init(&loop, &b->ramp_timer);
+	uv_timer_init(&loop, &b->rv_timer);
+	b->rv_timer.data = b;
+	uv_timer_init(&loop, &b->timeout_timer);
+	uv_timer_init(&loop, &b->host_timer);
+	b->host_timer.data = b;
+	b->ramp_timer.data = b;
+	b->timeout_timer.data = b;
+	uv_timer_start(&b->timeout_timer, on_timeout,
+		       (uint64_t)b->o.timeout_s * 1000, 0);
+	if (b->o.delays && (rc = bench_relay_start(b)) < 0) {
+		fprintf(stderr,
+			"quiz-bench: cannot start the delay relay: %s\n",
+			uv_strerror(rc));
+		return 1;
+	}
+	b->t_start = qconn_now_us();
+	if (b->o.practice && bench_practice_init(b) < 0)
+		return 1;
+	if (b->procs && (rc = bench_procs_loop_start(b)) < 0) {
+		fprintf(stderr, "quiz-bench: --procs: %s\n", uv_strerror(rc));
+		return 1;
+	}
+	if (b->o.code) {
+		snprintf(b->code, sizeof(b->code), "%s", b->o.code);
+		uv_timer_start(&b->ramp_timer, on_ramp, 0, 1);
+	} else {
+		b->host = host_new(b);
+		if (!b->host) {
+			fprintf(stderr, "quiz-bench: cannot allocate\n");
+			return 1;
+		}
+		rc =
+		    qconn_connect(b->host, (const struct sockaddr *)&b->o.addr);
+		if (rc < 0) {
+			fprintf(stderr, "quiz-bench: connect: %s\n",
+				uv_strerror(rc));
+			qconn_close(b->host);
+			b->fatal = 1;
+			bench_stop(b);
+		}
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	bench_relay_free(b);	/* joins the relay thread: its counters */
+	bench_practice_join(b); /* after the drain: its figures */
+	if (uv_loop_close(&loop) < 0)
+		fprintf(stderr, "quiz-bench: loop still has handles\n");
+	b->loop = NULL;
+	if (b->acks_f && fclose(b->acks_f) != 0) {
+		fprintf(stderr, "quiz-bench: cannot write %s\n", b->o.acks_out);
+		b->fatal = 1;
+	}
+	b->acks_f = NULL;
+	return 0;
+}
+
+/* Checks, reports and frees; returns the exit status. */
+int bench_finish(struct bench *b)
+{
+	uint64_t missing;
+	int complete, status;
+
+	if (bench_standings_write(b) < 0)
+		b->fatal = 1;
+	missing = bench_report_missing(b);
+	bench_report_check_final(b);
+	if (b->contest)
+		bench_report_check_contest(b);
+	complete = !b->fatal && !b->timed_out && b->joined == b->o.players &&
+		   b->finished == b->o.players && b->q && missing == 0;
+	bench_report(b, stdout, complete, missing);
+	if (b->o.json_out) {
+		FILE *f = fopen(b->o.json_out, "w");
+
+		if (f) {
+			bench_report(b, f, complete, missing);
+			fclose(f);
+		} else {
+			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
+				b->o.json_out, strerror(errno));
+			complete = 0;
+		}
+	}
+	if (b->o.told_out) {
+		FILE *f = fopen(b->o.told_out, "w");
+
+		if (f) {
+			bench_report_told(b, f);
+			fclose(f);
+		} else {
+			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
+				b->o.told_out, strerror(errno));
+			complete = 0;
+		}
+	}
+	/* buzz: a wrong winner at a true gap >= 5 ms fails the run when
+	 * the delays were symmetric within the default cap (150 ms) */
+	if (bench_buzz_seen(b) && bench_buzz_wrong(b) &&
+	    (!b->o.delays ||
+	     (b->o.symmetric && b->o.up_max + b->o.jitter_ms <= 150))) {
+		fprintf(stderr,
+			"quiz-bench: %" PRIu64 " wrong buzz winners at a true "
+			"gap of 5 ms or more\n",
+			b->bz_wrong_ge5);
+		complete = 0;
+	}
+	if (bench_practice_failures(b)) { /* the match may be fine */
+		fprintf(stderr,
+			"quiz-bench: practising clients: %" PRIu64
+			" failures (see \"practice\" in the JSON)\n",
+			bench_practice_failures(b));
+		complete = 0;
+	}
+	status = complete && b->mm_score + b->mm_rt + b->mm_ack +
+				     b->mm_correct +
+				     bench_contest_mismatches(b) ==
+				 0
+		     ? 0
+		     : 1;
+	bench_free(b);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench b;
-	uv_loop_t loop;
-	uint64_t missing;
-	int rc, complete, status;
-	unsigned i;
+	int rc;
 
 	memset(&b, 0, sizeof(b));
 	rc = bench_args_parse(argc, argv, &b.o);
@@ -2296,128 +2460,11 @@ int main(int argc, char **argv)
 		return 2;
 	if (bench_acks_open(&b) < 0)
 		return 2;
+	if (b.o.procs > 1)
+		return bench_procs_main(&b);
 	b.rng = b.o.seed ? b.o.seed : uv_hrtime();
-	b.players = calloc(b.o.players, sizeof(*b.players));
-	if (!b.players || uv_loop_init(&loop) < 0) {
-		fprintf(stderr, "quiz-bench: cannot allocate\n");
-		return 1;
-	}
-	b.loop = &loop;
-	for (i = 0; i < b.o.players; i++) {
-		b.players[i].b = &b;
-		b.players[i].idx = i;
-		b.players[i].cur = -1;
-		b.players[i].team = -1;
-		b.players[i].last_revealed = -1;
-		b.players[i].wager_q = -1;
-	}
-	b.host_last_revealed = -1;
-	b.contest = b.o.contest_path || b.o.teams;
-	if (b.contest && !b.o.contest_path)
-		bench_setup_teams(&b, NULL); /* --teams: team-1 .. team-N */
-	uv_timer_init(&loop, &b.ramp_timer);
-	uv_timer_init(&loop, &b.rv_timer);
-	b.rv_timer.data = &b;
-	uv_timer_init(&loop, &b.timeout_timer);
-	uv_timer_init(&loop, &b.host_timer);
-	b.host_timer.data = &b;
-	b.ramp_timer.data = &b;
-	b.timeout_timer.data = &b;
-	uv_timer_start(&b.timeout_timer, on_timeout,
-		       (uint64_t)b.o.timeout_s * 1000, 0);
-	if (b.o.delays && (rc = bench_relay_start(&b)) < 0) {
-		fprintf(stderr,
-			"quiz-bench: cannot start the delay relay: %s\n",
-			uv_strerror(rc));
-		return 1;
-	}
-	b.t_start = qconn_now_us();
-	if (b.o.practice && bench_practice_init(&b) < 0)
-		return 1;
-	if (b.o.code) {
-		snprintf(b.code, sizeof(b.code), "%s", b.o.code);
-		uv_timer_start(&b.ramp_timer, on_ramp, 0, 1);
-	} else {
-		b.host = host_new(&b);
-		if (!b.host) {
-			fprintf(stderr, "quiz-bench: cannot allocate\n");
-			return 1;
-		}
-		rc = qconn_connect(b.host, (const struct sockaddr *)&b.o.addr);
-		if (rc < 0) {
-			fprintf(stderr, "quiz-bench: connect: %s\n",
-				uv_strerror(rc));
-			qconn_close(b.host);
-			b.fatal = 1;
-			bench_stop(&b);
-		}
-	}
-	uv_run(&loop, UV_RUN_DEFAULT);
-	bench_relay_free(&b);	 /* joins the relay thread: its counters */
-	bench_practice_join(&b); /* after the drain: its figures */
-	if (uv_loop_close(&loop) < 0)
-		fprintf(stderr, "quiz-bench: loop still has handles\n");
-	if (b.acks_f && fclose(b.acks_f) != 0) {
-		fprintf(stderr, "quiz-bench: cannot write %s\n", b.o.acks_out);
-		b.fatal = 1;
-	}
-	b.acks_f = NULL;
-	if (bench_standings_write(&b) < 0)
-		b.fatal = 1;
-	missing = bench_report_missing(&b);
-	bench_report_check_final(&b);
-	if (b.contest)
-		bench_report_check_contest(&b);
-	complete = !b.fatal && !b.timed_out && b.joined == b.o.players &&
-		   b.finished == b.o.players && b.q && missing == 0;
-	bench_report(&b, stdout, complete, missing);
-	if (b.o.json_out) {
-		FILE *f = fopen(b.o.json_out, "w");
-
-		if (f) {
-			bench_report(&b, f, complete, missing);
-			fclose(f);
-		} else {
-			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
-				b.o.json_out, strerror(errno));
-			complete = 0;
-		}
-	}
-	if (b.o.told_out) {
-		FILE *f = fopen(b.o.told_out, "w");
-
-		if (f) {
-			bench_report_told(&b, f);
-			fclose(f);
-		} else {
-			fprintf(stderr, "quiz-bench: cannot write %s: %s\n",
-				b.o.told_out, strerror(errno));
-			complete = 0;
-		}
-	}
-	/* buzz: a wrong winner at a true gap >= 5 ms fails the run when
-	 * the delays were symmetric within the default cap (150 ms) */
-	if (bench_buzz_seen(&b) && bench_buzz_wrong(&b) &&
-	    (!b.o.delays ||
-	     (b.o.symmetric && b.o.up_max + b.o.jitter_ms <= 150))) {
-		fprintf(stderr,
-			"quiz-bench: %" PRIu64 " wrong buzz winners at a true "
-			"gap of 5 ms or more\n",
-			b.bz_wrong_ge5);
-		complete = 0;
-	}
-	if (bench_practice_failures(&b)) { /* the match may be fine */
-		fprintf(stderr,
-			"quiz-bench: practising clients: %" PRIu64
-			" failures (see \"practice\" in the JSON)\n",
-			bench_practice_failures(&b));
-		complete = 0;
-	}
-	status = complete && b.mm_score + b.mm_rt + b.mm_ack + b.mm_correct +
-				     bench_contest_mismatches(&b) ==
-				 0
-		     ? 0
-		     : 1;
-	bench_free(&b);
-	return status;
+	rc = bench_run(&b);
+	if (rc)
+		return rc;
+	return bench_finish(&b);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qconn.h"
 #include "wire.h"
@@ -27,10 +28,11 @@ static void bench_args_usage(FILE *f)
 	    "--delay-down-ms A-B]\n"
 	    "                  [--jitter-ms J] [--foul P]\n"
 	    "                  [--practice N [--practice-think MIN-MAX]] "
-	    "[--help] [--version]\n"
+	    "[--procs N]\n"
+	    "                  [--help] [--version]\n"
 	    "\n"
-	    "Runs N headless contestants in one process against quizd. "
-	    "Without\n"
+	    "Runs N headless contestants against quizd, in --procs "
+	    "processes. Without\n"
 	    "--code it also hosts: creates a speed-round room (auto advance) "
 	    "and\n"
 	    "starts it once everyone joined. Prints one JSON summary on "
@@ -51,7 +53,8 @@ static void bench_args_usage(FILE *f)
 	    "  --json-out FILE       also write the JSON summary to FILE\n"
 	    "  --timeout-s S         give up after S seconds, exit 1 (300)\n"
 	    "  --ramp N              connections between connect and Joined "
-	    "(64)\n"
+	    "(64; shared\n"
+	    "                        out between the --procs workers)\n"
 	    "  --results             add every contestant's Result to the "
 	    "JSON\n"
 	    "  --contest FILE        host this contest file (docs/CONTEST.md) "
@@ -139,6 +142,17 @@ static void bench_args_usage(FILE *f)
 	    "are\n"
 	    "                        practising. JSON: a \"practice\" object\n"
 	    "  --practice-think MIN-MAX  their think time, ms (500-1500)\n"
+	    "  --procs N             spread the contestants over N worker "
+	    "processes\n"
+	    "                        (1..64; default: the online cores, or 1 "
+	    "with --code);\n"
+	    "                        this process hosts and merges one JSON. "
+	    "--contest,\n"
+	    "                        --teams, the delay options, --foul, "
+	    "--practice,\n"
+	    "                        --hurry and --told need --procs 1 (the "
+	    "default\n"
+	    "                        with them; more is refused)\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -148,8 +162,9 @@ static void bench_args_usage(FILE *f)
 	    "mismatch\n"
 	    "or an incomplete match, or with --practice any practising "
 	    "client's\n"
-	    "error, failure or lost reply, or no PracticeResult at all; 2 on "
-	    "usage.\n"
+	    "error, failure or lost reply, or no PracticeResult at all, or "
+	    "a worker\n"
+	    "process (--procs) killed or failed; 2 on usage.\n"
 	    "answers_per_second = acked answers / sum over questions of the "
 	    "time\n"
 	    "from the first answer sent to the last AnswerAck received.\n",
@@ -242,6 +257,55 @@ static int read_contest(struct bench_opts *o)
 	return 0;
 }
 
+/* The option that needs every contestant in one process (the host reads
+ * their state, or one plan or relay spans them all), or NULL. */
+static const char *needs_one_process(const struct bench_opts *o, int foul)
+{
+	if (o->contest_path)
+		return "--contest";
+	if (o->teams)
+		return "--teams";
+	if (o->delays)
+		return "--delay-ms, --delay-up-ms, --delay-down-ms or "
+		       "--jitter-ms";
+	if (foul)
+		return "--foul";
+	if (o->practice)
+		return "--practice";
+	if (o->hurry)
+		return "--hurry";
+	if (o->told_out)
+		return "--told";
+	return NULL;
+}
+
+/* --procs: refused above 1 with an option that needs one process;
+ * defaults to the online cores for a hosted run without such options, 1
+ * otherwise (--code joins a room of any kind); never more processes than
+ * contestants. */
+static int bench_args_procs(struct bench_opts *o, int foul)
+{
+	const char *one = needs_one_process(o, foul);
+	long cores;
+
+	if (o->procs > 1 && one) {
+		fprintf(stderr,
+			"quiz-bench: --procs %u: %s needs every contestant "
+			"in one process (--procs 1)\n",
+			o->procs, one);
+		return -EINVAL;
+	}
+	if (!o->procs) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		o->procs = one || o->code || cores < 1 ? 1
+			   : cores > BENCH_PROCS_MAX   ? BENCH_PROCS_MAX
+						       : (unsigned)cores;
+	}
+	if (o->procs > o->players)
+		o->procs = o->players;
+	return 0;
+}
+
 /* Parses the command line; returns 0, 1 for --help/--version (done), or
  * -EINVAL on a usage error (message printed). */
 int bench_args_parse(int argc, char **argv, struct bench_opts *o)
@@ -278,12 +342,13 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"standings", required_argument, NULL, 'S'},
 	    {"practice", required_argument, NULL, 'P'},
 	    {"practice-think", required_argument, NULL, 'k'},
+	    {"procs", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
-	int ch, practice_think = 0;
+	int ch, practice_think = 0, foul = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->accuracy = 0.7;
@@ -426,6 +491,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 						"0..1\n");
 				return -EINVAL;
 			}
+			foul = 1;
 			break;
 		case 'B':
 			if (parse_think(optarg, &o->backoff_base_ms,
@@ -471,6 +537,11 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 				return -EINVAL;
 			}
 			practice_think = 1;
+			break;
+		case 'p':
+			if (opt_uint("procs", optarg, 1, BENCH_PROCS_MAX,
+				     &o->procs) < 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			bench_args_usage(stdout);
@@ -523,6 +594,8 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		o->down_min = o->up_min;
 		o->down_max = o->up_max;
 	}
+	if (bench_args_procs(o, foul) < 0)
+		return -EINVAL;
 	if (o->contest_path && read_contest(o) < 0)
 		return -EINVAL;
 	if (qconn_parse_addr(o->connect, &o->addr) < 0) {

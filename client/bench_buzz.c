@@ -132,6 +132,7 @@ static void bz_schedule(struct player *p, unsigned qi, unsigned k,
 	struct bq_buzz *bz;
 	struct pz *z;
 	uint64_t at, now;
+	size_t i = (size_t)(p - b->players); /* p->idx is global (--procs) */
 
 	if (k >= BENCH_ARMS_MAX || !armed_at || !p->c)
 		return;
@@ -146,8 +147,8 @@ static void bz_schedule(struct player *p, unsigned qi, unsigned k,
 		return;
 	z[k].armed_local = qconn_to_local(p->c, armed_at);
 	z[k].sync_us = qconn_rtt_us(p->c) > 0 ? qconn_rtt_us(p->c) / 2 : 0;
-	z[k].foul_plan = bz->arm[k].foul[p->idx];
-	at = (uint64_t)((int64_t)z[k].armed_local + bz->arm[k].plan[p->idx]);
+	z[k].foul_plan = bz->arm[k].foul[i];
+	at = (uint64_t)((int64_t)z[k].armed_local + bz->arm[k].plan[i]);
 	now = qconn_now_us();
 	if (z[k].foul_plan && at < now + 1000)
 		at = now + 1000; /* the question came late: foul at once */

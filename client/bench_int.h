@@ -18,6 +18,7 @@
 #define BENCH_RT_TOLERANCE_US 5000 /* |server rt - measured rt| allowed */
 #define BENCH_MAX_EXAMPLES    10   /* mismatch examples printed */
 #define BENCH_MAX_PLAYERS     100000
+#define BENCH_PROCS_MAX	      64 /* --procs */
 #define BENCH_CODE_MAX	      QUIZ_CODE_INPUT_MAX
 #define BENCH_TOP_MAX	      10
 #define BENCH_NCODES	      32    /* wire error codes counted (0..31) */
@@ -70,6 +71,8 @@ struct bench_opts {
 	/* practising clients (client/bench_practice.c) */
 	unsigned practice; /* --practice N: 0 none */
 	unsigned practice_think_min, practice_think_max; /* ms */
+	/* contestant processes (client/bench_procs.c) */
+	unsigned procs; /* --procs: 1 runs everything in this process */
 };
 
 #define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
@@ -341,6 +344,9 @@ struct bench {
 	uv_mutex_t practice_mu;	   /* guards practice_async_closed */
 	int practice_async_closed;
 	int practice_up; /* the async came: the host may START */
+	/* several processes (client/bench_procs.c), --procs N > 1 */
+	struct bench_procs *procs; /* NULL with --procs 1 */
+	unsigned idx_base;	   /* global index of players[0] (a worker) */
 };
 
 /* One restart as the contestants lived it: from the first reconnect
@@ -348,6 +354,7 @@ struct bench {
 struct bench_episode {
 	uint64_t start_wall_ms, seated_wall_ms; /* CLOCK_REALTIME */
 	uint64_t us;				/* seated - start (monotonic) */
+	uint64_t start_us; /* its first attempt (monotonic, local) */
 };
 
 /* Shared by client/bench.c and client/bench_buzz.c: the seeded generator
@@ -473,5 +480,42 @@ uint64_t bench_practice_failures(const struct bench *b);
 void bench_report_practice(struct bench *b, FILE *f);
 /* Frees the practising clients' bookkeeping. */
 void bench_practice_free(struct bench *b);
+
+/* The run in this process (client/bench.c): the players (o.players of
+ * them, nicknamed from b->idx_base), the loop, the host unless o.code is set,
+ * until the loop runs dry. Returns 0, or 1 when it could not start
+ * (message printed). */
+int bench_run(struct bench *b);
+/* The end-of-run checks, the JSON (stdout, --json-out), --told and
+ * --standings on the state left by bench_run (or merged from the
+ * workers); frees b. Returns the exit status (0 or 1). */
+int bench_finish(struct bench *b);
+/* Stops the run: closes every connection and timer, the loop then runs
+ * dry (client/bench.c). Idempotent. */
+void bench_stop(struct bench *b);
+/* A worker's counts changed (client/bench_procs.c): the host may START,
+ * RESUME or see the end. */
+void bench_progress(struct bench *b);
+
+/* Several processes (client/bench_procs.c), --procs N > 1: forks N
+ * workers, each running a contiguous slice of the contestants on the
+ * --code path once the room code comes down its socket; this process
+ * hosts, follows their progress, and merges their state when they exit.
+ * Returns the exit status (the workers never return). */
+int bench_procs_main(struct bench *b);
+/* Parent: the room code is known (b->code): sends it to the workers. */
+void bench_procs_code(struct bench *b);
+/* Worker: tells the parent what changed (joining over, unseated or not,
+ * stopped). No-op in the parent and without --procs. */
+void bench_procs_note(struct bench *b);
+/* From bench_stop: a worker reports its end; the parent closes the
+ * workers' sockets (telling the ones still running to stop). */
+void bench_procs_stop(struct bench *b);
+/* Parent: 1 when every worker reported its end, 0 when one has not;
+ * -1 in a worker or without --procs (no workers to wait for). */
+int bench_procs_ended(const struct bench *b);
+/* Opens the workers' sockets on b->loop (parent), or the worker's own
+ * (a closed socket stops the worker). 0 or a negative error. */
+int bench_procs_loop_start(struct bench *b);
 
 #endif

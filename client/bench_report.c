@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench_stats.h"
 
@@ -625,6 +626,30 @@ static struct bench_stats stats_join(const struct bench *b)
 	return s;
 }
 
+/* quiz-bench's CPU time in seconds: this process (every thread) and its
+ * workers (--procs, once reaped); taken once, so stdout and --json-out
+ * say the same. */
+static double bench_cpu_s(void)
+{
+	static double s = -1;
+	struct rusage self, kids;
+
+	if (s >= 0)
+		return s;
+	s = 0;
+	if (getrusage(RUSAGE_SELF, &self) == 0)
+		s += (double)self.ru_utime.tv_sec +
+		     (double)self.ru_stime.tv_sec +
+		     (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) /
+			 1e6;
+	if (getrusage(RUSAGE_CHILDREN, &kids) == 0)
+		s += (double)kids.ru_utime.tv_sec +
+		     (double)kids.ru_stime.tv_sec +
+		     (double)(kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) /
+			 1e6;
+	return s;
+}
+
 /* Writes the JSON summary. */
 void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 {
@@ -733,9 +758,11 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 	}
 	fprintf(f,
 		",\"answers_per_second\":%.1f,\"answer_window_s\":%.3f,"
-		"\"duration_s\":%.3f,\"final_leaderboard\":[",
+		"\"duration_s\":%.3f,\"procs\":%u,\"bench_cpu_s\":%.2f,"
+		"\"final_leaderboard\":[",
 		window ? (double)b->acked * 1e6 / (double)window : 0.0,
-		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6);
+		(double)window / 1e6, (double)(b->t_end - b->t_start) / 1e6,
+		b->o.procs ? b->o.procs : 1, bench_cpu_s());
 	for (i = 0; i < b->n_top; i++) {
 		fprintf(f, "%s{\"rank\":%u,\"player_id\":%u,\"nickname\":",
 			i ? "," : "", b->top[i].rank, b->top[i].player_id);

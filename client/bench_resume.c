@@ -69,6 +69,7 @@ void bench_episode_seated(struct bench *b)
 	e->start_wall_ms = b->ep_start_wall_ms;
 	e->seated_wall_ms = bench_wall_ms();
 	e->us = qconn_now_us() - b->ep_start;
+	e->start_us = b->ep_start;
 }
 
 /* Opens the --acks file (truncated). */

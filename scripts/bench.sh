@@ -36,7 +36,7 @@ jq -c --argjson idle "$idle_kb" --argjson peak "$peak_kb" --argjson n "$players"
    --argjson cpu "$cpu" --argjson hz "$hz" --argjson rc "$rc" \
   '{exit: $rc, players, joined, questions, answers, errors, mismatches,
     fanout_question_us: .fanout_us.question, fanout_reveal_us: .fanout_us.reveal,
-    reveal_skew_us, ack_us, join, reveal_after_deadline_us, answers_per_second, duration_s,
+    reveal_skew_us, ack_us, join, reveal_after_deadline_us, answers_per_second, duration_s, procs, bench_cpu_s,
     quizd: {rss_idle_kb: $idle, rss_peak_kb: $peak,
             rss_per_contestant_kb: ((($peak - $idle) / $n * 100 | round) / 100),
             cpu_s: ($cpu / $hz)}}
