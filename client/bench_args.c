@@ -27,7 +27,8 @@ static void bench_args_usage(FILE *f)
 	    "--delay-down-ms A-B]\n"
 	    "                  [--jitter-ms J] [--foul P]\n"
 	    "                  [--practice N [--practice-think MIN-MAX]] "
-	    "[--help] [--version]\n"
+	    "[--floor]\n"
+	    "                  [--help] [--version]\n"
 	    "\n"
 	    "Runs N headless contestants in one process against quizd. "
 	    "Without\n"
@@ -139,6 +140,15 @@ static void bench_args_usage(FILE *f)
 	    "are\n"
 	    "                        practising. JSON: a \"practice\" object\n"
 	    "  --practice-think MIN-MAX  their think time, ms (500-1500)\n"
+	    "  --floor               contestants of quiz-floor (the floor of "
+	    "the fan-out,\n"
+	    "                        docs/BENCHMARKS.md): join (--code, "
+	    "default FLOOR),\n"
+	    "                        sync, measure every Question and "
+	    "Reveal, never\n"
+	    "                        answer; not with --contest, --teams, "
+	    "delays,\n"
+	    "                        --practice or --hurry\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -278,6 +288,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"standings", required_argument, NULL, 'S'},
 	    {"practice", required_argument, NULL, 'P'},
 	    {"practice-think", required_argument, NULL, 'k'},
+	    {"floor", no_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -472,6 +483,9 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 			}
 			practice_think = 1;
 			break;
+		case 'f':
+			o->floor = 1;
+			break;
 		case 'h':
 			bench_args_usage(stdout);
 			return 1;
@@ -489,6 +503,8 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 			argv[optind]);
 		return -EINVAL;
 	}
+	if (o->floor && !o->code)
+		o->code = "FLOOR"; /* quiz-floor takes any code */
 	if (!o->connect || !o->players ||
 	    (!o->questions && !o->code && !o->contest_path)) {
 		fprintf(stderr, "quiz-bench: --connect, --players and "
@@ -499,6 +515,13 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	if (practice_think && !o->practice) {
 		fprintf(stderr, "quiz-bench: --practice-think needs "
 				"--practice N\n");
+		return -EINVAL;
+	}
+	if (o->floor && (o->contest_path || o->teams || o->delays ||
+			 o->practice || o->hurry)) {
+		fprintf(stderr, "quiz-bench: --floor only measures: not with "
+				"--contest, --teams, delays, --practice or "
+				"--hurry\n");
 		return -EINVAL;
 	}
 	if (o->contest_path && o->code) {

@@ -70,6 +70,10 @@ struct bench_opts {
 	/* practising clients (client/bench_practice.c) */
 	unsigned practice; /* --practice N: 0 none */
 	unsigned practice_think_min, practice_think_max; /* ms */
+	/* --floor: contestants of quiz-floor (bench/floor.c) that only
+	 * measure: they join, keep their clock sync, sample the fan-out of
+	 * every Question and Reveal, never answer, leave at FINISHED */
+	int floor;
 };
 
 #define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
