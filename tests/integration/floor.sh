@@ -24,8 +24,10 @@ fail() { echo "FAIL: $*"; echo "--- quiz-bench stderr"; head -n 30 "$tmp/bench.e
 # --help, --version: exit 0 with the usage on stdout
 "$floor" --help >"$tmp/help" || fail "quiz-floor --help: exit $?"
 grep -q '^usage: quiz-floor' "$tmp/help" || fail "quiz-floor --help: no usage line"
-"$floor" --version | grep -q '^quiz-floor ' || fail "quiz-floor --version"
-"$bench" --help | grep -q -- '--floor' || fail "quiz-bench --help does not tell --floor"
+"$floor" --version >"$tmp/version" || fail "quiz-floor --version: exit $?"
+grep -q '^quiz-floor ' "$tmp/version" || fail "quiz-floor --version: no version line"
+"$bench" --help >"$tmp/bhelp" || fail "quiz-bench --help: exit $?"
+grep -q -- '--floor' "$tmp/bhelp" || fail "quiz-bench --help does not tell --floor"
 
 # usage errors: exit 2 with a message, nothing started
 for args in "" "--players 0" "--players x" "--players 100001" "--players -1" \
@@ -58,17 +60,19 @@ for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")
 echo "quiz-floor on port $port"
 
-# hostile peers: each must get one whole frame (an Error) and be closed
+# hostile peers: each must get one whole frame (an Error) and be closed;
+# then a well-behaved one whose frames come a byte at a time
 hostile=0
 if command -v python3 >/dev/null; then
   python3 - "$port" <<'EOF' || fail "hostile peers"
-import socket, struct, sys
+import socket, struct, sys, time
 port = int(sys.argv[1])
 cases = {
     "length over the cap": struct.pack(">I", 1 << 20),
     "length 0": struct.pack(">I", 0),
     "undecodable payload": struct.pack(">I", 3) + b"\xff\xff\xff",
     "no Hello first": struct.pack(">I", 2) + b"\x08\x01",
+    "protocol version 7": struct.pack(">I", 6) + b"\x08\x01\x12\x02\x08\x07",
 }
 for name, data in cases.items():
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -86,8 +90,34 @@ for name, data in cases.items():
     if len(got) < 5 or struct.unpack(">I", got[:4])[0] != len(got) - 4:
         sys.exit(name + ": no single Error frame before the close (%r)" % got)
     print("hostile peer (%s): one %d-byte frame, closed" % (name, len(got)))
+
+# a peer sending Hello and a Ping a byte at a time (frames reassembled
+# across reads): Welcome (seq 1), then Pong (seq 2) echoing t0 = 12345
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+hello = b"\x08\x01\x12\x02\x08\x01"
+ping = b"\x08\x02\x2a\x03\x08\xb9\x60"
+for b in struct.pack(">I", len(hello)) + hello + struct.pack(">I", len(ping)) + ping:
+    s.sendall(bytes([b]))
+    time.sleep(0.002)
+got, frames = b"", []
+while len(frames) < 2:
+    d = s.recv(65536)
+    if not d:
+        sys.exit("split frames: closed after %d frames" % len(frames))
+    got += d
+    while len(got) >= 4 and len(got) >= 4 + struct.unpack(">I", got[:4])[0]:
+        n = struct.unpack(">I", got[:4])[0]
+        frames.append(got[4:4 + n])
+        got = got[4 + n:]
+s.close()
+if not frames[0].startswith(b"\x08\x01\x1a"):
+    sys.exit("split frames: no Welcome to seq 1 (%r)" % frames[0])
+if not frames[1].startswith(b"\x08\x02\x32") or frames[1][4:7] != b"\x08\xb9\x60":
+    sys.exit("split frames: no Pong with t0 12345 to seq 2 (%r)" % frames[1])
+print("Hello and Ping a byte at a time: Welcome, then Pong with t0 echoed")
 EOF
-  hostile=4
+  hostile=5
 fi
 
 brc=0
