@@ -322,6 +322,7 @@ uint64_t floor_bcast(struct floor *f, struct fbuf *b, uint64_t start)
 			conn_send(f->seats[i], b);
 	return floor_now_us() - start;
 }
+
 /* Binds and listens; writes --port-file. 0 or a negative libuv error. */
 int floor_listen(struct floor *f)
 {
