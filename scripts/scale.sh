@@ -37,6 +37,7 @@ run_floor() {
 	local i=$1 dir="$tmp/floor$1" rc=0 frc=0 port
 	shift
 	mkdir -p "$dir"
+	# shellcheck disable=SC2086 # FLOOR_ARGS: options, split on purpose
 	"$build/quiz-floor" --listen 127.0.0.1:0 --port-file "$dir/port" \
 		--players "$players" --questions "$questions" ${FLOOR_ARGS:-} \
 		>"$dir/floor.json" 2>"$dir/floor.log" &
@@ -67,6 +68,7 @@ run_quizd() {
 	local i=$1 dir="$tmp/quizd$1" rc=0 port idle_kb peak_kb
 	shift
 	mkdir -p "$dir"
+	# shellcheck disable=SC2086 # QUIZD_ARGS: options, split on purpose
 	"$build/quizd" --listen 127.0.0.1:0 --db "$dir/bench.db" --port-file "$dir/port" \
 		--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 \
 		--log-level warn ${QUIZD_ARGS:-} 2>"$dir/quizd.log" &
