@@ -1194,6 +1194,8 @@ static void player_question(struct player *p, const Quiz__V1__Question *m,
 		uv_timer_stop(&p->timer);
 	}
 	p->pq[m->index].q_recv = recv;
+	if (b->o.floor) /* quiz-floor: measured, never answered */
+		return;
 	if (m->armed_at_us || q->format == QUIZ_BENCH_BUZZ) {
 		q->format = QUIZ_BENCH_BUZZ;
 		bench_buzz_question(p, m, recv);

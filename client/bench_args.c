@@ -28,7 +28,7 @@ static void bench_args_usage(FILE *f)
 	    "--delay-down-ms A-B]\n"
 	    "                  [--jitter-ms J] [--foul P]\n"
 	    "                  [--practice N [--practice-think MIN-MAX]] "
-	    "[--procs N]\n"
+	    "[--procs N] [--floor]\n"
 	    "                  [--help] [--version]\n"
 	    "\n"
 	    "Runs N headless contestants against quizd, in --procs "
@@ -145,7 +145,8 @@ static void bench_args_usage(FILE *f)
 	    "  --procs N             spread the contestants over N worker "
 	    "processes\n"
 	    "                        (1..64; default: the online cores, or 1 "
-	    "with --code);\n"
+	    "with --code\n"
+	    "                        but not --floor);\n"
 	    "                        this process hosts and merges one JSON. "
 	    "--contest,\n"
 	    "                        --teams, the delay options, --foul, "
@@ -153,6 +154,15 @@ static void bench_args_usage(FILE *f)
 	    "                        --hurry and --told need --procs 1 (the "
 	    "default\n"
 	    "                        with them; more is refused)\n"
+	    "  --floor               contestants of quiz-floor (the floor of "
+	    "the fan-out,\n"
+	    "                        docs/BENCHMARKS.md): join (--code, "
+	    "default FLOOR),\n"
+	    "                        sync, measure every Question and "
+	    "Reveal, never\n"
+	    "                        answer; not with --contest, --teams, "
+	    "delays,\n"
+	    "                        --practice or --hurry\n"
 	    "\n"
 	    "Exit status: 0 when the match finished, every contestant joined "
 	    "and\n"
@@ -280,9 +290,10 @@ static const char *needs_one_process(const struct bench_opts *o, int foul)
 }
 
 /* --procs: refused above 1 with an option that needs one process;
- * defaults to the online cores for a hosted run without such options, 1
- * otherwise (--code joins a room of any kind); never more processes than
- * contestants. */
+ * defaults to the online cores for a hosted run without such options and
+ * for --floor (a floor run is measured as the quizd run it is compared
+ * with), 1 otherwise (--code joins a room of any kind); never more
+ * processes than contestants. */
 static int bench_args_procs(struct bench_opts *o, int foul)
 {
 	const char *one = needs_one_process(o, foul);
@@ -297,9 +308,9 @@ static int bench_args_procs(struct bench_opts *o, int foul)
 	}
 	if (!o->procs) {
 		cores = sysconf(_SC_NPROCESSORS_ONLN);
-		o->procs = one || o->code || cores < 1 ? 1
-			   : cores > BENCH_PROCS_MAX   ? BENCH_PROCS_MAX
-						       : (unsigned)cores;
+		o->procs = one || (o->code && !o->floor) || cores < 1 ? 1
+			   : cores > BENCH_PROCS_MAX ? BENCH_PROCS_MAX
+						     : (unsigned)cores;
 	}
 	if (o->procs > o->players)
 		o->procs = o->players;
@@ -343,6 +354,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	    {"practice", required_argument, NULL, 'P'},
 	    {"practice-think", required_argument, NULL, 'k'},
 	    {"procs", required_argument, NULL, 'p'},
+	    {"floor", no_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -543,6 +555,9 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 				     &o->procs) < 0)
 				return -EINVAL;
 			break;
+		case 'f':
+			o->floor = 1;
+			break;
 		case 'h':
 			bench_args_usage(stdout);
 			return 1;
@@ -560,6 +575,8 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 			argv[optind]);
 		return -EINVAL;
 	}
+	if (o->floor && !o->code)
+		o->code = "FLOOR"; /* quiz-floor takes any code */
 	if (!o->connect || !o->players ||
 	    (!o->questions && !o->code && !o->contest_path)) {
 		fprintf(stderr, "quiz-bench: --connect, --players and "
@@ -570,6 +587,13 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 	if (practice_think && !o->practice) {
 		fprintf(stderr, "quiz-bench: --practice-think needs "
 				"--practice N\n");
+		return -EINVAL;
+	}
+	if (o->floor && (o->contest_path || o->teams || o->delays ||
+			 o->practice || o->hurry)) {
+		fprintf(stderr, "quiz-bench: --floor only measures: not with "
+				"--contest, --teams, delays, --practice or "
+				"--hurry\n");
 		return -EINVAL;
 	}
 	if (o->contest_path && o->code) {

@@ -73,6 +73,10 @@ struct bench_opts {
 	unsigned practice_think_min, practice_think_max; /* ms */
 	/* contestant processes (client/bench_procs.c) */
 	unsigned procs; /* --procs: 1 runs everything in this process */
+	/* --floor: contestants of quiz-floor (bench/floor.c) that only
+	 * measure: they join, keep their clock sync, sample the fan-out of
+	 * every Question and Reveal, never answer, leave at FINISHED */
+	int floor;
 };
 
 #define BENCH_ARMS_MAX 4 /* armings of a buzz question kept (1 + rebounds) */
