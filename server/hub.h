@@ -84,6 +84,11 @@ int hub_resume(struct hub *h, struct session *ss, const char *token);
 void hub_snapshot(struct hub *h, struct session *ss);
 /* The session is closing: free its seat for a later resume. */
 void hub_detach(struct hub *h, struct session *ss);
+/* Whether ss is a contestant whose room has a question open that it has
+ * not answered yet: its answer may come any moment, and bytes that follow
+ * it in the kernel's queue before the loop reads it (a Pong) would date it
+ * late, so refresh pings wait (server/session.c). */
+bool hub_answer_window(const struct session *ss);
 
 /* The store reported commits: ack answers and reveal closed questions. */
 void hub_store_ready(struct hub *h);

@@ -725,3 +725,13 @@ static void on_coalesce(uv_timer_t *t)
 		push_lobby(lr);
 	room_clear_dirty(lr->room, lobby, progress || !lr->watchers);
 }
+
+bool hub_answer_window(const struct session *ss)
+{
+	const struct lroom *lr = ss->room;
+
+	if (!lr || ss->role != ROLE_PLAYER || ss->player >= lr->nseats ||
+	    room_state(lr->room) != ROOM_OPEN)
+		return false;
+	return lr->answered_q[ss->player] != room_question_index(lr->room) + 1;
+}

@@ -609,6 +609,10 @@ static void ping_round(struct server *s)
 		}
 		if (ss->ping_t0)
 			continue;
+		/* no Ping while an answer may come (hub_answer_window),
+		 * except to a peer without a single sample yet */
+		if (ss->pongs && hub_answer_window(ss))
+			continue;
 		if (warm && now - ss->ping_at >= PING_BURST_US) {
 			session_ping(ss);
 		} else if (!warm && budget &&
