@@ -17,8 +17,9 @@
 #include "xalloc.h"
 
 #define COALESCE_MS	 100 /* progress to host/screens: at most 10 a second */
-#define LOBBY_EVERY	 3  /* lobby counts: every 3rd tick, about 3 a second */
-#define IDLE_CHECK_TICKS 10 /* expiry of idle rooms: checked once a second */
+#define LOBBY_EVERY	 3 /* lobby counts: every 3rd tick, about 3 a second, */
+#define LOBBY_SLOWER	 1000 /* and one tick later per this many players */
+#define IDLE_CHECK_TICKS 10   /* expiry of idle rooms: checked once a second */
 
 static void on_room_timer(uv_timer_t *t);
 static void on_coalesce(uv_timer_t *t);
@@ -715,7 +716,12 @@ static void on_coalesce(uv_timer_t *t)
 		if (nfx) /* the leaves of seats freed */
 			lroom_flush(lr, NULL);
 	}
-	lobby = room_lobby_dirty(lr->room) && lr->ticks % LOBBY_EVERY == 0;
+	/* a lobby count goes to every contestant: in a join storm of ten
+	 * thousand, three a second were half of quizd's writes */
+	lobby = room_lobby_dirty(lr->room) &&
+		lr->ticks % (LOBBY_EVERY +
+			     room_player_count(lr->room) / LOBBY_SLOWER) ==
+		    0;
 	progress =
 	    room_progress_dirty(lr->room) && room_state(lr->room) == ROOM_OPEN;
 
