@@ -55,9 +55,11 @@ echo "== build and test under ASan + UBSan"
 # practice and the hall's tests came. The same for integration_practice_bench
 # (a load run of quiz-bench: practice's server path runs under ASan in
 # integration_practice) and tui_buzz (the buzzer's client code: unit_model,
-# fuzz_model and tui_scenes under ASan)
+# fuzz_model and tui_scenes under ASan), and integration_bench_procs
+# (quiz-bench's worker processes: the load generator, not quizd; the
+# other quiz-bench tests run it with two workers under ASan)
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
+  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz|integration_bench_procs)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
 
 echo "== fuzz targets, about 6 s each (scripts/fuzz.sh, docs/FUZZING.md)"
 if command -v clang >/dev/null 2>&1; then
