@@ -194,7 +194,7 @@ void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
 void seats_keep_delay(struct lroom *lr, const struct session *ss)
 {
 	if (ss->player < lr->nseats && ss->cs.n)
-		lr->one_way[ss->player] = clocksync_one_way(&ss->cs);
+		lr->one_way[ss->player] = clocksync_delays_one_way(&ss->cs);
 }
 
 /* The one-way delay that compensates a contestant's answer: its
@@ -203,7 +203,7 @@ void seats_keep_delay(struct lroom *lr, const struct session *ss)
 int64_t seats_delay(const struct lroom *lr, const struct session *ss)
 {
 	if (ss->cs.n || ss->player >= lr->nseats)
-		return clocksync_one_way(&ss->cs);
+		return clocksync_delays_one_way(&ss->cs);
 	return lr->one_way[ss->player];
 }
 

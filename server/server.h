@@ -65,7 +65,7 @@ struct session {
 	bool ending;	   /* session_fail ran: the close is under way */
 	int64_t opened_at; /* connection time, for the Hello deadline */
 	char token[QUIZ_TOKEN_BUF]; /* resume token given in Welcome */
-	struct clocksync cs;	    /* server-side: this peer's delay */
+	struct clocksync_delays cs; /* this peer's delays */
 	int64_t ping_t0;	    /* Ping awaiting its Pong, 0 if none */
 	int64_t ping_at;	    /* when the last Ping was sent */
 	unsigned pongs;

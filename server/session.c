@@ -260,8 +260,8 @@ static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
 		return; /* stale or forged: ignore */
 	ss->ping_t0 = 0;
 	ss->pings_lost = 0;
-	if (clocksync_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
-			  (int64_t)p->t2, recv_us) < 0)
+	if (clocksync_delays_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
+				 (int64_t)p->t2, recv_us) < 0)
 		return;
 	ss->pongs++;
 }
