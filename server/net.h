@@ -98,7 +98,10 @@ int conn_send(struct conn *c, struct wbuf *b);
 /* Closes after the queued output is flushed (graceful) or at once. */
 void conn_close(struct conn *c, int graceful);
 uint64_t conn_id(const struct conn *c);
-const char *conn_tag(const struct conn *c); /* "c42" */
+/* "c42": written into one of a few rotating buffers, valid until a few
+ * more calls (enough for a log line naming two connections); copy it to
+ * keep it. */
+const char *conn_tag(const struct conn *c);
 /* The peer's IP address as text ("127.0.0.1", "::1"; "?" if unknown): the
  * key of per-address accounting. */
 const char *conn_peer(const struct conn *c);
