@@ -128,13 +128,15 @@ struct lroom {
 	int closing_handles; /* removal: handles still closing */
 };
 
-/* A resume token's hash (SHA-256, 64 hex digits: tokens are never kept
- * in clear, so the table can be rebuilt from the store after a restart)
- * and the seat it was given for. */
+/* A resume token's hash (SHA-256: tokens are never kept in clear, so the
+ * table can be rebuilt from the store after a restart), in binary (the
+ * store and the API speak its 64 hex digits), and the seat it was given
+ * for. 48 bytes: the table holds one per contestant. */
 struct seat_ref {
-	char hash[TOKEN_HASH_HEX + 1];
-	struct lroom *room; /* NULL: free or revoked */
+	uint8_t hash[TOKEN_HASH_HEX / 2];
+	struct lroom *room; /* NULL: revoked */
 	uint32_t player;    /* 0 for the host */
+	bool used;	    /* the slot holds a hash */
 };
 
 struct hub {
@@ -185,7 +187,8 @@ void lroom_finish(struct lroom *lr);
 struct lroom *lroom_alloc(struct hub *h, const char *code, const char *owner);
 
 /* seats.c: the resume table is keyed by the hash of the token
- * (token_hash_hex) */
+ * (token_hash_hex: 64 lowercase hex digits; seats_ref_find finds nothing
+ * for other text, and seats_ref_put ignores it) */
 struct seat_ref *seats_ref_find(struct hub *h, const char *hash);
 void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player);

@@ -14,18 +14,85 @@
 #include "text.h"
 #include "xalloc.h"
 
+/* Reads a token hash's 64 hex digits into its bytes; -1 if it is not
+ * that. */
+static int ref_hash_bin(const char *hex, uint8_t out[TOKEN_HASH_HEX / 2])
+{
+	size_t i;
+
+	for (i = 0; i < TOKEN_HASH_HEX; i++) {
+		int c = (unsigned char)hex[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return hex[TOKEN_HASH_HEX] ? -1 : 0;
+}
+
+/* The home slot of a hash: its first bytes (SHA-256 spreads them). */
+static size_t ref_home(const uint8_t *hash, size_t mask)
+{
+	uint64_t x;
+
+	memcpy(&x, hash, sizeof(x));
+	return (size_t)x & mask;
+}
+
+/* Whether two hashes are equal, in constant time. */
+static bool ref_hash_eq(const uint8_t *a, const uint8_t *b)
+{
+	volatile uint8_t diff = 0;
+	size_t i;
+
+	for (i = 0; i < TOKEN_HASH_HEX / 2; i++)
+		diff |= (uint8_t)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+/* The slot of a binary hash: its entry, or the empty slot it would take. */
+static size_t ref_slot(const struct hub *h, const uint8_t *hash)
+{
+	size_t mask = h->refcap - 1, i;
+
+	for (i = ref_home(hash, mask); h->refs[i].used; i = (i + 1) & mask)
+		if (ref_hash_eq(hash, h->refs[i].hash))
+			break;
+	return i;
+}
+
 /* The seat a resume token was given for, by the token's hash, or NULL. */
 struct seat_ref *seats_ref_find(struct hub *h, const char *hash)
 {
-	size_t i, mask;
+	uint8_t bin[TOKEN_HASH_HEX / 2];
+	size_t i;
 
-	if (!h->refcap)
+	if (!h->refcap || ref_hash_bin(hash, bin) < 0)
 		return NULL;
-	mask = h->refcap - 1;
-	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
-		if (text_secret_eq(hash, h->refs[i].hash))
-			return &h->refs[i];
-	return NULL;
+	i = ref_slot(h, bin);
+	return h->refs[i].used ? &h->refs[i] : NULL;
+}
+
+/* Puts a binary hash's seat in the table (there is room). */
+static void ref_put_bin(struct hub *h, const uint8_t *hash, struct lroom *lr,
+			uint32_t player)
+{
+	size_t i = ref_slot(h, hash);
+
+	if (!h->refs[i].used) {
+		h->nrefs++;
+		memcpy(h->refs[i].hash, hash, sizeof(h->refs[i].hash));
+		h->refs[i].used = true;
+	}
+	h->refs[i].room = lr;
+	h->refs[i].player = player;
 }
 
 /* Rebuilds the token table with room for cap entries, keeping only the
@@ -39,29 +106,25 @@ static void seats_ref_rebuild(struct hub *h, size_t cap)
 	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
 	h->nrefs = 0;
 	for (i = 0; i < oldcap; i++)
-		if (old[i].hash[0] && old[i].room)
-			seats_ref_put(h, old[i].hash, old[i].room,
-				      old[i].player);
+		if (old[i].used && old[i].room)
+			ref_put_bin(h, old[i].hash, old[i].room, old[i].player);
 	free(old);
 }
 
-/* Gives the token of hash `hash` the seat (room, player; 0: the host). */
+/* Gives the token of hash `hash` the seat (room, player; 0: the host).
+ * The table is kept at most three quarters full. */
 void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player)
 {
-	size_t i, mask;
+	uint8_t bin[TOKEN_HASH_HEX / 2];
 
-	if ((h->nrefs + 1) * 2 > h->refcap)
+	if (ref_hash_bin(hash, bin) < 0) {
+		log_error("hub", "not a token hash: seat not recorded");
+		return;
+	}
+	if ((h->nrefs + 1) * 4 > h->refcap * 3)
 		seats_ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
-	mask = h->refcap - 1;
-	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
-		if (strcmp(h->refs[i].hash, hash) == 0)
-			break;
-	if (!h->refs[i].hash[0])
-		h->nrefs++;
-	snprintf(h->refs[i].hash, sizeof(h->refs[i].hash), "%s", hash);
-	h->refs[i].room = lr;
-	h->refs[i].player = player;
+	ref_put_bin(h, bin, lr, player);
 }
 
 /* Remembers that a contestant's lobby seat emptied now. */
