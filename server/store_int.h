@@ -96,9 +96,15 @@ enum { OPV_NULL, OPV_INT, OPV_TEXT };
  * (parameters ?1.. in order). */
 struct op_step {
 	uint16_t sql;	/* index into the catalogue (server/store_ops.c) */
-	uint16_t nval;	/* values of this step */
-	uint32_t first; /* index of its first value in op->vals */
+	uint16_t nval;	/* values of this step, or OP_ROW */
+	uint32_t first; /* index of its first value in op->vals (OP_ROW: of
+			   its row in the op's string block) */
 };
+
+/* A step whose values are one row of a typed array kept in the op's
+ * string block, bound by the step's statement (store_bookings: 48 bytes a
+ * booking queued instead of 192 as 11 generic values). */
+#define OP_ROW UINT16_MAX
 
 /* One queued operation: one allocation holding its steps, their values and
  * copies of their strings (built by server/store_ops.c, freed with free()).

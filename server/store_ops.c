@@ -245,6 +245,35 @@ const char *store_op_name(const struct op *op)
 	return op_defs[op->steps[0].sql].name;
 }
 
+/* The values of a row step (OP_ROW): a booking's row, or the points of
+ * the player's answer. Returns how many (0: not a row statement). */
+static uint32_t op_row_values(const struct op *op, const struct op_step *step,
+			      int64_t *out)
+{
+	const struct store_booking *b;
+
+	if (step->sql != OPS_BOOKING && step->sql != OPS_BOOKING_POINTS)
+		return 0;
+	if (((size_t)step->first + 1) * sizeof(*b) > op->str_cap)
+		return 0;
+	b = (const struct store_booking *)(const void *)op->strs + step->first;
+	if (step->sql == OPS_BOOKING_POINTS) {
+		out[0] = (int64_t)b->match;
+		out[1] = b->player;
+		out[2] = b->q;
+		out[3] = b->delta;
+		return 4;
+	}
+	out[0] = (int64_t)b->match;
+	out[1] = b->q;
+	out[2] = b->player;
+	out[3] = b->delta;
+	out[4] = b->answered ? 1 : 0;
+	out[5] = b->correct ? 1 : 0;
+	out[6] = b->stake;
+	return 7;
+}
+
 /* Binds one step's values and runs its statement. */
 static int store_step_exec(struct store *s, const struct op *op,
 			   const struct op_step *step)
@@ -252,21 +281,26 @@ static int store_step_exec(struct store *s, const struct op *op,
 	const struct op_def *def;
 	const struct op_val *v;
 	sqlite3_stmt *st;
-	uint32_t i;
+	int64_t row[7];
+	uint32_t i, nval = step->nval;
 	int rc = SQLITE_OK;
 
 	if (step->sql >= OPS__COUNT)
 		return SQLITE_RANGE;
 	def = &op_defs[step->sql];
 	st = s->ost[step->sql];
+	if (nval == OP_ROW)
+		nval = op_row_values(op, step, row);
 	/* a catalogue bug, never retried: the statement wants other values */
-	if (sqlite3_bind_parameter_count(st) != (int)step->nval) {
+	if (nval == 0 || sqlite3_bind_parameter_count(st) != (int)nval) {
 		fprintf(stderr, "store: %s: %u values for %d parameters\n",
-			def->name, (unsigned)step->nval,
+			def->name, (unsigned)nval,
 			sqlite3_bind_parameter_count(st));
 		return SQLITE_RANGE;
 	}
-	for (i = 0; i < step->nval && rc == SQLITE_OK; i++) {
+	for (i = 0; step->nval == OP_ROW && i < nval && rc == SQLITE_OK; i++)
+		rc = sqlite3_bind_int64(st, (int)i + 1, row[i]);
+	for (i = 0; step->nval != OP_ROW && i < nval && rc == SQLITE_OK; i++) {
 		v = &op->vals[step->first + i];
 		if (v->type == OPV_INT)
 			rc = sqlite3_bind_int64(st, (int)i + 1, v->u.i);
@@ -774,23 +808,24 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 	store_push(s, op);
 }
 
-/* Appends a booking's two steps (11 values): its row, and the points of
- * the player's answer. */
-static void op_booking(struct op *op, const struct store_booking *b)
+/* Appends a booking's two row steps (its row, and the points of the
+ * player's answer), both bound from the copy of the booking at index i of
+ * the op's string block. */
+static void op_booking(struct op *op, const struct store_booking *b, size_t i)
 {
-	store_op_step(op, OPS_BOOKING);
-	store_op_int(op, (int64_t)b->match);
-	store_op_int(op, b->q);
-	store_op_int(op, b->player);
-	store_op_int(op, b->delta);
-	store_op_int(op, b->answered ? 1 : 0);
-	store_op_int(op, b->correct ? 1 : 0);
-	store_op_int(op, b->stake);
-	store_op_step(op, OPS_BOOKING_POINTS);
-	store_op_int(op, (int64_t)b->match);
-	store_op_int(op, b->player);
-	store_op_int(op, b->q);
-	store_op_int(op, b->delta);
+	struct op_step *step;
+	int k;
+
+	memcpy(op->strs + i * sizeof(*b), b, sizeof(*b));
+	op->str_used += sizeof(*b);
+	for (k = 0; k < 2; k++) {
+		if (op->nsteps >= op->cap_steps)
+			op_overflow("steps");
+		step = &op->steps[op->nsteps++];
+		step->sql = (uint16_t)(k ? OPS_BOOKING_POINTS : OPS_BOOKING);
+		step->nval = OP_ROW;
+		step->first = (uint32_t)i;
+	}
 }
 
 void store_booking(struct store *s, const struct store_booking *b)
@@ -805,14 +840,15 @@ void store_bookings(struct store *s, const struct store_booking *v, size_t n)
 
 	if (!s || !n)
 		return;
-	if (!v || n > UINT32_MAX / 11) {
+	if (!v || n > UINT32_MAX / 2) {
 		store_op_reject(s, "booking", 0, 0);
 		return;
 	}
-	op = store_op_new(v[0].match, 0, (uint32_t)(2 * n), (uint32_t)(11 * n),
-			  0);
+	/* the block after struct op is aligned for the bookings: no values,
+	 * and steps of 8 bytes */
+	op = store_op_new(v[0].match, 0, (uint32_t)(2 * n), 0, n * sizeof(*v));
 	for (i = 0; i < n; i++)
-		op_booking(op, &v[i]);
+		op_booking(op, &v[i], i);
 	store_push(s, op);
 }
 
