@@ -140,6 +140,9 @@ struct store_result {
 	int64_t total_time_us;
 };
 void store_result(struct store *s, const struct store_result *r);
+/* The results of every contestant of a match as one operation (one queue
+ * entry, one savepoint), as store_bookings. */
+void store_results(struct store *s, const struct store_result *v, size_t n);
 /* The match ended (finished = played to the end, else ended by host). */
 void store_match_end(struct store *s, uint64_t match, bool finished);
 /* The match was running when quizd stopped: state 'interrupted' (it may be

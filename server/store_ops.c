@@ -245,13 +245,28 @@ const char *store_op_name(const struct op *op)
 	return op_defs[op->steps[0].sql].name;
 }
 
-/* The values of a row step (OP_ROW): a booking's row, or the points of
- * the player's answer. Returns how many (0: not a row statement). */
+/* The values of a row step (OP_ROW): a result, a booking's row, or the
+ * points of the player's answer. Returns how many (0: not a row
+ * statement). */
 static uint32_t op_row_values(const struct op *op, const struct op_step *step,
 			      int64_t *out)
 {
 	const struct store_booking *b;
+	const struct store_result *r;
 
+	if (step->sql == OPS_RESULT) {
+		if (((size_t)step->first + 1) * sizeof(*r) > op->str_cap)
+			return 0;
+		r = (const struct store_result *)(const void *)op->strs +
+		    step->first;
+		out[0] = (int64_t)r->match;
+		out[1] = r->player;
+		out[2] = r->rank;
+		out[3] = r->score;
+		out[4] = r->correct;
+		out[5] = r->total_time_us;
+		return 6;
+	}
 	if (step->sql != OPS_BOOKING && step->sql != OPS_BOOKING_POINTS)
 		return 0;
 	if (((size_t)step->first + 1) * sizeof(*b) > op->str_cap)
@@ -737,22 +752,31 @@ void store_question_closed(struct store *s, uint64_t match, uint32_t q,
 
 void store_result(struct store *s, const struct store_result *r)
 {
-	struct op *op;
+	store_results(s, r, r ? 1 : 0);
+}
 
-	if (!s)
+void store_results(struct store *s, const struct store_result *v, size_t n)
+{
+	struct op *op;
+	struct op_step *step;
+	size_t i;
+
+	if (!s || !n)
 		return;
-	if (!r) {
+	if (!v || n > UINT32_MAX) {
 		store_op_reject(s, "result", 0, 0);
 		return;
 	}
-	op = store_op_new(r->match, 0, 1, 6, 0);
-	store_op_step(op, OPS_RESULT);
-	store_op_int(op, (int64_t)r->match);
-	store_op_int(op, r->player);
-	store_op_int(op, r->rank);
-	store_op_int(op, r->score);
-	store_op_int(op, r->correct);
-	store_op_int(op, r->total_time_us);
+	/* the rows are kept typed (OP_ROW): 40 bytes a result */
+	op = store_op_new(v[0].match, 0, (uint32_t)n, 0, n * sizeof(*v));
+	memcpy(op->strs, v, n * sizeof(*v));
+	op->str_used = n * sizeof(*v);
+	for (i = 0; i < n; i++) {
+		step = &op->steps[op->nsteps++];
+		step->sql = OPS_RESULT;
+		step->nval = OP_ROW;
+		step->first = (uint32_t)i;
+	}
 	store_push(s, op);
 }
 

@@ -296,6 +296,14 @@ void store_result(struct store *s, const struct store_result *r)
 	fake_op(s, 0);
 }
 
+void store_results(struct store *s, const struct store_result *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_result(s, &v[i]);
+}
+
 void store_match_end(struct store *s, uint64_t match, bool finished)
 {
 	(void)match;
