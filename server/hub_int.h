@@ -109,7 +109,8 @@ struct lroom {
 	uint32_t *answered_q;	/* by player id: q + 1 of the player's own last
 				   accepted answer (Result.answered) */
 	struct seat_sent *sent; /* by player id */
-	size_t nseats;
+	size_t nseats;		/* ids below this are valid (zeroed) */
+	size_t seatcap;		/* allocated; only [0, nseats) touched */
 	struct session *watchers; /* host, judges and screens */
 	/* the largest one-way delay of the connected contestants (a press's
 	 * bound_us), refreshed at each buzz question and once a second while

@@ -213,32 +213,32 @@ void seats_watcher_remove(struct lroom *lr, struct session *ss)
 	ss->wprev = ss->wnext = NULL;
 }
 
-/* Grows the seat arrays to hold player ids below n. */
+/* Grows the seat arrays to hold player ids below n. Capacity doubles,
+ * but only the entries up to n are written: the rest of a large array
+ * (mmap'd: see main.c) stays untouched and costs no resident memory. */
 void seats_grow(struct lroom *lr, size_t n)
 {
-	size_t cap = lr->nseats ? lr->nseats : 64;
+	size_t cap = lr->seatcap ? lr->seatcap : 64, old = lr->nseats;
 
-	if (n <= lr->nseats)
+	if (n <= old)
 		return;
-	while (cap < n)
-		cap *= 2;
-	lr->seats = xrealloc(lr->seats, cap * sizeof(*lr->seats));
-	memset(lr->seats + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->seats));
-	lr->one_way = xrealloc(lr->one_way, cap * sizeof(*lr->one_way));
-	memset(lr->one_way + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->one_way));
-	lr->gone_at = xrealloc(lr->gone_at, cap * sizeof(*lr->gone_at));
-	memset(lr->gone_at + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->gone_at));
-	lr->answered_q =
-	    xrealloc(lr->answered_q, cap * sizeof(*lr->answered_q));
-	memset(lr->answered_q + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->answered_q));
-	lr->sent = xrealloc(lr->sent, cap * sizeof(*lr->sent));
-	memset(lr->sent + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->sent));
-	lr->nseats = cap;
+	if (n > lr->seatcap) {
+		while (cap < n)
+			cap *= 2;
+		lr->seats = xrealloc(lr->seats, cap * sizeof(*lr->seats));
+		lr->one_way = xrealloc(lr->one_way, cap * sizeof(*lr->one_way));
+		lr->gone_at = xrealloc(lr->gone_at, cap * sizeof(*lr->gone_at));
+		lr->answered_q =
+		    xrealloc(lr->answered_q, cap * sizeof(*lr->answered_q));
+		lr->sent = xrealloc(lr->sent, cap * sizeof(*lr->sent));
+		lr->seatcap = cap;
+	}
+	memset(lr->seats + old, 0, (n - old) * sizeof(*lr->seats));
+	memset(lr->one_way + old, 0, (n - old) * sizeof(*lr->one_way));
+	memset(lr->gone_at + old, 0, (n - old) * sizeof(*lr->gone_at));
+	memset(lr->answered_q + old, 0, (n - old) * sizeof(*lr->answered_q));
+	memset(lr->sent + old, 0, (n - old) * sizeof(*lr->sent));
+	lr->nseats = n;
 }
 
 /* Seats a session on a player id, growing the seat table. */
