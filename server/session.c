@@ -166,6 +166,41 @@ void server_random_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
+void session_token_hex(const struct session *ss, char out[QUIZ_TOKEN_BUF])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < sizeof(ss->token); i++) {
+		out[2 * i] = hex[ss->token[i] >> 4];
+		out[2 * i + 1] = hex[ss->token[i] & 15];
+	}
+	out[2 * i] = '\0';
+}
+
+/* Reads a resume token of QUIZ_TOKEN_HEX lowercase hex digits (the form
+ * we give) into its bytes; -1 if it is not that. */
+static int token_raw(const char *text, uint8_t out[QUIZ_TOKEN_HEX / 2])
+{
+	size_t i;
+
+	for (i = 0; i < QUIZ_TOKEN_HEX; i++) {
+		int c = (unsigned char)text[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return text[QUIZ_TOKEN_HEX] ? -1 : 0;
+}
+
 /* Copies a peer's string for a log line: printable ASCII as is, any other
  * byte as \xNN, so no control or escape sequence reaches a terminal or a
  * log viewer. Returns out. */
@@ -197,6 +232,8 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
 	const Quiz__V1__Hello *h = env->hello;
 	char sess[24], client[QUIZ_CLIENT_NAME_MAX * 4 + 8];
+	char token[QUIZ_TOKEN_BUF];
+	uint8_t raw[QUIZ_TOKEN_HEX / 2];
 
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq,
@@ -219,12 +256,16 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	}
 	ss->hello = true;
 	conn_set_frame_max(ss->conn, FRAME_MAX);
-	server_random_hex(ss->token, QUIZ_TOKEN_HEX / 2);
-	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
-		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
+	server_random(ss->token, sizeof(ss->token));
+	/* a token that resumes is one we gave: QUIZ_TOKEN_HEX lowercase hex
+	 * digits, kept raw; any other text is an unknown token */
+	if (token_raw(h->resume_token, raw) == 0 &&
+	    hub_resume(ss->srv->hub, ss, h->resume_token))
+		memcpy(ss->token, raw, sizeof(ss->token));
+	session_token_hex(ss, token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
 	w.session = sess;
-	w.resume_token = ss->token;
+	w.resume_token = token;
 	w.protocol_version = QUIZ_PROTOCOL_VERSION;
 	w.player_id = ss->player;
 	w.host = ss->role == ROLE_HOST;
