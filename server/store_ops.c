@@ -755,11 +755,75 @@ void store_result(struct store *s, const struct store_result *r)
 	store_results(s, r, r ? 1 : 0);
 }
 
-void store_results(struct store *s, const struct store_result *v, size_t n)
+/* An op whose values are n typed rows of rowsize bytes, filled in place:
+ * [struct op][rows][steps_per_row * n steps], the rows right after the
+ * header (so store_*_push finds the op from them) and aligned as it is. */
+static struct op *op_rows_new(size_t n, size_t rowsize, uint32_t steps_per_row)
+{
+	size_t rows = (n ? n : 1) * rowsize;
+	size_t bytes = sizeof(struct op) + rows +
+		       (n ? n : 1) * steps_per_row * sizeof(struct op_step);
+	struct op *op = xcalloc(1, bytes);
+
+	op->bytes = bytes;
+	op->strs = (char *)(op + 1);
+	op->str_cap = rows;
+	op->steps = (struct op_step *)(void *)(op->strs + rows);
+	op->cap_steps = (uint32_t)((n ? n : 1) * steps_per_row);
+	op->vals = NULL;
+	return op;
+}
+
+/* The op of rows handed out by op_rows_new. */
+static struct op *op_of_rows(void *rows)
+{
+	return (struct op *)rows - 1;
+}
+
+/* Appends a row step: statement sql bound from row i. */
+static void op_row_step(struct op *op, enum op_sql sql, size_t i)
+{
+	struct op_step *step;
+
+	if (op->nsteps >= op->cap_steps)
+		op_overflow("steps");
+	step = &op->steps[op->nsteps++];
+	step->sql = (uint16_t)sql;
+	step->nval = OP_ROW;
+	step->first = (uint32_t)i;
+}
+
+struct store_result *store_results_new(size_t n)
+{
+	if (n > UINT32_MAX)
+		abort(); /* a caller bug: no room has that many */
+	return (struct store_result *)(void *)op_rows_new(
+		   n, sizeof(struct store_result), 1)
+	    ->strs;
+}
+
+void store_results_push(struct store *s, struct store_result *rows, size_t used)
 {
 	struct op *op;
-	struct op_step *step;
 	size_t i;
+
+	if (!rows)
+		return;
+	op = op_of_rows(rows);
+	if (!s || !used || used * sizeof(*rows) > op->str_cap) {
+		free(op);
+		return;
+	}
+	op->match = rows[0].match;
+	op->str_used = used * sizeof(*rows);
+	for (i = 0; i < used; i++)
+		op_row_step(op, OPS_RESULT, i);
+	store_push(s, op);
+}
+
+void store_results(struct store *s, const struct store_result *v, size_t n)
+{
+	struct store_result *rows;
 
 	if (!s || !n)
 		return;
@@ -767,17 +831,9 @@ void store_results(struct store *s, const struct store_result *v, size_t n)
 		store_op_reject(s, "result", 0, 0);
 		return;
 	}
-	/* the rows are kept typed (OP_ROW): 40 bytes a result */
-	op = store_op_new(v[0].match, 0, (uint32_t)n, 0, n * sizeof(*v));
-	memcpy(op->strs, v, n * sizeof(*v));
-	op->str_used = n * sizeof(*v);
-	for (i = 0; i < n; i++) {
-		step = &op->steps[op->nsteps++];
-		step->sql = OPS_RESULT;
-		step->nval = OP_ROW;
-		step->first = (uint32_t)i;
-	}
-	store_push(s, op);
+	rows = store_results_new(n);
+	memcpy(rows, v, n * sizeof(*v));
+	store_results_push(s, rows, n);
 }
 
 /* Queues the final state of a match. */
@@ -832,35 +888,46 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 	store_push(s, op);
 }
 
-/* Appends a booking's two row steps (its row, and the points of the
- * player's answer), both bound from the copy of the booking at index i of
- * the op's string block. */
-static void op_booking(struct op *op, const struct store_booking *b, size_t i)
-{
-	struct op_step *step;
-	int k;
-
-	memcpy(op->strs + i * sizeof(*b), b, sizeof(*b));
-	op->str_used += sizeof(*b);
-	for (k = 0; k < 2; k++) {
-		if (op->nsteps >= op->cap_steps)
-			op_overflow("steps");
-		step = &op->steps[op->nsteps++];
-		step->sql = (uint16_t)(k ? OPS_BOOKING_POINTS : OPS_BOOKING);
-		step->nval = OP_ROW;
-		step->first = (uint32_t)i;
-	}
-}
-
 void store_booking(struct store *s, const struct store_booking *b)
 {
 	store_bookings(s, b, b ? 1 : 0);
 }
 
-void store_bookings(struct store *s, const struct store_booking *v, size_t n)
+struct store_booking *store_bookings_new(size_t n)
+{
+	if (n > UINT32_MAX / 2)
+		abort(); /* a caller bug: no room has that many */
+	return (struct store_booking *)(void *)op_rows_new(
+		   n, sizeof(struct store_booking), 2)
+	    ->strs;
+}
+
+void store_bookings_push(struct store *s, struct store_booking *rows,
+			 size_t used)
 {
 	struct op *op;
 	size_t i;
+
+	if (!rows)
+		return;
+	op = op_of_rows(rows);
+	if (!s || !used || used * sizeof(*rows) > op->str_cap) {
+		free(op);
+		return;
+	}
+	op->match = rows[0].match;
+	op->str_used = used * sizeof(*rows);
+	/* each booking: its row, and the points of the player's answer */
+	for (i = 0; i < used; i++) {
+		op_row_step(op, OPS_BOOKING, i);
+		op_row_step(op, OPS_BOOKING_POINTS, i);
+	}
+	store_push(s, op);
+}
+
+void store_bookings(struct store *s, const struct store_booking *v, size_t n)
+{
+	struct store_booking *rows;
 
 	if (!s || !n)
 		return;
@@ -868,12 +935,9 @@ void store_bookings(struct store *s, const struct store_booking *v, size_t n)
 		store_op_reject(s, "booking", 0, 0);
 		return;
 	}
-	/* the block after struct op is aligned for the bookings: no values,
-	 * and steps of 8 bytes */
-	op = store_op_new(v[0].match, 0, (uint32_t)(2 * n), 0, n * sizeof(*v));
-	for (i = 0; i < n; i++)
-		op_booking(op, &v[i], i);
-	store_push(s, op);
+	rows = store_bookings_new(n);
+	memcpy(rows, v, n * sizeof(*v));
+	store_bookings_push(s, rows, n);
 }
 
 /* True if h is 64 lowercase hex digits (a hash, never a raw token). */
