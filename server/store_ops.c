@@ -240,6 +240,8 @@ void store_ops_finalize(struct store *s)
 /* Name of an operation for the log. */
 const char *store_op_name(const struct op *op)
 {
+	if (op->row_nsql)
+		return op_defs[op->row_sql[0]].name;
 	if (!op->nsteps || op->steps[0].sql >= OPS__COUNT)
 		return "barrier";
 	return op_defs[op->steps[0].sql].name;
@@ -341,9 +343,19 @@ static int store_step_exec(struct store *s, const struct op *op,
 /* Runs the steps of an operation in order; stops at the first error. */
 int store_op_exec(struct store *s, const struct op *op)
 {
+	struct op_step row = {.nval = OP_ROW};
 	uint32_t i;
 	int rc = SQLITE_OK;
 
+	if (op->row_nsql) {
+		/* an op of rows: its steps are made, not stored */
+		for (i = 0; i < op->nsteps && rc == SQLITE_OK; i++) {
+			row.sql = op->row_sql[i % op->row_nsql];
+			row.first = i / op->row_nsql;
+			rc = store_step_exec(s, op, &row);
+		}
+		return rc;
+	}
 	for (i = 0; i < op->nsteps && rc == SQLITE_OK; i++)
 		rc = store_step_exec(s, op, &op->steps[i]);
 	return rc;
@@ -755,22 +767,22 @@ void store_result(struct store *s, const struct store_result *r)
 	store_results(s, r, r ? 1 : 0);
 }
 
-/* An op whose values are n typed rows of rowsize bytes, filled in place:
- * [struct op][rows][steps_per_row * n steps], the rows right after the
- * header (so store_*_push finds the op from them) and aligned as it is. */
-static struct op *op_rows_new(size_t n, size_t rowsize, uint32_t steps_per_row)
+/* An op of n typed rows of rowsize bytes, filled in place, whose rows
+ * each run the statements sql[0 .. nsql): [struct op][rows], the rows
+ * right after the header (so store_*_push finds the op from them) and
+ * aligned as it is. */
+static struct op *op_rows_new(size_t n, size_t rowsize, const uint16_t *sql,
+			      uint8_t nsql)
 {
 	size_t rows = (n ? n : 1) * rowsize;
-	size_t bytes = sizeof(struct op) + rows +
-		       (n ? n : 1) * steps_per_row * sizeof(struct op_step);
+	size_t bytes = sizeof(struct op) + rows;
 	struct op *op = xcalloc(1, bytes);
 
 	op->bytes = bytes;
 	op->strs = (char *)(op + 1);
 	op->str_cap = rows;
-	op->steps = (struct op_step *)(void *)(op->strs + rows);
-	op->cap_steps = (uint32_t)((n ? n : 1) * steps_per_row);
-	op->vals = NULL;
+	op->row_nsql = nsql;
+	memcpy(op->row_sql, sql, nsql * sizeof(*sql));
 	return op;
 }
 
@@ -780,45 +792,37 @@ static struct op *op_of_rows(void *rows)
 	return (struct op *)rows - 1;
 }
 
-/* Appends a row step: statement sql bound from row i. */
-static void op_row_step(struct op *op, enum op_sql sql, size_t i)
+/* Queues the first `used` rows of an op of rows (frees it when there is
+ * no store or nothing to write). */
+static void op_rows_push(struct store *s, struct op *op, uint64_t match,
+			 size_t used, size_t rowsize)
 {
-	struct op_step *step;
-
-	if (op->nsteps >= op->cap_steps)
-		op_overflow("steps");
-	step = &op->steps[op->nsteps++];
-	step->sql = (uint16_t)sql;
-	step->nval = OP_ROW;
-	step->first = (uint32_t)i;
+	if (!s || !used || used * rowsize > op->str_cap) {
+		free(op);
+		return;
+	}
+	op->match = match;
+	op->str_used = used * rowsize;
+	op->nsteps = (uint32_t)(used * op->row_nsql);
+	store_push(s, op);
 }
 
 struct store_result *store_results_new(size_t n)
 {
+	static const uint16_t sql[] = {OPS_RESULT};
+
 	if (n > UINT32_MAX)
 		abort(); /* a caller bug: no room has that many */
 	return (struct store_result *)(void *)op_rows_new(
-		   n, sizeof(struct store_result), 1)
+		   n, sizeof(struct store_result), sql, 1)
 	    ->strs;
 }
 
 void store_results_push(struct store *s, struct store_result *rows, size_t used)
 {
-	struct op *op;
-	size_t i;
-
-	if (!rows)
-		return;
-	op = op_of_rows(rows);
-	if (!s || !used || used * sizeof(*rows) > op->str_cap) {
-		free(op);
-		return;
-	}
-	op->match = rows[0].match;
-	op->str_used = used * sizeof(*rows);
-	for (i = 0; i < used; i++)
-		op_row_step(op, OPS_RESULT, i);
-	store_push(s, op);
+	if (rows)
+		op_rows_push(s, op_of_rows(rows), used ? rows[0].match : 0,
+			     used, sizeof(*rows));
 }
 
 void store_results(struct store *s, const struct store_result *v, size_t n)
@@ -895,34 +899,22 @@ void store_booking(struct store *s, const struct store_booking *b)
 
 struct store_booking *store_bookings_new(size_t n)
 {
+	/* each booking: its row, and the points of the player's answer */
+	static const uint16_t sql[] = {OPS_BOOKING, OPS_BOOKING_POINTS};
+
 	if (n > UINT32_MAX / 2)
 		abort(); /* a caller bug: no room has that many */
 	return (struct store_booking *)(void *)op_rows_new(
-		   n, sizeof(struct store_booking), 2)
+		   n, sizeof(struct store_booking), sql, 2)
 	    ->strs;
 }
 
 void store_bookings_push(struct store *s, struct store_booking *rows,
 			 size_t used)
 {
-	struct op *op;
-	size_t i;
-
-	if (!rows)
-		return;
-	op = op_of_rows(rows);
-	if (!s || !used || used * sizeof(*rows) > op->str_cap) {
-		free(op);
-		return;
-	}
-	op->match = rows[0].match;
-	op->str_used = used * sizeof(*rows);
-	/* each booking: its row, and the points of the player's answer */
-	for (i = 0; i < used; i++) {
-		op_row_step(op, OPS_BOOKING, i);
-		op_row_step(op, OPS_BOOKING_POINTS, i);
-	}
-	store_push(s, op);
+	if (rows)
+		op_rows_push(s, op_of_rows(rows), used ? rows[0].match : 0,
+			     used, sizeof(*rows));
 }
 
 void store_bookings(struct store *s, const struct store_booking *v, size_t n)
