@@ -104,7 +104,8 @@ struct conn {
 	/* while open: when the partial frame's first byte came; while
 	 * closing: when the close began */
 	int64_t since;
-	size_t out_bytes;
+	uint32_t
+	    out_bytes; /* queued; net_new keeps max_out_bytes below 4 GiB */
 	uint32_t frame_max;   /* longest payload this peer may send */
 	uint32_t discarded;   /* bytes read and dropped while closing */
 	unsigned drained : 1; /* the next read would find nothing: skip it */
@@ -412,7 +413,7 @@ static void on_write(uv_write_t *req, int status)
 {
 	struct wreq *w = (struct wreq *)req;
 
-	w->c->out_bytes -= w->b->len;
+	w->c->out_bytes -= (uint32_t)w->b->len;
 	wbuf_unref(w->b);
 	if (status < 0 && !w->c->closing) {
 		log_debug(conn_tag(w->c), "write failed: %s",
@@ -455,10 +456,10 @@ int conn_send(struct conn *c, struct wbuf *b)
 	w->c = c;
 	w->b = b;
 	wbuf_ref(b);
-	c->out_bytes += b->len;
+	c->out_bytes += (uint32_t)b->len;
 	r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
 	if (r < 0) {
-		c->out_bytes -= b->len;
+		c->out_bytes -= (uint32_t)b->len;
 		wbuf_unref(b);
 		free(w);
 		conn_close(c, 0);
@@ -1015,6 +1016,8 @@ struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 
 	n->loop = loop;
 	n->lim = *lim;
+	if (n->lim.max_out_bytes > UINT32_MAX - READ_CHUNK)
+		n->lim.max_out_bytes = UINT32_MAX - READ_CHUNK;
 	n->cb = *cb;
 	n->arg = arg;
 	n->lfd = -1;

@@ -63,9 +63,10 @@ struct session {
 	struct conn *conn;
 	struct server *srv;
 	struct session *prev, *next; /* all sessions (ping round robin) */
-	int64_t opened_at;  /* connection time, for the Hello deadline */
-	int64_t ping_t0;    /* Ping awaiting its Pong, 0 if none */
-	int64_t ping_at;    /* when the last Ping was sent */
+	int64_t ping_t0;	     /* Ping awaiting its Pong, 0 if none */
+	/* when the last Ping was sent; before Hello (no Ping yet), when the
+	 * connection opened: the Hello deadline counts from it */
+	int64_t ping_at;
 	struct bucket rate; /* requests it may make now */
 	struct lroom *room;
 	struct session *wprev, *wnext; /* room watcher list (host, screens) */

@@ -508,8 +508,8 @@ static void on_open(struct conn *c, void *arg)
 
 	ss->conn = c;
 	ss->srv = s;
-	ss->opened_at = net_now_us();
-	bucket_init(&ss->rate, s->cfg.rate_burst, ss->opened_at);
+	ss->ping_at = net_now_us();
+	bucket_init(&ss->rate, s->cfg.rate_burst, ss->ping_at);
 	conn_set_frame_max(c, HELLO_FRAME_MAX);
 	ss->next = s->sessions;
 	if (s->sessions)
@@ -614,7 +614,7 @@ static void ping_round(struct server *s)
 		if (ss->ending)
 			continue;
 		if (!ss->hello) {
-			if (now - ss->opened_at > hello_us)
+			if (now - ss->ping_at > hello_us)
 				session_fail(ss, QE_TIMEOUT, 0,
 					     "no Hello in time");
 			continue;
