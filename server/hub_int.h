@@ -137,15 +137,20 @@ struct seat_ref {
 	uint8_t hash[TOKEN_HASH_HEX / 2];
 	struct lroom *room; /* NULL: revoked */
 	uint32_t player;    /* 0 for the host */
-	bool used;	    /* the slot holds a hash */
 };
 
 struct hub {
 	struct server *srv;
 	struct lroom *rooms;
 	uint32_t nrooms;
-	struct seat_ref *refs; /* open addressing by token */
+	/* the resume table: entries in the order given (refcap allocated),
+	 * and an open-addressing index of them by token hash (slots[i] - 1
+	 * is an entry, 0 a free slot): 48 bytes an entry and 4 a slot, not
+	 * 48 bytes a slot */
+	struct seat_ref *refs;
 	size_t nrefs, refcap;
+	uint32_t *slots;
+	size_t slotcap;
 	struct pending *pend; /* ring */
 	size_t phead, plen, pcap;
 	uint64_t next_token;

@@ -57,13 +57,14 @@ static bool ref_hash_eq(const uint8_t *a, const uint8_t *b)
 	return diff == 0;
 }
 
-/* The slot of a binary hash: its entry, or the empty slot it would take. */
+/* The slot of a binary hash in the index: the one holding its entry, or
+ * the empty slot it would take. */
 static size_t ref_slot(const struct hub *h, const uint8_t *hash)
 {
-	size_t mask = h->refcap - 1, i;
+	size_t mask = h->slotcap - 1, i;
 
-	for (i = ref_home(hash, mask); h->refs[i].used; i = (i + 1) & mask)
-		if (ref_hash_eq(hash, h->refs[i].hash))
+	for (i = ref_home(hash, mask); h->slots[i]; i = (i + 1) & mask)
+		if (ref_hash_eq(hash, h->refs[h->slots[i] - 1].hash))
 			break;
 	return i;
 }
@@ -74,45 +75,58 @@ struct seat_ref *seats_ref_find(struct hub *h, const char *hash)
 	uint8_t bin[TOKEN_HASH_HEX / 2];
 	size_t i;
 
-	if (!h->refcap || ref_hash_bin(hash, bin) < 0)
+	if (!h->slotcap || ref_hash_bin(hash, bin) < 0)
 		return NULL;
 	i = ref_slot(h, bin);
-	return h->refs[i].used ? &h->refs[i] : NULL;
+	return h->slots[i] ? &h->refs[h->slots[i] - 1] : NULL;
 }
 
-/* Puts a binary hash's seat in the table (there is room). */
+/* Puts a binary hash's seat in the table (the index has room). */
 static void ref_put_bin(struct hub *h, const uint8_t *hash, struct lroom *lr,
 			uint32_t player)
 {
 	size_t i = ref_slot(h, hash);
+	struct seat_ref *r;
 
-	if (!h->refs[i].used) {
-		h->nrefs++;
-		memcpy(h->refs[i].hash, hash, sizeof(h->refs[i].hash));
-		h->refs[i].used = true;
+	if (!h->slots[i]) {
+		if (h->nrefs == h->refcap) {
+			/* doubles; the spare capacity stays untouched */
+			h->refcap = h->refcap ? h->refcap * 2 : 256;
+			h->refs =
+			    xrealloc(h->refs, h->refcap * sizeof(*h->refs));
+		}
+		r = &h->refs[h->nrefs++];
+		memcpy(r->hash, hash, sizeof(r->hash));
+		h->slots[i] = (uint32_t)h->nrefs;
+	} else {
+		r = &h->refs[h->slots[i] - 1];
 	}
-	h->refs[i].room = lr;
-	h->refs[i].player = player;
+	r->room = lr;
+	r->player = player;
 }
 
-/* Rebuilds the token table with room for cap entries, keeping only the
- * tokens whose room is live (a removed room's tokens go). */
-static void seats_ref_rebuild(struct hub *h, size_t cap)
+/* Rebuilds the token table with an index of slotcap slots, keeping only
+ * the tokens whose room is live (a removed room's tokens go). */
+static void seats_ref_rebuild(struct hub *h, size_t slotcap)
 {
-	struct seat_ref *old = h->refs;
-	size_t i, oldcap = h->refcap;
+	size_t i, n = h->nrefs, k = 0;
 
-	h->refcap = cap;
-	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
+	for (i = 0; i < n; i++)
+		if (h->refs[i].room)
+			h->refs[k++] = h->refs[i];
+	free(h->slots);
+	h->slotcap = slotcap;
+	h->slots = xcalloc(h->slotcap, sizeof(*h->slots));
 	h->nrefs = 0;
-	for (i = 0; i < oldcap; i++)
-		if (old[i].used && old[i].room)
-			ref_put_bin(h, old[i].hash, old[i].room, old[i].player);
-	free(old);
+	for (i = 0; i < k; i++) {
+		struct seat_ref e = h->refs[i]; /* put again at index i */
+
+		ref_put_bin(h, e.hash, e.room, e.player);
+	}
 }
 
 /* Gives the token of hash `hash` the seat (room, player; 0: the host).
- * The table is kept at most three quarters full. */
+ * The index is kept at most three quarters full. */
 void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player)
 {
@@ -122,8 +136,8 @@ void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		log_error("hub", "not a token hash: seat not recorded");
 		return;
 	}
-	if ((h->nrefs + 1) * 4 > h->refcap * 3)
-		seats_ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
+	if ((h->nrefs + 1) * 4 > h->slotcap * 3)
+		seats_ref_rebuild(h, h->slotcap ? h->slotcap * 2 : 256);
 	ref_put_bin(h, bin, lr, player);
 }
 
@@ -367,10 +381,10 @@ void seats_ref_drop_room(struct hub *h, struct lroom *lr)
 {
 	size_t i;
 
-	for (i = 0; i < h->refcap; i++)
+	for (i = 0; i < h->nrefs; i++)
 		if (h->refs[i].room == lr)
 			h->refs[i].room = NULL;
-	seats_ref_rebuild(h, h->refcap);
+	seats_ref_rebuild(h, h->slotcap);
 }
 
 int hub_resume(struct hub *h, struct session *ss, const char *token)
