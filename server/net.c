@@ -179,6 +179,14 @@ uint32_t net_conn_count(const struct net *n)
 {
 	return n->nconns;
 }
+struct conn *net_conns(const struct net *n)
+{
+	return n->conns;
+}
+struct conn *conn_next(const struct conn *c)
+{
+	return c->next;
+}
 void conn_set_frame_max(struct conn *c, size_t max)
 {
 	c->frame_max = (uint32_t)(max < FRAME_MAX ? max : FRAME_MAX);

@@ -91,6 +91,12 @@ void net_stop_listening(struct net *n);
 /* Stops listening and closes every connection; frees n when done. */
 void net_close(struct net *n);
 uint32_t net_conn_count(const struct net *n);
+/* The connections, newest first, for a walk that visits each (the layer
+ * above keeps no list of its own): conn_next gives the one after c, or
+ * NULL. A connection closed during the walk stays listed until its
+ * on_close, which comes after the walk. */
+struct conn *net_conns(const struct net *n);
+struct conn *conn_next(const struct conn *c);
 
 /* Queues one frame (takes its own reference). When the connection's queue
  * would pass max_out_bytes it is dropped instead and -ENOBUFS returned. */

@@ -62,8 +62,7 @@ enum session_role { ROLE_NONE, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN };
 struct session {
 	struct conn *conn;
 	struct server *srv;
-	struct session *prev, *next; /* all sessions (ping round robin) */
-	int64_t ping_t0;	     /* Ping awaiting its Pong, 0 if none */
+	int64_t ping_t0; /* Ping awaiting its Pong, 0 if none */
 	/* when the last Ping was sent; before Hello (no Ping yet), when the
 	 * connection opened: the Hello deadline counts from it */
 	int64_t ping_at;
@@ -95,7 +94,6 @@ struct server {
 	const struct bank *bank;
 	struct hub *hub;
 	struct practice_srv *practice; /* persons and their practice state */
-	struct session *sessions;
 	uv_timer_t ping_timer;
 	struct afterio ping_after_io; /* pings go out after the reads */
 	uint32_t nsessions;

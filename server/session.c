@@ -511,10 +511,6 @@ static void on_open(struct conn *c, void *arg)
 	ss->ping_at = net_now_us();
 	bucket_init(&ss->rate, s->cfg.rate_burst, ss->ping_at);
 	conn_set_frame_max(c, HELLO_FRAME_MAX);
-	ss->next = s->sessions;
-	if (s->sessions)
-		s->sessions->prev = ss;
-	s->sessions = ss;
 	s->nsessions++;
 	conn_set_data(c, ss);
 	log_debug(conn_tag(c), "connected");
@@ -581,12 +577,6 @@ static void on_close(struct conn *c, void *arg)
 	if (ss->room && s->hub)
 		hub_detach(s->hub, ss);
 	practice_srv_detach(ss);
-	if (ss->prev)
-		ss->prev->next = ss->next;
-	else
-		s->sessions = ss->next;
-	if (ss->next)
-		ss->next->prev = ss->prev;
 	s->nsessions--;
 	log_debug(conn_tag(c), "closed");
 	free(ss);
@@ -607,9 +597,16 @@ static void ping_round(struct server *s)
 	int64_t hello_us = (int64_t)s->cfg.hello_timeout_ms * 1000;
 	int64_t lost_us = (int64_t)s->cfg.ping_timeout_ms * 1000;
 	struct session *ss;
+	struct conn *c;
 
-	for (ss = s->sessions; ss; ss = ss->next) {
-		bool warm = ss->pongs < PING_BURST;
+	/* every session, by its connection (net's list: no list of our own
+	 * in each session) */
+	for (c = net_conns(s->net); c; c = conn_next(c)) {
+		bool warm;
+
+		if (!(ss = conn_data(c)))
+			continue;
+		warm = ss->pongs < PING_BURST;
 
 		if (ss->ending)
 			continue;
@@ -714,15 +711,17 @@ int server_listen(struct server *s, const char *host, int port, int *bound)
 
 void server_shutdown(struct server *s)
 {
-	struct session *ss, *next;
+	struct session *ss;
+	struct conn *c;
 	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server restarting");
 
 	/* no new connection: a client retrying during the grace would be
 	 * seated again by this process, which is going away */
 	net_stop_listening(s->net);
 	hub_shutdown(s->hub);
-	for (ss = s->sessions; ss; ss = next) {
-		next = ss->next;
+	for (c = net_conns(s->net); c; c = conn_next(c)) {
+		if (!(ss = conn_data(c)))
+			continue;
 		if (b)
 			session_send(ss, b);
 		conn_close(ss->conn, 1);

@@ -91,6 +91,25 @@ uint32_t net_conn_count(const struct net *n)
 	return n->nconns;
 }
 
+/* The first connection in a slot from slot i on, or NULL. */
+static struct conn *fake_net_from(const struct net *n, unsigned i)
+{
+	for (; i < FAKE_NET_SLOTS; i++)
+		if (n->slots[i])
+			return n->slots[i];
+	return NULL;
+}
+
+struct conn *net_conns(const struct net *n)
+{
+	return fake_net_from(n, 0);
+}
+
+struct conn *conn_next(const struct conn *c)
+{
+	return fake_net_from(c->net, c->slot + 1);
+}
+
 int conn_send(struct conn *c, struct wbuf *b)
 {
 	if (c->closing)
