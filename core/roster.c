@@ -49,44 +49,65 @@ void roster_free(struct roster *ro)
 	free(ro);
 }
 
-/* Finds the slot of a name key in the table: its id or the empty slot. */
-static size_t key_slot(const struct roster *ro, const char *key)
+/* Whether player p's nickname has the name key `key` (of hash h): the
+ * hashes first, then the key made again from the nickname. */
+static bool key_is(const struct room_player *p, const char *key, uint32_t h)
 {
-	size_t mask = ro->ht_cap - 1, i = text_hash(key) & mask;
+	char pk[TEXT_KEY_MAX + 1];
+
+	return p->key_hash == h && text_name_key(p->nick, pk, sizeof(pk)) > 0 &&
+	       strcmp(pk, key) == 0;
+}
+
+/* Finds the slot of a name key (of hash h) in the table: its id or the
+ * empty slot. */
+static size_t key_slot(const struct roster *ro, const char *key, uint32_t h)
+{
+	size_t mask = ro->ht_cap - 1, i = h & mask;
 
 	while (ro->nick_ht[i] &&
-	       strcmp(ro->players[ro->nick_ht[i] - 1].key, key) != 0)
+	       !key_is(&ro->players[ro->nick_ht[i] - 1], key, h))
 		i = (i + 1) & mask;
 	return i;
 }
 
-/* Keeps the nickname table at most half full. */
+/* Keeps the nickname table at most three quarters full (4 bytes a slot:
+ * 64 KiB for 10,000 players). */
 static void nick_grow(struct roster *ro)
 {
-	size_t i;
+	size_t i, j, mask;
 
-	if (ro->ht_cap && (ro->np + 1) * 2 <= ro->ht_cap)
+	if (ro->ht_cap && (ro->np + 1) * 4 <= ro->ht_cap * 3)
 		return;
 	free(ro->nick_ht);
 	ro->ht_cap = ro->ht_cap ? ro->ht_cap * 2 : 64;
 	ro->nick_ht = xcalloc(ro->ht_cap, sizeof(*ro->nick_ht));
-	for (i = 0; i < ro->np; i++)
-		if (!ro->players[i].left)
-			ro->nick_ht[key_slot(ro, ro->players[i].key)] =
-			    (uint32_t)(i + 1);
+	mask = ro->ht_cap - 1;
+	/* the keys in the table are distinct: each goes to the first free
+	 * slot of its probe chain */
+	for (i = 0; i < ro->np; i++) {
+		if (ro->players[i].left)
+			continue;
+		for (j = ro->players[i].key_hash & mask; ro->nick_ht[j];
+		     j = (j + 1) & mask)
+			;
+		ro->nick_ht[j] = (uint32_t)(i + 1);
+	}
 }
 
-/* Takes a nickname key out of the table, shifting later entries of its probe
- * chain back so no lookup stops early at the hole. */
-static void nick_remove(struct roster *ro, const char *key)
+/* Takes a player out of the nickname table, shifting later entries of its
+ * probe chain back so no lookup stops early at the hole. */
+static void nick_remove(struct roster *ro, const struct room_player *p)
 {
-	size_t mask = ro->ht_cap - 1, i = key_slot(ro, key), j, h;
+	size_t mask = ro->ht_cap - 1, i = p->key_hash & mask, j, h;
 
+	while (ro->nick_ht[i] && ro->nick_ht[i] != p->id)
+		i = (i + 1) & mask;
 	if (!ro->nick_ht[i])
 		return;
 	ro->nick_ht[i] = 0;
 	for (j = (i + 1) & mask; ro->nick_ht[j]; j = (j + 1) & mask) {
-		h = text_hash(ro->players[ro->nick_ht[j] - 1].key) & mask;
+		h = ro->players[ro->nick_ht[j] - 1].key_hash & mask;
 		/* j may fill the hole unless its home lies in (i, j] */
 		if ((j > i && (h <= i || h > j)) ||
 		    (j < i && h <= i && h > j)) {
@@ -214,6 +235,7 @@ int64_t roster_join(struct roster *ro, const char *nick, const char *team,
 	struct room_player *p;
 	char key[TEXT_KEY_MAX + 1], tkey[TEXT_KEY_MAX + 1] = "";
 	size_t slot;
+	uint32_t h;
 	int t;
 
 	/* names are refused or compared by the rules of text_valid_name and
@@ -228,7 +250,8 @@ int64_t roster_join(struct roster *ro, const char *nick, const char *team,
 	if (ro->active >= ro->max_players || ro->np >= slots_max(ro))
 		return -QE_ROOM_FULL;
 	nick_grow(ro);
-	slot = key_slot(ro, key);
+	h = text_hash(key);
+	slot = key_slot(ro, key, h);
 	if (ro->nick_ht[slot])
 		return -QE_NAME_TAKEN;
 	t = team_index(ro, team, tkey);
@@ -243,7 +266,7 @@ int64_t roster_join(struct roster *ro, const char *nick, const char *team,
 	memset(p, 0, sizeof(*p));
 	p->id = (uint32_t)ro->np;
 	snprintf(p->nick, sizeof(p->nick), "%s", nick);
-	memcpy(p->key, key, sizeof(p->key));
+	p->key_hash = h;
 	p->team = t;
 	p->last.q = -1;
 	p->total_time_us = total_time_us;
@@ -281,7 +304,7 @@ int roster_leave(struct roster *ro, uint32_t id)
 
 	if ((r = player_in(ro, id, &p)) < 0)
 		return r;
-	nick_remove(ro, p->key);
+	nick_remove(ro, p);
 	player_out(ro, p);
 	p->left = true;
 	return 0;

@@ -24,12 +24,14 @@ struct room_booking {
 };
 
 struct room_player {
-	uint32_t id; /* 1-based, never reused in a room */
+	uint32_t id;	   /* 1-based, never reused in a room */
+	uint32_t key_hash; /* text_hash(text_name_key(nick)): the key itself
+			      is made again from nick when hashes match, so a
+			      seat does not carry TEXT_KEY_MAX bytes */
 	char nick[QUIZ_NAME_MAX + 1];
-	char key[TEXT_KEY_MAX + 1]; /* text_name_key(nick) */
-	int team;		    /* index into the roster's teams, -1 none */
 	bool kicked;   /* out of the match: removed by the host, or left */
 	bool left;     /* left the lobby: the seat and nickname were freed */
+	int team;      /* index into the roster's teams, -1 none */
 	int64_t score; /* signed */
 	int64_t total_time_us; /* tie-break (docs/PROTOCOL.md, Standing) */
 	uint32_t correct;

@@ -270,6 +270,7 @@ void hub_free(struct hub *h)
 	}
 	guard_free(h->guard);
 	free(h->refs);
+	free(h->slots);
 	free(h->pend);
 	free(h);
 }

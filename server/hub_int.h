@@ -109,7 +109,8 @@ struct lroom {
 	uint32_t *answered_q;	/* by player id: q + 1 of the player's own last
 				   accepted answer (Result.answered) */
 	struct seat_sent *sent; /* by player id */
-	size_t nseats;
+	size_t nseats;		/* ids below this are valid (zeroed) */
+	size_t seatcap;		/* allocated; only [0, nseats) touched */
 	struct session *watchers; /* host, judges and screens */
 	/* the largest one-way delay of the connected contestants (a press's
 	 * bound_us), refreshed at each buzz question and once a second while
@@ -128,12 +129,13 @@ struct lroom {
 	int closing_handles; /* removal: handles still closing */
 };
 
-/* A resume token's hash (SHA-256, 64 hex digits: tokens are never kept
- * in clear, so the table can be rebuilt from the store after a restart)
- * and the seat it was given for. */
+/* A resume token's hash (SHA-256: tokens are never kept in clear, so the
+ * table can be rebuilt from the store after a restart), in binary (the
+ * store and the API speak its 64 hex digits), and the seat it was given
+ * for. 48 bytes: the table holds one per contestant. */
 struct seat_ref {
-	char hash[TOKEN_HASH_HEX + 1];
-	struct lroom *room; /* NULL: free or revoked */
+	uint8_t hash[TOKEN_HASH_HEX / 2];
+	struct lroom *room; /* NULL: revoked */
 	uint32_t player;    /* 0 for the host */
 };
 
@@ -141,8 +143,14 @@ struct hub {
 	struct server *srv;
 	struct lroom *rooms;
 	uint32_t nrooms;
-	struct seat_ref *refs; /* open addressing by token */
+	/* the resume table: entries in the order given (refcap allocated),
+	 * and an open-addressing index of them by token hash (slots[i] - 1
+	 * is an entry, 0 a free slot): 48 bytes an entry and 4 a slot, not
+	 * 48 bytes a slot */
+	struct seat_ref *refs;
 	size_t nrefs, refcap;
+	uint32_t *slots;
+	size_t slotcap;
 	struct pending *pend; /* ring */
 	size_t phead, plen, pcap;
 	uint64_t next_token;
@@ -185,7 +193,8 @@ void lroom_finish(struct lroom *lr);
 struct lroom *lroom_alloc(struct hub *h, const char *code, const char *owner);
 
 /* seats.c: the resume table is keyed by the hash of the token
- * (token_hash_hex) */
+ * (token_hash_hex: 64 lowercase hex digits; seats_ref_find finds nothing
+ * for other text, and seats_ref_put ignores it) */
 struct seat_ref *seats_ref_find(struct hub *h, const char *hash);
 void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player);

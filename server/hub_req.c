@@ -142,9 +142,10 @@ int hub_create_room(struct hub *h, struct session *ss,
 	 * token of RoomCreated (whose hash the store keeps: it also takes
 	 * the seat back after a restart) */
 	{
-		char hash[TOKEN_HASH_HEX + 1];
+		char hash[TOKEN_HASH_HEX + 1], token[QUIZ_TOKEN_BUF];
 
-		token_hash_hex(ss->token, hash);
+		session_token_hex(ss, token);
+		token_hash_hex(token, hash);
 		seats_ref_put(h, hash, lr, 0);
 		seats_ref_put(h, lr->host_hash, lr, 0);
 	}
@@ -208,6 +209,7 @@ static void team_refusal(const struct lroom *lr, const struct hub_join *req)
 int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 {
 	const char *ip = conn_peer(ss->conn);
+	char token[QUIZ_TOKEN_BUF];
 	struct lroom *lr;
 	int64_t pid;
 	int r;
@@ -246,7 +248,8 @@ int hub_join(struct hub *h, struct session *ss, const struct hub_join *req)
 	store_group_begin(h->srv->store);
 	store_player(h->srv->store, lr->match_id, (uint32_t)pid, req->nickname,
 		     req->team);
-	seat_token(lr, (uint32_t)pid, ss->token);
+	session_token_hex(ss, token);
+	seat_token(lr, (uint32_t)pid, token);
 	lroom_flush(lr, NULL);
 	store_group_end(h->srv->store);
 	push_joined(lr, ss, req->seq);
@@ -260,6 +263,7 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 	      const char *host_token, const char *judge_token, uint32_t seq)
 {
 	char canon[JUDGE_TOKEN_SYMBOLS + 1], hash[TOKEN_HASH_HEX + 1];
+	char token[QUIZ_TOKEN_BUF];
 	struct lroom *lr;
 	int r;
 
@@ -283,7 +287,8 @@ int hub_watch(struct hub *h, struct session *ss, const char *code,
 			return -QE_WRONG_PIN;
 		}
 		seats_host_take(lr, ss);
-		token_hash_hex(ss->token, hash);
+		session_token_hex(ss, token);
+		token_hash_hex(token, hash);
 		seats_ref_put(h, hash, lr, 0);
 		ss->judge = false;
 	} else if (judge_token[0]) {

@@ -75,23 +75,26 @@ static void lroom_store_results(struct lroom *lr)
 	struct store *st = lr->hub->srv->store;
 	const struct contest *c = room_contest(lr->room);
 	struct team_standing tb[ROOM_TEAMS_MAX];
-	size_t i, n = room_player_slots(lr->room), nt;
+	size_t i, n = room_player_slots(lr->room), nt, nr = 0;
+	struct store_result *v = store_results_new(n);
 
 	for (i = 1; i <= n; i++) {
 		const struct room_player *p =
 		    room_player(lr->room, (uint32_t)i);
-		struct store_result r;
+		struct store_result *r = &v[nr];
 
 		if (p->kicked)
 			continue;
-		r.match = lr->match_id;
-		r.player = p->id;
-		r.rank = p->rank;
-		r.score = p->score;
-		r.correct = p->correct;
-		r.total_time_us = p->total_time_us;
-		store_result(st, &r);
+		r->match = lr->match_id;
+		r->player = p->id;
+		r->rank = p->rank;
+		r->score = p->score;
+		r->correct = p->correct;
+		r->total_time_us = p->total_time_us;
+		nr++;
 	}
+	/* one operation: 40 bytes a contestant queued, not an op each */
+	store_results_push(st, v, nr);
 	nt = roster_team_board(room_roster(lr->room), c->scoring, c->team_base,
 			       tb, ROOM_TEAMS_MAX);
 	for (i = 0; i < nt && i < ROOM_TEAMS_MAX; i++) {
@@ -203,7 +206,7 @@ static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
 	if (e->u.closed.voided)
 		store_void_question(st, lr->match_id, e->q);
 	else
-		v = xmalloc((n ? n : 1) * sizeof(*v));
+		v = store_bookings_new(n);
 	for (i = 1; v && i <= n; i++) {
 		const struct room_player *pl =
 		    room_player(lr->room, (uint32_t)i);
@@ -220,9 +223,9 @@ static void lroom_store_close(struct lroom *lr, const struct room_effect *e)
 		b->stake = pl->last.stake;
 		nb++;
 	}
-	/* one queue entry for the whole close, not one per contestant */
-	store_bookings(st, v, nb);
-	free(v);
+	/* one queue entry for the whole close, not one per contestant,
+	 * filled in place */
+	store_bookings_push(st, v, nb);
 	p = lroom_pend(lr, PEND_CLOSED, 0, e->q, NULL);
 	store_question_closed(st, lr->match_id, e->q, p.token);
 	hub_pend_push(h, &p);

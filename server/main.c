@@ -1,6 +1,9 @@
 /* quizd: command line, start-up (store, bank), the event loop, shutdown. */
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,6 +566,20 @@ static int bank_import_main(int argc, char **argv)
 	return 0;
 }
 
+/* Fixes glibc's mmap threshold at its default (128 KiB). Left dynamic,
+ * glibc raises it to the size of any mmap'd block freed (the bank file
+ * read at start-up: megabytes), and from then on the seat and player
+ * arrays that double as a room fills are copied inside the heap, leaving
+ * their old copies resident; mmap'd, they grow by mremap and the pages
+ * not yet used cost nothing (docs/BENCHMARKS.md, "Memory per
+ * contestant"). */
+static void server_malloc_setup(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 static int run_server(struct options *o)
 {
 	char host[256], *err = NULL;
@@ -574,6 +591,7 @@ static int run_server(struct options *o)
 	uint64_t lost;
 	int64_t have;
 
+	server_malloc_setup();
 	if (parse_listen(o->listen, host, sizeof(host), &port) < 0) {
 		fprintf(stderr, "quizd: --listen wants HOST:PORT, got '%s'\n",
 			o->listen);

@@ -64,12 +64,21 @@ struct net {
 	struct net_limits lim;
 	struct net_callbacks cb;
 	void *arg;
-	struct conn *conns; /* doubly linked list of live connections */
+	struct conn *conns;  /* doubly linked list of live connections */
+	struct conn *cursor; /* net_cursor: NULL or one of conns */
 	uint32_t nconns;
 	uint64_t next_id;
-	int64_t stamp;	 /* receive time of this loop iteration, 0 if unset */
-	uint8_t *chunk;	 /* shared read buffer */
-	size_t in_bytes; /* capacity of all partial-frame buffers */
+	int64_t stamp;	/* receive time of this loop iteration, 0 if unset */
+	uint8_t *chunk; /* shared read buffer */
+	/* kernel receive times of the frames the read under way completes,
+	 * in order: each the arrival of the segment holding the frame's last
+	 * byte. Planned by on_alloc and used by on_read of the same
+	 * connection (libuv calls them back to back), so one set serves all
+	 * connections. */
+	int64_t stamps[READ_STAMPS];
+	unsigned nstamps;
+	unsigned stamp_next; /* the next frame completed takes stamps[this] */
+	size_t in_bytes;     /* capacity of all partial-frame buffers */
 	struct addr_count *addrs[ADDR_BUCKETS];
 	uint64_t refused[NET_NOTICE_COUNT]; /* since the last log line */
 	int64_t refused_logged_at;
@@ -77,35 +86,33 @@ struct net {
 	int handles_open;
 };
 
+/* One connection. Kept small (issue 13: a contestant's memory): what
+ * only one read needs lives in struct net, the peer's address text in its
+ * addr_count, the shutdown request is allocated when a graceful close
+ * begins, and the tag ("c42") is written when asked for. */
 struct conn {
 	uv_tcp_t tcp;
 	struct net *net;
 	struct conn *prev, *next;
 	uint64_t id;
-	char tag[24];
-	char peer[48]; /* IP address text, the key of per-address limits */
 	void *data;
-	int64_t accepted_us; /* no byte of it arrived before this */
-	/* kernel receive times of the frames the next read completes, in
-	 * order: each the arrival of the segment holding the frame's last
-	 * byte */
-	int64_t stamps[READ_STAMPS];
-	unsigned nstamps;
-	unsigned stamp_next; /* the next frame completed takes stamps[this] */
-	int drained;	     /* the next read would find nothing: skip it */
-	int kstamps;	     /* the socket delivers kernel receive timestamps */
-	uint8_t *in;	     /* partial frame carried over between reads */
-	size_t in_len, in_cap;
-	int64_t in_since; /* when the partial frame's first byte came */
-	size_t frame_max; /* longest payload this peer may send */
-	struct addr_count *addr;
-	size_t out_bytes;
-	int closing;
-	int64_t closing_at;
-	int shut_done, peer_eof; /* a graceful close waits for both */
-	size_t discarded;	 /* bytes read and dropped while closing */
-	int announced;		 /* on_open was called */
-	uv_shutdown_t shut;
+	struct addr_count *addr; /* its ip is the peer's address text */
+	int64_t accepted_us;	 /* no byte of it arrived before this */
+	uint8_t *in;		 /* partial frame carried over between reads */
+	uint32_t in_len, in_cap;
+	/* while open: when the partial frame's first byte came; while
+	 * closing: when the close began */
+	int64_t since;
+	uint32_t
+	    out_bytes; /* queued; net_new keeps max_out_bytes below 4 GiB */
+	uint32_t frame_max;   /* longest payload this peer may send */
+	uint32_t discarded;   /* bytes read and dropped while closing */
+	unsigned drained : 1; /* the next read would find nothing: skip it */
+	unsigned kstamps : 1; /* the socket gives kernel receive times */
+	unsigned closing : 1;
+	unsigned shut_done : 1; /* a graceful close waits for both */
+	unsigned peer_eof : 1;
+	unsigned announced : 1; /* on_open was called */
 };
 
 struct wreq {
@@ -125,13 +132,22 @@ uint64_t conn_id(const struct conn *c)
 {
 	return c->id;
 }
+/* Tags are written into a few rotating buffers, so that one log line can
+ * name two connections (the loop thread is the only caller). */
+#define TAG_SLOTS 8
+
 const char *conn_tag(const struct conn *c)
 {
-	return c->tag;
+	static char tags[TAG_SLOTS][24];
+	static unsigned next;
+	char *t = tags[next++ % TAG_SLOTS];
+
+	snprintf(t, sizeof(tags[0]), "c%llu", (unsigned long long)c->id);
+	return t;
 }
 const char *conn_peer(const struct conn *c)
 {
-	return c->peer;
+	return c->addr ? c->addr->ip : "?";
 }
 
 /* Writes an address as text ("?" when it cannot be). */
@@ -164,9 +180,25 @@ uint32_t net_conn_count(const struct net *n)
 {
 	return n->nconns;
 }
+struct conn *net_conns(const struct net *n)
+{
+	return n->conns;
+}
+struct conn *conn_next(const struct conn *c)
+{
+	return c->next;
+}
+struct conn *net_cursor(const struct net *n)
+{
+	return n->cursor;
+}
+void net_set_cursor(struct net *n, struct conn *c)
+{
+	n->cursor = c;
+}
 void conn_set_frame_max(struct conn *c, size_t max)
 {
-	c->frame_max = max < FRAME_MAX ? max : FRAME_MAX;
+	c->frame_max = (uint32_t)(max < FRAME_MAX ? max : FRAME_MAX);
 }
 
 /* The live-connection count of one address, created at 0 if absent. */
@@ -310,6 +342,8 @@ static void on_conn_closed(uv_handle_t *h)
 
 	if (c->announced && n->cb.on_close)
 		n->cb.on_close(c, n->arg);
+	if (n->cursor == c)
+		n->cursor = c->next;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -335,6 +369,7 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 {
 	struct conn *c = req->data;
 
+	free(req);
 	/* UV_ECANCELED when the sweep closed it first */
 	c->shut_done = 1;
 	if (status < 0 || c->peer_eof)
@@ -359,7 +394,7 @@ static void on_read_discard(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 
 	(void)buf;
 	if (nread > 0)
-		c->discarded += (size_t)nread;
+		c->discarded += (uint32_t)nread; /* a read is <= READ_CHUNK */
 	if (nread >= 0 && c->discarded <= DISCARD_MAX)
 		return;
 	c->peer_eof = 1;
@@ -370,17 +405,25 @@ static void on_read_discard(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 
 void conn_close(struct conn *c, int graceful)
 {
+	uv_shutdown_t *shut;
+
 	if (c->closing)
 		return;
 	c->closing = 1;
-	c->closing_at = net_now_us();
+	c->since = net_now_us();
 	uv_read_stop((uv_stream_t *)&c->tcp);
-	c->shut.data = c;
-	if (graceful &&
-	    uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) == 0) {
-		uv_read_start((uv_stream_t *)&c->tcp, on_alloc_discard,
-			      on_read_discard);
-		return;
+	if (graceful) {
+		/* freed by on_shutdown, which libuv always calls (with
+		 * UV_ECANCELED if the handle is closed first) */
+		shut = xmalloc(sizeof(*shut));
+		shut->data = c;
+		if (uv_shutdown(shut, (uv_stream_t *)&c->tcp, on_shutdown) ==
+		    0) {
+			uv_read_start((uv_stream_t *)&c->tcp, on_alloc_discard,
+				      on_read_discard);
+			return;
+		}
+		free(shut);
 	}
 	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
@@ -390,11 +433,12 @@ static void on_write(uv_write_t *req, int status)
 	struct wreq *w = (struct wreq *)req;
 	unsigned i;
 
-	w->c->out_bytes -= w->len;
+	w->c->out_bytes -= (uint32_t)w->len;
 	for (i = 0; i < w->nb; i++)
 		wbuf_unref(w->b[i]);
 	if (status < 0 && !w->c->closing) {
-		log_debug(w->c->tag, "write failed: %s", uv_strerror(status));
+		log_debug(conn_tag(w->c), "write failed: %s",
+			  uv_strerror(status));
 		conn_close(w->c, 0);
 	}
 	free(w);
@@ -436,7 +480,7 @@ int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n)
 		}
 	}
 	if (c->out_bytes + total > c->net->lim.max_out_bytes) {
-		log_warn(c->tag,
+		log_warn(conn_tag(c),
 			 "output queue over %zu bytes: dropping slow peer",
 			 c->net->lim.max_out_bytes);
 		conn_close(c, 0);
@@ -450,11 +494,11 @@ int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n)
 		w->b[i - first] = bs[i];
 		wbuf_ref(bs[i]);
 	}
-	c->out_bytes += total;
+	c->out_bytes += (uint32_t)total;
 	r = uv_write(&w->req, (uv_stream_t *)&c->tcp, buf + first, n - first,
 		     on_write);
 	if (r < 0) {
-		c->out_bytes -= total;
+		c->out_bytes -= (uint32_t)total;
 		for (i = 0; i < w->nb; i++)
 			wbuf_unref(w->b[i]);
 		free(w);
@@ -515,27 +559,28 @@ static size_t frame_len_of(const uint8_t h[FRAME_HEADER])
  * any partial tail), or 0 when there is nothing to read now. */
 static size_t conn_plan_read(struct conn *c)
 {
-	uint8_t *p = c->net->chunk, hdr[FRAME_HEADER];
+	struct net *n = c->net;
+	uint8_t *p = n->chunk, hdr[FRAME_HEADER];
 	size_t have, need, end, len, last = 0;
 	int64_t stamp;
-	ssize_t n, got;
+	ssize_t got, seen;
 
-	c->nstamps = 0;
-	c->stamp_next = 0;
+	n->nstamps = 0;
+	n->stamp_next = 0;
 	if (c->drained) {
 		c->drained = 0;
 		return 0;
 	}
-	n = conn_peek(c, p, PEEK_MAX, &stamp);
-	if (n == -EAGAIN)
+	seen = conn_peek(c, p, PEEK_MAX, &stamp);
+	if (seen == -EAGAIN)
 		return 0;
-	if (n <= 0)
+	if (seen <= 0)
 		return READ_CHUNK; /* end of stream or an error: let the read
 				      report it */
 	/* the frame under way may have begun in an earlier read */
 	have = c->in_len < FRAME_HEADER ? c->in_len : FRAME_HEADER;
 	need = FRAME_HEADER - have;
-	if ((size_t)n < need)
+	if ((size_t)seen < need)
 		goto all; /* not even a whole header yet */
 	if (have)
 		memcpy(hdr, c->in, have);
@@ -544,39 +589,39 @@ static size_t conn_plan_read(struct conn *c)
 	if (len == 0 || len > FRAME_MAX)
 		goto all; /* the framing reports it */
 	end = FRAME_HEADER + len - c->in_len;
-	if (end > (size_t)n && n == PEEK_MAX) {
+	if (end > (size_t)seen && seen == PEEK_MAX) {
 		/* a long frame: is the rest of it queued too? */
 		got = conn_peek(c, NULL, end, &stamp);
 		if (got == (ssize_t)end) {
-			c->stamps[c->nstamps++] = stamp;
+			n->stamps[n->nstamps++] = stamp;
 			return end;
 		}
 		if (got <= 0)
-			return (size_t)n;
+			return (size_t)seen;
 		c->drained = 1; /* got is all there is */
 		return (size_t)got;
 	}
-	while (end <= (size_t)n && c->nstamps < READ_STAMPS) {
+	while (end <= (size_t)seen && n->nstamps < READ_STAMPS) {
 		int64_t s = stamp;
 
-		if (end < (size_t)n &&
+		if (end < (size_t)seen &&
 		    conn_peek(c, NULL, end, &s) != (ssize_t)end)
 			s = 0;
-		c->stamps[c->nstamps++] = s;
+		n->stamps[n->nstamps++] = s;
 		last = end;
-		if ((size_t)n - end < FRAME_HEADER)
+		if ((size_t)seen - end < FRAME_HEADER)
 			break;
 		len = frame_len_of(p + end);
 		if (len == 0 || len > FRAME_MAX)
 			break; /* the framing reports it */
 		end += FRAME_HEADER + len;
 	}
-	if (c->nstamps == READ_STAMPS)
+	if (n->nstamps == READ_STAMPS)
 		return last; /* the next read takes the rest */
 all:
-	if (n < PEEK_MAX)
+	if (seen < PEEK_MAX)
 		c->drained = 1; /* all that was queued */
-	return (size_t)n;
+	return (size_t)seen;
 }
 
 /* Sizes the read (see conn_plan_read). A zero-length buffer makes libuv
@@ -587,6 +632,8 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 
 	(void)suggested;
 	buf->base = (char *)c->net->chunk;
+	c->net->nstamps = 0;
+	c->net->stamp_next = 0;
 	buf->len = c->kstamps ? conn_plan_read(c) : READ_CHUNK;
 }
 
@@ -635,12 +682,13 @@ static void conn_end(struct conn *c, enum net_notice what)
  * accepted) however long ago it was, else this loop iteration's. */
 static int64_t conn_stamp(struct conn *c, int64_t now)
 {
-	unsigned i = c->stamp_next++;
-	int64_t k = i < c->nstamps ? c->stamps[i] : 0;
+	struct net *n = c->net;
+	unsigned i = n->stamp_next++;
+	int64_t k = i < n->nstamps ? n->stamps[i] : 0;
 
 	if (k > 0 && k >= c->accepted_us && k <= now)
 		return k;
-	return net_stamp(c->net);
+	return net_stamp(n);
 }
 
 /* Hands every whole frame in buf upward, each with its receive time;
@@ -691,14 +739,15 @@ static int conn_reserve(struct conn *c, size_t need, size_t limit)
 	if (cap < IN_MIN_CAP)
 		cap = IN_MIN_CAP;
 	if (n->in_bytes - c->in_cap + cap > n->lim.max_in_bytes) {
-		log_debug(c->tag, "closing: input budget of %zu bytes spent",
+		log_debug(conn_tag(c),
+			  "closing: input budget of %zu bytes spent",
 			  n->lim.max_in_bytes);
 		conn_end(c, NET_FULL_INPUT);
 		return -1;
 	}
 	c->in = xrealloc(c->in, cap);
 	n->in_bytes += cap - c->in_cap;
-	c->in_cap = cap;
+	c->in_cap = (uint32_t)cap;
 	return 0;
 }
 
@@ -712,8 +761,8 @@ static void conn_keep(struct conn *c, const uint8_t *p, size_t len)
 	if (conn_reserve(c, len, limit) < 0)
 		return;
 	memcpy(c->in, p, len);
-	c->in_len = len;
-	c->in_since = net_now_us();
+	c->in_len = (uint32_t)len;
+	c->since = net_now_us();
 }
 
 /* Appends to the carried partial frame the bytes of p that belong to it
@@ -729,7 +778,7 @@ static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len)
 		if (take > len)
 			take = len;
 		memcpy(c->in + c->in_len, p, take); /* in_cap >= IN_MIN_CAP */
-		c->in_len += take;
+		c->in_len += (uint32_t)take;
 		if (c->in_len < FRAME_HEADER)
 			return (int64_t)take;
 	}
@@ -745,7 +794,7 @@ static int64_t conn_fill(struct conn *c, const uint8_t *p, size_t len)
 	if (conn_reserve(c, c->in_len + more, size) < 0)
 		return -1;
 	memcpy(c->in + c->in_len, p + take, more);
-	c->in_len += more;
+	c->in_len += (uint32_t)more;
 	take += more;
 	if (c->in_len < size)
 		return (int64_t)take;
@@ -772,7 +821,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return; /* on_alloc found nothing to read: wait for the poll */
 	if (nread < 0) {
 		if (nread != UV_EOF)
-			log_debug(c->tag, "read: %s", uv_strerror((int)nread));
+			log_debug(conn_tag(c), "read: %s",
+				  uv_strerror((int)nread));
 		conn_close(c, 0);
 		return;
 	}
@@ -806,12 +856,12 @@ static void on_sweep(uv_timer_t *t)
 	for (c = n->conns; c; c = next) {
 		next = c->next;
 		if (c->closing) {
-			if (now - c->closing_at > CLOSE_GRACE_US)
+			if (now - c->since > CLOSE_GRACE_US)
 				conn_release(c);
 			continue;
 		}
-		if (c->in_len && now - c->in_since > limit) {
-			log_debug(c->tag,
+		if (c->in_len && now - c->since > limit) {
+			log_debug(conn_tag(c),
 				  "closing: frame not completed in %u ms",
 				  n->lim.frame_timeout_ms);
 			conn_end(c, NET_FRAME_TIMEOUT);
@@ -847,8 +897,6 @@ static void conn_start(struct net *n, int fd, const char *ip)
 	c->net = n;
 	c->id = ++n->next_id;
 	c->frame_max = FRAME_MAX;
-	snprintf(c->tag, sizeof(c->tag), "c%llu", (unsigned long long)c->id);
-	snprintf(c->peer, sizeof(c->peer), "%s", ip);
 	uv_tcp_init(n->loop, &c->tcp);
 	c->tcp.data = c;
 	c->next = n->conns;
@@ -958,6 +1006,8 @@ struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 
 	n->loop = loop;
 	n->lim = *lim;
+	if (n->lim.max_out_bytes > UINT32_MAX - READ_CHUNK)
+		n->lim.max_out_bytes = UINT32_MAX - READ_CHUNK;
 	n->cb = *cb;
 	n->arg = arg;
 	n->lfd = -1;

@@ -91,6 +91,17 @@ void net_stop_listening(struct net *n);
 /* Stops listening and closes every connection; frees n when done. */
 void net_close(struct net *n);
 uint32_t net_conn_count(const struct net *n);
+/* The connections, newest first, for a walk that visits each (the layer
+ * above keeps no list of its own): conn_next gives the one after c, or
+ * NULL. A connection closed during the walk stays listed until its
+ * on_close, which comes after the walk. */
+struct conn *net_conns(const struct net *n);
+struct conn *conn_next(const struct conn *c);
+/* A place in that list kept across loop turns (the ping round's round
+ * robin, server/session.c): NULL or a live connection; a connection that
+ * goes away moves it to the one after. */
+struct conn *net_cursor(const struct net *n);
+void net_set_cursor(struct net *n, struct conn *c);
 
 /* Queues one frame (takes its own reference). When the connection's queue
  * would pass max_out_bytes it is dropped instead and -ENOBUFS returned. */
@@ -103,7 +114,10 @@ int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n);
 /* Closes after the queued output is flushed (graceful) or at once. */
 void conn_close(struct conn *c, int graceful);
 uint64_t conn_id(const struct conn *c);
-const char *conn_tag(const struct conn *c); /* "c42" */
+/* "c42": written into one of a few rotating buffers, valid until a few
+ * more calls (enough for a log line naming two connections); copy it to
+ * keep it. */
+const char *conn_tag(const struct conn *c);
 /* The peer's IP address as text ("127.0.0.1", "::1"; "?" if unknown): the
  * key of per-address accounting. */
 const char *conn_peer(const struct conn *c);

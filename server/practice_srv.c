@@ -522,8 +522,8 @@ int practice_srv_answer(struct practice_srv *ps, struct session *ss, uint32_t q,
 		return -QE_STORAGE_UNAVAILABLE;
 	pp = xcalloc(1, sizeof(*pp));
 	r = fmt_practice_answer(&pc->fp, q, choice_mask, text, recv_us,
-				wall_now_us(), clocksync_one_way(&ss->cs),
-				&pp->res);
+				wall_now_us(),
+				clocksync_delays_one_way(&ss->cs), &pp->res);
 	if (r < 0) {
 		free(pp);
 		return r;

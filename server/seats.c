@@ -14,54 +14,131 @@
 #include "text.h"
 #include "xalloc.h"
 
+/* Reads a token hash's 64 hex digits into its bytes; -1 if it is not
+ * that. */
+static int ref_hash_bin(const char *hex, uint8_t out[TOKEN_HASH_HEX / 2])
+{
+	size_t i;
+
+	for (i = 0; i < TOKEN_HASH_HEX; i++) {
+		int c = (unsigned char)hex[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return hex[TOKEN_HASH_HEX] ? -1 : 0;
+}
+
+/* The home slot of a hash: its first bytes (SHA-256 spreads them). */
+static size_t ref_home(const uint8_t *hash, size_t mask)
+{
+	uint64_t x;
+
+	memcpy(&x, hash, sizeof(x));
+	return (size_t)x & mask;
+}
+
+/* Whether two hashes are equal, in constant time. */
+static bool ref_hash_eq(const uint8_t *a, const uint8_t *b)
+{
+	volatile uint8_t diff = 0;
+	size_t i;
+
+	for (i = 0; i < TOKEN_HASH_HEX / 2; i++)
+		diff |= (uint8_t)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+/* The slot of a binary hash in the index: the one holding its entry, or
+ * the empty slot it would take. */
+static size_t ref_slot(const struct hub *h, const uint8_t *hash)
+{
+	size_t mask = h->slotcap - 1, i;
+
+	for (i = ref_home(hash, mask); h->slots[i]; i = (i + 1) & mask)
+		if (ref_hash_eq(hash, h->refs[h->slots[i] - 1].hash))
+			break;
+	return i;
+}
+
 /* The seat a resume token was given for, by the token's hash, or NULL. */
 struct seat_ref *seats_ref_find(struct hub *h, const char *hash)
 {
-	size_t i, mask;
+	uint8_t bin[TOKEN_HASH_HEX / 2];
+	size_t i;
 
-	if (!h->refcap)
+	if (!h->slotcap || ref_hash_bin(hash, bin) < 0)
 		return NULL;
-	mask = h->refcap - 1;
-	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
-		if (text_secret_eq(hash, h->refs[i].hash))
-			return &h->refs[i];
-	return NULL;
+	i = ref_slot(h, bin);
+	return h->slots[i] ? &h->refs[h->slots[i] - 1] : NULL;
 }
 
-/* Rebuilds the token table with room for cap entries, keeping only the
- * tokens whose room is live (a removed room's tokens go). */
-static void seats_ref_rebuild(struct hub *h, size_t cap)
+/* Puts a binary hash's seat in the table (the index has room). */
+static void ref_put_bin(struct hub *h, const uint8_t *hash, struct lroom *lr,
+			uint32_t player)
 {
-	struct seat_ref *old = h->refs;
-	size_t i, oldcap = h->refcap;
+	size_t i = ref_slot(h, hash);
+	struct seat_ref *r;
 
-	h->refcap = cap;
-	h->refs = xcalloc(h->refcap, sizeof(*h->refs));
-	h->nrefs = 0;
-	for (i = 0; i < oldcap; i++)
-		if (old[i].hash[0] && old[i].room)
-			seats_ref_put(h, old[i].hash, old[i].room,
-				      old[i].player);
-	free(old);
+	if (!h->slots[i]) {
+		if (h->nrefs == h->refcap) {
+			/* doubles; the spare capacity stays untouched */
+			h->refcap = h->refcap ? h->refcap * 2 : 256;
+			h->refs =
+			    xrealloc(h->refs, h->refcap * sizeof(*h->refs));
+		}
+		r = &h->refs[h->nrefs++];
+		memcpy(r->hash, hash, sizeof(r->hash));
+		h->slots[i] = (uint32_t)h->nrefs;
+	} else {
+		r = &h->refs[h->slots[i] - 1];
+	}
+	r->room = lr;
+	r->player = player;
 }
 
-/* Gives the token of hash `hash` the seat (room, player; 0: the host). */
+/* Rebuilds the token table with an index of slotcap slots, keeping only
+ * the tokens whose room is live (a removed room's tokens go). */
+static void seats_ref_rebuild(struct hub *h, size_t slotcap)
+{
+	size_t i, n = h->nrefs, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (h->refs[i].room)
+			h->refs[k++] = h->refs[i];
+	free(h->slots);
+	h->slotcap = slotcap;
+	h->slots = xcalloc(h->slotcap, sizeof(*h->slots));
+	h->nrefs = 0;
+	for (i = 0; i < k; i++) {
+		struct seat_ref e = h->refs[i]; /* put again at index i */
+
+		ref_put_bin(h, e.hash, e.room, e.player);
+	}
+}
+
+/* Gives the token of hash `hash` the seat (room, player; 0: the host).
+ * The index is kept at most three quarters full. */
 void seats_ref_put(struct hub *h, const char *hash, struct lroom *lr,
 		   uint32_t player)
 {
-	size_t i, mask;
+	uint8_t bin[TOKEN_HASH_HEX / 2];
 
-	if ((h->nrefs + 1) * 2 > h->refcap)
-		seats_ref_rebuild(h, h->refcap ? h->refcap * 2 : 256);
-	mask = h->refcap - 1;
-	for (i = text_hash(hash) & mask; h->refs[i].hash[0]; i = (i + 1) & mask)
-		if (strcmp(h->refs[i].hash, hash) == 0)
-			break;
-	if (!h->refs[i].hash[0])
-		h->nrefs++;
-	snprintf(h->refs[i].hash, sizeof(h->refs[i].hash), "%s", hash);
-	h->refs[i].room = lr;
-	h->refs[i].player = player;
+	if (ref_hash_bin(hash, bin) < 0) {
+		log_error("hub", "not a token hash: seat not recorded");
+		return;
+	}
+	if ((h->nrefs + 1) * 4 > h->slotcap * 3)
+		seats_ref_rebuild(h, h->slotcap ? h->slotcap * 2 : 256);
+	ref_put_bin(h, bin, lr, player);
 }
 
 /* Remembers that a contestant's lobby seat emptied now. */
@@ -150,32 +227,32 @@ void seats_watcher_remove(struct lroom *lr, struct session *ss)
 	ss->wprev = ss->wnext = NULL;
 }
 
-/* Grows the seat arrays to hold player ids below n. */
+/* Grows the seat arrays to hold player ids below n. Capacity doubles,
+ * but only the entries up to n are written: the rest of a large array
+ * (mmap'd: see main.c) stays untouched and costs no resident memory. */
 void seats_grow(struct lroom *lr, size_t n)
 {
-	size_t cap = lr->nseats ? lr->nseats : 64;
+	size_t cap = lr->seatcap ? lr->seatcap : 64, old = lr->nseats;
 
-	if (n <= lr->nseats)
+	if (n <= old)
 		return;
-	while (cap < n)
-		cap *= 2;
-	lr->seats = xrealloc(lr->seats, cap * sizeof(*lr->seats));
-	memset(lr->seats + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->seats));
-	lr->one_way = xrealloc(lr->one_way, cap * sizeof(*lr->one_way));
-	memset(lr->one_way + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->one_way));
-	lr->gone_at = xrealloc(lr->gone_at, cap * sizeof(*lr->gone_at));
-	memset(lr->gone_at + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->gone_at));
-	lr->answered_q =
-	    xrealloc(lr->answered_q, cap * sizeof(*lr->answered_q));
-	memset(lr->answered_q + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->answered_q));
-	lr->sent = xrealloc(lr->sent, cap * sizeof(*lr->sent));
-	memset(lr->sent + lr->nseats, 0,
-	       (cap - lr->nseats) * sizeof(*lr->sent));
-	lr->nseats = cap;
+	if (n > lr->seatcap) {
+		while (cap < n)
+			cap *= 2;
+		lr->seats = xrealloc(lr->seats, cap * sizeof(*lr->seats));
+		lr->one_way = xrealloc(lr->one_way, cap * sizeof(*lr->one_way));
+		lr->gone_at = xrealloc(lr->gone_at, cap * sizeof(*lr->gone_at));
+		lr->answered_q =
+		    xrealloc(lr->answered_q, cap * sizeof(*lr->answered_q));
+		lr->sent = xrealloc(lr->sent, cap * sizeof(*lr->sent));
+		lr->seatcap = cap;
+	}
+	memset(lr->seats + old, 0, (n - old) * sizeof(*lr->seats));
+	memset(lr->one_way + old, 0, (n - old) * sizeof(*lr->one_way));
+	memset(lr->gone_at + old, 0, (n - old) * sizeof(*lr->gone_at));
+	memset(lr->answered_q + old, 0, (n - old) * sizeof(*lr->answered_q));
+	memset(lr->sent + old, 0, (n - old) * sizeof(*lr->sent));
+	lr->nseats = n;
 }
 
 /* Seats a session on a player id, growing the seat table. */
@@ -194,7 +271,7 @@ void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
 void seats_keep_delay(struct lroom *lr, const struct session *ss)
 {
 	if (ss->player < lr->nseats && ss->cs.n)
-		lr->one_way[ss->player] = clocksync_one_way(&ss->cs);
+		lr->one_way[ss->player] = clocksync_delays_one_way(&ss->cs);
 }
 
 /* The one-way delay that compensates a contestant's answer: its
@@ -203,7 +280,7 @@ void seats_keep_delay(struct lroom *lr, const struct session *ss)
 int64_t seats_delay(const struct lroom *lr, const struct session *ss)
 {
 	if (ss->cs.n || ss->player >= lr->nseats)
-		return clocksync_one_way(&ss->cs);
+		return clocksync_delays_one_way(&ss->cs);
 	return lr->one_way[ss->player];
 }
 
@@ -304,10 +381,10 @@ void seats_ref_drop_room(struct hub *h, struct lroom *lr)
 {
 	size_t i;
 
-	for (i = 0; i < h->refcap; i++)
+	for (i = 0; i < h->nrefs; i++)
 		if (h->refs[i].room == lr)
 			h->refs[i].room = NULL;
-	seats_ref_rebuild(h, h->refcap);
+	seats_ref_rebuild(h, h->slotcap);
 }
 
 int hub_resume(struct hub *h, struct session *ss, const char *token)

@@ -57,29 +57,33 @@ void server_config_default(struct server_config *c);
 
 enum session_role { ROLE_NONE, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN };
 
+/* One connection's protocol state. Ordered to leave no padding: there is
+ * one per contestant (docs/BENCHMARKS.md, "Memory per contestant"). */
 struct session {
 	struct conn *conn;
 	struct server *srv;
-	struct session *prev, *next; /* all sessions (ping round robin) */
-	bool hello;
-	bool ending;	   /* session_fail ran: the close is under way */
-	int64_t opened_at; /* connection time, for the Hello deadline */
-	char token[QUIZ_TOKEN_BUF]; /* resume token given in Welcome */
-	struct clocksync cs;	    /* server-side: this peer's delay */
-	int64_t ping_t0;	    /* Ping awaiting its Pong, 0 if none */
-	int64_t ping_at;	    /* when the last Ping was sent */
-	unsigned pongs;
-	unsigned pings_lost; /* in a row; a Pong resets it */
-	struct bucket rate;  /* requests it may make now */
-	unsigned strikes;    /* RATE_LIMITED in a row; too many close */
+	int64_t ping_t0; /* Ping awaiting its Pong, 0 if none */
+	/* when the last Ping was sent; before Hello (no Ping yet), when the
+	 * connection opened: the Hello deadline counts from it */
+	int64_t ping_at;
+	struct bucket rate; /* requests it may make now */
 	struct lroom *room;
-	uint32_t player;
-	enum session_role role;
-	bool judge;	  /* ROLE_SCREEN with the judge token: may rule */
-	uint32_t formats; /* bit (1 << RoundFormat) the client plays */
 	struct session *wprev, *wnext; /* room watcher list (host, screens) */
 	struct pconn *practice; /* practising (server/practice_srv.c): in no
 				   room */
+	/* resume token given in Welcome, raw (session_token_hex writes its
+	 * QUIZ_TOKEN_HEX digits) */
+	uint8_t token[QUIZ_TOKEN_HEX / 2];
+	struct clocksync_delays cs; /* this peer's delays */
+	unsigned pongs;
+	uint32_t player;
+	uint32_t formats;   /* bit (1 << RoundFormat) the client plays */
+	uint8_t role;	    /* enum session_role */
+	uint8_t pings_lost; /* in a row; a Pong resets it */
+	uint8_t strikes;    /* RATE_LIMITED in a row; too many close */
+	bool hello;
+	bool ending; /* session_fail ran: the close is under way */
+	bool judge;  /* ROLE_SCREEN with the judge token: may rule */
 };
 
 struct server {
@@ -90,8 +94,6 @@ struct server {
 	const struct bank *bank;
 	struct hub *hub;
 	struct practice_srv *practice; /* persons and their practice state */
-	struct session *sessions;
-	struct session *ping_cursor; /* where the next ping round begins */
 	uv_timer_t ping_timer;
 	struct afterio ping_after_io; /* pings go out after the reads */
 	uint32_t nsessions;
@@ -125,6 +127,10 @@ void session_send_env(struct session *ss, Quiz__V1__Envelope *env);
  * too (the refused request's seq; 0 for a push). */
 void session_error(struct session *ss, int code, uint32_t ref_seq,
 		   const char *msg);
+
+/* Writes a session's resume token as QUIZ_TOKEN_HEX lowercase hex digits
+ * and a NUL. */
+void session_token_hex(const struct session *ss, char out[QUIZ_TOKEN_BUF]);
 
 /* Fills buf with n bytes of system randomness (aborts if there is none:
  * codes and tokens must not be guessable). */

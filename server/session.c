@@ -176,6 +176,41 @@ void server_random_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
+void session_token_hex(const struct session *ss, char out[QUIZ_TOKEN_BUF])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < sizeof(ss->token); i++) {
+		out[2 * i] = hex[ss->token[i] >> 4];
+		out[2 * i + 1] = hex[ss->token[i] & 15];
+	}
+	out[2 * i] = '\0';
+}
+
+/* Reads a resume token of QUIZ_TOKEN_HEX lowercase hex digits (the form
+ * we give) into its bytes; -1 if it is not that. */
+static int token_raw(const char *text, uint8_t out[QUIZ_TOKEN_HEX / 2])
+{
+	size_t i;
+
+	for (i = 0; i < QUIZ_TOKEN_HEX; i++) {
+		int c = (unsigned char)text[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return text[QUIZ_TOKEN_HEX] ? -1 : 0;
+}
+
 /* Copies a peer's string for a log line: printable ASCII as is, any other
  * byte as \xNN, so no control or escape sequence reaches a terminal or a
  * log viewer. Returns out. */
@@ -207,6 +242,8 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
 	const Quiz__V1__Hello *h = env->hello;
 	char sess[24], client[QUIZ_CLIENT_NAME_MAX * 4 + 8];
+	char token[QUIZ_TOKEN_BUF];
+	uint8_t raw[QUIZ_TOKEN_HEX / 2];
 
 	if (env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO) {
 		session_fail(ss, QE_BAD_MESSAGE, env->seq,
@@ -229,12 +266,16 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	}
 	ss->hello = true;
 	conn_set_frame_max(ss->conn, FRAME_MAX);
-	server_random_hex(ss->token, QUIZ_TOKEN_HEX / 2);
-	if (h->resume_token[0] && hub_resume(ss->srv->hub, ss, h->resume_token))
-		snprintf(ss->token, sizeof(ss->token), "%s", h->resume_token);
+	server_random(ss->token, sizeof(ss->token));
+	/* a token that resumes is one we gave: QUIZ_TOKEN_HEX lowercase hex
+	 * digits, kept raw; any other text is an unknown token */
+	if (token_raw(h->resume_token, raw) == 0 &&
+	    hub_resume(ss->srv->hub, ss, h->resume_token))
+		memcpy(ss->token, raw, sizeof(ss->token));
+	session_token_hex(ss, token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
 	w.session = sess;
-	w.resume_token = ss->token;
+	w.resume_token = token;
 	w.protocol_version = QUIZ_PROTOCOL_VERSION;
 	w.player_id = ss->player;
 	w.host = ss->role == ROLE_HOST;
@@ -270,8 +311,8 @@ static void session_pong(struct session *ss, const Quiz__V1__Pong *p,
 		return; /* stale or forged: ignore */
 	ss->ping_t0 = 0;
 	ss->pings_lost = 0;
-	if (clocksync_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
-			  (int64_t)p->t2, recv_us) < 0)
+	if (clocksync_delays_add(&ss->cs, (int64_t)p->t0, (int64_t)p->t1,
+				 (int64_t)p->t2, recv_us) < 0)
 		return;
 	ss->pongs++;
 }
@@ -477,13 +518,9 @@ static void on_open(struct conn *c, void *arg)
 
 	ss->conn = c;
 	ss->srv = s;
-	ss->opened_at = net_now_us();
-	bucket_init(&ss->rate, s->cfg.rate_burst, ss->opened_at);
+	ss->ping_at = net_now_us();
+	bucket_init(&ss->rate, s->cfg.rate_burst, ss->ping_at);
 	conn_set_frame_max(c, HELLO_FRAME_MAX);
-	ss->next = s->sessions;
-	if (s->sessions)
-		s->sessions->prev = ss;
-	s->sessions = ss;
 	s->nsessions++;
 	conn_set_data(c, ss);
 	log_debug(conn_tag(c), "connected");
@@ -550,14 +587,6 @@ static void on_close(struct conn *c, void *arg)
 	if (ss->room && s->hub)
 		hub_detach(s->hub, ss);
 	practice_srv_detach(ss);
-	if (s->ping_cursor == ss)
-		s->ping_cursor = ss->next;
-	if (ss->prev)
-		ss->prev->next = ss->next;
-	else
-		s->sessions = ss->next;
-	if (ss->next)
-		ss->next->prev = ss->prev;
 	s->nsessions--;
 	log_debug(conn_tag(c), "closed");
 	free(ss);
@@ -578,23 +607,27 @@ static void ping_round(struct server *s)
 	uint32_t quota = s->nsessions / PING_SWEEP_TICKS + 1;
 	int64_t hello_us = (int64_t)s->cfg.hello_timeout_ms * 1000;
 	int64_t lost_us = (int64_t)s->cfg.ping_timeout_ms * 1000;
-	struct session *ss, *start, *next;
+	struct session *ss;
+	struct conn *c, *start, *next;
 
-	/* a share of the sessions each tick, round robin from where the
-	 * last tick stopped: walking ten thousand every tick held the loop
-	 * for a millisecond twenty times a second */
-	start = s->ping_cursor ? s->ping_cursor : s->sessions;
-	for (ss = start; ss && quota; ss = next == start ? NULL : next) {
-		bool warm = ss->pongs < PING_BURST;
+	/* a share of the sessions each tick, round robin by their
+	 * connections (net's list) from where the last tick stopped: walking
+	 * ten thousand every tick held the loop for a millisecond twenty
+	 * times a second */
+	start = net_cursor(s->net) ? net_cursor(s->net) : net_conns(s->net);
+	for (c = start; c && quota; c = next == start ? NULL : next) {
+		bool warm;
 
 		quota--;
-		next = ss->next ? ss->next : s->sessions;
-		s->ping_cursor = next;
-
+		next = conn_next(c) ? conn_next(c) : net_conns(s->net);
+		net_set_cursor(s->net, next);
+		if (!(ss = conn_data(c)))
+			continue;
+		warm = ss->pongs < PING_BURST;
 		if (ss->ending)
 			continue;
 		if (!ss->hello) {
-			if (now - ss->opened_at > hello_us)
+			if (now - ss->ping_at > hello_us)
 				session_fail(ss, QE_TIMEOUT, 0,
 					     "no Hello in time");
 			continue;
@@ -698,15 +731,17 @@ int server_listen(struct server *s, const char *host, int port, int *bound)
 
 void server_shutdown(struct server *s)
 {
-	struct session *ss, *next;
+	struct session *ss;
+	struct conn *c;
 	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server restarting");
 
 	/* no new connection: a client retrying during the grace would be
 	 * seated again by this process, which is going away */
 	net_stop_listening(s->net);
 	hub_shutdown(s->hub);
-	for (ss = s->sessions; ss; ss = next) {
-		next = ss->next;
+	for (c = net_conns(s->net); c; c = conn_next(c)) {
+		if (!(ss = conn_data(c)))
+			continue;
 		if (b)
 			session_send(ss, b);
 		conn_close(ss->conn, 1);

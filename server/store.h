@@ -140,6 +140,16 @@ struct store_result {
 	int64_t total_time_us;
 };
 void store_result(struct store *s, const struct store_result *r);
+/* The results of every contestant of a match as one operation (one queue
+ * entry, one savepoint), as store_bookings. */
+void store_results(struct store *s, const struct store_result *v, size_t n);
+/* The same filled in place, without a copy: store_results_new gives rows
+ * for n results (aborts on OOM), the caller fills the first `used` and
+ * store_results_push queues them (and frees the rows when s is NULL or
+ * used is 0). */
+struct store_result *store_results_new(size_t n);
+void store_results_push(struct store *s, struct store_result *rows,
+			size_t used);
 /* The match ended (finished = played to the end, else ended by host). */
 void store_match_end(struct store *s, uint64_t match, bool finished);
 /* The match was running when quizd stopped: state 'interrupted' (it may be
@@ -204,6 +214,11 @@ void store_booking(struct store *s, const struct store_booking *b);
 /* The n bookings of one question's close as one operation (one queue
  * entry, one savepoint): what the server writes at a close. */
 void store_bookings(struct store *s, const struct store_booking *v, size_t n);
+/* The same filled in place (as store_results_new and _push): at a close
+ * of 10,000 contestants the rows are not held twice. */
+struct store_booking *store_bookings_new(size_t n);
+void store_bookings_push(struct store *s, struct store_booking *rows,
+			 size_t used);
 
 /* 抢答: presses of the buzzer as the room decided them (schema v4: one
  * presses row each, keyed by the seq of the press's event). outcome is

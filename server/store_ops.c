@@ -240,9 +240,55 @@ void store_ops_finalize(struct store *s)
 /* Name of an operation for the log. */
 const char *store_op_name(const struct op *op)
 {
+	if (op->row_nsql)
+		return op_defs[op->row_sql[0]].name;
 	if (!op->nsteps || op->steps[0].sql >= OPS__COUNT)
 		return "barrier";
 	return op_defs[op->steps[0].sql].name;
+}
+
+/* The values of a row step (OP_ROW): a result, a booking's row, or the
+ * points of the player's answer. Returns how many (0: not a row
+ * statement). */
+static uint32_t op_row_values(const struct op *op, const struct op_step *step,
+			      int64_t *out)
+{
+	const struct store_booking *b;
+	const struct store_result *r;
+
+	if (step->sql == OPS_RESULT) {
+		if (((size_t)step->first + 1) * sizeof(*r) > op->str_cap)
+			return 0;
+		r = (const struct store_result *)(const void *)op->strs +
+		    step->first;
+		out[0] = (int64_t)r->match;
+		out[1] = r->player;
+		out[2] = r->rank;
+		out[3] = r->score;
+		out[4] = r->correct;
+		out[5] = r->total_time_us;
+		return 6;
+	}
+	if (step->sql != OPS_BOOKING && step->sql != OPS_BOOKING_POINTS)
+		return 0;
+	if (((size_t)step->first + 1) * sizeof(*b) > op->str_cap)
+		return 0;
+	b = (const struct store_booking *)(const void *)op->strs + step->first;
+	if (step->sql == OPS_BOOKING_POINTS) {
+		out[0] = (int64_t)b->match;
+		out[1] = b->player;
+		out[2] = b->q;
+		out[3] = b->delta;
+		return 4;
+	}
+	out[0] = (int64_t)b->match;
+	out[1] = b->q;
+	out[2] = b->player;
+	out[3] = b->delta;
+	out[4] = b->answered ? 1 : 0;
+	out[5] = b->correct ? 1 : 0;
+	out[6] = b->stake;
+	return 7;
 }
 
 /* Binds one step's values and runs its statement. */
@@ -252,21 +298,26 @@ static int store_step_exec(struct store *s, const struct op *op,
 	const struct op_def *def;
 	const struct op_val *v;
 	sqlite3_stmt *st;
-	uint32_t i;
+	int64_t row[7];
+	uint32_t i, nval = step->nval;
 	int rc = SQLITE_OK;
 
 	if (step->sql >= OPS__COUNT)
 		return SQLITE_RANGE;
 	def = &op_defs[step->sql];
 	st = s->ost[step->sql];
+	if (nval == OP_ROW)
+		nval = op_row_values(op, step, row);
 	/* a catalogue bug, never retried: the statement wants other values */
-	if (sqlite3_bind_parameter_count(st) != (int)step->nval) {
+	if (nval == 0 || sqlite3_bind_parameter_count(st) != (int)nval) {
 		fprintf(stderr, "store: %s: %u values for %d parameters\n",
-			def->name, (unsigned)step->nval,
+			def->name, (unsigned)nval,
 			sqlite3_bind_parameter_count(st));
 		return SQLITE_RANGE;
 	}
-	for (i = 0; i < step->nval && rc == SQLITE_OK; i++) {
+	for (i = 0; step->nval == OP_ROW && i < nval && rc == SQLITE_OK; i++)
+		rc = sqlite3_bind_int64(st, (int)i + 1, row[i]);
+	for (i = 0; step->nval != OP_ROW && i < nval && rc == SQLITE_OK; i++) {
 		v = &op->vals[step->first + i];
 		if (v->type == OPV_INT)
 			rc = sqlite3_bind_int64(st, (int)i + 1, v->u.i);
@@ -292,9 +343,19 @@ static int store_step_exec(struct store *s, const struct op *op,
 /* Runs the steps of an operation in order; stops at the first error. */
 int store_op_exec(struct store *s, const struct op *op)
 {
+	struct op_step row = {.nval = OP_ROW};
 	uint32_t i;
 	int rc = SQLITE_OK;
 
+	if (op->row_nsql) {
+		/* an op of rows: its steps are made, not stored */
+		for (i = 0; i < op->nsteps && rc == SQLITE_OK; i++) {
+			row.sql = op->row_sql[i % op->row_nsql];
+			row.first = i / op->row_nsql;
+			rc = store_step_exec(s, op, &row);
+		}
+		return rc;
+	}
 	for (i = 0; i < op->nsteps && rc == SQLITE_OK; i++)
 		rc = store_step_exec(s, op, &op->steps[i]);
 	return rc;
@@ -703,23 +764,80 @@ void store_question_closed(struct store *s, uint64_t match, uint32_t q,
 
 void store_result(struct store *s, const struct store_result *r)
 {
-	struct op *op;
+	store_results(s, r, r ? 1 : 0);
+}
 
-	if (!s)
+/* An op of n typed rows of rowsize bytes, filled in place, whose rows
+ * each run the statements sql[0 .. nsql): [struct op][rows], the rows
+ * right after the header (so store_*_push finds the op from them) and
+ * aligned as it is. */
+static struct op *op_rows_new(size_t n, size_t rowsize, const uint16_t *sql,
+			      uint8_t nsql)
+{
+	size_t rows = (n ? n : 1) * rowsize;
+	size_t bytes = sizeof(struct op) + rows;
+	struct op *op = xcalloc(1, bytes);
+
+	op->bytes = bytes;
+	op->strs = (char *)(op + 1);
+	op->str_cap = rows;
+	op->row_nsql = nsql;
+	memcpy(op->row_sql, sql, nsql * sizeof(*sql));
+	return op;
+}
+
+/* The op of rows handed out by op_rows_new. */
+static struct op *op_of_rows(void *rows)
+{
+	return (struct op *)rows - 1;
+}
+
+/* Queues the first `used` rows of an op of rows (frees it when there is
+ * no store or nothing to write). */
+static void op_rows_push(struct store *s, struct op *op, uint64_t match,
+			 size_t used, size_t rowsize)
+{
+	if (!s || !used || used * rowsize > op->str_cap) {
+		free(op);
 		return;
-	if (!r) {
+	}
+	op->match = match;
+	op->str_used = used * rowsize;
+	op->nsteps = (uint32_t)(used * op->row_nsql);
+	store_push(s, op);
+}
+
+struct store_result *store_results_new(size_t n)
+{
+	static const uint16_t sql[] = {OPS_RESULT};
+
+	if (n > UINT32_MAX)
+		abort(); /* a caller bug: no room has that many */
+	return (struct store_result *)(void *)op_rows_new(
+		   n, sizeof(struct store_result), sql, 1)
+	    ->strs;
+}
+
+void store_results_push(struct store *s, struct store_result *rows, size_t used)
+{
+	if (rows)
+		op_rows_push(s, op_of_rows(rows), used ? rows[0].match : 0,
+			     used, sizeof(*rows));
+}
+
+void store_results(struct store *s, const struct store_result *v, size_t n)
+{
+	struct store_result *rows;
+
+	if (!s || !n)
+		return;
+	if (!v || n > UINT32_MAX) {
 		store_op_reject(s, "result", 0, 0);
 		return;
 	}
-	op = store_op_new(r->match, 0, 1, 6, 0);
-	store_op_step(op, OPS_RESULT);
-	store_op_int(op, (int64_t)r->match);
-	store_op_int(op, r->player);
-	store_op_int(op, r->rank);
-	store_op_int(op, r->score);
-	store_op_int(op, r->correct);
-	store_op_int(op, r->total_time_us);
-	store_push(s, op);
+	rows = store_results_new(n);
+	memcpy(rows, v, n * sizeof(*v));
+	store_results_push(s, rows, n);
 }
 
 /* Queues the final state of a match. */
@@ -774,46 +892,44 @@ void store_event(struct store *s, const struct store_event *e, uint64_t notify)
 	store_push(s, op);
 }
 
-/* Appends a booking's two steps (11 values): its row, and the points of
- * the player's answer. */
-static void op_booking(struct op *op, const struct store_booking *b)
-{
-	store_op_step(op, OPS_BOOKING);
-	store_op_int(op, (int64_t)b->match);
-	store_op_int(op, b->q);
-	store_op_int(op, b->player);
-	store_op_int(op, b->delta);
-	store_op_int(op, b->answered ? 1 : 0);
-	store_op_int(op, b->correct ? 1 : 0);
-	store_op_int(op, b->stake);
-	store_op_step(op, OPS_BOOKING_POINTS);
-	store_op_int(op, (int64_t)b->match);
-	store_op_int(op, b->player);
-	store_op_int(op, b->q);
-	store_op_int(op, b->delta);
-}
-
 void store_booking(struct store *s, const struct store_booking *b)
 {
 	store_bookings(s, b, b ? 1 : 0);
 }
 
+struct store_booking *store_bookings_new(size_t n)
+{
+	/* each booking: its row, and the points of the player's answer */
+	static const uint16_t sql[] = {OPS_BOOKING, OPS_BOOKING_POINTS};
+
+	if (n > UINT32_MAX / 2)
+		abort(); /* a caller bug: no room has that many */
+	return (struct store_booking *)(void *)op_rows_new(
+		   n, sizeof(struct store_booking), sql, 2)
+	    ->strs;
+}
+
+void store_bookings_push(struct store *s, struct store_booking *rows,
+			 size_t used)
+{
+	if (rows)
+		op_rows_push(s, op_of_rows(rows), used ? rows[0].match : 0,
+			     used, sizeof(*rows));
+}
+
 void store_bookings(struct store *s, const struct store_booking *v, size_t n)
 {
-	struct op *op;
-	size_t i;
+	struct store_booking *rows;
 
 	if (!s || !n)
 		return;
-	if (!v || n > UINT32_MAX / 11) {
+	if (!v || n > UINT32_MAX / 2) {
 		store_op_reject(s, "booking", 0, 0);
 		return;
 	}
-	op = store_op_new(v[0].match, 0, (uint32_t)(2 * n), (uint32_t)(11 * n),
-			  0);
-	for (i = 0; i < n; i++)
-		op_booking(op, &v[i]);
-	store_push(s, op);
+	rows = store_bookings_new(n);
+	memcpy(rows, v, n * sizeof(*v));
+	store_bookings_push(s, rows, n);
 }
 
 /* True if h is 64 lowercase hex digits (a hash, never a raw token). */

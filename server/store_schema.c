@@ -21,6 +21,11 @@
 
 #define STORE_WAL_LIMIT 1048576 /* journal_size_limit, bytes */
 #define STORE_BUSY_MS	10000	/* initial busy timeout of a connection */
+/* Page cache of each connection, KiB (SQLite's default is 2,000): the
+ * writer appends at the right edge of its tables and indexes, and the OS
+ * keeps the rest of the file cached; a bigger cache only costs quizd
+ * resident memory (docs/BENCHMARKS.md, "Memory per contestant"). */
+#define STORE_CACHE_KIB 512
 #define QUIZ_STR2(x)	#x
 #define QUIZ_STR(x)	QUIZ_STR2(x)
 
@@ -376,7 +381,8 @@ int store_connect(const char *path, int flags, sqlite3 **out, char **err)
 	 * (docs/STORAGE.md). */
 	rc = sqlite3_exec(db,
 			  "PRAGMA foreign_keys = ON;"
-			  "PRAGMA synchronous = NORMAL;",
+			  "PRAGMA synchronous = NORMAL;"
+			  "PRAGMA cache_size = -" QUIZ_STR(STORE_CACHE_KIB) ";",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		store_set_err(err, "store: %s: %s", path,

@@ -33,6 +33,7 @@ struct net {
 	struct net_callbacks cb;
 	void *arg;
 	struct conn *slots[FAKE_NET_SLOTS];
+	struct conn *cursor; /* net_cursor */
 	uint32_t nconns, announced;
 	uint64_t next_id;
 	fake_net_sent_fn sent;
@@ -89,6 +90,35 @@ void net_close(struct net *n)
 uint32_t net_conn_count(const struct net *n)
 {
 	return n->nconns;
+}
+
+/* The first connection in a slot from slot i on, or NULL. */
+static struct conn *fake_net_from(const struct net *n, unsigned i)
+{
+	for (; i < FAKE_NET_SLOTS; i++)
+		if (n->slots[i])
+			return n->slots[i];
+	return NULL;
+}
+
+struct conn *net_conns(const struct net *n)
+{
+	return fake_net_from(n, 0);
+}
+
+struct conn *conn_next(const struct conn *c)
+{
+	return fake_net_from(c->net, c->slot + 1);
+}
+
+struct conn *net_cursor(const struct net *n)
+{
+	return n->cursor;
+}
+
+void net_set_cursor(struct net *n, struct conn *c)
+{
+	n->cursor = c;
 }
 
 int conn_send(struct conn *c, struct wbuf *b)
@@ -274,6 +304,8 @@ void fake_net_reap(struct net *n)
 			n->cb.on_close(c, n->arg);
 			n->announced--;
 		}
+		if (n->cursor == c)
+			n->cursor = conn_next(c);
 		n->slots[i] = NULL;
 		n->nconns--;
 		free(c->in);

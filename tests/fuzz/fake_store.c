@@ -296,6 +296,37 @@ void store_result(struct store *s, const struct store_result *r)
 	fake_op(s, 0);
 }
 
+void store_results(struct store *s, const struct store_result *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_result(s, &v[i]);
+}
+
+struct store_result *store_results_new(size_t n)
+{
+	return xmalloc((n ? n : 1) * sizeof(struct store_result));
+}
+
+void store_results_push(struct store *s, struct store_result *rows, size_t used)
+{
+	store_results(s, rows, used);
+	free(rows);
+}
+
+struct store_booking *store_bookings_new(size_t n)
+{
+	return xmalloc((n ? n : 1) * sizeof(struct store_booking));
+}
+
+void store_bookings_push(struct store *s, struct store_booking *rows,
+			 size_t used)
+{
+	store_bookings(s, rows, used);
+	free(rows);
+}
+
 void store_match_end(struct store *s, uint64_t match, bool finished)
 {
 	(void)match;

@@ -689,10 +689,13 @@ static void spin(void)
 static void check_invariants(void)
 {
 	const struct session *ss;
+	struct conn *c;
 	uint32_t n = 0;
 
-	for (ss = W.srv->sessions; ss; ss = ss->next) {
-		FUZZ_CHECK(ss->conn != NULL, "a session without a connection");
+	for (c = net_conns(W.srv->net); c; c = conn_next(c)) {
+		if (!(ss = conn_data(c)))
+			continue;
+		FUZZ_CHECK(ss->conn == c, "a session not on its connection");
 		FUZZ_CHECK(!ss->room || ss->role != ROLE_NONE,
 			   "a session in a room without a role");
 		FUZZ_CHECK(ss->room || ss->role == ROLE_NONE,

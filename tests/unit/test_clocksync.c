@@ -338,3 +338,50 @@ Test(clocksync, large_but_sane_times_accepted)
 	cr_expect_eq(b.offset, 3650 * day);
 	cr_expect_eq(b.delay, 1400);
 }
+
+/* The server's window of delays only (struct clocksync_delays) gives the
+ * same median and one-way delay as the full window for the same exchanges,
+ * refuses the same impossible ones, and slides the same way. */
+Test(clocksync, delays_window_matches_full_window)
+{
+	struct clocksync cs = {0};
+	struct clocksync_delays cd = {0};
+	uint64_t x = 12345;
+	int i;
+
+	cr_expect_eq(clocksync_delays_median(&cd), 0);
+	cr_expect_eq(clocksync_delays_one_way(&cd), 0);
+	for (i = 0; i < 100; i++) {
+		int64_t t0, t1, t2, t3;
+		int a, b;
+
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		t0 = 1000000 + i * 100000;
+		t1 = t0 + 5000000 + (int64_t)(x >> 40) % 80000;
+		t2 = t1 + (int64_t)(x >> 20) % 500;
+		t3 = t2 - 5000000 + (int64_t)(x >> 45) % 90000;
+		if (i % 17 == 5)
+			t2 = t1 - 1; /* impossible: refused by both */
+		a = clocksync_add(&cs, t0, t1, t2, t3);
+		b = clocksync_delays_add(&cd, t0, t1, t2, t3);
+		cr_assert_eq(a, b, "exchange %d", i);
+		cr_assert_eq(cs.n, cd.n);
+		cr_assert_eq(clocksync_median_delay(&cs),
+			     clocksync_delays_median(&cd), "exchange %d", i);
+		cr_assert_eq(clocksync_one_way(&cs),
+			     clocksync_delays_one_way(&cd), "exchange %d", i);
+	}
+	cr_expect_eq(cd.n, CLOCKSYNC_WINDOW);
+	cr_expect_eq(clocksync_delays_add(&cd, 0, -((int64_t)1 << 62), 0, 10),
+		     -EINVAL);
+}
+
+/* A delay past 32 bits of microseconds is kept as UINT32_MAX. */
+Test(clocksync, delays_window_clamps_huge_delay)
+{
+	struct clocksync_delays cd = {0};
+
+	cr_assert_eq(clocksync_delays_add(&cd, 0, 5, 5, (int64_t)1 << 40), 0);
+	cr_expect_eq(clocksync_delays_median(&cd), (int64_t)UINT32_MAX);
+	cr_expect_eq(clocksync_delays_one_way(&cd), (int64_t)UINT32_MAX / 2);
+}

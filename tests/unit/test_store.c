@@ -1258,6 +1258,54 @@ Test(store, contest_ops_refuse_bad_input)
 	sqlite3_close(db);
 }
 
+/* The bookings of one close as one operation (store_bookings, rows kept
+ * typed in the op): every row and every answer's points are written from
+ * its own booking. */
+Test(store, bookings_batch_writes_every_row)
+{
+	struct store_booking v[3] = {
+	    {.q = 0,
+	     .player = 1,
+	     .delta = 700,
+	     .answered = true,
+	     .correct = true},
+	    {.q = 0, .player = 2, .delta = -5, .answered = true, .stake = 5},
+	    {.q = 0, .player = 3, .delta = 0}};
+	struct store_answer a;
+	struct store *s;
+	uint64_t id;
+	sqlite3 *db;
+	char buf[128];
+	int i;
+
+	s = open_store();
+	id = begin_match(s);
+	for (i = 0; i < 3; i++) {
+		v[i].match = id;
+		a = answer(id, (uint32_t)i + 1, 0, 0);
+		store_answer(s, &a, 0);
+	}
+	store_bookings(s, v, 3);
+	sync_store(s, 1);
+	cr_expect_eq(store_close(s), 0);
+
+	db = open_reader();
+	cr_expect_str_eq(
+	    q_text(db,
+		   "SELECT group_concat(q || ':' || player_id || '=' || delta"
+		   " || '/' || answered || correct || '/' || stake, ';') FROM"
+		   " (SELECT * FROM bookings ORDER BY q, player_id)",
+		   buf, sizeof(buf)),
+	    "0:1=700/11/0;0:2=-5/10/5;0:3=0/00/0");
+	cr_expect_str_eq(q_text(db,
+				"SELECT group_concat(player_id || '=' ||"
+				" points, ';') FROM (SELECT * FROM answers"
+				" ORDER BY q, player_id)",
+				buf, sizeof(buf)),
+			 "1=700;2=-5;3=0");
+	sqlite3_close(db);
+}
+
 /* Bookings at close: signed deltas, answers.points follows its booking
  * (written 0 at receipt), a player who did not answer gets a booking
  * only, a booking again replaces it, a voided answer stays at 0. */
