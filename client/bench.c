@@ -615,6 +615,13 @@ static void bq_resolve(struct bench *b, struct bq *q,
 }
 
 #define BENCH_SPIN_US 2500 /* longest busy wait for a reveal moment */
+/* The reveal sweep wakes this long before the first reveal moment and
+ * busy-waits through them: libuv runs the timers due before it first
+ * (thousands of clock-sync pings of contestants that joined together come
+ * due in clumps), and a sweep that woke 2.5 or 10 ms early was late by up
+ * to 3 ms. Each worker spins this long per question, while quizd waits
+ * for the answers. */
+#define BENCH_SWEEP_EARLY_US 50000
 
 /* Arms the player's timer for a local time. libuv timers count whole
  * milliseconds from a truncated loop clock, so a timer armed for the floor
@@ -1048,10 +1055,11 @@ static void reveal_sweep_arm(struct bench *b)
 	for (size_t i = 1; i < b->nrv; i++)
 		if (b->rv[i].at < at)
 			at = b->rv[i].at;
-	uv_timer_start(
-	    &b->rv_timer, on_reveal_sweep,
-	    at <= now + BENCH_SPIN_US ? 0 : (at - now - BENCH_SPIN_US) / 1000,
-	    0);
+	uv_timer_start(&b->rv_timer, on_reveal_sweep,
+		       at <= now + BENCH_SWEEP_EARLY_US
+			   ? 0
+			   : (at - now - BENCH_SWEEP_EARLY_US) / 1000,
+		       0);
 }
 
 /* Whether a reveal entry still stands: p waits for that very reveal. */
@@ -1070,7 +1078,8 @@ static void on_reveal_sweep(uv_timer_t *t)
 	uint64_t now = qconn_now_us();
 
 	qsort(b->rv, b->nrv, sizeof(*b->rv), reveal_due_cmp);
-	for (n = 0; n < b->nrv && b->rv[n].at <= now + BENCH_SPIN_US; n++) {
+	for (n = 0; n < b->nrv && b->rv[n].at <= now + BENCH_SWEEP_EARLY_US;
+	     n++) {
 		while (now < b->rv[n].at)
 			now = qconn_now_us();
 		b->rv[n].fired = now;
