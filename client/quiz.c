@@ -639,6 +639,10 @@ static void app_schedule(struct app *a)
 		    a->m.phase == PHASE_QUESTION || a->v.reconnecting;
 
 	shell_tick(&a->sh, need);
+	/* the question appears at its reveal_at to the millisecond, not at
+	 * the next tick */
+	if (a->m.have_q && a->m.reveal_at > now)
+		shell_redraw_at(&a->sh, a->m.reveal_at);
 }
 
 /* Sends env on the live connection; returns the seq or a negative error. */

@@ -88,7 +88,8 @@ int shell_start(struct shell *sh, uv_loop_t *loop, const struct shell_ops *ops,
 	sh->stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
 	uv_timer_init(loop, &sh->tick);
 	uv_timer_init(loop, &sh->retry);
-	sh->tick.data = sh->retry.data = sh;
+	uv_timer_init(loop, &sh->at);
+	sh->tick.data = sh->retry.data = sh->at.data = sh;
 	if (uv_poll_init(loop, &sh->in, STDIN_FILENO) < 0) {
 		ui_stop();
 		fprintf(stderr, "%s", _("quiz: cannot poll the terminal\n"));
@@ -130,6 +131,7 @@ void shell_quit(struct shell *sh)
 	sh->quitting = true;
 	uv_close((uv_handle_t *)&sh->tick, NULL);
 	uv_close((uv_handle_t *)&sh->retry, NULL);
+	uv_close((uv_handle_t *)&sh->at, NULL);
 	uv_close((uv_handle_t *)&sh->in, NULL);
 	for (i = 0; i < sizeof(sh->sig) / sizeof(sh->sig[0]); i++)
 		uv_close((uv_handle_t *)&sh->sig[i], NULL);
@@ -145,6 +147,20 @@ void shell_tick(struct shell *sh, bool need)
 	else if (!need && sh->ticking)
 		uv_timer_stop(&sh->tick);
 	sh->ticking = need;
+}
+
+void shell_redraw_at(struct shell *sh, uint64_t local_us)
+{
+	uint64_t now = qconn_now_us();
+
+	if (sh->quitting || local_us == sh->at_us)
+		return;
+	sh->at_us = local_us;
+	uv_update_time(sh->loop);
+	/* libuv's timers run on whole milliseconds: round up, so the
+	 * redraw never comes before the moment */
+	uv_timer_start(&sh->at, on_tick,
+		       local_us > now ? (local_us - now + 999) / 1000 : 0, 0);
 }
 
 void shell_retry(struct shell *sh, unsigned ms)

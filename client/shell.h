@@ -35,6 +35,8 @@ struct shell {
 	void *app;
 	uv_loop_t *loop;
 	uv_timer_t tick, retry;
+	uv_timer_t at;	/* shell_redraw_at */
+	uint64_t at_us; /* its moment, 0 none */
 	uv_poll_t in;
 	uv_signal_t sig[4];
 	bool ticking, quitting;
@@ -58,6 +60,12 @@ void shell_quit(struct shell *sh);
 
 /* Starts or stops the tick. */
 void shell_tick(struct shell *sh, bool need);
+
+/* Calls ops->tick (a redraw) once at local_us (qconn_now_us's clock), to
+ * the millisecond: a question must appear at its reveal_at, not at the
+ * next tick (up to SHELL_TICK_MS later). The same moment again is a
+ * no-op; another moves it. */
+void shell_redraw_at(struct shell *sh, uint64_t local_us);
 
 /* Calls ops->retry after ms (once; again moves it). */
 void shell_retry(struct shell *sh, unsigned ms);
