@@ -572,3 +572,24 @@ int text_secret_eq(const char *given, const char *stored)
 		diff |= (unsigned char)((i < gl ? given[i] : 0) ^ stored[i]);
 	return diff == 0;
 }
+
+int text_hex_bytes(const char *s, size_t digits, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < digits; i++) {
+		int c = (unsigned char)s[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1; /* the end of s included */
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return s[digits] ? -1 : 0;
+}

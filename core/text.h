@@ -82,5 +82,9 @@ int text_cp_width(uint32_t cp);
 /* FNV-1a hash of a NUL-terminated string (hash tables keyed by names and
  * tokens). */
 uint32_t text_hash(const char *s);
+/* Reads exactly digits lowercase hex digits, then the string's end, into
+ * digits / 2 bytes of out (the tokens and hashes we hand out); -1 if s is
+ * anything else. */
+int text_hex_bytes(const char *s, size_t digits, uint8_t *out);
 
 #endif

@@ -18,23 +18,7 @@
  * that. */
 static int ref_hash_bin(const char *hex, uint8_t out[TOKEN_HASH_HEX / 2])
 {
-	size_t i;
-
-	for (i = 0; i < TOKEN_HASH_HEX; i++) {
-		int c = (unsigned char)hex[i], v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			return -1;
-		if (i % 2)
-			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
-		else
-			out[i / 2] = (uint8_t)v;
-	}
-	return hex[TOKEN_HASH_HEX] ? -1 : 0;
+	return text_hex_bytes(hex, TOKEN_HASH_HEX, out);
 }
 
 /* The home slot of a hash: its first bytes (SHA-256 spreads them). */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "practice_srv.h"
 #include "quiz_limits.h"
+#include "text.h"
 #include "wire.h"
 #include "xalloc.h"
 
@@ -192,23 +193,7 @@ void session_token_hex(const struct session *ss, char out[QUIZ_TOKEN_BUF])
  * we give) into its bytes; -1 if it is not that. */
 static int token_raw(const char *text, uint8_t out[QUIZ_TOKEN_HEX / 2])
 {
-	size_t i;
-
-	for (i = 0; i < QUIZ_TOKEN_HEX; i++) {
-		int c = (unsigned char)text[i], v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			return -1;
-		if (i % 2)
-			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
-		else
-			out[i / 2] = (uint8_t)v;
-	}
-	return text[QUIZ_TOKEN_HEX] ? -1 : 0;
+	return text_hex_bytes(text, QUIZ_TOKEN_HEX, out);
 }
 
 /* Copies a peer's string for a log line: printable ASCII as is, any other

@@ -623,3 +623,19 @@ Test(text, cp_width)
 	cr_expect_eq(text_cp_width(0x0a), 0);
 	cr_expect_eq(text_cp_width(0x10ffff), 1);
 }
+
+Test(text, hex_bytes)
+{
+	uint8_t out[4] = {0};
+
+	cr_expect_eq(text_hex_bytes("00ff7a10", 8, out), 0);
+	cr_expect_eq(out[0], 0x00);
+	cr_expect_eq(out[1], 0xff);
+	cr_expect_eq(out[2], 0x7a);
+	cr_expect_eq(out[3], 0x10);
+	cr_expect_eq(text_hex_bytes("00FF7a10", 8, out), -1);  /* upper case */
+	cr_expect_eq(text_hex_bytes("00ff7a1", 8, out), -1);   /* short */
+	cr_expect_eq(text_hex_bytes("00ff7a100", 8, out), -1); /* long */
+	cr_expect_eq(text_hex_bytes("00ff7g10", 8, out), -1);  /* not hex */
+	cr_expect_eq(text_hex_bytes("", 0, out), 0);
+}
