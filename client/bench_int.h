@@ -283,6 +283,7 @@ struct bench {
 	uv_timer_t rv_timer;   /* the reveal sweep */
 	struct reveal_due *rv; /* reveal moments to come */
 	size_t nrv, cap_rv;
+	uint64_t rv_armed_at; /* the moment the sweep's timer stands for */
 	unsigned next, inflight, joined, failed, finished, dropped;
 	int started, stopping, timed_out, fatal;
 	uint64_t sent, acked, refused[BENCH_NCODES], errors[BENCH_NCODES];

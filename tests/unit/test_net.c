@@ -73,30 +73,53 @@ static int dial_noread(int port)
 	return fd;
 }
 
-Test(net, slow_reader_dropped_at_output_cap)
+/* A net on loop listening on loopback, with one client socket that never
+ * reads (returned in *fd) accepted: opened is set. max_out_bytes is the
+ * output cap under test. */
+static struct net *net_with_peer(uv_loop_t *loop, size_t max_out_bytes, int *fd)
 {
 	const struct net_limits lim = {
 	    .max_conns = 10,
 	    .max_conns_per_addr = 10,
-	    .max_out_bytes = 64 * 1024,
+	    .max_out_bytes = max_out_bytes,
 	    .max_in_bytes = 1 << 20,
 	    .frame_timeout_ms = 10000,
 	    .conn_rate_per_addr = 0,
 	};
-	const struct net_callbacks cb = {t_open, t_frame, t_bad, t_notice,
-					 t_close};
+	static const struct net_callbacks cb = {t_open, t_frame, t_bad,
+						t_notice, t_close};
+	struct net *n;
+	int port = 0, i;
+
+	opened = NULL;
+	closed = 0;
+	cr_assert_eq(uv_loop_init(loop), 0);
+	n = net_new(loop, &lim, &cb, NULL);
+	cr_assert_eq(net_listen(n, "127.0.0.1", 0, &port), 0);
+	*fd = dial_noread(port);
+	for (i = 0; i < 200 && !opened; i++)
+		turn(loop);
+	cr_assert_not_null(opened, "the connection was not accepted");
+	return n;
+}
+
+/* Closes the peer and the net, and runs the loop dry. */
+static void net_done(uv_loop_t *loop, struct net *n, int fd)
+{
+	close(fd);
+	net_close(n);
+	uv_run(loop, UV_RUN_DEFAULT);
+	cr_expect_eq(uv_loop_close(loop), 0);
+}
+
+Test(net, slow_reader_dropped_at_output_cap)
+{
 	uv_loop_t loop;
 	struct net *n;
 	struct wbuf *b;
-	int port = 0, fd, i, r = 0;
+	int fd, i, r = 0;
 
-	cr_assert_eq(uv_loop_init(&loop), 0);
-	n = net_new(&loop, &lim, &cb, NULL);
-	cr_assert_eq(net_listen(n, "127.0.0.1", 0, &port), 0);
-	fd = dial_noread(port);
-	for (i = 0; i < 200 && !opened; i++)
-		turn(&loop);
-	cr_assert_not_null(opened, "the connection was not accepted");
+	n = net_with_peer(&loop, 64 * 1024, &fd);
 
 	b = wbuf_new(16 * 1024);
 	memset(b->data, 'x', b->len);
@@ -110,11 +133,7 @@ Test(net, slow_reader_dropped_at_output_cap)
 	for (i = 0; i < 200 && !closed; i++)
 		turn(&loop);
 	cr_expect_eq(closed, 1, "the slow peer was not closed");
-
-	close(fd);
-	net_close(n);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	cr_expect_eq(uv_loop_close(&loop), 0);
+	net_done(&loop, n, fd);
 }
 
 /* conn_sendv: frames given together arrive whole and in order, also when
@@ -122,34 +141,16 @@ Test(net, slow_reader_dropped_at_output_cap)
  * slowly) and the rest waits in the write queue. */
 Test(net, sendv_keeps_order_through_partial_writes)
 {
-	const struct net_limits lim = {
-	    .max_conns = 10,
-	    .max_conns_per_addr = 10,
-	    .max_out_bytes = 64 << 20,
-	    .max_in_bytes = 1 << 20,
-	    .frame_timeout_ms = 10000,
-	    .conn_rate_per_addr = 0,
-	};
-	const struct net_callbacks cb = {t_open, t_frame, t_bad, t_notice,
-					 t_close};
 	enum { ROUNDS = 200 };
 	static const size_t len[3] = {5000, 7001, 3};
 	size_t total = ROUNDS * (len[0] + len[1] + len[2]), got = 0, k;
 	uint8_t *in = malloc(total);
 	uv_loop_t loop;
 	struct net *n;
-	int port = 0, fd, i, j;
+	int fd, i, j;
 
 	cr_assert_not_null(in);
-	opened = NULL;
-	closed = 0;
-	cr_assert_eq(uv_loop_init(&loop), 0);
-	n = net_new(&loop, &lim, &cb, NULL);
-	cr_assert_eq(net_listen(n, "127.0.0.1", 0, &port), 0);
-	fd = dial_noread(port);
-	for (i = 0; i < 200 && !opened; i++)
-		turn(&loop);
-	cr_assert_not_null(opened, "the connection was not accepted");
+	n = net_with_peer(&loop, 64 << 20, &fd);
 	for (i = 0; i < ROUNDS; i++) {
 		struct wbuf *b[3];
 
@@ -179,8 +180,5 @@ Test(net, sendv_keeps_order_through_partial_writes)
 						       k, i, j);
 	cr_expect_eq(closed, 0);
 	free(in);
-	close(fd);
-	net_close(n);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	cr_expect_eq(uv_loop_close(&loop), 0);
+	net_done(&loop, n, fd);
 }
