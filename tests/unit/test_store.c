@@ -1261,6 +1261,18 @@ Test(store, contest_ops_refuse_bad_input)
 /* The bookings of one close as one operation (store_bookings, rows kept
  * typed in the op): every row and every answer's points are written from
  * its own booking. */
+
+/* Every booking as "q:player=delta/answered correct/stake", in order. */
+static const char *bookings_text(sqlite3 *db, char *buf, size_t cap)
+{
+	return q_text(db,
+		      "SELECT group_concat(q || ':' || player_id || '=' ||"
+		      " delta || '/' || answered || correct || '/' || stake,"
+		      " ';') FROM (SELECT * FROM bookings ORDER BY q,"
+		      " player_id)",
+		      buf, cap);
+}
+
 Test(store, bookings_batch_writes_every_row)
 {
 	struct store_booking v[3] = {
@@ -1290,13 +1302,8 @@ Test(store, bookings_batch_writes_every_row)
 	cr_expect_eq(store_close(s), 0);
 
 	db = open_reader();
-	cr_expect_str_eq(
-	    q_text(db,
-		   "SELECT group_concat(q || ':' || player_id || '=' || delta"
-		   " || '/' || answered || correct || '/' || stake, ';') FROM"
-		   " (SELECT * FROM bookings ORDER BY q, player_id)",
-		   buf, sizeof(buf)),
-	    "0:1=700/11/0;0:2=-5/10/5;0:3=0/00/0");
+	cr_expect_str_eq(bookings_text(db, buf, sizeof(buf)),
+			 "0:1=700/11/0;0:2=-5/10/5;0:3=0/00/0");
 	cr_expect_str_eq(q_text(db,
 				"SELECT group_concat(player_id || '=' ||"
 				" points, ';') FROM (SELECT * FROM answers"
@@ -1361,11 +1368,7 @@ Test(store, bookings_signed_and_set_answer_points)
 
 	db = open_reader();
 	cr_expect_str_eq(
-	    q_text(db,
-		   "SELECT group_concat(q || ':' || player_id || '=' || delta"
-		   " || '/' || answered || correct || '/' || stake, ';') FROM"
-		   " (SELECT * FROM bookings ORDER BY q, player_id)",
-		   buf, sizeof(buf)),
+	    bookings_text(db, buf, sizeof(buf)),
 	    "0:1=30/11/30;0:2=-40/10/40;0:4=-10/00/10;1:3=77/10/0");
 	cr_expect_str_eq(q_text(db,
 				"SELECT group_concat(player_id || '=' ||"
