@@ -593,3 +593,15 @@ int text_hex_bytes(const char *s, size_t digits, uint8_t *out)
 	}
 	return s[digits] ? -1 : 0;
 }
+
+void text_bytes_hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -86,5 +86,8 @@ uint32_t text_hash(const char *s);
  * digits / 2 bytes of out (the tokens and hashes we hand out); -1 if s is
  * anything else. */
 int text_hex_bytes(const char *s, size_t digits, uint8_t *out);
+/* Writes n bytes as 2n lowercase hex digits and a NUL into out (2n + 1
+ * bytes); the reverse of text_hex_bytes. */
+void text_bytes_hex(const uint8_t *b, size_t n, char *out);
 
 #endif

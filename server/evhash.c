@@ -7,6 +7,8 @@
 
 #include <nettle/sha2.h>
 
+#include "text.h"
+
 static const uint8_t evhash_tag[] = "quizd-event-v1"; /* with its NUL */
 
 /* Feeds v as n big-endian bytes. */
@@ -73,10 +75,8 @@ static int read_prev(const char *hex, uint8_t out[SHA256_DIGEST_SIZE])
 int evhash_hex(const char *prev_hex, const struct store_event *e,
 	       char out[EVHASH_HEX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t prev[SHA256_DIGEST_SIZE], digest[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
-	size_t i;
 
 	if (read_prev(prev_hex, prev) < 0)
 		return -1;
@@ -97,10 +97,6 @@ int evhash_hex(const char *prev_hex, const struct store_event *e,
 	put_opt(&ctx, e->team);
 	put_opt(&ctx, e->text);
 	sha256_digest(&ctx, sizeof(digest), digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
-	}
-	out[EVHASH_HEX] = '\0';
+	text_bytes_hex(digest, sizeof(digest), out);
 	return 0;
 }

@@ -163,30 +163,17 @@ void server_random(void *buf, size_t n)
 
 void server_random_hex(char *out, size_t nbytes)
 {
-	static const char hex[] = "0123456789abcdef";
 	uint8_t raw[32];
-	size_t i;
 
 	if (nbytes > sizeof(raw))
 		nbytes = sizeof(raw);
 	server_random(raw, nbytes);
-	for (i = 0; i < nbytes; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 15];
-	}
-	out[2 * nbytes] = '\0';
+	text_bytes_hex(raw, nbytes, out);
 }
 
 void session_token_hex(const struct session *ss, char out[QUIZ_TOKEN_BUF])
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < sizeof(ss->token); i++) {
-		out[2 * i] = hex[ss->token[i] >> 4];
-		out[2 * i + 1] = hex[ss->token[i] & 15];
-	}
-	out[2 * i] = '\0';
+	text_bytes_hex(ss->token, sizeof(ss->token), out);
 }
 
 /* Reads a resume token of QUIZ_TOKEN_HEX lowercase hex digits (the form

@@ -639,3 +639,17 @@ Test(text, hex_bytes)
 	cr_expect_eq(text_hex_bytes("00ff7g10", 8, out), -1);  /* not hex */
 	cr_expect_eq(text_hex_bytes("", 0, out), 0);
 }
+
+Test(text, bytes_hex_round_trip)
+{
+	const uint8_t b[4] = {0x00, 0xff, 0x7a, 0x10};
+	uint8_t back[4];
+	char hex[9];
+
+	text_bytes_hex(b, sizeof(b), hex);
+	cr_expect_str_eq(hex, "00ff7a10");
+	cr_expect_eq(text_hex_bytes(hex, 8, back), 0);
+	cr_expect_eq(memcmp(b, back, sizeof(b)), 0);
+	text_bytes_hex(b, 0, hex);
+	cr_expect_str_eq(hex, "");
+}
