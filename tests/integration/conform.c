@@ -28,8 +28,9 @@ typedef Quiz__V1__Envelope Env;
 struct peer {
 	const char *name;
 	int fd;
-	uint32_t seq; /* last request number used */
-	bool closed;  /* EOF seen */
+	uint32_t seq;	/* last request number used */
+	bool closed;	/* EOF seen */
+	unsigned pings; /* the server's Pings answered */
 	struct tc_reader rd;
 };
 
@@ -62,6 +63,22 @@ static uint32_t peer_send(struct peer *p, Env *env, bool keep_seq)
 	return env->seq;
 }
 
+/* Answers the server's Ping env (freed) as the doc asks, and counts it. */
+static void peer_pong(struct peer *p, Env *env)
+{
+	Env o = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+
+	pong.t0 = env->ping->t0;
+	pong.t1 = pong.t2 = (uint64_t)tc_now_us();
+	o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+	o.pong = &pong;
+	o.seq = 0;
+	peer_send(p, &o, true);
+	wire_free(env);
+	p->pings++;
+}
+
 /* The next envelope, or NULL after WAIT_MS of silence or at EOF (then
  * p->closed). Answers the server's Pings as the doc asks. */
 static Env *peer_next(struct peer *p)
@@ -79,20 +96,29 @@ static Env *peer_next(struct peer *p)
 		if (r < 0)
 			return NULL;
 		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
-			Env o = QUIZ__V1__ENVELOPE__INIT;
-			Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
-
-			pong.t0 = env->ping->t0;
-			pong.t1 = pong.t2 = (uint64_t)tc_now_us();
-			o.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
-			o.pong = &pong;
-			o.seq = 0;
-			peer_send(p, &o, true);
-			wire_free(env);
+			peer_pong(p, env);
 			continue;
 		}
 		return env;
 	}
+}
+
+/* Reads for ms, answering Pings and dropping anything else; returns how
+ * many Pings came. */
+static unsigned peer_listen(struct peer *p, int ms)
+{
+	int64_t end = tc_now_ms() + ms, left;
+	unsigned before = p->pings;
+	Env *env;
+
+	while ((left = end - tc_now_ms()) > 0 &&
+	       tc_next(p->fd, &p->rd, (int)left, &env) == 0) {
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_PING)
+			peer_pong(p, env);
+		else
+			wire_free(env);
+	}
+	return p->pings - before;
 }
 
 /* Reads until a message of the given kind (skipping others); NULL if none
@@ -729,6 +755,11 @@ static void room_answers(void)
 	R.reveal0 = r->question->reveal_at_us;
 	R.deadline0 = r->question->deadline_at_us;
 	wire_free(r);
+	/* past its warm-up, a contestant is pinged every 5 s, but not while
+	 * its answer may come: a Pong right behind an unread answer would date
+	 * it late (docs/PROTOCOL.md) */
+	tc_check(peer_listen(&R.p, 6000) == 0,
+		 "no Ping for 6 s while the question is open and unanswered");
 	answer(&env, &ans, 0, &zero, 1, "x");
 	expect_error(&R.p, &env, QUIZ__V1__ERROR_CODE__BAD_MESSAGE,
 		     "choices sent (with text) for a fill question");
@@ -752,6 +783,8 @@ static void room_answers(void)
 			 "AnswerAck with the Answer's seq");
 		wire_free(r);
 	}
+	tc_check(peer_listen(&R.p, 1500) > 0,
+		 "the Pings come again once it has answered");
 }
 
 /* The seat resumed from another connection: same player, same token; the
