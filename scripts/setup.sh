@@ -8,7 +8,8 @@ pkgs=(cmake gcc make pkg-config clang-format
       libunistring-dev libinih-dev nettle-dev libxlsxwriter-dev
       gettext tmux sqlite3 jq clang libclang-rt-14-dev
       python3-openpyxl dpkg-dev file
-      openssh-server openssh-client)
+      openssh-server openssh-client
+      libnats-dev nats-server)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "audit.h"
@@ -17,10 +18,14 @@
 #include "contest_cli.h"
 #include "errors.h"
 #include "bank_csv.h"
+#include "cluster.h"
+#include "cluster_wire.h"
+#include "edge.h"
 #include "hub.h"
 #include "item.h"
 #include "log.h"
 #include "net.h"
+#include "nlink.h"
 #include "practice_srv.h"
 #include "results_cli.h"
 #include "datadir.h"
@@ -46,6 +51,11 @@ struct options {
 	uint32_t db_busy_ms;
 	uint32_t stall_ms;
 	bool durability_full;
+	/* a cluster (docs/CLUSTER.md): NULL url, a single quizd */
+	const char *nats_url;
+	const char *node;
+	const char *owner;
+	bool edge;
 };
 
 static uv_async_t store_async;
@@ -53,6 +63,8 @@ static uv_signal_t sig_int, sig_term;
 static uv_timer_t stop_timer;
 static int64_t stop_deadline;
 static struct server *the_server;
+static struct nlink *the_link;
+static struct cluster *the_cluster;
 
 /* Prints quizd's usage text to f. */
 static void usage(FILE *f)
@@ -148,6 +160,21 @@ static void usage(FILE *f)
 	    "                       at local midnight this many seconds east\n"
 	    "                       of UTC, -50400..50400 (default: the local\n"
 	    "                       time zone's; China 28800)\n"
+	    "  --nats URL           join a cluster through the NATS server "
+	    "at URL\n"
+	    "                       (nats://HOST:PORT): this quizd also "
+	    "owns the\n"
+	    "                       rooms of contestants that edges relay\n"
+	    "                       (docs/CLUSTER.md)\n"
+	    "  --node NAME          this node's name in the cluster, "
+	    "[A-Za-z0-9_-]\n"
+	    "                       (default: the host name)\n"
+	    "  --edge               run as an edge: hold contestants' "
+	    "sockets and\n"
+	    "                       relay them to --owner (no database, no "
+	    "bank;\n"
+	    "                       needs --nats)\n"
+	    "  --owner NAME         the node an edge relays to\n"
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
@@ -223,6 +250,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_DURABILITY,
 		O_INTERRUPTED,
 		O_UTC_OFFSET,
+		O_NATS,
+		O_NODE,
+		O_EDGE,
+		O_OWNER,
 		O_HELP,
 		O_VERSION
 	};
@@ -252,6 +283,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"durability", required_argument, NULL, O_DURABILITY},
 	    {"interrupted", required_argument, NULL, O_INTERRUPTED},
 	    {"utc-offset", required_argument, NULL, O_UTC_OFFSET},
+	    {"nats", required_argument, NULL, O_NATS},
+	    {"node", required_argument, NULL, O_NODE},
+	    {"edge", no_argument, NULL, O_EDGE},
+	    {"owner", required_argument, NULL, O_OWNER},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -368,6 +403,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cfg.utc_offset_s = (int32_t)off;
 			break;
 		}
+		case O_NATS:
+			if (strncmp(optarg, "nats://", 7) != 0 || !optarg[7])
+				goto bad;
+			o->nats_url = optarg;
+			break;
+		case O_NODE:
+			if (!cluster_name_ok(optarg))
+				goto bad;
+			o->node = optarg;
+			break;
+		case O_EDGE:
+			o->edge = true;
+			break;
+		case O_OWNER:
+			if (!cluster_name_ok(optarg))
+				goto bad;
+			o->owner = optarg;
+			break;
 		case O_LOG:
 			lvl = log_parse_level(optarg);
 			if (lvl < 0)
@@ -404,6 +457,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cfg.max_rooms, HUB_ROOMS_MAX);
 		o->cfg.max_rooms = HUB_ROOMS_MAX;
 	}
+	if ((o->edge || o->node || o->owner) && !o->nats_url) {
+		fprintf(stderr, "quizd: --edge, --node and --owner need "
+				"--nats URL\n");
+		return -1;
+	}
+	if (o->edge != (o->owner != NULL)) {
+		fprintf(stderr, "quizd: an edge needs --owner NAME, and only "
+				"an edge takes it\n");
+		return -1;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "quizd: unexpected argument '%s'\n",
 			argv[optind]);
@@ -436,6 +499,14 @@ static void store_wake(void *arg)
 /* Closes the server and the loop's own handles: uv_run then returns. */
 static void stop_now(void)
 {
+	if (the_cluster) {
+		cluster_owner_close(the_cluster);
+		the_cluster = NULL;
+	}
+	if (the_link) {
+		nlink_close(the_link);
+		the_link = NULL;
+	}
 	server_close(the_server);
 	uv_close((uv_handle_t *)&stop_timer, NULL);
 	uv_close((uv_handle_t *)&store_async, NULL);
@@ -668,6 +739,26 @@ static int run_server(struct options *o)
 			fclose(f);
 		}
 	}
+	if (o->nats_url) {
+		char nerr[256];
+
+		the_link = nlink_open(loop, o->nats_url, o->node, NULL, NULL,
+				      nerr, sizeof(nerr));
+		if (the_link)
+			the_cluster =
+			    cluster_owner_new(the_server, the_link, o->node);
+		if (!the_cluster) {
+			fprintf(stderr, "quizd: cannot join the cluster: %s\n",
+				the_link ? "subscription refused" : nerr);
+			if (the_link)
+				nlink_close(the_link);
+			the_link = NULL;
+			server_close(the_server);
+			uv_close((uv_handle_t *)&store_async, NULL);
+			uv_run(loop, UV_RUN_DEFAULT);
+			goto out_server;
+		}
+	}
 	uv_timer_init(loop, &stop_timer);
 	uv_signal_init(loop, &sig_int);
 	uv_signal_init(loop, &sig_term);
@@ -706,9 +797,30 @@ out:
 	return rc;
 }
 
+/* quizd --edge: no database, no bank; the cluster's owner has them. */
+static int run_edge(struct options *o)
+{
+	struct edge_options eo = {0};
+	char host[256];
+
+	if (parse_listen(o->listen, host, sizeof(host), &eo.listen_port) < 0) {
+		fprintf(stderr, "quizd: --listen wants HOST:PORT, got '%s'\n",
+			o->listen);
+		return 1;
+	}
+	fit_fd_limit(o);
+	eo.listen_host = host;
+	eo.port_file = o->port_file;
+	eo.nats_url = o->nats_url;
+	eo.node = o->node;
+	eo.owner = o->owner;
+	eo.cfg = o->cfg;
+	return edge_run(&eo);
+}
+
 int main(int argc, char **argv)
 {
-	char default_bank[4096];
+	char default_bank[4096], node[CW_NAME_MAX + 2] = "";
 	struct options o = {
 	    .listen = DEFAULT_LISTEN,
 	    .db = DEFAULT_DB,
@@ -741,5 +853,16 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r)
 		return r > 0 ? 0 : 2;
+	if (o.nats_url && !o.node) {
+		if (gethostname(node, sizeof(node) - 1) < 0 ||
+		    !cluster_name_ok(node)) {
+			fprintf(stderr, "quizd: the host name is no node name: "
+					"give --node NAME\n");
+			return 2;
+		}
+		o.node = node;
+	}
+	if (o.edge)
+		return run_edge(&o);
 	return run_server(&o);
 }

@@ -140,5 +140,9 @@ void server_random_hex(char *out, size_t nbytes);
 
 /* Packs a push (seq 0) once into a shareable buffer; NULL if too large. */
 struct wbuf *server_pack(const Quiz__V1__Envelope *env);
+/* The net limits of a configuration, and the Errors net sends when it
+ * refuses or ends a connection itself (quizd and quizd --edge). */
+void server_net_limits(const struct server_config *cfg, struct net_limits *lim);
+void server_notices_pack(struct wbuf *notices[NET_NOTICE_COUNT]);
 
 #endif

@@ -645,6 +645,31 @@ static void ping_round_cb(void *arg)
 	ping_round(arg);
 }
 
+void server_net_limits(const struct server_config *cfg, struct net_limits *lim)
+{
+	lim->max_conns = cfg->max_conns;
+	lim->max_conns_per_addr = cfg->max_conns_per_addr;
+	lim->max_out_bytes = cfg->max_out_bytes;
+	lim->max_in_bytes = cfg->max_in_bytes;
+	lim->frame_timeout_ms = cfg->frame_timeout_ms;
+	lim->conn_rate_per_addr = cfg->conn_rate_per_addr;
+}
+
+void server_notices_pack(struct wbuf *notices[NET_NOTICE_COUNT])
+{
+	notices[NET_FULL] = notice_pack(QE_SERVER_FULL, "server full");
+	notices[NET_FULL_ADDR] = notice_pack(
+	    QE_SERVER_FULL, "too many connections from your address");
+	notices[NET_FULL_FDS] =
+	    notice_pack(QE_SERVER_FULL, "server full (no file descriptors)");
+	notices[NET_FULL_INPUT] =
+	    notice_pack(QE_SERVER_FULL, "server busy: input buffers full");
+	notices[NET_FRAME_TIMEOUT] =
+	    notice_pack(QE_TIMEOUT, "frame not completed in time");
+	notices[NET_RATE_ADDR] = notice_pack(
+	    QE_RATE_LIMITED, "too many new connections from your address");
+}
+
 struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 			  struct store *store, const struct bank *bank)
 {
@@ -662,23 +687,8 @@ struct server *server_new(uv_loop_t *loop, const struct server_config *cfg,
 	s->cfg = *cfg;
 	s->store = store;
 	s->bank = bank;
-	lim.max_conns = cfg->max_conns;
-	lim.max_conns_per_addr = cfg->max_conns_per_addr;
-	lim.max_out_bytes = cfg->max_out_bytes;
-	lim.max_in_bytes = cfg->max_in_bytes;
-	lim.frame_timeout_ms = cfg->frame_timeout_ms;
-	lim.conn_rate_per_addr = cfg->conn_rate_per_addr;
-	s->notices[NET_FULL] = notice_pack(QE_SERVER_FULL, "server full");
-	s->notices[NET_FULL_ADDR] = notice_pack(
-	    QE_SERVER_FULL, "too many connections from your address");
-	s->notices[NET_FULL_FDS] =
-	    notice_pack(QE_SERVER_FULL, "server full (no file descriptors)");
-	s->notices[NET_FULL_INPUT] =
-	    notice_pack(QE_SERVER_FULL, "server busy: input buffers full");
-	s->notices[NET_FRAME_TIMEOUT] =
-	    notice_pack(QE_TIMEOUT, "frame not completed in time");
-	s->notices[NET_RATE_ADDR] = notice_pack(
-	    QE_RATE_LIMITED, "too many new connections from your address");
+	server_net_limits(cfg, &lim);
+	server_notices_pack(s->notices);
 	s->net = net_new(loop, &lim, &cb, s);
 	s->hub = hub_new(s);
 	s->practice = practice_srv_new(s);

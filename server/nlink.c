@@ -1,0 +1,266 @@
+/* The NATS link (nlink.h): libnats on its threads, callbacks on the loop. */
+#include "nlink.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nats/nats.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+#define NLINK_SUBS_MAX	   4
+#define NLINK_RECONNECT_MS 250 /* wait between reconnect attempts */
+
+struct nlink_sub {
+	natsSubscription *sub;
+	nlink_msg_fn fn;
+	void *arg;
+	struct nlink *l;
+};
+
+/* One delivery waiting for the loop: a message, or a state change. */
+struct nlink_item {
+	struct nlink_item *next;
+	natsMsg *msg; /* NULL: a state change */
+	struct nlink_sub *sub;
+	int up;
+};
+
+struct nlink {
+	uv_async_t async;
+	natsConnection *nc;
+	natsOptions *opts;
+	nlink_state_fn state_fn;
+	void *arg;
+	struct nlink_sub subs[NLINK_SUBS_MAX];
+	unsigned nsubs;
+	pthread_mutex_t lock;
+	struct nlink_item *head, *tail; /* under lock */
+	bool closing;			/* under lock */
+	int up;				/* loop side */
+	uint64_t msgs_out, bytes_out, msgs_in, bytes_in;
+};
+
+static void nlink_push(struct nlink *l, struct nlink_item *it)
+{
+	bool drop;
+
+	pthread_mutex_lock(&l->lock);
+	drop = l->closing;
+	if (!drop) {
+		it->next = NULL;
+		if (l->tail)
+			l->tail->next = it;
+		else
+			l->head = it;
+		l->tail = it;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (drop) {
+		if (it->msg)
+			natsMsg_Destroy(it->msg);
+		free(it);
+		return;
+	}
+	uv_async_send(&l->async);
+}
+
+/* libnats' threads */
+static void on_nats_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
+			void *closure)
+{
+	struct nlink_sub *s = closure;
+	struct nlink_item *it = xcalloc(1, sizeof(*it));
+
+	(void)nc;
+	(void)sub;
+	it->msg = msg;
+	it->sub = s;
+	nlink_push(s->l, it);
+}
+
+static void on_nats_state(struct nlink *l, int up)
+{
+	struct nlink_item *it = xcalloc(1, sizeof(*it));
+
+	it->up = up;
+	nlink_push(l, it);
+}
+
+static void on_nats_connected(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	on_nats_state(closure, 1);
+}
+
+static void on_nats_disconnected(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	on_nats_state(closure, 0);
+}
+
+/* the loop */
+static void on_async(uv_async_t *a)
+{
+	struct nlink *l = a->data;
+	struct nlink_item *it, *next;
+
+	pthread_mutex_lock(&l->lock);
+	it = l->head;
+	l->head = l->tail = NULL;
+	pthread_mutex_unlock(&l->lock);
+	for (; it; it = next) {
+		next = it->next;
+		if (it->msg) {
+			size_t len = (size_t)natsMsg_GetDataLength(it->msg);
+
+			l->msgs_in++;
+			l->bytes_in += len;
+			it->sub->fn((const uint8_t *)natsMsg_GetData(it->msg),
+				    len, it->sub->arg);
+			natsMsg_Destroy(it->msg);
+		} else if (it->up != l->up) {
+			l->up = it->up;
+			if (l->state_fn)
+				l->state_fn(it->up, l->arg);
+		}
+		free(it);
+	}
+}
+
+struct nlink *nlink_open(uv_loop_t *loop, const char *url, const char *name,
+			 nlink_state_fn state_fn, void *arg, char *err,
+			 size_t errcap)
+{
+	struct nlink *l = xcalloc(1, sizeof(*l));
+	natsStatus s;
+
+	pthread_mutex_init(&l->lock, NULL);
+	l->state_fn = state_fn;
+	l->arg = arg;
+	s = natsOptions_Create(&l->opts);
+	if (s == NATS_OK)
+		s = natsOptions_SetURL(l->opts, url);
+	if (s == NATS_OK)
+		s = natsOptions_SetName(l->opts, name);
+	if (s == NATS_OK)
+		s = natsOptions_SetMaxReconnect(l->opts, -1);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectWait(l->opts, NLINK_RECONNECT_MS);
+	if (s == NATS_OK) /* a message published while down is not kept:
+			     the other side will have given up on it */
+		s = natsOptions_SetReconnectBufSize(l->opts, 8 << 20);
+	if (s == NATS_OK)
+		s = natsOptions_SetDisconnectedCB(l->opts, on_nats_disconnected,
+						  l);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectedCB(l->opts, on_nats_connected, l);
+	if (s == NATS_OK)
+		s = natsOptions_SetRetryOnFailedConnect(l->opts, true,
+							on_nats_connected, l);
+	if (s != NATS_OK) {
+		snprintf(err, errcap, "NATS options: %s",
+			 natsStatus_GetText(s));
+		natsOptions_Destroy(l->opts);
+		pthread_mutex_destroy(&l->lock);
+		free(l);
+		return NULL;
+	}
+	uv_async_init(loop, &l->async, on_async);
+	l->async.data = l;
+	s = natsConnection_Connect(&l->nc, l->opts);
+	if (s == NATS_OK) {
+		on_nats_state(l, 1);
+	} else if (s != NATS_NOT_YET_CONNECTED) {
+		snprintf(err, errcap, "NATS %s: %s", url,
+			 natsStatus_GetText(s));
+		nlink_close(l);
+		return NULL;
+	} else {
+		log_warn("nats", "%s not reachable yet: retrying", url);
+	}
+	return l;
+}
+
+int nlink_subscribe(struct nlink *l, const char *subject, nlink_msg_fn fn,
+		    void *arg)
+{
+	struct nlink_sub *s;
+
+	if (l->nsubs == NLINK_SUBS_MAX)
+		return -1;
+	s = &l->subs[l->nsubs];
+	s->fn = fn;
+	s->arg = arg;
+	s->l = l;
+	if (natsConnection_Subscribe(&s->sub, l->nc, subject, on_nats_msg, s) !=
+	    NATS_OK)
+		return -1;
+	/* the loop drains the queue; libnats must not drop behind it */
+	natsSubscription_SetPendingLimits(s->sub, -1, -1);
+	l->nsubs++;
+	return 0;
+}
+
+int nlink_publish(struct nlink *l, const char *subject, const void *data,
+		  size_t len)
+{
+	if (natsConnection_Publish(l->nc, subject, data, (int)len) != NATS_OK)
+		return -1;
+	l->msgs_out++;
+	l->bytes_out += len;
+	return 0;
+}
+
+int nlink_up(const struct nlink *l)
+{
+	return l->up;
+}
+
+void nlink_counts(const struct nlink *l, uint64_t *msgs_out,
+		  uint64_t *bytes_out, uint64_t *msgs_in, uint64_t *bytes_in)
+{
+	*msgs_out = l->msgs_out;
+	*bytes_out = l->bytes_out;
+	*msgs_in = l->msgs_in;
+	*bytes_in = l->bytes_in;
+}
+
+static void on_async_closed(uv_handle_t *h)
+{
+	struct nlink *l = h->data;
+	struct nlink_item *it, *next;
+
+	for (it = l->head; it; it = next) {
+		next = it->next;
+		if (it->msg)
+			natsMsg_Destroy(it->msg);
+		free(it);
+	}
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+void nlink_close(struct nlink *l)
+{
+	unsigned i;
+
+	/* stop deliveries first: libnats' threads are joined by Destroy */
+	for (i = 0; i < l->nsubs; i++)
+		natsSubscription_Unsubscribe(l->subs[i].sub);
+	if (l->nc) {
+		natsConnection_Close(l->nc);
+		natsConnection_Destroy(l->nc);
+	}
+	for (i = 0; i < l->nsubs; i++)
+		natsSubscription_Destroy(l->subs[i].sub);
+	natsOptions_Destroy(l->opts);
+	pthread_mutex_lock(&l->lock);
+	l->closing = true;
+	pthread_mutex_unlock(&l->lock);
+	uv_close((uv_handle_t *)&l->async, on_async_closed);
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Integration (issue 14): quizd on several nodes over NATS. One
+# nats-server (the Debian package, on a free port), one owner quizd
+# (--nats, its own database) and two edges (quizd --edge). quiz-bench
+# plays a 300-contestant match through both edges at once (150 each):
+# exit 0, 0 mismatches, every acked answer stored in the owner's database
+# and told back. Then a second match: one edge is killed (SIGKILL) after
+# the first question; its contestants reconnect to the other edge with
+# their resume tokens and finish with their seats and scores: exit 0,
+# every acked answer stored, all contestants end on the surviving edge.
+# Also: quizd --edge without --owner, --owner without --edge, --node
+# without --nats and a bad --nats are refused (exit 2).
+# Usage: cluster.sh QUIZD QUIZ-BENCH BANK_DIR
+set -euo pipefail
+quizd=$1 bench=$2 bank=$3
+for t in jq sqlite3 nats-server; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  local f
+  for f in bench.err owner.log e1.log e2.log nats.log; do
+    echo "--- $f"; tail -n 15 "$tmp/$f" 2>/dev/null || true
+  done
+  exit 1
+}
+db=$tmp/quiz.db
+sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+
+# usage errors
+refused() {
+  local rc=0
+  "$quizd" "$@" >/dev/null 2>"$tmp/usage.err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "quizd $* exited $rc, want 2"
+}
+refused --edge --nats nats://127.0.0.1:1
+refused --owner o1 --nats nats://127.0.0.1:1
+refused --node n1
+refused --nats http://127.0.0.1:1
+refused --nats nats://127.0.0.1:1 --node 'bad name'
+echo "usage: --edge without --owner, --owner without --edge, --node without --nats, bad --nats and --node refused (exit 2)"
+
+# the NATS server on a free port (it writes the port it took)
+mkdir -p "$tmp/ports"
+nats-server -a 127.0.0.1 -p -1 --ports_file_dir "$tmp/ports" >"$tmp/nats.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do ls "$tmp"/ports/*.ports >/dev/null 2>&1 && break; sleep 0.1; done
+nport=$(jq -r '.nats[0]' "$tmp"/ports/*.ports | sed 's/.*://')
+[ -n "$nport" ] || fail "nats-server did not start"
+url=nats://127.0.0.1:$nport
+echo "nats-server on $url"
+
+# every contestant comes from 127.0.0.1: lift the per-address bounds
+lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0)
+"$quizd" --listen 127.0.0.1:0 --db "$db" --bank "$bank" --port-file "$tmp/owner.port" \
+  "${lift[@]}" --nats "$url" --node owner1 2>"$tmp/owner.log" &
+pids+=($!)
+wait_file "$tmp/owner.port" || fail "the owner did not start"
+start_edge() {
+  "$quizd" --edge --nats "$url" --node "$1" --owner owner1 --listen 127.0.0.1:0 \
+    --port-file "$tmp/$1.port" "${lift[@]}" 2>"$tmp/$1.log" &
+  pids+=($!)
+  eval "${1}_pid=$!"
+  wait_file "$tmp/$1.port" || fail "edge $1 did not start"
+}
+start_edge e1
+start_edge e2
+p1=$(cat "$tmp/e1.port") p2=$(cat "$tmp/e2.port")
+echo "owner1, edges e1 on $p1 and e2 on $p2"
+# the edges' first beats reach the owner
+for _ in $(seq 50); do
+  [ "$(grep -c 'joined' "$tmp/owner.log" || true)" -ge 2 ] && break; sleep 0.1
+done
+[ "$(grep -c 'edge e[12] joined' "$tmp/owner.log" || true)" -ge 2 ] || fail "the owner did not hear both edges"
+
+# the match: 300 contestants, half through each edge
+players=300 questions=3
+"$bench" --connect "127.0.0.1:$p1,127.0.0.1:$p2" --players $players --questions $questions \
+  --bank "$bank" --think-ms 0-300 --time-limit-ms 3000 --seed 14 --timeout-s 60 \
+  --results --acks "$tmp/acks" >"$tmp/bench.json" 2>"$tmp/bench.err" || fail "quiz-bench exited $?"
+jq -c '{players, joined, finished, answers, mismatches, per_addr, fanout_us: .fanout_us.question,
+        reveal_skew_us, ack_us}' "$tmp/bench.json"
+n=$((players * questions))
+jq -e --argjson p $players --argjson n $n '
+  .joined == $p and .finished == $p and .complete and .mismatches.total == 0
+  and .errors == 0 and .dropped == 0 and .results_missing == 0
+  and .fanout_us.question.n == $n and .reveal_skew_us.n == $n
+  and .answers.acked == .answers.sent and .answers.acked > 0
+  and ([.per_addr[].contestants] == [150, 150])' "$tmp/bench.json" >/dev/null ||
+  fail "the match through two edges went wrong"
+match=$(sql "select max(id) from matches")
+[ "$(sql "select state from matches where id=$match")" = finished ] || fail "match not finished"
+stored=$(sql "select count(*) from answers where match_id=$match")
+acked=$(jq .answers.acked "$tmp/bench.json")
+[ "$stored" -eq "$acked" ] || fail "answers acked $acked, stored $stored"
+sort "$tmp/acks" >"$tmp/acked"
+sql "select player_id || ' ' || q || ' ' || rt_us from answers where match_id=$match" | sort >"$tmp/stored"
+diff -q "$tmp/acked" "$tmp/stored" >/dev/null || fail "--acks differs from the answers table"
+jq -r '.results[] | select(.answered) | "\(.player_id)|\(.q)|\(.points)|\(.response_time_us)"' \
+  "$tmp/bench.json" | sort >"$tmp/told"
+sql "select player_id, q, points, rt_us from answers where match_id=$match" | sort >"$tmp/stored_pts"
+diff -q "$tmp/told" "$tmp/stored_pts" >/dev/null || fail "results told differ from the answers table"
+echo "two edges: $players joined (150 + 150), $acked answers acked = stored = told, 0 mismatches"
+
+# an edge dies mid-match: its contestants move to the other edge
+rm -f "$tmp/acks"
+"$bench" --connect "127.0.0.1:$p1,127.0.0.1:$p2" --players 100 --questions 4 \
+  --bank "$bank" --think-ms 0-300 --time-limit-ms 3000 --seed 15 --timeout-s 60 \
+  --acks "$tmp/acks" >"$tmp/kill.json" 2>"$tmp/bench.err" &
+bpid=$!
+pids+=($bpid)
+# after the first reveal
+for _ in $(seq 150); do
+  [ "$(sql "select count(*) from answers a join matches m on m.id = a.match_id where m.id > $match" 2>/dev/null || echo 0)" -gt 0 ] && break
+  sleep 0.1
+done
+sleep 3
+kill -9 "$e2_pid"
+echo "edge e2 killed (SIGKILL)"
+rc=0
+wait "$bpid" || rc=$?
+jq -c '{players, joined, finished, answers, mismatches, per_addr, reconnects}' "$tmp/kill.json"
+[ "$rc" -eq 0 ] || fail "quiz-bench with an edge killed exited $rc"
+jq -e '.finished == 100 and .complete and .mismatches.total == 0
+  and .answers.acked > 0 and .per_addr[0].contestants == 100
+  and .per_addr[1].contestants == 0 and .per_addr[0].reconnects >= 1' \
+  "$tmp/kill.json" >/dev/null || fail "the contestants of the killed edge did not all move"
+match2=$(sql "select max(id) from matches")
+[ "$(sql "select state from matches where id=$match2")" = finished ] || fail "second match not finished"
+stored=$(sql "select count(*) from answers where match_id=$match2")
+acked=$(jq .answers.acked "$tmp/kill.json")
+[ "$stored" -eq "$acked" ] || fail "after the kill: answers acked $acked, stored $stored"
+[ "$(sql "select count(*) from players where match_id=$match2")" -eq 100 ] || fail "seats were lost or doubled"
+grep -q "edge e2 silent" "$tmp/owner.log" || fail "the owner did not notice e2's death"
+echo "edge killed: its contestants moved to e1 with their seats, $acked answers acked = stored"
