@@ -1585,13 +1585,17 @@ static void on_reseat_timer(uv_timer_t *t)
 		return;
 	bench_episode_attempt(b);
 	p->attempt++;
+	/* each attempt at the next front door: when one edge of a cluster
+	 * dies its contestants move on to another with their tokens */
+	p->addr = bench_addr_next(b, p->addr);
 	p->c = qconn_new(b->loop, &player_cb, p);
 	if (!p->c) {
 		player_reseat_later(p);
 		return;
 	}
 	qconn_configure(p->c, &opt);
-	if (qconn_connect(p->c, (const struct sockaddr *)&b->o.addr) < 0)
+	if (qconn_connect(p->c, (const struct sockaddr *)&b->o.addrs[p->addr]) <
+	    0)
 		qconn_close(p->c); /* on_close schedules the next try */
 }
 
@@ -1666,6 +1670,7 @@ static void player_reseated(struct player *p, const Quiz__V1__Joined *m)
 	p->resync = 1;
 	p->paused = m->state == QUIZ__V1__ROOM_STATE__PAUSED;
 	b->reconnects++;
+	b->addr_reconnects[p->addr]++;
 	player_unseated_done(p);
 	if (m->state == QUIZ__V1__ROOM_STATE__FINISHED && !p->finished) {
 		p->finished = 1;
@@ -1892,6 +1897,7 @@ static void player_on_close(struct qconn *c, int reason)
 /* Opens one contestant connection. */
 static void player_start(struct bench *b, struct player *p)
 {
+	const struct sockaddr_storage *to;
 	struct qconn_options opt = {
 	    .client = "quiz-bench/" QUIZ_VERSION,
 	    .formats = QCONN_FORMATS_DEFAULT |
@@ -1907,6 +1913,7 @@ static void player_start(struct bench *b, struct player *p)
 	p->timer.data = p;
 	p->timer_live = 1;
 	p->conns = 1;
+	p->addr = p->idx % b->o.naddrs; /* the global index: even over procs */
 	p->c = qconn_new(b->loop, &player_cb, p);
 	if (!p->c) {
 		b->inflight--;
@@ -1922,9 +1929,8 @@ static void player_start(struct bench *b, struct player *p)
 		}
 		b->relay_waiting = p;
 	}
-	if (qconn_connect(p->c,
-			  (const struct sockaddr *)(b->relay ? &b->relay_addr
-							     : &b->o.addr)) < 0)
+	to = b->relay ? &b->relay_addr : &b->o.addrs[p->addr];
+	if (qconn_connect(p->c, (const struct sockaddr *)to) < 0)
 		qconn_close(p->c);
 }
 
@@ -2154,13 +2160,16 @@ static void on_host_timer(uv_timer_t *t)
 		return;
 	}
 	b->host_attempt++;
+	b->host_addr = bench_addr_next(b, b->host_addr);
 	b->host = host_new(b);
 	if (!b->host) {
 		uv_timer_start(&b->host_timer, on_host_timer,
 			       bench_backoff_ms(b, b->host_attempt), 0);
 		return;
 	}
-	if (qconn_connect(b->host, (const struct sockaddr *)&b->o.addr) < 0)
+	if (qconn_connect(b->host,
+			  (const struct sockaddr *)&b->o.addrs[b->host_addr]) <
+	    0)
 		qconn_close(b->host); /* host_on_close tries again */
 }
 
@@ -2366,8 +2375,8 @@ int bench_run(struct bench *b)
 			fprintf(stderr, "quiz-bench: cannot allocate\n");
 			return 1;
 		}
-		rc =
-		    qconn_connect(b->host, (const struct sockaddr *)&b->o.addr);
+		rc = qconn_connect(b->host,
+				   (const struct sockaddr *)&b->o.addrs[0]);
 		if (rc < 0) {
 			fprintf(stderr, "quiz-bench: connect: %s\n",
 				uv_strerror(rc));

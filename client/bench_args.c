@@ -17,7 +17,8 @@
 static void bench_args_usage(FILE *f)
 {
 	fputs(
-	    "usage: quiz-bench --connect HOST:PORT --players N --questions Q\n"
+	    "usage: quiz-bench --connect HOST:PORT[,...] --players N "
+	    "--questions Q\n"
 	    "                  [--accuracy P] [--think-ms MIN-MAX] [--code "
 	    "CODE]\n"
 	    "                  [--bank DIR] [--time-limit-ms T] [--seed S]\n"
@@ -38,7 +39,19 @@ static void bench_args_usage(FILE *f)
 	    "starts it once everyone joined. Prints one JSON summary on "
 	    "stdout.\n"
 	    "\n"
-	    "  --connect HOST:PORT   server (IPv4, [IPv6] or localhost)\n"
+	    "  --connect HOST:PORT[,HOST:PORT...]\n"
+	    "                        server (IPv4, [IPv6] or localhost), or "
+	    "up to 16\n"
+	    "                        front doors of one cluster (edges): the "
+	    "host and\n"
+	    "                        the practising clients use the first, "
+	    "contestant i\n"
+	    "                        (global index) address i % K of K; a "
+	    "dropped\n"
+	    "                        connection tries the next address on "
+	    "each\n"
+	    "                        reconnect. JSON: \"connect\", "
+	    "\"per_addr\"\n"
 	    "  --players N           contestants (1..100000)\n"
 	    "  --questions Q         questions in the room (1..200)\n"
 	    "  --accuracy P          chance of a right answer when --bank "
@@ -265,6 +278,47 @@ static int read_contest(struct bench_opts *o)
 	}
 	o->contest_text[n] = '\0';
 	return 0;
+}
+
+/* --connect HOST:PORT[,HOST:PORT...]: up to BENCH_ADDRS_MAX addresses
+ * into o->addrs and o->addr_text. A bad one (empty, too long, not an
+ * address) is named. 0 or -EINVAL. */
+static int parse_connect(struct bench_opts *o)
+{
+	const char *s = o->connect, *comma;
+	size_t len;
+
+	o->naddrs = 0;
+	for (;;) {
+		char *text;
+
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		if (o->naddrs == BENCH_ADDRS_MAX) {
+			fprintf(stderr,
+				"quiz-bench: --connect takes at most %d "
+				"addresses\n",
+				BENCH_ADDRS_MAX);
+			return -EINVAL;
+		}
+		text = o->addr_text[o->naddrs];
+		if (len < BENCH_ADDR_TEXT) {
+			memcpy(text, s, len);
+			text[len] = '\0';
+		}
+		if (len >= BENCH_ADDR_TEXT ||
+		    qconn_parse_addr(text, &o->addrs[o->naddrs]) < 0) {
+			fprintf(stderr,
+				"quiz-bench: bad --connect address '%.*s' "
+				"(HOST:PORT)\n",
+				(int)len, s);
+			return -EINVAL;
+		}
+		o->naddrs++;
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
 }
 
 /* The option that needs every contestant in one process (the host reads
@@ -622,10 +676,7 @@ int bench_args_parse(int argc, char **argv, struct bench_opts *o)
 		return -EINVAL;
 	if (o->contest_path && read_contest(o) < 0)
 		return -EINVAL;
-	if (qconn_parse_addr(o->connect, &o->addr) < 0) {
-		fprintf(stderr, "quiz-bench: bad --connect '%s' (HOST:PORT)\n",
-			o->connect);
+	if (parse_connect(o) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }

@@ -30,10 +30,16 @@
 #define QUIZ_BENCH_SPEED      0	    /* quiz.v1.RoundFormat SPEED */
 #define QUIZ_BENCH_BUZZ	      2	    /* quiz.v1.RoundFormat BUZZ */
 #define QUIZ_BENCH_TOKEN_MAX  64    /* Hello.resume_token, host token */
+#define BENCH_ADDRS_MAX	      16    /* --connect addresses */
+#define BENCH_ADDR_TEXT	      96    /* one of them as given, NUL included */
 
 struct bench_opts {
 	const char *connect;
-	struct sockaddr_storage addr;
+	/* --connect's addresses, in order (the front doors of one cluster):
+	 * the host uses addrs[0], contestant i addrs[i % naddrs] */
+	struct sockaddr_storage addrs[BENCH_ADDRS_MAX];
+	char addr_text[BENCH_ADDRS_MAX][BENCH_ADDR_TEXT];
+	unsigned naddrs;
 	unsigned players;
 	unsigned questions;
 	double accuracy;
@@ -251,6 +257,7 @@ struct player {
 	uint64_t drop_at; /* local: when it dropped (P_RESEAT) */
 	uint64_t conn_at; /* local: its first connect began */
 	uint32_t join_us; /* first connect to Joined, 0 not joined */
+	unsigned addr;	  /* o.addrs index of its last connection */
 };
 
 /* A contestant's reveal moment in the sweep (client/bench.c): question q
@@ -343,6 +350,9 @@ struct bench {
 	uint64_t resume_due_at; /* local: when it became due */
 	uint64_t host_reconnects, resumes_sent;
 	uint64_t host_drop_at; /* local: when the host seat was lost, 0 */
+	unsigned host_addr;    /* o.addrs index of the host's connection */
+	/* per o.addrs index: contestants' reconnects that landed on it */
+	uint64_t addr_reconnects[BENCH_ADDRS_MAX];
 	/* practising clients (client/bench_practice.c), --practice only */
 	struct bench_practice *practice;
 	uv_async_t practice_async; /* main loop: all practising clients up */
@@ -446,6 +456,13 @@ void bench_acks_line(struct bench *b, uint32_t id, uint32_t q, int64_t rt);
 int bench_standings_write(const struct bench *b);
 /* The "restarts" object of the JSON. */
 void bench_report_restarts(const struct bench *b, FILE *f);
+/* The next address to try after a drop: the one after i in --connect's
+ * list (i itself with one address). */
+unsigned bench_addr_next(const struct bench *b, unsigned i);
+/* "connect" and "per_addr" of the JSON: the addresses, and per address
+ * the contestants last connected through it and the reconnects that
+ * landed on it. */
+void bench_report_addrs(const struct bench *b, FILE *f);
 /* Wall clock in ms (CLOCK_REALTIME). */
 uint64_t bench_wall_ms(void);
 

@@ -638,7 +638,8 @@ static void pc_connect(struct bench_practice *pr, struct pclient *p)
 		return;
 	}
 	qconn_configure(p->c, &opt);
-	if (qconn_connect(p->c, (const struct sockaddr *)&pr->b->o.addr) < 0)
+	if (qconn_connect(p->c, (const struct sockaddr *)&pr->b->o.addrs[0]) <
+	    0)
 		qconn_close(p->c);
 }
 

@@ -629,6 +629,8 @@ static void merge_counts(struct bench *b, const struct bench *w)
 	b->mm_rank += w->mm_rank;
 	b->mm_member += w->mm_member;
 	b->reconnects += w->reconnects;
+	for (i = 0; i < BENCH_ADDRS_MAX; i++)
+		b->addr_reconnects[i] += w->addr_reconnects[i];
 	b->reconnect_attempts += w->reconnect_attempts;
 	b->reseat_lost += w->reseat_lost;
 	b->already += w->already;

@@ -50,6 +50,7 @@ struct relay_chunk {
 struct relay_spec {
 	int64_t up_us, down_us, jitter_us;
 	uint64_t rng;
+	struct sockaddr_storage server; /* its --connect address */
 };
 
 /* One contestant's relayed connection. */
@@ -75,7 +76,6 @@ struct relay_set {
 	uv_mutex_t mu;
 	struct relay_spec *fifo; /* one per contestant, in connect order */
 	unsigned fifo_n, fifo_head, fifo_cap;
-	struct sockaddr_storage server;
 	uint64_t late_n, late_sum, late_max, late_500, late_1000;
 	uv_tcp_t listener;
 	uv_poll_t poll;
@@ -414,7 +414,7 @@ static void relay_on_accept(uv_stream_t *server, int status)
 	r->jitter_us = sp.jitter_us;
 	r->rng = sp.rng;
 	if (uv_tcp_connect(&r->creq, &r->out,
-			   (const struct sockaddr *)&rs->server,
+			   (const struct sockaddr *)&sp.server,
 			   relay_on_connect) < 0)
 		relay_close(r);
 }
@@ -456,6 +456,7 @@ int bench_relay_expect(struct bench *b, const struct player *p)
 	sp.down_us = p->down_us;
 	sp.jitter_us = (int64_t)b->o.jitter_ms * 1000;
 	sp.rng = rs->seed ^ (0x5eedULL + p->idx * 0x100000001b3ULL);
+	memcpy(&sp.server, &b->o.addrs[p->addr], sizeof(sp.server));
 	uv_mutex_lock(&rs->mu);
 	if (rs->fifo_n < rs->fifo_cap)
 		rs->fifo[rs->fifo_n++] = sp;
@@ -531,7 +532,6 @@ int bench_relay_start(struct bench *b)
 		return -ENOMEM;
 	}
 	b->relay = rs;
-	memcpy(&rs->server, &b->o.addr, sizeof(rs->server));
 	uv_mutex_init(&rs->mu);
 	uv_async_init(&rs->loop, &rs->stop, relay_on_stop);
 	rs->stop.data = rs;

@@ -778,6 +778,7 @@ void bench_report(struct bench *b, FILE *f, int complete, uint64_t missing)
 		bench_report_fairness(b, f);
 	if (bench_buzz_seen(b))
 		bench_report_buzz(b, f);
+	bench_report_addrs(b, f);
 	bench_report_restarts(b, f);
 	bench_report_practice(b, f);
 	if (b->o.results) {

@@ -1,7 +1,8 @@
 /* quiz-bench across server restarts: the reconnect backoff (full jitter),
  * the restart episodes (first reconnect attempt to every contestant
- * seated again), the --acks and --standings files and the "restarts"
- * object of the JSON. The reconnects themselves are in client/bench.c. */
+ * seated again), the --acks and --standings files, the "restarts"
+ * object of the JSON and the --connect addresses a reconnect moves over
+ * ("connect", "per_addr"). The reconnects themselves are in client/bench.c. */
 #include "bench_int.h"
 
 #include <errno.h>
@@ -162,4 +163,35 @@ void bench_report_restarts(const struct bench *b, FILE *f)
 			b->eps[i].seated_wall_ms, b->eps[i].us);
 	fputs("]}", f);
 	free(v);
+}
+
+unsigned bench_addr_next(const struct bench *b, unsigned i)
+{
+	return b->o.naddrs > 1 ? (i + 1) % b->o.naddrs : 0;
+}
+
+void bench_report_addrs(const struct bench *b, FILE *f)
+{
+	unsigned n[BENCH_ADDRS_MAX] = {0};
+	unsigned i;
+
+	/* every contestant that was started counts once, at the address
+	 * of its last connection (or attempt) */
+	for (i = 0; i < b->o.players; i++)
+		if (b->players[i].conns && b->players[i].addr < b->o.naddrs)
+			n[b->players[i].addr]++;
+	fputs(",\"connect\":[", f);
+	for (i = 0; i < b->o.naddrs; i++) {
+		if (i)
+			fputc(',', f);
+		bench_json_str(f, b->o.addr_text[i]);
+	}
+	fputs("],\"per_addr\":[", f);
+	for (i = 0; i < b->o.naddrs; i++) {
+		fputs(i ? ",{\"addr\":" : "{\"addr\":", f);
+		bench_json_str(f, b->o.addr_text[i]);
+		fprintf(f, ",\"contestants\":%u,\"reconnects\":%" PRIu64 "}",
+			n[i], b->addr_reconnects[i]);
+	}
+	fputc(']', f);
 }

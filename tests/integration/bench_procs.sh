@@ -7,10 +7,13 @@
 # acked answer (--acks, the workers' files appended) stored with its
 # response time and as many as the database holds, the Results told
 # (--results) equal to the stored answers, the final standings equal to
-# the results table. Then: a worker killed mid-match fails the run
+# the results table; played through three --connect addresses (the same
+# quizd), the contestants split 100/100/100 by their global index (a
+# worker's local one would give 102/99/99). Then: a worker killed mid-match fails the run
 # (exit 1, the worker named on stderr); the workers of a killed parent
 # exit; --procs 0, 65, x and --procs > 1 with --contest, --teams, --hurry,
-# a delay or --told are refused with exit 2; the default is the online
+# a delay or --told, and a bad --connect address, are refused with exit
+# 2; the default is the online
 # cores (1 with --code, which takes --procs N too).
 # Usage: bench_procs.sh QUIZD QUIZ-BENCH BANK_DIR CONTEST_FILE
 set -euo pipefail
@@ -61,11 +64,14 @@ usage "--teams needs every contestant in one process" --procs 2 --teams 2
 usage "--hurry needs every contestant in one process" --procs 2 --hurry
 usage "--jitter-ms needs every contestant in one process" --procs 3 --delay-ms 0-10
 usage "--told needs every contestant in one process" --procs 2 --told "$tmp/told.json"
-echo "usage: --procs 0, 65, x and --procs > 1 with one-process options refused (exit 2)"
+usage "bad --connect address '127.0.0.1:x'" --connect "127.0.0.1:$port,127.0.0.1:x"
+usage "bad --connect address ''" --connect "127.0.0.1:$port,"
+echo "usage: --procs 0, 65, x, --procs > 1 with one-process options and a bad --connect address refused (exit 2)"
 
-# the match: 300 contestants in 3 workers
+# the match: 300 contestants in 3 workers, through three front doors
 players=300 questions=3
-"$bench" --connect "127.0.0.1:$port" --players $players --questions $questions \
+doors="127.0.0.1:$port,localhost:$port,127.0.0.1:$port"
+"$bench" --connect "$doors" --players $players --questions $questions \
   --procs 3 --bank "$bank" --think-ms 0-300 --time-limit-ms 3000 --seed 13 \
   --timeout-s 60 --results --acks "$tmp/acks" --standings "$tmp/standings" \
   --json-out "$tmp/bench.json" >"$tmp/stdout.json" 2>"$tmp/bench.err" || fail "quiz-bench exited $?"
@@ -83,6 +89,11 @@ jq -e --argjson p $players --argjson n $n '
   and .ack_us.n == .answers.acked and .bench_cpu_s > 0
   and ([.per_question[].answered] | add) == .answers.acked' \
   "$tmp/bench.json" >/dev/null || fail "merged summary wrong"
+jq -e --arg d "$doors" '(.connect | join(",")) == $d
+  and ([.per_addr[].addr] | join(",")) == $d
+  and [.per_addr[].contestants] == [100, 100, 100]
+  and [.per_addr[].reconnects] == [0, 0, 0]' "$tmp/bench.json" >/dev/null \
+  || fail "per_addr $(jq -c .per_addr "$tmp/bench.json"), want 100 contestants at each of $d"
 
 match=$(sql "select max(id) from matches")
 [ "$(sql "select state from matches where id=$match")" = finished ] || fail "match not finished"
@@ -112,7 +123,7 @@ sql "select player_id || ' ' || score from results where match_id=$match" | sort
 awk '$1 == "#" { print $3, $4 }' "$tmp/standings" | sort >"$tmp/last"
 [ "$(wc -l <"$tmp/last")" -eq $players ] || fail "last totals of $(wc -l <"$tmp/last") contestants, want $players"
 diff -q "$tmp/last" "$tmp/res" >/dev/null || fail "last totals told differ from the results table"
-echo "procs 3: $players joined, $acked answers acked = stored = told, $n fan-out samples, standings = results"
+echo "procs 3: $players joined, $acked answers acked = stored = told, $n fan-out samples, standings = results, 100 per address"
 
 # a worker killed mid-match fails the run, named on stderr
 "$bench" --connect "127.0.0.1:$port" --players 40 --questions 2 --procs 2 \
