@@ -2,7 +2,8 @@
  * node holds, seen by the callbacks as any connection. Its frames come in
  * through net_remote_frame, its output goes to a sink, and its on_close
  * comes later in the loop after conn_close (as uv_close gives it for a
- * socket), at once after net_remote_gone. */
+ * socket), at once after net_remote_gone. Also the two hooks above net:
+ * no Ping is sent to a remote peer, but the Hello deadline holds. */
 #include <criterion/criterion.h>
 
 #include <errno.h>
@@ -11,7 +12,11 @@
 #include <time.h>
 #include <uv.h>
 
+#include "frame.h"
+#include "item.h"
 #include "net.h"
+#include "server.h"
+#include "wire.h"
 
 /* What the net callbacks saw. */
 static struct {
@@ -376,3 +381,134 @@ Test(net_remote, net_close_ends_them)
 	cr_expect_eq(uv_loop_close(&loop), 0);
 }
 
+/* ---- above net: a remote contestant of a real server ----------------- */
+
+/* The bodies of the frames a session's sink got, in order. */
+static struct {
+	int n, closes;
+	Quiz__V1__Envelope__BodyCase body[64];
+	int error_code; /* of the last Error */
+} peer;
+
+static int p_send(struct conn *c, struct wbuf *const *bs, unsigned n, void *arg)
+{
+	unsigned i;
+
+	(void)c, (void)arg;
+	for (i = 0; i < n; i++) {
+		Quiz__V1__Envelope *env = wire_unpack(
+		    bs[i]->data + FRAME_HEADER, bs[i]->len - FRAME_HEADER);
+
+		cr_assert_not_null(env, "the sink got an undecodable frame");
+		if (peer.n < 64)
+			peer.body[peer.n++] = env->body_case;
+		if (env->body_case == QUIZ__V1__ENVELOPE__BODY_ERROR)
+			peer.error_code = (int)env->error->code;
+		wire_free(env);
+	}
+	return 0;
+}
+
+static void p_close(struct conn *c, int graceful, void *arg)
+{
+	(void)c, (void)graceful, (void)arg;
+	peer.closes++;
+}
+
+static const struct net_remote_sink psink = {p_send, p_close};
+
+static int peer_got(Quiz__V1__Envelope__BodyCase body)
+{
+	int i, k = 0;
+
+	for (i = 0; i < peer.n; i++)
+		k += peer.body[i] == body;
+	return k;
+}
+
+/* A server without store and with an empty bank (enough for a Hello) and
+ * one remote connection to it. */
+static struct server *
+server_with_remote(uv_loop_t *loop, uint32_t hello_timeout_ms, struct conn **c)
+{
+	static const struct bank empty;
+	struct server_config cfg;
+	struct server *s;
+
+	memset(&peer, 0, sizeof(peer));
+	server_config_default(&cfg);
+	cfg.hello_timeout_ms = hello_timeout_ms;
+	cr_assert_eq(uv_loop_init(loop), 0);
+	s = server_new(loop, &cfg, NULL, &empty);
+	*c = net_remote_open(s->net, &psink, NULL, "10.0.0.7");
+	cr_assert_not_null(*c);
+	cr_assert_eq(s->nsessions, 1);
+	return s;
+}
+
+/* Runs the loop for about ms milliseconds (ping ticks every 50). */
+static void run_for(uv_loop_t *loop, int ms)
+{
+	struct timespec one = {0, 1000000};
+	int i;
+
+	for (i = 0; i < ms; i++) {
+		uv_run(loop, UV_RUN_NOWAIT);
+		nanosleep(&one, NULL);
+	}
+}
+
+static void server_done(uv_loop_t *loop, struct server *s)
+{
+	server_close(s);
+	uv_run(loop, UV_RUN_DEFAULT);
+	cr_expect_eq(s->nsessions, 0);
+	server_free(s);
+	cr_expect_eq(uv_loop_close(loop), 0);
+}
+
+/* Its edge pings it: the server sends it no Ping, neither right after
+ * the Welcome nor in the warm-up rounds that follow. */
+Test(net_remote, no_ping_to_a_remote_peer)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Hello h = QUIZ__V1__HELLO__INIT;
+	uv_loop_t loop;
+	struct conn *c;
+	struct server *s = server_with_remote(&loop, 5000, &c);
+	uint8_t *frame;
+	size_t len;
+
+	h.protocol_version = QUIZ_PROTOCOL_VERSION;
+	h.client = "test";
+	h.resume_token = "";
+	env.seq = 1;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	frame = wire_pack(&env, &len);
+	cr_assert_not_null(frame);
+	net_remote_frame(c, frame + FRAME_HEADER, len - FRAME_HEADER,
+			 net_now_us(), 1500);
+	free(frame);
+	cr_expect_eq(peer_got(QUIZ__V1__ENVELOPE__BODY_WELCOME), 1);
+	run_for(&loop, 600); /* > 3 warm-up pings' worth */
+	cr_expect_eq(peer_got(QUIZ__V1__ENVELOPE__BODY_PING), 0,
+		     "a Ping went to a remote peer");
+	cr_expect_eq(peer.closes, 0);
+	server_done(&loop, s);
+}
+
+/* ... but the Hello deadline holds for it as for any peer. */
+Test(net_remote, hello_deadline_holds)
+{
+	uv_loop_t loop;
+	struct conn *c;
+	struct server *s = server_with_remote(&loop, 100, &c);
+
+	run_for(&loop, 500);
+	cr_expect_eq(peer.closes, 1, "no Hello, not closed");
+	cr_expect_eq(peer_got(QUIZ__V1__ENVELOPE__BODY_ERROR), 1);
+	cr_expect_eq(peer.error_code, QUIZ__V1__ERROR_CODE__TIMEOUT);
+	cr_expect_eq(s->nsessions, 0, "its session was not closed");
+	server_done(&loop, s);
+}
