@@ -61,11 +61,14 @@ struct net {
 	uv_timer_t sweep;     /* partial-frame and closing timeouts */
 	int reserve_fd;	      /* kept open to be given up at the fd limit */
 	uv_check_t check;
+	uv_idle_t idle; /* runs while remote closes are pending */
 	struct net_limits lim;
 	struct net_callbacks cb;
 	void *arg;
 	struct conn *conns;  /* doubly linked list of live connections */
 	struct conn *cursor; /* net_cursor: NULL or one of conns */
+	/* remote connections closed whose on_close waits for the idle */
+	struct rconn *rpending;
 	uint32_t nconns;
 	uint64_t next_id;
 	int64_t stamp;	/* receive time of this loop iteration, 0 if unset */
@@ -83,6 +86,7 @@ struct net {
 	uint64_t refused[NET_NOTICE_COUNT]; /* since the last log line */
 	int64_t refused_logged_at;
 	int closing;
+	int idle_closing;
 	int handles_open;
 };
 
@@ -113,6 +117,22 @@ struct conn {
 	unsigned shut_done : 1; /* a graceful close waits for both */
 	unsigned peer_eof : 1;
 	unsigned announced : 1; /* on_open was called */
+	unsigned remote : 1;	/* a struct rconn: no socket (tcp unused) */
+};
+
+/* A remote connection (net_remote_open): the socket is an edge node's, so
+ * the struct conn's own socket state stays unused and what only a remote
+ * connection needs lives here, not in every local one. */
+struct rconn {
+	struct conn c; /* first: a remote struct conn * is a struct rconn * */
+	const struct net_remote_sink *sink;
+	void *sink_arg;
+	void *data;	  /* conn_remote_data */
+	int64_t delay_us; /* the edge's one-way delay estimate, < 0: none */
+	/* n->rpending while its on_close waits (conn_close defers it as
+	 * uv_close does for a socket) */
+	struct rconn *pend_prev, *pend_next;
+	bool pending;
 };
 
 struct wreq {
@@ -334,10 +354,18 @@ static void net_maybe_free(struct net *n)
 	}
 }
 
-/* Frees a connection once libuv has closed its handle. */
-static void on_conn_closed(uv_handle_t *h)
+/* Frees the net once its own handles are closed. */
+static void on_net_handle_closed(uv_handle_t *h)
 {
-	struct conn *c = h->data;
+	struct net *n = h->data;
+
+	n->handles_open--;
+	net_maybe_free(n);
+}
+
+/* Tells the layer above a connection is gone and frees it. */
+static void conn_free(struct conn *c)
+{
 	struct net *n = c->net;
 
 	if (c->announced && n->cb.on_close)
@@ -356,6 +384,175 @@ static void on_conn_closed(uv_handle_t *h)
 	free(c->in);
 	free(c);
 	net_maybe_free(n);
+}
+
+/* Frees a connection once libuv has closed its handle. */
+static void on_conn_closed(uv_handle_t *h)
+{
+	conn_free(h->data);
+}
+
+/* Remote connections. conn_close of one defers its on_close to the idle
+ * phase, as uv_close does for a socket: the caller goes on using it (and
+ * its session) after conn_close returns. */
+
+static struct rconn *rconn_of(const struct conn *c)
+{
+	return (struct rconn *)c;
+}
+
+static void on_remote_idle(uv_idle_t *h);
+
+/* Runs the idle while closes are pending; stops it otherwise, and closes
+ * it once the net is closing and none is left. */
+static void remote_settle(struct net *n)
+{
+	if (n->rpending) {
+		uv_idle_start(&n->idle, on_remote_idle);
+		return;
+	}
+	uv_idle_stop(&n->idle);
+	if (n->closing && !n->idle_closing) {
+		n->idle_closing = 1;
+		uv_close((uv_handle_t *)&n->idle, on_net_handle_closed);
+	}
+}
+
+static void remote_unpend(struct rconn *r)
+{
+	struct net *n = r->c.net;
+
+	if (!r->pending)
+		return;
+	if (r->pend_prev)
+		r->pend_prev->pend_next = r->pend_next;
+	else
+		n->rpending = r->pend_next;
+	if (r->pend_next)
+		r->pend_next->pend_prev = r->pend_prev;
+	r->pending = false;
+}
+
+/* The deferred on_close of each remote connection closed since the last
+ * run (and of any that those on_close calls close). */
+static void on_remote_idle(uv_idle_t *h)
+{
+	struct net *n = h->data;
+
+	while (n->rpending) {
+		struct rconn *r = n->rpending;
+
+		remote_unpend(r);
+		conn_free(&r->c);
+	}
+	remote_settle(n);
+}
+
+/* conn_close of a remote connection (marked closing): the edge is told,
+ * on_close waits for the idle. */
+static void remote_close(struct conn *c, int graceful)
+{
+	struct rconn *r = rconn_of(c);
+	struct net *n = c->net;
+
+	r->pend_prev = NULL;
+	r->pend_next = n->rpending;
+	if (n->rpending)
+		n->rpending->pend_prev = r;
+	n->rpending = r;
+	r->pending = true;
+	remote_settle(n);
+	r->sink->close(c, graceful, r->sink_arg);
+}
+
+/* conn_sendv of a remote connection (open, n checked). */
+static int remote_send(struct conn *c, struct wbuf *const *bs, unsigned n)
+{
+	struct rconn *r = rconn_of(c);
+	int rc = r->sink->send(c, bs, n, r->sink_arg);
+
+	if (rc >= 0)
+		return 0;
+	log_debug(conn_tag(c), "closing: the edge refused output (%d)", rc);
+	conn_close(c, 0);
+	return rc;
+}
+
+struct conn *net_remote_open(struct net *n, const struct net_remote_sink *sink,
+			     void *sink_arg, const char *ip)
+{
+	struct rconn *r;
+	struct conn *c;
+
+	if (n->closing)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->sink = sink;
+	r->sink_arg = sink_arg;
+	r->delay_us = -1;
+	c = &r->c;
+	c->net = n;
+	c->id = ++n->next_id;
+	c->frame_max = FRAME_MAX;
+	c->remote = 1;
+	c->next = n->conns;
+	if (n->conns)
+		n->conns->prev = c;
+	n->conns = c;
+	n->nconns++;
+	c->addr = addr_get(n, ip ? ip : "?");
+	c->addr->n++;
+	c->accepted_us = net_now_us();
+	c->announced = 1;
+	n->cb.on_open(c, n->arg);
+	return c;
+}
+
+void net_remote_frame(struct conn *c, const uint8_t *payload, size_t len,
+		      int64_t recv_us, int64_t one_way_us)
+{
+	struct net *n = c->net;
+
+	if (c->closing)
+		return;
+	if (one_way_us >= 0)
+		rconn_of(c)->delay_us = one_way_us;
+	if (len == 0 || len > c->frame_max) {
+		n->cb.on_bad_frame(c, n->arg);
+		return;
+	}
+	n->cb.on_frame(c, payload, len, recv_us, n->arg);
+}
+
+void net_remote_gone(struct conn *c)
+{
+	struct net *n = c->net;
+
+	c->closing = 1;
+	remote_unpend(rconn_of(c));
+	remote_settle(n);
+	conn_free(c);
+}
+
+bool conn_is_remote(const struct conn *c)
+{
+	return c->remote;
+}
+
+int64_t conn_remote_delay(const struct conn *c)
+{
+	return c->remote ? rconn_of(c)->delay_us : -1;
+}
+
+void conn_set_remote_data(struct conn *c, void *data)
+{
+	if (c->remote)
+		rconn_of(c)->data = data;
+}
+
+void *conn_remote_data(const struct conn *c)
+{
+	return c->remote ? rconn_of(c)->data : NULL;
 }
 
 /* Closes the handle unless that is under way. */
@@ -410,6 +607,10 @@ void conn_close(struct conn *c, int graceful)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	if (c->remote) {
+		remote_close(c, graceful);
+		return;
+	}
 	c->since = net_now_us();
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	if (graceful) {
@@ -456,6 +657,8 @@ int conn_sendv(struct conn *c, struct wbuf *const *bs, unsigned n)
 		return -EPIPE;
 	if (n == 0 || n > CONN_SENDV_MAX)
 		return -EINVAL;
+	if (c->remote)
+		return remote_send(c, bs, n);
 	for (i = 0; i < n; i++) {
 		buf[i] = uv_buf_init((char *)bs[i]->data, (unsigned)bs[i]->len);
 		total += bs[i]->len;
@@ -855,6 +1058,8 @@ static void on_sweep(uv_timer_t *t)
 		addr_sweep(n, now);
 	for (c = n->conns; c; c = next) {
 		next = c->next;
+		if (c->remote)
+			continue; /* the edge times its own peers */
 		if (c->closing) {
 			if (now - c->since > CLOSE_GRACE_US)
 				conn_release(c);
@@ -1025,7 +1230,9 @@ struct net *net_new(uv_loop_t *loop, const struct net_limits *lim,
 	every = every < 20 ? 20 : every > 1000 ? 1000 : every;
 	uv_timer_start(&n->sweep, on_sweep, every, every);
 	uv_unref((uv_handle_t *)&n->sweep);
-	n->handles_open = 3;
+	uv_idle_init(loop, &n->idle);
+	n->idle.data = n;
+	n->handles_open = 4;
 	return n;
 }
 
@@ -1074,15 +1281,6 @@ fail:
 	return r;
 }
 
-/* Frees the net once its own handles are closed. */
-static void on_net_handle_closed(uv_handle_t *h)
-{
-	struct net *n = h->data;
-
-	n->handles_open--;
-	net_maybe_free(n);
-}
-
 /* The listener's poll handle is closed: now its socket can be. */
 static void on_listener_closed(uv_handle_t *h)
 {
@@ -1111,6 +1309,7 @@ void net_close(struct net *n)
 		conn_close(c, 0);
 	}
 	net_stop_listening(n);
+	remote_settle(n); /* closes the idle once the pending closes ran */
 	uv_close((uv_handle_t *)&n->check, on_net_handle_closed);
 	uv_close((uv_handle_t *)&n->retry, on_net_handle_closed);
 	uv_close((uv_handle_t *)&n->sweep, on_net_handle_closed);

@@ -4,6 +4,7 @@
 #ifndef QUIZ_NET_H
 #define QUIZ_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -104,7 +105,9 @@ struct conn *net_cursor(const struct net *n);
 void net_set_cursor(struct net *n, struct conn *c);
 
 /* Queues one frame (takes its own reference). When the connection's queue
- * would pass max_out_bytes it is dropped instead and -ENOBUFS returned. */
+ * would pass max_out_bytes it is dropped instead and -ENOBUFS returned. A
+ * remote connection's frames go to its sink at once (nothing is queued
+ * here): -EPIPE if it is closing, else the sink's answer. */
 int conn_send(struct conn *c, struct wbuf *b);
 /* Queues n (1..CONN_SENDV_MAX) frames for c as conn_send does, written in
  * one system call when nothing is queued (a reveal and a contestant's own
@@ -123,10 +126,56 @@ const char *conn_tag(const struct conn *c);
 const char *conn_peer(const struct conn *c);
 void conn_set_data(struct conn *c, void *data);
 void *conn_data(const struct conn *c);
+/* Bytes queued for the socket (0 for a remote connection). */
 size_t conn_queued(const struct conn *c);
 /* Caps the payload length this connection may send (FRAME_MAX by default;
  * smaller before the handshake so an unknown peer cannot make us buffer
  * much). A longer frame header calls on_bad_frame. */
 void conn_set_frame_max(struct conn *c, size_t max);
+
+/* Remote connections (quizd --nats, docs/CLUSTER.md): a peer whose socket an
+ * edge node holds. The net callbacks see it as any connection; its output
+ * goes to the sink instead of a socket. */
+struct net_remote_sink {
+	/* Frames for the peer, in order (the same wbufs conn_sendv got; the
+	 * sink takes its own references if it keeps them). Returns 0, or < 0
+	 * to have the connection closed (e.g. the edge's backlog is full):
+	 * conn_sendv then returns that code. */
+	int (*send)(struct conn *c, struct wbuf *const *bs, unsigned n,
+		    void *arg);
+	/* conn_close was called on it (once): the edge should close the
+	 * socket, gracefully (after what was sent) if graceful. on_close
+	 * follows later in the loop, as for a socket. Neither callback may
+	 * call net_remote_gone on c. */
+	void (*close)(struct conn *c, int graceful, void *arg);
+};
+/* A new remote connection from peer address ip (text, as conn_peer gives
+ * it; NULL for "?"); calls on_open, which may already close it (then the
+ * sink's close comes before this returns: sink_arg, not the returned
+ * pointer, is how the sink knows its peer). NULL if net is closing. Remote
+ * connections are not counted against max_conns / per-address caps (the
+ * edge enforces them) but are in net_conns' list and net_conn_count. */
+struct conn *net_remote_open(struct net *n, const struct net_remote_sink *sink,
+			     void *sink_arg, const char *ip);
+/* A whole frame from the remote peer: checked against the frame limits
+ * like a local one (len 0 or over conn_set_frame_max -> on_bad_frame),
+ * then on_frame(recv_us). one_way_us: the edge's estimate of the peer's
+ * one-way delay (< 0: none yet), kept for conn_remote_delay. Ignored on a
+ * closing connection. */
+void net_remote_frame(struct conn *c, const uint8_t *payload, size_t len,
+		      int64_t recv_us, int64_t one_way_us);
+/* The edge lost the peer (or the edge itself is gone): the connection ends
+ * now: on_close is called before this returns, the sink's close is not (nor
+ * the on_close a conn_close already had pending). c is invalid after. */
+void net_remote_gone(struct conn *c);
+bool conn_is_remote(const struct conn *c);
+/* The edge's latest one-way delay estimate for a remote peer, < 0 if none
+ * (and for local connections). */
+int64_t conn_remote_delay(const struct conn *c);
+/* The cluster module's own per-connection pointer (remote connections;
+ * conn_set_data's pointer belongs to the layer above). Setting it on a
+ * local connection is a no-op and reading it gives NULL. */
+void conn_set_remote_data(struct conn *c, void *data);
+void *conn_remote_data(const struct conn *c);
 
 #endif

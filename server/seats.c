@@ -254,16 +254,27 @@ void seats_take(struct lroom *lr, uint32_t pid, struct session *ss)
  * connection leaves it, for the connection that resumes the seat. */
 void seats_keep_delay(struct lroom *lr, const struct session *ss)
 {
-	if (ss->player < lr->nseats && ss->cs.n)
+	int64_t d = conn_remote_delay(ss->conn);
+
+	if (ss->player >= lr->nseats)
+		return;
+	if (d >= 0)
+		lr->one_way[ss->player] = d;
+	else if (ss->cs.n)
 		lr->one_way[ss->player] = clocksync_delays_one_way(&ss->cs);
 }
 
 /* The one-way delay that compensates a contestant's answer: its
- * connection's estimate; before a resumed connection's first Pong, the one
- * its seat kept (a resume must not cost a contestant its uplink delay). */
+ * connection's estimate (a remote peer's: its edge's); before a resumed
+ * connection's first Pong (or its edge's first estimate), the one its seat
+ * kept (a resume must not cost a contestant its uplink delay). */
 int64_t seats_delay(const struct lroom *lr, const struct session *ss)
 {
-	if (ss->cs.n || ss->player >= lr->nseats)
+	int64_t d = conn_remote_delay(ss->conn); /* < 0 for a local one */
+
+	if (d >= 0)
+		return d;
+	if (ss->player >= lr->nseats || (!conn_is_remote(ss->conn) && ss->cs.n))
 		return clocksync_delays_one_way(&ss->cs);
 	return lr->one_way[ss->player];
 }

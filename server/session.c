@@ -136,12 +136,17 @@ static void session_fail(struct session *ss, int code, uint32_t ref_seq,
 	conn_close(ss->conn, 1);
 }
 
-/* Sends a Ping carrying our clock; the Pong gives this peer's delay. */
+/* Sends a Ping carrying our clock; the Pong gives this peer's delay. Never
+ * to a remote peer: its edge pings it and sends us the delay with each
+ * frame (conn_remote_delay), and our Ping would measure the edge's link
+ * too. */
 static void session_ping(struct session *ss)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
 
+	if (conn_is_remote(ss->conn))
+		return;
 	ss->ping_t0 = net_now_us();
 	ss->ping_at = ss->ping_t0;
 	p.t0 = (uint64_t)ss->ping_t0;
@@ -604,6 +609,8 @@ static void ping_round(struct server *s)
 					     "no Hello in time");
 			continue;
 		}
+		if (conn_is_remote(c))
+			continue; /* pinged by its edge (session_ping) */
 		if (ss->ping_t0 && now - ss->ping_t0 > lost_us) {
 			ss->ping_t0 = 0;
 			if (++ss->pings_lost >= PING_LOST_MAX) {

@@ -186,6 +186,19 @@ size_t conn_queued(const struct conn *c)
 	return c->out_bytes;
 }
 
+/* The fuzzer's peers are all local (the edge's remote ones are net's). */
+bool conn_is_remote(const struct conn *c)
+{
+	(void)c;
+	return false;
+}
+
+int64_t conn_remote_delay(const struct conn *c)
+{
+	(void)c;
+	return -1;
+}
+
 /* ---- controls ------------------------------------------------------- */
 
 void fake_net_on_sent(struct net *n, fake_net_sent_fn fn, void *arg)
