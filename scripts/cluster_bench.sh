@@ -11,7 +11,7 @@ build=${1:-build}; players=${2:-1000}; questions=${3:-3}; edges=${4:-2}
 shift $(( $# < 4 ? $# : 4 ))
 tmp=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$tmp"/*.log "$KEEP"/ ; rm -rf "$tmp"' EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "no $1" >&2; exit 1; }
 # cpu seconds and peak RSS (KiB) of a pid
@@ -22,7 +22,7 @@ nats-server -a 127.0.0.1 -p -1 --ports_file_dir "$tmp/ports" 2>"$tmp/nats.log" &
 npid=$!; pids+=($npid)
 for _ in $(seq 100); do ls "$tmp"/ports/*.ports >/dev/null 2>&1 && break; sleep 0.1; done
 url=nats://127.0.0.1:$(jq -r '.nats[0]' "$tmp"/ports/*.ports | sed 's/.*://')
-lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 --log-level warn)
+lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0 --log-level "${QUIZD_LOG:-warn}")
 "$build/quizd" --listen 127.0.0.1:0 --db "$tmp/bench.db" --port-file "$tmp/owner.port" \
   "${lift[@]}" --nats "$url" --node owner1 2>"$tmp/owner.log" &
 opid=$!; pids+=($opid)

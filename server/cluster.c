@@ -128,8 +128,8 @@ static void edge_flush(struct cedge *e)
 		case CW_CLOSE:
 			cw_close(&cl->out, r->eid, r->graceful);
 			break;
-		case CW_BEAT:
-			cw_beat(&cl->out, r->t0, r->t1, r->t2);
+		case CW_BEAT: /* t2: when the reply leaves */
+			cw_beat(&cl->out, r->t0, r->t1, net_now_us());
 			break;
 		default:
 			break;
@@ -375,7 +375,6 @@ static void on_edge_msg(const uint8_t *data, size_t len, void *arg)
 			o = edge_rec_new(e, CW_BEAT);
 			o->t0 = r.t0;
 			o->t1 = e->heard_at;
-			o->t2 = net_now_us();
 			break;
 		default:
 			break; /* not for an owner */

@@ -253,6 +253,15 @@ void cw_beat(struct cw_buf *b, int64_t t0, int64_t t1, int64_t t2)
 	b->records++;
 }
 
+void cw_beat_stamp(struct cw_buf *b, size_t rec, int64_t t)
+{
+	if (rec + 25 > b->len || b->data[rec] != CW_BEAT)
+		return;
+	/* an edge's beat carries t0; an owner's reply t0 echoed, t2 its own */
+	put_u64(b->data + rec + (b->data[4] == CW_TO_OWNER ? 1 : 17),
+		(uint64_t)t);
+}
+
 void cw_send(struct cw_buf *b, const void *bytes, uint32_t len,
 	     const uint64_t *eids, uint32_t n)
 {

@@ -91,6 +91,9 @@ void cw_frame(struct cw_buf *b, uint64_t eid, int64_t recv_us,
 	      int64_t one_way_us, const void *payload, uint32_t len);
 void cw_gone(struct cw_buf *b, uint64_t eid);
 void cw_beat(struct cw_buf *b, int64_t t0, int64_t t1, int64_t t2);
+/* Sets t0 (edge) or t2 (owner) of the BEAT written at offset rec (b->len
+ * before its cw_beat): a beat is dated when it leaves, not when queued. */
+void cw_beat_stamp(struct cw_buf *b, size_t rec, int64_t t);
 void cw_send(struct cw_buf *b, const void *bytes, uint32_t len,
 	     const uint64_t *eids, uint32_t n);
 void cw_close(struct cw_buf *b, uint64_t eid, bool graceful);

@@ -1,6 +1,7 @@
 /* quizd --edge (edge.h). */
 #include "edge.h"
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,8 +44,9 @@ struct econn {
 	int64_t ping_at;     /* when the last went out (local clock) */
 	unsigned pongs;
 	uint8_t pings_lost;
-	bool welcomed; /* the owner sent it Welcome: pings may start */
-	bool q_open;   /* a Question reached it, no answer or Reveal yet */
+	bool welcomed;	   /* the owner sent it Welcome: pings may start */
+	bool q_open;	   /* a Question reached it, no answer or Reveal yet */
+	int64_t reveal_at; /* the last Question's reveal_at (owner clock) */
 };
 
 struct edge {
@@ -65,6 +67,9 @@ struct edge {
 	 * when it was last heard */
 	struct clocksync owner_cs;
 	int64_t offset;
+	/* how far off offset may be: half the round trip of its sample */
+	int64_t offset_err;
+	size_t beat_rec; /* where the batch's BEAT record is, 0 none */
 	uint64_t owner_epoch;
 	int64_t owner_heard_at;
 	bool owner_alive;
@@ -99,6 +104,11 @@ static void out_flush(struct edge *e)
 {
 	if (!e->out.records)
 		return;
+	/* the beat's t0 is when it leaves, not when it was queued: the
+	 * owner's clock is estimated from it */
+	if (e->beat_rec)
+		cw_beat_stamp(&e->out, e->beat_rec, net_now_us());
+	e->beat_rec = 0;
 	if (nlink_publish(e->l, e->to_owner, e->out.data, e->out.len) < 0)
 		log_warn("edge", "publish to the owner failed: %u records lost",
 			 (unsigned)e->out.records);
@@ -154,6 +164,15 @@ static void on_open(struct conn *c, void *arg)
 	ec->ping_at = net_now_us();
 	bucket_init(&ec->pings, EDGE_PING_BURST_N, ec->ping_at);
 	conn_set_data(c, ec);
+	/* until the owner has answered a beat since the link came up, what
+	 * we publish may reach no subscriber (NATS keeps nothing): the
+	 * contestant retries with backoff instead of waiting on a lost Hello */
+	if (!e->owner_alive) {
+		log_info(conn_tag(c), "owner %s not reachable: closing",
+			 e->o->owner);
+		conn_close(c, 0);
+		return;
+	}
 	/* what a contestant may send before Hello: quizd's session limits it
 	 * again on the owner */
 	idmap_put(&e->conns, conn_id(c), ec);
@@ -206,8 +225,14 @@ static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 		quiz__v1__envelope__free_unpacked(env, NULL);
 		return;
 	}
-	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER)
+	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER) {
 		ec->q_open = false;
+		/* our reading of the owner's clock is off by up to
+		 * offset_err: an answer that may have come after reveal_at
+		 * is dated at reveal_at, not refused as early */
+		if (at < ec->reveal_at && ec->reveal_at - at <= e->offset_err)
+			at = ec->reveal_at;
+	}
 	if (env)
 		quiz__v1__envelope__free_unpacked(env, NULL);
 	/* anything else, even what does not decode: the owner's session
@@ -259,6 +284,13 @@ static void edge_close_all(struct edge *e, const char *why)
 {
 	struct conn *c, *next;
 
+	/* a new epoch: the owner drops whatever it still holds of ours at
+	 * the first message it gets, even if a GONE of ours was lost */
+	server_random(&e->epoch, sizeof(e->epoch));
+	if (e->out.records)
+		out_flush(e);
+	cw_begin(&e->out, CW_TO_OWNER, e->o->node, e->epoch);
+
 	if (net_conn_count(e->net))
 		log_warn("edge", "%s: closing %u connection(s)", why,
 			 net_conn_count(e->net));
@@ -276,6 +308,7 @@ static void note_sent(const uint8_t *bytes, size_t len, struct econn **to,
 		      uint32_t n)
 {
 	Quiz__V1__Envelope *env;
+	int64_t reveal_at;
 	uint32_t i;
 	int kind;
 
@@ -286,16 +319,20 @@ static void note_sent(const uint8_t *bytes, size_t len, struct econn **to,
 	if (!env)
 		return;
 	kind = env->body_case;
+	reveal_at = kind == QUIZ__V1__ENVELOPE__BODY_QUESTION
+			? (int64_t)env->question->reveal_at_us
+			: 0;
 	quiz__v1__envelope__free_unpacked(env, NULL);
 	for (i = 0; i < n; i++) {
 		if (!to[i])
 			continue;
-		if (kind == QUIZ__V1__ENVELOPE__BODY_WELCOME)
+		if (kind == QUIZ__V1__ENVELOPE__BODY_WELCOME) {
 			to[i]->welcomed = true;
-		else if (kind == QUIZ__V1__ENVELOPE__BODY_QUESTION)
+		} else if (kind == QUIZ__V1__ENVELOPE__BODY_QUESTION) {
 			to[i]->q_open = true;
-		else if (kind == QUIZ__V1__ENVELOPE__BODY_REVEAL ||
-			 kind == QUIZ__V1__ENVELOPE__BODY_RESULT)
+			to[i]->reveal_at = reveal_at;
+		} else if (kind == QUIZ__V1__ENVELOPE__BODY_REVEAL ||
+			   kind == QUIZ__V1__ENVELOPE__BODY_RESULT)
 			to[i]->q_open = false;
 	}
 }
@@ -366,8 +403,20 @@ static void on_owner_msg(const uint8_t *data, size_t len, void *arg)
 					  e->owner_heard_at) == 0) {
 				struct clocksync_sample best;
 
-				if (clocksync_best(&e->owner_cs, &best))
+				if (clocksync_best(&e->owner_cs, &best)) {
+					if (llabs(best.offset - e->offset) >
+						50 ||
+					    !e->offset_err)
+						log_info(
+						    "edge",
+						    "owner clock: %+" PRId64
+						    " us from ours, "
+						    "+-%" PRId64 " us",
+						    best.offset,
+						    best.delay / 2);
 					e->offset = best.offset;
+					e->offset_err = best.delay / 2;
+				}
 			}
 			break;
 		default:
@@ -389,6 +438,7 @@ static void on_beat(uv_timer_t *t)
 		edge_close_all(e, "the owner is silent");
 	}
 	out_begin(e);
+	e->beat_rec = e->out.len;
 	cw_beat(&e->out, now, 0, 0);
 }
 
@@ -397,7 +447,11 @@ static void on_link(int up, void *arg)
 	struct edge *e = arg;
 
 	log_info("edge", "NATS link %s", up ? "up" : "down");
-	if (!up) {
+	if (up) { /* a beat at once: the owner answers, we take contestants */
+		out_begin(e);
+		e->beat_rec = e->out.len;
+		cw_beat(&e->out, net_now_us(), 0, 0);
+	} else {
 		e->owner_alive = false;
 		edge_close_all(e, "the NATS link is down");
 	}
@@ -409,14 +463,25 @@ static void on_tick(uv_timer_t *t)
 	struct edge *e = t->data;
 	int64_t now = net_now_us();
 	int64_t lost_us = (int64_t)e->o->cfg.ping_timeout_ms * 1000;
+	/* a second more than the owner's own Hello deadline */
+	int64_t hello_us = (int64_t)e->o->cfg.hello_timeout_ms * 1000 + 1000000;
 	struct conn *c, *next;
 
 	for (c = net_conns(e->net); c; c = next) {
 		struct econn *ec = conn_data(c);
 
 		next = conn_next(c);
-		if (!ec || !ec->welcomed)
+		if (!ec)
 			continue;
+		if (!ec->welcomed) {
+			/* the owner's session times the Hello out; this
+			 * catches a Hello or Welcome lost on the way */
+			if (now - ec->ping_at > hello_us) {
+				log_info(conn_tag(c), "no Welcome in time");
+				conn_close(c, 0);
+			}
+			continue;
+		}
 		if (ec->ping_t0 && now - ec->ping_at > lost_us) {
 			ec->ping_t0 = 0;
 			if (++ec->pings_lost >= EDGE_PING_LOST_MAX) {

@@ -154,6 +154,9 @@ struct nlink *nlink_open(uv_loop_t *loop, const char *url, const char *name,
 	if (s == NATS_OK) /* a message published while down is not kept:
 			     the other side will have given up on it */
 		s = natsOptions_SetReconnectBufSize(l->opts, 8 << 20);
+	if (s == NATS_OK) /* each publish is already a whole loop
+			     iteration's batch: no wait for more */
+		s = natsOptions_SetSendAsap(l->opts, true);
 	if (s == NATS_OK)
 		s = natsOptions_SetDisconnectedCB(l->opts, on_nats_disconnected,
 						  l);

@@ -5,7 +5,9 @@
 # plays a 300-contestant match (2 questions) through both edges at once
 # (150 each):
 # exit 0, 0 mismatches, every acked answer stored in the owner's database
-# and told back. Then a second match: one edge is killed (SIGKILL) after
+# and told back. 40 contestants with injected delays (20-60 ms) through
+# the edges: compensated by the edges' estimates (|error| p99 < 2 ms, 0
+# inversions). Then a second match: one edge is killed (SIGKILL) after
 # the first answer is stored; its 50 contestants reconnect to the other edge with
 # their resume tokens and finish with their seats and scores: exit 0,
 # every acked answer stored, all contestants end on the surviving edge.
@@ -34,7 +36,7 @@ fail() {
 }
 db=$tmp/quiz.db
 sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
-wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+. "$(dirname "$0")/cluster_lib.sh"
 
 # usage errors
 refused() {
@@ -49,38 +51,14 @@ refused --nats http://127.0.0.1:1
 refused --nats nats://127.0.0.1:1 --node 'bad name'
 echo "usage: --edge without --owner, --owner without --edge, --node without --nats, bad --nats and --node refused (exit 2)"
 
-# the NATS server on a free port (it writes the port it took)
-mkdir -p "$tmp/ports"
-nats-server -a 127.0.0.1 -p -1 --ports_file_dir "$tmp/ports" >"$tmp/nats.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do ls "$tmp"/ports/*.ports >/dev/null 2>&1 && break; sleep 0.1; done
-nport=$(jq -r '.nats[0]' "$tmp"/ports/*.ports | sed 's/.*://')
-[ -n "$nport" ] || fail "nats-server did not start"
-url=nats://127.0.0.1:$nport
+start_nats
 echo "nats-server on $url"
-
-# every contestant comes from 127.0.0.1: lift the per-address bounds
-lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0)
-"$quizd" --listen 127.0.0.1:0 --db "$db" --bank "$bank" --port-file "$tmp/owner.port" \
-  "${lift[@]}" --nats "$url" --node owner1 2>"$tmp/owner.log" &
-pids+=($!)
-wait_file "$tmp/owner.port" || fail "the owner did not start"
-start_edge() {
-  "$quizd" --edge --nats "$url" --node "$1" --owner owner1 --listen 127.0.0.1:0 \
-    --port-file "$tmp/$1.port" "${lift[@]}" 2>"$tmp/$1.log" &
-  pids+=($!)
-  eval "${1}_pid=$!"
-  wait_file "$tmp/$1.port" || fail "edge $1 did not start"
-}
+start_owner
 start_edge e1
 start_edge e2
-p1=$(cat "$tmp/e1.port") p2=$(cat "$tmp/e2.port")
+p1=$e1_port p2=$e2_port
 echo "owner1, edges e1 on $p1 and e2 on $p2"
-# the edges' first beats reach the owner
-for _ in $(seq 50); do
-  [ "$(grep -c 'joined' "$tmp/owner.log" || true)" -ge 2 ] && break; sleep 0.1
-done
-[ "$(grep -c 'edge e[12] joined' "$tmp/owner.log" || true)" -ge 2 ] || fail "the owner did not hear both edges"
+wait_edges
 
 # the match: 300 contestants, half through each edge
 players=300 questions=2
@@ -110,6 +88,18 @@ jq -r '.results[] | select(.answered) | "\(.player_id)|\(.q)|\(.points)|\(.respo
 sql "select player_id, q, points, rt_us from answers where match_id=$match" | sort >"$tmp/stored_pts"
 diff -q "$tmp/told" "$tmp/stored_pts" >/dev/null || fail "results told differ from the answers table"
 echo "two edges: $players joined (150 + 150), $acked answers acked = stored = told, 0 mismatches"
+
+# injected delays (20-60 ms each way, per contestant): the edges measure
+# them and the owner compensates with their figures; without the edge's
+# estimate every answer would be off by its delay
+"$bench" --connect "127.0.0.1:$p1,127.0.0.1:$p2" --players 40 --questions 2 \
+  --delay-ms 20-60 --bank "$bank" --think-ms 0-300 --time-limit-ms 3000 --seed 16 \
+  --timeout-s 60 >"$tmp/delay.json" 2>"$tmp/bench.err" || fail "quiz-bench with delays exited $?"
+jq -c '{finished, mismatches, error_us: .fairness.speed.error_us, inversions: .fairness.speed.inversions_5ms}' "$tmp/delay.json"
+jq -e '.finished == 40 and .mismatches.total == 0 and .fairness.speed.error_us.n > 0
+  and .fairness.speed.error_us.abs_p99 < 2000 and .fairness.speed.inversions_5ms == 0' \
+  "$tmp/delay.json" >/dev/null || fail "delays through the edges not compensated"
+echo "delays 20-60 ms through the edges: compensated, |error| p99 $(jq .fairness.speed.error_us.abs_p99 "$tmp/delay.json") us, 0 inversions"
 
 # an edge dies mid-match: its contestants move to the other edge
 rm -f "$tmp/acks"

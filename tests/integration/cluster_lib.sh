@@ -1,0 +1,54 @@
+# Sourced by the cluster tests (issue 14): starting nats-server, an owner
+# and edges on free ports, each process's log in $tmp. Expects $quizd,
+# $bank and $tmp, an array pids, and a function fail.
+
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+
+# nats-server on a free port (it writes the port it took), or on $1;
+# sets nats_pid, nport and url
+start_nats() {
+  rm -rf "$tmp/ports"
+  mkdir -p "$tmp/ports"
+  nats-server -a 127.0.0.1 -p "${1:--1}" --ports_file_dir "$tmp/ports" >>"$tmp/nats.log" 2>&1 &
+  nats_pid=$!
+  pids+=($nats_pid)
+  for _ in $(seq 100); do ls "$tmp"/ports/*.ports >/dev/null 2>&1 && break; sleep 0.1; done
+  nport=$(jq -r '.nats[0]' "$tmp"/ports/*.ports 2>/dev/null | sed 's/.*://')
+  [ -n "$nport" ] || fail "nats-server did not start"
+  url=nats://127.0.0.1:$nport
+}
+
+# every contestant comes from 127.0.0.1: lift the per-address bounds
+lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0)
+
+# the owner quizd, node owner1, on $tmp/quiz.db; sets owner_pid
+start_owner() {
+  rm -f "$tmp/owner.port"
+  "$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" --port-file "$tmp/owner.port" \
+    "${lift[@]}" --nats "$url" --node owner1 "$@" 2>>"$tmp/owner.log" &
+  owner_pid=$!
+  pids+=($owner_pid)
+  wait_file "$tmp/owner.port" || fail "the owner did not start"
+}
+
+# edge NAME relaying to owner1; sets NAME_pid and NAME_port
+start_edge() {
+  "$quizd" --edge --nats "$url" --node "$1" --owner owner1 --listen 127.0.0.1:0 \
+    --port-file "$tmp/$1.port" "${lift[@]}" 2>"$tmp/$1.log" &
+  pids+=($!)
+  eval "${1}_pid=$!"
+  wait_file "$tmp/$1.port" || fail "edge $1 did not start"
+  eval "${1}_port=$(cat "$tmp/$1.port")"
+}
+
+# waits until the owner's log names both edges e1 and e2, and both
+# edges heard the owner (they take contestants from then on)
+wait_edges() {
+  for _ in $(seq 50); do
+    [ "$(grep -c 'edge e[12] joined' "$tmp/owner.log" || true)" -ge 2 ] &&
+      grep -q 'owner owner1 is there' "$tmp/e1.log" &&
+      grep -q 'owner owner1 is there' "$tmp/e2.log" && return 0
+    sleep 0.1
+  done
+  fail "the owner and both edges did not hear each other"
+}
