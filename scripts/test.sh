@@ -57,9 +57,12 @@ echo "== build and test under ASan + UBSan"
 # integration_practice) and tui_buzz (the buzzer's client code: unit_model,
 # fuzz_model and tui_scenes under ASan), and integration_bench_procs
 # (quiz-bench's worker processes: the load generator, not quizd; the
-# other quiz-bench tests run it with two workers under ASan)
+# other quiz-bench tests run it with two workers under ASan), and
+# integration_cluster_fail (restarts of nats-server and of the owner: the
+# cluster code it runs, edge and owner, runs under ASan in
+# integration_cluster, and quizd's restart path in integration_restart)
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz|integration_bench_procs)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
+  run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz|integration_bench_procs|integration_cluster_fail)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
 
 echo "== fuzz targets, about 6 s each (scripts/fuzz.sh, docs/FUZZING.md)"
 if command -v clang >/dev/null 2>&1; then
