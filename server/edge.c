@@ -255,11 +255,8 @@ static void on_bad_frame(struct conn *c, void *arg)
 static struct wbuf *on_notice(enum net_notice what, void *arg)
 {
 	struct edge *e = arg;
-	struct wbuf *b = e->notices[what];
 
-	if (b)
-		wbuf_ref(b);
-	return b;
+	return server_notice(e->notices, what);
 }
 
 static void on_close(struct conn *c, void *arg)

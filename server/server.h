@@ -144,5 +144,8 @@ struct wbuf *server_pack(const Quiz__V1__Envelope *env);
  * refuses or ends a connection itself (quizd and quizd --edge). */
 void server_net_limits(const struct server_config *cfg, struct net_limits *lim);
 void server_notices_pack(struct wbuf *notices[NET_NOTICE_COUNT]);
+/* A new reference to the Error of notice what (net's notice callback). */
+struct wbuf *server_notice(struct wbuf *const notices[NET_NOTICE_COUNT],
+			   enum net_notice what);
 
 #endif

@@ -544,14 +544,21 @@ static struct wbuf *notice_pack(int code, const char *msg)
 	return server_pack(&env);
 }
 
-static struct wbuf *on_notice(enum net_notice what, void *arg)
+struct wbuf *server_notice(struct wbuf *const notices[NET_NOTICE_COUNT],
+			   enum net_notice what)
 {
-	struct server *s = arg;
-	struct wbuf *b = s->notices[what];
+	struct wbuf *b = notices[what];
 
 	if (b)
 		wbuf_ref(b);
 	return b;
+}
+
+static struct wbuf *on_notice(enum net_notice what, void *arg)
+{
+	struct server *s = arg;
+
+	return server_notice(s->notices, what);
 }
 
 static void on_close(struct conn *c, void *arg)

@@ -35,6 +35,7 @@ fail() {
 }
 db=$tmp/quiz.db
 sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
+. "$(dirname "$0")/bench_lib.sh"
 
 # every contestant comes from 127.0.0.1: lift the per-address bounds
 "$quizd" --listen 127.0.0.1:0 --db "$db" --bank "$bank" --port-file "$tmp/port" \
@@ -101,20 +102,10 @@ match=$(sql "select max(id) from matches")
 sql "select nick from players where match_id=$match" | sort >"$tmp/nicks"
 seq 0 $((players - 1)) | sed 's/^/bench-/' | sort >"$tmp/want_nicks"
 diff -q "$tmp/nicks" "$tmp/want_nicks" >/dev/null || fail "nicknames are not bench-0..bench-$((players - 1)) each once"
-# acked answers == stored answers (player, question, response time)
-stored=$(sql "select count(*) from answers where match_id=$match")
-acked=$(jq .answers.acked "$tmp/bench.json")
-[ "$stored" -eq "$acked" ] || fail "answers acked $acked, stored $stored"
+# acked answers == stored (player, question, response time) == told
 ls "$tmp"/acks.* >/dev/null 2>&1 && fail "the workers' acks files were left behind"
-sort "$tmp/acks" >"$tmp/acked"
-sql "select player_id || ' ' || q || ' ' || rt_us from answers where match_id=$match" | sort >"$tmp/stored"
-diff -q "$tmp/acked" "$tmp/stored" >/dev/null || fail "--acks differs from the answers table"
-# what the contestants were told == what the database holds
-jq -r '.results[] | select(.answered) | "\(.player_id)|\(.q)|\(.points)|\(.response_time_us)"' \
-  "$tmp/bench.json" | sort >"$tmp/told"
-sql "select player_id, q, points, rt_us from answers where match_id=$match" | sort >"$tmp/stored_pts"
-[ "$(wc -l <"$tmp/told")" -eq "$stored" ] || fail "results told: $(wc -l <"$tmp/told"), stored $stored"
-diff -q "$tmp/told" "$tmp/stored_pts" >/dev/null || fail "results told differ from the answers table"
+check_told "$match" "$tmp/bench.json" "$tmp/acks"
+acked=$(jq .answers.acked "$tmp/bench.json")
 # final standings == results table; every last total told == results
 grep -v '^#' "$tmp/standings" | awk '{print $1, $2}' | sort >"$tmp/top"
 [ -s "$tmp/top" ] || fail "no final standings"

@@ -17,26 +17,8 @@
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3
 for t in jq sqlite3 nats-server; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  local f
-  for f in bench.err owner.log e1.log e2.log nats.log; do
-    echo "--- $f"; tail -n 15 "$tmp/$f" 2>/dev/null || true
-  done
-  exit 1
-}
-db=$tmp/quiz.db
-sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
 . "$(dirname "$0")/cluster_lib.sh"
+. "$(dirname "$0")/bench_lib.sh"
 
 # usage errors
 refused() {
@@ -77,16 +59,8 @@ jq -e --argjson p $players --argjson n $n '
   fail "the match through two edges went wrong"
 match=$(sql "select max(id) from matches")
 [ "$(sql "select state from matches where id=$match")" = finished ] || fail "match not finished"
-stored=$(sql "select count(*) from answers where match_id=$match")
+check_told "$match" "$tmp/bench.json" "$tmp/acks"
 acked=$(jq .answers.acked "$tmp/bench.json")
-[ "$stored" -eq "$acked" ] || fail "answers acked $acked, stored $stored"
-sort "$tmp/acks" >"$tmp/acked"
-sql "select player_id || ' ' || q || ' ' || rt_us from answers where match_id=$match" | sort >"$tmp/stored"
-diff -q "$tmp/acked" "$tmp/stored" >/dev/null || fail "--acks differs from the answers table"
-jq -r '.results[] | select(.answered) | "\(.player_id)|\(.q)|\(.points)|\(.response_time_us)"' \
-  "$tmp/bench.json" | sort >"$tmp/told"
-sql "select player_id, q, points, rt_us from answers where match_id=$match" | sort >"$tmp/stored_pts"
-diff -q "$tmp/told" "$tmp/stored_pts" >/dev/null || fail "results told differ from the answers table"
 echo "two edges: $players joined (150 + 150), $acked answers acked = stored = told, 0 mismatches"
 
 # injected delays (20-60 ms each way, per contestant): the edges measure

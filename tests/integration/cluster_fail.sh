@@ -17,25 +17,6 @@
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3
 for t in jq sqlite3 nats-server; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  local f
-  for f in bench.err owner.log e1.log e2.log nats.log; do
-    echo "--- $f"; grep -v '^\[' "$tmp/$f" 2>/dev/null | tail -n 15 || true
-  done
-  exit 1
-}
-db=$tmp/quiz.db
-sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
 . "$(dirname "$0")/cluster_lib.sh"
 
 start_nats

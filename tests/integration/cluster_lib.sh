@@ -1,6 +1,27 @@
-# Sourced by the cluster tests (issue 14): starting nats-server, an owner
-# and edges on free ports, each process's log in $tmp. Expects $quizd,
-# $bank and $tmp, an array pids, and a function fail.
+# Sourced by the cluster tests (issue 14): a temporary directory $tmp
+# removed at exit with every process started (pids), fail (prints the
+# logs), and starting nats-server, an owner and edges on free ports, each
+# process's log in $tmp. Expects $quizd and $bank.
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  local f
+  for f in bench.err owner.log e1.log e2.log nats.log; do
+    echo "--- $f"; grep -v '^\[' "$tmp/$f" 2>/dev/null | tail -n 15 || true
+  done
+  exit 1
+}
+db=$tmp/quiz.db
+sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
 
 wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 
