@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cluster_wire.h"
+#include "hub.h"
 #include "idmap.h"
 #include "log.h"
 #include "net.h"
@@ -27,6 +28,7 @@ struct orec {
 	uint64_t eid; /* CLOSE */
 	bool graceful;
 	int64_t t0, t1, t2; /* BEAT */
+	uint64_t qid;	    /* OWN */
 };
 
 /* A remote connection: which edge holds it, under which id. */
@@ -127,6 +129,9 @@ static void edge_flush(struct cedge *e)
 			break;
 		case CW_CLOSE:
 			cw_close(&cl->out, r->eid, r->graceful);
+			break;
+		case CW_OWN:
+			cw_own(&cl->out, r->qid);
 			break;
 		case CW_BEAT: /* t2: when the reply leaves */
 			cw_beat(&cl->out, r->t0, r->t1, net_now_us());
@@ -333,6 +338,8 @@ static void edge_open(struct cedge *e, const struct cw_rec *r)
 		return;
 	}
 	rc->c = c;
+	if (r->has_token) /* the edge welcomed it: its Hello follows */
+		net_remote_set_token(c, r->token);
 }
 
 static void on_edge_msg(const uint8_t *data, size_t len, void *arg)
@@ -370,6 +377,14 @@ static void on_edge_msg(const uint8_t *data, size_t len, void *arg)
 				free(rc);
 			}
 			break;
+		case CW_WHO: /* only the owner that has it answers */
+			if (r.kind == CW_WHO_CODE
+				? hub_has_code(cl->srv->hub, r.key)
+				: hub_has_token_hash(cl->srv->hub, r.key)) {
+				o = edge_rec_new(e, CW_OWN);
+				o->qid = r.qid;
+			}
+			break;
 		case CW_BEAT:
 			/* the edge's clock ping: echoed with our times */
 			o = edge_rec_new(e, CW_BEAT);
@@ -396,9 +411,14 @@ static void on_watch(uv_timer_t *t)
 			pp = &e->next;
 			continue;
 		}
-		log_warn("cluster",
-			 "edge %s silent for %d ms: its %zu connection(s) end",
-			 e->name, CLUSTER_DEAD_MS, e->conns.n);
+		if (e->conns.n)
+			log_warn("cluster",
+				 "edge %s silent for %d ms: its %zu "
+				 "connection(s) end",
+				 e->name, CLUSTER_DEAD_MS, e->conns.n);
+		else
+			log_info("cluster", "edge %s silent for %d ms: gone",
+				 e->name, CLUSTER_DEAD_MS);
 		*pp = e->next;
 		edge_free(e);
 	}
@@ -421,7 +441,8 @@ struct cluster *cluster_owner_new(struct server *srv, struct nlink *l,
 	uv_check_start(&cl->flush, on_flush);
 	uv_timer_start(&cl->watch, on_watch, CLUSTER_BEAT_MS, CLUSTER_BEAT_MS);
 	snprintf(subject, sizeof(subject), "%s.%s", CLUSTER_SUBJ_NODE, node);
-	if (nlink_subscribe(l, subject, on_edge_msg, cl) < 0) {
+	if (nlink_subscribe(l, subject, on_edge_msg, cl) < 0 ||
+	    nlink_subscribe(l, CLUSTER_SUBJ_WHO, on_edge_msg, cl) < 0) {
 		cluster_owner_close(cl);
 		return NULL;
 	}

@@ -19,6 +19,8 @@ struct server;
  * CLUSTER_SUBJ_EDGE.<node>. */
 #define CLUSTER_SUBJ_NODE "quizd.node"
 #define CLUSTER_SUBJ_EDGE "quizd.edge"
+/* Every owner also listens here for the edges' WHO (docs/CLUSTER.md). */
+#define CLUSTER_SUBJ_WHO "quizd.who"
 /* An edge beats every CLUSTER_BEAT_MS; silent for CLUSTER_DEAD_MS, it is
  * taken as gone (and so is an owner by its edges). */
 #define CLUSTER_BEAT_MS 500

@@ -115,6 +115,15 @@ int cw_next(struct cw_reader *r, struct cw_rec *rec)
 		memcpy(rec->ip, r->p, n);
 		rec->ip[n] = '\0';
 		r->p += n;
+		if (!have(r, 1))
+			return -1;
+		rec->has_token = *r->p++ != 0;
+		if (rec->has_token) {
+			if (!have(r, CW_TOKEN_RAW))
+				return -1;
+			memcpy(rec->token, r->p, CW_TOKEN_RAW);
+			r->p += CW_TOKEN_RAW;
+		}
 		return rec->eid ? 1 : -1;
 	case CW_FRAME:
 		if (!have(r, 28))
@@ -160,6 +169,25 @@ int cw_next(struct cw_reader *r, struct cw_rec *rec)
 		rec->eid = take_u64(r);
 		rec->graceful = *r->p++ != 0;
 		return rec->eid ? 1 : -1;
+	case CW_WHO:
+		if (!have(r, 10))
+			return -1;
+		rec->qid = take_u64(r);
+		rec->kind = (enum cw_who) * r->p++;
+		n = *r->p++;
+		if ((rec->kind != CW_WHO_CODE && rec->kind != CW_WHO_TOKEN) ||
+		    n == 0 || n > CW_KEY_MAX || !have(r, n) ||
+		    !text_ok(r->p, n))
+			return -1;
+		memcpy(rec->key, r->p, n);
+		rec->key[n] = '\0';
+		r->p += n;
+		return 1;
+	case CW_OWN:
+		if (!have(r, 8))
+			return -1;
+		rec->qid = take_u64(r);
+		return 1;
 	}
 	return -1;
 }
@@ -204,18 +232,22 @@ void cw_begin(struct cw_buf *b, enum cw_dir dir, const char *name,
 	put_u64(p + 6 + n, epoch);
 }
 
-void cw_open(struct cw_buf *b, uint64_t eid, const char *ip)
+void cw_open(struct cw_buf *b, uint64_t eid, const char *ip,
+	     const uint8_t *token)
 {
 	size_t n = strlen(ip);
 	uint8_t *p;
 
 	if (n > CW_IP_MAX)
 		n = CW_IP_MAX;
-	p = cw_grow(b, 10 + n);
+	p = cw_grow(b, 11 + n + (token ? CW_TOKEN_RAW : 0));
 	p[0] = CW_OPEN;
 	put_u64(p + 1, eid);
 	p[9] = (uint8_t)n;
 	memcpy(p + 10, ip, n);
+	p[10 + n] = token ? 1 : 0;
+	if (token)
+		memcpy(p + 11 + n, token, CW_TOKEN_RAW);
 	b->records++;
 }
 
@@ -284,6 +316,31 @@ void cw_close(struct cw_buf *b, uint64_t eid, bool graceful)
 	p[0] = CW_CLOSE;
 	put_u64(p + 1, eid);
 	p[9] = graceful ? 1 : 0;
+	b->records++;
+}
+
+void cw_who(struct cw_buf *b, uint64_t qid, enum cw_who kind, const char *key)
+{
+	size_t n = strlen(key);
+	uint8_t *p;
+
+	if (n > CW_KEY_MAX)
+		n = CW_KEY_MAX;
+	p = cw_grow(b, 11 + n);
+	p[0] = CW_WHO;
+	put_u64(p + 1, qid);
+	p[9] = (uint8_t)kind;
+	p[10] = (uint8_t)n;
+	memcpy(p + 11, key, n);
+	b->records++;
+}
+
+void cw_own(struct cw_buf *b, uint64_t qid)
+{
+	uint8_t *p = cw_grow(b, 9);
+
+	p[0] = CW_OWN;
+	put_u64(p + 1, qid);
 	b->records++;
 }
 

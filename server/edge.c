@@ -1,23 +1,19 @@
-/* quizd --edge (edge.h). */
-#include "edge.h"
-
+/* quizd --edge (edge.h), the contestants' side: their sockets, clock
+ * sync, the Welcome the edge gives itself, and relaying (edge_owner.c has
+ * the owners and the routing; docs/CLUSTER.md). */
 #include <inttypes.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bucket.h"
-#include "clocksync.h"
-#include "cluster.h"
-#include "cluster_wire.h"
+#include "edge_int.h"
 #include "frame.h"
-#include "idmap.h"
 #include "log.h"
-#include "net.h"
-#include "nlink.h"
 #include "quiz.pb-c.h"
+#include "quiz_limits.h"
+#include "text.h"
+#include "wire.h"
 #include "xalloc.h"
 
 /* Pings to contestants, as quizd's sessions schedule them (session.c):
@@ -32,109 +28,13 @@
  * of 40); past it the connection is closed. */
 #define EDGE_PING_RATE_US 50000
 #define EDGE_PING_BURST_N 40
-/* A batch to the owner is published at this size even mid-iteration. */
-#define EDGE_BATCH_BYTES   (256 * 1024)
-#define EDGE_STOP_GRACE_MS 1000
+/* Before its Hello a peer may send only frames this small (as quizd). */
+#define EDGE_HELLO_FRAME_MAX 1024
+#define EDGE_STOP_GRACE_MS   1000
 
-struct econn {
-	struct conn *c;
-	struct clocksync_delays cs;
-	struct bucket pings; /* Pings it may send */
-	int64_t ping_t0;     /* our Ping awaiting its Pong (owner clock) */
-	int64_t ping_at;     /* when the last went out (local clock) */
-	unsigned pongs;
-	uint8_t pings_lost;
-	bool welcomed;	   /* the owner sent it Welcome: pings may start */
-	bool q_open;	   /* a Question reached it, no answer or Reveal yet */
-	int64_t reveal_at; /* the last Question's reveal_at (owner clock) */
-};
-
-struct edge {
-	uv_loop_t *loop;
-	const struct edge_options *o;
-	struct net *net;
-	struct nlink *l;
-	char to_owner[sizeof(CLUSTER_SUBJ_NODE) + CW_NAME_MAX + 1];
-	uint64_t epoch;
-	struct idmap conns; /* conn id -> struct econn */
-	struct cw_buf out;  /* the batch to the owner */
-	uv_check_t flush;
-	uv_idle_t kick;
-	uv_timer_t tick, beat, stop;
-	uv_signal_t sig_int, sig_term;
-	struct wbuf *notices[NET_NOTICE_COUNT];
-	/* the owner: its clock (offset from ours, from the beats), its epoch,
-	 * when it was last heard */
-	struct clocksync owner_cs;
-	int64_t offset;
-	/* how far off offset may be: half the round trip of its sample */
-	int64_t offset_err;
-	size_t beat_rec; /* where the batch's BEAT record is, 0 none */
-	uint64_t owner_epoch;
-	int64_t owner_heard_at;
-	bool owner_alive;
-	bool stopping;
-	int64_t stop_deadline;
-	uint64_t frames_in, frames_out;
-};
-
-static int64_t owner_now(const struct edge *e)
+void edge_send_env(struct econn *ec, const void *envp)
 {
-	return net_now_us() + e->offset;
-}
-
-/* --- the batch to the owner --- */
-
-static void on_kick(uv_idle_t *h)
-{
-	(void)h;
-}
-
-/* Makes room for a record: the batch's header, and the idle handle that
- * keeps the poll from blocking until the batch goes out. */
-static void out_begin(struct edge *e)
-{
-	if (!e->out.len)
-		cw_begin(&e->out, CW_TO_OWNER, e->o->node, e->epoch);
-	if (!e->out.records)
-		uv_idle_start(&e->kick, on_kick);
-}
-
-static void out_flush(struct edge *e)
-{
-	if (!e->out.records)
-		return;
-	/* the beat's t0 is when it leaves, not when it was queued: the
-	 * owner's clock is estimated from it */
-	if (e->beat_rec)
-		cw_beat_stamp(&e->out, e->beat_rec, net_now_us());
-	e->beat_rec = 0;
-	if (nlink_publish(e->l, e->to_owner, e->out.data, e->out.len) < 0)
-		log_warn("edge", "publish to the owner failed: %u records lost",
-			 (unsigned)e->out.records);
-	cw_begin(&e->out, CW_TO_OWNER, e->o->node, e->epoch);
-}
-
-static void out_maybe_flush(struct edge *e)
-{
-	if (e->out.len >= EDGE_BATCH_BYTES)
-		out_flush(e);
-}
-
-/* After each loop iteration: what the iteration's reads relayed. */
-static void on_flush(uv_check_t *h)
-{
-	struct edge *e = h->data;
-
-	out_flush(e);
-	uv_idle_stop(&e->kick);
-}
-
-/* --- contestants --- */
-
-static void edge_send_env(struct econn *ec, const Quiz__V1__Envelope *env)
-{
-	struct wbuf *b = server_pack(env);
+	struct wbuf *b = server_pack(envp);
 
 	if (!b)
 		return;
@@ -142,17 +42,78 @@ static void edge_send_env(struct econn *ec, const Quiz__V1__Envelope *env)
 	wbuf_unref(b);
 }
 
-static void edge_ping(struct edge *e, struct econn *ec)
+/* Our Ping measures the contestant's delay only: its times are ours. */
+static void edge_ping(struct econn *ec)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Ping p = QUIZ__V1__PING__INIT;
 
-	ec->ping_at = net_now_us();
-	ec->ping_t0 = ec->ping_at + e->offset;
+	ec->ping_at = ec->ping_t0 = net_now_us();
 	p.t0 = (uint64_t)ec->ping_t0;
 	env.body_case = QUIZ__V1__ENVELOPE__BODY_PING;
 	env.ping = &p;
 	edge_send_env(ec, &env);
+}
+
+/* The contestant's Ping, answered in its owner's clock: the contestant
+ * syncs its clock to the owner's through us. */
+static void edge_pong(struct econn *ec, uint32_t seq, uint64_t t0,
+		      int64_t recv_us)
+{
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
+	int64_t off = ec->owner->offset;
+
+	pong.t0 = t0;
+	pong.t1 = (uint64_t)(recv_us + off);
+	pong.t2 = (uint64_t)(net_now_us() + off);
+	out.seq = seq;
+	out.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
+	out.pong = &pong;
+	edge_send_env(ec, &out);
+}
+
+void edge_answer_held_pings(struct edge *e, struct econn *ec)
+{
+	uint8_t i;
+
+	(void)e;
+	for (i = 0; i < ec->nheld; i++) {
+		Quiz__V1__Envelope *env = quiz__v1__envelope__unpack(
+		    NULL, ec->held[i].len, ec->held[i].payload);
+
+		if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_PING)
+			edge_pong(ec, env->seq, env->ping->t0,
+				  ec->held[i].recv_us);
+		if (env)
+			quiz__v1__envelope__free_unpacked(env, NULL);
+	}
+}
+
+/* The edge's own Welcome to a new session (no resume token): the route
+ * waits for the first request that names a room. Its token goes to the
+ * owner with the contestant (the owner's session takes it). */
+static void edge_welcome(struct edge *e, struct econn *ec, uint32_t seq)
+{
+	Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Welcome w = QUIZ__V1__WELCOME__INIT;
+	char token[CW_TOKEN_RAW * 2 + 1], sess[40];
+
+	server_random(ec->token, sizeof(ec->token));
+	text_bytes_hex(ec->token, sizeof(ec->token), token);
+	snprintf(sess, sizeof(sess), "%s-%s", e->o->node, conn_tag(ec->c));
+	w.session = sess;
+	w.resume_token = token;
+	w.protocol_version = QUIZ_PROTOCOL_VERSION;
+	w.room_code = (char *)"";
+	w.server_time_us = (uint64_t)(net_now_us() + e->dflt->offset);
+	out.seq = seq;
+	out.body_case = QUIZ__V1__ENVELOPE__BODY_WELCOME;
+	out.welcome = &w;
+	edge_send_env(ec, &out);
+	ec->edge_welcome = true;
+	ec->welcomed = true;
+	ec->state = EC_WELCOMED;
 }
 
 static void on_open(struct conn *c, void *arg)
@@ -164,85 +125,126 @@ static void on_open(struct conn *c, void *arg)
 	ec->ping_at = net_now_us();
 	bucket_init(&ec->pings, EDGE_PING_BURST_N, ec->ping_at);
 	conn_set_data(c, ec);
-	/* until the owner has answered a beat since the link came up, what
-	 * we publish may reach no subscriber (NATS keeps nothing): the
-	 * contestant retries with backoff instead of waiting on a lost Hello */
-	if (!e->owner_alive) {
-		log_info(conn_tag(c), "owner %s not reachable: closing",
-			 e->o->owner);
-		conn_close(c, 0);
-		return;
-	}
-	/* what a contestant may send before Hello: quizd's session limits it
-	 * again on the owner */
 	idmap_put(&e->conns, conn_id(c), ec);
-	out_begin(e);
-	cw_open(&e->out, conn_id(c), conn_peer(c));
+	conn_set_frame_max(c, EDGE_HELLO_FRAME_MAX);
+	/* until the default owner has answered a beat since the link came
+	 * up, what we publish may reach no subscriber (NATS keeps nothing):
+	 * the contestant retries with backoff */
+	if (!e->dflt->alive) {
+		log_info(conn_tag(c), "owner %s not reachable: closing",
+			 e->dflt->name);
+		conn_close(c, 0);
+	}
 }
 
-/* A frame from a contestant: clock sync here, the rest to the owner. */
+/* The first frame: a Hello. With a resume token the owner that holds its
+ * seat is asked for; without, the edge welcomes it itself. Anything else
+ * goes to the default owner, which answers it as quizd does. */
+static void first_frame(struct edge *e, struct econn *ec,
+			const Quiz__V1__Envelope *env, const uint8_t *payload,
+			size_t len, int64_t recv_us)
+{
+	const Quiz__V1__Hello *h = env ? env->hello : NULL;
+
+	ec->hello.recv_us = recv_us;
+	ec->hello.len = (uint32_t)len;
+	ec->hello.payload = xmalloc(len ? len : 1);
+	memcpy(ec->hello.payload, payload, len);
+	if (!env || env->body_case != QUIZ__V1__ENVELOPE__BODY_HELLO ||
+	    h->protocol_version != QUIZ_PROTOCOL_VERSION ||
+	    strlen(h->client) > QUIZ_CLIENT_NAME_MAX ||
+	    strlen(h->resume_token) > QUIZ_TOKEN_INPUT_MAX) {
+		edge_route(e, ec, e->dflt);
+		return;
+	}
+	conn_set_frame_max(ec->c, FRAME_MAX);
+	if (h->resume_token[0])
+		edge_route_by(e, ec, CW_WHO_TOKEN, h->resume_token);
+	else
+		edge_welcome(e, ec, env->seq);
+}
+
+/* A request after the edge's own Welcome: a room code decides the owner,
+ * anything else (a new room, practice, categories) goes to the default. */
+static void welcomed_frame(struct edge *e, struct econn *ec,
+			   const Quiz__V1__Envelope *env)
+{
+	const char *code = NULL;
+
+	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_JOIN_ROOM)
+		code = env->join_room->code;
+	else if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_WATCH_ROOM)
+		code = env->watch_room->code;
+	if (code && code[0] && strlen(code) <= CW_KEY_MAX)
+		edge_route_by(e, ec, CW_WHO_CODE, code);
+	else
+		edge_route(e, ec, e->dflt);
+}
+
+/* A frame from a contestant: clock sync here, the rest to its owner. */
 static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 		     int64_t recv_us, void *arg)
 {
 	struct edge *e = arg;
 	struct econn *ec = conn_data(c);
 	Quiz__V1__Envelope *env;
-	int64_t at = recv_us + e->offset;
+	int kind;
 
 	if (!ec)
 		return;
 	env = quiz__v1__envelope__unpack(NULL, len, payload);
-	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_PING) {
-		Quiz__V1__Envelope out = QUIZ__V1__ENVELOPE__INIT;
-		Quiz__V1__Pong pong = QUIZ__V1__PONG__INIT;
-
+	kind = env ? (int)env->body_case : 0;
+	if (kind == QUIZ__V1__ENVELOPE__BODY_PING && ec->state != EC_NEW) {
 		if (!bucket_take(&ec->pings, recv_us, EDGE_PING_RATE_US,
 				 EDGE_PING_BURST_N)) {
 			log_warn(conn_tag(c), "Pings past the rate: closing");
 			conn_close(c, 0);
+		} else if (ec->state == EC_ROUTED) {
+			edge_pong(ec, env->seq, env->ping->t0, recv_us);
 		} else {
-			pong.t0 = env->ping->t0;
-			pong.t1 = (uint64_t)at;
-			pong.t2 = (uint64_t)owner_now(e);
-			out.seq = env->seq;
-			out.body_case = QUIZ__V1__ENVELOPE__BODY_PONG;
-			out.pong = &pong;
-			edge_send_env(ec, &out);
+			/* no owner yet, so no clock to answer in: the
+			 * Pong goes out once routed (a sample's delay
+			 * leaves out the wait) */
+			(void)edge_hold(ec, payload, len, recv_us);
 		}
-		quiz__v1__envelope__free_unpacked(env, NULL);
-		return;
-	}
-	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_PONG) {
+	} else if (kind == QUIZ__V1__ENVELOPE__BODY_PONG) {
 		if (ec->ping_t0 && (int64_t)env->pong->t0 == ec->ping_t0) {
 			ec->ping_t0 = 0;
 			ec->pings_lost = 0;
 			if (clocksync_delays_add(
 				&ec->cs, (int64_t)env->pong->t0,
 				(int64_t)env->pong->t1, (int64_t)env->pong->t2,
-				at) == 0)
+				recv_us) == 0)
 				ec->pongs++;
 		}
-		quiz__v1__envelope__free_unpacked(env, NULL);
-		return;
-	}
-	if (env && env->body_case == QUIZ__V1__ENVELOPE__BODY_ANSWER) {
-		ec->q_open = false;
-		/* our reading of the owner's clock is off by up to
-		 * offset_err: an answer that may have come after reveal_at
-		 * is dated at reveal_at, not refused as early */
-		if (at < ec->reveal_at && ec->reveal_at - at <= e->offset_err)
-			at = ec->reveal_at;
+	} else if (ec->state == EC_NEW) {
+		first_frame(e, ec, env, payload, len, recv_us);
+	} else if (ec->state != EC_ROUTED) {
+		if (!edge_hold(ec, payload, len, recv_us)) {
+			log_warn(conn_tag(c),
+				 "too much while routing: closing");
+			conn_close(c, 0);
+		} else if (ec->state == EC_WELCOMED) {
+			welcomed_frame(e, ec, env);
+		}
+	} else {
+		int64_t at = recv_us + ec->owner->offset;
+
+		if (kind == QUIZ__V1__ENVELOPE__BODY_ANSWER) {
+			ec->q_open = false;
+			/* our reading of the owner's clock is off by up to
+			 * offset_err: an answer that may have come after
+			 * reveal_at is dated at reveal_at, not refused */
+			if (at < ec->reveal_at &&
+			    ec->reveal_at - at <= ec->owner->offset_err)
+				recv_us = ec->reveal_at - ec->owner->offset;
+		}
+		/* anything else, even what does not decode: the owner's
+		 * session answers it as quizd always does */
+		edge_relay(e, ec, payload, len, recv_us);
 	}
 	if (env)
 		quiz__v1__envelope__free_unpacked(env, NULL);
-	/* anything else, even what does not decode: the owner's session
-	 * answers it as quizd always does */
-	out_begin(e);
-	cw_frame(&e->out, conn_id(c), at,
-		 ec->cs.n ? clocksync_delays_one_way(&ec->cs) : -1, payload,
-		 (uint32_t)len);
-	e->frames_in++;
-	out_maybe_flush(e);
 }
 
 static void on_bad_frame(struct conn *c, void *arg)
@@ -267,194 +269,62 @@ static void on_close(struct conn *c, void *arg)
 	if (!ec)
 		return;
 	idmap_del(&e->conns, conn_id(c));
-	if (!e->stopping || nlink_up(e->l)) {
-		out_begin(e);
-		cw_gone(&e->out, conn_id(c));
+	if (ec->state == EC_ROUTED) {
+		ec->owner->nconns--;
+		if (!e->stopping || nlink_up(e->l)) {
+			eowner_begin(ec->owner);
+			cw_gone(&ec->owner->out, conn_id(c));
+		}
 	}
+	edge_release(ec);
 	free(ec);
 }
 
-/* Every contestant's socket closes: the owner is gone or restarted, so
- * their sessions there are gone too; they come back with their resume
- * tokens (to this edge or another). */
-static void edge_close_all(struct edge *e, const char *why)
+void edge_close_all(struct edge *e, struct eowner *o, const char *why)
 {
 	struct conn *c, *next;
+	unsigned n = 0;
 
-	/* a new epoch: the owner drops whatever it still holds of ours at
-	 * the first message it gets, even if a GONE of ours was lost */
-	server_random(&e->epoch, sizeof(e->epoch));
-	if (e->out.records)
-		out_flush(e);
-	cw_begin(&e->out, CW_TO_OWNER, e->o->node, e->epoch);
-
-	if (net_conn_count(e->net))
-		log_warn("edge", "%s: closing %u connection(s)", why,
-			 net_conn_count(e->net));
+	if (!o) {
+		/* a new epoch: every owner drops whatever it still holds of
+		 * ours at the first message it gets, even if a GONE of ours
+		 * was lost */
+		edge_flush_all(e);
+		server_random(&e->epoch, sizeof(e->epoch));
+		for (o = e->owners; o; o = o->next)
+			o->out.len = 0;
+		o = NULL;
+	}
 	for (c = net_conns(e->net); c; c = next) {
+		struct econn *ec = conn_data(c);
+
 		next = conn_next(c);
-		conn_close(c, 1);
-	}
-}
-
-/* --- the owner --- */
-
-/* Marks who may be pinged: a Question opens the window of its recipients,
- * a Reveal or Result closes it; Welcome lets pings start. */
-static void note_sent(const uint8_t *bytes, size_t len, struct econn **to,
-		      uint32_t n)
-{
-	Quiz__V1__Envelope *env;
-	int64_t reveal_at;
-	uint32_t i;
-	int kind;
-
-	if (len <= FRAME_HEADER)
-		return;
-	env = quiz__v1__envelope__unpack(NULL, len - FRAME_HEADER,
-					 bytes + FRAME_HEADER);
-	if (!env)
-		return;
-	kind = env->body_case;
-	reveal_at = kind == QUIZ__V1__ENVELOPE__BODY_QUESTION
-			? (int64_t)env->question->reveal_at_us
-			: 0;
-	quiz__v1__envelope__free_unpacked(env, NULL);
-	for (i = 0; i < n; i++) {
-		if (!to[i])
+		if (o && (!ec || ec->owner != o))
 			continue;
-		if (kind == QUIZ__V1__ENVELOPE__BODY_WELCOME) {
-			to[i]->welcomed = true;
-		} else if (kind == QUIZ__V1__ENVELOPE__BODY_QUESTION) {
-			to[i]->q_open = true;
-			to[i]->reveal_at = reveal_at;
-		} else if (kind == QUIZ__V1__ENVELOPE__BODY_REVEAL ||
-			   kind == QUIZ__V1__ENVELOPE__BODY_RESULT)
-			to[i]->q_open = false;
+		conn_close(c, 1);
+		n++;
 	}
-}
-
-/* A SEND: the frame is copied into one wbuf and written to each. */
-static void owner_send(struct edge *e, const struct cw_rec *r)
-{
-	struct econn *stack[64], **to = stack;
-	struct wbuf *b;
-	uint32_t i;
-
-	if (r->len <= FRAME_HEADER || !r->n)
-		return;
-	if (r->n > 64)
-		to = xmalloc(r->n * sizeof(*to));
-	for (i = 0; i < r->n; i++)
-		to[i] = idmap_get(&e->conns, cw_eid(r, i));
-	note_sent(r->bytes, r->len, to, r->n);
-	b = wbuf_new(r->len);
-	memcpy(b->data, r->bytes, r->len);
-	for (i = 0; i < r->n; i++) {
-		if (!to[i])
-			continue; /* gone meanwhile */
-		(void)conn_send(to[i]->c, b);
-		e->frames_out++;
-	}
-	wbuf_unref(b);
-	if (to != stack)
-		free(to);
-}
-
-static void on_owner_msg(const uint8_t *data, size_t len, void *arg)
-{
-	struct edge *e = arg;
-	struct cw_reader rd;
-	struct cw_header h;
-	struct cw_rec r;
-	struct econn *ec;
-	int k;
-
-	if (e->stopping)
-		return;
-	if (cw_read_header(&rd, data, len, &h) < 0 || h.dir != CW_TO_EDGE ||
-	    strcmp(h.name, e->o->owner) != 0) {
-		log_warn("edge", "a message that is not our owner's: ignored");
-		return;
-	}
-	if (e->owner_epoch && h.epoch != e->owner_epoch)
-		edge_close_all(e, "the owner restarted");
-	e->owner_epoch = h.epoch;
-	e->owner_heard_at = net_now_us();
-	if (!e->owner_alive)
-		log_info("edge", "owner %s is there", e->o->owner);
-	e->owner_alive = true;
-	net_mark(e->net);
-	while ((k = cw_next(&rd, &r)) > 0) {
-		switch (r.type) {
-		case CW_SEND:
-			owner_send(e, &r);
-			break;
-		case CW_CLOSE:
-			if ((ec = idmap_get(&e->conns, r.eid)))
-				conn_close(ec->c, r.graceful);
-			break;
-		case CW_BEAT:
-			/* our clock ping, answered: the owner's clock */
-			if (clocksync_add(&e->owner_cs, r.t0, r.t1, r.t2,
-					  e->owner_heard_at) == 0) {
-				struct clocksync_sample best;
-
-				if (clocksync_best(&e->owner_cs, &best)) {
-					if (llabs(best.offset - e->offset) >
-						50 ||
-					    !e->offset_err)
-						log_info(
-						    "edge",
-						    "owner clock: %+" PRId64
-						    " us from ours, "
-						    "+-%" PRId64 " us",
-						    best.offset,
-						    best.delay / 2);
-					e->offset = best.offset;
-					e->offset_err = best.delay / 2;
-				}
-			}
-			break;
-		default:
-			break; /* not for an edge */
-		}
-	}
-	if (k < 0)
-		log_warn("edge", "owner: malformed record: rest ignored");
-}
-
-static void on_beat(uv_timer_t *t)
-{
-	struct edge *e = t->data;
-	int64_t now = net_now_us();
-
-	if (e->owner_alive &&
-	    now - e->owner_heard_at > CLUSTER_DEAD_MS * 1000LL) {
-		e->owner_alive = false;
-		edge_close_all(e, "the owner is silent");
-	}
-	out_begin(e);
-	e->beat_rec = e->out.len;
-	cw_beat(&e->out, now, 0, 0);
+	if (n)
+		log_warn("edge", "%s: closing %u connection(s)", why, n);
 }
 
 static void on_link(int up, void *arg)
 {
 	struct edge *e = arg;
+	struct eowner *o;
 
 	log_info("edge", "NATS link %s", up ? "up" : "down");
-	if (up) { /* a beat at once: the owner answers, we take contestants */
-		out_begin(e);
-		e->beat_rec = e->out.len;
-		cw_beat(&e->out, net_now_us(), 0, 0);
-	} else {
-		e->owner_alive = false;
-		edge_close_all(e, "the NATS link is down");
+	if (up) { /* beats at once: owners answer, we take contestants */
+		edge_beat_all(e);
+		return;
 	}
+	for (o = e->owners; o; o = o->next)
+		o->alive = false;
+	edge_close_all(e, NULL, "the NATS link is down");
 }
 
-/* The pings: warm-up, refresh, lost ones. */
+/* The pings (warm-up, refresh, lost ones), the Welcome deadline and the
+ * WHOs unanswered. */
 static void on_tick(uv_timer_t *t)
 {
 	struct edge *e = t->data;
@@ -464,6 +334,7 @@ static void on_tick(uv_timer_t *t)
 	int64_t hello_us = (int64_t)e->o->cfg.hello_timeout_ms * 1000 + 1000000;
 	struct conn *c, *next;
 
+	edge_queries_expire(e, now);
 	for (c = net_conns(e->net); c; c = next) {
 		struct econn *ec = conn_data(c);
 
@@ -492,8 +363,22 @@ static void on_tick(uv_timer_t *t)
 		if (ec->pongs < EDGE_PING_BURST
 			? now - ec->ping_at >= EDGE_BURST_US
 			: now - ec->ping_at >= EDGE_REFRESH_US)
-			edge_ping(e, ec);
+			edge_ping(ec);
 	}
+}
+
+static void on_beat(uv_timer_t *t)
+{
+	edge_beat_all(t->data);
+}
+
+/* After each loop iteration: what the iteration relayed and asked. */
+static void on_flush(uv_check_t *h)
+{
+	struct edge *e = h->data;
+
+	edge_flush_all(e);
+	uv_idle_stop(&e->kick);
 }
 
 /* --- start and stop --- */
@@ -502,7 +387,7 @@ static void edge_stop_now(struct edge *e)
 {
 	uv_timer_stop(&e->stop);
 	net_close(e->net);
-	out_flush(e);
+	edge_flush_all(e);
 	nlink_close(e->l);
 	uv_close((uv_handle_t *)&e->flush, NULL);
 	uv_close((uv_handle_t *)&e->kick, NULL);
@@ -529,7 +414,7 @@ static void on_signal(uv_signal_t *h, int signum)
 	uv_close((uv_handle_t *)&e->sig_int, NULL);
 	uv_close((uv_handle_t *)&e->sig_term, NULL);
 	net_stop_listening(e->net);
-	edge_close_all(e, "shutting down");
+	edge_close_all(e, NULL, "shutting down");
 	e->stopping = true;
 	e->stop_deadline = net_now_us() + EDGE_STOP_GRACE_MS * 1000LL;
 	uv_timer_start(&e->stop, on_stop_timer, 0, 20);
@@ -552,33 +437,42 @@ int edge_run(const struct edge_options *o)
 	e.loop = uv_default_loop();
 	e.o = o;
 	server_random(&e.epoch, sizeof(e.epoch));
-	snprintf(e.to_owner, sizeof(e.to_owner), "%s.%s", CLUSTER_SUBJ_NODE,
-		 o->owner);
+	e.dflt = eowner_get(&e, o->owner);
+	uv_check_init(e.loop, &e.flush);
+	uv_idle_init(e.loop, &e.kick);
+	e.flush.data = e.kick.data = &e;
 	e.l = nlink_open(e.loop, o->nats_url, o->node, on_link, &e, err,
 			 sizeof(err));
 	if (!e.l) {
 		fprintf(stderr, "quizd: %s\n", err);
+		uv_close((uv_handle_t *)&e.flush, NULL);
+		uv_close((uv_handle_t *)&e.kick, NULL);
+		uv_run(e.loop, UV_RUN_DEFAULT);
+		edge_owners_free(&e);
 		return 1;
 	}
 	snprintf(subject, sizeof(subject), "%s.%s", CLUSTER_SUBJ_EDGE, o->node);
-	if (nlink_subscribe(e.l, subject, on_owner_msg, &e) < 0) {
-		fprintf(stderr, "quizd: cannot subscribe to %s\n", subject);
-		nlink_close(e.l);
-		uv_run(e.loop, UV_RUN_DEFAULT);
-		return 1;
-	}
 	server_net_limits(&o->cfg, &lim);
 	server_notices_pack(e.notices);
 	e.net = net_new(e.loop, &lim, &cb, &e);
-	r = net_listen(e.net, o->listen_host, o->listen_port, &bound);
+	r = nlink_subscribe(e.l, subject, on_owner_msg, &e) < 0
+		? -1
+		: net_listen(e.net, o->listen_host, o->listen_port, &bound);
 	if (r < 0) {
-		fprintf(stderr, "quizd: cannot listen on %s:%d: %s\n",
-			o->listen_host, o->listen_port, uv_strerror(r));
+		if (r == -1)
+			fprintf(stderr, "quizd: cannot subscribe to %s\n",
+				subject);
+		else
+			fprintf(stderr, "quizd: cannot listen on %s:%d: %s\n",
+				o->listen_host, o->listen_port, uv_strerror(r));
 		net_close(e.net);
 		nlink_close(e.l);
+		uv_close((uv_handle_t *)&e.flush, NULL);
+		uv_close((uv_handle_t *)&e.kick, NULL);
 		uv_run(e.loop, UV_RUN_DEFAULT);
 		for (i = 0; i < NET_NOTICE_COUNT; i++)
 			wbuf_unref(e.notices[i]);
+		edge_owners_free(&e);
 		return 1;
 	}
 	if (o->port_file) {
@@ -589,12 +483,9 @@ int edge_run(const struct edge_options *o)
 			fclose(f);
 		}
 	}
-	uv_check_init(e.loop, &e.flush);
-	uv_idle_init(e.loop, &e.kick);
 	uv_timer_init(e.loop, &e.tick);
 	uv_timer_init(e.loop, &e.beat);
 	uv_timer_init(e.loop, &e.stop);
-	e.flush.data = e.kick.data = &e;
 	e.tick.data = e.beat.data = e.stop.data = &e;
 	uv_check_start(&e.flush, on_flush);
 	uv_timer_start(&e.tick, on_tick, EDGE_TICK_MS, EDGE_TICK_MS);
@@ -607,13 +498,14 @@ int edge_run(const struct edge_options *o)
 	log_info("edge", "quizd edge %s listening on %s:%d, owner %s via %s",
 		 o->node, o->listen_host, bound, o->owner, o->nats_url);
 	uv_run(e.loop, UV_RUN_DEFAULT);
-	log_info("edge", "stopped: %llu frames relayed in, %llu written out",
-		 (unsigned long long)e.frames_in,
-		 (unsigned long long)e.frames_out);
+	log_info("edge",
+		 "stopped: %" PRIu64 " frames relayed in, %" PRIu64
+		 " written out, %" PRIu64 " contestant(s) routed past %s",
+		 e.frames_in, e.frames_out, e.routed_away, o->owner);
 	for (i = 0; i < NET_NOTICE_COUNT; i++)
 		wbuf_unref(e.notices[i]);
 	idmap_free(&e.conns);
-	cw_buf_free(&e.out);
+	edge_owners_free(&e);
 	uv_loop_close(e.loop);
 	return 0;
 }

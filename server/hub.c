@@ -191,6 +191,14 @@ struct lroom *hub_find_room(struct hub *h, const char *code)
 	return NULL;
 }
 
+bool hub_has_code(struct hub *h, const char *code)
+{
+	char canon[ROOMCODE_SIZE];
+
+	return roomcode_normalize(code, canon) == 0 &&
+	       hub_find_room(h, canon) != NULL;
+}
+
 /* A fresh random code no live room uses. Returns 0, or -QE_SERVER_FULL
  * after CODE_TRIES codes in use (max_rooms keeps that from happening: with
  * HUB_ROOMS_MAX rooms live a try collides with odds below 1e-8). */

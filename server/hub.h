@@ -79,6 +79,11 @@ int hub_verdict(struct hub *h, struct session *ss, const struct hub_verdict *v,
  * room read from the store; the host token of RoomCreated names the host
  * seat). Returns 1 if a seat was found (ss is attached to it), 0 if not. */
 int hub_resume(struct hub *h, struct session *ss, const char *token);
+/* Whether this quizd has the live room of a code (typed leniently), or a
+ * seat for the token whose hash is given (64 hex digits): what an owner
+ * answers to an edge's WHO (docs/CLUSTER.md, "Routing"). */
+bool hub_has_code(struct hub *h, const char *code);
+bool hub_has_token_hash(struct hub *h, const char *hash);
 /* Sends a resumed session what it needs to redraw: the room, and the open
  * question if any. */
 void hub_snapshot(struct hub *h, struct session *ss);

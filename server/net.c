@@ -129,6 +129,8 @@ struct rconn {
 	void *sink_arg;
 	void *data;	  /* conn_remote_data */
 	int64_t delay_us; /* the edge's one-way delay estimate, < 0: none */
+	uint8_t token[NET_TOKEN_RAW]; /* net_remote_set_token */
+	bool has_token;
 	/* n->rpending while its on_close waits (conn_close defers it as
 	 * uv_close does for a socket) */
 	struct rconn *pend_prev, *pend_next;
@@ -542,6 +544,22 @@ bool conn_is_remote(const struct conn *c)
 int64_t conn_remote_delay(const struct conn *c)
 {
 	return c->remote ? rconn_of(c)->delay_us : -1;
+}
+
+void net_remote_set_token(struct conn *c, const uint8_t *token)
+{
+	if (!c->remote)
+		return;
+	memcpy(rconn_of(c)->token, token, NET_TOKEN_RAW);
+	rconn_of(c)->has_token = true;
+}
+
+bool conn_remote_token(const struct conn *c, uint8_t *out)
+{
+	if (!c->remote || !rconn_of(c)->has_token)
+		return false;
+	memcpy(out, rconn_of(c)->token, NET_TOKEN_RAW);
+	return true;
 }
 
 void conn_set_remote_data(struct conn *c, void *data)

@@ -172,6 +172,13 @@ bool conn_is_remote(const struct conn *c);
 /* The edge's latest one-way delay estimate for a remote peer, < 0 if none
  * (and for local connections). */
 int64_t conn_remote_delay(const struct conn *c);
+/* The resume token an edge gave the remote peer in its own Welcome
+ * (NET_TOKEN_RAW bytes): the session takes it as the peer's token instead
+ * of drawing one (docs/CLUSTER.md, "Routing"). No-op on a local
+ * connection; conn_remote_token copies it out, false if there is none. */
+#define NET_TOKEN_RAW 16
+void net_remote_set_token(struct conn *c, const uint8_t *token);
+bool conn_remote_token(const struct conn *c, uint8_t *out);
 /* The cluster module's own per-connection pointer (remote connections;
  * conn_set_data's pointer belongs to the layer above). Setting it on a
  * local connection is a no-op and reading it gives NULL. */

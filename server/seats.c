@@ -382,6 +382,13 @@ void seats_ref_drop_room(struct hub *h, struct lroom *lr)
 	seats_ref_rebuild(h, h->slotcap);
 }
 
+bool hub_has_token_hash(struct hub *h, const char *hash)
+{
+	struct seat_ref *ref = seats_ref_find(h, hash);
+
+	return ref && ref->room;
+}
+
 int hub_resume(struct hub *h, struct session *ss, const char *token)
 {
 	char hash[TOKEN_HASH_HEX + 1];

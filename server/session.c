@@ -249,6 +249,8 @@ static void session_hello(struct session *ss, const Quiz__V1__Envelope *env)
 	if (token_raw(h->resume_token, raw) == 0 &&
 	    hub_resume(ss->srv->hub, ss, h->resume_token))
 		memcpy(ss->token, raw, sizeof(ss->token));
+	else if (conn_remote_token(ss->conn, raw)) /* the edge's Welcome */
+		memcpy(ss->token, raw, sizeof(ss->token));
 	session_token_hex(ss, token);
 	snprintf(sess, sizeof(sess), "%s", conn_tag(ss->conn));
 	w.session = sess;

@@ -82,3 +82,5 @@ start_owner
 echo "owner back"
 check "owner restarted"
 grep -q "rebuilt" "$tmp/owner.log" || fail "the owner did not say it rebuilt the match"
+finish
+echo "all nodes stopped cleanly, no sanitizer finding in their logs"

@@ -15,7 +15,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*"
   local f
-  for f in bench.err owner.log e1.log e2.log nats.log; do
+  for f in bench.err owner.log owner2.log e1.log e2.log nats.log; do
     echo "--- $f"; grep -v '^\[' "$tmp/$f" 2>/dev/null | tail -n 15 || true
   done
   exit 1
@@ -42,14 +42,18 @@ start_nats() {
 # every contestant comes from 127.0.0.1: lift the per-address bounds
 lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0)
 
-# the owner quizd, node owner1, on $tmp/quiz.db; sets owner_pid
+# an owner quizd: node owner1 on $tmp/quiz.db (log owner.log), or node
+# $1 on $tmp/$1.db (log $1.log); sets owner_pid or $1_pid, and $1_port
 start_owner() {
-  rm -f "$tmp/owner.port"
-  "$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" --port-file "$tmp/owner.port" \
-    "${lift[@]}" --nats "$url" --node owner1 "$@" 2>>"$tmp/owner.log" &
-  owner_pid=$!
-  pids+=($owner_pid)
-  wait_file "$tmp/owner.port" || fail "the owner did not start"
+  local name=${1:-owner1} db=$tmp/quiz.db log=$tmp/owner.log
+  [ "$name" = owner1 ] || { db=$tmp/$name.db; log=$tmp/$name.log; }
+  rm -f "$tmp/$name.port"
+  "$quizd" --listen 127.0.0.1:0 --db "$db" --bank "$bank" --port-file "$tmp/$name.port" \
+    "${lift[@]}" --nats "$url" --node "$name" 2>>"$log" &
+  pids+=($!)
+  if [ "$name" = owner1 ]; then owner_pid=$!; else eval "${name}_pid=$!"; fi
+  wait_file "$tmp/$name.port" || fail "owner $name did not start"
+  eval "${name}_port=$(cat "$tmp/$name.port")"
 }
 
 # edge NAME relaying to owner1; sets NAME_pid and NAME_port
@@ -72,4 +76,20 @@ wait_edges() {
     sleep 0.1
   done
   fail "the owner and both edges did not hear each other"
+}
+
+# Stops every node with SIGTERM (a clean shutdown: under the sanitizers
+# that is when leaks are reported) and fails if any log names a sanitizer
+# finding.
+finish() {
+  local p f
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+  for f in "$tmp"/*.log; do
+    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f"; then
+      grep -E -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f" | head -40
+      fail "a sanitizer finding in $(basename "$f")"
+    fi
+  done
 }

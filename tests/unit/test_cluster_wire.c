@@ -12,19 +12,24 @@ Test(cluster_wire, every_record_reads_back)
 {
 	static const uint8_t frame[] = {0, 0, 0, 3, 'a', 'b', 'c'};
 	static const uint64_t eids[] = {7, 9, 1ULL << 40};
+	static const uint8_t token[CW_TOKEN_RAW] = {
+	    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 	struct cw_buf b = {0};
 	struct cw_reader r;
 	struct cw_header h;
 	struct cw_rec rec;
 
 	cw_begin(&b, CW_TO_EDGE, "owner-1", 0x1122334455667788ULL);
-	cw_open(&b, 42, "10.0.0.7");
+	cw_open(&b, 42, "10.0.0.7", NULL);
+	cw_open(&b, 43, "?", token);
 	cw_frame(&b, 42, 123456789, -1, "xyz", 3);
 	cw_gone(&b, 42);
 	cw_beat(&b, 1, -2, 3);
 	cw_send(&b, frame, sizeof(frame), eids, 3);
 	cw_close(&b, 9, true);
-	cr_assert_eq(b.records, 6);
+	cw_who(&b, 77, CW_WHO_CODE, "ABCD-EFGH");
+	cw_own(&b, 77);
+	cr_assert_eq(b.records, 9);
 
 	cr_assert_eq(cw_read_header(&r, b.data, b.len, &h), 0);
 	cr_expect_eq(h.dir, CW_TO_EDGE);
@@ -35,6 +40,13 @@ Test(cluster_wire, every_record_reads_back)
 	cr_expect_eq(rec.type, CW_OPEN);
 	cr_expect_eq(rec.eid, 42);
 	cr_expect_str_eq(rec.ip, "10.0.0.7");
+	cr_expect_not(rec.has_token);
+
+	cr_assert_eq(cw_next(&r, &rec), 1);
+	cr_expect_eq(rec.type, CW_OPEN);
+	cr_expect_eq(rec.eid, 43);
+	cr_expect(rec.has_token);
+	cr_expect_eq(memcmp(rec.token, token, CW_TOKEN_RAW), 0);
 
 	cr_assert_eq(cw_next(&r, &rec), 1);
 	cr_expect_eq(rec.type, CW_FRAME);
@@ -65,6 +77,16 @@ Test(cluster_wire, every_record_reads_back)
 	cr_expect_eq(rec.type, CW_CLOSE);
 	cr_expect_eq(rec.eid, 9);
 	cr_expect(rec.graceful);
+
+	cr_assert_eq(cw_next(&r, &rec), 1);
+	cr_expect_eq(rec.type, CW_WHO);
+	cr_expect_eq(rec.qid, 77);
+	cr_expect_eq(rec.kind, CW_WHO_CODE);
+	cr_expect_str_eq(rec.key, "ABCD-EFGH");
+
+	cr_assert_eq(cw_next(&r, &rec), 1);
+	cr_expect_eq(rec.type, CW_OWN);
+	cr_expect_eq(rec.qid, 77);
 
 	cr_expect_eq(cw_next(&r, &rec), 0, "the end");
 	cw_buf_free(&b);
