@@ -64,9 +64,9 @@ echo "== build and test under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan '^(integration_killloop|tui_restart|integration_contest|tui_contest|integration_practice_bench|tui_buzz|integration_bench_procs|integration_cluster_fail)$' -DCMAKE_BUILD_TYPE=Debug -DQUIZ_SANITIZE=ON
 
-echo "== fuzz targets, about 6 s each (scripts/fuzz.sh, docs/FUZZING.md)"
+echo "== fuzz targets, about 5 s each (scripts/fuzz.sh, docs/FUZZING.md)"
 if command -v clang >/dev/null 2>&1; then
-  bash scripts/fuzz.sh -t 6
+  bash scripts/fuzz.sh -t 5
 else
   echo "SKIPPED: fuzzing needs clang"
 fi
