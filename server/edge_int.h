@@ -68,7 +68,7 @@ struct econn {
 	struct held hello;
 	bool edge_welcome, drop_welcome;
 	uint8_t token[CW_TOKEN_RAW];
-	struct held held[EDGE_HELD_MAX];
+	struct held *held; /* EDGE_HELD_MAX, allocated at the first held */
 	uint8_t nheld;
 	struct clocksync_delays cs;
 	struct bucket pings; /* Pings it may send */

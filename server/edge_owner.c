@@ -126,6 +126,8 @@ bool edge_hold(struct econn *ec, const uint8_t *payload, size_t len,
 
 	if (ec->nheld == EDGE_HELD_MAX)
 		return false;
+	if (!ec->held) /* rare and short-lived: not in every contestant */
+		ec->held = xmalloc(EDGE_HELD_MAX * sizeof(*ec->held));
 	h = &ec->held[ec->nheld++];
 	h->recv_us = recv_us;
 	h->len = (uint32_t)len;
@@ -141,6 +143,8 @@ void edge_release(struct econn *ec)
 	for (i = 0; i < ec->nheld; i++)
 		free(ec->held[i].payload);
 	ec->nheld = 0;
+	free(ec->held);
+	ec->held = NULL;
 	free(ec->hello.payload);
 	ec->hello.payload = NULL;
 }
