@@ -265,13 +265,19 @@ void cw_frame(struct cw_buf *b, uint64_t eid, int64_t recv_us,
 	b->records++;
 }
 
-void cw_gone(struct cw_buf *b, uint64_t eid)
+/* A record of a type and one u64 (GONE, OWN). */
+static void cw_rec_u64(struct cw_buf *b, enum cw_type type, uint64_t v)
 {
 	uint8_t *p = cw_grow(b, 9);
 
-	p[0] = CW_GONE;
-	put_u64(p + 1, eid);
+	p[0] = (uint8_t)type;
+	put_u64(p + 1, v);
 	b->records++;
+}
+
+void cw_gone(struct cw_buf *b, uint64_t eid)
+{
+	cw_rec_u64(b, CW_GONE, eid);
 }
 
 void cw_beat(struct cw_buf *b, int64_t t0, int64_t t1, int64_t t2)
@@ -337,11 +343,7 @@ void cw_who(struct cw_buf *b, uint64_t qid, enum cw_who kind, const char *key)
 
 void cw_own(struct cw_buf *b, uint64_t qid)
 {
-	uint8_t *p = cw_grow(b, 9);
-
-	p[0] = CW_OWN;
-	put_u64(p + 1, qid);
-	b->records++;
+	cw_rec_u64(b, CW_OWN, qid);
 }
 
 void cw_buf_free(struct cw_buf *b)
