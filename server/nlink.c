@@ -41,10 +41,31 @@ struct nlink {
 	pthread_mutex_t lock;
 	struct nlink_item *head, *tail; /* under lock */
 	bool closing;			/* under lock */
-	int up;				/* loop side */
+	/* who may still touch this struct (under lock): the loop until its
+	 * handle closed, the connection until libnats' closed callback, each
+	 * subscription until its completion callback; the last frees it */
+	int refs;
+	int up; /* loop side */
 	uint64_t msgs_out, bytes_out, msgs_in, bytes_in;
 };
 
+/* Drops one reference; the last one frees the link. */
+static void nlink_unref(struct nlink *l)
+{
+	int left;
+
+	pthread_mutex_lock(&l->lock);
+	left = --l->refs;
+	pthread_mutex_unlock(&l->lock);
+	if (left)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+/* Queues a delivery for the loop and wakes it, unless the link is closing
+ * (the wake-up is sent under the lock: nlink_close closes the handle only
+ * after it set closing under the same lock). */
 static void nlink_push(struct nlink *l, struct nlink_item *it)
 {
 	bool drop;
@@ -58,15 +79,14 @@ static void nlink_push(struct nlink *l, struct nlink_item *it)
 		else
 			l->head = it;
 		l->tail = it;
+		uv_async_send(&l->async);
 	}
 	pthread_mutex_unlock(&l->lock);
 	if (drop) {
 		if (it->msg)
 			natsMsg_Destroy(it->msg);
 		free(it);
-		return;
 	}
-	uv_async_send(&l->async);
 }
 
 /* libnats' threads */
@@ -101,6 +121,21 @@ static void on_nats_disconnected(natsConnection *nc, void *closure)
 {
 	(void)nc;
 	on_nats_state(closure, 0);
+}
+
+/* libnats' last callback of the connection (after nlink_close). */
+static void on_nats_closed(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	nlink_unref(closure);
+}
+
+/* A subscription's handler has returned for the last time. */
+static void on_sub_complete(void *closure)
+{
+	struct nlink_sub *sub = closure;
+
+	nlink_unref(sub->l);
 }
 
 /* the loop */
@@ -140,6 +175,7 @@ struct nlink *nlink_open(uv_loop_t *loop, const char *url, const char *name,
 	natsStatus s;
 
 	pthread_mutex_init(&l->lock, NULL);
+	l->refs = 1; /* the loop's */
 	l->state_fn = state_fn;
 	l->arg = arg;
 	s = natsOptions_Create(&l->opts);
@@ -163,6 +199,8 @@ struct nlink *nlink_open(uv_loop_t *loop, const char *url, const char *name,
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectedCB(l->opts, on_nats_connected, l);
 	if (s == NATS_OK)
+		s = natsOptions_SetClosedCB(l->opts, on_nats_closed, l);
+	if (s == NATS_OK)
 		s = natsOptions_SetRetryOnFailedConnect(l->opts, true,
 							on_nats_connected, l);
 	if (s != NATS_OK) {
@@ -176,6 +214,11 @@ struct nlink *nlink_open(uv_loop_t *loop, const char *url, const char *name,
 	uv_async_init(loop, &l->async, on_async);
 	l->async.data = l;
 	s = natsConnection_Connect(&l->nc, l->opts);
+	if (l->nc) { /* its closed callback will come */
+		pthread_mutex_lock(&l->lock);
+		l->refs++;
+		pthread_mutex_unlock(&l->lock);
+	}
 	if (s == NATS_OK) {
 		on_nats_state(l, 1);
 	} else if (s != NATS_NOT_YET_CONNECTED) {
@@ -203,6 +246,12 @@ int nlink_subscribe(struct nlink *l, const char *subject, nlink_msg_fn fn,
 	if (natsConnection_Subscribe(&s->sub, l->nc, subject, on_nats_msg, s) !=
 	    NATS_OK)
 		return -1;
+	if (natsSubscription_SetOnCompleteCB(s->sub, on_sub_complete, s) ==
+	    NATS_OK) {
+		pthread_mutex_lock(&l->lock);
+		l->refs++;
+		pthread_mutex_unlock(&l->lock);
+	}
 	/* the loop drains the queue; libnats must not drop behind it */
 	natsSubscription_SetPendingLimits(s->sub, -1, -1);
 	l->nsubs++;
@@ -238,21 +287,28 @@ static void on_async_closed(uv_handle_t *h)
 	struct nlink *l = h->data;
 	struct nlink_item *it, *next;
 
-	for (it = l->head; it; it = next) {
+	pthread_mutex_lock(&l->lock);
+	it = l->head;
+	l->head = l->tail = NULL;
+	pthread_mutex_unlock(&l->lock);
+	for (; it; it = next) {
 		next = it->next;
 		if (it->msg)
 			natsMsg_Destroy(it->msg);
 		free(it);
 	}
-	pthread_mutex_destroy(&l->lock);
-	free(l);
+	nlink_unref(l);
 }
 
 void nlink_close(struct nlink *l)
 {
 	unsigned i;
 
-	/* stop deliveries first: libnats' threads are joined by Destroy */
+	/* nothing is queued for the loop from now on; libnats' threads may
+	 * still call back until their last callbacks (the references) */
+	pthread_mutex_lock(&l->lock);
+	l->closing = true;
+	pthread_mutex_unlock(&l->lock);
 	for (i = 0; i < l->nsubs; i++)
 		natsSubscription_Unsubscribe(l->subs[i].sub);
 	if (l->nc) {
@@ -262,8 +318,5 @@ void nlink_close(struct nlink *l)
 	for (i = 0; i < l->nsubs; i++)
 		natsSubscription_Destroy(l->subs[i].sub);
 	natsOptions_Destroy(l->opts);
-	pthread_mutex_lock(&l->lock);
-	l->closing = true;
-	pthread_mutex_unlock(&l->lock);
 	uv_close((uv_handle_t *)&l->async, on_async_closed);
 }
