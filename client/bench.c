@@ -771,6 +771,11 @@ static void player_send_answer(struct player *p, unsigned qi)
 	a->sent_conn = p->conns;
 	a->measured_rt = (int64_t)qconn_to_server(p->c, now) -
 			 (int64_t)(a->reveal_at ? a->reveal_at : q->reveal_at);
+	/* sent while the room is paused (a storage stall): the server times
+	 * it from the question's re-send at the resume, which we have not
+	 * seen yet; no time check */
+	if (p->paused)
+		a->disturbed = 1;
 	if (again) {
 		a->disturbed = 1;
 		b->resent++;
@@ -1126,6 +1131,10 @@ static void player_question_again(struct player *p, const Quiz__V1__Question *m)
 	struct pq *a = &p->pq[m->index];
 
 	a->reveal_at = m->reveal_at_us;
+	/* an answer still unacked when the question moved: the server times
+	 * it from whichever send of the question it went with */
+	if (a->sent && !a->acked)
+		a->disturbed = 1;
 	if (!a->intends || a->acked || a->already || a->refused ||
 	    b->q[m->index].format == QUIZ_BENCH_BUZZ || p->paused)
 		return;
