@@ -46,7 +46,6 @@ struct nlink {
 	 * subscription until its completion callback; the last frees it */
 	int refs;
 	int up; /* loop side */
-	uint64_t msgs_out, bytes_out, msgs_in, bytes_in;
 };
 
 /* Drops one reference; the last one frees the link. */
@@ -138,23 +137,29 @@ static void on_sub_complete(void *closure)
 	nlink_unref(sub->l);
 }
 
+/* Takes everything queued for the loop (the list, oldest first). */
+static struct nlink_item *nlink_take(struct nlink *l)
+{
+	struct nlink_item *it;
+
+	pthread_mutex_lock(&l->lock);
+	it = l->head;
+	l->head = l->tail = NULL;
+	pthread_mutex_unlock(&l->lock);
+	return it;
+}
+
 /* the loop */
 static void on_async(uv_async_t *a)
 {
 	struct nlink *l = a->data;
 	struct nlink_item *it, *next;
 
-	pthread_mutex_lock(&l->lock);
-	it = l->head;
-	l->head = l->tail = NULL;
-	pthread_mutex_unlock(&l->lock);
-	for (; it; it = next) {
+	for (it = nlink_take(l); it; it = next) {
 		next = it->next;
 		if (it->msg) {
 			size_t len = (size_t)natsMsg_GetDataLength(it->msg);
 
-			l->msgs_in++;
-			l->bytes_in += len;
 			it->sub->fn((const uint8_t *)natsMsg_GetData(it->msg),
 				    len, it->sub->arg);
 			natsMsg_Destroy(it->msg);
@@ -263,8 +268,6 @@ int nlink_publish(struct nlink *l, const char *subject, const void *data,
 {
 	if (natsConnection_Publish(l->nc, subject, data, (int)len) != NATS_OK)
 		return -1;
-	l->msgs_out++;
-	l->bytes_out += len;
 	return 0;
 }
 
@@ -273,25 +276,12 @@ int nlink_up(const struct nlink *l)
 	return l->up;
 }
 
-void nlink_counts(const struct nlink *l, uint64_t *msgs_out,
-		  uint64_t *bytes_out, uint64_t *msgs_in, uint64_t *bytes_in)
-{
-	*msgs_out = l->msgs_out;
-	*bytes_out = l->bytes_out;
-	*msgs_in = l->msgs_in;
-	*bytes_in = l->bytes_in;
-}
-
 static void on_async_closed(uv_handle_t *h)
 {
 	struct nlink *l = h->data;
 	struct nlink_item *it, *next;
 
-	pthread_mutex_lock(&l->lock);
-	it = l->head;
-	l->head = l->tail = NULL;
-	pthread_mutex_unlock(&l->lock);
-	for (; it; it = next) {
+	for (it = nlink_take(l); it; it = next) {
 		next = it->next;
 		if (it->msg)
 			natsMsg_Destroy(it->msg);

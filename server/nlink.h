@@ -31,9 +31,6 @@ int nlink_publish(struct nlink *l, const char *subject, const void *data,
 		  size_t len);
 /* Whether the link is up now. */
 int nlink_up(const struct nlink *l);
-/* Messages and bytes published and received so far. */
-void nlink_counts(const struct nlink *l, uint64_t *msgs_out,
-		  uint64_t *bytes_out, uint64_t *msgs_in, uint64_t *bytes_in);
 /* Closes the connection and the loop handle; the loop must run once more
  * for the handle to close (it frees itself then). */
 void nlink_close(struct nlink *l);
