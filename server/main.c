@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "bank_cli.h"
+#include "repl.h"
 #include "bank_stats.h"
 #include "contest_cli.h"
 #include "errors.h"
@@ -56,6 +57,8 @@ struct options {
 	const char *node;
 	const char *owner;
 	bool edge;
+	bool replicate; /* publish the store's batches (docs/CLUSTER.md) */
+	bool standby;	/* follow --node's batches, then take its place */
 };
 
 static uv_async_t store_async;
@@ -65,6 +68,8 @@ static int64_t stop_deadline;
 static struct server *the_server;
 static struct nlink *the_link;
 static struct cluster *the_cluster;
+static struct repl *the_repl;
+static char the_repl_stream[64];
 
 /* Prints quizd's usage text to f. */
 static void usage(FILE *f)
@@ -175,6 +180,18 @@ static void usage(FILE *f)
 	    "bank;\n"
 	    "                       needs --nats)\n"
 	    "  --owner NAME         the node an edge relays to\n"
+	    "  --replicate          publish every committed batch of the "
+	    "database\n"
+	    "                       to a JetStream stream for a standby "
+	    "(needs\n"
+	    "                       --nats and nats-server -js; acks wait "
+	    "for it)\n"
+	    "  --standby            stand by for the owner --node: apply its "
+	    "stream\n"
+	    "                       to --db, and when it is silent for 3 s "
+	    "take\n"
+	    "                       its place (listen, serve its edges, "
+	    "replicate)\n"
 	    "  --log-level LEVEL    error, warn, info (default) or debug\n"
 	    "  --help               this text\n"
 	    "  --version            print the version\n",
@@ -254,6 +271,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		O_NODE,
 		O_EDGE,
 		O_OWNER,
+		O_REPLICATE,
+		O_STANDBY,
 		O_HELP,
 		O_VERSION
 	};
@@ -287,6 +306,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"node", required_argument, NULL, O_NODE},
 	    {"edge", no_argument, NULL, O_EDGE},
 	    {"owner", required_argument, NULL, O_OWNER},
+	    {"replicate", no_argument, NULL, O_REPLICATE},
+	    {"standby", no_argument, NULL, O_STANDBY},
 	    {"help", no_argument, NULL, O_HELP},
 	    {"version", no_argument, NULL, O_VERSION},
 	    {NULL, 0, NULL, 0},
@@ -421,6 +442,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 				goto bad;
 			o->owner = optarg;
 			break;
+		case O_REPLICATE:
+			o->replicate = true;
+			break;
+		case O_STANDBY:
+			o->standby = true;
+			break;
 		case O_LOG:
 			lvl = log_parse_level(optarg);
 			if (lvl < 0)
@@ -457,9 +484,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cfg.max_rooms, HUB_ROOMS_MAX);
 		o->cfg.max_rooms = HUB_ROOMS_MAX;
 	}
-	if ((o->edge || o->node || o->owner) && !o->nats_url) {
-		fprintf(stderr, "quizd: --edge, --node and --owner need "
-				"--nats URL\n");
+	if ((o->edge || o->node || o->owner || o->replicate || o->standby) &&
+	    !o->nats_url) {
+		fprintf(stderr, "quizd: --edge, --node, --owner, --replicate "
+				"and --standby need --nats URL\n");
+		return -1;
+	}
+	if (o->standby && !o->node) {
+		fprintf(stderr, "quizd: --standby needs --node NAME, the owner "
+				"it stands by for\n");
+		return -1;
+	}
+	if (o->edge && (o->replicate || o->standby)) {
+		fprintf(stderr, "quizd: an edge has no database to replicate "
+				"or follow\n");
 		return -1;
 	}
 	if (o->edge != (o->owner != NULL)) {
@@ -651,9 +689,73 @@ static void server_malloc_setup(void)
 #endif
 }
 
+/* Opens the database with the options' settings; NULL after printing
+ * why not. */
+static struct store *open_store(struct options *o)
+{
+	struct store *st;
+	char *err = NULL;
+
+	st = store_open(o->db, store_wake, NULL, &err);
+	if (!st) {
+		fprintf(stderr, "quizd: %s: %s\n", o->db,
+			err ? err : "cannot open");
+		free(err);
+		return NULL;
+	}
+	if (o->db_max_pages)
+		store_set_max_pages(st, o->db_max_pages);
+	if (o->db_busy_ms)
+		store_set_busy_ms(st, (int)o->db_busy_ms);
+	if (o->stall_ms)
+		store_set_stall_ms(st, (int)o->stall_ms);
+	store_set_durability(st, o->durability_full);
+	return st;
+}
+
+static volatile sig_atomic_t follow_stop;
+
+static void on_follow_signal(int signum)
+{
+	(void)signum;
+	follow_stop = 1;
+}
+
+/* quizd --standby: applies the owner's stream to the database until the
+ * owner is silent and the stream is claimed (then the database is
+ * reopened: quizd goes on as that owner restarting on it). 1 claimed, 0
+ * stopped by a signal, -1 failed. */
+static int standby_follow(struct options *o, struct store **st)
+{
+	struct sigaction sa, old_int, old_term;
+	uint64_t seq;
+	int64_t r;
+	int ret;
+
+	if (store_repl_seq(*st, the_repl_stream, &seq) < 0) {
+		fprintf(stderr, "quizd: %s: cannot read repl_state\n", o->db);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_follow_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	r = repl_follow(the_repl, *st, seq, &follow_stop);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	ret = r > 0 ? 1 : (int)r;
+	if (store_close(*st) != 0) {
+		fprintf(stderr, "quizd: %s: writes of the stream lost\n",
+			o->db);
+		ret = -1;
+	}
+	*st = ret == 1 ? open_store(o) : NULL;
+	return *st || ret != 1 ? ret : -1;
+}
+
 static int run_server(struct options *o)
 {
-	char host[256], *err = NULL;
+	char host[256];
 	struct bank *bank = bank_new();
 	struct store *st = NULL;
 	uv_loop_t *loop = uv_default_loop();
@@ -669,22 +771,12 @@ static int run_server(struct options *o)
 		goto out;
 	}
 	uv_async_init(loop, &store_async, on_store_async);
-	st = store_open(o->db, store_wake, NULL, &err);
+	st = open_store(o);
 	if (!st) {
-		fprintf(stderr, "quizd: %s: %s\n", o->db,
-			err ? err : "cannot open");
-		free(err);
 		uv_close((uv_handle_t *)&store_async, NULL);
 		uv_run(loop, UV_RUN_DEFAULT);
 		goto out;
 	}
-	if (o->db_max_pages)
-		store_set_max_pages(st, o->db_max_pages);
-	if (o->db_busy_ms)
-		store_set_busy_ms(st, (int)o->db_busy_ms);
-	if (o->stall_ms)
-		store_set_stall_ms(st, (int)o->stall_ms);
-	store_set_durability(st, o->durability_full);
 	have = store_question_count(st);
 	if (have == 0) {
 		struct bank *seed = bank_new();
@@ -699,6 +791,31 @@ static int run_server(struct options *o)
 		log_info("main", "first start: imported %zu questions from %s",
 			 seed->n, o->bank_dir);
 		bank_free(seed);
+	}
+	if (o->replicate || o->standby) {
+		char rerr[512];
+		uint64_t seq;
+
+		the_repl = repl_open(o->nats_url, o->node, rerr, sizeof(rerr));
+		if (!the_repl) {
+			fprintf(stderr, "quizd: replication: %s\n", rerr);
+			goto out_store;
+		}
+		snprintf(the_repl_stream, sizeof(the_repl_stream), "%s%s",
+			 REPL_STREAM_PREFIX, o->node);
+		if (o->standby) {
+			r = standby_follow(o, &st);
+			if (r <= 0) {
+				rc = r < 0;
+				goto out_store;
+			}
+		}
+		if (store_repl_seq(st, the_repl_stream, &seq) < 0 ||
+		    repl_owner_start(the_repl, st, seq, rerr, sizeof(rerr)) <
+			0) {
+			fprintf(stderr, "quizd: replication: %s\n", rerr);
+			goto out_store;
+		}
 	}
 	if (store_load_bank(st, bank) < 0 || bank->n == 0) {
 		fprintf(stderr, "quizd: no questions in %s\n", o->db);
@@ -786,6 +903,9 @@ out_server:
 	the_server = NULL;
 out_store:
 	store_close(st);
+	/* after the writer, which may be publishing */
+	repl_close(the_repl);
+	the_repl = NULL;
 	if (!uv_is_closing((uv_handle_t *)&store_async))
 		uv_close((uv_handle_t *)&store_async, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);

@@ -409,4 +409,38 @@ struct store_stats {
 };
 void store_stats(struct store *s, struct store_stats *out);
 
+/* --- Replication (server/store_repl.c, docs/CLUSTER.md "Takeover"): an
+ * owner's committed batches, each as the statements it ran (catalogue
+ * entry and bound values), published in order to a stream another node
+ * applies to its own database. The store knows nothing of NATS: it calls
+ * the publisher it is given. --- */
+
+/* Publishes a committed batch as stream sequence seq (writer thread).
+ * Returns 0 once the stream holds it, 1 to be called again later (the
+ * link is down); a publisher that finds the stream taken by another node
+ * never returns (the process stops: nothing of the batch was promised). */
+typedef int (*store_repl_fn)(void *arg, uint64_t seq, const void *data,
+			     size_t len);
+
+/* Turns replication on (before the first write): the stream's row in
+ * repl_state is key, its last sequence published last_seq. From then on
+ * each batch writes its sequence in repl_state inside its transaction,
+ * and its tokens are published only once fn has put it in the stream. */
+void store_set_repl(struct store *s, const char *key, uint64_t last_seq,
+		    store_repl_fn fn, void *arg);
+/* The sequence of key's stream this database holds (0: none). 0, or a
+ * negative errno. */
+int store_repl_seq(struct store *s, const char *key, uint64_t *seq);
+/* Queues one published batch (sequence seq of key's stream) for the
+ * writer, with repl_state's row, in one transaction; its token is seq
+ * (store_poll). 0, or -EINVAL for a batch that does not decode (nothing
+ * queued). */
+int store_repl_apply(struct store *s, const char *key, uint64_t seq,
+		     const void *data, size_t len);
+/* Whether a published batch is a claim (docs/CLUSTER.md: the first batch
+ * of a standby that took the stream over), and the bytes of one. */
+#define STORE_REPL_CLAIM_LEN 9
+bool store_repl_is_claim(const void *data, size_t len);
+void store_repl_claim(uint8_t out[STORE_REPL_CLAIM_LEN]);
+
 #endif

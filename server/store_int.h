@@ -78,6 +78,7 @@ enum op_sql {
 	OPS_PANSWER,
 	OPS_PITEM,
 	OPS_PSTATE,
+	OPS_REPL_SEQ, /* replication: repl_state's row (server/store_repl.c) */
 	OPS__COUNT
 };
 
@@ -170,6 +171,15 @@ struct store {
 	int64_t stop_deadline;	/* monotonic us: store_close gives up then */
 	bool abandoned;		/* store_close gave up on the queue */
 	size_t wal_frames;	/* WAL frames after the last commit */
+
+	/* replication (server/store_repl.c): set before the first write;
+	 * repl_seq and the buffer are the writer thread's */
+	store_repl_fn repl_fn;
+	void *repl_arg;
+	char *repl_key;	   /* this stream's row in repl_state */
+	uint64_t repl_seq; /* the last batch published */
+	uint8_t *repl_buf; /* the batch being encoded */
+	size_t repl_len, repl_cap;
 };
 
 /* --- server/store_writer.c: the queue. --- */
@@ -195,6 +205,10 @@ void store_ops_finalize(struct store *s);
  * thread). Returns SQLITE_OK or the first error; an update that must find
  * its row and finds none is SQLITE_NOTFOUND. */
 int store_op_exec(struct store *s, const struct op *op);
+/* The values of a row step (OP_ROW) into out[0..7): how many (0: not a
+ * row statement). */
+uint32_t store_op_row_values(const struct op *op, const struct op_step *step,
+			     int64_t *out);
 /* Name of an operation for the log: its first statement's ("barrier"
  * for none). */
 const char *store_op_name(const struct op *op);
@@ -216,6 +230,15 @@ void store_op_reject(struct store *s, const char *what, uint64_t match,
 		     uint64_t notify);
 /* True if h is 64 lowercase hex digits (a hash, never a raw token). */
 bool store_hash_ok(const char *h);
+
+/* --- server/store_repl.c: replication (docs/CLUSTER.md "Takeover"). --- */
+
+/* Writes repl_state's row for the batch being committed (its sequence,
+ * repl_seq + 1) inside the open transaction (writer thread). */
+int store_repl_mark(struct store *s);
+/* Encodes the committed operations of a batch (those not lost) into
+ * s->repl_buf (writer thread). */
+void store_repl_encode(struct store *s, const struct op *batch);
 
 /* --- server/store_schema.c: the schema and the connections. --- */
 

@@ -139,6 +139,10 @@ static const struct op_def op_defs[OPS__COUNT] = {
 		" state = excluded.state", false},
 	[OPS_PSTATE] = {"person state",
 		"UPDATE persons SET state = ?2 WHERE id = ?1", true},
+	/* replication (server/store_repl.c) */
+	[OPS_REPL_SEQ] = {"replication sequence",
+		"INSERT INTO repl_state (stream, seq) VALUES (?1, ?2)"
+		" ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq", false},
 };
 /* clang-format on */
 
@@ -250,8 +254,8 @@ const char *store_op_name(const struct op *op)
 /* The values of a row step (OP_ROW): a result, a booking's row, or the
  * points of the player's answer. Returns how many (0: not a row
  * statement). */
-static uint32_t op_row_values(const struct op *op, const struct op_step *step,
-			      int64_t *out)
+uint32_t store_op_row_values(const struct op *op, const struct op_step *step,
+			     int64_t *out)
 {
 	const struct store_booking *b;
 	const struct store_result *r;
@@ -307,7 +311,7 @@ static int store_step_exec(struct store *s, const struct op *op,
 	def = &op_defs[step->sql];
 	st = s->ost[step->sql];
 	if (nval == OP_ROW)
-		nval = op_row_values(op, step, row);
+		nval = store_op_row_values(op, step, row);
 	/* a catalogue bug, never retried: the statement wants other values */
 	if (nval == 0 || sqlite3_bind_parameter_count(st) != (int)nval) {
 		fprintf(stderr, "store: %s: %u values for %d parameters\n",

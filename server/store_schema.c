@@ -267,6 +267,14 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX practice_answers_item ON practice_answers(item_id);"
 	"CREATE INDEX practice_answers_person ON practice_answers(person, at);"
 	"CREATE INDEX practice_answers_sitting ON practice_answers(sitting);",
+	/* v7: how far this database has a cluster owner's replication
+	 * stream (docs/CLUSTER.md "Takeover"): the owner writes the stream
+	 * sequence its batch will take inside that batch's transaction, a
+	 * standby the sequence of each batch it applies */
+	"CREATE TABLE repl_state ("
+	" stream TEXT PRIMARY KEY,"
+	" seq INTEGER NOT NULL CHECK (seq >= 0)"
+	") STRICT;",
 };
 /* clang-format on */
 

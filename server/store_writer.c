@@ -110,6 +110,13 @@ static int store_attempt(struct store *s, struct op *batch)
 		}
 		goto rollback;
 	}
+	/* replicated: the sequence this batch takes in the stream, kept with
+	 * it (a restart compares it with the stream's) */
+	if (s->repl_fn) {
+		rc = store_repl_mark(s);
+		if (rc != SQLITE_OK)
+			goto rollback;
+	}
 	rc = store_step(s->wdb, s->wst[WST_COMMIT], "commit");
 	if (rc == SQLITE_OK)
 		return SQLITE_OK;
@@ -211,6 +218,34 @@ static bool store_give_up(struct store *s)
 	return give_up;
 }
 
+/* Puts a committed batch in the replication stream before its tokens go
+ * out (an ack is a promise that the other node has it too), retrying with
+ * backoff while the link is down; the room pauses meanwhile as for a
+ * stalled disk (inflight_since is still set). */
+static void store_publish(struct store *s, const struct op *batch)
+{
+	int64_t backoff = STORE_BACKOFF_MIN_US;
+	uint64_t tries = 0;
+
+	store_repl_encode(s, batch);
+	while (s->repl_fn(s->repl_arg, s->repl_seq + 1, s->repl_buf,
+			  s->repl_len) != 0) {
+		if (++tries == 1 || tries % 50 == 0)
+			fprintf(stderr,
+				"store: batch %" PRIu64
+				" not replicated yet (attempt %" PRIu64
+				"); retrying\n",
+				s->repl_seq + 1, tries);
+		if (store_give_up(s))
+			return;
+		store_backoff(s, backoff);
+		backoff = backoff * 2 > STORE_BACKOFF_MAX_US
+			      ? STORE_BACKOFF_MAX_US
+			      : backoff * 2;
+	}
+	s->repl_seq++;
+}
+
 /* Commits one batch, retrying with backoff until it commits (or store_close
  * gives up), then publishes its tokens in order and frees it. Tokens of
  * operations that were not written carry STORE_TOKEN_LOST. */
@@ -261,6 +296,8 @@ static void store_run_batch(struct store *s, struct op *batch)
 			writes, retries);
 		store_checkpoint(s); /* give back what the failures used */
 	}
+	if (committed && s->repl_fn)
+		store_publish(s, batch);
 
 	pthread_mutex_lock(&s->lock);
 	s->inflight_since = 0;
@@ -575,6 +612,8 @@ uint64_t store_close(struct store *s)
 	if (s->wdb && sqlite3_close(s->wdb) != SQLITE_OK)
 		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->wdb));
 	free(s->done);
+	free(s->repl_key);
+	free(s->repl_buf);
 	if (s->locks_ready) {
 		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->sync_lock);

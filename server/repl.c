@@ -1,0 +1,558 @@
+/* An owner's store replicated over JetStream, and the standby that takes
+ * its place (server/repl.h, docs/CLUSTER.md "Takeover"). */
+#include "repl.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nats/nats.h>
+
+#include "cluster_wire.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "xalloc.h"
+
+#define REPL_WAIT_MS	  2000 /* a JetStream request's answer */
+#define REPL_CONNECT_MS	  10000
+#define REPL_RECONNECT_MS 250
+#define REPL_DEDUPE_NS	  (120LL * 1000000000LL)
+#define REPL_SUBJ	  "quizd.repl"
+#define REPL_BEAT_SUBJ	  "quizd.replbeat"
+
+struct repl {
+	natsOptions *opts;
+	natsConnection *nc;
+	jsCtx *js;
+	char node[CW_NAME_MAX + 1];
+	char stream[sizeof(REPL_STREAM_PREFIX) + CW_NAME_MAX];
+	char subj[sizeof(REPL_SUBJ) + CW_NAME_MAX + 1];
+	char beat_subj[sizeof(REPL_BEAT_SUBJ) + CW_NAME_MAX + 1];
+	char epoch[17]; /* this process, in its messages' ids */
+
+	/* the owner: the publisher (writer thread) and the beat thread */
+	pthread_mutex_t lock; /* a publish and a check of the stream */
+	uint64_t last;	      /* the stream's last sequence that is ours */
+	pthread_t beat;
+	bool beating;
+	pthread_mutex_t beat_lock;
+	pthread_cond_t beat_cond;
+	bool stopping;
+
+	/* the standby: when the owner last beat (monotonic us) */
+	natsSubscription *beat_sub;
+	int64_t heard_us;
+};
+
+static void sleep_us(long us)
+{
+	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+
+	nanosleep(&ts, NULL);
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static const char *js_text(natsStatus s, jsErrCode je)
+{
+	static __thread char buf[96];
+
+	if (je) {
+		snprintf(buf, sizeof(buf), "%s (JetStream error %d)",
+			 natsStatus_GetText(s), (int)je);
+		return buf;
+	}
+	return natsStatus_GetText(s);
+}
+
+/* The stream's last sequence, creating the stream if there is none.
+ * NATS_OK or the failure. */
+static natsStatus stream_last(struct repl *r, uint64_t *last, jsErrCode *je)
+{
+	const char *subjects[1] = {r->subj};
+	jsStreamInfo *si = NULL;
+	jsStreamConfig cfg;
+	natsStatus s;
+
+	*je = 0;
+	s = js_GetStreamInfo(&si, r->js, r->stream, NULL, je);
+	if (s == NATS_NOT_FOUND || *je == JSStreamNotFoundErr) {
+		jsStreamConfig_Init(&cfg);
+		cfg.Name = r->stream;
+		cfg.Subjects = subjects;
+		cfg.SubjectsLen = 1;
+		cfg.Storage = js_FileStorage;
+		cfg.Retention = js_LimitsPolicy;
+		cfg.Duplicates = REPL_DEDUPE_NS;
+		*je = 0;
+		s = js_AddStream(&si, r->js, &cfg, NULL, je);
+		if (s == NATS_OK)
+			log_info("repl", "stream %s created for %s", r->stream,
+				 r->subj);
+	}
+	if (s == NATS_OK)
+		*last = si->State.LastSeq;
+	jsStreamInfo_Destroy(si);
+	return s;
+}
+
+struct repl *repl_open(const char *url, const char *node, char *err,
+		       size_t errcap)
+{
+	struct repl *r = xcalloc(1, sizeof(*r));
+	int64_t deadline = mono_us() + REPL_CONNECT_MS * 1000LL;
+	jsOptions jo;
+	jsErrCode je = 0;
+	uint64_t last;
+	uint8_t ep[8];
+	natsStatus s;
+	int i;
+
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->beat_lock, NULL);
+	pthread_cond_init(&r->beat_cond, NULL);
+	snprintf(r->node, sizeof(r->node), "%s", node);
+	snprintf(r->stream, sizeof(r->stream), "%s%s", REPL_STREAM_PREFIX,
+		 node);
+	snprintf(r->subj, sizeof(r->subj), "%s.%s", REPL_SUBJ, node);
+	snprintf(r->beat_subj, sizeof(r->beat_subj), "%s.%s", REPL_BEAT_SUBJ,
+		 node);
+	server_random(ep, sizeof(ep));
+	for (i = 0; i < 8; i++)
+		snprintf(r->epoch + 2 * i, 3, "%02x", ep[i]);
+	s = natsOptions_Create(&r->opts);
+	if (s == NATS_OK)
+		s = natsOptions_SetURL(r->opts, url);
+	if (s == NATS_OK)
+		s = natsOptions_SetName(r->opts, node);
+	if (s == NATS_OK)
+		s = natsOptions_SetMaxReconnect(r->opts, -1);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectWait(r->opts, REPL_RECONNECT_MS);
+	if (s == NATS_OK)
+		s = natsOptions_SetSendAsap(r->opts, true);
+	if (s != NATS_OK) {
+		snprintf(err, errcap, "NATS options: %s",
+			 natsStatus_GetText(s));
+		goto fail;
+	}
+	do {
+		s = natsConnection_Connect(&r->nc, r->opts);
+		if (s != NATS_OK)
+			sleep_us(REPL_RECONNECT_MS * 1000);
+	} while (s != NATS_OK && mono_us() < deadline);
+	if (s != NATS_OK) {
+		snprintf(err, errcap, "cannot reach NATS at %s: %s", url,
+			 natsStatus_GetText(s));
+		goto fail;
+	}
+	jsOptions_Init(&jo);
+	jo.Wait = REPL_WAIT_MS;
+	s = natsConnection_JetStream(&r->js, r->nc, &jo);
+	if (s == NATS_OK)
+		s = stream_last(r, &last, &je);
+	if (s != NATS_OK) {
+		snprintf(err, errcap,
+			 "JetStream stream %s: %s (is nats-server running with"
+			 " -js?)",
+			 r->stream, js_text(s, je));
+		goto fail;
+	}
+	return r;
+fail:
+	repl_close(r);
+	return NULL;
+}
+
+/* --- The owner. --- */
+
+/* A replaced owner stops at once: anything it would still send was never
+ * put where the other node can see it, so nothing it promised is lost. */
+static void fenced(struct repl *r, uint64_t theirs)
+{
+	log_error("repl",
+		  "%s was taken over: the stream %s is at %" PRIu64
+		  ", this node published up to %" PRIu64 "; stopping",
+		  r->node, r->stream, theirs, r->last);
+	_exit(REPL_EXIT_FENCED);
+}
+
+/* Whether the message at seq is the one this process published with id. */
+static bool stored_is_ours(struct repl *r, uint64_t seq, const char *id)
+{
+	const char *got = NULL;
+	natsMsg *m = NULL;
+	jsErrCode je = 0;
+	bool ours;
+
+	if (js_GetMsg(&m, r->js, r->stream, seq, NULL, &je) != NATS_OK)
+		return false;
+	ours = natsMsgHeader_Get(m, "Nats-Msg-Id", &got) == NATS_OK && got &&
+	       strcmp(got, id) == 0;
+	natsMsg_Destroy(m);
+	return ours;
+}
+
+/* store_repl_fn: publishes seq, expecting the stream to end at seq - 1. */
+static int publish(void *arg, uint64_t seq, const void *data, size_t len)
+{
+	struct repl *r = arg;
+	jsPubAck *pa = NULL;
+	jsPubOptions po;
+	jsErrCode je = 0;
+	char id[CW_NAME_MAX + 64];
+	uint64_t theirs = 0;
+	natsStatus s;
+	int ret = 1;
+
+	snprintf(id, sizeof(id), "%s-%s-%" PRIu64, r->node, r->epoch, seq);
+	jsPubOptions_Init(&po);
+	po.MsgId = id;
+	po.ExpectLastSeq = seq - 1; /* 0: an empty stream, no expectation */
+	po.MaxWait = REPL_WAIT_MS;
+	pthread_mutex_lock(&r->lock);
+	s = js_Publish(&pa, r->js, r->subj, data, (int)len, &po, &je);
+	if (s == NATS_OK && pa->Sequence == seq) {
+		r->last = seq;
+		ret = 0;
+	} else if (s == NATS_OK) {
+		theirs = pa->Sequence; /* a duplicate of another sequence */
+	} else if (je == JSStreamWrongLastSequenceErr) {
+		/* ours went in and its answer was lost, or someone else's */
+		if (stored_is_ours(r, seq, id)) {
+			r->last = seq;
+			ret = 0;
+		} else if (stream_last(r, &theirs, &je) != NATS_OK) {
+			theirs = 0;
+		}
+	} else {
+		log_warn("repl", "batch %" PRIu64 " not in the stream: %s", seq,
+			 js_text(s, je));
+	}
+	jsPubAck_Destroy(pa);
+	if (ret && theirs >= seq)
+		fenced(r, theirs);
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+/* The beat thread: a beat every REPL_BEAT_MS, and the stream checked for
+ * another node's batches. */
+static void *beat_main(void *arg)
+{
+	struct repl *r = arg;
+	struct timespec ts;
+	uint64_t last;
+	jsErrCode je;
+
+	pthread_mutex_lock(&r->beat_lock);
+	while (!r->stopping) {
+		pthread_mutex_unlock(&r->beat_lock);
+		natsConnection_Publish(r->nc, r->beat_subj, r->epoch,
+				       (int)strlen(r->epoch));
+		pthread_mutex_lock(&r->lock);
+		if (stream_last(r, &last, &je) == NATS_OK && last > r->last)
+			fenced(r, last);
+		pthread_mutex_unlock(&r->lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += REPL_BEAT_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&r->beat_lock);
+		while (!r->stopping &&
+		       pthread_cond_timedwait(&r->beat_cond, &r->beat_lock,
+					      &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&r->beat_lock);
+	return NULL;
+}
+
+int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
+		     char *err, size_t errcap)
+{
+	uint64_t last = 0;
+	jsErrCode je;
+	natsStatus s;
+
+	s = stream_last(r, &last, &je);
+	if (s != NATS_OK) {
+		snprintf(err, errcap, "stream %s: %s", r->stream,
+			 js_text(s, je));
+		return -1;
+	}
+	if (db_seq < last) {
+		snprintf(err, errcap,
+			 "%s was taken over: the stream %s holds batches up "
+			 "to %" PRIu64 ", this database only to %" PRIu64
+			 " (another node wrote to it). Start this node as a "
+			 "--standby on a new database",
+			 r->node, r->stream, last, db_seq);
+		return -1;
+	}
+	if (db_seq > last + 1 || (last == 0 && db_seq > 0)) {
+		snprintf(err, errcap,
+			 "the stream %s holds batches up to %" PRIu64
+			 " but this database is at %" PRIu64
+			 ": the stream was lost (a new nats-server store?); "
+			 "a standby could not follow. Start without "
+			 "--replicate, or delete the stream and the standby's "
+			 "database",
+			 r->stream, last, db_seq);
+		return -1;
+	}
+	if (db_seq == last + 1)
+		log_warn("repl",
+			 "batch %" PRIu64
+			 " was committed here but never reached the stream "
+			 "(stopped in between; nothing of it was promised): "
+			 "the standby does not have it",
+			 db_seq);
+	r->last = last;
+	store_set_repl(st, r->stream, last, publish, r);
+	if (pthread_create(&r->beat, NULL, beat_main, r) != 0) {
+		snprintf(err, errcap, "cannot start the beat thread");
+		return -1;
+	}
+	r->beating = true;
+	log_info("repl",
+		 "replicating to stream %s from %" PRIu64 ", beats on %s",
+		 r->stream, last, r->beat_subj);
+	return 0;
+}
+
+/* --- The standby. --- */
+
+static void on_beat(natsConnection *nc, natsSubscription *sub, natsMsg *m,
+		    void *arg)
+{
+	struct repl *r = arg;
+
+	(void)nc;
+	(void)sub;
+	natsMsg_Destroy(m);
+	pthread_mutex_lock(&r->lock);
+	r->heard_us = mono_us();
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Takes the committed tokens; *done is the highest. */
+static void drain_tokens(struct store *st, uint64_t *done)
+{
+	uint64_t toks[64];
+	size_t n, i;
+
+	while ((n = store_poll(st, toks, 64)) > 0)
+		for (i = 0; i < n; i++) {
+			if (toks[i] & STORE_TOKEN_LOST)
+				log_error(
+				    "repl",
+				    "batch %" PRIu64
+				    " could not be written here",
+				    (uint64_t)(toks[i] & ~STORE_TOKEN_LOST));
+			if ((toks[i] & ~STORE_TOKEN_LOST) > *done)
+				*done = toks[i] & ~STORE_TOKEN_LOST;
+		}
+}
+
+/* Waits until the store has committed up to seq (or *stop). */
+static bool wait_committed(struct store *st, uint64_t seq, uint64_t *done,
+			   volatile sig_atomic_t *stop)
+{
+	for (;;) {
+		drain_tokens(st, done);
+		if (*done >= seq)
+			return true;
+		if (*stop)
+			return false;
+		sleep_us(2000);
+	}
+}
+
+/* Publishes the claim, expecting the stream to end at applied. The
+ * claim's sequence, or 0 if the stream went on (the owner is alive). */
+static uint64_t claim(struct repl *r, uint64_t applied)
+{
+	uint8_t buf[STORE_REPL_CLAIM_LEN];
+	jsPubAck *pa = NULL;
+	jsPubOptions po;
+	jsErrCode je = 0;
+	char id[CW_NAME_MAX + 64];
+	uint64_t seq = 0;
+	natsStatus s;
+
+	store_repl_claim(buf);
+	snprintf(id, sizeof(id), "%s-%s-claim", r->node, r->epoch);
+	jsPubOptions_Init(&po);
+	po.MsgId = id;
+	po.ExpectLastSeq = applied;
+	po.MaxWait = REPL_WAIT_MS;
+	s = js_Publish(&pa, r->js, r->subj, buf, (int)sizeof(buf), &po, &je);
+	if (s == NATS_OK && pa->Sequence == applied + 1)
+		seq = pa->Sequence;
+	else
+		log_warn("repl", "claim of %s not taken: %s", r->stream,
+			 s == NATS_OK ? "another sequence" : js_text(s, je));
+	jsPubAck_Destroy(pa);
+	return seq;
+}
+
+int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
+		    volatile sig_atomic_t *stop)
+{
+	natsSubscription *sub = NULL;
+	jsSubOptions so;
+	jsErrCode je = 0;
+	uint64_t applied = db_seq, done = db_seq, last, seq, claimed;
+	jsMsgMetaData *meta;
+	natsMsg *m;
+	natsStatus s;
+	int64_t ret = -1;
+	bool up = true, was_up;
+
+	jsSubOptions_Init(&so);
+	so.Ordered = true;
+	if (db_seq) {
+		so.Config.DeliverPolicy = js_DeliverByStartSequence;
+		so.Config.OptStartSeq = db_seq + 1;
+	}
+	r->heard_us = mono_us();
+	s = natsConnection_Subscribe(&r->beat_sub, r->nc, r->beat_subj, on_beat,
+				     r);
+	if (s == NATS_OK)
+		s = js_SubscribeSync(&sub, r->js, r->subj, NULL, &so, &je);
+	if (s != NATS_OK) {
+		log_error("repl", "cannot follow %s: %s", r->stream,
+			  js_text(s, je));
+		goto out;
+	}
+	log_info("repl", "standby: following %s from batch %" PRIu64, r->node,
+		 db_seq + 1);
+	while (!*stop) {
+		m = NULL;
+		s = natsSubscription_NextMsg(&m, sub, 100);
+		if (s == NATS_OK) {
+			meta = NULL;
+			seq = 0;
+			if (natsMsg_GetMetaData(&meta, m) == NATS_OK)
+				seq = meta->Sequence.Stream;
+			jsMsgMetaData_Destroy(meta);
+			if (seq > applied + 1 || seq == 0) {
+				log_error("repl",
+					  "stream %s skips from %" PRIu64
+					  " to %" PRIu64
+					  " (purged?): cannot follow",
+					  r->stream, applied, seq);
+				natsMsg_Destroy(m);
+				goto out;
+			}
+			if (seq == applied + 1) {
+				if (store_repl_is_claim(
+					natsMsg_GetData(m),
+					(size_t)natsMsg_GetDataLength(m)))
+					log_info("repl",
+						 "batch %" PRIu64
+						 ": another node claimed %s",
+						 seq, r->node);
+				if (store_repl_apply(
+					st, r->stream, seq, natsMsg_GetData(m),
+					(size_t)natsMsg_GetDataLength(m)) < 0) {
+					log_error("repl",
+						  "batch %" PRIu64
+						  " of %s does not decode: "
+						  "cannot follow",
+						  seq, r->stream);
+					natsMsg_Destroy(m);
+					goto out;
+				}
+				applied = seq;
+			}
+			natsMsg_Destroy(m);
+		} else if (s != NATS_TIMEOUT) {
+			sleep_us(100000); /* the connection is down */
+		}
+		drain_tokens(st, &done);
+		/* silence counts only while this node hears NATS itself */
+		was_up = up;
+		up = natsConnection_Status(r->nc) == NATS_CONN_STATUS_CONNECTED;
+		pthread_mutex_lock(&r->lock);
+		if (!up || !was_up)
+			r->heard_us = mono_us();
+		last = (uint64_t)(mono_us() - r->heard_us);
+		pthread_mutex_unlock(&r->lock);
+		if (last < REPL_SILENT_MS * 1000ULL)
+			continue;
+		/* silent: everything in the stream applied and committed? */
+		if (stream_last(r, &last, &je) != NATS_OK || last != applied)
+			continue;
+		if (!wait_committed(st, applied, &done, stop))
+			break;
+		log_warn("repl",
+			 "%s silent for %d ms; claiming its stream after "
+			 "batch %" PRIu64,
+			 r->node, REPL_SILENT_MS, applied);
+		claimed = claim(r, applied);
+		if (!claimed) {
+			pthread_mutex_lock(&r->lock);
+			r->heard_us = mono_us();
+			pthread_mutex_unlock(&r->lock);
+			continue;
+		}
+		uint8_t buf[STORE_REPL_CLAIM_LEN];
+
+		store_repl_claim(buf);
+		if (store_repl_apply(st, r->stream, claimed, buf, sizeof(buf)) <
+			0 ||
+		    !wait_committed(st, claimed, &done, stop))
+			break;
+		log_info("repl", "standby: took over %s at batch %" PRIu64,
+			 r->node, claimed);
+		ret = (int64_t)claimed;
+		goto out;
+	}
+	if (*stop)
+		ret = 0;
+out:
+	natsSubscription_Destroy(sub);
+	if (r->beat_sub) {
+		natsSubscription_Unsubscribe(r->beat_sub);
+		natsSubscription_Destroy(r->beat_sub);
+		r->beat_sub = NULL;
+	}
+	return ret;
+}
+
+void repl_close(struct repl *r)
+{
+	if (!r)
+		return;
+	if (r->beating) {
+		pthread_mutex_lock(&r->beat_lock);
+		r->stopping = true;
+		pthread_cond_signal(&r->beat_cond);
+		pthread_mutex_unlock(&r->beat_lock);
+		pthread_join(r->beat, NULL);
+	}
+	if (r->beat_sub)
+		natsSubscription_Destroy(r->beat_sub);
+	jsCtx_Destroy(r->js);
+	if (r->nc)
+		natsConnection_Destroy(r->nc);
+	natsOptions_Destroy(r->opts);
+	pthread_cond_destroy(&r->beat_cond);
+	pthread_mutex_destroy(&r->beat_lock);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}

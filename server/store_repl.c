@@ -1,0 +1,342 @@
+/* Replication of the store (docs/CLUSTER.md "Takeover"): a committed batch
+ * encoded as the statements it ran, and such a batch applied to another
+ * database through the same catalogue. Both sides run the same SQL with
+ * the same values, so the rows come out the same (the event chain too:
+ * quizd_evhash is a function of the rows).
+ *
+ * A batch, little-endian:
+ *   u32 magic "QRB1", u8 flags (1: a claim), u32 number of operations,
+ *   then each operation: u64 match, u32 number of statements, then each
+ *   statement: u16 catalogue entry, u16 number of values, then each value:
+ *   u8 type (0 NULL, 1 integer, 2 text), then i64, or u32 length and the
+ *   bytes (no NUL), or nothing.
+ * An operation stays one operation on the other side, so it is still
+ * written whole or not at all. */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+#include "xalloc.h"
+
+#define REPL_MAGIC    0x31425251u /* "QRB1" */
+#define REPL_F_CLAIM  1u
+#define REPL_HEAD_LEN 9u
+#define REPL_ROW_MAX  7u	 /* values of a row statement */
+#define REPL_NVAL_MAX 64u	 /* values of any catalogue statement */
+#define REPL_TEXT_MAX (1u << 20) /* a contest's text is the longest */
+
+static void put_bytes(struct store *s, const void *p, size_t n)
+{
+	if (s->repl_len + n > s->repl_cap) {
+		size_t cap = s->repl_cap ? s->repl_cap : 4096;
+
+		while (cap < s->repl_len + n)
+			cap *= 2;
+		s->repl_buf = xrealloc(s->repl_buf, cap);
+		s->repl_cap = cap;
+	}
+	memcpy(s->repl_buf + s->repl_len, p, n);
+	s->repl_len += n;
+}
+
+static void put_u(struct store *s, uint64_t v, unsigned bytes)
+{
+	uint8_t b[8];
+	unsigned i;
+
+	for (i = 0; i < bytes; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	put_bytes(s, b, bytes);
+}
+
+static void put_int(struct store *s, int64_t v)
+{
+	put_u(s, 1, 1);
+	put_u(s, (uint64_t)v, 8);
+}
+
+/* Writes the header; the count of operations is patched at the end. */
+static void put_head(uint8_t *out, uint8_t flags, uint32_t nops)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		out[i] = (uint8_t)(REPL_MAGIC >> (8 * i));
+	out[4] = flags;
+	for (i = 0; i < 4; i++)
+		out[5 + i] = (uint8_t)(nops >> (8 * i));
+}
+
+/* Encodes one statement: a stored step, or a row step made on the fly. */
+static void put_step(struct store *s, const struct op *op,
+		     const struct op_step *step)
+{
+	int64_t row[REPL_ROW_MAX];
+	const struct op_val *v;
+	uint32_t i, n;
+	size_t len;
+
+	put_u(s, step->sql, 2);
+	if (step->nval == OP_ROW) {
+		n = store_op_row_values(op, step, row);
+		put_u(s, n, 2);
+		for (i = 0; i < n; i++)
+			put_int(s, row[i]);
+		return;
+	}
+	put_u(s, step->nval, 2);
+	for (i = 0; i < step->nval; i++) {
+		v = &op->vals[step->first + i];
+		if (v->type == OPV_INT) {
+			put_int(s, v->u.i);
+		} else if (v->type == OPV_TEXT) {
+			len = strlen(v->u.s);
+			put_u(s, 2, 1);
+			put_u(s, len, 4);
+			put_bytes(s, v->u.s, len);
+		} else {
+			put_u(s, 0, 1);
+		}
+	}
+}
+
+void store_repl_encode(struct store *s, const struct op *batch)
+{
+	struct op_step row = {.nval = OP_ROW};
+	const struct op *op;
+	uint32_t nops = 0, i;
+
+	s->repl_len = 0;
+	put_bytes(s, (uint8_t[REPL_HEAD_LEN]){0}, REPL_HEAD_LEN);
+	for (op = batch; op; op = op->next) {
+		if (!op->nsteps || op->lost)
+			continue;
+		nops++;
+		put_u(s, op->match, 8);
+		put_u(s, op->nsteps, 4);
+		for (i = 0; i < op->nsteps; i++) {
+			if (op->row_nsql) {
+				row.sql = op->row_sql[i % op->row_nsql];
+				row.first = i / op->row_nsql;
+				put_step(s, op, &row);
+			} else {
+				put_step(s, op, &op->steps[i]);
+			}
+		}
+	}
+	put_head(s->repl_buf, 0, nops);
+}
+
+int store_repl_mark(struct store *s)
+{
+	sqlite3_stmt *st = s->ost[OPS_REPL_SEQ];
+	int rc;
+
+	rc = store_bind_text(st, 1, s->repl_key);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, (int64_t)(s->repl_seq + 1));
+	if (rc != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return rc;
+	}
+	return store_step(s->wdb, st, "replication sequence");
+}
+
+void store_set_repl(struct store *s, const char *key, uint64_t last_seq,
+		    store_repl_fn fn, void *arg)
+{
+	free(s->repl_key);
+	s->repl_key = xstrdup(key);
+	s->repl_seq = last_seq;
+	s->repl_arg = arg;
+	s->repl_fn = fn;
+}
+
+int store_repl_seq(struct store *s, const char *key, uint64_t *seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*seq = 0;
+	pthread_mutex_lock(&s->sync_lock);
+	rc = sqlite3_prepare_v2(s->sdb,
+				"SELECT seq FROM repl_state WHERE stream = ?1",
+				-1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(st, 1, key);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*seq = (uint64_t)sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->sync_lock);
+	return rc == SQLITE_OK ? 0 : store_errno(rc);
+}
+
+bool store_repl_is_claim(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	return len >= REPL_HEAD_LEN && (p[4] & REPL_F_CLAIM);
+}
+
+void store_repl_claim(uint8_t out[STORE_REPL_CLAIM_LEN])
+{
+	put_head(out, REPL_F_CLAIM, 0);
+}
+
+/* --- Reading a batch: every length checked against what is left. --- */
+
+struct rd {
+	const uint8_t *p;
+	size_t left;
+	bool bad;
+};
+
+static uint64_t get_u(struct rd *r, unsigned bytes)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	if (r->bad || r->left < bytes) {
+		r->bad = true;
+		return 0;
+	}
+	for (i = 0; i < bytes; i++)
+		v |= (uint64_t)r->p[i] << (8 * i);
+	r->p += bytes;
+	r->left -= bytes;
+	return v;
+}
+
+/* Measures one operation (statements, values, string bytes) without
+ * building it; leaves r after it. */
+static void measure_op(struct rd *r, uint32_t *nsteps, uint32_t *nvals,
+		       size_t *strbytes)
+{
+	uint32_t i, j, nval, len;
+
+	*nvals = 0;
+	*strbytes = 0;
+	(void)get_u(r, 8);
+	*nsteps = (uint32_t)get_u(r, 4);
+	for (i = 0; i < *nsteps && !r->bad; i++) {
+		if (get_u(r, 2) >= OPS__COUNT)
+			r->bad = true;
+		nval = (uint32_t)get_u(r, 2);
+		if (nval > REPL_NVAL_MAX)
+			r->bad = true;
+		for (j = 0; j < nval && !r->bad; j++) {
+			switch (get_u(r, 1)) {
+			case 0:
+				break;
+			case 1:
+				(void)get_u(r, 8);
+				break;
+			case 2:
+				len = (uint32_t)get_u(r, 4);
+				if (len > REPL_TEXT_MAX || len > r->left ||
+				    memchr(r->p, '\0', len)) {
+					r->bad = true;
+					break;
+				}
+				r->p += len;
+				r->left -= len;
+				*strbytes += (size_t)len + 1;
+				break;
+			default:
+				r->bad = true;
+			}
+		}
+		*nvals += nval;
+	}
+}
+
+/* Builds one operation from the bytes measure_op accepted. */
+static struct op *build_op(struct rd *r, uint32_t nsteps, uint32_t nvals,
+			   size_t strbytes)
+{
+	struct op *op;
+	uint32_t i, j, nval, len;
+	char *text;
+
+	op = store_op_new(get_u(r, 8), 0, nsteps, nvals, strbytes);
+	(void)get_u(r, 4);
+	for (i = 0; i < nsteps; i++) {
+		store_op_step(op, (enum op_sql)get_u(r, 2));
+		nval = (uint32_t)get_u(r, 2);
+		for (j = 0; j < nval; j++) {
+			switch (get_u(r, 1)) {
+			case 1:
+				store_op_int(op, (int64_t)get_u(r, 8));
+				break;
+			case 2:
+				len = (uint32_t)get_u(r, 4);
+				text = xmalloc((size_t)len + 1);
+				memcpy(text, r->p, len);
+				text[len] = '\0';
+				r->p += len;
+				r->left -= len;
+				store_op_text(op, text);
+				free(text);
+				break;
+			default:
+				store_op_text(op, NULL);
+			}
+		}
+	}
+	return op;
+}
+
+int store_repl_apply(struct store *s, const char *key, uint64_t seq,
+		     const void *data, size_t len)
+{
+	struct rd r = {.p = data, .left = len}, again;
+	struct op *head = NULL, **tail = &head, *op, *next;
+	uint32_t nops, i, nsteps, nvals;
+	size_t strbytes;
+
+	if (!key || !store_str_ok(key) || seq == 0 || seq >= STORE_TOKEN_LOST ||
+	    get_u(&r, 4) != REPL_MAGIC)
+		return -EINVAL;
+	(void)get_u(&r, 1);
+	nops = (uint32_t)get_u(&r, 4);
+	for (i = 0; i < nops && !r.bad; i++) {
+		again = r;
+		measure_op(&r, &nsteps, &nvals, &strbytes);
+		if (r.bad)
+			break;
+		*tail = build_op(&again, nsteps, nvals, strbytes);
+		tail = &(*tail)->next;
+	}
+	if (r.bad || r.left) {
+		for (op = head; op; op = next) {
+			next = op->next;
+			free(op);
+		}
+		return -EINVAL;
+	}
+	/* the batch's row in repl_state, last: its token says all is in */
+	op = store_op_new(0, seq, 1, 2, store_op_strsize(key));
+	store_op_step(op, OPS_REPL_SEQ);
+	store_op_text(op, key);
+	store_op_int(op, (int64_t)seq);
+	*tail = op;
+	store_group_begin(s);
+	for (op = head; op; op = next) {
+		next = op->next;
+		store_push(s, op);
+	}
+	store_group_end(s);
+	return 0;
+}
