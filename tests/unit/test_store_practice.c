@@ -525,9 +525,9 @@ Test(pstore, queue_bound_refuses_practice_answers)
 	bank_free(b);
 }
 
-/* A version 5 database (made by the store, then the v6 tables taken away)
- * with a match in it migrates to 6: the match is kept, the practice
- * tables work. */
+/* A version 5 database (made by the store, then the v6 and v7 tables
+ * taken away) with a match in it migrates to the current version: the
+ * match is kept, the practice tables work, repl_state is there. */
 Test(pstore, migrates_v5_to_v6_with_data)
 {
 	static const char *const ids[] = {"q1"};
@@ -545,7 +545,7 @@ Test(pstore, migrates_v5_to_v6_with_data)
 	uint64_t match;
 	sqlite3 *db;
 
-	cr_expect_eq(store_schema_version(), 6);
+	cr_expect_eq(store_schema_version(), 7);
 	match = store_match_begin(s, &m);
 	ans.match = match;
 	store_player(s, match, 1, "ann", "t1");
@@ -553,9 +553,11 @@ Test(pstore, migrates_v5_to_v6_with_data)
 	sync_store(s, 1);
 	cr_expect_eq(store_close(s), 0);
 	db = open_reader();
-	exec_ok(db, "DROP TABLE practice_answers; DROP TABLE practice_sittings;"
-		    " DROP TABLE practice_items; DROP TABLE persons;"
-		    " PRAGMA user_version = 5;");
+	exec_ok(db,
+		"DROP TABLE repl_state;"
+		" DROP TABLE practice_answers; DROP TABLE practice_sittings;"
+		" DROP TABLE practice_items; DROP TABLE persons;"
+		" PRAGMA user_version = 5;");
 	cr_expect_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
 			       " name LIKE 'practice%' OR name = 'persons'"),
 		     0);
@@ -572,7 +574,8 @@ Test(pstore, migrates_v5_to_v6_with_data)
 	store_practice_free(&p);
 	cr_expect_eq(store_close(s), 0);
 	db = open_reader();
-	cr_expect_eq(q_int(db, "PRAGMA user_version"), 6);
+	cr_expect_eq(q_int(db, "PRAGMA user_version"), 7);
+	cr_expect_eq(q_int(db, "SELECT count(*) FROM repl_state"), 0);
 	cr_expect_str_eq(
 	    q_text(db, "SELECT code FROM matches", buf, sizeof(buf)), "123456");
 	cr_expect_eq(q_int(db, "SELECT points FROM answers"), 10);
