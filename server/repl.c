@@ -217,6 +217,14 @@ static int publish(void *arg, uint64_t seq, const void *data, size_t len)
 	natsStatus s;
 	int ret = 1;
 
+	if ((int64_t)len > natsConnection_GetMaxPayload(r->nc)) {
+		log_error("repl",
+			  "batch %" PRIu64 " is %zu bytes, more than the NATS "
+			  "server's max_payload (%" PRId64 "): run nats-server "
+			  "with a larger max_payload (docs/CLUSTER.md)",
+			  seq, len, natsConnection_GetMaxPayload(r->nc));
+		return 1;
+	}
 	snprintf(id, sizeof(id), "%s-%s-%" PRIu64, r->node, r->epoch, seq);
 	jsPubOptions_Init(&po);
 	po.MsgId = id;

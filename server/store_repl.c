@@ -4,12 +4,14 @@
  * the same values, so the rows come out the same (the event chain too:
  * quizd_evhash is a function of the rows).
  *
- * A batch, little-endian:
- *   u32 magic "QRB1", u8 flags (1: a claim), u32 number of operations,
- *   then each operation: u64 match, u32 number of statements, then each
- *   statement: u16 catalogue entry, u16 number of values, then each value:
- *   u8 type (0 NULL, 1 integer, 2 text), then i64, or u32 length and the
- *   bytes (no NUL), or nothing.
+ * A batch: a 9-byte head, u32 magic "QRB1" (little-endian), u8 flags (1:
+ * a claim), u32 number of operations (little-endian); then each
+ * operation: its match and number of statements, then each statement: its
+ * catalogue entry and number of values, then each value: a type byte (0
+ * NULL, 1 integer, 2 text) then the integer (zigzag), or the text's length
+ * and bytes (no NUL), or nothing. Every number after the head is a
+ * varint (LEB128): a close's 10,000 bookings are mostly small numbers,
+ * and a NATS message is 1 MB at most by default.
  * An operation stays one operation on the other side, so it is still
  * written whole or not at all. */
 #include "store.h"
@@ -54,10 +56,24 @@ static void put_u(struct store *s, uint64_t v, unsigned bytes)
 	put_bytes(s, b, bytes);
 }
 
+/* A varint: 7 bits a byte, low first, the high bit saying more follow. */
+static void put_v(struct store *s, uint64_t v)
+{
+	uint8_t b[10];
+	unsigned n = 0;
+
+	while (v >= 0x80) {
+		b[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	b[n++] = (uint8_t)v;
+	put_bytes(s, b, n);
+}
+
 static void put_int(struct store *s, int64_t v)
 {
 	put_u(s, 1, 1);
-	put_u(s, (uint64_t)v, 8);
+	put_v(s, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 /* Writes the header; the count of operations is patched at the end. */
@@ -81,15 +97,15 @@ static void put_step(struct store *s, const struct op *op,
 	uint32_t i, n;
 	size_t len;
 
-	put_u(s, step->sql, 2);
+	put_v(s, step->sql);
 	if (step->nval == OP_ROW) {
 		n = store_op_row_values(op, step, row);
-		put_u(s, n, 2);
+		put_v(s, n);
 		for (i = 0; i < n; i++)
 			put_int(s, row[i]);
 		return;
 	}
-	put_u(s, step->nval, 2);
+	put_v(s, step->nval);
 	for (i = 0; i < step->nval; i++) {
 		v = &op->vals[step->first + i];
 		if (v->type == OPV_INT) {
@@ -97,7 +113,7 @@ static void put_step(struct store *s, const struct op *op,
 		} else if (v->type == OPV_TEXT) {
 			len = strlen(v->u.s);
 			put_u(s, 2, 1);
-			put_u(s, len, 4);
+			put_v(s, len);
 			put_bytes(s, v->u.s, len);
 		} else {
 			put_u(s, 0, 1);
@@ -117,8 +133,8 @@ void store_repl_encode(struct store *s, const struct op *batch)
 		if (!op->nsteps || op->lost)
 			continue;
 		nops++;
-		put_u(s, op->match, 8);
-		put_u(s, op->nsteps, 4);
+		put_v(s, op->match);
+		put_v(s, op->nsteps);
 		for (i = 0; i < op->nsteps; i++) {
 			if (op->row_nsql) {
 				row.sql = op->row_sql[i % op->row_nsql];
@@ -219,34 +235,69 @@ static uint64_t get_u(struct rd *r, unsigned bytes)
 	return v;
 }
 
+/* A varint of at most 10 bytes (64 bits). */
+static uint64_t get_v(struct rd *r)
+{
+	uint64_t v = 0, b;
+	unsigned shift;
+
+	for (shift = 0; shift < 64; shift += 7) {
+		b = get_u(r, 1);
+		if (r->bad)
+			return 0;
+		if (shift == 63 && b > 1)
+			break; /* past 64 bits */
+		v |= (b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static int64_t get_int(struct rd *r)
+{
+	uint64_t z = get_v(r);
+
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+}
+
 /* Measures one operation (statements, values, string bytes) without
  * building it; leaves r after it. */
 static void measure_op(struct rd *r, uint32_t *nsteps, uint32_t *nvals,
 		       size_t *strbytes)
 {
 	uint32_t i, j, nval, len;
+	uint64_t v;
 
 	*nvals = 0;
 	*strbytes = 0;
-	(void)get_u(r, 8);
-	*nsteps = (uint32_t)get_u(r, 4);
+	(void)get_v(r);
+	v = get_v(r);
+	/* each statement takes two bytes at least */
+	if (v > r->left / 2)
+		r->bad = true;
+	*nsteps = (uint32_t)v;
 	for (i = 0; i < *nsteps && !r->bad; i++) {
-		if (get_u(r, 2) >= OPS__COUNT)
+		if (get_v(r) >= OPS__COUNT)
 			r->bad = true;
-		nval = (uint32_t)get_u(r, 2);
-		if (nval > REPL_NVAL_MAX)
+		v = get_v(r);
+		if (v > REPL_NVAL_MAX)
 			r->bad = true;
+		nval = (uint32_t)v;
 		for (j = 0; j < nval && !r->bad; j++) {
 			switch (get_u(r, 1)) {
 			case 0:
 				break;
 			case 1:
-				(void)get_u(r, 8);
+				(void)get_v(r);
 				break;
 			case 2:
-				len = (uint32_t)get_u(r, 4);
-				if (len > REPL_TEXT_MAX || len > r->left ||
-				    memchr(r->p, '\0', len)) {
+				v = get_v(r);
+				len = v > REPL_TEXT_MAX ? REPL_TEXT_MAX + 1
+							: (uint32_t)v;
+				if (r->bad || len > REPL_TEXT_MAX ||
+				    len > r->left || memchr(r->p, '\0', len)) {
 					r->bad = true;
 					break;
 				}
@@ -270,18 +321,18 @@ static struct op *build_op(struct rd *r, uint32_t nsteps, uint32_t nvals,
 	uint32_t i, j, nval, len;
 	char *text;
 
-	op = store_op_new(get_u(r, 8), 0, nsteps, nvals, strbytes);
-	(void)get_u(r, 4);
+	op = store_op_new(get_v(r), 0, nsteps, nvals, strbytes);
+	(void)get_v(r);
 	for (i = 0; i < nsteps; i++) {
-		store_op_step(op, (enum op_sql)get_u(r, 2));
-		nval = (uint32_t)get_u(r, 2);
+		store_op_step(op, (enum op_sql)get_v(r));
+		nval = (uint32_t)get_v(r);
 		for (j = 0; j < nval; j++) {
 			switch (get_u(r, 1)) {
 			case 1:
-				store_op_int(op, (int64_t)get_u(r, 8));
+				store_op_int(op, get_int(r));
 				break;
 			case 2:
-				len = (uint32_t)get_u(r, 4);
+				len = (uint32_t)get_v(r);
 				text = xmalloc((size_t)len + 1);
 				memcpy(text, r->p, len);
 				text[len] = '\0';

@@ -316,10 +316,10 @@ Test(store_repl, bad_batches_queue_nothing, .init = setup, .fini = teardown)
 	memcpy(bad, pubs[0].data, len);
 	bad[len] = 0;
 	cr_expect_eq(store_repl_apply(r, KEY, 1, bad, len + 1), -EINVAL);
-	/* the first statement's catalogue entry (after the 9-byte header,
-	 * the op's match and count) made unknown */
-	bad[9 + 12] = 0xff;
-	bad[9 + 13] = 0x7f;
+	/* the first statement's catalogue entry (after the 9-byte head, the
+	 * op's match 1 and count, a byte each) made unknown: 16383 */
+	bad[9 + 2] = 0xff;
+	bad[9 + 3] = 0x7f;
 	cr_expect_eq(store_repl_apply(r, KEY, 1, bad, len), -EINVAL);
 	memcpy(bad, pubs[0].data, len);
 	bad[0] ^= 1; /* magic */
