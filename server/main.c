@@ -728,11 +728,11 @@ static void on_follow_signal(int signum)
 static int standby_follow(struct options *o, struct store **st)
 {
 	struct sigaction sa, old_int, old_term;
-	uint64_t seq;
+	uint64_t seq, first;
 	int64_t r;
 	int ret;
 
-	if (store_repl_seq(*st, the_repl_stream, &seq) < 0) {
+	if (store_repl_seq(*st, the_repl_stream, &seq, &first) < 0) {
 		fprintf(stderr, "quizd: %s: cannot read repl_state\n", o->db);
 		return -1;
 	}
@@ -794,7 +794,7 @@ static int run_server(struct options *o)
 	}
 	if (o->replicate || o->standby) {
 		char rerr[512];
-		uint64_t seq;
+		uint64_t seq, first;
 
 		the_repl = repl_open(o->nats_url, o->node, rerr, sizeof(rerr));
 		if (!the_repl) {
@@ -810,9 +810,9 @@ static int run_server(struct options *o)
 				goto out_store;
 			}
 		}
-		if (store_repl_seq(st, the_repl_stream, &seq) < 0 ||
-		    repl_owner_start(the_repl, st, seq, rerr, sizeof(rerr)) <
-			0) {
+		if (store_repl_seq(st, the_repl_stream, &seq, &first) < 0 ||
+		    repl_owner_start(the_repl, st, seq, first, rerr,
+				     sizeof(rerr)) < 0) {
 			fprintf(stderr, "quizd: replication: %s\n", rerr);
 			goto out_store;
 		}

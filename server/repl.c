@@ -25,6 +25,10 @@
 #define REPL_DEDUPE_NS	  (120LL * 1000000000LL)
 #define REPL_SUBJ	  "quizd.repl"
 #define REPL_BEAT_SUBJ	  "quizd.replbeat"
+/* Each message of the stream: a byte of flags, then a slice of a batch. */
+#define REPL_M_FIRST   1u /* the batch's first slice */
+#define REPL_M_LAST    2u /* its last: the batch is whole */
+#define REPL_CHUNK_MIN 64
 
 struct repl {
 	natsOptions *opts;
@@ -48,6 +52,12 @@ struct repl {
 	/* the standby: when the owner last beat (monotonic us) */
 	natsSubscription *beat_sub;
 	int64_t heard_us;
+	uint8_t *acc; /* the slices of the batch being put together */
+	size_t acc_len, acc_cap;
+	bool acc_open;
+
+	size_t chunk; /* bytes of a batch a message holds */
+	uint8_t *msg; /* a message being built (writer thread) */
 };
 
 static void sleep_us(long us)
@@ -205,10 +215,12 @@ static bool stored_is_ours(struct repl *r, uint64_t seq, const char *id)
 	return ours;
 }
 
-/* store_repl_fn: publishes seq, expecting the stream to end at seq - 1. */
-static int publish(void *arg, uint64_t seq, const void *data, size_t len)
+/* Publishes one message as seq, expecting the stream to end at seq - 1.
+ * 0 once the stream has it, 1 to try again (the process stops if another
+ * node wrote to the stream). Called with r->lock held. */
+static int publish_one(struct repl *r, uint64_t seq, const void *data,
+		       size_t len)
 {
-	struct repl *r = arg;
 	jsPubAck *pa = NULL;
 	jsPubOptions po;
 	jsErrCode je = 0;
@@ -219,9 +231,9 @@ static int publish(void *arg, uint64_t seq, const void *data, size_t len)
 
 	if ((int64_t)len > natsConnection_GetMaxPayload(r->nc)) {
 		log_error("repl",
-			  "batch %" PRIu64 " is %zu bytes, more than the NATS "
-			  "server's max_payload (%" PRId64 "): run nats-server "
-			  "with a larger max_payload (docs/CLUSTER.md)",
+			  "message %" PRIu64
+			  " is %zu bytes, more than the NATS "
+			  "server's max_payload (%" PRId64 ")",
 			  seq, len, natsConnection_GetMaxPayload(r->nc));
 		return 1;
 	}
@@ -230,7 +242,6 @@ static int publish(void *arg, uint64_t seq, const void *data, size_t len)
 	po.MsgId = id;
 	po.ExpectLastSeq = seq - 1; /* 0: an empty stream, no expectation */
 	po.MaxWait = REPL_WAIT_MS;
-	pthread_mutex_lock(&r->lock);
 	s = js_Publish(&pa, r->js, r->subj, data, (int)len, &po, &je);
 	if (s == NATS_OK && pa->Sequence == seq) {
 		r->last = seq;
@@ -246,12 +257,39 @@ static int publish(void *arg, uint64_t seq, const void *data, size_t len)
 			theirs = 0;
 		}
 	} else {
-		log_warn("repl", "batch %" PRIu64 " not in the stream: %s", seq,
-			 js_text(s, je));
+		log_warn("repl", "message %" PRIu64 " not in the stream: %s",
+			 seq, js_text(s, je));
 	}
 	jsPubAck_Destroy(pa);
 	if (ret && theirs >= seq)
 		fenced(r, theirs);
+	return ret;
+}
+
+/* store_repl_fn: the batch's slices as first .. first + nchunks - 1, from
+ * the first one the stream does not have yet. */
+static int publish(void *arg, uint64_t first, uint32_t nchunks,
+		   const void *data, size_t len)
+{
+	struct repl *r = arg;
+	const uint8_t *p = data;
+	uint64_t seq;
+	size_t off, n;
+	uint32_t i;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; i < nchunks && ret == 0; i++) {
+		seq = first + i;
+		if (seq <= r->last)
+			continue; /* in from an earlier try */
+		off = (size_t)i * r->chunk;
+		n = len - off < r->chunk ? len - off : r->chunk;
+		r->msg[0] = (uint8_t)((i == 0 ? REPL_M_FIRST : 0) |
+				      (i + 1 == nchunks ? REPL_M_LAST : 0));
+		memcpy(r->msg + 1, p + off, n);
+		ret = publish_one(r, seq, r->msg, n + 1);
+	}
 	pthread_mutex_unlock(&r->lock);
 	return ret;
 }
@@ -289,8 +327,9 @@ static void *beat_main(void *arg)
 }
 
 int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
-		     char *err, size_t errcap)
+		     uint64_t db_first, char *err, size_t errcap)
 {
+	const char *env = getenv("QUIZD_REPL_CHUNK");
 	uint64_t last = 0;
 	jsErrCode je;
 	natsStatus s;
@@ -301,35 +340,39 @@ int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
 			 js_text(s, je));
 		return -1;
 	}
-	if (db_seq < last) {
+	if (last > db_seq) {
 		snprintf(err, errcap,
-			 "%s was taken over: the stream %s holds batches up "
+			 "%s was taken over: the stream %s holds messages up "
 			 "to %" PRIu64 ", this database only to %" PRIu64
 			 " (another node wrote to it). Start this node as a "
 			 "--standby on a new database",
 			 r->node, r->stream, last, db_seq);
 		return -1;
 	}
-	if (db_seq > last + 1 || (last == 0 && db_seq > 0)) {
+	if (db_seq && last + 1 < db_first) {
 		snprintf(err, errcap,
-			 "the stream %s holds batches up to %" PRIu64
+			 "the stream %s holds messages up to %" PRIu64
 			 " but this database is at %" PRIu64
-			 ": the stream was lost (a new nats-server store?); "
+			 ": the stream was lost (a new nats-server store?), so "
 			 "a standby could not follow. Start without "
 			 "--replicate, or delete the stream and the standby's "
 			 "database",
 			 r->stream, last, db_seq);
 		return -1;
 	}
-	if (db_seq == last + 1)
+	if (last < db_seq)
 		log_warn("repl",
-			 "batch %" PRIu64
-			 " was committed here but never reached the stream "
-			 "(stopped in between; nothing of it was promised): "
-			 "the standby does not have it",
-			 db_seq);
+			 "the last batch (messages %" PRIu64 "..%" PRIu64
+			 ") was committed here, the stream has it up to "
+			 "%" PRIu64 " (stopped in between; nothing of it was "
+			 "promised): the standby will not have it",
+			 db_first, db_seq, last);
 	r->last = last;
-	store_set_repl(st, r->stream, last, publish, r);
+	r->chunk = (size_t)natsConnection_GetMaxPayload(r->nc) - 64;
+	if (env && atol(env) >= REPL_CHUNK_MIN && (size_t)atol(env) < r->chunk)
+		r->chunk = (size_t)atol(env); /* tests: small messages */
+	r->msg = xmalloc(r->chunk + 1);
+	store_set_repl(st, r->stream, last, r->chunk, publish, r);
 	if (pthread_create(&r->beat, NULL, beat_main, r) != 0) {
 		snprintf(err, errcap, "cannot start the beat thread");
 		return -1;
@@ -389,11 +432,60 @@ static bool wait_committed(struct store *st, uint64_t seq, uint64_t *done,
 	}
 }
 
+/* One message of the stream: its slice kept, and the batch applied once
+ * whole. 0, or -1 for a batch that does not decode (logged). */
+static int take_slice(struct repl *r, struct store *st, uint64_t seq,
+		      const uint8_t *data, size_t len)
+{
+	if (len < 1) {
+		log_error("repl", "message %" PRIu64 " of %s is empty", seq,
+			  r->stream);
+		return -1;
+	}
+	if (data[0] & REPL_M_FIRST) {
+		if (r->acc_open)
+			log_warn("repl",
+				 "the batch of %s before message %" PRIu64
+				 " never came whole (its owner stopped while "
+				 "publishing it: nothing of it was promised); "
+				 "dropped",
+				 r->stream, seq);
+		r->acc_len = 0;
+		r->acc_open = true;
+	} else if (!r->acc_open) {
+		log_warn("repl",
+			 "message %" PRIu64 " of %s: a slice of a batch begun "
+			 "before; skipped",
+			 seq, r->stream);
+		return 0;
+	}
+	if (r->acc_len + len > r->acc_cap) {
+		r->acc_cap = (r->acc_len + len) * 2;
+		r->acc = xrealloc(r->acc, r->acc_cap);
+	}
+	memcpy(r->acc + r->acc_len, data + 1, len - 1);
+	r->acc_len += len - 1;
+	if (!(data[0] & REPL_M_LAST))
+		return 0;
+	r->acc_open = false;
+	if (store_repl_is_claim(r->acc, r->acc_len))
+		log_info("repl", "message %" PRIu64 ": another node claimed %s",
+			 seq, r->node);
+	if (store_repl_apply(st, r->stream, seq, r->acc, r->acc_len) < 0) {
+		log_error("repl",
+			  "the batch ending at message %" PRIu64
+			  " of %s does not decode: cannot follow",
+			  seq, r->stream);
+		return -1;
+	}
+	return 0;
+}
+
 /* Publishes the claim, expecting the stream to end at applied. The
  * claim's sequence, or 0 if the stream went on (the owner is alive). */
 static uint64_t claim(struct repl *r, uint64_t applied)
 {
-	uint8_t buf[STORE_REPL_CLAIM_LEN];
+	uint8_t buf[1 + STORE_REPL_CLAIM_LEN];
 	jsPubAck *pa = NULL;
 	jsPubOptions po;
 	jsErrCode je = 0;
@@ -401,7 +493,8 @@ static uint64_t claim(struct repl *r, uint64_t applied)
 	uint64_t seq = 0;
 	natsStatus s;
 
-	store_repl_claim(buf);
+	buf[0] = REPL_M_FIRST | REPL_M_LAST;
+	store_repl_claim(buf + 1);
 	snprintf(id, sizeof(id), "%s-%s-claim", r->node, r->epoch);
 	jsPubOptions_Init(&po);
 	po.MsgId = id;
@@ -466,27 +559,15 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 				natsMsg_Destroy(m);
 				goto out;
 			}
-			if (seq == applied + 1) {
-				if (store_repl_is_claim(
-					natsMsg_GetData(m),
-					(size_t)natsMsg_GetDataLength(m)))
-					log_info("repl",
-						 "batch %" PRIu64
-						 ": another node claimed %s",
-						 seq, r->node);
-				if (store_repl_apply(
-					st, r->stream, seq, natsMsg_GetData(m),
-					(size_t)natsMsg_GetDataLength(m)) < 0) {
-					log_error("repl",
-						  "batch %" PRIu64
-						  " of %s does not decode: "
-						  "cannot follow",
-						  seq, r->stream);
-					natsMsg_Destroy(m);
-					goto out;
-				}
-				applied = seq;
+			if (seq == applied + 1 &&
+			    take_slice(r, st, seq,
+				       (const uint8_t *)natsMsg_GetData(m),
+				       (size_t)natsMsg_GetDataLength(m)) < 0) {
+				natsMsg_Destroy(m);
+				goto out;
 			}
+			if (seq == applied + 1)
+				applied = seq;
 			natsMsg_Destroy(m);
 		} else if (s != NATS_TIMEOUT) {
 			sleep_us(100000); /* the connection is down */
@@ -555,6 +636,8 @@ void repl_close(struct repl *r)
 	}
 	if (r->beat_sub)
 		natsSubscription_Destroy(r->beat_sub);
+	free(r->acc);
+	free(r->msg);
 	jsCtx_Destroy(r->js);
 	if (r->nc)
 		natsConnection_Destroy(r->nc);

@@ -39,11 +39,14 @@ struct store;
 struct repl *repl_open(const char *url, const char *node, char *err,
 		       size_t errcap);
 /* The owner's side: checks that the stream ends where the database does
- * (db_seq, store_repl_seq), refusing a database the stream has gone past
- * (the owner was taken over), then turns replication on in st and starts
- * the beats. 0, or -1 with a sentence in err. */
+ * (db_first .. db_seq, its last batch's messages: store_repl_seq),
+ * refusing a database the stream has gone past (the owner was taken
+ * over) or a stream that lacks what came before that batch (lost), then
+ * turns replication on in st, a batch in messages of at most the NATS
+ * server's max_payload (or $QUIZD_REPL_CHUNK bytes, for tests), and
+ * starts the beats. 0, or -1 with a sentence in err. */
 int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
-		     char *err, size_t errcap);
+		     uint64_t db_first, char *err, size_t errcap);
 /* The standby's side: applies the stream to st from db_seq + 1 until the
  * owner is silent, then claims the stream. Returns the claim's sequence,
  * 0 if *stop was set first, or -1 (an error logged). */

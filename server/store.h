@@ -415,26 +415,31 @@ void store_stats(struct store *s, struct store_stats *out);
  * applies to its own database. The store knows nothing of NATS: it calls
  * the publisher it is given. --- */
 
-/* Publishes a committed batch as stream sequence seq (writer thread).
- * Returns 0 once the stream holds it, 1 to be called again later (the
- * link is down); a publisher that finds the stream taken by another node
+/* Publishes a committed batch as nchunks messages of at most the chunk
+ * size given to store_set_repl, stream sequences first .. first + nchunks
+ * - 1 (writer thread). Returns 0 once the stream holds them all, 1 to be
+ * called again later (the link is down; it goes on from the chunks
+ * already in); a publisher that finds the stream taken by another node
  * never returns (the process stops: nothing of the batch was promised). */
-typedef int (*store_repl_fn)(void *arg, uint64_t seq, const void *data,
-			     size_t len);
+typedef int (*store_repl_fn)(void *arg, uint64_t first, uint32_t nchunks,
+			     const void *data, size_t len);
 
 /* Turns replication on (before the first write): the stream's row in
- * repl_state is key, its last sequence published last_seq. From then on
- * each batch writes its sequence in repl_state inside its transaction,
- * and its tokens are published only once fn has put it in the stream. */
+ * repl_state is key, its last sequence published last_seq, a message
+ * holds at most chunk bytes of a batch. From then on each batch writes
+ * its sequences in repl_state inside its transaction, and its tokens are
+ * published only once fn has put it in the stream. */
 void store_set_repl(struct store *s, const char *key, uint64_t last_seq,
-		    store_repl_fn fn, void *arg);
-/* The sequence of key's stream this database holds (0: none). 0, or a
- * negative errno. */
-int store_repl_seq(struct store *s, const char *key, uint64_t *seq);
-/* Queues one published batch (sequence seq of key's stream) for the
- * writer, with repl_state's row, in one transaction; its token is seq
- * (store_poll). 0, or -EINVAL for a batch that does not decode (nothing
- * queued). */
+		    size_t chunk, store_repl_fn fn, void *arg);
+/* Where key's stream is in this database: seq, the last sequence of the
+ * last batch written, and first, that batch's first (both 0: none). 0,
+ * or a negative errno. */
+int store_repl_seq(struct store *s, const char *key, uint64_t *seq,
+		   uint64_t *first);
+/* Queues one published batch (its chunks put together; seq, the
+ * sequence of its last chunk in key's stream) for the writer, with
+ * repl_state's row, in one transaction; its token is seq (store_poll).
+ * 0, or -EINVAL for a batch that does not decode (nothing queued). */
 int store_repl_apply(struct store *s, const char *key, uint64_t seq,
 		     const void *data, size_t len);
 /* Whether a published batch is a claim (docs/CLUSTER.md: the first batch

@@ -176,9 +176,11 @@ struct store {
 	 * repl_seq and the buffer are the writer thread's */
 	store_repl_fn repl_fn;
 	void *repl_arg;
-	char *repl_key;	   /* this stream's row in repl_state */
-	uint64_t repl_seq; /* the last batch published */
-	uint8_t *repl_buf; /* the batch being encoded */
+	char *repl_key;	      /* this stream's row in repl_state */
+	uint64_t repl_seq;    /* the last sequence published */
+	size_t repl_chunk;    /* bytes of a batch a message holds */
+	uint32_t repl_chunks; /* messages of the batch being committed */
+	uint8_t *repl_buf;    /* the batch being encoded */
 	size_t repl_len, repl_cap;
 };
 
@@ -233,12 +235,11 @@ bool store_hash_ok(const char *h);
 
 /* --- server/store_repl.c: replication (docs/CLUSTER.md "Takeover"). --- */
 
-/* Writes repl_state's row for the batch being committed (its sequence,
- * repl_seq + 1) inside the open transaction (writer thread). */
-int store_repl_mark(struct store *s);
-/* Encodes the committed operations of a batch (those not lost) into
- * s->repl_buf (writer thread). */
-void store_repl_encode(struct store *s, const struct op *batch);
+/* Encodes the operations of the batch being committed (those not lost)
+ * into s->repl_buf, and writes repl_state's row for it (its sequences,
+ * repl_seq + 1 .. + repl_chunks) inside the open transaction (writer
+ * thread). */
+int store_repl_mark(struct store *s, const struct op *batch);
 
 /* --- server/store_schema.c: the schema and the connections. --- */
 

@@ -141,8 +141,9 @@ static const struct op_def op_defs[OPS__COUNT] = {
 		"UPDATE persons SET state = ?2 WHERE id = ?1", true},
 	/* replication (server/store_repl.c) */
 	[OPS_REPL_SEQ] = {"replication sequence",
-		"INSERT INTO repl_state (stream, seq) VALUES (?1, ?2)"
-		" ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq", false},
+		"INSERT INTO repl_state (stream, seq, first) VALUES (?1, ?2,"
+		" ?3) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq,"
+		" first = excluded.first", false},
 };
 /* clang-format on */
 

@@ -121,7 +121,7 @@ static void put_step(struct store *s, const struct op *op,
 	}
 }
 
-void store_repl_encode(struct store *s, const struct op *batch)
+static void store_repl_encode(struct store *s, const struct op *batch)
 {
 	struct op_step row = {.nval = OP_ROW};
 	const struct op *op;
@@ -148,14 +148,20 @@ void store_repl_encode(struct store *s, const struct op *batch)
 	put_head(s->repl_buf, 0, nops);
 }
 
-int store_repl_mark(struct store *s)
+int store_repl_mark(struct store *s, const struct op *batch)
 {
 	sqlite3_stmt *st = s->ost[OPS_REPL_SEQ];
 	int rc;
 
+	store_repl_encode(s, batch);
+	s->repl_chunks =
+	    (uint32_t)((s->repl_len + s->repl_chunk - 1) / s->repl_chunk);
 	rc = store_bind_text(st, 1, s->repl_key);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, (int64_t)(s->repl_seq + 1));
+		rc = sqlite3_bind_int64(
+		    st, 2, (int64_t)(s->repl_seq + s->repl_chunks));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, (int64_t)(s->repl_seq + 1));
 	if (rc != SQLITE_OK) {
 		sqlite3_clear_bindings(st);
 		return rc;
@@ -164,31 +170,34 @@ int store_repl_mark(struct store *s)
 }
 
 void store_set_repl(struct store *s, const char *key, uint64_t last_seq,
-		    store_repl_fn fn, void *arg)
+		    size_t chunk, store_repl_fn fn, void *arg)
 {
 	free(s->repl_key);
 	s->repl_key = xstrdup(key);
 	s->repl_seq = last_seq;
+	s->repl_chunk = chunk ? chunk : 1;
 	s->repl_arg = arg;
 	s->repl_fn = fn;
 }
 
-int store_repl_seq(struct store *s, const char *key, uint64_t *seq)
+int store_repl_seq(struct store *s, const char *key, uint64_t *seq,
+		   uint64_t *first)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	*seq = 0;
+	*seq = *first = 0;
 	pthread_mutex_lock(&s->sync_lock);
-	rc = sqlite3_prepare_v2(s->sdb,
-				"SELECT seq FROM repl_state WHERE stream = ?1",
-				-1, &st, NULL);
+	rc = sqlite3_prepare_v2(
+	    s->sdb, "SELECT seq, first FROM repl_state WHERE stream = ?1", -1,
+	    &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(st, 1, key);
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			*seq = (uint64_t)sqlite3_column_int64(st, 0);
+			*first = (uint64_t)sqlite3_column_int64(st, 1);
 			rc = SQLITE_OK;
 		} else if (rc == SQLITE_DONE) {
 			rc = SQLITE_OK;
@@ -378,9 +387,10 @@ int store_repl_apply(struct store *s, const char *key, uint64_t seq,
 		return -EINVAL;
 	}
 	/* the batch's row in repl_state, last: its token says all is in */
-	op = store_op_new(0, seq, 1, 2, store_op_strsize(key));
+	op = store_op_new(0, seq, 1, 3, store_op_strsize(key));
 	store_op_step(op, OPS_REPL_SEQ);
 	store_op_text(op, key);
+	store_op_int(op, (int64_t)seq);
 	store_op_int(op, (int64_t)seq);
 	*tail = op;
 	store_group_begin(s);

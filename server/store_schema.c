@@ -269,11 +269,13 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX practice_answers_sitting ON practice_answers(sitting);",
 	/* v7: how far this database has a cluster owner's replication
 	 * stream (docs/CLUSTER.md "Takeover"): the owner writes the stream
-	 * sequence its batch will take inside that batch's transaction, a
-	 * standby the sequence of each batch it applies */
+	 * sequences its batch will take (first .. seq: a batch may take
+	 * several messages) inside that batch's transaction, a standby
+	 * those of each batch it applies */
 	"CREATE TABLE repl_state ("
 	" stream TEXT PRIMARY KEY,"
-	" seq INTEGER NOT NULL CHECK (seq >= 0)"
+	" seq INTEGER NOT NULL CHECK (seq >= 0),"
+	" first INTEGER NOT NULL CHECK (first >= 0 AND first <= seq)"
 	") STRICT;",
 };
 /* clang-format on */

@@ -113,7 +113,7 @@ static int store_attempt(struct store *s, struct op *batch)
 	/* replicated: the sequence this batch takes in the stream, kept with
 	 * it (a restart compares it with the stream's) */
 	if (s->repl_fn) {
-		rc = store_repl_mark(s);
+		rc = store_repl_mark(s, batch);
 		if (rc != SQLITE_OK)
 			goto rollback;
 	}
@@ -222,14 +222,13 @@ static bool store_give_up(struct store *s)
  * out (an ack is a promise that the other node has it too), retrying with
  * backoff while the link is down; the room pauses meanwhile as for a
  * stalled disk (inflight_since is still set). */
-static void store_publish(struct store *s, const struct op *batch)
+static void store_publish(struct store *s)
 {
 	int64_t backoff = STORE_BACKOFF_MIN_US;
 	uint64_t tries = 0;
 
-	store_repl_encode(s, batch);
-	while (s->repl_fn(s->repl_arg, s->repl_seq + 1, s->repl_buf,
-			  s->repl_len) != 0) {
+	while (s->repl_fn(s->repl_arg, s->repl_seq + 1, s->repl_chunks,
+			  s->repl_buf, s->repl_len) != 0) {
 		if (++tries == 1 || tries % 50 == 0)
 			fprintf(stderr,
 				"store: batch %" PRIu64
@@ -243,7 +242,7 @@ static void store_publish(struct store *s, const struct op *batch)
 			      ? STORE_BACKOFF_MAX_US
 			      : backoff * 2;
 	}
-	s->repl_seq++;
+	s->repl_seq += s->repl_chunks;
 }
 
 /* Commits one batch, retrying with backoff until it commits (or store_close
@@ -297,7 +296,7 @@ static void store_run_batch(struct store *s, struct op *batch)
 		store_checkpoint(s); /* give back what the failures used */
 	}
 	if (committed && s->repl_fn)
-		store_publish(s, batch);
+		store_publish(s);
 
 	pthread_mutex_lock(&s->lock);
 	s->inflight_since = 0;

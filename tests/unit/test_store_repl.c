@@ -23,7 +23,9 @@
 
 /* What the fake publisher was given, in order. */
 static struct pub {
-	uint64_t seq;
+	uint64_t seq;	/* its last message's sequence */
+	uint64_t first; /* its first's */
+	uint32_t nchunks;
 	uint8_t *data;
 	size_t len;
 } pubs[MAX_PUBS];
@@ -32,7 +34,8 @@ static atomic_int refuse; /* > 0: answer "not now" that many times */
 static atomic_int refused;
 static pthread_mutex_t pubs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int fake_publish(void *arg, uint64_t seq, const void *data, size_t len)
+static int fake_publish(void *arg, uint64_t first, uint32_t nchunks,
+			const void *data, size_t len)
 {
 	(void)arg;
 	if (atomic_load(&refuse) > 0) {
@@ -42,7 +45,9 @@ static int fake_publish(void *arg, uint64_t seq, const void *data, size_t len)
 	}
 	pthread_mutex_lock(&pubs_lock);
 	cr_assert_lt(npubs, MAX_PUBS);
-	pubs[npubs].seq = seq;
+	pubs[npubs].seq = first + nchunks - 1;
+	pubs[npubs].first = first;
+	pubs[npubs].nchunks = nchunks;
 	pubs[npubs].data = malloc(len);
 	memcpy(pubs[npubs].data, data, len);
 	pubs[npubs].len = len;
@@ -220,30 +225,41 @@ Test(store_repl, replica_has_the_same_rows, .init = setup, .fini = teardown)
 	    "matches", "match_questions", "players", "seats",	    "answers",
 	    "events",  "bookings",	  "results", "team_results"};
 	struct store *s, *r;
-	uint64_t toks[3], seq;
+	uint64_t toks[3], seq, first;
 	sqlite3 *db;
 	char sql[160];
 	size_t i;
 
 	s = open_store();
-	store_set_repl(s, KEY, 0, fake_publish, NULL);
+	/* 100-byte messages: the larger batches take several */
+	store_set_repl(s, KEY, 0, 100, fake_publish, NULL);
 	play(s);
 	wait_tokens(s, toks, 3);
 	sync_store(s, 1);
 	cr_expect_eq(store_close(s), 0);
 	cr_assert_gt(npubs, 0);
-	for (i = 0; i < npubs; i++)
-		cr_expect_eq(pubs[i].seq, i + 1, "sequences are consecutive");
+	for (i = 0, seq = 0, first = 0; i < npubs; i++) {
+		cr_expect_eq(pubs[i].first, seq + 1,
+			     "sequences are consecutive");
+		cr_expect_eq(pubs[i].nchunks, (pubs[i].len + 99) / 100);
+		seq = pubs[i].seq;
+		if (pubs[i].nchunks > 1)
+			first = pubs[i].first;
+	}
+	cr_expect_gt(first, 0, "no batch took several messages");
 
 	r = open_replica();
 	apply_all(r);
-	cr_expect_eq(store_repl_seq(r, KEY, &seq), 0);
-	cr_expect_eq(seq, npubs);
+	cr_expect_eq(store_repl_seq(r, KEY, &seq, &first), 0);
+	cr_expect_eq(seq, pubs[npubs - 1].seq);
 	cr_expect_eq(store_close(r), 0);
 
 	db = open_reader();
-	/* the origin keeps the sequence of its last batch with it */
-	cr_expect_eq(q_int(db, "SELECT seq FROM repl_state"), (int64_t)npubs);
+	/* the origin keeps the sequences of its last batch with it */
+	cr_expect_eq(q_int(db, "SELECT seq FROM repl_state"),
+		     (int64_t)pubs[npubs - 1].seq);
+	cr_expect_eq(q_int(db, "SELECT first FROM repl_state"),
+		     (int64_t)pubs[npubs - 1].first);
 	snprintf(sql, sizeof(sql), "ATTACH '%s' AS r", replica_path);
 	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
@@ -266,7 +282,7 @@ Test(store_repl, tokens_wait_for_the_stream, .init = setup, .fini = teardown)
 	sqlite3 *db;
 
 	s = open_store();
-	store_set_repl(s, KEY, 41, fake_publish, NULL);
+	store_set_repl(s, KEY, 41, 1 << 20, fake_publish, NULL);
 	sync_store(s, 1); /* a barrier writes nothing: nothing published */
 	cr_expect_eq(npubs, 0);
 	a.match = new_match(s);
@@ -297,11 +313,11 @@ Test(store_repl, bad_batches_queue_nothing, .init = setup, .fini = teardown)
 	struct store_stats st;
 	struct store *s, *r;
 	uint8_t *bad, claim[STORE_REPL_CLAIM_LEN];
-	uint64_t toks[3], seq = 1;
+	uint64_t toks[3], seq = 1, first;
 	size_t i, len, refusals;
 
 	s = open_store();
-	store_set_repl(s, KEY, 0, fake_publish, NULL);
+	store_set_repl(s, KEY, 0, 1 << 20, fake_publish, NULL);
 	play(s);
 	wait_tokens(s, toks, 3);
 	cr_expect_eq(store_close(s), 0);
@@ -328,7 +344,7 @@ Test(store_repl, bad_batches_queue_nothing, .init = setup, .fini = teardown)
 	sync_store(r, 1);
 	store_stats(r, &st);
 	cr_expect_eq(st.ops, 0, "a refused batch wrote something");
-	cr_expect_eq(store_repl_seq(r, KEY, &seq), 0);
+	cr_expect_eq(store_repl_seq(r, KEY, &seq, &first), 0);
 	cr_expect_eq(seq, 0);
 	/* every byte flipped in turn: refused, or a batch that decodes and
 	 * is written or lost like any other (run under ASan: nothing is read
@@ -354,7 +370,7 @@ Test(store_repl, bad_batches_queue_nothing, .init = setup, .fini = teardown)
 	cr_expect_eq(store_repl_apply(r, KEY, 9999, claim, sizeof(claim)), 0);
 	wait_tokens(r, toks, 1);
 	cr_expect_eq(toks[0], 9999);
-	cr_expect_eq(store_repl_seq(r, KEY, &seq), 0);
+	cr_expect_eq(store_repl_seq(r, KEY, &seq, &first), 0);
 	cr_expect_eq(seq, 9999);
 	free(bad);
 	store_close(r); /* the flipped batches' failed ops are counted lost */
