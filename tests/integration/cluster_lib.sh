@@ -1,7 +1,9 @@
 # Sourced by the cluster tests (issue 14): a temporary directory $tmp
 # removed at exit with every process started (pids), fail (prints the
-# logs), and starting nats-server, an owner and edges on free ports, each
-# process's log in $tmp. Expects $quizd and $bank.
+# logs), and starting nats-server, an owner, a standby and edges on free
+# ports, each process's log in $tmp. Expects $quizd and $bank; optional:
+# nats_js=1 (nats-server with JetStream), owner_args (more arguments for
+# owner1).
 
 tmp=$(mktemp -d)
 pids=()
@@ -15,7 +17,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*"
   local f
-  for f in bench.err owner.log owner2.log e1.log e2.log nats.log; do
+  for f in bench.err owner.log owner2.log standby.log e1.log e2.log nats.log; do
     echo "--- $f"; grep -v '^\[' "$tmp/$f" 2>/dev/null | tail -n 15 || true
   done
   exit 1
@@ -26,11 +28,15 @@ sql() { sqlite3 -cmd ".timeout 5000" "$db" "$@"; }
 wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 # nats-server on a free port (it writes the port it took), or on $1;
-# sets nats_pid, nport and url
+# with JetStream (its store in $tmp/js) if nats_js=1; sets nats_pid,
+# nport and url
 start_nats() {
+  local js=()
+  [ "${nats_js:-0}" = 1 ] && js=(-js -sd "$tmp/js")
   rm -rf "$tmp/ports"
   mkdir -p "$tmp/ports"
-  nats-server -a 127.0.0.1 -p "${1:--1}" --ports_file_dir "$tmp/ports" >>"$tmp/nats.log" 2>&1 &
+  nats-server -a 127.0.0.1 -p "${1:--1}" --ports_file_dir "$tmp/ports" ${js[@]+"${js[@]}"} \
+    >>"$tmp/nats.log" 2>&1 &
   nats_pid=$!
   pids+=($nats_pid)
   for _ in $(seq 100); do ls "$tmp"/ports/*.ports >/dev/null 2>&1 && break; sleep 0.1; done
@@ -42,18 +48,39 @@ start_nats() {
 # every contestant comes from 127.0.0.1: lift the per-address bounds
 lift=(--joins-per-addr 10000000 --max-conns-per-addr 1000000 --conn-rate-per-addr 0)
 
-# an owner quizd: node owner1 on $tmp/quiz.db (log owner.log), or node
-# $1 on $tmp/$1.db (log $1.log); sets owner_pid or $1_pid, and $1_port
+# an owner quizd: node owner1 on $tmp/quiz.db (log owner.log, and the
+# arguments in owner_args, e.g. owner_args=(--replicate)), or node $1 on
+# $tmp/$1.db (log $1.log); sets owner_pid or $1_pid, and $1_port
+owner_args=()
 start_owner() {
-  local name=${1:-owner1} db=$tmp/quiz.db log=$tmp/owner.log
+  local name=${1:-owner1} db=$tmp/quiz.db log=$tmp/owner.log extra=()
   [ "$name" = owner1 ] || { db=$tmp/$name.db; log=$tmp/$name.log; }
+  [ "$name" = owner1 ] && extra=(${owner_args[@]+"${owner_args[@]}"})
   rm -f "$tmp/$name.port"
   "$quizd" --listen 127.0.0.1:0 --db "$db" --bank "$bank" --port-file "$tmp/$name.port" \
-    "${lift[@]}" --nats "$url" --node "$name" 2>>"$log" &
+    "${lift[@]}" --nats "$url" --node "$name" ${extra[@]+"${extra[@]}"} 2>>"$log" &
   pids+=($!)
   if [ "$name" = owner1 ]; then owner_pid=$!; else eval "${name}_pid=$!"; fi
   wait_file "$tmp/$name.port" || fail "owner $name did not start"
   eval "${name}_port=$(cat "$tmp/$name.port")"
+}
+
+# a standby for owner1 (nats-server with JetStream, owner1 with
+# --replicate): follows owner1's stream into $tmp/standby.db (log
+# standby.log) and takes over when owner1 falls silent, listening then
+# (port file $tmp/standby.port); sets standby_pid once it says it follows
+start_standby() {
+  rm -f "$tmp/standby.port"
+  "$quizd" --listen 127.0.0.1:0 --port-file "$tmp/standby.port" --db "$tmp/standby.db" \
+    --bank "$bank" --nats "$url" --node owner1 --standby "${lift[@]}" 2>>"$tmp/standby.log" &
+  standby_pid=$!
+  pids+=("$standby_pid")
+  for _ in $(seq 100); do
+    grep -q 'following owner1' "$tmp/standby.log" 2>/dev/null && return 0
+    kill -0 "$standby_pid" 2>/dev/null || fail "the standby exited"
+    sleep 0.1
+  done
+  fail "the standby did not follow owner1"
 }
 
 # edge NAME relaying to owner1; sets NAME_pid and NAME_port
