@@ -87,7 +87,8 @@ struct equery {
 	enum cw_who kind;
 	char key[CW_KEY_MAX + 1];
 	int64_t at;
-	uint64_t *eids; /* the contestants waiting on it */
+	uint64_t hashed; /* a code's key hash in qcodes, 0 if not there */
+	uint64_t *eids;	 /* the contestants waiting on it */
 	size_t n, cap;
 };
 
@@ -108,6 +109,10 @@ struct edge {
 	struct cw_buf who; /* the batch of WHOs */
 	struct equery *queries;
 	size_t nqueries, capq;
+	/* qid -> index + 1 in queries, and a pending code's key hash ->
+	 * the same: a storm of resumes (each its own question) or of joins
+	 * finds its query without walking the others */
+	struct idmap qids, qcodes;
 	uint64_t next_qid;
 	struct ecode codes[EDGE_CODES];
 	uv_check_t flush;

@@ -191,20 +191,57 @@ void edge_route(struct edge *e, struct econn *ec, struct eowner *o)
 	edge_release(ec);
 }
 
-static struct equery *query_find(struct edge *e, uint64_t qid)
+/* A room code's key as a map id (FNV-1a; never 0). */
+static uint64_t key_hash(const char *key)
 {
-	size_t i;
+	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (i = 0; i < e->nqueries; i++)
-		if (e->queries[i].qid == qid)
-			return &e->queries[i];
-	return NULL;
+	while (*key)
+		h = (h ^ (uint8_t)*key++) * 0x100000001b3ULL;
+	return h | 1;
 }
 
+/* Files queries[i] in the maps. */
+static void query_index(struct edge *e, size_t i)
+{
+	void *v = (void *)(uintptr_t)(i + 1);
+
+	idmap_put(&e->qids, e->queries[i].qid, v);
+	if (e->queries[i].hashed)
+		idmap_put(&e->qcodes, e->queries[i].hashed, v);
+}
+
+static struct equery *query_at(struct edge *e, void *v)
+{
+	return v ? &e->queries[(uintptr_t)v - 1] : NULL;
+}
+
+static struct equery *query_find(struct edge *e, uint64_t qid)
+{
+	return query_at(e, idmap_get(&e->qids, qid));
+}
+
+/* The pending question for a room code, if any. */
+static struct equery *query_of_code(struct edge *e, const char *code)
+{
+	struct equery *q = query_at(e, idmap_get(&e->qcodes, key_hash(code)));
+
+	return q && strcmp(q->key, code) == 0 ? q : NULL;
+}
+
+/* Drops q; the last query takes its slot. */
 static void query_drop(struct edge *e, struct equery *q)
 {
+	size_t i = (size_t)(q - e->queries);
+
+	idmap_del(&e->qids, q->qid);
+	if (q->hashed)
+		idmap_del(&e->qcodes, q->hashed);
 	free(q->eids);
-	*q = e->queries[--e->nqueries];
+	if (i != --e->nqueries) {
+		*q = e->queries[e->nqueries];
+		query_index(e, i);
+	}
 }
 
 /* Routes every contestant waiting on query q to o, and drops q. */
@@ -256,7 +293,6 @@ void edge_route_by(struct edge *e, struct econn *ec, enum cw_who kind,
 	char hash[TOKEN_HASH_HEX + 1];
 	struct equery *q = NULL;
 	struct ecode *known;
-	size_t i;
 
 	if (kind == CW_WHO_CODE && (known = code_find(e, key, now)) &&
 	    known->owner->alive) {
@@ -268,10 +304,8 @@ void edge_route_by(struct edge *e, struct econn *ec, enum cw_who kind,
 		key = hash;
 	}
 	/* one question per key at a time: a join storm waits on one */
-	for (i = 0; kind == CW_WHO_CODE && i < e->nqueries; i++)
-		if (e->queries[i].kind == kind &&
-		    strcmp(e->queries[i].key, key) == 0)
-			q = &e->queries[i];
+	if (kind == CW_WHO_CODE)
+		q = query_of_code(e, key);
 	if (!q) {
 		if (e->nqueries == e->capq) {
 			e->capq = e->capq ? e->capq * 2 : 16;
@@ -284,6 +318,11 @@ void edge_route_by(struct edge *e, struct econn *ec, enum cw_who kind,
 		q->kind = kind;
 		snprintf(q->key, sizeof(q->key), "%s", key);
 		q->at = now;
+		/* two codes of one hash: the second is asked on its own */
+		if (kind == CW_WHO_CODE &&
+		    !idmap_get(&e->qcodes, key_hash(key)))
+			q->hashed = key_hash(key);
+		query_index(e, e->nqueries - 1);
 		if (!e->who.len)
 			cw_begin(&e->who, CW_TO_OWNER, e->o->node, e->epoch);
 		if (!e->who.records)
@@ -475,4 +514,6 @@ void edge_owners_free(struct edge *e)
 	while (e->nqueries)
 		query_drop(e, &e->queries[0]);
 	free(e->queries);
+	idmap_free(&e->qids);
+	idmap_free(&e->qcodes);
 }
