@@ -29,6 +29,9 @@ echo "nats-server on $url, owner1, edges e1 on $e1_port and e2 on $e2_port"
 # plays a match in the background; the failure is made once the first
 # answer of it is stored
 play() {
+  local before
+  # read before quiz-bench starts: its room may be made within milliseconds
+  before=$(sql "select coalesce(max(id), 0) from matches")
   rm -f "$tmp/acks"
   "$bench" --connect "127.0.0.1:$e1_port,127.0.0.1:$e2_port" --players 60 --questions 3 \
     --bank "$bank" --think-ms 500-4000 --time-limit-ms 5000 --seed "$1" --timeout-s 90 \
@@ -36,8 +39,6 @@ play() {
     >/dev/null 2>"$tmp/bench.err" &
   bpid=$!
   pids+=($bpid)
-  local before
-  before=$(sql "select coalesce(max(id), 0) from matches")
   for _ in $(seq 200); do
     [ "$(sql "select count(*) from answers where match_id > $before" 2>/dev/null || echo 0)" -gt 0 ] && break
     sleep 0.05
