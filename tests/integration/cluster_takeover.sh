@@ -13,7 +13,10 @@
 #  2. every answer the old owner's database holds for the match is in the
 #     standby's (the replica is faithful);
 #  3. the old owner started again on its old database with --replicate
-#     refuses to: exit status 1, "taken over" on stderr.
+#     refuses to: exit status 1, "taken over" on stderr;
+#  4. a second standby follows the new owner1 (catching up on the whole
+#     stream); the new owner1 is frozen (SIGSTOP) until the second takes
+#     over, then continued: it exits 75 at once (fenced).
 # Usage: cluster_takeover.sh QUIZD QUIZ-BENCH BANK_DIR
 set -euo pipefail
 quizd=$1 bench=$2 bank=$3
@@ -104,6 +107,36 @@ timeout 15 "$quizd" --listen 127.0.0.1:0 --db "$tmp/quiz.db" --bank "$bank" \
 [ "$rc" -eq 1 ] || { tail -n 15 "$tmp/old.log"; fail "the old owner restarted on its database exited $rc, want 1"; }
 grep -q 'taken over' "$tmp/old.log" || { tail -n 15 "$tmp/old.log"; fail "the old owner did not say it was taken over"; }
 echo "old owner refused: exit 1, \"$(grep -m1 'taken over' "$tmp/old.log")\""
+
+# 4. a frozen owner is fenced: a second standby follows the new owner1
+# (the first standby) from the start of the stream; the new owner1 is
+# stopped (SIGSTOP) until the second takes over, then continued: it must
+# exit 75 ("taken over") before serving anything more
+"$quizd" --listen 127.0.0.1:0 --port-file "$tmp/standby2.port" --db "$tmp/standby2.db" \
+  --bank "$bank" --nats "$url" --node owner1 --standby "${lift[@]}" 2>"$tmp/standby2.log" &
+s2_pid=$!
+pids+=("$s2_pid")
+for _ in $(seq 100); do grep -q 'following owner1' "$tmp/standby2.log" && break; sleep 0.1; done
+grep -q 'following owner1' "$tmp/standby2.log" || fail "the second standby did not follow owner1"
+# caught up: the finished match's 60 results are in its database
+db=$tmp/standby2.db
+for _ in $(seq 100); do
+  [ "$(sql "select count(*) from results where match_id=$match" 2>/dev/null || echo 0)" -eq 60 ] && break
+  sleep 0.1
+done
+[ "$(sql "select count(*) from results where match_id=$match")" -eq 60 ] ||
+  fail "the second standby did not catch up with the stream"
+kill -STOP "$standby_pid"
+for _ in $(seq 150); do grep -q 'took over owner1' "$tmp/standby2.log" && break; sleep 0.1; done
+grep -q 'took over owner1' "$tmp/standby2.log" || { kill -CONT "$standby_pid"; fail "the second standby did not take over a frozen owner1"; }
+kill -CONT "$standby_pid"
+rc=0
+for _ in $(seq 50); do kill -0 "$standby_pid" 2>/dev/null || break; sleep 0.1; done
+wait "$standby_pid" || rc=$?
+[ "$rc" -eq 75 ] || fail "the frozen owner1 exited $rc after it was continued, want 75"
+grep -q 'was taken over' "$tmp/standby.log" || fail "the frozen owner1 did not say it was taken over"
+wait_file "$tmp/standby2.port" || fail "the second standby took over but does not listen"
+echo "frozen owner fenced: the second standby took over, the first exited 75 once continued"
 
 finish
 echo "all nodes stopped cleanly, no sanitizer finding in their logs"
