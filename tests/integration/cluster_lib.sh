@@ -120,3 +120,35 @@ finish() {
     fi
   done
 }
+
+# Publishes the bytes of file $2 on subject $1 through the NATS protocol
+# itself (bash's /dev/tcp: no client needed), as a hostile peer would.
+nats_pub() {
+  local n
+  n=$(stat -c %s "$2")
+  exec 3<>"/dev/tcp/127.0.0.1/$nport"
+  head -n 1 <&3 >/dev/null # INFO
+  { printf 'CONNECT {"verbose":false,"pedantic":false}\r\nPUB %s %d\r\n' "$1" "$n"
+    cat "$2"; printf '\r\nPING\r\n'; } >&3
+  timeout 5 head -n 1 <&3 >/dev/null || true # PONG: the server has it
+  exec 3>&-
+}
+
+# Sends hostile messages to every node's subjects: random bytes, and
+# headers that pass with records that do not (from a node "zz" no one
+# knows). Each of $1 rounds, 100 ms apart.
+hostile_nats() {
+  local i subj f=$tmp/hostile.bin
+  for i in $(seq "$1"); do
+    for subj in quizd.node.owner1 quizd.who quizd.edge.e1 quizd.edge.e2; do
+      head -c $((RANDOM % 2000 + 1)) /dev/urandom >"$f"
+      nats_pub "$subj" "$f"
+      # QZC1, direction (1 to an owner, 2 to an edge), name "zz", epoch,
+      # then garbage records
+      { printf 'QZC1'; if [ "$subj" = quizd.edge.e1 ] || [ "$subj" = quizd.edge.e2 ]; then printf '\x02'; else printf '\x01'; fi
+        printf '\x02zz'; head -c 8 /dev/urandom; head -c $((RANDOM % 500 + 1)) /dev/urandom; } >"$f"
+      nats_pub "$subj" "$f"
+    done
+    sleep 0.1
+  done
+}
