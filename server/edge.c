@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "edge_int.h"
+#include "errors.h"
 #include "frame.h"
 #include "log.h"
 #include "quiz.pb-c.h"
@@ -40,6 +41,31 @@ void edge_send_env(struct econn *ec, const void *envp)
 		return;
 	(void)conn_send(ec->c, b);
 	wbuf_unref(b);
+}
+
+/* Ends a contestant's connection for what it sent (or did not), as
+ * quizd's session would: an Error with its stable code, then the close
+ * once it is written. */
+static void edge_fail(struct econn *ec, int code, const char *msg)
+{
+	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
+	Quiz__V1__Error err = QUIZ__V1__ERROR__INIT;
+
+	if (ec->ending)
+		return;
+	ec->ending = true;
+	if (code == QE_TIMEOUT) /* what a flood of idle peers makes */
+		log_debug(conn_tag(ec->c), "closing: %s (%s)",
+			  quiz_error_name(code), msg);
+	else
+		log_info(conn_tag(ec->c), "closing: %s (%s)",
+			 quiz_error_name(code), msg);
+	err.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
+	err.message = (char *)msg;
+	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
+	env.error = &err;
+	edge_send_env(ec, &env);
+	conn_close(ec->c, 1);
 }
 
 /* Our Ping measures the contestant's delay only: its times are ours. */
@@ -190,15 +216,14 @@ static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 	Quiz__V1__Envelope *env;
 	int kind;
 
-	if (!ec)
+	if (!ec || ec->ending)
 		return;
 	env = quiz__v1__envelope__unpack(NULL, len, payload);
 	kind = env ? (int)env->body_case : 0;
 	if (kind == QUIZ__V1__ENVELOPE__BODY_PING && ec->state != EC_NEW) {
 		if (!bucket_take(&ec->pings, recv_us, EDGE_PING_RATE_US,
 				 EDGE_PING_BURST_N)) {
-			log_warn(conn_tag(c), "Pings past the rate: closing");
-			conn_close(c, 0);
+			edge_fail(ec, QE_RATE_LIMITED, "too many Pings");
 		} else if (ec->state == EC_ROUTED) {
 			edge_pong(ec, env->seq, env->ping->t0, recv_us);
 		} else {
@@ -221,9 +246,8 @@ static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 		first_frame(e, ec, env, payload, len, recv_us);
 	} else if (ec->state != EC_ROUTED) {
 		if (!edge_hold(ec, payload, len, recv_us)) {
-			log_warn(conn_tag(c),
-				 "too much while routing: closing");
-			conn_close(c, 0);
+			edge_fail(ec, QE_RATE_LIMITED,
+				  "too many frames before the first reply");
 		} else if (ec->state == EC_WELCOMED) {
 			welcomed_frame(e, ec, env);
 		}
@@ -249,9 +273,17 @@ static void on_frame(struct conn *c, const uint8_t *payload, size_t len,
 
 static void on_bad_frame(struct conn *c, void *arg)
 {
+	struct econn *ec = conn_data(c);
+
 	(void)arg;
-	log_info(conn_tag(c), "bad frame length: closing");
-	conn_close(c, 0);
+	if (!ec) {
+		conn_close(c, 0);
+		return;
+	}
+	edge_fail(ec, QE_BAD_FRAME,
+		  ec->state == EC_NEW
+		      ? "frame length must be 1..1024 before Hello"
+		      : "frame length must be 1..65536");
 }
 
 static struct wbuf *on_notice(enum net_notice what, void *arg)
@@ -330,8 +362,7 @@ static void on_tick(uv_timer_t *t)
 	struct edge *e = t->data;
 	int64_t now = net_now_us();
 	int64_t lost_us = (int64_t)e->o->cfg.ping_timeout_ms * 1000;
-	/* a second more than the owner's own Hello deadline */
-	int64_t hello_us = (int64_t)e->o->cfg.hello_timeout_ms * 1000 + 1000000;
+	int64_t hello_us = (int64_t)e->o->cfg.hello_timeout_ms * 1000;
 	struct conn *c, *next;
 
 	edge_queries_expire(e, now);
@@ -339,22 +370,22 @@ static void on_tick(uv_timer_t *t)
 		struct econn *ec = conn_data(c);
 
 		next = conn_next(c);
-		if (!ec)
+		if (!ec || ec->ending)
 			continue;
 		if (!ec->welcomed) {
 			/* the owner's session times the Hello out; this
 			 * catches a Hello or Welcome lost on the way */
-			if (now - ec->ping_at > hello_us) {
-				log_info(conn_tag(c), "no Welcome in time");
-				conn_close(c, 0);
-			}
+			if (ec->state == EC_NEW && now - ec->ping_at > hello_us)
+				edge_fail(ec, QE_TIMEOUT, "no Hello in time");
+			/* a second more than the owner's own Hello deadline */
+			else if (now - ec->ping_at > hello_us + 1000000)
+				edge_fail(ec, QE_TIMEOUT, "no Welcome in time");
 			continue;
 		}
 		if (ec->ping_t0 && now - ec->ping_at > lost_us) {
 			ec->ping_t0 = 0;
 			if (++ec->pings_lost >= EDGE_PING_LOST_MAX) {
-				log_info(conn_tag(c), "pings unanswered");
-				conn_close(c, 0);
+				edge_fail(ec, QE_TIMEOUT, "pings unanswered");
 				continue;
 			}
 		}

@@ -77,6 +77,7 @@ struct econn {
 	unsigned pongs;
 	uint8_t pings_lost;
 	bool welcomed;	   /* a Welcome reached it: pings may start */
+	bool ending;	   /* an Error sent (edge_fail), the close under way */
 	bool q_open;	   /* a Question reached it, no answer or Reveal yet */
 	int64_t reveal_at; /* the last Question's reveal_at (owner clock) */
 };

@@ -19,9 +19,14 @@
 #     stored on owner2, 99 seats, owner1 got nothing of it.
 # Also: quizd --edge without --owner, --owner without --edge, --node
 # without --nats, a bad --nats and --node are refused (exit 2).
-# Usage: cluster.sh QUIZD QUIZ-BENCH BANK_DIR
+#  4. hostile contestants at an edge (quiz-hostile, as integration_hostile_net
+#     runs them against quizd, on an edge e3 with short timeouts): each
+#     gets the Error quizd would give (TIMEOUT, BAD_FRAME, BAD_MESSAGE,
+#     UNSUPPORTED_VERSION, RATE_LIMITED) and is closed; one that never
+#     reads is dropped.
+# Usage: cluster.sh QUIZD QUIZ-BENCH BANK_DIR QUIZ-HOSTILE
 set -euo pipefail
-quizd=$1 bench=$2 bank=$3
+quizd=$1 bench=$2 bank=$3 hostile=$4
 for t in jq sqlite3 nats-server; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 . "$(dirname "$0")/cluster_lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
@@ -129,5 +134,17 @@ acked=$(jq .answers.acked "$tmp/kill.json")
 [ "$(sqlite3 "$tmp/quiz.db" "select count(*) from matches")" -eq 2 ] || fail "owner1 got a match of owner2's"
 grep -q "edge e2 silent" "$tmp/owner2.log" || fail "owner2 did not notice e2's death"
 echo "room on owner2 through edges routed by WHO; e2 killed: its 33 resumed through e1 with their seats, $acked answers acked = stored on owner2"
+
+# hostile contestants at an edge
+"$quizd" --edge --nats "$url" --node e3 --owner owner1 --listen 127.0.0.1:0 \
+  --port-file "$tmp/e3.port" --hello-timeout-ms 500 --frame-timeout-ms 500 \
+  --ping-timeout-ms 300 2>"$tmp/e3.log" &
+pids+=($!)
+wait_file "$tmp/e3.port" || fail "edge e3 did not start"
+for _ in $(seq 50); do grep -q 'owner owner1 is there' "$tmp/e3.log" && break; sleep 0.1; done
+for m in idle partial nopong bigprehello pingflood garbage oversize zero nohello badversion noread; do
+  out=$("$hostile" "$(cat "$tmp/e3.port")" "$m") || { tail -n 5 "$tmp/e3.log"; fail "edge e3, hostile $m: $out"; }
+done
+echo "hostile contestants at an edge: each got quizd's Error (TIMEOUT, BAD_FRAME, BAD_MESSAGE, UNSUPPORTED_VERSION, RATE_LIMITED) and was closed"
 finish
 echo "all nodes stopped cleanly, no sanitizer finding in their logs"

@@ -17,7 +17,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*"
   local f
-  for f in bench.err owner.log owner2.log standby.log standby2.log e1.log e2.log nats.log; do
+  for f in bench.err owner.log owner2.log standby.log standby2.log e1.log e2.log e3.log nats.log; do
     echo "--- $f"; grep -v '^\[' "$tmp/$f" 2>/dev/null | tail -n 15 || true
   done
   exit 1
