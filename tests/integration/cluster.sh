@@ -19,7 +19,8 @@
 #     stored on owner2, 99 seats, owner1 got nothing of it.
 # Also: quizd --edge without --owner, --owner without --edge, --node
 # without --nats, a bad --nats and --node are refused (exit 2).
-#  4. hostile contestants at an edge (quiz-hostile, as integration_hostile_net
+#  4. a room code no owner has, through an edge: ROOM_NOT_FOUND after
+#     the WHO wait; hostile contestants at an edge (quiz-hostile, as integration_hostile_net
 #     runs them against quizd, on an edge e3 with short timeouts): each
 #     gets the Error quizd would give (TIMEOUT, BAD_FRAME, BAD_MESSAGE,
 #     UNSUPPORTED_VERSION, RATE_LIMITED) and is closed; one that never
@@ -142,6 +143,13 @@ echo "room on owner2 through edges routed by WHO; e2 killed: its 33 resumed thro
 pids+=($!)
 wait_file "$tmp/e3.port" || fail "edge e3 did not start"
 for _ in $(seq 50); do grep -q 'owner owner1 is there' "$tmp/e3.log" && break; sleep 0.1; done
+# a code no owner has: WHO goes unanswered, the edge sends the join to its
+# default owner after its wait, which refuses it ROOM_NOT_FOUND
+"$bench" --connect "127.0.0.1:$(cat "$tmp/e3.port")" --players 3 --questions 1 --code ZZZZ-ZZZZ \
+  --timeout-s 10 >"$tmp/nocode.json" 2>"$tmp/bench.err" || true
+jq -e '.joined == 0 and .error_codes.ROOM_NOT_FOUND == 3' "$tmp/nocode.json" >/dev/null ||
+  fail "a code no owner has, through an edge: $(jq -c '{joined, error_codes}' "$tmp/nocode.json")"
+echo "a code no owner has: WHO unanswered, ROOM_NOT_FOUND from the default owner"
 for m in idle partial nopong bigprehello pingflood garbage oversize zero nohello badversion noread; do
   out=$("$hostile" "$(cat "$tmp/e3.port")" "$m") || { tail -n 5 "$tmp/e3.log"; fail "edge e3, hostile $m: $out"; }
 done
