@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] ||
-  targets=(fuzz_frame fuzz_text fuzz_bank fuzz_contest fuzz_model fuzz_dispatch fuzz_cluster)
+  targets=(fuzz_frame fuzz_text fuzz_bank fuzz_contest fuzz_model fuzz_dispatch fuzz_cluster fuzz_repl)
 
 if ! command -v clang >/dev/null 2>&1; then
   echo "SKIPPED: fuzzing needs clang (apt-get install clang)"

@@ -130,6 +130,12 @@ struct op {
 	size_t str_used, str_cap;
 };
 
+/* A growing byte buffer (replication's encoder). */
+struct repl_buf {
+	uint8_t *data;
+	size_t len, cap;
+};
+
 /* The handle behind the opaque struct store of store.h. */
 struct store {
 	sqlite3 *wdb; /* writer thread only */
@@ -176,12 +182,11 @@ struct store {
 	 * repl_seq and the buffer are the writer thread's */
 	store_repl_fn repl_fn;
 	void *repl_arg;
-	char *repl_key;	      /* this stream's row in repl_state */
-	uint64_t repl_seq;    /* the last sequence published */
-	size_t repl_chunk;    /* bytes of a batch a message holds */
-	uint32_t repl_chunks; /* messages of the batch being committed */
-	uint8_t *repl_buf;    /* the batch being encoded */
-	size_t repl_len, repl_cap;
+	char *repl_key;		  /* this stream's row in repl_state */
+	uint64_t repl_seq;	  /* the last sequence published */
+	size_t repl_chunk;	  /* bytes of a batch a message holds */
+	uint32_t repl_chunks;	  /* messages of the batch being committed */
+	struct repl_buf repl_out; /* the batch being committed, encoded */
 };
 
 /* --- server/store_writer.c: the queue. --- */
@@ -236,10 +241,17 @@ bool store_hash_ok(const char *h);
 /* --- server/store_repl.c: replication (docs/CLUSTER.md "Takeover"). --- */
 
 /* Encodes the operations of the batch being committed (those not lost)
- * into s->repl_buf, and writes repl_state's row for it (its sequences,
+ * into s->repl_out, and writes repl_state's row for it (its sequences,
  * repl_seq + 1 .. + repl_chunks) inside the open transaction (writer
  * thread). */
 int store_repl_mark(struct store *s, const struct op *batch);
+/* Encodes the operations of batch that are not lost into b (its bytes
+ * replaced). */
+void store_repl_encode(struct repl_buf *b, const struct op *batch);
+/* Decodes a batch into a list of operations (linked by next, each freed
+ * with free()). A claim decodes to no operation. 0, or -EINVAL for bytes
+ * the encoder could not have written (nothing allocated then). */
+int store_repl_decode(const void *data, size_t len, struct op **head);
 
 /* --- server/store_schema.c: the schema and the connections. --- */
 

@@ -32,48 +32,48 @@
 #define REPL_NVAL_MAX 64u	 /* values of any catalogue statement */
 #define REPL_TEXT_MAX (1u << 20) /* a contest's text is the longest */
 
-static void put_bytes(struct store *s, const void *p, size_t n)
+static void put_bytes(struct repl_buf *b, const void *p, size_t n)
 {
-	if (s->repl_len + n > s->repl_cap) {
-		size_t cap = s->repl_cap ? s->repl_cap : 4096;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
 
-		while (cap < s->repl_len + n)
+		while (cap < b->len + n)
 			cap *= 2;
-		s->repl_buf = xrealloc(s->repl_buf, cap);
-		s->repl_cap = cap;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
 	}
-	memcpy(s->repl_buf + s->repl_len, p, n);
-	s->repl_len += n;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
 }
 
-static void put_u(struct store *s, uint64_t v, unsigned bytes)
+static void put_u(struct repl_buf *b, uint64_t v, unsigned bytes)
 {
-	uint8_t b[8];
+	uint8_t x[8];
 	unsigned i;
 
 	for (i = 0; i < bytes; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	put_bytes(s, b, bytes);
+		x[i] = (uint8_t)(v >> (8 * i));
+	put_bytes(b, x, bytes);
 }
 
 /* A varint: 7 bits a byte, low first, the high bit saying more follow. */
-static void put_v(struct store *s, uint64_t v)
+static void put_v(struct repl_buf *b, uint64_t v)
 {
-	uint8_t b[10];
+	uint8_t x[10];
 	unsigned n = 0;
 
 	while (v >= 0x80) {
-		b[n++] = (uint8_t)(v | 0x80);
+		x[n++] = (uint8_t)(v | 0x80);
 		v >>= 7;
 	}
-	b[n++] = (uint8_t)v;
-	put_bytes(s, b, n);
+	x[n++] = (uint8_t)v;
+	put_bytes(b, x, n);
 }
 
-static void put_int(struct store *s, int64_t v)
+static void put_int(struct repl_buf *b, int64_t v)
 {
-	put_u(s, 1, 1);
-	put_v(s, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	put_u(b, 1, 1);
+	put_v(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 /* Writes the header; the count of operations is patched at the end. */
@@ -89,7 +89,7 @@ static void put_head(uint8_t *out, uint8_t flags, uint32_t nops)
 }
 
 /* Encodes one statement: a stored step, or a row step made on the fly. */
-static void put_step(struct store *s, const struct op *op,
+static void put_step(struct repl_buf *b, const struct op *op,
 		     const struct op_step *step)
 {
 	int64_t row[REPL_ROW_MAX];
@@ -97,55 +97,55 @@ static void put_step(struct store *s, const struct op *op,
 	uint32_t i, n;
 	size_t len;
 
-	put_v(s, step->sql);
+	put_v(b, step->sql);
 	if (step->nval == OP_ROW) {
 		n = store_op_row_values(op, step, row);
-		put_v(s, n);
+		put_v(b, n);
 		for (i = 0; i < n; i++)
-			put_int(s, row[i]);
+			put_int(b, row[i]);
 		return;
 	}
-	put_v(s, step->nval);
+	put_v(b, step->nval);
 	for (i = 0; i < step->nval; i++) {
 		v = &op->vals[step->first + i];
 		if (v->type == OPV_INT) {
-			put_int(s, v->u.i);
+			put_int(b, v->u.i);
 		} else if (v->type == OPV_TEXT) {
 			len = strlen(v->u.s);
-			put_u(s, 2, 1);
-			put_v(s, len);
-			put_bytes(s, v->u.s, len);
+			put_u(b, 2, 1);
+			put_v(b, len);
+			put_bytes(b, v->u.s, len);
 		} else {
-			put_u(s, 0, 1);
+			put_u(b, 0, 1);
 		}
 	}
 }
 
-static void store_repl_encode(struct store *s, const struct op *batch)
+void store_repl_encode(struct repl_buf *b, const struct op *batch)
 {
 	struct op_step row = {.nval = OP_ROW};
 	const struct op *op;
 	uint32_t nops = 0, i;
 
-	s->repl_len = 0;
-	put_bytes(s, (uint8_t[REPL_HEAD_LEN]){0}, REPL_HEAD_LEN);
+	b->len = 0;
+	put_bytes(b, (uint8_t[REPL_HEAD_LEN]){0}, REPL_HEAD_LEN);
 	for (op = batch; op; op = op->next) {
 		if (!op->nsteps || op->lost)
 			continue;
 		nops++;
-		put_v(s, op->match);
-		put_v(s, op->nsteps);
+		put_v(b, op->match);
+		put_v(b, op->nsteps);
 		for (i = 0; i < op->nsteps; i++) {
 			if (op->row_nsql) {
 				row.sql = op->row_sql[i % op->row_nsql];
 				row.first = i / op->row_nsql;
-				put_step(s, op, &row);
+				put_step(b, op, &row);
 			} else {
-				put_step(s, op, &op->steps[i]);
+				put_step(b, op, &op->steps[i]);
 			}
 		}
 	}
-	put_head(s->repl_buf, 0, nops);
+	put_head(b->data, 0, nops);
 }
 
 int store_repl_mark(struct store *s, const struct op *batch)
@@ -153,9 +153,9 @@ int store_repl_mark(struct store *s, const struct op *batch)
 	sqlite3_stmt *st = s->ost[OPS_REPL_SEQ];
 	int rc;
 
-	store_repl_encode(s, batch);
+	store_repl_encode(&s->repl_out, batch);
 	s->repl_chunks =
-	    (uint32_t)((s->repl_len + s->repl_chunk - 1) / s->repl_chunk);
+	    (uint32_t)((s->repl_out.len + s->repl_chunk - 1) / s->repl_chunk);
 	rc = store_bind_text(st, 1, s->repl_key);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(
@@ -257,8 +257,10 @@ static uint64_t get_v(struct rd *r)
 		if (shift == 63 && b > 1)
 			break; /* past 64 bits */
 		v |= (b & 0x7f) << shift;
-		if (!(b & 0x80))
+		if (!(b & 0x80) && (b || !shift))
 			return v;
+		if (!(b & 0x80))
+			break; /* a last byte 0 after others: not minimal */
 	}
 	r->bad = true;
 	return 0;
@@ -283,8 +285,9 @@ static void measure_op(struct rd *r, uint32_t *nsteps, uint32_t *nvals,
 	*strbytes = 0;
 	(void)get_v(r);
 	v = get_v(r);
-	/* each statement takes two bytes at least */
-	if (v > r->left / 2)
+	/* each statement takes two bytes at least; an operation without
+	 * one (a barrier) is never written */
+	if (v == 0 || v > r->left / 2)
 		r->bad = true;
 	*nsteps = (uint32_t)v;
 	for (i = 0; i < *nsteps && !r->bad; i++) {
@@ -358,18 +361,17 @@ static struct op *build_op(struct rd *r, uint32_t nsteps, uint32_t nvals,
 	return op;
 }
 
-int store_repl_apply(struct store *s, const char *key, uint64_t seq,
-		     const void *data, size_t len)
+int store_repl_decode(const void *data, size_t len, struct op **out)
 {
 	struct rd r = {.p = data, .left = len}, again;
 	struct op *head = NULL, **tail = &head, *op, *next;
 	uint32_t nops, i, nsteps, nvals;
 	size_t strbytes;
 
-	if (!key || !store_str_ok(key) || seq == 0 || seq >= STORE_TOKEN_LOST ||
-	    get_u(&r, 4) != REPL_MAGIC)
+	*out = NULL;
+	/* flags: only the claim's bit */
+	if (get_u(&r, 4) != REPL_MAGIC || get_u(&r, 1) > REPL_F_CLAIM)
 		return -EINVAL;
-	(void)get_u(&r, 1);
 	nops = (uint32_t)get_u(&r, 4);
 	for (i = 0; i < nops && !r.bad; i++) {
 		again = r;
@@ -386,6 +388,20 @@ int store_repl_apply(struct store *s, const char *key, uint64_t seq,
 		}
 		return -EINVAL;
 	}
+	*out = head;
+	return 0;
+}
+
+int store_repl_apply(struct store *s, const char *key, uint64_t seq,
+		     const void *data, size_t len)
+{
+	struct op *head, **tail, *op, *next;
+
+	if (!key || !store_str_ok(key) || seq == 0 || seq >= STORE_TOKEN_LOST ||
+	    store_repl_decode(data, len, &head) < 0)
+		return -EINVAL;
+	for (tail = &head; *tail; tail = &(*tail)->next)
+		;
 	/* the batch's row in repl_state, last: its token says all is in */
 	op = store_op_new(0, seq, 1, 3, store_op_strsize(key));
 	store_op_step(op, OPS_REPL_SEQ);

@@ -228,7 +228,7 @@ static void store_publish(struct store *s)
 	uint64_t tries = 0;
 
 	while (s->repl_fn(s->repl_arg, s->repl_seq + 1, s->repl_chunks,
-			  s->repl_buf, s->repl_len) != 0) {
+			  s->repl_out.data, s->repl_out.len) != 0) {
 		if (++tries == 1 || tries % 50 == 0)
 			fprintf(stderr,
 				"store: batch %" PRIu64
@@ -612,7 +612,7 @@ uint64_t store_close(struct store *s)
 		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->wdb));
 	free(s->done);
 	free(s->repl_key);
-	free(s->repl_buf);
+	free(s->repl_out.data);
 	if (s->locks_ready) {
 		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->sync_lock);
