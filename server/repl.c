@@ -215,6 +215,22 @@ static bool stored_is_ours(struct repl *r, uint64_t seq, const char *id)
 	return ours;
 }
 
+/* Publishes data to the stream under id (deduplicated by JetStream),
+ * expecting its last sequence to be expect (0: no expectation: an empty
+ * stream); waits for JetStream's answer. */
+static natsStatus js_put(struct repl *r, const char *id, uint64_t expect,
+			 const void *data, size_t len, jsPubAck **pa,
+			 jsErrCode *je)
+{
+	jsPubOptions po;
+
+	jsPubOptions_Init(&po);
+	po.MsgId = id;
+	po.ExpectLastSeq = expect;
+	po.MaxWait = REPL_WAIT_MS;
+	return js_Publish(pa, r->js, r->subj, data, (int)len, &po, je);
+}
+
 /* Publishes one message as seq, expecting the stream to end at seq - 1.
  * 0 once the stream has it, 1 to try again (the process stops if another
  * node wrote to the stream). Called with r->lock held. */
@@ -222,7 +238,6 @@ static int publish_one(struct repl *r, uint64_t seq, const void *data,
 		       size_t len)
 {
 	jsPubAck *pa = NULL;
-	jsPubOptions po;
 	jsErrCode je = 0;
 	char id[CW_NAME_MAX + 64];
 	uint64_t theirs = 0;
@@ -238,11 +253,7 @@ static int publish_one(struct repl *r, uint64_t seq, const void *data,
 		return 1;
 	}
 	snprintf(id, sizeof(id), "%s-%s-%" PRIu64, r->node, r->epoch, seq);
-	jsPubOptions_Init(&po);
-	po.MsgId = id;
-	po.ExpectLastSeq = seq - 1; /* 0: an empty stream, no expectation */
-	po.MaxWait = REPL_WAIT_MS;
-	s = js_Publish(&pa, r->js, r->subj, data, (int)len, &po, &je);
+	s = js_put(r, id, seq - 1, data, len, &pa, &je);
 	if (s == NATS_OK && pa->Sequence == seq) {
 		r->last = seq;
 		ret = 0;
@@ -487,7 +498,6 @@ static uint64_t claim(struct repl *r, uint64_t applied)
 {
 	uint8_t buf[1 + STORE_REPL_CLAIM_LEN];
 	jsPubAck *pa = NULL;
-	jsPubOptions po;
 	jsErrCode je = 0;
 	char id[CW_NAME_MAX + 64];
 	uint64_t seq = 0;
@@ -496,11 +506,7 @@ static uint64_t claim(struct repl *r, uint64_t applied)
 	buf[0] = REPL_M_FIRST | REPL_M_LAST;
 	store_repl_claim(buf + 1);
 	snprintf(id, sizeof(id), "%s-%s-claim", r->node, r->epoch);
-	jsPubOptions_Init(&po);
-	po.MsgId = id;
-	po.ExpectLastSeq = applied;
-	po.MaxWait = REPL_WAIT_MS;
-	s = js_Publish(&pa, r->js, r->subj, buf, (int)sizeof(buf), &po, &je);
+	s = js_put(r, id, applied, buf, sizeof(buf), &pa, &je);
 	if (s == NATS_OK && pa->Sequence == applied + 1)
 		seq = pa->Sequence;
 	else
