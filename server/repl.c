@@ -199,6 +199,12 @@ static void fenced(struct repl *r, uint64_t theirs)
 	_exit(REPL_EXIT_FENCED);
 }
 
+/* The id of this process's message seq (JetStream's Nats-Msg-Id). */
+static void msg_id(const struct repl *r, uint64_t seq, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s-%s-%" PRIu64, r->node, r->epoch, seq);
+}
+
 /* Whether the message at seq is the one this process published with id. */
 static bool stored_is_ours(struct repl *r, uint64_t seq, const char *id)
 {
@@ -252,7 +258,7 @@ static int publish_one(struct repl *r, uint64_t seq, const void *data,
 			  seq, len, natsConnection_GetMaxPayload(r->nc));
 		return 1;
 	}
-	snprintf(id, sizeof(id), "%s-%s-%" PRIu64, r->node, r->epoch, seq);
+	msg_id(r, seq, id, sizeof(id));
 	s = js_put(r, id, seq - 1, data, len, &pa, &je);
 	if (s == NATS_OK && pa->Sequence == seq) {
 		r->last = seq;
@@ -310,6 +316,7 @@ static int publish(void *arg, uint64_t first, uint32_t nchunks,
 static void *beat_main(void *arg)
 {
 	struct repl *r = arg;
+	char id[CW_NAME_MAX + 64];
 	struct timespec ts;
 	uint64_t last;
 	jsErrCode je;
@@ -320,8 +327,13 @@ static void *beat_main(void *arg)
 		natsConnection_Publish(r->nc, r->beat_subj, r->epoch,
 				       (int)strlen(r->epoch));
 		pthread_mutex_lock(&r->lock);
-		if (stream_last(r, &last, &je) == NATS_OK && last > r->last)
-			fenced(r, last);
+		/* past our last: another node's, or ours whose answer was
+		 * lost (the publisher's retry finds it and goes on) */
+		if (stream_last(r, &last, &je) == NATS_OK && last > r->last) {
+			msg_id(r, r->last + 1, id, sizeof(id));
+			if (!stored_is_ours(r, r->last + 1, id))
+				fenced(r, last);
+		}
 		pthread_mutex_unlock(&r->lock);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += REPL_BEAT_MS * 1000000L;
@@ -444,7 +456,8 @@ static bool wait_committed(struct store *st, uint64_t seq, uint64_t *done,
 }
 
 /* One message of the stream: its slice kept, and the batch applied once
- * whole. 0, or -1 for a batch that does not decode (logged). */
+ * whole. 1 when a batch was applied, 0 when it is not whole yet, -1 for a
+ * batch that does not decode (logged). */
 static int take_slice(struct repl *r, struct store *st, uint64_t seq,
 		      const uint8_t *data, size_t len)
 {
@@ -489,7 +502,7 @@ static int take_slice(struct repl *r, struct store *st, uint64_t seq,
 			  seq, r->stream);
 		return -1;
 	}
-	return 0;
+	return 1;
 }
 
 /* Publishes the claim, expecting the stream to end at applied. The
@@ -522,8 +535,13 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 	natsSubscription *sub = NULL;
 	jsSubOptions so;
 	jsErrCode je = 0;
-	uint64_t applied = db_seq, done = db_seq, last, seq, claimed;
+	/* applied: the last message taken; whole: the last message of the
+	 * last batch applied (its token); done: the last token committed */
+	uint64_t applied = db_seq, whole = db_seq, done = db_seq, last, seq;
+	uint8_t claim_buf[STORE_REPL_CLAIM_LEN];
+	uint64_t claimed;
 	jsMsgMetaData *meta;
+	int took;
 	natsMsg *m;
 	natsStatus s;
 	int64_t ret = -1;
@@ -545,7 +563,7 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 			  js_text(s, je));
 		goto out;
 	}
-	log_info("repl", "standby: following %s from batch %" PRIu64, r->node,
+	log_info("repl", "standby: following %s from message %" PRIu64, r->node,
 		 db_seq + 1);
 	while (!*stop) {
 		m = NULL;
@@ -565,16 +583,19 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 				natsMsg_Destroy(m);
 				goto out;
 			}
-			if (seq == applied + 1 &&
-			    take_slice(r, st, seq,
-				       (const uint8_t *)natsMsg_GetData(m),
-				       (size_t)natsMsg_GetDataLength(m)) < 0) {
-				natsMsg_Destroy(m);
+			took = seq == applied + 1
+				   ? take_slice(
+					 r, st, seq,
+					 (const uint8_t *)natsMsg_GetData(m),
+					 (size_t)natsMsg_GetDataLength(m))
+				   : 0;
+			natsMsg_Destroy(m);
+			if (took < 0)
 				goto out;
-			}
+			if (took > 0)
+				whole = seq;
 			if (seq == applied + 1)
 				applied = seq;
-			natsMsg_Destroy(m);
 		} else if (s != NATS_TIMEOUT) {
 			sleep_us(100000); /* the connection is down */
 		}
@@ -592,11 +613,11 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 		/* silent: everything in the stream applied and committed? */
 		if (stream_last(r, &last, &je) != NATS_OK || last != applied)
 			continue;
-		if (!wait_committed(st, applied, &done, stop))
+		if (!wait_committed(st, whole, &done, stop))
 			break;
 		log_warn("repl",
 			 "%s silent for %d ms; claiming its stream after "
-			 "batch %" PRIu64,
+			 "message %" PRIu64,
 			 r->node, REPL_SILENT_MS, applied);
 		claimed = claim(r, applied);
 		if (!claimed) {
@@ -605,14 +626,20 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 			pthread_mutex_unlock(&r->lock);
 			continue;
 		}
-		uint8_t buf[STORE_REPL_CLAIM_LEN];
-
-		store_repl_claim(buf);
-		if (store_repl_apply(st, r->stream, claimed, buf, sizeof(buf)) <
-			0 ||
+		if (r->acc_open) {
+			log_warn("repl",
+				 "the last batch of %s never came whole (its "
+				 "owner stopped while publishing it: nothing "
+				 "of it was promised); dropped",
+				 r->stream);
+			r->acc_open = false;
+		}
+		store_repl_claim(claim_buf);
+		if (store_repl_apply(st, r->stream, claimed, claim_buf,
+				     sizeof(claim_buf)) < 0 ||
 		    !wait_committed(st, claimed, &done, stop))
 			break;
-		log_info("repl", "standby: took over %s at batch %" PRIu64,
+		log_info("repl", "standby: took over %s at message %" PRIu64,
 			 r->node, claimed);
 		ret = (int64_t)claimed;
 		goto out;

@@ -5,7 +5,9 @@
 # its own database, and two edges; quiz-bench plays 60 contestants through
 # both edges, 3 questions of 3 s. Once 30 answers are stored the owner is
 # killed (SIGKILL, mid-question) and not restarted:
-#  1. the standby hears its silence, takes over as owner1 on its replica,
+#  1. the standby hears its silence (the stream ending in the first slice
+#     of a batch that never comes whole, as if the owner died while
+#     publishing it: dropped), takes over as owner1 on its replica,
 #     rebuilds the match and serves the edges; contestants resume through
 #     them with their tokens and the host resumes. quiz-bench exits 0,
 #     the match finishes in the standby's database, every acked answer is
@@ -52,7 +54,11 @@ done
 [ "$(sql "select count(*) from answers where match_id > $before")" -ge 30 ] ||
   fail "not 30 answers stored by the owner within 20 s"
 kill -9 "$owner_pid"; wait "$owner_pid" 2>/dev/null || true
-echo "owner killed mid-match"
+# as if it died while publishing a batch of several messages: the first
+# slice of a batch that never comes whole (flags byte 1: first, not last)
+printf '\001QRB1\000' >"$tmp/partial.bin"
+nats_pub quizd.repl.owner1 "$tmp/partial.bin"
+echo "owner killed mid-match (and the first slice of an unfinished batch put in its stream)"
 
 # 1. the standby takes over; the match finishes on it
 for _ in $(seq 150); do
@@ -62,6 +68,7 @@ for _ in $(seq 150); do
 done
 grep -q 'took over owner1' "$tmp/standby.log" || fail "the standby did not take over within 15 s"
 wait_file "$tmp/standby.port" || fail "the standby took over but does not listen"
+grep -q 'never came whole' "$tmp/standby.log" || fail "the standby did not drop the unfinished batch"
 echo "the standby took over owner1, listening on $(cat "$tmp/standby.port")"
 
 rc=0
