@@ -33,7 +33,7 @@ db=$tmp/quiz.db
 export TZ=UTC
 
 "$quizd" bank import "$bank" --db "$db" >/dev/null || fail "bank import failed"
-[ "$(sqlite3 "$db" 'pragma user_version')" = 6 ] || fail "not a v6 database"
+[ "$(sqlite3 "$db" 'pragma user_version')" -ge 6 ] || fail "not a v6 (or later) database"
 items=$(sqlite3 "$db" "select count(*) from questions")
 cat_items=$(sqlite3 "$db" "select count(*) from questions where category = '党章党规'")
 for id in s001-1 s001-2 s001-3 s002-1; do
