@@ -2,7 +2,7 @@
 # Integration (issue 14): a cluster's failures that are not an edge's
 # (integration_cluster kills an edge). nats-server, an owner and two
 # edges; quiz-bench plays 60 contestants through both edges, 3 questions
-# of 5 s, twice:
+# of 3 s, twice:
 #  1. the NATS server is killed (SIGKILL) mid-question and started again
 #     on its port 1 s later: edges close their sockets, contestants
 #     reconnect with their tokens once the link is back;
@@ -43,7 +43,7 @@ play() {
   before=$(sql "select coalesce(max(id), 0) from matches")
   rm -f "$tmp/acks"
   "$bench" --connect "127.0.0.1:$e1_port,127.0.0.1:$e2_port" --players 60 --questions 3 \
-    --bank "$bank" --think-ms 500-4000 --time-limit-ms 5000 --seed "$1" --timeout-s 90 \
+    --bank "$bank" --think-ms 300-2500 --time-limit-ms 3000 --seed "$1" --timeout-s 90 \
     --resume-wait-ms 30000 --acks "$tmp/acks" --json-out "$tmp/bench.json" \
     >/dev/null 2>"$tmp/bench.err" &
   bpid=$!
