@@ -816,6 +816,14 @@ static int run_server(struct options *o)
 			fprintf(stderr, "quizd: replication: %s\n", rerr);
 			goto out_store;
 		}
+		if (seq == 0 && store_last_match(st) > 0)
+			log_warn(
+			    "repl",
+			    "%s already holds %llu match(es) and its "
+			    "stream starts now: a standby must start from "
+			    "a copy of this database (taken while quizd is "
+			    "stopped), not from an empty one",
+			    o->db, (unsigned long long)store_last_match(st));
 	}
 	if (store_load_bank(st, bank) < 0 || bank->n == 0) {
 		fprintf(stderr, "quizd: no questions in %s\n", o->db);

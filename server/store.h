@@ -424,6 +424,8 @@ void store_stats(struct store *s, struct store_stats *out);
 typedef int (*store_repl_fn)(void *arg, uint64_t first, uint32_t nchunks,
 			     const void *data, size_t len);
 
+/* The highest match id this database holds or has handed out (0: none). */
+uint64_t store_last_match(struct store *s);
 /* Turns replication on (before the first write): the stream's row in
  * repl_state is key, its last sequence published last_seq, a message
  * holds at most chunk bytes of a batch. From then on each batch writes

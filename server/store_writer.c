@@ -473,6 +473,17 @@ uint64_t store_next_match(struct store *s)
 	return id;
 }
 
+/* The highest match id recorded or allocated (0: none). */
+uint64_t store_last_match(struct store *s)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&s->lock);
+	id = s->next_match - 1;
+	pthread_mutex_unlock(&s->lock);
+	return id;
+}
+
 /* Counts an operation refused before it was queued. */
 void store_count_failure(struct store *s)
 {
