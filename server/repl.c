@@ -19,12 +19,15 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define REPL_WAIT_MS	  2000 /* a JetStream request's answer */
-#define REPL_CONNECT_MS	  10000
-#define REPL_RECONNECT_MS 250
-#define REPL_DEDUPE_NS	  (120LL * 1000000000LL)
-#define REPL_SUBJ	  "quizd.repl"
-#define REPL_BEAT_SUBJ	  "quizd.replbeat"
+#define REPL_WAIT_MS	   2000 /* a JetStream request's answer */
+#define REPL_CHECK_WAIT_MS 300	/* the beat thread's check of the stream */
+#define REPL_CONNECT_MS	   10000
+#define REPL_RECONNECT_MS  250
+#define REPL_DEDUPE_NS	   (120LL * 1000000000LL)
+#define REPL_SUBJ	   "quizd.repl"
+/* the stream of node NAME, and its row in a database's repl_state */
+#define REPL_STREAM_PREFIX "QUIZD_REPL_"
+#define REPL_BEAT_SUBJ	   "quizd.replbeat"
 /* Each message of the stream: a byte of flags, then a slice of a batch. */
 #define REPL_M_FIRST   1u /* the batch's first slice */
 #define REPL_M_LAST    2u /* its last: the batch is whole */
@@ -34,6 +37,7 @@ struct repl {
 	natsOptions *opts;
 	natsConnection *nc;
 	jsCtx *js;
+	jsCtx *js_check; /* the beat thread's, with a short wait */
 	char node[CW_NAME_MAX + 1];
 	char stream[sizeof(REPL_STREAM_PREFIX) + CW_NAME_MAX];
 	char subj[sizeof(REPL_SUBJ) + CW_NAME_MAX + 1];
@@ -89,7 +93,8 @@ static const char *js_text(natsStatus s, jsErrCode je)
 
 /* The stream's last sequence, creating the stream if there is none.
  * NATS_OK or the failure. */
-static natsStatus stream_last(struct repl *r, uint64_t *last, jsErrCode *je)
+static natsStatus stream_last(struct repl *r, jsCtx *js, uint64_t *last,
+			      jsErrCode *je)
 {
 	const char *subjects[1] = {r->subj};
 	jsStreamInfo *si = NULL;
@@ -97,7 +102,7 @@ static natsStatus stream_last(struct repl *r, uint64_t *last, jsErrCode *je)
 	natsStatus s;
 
 	*je = 0;
-	s = js_GetStreamInfo(&si, r->js, r->stream, NULL, je);
+	s = js_GetStreamInfo(&si, js, r->stream, NULL, je);
 	if (s == NATS_NOT_FOUND || *je == JSStreamNotFoundErr) {
 		jsStreamConfig_Init(&cfg);
 		cfg.Name = r->stream;
@@ -107,7 +112,7 @@ static natsStatus stream_last(struct repl *r, uint64_t *last, jsErrCode *je)
 		cfg.Retention = js_LimitsPolicy;
 		cfg.Duplicates = REPL_DEDUPE_NS;
 		*je = 0;
-		s = js_AddStream(&si, r->js, &cfg, NULL, je);
+		s = js_AddStream(&si, js, &cfg, NULL, je);
 		if (s == NATS_OK)
 			log_info("repl", "stream %s created for %s", r->stream,
 				 r->subj);
@@ -171,8 +176,13 @@ struct repl *repl_open(const char *url, const char *node, char *err,
 	jsOptions_Init(&jo);
 	jo.Wait = REPL_WAIT_MS;
 	s = natsConnection_JetStream(&r->js, r->nc, &jo);
+	if (s == NATS_OK) {
+		jo.Wait = REPL_CHECK_WAIT_MS;
+		s = natsConnection_JetStream(&r->js_check, r->nc, &jo);
+		jo.Wait = REPL_WAIT_MS;
+	}
 	if (s == NATS_OK)
-		s = stream_last(r, &last, &je);
+		s = stream_last(r, r->js, &last, &je);
 	if (s != NATS_OK) {
 		snprintf(err, errcap,
 			 "JetStream stream %s: %s (is nats-server running with"
@@ -206,14 +216,15 @@ static void msg_id(const struct repl *r, uint64_t seq, char *out, size_t cap)
 }
 
 /* Whether the message at seq is the one this process published with id. */
-static bool stored_is_ours(struct repl *r, uint64_t seq, const char *id)
+static bool stored_is_ours(struct repl *r, jsCtx *js, uint64_t seq,
+			   const char *id)
 {
 	const char *got = NULL;
 	natsMsg *m = NULL;
 	jsErrCode je = 0;
 	bool ours;
 
-	if (js_GetMsg(&m, r->js, r->stream, seq, NULL, &je) != NATS_OK)
+	if (js_GetMsg(&m, js, r->stream, seq, NULL, &je) != NATS_OK)
 		return false;
 	ours = natsMsgHeader_Get(m, "Nats-Msg-Id", &got) == NATS_OK && got &&
 	       strcmp(got, id) == 0;
@@ -267,10 +278,10 @@ static int publish_one(struct repl *r, uint64_t seq, const void *data,
 		theirs = pa->Sequence; /* a duplicate of another sequence */
 	} else if (je == JSStreamWrongLastSequenceErr) {
 		/* ours went in and its answer was lost, or someone else's */
-		if (stored_is_ours(r, seq, id)) {
+		if (stored_is_ours(r, r->js, seq, id)) {
 			r->last = seq;
 			ret = 0;
-		} else if (stream_last(r, &theirs, &je) != NATS_OK) {
+		} else if (stream_last(r, r->js, &theirs, &je) != NATS_OK) {
 			theirs = 0;
 		}
 	} else {
@@ -326,15 +337,22 @@ static void *beat_main(void *arg)
 		pthread_mutex_unlock(&r->beat_lock);
 		natsConnection_Publish(r->nc, r->beat_subj, r->epoch,
 				       (int)strlen(r->epoch));
-		pthread_mutex_lock(&r->lock);
 		/* past our last: another node's, or ours whose answer was
-		 * lost (the publisher's retry finds it and goes on) */
-		if (stream_last(r, &last, &je) == NATS_OK && last > r->last) {
-			msg_id(r, r->last + 1, id, sizeof(id));
-			if (!stored_is_ours(r, r->last + 1, id))
-				fenced(r, last);
+		 * lost (the publisher's retry finds it and goes on). Never
+		 * waiting on the publisher (it holds the lock while NATS is
+		 * slow: it checks the stream itself) nor long on NATS: a
+		 * standby takes 3 s without a beat for a dead owner */
+		if (pthread_mutex_trylock(&r->lock) == 0) {
+			if (stream_last(r, r->js_check, &last, &je) ==
+				NATS_OK &&
+			    last > r->last) {
+				msg_id(r, r->last + 1, id, sizeof(id));
+				if (!stored_is_ours(r, r->js_check, r->last + 1,
+						    id))
+					fenced(r, last);
+			}
+			pthread_mutex_unlock(&r->lock);
 		}
-		pthread_mutex_unlock(&r->lock);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += REPL_BEAT_MS * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
@@ -349,15 +367,18 @@ static void *beat_main(void *arg)
 	return NULL;
 }
 
-int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
-		     uint64_t db_first, char *err, size_t errcap)
+int repl_owner_start(struct repl *r, struct store *st, char *err, size_t errcap)
 {
 	const char *env = getenv("QUIZD_REPL_CHUNK");
-	uint64_t last = 0;
+	uint64_t last = 0, db_seq, db_first;
 	jsErrCode je;
 	natsStatus s;
 
-	s = stream_last(r, &last, &je);
+	if (store_repl_seq(st, r->stream, &db_seq, &db_first) < 0) {
+		snprintf(err, errcap, "cannot read the database's repl_state");
+		return -1;
+	}
+	s = stream_last(r, r->js, &last, &je);
 	if (s != NATS_OK) {
 		snprintf(err, errcap, "stream %s: %s", r->stream,
 			 js_text(s, je));
@@ -390,6 +411,13 @@ int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
 			 "%" PRIu64 " (stopped in between; nothing of it was "
 			 "promised): the standby will not have it",
 			 db_first, db_seq, last);
+	if (db_seq == 0 && store_last_match(st) > 0)
+		log_warn("repl",
+			 "this database already holds %llu match(es) and the "
+			 "stream %s starts now: a standby must start from a "
+			 "copy of it (taken while quizd is stopped), not from "
+			 "an empty one",
+			 (unsigned long long)store_last_match(st), r->stream);
 	r->last = last;
 	r->chunk = (size_t)natsConnection_GetMaxPayload(r->nc) - 64;
 	if (env && atol(env) >= REPL_CHUNK_MIN && (size_t)atol(env) < r->chunk)
@@ -529,7 +557,7 @@ static uint64_t claim(struct repl *r, uint64_t applied)
 	return seq;
 }
 
-int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
+int64_t repl_follow(struct repl *r, struct store *st,
 		    volatile sig_atomic_t *stop)
 {
 	natsSubscription *sub = NULL;
@@ -537,7 +565,7 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 	jsErrCode je = 0;
 	/* applied: the last message taken; whole: the last message of the
 	 * last batch applied (its token); done: the last token committed */
-	uint64_t applied = db_seq, whole = db_seq, done = db_seq, last, seq;
+	uint64_t db_seq, applied, whole, done, last, seq;
 	uint8_t claim_buf[STORE_REPL_CLAIM_LEN];
 	uint64_t claimed;
 	jsMsgMetaData *meta;
@@ -547,6 +575,11 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 	int64_t ret = -1;
 	bool up = true, was_up;
 
+	if (store_repl_seq(st, r->stream, &db_seq, &last) < 0) {
+		log_error("repl", "cannot read the database's repl_state");
+		return -1;
+	}
+	applied = whole = done = db_seq;
 	jsSubOptions_Init(&so);
 	so.Ordered = true;
 	if (db_seq) {
@@ -611,7 +644,8 @@ int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
 		if (last < REPL_SILENT_MS * 1000ULL)
 			continue;
 		/* silent: everything in the stream applied and committed? */
-		if (stream_last(r, &last, &je) != NATS_OK || last != applied)
+		if (stream_last(r, r->js, &last, &je) != NATS_OK ||
+		    last != applied)
 			continue;
 		if (!wait_committed(st, whole, &done, stop))
 			break;
@@ -671,6 +705,7 @@ void repl_close(struct repl *r)
 		natsSubscription_Destroy(r->beat_sub);
 	free(r->acc);
 	free(r->msg);
+	jsCtx_Destroy(r->js_check);
 	jsCtx_Destroy(r->js);
 	if (r->nc)
 		natsConnection_Destroy(r->nc);

@@ -26,11 +26,8 @@
 struct repl;
 struct store;
 
-/* The stream of node NAME is REPL_STREAM_PREFIX NAME, and a database's
- * row for it in repl_state has that name too. */
-#define REPL_STREAM_PREFIX "QUIZD_REPL_"
-#define REPL_BEAT_MS	   500
-#define REPL_SILENT_MS	   3000
+#define REPL_BEAT_MS   500
+#define REPL_SILENT_MS 3000
 /* A fenced owner's exit status: another node took its place. */
 #define REPL_EXIT_FENCED 75
 
@@ -39,18 +36,19 @@ struct store;
 struct repl *repl_open(const char *url, const char *node, char *err,
 		       size_t errcap);
 /* The owner's side: checks that the stream ends where the database does
- * (db_first .. db_seq, its last batch's messages: store_repl_seq),
- * refusing a database the stream has gone past (the owner was taken
- * over) or a stream that lacks what came before that batch (lost), then
- * turns replication on in st, a batch in messages of at most the NATS
- * server's max_payload (or $QUIZD_REPL_CHUNK bytes, for tests), and
- * starts the beats. 0, or -1 with a sentence in err. */
-int repl_owner_start(struct repl *r, struct store *st, uint64_t db_seq,
-		     uint64_t db_first, char *err, size_t errcap);
-/* The standby's side: applies the stream to st from db_seq + 1 until the
- * owner is silent, then claims the stream. Returns the claim's sequence,
- * 0 if *stop was set first, or -1 (an error logged). */
-int64_t repl_follow(struct repl *r, struct store *st, uint64_t db_seq,
+ * (its repl_state row: its last batch's messages), refusing a database
+ * the stream has gone past (the owner was taken over) or a stream that
+ * lacks what came before that batch (lost), then turns replication on
+ * in st, a batch in messages of at most the NATS server's max_payload
+ * (or $QUIZD_REPL_CHUNK bytes, for tests), and starts the beats. 0, or
+ * -1 with a sentence in err. */
+int repl_owner_start(struct repl *r, struct store *st, char *err,
+		     size_t errcap);
+/* The standby's side: applies the stream to st from after its
+ * repl_state row until the owner is silent, then claims the stream.
+ * Returns the claim's sequence, 0 if *stop was set first, or -1 (an error
+ * logged). */
+int64_t repl_follow(struct repl *r, struct store *st,
 		    volatile sig_atomic_t *stop);
 /* Stops the beats and closes the connection (accepts NULL). */
 void repl_close(struct repl *r);
