@@ -48,23 +48,16 @@ void edge_send_env(struct econn *ec, const void *envp)
  * once it is written. */
 static void edge_fail(struct econn *ec, int code, const char *msg)
 {
-	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
-	Quiz__V1__Error err = QUIZ__V1__ERROR__INIT;
+	struct wbuf *b;
 
 	if (ec->ending)
 		return;
 	ec->ending = true;
-	if (code == QE_TIMEOUT) /* what a flood of idle peers makes */
-		log_debug(conn_tag(ec->c), "closing: %s (%s)",
-			  quiz_error_name(code), msg);
-	else
-		log_info(conn_tag(ec->c), "closing: %s (%s)",
-			 quiz_error_name(code), msg);
-	err.code = (Quiz__V1__ErrorCode)quiz_wire_code(code);
-	err.message = (char *)msg;
-	env.body_case = QUIZ__V1__ENVELOPE__BODY_ERROR;
-	env.error = &err;
-	edge_send_env(ec, &env);
+	server_log_closing(ec->c, code, msg);
+	if ((b = server_error_pack(code, msg))) {
+		(void)conn_send(ec->c, b);
+		wbuf_unref(b);
+	}
 	conn_close(ec->c, 1);
 }
 

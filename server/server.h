@@ -144,6 +144,11 @@ struct wbuf *server_pack(const Quiz__V1__Envelope *env);
  * refuses or ends a connection itself (quizd and quizd --edge). */
 void server_net_limits(const struct server_config *cfg, struct net_limits *lim);
 void server_notices_pack(struct wbuf *notices[NET_NOTICE_COUNT]);
+/* An Error push (seq 0) of code (an internal QE_ code) and msg, packed. */
+struct wbuf *server_error_pack(int code, const char *msg);
+/* Logs that c is being ended with code: at debug for a timeout (what a
+ * flood of idle peers makes), else at info. */
+void server_log_closing(struct conn *c, int code, const char *msg);
 /* A new reference to the Error of notice what (net's notice callback). */
 struct wbuf *server_notice(struct wbuf *const notices[NET_NOTICE_COUNT],
 			   enum net_notice what);

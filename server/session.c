@@ -120,17 +120,22 @@ void session_error(struct session *ss, int code, uint32_t ref_seq,
 }
 
 /* Sends Error and closes the connection once it is written. */
-static void session_fail(struct session *ss, int code, uint32_t ref_seq,
-			 const char *msg)
+void server_log_closing(struct conn *c, int code, const char *msg)
 {
 	/* timeouts are what a flood of idle peers produces: keep them out
 	 * of the default log */
 	if (code == QE_TIMEOUT)
-		log_debug(conn_tag(ss->conn), "closing: %s (%s)",
+		log_debug(conn_tag(c), "closing: %s (%s)",
 			  quiz_error_name(code), msg);
 	else
-		log_info(conn_tag(ss->conn), "closing: %s (%s)",
-			 quiz_error_name(code), msg);
+		log_info(conn_tag(c), "closing: %s (%s)", quiz_error_name(code),
+			 msg);
+}
+
+static void session_fail(struct session *ss, int code, uint32_t ref_seq,
+			 const char *msg)
+{
+	server_log_closing(ss->conn, code, msg);
 	ss->ending = true;
 	session_error(ss, code, ref_seq, msg);
 	conn_close(ss->conn, 1);
@@ -533,8 +538,9 @@ static void on_bad_frame(struct conn *c, void *arg)
 			       : "frame length must be 1..1024 before Hello");
 }
 
-/* Packs the Error net sends when it refuses or ends a connection itself. */
-static struct wbuf *notice_pack(int code, const char *msg)
+/* Packs an Error push (seq 0): what net sends when it refuses or ends a
+ * connection itself, and what the edge sends before its own closes. */
+struct wbuf *server_error_pack(int code, const char *msg)
 {
 	Quiz__V1__Envelope env = QUIZ__V1__ENVELOPE__INIT;
 	Quiz__V1__Error e = QUIZ__V1__ERROR__INIT;
@@ -673,16 +679,16 @@ void server_net_limits(const struct server_config *cfg, struct net_limits *lim)
 
 void server_notices_pack(struct wbuf *notices[NET_NOTICE_COUNT])
 {
-	notices[NET_FULL] = notice_pack(QE_SERVER_FULL, "server full");
-	notices[NET_FULL_ADDR] = notice_pack(
+	notices[NET_FULL] = server_error_pack(QE_SERVER_FULL, "server full");
+	notices[NET_FULL_ADDR] = server_error_pack(
 	    QE_SERVER_FULL, "too many connections from your address");
-	notices[NET_FULL_FDS] =
-	    notice_pack(QE_SERVER_FULL, "server full (no file descriptors)");
-	notices[NET_FULL_INPUT] =
-	    notice_pack(QE_SERVER_FULL, "server busy: input buffers full");
+	notices[NET_FULL_FDS] = server_error_pack(
+	    QE_SERVER_FULL, "server full (no file descriptors)");
+	notices[NET_FULL_INPUT] = server_error_pack(
+	    QE_SERVER_FULL, "server busy: input buffers full");
 	notices[NET_FRAME_TIMEOUT] =
-	    notice_pack(QE_TIMEOUT, "frame not completed in time");
-	notices[NET_RATE_ADDR] = notice_pack(
+	    server_error_pack(QE_TIMEOUT, "frame not completed in time");
+	notices[NET_RATE_ADDR] = server_error_pack(
 	    QE_RATE_LIMITED, "too many new connections from your address");
 }
 
@@ -731,7 +737,8 @@ void server_shutdown(struct server *s)
 {
 	struct session *ss;
 	struct conn *c;
-	struct wbuf *b = notice_pack(QE_SHUTTING_DOWN, "server restarting");
+	struct wbuf *b =
+	    server_error_pack(QE_SHUTTING_DOWN, "server restarting");
 
 	/* no new connection: a client retrying during the grace would be
 	 * seated again by this process, which is going away */
