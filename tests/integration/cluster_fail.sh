@@ -25,14 +25,7 @@ quizd=$1 bench=$2 bank=$3
 for t in jq sqlite3 nats-server; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
 . "$(dirname "$0")/cluster_lib.sh"
 
-nats_js=1
-owner_args=(--replicate)
-start_nats
-start_owner
-start_standby
-start_edge e1
-start_edge e2
-wait_edges
+start_replicated_cluster
 echo "nats-server (JetStream) on $url, owner1 replicating to a standby, edges e1 on $e1_port and e2 on $e2_port"
 
 # plays a match in the background; the failure is made once the first

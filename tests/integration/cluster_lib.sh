@@ -152,3 +152,19 @@ hostile_nats() {
     sleep 0.1
   done
 }
+
+# The replicated cluster of cluster_fail.sh and cluster_takeover.sh:
+# nats-server with JetStream, owner1 with --replicate, a standby following
+# it (which must not listen while it follows), edges e1 and e2 that have
+# heard owner1.
+start_replicated_cluster() {
+  nats_js=1
+  owner_args=(--replicate)
+  start_nats
+  start_owner
+  start_standby
+  [ ! -e "$tmp/standby.port" ] || fail "the standby listens while it follows"
+  start_edge e1
+  start_edge e2
+  wait_edges
+}
